@@ -1,0 +1,96 @@
+# ledsign — build, test, demo, bench, fuzz, install.
+# `make demo` and `make check` install missing Debian packages first (scripts/deps.sh).
+
+CC      ?= cc
+PKGS    := libconfig freetype2 harfbuzz fontconfig libpng libevent libserialport libxml-2.0
+WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wno-unused-parameter -Werror
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -Ifirmware-proto $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+FW_CFLAGS = -std=c99 -D_DEFAULT_SOURCE -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Werror $(CFLAGS) -Ifirmware-proto
+
+B       ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+# Every .c under src/ except main.c is library code; new modules are picked up by the glob.
+LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
+# firmware-proto: the portable board side (fw_*.c) plus the host simulator (ledboard*.c).
+FW_SRC   := $(wildcard firmware-proto/fw_*.c)
+FW_OBJ   := $(FW_SRC:%.c=$(B)/obj/%.o)
+BOARD_SRC := $(wildcard firmware-proto/ledboard*.c)
+BOARD_OBJ := $(BOARD_SRC:%.c=$(B)/obj/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
+
+.PHONY: all check unit integration demo bench fuzz asan install clean deps
+all: $(B)/ledsign $(B)/ledboard $(TOOL_BIN)
+
+deps:
+	@scripts/deps.sh
+
+$(B)/obj/src/%.o: src/%.c $(wildcard src/*.h src/*/*.h firmware-proto/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/obj/firmware-proto/%.o: firmware-proto/%.c $(wildcard firmware-proto/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(FW_CFLAGS) $(shell pkg-config --cflags libpng) -c -o $@ $<
+
+$(B)/libledsign.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libfwproto.a: $(FW_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/ledsign: $(B)/obj/src/main.o $(B)/libledsign.a $(B)/libfwproto.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/ledboard: $(BOARD_OBJ) $(B)/libfwproto.a
+	$(CC) $(CFLAGS) -o $@ $^ $(shell pkg-config --libs libpng) -lm
+
+$(B)/tests/%: tests/unit/%.c $(B)/libledsign.a $(B)/libfwproto.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $^ $(LIBS) $(shell pkg-config --libs cmocka)
+
+$(B)/tools/%: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
+
+# check: the normal build's tests, then the same again under ASan+UBSan.
+check: deps
+	$(MAKE) unit integration
+	$(MAKE) asan
+	@echo "make check: all tests passed"
+
+unit: $(UNIT_BIN)
+	@tests/run-unit.sh $(B)
+
+integration: all
+	@tests/run-integration.sh $(B)
+
+asan:
+	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" unit integration
+
+demo: deps all
+	@scripts/demo.sh $(B)
+
+bench: deps all
+	@bench/run.sh $(B)
+
+fuzz: deps
+	@tests/fuzz/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)/etc/ledsign
+	install -m 755 $(B)/ledsign $(B)/ledboard $(DESTDIR)$(PREFIX)/bin/
+	[ ! -f docs/ledsign.1 ] || install -m 644 docs/ledsign.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	[ -f $(DESTDIR)/etc/ledsign/ledsign.cfg ] || install -m 644 content/campaign-week.cfg $(DESTDIR)/etc/ledsign/ledsign.cfg
+
+clean:
+	rm -rf build build-asan build-fuzz out

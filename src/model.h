@@ -1,0 +1,164 @@
+/*
+ * model.h — the plain data that a configuration file becomes.
+ *
+ * config.c fills these structs; everything downstream (schedule, render,
+ * proto, daemon) reads them and never changes them.  One struct ls_config
+ * owns every string and array below it; ls_config_free() releases all.
+ * `line` fields keep the config line each thing was defined on, so later
+ * stages can still say "campaign-week.cfg:42: ..." in their messages.
+ */
+#ifndef LEDSIGN_MODEL_H
+#define LEDSIGN_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Pixel formats a board can take.  Their exact byte layouts are in render/canvas.h. */
+enum ls_format {
+	LS_FMT_MONO,      /* 1 bit per LED */
+	LS_FMT_REDGREEN,  /* 2 bits per LED: red, green (both = amber) */
+	LS_FMT_RGB565,
+	LS_FMT_RGB888,
+};
+
+enum ls_effect {
+	LS_FX_STATIC,
+	LS_FX_SCROLL_LEFT,
+	LS_FX_SCROLL_UP,
+	LS_FX_FLASH,
+};
+
+enum ls_halign { LS_ALIGN_LEFT, LS_ALIGN_CENTER, LS_ALIGN_RIGHT };
+enum ls_valign { LS_VALIGN_TOP, LS_VALIGN_MIDDLE, LS_VALIGN_BOTTOM };
+enum ls_fit { LS_FIT_FIT, LS_FIT_FILL, LS_FIT_STRETCH };
+
+/* 0xRRGGBB */
+typedef uint32_t ls_rgb;
+
+struct ls_strlist {
+	char   **v;
+	size_t   n;
+};
+
+/* Serial line settings, used when a board's address is serial:... */
+struct ls_serial {
+	int  baud;        /* default 57600 */
+	int  data_bits;   /* 5..8, default 8 */
+	char parity;      /* 'n', 'e', 'o' */
+	int  stop_bits;   /* 1 or 2 */
+	char flow;        /* 'n' none, 'r' rts/cts, 'x' xon/xoff */
+	int  rs485;       /* half duplex: wait for our own bytes to leave before reading */
+};
+
+struct ls_board {
+	char  *name;
+	int    line;
+	int    width, height;
+	enum ls_format format;
+	char  *protocol;          /* "lsp", "onbon-bx", "ddp", "e131", "artnet" */
+	char  *address;           /* "tcp:HOST:PORT", "udp:HOST:PORT", "serial:/dev/ttyUSB0" */
+	struct ls_serial serial;
+	struct ls_strlist groups;
+	ls_rgb color;             /* LED colour of a mono board, for previews; default red */
+	int    brightness;        /* 0..100, default 100 */
+	/* protocol options; 0 means "the protocol's default" */
+	int    universe;          /* e131/artnet: first universe */
+	char  *pixel_order;       /* e131/artnet/ddp: "rgb", "grb", ...; NULL = rgb */
+	int    screen_address;    /* onbon-bx: card address; 0 = broadcast 0xFFFE */
+	char  *card;              /* onbon-bx: "bx-5e", "bx-5q", "bx-6q", "bx-5k", ... */
+};
+
+struct ls_font {
+	char *name;               /* what content items refer to */
+	int   line;
+	char *family;             /* fontconfig family, e.g. "WenQuanYi Zen Hei Sharp" */
+	char *file;               /* or a font file path (relative to the config file) */
+};
+
+struct ls_content {
+	char  *name;
+	int    line;
+	char  *text;              /* UTF-8, may contain {date} {time} {weekday} {countdown:YYYY-MM-DD} */
+	char  *image;             /* PNG path, resolved relative to the config file */
+	char  *font;              /* name of a fonts entry, a family name, or NULL for the default */
+	int    size;              /* pixels; 0 = auto-fit */
+	enum ls_effect effect;
+	double speed;             /* scroll speed, pixels per second */
+	double flash_hz;          /* flash rate */
+	enum ls_halign align;
+	enum ls_valign valign;
+	enum ls_fit fit;
+	int    line_spacing;      /* extra pixels between lines */
+	ls_rgb color, background;
+	double duration;          /* seconds shown per turn in a playlist; 0 = default */
+	int    repeat;            /* turns per playlist pass, default 1 */
+};
+
+struct ls_playlist_entry {
+	char *item;               /* content name */
+	int   line;
+	double duration;          /* overrides the content's duration when > 0 */
+	int   repeat;             /* overrides when > 0 */
+	int   from_min, to_min;   /* per-item daily window in minutes; -1 = always */
+};
+
+struct ls_playlist {
+	char  *name;
+	int    line;
+	struct ls_playlist_entry *entries;
+	size_t nentries;
+};
+
+/* A date as days since 1970-01-01 in the configured timezone (civil date, no time). */
+typedef int32_t ls_day;
+#define LS_DAY_NONE INT32_MIN
+
+enum ls_rule_kind {
+	LS_RULE_PLAY,     /* show a playlist */
+	LS_RULE_OFF,      /* board blank */
+	LS_RULE_POWER_OFF /* board powered off */
+};
+
+struct ls_rule {
+	int    line;
+	char  *name;              /* optional, for reports; default "rule@LINE" */
+	enum ls_rule_kind kind;
+	char  *playlist;          /* for LS_RULE_PLAY */
+	struct ls_strlist boards; /* board names, group names, or "all" */
+	ls_day from, to;          /* inclusive; LS_DAY_NONE = open */
+	struct { ls_day *v; size_t n; } dates; /* special dates: rule applies only on these */
+	uint8_t weekdays;         /* bit 0 = Sunday .. bit 6 = Saturday; 0x7f = every day */
+	int    start_min, end_min;/* daily window, minutes from midnight; end < start crosses midnight; -1 = all day */
+	int    priority;          /* higher wins; special-date rules default to 100, others 0 */
+	int    brightness;        /* 0..100 while this rule is in force; -1 = unchanged */
+};
+
+struct ls_config {
+	char  *path;              /* the file it came from */
+	char  *timezone;          /* IANA name, default "Asia/Shanghai" */
+	char  *fallback;          /* playlist shown when no rule matches; NULL = blank */
+	char  *default_font;      /* family or font entry name */
+	char  *control_socket;    /* path of the Unix control socket */
+	char  *state_dir;         /* where alerts are persisted */
+	struct ls_board    *boards;    size_t nboards;
+	struct ls_font     *fonts;     size_t nfonts;
+	struct ls_content  *content;   size_t ncontent;
+	struct ls_playlist *playlists; size_t nplaylists;
+	struct ls_rule     *rules;     size_t nrules;
+};
+
+/* Lookups by name; NULL when absent. */
+const struct ls_board    *ls_config_board(const struct ls_config *, const char *name);
+const struct ls_content  *ls_config_content(const struct ls_config *, const char *name);
+const struct ls_playlist *ls_config_playlist(const struct ls_config *, const char *name);
+const struct ls_font     *ls_config_font(const struct ls_config *, const char *name);
+
+/* True when `board` is named by a rule's boards list (its name, one of its groups, or "all"). */
+int ls_board_selected(const struct ls_board *board, const struct ls_strlist *targets);
+
+/* Format names as written in the config, e.g. "red-green". */
+const char *ls_format_name(enum ls_format);
+int ls_format_parse(const char *name, enum ls_format *out);
+
+#endif

@@ -1,0 +1,50 @@
+/* proto/proto.c — the protocol table and packet batches. */
+#include <string.h>
+
+#include "proto/proto.h"
+
+extern const struct proto_ops proto_lsp_ops;
+
+static const struct proto_ops *const proto_table[] = {
+	&proto_lsp_ops,
+};
+
+const char *const proto_names[] = {
+	"lsp",
+	NULL,
+};
+
+const struct proto_ops *
+proto_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof proto_table / sizeof proto_table[0]; i++)
+		if (strcmp(proto_table[i]->name, name) == 0)
+			return proto_table[i];
+	return NULL;
+}
+
+void
+proto_batch_init(struct proto_batch *b, uint8_t *buf, size_t cap)
+{
+	b->buf = buf;
+	b->cap = cap;
+	b->used = 0;
+	b->npkts = 0;
+}
+
+uint8_t *
+proto_batch_reserve(struct proto_batch *b, size_t max)
+{
+	if (b->npkts >= PROTO_BATCH_MAX || b->cap - b->used < max)
+		return NULL;
+	return b->buf + b->used;
+}
+
+void
+proto_batch_commit(struct proto_batch *b, size_t len)
+{
+	b->off[b->npkts] = b->used;
+	b->len[b->npkts] = len;
+	b->npkts++;
+	b->used += len;
+}

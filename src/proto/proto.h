@@ -1,0 +1,79 @@
+/*
+ * proto/proto.h — one small interface in front of every board protocol.
+ *
+ * Encoders are pure: they turn a finished image into bytes in a caller's
+ * buffer.  No I/O, no clocks, no logging, no malloc after init.  A protocol
+ * may need several packets for one frame (DDP, E1.31 universes, chunks), so
+ * encoders fill a proto_batch: one buffer, many packets.  Anything a protocol
+ * must remember between frames (sequence numbers, the previous frame for
+ * deltas) lives in its state, allocated by init and released by fini.
+ * proto/ never includes render/: the image below has the canvas layout of
+ * render/canvas.h but is only a view of the bytes.
+ */
+#ifndef LEDSIGN_PROTO_H
+#define LEDSIGN_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "model.h"
+
+struct proto_image {
+	int            width, height;
+	enum ls_format format;
+	size_t         stride;
+	const uint8_t *data;
+};
+
+#define PROTO_BATCH_MAX 1024
+
+/* Packets laid end to end in buf; packet i is len[i] bytes at off[i]. */
+struct proto_batch {
+	uint8_t *buf;
+	size_t   cap, used;
+	size_t   npkts;
+	size_t   off[PROTO_BATCH_MAX];
+	size_t   len[PROTO_BATCH_MAX];
+};
+
+/* Point a batch at a caller buffer and empty it. */
+void proto_batch_init(struct proto_batch *, uint8_t *buf, size_t cap);
+/* Reserve room for one packet of at most `max` bytes; NULL when full.
+ * Finish it with proto_batch_commit(batch, actual_length). */
+uint8_t *proto_batch_reserve(struct proto_batch *, size_t max);
+void proto_batch_commit(struct proto_batch *, size_t len);
+
+/* What a board said back, as a protocol understood it. */
+enum proto_reply {
+	PROTO_REPLY_NONE,     /* consumed bytes, nothing to report yet */
+	PROTO_REPLY_ACK,      /* the last frame was accepted */
+	PROTO_REPLY_NACK,     /* rejected: resend */
+	PROTO_REPLY_INFO,     /* board info */
+	PROTO_REPLY_GARBAGE,  /* bytes that made no sense (counted, then skipped) */
+};
+
+struct proto_ops {
+	const char *name;                   /* as written in the config */
+	/* Which pixel formats the protocol can carry. */
+	int   (*supports)(enum ls_format);
+	/* Allocate per-board state; NULL and a message in err on a bad option. */
+	void *(*init)(const struct ls_board *, char *err, size_t errlen);
+	void  (*fini)(void *state);
+	/* Encode one frame; 0, or -1 when the batch is too small. */
+	int   (*encode_frame)(void *state, const struct proto_image *, struct proto_batch *);
+	/* Encode a brightness change (0..100); NULL when the protocol has none. */
+	int   (*encode_brightness)(void *state, int percent, struct proto_batch *);
+	/* Feed bytes the board sent; NULL for send-only protocols. */
+	enum proto_reply (*input)(void *state, const uint8_t *, size_t, size_t *consumed);
+	/* Worst-case bytes for one frame of this size, so callers size buffers. */
+	size_t (*max_frame_bytes)(int width, int height, enum ls_format);
+	int   wants_ack;                    /* 1 when the board acknowledges frames */
+	int   default_port;                 /* for addresses that omit a port */
+};
+
+/* The protocol called `name`, or NULL. */
+const struct proto_ops *proto_find(const char *name);
+/* Names of all protocols, NULL-terminated, for messages and --help. */
+extern const char *const proto_names[];
+
+#endif
