@@ -1,0 +1,32 @@
+/*
+ * cmd.h — subcommands of the ledsign CLI.
+ *
+ * Each command lives in its own src/cmd_NAME.c and is listed once in the
+ * table in main.c.  A command gets argv with argv[0] = its own name, prints
+ * its own output and returns the process exit status (0 ok, 1 failure,
+ * 2 usage error).
+ */
+#ifndef LEDSIGN_CMD_H
+#define LEDSIGN_CMD_H
+
+struct cmd {
+	const char *name;
+	const char *usage;     /* arguments, shown after "ledsign NAME " */
+	const char *summary;   /* one line for --help */
+	int (*run)(int argc, char **argv);
+};
+
+int cmd_check(int, char **);
+int cmd_preview(int, char **);
+int cmd_send(int, char **);
+
+/* Shared helpers for commands. */
+/* Load a config, printing every diagnostic to stderr; NULL on error. */
+struct ls_config;
+struct ls_config *cmd_load_config(const char *path);
+/* Print "ledsign NAME: usage: ledsign NAME USAGE" and return 2. */
+int cmd_usage(const char *name);
+/* Parse "YYYY-MM-DD HH:MM[:SS]" in the config's timezone; -1 on error. */
+int cmd_parse_time(const struct ls_config *, const char *s, long long *epoch);
+
+#endif

@@ -1,0 +1,10 @@
+# Helpers sourced by integration tests.  $B is the build dir, $TMP a scratch dir.
+B=$1
+PIDS=""
+cleanup() { for p in $PIDS; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
+trap cleanup EXIT INT TERM
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# A free loopback TCP/UDP port chosen by the kernel.
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Wait until FILE exists (up to $2 tenths of a second, default 50).
+wait_file() { n=${2:-50}; while [ ! -e "$1" ] && [ "$n" -gt 0 ]; do sleep 0.1; n=$((n - 1)); done; [ -e "$1" ]; }
