@@ -1,0 +1,33 @@
+/*
+ * render/render.h — turn a content item into a board's canvas.
+ *
+ * The API every other part uses (preview, send, the daemon).  A render_ctx
+ * holds what is worth keeping between frames: open fonts, a glyph cache,
+ * decoded posters.  It is not thread-safe; one per thread.
+ */
+#ifndef LEDSIGN_RENDER_H
+#define LEDSIGN_RENDER_H
+
+#include <stddef.h>
+#include "diag.h"
+#include "model.h"
+#include "render/canvas.h"
+
+struct render_ctx;
+
+/* A context for one config; NULL (with a message in diag) when no font
+ * can be found at all.  The config must outlive the context. */
+struct render_ctx *render_ctx_new(const struct ls_config *, struct ls_diag *);
+void render_ctx_free(struct render_ctx *);
+
+/* Draw `item` for `board` into `out` (which has the board's size and format;
+ * it is cleared first).  `now` is wall-clock Unix time (for live fields, in
+ * the config's timezone); `t` is seconds since the item started showing
+ * (for effects).  Returns 0, or -1 with a message naming the item in err. */
+int render_item(struct render_ctx *, const struct ls_board *, const struct ls_content *,
+    double now, double t, struct render_canvas *out, char *err, size_t errlen);
+
+/* One PNG pixel per LED in canonical colour (render/canvas.h).  0 or -1 + err. */
+int render_png_write_raw(const struct render_canvas *, const char *path, char *err, size_t errlen);
+
+#endif
