@@ -989,7 +989,9 @@ ls_config_load(const char *path, struct ls_diag *diag)
 			ls_diag_add(diag, LS_DIAG_ERROR, path, 0, "cannot read the file: %s", strerror(errno));
 		else
 			ls_diag_add(diag, LS_DIAG_ERROR, config_error_file(&lc) ? config_error_file(&lc) : path,
-			    config_error_line(&lc), "syntax error: %s (settings end with ';', strings are in double quotes)",
+			    config_error_line(&lc), "%s%s here or on the line before (settings end with ';', strings are "
+			    "in double quotes, a list that mixes names and groups uses ( ) not [ ])",
+			    strcmp(config_error_text(&lc), "syntax error") == 0 ? "" : "syntax error: ",
 			    config_error_text(&lc));
 		config_destroy(&lc);
 		ls_config_free(L.cfg);
