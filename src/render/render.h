@@ -30,4 +30,7 @@ int render_item(struct render_ctx *, const struct ls_board *, const struct ls_co
 /* One PNG pixel per LED in canonical colour (render/canvas.h).  0 or -1 + err. */
 int render_png_write_raw(const struct render_canvas *, const char *path, char *err, size_t errlen);
 
+/* Write a w x h 8-bit RGB image (rows of 3*w bytes) as a PNG.  0 or -1 + err. */
+int render_png_write_rgb(const uint8_t *rgb, int w, int h, const char *path, char *err, size_t errlen);
+
 #endif
