@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "render/render.h"
 #include "render/render_int.h"
 
 struct render_zone {

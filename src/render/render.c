@@ -146,22 +146,25 @@ valign_y(enum ls_valign v, int box, int block)
 	}
 }
 
-/* Pixels travelled after t seconds at `speed` px/s, wrapped to `period`.
- * Computed from t alone (never accumulated frame by frame), so any frame
- * rate gives the same positions and a slow scroll stays smooth. */
+/* Where scrolled text starts at time t: at t = 0 the text begins at the
+ * top-left (so the first frame reads from the start), moves out at `speed`
+ * px/s, and re-enters from the far edge; `box` is the board's extent and
+ * `len` the text's along the scroll.  Computed from t alone (never
+ * accumulated frame by frame), so any frame rate gives the same positions
+ * and a slow scroll stays smooth. */
 static int
-travel(double t, double speed, int period)
+scroll_pos(double t, double speed, int box, int len)
 {
-	double d;
+	double period = (double)box + len, d;
 
 	if (period <= 0)
 		return 0;
 	if (!(speed > 0))
 		speed = 20;
-	d = floor(fmod(t * speed, (double)period));
+	d = floor(fmod(t * speed + box, period));
 	if (d < 0)
 		d += period;
-	return (int)d;
+	return box - (int)d;
 }
 
 /* Seconds each page of paged text stays up. */
@@ -203,15 +206,15 @@ draw_text(struct render_ctx *ctx, const struct ls_board *board, const struct ls_
 	}
 	switch (item->effect) {
 	case LS_FX_SCROLL_LEFT: {
-		int off = travel(t, item->speed, w + l->width);
+		int x = scroll_pos(t, item->speed, w, l->width);
 		int y = valign_y(item->valign, h, l->line_h);
-		render_draw_layout(out, paint, l, 0, l->nlines, w - off, y, l->width, LS_ALIGN_LEFT);
+		render_draw_layout(out, paint, l, 0, l->nlines, x, y, l->width, LS_ALIGN_LEFT);
 		break;
 	}
 	case LS_FX_SCROLL_UP: {
 		int bh = block_height(l, l->nlines);
-		int off = travel(t, item->speed, h + bh);
-		render_draw_layout(out, paint, l, 0, l->nlines, 0, h - off, w, item->align);
+		int y = scroll_pos(t, item->speed, h, bh);
+		render_draw_layout(out, paint, l, 0, l->nlines, 0, y, w, item->align);
 		break;
 	}
 	default: {

@@ -187,8 +187,6 @@ void render_fill_background(struct render_canvas *, const struct render_paint *)
 /* Live fields (fields.c): expand {date} {time} {weekday} {countdown:...} at `now` in `tz`.
  * Returns a malloc'd string, or NULL + err on a malformed field. */
 char *render_fields_expand(struct render_ctx *, const char *text, double now, char *err, size_t errlen);
-/* Broken-down local time of `t` in the config's zone; 0 or -1 + err. */
-int render_localtime(struct render_ctx *, long long t, struct tm *out, char *err, size_t errlen);
 void render_zone_free(struct render_ctx *);
 
 /* Images (image.c) */
