@@ -39,9 +39,11 @@ config_font(const struct ls_config *cfg, const char *name)
 	return NULL;
 }
 
-/* A font file named in the config is relative to the config's directory. */
-static char *
-config_path(const struct ls_config *cfg, const char *path)
+/* Files named in the config are relative to the config's directory.  (The
+ * same rule as ls_config_resolve; kept here so render/ links without the
+ * config loader, e.g. into the fuzzers and the bench.) */
+char *
+render_config_path(const struct ls_config *cfg, const char *path)
 {
 	const char *slash;
 	char *out;
@@ -181,14 +183,14 @@ render_font_get(struct render_ctx *ctx, const char *name, char *err, size_t errl
 	f->primary_found = 1;
 	if ((cf = config_font(ctx->cfg, key)) != NULL) {
 		if (cf->file != NULL) {
-			if ((file = config_path(ctx->cfg, cf->file)) == NULL)
+			if ((file = render_config_path(ctx->cfg, cf->file)) == NULL)
 				goto nomem;
 		} else if (cf->family != NULL)
 			family = cf->family;
 		else
 			family = key;
 	} else if (strchr(key, '/') != NULL) {
-		if ((file = config_path(ctx->cfg, key)) == NULL)
+		if ((file = render_config_path(ctx->cfg, key)) == NULL)
 			goto nomem;
 	} else
 		family = key;

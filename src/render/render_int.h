@@ -25,7 +25,7 @@
 /* Smallest size auto-fit goes down to before it pages or scrolls. */
 #define RENDER_MIN_FIT 12
 /* A poster larger than this many pixels is refused rather than decoded. */
-#define RENDER_MAX_IMAGE_PIXELS (16u * 1024 * 1024)
+#define RENDER_MAX_IMAGE_PIXELS ((size_t)8 * 1024 * 1024)
 /* Bytes of glyph bitmaps kept before the cache is emptied. */
 #define RENDER_GLYPH_CACHE_BYTES (32u * 1024 * 1024)
 /* The fallback chain is cut after this many fonts. */
@@ -152,6 +152,8 @@ struct render_ctx {
 };
 
 /* fonts (font.c) */
+/* `path` resolved against the config file's directory; malloc'd. */
+char *render_config_path(const struct ls_config *, const char *path);
 struct render_font *render_font_get(struct render_ctx *, const char *name, char *err, size_t errlen);
 struct render_face *render_face_get(struct render_ctx *, const char *file, int index, int px,
     enum render_aa);
@@ -197,6 +199,8 @@ struct render_image {
 struct render_image *render_png_decode(const uint8_t *buf, size_t len, size_t max_pixels,
     char *err, size_t errlen);
 void render_image_free(struct render_image *);
+int render_draw_image(struct render_canvas *, const struct render_image *, enum ls_fit,
+    enum ls_halign, enum ls_valign, ls_rgb background, char *err, size_t errlen);
 /* Draw the item's poster (decoded once, cached by path) into the canvas. */
 int render_image_item(struct render_ctx *, const struct ls_content *, struct render_canvas *,
     char *err, size_t errlen);
