@@ -87,74 +87,92 @@ hhmmss(const struct sched *s, double t, char *buf, size_t len)
 	snprintf(buf, len, "%02d:%02d:%02d", c.hour, c.min, c.sec);
 }
 
+#define NCOLS 8
+
 static int
 report_at(const struct sched *s, const struct ls_config *cfg, const char *board, double t)
 {
-	struct sched_result r;
+	static const char *const head[NCOLS] = { "BOARD", "STATE", "RULE", "PLAYLIST", "ITEM", "POSITION",
+		"UNTIL", "BRIGHT" };
 	struct tz_civil c;
 	tz_to_civil(sched_tz(s), (int64_t)t, &c);
 	int off = c.offset < 0 ? -c.offset : c.offset;
 	printf("Schedule at %04d-%02d-%02d %02d:%02d:%02d %s (%s, UTC%c%02d:%02d%s)\n\n", c.year, c.month,
 	    c.mday, c.hour, c.min, c.sec, tz_name(sched_tz(s)), wday_en[c.wday], c.offset < 0 ? '-' : '+',
 	    off / 3600, off / 60 % 60, c.isdst ? ", summer time" : "");
-	put_col("BOARD", 10);
-	put_col("STATE", 9);
-	put_col("RULE", 16);
-	put_col("PLAYLIST", 12);
-	put_col("ITEM", 16);
-	put_col("POSITION", 16);
-	put_col("UNTIL", 8);
-	put_col("BRIGHT", 6);
-	printf("TEXT\n");
-	int shown = 0;
+
+	size_t n = 0;
+	char (*cell)[NCOLS][96] = calloc(cfg->nboards + 1, sizeof *cell);
+	const char **texts = calloc(cfg->nboards + 1, sizeof *texts);
+	int width[NCOLS], tied = 0;
+	if (!cell || !texts) {
+		free(cell);
+		free(texts);
+		fprintf(stderr, "ledsign schedule: out of memory\n");
+		return 1;
+	}
 	for (size_t i = 0; i < cfg->nboards; i++) {
 		const struct ls_board *b = &cfg->boards[i];
-		char buf[128], until[16];
+		struct sched_result r;
+		char (*row)[96] = cell[n];
 		if (board && strcmp(board, b->name) != 0)
 			continue;
-		shown++;
 		sched_at(s, b, t, &r);
-		put_col(b->name, 10);
-		put_col(state_name(r.slot.state), 9);
+		snprintf(row[0], 96, "%s", b->name);
+		snprintf(row[1], 96, "%s", state_name(r.slot.state));
 		if (r.slot.fallback)
-			put_col("(fallback)", 16);
-		else if (r.slot.rule) {
-			snprintf(buf, sizeof buf, "%s%s", r.rule ? r.rule->name : r.slot.rule->name,
+			snprintf(row[2], 96, "(fallback)");
+		else if (r.slot.rule)
+			snprintf(row[2], 96, "%s%s", r.rule ? r.rule->name : r.slot.rule->name,
 			    r.slot.ntied > 1 ? "*" : "");
-			put_col(buf, 16);
-		} else
-			put_col("(none)", 16);
-		put_col(r.playlist ? r.playlist->name : "-", 12);
+		else
+			snprintf(row[2], 96, "(none)");
+		tied |= r.slot.ntied > 1;
+		snprintf(row[3], 96, "%s", r.playlist ? r.playlist->name : "-");
 		if (r.entry >= 0) {
-			int rep = r.playlist->entries[r.entry].repeat > 0 ? r.playlist->entries[r.entry].repeat
-			    : r.content->repeat > 0 ? r.content->repeat : 1;
+			const struct ls_playlist_entry *e = &r.playlist->entries[r.entry];
+			int rep = e->repeat > 0 ? e->repeat : r.content->repeat > 0 ? r.content->repeat : 1;
 			if (rep > 1)
-				snprintf(buf, sizeof buf, "%d:%s (%d/%d)", r.entry + 1, r.content->name, r.turn + 1, rep);
+				snprintf(row[4], 96, "%d:%s (%d/%d)", r.entry + 1, r.content->name, r.turn + 1, rep);
 			else
-				snprintf(buf, sizeof buf, "%d:%s", r.entry + 1, r.content->name);
-			put_col(buf, 16);
-			snprintf(buf, sizeof buf, "%.0fs of %.0fs", r.cycle_pos, r.cycle_len);
-			put_col(buf, 16);
+				snprintf(row[4], 96, "%d:%s", r.entry + 1, r.content->name);
+			snprintf(row[5], 96, "%.0fs of %.0fs", r.cycle_pos, r.cycle_len);
+			texts[n] = r.content->text ? r.content->text : r.content->image;
 		} else {
-			put_col("-", 16);
-			put_col("-", 16);
+			snprintf(row[4], 96, "-");
+			snprintf(row[5], 96, "-");
 		}
-		hhmmss(s, r.next_change, until, sizeof until);
-		put_col(until, 8);
-		snprintf(buf, sizeof buf, "%d%%", r.slot.brightness);
-		put_col(buf, 6);
-		if (r.content)
-			printf("%s", r.content->text ? r.content->text : r.content->image ? r.content->image : "");
-		putchar('\n');
+		hhmmss(s, r.next_change, row[6], 96);
+		snprintf(row[7], 96, "%d%%", r.slot.brightness);
+		n++;
 	}
-	if (board && !shown) {
+	for (int k = 0; k < NCOLS; k++) {
+		width[k] = disp_width(head[k]);
+		for (size_t i = 0; i < n; i++)
+			if (disp_width(cell[i][k]) > width[k])
+				width[k] = disp_width(cell[i][k]);
+	}
+	for (int k = 0; k < NCOLS; k++)
+		put_col(head[k], width[k] + 1);
+	printf("SHOWS\n");
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; k < NCOLS; k++)
+			put_col(cell[i][k], width[k] + 1);
+		printf("%s\n", texts[i] ? texts[i] : "");
+	}
+	free(cell);
+	free(texts);
+	if (board && n == 0) {
 		fprintf(stderr, "ledsign schedule: no board \"%s\" in %s\n", board, cfg->path);
 		return 1;
 	}
-	if (cfg->nrules)
-		printf("\nRULE* = equal-priority rules take turns here (ledsign check warns).\n");
+	printf("\nPOSITION is the time into the playlist's cycle; UNTIL is when the item or rule next changes.\n");
+	if (tied)
+		printf("RULE* = equal-priority rules take turns here (ledsign check warns).\n");
 	return 0;
 }
+
+#define CELL_W 12
 
 /* Short text for one hour of one day: what holds at :00, and "+" when it changes. */
 static void
@@ -168,18 +186,18 @@ hour_cell(const struct sched_plan *p, int d, int h, char *buf, size_t len)
 		    p->cells[d][m].brightness != c->brightness)
 			changes = 1;
 	if (c->state == SCHED_OFF)
-		snprintf(name, sizeof name, "·off");
+		snprintf(name, sizeof name, "(off)");
 	else if (c->state == SCHED_POWER_OFF)
-		snprintf(name, sizeof name, "·power-off");
+		snprintf(name, sizeof name, "(power-off)");
 	else if (c->state == SCHED_BLANK)
-		snprintf(name, sizeof name, "!nothing");
+		snprintf(name, sizeof name, "!NOTHING!");
 	else
 		sched_plan_who_name(p, c->who, name, sizeof name);
 	char bri[8] = "";
 	if (c->state == SCHED_PLAY && c->brightness != p->board->brightness)
 		snprintf(bri, sizeof bri, "%d", c->brightness);
-	/* Cell is 11 columns: name cut to fit, brightness, change mark. */
-	int room = 10 - (int)strlen(bri) - (bri[0] ? 1 : 0) - changes;
+	/* Cell is CELL_W columns: name cut to fit, brightness, change mark. */
+	int room = CELL_W - (int)strlen(bri) - (bri[0] ? 1 : 0) - changes;
 	if (room < 3)
 		room = 3;
 	snprintf(buf, len, "%.*s%s%s%s", room, name, bri[0] ? ":" : "", bri, changes ? "+" : "");
@@ -199,14 +217,14 @@ report_week(const struct sched_plan *p, const struct sched *s)
 		int y, m, dd;
 		tz_civil_from_days(p->first + d, &y, &m, &dd);
 		snprintf(buf, sizeof buf, "%.3s %02d-%02d", wday_en[tz_weekday(p->first + d)], m, dd);
-		put_col(buf, 10);
+		put_col(buf, CELL_W);
 	}
 	putchar('\n');
 	for (int h = 0; h < 24; h++) {
 		printf("%02d:00  ", h);
 		for (int d = 0; d < SCHED_PLAN_DAYS; d++) {
 			hour_cell(p, d, h, buf, sizeof buf);
-			put_col(buf, 10);
+			put_col(buf, CELL_W);
 		}
 		putchar('\n');
 	}
@@ -313,7 +331,7 @@ cmd_schedule(int argc, char **argv)
 		goto done;
 	}
 	printf("Cells show what holds at the start of each hour; \"+\" = it changes within the hour;\n"
-	    "\":40\" = brightness 40%%; \"·off\" = board dark; \"!nothing\" = on with nothing to show.\n");
+	    "\":40\" = brightness 40%%; \"(off)\" = board dark; \"!NOTHING!\" = on with nothing to show.\n");
 	if (out) {
 		if (sched_plan_png(plans, n, tz_name(sched_tz(s)), out, err, sizeof err) < 0) {
 			fprintf(stderr, "ledsign schedule: %s\n", err);

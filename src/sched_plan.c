@@ -31,8 +31,13 @@ sched_plan_fill(struct sched_plan *p, const struct ls_config *cfg, const struct 
 			struct sched_plan_cell *c = &p->cells[d][m];
 			sched_slot_at(cfg, board, first + d, m, &sl);
 			c->state = (uint8_t)sl.state;
-			c->brightness = (uint8_t)(sl.brightness < 0 ? 0 : sl.brightness > 100 ? 100 : sl.brightness);
+			/* Brightness only matters while something plays; keeping it
+			 * out of dark cells keeps runs of "off" whole. */
+			c->brightness = sl.state != SCHED_PLAY ? 0
+			    : (uint8_t)(sl.brightness < 0 ? 0 : sl.brightness > 100 ? 100 : sl.brightness);
 			c->rotating = sl.state == SCHED_PLAY && sl.ntied > 1;
+			c->bright_who = (int16_t)(sl.state == SCHED_PLAY && sl.bright_rule
+			    ? sl.bright_rule - cfg->rules : -1);
 			if (sl.rule)
 				c->who = (int16_t)(sl.rule - cfg->rules);
 			else
@@ -291,6 +296,8 @@ legend_entries(const struct sched_plan *p, int *who, int cap)
 	for (int d = 0; d < SCHED_PLAN_DAYS; d++)
 		for (int m = 0; m < SCHED_PLAN_MIN; m++) {
 			int w = p->cells[d][m].who;
+			if (p->cells[d][m].bright_who >= 0)
+				used[p->cells[d][m].bright_who] = 1;
 			if (w >= 0)
 				used[w] = 1;
 			else if (w == SCHED_PLAN_FALLBACK)
@@ -435,6 +442,8 @@ draw_panel(struct pen *pen, struct img *im, int top, const struct sched_plan *p,
 	for (int i = 0; i < n; i++) {
 		int lx = MARGIN + (i % 2) * lcolw, y = ly + (i / 2) * 30;
 		struct sched_plan_cell c = { .who = (int16_t)who[i], .state = SCHED_PLAY };
+		int dims = who[i] >= 0 && p->cfg->rules[who[i]].kind == LS_RULE_PLAY &&
+		    !p->cfg->rules[who[i]].playlist;
 		if (who[i] == SCHED_PLAN_BLANK)
 			c.state = SCHED_BLANK;
 		else if (who[i] >= 0 && p->cfg->rules[who[i]].kind == LS_RULE_OFF)
@@ -442,7 +451,8 @@ draw_panel(struct pen *pen, struct img *im, int top, const struct sched_plan *p,
 		else if (who[i] >= 0 && p->cfg->rules[who[i]].kind == LS_RULE_POWER_OFF)
 			c.state = SCHED_POWER_OFF;
 		fill(im, lx, y + 6, 22, 22, 0x7a7a7a);
-		fill(im, lx + 1, y + 7, 20, 20, cell_colour(&c));
+		fill(im, lx + 1, y + 7, 20, 20, dims ? bright_colour(p->cfg->rules[who[i]].brightness)
+		    : cell_colour(&c));
 		rule_summary(p, who[i], buf, sizeof buf);
 		text(pen, im, lx + 32, y + 24, buf, 18, C_TEXT, lcolw - 40);
 	}

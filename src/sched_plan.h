@@ -26,6 +26,7 @@ struct sched_plan_cell {
 	uint8_t state;      /* enum sched_state */
 	uint8_t brightness; /* 0..100 */
 	uint8_t rotating;   /* equal-priority rules take turns here */
+	int16_t bright_who; /* rule index that set the brightness, or -1 */
 };
 
 /* One board's week: cells[day][minute]. */
