@@ -19,6 +19,7 @@ struct cmd {
 int cmd_check(int, char **);
 int cmd_preview(int, char **);
 int cmd_send(int, char **);
+int cmd_schedule(int, char **);
 
 /* Shared helpers for commands. */
 /* Load a config, printing every diagnostic to stderr; NULL on error. */
