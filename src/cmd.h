@@ -19,6 +19,10 @@ struct cmd {
 int cmd_check(int, char **);
 int cmd_preview(int, char **);
 int cmd_send(int, char **);
+int cmd_ports(int, char **);
+int cmd_play(int, char **);
+int cmd_status(int, char **);
+int cmd_reload(int, char **);
 
 /* Shared helpers for commands. */
 /* Load a config, printing every diagnostic to stderr; NULL on error. */
