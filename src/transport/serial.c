@@ -262,6 +262,7 @@ serial_start(struct serial *s, double now)
 		rc = serial_open_sp(s, real, msg, sizeof msg);
 	if (rc == 1)
 		rc = serial_open_termios(s, real, msg, sizeof msg);
+	s->stats.opens++;
 	if (rc < 0) {
 		serial_fail(s, now, msg);
 		return;

@@ -91,6 +91,7 @@ tcp_connect_start(struct tcp *t, double now)
 	}
 	t->resolved = 1;
 	t->fd = socket(t->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	t->stats.opens++;
 	if (t->fd < 0) {
 		snprintf(msg, sizeof msg, "socket: %s", strerror(errno));
 		tcp_drop_link(t, now, msg);

@@ -85,6 +85,7 @@ udp_start(struct udp *u, double now)
 		return;
 	}
 	u->fd = socket(sa.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	u->stats.opens++;
 	if (u->fd < 0) {
 		snprintf(msg, sizeof msg, "socket: %s", strerror(errno));
 		udp_fail(u, now, msg);

@@ -90,6 +90,7 @@ struct xport_stats {
 	uint64_t dropped;           /* messages refused (XPORT_DROPPED) or lost on disconnect */
 	uint64_t errors;            /* failed connects, I/O errors */
 	uint64_t connects;          /* times the link came up */
+	uint64_t opens;             /* fds opened: when it changes, an event loop must re-register the fd */
 };
 
 /* The interface each transport implements; one const instance per transport. */
