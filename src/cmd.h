@@ -20,6 +20,10 @@ int cmd_check(int, char **);
 int cmd_preview(int, char **);
 int cmd_send(int, char **);
 int cmd_schedule(int, char **);
+int cmd_ports(int, char **);
+int cmd_play(int, char **);
+int cmd_status(int, char **);
+int cmd_reload(int, char **);
 
 /* Shared helpers for commands. */
 /* Load a config, printing every diagnostic to stderr; NULL on error. */
