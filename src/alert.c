@@ -788,7 +788,8 @@ alert_store_open(const char *dir, long long now, char *err, size_t errlen)
 	}
 	closedir(d);
 	fsync(s->dirfd);   /* make the deletions of expired alerts durable too */
-	qsort(s->v, s->n, sizeof s->v[0], entry_cmp);
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof s->v[0], entry_cmp);
 	return s;
 fail:
 	alert_store_free(s);
@@ -935,7 +936,8 @@ alert_store_put(struct alert_store *s, const struct alert *a, long long now,
 		s->v[s->n].seq = s->seq++;
 		s->n++;
 	}
-	qsort(s->v, s->n, sizeof s->v[0], entry_cmp);
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof s->v[0], entry_cmp);
 	if (id_out != NULL)
 		memcpy(id_out, copy.id, ALERT_ID_MAX + 1);
 	return 0;
