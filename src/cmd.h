@@ -19,6 +19,9 @@ struct cmd {
 int cmd_check(int, char **);
 int cmd_preview(int, char **);
 int cmd_send(int, char **);
+int cmd_alert(int, char **);
+int cmd_clear(int, char **);
+int cmd_status(int, char **);
 
 /* Shared helpers for commands. */
 /* Load a config, printing every diagnostic to stderr; NULL on error. */
