@@ -1,5 +1,5 @@
 /*
- * cmd_alert.c — `ledsign alert`, `ledsign clear`, `ledsign status`: the
+ * cmd_alert.c — `ledsign alert`, `ledsign clear`, `ledsign alerts`: the
  * duty officer's side of the control socket (docs/alerts.md).
  *
  * The commands only talk to the running daemon; they never touch the alert
@@ -493,25 +493,34 @@ status_line(void *arg, const char *line)
 }
 
 int
-cmd_status(int argc, char **argv)
+cmd_alert_list(const char *socket_path, const struct ls_config *cfg)
 {
 	struct common c = { 0 };
 	struct status_ctx sc = { 0 };
 	char final[1024];
-	int rc = 1;
+
+	c.socket = socket_path;
+	sc.cfg = cfg;
+	if (send_request("alerts", &c, "status", status_line, &sc, final, sizeof final) != 0)
+		return 1;
+	if (sc.n == 0)
+		printf("no active alerts; every board follows its schedule\n");
+	return 0;
+}
+
+int
+cmd_alerts(int argc, char **argv)
+{
+	struct common c = { 0 };
+	int rc;
 
 	for (int i = 1; i < argc; i++) {
 		int r = common_opt(&c, argc, argv, &i);
 		if (r <= 0)
-			return cmd_usage("status");
+			return cmd_usage("alerts");
 	}
-	common_load(&c, "status");
-	sc.cfg = c.cfg;
-	if (send_request("status", &c, "status", status_line, &sc, final, sizeof final) == 0) {
-		if (sc.n == 0)
-			printf("no active alerts; every board follows its schedule\n");
-		rc = 0;
-	}
+	common_load(&c, "alerts");
+	rc = cmd_alert_list(c.socket, c.cfg);
 	ls_config_free(c.cfg);
 	return rc;
 }

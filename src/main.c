@@ -23,7 +23,7 @@ static const struct cmd cmd_table[] = {
 	{ "check", "FILE [--list]", "validate a config file and report every mistake (--list: one line per board)", cmd_check },
 	{ "alert", "TEXT [--boards LIST | --groups LIST] [--level info|warning|emergency] [--for 30m | --until TIME] [--id ID] | --cap FILE  [--socket PATH] [--config FILE]", "raise an alert on every board or the chosen ones; prints its id", cmd_alert },
 	{ "clear", "ID | --all  [--socket PATH] [--config FILE]", "take an alert (or all) down; boards return to their schedule", cmd_clear },
-	{ "status", "[--socket PATH] [--config FILE]", "list the active alerts with their targets and expiry", cmd_status },
+	{ "alerts", "[--socket PATH] [--config FILE]", "list the active alerts with their targets and expiry", cmd_alerts },
 	{ "version", "", "print the version", cmd_version },
 	{ "help", "[COMMAND]", "show this help", cmd_help },
 };
