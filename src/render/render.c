@@ -90,8 +90,9 @@ fits(struct render_ctx *ctx, struct render_font *f, const char *text, int size, 
 }
 
 /* The size for an item whose size is 0 (auto-fit): the largest that fits
- * the board on one screen; when even RENDER_MIN_FIT does not, the largest
- * that fits one line high (the text then pages or scrolls). */
+ * the board on one screen without breaking a word; when even RENDER_MIN_FIT
+ * does not, half the board's height (two lines a page) or, on boards too
+ * low for that, its whole height.  One-line effects take the board height. */
 static int
 auto_size(struct render_ctx *ctx, struct render_font *f, const char *text, enum render_aa aa,
     int w, int h, int spacing, enum fit_mode mode)
@@ -120,8 +121,13 @@ auto_size(struct render_ctx *ctx, struct render_font *f, const char *text, enum 
 		} else
 			hi = mid - 1;
 	}
-	if (best == 0)
-		best = h < RENDER_MAX_SIZE ? h : RENDER_MAX_SIZE;
+	if (best == 0) {
+		/* too long for one screen at any readable size: page (or scroll)
+		 * two lines at a time when the board is tall enough for that */
+		best = h / 2 >= RENDER_MIN_FIT ? h / 2 : h;
+		if (best > RENDER_MAX_SIZE)
+			best = RENDER_MAX_SIZE;
+	}
 	free(slot->text);
 	if ((slot->text = strdup(text)) != NULL) {
 		slot->font = f;
