@@ -63,6 +63,7 @@ render_ctx_free(struct render_ctx *ctx)
 		render_image_free(ctx->ic[i].img);
 	}
 	render_zone_free(ctx);
+	free(ctx->cov);
 	FT_Done_FreeType(ctx->ft);
 	free(ctx);
 }
@@ -249,27 +250,56 @@ render_item(struct render_ctx *ctx, const struct ls_board *board, const struct l
 {
 	struct render_paint paint;
 	char *text;
-	int rc = 0;
+	int rc = 0, use_cov;
+	size_t npx = (size_t)out->width * (size_t)out->height;
 
-	render_paint_init(&paint, out->format, item->color, item->background);
-	render_fill_background(out, &paint);
+	render_paint_init(ctx, &paint, out->format, item->color, item->background);
 	if (item->effect == LS_FX_FLASH) {
 		double hz = item->flash_hz > 0 ? item->flash_hz : 1.0;
 		double ph = t * hz - floor(t * hz);
-		if (ph >= 0.5)
+		if (ph >= 0.5) {
+			render_fill_background(out, &paint);
 			return 0;        /* the dark half of each flash period */
+		}
 	}
+	/* RGB text on a plain background goes through a coverage buffer: one
+	 * pass then writes every pixel from a blend table (background included) */
+	use_cov = paint.aa == RENDER_AA_GREY && item->image == NULL && item->text != NULL && item->text[0] != '\0';
+	if (use_cov && ctx->covcap < npx) {
+		uint8_t *nc = realloc(ctx->cov, npx);
+		if (nc == NULL)
+			use_cov = 0;
+		else {
+			ctx->cov = nc;
+			ctx->covcap = npx;
+		}
+	}
+	if (use_cov) {
+		memset(ctx->cov, 0, npx);
+		paint.cov = ctx->cov;
+	} else
+		render_fill_background(out, &paint);
 	if (item->image != NULL && render_image_item(ctx, item, out, err, errlen) != 0)
 		return -1;
 	if (item->text == NULL || item->text[0] == '\0')
 		return 0;
-	if ((text = render_fields_expand(ctx, item->text, now, err, errlen)) == NULL) {
+	if (strchr(item->text, '{') == NULL)
+		text = NULL;         /* no live fields: draw the text as it is */
+	else if ((text = render_fields_expand(ctx, item->text, now, err, errlen)) == NULL) {
 		char tmp[512];
 		snprintf(tmp, sizeof tmp, "item %s: %s", item->name ? item->name : "?", err);
 		snprintf(err, errlen, "%s", tmp);
+		if (use_cov)
+			render_fill_background(out, &paint);
 		return -1;
 	}
-	rc = draw_text(ctx, board, item, &paint, text, t, out, err, errlen);
+	rc = draw_text(ctx, board, item, &paint, text != NULL ? text : item->text, t, out, err, errlen);
+	if (use_cov) {
+		if (rc == 0)
+			render_cov_resolve(out, &paint);
+		else
+			render_fill_background(out, &paint);
+	}
 	free(text);
 	return rc;
 }
