@@ -99,7 +99,7 @@ struct render_layout {
 	size_t  missing;           /* code points no font could draw */
 };
 
-struct render_zone;
+struct tz;
 struct tm;
 
 struct render_gslot {
@@ -152,8 +152,7 @@ struct render_ctx {
 	ls_rgb  mix_fg, mix_bg;
 	int     mix_valid;
 	uint8_t *cov; size_t covcap;  /* coverage scratch for RGB text */
-	struct render_zone *zone;    /* the config's timezone, read on first use */
-	int zone_failed;
+	struct tz *zone;             /* the config's timezone, read on first use */
 };
 
 /* fonts (font.c) */
