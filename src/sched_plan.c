@@ -67,6 +67,7 @@ struct img {
 struct pen {
 	FT_Library lib;
 	FT_Face face;
+	FcConfig *fc;   /* our own fontconfig instance: no global state kept or leaked */
 };
 
 static void
@@ -161,8 +162,9 @@ pen_open(struct pen *pen, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start FreeType");
 		return -1;
 	}
-	if (!FcInit()) {
+	if (!(pen->fc = FcInitLoadConfigAndFonts())) {
 		snprintf(err, errlen, "cannot start fontconfig");
+		FT_Done_FreeType(pen->lib);
 		return -1;
 	}
 	for (size_t i = 0; i < sizeof families / sizeof families[0] && !pen->face; i++) {
@@ -171,9 +173,9 @@ pen_open(struct pen *pen, char *err, size_t errlen)
 		if (!pat)
 			continue;
 		FcPatternAddString(pat, FC_LANG, (const FcChar8 *)"zh-cn");
-		FcConfigSubstitute(NULL, pat, FcMatchPattern);
+		FcConfigSubstitute(pen->fc, pat, FcMatchPattern);
 		FcDefaultSubstitute(pat);
-		FcPattern *m = FcFontMatch(NULL, pat, &res);
+		FcPattern *m = FcFontMatch(pen->fc, pat, &res);
 		FcChar8 *file = NULL;
 		int index = 0;
 		if (m && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch) {
@@ -188,6 +190,7 @@ pen_open(struct pen *pen, char *err, size_t errlen)
 	if (!pen->face) {
 		snprintf(err, errlen, "no font found for the plan (install fonts-noto-cjk)");
 		FT_Done_FreeType(pen->lib);
+		FcConfigDestroy(pen->fc);
 		return -1;
 	}
 	return 0;
@@ -200,6 +203,8 @@ pen_close(struct pen *pen)
 		FT_Done_Face(pen->face);
 	if (pen->lib)
 		FT_Done_FreeType(pen->lib);
+	if (pen->fc)
+		FcConfigDestroy(pen->fc);
 }
 
 /* Light colours that print well and tell rules apart. */
