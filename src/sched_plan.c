@@ -491,6 +491,10 @@ write_png(FILE *fp, const struct img *im)
 	png_set_IHDR(png, info, (png_uint_32)im->w, (png_uint_32)im->h, 8, PNG_COLOR_TYPE_RGB,
 	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
 	png_set_pHYs(png, info, 5906, 5906, PNG_RESOLUTION_METER);   /* 150 dpi */
+	/* Large flat areas: the "up" filter alone compresses them as well as
+	 * libpng's adaptive choice, at a fraction of the time. */
+	png_set_filter(png, 0, PNG_FILTER_UP);
+	png_set_compression_level(png, 6);
 	png_write_info(png, info);
 	for (int y = 0; y < im->h; y++)
 		png_write_row(png, im->px + (size_t)y * im->w * 3);
