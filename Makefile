@@ -10,6 +10,8 @@ LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 FW_CFLAGS = -std=c99 -D_DEFAULT_SOURCE -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Werror $(CFLAGS) -Ifirmware-proto
 
 B       ?= build
+# Quiet by default; `make V=1` shows the full commands.
+Q       := $(if $(V),,@)
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
@@ -34,33 +36,38 @@ deps:
 
 $(B)/obj/src/%.o: src/%.c $(wildcard src/*.h src/*/*.h firmware-proto/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/obj/firmware-proto/%.o: firmware-proto/%.c $(wildcard firmware-proto/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(FW_CFLAGS) $(shell pkg-config --cflags libpng) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(FW_CFLAGS) $(shell pkg-config --cflags libpng) -c -o $@ $<
 
 $(B)/libledsign.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(B)/libfwproto.a: $(FW_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(B)/ledsign: $(B)/obj/src/main.o $(B)/libledsign.a $(B)/libfwproto.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/ledboard: $(BOARD_OBJ) $(B)/libfwproto.a
-	$(CC) $(CFLAGS) -o $@ $^ $(shell pkg-config --libs libpng) -lm
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(shell pkg-config --libs libpng) -lm
 
 $(B)/tests/%: tests/unit/%.c $(B)/libledsign.a $(B)/libfwproto.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $^ $(LIBS) $(shell pkg-config --libs cmocka)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $^ $(LIBS) $(shell pkg-config --libs cmocka)
 
 $(B)/tools/%: tests/tools/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
 
 # check: the normal build's tests, then the same again under ASan+UBSan.
 check: deps
@@ -75,6 +82,7 @@ integration: all
 	@tests/run-integration.sh $(B)
 
 asan:
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 \
 	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" unit integration
 
 demo: deps all

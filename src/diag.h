@@ -33,6 +33,8 @@ void ls_diag_add(struct ls_diag *, enum ls_diag_level, const char *file, int lin
 void ls_diag_print(const struct ls_diag *, FILE *);
 /* Format one message as "file:line: error: text". */
 void ls_diag_format(const struct ls_diag_msg *, char *buf, size_t len);
+/* Order messages by file and line (stable), so a report reads top to bottom. */
+void ls_diag_sort(struct ls_diag *);
 /* Release the messages; the struct itself is the caller's. */
 void ls_diag_clear(struct ls_diag *);
 

@@ -69,6 +69,26 @@ struct proto_ops {
 	size_t (*max_frame_bytes)(int width, int height, enum ls_format);
 	int   wants_ack;                    /* 1 when the board acknowledges frames */
 	int   default_port;                 /* for addresses that omit a port */
+	/*
+	 * Reliable delivery, optional: NULL for send-only protocols.  With it,
+	 * encode_frame queues the frame inside the state and puts in the batch
+	 * only the packets to send right away; the caller then calls poll with
+	 * a monotonic clock: it appends the packets due at now_ms (the rest of
+	 * the window, retransmissions) to `out` and sets *wake_ms to when it
+	 * wants to be called again.  Replies go to input as usual.  Pure: no
+	 * I/O, no clock of its own.  Returns PROTO_TX_*.
+	 */
+	int   (*poll)(void *state, uint64_t now_ms, struct proto_batch *out, uint64_t *wake_ms);
+	/* Why the last delivery failed, for messages; NULL when nothing failed. */
+	const char *(*error)(void *state);
+};
+
+/* poll results */
+enum proto_tx {
+	PROTO_TX_IDLE = 0,     /* nothing queued */
+	PROTO_TX_BUSY = 1,     /* packets unacknowledged: call poll again by *wake_ms */
+	PROTO_TX_DONE = 2,     /* everything queued was acknowledged (reported once, then IDLE) */
+	PROTO_TX_FAILED = -1,  /* gave up; see error() */
 };
 
 /* The protocol called `name`, or NULL. */

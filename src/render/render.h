@@ -27,7 +27,25 @@ void render_ctx_free(struct render_ctx *);
 int render_item(struct render_ctx *, const struct ls_board *, const struct ls_content *,
     double now, double t, struct render_canvas *out, char *err, size_t errlen);
 
+/* Broken-down local time of Unix time `t` in the config's timezone (read
+ * from its TZif file; TZ and localtime are not touched).  0 or -1 + err. */
+struct tm;
+int render_localtime(struct render_ctx *, long long t, struct tm *out, char *err, size_t errlen);
+
 /* One PNG pixel per LED in canonical colour (render/canvas.h).  0 or -1 + err. */
 int render_png_write_raw(const struct render_canvas *, const char *path, char *err, size_t errlen);
+
+/* Write a w x h 8-bit RGB image (rows of 3*w bytes) as a PNG.  0 or -1 + err. */
+int render_png_write_rgb(const uint8_t *rgb, int w, int h, const char *path, char *err, size_t errlen);
+
+/* The LED pitch (output pixels per LED) previews use for a canvas. */
+int render_preview_pitch(const struct render_canvas *);
+/* An image that looks like the board: round LEDs (mono boards in board->color)
+ * on a dark panel, `pitch` pixels per LED (0 = render_preview_pitch).
+ * Returns malloc'd RGB rows and the size, or NULL when out of memory. */
+uint8_t *render_preview_dots(const struct render_canvas *, const struct ls_board *, int pitch, int *w, int *h);
+/* render_preview_dots written as a PNG.  0 or -1 + err. */
+int render_png_write_preview(const struct render_canvas *, const struct ls_board *, const char *path,
+    char *err, size_t errlen);
 
 #endif

@@ -1,0 +1,740 @@
+/*
+ * fw_lsp.c — LSP board side: CRC, framer, RLE, and the board state machine.
+ *
+ * Written for a small microcontroller: C99, no malloc, no I/O, no floating
+ * point, every length checked against the fixed buffer it lands in.
+ * docs/protocol.md is the specification this implements.
+ */
+#include <string.h>
+
+#include "fw_lsp.h"
+
+/* ---- CRC-16/IBM-3740 -------------------------------------------------- */
+
+/* Nibble-wide table: 32 bytes of flash instead of 512, two lookups a byte. */
+static const uint16_t crc_nibble[16] = {
+	0x0000, 0x1021, 0x2042, 0x3063, 0x4084, 0x50A5, 0x60C6, 0x70E7,
+	0x8108, 0x9129, 0xA14A, 0xB16B, 0xC18C, 0xD1AD, 0xE1CE, 0xF1EF,
+};
+
+uint16_t
+fw_lsp_crc16_byte(uint16_t crc, uint8_t b)
+{
+	crc = (uint16_t)((crc << 4) ^ crc_nibble[((crc >> 12) ^ (b >> 4)) & 0x0F]);
+	crc = (uint16_t)((crc << 4) ^ crc_nibble[((crc >> 12) ^ (b & 0x0F)) & 0x0F]);
+	return crc;
+}
+
+uint16_t
+fw_lsp_crc16(uint16_t crc, const uint8_t *p, size_t n)
+{
+	while (n--)
+		crc = fw_lsp_crc16_byte(crc, *p++);
+	return crc;
+}
+
+uint16_t
+fw_lsp_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+uint32_t
+fw_lsp_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+void
+fw_lsp_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+void
+fw_lsp_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+size_t
+fw_lsp_pack(uint8_t *out, size_t cap, uint8_t type, uint8_t flags, uint8_t seq,
+    const uint8_t *payload, size_t len)
+{
+	if (len > FW_LSP_MAX_PAYLOAD || cap < FW_LSP_OVERHEAD || len > cap - FW_LSP_OVERHEAD)
+		return 0;
+	if (payload != NULL)
+		memmove(out + FW_LSP_HDR_LEN, payload, len);
+	out[0] = FW_LSP_SYNC0;
+	out[1] = FW_LSP_SYNC1;
+	out[2] = FW_LSP_VERSION;
+	out[3] = type;
+	out[4] = flags;
+	out[5] = seq;
+	fw_lsp_put16(out + 6, (uint16_t)len);
+	fw_lsp_put16(out + 8, fw_lsp_crc16(FW_LSP_CRC_INIT, out, 8));
+	fw_lsp_put16(out + FW_LSP_HDR_LEN + len, fw_lsp_crc16(FW_LSP_CRC_INIT, out + FW_LSP_HDR_LEN, len));
+	return len + FW_LSP_OVERHEAD;
+}
+
+/* ---- framer ----------------------------------------------------------- */
+
+void
+fw_lsp_framer_reset(struct fw_lsp_framer *f)
+{
+	f->hlen = 0;
+	f->len = 0;
+	f->pos = 0;
+	f->skip = 0;
+}
+
+/* After a header with a bad CRC, the real header may start inside it: keep
+ * the bytes from the next 'L' that could still begin "LS". */
+static void
+framer_resync(struct fw_lsp_framer *f)
+{
+	uint16_t i;
+
+	for (i = 1; i < f->hlen; i++) {
+		if (f->hdr[i] != FW_LSP_SYNC0)
+			continue;
+		if (i + 1 == f->hlen || f->hdr[i + 1] == FW_LSP_SYNC1)
+			break;
+	}
+	f->garbage += i;
+	memmove(f->hdr, f->hdr + i, (size_t)(f->hlen - i));
+	f->hlen = (uint16_t)(f->hlen - i);
+}
+
+enum fw_lsp_rx
+fw_lsp_framer_feed(struct fw_lsp_framer *f, uint8_t b)
+{
+	if (f->hlen < FW_LSP_HDR_LEN) {
+		if (f->hlen == 0 && b != FW_LSP_SYNC0) {
+			f->garbage++;
+			return FW_LSP_RX_NONE;
+		}
+		if (f->hlen == 1 && b != FW_LSP_SYNC1) {
+			f->garbage++;
+			f->hlen = (b == FW_LSP_SYNC0);
+			return FW_LSP_RX_NONE;
+		}
+		f->hdr[f->hlen++] = b;
+		if (f->hlen < FW_LSP_HDR_LEN)
+			return FW_LSP_RX_NONE;
+		if (fw_lsp_crc16(FW_LSP_CRC_INIT, f->hdr, 8) != fw_lsp_get16(f->hdr + 8)) {
+			f->bad_header++;
+			framer_resync(f);
+			return FW_LSP_RX_NONE;
+		}
+		f->len = fw_lsp_get16(f->hdr + 6);
+		f->pos = 0;
+		f->crc = FW_LSP_CRC_INIT;
+		f->skip = f->len > FW_LSP_RX_PAYLOAD;
+		return FW_LSP_RX_NONE;
+	}
+	if (f->pos < f->len) {
+		if (!f->skip)
+			f->payload[f->pos] = b;
+		f->crc = fw_lsp_crc16_byte(f->crc, b);
+		f->pos++;
+		return FW_LSP_RX_NONE;
+	}
+	f->crcbuf[f->pos - f->len] = b;
+	f->pos++;
+	if (f->pos < f->len + FW_LSP_CRC_LEN)
+		return FW_LSP_RX_NONE;
+	f->hlen = 0;
+	if (f->skip) {
+		f->bad_payload++;
+		return FW_LSP_RX_TOOLONG;
+	}
+	if (fw_lsp_get16(f->crcbuf) != f->crc) {
+		f->bad_payload++;
+		return FW_LSP_RX_BADCRC;
+	}
+	f->packets++;
+	return FW_LSP_RX_PACKET;
+}
+
+/* ---- RLE -------------------------------------------------------------- */
+
+void
+fw_lsp_unrle_reset(struct fw_lsp_unrle *u)
+{
+	u->state = 0;
+	u->left = 0;
+}
+
+unsigned
+fw_lsp_unrle_feed(struct fw_lsp_unrle *u, uint8_t in, uint8_t *out)
+{
+	unsigned n;
+
+	switch (u->state) {
+	case 0:
+		if (in < 0x80) {
+			u->state = 1;
+			u->left = (uint8_t)(in + 1);
+		} else {
+			u->state = 2;
+			u->left = (uint8_t)(in - 0x80);
+		}
+		return 0;
+	case 1:
+		*out = in;
+		if (--u->left == 0)
+			u->state = 0;
+		return 1;
+	default:
+		*out = in;
+		n = u->left + FW_LSP_RLE_MINRUN;
+		u->state = 0;
+		return n;
+	}
+}
+
+size_t
+fw_lsp_rle(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
+{
+	size_t i = 0, o = 0, lit = 0;   /* lit: start of a pending literal */
+
+	while (i < n) {
+		size_t r = 1;
+
+		while (i + r < n && in[i + r] == in[i] && r < FW_LSP_RLE_MAXRUN)
+			r++;
+		if (r < FW_LSP_RLE_MINRUN && i - lit + r <= FW_LSP_RLE_MAXLIT) {
+			i += r;
+			if (i - lit < FW_LSP_RLE_MAXLIT && i < n)
+				continue;
+		}
+		/* flush the literal [lit, i) */
+		while (lit < i) {
+			size_t k = i - lit > FW_LSP_RLE_MAXLIT ? FW_LSP_RLE_MAXLIT : i - lit;
+			if (o + 1 + k > cap)
+				return 0;
+			out[o++] = (uint8_t)(k - 1);
+			memcpy(out + o, in + lit, k);
+			o += k;
+			lit += k;
+		}
+		if (r >= FW_LSP_RLE_MINRUN && i < n) {
+			if (o + 2 > cap)
+				return 0;
+			out[o++] = (uint8_t)(0x80 + r - FW_LSP_RLE_MINRUN);
+			out[o++] = in[i];
+			i += r;
+			lit = i;
+		}
+	}
+	return o;
+}
+
+/* ---- board ------------------------------------------------------------ */
+
+const char *
+fw_lsp_type_name(uint8_t type)
+{
+	switch (type) {
+	case FW_LSP_PING:       return "PING";
+	case FW_LSP_INFO_REQ:   return "INFO_REQ";
+	case FW_LSP_FRAME:      return "FRAME";
+	case FW_LSP_PAGE:       return "PAGE";
+	case FW_LSP_BRIGHTNESS: return "BRIGHTNESS";
+	case FW_LSP_POWER:      return "POWER";
+	case FW_LSP_CLOCK:      return "CLOCK";
+	case FW_LSP_ACK:        return "ACK";
+	case FW_LSP_NACK:       return "NACK";
+	case FW_LSP_INFO:       return "INFO";
+	default:                return "UNKNOWN";
+	}
+}
+
+const char *
+fw_lsp_error_name(uint8_t err)
+{
+	static const char *const names[] = {
+		"ok", "crc", "type", "length", "geometry", "order", "data",
+		"nobase", "unsupported", "range", "nomem",
+	};
+
+	return err < sizeof names / sizeof names[0] ? names[err] : "unknown";
+}
+
+const char *
+fw_lsp_encoding_name(uint8_t enc)
+{
+	static const char *const names[2][FW_LSP_ENC_COUNT] = {
+		{ "raw", "rle", "rowxor", "delta" },
+		{ "raw/col", "rle/col", "rowxor/col", "delta/col" },
+	};
+
+	if (FW_LSP_ENC_BASE(enc) >= FW_LSP_ENC_COUNT || (enc & ~(FW_LSP_ENC_COLUMNS | 0x0Fu)))
+		return "unknown";
+	return names[(enc & FW_LSP_ENC_COLUMNS) != 0][FW_LSP_ENC_BASE(enc)];
+}
+
+int
+fw_lsp_board_init(struct fw_lsp_board *b, const struct fw_lsp_board_config *cfg)
+{
+	memset(b, 0, sizeof *b);
+	if (cfg->width == 0 || cfg->height == 0 || cfg->format >= FW_PIX_COUNT ||
+	    cfg->fb[0] == NULL || cfg->fb[1] == NULL || cfg->page_slots > FW_LSP_SLOTS)
+		return -1;
+	b->cfg = *cfg;
+	if (b->cfg.page_mem == NULL) {
+		b->cfg.page_bytes = 0;
+		b->cfg.page_slots = 0;
+	}
+	b->fb_bytes = fw_pix_stride(cfg->format, cfg->width) * cfg->height;
+	memset(cfg->fb[0], 0, b->fb_bytes);
+	memset(cfg->fb[1], 0, b->fb_bytes);
+	b->brightness = 100;
+	b->power = 1;
+	fw_lsp_framer_reset(&b->rx);
+	return 0;
+}
+
+void
+fw_lsp_board_reset_link(struct fw_lsp_board *b)
+{
+	fw_lsp_framer_reset(&b->rx);
+	b->in_active = 0;
+	b->in_done = 0;
+}
+
+const uint8_t *
+fw_lsp_board_front(const struct fw_lsp_board *b)
+{
+	return b->cfg.fb[b->front];
+}
+
+static unsigned
+reply(struct fw_lsp_board *b, uint8_t type, const uint8_t *payload, size_t len)
+{
+	b->reply_len = (uint16_t)fw_lsp_pack(b->reply, sizeof b->reply, type, FW_LSP_F_REPLY,
+	    fw_lsp_framer_seq(&b->rx), payload, len);
+	return b->reply_len ? FW_LSP_EV_REPLY : 0;
+}
+
+/* Acknowledge the packet in the framer, if its sender asked. */
+static unsigned
+ack(struct fw_lsp_board *b)
+{
+	uint8_t t = fw_lsp_framer_type(&b->rx);
+
+	if (!(fw_lsp_framer_flags(&b->rx) & FW_LSP_F_ACKREQ))
+		return 0;
+	return reply(b, FW_LSP_ACK, &t, 1);
+}
+
+static unsigned
+nack(struct fw_lsp_board *b, uint8_t err, uint32_t detail)
+{
+	uint8_t p[6];
+
+	b->last.error = err;
+	if (!(fw_lsp_framer_flags(&b->rx) & FW_LSP_F_ACKREQ))
+		return 0;
+	p[0] = fw_lsp_framer_type(&b->rx);
+	p[1] = err;
+	fw_lsp_put32(p + 2, detail);
+	return reply(b, FW_LSP_NACK, p, sizeof p);
+}
+
+static unsigned
+handle_info_req(struct fw_lsp_board *b)
+{
+	uint8_t p[FW_LSP_INFO_LEN + FW_LSP_FW_NAME_MAX];
+	size_t n = 0;
+	uint16_t caps = FW_LSP_CAP_RLE | FW_LSP_CAP_ROWXOR | FW_LSP_CAP_DELTA |
+	    FW_LSP_CAP_BRIGHTNESS | FW_LSP_CAP_POWER | FW_LSP_CAP_CLOCK;
+
+	if (b->cfg.page_slots > 0)
+		caps |= FW_LSP_CAP_PAGE;
+	/* A new host session: frame ids start again, so forget the last one. */
+	b->in_active = 0;
+	b->in_done = 0;
+	memset(p, 0, sizeof p);
+	p[0] = FW_LSP_VERSION;
+	p[1] = b->cfg.format;
+	fw_lsp_put16(p + 2, b->cfg.width);
+	fw_lsp_put16(p + 4, b->cfg.height);
+	fw_lsp_put16(p + 6, FW_LSP_RX_PAYLOAD);
+	fw_lsp_put16(p + 8, caps);
+	p[10] = b->cfg.page_slots;
+	p[11] = b->brightness;
+	fw_lsp_put32(p + 12, b->cfg.page_bytes);
+	fw_lsp_put32(p + 16, b->fb_bytes);
+	p[20] = b->power;
+	if (b->cfg.fw_name != NULL)
+		while (n < FW_LSP_FW_NAME_MAX && b->cfg.fw_name[n] != '\0')
+			n++;
+	p[23] = (uint8_t)n;
+	memcpy(p + FW_LSP_INFO_LEN, b->cfg.fw_name, n);
+	return reply(b, FW_LSP_INFO, p, FW_LSP_INFO_LEN + n);
+}
+
+/* Place one decoded byte of the incoming frame.  -1 when it overflows. */
+static int
+frame_emit(struct fw_lsp_board *b, uint8_t v, unsigned count)
+{
+	uint8_t *d = b->in_dst;
+	uint8_t base = FW_LSP_ENC_BASE(b->in_enc);
+	int columns = (b->in_enc & FW_LSP_ENC_COLUMNS) != 0;
+
+	if (count > b->in_size - b->in_out)
+		return -1;
+	while (count--) {
+		uint32_t i, above;   /* where the byte goes; is there a row above it */
+
+		if (columns) {
+			i = b->in_row * b->in_stride + b->in_col;
+			above = b->in_row > 0;
+			if (++b->in_row == b->in_h) {
+				b->in_row = 0;
+				b->in_col++;
+			}
+		} else {
+			i = b->in_out;
+			above = i >= b->in_stride;
+		}
+		b->in_out++;
+		switch (base) {
+		case FW_LSP_ENC_ROWXOR:
+			d[i] = above ? (uint8_t)(v ^ d[i - b->in_stride]) : v;
+			break;
+		case FW_LSP_ENC_DELTA:
+			d[i] ^= v;   /* d already holds the shifted base frame */
+			break;
+		default:
+			d[i] = v;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Claim page memory for slot s (w x h); 0 or an error code. */
+static uint8_t
+slot_claim(struct fw_lsp_board *b, uint8_t s, uint32_t bytes, uint16_t w, uint16_t h)
+{
+	struct fw_lsp_slot *sl = &b->slots[s];
+
+	if (s == 0) {          /* storing slot 0 starts a new page: free them all */
+		memset(b->slots, 0, sizeof b->slots);
+		b->page_used = 0;
+		b->page_playing = 0;
+	}
+	if (sl->data == NULL || sl->bytes != bytes) {
+		if (bytes > b->cfg.page_bytes - b->page_used)
+			return FW_LSP_E_NOMEM;
+		sl->data = b->cfg.page_mem + b->page_used;
+		b->page_used += bytes;
+	}
+	sl->bytes = bytes;
+	sl->width = w;
+	sl->height = h;
+	sl->ready = 0;
+	return FW_LSP_E_OK;
+}
+
+static unsigned
+handle_frame(struct fw_lsp_board *b, const uint8_t *p, uint16_t n)
+{
+	uint16_t id, base, w, h;
+	uint8_t enc, fmt, slot, err;
+	int8_t dx, dy;
+	uint32_t total, off, dn, stride, size;
+	unsigned ev = 0;
+
+	if (n < FW_LSP_FRAME_HDR)
+		return nack(b, FW_LSP_E_LENGTH, 0);
+	id = fw_lsp_get16(p);
+	base = fw_lsp_get16(p + 2);
+	enc = p[4];
+	fmt = p[5];
+	w = fw_lsp_get16(p + 6);
+	h = fw_lsp_get16(p + 8);
+	dx = (int8_t)p[10];
+	dy = (int8_t)p[11];
+	slot = p[12];
+	total = fw_lsp_get32(p + 14);
+	off = fw_lsp_get32(p + 18);
+	dn = (uint32_t)n - FW_LSP_FRAME_HDR;
+	b->last.frame_id = id;
+	b->last.encoding = enc;
+	b->last.offset = off;
+	b->last.chunk = dn;
+	b->last.total = total;
+
+	if (FW_LSP_ENC_BASE(enc) >= FW_LSP_ENC_COUNT || (enc & ~(FW_LSP_ENC_COLUMNS | 0x0Fu)))
+		return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
+	if (fmt != b->cfg.format || w == 0 || h == 0)
+		return nack(b, FW_LSP_E_GEOMETRY, 0);
+	if (slot == FW_LSP_SLOT_LIVE) {
+		if (w != b->cfg.width || h != b->cfg.height)
+			return nack(b, FW_LSP_E_GEOMETRY, 0);
+	} else if (slot >= b->cfg.page_slots) {
+		return nack(b, FW_LSP_E_RANGE, b->cfg.page_slots);
+	}
+	if (off > total || dn > total - off)
+		return nack(b, FW_LSP_E_LENGTH, 0);
+
+	/* Retransmissions of what was already applied are acknowledged, not re-applied. */
+	if (b->in_done && id == b->in_id) {
+		b->last.duplicate = 1;
+		return ack(b);
+	}
+	if (off == 0 && !(b->in_active && id == b->in_id && b->in_next > 0)) {
+		stride = fw_pix_stride(fmt, w);
+		size = stride * h;
+		if (h != 0 && size / h != stride)
+			return nack(b, FW_LSP_E_GEOMETRY, 0);
+		b->in_active = 0;
+		b->in_done = 0;
+		if (slot == FW_LSP_SLOT_LIVE) {
+			b->in_dst = b->cfg.fb[b->front ^ 1];
+		} else {
+			if (FW_LSP_ENC_BASE(enc) == FW_LSP_ENC_DELTA)
+				return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
+			if ((err = slot_claim(b, slot, size, w, h)) != FW_LSP_E_OK)
+				return nack(b, err, b->cfg.page_bytes);
+			b->in_dst = b->slots[slot].data;
+		}
+		if (FW_LSP_ENC_BASE(enc) == FW_LSP_ENC_DELTA) {
+			if (!b->front_valid || base != b->front_id)
+				return nack(b, FW_LSP_E_NOBASE, b->front_valid ? b->front_id : 0xFFFFFFFFu);
+			fw_pix_window(b->in_dst, w, h, b->cfg.fb[b->front], w, h, fmt, dx, dy);
+		}
+		b->in_active = 1;
+		b->in_id = id;
+		b->in_enc = enc;
+		b->in_slot = slot;
+		b->in_total = total;
+		b->in_next = 0;
+		b->in_out = 0;
+		b->in_size = size;
+		b->in_stride = stride;
+		b->in_h = h;
+		b->in_row = 0;
+		b->in_col = 0;
+		fw_lsp_unrle_reset(&b->unrle);
+	} else if (!b->in_active || id != b->in_id) {
+		return nack(b, FW_LSP_E_ORDER, 0);
+	} else if (off + dn <= b->in_next) {
+		b->last.duplicate = 1;
+		return ack(b);
+	} else if (off != b->in_next) {
+		return nack(b, FW_LSP_E_ORDER, b->in_next);
+	}
+	if (total != b->in_total)
+		return nack(b, FW_LSP_E_LENGTH, b->in_total);
+
+	for (uint32_t i = 0; i < dn; i++) {
+		uint8_t v = p[FW_LSP_FRAME_HDR + i];
+		unsigned cnt = 1;
+
+		if (b->in_enc != FW_LSP_ENC_RAW)
+			cnt = fw_lsp_unrle_feed(&b->unrle, v, &v);
+		if (cnt && frame_emit(b, v, cnt) < 0) {
+			b->in_active = 0;
+			return nack(b, FW_LSP_E_DATA, b->in_out);
+		}
+	}
+	b->in_next += dn;
+	if (b->in_next < b->in_total)
+		return ack(b);
+	b->in_active = 0;
+	if (b->in_out != b->in_size || b->unrle.state != 0)
+		return nack(b, FW_LSP_E_DATA, b->in_out);
+	b->in_done = 1;
+	b->last.completed = 1;
+	if (b->in_slot == FW_LSP_SLOT_LIVE) {
+		b->front ^= 1;
+		b->front_id = b->in_id;
+		b->front_valid = 1;
+		b->page_playing = 0;   /* a live frame takes over from page playback */
+		ev |= FW_LSP_EV_SHOW;
+	} else {
+		b->slots[b->in_slot].ready = 1;
+	}
+	return ev | ack(b);
+}
+
+/* Draw the current page entry at time t (ms into it) into the back buffer and show it. */
+static unsigned
+page_render(struct fw_lsp_board *b, uint32_t t)
+{
+	const struct fw_lsp_page_entry *e = &b->page[b->page_pos];
+	const struct fw_lsp_slot *s = &b->slots[e->slot];
+	uint8_t *dst = b->cfg.fb[b->front ^ 1];
+	int32_t ox = 0, oy = 0;
+	uint32_t moved = (uint32_t)(((uint64_t)t * e->param) / 1000u);
+
+	switch (e->effect) {
+	case FW_LSP_FX_SCROLL_LEFT:
+		ox = (int32_t)moved - (int32_t)b->cfg.width;
+		break;
+	case FW_LSP_FX_SCROLL_UP:
+		oy = (int32_t)moved - (int32_t)b->cfg.height;
+		break;
+	default:
+		break;
+	}
+	if (e->effect == FW_LSP_FX_FLASH && e->param > 0 &&
+	    (t % (10000u / e->param)) >= (10000u / e->param) / 2)
+		memset(dst, 0, b->fb_bytes);
+	else
+		fw_pix_window(dst, b->cfg.width, b->cfg.height, s->data, s->width, s->height,
+		    b->cfg.format, ox, oy);
+	if (memcmp(dst, b->cfg.fb[b->front], b->fb_bytes) == 0)
+		return 0;
+	b->front ^= 1;
+	b->front_valid = 0;     /* a page picture is no base for deltas */
+	return FW_LSP_EV_SHOW;
+}
+
+static unsigned
+handle_page(struct fw_lsp_board *b, const uint8_t *p, uint16_t n)
+{
+	uint8_t count;
+
+	if (n < 2 || n != 2u + (uint16_t)p[1] * FW_LSP_PAGE_ENTRY)
+		return nack(b, FW_LSP_E_LENGTH, 0);
+	count = p[1];
+	if (count > FW_LSP_PAGE_MAX)
+		return nack(b, FW_LSP_E_RANGE, FW_LSP_PAGE_MAX);
+	for (uint8_t i = 0; i < count; i++) {
+		const uint8_t *e = p + 2 + i * FW_LSP_PAGE_ENTRY;
+
+		if (e[0] >= b->cfg.page_slots || !b->slots[e[0]].ready || e[1] > FW_LSP_FX_FLASH)
+			return nack(b, FW_LSP_E_RANGE, i);
+	}
+	b->page_flags = p[0];
+	b->page_count = count;
+	for (uint8_t i = 0; i < count; i++) {
+		const uint8_t *e = p + 2 + i * FW_LSP_PAGE_ENTRY;
+
+		b->page[i].slot = e[0];
+		b->page[i].effect = e[1];
+		b->page[i].duration_ms = fw_lsp_get16(e + 2);
+		b->page[i].param = fw_lsp_get16(e + 4);
+	}
+	b->page_pos = 0;
+	b->page_playing = count > 0;
+	b->page_t0 = b->now_ms;
+	return (b->page_playing ? page_render(b, 0) : 0) | ack(b);
+}
+
+unsigned
+fw_lsp_board_tick(struct fw_lsp_board *b, uint32_t now_ms)
+{
+	unsigned ev = 0;
+	uint32_t t;
+
+	b->now_ms = now_ms;
+	if (!b->page_playing)
+		return 0;
+	t = now_ms - b->page_t0;
+	/* Skip over entries that are over; a long stall must not spin forever. */
+	for (unsigned guard = 0; t >= b->page[b->page_pos].duration_ms && guard < 256; guard++) {
+		if (b->page_pos + 1 >= b->page_count && !(b->page_flags & FW_LSP_PAGE_LOOP)) {
+			b->page_playing = 0;   /* the last picture stays up */
+			return ev;
+		}
+		b->page_t0 += b->page[b->page_pos].duration_ms;
+		t -= b->page[b->page_pos].duration_ms;
+		b->page_pos = (uint8_t)((b->page_pos + 1) % b->page_count);
+	}
+	if (t >= b->page[b->page_pos].duration_ms) {    /* guard hit: resynchronise */
+		b->page_t0 = now_ms;
+		t = 0;
+	}
+	return ev | page_render(b, t);
+}
+
+static unsigned
+handle_packet(struct fw_lsp_board *b)
+{
+	const uint8_t *p = b->rx.payload;
+	uint16_t n = b->rx.len;
+	uint8_t type = fw_lsp_framer_type(&b->rx);
+	uint8_t e;
+
+	if (fw_lsp_framer_ver(&b->rx) != FW_LSP_VERSION)
+		return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
+	if (fw_lsp_framer_flags(&b->rx) & FW_LSP_F_REPLY)
+		return 0;      /* another board's answer on a shared line */
+	switch (type) {
+	case FW_LSP_PING:
+		if (n > 64)
+			return nack(b, FW_LSP_E_LENGTH, 64);
+		{
+			uint8_t echo[1 + 64];
+			echo[0] = type;
+			memcpy(echo + 1, p, n);
+			return reply(b, FW_LSP_ACK, echo, 1u + n);
+		}
+	case FW_LSP_INFO_REQ:
+		return handle_info_req(b);
+	case FW_LSP_FRAME:
+		return handle_frame(b, p, n);
+	case FW_LSP_PAGE:
+		if (b->cfg.page_slots == 0)
+			return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
+		return handle_page(b, p, n);
+	case FW_LSP_BRIGHTNESS:
+		if (n != 1)
+			return nack(b, FW_LSP_E_LENGTH, 1);
+		if (p[0] > 100)
+			return nack(b, FW_LSP_E_RANGE, 100);
+		b->brightness = p[0];
+		return FW_LSP_EV_SETTING | ack(b);
+	case FW_LSP_POWER:
+		if (n != 1)
+			return nack(b, FW_LSP_E_LENGTH, 1);
+		if (p[0] > 1)
+			return nack(b, FW_LSP_E_RANGE, 1);
+		b->power = p[0];
+		return FW_LSP_EV_SETTING | ack(b);
+	case FW_LSP_CLOCK:
+		if (n != 10)
+			return nack(b, FW_LSP_E_LENGTH, 10);
+		b->clock_s = (int64_t)((uint64_t)fw_lsp_get32(p) | (uint64_t)fw_lsp_get32(p + 4) << 32);
+		b->utc_offset_min = (int16_t)fw_lsp_get16(p + 8);
+		b->clock_at_ms = b->now_ms;
+		return FW_LSP_EV_SETTING | ack(b);
+	default:
+		e = FW_LSP_E_TYPE;
+		return nack(b, e, type);
+	}
+}
+
+unsigned
+fw_lsp_board_feed(struct fw_lsp_board *b, uint8_t byte)
+{
+	enum fw_lsp_rx r = fw_lsp_framer_feed(&b->rx, byte);
+
+	if (r == FW_LSP_RX_NONE)
+		return 0;
+	memset(&b->last, 0, sizeof b->last);
+	b->last.type = fw_lsp_framer_type(&b->rx);
+	b->last.seq = fw_lsp_framer_seq(&b->rx);
+	b->last.flags = fw_lsp_framer_flags(&b->rx);
+	b->last.len = b->rx.len;
+	b->reply_len = 0;
+	switch (r) {
+	case FW_LSP_RX_BADCRC:
+		return FW_LSP_EV_PACKET | FW_LSP_EV_BAD | nack(b, FW_LSP_E_CRC, 0);
+	case FW_LSP_RX_TOOLONG:
+		return FW_LSP_EV_PACKET | FW_LSP_EV_BAD | nack(b, FW_LSP_E_LENGTH, FW_LSP_RX_PAYLOAD);
+	default:
+		return FW_LSP_EV_PACKET | handle_packet(b);
+	}
+}

@@ -1,0 +1,317 @@
+/*
+ * fw_lsp.h — LSP, the ledsign board protocol: the constants the host and
+ * the board share, the CRC, and a portable board-side decoder.
+ *
+ * docs/protocol.md is the specification; this header is its C form.  The
+ * host (src/proto/lsp.c) includes it for the constants and the CRC; a board
+ * (a microcontroller, or the ledboard simulator) uses the whole decoder.
+ *
+ * The decoder is C99, allocation-free and I/O-free: all state lives in one
+ * struct fw_lsp_board that the caller places wherever it likes (static RAM
+ * on a microcontroller); the framebuffers and page memory are the caller's
+ * arrays.  It is fed one byte at a time and answers with event bits.
+ *
+ * Wire summary (all multi-byte integers little-endian):
+ *   packet  = header(10) payload(len) pcrc(2)
+ *   header  = 'L' 'S' version type flags seq len(2) hcrc(2)
+ *   hcrc    = CRC-16/IBM-3740 over header bytes 0..7
+ *   pcrc    = CRC-16/IBM-3740 over the payload (0xFFFF when len is 0)
+ */
+#ifndef FW_LSP_H
+#define FW_LSP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fw_pixels.h"
+
+/* ---- framing ---------------------------------------------------------- */
+
+#define FW_LSP_SYNC0        0x4Cu   /* 'L' */
+#define FW_LSP_SYNC1        0x53u   /* 'S' */
+#define FW_LSP_VERSION      1u      /* protocol version this code speaks */
+#define FW_LSP_HDR_LEN      10u
+#define FW_LSP_CRC_LEN      2u
+#define FW_LSP_OVERHEAD     (FW_LSP_HDR_LEN + FW_LSP_CRC_LEN)
+/* No packet ever carries more payload than this. */
+#define FW_LSP_MAX_PAYLOAD  1024u
+/* Every board accepts payloads up to this; a host uses it until INFO says more. */
+#define FW_LSP_MIN_PAYLOAD  256u
+
+/* Header flags. */
+#define FW_LSP_F_ACKREQ     0x01u   /* host wants an ACK or NACK for this packet */
+#define FW_LSP_F_REPLY      0x02u   /* board to host */
+
+/* Message types.  Host to board below 0x80, board to host from 0x80. */
+enum fw_lsp_type {
+	FW_LSP_PING       = 0x01,   /* payload: 0..64 bytes, echoed in the ACK */
+	FW_LSP_INFO_REQ   = 0x02,   /* payload: host version(1) host caps(2) */
+	FW_LSP_FRAME      = 0x10,   /* one chunk of a frame, see FW_LSP_FRAME_HDR */
+	FW_LSP_PAGE       = 0x11,   /* playback of stored frames, see FW_LSP_PAGE_* */
+	FW_LSP_BRIGHTNESS = 0x12,   /* payload: percent(1) 0..100 */
+	FW_LSP_POWER      = 0x13,   /* payload: on(1) 0 or 1 */
+	FW_LSP_CLOCK      = 0x14,   /* payload: unix seconds(8, signed) utc offset minutes(2, signed) */
+	FW_LSP_ACK        = 0x80,   /* payload: acked type(1) [ping echo] */
+	FW_LSP_NACK       = 0x81,   /* payload: acked type(1) error(1) detail(4) */
+	FW_LSP_INFO       = 0x82,   /* payload: see FW_LSP_INFO_* */
+};
+
+/* NACK error codes. */
+enum fw_lsp_error {
+	FW_LSP_E_OK          = 0x00,
+	FW_LSP_E_CRC         = 0x01,  /* header fine, payload CRC wrong: resend */
+	FW_LSP_E_TYPE        = 0x02,  /* unknown message type */
+	FW_LSP_E_LENGTH      = 0x03,  /* payload too long for this board, or malformed */
+	FW_LSP_E_GEOMETRY    = 0x04,  /* width/height/format do not fit this board */
+	FW_LSP_E_ORDER       = 0x05,  /* chunk offset is not the next one; detail = expected offset */
+	FW_LSP_E_DATA        = 0x06,  /* compressed data does not decode to the frame size */
+	FW_LSP_E_NOBASE      = 0x07,  /* delta against a frame the board does not show; send a full frame */
+	FW_LSP_E_UNSUPPORTED = 0x08,  /* encoding, version or feature not implemented; detail = version */
+	FW_LSP_E_RANGE       = 0x09,  /* a value out of range (brightness, slot, ...) */
+	FW_LSP_E_NOMEM       = 0x0A,  /* does not fit the page memory */
+};
+
+/* Capability bits (INFO caps, INFO_REQ host caps). */
+#define FW_LSP_CAP_RLE        0x0001u
+#define FW_LSP_CAP_ROWXOR     0x0002u
+#define FW_LSP_CAP_DELTA      0x0004u
+#define FW_LSP_CAP_PAGE       0x0008u
+#define FW_LSP_CAP_BRIGHTNESS 0x0010u
+#define FW_LSP_CAP_POWER      0x0020u
+#define FW_LSP_CAP_CLOCK      0x0040u
+#define FW_LSP_CAP_ALL        0x007Fu
+
+/* ---- FRAME ------------------------------------------------------------ */
+/* FRAME payload: a 22-byte chunk header, then chunk data.
+ *   0  frame id (2)     increments per frame; a chunk of a frame already
+ *                       completed is acknowledged and not applied again
+ *   2  base id (2)      DELTA: the frame this one is coded against
+ *   4  encoding (1)     FW_LSP_ENC_*
+ *   5  format (1)       FW_PIX_*
+ *   6  width (2)
+ *   8  height (2)
+ *  10  dx (1, signed)   DELTA: reference(x,y) = base(x+dx, y+dy), 0 outside
+ *  11  dy (1, signed)
+ *  12  slot (1)         FW_LSP_SLOT_LIVE, or a page slot to store into
+ *  13  reserved (1)     0
+ *  14  total (4)        bytes of the whole encoded stream
+ *  18  offset (4)       where this chunk's data sits in that stream
+ *  22  data
+ */
+#define FW_LSP_FRAME_HDR   22u
+#define FW_LSP_SLOT_LIVE   0xFFu
+
+enum fw_lsp_encoding {
+	FW_LSP_ENC_RAW    = 0,  /* the pixel bytes as they are */
+	FW_LSP_ENC_RLE    = 1,  /* RLE of the pixel bytes */
+	FW_LSP_ENC_ROWXOR = 2,  /* each row XOR the row above, then RLE */
+	FW_LSP_ENC_DELTA  = 3,  /* XOR against the shifted base frame, then RLE */
+	FW_LSP_ENC_COUNT
+};
+/* Or-ed into the encoding byte: the decoded bytes fill the frame column by
+ * column (every row's byte 0, then every row's byte 1, ...) instead of row
+ * by row.  A scroll step's changes are one narrow column, which then codes
+ * as one run and one literal instead of a pair per row. */
+#define FW_LSP_ENC_COLUMNS 0x10u
+#define FW_LSP_ENC_BASE(e) ((e) & 0x0Fu)
+/* RLE control byte c: c < 0x80: c+1 literal bytes follow;
+ * c >= 0x80: the next byte repeated (c - 0x80) + FW_LSP_RLE_MINRUN times. */
+#define FW_LSP_RLE_MINRUN  3u
+#define FW_LSP_RLE_MAXLIT  128u
+#define FW_LSP_RLE_MAXRUN  (127u + FW_LSP_RLE_MINRUN)
+
+/* ---- PAGE ------------------------------------------------------------- */
+/* PAGE payload: flags(1) count(1), then count entries of 6 bytes:
+ *   slot(1) effect(1) duration ms(2) param(2)
+ * The board plays the entries in order, looping while FW_LSP_PAGE_LOOP is
+ * set, until a live frame or another PAGE arrives.  count 0 stops playback.
+ * effect NONE shows the slot; SCROLL_LEFT/UP move a slot image larger than
+ * the board across it at param pixels per second, taking the duration;
+ * FLASH shows it blinking at param/10 Hz. */
+#define FW_LSP_PAGE_LOOP     0x01u
+#define FW_LSP_PAGE_ENTRY    6u
+#define FW_LSP_PAGE_MAX      16u
+enum fw_lsp_effect {
+	FW_LSP_FX_NONE = 0, FW_LSP_FX_SCROLL_LEFT = 1, FW_LSP_FX_SCROLL_UP = 2, FW_LSP_FX_FLASH = 3,
+};
+
+/* ---- INFO ------------------------------------------------------------- */
+/* INFO payload (24 + n bytes):
+ *   0 version(1) 1 format(1) 2 width(2) 4 height(2) 6 max payload(2)
+ *   8 caps(2) 10 page slots(1) 11 brightness(1) 12 page memory bytes(4)
+ *  16 frame buffer bytes(4) 20 power(1) 21 reserved(2) 23 n(1) 24 firmware name (n <= 32) */
+#define FW_LSP_INFO_LEN    24u
+#define FW_LSP_FW_NAME_MAX 32u
+
+/* ---- CRC -------------------------------------------------------------- */
+/* CRC-16/IBM-3740 (a.k.a. CRC-16/CCITT-FALSE): poly 0x1021, init 0xFFFF,
+ * no reflection, xorout 0; check("123456789") = 0x29B1. */
+#define FW_LSP_CRC_INIT   0xFFFFu
+#define FW_LSP_CRC_CHECK  0x29B1u
+uint16_t fw_lsp_crc16(uint16_t crc, const uint8_t *p, size_t n);
+uint16_t fw_lsp_crc16_byte(uint16_t crc, uint8_t b);
+
+/* Little-endian helpers. */
+uint16_t fw_lsp_get16(const uint8_t *p);
+uint32_t fw_lsp_get32(const uint8_t *p);
+void     fw_lsp_put16(uint8_t *p, uint16_t v);
+void     fw_lsp_put32(uint8_t *p, uint32_t v);
+
+/* Build one packet into out (cap bytes): the 10-byte header, `len` payload
+ * bytes (which may already be at out + FW_LSP_HDR_LEN, then pass payload =
+ * NULL), and the payload CRC.  Returns the packet length, 0 if it does not fit. */
+size_t fw_lsp_pack(uint8_t *out, size_t cap, uint8_t type, uint8_t flags, uint8_t seq,
+    const uint8_t *payload, size_t len);
+
+/* ---- framer: bytes to packets ----------------------------------------- */
+
+#ifndef FW_LSP_RX_PAYLOAD
+#define FW_LSP_RX_PAYLOAD FW_LSP_MAX_PAYLOAD   /* a small board may define less */
+#endif
+
+enum fw_lsp_rx {
+	FW_LSP_RX_NONE = 0,   /* byte consumed */
+	FW_LSP_RX_PACKET,     /* a whole packet with good CRCs is in the framer */
+	FW_LSP_RX_BADCRC,     /* header good, payload CRC bad: type/seq valid, payload not */
+	FW_LSP_RX_TOOLONG,    /* header good, payload longer than FW_LSP_RX_PAYLOAD: skipped */
+};
+
+struct fw_lsp_framer {
+	uint8_t  hdr[FW_LSP_HDR_LEN];
+	uint8_t  payload[FW_LSP_RX_PAYLOAD];
+	uint16_t hlen;        /* header bytes held */
+	uint16_t len;         /* payload length from the header */
+	uint16_t pos;         /* payload (+crc) bytes seen */
+	uint16_t crc;         /* running payload CRC */
+	uint8_t  crcbuf[2];
+	uint8_t  skip;        /* payload too long: count it off without storing */
+	/* counters, for diagnostics */
+	uint32_t garbage;     /* bytes discarded while hunting for a header */
+	uint32_t bad_header;  /* headers whose CRC failed */
+	uint32_t bad_payload;
+	uint32_t packets;
+};
+
+void fw_lsp_framer_reset(struct fw_lsp_framer *);
+/* Feed one byte; on FW_LSP_RX_PACKET/BADCRC/TOOLONG the accessors below describe the packet. */
+enum fw_lsp_rx fw_lsp_framer_feed(struct fw_lsp_framer *, uint8_t byte);
+#define fw_lsp_framer_type(f)  ((f)->hdr[3])
+#define fw_lsp_framer_flags(f) ((f)->hdr[4])
+#define fw_lsp_framer_seq(f)   ((f)->hdr[5])
+#define fw_lsp_framer_ver(f)   ((f)->hdr[2])
+
+/* ---- RLE -------------------------------------------------------------- */
+/* A byte-at-a-time RLE expander; the caller places each output byte. */
+struct fw_lsp_unrle {
+	uint8_t  state;       /* 0 control, 1 literal bytes, 2 run value */
+	uint8_t  left;        /* literal bytes still to come, or run length */
+};
+void fw_lsp_unrle_reset(struct fw_lsp_unrle *);
+/* Feed one encoded byte.  Returns how many output bytes it yields (0..130),
+ * all equal to *out (a run) or the single byte *out (a literal). */
+unsigned fw_lsp_unrle_feed(struct fw_lsp_unrle *, uint8_t in, uint8_t *out);
+/* Pure RLE compressor for hosts and tests: returns bytes written, or 0 when
+ * it would exceed cap. */
+size_t fw_lsp_rle(const uint8_t *in, size_t n, uint8_t *out, size_t cap);
+
+/* ---- board ------------------------------------------------------------ */
+
+struct fw_lsp_slot {
+	uint8_t *data;        /* into page memory; NULL when empty */
+	uint16_t width, height;
+	uint32_t bytes;
+	uint8_t  ready;       /* completely received */
+};
+
+struct fw_lsp_page_entry {
+	uint8_t  slot, effect;
+	uint16_t duration_ms, param;
+};
+
+/* What the caller gives a board.  fb[0] and fb[1] are two framebuffers of
+ * fw_pix_stride(format, width) * height bytes; page memory may be NULL. */
+struct fw_lsp_board_config {
+	uint16_t width, height;
+	uint8_t  format;      /* FW_PIX_* */
+	uint8_t *fb[2];
+	uint8_t *page_mem;
+	uint32_t page_bytes;
+	uint8_t  page_slots;  /* at most FW_LSP_SLOTS */
+	const char *fw_name;  /* up to FW_LSP_FW_NAME_MAX bytes reported in INFO */
+};
+
+#define FW_LSP_SLOTS 8u
+
+/* Event bits returned by fw_lsp_board_feed and fw_lsp_board_tick. */
+#define FW_LSP_EV_PACKET  0x01u  /* a packet was handled: see board->last */
+#define FW_LSP_EV_REPLY   0x02u  /* send board->reply[0 .. reply_len) to the host now */
+#define FW_LSP_EV_SHOW    0x04u  /* the front buffer holds a new picture */
+#define FW_LSP_EV_SETTING 0x08u  /* brightness, power or clock changed */
+#define FW_LSP_EV_BAD     0x10u  /* a damaged packet was seen (CRC, length) */
+
+/* A description of the last packet handled, for logs. */
+struct fw_lsp_last {
+	uint8_t  type, seq, flags;
+	uint16_t len;
+	uint8_t  error;       /* FW_LSP_E_* sent back (0 = ACK or no reply) */
+	uint8_t  duplicate;   /* already applied earlier; acknowledged again */
+	uint8_t  completed;   /* FRAME: this chunk completed the frame */
+	uint16_t frame_id;
+	uint8_t  encoding;
+	uint32_t offset, chunk, total;
+};
+
+struct fw_lsp_board {
+	struct fw_lsp_board_config cfg;
+	uint32_t fb_bytes;
+	struct fw_lsp_framer rx;
+	uint8_t  front;           /* index of the shown framebuffer */
+	uint16_t front_id;        /* frame id shown; valid when front_valid */
+	uint8_t  front_valid;
+	/* the frame being received */
+	uint8_t  in_active;       /* a frame is being assembled */
+	uint8_t  in_done;         /* the frame with in_id was completed */
+	uint16_t in_id;
+	uint8_t  in_enc, in_slot;
+	uint32_t in_total, in_next; /* encoded bytes expected, next offset */
+	uint32_t in_out;            /* decoded bytes written */
+	uint32_t in_size;           /* decoded bytes expected */
+	uint32_t in_stride;
+	uint16_t in_h, in_row;     /* column order: where the next byte goes */
+	uint32_t in_col;
+	uint8_t *in_dst;
+	struct fw_lsp_unrle unrle;
+	/* page playback */
+	struct fw_lsp_slot slots[FW_LSP_SLOTS];
+	uint32_t page_used;
+	struct fw_lsp_page_entry page[FW_LSP_PAGE_MAX];
+	uint8_t  page_count, page_flags, page_pos, page_playing;
+	uint32_t page_t0;         /* ms when the current entry started */
+	uint32_t now_ms;          /* last time given to fw_lsp_board_tick */
+	/* settings */
+	uint8_t  brightness, power;
+	int64_t  clock_s;         /* unix time at clock_at_ms */
+	int16_t  utc_offset_min;
+	uint32_t clock_at_ms;
+	/* reply to send */
+	uint8_t  reply[FW_LSP_HDR_LEN + 6 + FW_LSP_INFO_LEN + FW_LSP_FW_NAME_MAX + 64 + FW_LSP_CRC_LEN];
+	uint16_t reply_len;
+	struct fw_lsp_last last;
+};
+
+/* Prepare a board; 0, or -1 when the config is unusable (zero size, bad format). */
+int fw_lsp_board_init(struct fw_lsp_board *, const struct fw_lsp_board_config *);
+/* Forget any half-received packet and frame (a new connection); keeps the picture. */
+void fw_lsp_board_reset_link(struct fw_lsp_board *);
+/* Feed one received byte; returns FW_LSP_EV_* bits. */
+unsigned fw_lsp_board_feed(struct fw_lsp_board *, uint8_t byte);
+/* Advance page playback to now_ms (a free-running millisecond counter); returns EV bits. */
+unsigned fw_lsp_board_tick(struct fw_lsp_board *, uint32_t now_ms);
+/* The framebuffer currently shown. */
+const uint8_t *fw_lsp_board_front(const struct fw_lsp_board *);
+/* Names for logs. */
+const char *fw_lsp_type_name(uint8_t type);
+const char *fw_lsp_error_name(uint8_t err);
+const char *fw_lsp_encoding_name(uint8_t enc);
+
+#endif

@@ -1,0 +1,164 @@
+/*
+ * ledboard_lsp.c — the LSP decoder (fw_lsp.c) behind ledboard's protocol
+ * interface.  The board state is exactly what a microcontroller would hold;
+ * this file only adds the framebuffers, page memory and log lines.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fw_lsp.h"
+#include "ledboard_proto.h"
+
+#define LB_LSP_PAGE_BYTES (256u * 1024u)
+
+struct lb_lsp {
+	struct fw_lsp_board  board;
+	struct ledboard_sink sink;
+	uint8_t *fb0, *fb1, *page;
+};
+
+static void
+lb_lsp_close(void *state)
+{
+	struct lb_lsp *s = state;
+
+	if (s == NULL)
+		return;
+	free(s->fb0);
+	free(s->fb1);
+	free(s->page);
+	free(s);
+}
+
+static void *
+lb_lsp_open(const struct ledboard_screen *scr, const struct ledboard_sink *sink,
+    char *err, size_t errlen)
+{
+	struct lb_lsp *s;
+	struct fw_lsp_board_config cfg;
+	size_t bytes = (size_t)scr->stride * scr->height;
+
+	if ((s = calloc(1, sizeof *s)) == NULL)
+		goto nomem;
+	s->sink = *sink;
+	s->fb0 = calloc(1, bytes);
+	s->fb1 = calloc(1, bytes);
+	s->page = calloc(1, LB_LSP_PAGE_BYTES);
+	if (s->fb0 == NULL || s->fb1 == NULL || s->page == NULL)
+		goto nomem;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.width = scr->width;
+	cfg.height = scr->height;
+	cfg.format = scr->format;
+	cfg.fb[0] = s->fb0;
+	cfg.fb[1] = s->fb1;
+	cfg.page_mem = s->page;
+	cfg.page_bytes = LB_LSP_PAGE_BYTES;
+	cfg.page_slots = FW_LSP_SLOTS;
+	cfg.fw_name = "ledboard-sim 1.0";
+	if (fw_lsp_board_init(&s->board, &cfg) < 0) {
+		snprintf(err, errlen, "lsp: cannot drive a %ux%u %s board",
+		    scr->width, scr->height, fw_pix_name(scr->format));
+		lb_lsp_close(s);
+		return NULL;
+	}
+	return s;
+nomem:
+	snprintf(err, errlen, "lsp: out of memory");
+	lb_lsp_close(s);
+	return NULL;
+}
+
+static void
+lb_lsp_reset(void *state)
+{
+	struct lb_lsp *s = state;
+
+	fw_lsp_board_reset_link(&s->board);
+}
+
+static void
+lb_lsp_describe(const struct fw_lsp_board *b, unsigned ev, char *line, size_t len)
+{
+	const struct fw_lsp_last *l = &b->last;
+	int n;
+
+	if (ev & FW_LSP_EV_BAD)
+		n = snprintf(line, len, "rx damaged packet type=%s seq=%u len=%u",
+		    fw_lsp_type_name(l->type), l->seq, l->len);
+	else
+		n = snprintf(line, len, "rx %s seq=%u len=%u", fw_lsp_type_name(l->type), l->seq, l->len);
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (!(ev & FW_LSP_EV_BAD) && l->type == FW_LSP_FRAME && l->len >= FW_LSP_FRAME_HDR)
+		n += snprintf(line + n, len - (size_t)n, " id=%u enc=%s chunk=%lu+%lu/%lu%s%s",
+		    l->frame_id, fw_lsp_encoding_name(l->encoding), (unsigned long)l->offset,
+		    (unsigned long)l->chunk, (unsigned long)l->total,
+		    l->completed ? " complete" : "", l->duplicate ? " duplicate" : "");
+	else if (l->type == FW_LSP_BRIGHTNESS && (ev & FW_LSP_EV_SETTING))
+		n += snprintf(line + n, len - (size_t)n, " brightness=%u", b->brightness);
+	else if (l->type == FW_LSP_POWER && (ev & FW_LSP_EV_SETTING))
+		n += snprintf(line + n, len - (size_t)n, " power=%s", b->power ? "on" : "off");
+	else if (l->type == FW_LSP_CLOCK && (ev & FW_LSP_EV_SETTING))
+		n += snprintf(line + n, len - (size_t)n, " clock=%lld offset=%d",
+		    (long long)b->clock_s, b->utc_offset_min);
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (!(ev & FW_LSP_EV_REPLY))
+		snprintf(line + n, len - (size_t)n, " -> no reply");
+	else if (l->error)
+		snprintf(line + n, len - (size_t)n, " -> NACK %s", fw_lsp_error_name(l->error));
+	else
+		snprintf(line + n, len - (size_t)n, " -> %s", fw_lsp_type_name(b->reply[3]));
+}
+
+static void
+lb_lsp_events(struct lb_lsp *s, unsigned ev)
+{
+	char line[256];
+
+	if (ev & FW_LSP_EV_PACKET) {
+		lb_lsp_describe(&s->board, ev, line, sizeof line);
+		s->sink.log(s->sink.ctx, line);
+	}
+	if (ev & FW_LSP_EV_REPLY)
+		s->sink.reply(s->sink.ctx, s->board.reply, s->board.reply_len);
+	if (ev & FW_LSP_EV_SHOW)
+		s->sink.show(s->sink.ctx, fw_lsp_board_front(&s->board));
+}
+
+static void
+lb_lsp_feed(void *state, const uint8_t *buf, size_t len, int datagram)
+{
+	struct lb_lsp *s = state;
+
+	/* One datagram is one packet: a truncated one must not eat the next. */
+	if (datagram)
+		fw_lsp_framer_reset(&s->board.rx);
+	for (size_t i = 0; i < len; i++) {
+		unsigned ev = fw_lsp_board_feed(&s->board, buf[i]);
+
+		if (ev)
+			lb_lsp_events(s, ev);
+	}
+}
+
+static void
+lb_lsp_tick(void *state, uint32_t now_ms)
+{
+	struct lb_lsp *s = state;
+	unsigned ev = fw_lsp_board_tick(&s->board, now_ms);
+
+	if (ev)
+		lb_lsp_events(s, ev);
+}
+
+const struct ledboard_proto ledboard_proto_lsp = {
+	.name = "lsp",
+	.open = lb_lsp_open,
+	.close = lb_lsp_close,
+	.reset = lb_lsp_reset,
+	.feed = lb_lsp_feed,
+	.tick = lb_lsp_tick,
+};

@@ -1,0 +1,46 @@
+/* cmd_check.c — `ledsign check FILE`: report every mistake, or a summary. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "config.h"
+
+int
+cmd_check(int argc, char **argv)
+{
+	struct ls_diag d = { 0 };
+	struct ls_config *cfg;
+
+	int list = 0;
+
+	if (argc == 3 && strcmp(argv[2], "--list") == 0)
+		list = 1;
+	else if (argc != 2)
+		return cmd_usage("check");
+	cfg = ls_config_load(argv[1], &d);
+	ls_diag_sort(&d);
+	ls_diag_print(&d, stderr);
+	if (cfg == NULL) {
+		fprintf(stderr, "%s: %zu error%s, %zu warning%s; nothing was changed\n", argv[1], d.errors,
+		    d.errors == 1 ? "" : "s", d.warnings, d.warnings == 1 ? "" : "s");
+		ls_diag_clear(&d);
+		return 1;
+	}
+	if (list) {
+		/* one board per line, for scripts: NAME WIDTH HEIGHT FORMAT PROTOCOL ADDRESS */
+		for (size_t i = 0; i < cfg->nboards; i++) {
+			const struct ls_board *b = &cfg->boards[i];
+			printf("%s %d %d %s %s %s\n", b->name, b->width, b->height, ls_format_name(b->format),
+			    b->protocol, b->address);
+		}
+		ls_diag_clear(&d);
+		ls_config_free(cfg);
+		return 0;
+	}
+	printf("%s: configuration OK: %zu boards, %zu content items, %zu playlists, %zu schedule rules%s\n",
+	    argv[1], cfg->nboards, cfg->ncontent, cfg->nplaylists, cfg->nrules,
+	    d.warnings ? " (with warnings)" : "");
+	ls_diag_clear(&d);
+	ls_config_free(cfg);
+	return 0;
+}

@@ -1,0 +1,325 @@
+/*
+ * cmd_preview.c — `ledsign preview`: what each board will show, as PNG.
+ *
+ *   ledsign preview FILE (--board NAME --item NAME | --all [--board NAME] [--item NAME])
+ *       [--at "YYYY-MM-DD HH:MM"] [--t SECONDS] [--raw] [--frames N [--interval S]] -o PATH|DIR
+ *
+ * One board and item: -o names the PNG (with --frames N and a directory,
+ * N files; with --frames N and a .png path, one contact sheet).  --all: -o is
+ * a directory that gets BOARD.png per board (BOARD-NNN.png with --frames).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "render/render.h"
+
+struct opts {
+	const char *file, *board, *item, *at, *out;
+	int all, raw, frames;
+	double t, interval;
+};
+
+static int
+is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int
+ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+
+	return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+/* The item a board shows at `now` when none is named.
+ * TODO(schedule): use the schedule module's pure function once it is on main;
+ * until then: the first item of the playlist of the first rule that names the
+ * board and covers today's date (or, failing that, of the first rule naming it). */
+static const struct ls_content *
+scheduled_item(struct render_ctx *ctx, const struct ls_config *cfg, const struct ls_board *b, long long now,
+    const char **why)
+{
+	const struct ls_rule *any = NULL;
+	struct tm tm;
+	char date[32], err[256];
+	ls_day day = LS_DAY_NONE;
+
+	if (render_localtime(ctx, now, &tm, err, sizeof err) == 0) {
+		snprintf(date, sizeof date, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+		if (ls_parse_date(date, &day) != 0)
+			day = LS_DAY_NONE;
+	}
+
+	for (size_t i = 0; i < cfg->nrules; i++) {
+		const struct ls_rule *r = &cfg->rules[i];
+		if (r->kind != LS_RULE_PLAY || r->playlist == NULL || !ls_board_selected(b, &r->boards))
+			continue;
+		if (any == NULL)
+			any = r;
+		if (day != LS_DAY_NONE && (r->from == LS_DAY_NONE || day >= r->from) &&
+		    (r->to == LS_DAY_NONE || day <= r->to)) {
+			any = r;
+			break;
+		}
+	}
+	if (any == NULL && cfg->fallback != NULL) {
+		const struct ls_playlist *pl = ls_config_playlist(cfg, cfg->fallback);
+		if (pl != NULL && pl->nentries > 0)
+			return ls_config_content(cfg, pl->entries[0].item);
+	}
+	if (any != NULL) {
+		const struct ls_playlist *pl = ls_config_playlist(cfg, any->playlist);
+		if (pl != NULL && pl->nentries > 0)
+			return ls_config_content(cfg, pl->entries[0].item);
+	}
+	*why = "no schedule rule plays anything on it";
+	return NULL;
+}
+
+static int
+write_one(const struct opts *o, const struct render_canvas *cv, const struct ls_board *b, const char *path)
+{
+	char err[512];
+
+	if ((o->raw ? render_png_write_raw(cv, path, err, sizeof err) :
+	        render_png_write_preview(cv, b, path, err, sizeof err)) != 0) {
+		fprintf(stderr, "ledsign preview: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Frames stacked top to bottom with a gap, each as raw LEDs or as dots. */
+static int
+write_sheet(const struct opts *o, struct render_canvas **fr, int n, const struct ls_board *b, const char *path)
+{
+	int fw, fh, gap = o->raw ? 1 : 8, W, H;
+	uint8_t *sheet;
+	char err[512];
+	int rc;
+
+	if (o->raw) {
+		fw = fr[0]->width;
+		fh = fr[0]->height;
+	} else {
+		int p = render_preview_pitch(fr[0]);
+		fw = fr[0]->width * p;
+		fh = fr[0]->height * p;
+	}
+	W = fw;
+	H = n * fh + (n - 1) * gap;
+	if ((sheet = calloc((size_t)W * (size_t)H, 3)) == NULL) {
+		fprintf(stderr, "ledsign preview: out of memory for a %d-frame sheet\n", n);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		uint8_t *dst = sheet + (size_t)i * (size_t)(fh + gap) * (size_t)W * 3;
+		if (o->raw) {
+			for (int y = 0; y < fh; y++)
+				for (int x = 0; x < fw; x++) {
+					ls_rgb v = render_canvas_get(fr[i], x, y);
+					uint8_t *p = dst + ((size_t)y * (size_t)W + (size_t)x) * 3;
+					p[0] = (uint8_t)(v >> 16);
+					p[1] = (uint8_t)(v >> 8);
+					p[2] = (uint8_t)v;
+				}
+		} else {
+			int w, h;
+			uint8_t *img = render_preview_dots(fr[i], b, 0, &w, &h);
+			if (img == NULL) {
+				free(sheet);
+				fprintf(stderr, "ledsign preview: out of memory\n");
+				return -1;
+			}
+			memcpy(dst, img, (size_t)w * (size_t)h * 3);
+			free(img);
+		}
+	}
+	rc = render_png_write_rgb(sheet, W, H, path, err, sizeof err);
+	if (rc != 0)
+		fprintf(stderr, "ledsign preview: %s\n", err);
+	free(sheet);
+	return rc;
+}
+
+/* Render board b showing item c; write to `path` (a file) or into `dir`. */
+static int
+preview_board(const struct opts *o, struct render_ctx *ctx, const struct ls_board *b,
+    const struct ls_content *c, long long now, const char *path, const char *dir)
+{
+	int n = o->frames > 0 ? o->frames : 1, rc = 0;
+	struct render_canvas **fr = calloc((size_t)n, sizeof *fr);
+	char err[512], name[4096];
+
+	if (fr == NULL)
+		return -1;
+	for (int i = 0; i < n && rc == 0; i++) {
+		double t = o->t + i * o->interval;
+		if ((fr[i] = render_canvas_new(b->width, b->height, b->format)) == NULL) {
+			fprintf(stderr, "ledsign preview: board %s: cannot make a %dx%d canvas\n", b->name, b->width, b->height);
+			rc = -1;
+			break;
+		}
+		if (render_item(ctx, b, c, (double)now, t, fr[i], err, sizeof err) != 0) {
+			fprintf(stderr, "ledsign preview: board %s: %s\n", b->name, err);
+			rc = -1;
+			break;
+		}
+		if (o->frames > 0 && dir != NULL) {
+			snprintf(name, sizeof name, "%s/%s-%03d.png", dir, b->name, i);
+			rc = write_one(o, fr[i], b, name);
+		}
+	}
+	if (rc == 0 && o->frames == 0) {
+		if (dir != NULL) {
+			snprintf(name, sizeof name, "%s/%s.png", dir, b->name);
+			path = name;
+		}
+		rc = write_one(o, fr[0], b, path);
+	} else if (rc == 0 && dir == NULL)
+		rc = write_sheet(o, fr, n, b, path);
+	for (int i = 0; i < n; i++)
+		render_canvas_free(fr[i]);
+	free(fr);
+	return rc;
+}
+
+static int
+parse_args(int argc, char **argv, struct opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->interval = 0.1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		char *end;
+
+		if (strcmp(a, "--all") == 0)
+			o->all = 1;
+		else if (strcmp(a, "--raw") == 0)
+			o->raw = 1;
+		else if (v != NULL && strcmp(a, "--board") == 0)
+			o->board = argv[++i];
+		else if (v != NULL && strcmp(a, "--item") == 0)
+			o->item = argv[++i];
+		else if (v != NULL && strcmp(a, "--at") == 0)
+			o->at = argv[++i];
+		else if (v != NULL && strcmp(a, "-o") == 0)
+			o->out = argv[++i];
+		else if (v != NULL && strcmp(a, "--frames") == 0) {
+			long n = strtol(v, &end, 10);
+			if (*end || n < 1 || n > 1000) {
+				fprintf(stderr, "ledsign preview: --frames takes 1..1000, not \"%s\"\n", v);
+				return -1;
+			}
+			o->frames = (int)n;
+			i++;
+		} else if (v != NULL && (strcmp(a, "--t") == 0 || strcmp(a, "--interval") == 0)) {
+			double d = strtod(v, &end);
+			if (*end || !(d >= 0) || d > 1e6) {
+				fprintf(stderr, "ledsign preview: %s takes seconds, not \"%s\"\n", a, v);
+				return -1;
+			}
+			if (a[2] == 't')
+				o->t = d;
+			else
+				o->interval = d;
+			i++;
+		} else if (a[0] == '-' || o->file != NULL) {
+			fprintf(stderr, "ledsign preview: unexpected argument \"%s\"\n", a);
+			return -1;
+		} else
+			o->file = a;
+	}
+	if (o->file == NULL || o->out == NULL || (!o->all && (o->board == NULL || o->item == NULL)))
+		return -1;
+	return 0;
+}
+
+int
+cmd_preview(int argc, char **argv)
+{
+	struct opts o;
+	struct ls_config *cfg;
+	struct render_ctx *ctx = NULL;
+	struct ls_diag d = { 0 };
+	long long now;
+	int rc = 1, failed = 0;
+
+	if (parse_args(argc, argv, &o) != 0)
+		return cmd_usage("preview");
+	if ((cfg = cmd_load_config(o.file)) == NULL)
+		return 1;
+	if (o.at != NULL) {
+		if (cmd_parse_time(cfg, o.at, &now) != 0) {
+			fprintf(stderr, "ledsign preview: --at \"%s\": write \"YYYY-MM-DD HH:MM\"\n", o.at);
+			goto out;
+		}
+	} else
+		now = (long long)time(NULL);
+	if ((ctx = render_ctx_new(cfg, &d)) == NULL) {
+		ls_diag_print(&d, stderr);
+		goto out;
+	}
+	if (!o.all) {
+		const struct ls_board *b = ls_config_board(cfg, o.board);
+		const struct ls_content *c = ls_config_content(cfg, o.item);
+		const char *dir = NULL;
+		if (b == NULL || c == NULL) {
+			fprintf(stderr, "ledsign preview: %s: no %s named \"%s\" (ledsign check %s --list shows the boards)\n",
+			    o.file, b == NULL ? "board" : "content item", b == NULL ? o.board : o.item, o.file);
+			goto out;
+		}
+		if (o.frames > 0 && (is_dir(o.out) || !ends_with(o.out, ".png")))
+			dir = o.out;
+		if (dir != NULL && !is_dir(dir) && mkdir(dir, 0777) != 0) {
+			fprintf(stderr, "ledsign preview: cannot create %s: %s\n", dir, strerror(errno));
+			goto out;
+		}
+		rc = preview_board(&o, ctx, b, c, now, o.out, dir) == 0 ? 0 : 1;
+		goto out;
+	}
+	if (!is_dir(o.out) && mkdir(o.out, 0777) != 0) {
+		fprintf(stderr, "ledsign preview: cannot create directory %s: %s\n", o.out, strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < cfg->nboards; i++) {
+		const struct ls_board *b = &cfg->boards[i];
+		const struct ls_content *c;
+		const char *why = "";
+
+		if (o.board != NULL && strcmp(o.board, b->name) != 0)
+			continue;
+		c = o.item != NULL ? ls_config_content(cfg, o.item) : scheduled_item(ctx, cfg, b, now, &why);
+		if (c == NULL) {
+			if (o.item != NULL) {
+				fprintf(stderr, "ledsign preview: %s: no content item named \"%s\"\n", o.file, o.item);
+				goto out;
+			}
+			/* nothing scheduled: the board is dark, and the preview says so by being dark */
+			struct ls_content blank = { .name = (char *)"(nothing scheduled)" };
+			fprintf(stderr, "ledsign preview: board %s: %s at that time; writing a dark board\n", b->name, why);
+			if (preview_board(&o, ctx, b, &blank, now, NULL, o.out) != 0)
+				failed = 1;
+			continue;
+		}
+		if (preview_board(&o, ctx, b, c, now, NULL, o.out) != 0)
+			failed = 1;
+	}
+	rc = failed;
+out:
+	ls_diag_clear(&d);
+	render_ctx_free(ctx);
+	ls_config_free(cfg);
+	return rc;
+}

@@ -1,0 +1,169 @@
+/*
+ * main.c — the ledsign command line: a table of subcommands.
+ *
+ * Only this file and the commands print; library code reports through
+ * struct ls_diag or error strings.  Exit status: 0 ok, 1 failure, 2 usage.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "config.h"
+
+#ifndef LEDSIGN_VERSION
+#define LEDSIGN_VERSION "0.1.0"
+#endif
+
+static int cmd_version(int, char **);
+static int cmd_help(int, char **);
+
+static const struct cmd cmd_table[] = {
+	{ "check", "FILE [--list]", "validate a config file and report every mistake (--list: one line per board)", cmd_check },
+	{ "preview", "FILE (--board NAME --item NAME | --all) [--at TIME] [--raw] [--frames N] -o PATH|DIR",
+	  "write PNGs of what boards show (LED dots, or --raw one pixel per LED)", cmd_preview },
+	{ "schedule", "FILE [--at \"YYYY-MM-DD HH:MM\" | --week YYYY-MM-DD [-o plan.png]] [--board NAME]", "what each board shows at a time, or the plan of a week (text, printable PNG)", cmd_schedule },
+	{ "send", "FILE --board NAME --item NAME [--at TIME]", "push one item once to a board and wait for it to be shown", cmd_send },
+	{ "alert", "TEXT [--boards LIST | --groups LIST] [--level info|warning|emergency] [--for 30m | --until TIME] [--id ID] | --cap FILE  [--socket PATH] [--config FILE]", "raise an alert on every board or the chosen ones; prints its id", cmd_alert },
+	{ "clear", "ID | --all  [--socket PATH] [--config FILE]", "take an alert (or all) down; boards return to their schedule", cmd_clear },
+	{ "alerts", "[--socket PATH] [--config FILE]", "list the active alerts with their targets and expiry", cmd_alerts },
+	{ "version", "", "print the version", cmd_version },
+	{ "help", "[COMMAND]", "show this help", cmd_help },
+};
+#define NCMDS (sizeof cmd_table / sizeof cmd_table[0])
+
+static const struct cmd *
+cmd_find(const char *name)
+{
+	for (size_t i = 0; i < NCMDS; i++)
+		if (strcmp(cmd_table[i].name, name) == 0)
+			return &cmd_table[i];
+	return NULL;
+}
+
+static void
+usage_all(FILE *fp)
+{
+	fprintf(fp, "usage: ledsign COMMAND [ARGS]\n\n"
+	    "ledsign plans and plays content on LED signboards.\n\ncommands:\n");
+	for (size_t i = 0; i < NCMDS; i++)
+		fprintf(fp, "  %-9s %s\n", cmd_table[i].name, cmd_table[i].summary);
+	fprintf(fp, "\nTIME is \"YYYY-MM-DD HH:MM\" in the config's timezone.\n"
+	    "Run 'ledsign help COMMAND' for a command's arguments; the manual is ledsign(1).\n");
+}
+
+static int
+cmd_help(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc < 2) {
+		usage_all(stdout);
+		return 0;
+	}
+	if ((c = cmd_find(argv[1])) == NULL) {
+		fprintf(stderr, "ledsign: unknown command \"%s\"\n", argv[1]);
+		return 2;
+	}
+	printf("usage: ledsign %s %s\n  %s\n", c->name, c->usage, c->summary);
+	return 0;
+}
+
+static int
+cmd_version(int argc, char **argv)
+{
+	printf("ledsign %s\n", LEDSIGN_VERSION);
+	return 0;
+}
+
+int
+cmd_usage(const char *name)
+{
+	const struct cmd *c = cmd_find(name);
+
+	fprintf(stderr, "usage: ledsign %s %s\n", name, c ? c->usage : "");
+	return 2;
+}
+
+struct ls_config *
+cmd_load_config(const char *path)
+{
+	struct ls_diag d = { 0 };
+	struct ls_config *cfg = ls_config_load(path, &d);
+
+	ls_diag_sort(&d);
+	ls_diag_print(&d, stderr);
+	ls_diag_clear(&d);
+	return cfg;
+}
+
+int
+cmd_parse_time(const struct ls_config *cfg, const char *s, long long *epoch)
+{
+	struct tm tm = { 0 };
+	int n = 0, sec = 0;
+	const char *oldtz;
+	char *saved = NULL;
+	time_t t;
+
+	if (sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+	        &tm.tm_min, &sec, &n) != 6 || s[n] != '\0') {
+		n = 0;
+		sec = 0;
+		if (sscanf(s, "%4d-%2d-%2d %2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+		        &tm.tm_min, &n) != 5 || s[n] != '\0')
+			return -1;
+	}
+	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 24 ||
+	    tm.tm_min > 59 || sec > 60)
+		return -1;
+	tm.tm_sec = sec;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	tm.tm_isdst = -1;
+	/* The CLI is single-threaded, so switching TZ around mktime is safe here. */
+	oldtz = getenv("TZ");
+	if (oldtz)
+		saved = strdup(oldtz);
+	setenv("TZ", cfg && cfg->timezone ? cfg->timezone : "UTC", 1);
+	tzset();
+	t = mktime(&tm);
+	if (saved) {
+		setenv("TZ", saved, 1);
+		free(saved);
+	} else
+		unsetenv("TZ");
+	tzset();
+	if (t == (time_t)-1)
+		return -1;
+	*epoch = (long long)t;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc < 2) {
+		usage_all(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage_all(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version(argc - 1, argv + 1);
+	if ((c = cmd_find(argv[1])) == NULL) {
+		fprintf(stderr, "ledsign: unknown command \"%s\"; run 'ledsign --help' for the list\n", argv[1]);
+		return 2;
+	}
+	for (int i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			printf("usage: ledsign %s %s\n  %s\n", c->name, c->usage, c->summary);
+			return 0;
+		}
+	return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,824 @@
+/*
+ * proto/lsp.c — host side of LSP: compression, packets, and a pure ARQ.
+ *
+ * The ARQ is a state machine with no clock and no I/O: encode_frame queues a
+ * frame, poll(now) says which packets to (re)send, input() digests replies.
+ * Frames go out as a window of FRAME chunks; the board applies chunks in
+ * order and acknowledges each, so a lost or damaged chunk is resent after a
+ * timeout (or at once on a NACK) and the board ignores copies of chunks it
+ * already has.  Sessions start with INFO_REQ, which tells us the board's
+ * size, format and buffer, and resets its duplicate detection.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/lsp.h"
+
+#define LSP_WINDOW_NET     8        /* packets in flight on TCP/UDP */
+#define LSP_WINDOW_SERIAL  2        /* on a serial line: keep the line busy, no more */
+#define LSP_MAX_TRIES      12       /* sends of one packet before giving up */
+#define LSP_RTO_MIN_MS     40
+#define LSP_RTO_MAX_MS     2000
+#define LSP_RTO_INIT_MS    150
+#define LSP_SHIFT_MAX      16       /* DELTA searches shifts up to this many LEDs */
+
+enum { PK_UNSENT, PK_SENT, PK_ACKED };
+
+struct lsp_pkt {
+	size_t   off, len;          /* in st->q.buf */
+	uint64_t sent_ms;
+	uint32_t chunk_off;         /* FRAME: where its data sits in the encoded stream */
+	uint16_t frame_id;
+	uint8_t  seq, type;
+	uint8_t  state, resend, barrier, timed, retried;
+	unsigned tries;
+};
+
+struct lsp_state {
+	char     name[64];          /* board name, for messages */
+	int      width, height;
+	enum ls_format format;
+	size_t   stride, fbytes;
+	uint8_t  seq;
+	uint16_t frame_id;
+	uint8_t *cur, *prev;        /* the frame in flight; the frame the board shows */
+	int      prev_valid;
+	uint16_t prev_id;
+	uint8_t *work;              /* compression scratch */
+	/* the queue of packets in flight */
+	struct proto_batch q;
+	uint8_t *qbuf;
+	size_t   qcap;
+	struct lsp_pkt *pk;
+	size_t   npk, pkmax;
+	size_t   window;
+	unsigned baud;              /* serial line speed, 0 on a network */
+	unsigned srtt_ms;
+	uint64_t rtt_sent;          /* send time of a packet acknowledged since the last poll */
+	int      rtt_pending;
+	int      status;            /* PROTO_TX_* */
+	int      session;           /* INFO_REQ answered */
+	int      frame_queued;
+	uint16_t max_payload;
+	char     err[256];
+	struct fw_lsp_framer rx;
+	struct proto_lsp_stats st;
+};
+
+/* ---- pure coding ------------------------------------------------------ */
+
+static size_t
+lsp_rle_cap(size_t n)
+{
+	return n + n / FW_LSP_RLE_MAXLIT + 16;
+}
+
+size_t
+proto_lsp_work_size(size_t n)
+{
+	/* best and trial codings, the packed frame, an XOR plane, and its column-order copy */
+	return 2 * lsp_rle_cap(n) + 3 * n;
+}
+
+static uint8_t
+lsp_format(enum ls_format f)
+{
+	switch (f) {
+	case LS_FMT_MONO:     return FW_PIX_MONO;
+	case LS_FMT_REDGREEN: return FW_PIX_REDGREEN;
+	case LS_FMT_RGB565:   return FW_PIX_RGB565;
+	case LS_FMT_RGB888:   return FW_PIX_RGB888;
+	}
+	return FW_PIX_COUNT;
+}
+
+/* The work areas of proto_lsp_compress. */
+struct lsp_work {
+	uint8_t *best, *trial, *frame, *plane, *cols;
+	size_t   n, stride, h;
+};
+
+/* RLE-code `plane` in row order and in column order; keep whichever beats the best so far. */
+static void
+lsp_try(struct lsp_work *w, uint8_t enc, int dx, int dy, struct proto_lsp_coding *how)
+{
+	for (int columns = 0; columns < 2; columns++) {
+		const uint8_t *src = w->plane;
+		size_t len;
+
+		if (columns) {
+			size_t k = 0;
+			for (size_t c = 0; c < w->stride; c++)
+				for (size_t y = 0; y < w->h; y++)
+					w->cols[k++] = w->plane[y * w->stride + c];
+			src = w->cols;
+		}
+		len = fw_lsp_rle(src, w->n, w->trial, how->bytes);
+		if (len == 0 || len >= how->bytes)
+			continue;
+		memcpy(w->best, w->trial, len);
+		how->bytes = len;
+		how->encoding = (uint8_t)(enc | (columns ? FW_LSP_ENC_COLUMNS : 0));
+		how->dx = (int8_t)dx;
+		how->dy = (int8_t)dy;
+	}
+}
+
+int
+proto_lsp_compress(const struct proto_image *img, const uint8_t *prev, unsigned allowed,
+    uint8_t *work, const uint8_t **out, struct proto_lsp_coding *how)
+{
+	uint8_t fmt = lsp_format(img->format);
+	uint32_t w = (uint32_t)img->width, h = (uint32_t)img->height;
+	size_t stride = fw_pix_stride(fmt, w);
+	size_t n = stride * h, cap = lsp_rle_cap(n);
+	struct lsp_work wk;
+
+	wk.best = work;
+	wk.trial = work + cap;
+	wk.frame = work + 2 * cap;
+	wk.plane = wk.frame + n;
+	wk.cols = wk.plane + n;
+	wk.n = n;
+	wk.stride = stride;
+	wk.h = h;
+	for (uint32_t y = 0; y < h; y++)
+		memcpy(wk.frame + (size_t)y * stride, img->data + (size_t)y * img->stride, stride);
+	/* RAW always fits; everything else has to beat it. */
+	memcpy(wk.best, wk.frame, n);
+	how->encoding = FW_LSP_ENC_RAW;
+	how->dx = how->dy = 0;
+	how->bytes = n;
+	*out = wk.best;
+	if (allowed & (1u << FW_LSP_ENC_RLE)) {
+		memcpy(wk.plane, wk.frame, n);
+		lsp_try(&wk, FW_LSP_ENC_RLE, 0, 0, how);
+	}
+	if (allowed & (1u << FW_LSP_ENC_ROWXOR)) {
+		/* Vertical strokes repeat from row to row: XOR with the row above zeroes them. */
+		memcpy(wk.plane, wk.frame, stride);
+		for (size_t i = stride; i < n; i++)
+			wk.plane[i] = wk.frame[i] ^ wk.frame[i - stride];
+		lsp_try(&wk, FW_LSP_ENC_ROWXOR, 0, 0, how);
+	}
+	if (prev != NULL && (allowed & (1u << FW_LSP_ENC_DELTA))) {
+		/* The reference is the board's picture moved by (dx, dy): a scroll
+		 * step then leaves only the newly uncovered edge to send. */
+		for (int k = 0; k <= 4 * LSP_SHIFT_MAX; k++) {
+			int d = k == 0 ? 0 : (k - 1) % LSP_SHIFT_MAX + 1;
+			int sign = ((k - 1) / LSP_SHIFT_MAX) % 2 ? -1 : 1;
+			int dx = 0, dy = 0;
+
+			if (k > 0 && k <= 2 * LSP_SHIFT_MAX)
+				dx = sign * d;
+			else if (k > 2 * LSP_SHIFT_MAX)
+				dy = sign * d;
+			if ((uint32_t)abs(dx) >= w || (uint32_t)abs(dy) >= h)
+				continue;
+			fw_pix_window(wk.plane, w, h, prev, w, h, fmt, dx, dy);
+			for (size_t i = 0; i < n; i++)
+				wk.plane[i] ^= wk.frame[i];
+			lsp_try(&wk, FW_LSP_ENC_DELTA, dx, dy, how);
+		}
+	}
+	return 0;
+}
+
+int
+proto_lsp_packetize(const struct proto_image *img, const struct proto_lsp_coding *how,
+    const uint8_t *data, uint16_t frame_id, uint16_t base_id, uint8_t slot, uint8_t *seq,
+    size_t max_payload, uint8_t flags, struct proto_batch *out)
+{
+	size_t per, off = 0;
+
+	if (max_payload > FW_LSP_MAX_PAYLOAD)
+		max_payload = FW_LSP_MAX_PAYLOAD;
+	if (max_payload <= FW_LSP_FRAME_HDR)
+		return -1;
+	per = max_payload - FW_LSP_FRAME_HDR;
+	do {
+		size_t k = how->bytes - off > per ? per : how->bytes - off;
+		uint8_t *p = proto_batch_reserve(out, FW_LSP_OVERHEAD + FW_LSP_FRAME_HDR + k);
+		uint8_t *h;
+
+		if (p == NULL)
+			return -1;
+		h = p + FW_LSP_HDR_LEN;
+		fw_lsp_put16(h, frame_id);
+		fw_lsp_put16(h + 2, base_id);
+		h[4] = how->encoding;
+		h[5] = lsp_format(img->format);
+		fw_lsp_put16(h + 6, (uint16_t)img->width);
+		fw_lsp_put16(h + 8, (uint16_t)img->height);
+		h[10] = (uint8_t)how->dx;
+		h[11] = (uint8_t)how->dy;
+		h[12] = slot;
+		h[13] = 0;
+		fw_lsp_put32(h + 14, (uint32_t)how->bytes);
+		fw_lsp_put32(h + 18, (uint32_t)off);
+		memcpy(h + FW_LSP_FRAME_HDR, data + off, k);
+		proto_batch_commit(out, fw_lsp_pack(p, FW_LSP_OVERHEAD + FW_LSP_FRAME_HDR + k,
+		    FW_LSP_FRAME, flags, (*seq)++, NULL, FW_LSP_FRAME_HDR + k));
+		off += k;
+	} while (off < how->bytes);
+	return 0;
+}
+
+int
+proto_lsp_encode_page(uint8_t seq, int loop, const struct proto_lsp_page_entry *e, size_t n,
+    struct proto_batch *out)
+{
+	size_t len = 2 + n * FW_LSP_PAGE_ENTRY;
+	uint8_t *p;
+
+	if (n > FW_LSP_PAGE_MAX || (p = proto_batch_reserve(out, FW_LSP_OVERHEAD + len)) == NULL)
+		return -1;
+	p[FW_LSP_HDR_LEN] = loop ? FW_LSP_PAGE_LOOP : 0;
+	p[FW_LSP_HDR_LEN + 1] = (uint8_t)n;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *q = p + FW_LSP_HDR_LEN + 2 + i * FW_LSP_PAGE_ENTRY;
+		q[0] = e[i].slot;
+		q[1] = e[i].effect;
+		fw_lsp_put16(q + 2, e[i].duration_ms);
+		fw_lsp_put16(q + 4, e[i].param);
+	}
+	proto_batch_commit(out, fw_lsp_pack(p, FW_LSP_OVERHEAD + len, FW_LSP_PAGE, FW_LSP_F_ACKREQ,
+	    seq, NULL, len));
+	return 0;
+}
+
+/* ---- the queue of packets in flight ----------------------------------- */
+
+static void lsp_fail(struct lsp_state *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+lsp_fail(struct lsp_state *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof s->err, fmt, ap);
+	va_end(ap);
+	s->status = PROTO_TX_FAILED;
+}
+
+/* Drop the packets for which keep() says no, compacting the buffer. */
+static void
+lsp_queue_filter(struct lsp_state *s, int (*keep)(const struct lsp_pkt *))
+{
+	size_t j = 0, used = 0;
+
+	for (size_t i = 0; i < s->npk; i++) {
+		struct lsp_pkt p = s->pk[i];
+
+		if (!keep(&p))
+			continue;
+		memmove(s->qbuf + used, s->qbuf + p.off, p.len);
+		p.off = used;
+		used += p.len;
+		s->pk[j++] = p;
+	}
+	s->npk = j;
+	s->q.used = used;
+	s->q.npkts = 0;
+}
+
+static int
+lsp_keep_unacked_nonframe(const struct lsp_pkt *p)
+{
+	return p->state != PK_ACKED && p->type != FW_LSP_FRAME;
+}
+
+/* Record the packets just committed to s->q (from index `first` of the batch). */
+static int
+lsp_queue_adopt(struct lsp_state *s, size_t first, int barrier)
+{
+	for (size_t i = first; i < s->q.npkts; i++) {
+		struct lsp_pkt *p;
+		const uint8_t *b = s->qbuf + s->q.off[i];
+
+		if (s->npk >= s->pkmax)
+			return -1;
+		p = &s->pk[s->npk++];
+		memset(p, 0, sizeof *p);
+		p->off = s->q.off[i];
+		p->len = s->q.len[i];
+		p->seq = b[5];
+		p->type = b[3];
+		p->barrier = (uint8_t)barrier;
+		if (p->type == FW_LSP_FRAME) {
+			p->frame_id = fw_lsp_get16(b + FW_LSP_HDR_LEN);
+			p->chunk_off = fw_lsp_get32(b + FW_LSP_HDR_LEN + 18);
+		}
+	}
+	return 0;
+}
+
+/* Point the batch at the end of the queue's buffer so new packets land after the old. */
+static void
+lsp_queue_open(struct lsp_state *s)
+{
+	size_t used = s->q.used;
+
+	proto_batch_init(&s->q, s->qbuf, s->qcap);
+	s->q.used = used;
+}
+
+static int
+lsp_queue_msg(struct lsp_state *s, uint8_t type, const uint8_t *payload, size_t len, int barrier)
+{
+	uint8_t *p;
+
+	lsp_queue_open(s);
+	if ((p = proto_batch_reserve(&s->q, FW_LSP_OVERHEAD + len)) == NULL)
+		return -1;
+	proto_batch_commit(&s->q, fw_lsp_pack(p, FW_LSP_OVERHEAD + len, type, FW_LSP_F_ACKREQ,
+	    s->seq++, payload, len));
+	if (lsp_queue_adopt(s, 0, barrier) < 0)
+		return -1;
+	if (s->status != PROTO_TX_FAILED)
+		s->status = PROTO_TX_BUSY;
+	return 0;
+}
+
+/* Code s->cur and queue its packets, as a delta against what the board shows when allowed. */
+static int
+lsp_queue_frame(struct lsp_state *s, int allow_delta)
+{
+	struct proto_image img = { s->width, s->height, s->format, s->stride, s->cur };
+	const uint8_t *data;
+	struct proto_lsp_coding how;
+	unsigned allowed = (1u << FW_LSP_ENC_RLE) | (1u << FW_LSP_ENC_ROWXOR);
+
+	if (allow_delta && s->prev_valid)
+		allowed |= 1u << FW_LSP_ENC_DELTA;
+	proto_lsp_compress(&img, allowed & (1u << FW_LSP_ENC_DELTA) ? s->prev : NULL, allowed,
+	    s->work, &data, &how);
+	s->frame_id++;
+	lsp_queue_open(s);
+	if (proto_lsp_packetize(&img, &how, data, s->frame_id,
+	    FW_LSP_ENC_BASE(how.encoding) == FW_LSP_ENC_DELTA ? s->prev_id : 0, FW_LSP_SLOT_LIVE, &s->seq,
+	    s->max_payload, FW_LSP_F_ACKREQ, &s->q) < 0 || lsp_queue_adopt(s, 0, 0) < 0) {
+		lsp_fail(s, "frame does not fit the send queue (%zu bytes coded)", how.bytes);
+		return -1;
+	}
+	s->frame_queued = 1;
+	s->st.frames++;
+	s->st.frame_bytes_raw += s->fbytes;
+	s->st.frame_bytes_coded += how.bytes;
+	s->st.last = how;
+	s->status = PROTO_TX_BUSY;
+	return 0;
+}
+
+/* Copy up to `window` in-flight packets (unsent ones, and due resends) into out. */
+static void
+lsp_emit(struct lsp_state *s, uint64_t now, int timed, struct proto_batch *out, uint64_t *wake)
+{
+	size_t inflight = 0, bytes_ahead = 0;
+	int blocked = 0;
+
+	for (size_t i = 0; i < s->npk; i++) {
+		struct lsp_pkt *p = &s->pk[i];
+		uint64_t rto;
+		int send = 0;
+		uint8_t *dst;
+
+		if (p->state == PK_ACKED)
+			continue;
+		if (p->state == PK_SENT) {
+			inflight++;
+			bytes_ahead += p->len;
+			if (!p->timed && timed) {
+				p->sent_ms = now;
+				p->timed = 1;
+			}
+			rto = (uint64_t)s->srtt_ms * 2 + 20;
+			if (rto < LSP_RTO_MIN_MS) rto = LSP_RTO_MIN_MS;
+			rto <<= p->tries > 4 ? 3 : p->tries - 1;
+			if (rto > LSP_RTO_MAX_MS) rto = LSP_RTO_MAX_MS;
+			if (s->baud)
+				rto += (uint64_t)bytes_ahead * 10000u / s->baud;
+			if (p->resend || (p->timed && now >= p->sent_ms + rto)) {
+				if (p->tries >= LSP_MAX_TRIES) {
+					lsp_fail(s, "no answer after %u tries of a %s packet", p->tries,
+					    fw_lsp_type_name(p->type));
+					return;
+				}
+				send = 1;
+				p->retried = 1;
+				s->st.retransmits++;
+			} else if (p->timed && wake && (*wake == 0 || p->sent_ms + rto < *wake)) {
+				*wake = p->sent_ms + rto;
+			}
+		} else if (!blocked && inflight < s->window) {
+			send = 1;
+			inflight++;
+			bytes_ahead += p->len;
+		}
+		if (p->barrier && p->state != PK_ACKED)
+			blocked = 1;
+		if (!send)
+			continue;
+		if ((dst = proto_batch_reserve(out, p->len)) == NULL)
+			return;            /* the caller's batch is full: the rest next time */
+		memcpy(dst, s->qbuf + p->off, p->len);
+		proto_batch_commit(out, p->len);
+		p->state = PK_SENT;
+		p->tries++;
+		p->resend = 0;
+		p->timed = (uint8_t)timed;
+		p->sent_ms = now;
+		s->st.packets++;
+		s->st.bytes_out += p->len;
+		if (timed && wake) {
+			uint64_t due = now + LSP_RTO_MIN_MS;
+			if (*wake == 0 || due < *wake)
+				*wake = due;
+		}
+	}
+}
+
+/* ---- ops -------------------------------------------------------------- */
+
+static int
+lsp_supports(enum ls_format f)
+{
+	return lsp_format(f) < FW_PIX_COUNT;
+}
+
+static size_t
+lsp_max_frame_bytes(int width, int height, enum ls_format f)
+{
+	size_t n = fw_pix_stride(lsp_format(f), (uint32_t)width) * (size_t)height;
+	size_t per = FW_LSP_MIN_PAYLOAD - FW_LSP_FRAME_HDR;
+	size_t npk = n / per + 1;
+
+	/* the frame, every chunk's overhead, and room for the session and settings messages */
+	return n + npk * (FW_LSP_OVERHEAD + FW_LSP_FRAME_HDR) + 16 * (FW_LSP_OVERHEAD + 64);
+}
+
+static void
+lsp_fini(void *state)
+{
+	struct lsp_state *s = state;
+
+	if (s == NULL)
+		return;
+	free(s->cur);
+	free(s->prev);
+	free(s->work);
+	free(s->qbuf);
+	free(s->pk);
+	free(s);
+}
+
+static void *
+lsp_init(const struct ls_board *b, char *err, size_t errlen)
+{
+	struct lsp_state *s;
+	const char *addr = b->address ? b->address : "";
+
+	if (!lsp_supports(b->format) || b->width <= 0 || b->height <= 0 ||
+	    b->width > 65535 || b->height > 65535) {
+		snprintf(err, errlen, "board %s: lsp cannot carry a %dx%d %s board", b->name,
+		    b->width, b->height, fw_pix_name(lsp_format(b->format)));
+		return NULL;
+	}
+	if ((s = calloc(1, sizeof *s)) == NULL)
+		goto nomem;
+	snprintf(s->name, sizeof s->name, "%s", b->name ? b->name : "?");
+	s->width = b->width;
+	s->height = b->height;
+	s->format = b->format;
+	s->stride = fw_pix_stride(lsp_format(b->format), (uint32_t)b->width);
+	s->fbytes = s->stride * (size_t)b->height;
+	s->qcap = 2 * lsp_max_frame_bytes(b->width, b->height, b->format);
+	s->pkmax = s->qcap / FW_LSP_OVERHEAD + 1;
+	s->cur = calloc(1, s->fbytes);
+	s->prev = calloc(1, s->fbytes);
+	s->work = malloc(proto_lsp_work_size(s->fbytes));
+	s->qbuf = malloc(s->qcap);
+	s->pk = calloc(s->pkmax, sizeof *s->pk);
+	if (s->cur == NULL || s->prev == NULL || s->work == NULL || s->qbuf == NULL || s->pk == NULL)
+		goto nomem;
+	proto_batch_init(&s->q, s->qbuf, s->qcap);
+	if (strncmp(addr, "tcp:", 4) == 0 || strncmp(addr, "udp:", 4) == 0) {
+		s->window = LSP_WINDOW_NET;
+	} else {
+		s->window = LSP_WINDOW_SERIAL;
+		s->baud = b->serial.baud > 0 ? (unsigned)b->serial.baud : 57600u;
+	}
+	s->srtt_ms = LSP_RTO_INIT_MS / 2;
+	s->max_payload = FW_LSP_MIN_PAYLOAD;
+	/* A fresh frame id per run: a board must not take our first frame for
+	 * a copy of the last one another run sent (INFO_REQ also resets it). */
+	s->frame_id = (uint16_t)((uintptr_t)s >> 4);
+	fw_lsp_framer_reset(&s->rx);
+	return s;
+nomem:
+	snprintf(err, errlen, "board %s: out of memory for the lsp encoder", b->name);
+	lsp_fini(s);
+	return NULL;
+}
+
+static int
+lsp_encode_frame(void *state, const struct proto_image *img, struct proto_batch *out)
+{
+	struct lsp_state *s = state;
+
+	if (img->width != s->width || img->height != s->height || img->format != s->format) {
+		lsp_fail(s, "frame is %dx%d %s but the board is %dx%d %s", img->width, img->height,
+		    fw_pix_name(lsp_format(img->format)), s->width, s->height, fw_pix_name(lsp_format(s->format)));
+		return -1;
+	}
+	for (int y = 0; y < s->height; y++)
+		memcpy(s->cur + (size_t)y * s->stride, img->data + (size_t)y * img->stride, s->stride);
+	if (s->status == PROTO_TX_FAILED || s->status == PROTO_TX_DONE)
+		s->status = PROTO_TX_IDLE;
+	s->err[0] = '\0';
+	/* A newer frame supersedes one still in flight; settings stay queued. */
+	lsp_queue_filter(s, lsp_keep_unacked_nonframe);
+	if (!s->session && (s->npk == 0 || s->pk[0].type != FW_LSP_INFO_REQ)) {
+		uint8_t p[3] = { FW_LSP_VERSION, FW_LSP_CAP_ALL & 0xFF, FW_LSP_CAP_ALL >> 8 };
+		if (lsp_queue_msg(s, FW_LSP_INFO_REQ, p, sizeof p, 1) < 0)
+			return -1;
+	}
+	if (lsp_queue_frame(s, 1) < 0)
+		return -1;
+	lsp_emit(s, 0, 0, out, NULL);
+	return s->status == PROTO_TX_FAILED ? -1 : 0;
+}
+
+static int
+lsp_poll(void *state, uint64_t now_ms, struct proto_batch *out, uint64_t *wake_ms)
+{
+	struct lsp_state *s = state;
+
+	*wake_ms = 0;
+	if (s->rtt_pending) {
+		uint64_t sample = now_ms > s->rtt_sent ? now_ms - s->rtt_sent : 0;
+		s->srtt_ms = (unsigned)((7 * (uint64_t)s->srtt_ms + sample) / 8);
+		s->rtt_pending = 0;
+	}
+	if (s->status == PROTO_TX_DONE) {
+		s->status = PROTO_TX_IDLE;
+		return PROTO_TX_DONE;
+	}
+	if (s->status != PROTO_TX_BUSY)
+		return s->status;
+	lsp_emit(s, now_ms, 1, out, wake_ms);
+	if (s->status == PROTO_TX_BUSY && *wake_ms == 0)
+		*wake_ms = now_ms + LSP_RTO_MIN_MS;
+	return s->status;
+}
+
+static const char *
+lsp_error(void *state)
+{
+	struct lsp_state *s = state;
+
+	return s->err[0] ? s->err : NULL;
+}
+
+static struct lsp_pkt *
+lsp_find(struct lsp_state *s, uint8_t seq)
+{
+	for (size_t i = 0; i < s->npk; i++)
+		if (s->pk[i].seq == seq && s->pk[i].state == PK_SENT)
+			return &s->pk[i];
+	return NULL;
+}
+
+/* A packet was answered: maybe the whole queue is. */
+static void
+lsp_acked(struct lsp_state *s, struct lsp_pkt *p)
+{
+	int frame_left = 0, any_left = 0;
+
+	p->state = PK_ACKED;
+	/* Karn: only packets sent once give a round-trip sample; it is taken
+	 * at the next poll, the first moment we know the time again. */
+	if (!p->retried && p->timed && (!s->rtt_pending || p->sent_ms < s->rtt_sent))
+		s->rtt_sent = p->sent_ms, s->rtt_pending = 1;
+	for (size_t i = 0; i < s->npk; i++) {
+		if (s->pk[i].state == PK_ACKED)
+			continue;
+		any_left = 1;
+		if (s->pk[i].type == FW_LSP_FRAME)
+			frame_left = 1;
+	}
+	if (s->frame_queued && !frame_left && p->type == FW_LSP_FRAME) {
+		/* every chunk is in: the board shows this frame now */
+		memcpy(s->prev, s->cur, s->fbytes);
+		s->prev_valid = 1;
+		s->prev_id = s->frame_id;
+		s->frame_queued = 0;
+	}
+	if (!any_left) {
+		s->npk = 0;
+		s->q.used = 0;
+		if (s->status == PROTO_TX_BUSY)
+			s->status = PROTO_TX_DONE;
+	}
+}
+
+static const char *
+lsp_nack_advice(uint8_t err)
+{
+	switch (err) {
+	case FW_LSP_E_GEOMETRY:
+		return "the board's size or pixel format differs from the config — check width, height and format";
+	case FW_LSP_E_UNSUPPORTED:
+		return "the board does not implement this — update its firmware";
+	case FW_LSP_E_NOMEM:
+		return "the board's memory is too small for this";
+	case FW_LSP_E_RANGE:
+		return "a value is out of the board's range";
+	default:
+		return "this is a bug in ledsign or the board firmware";
+	}
+}
+
+static void
+lsp_on_info(struct lsp_state *s, const uint8_t *p, size_t n, struct lsp_pkt *req)
+{
+	uint16_t w, h, maxp;
+	size_t fl;
+
+	if (n < FW_LSP_INFO_LEN)
+		return;
+	w = fw_lsp_get16(p + 2);
+	h = fw_lsp_get16(p + 4);
+	maxp = fw_lsp_get16(p + 6);
+	s->st.info_known = 1;
+	s->st.board_max_payload = maxp;
+	s->st.board_caps = fw_lsp_get16(p + 8);
+	fl = p[23] <= FW_LSP_FW_NAME_MAX && FW_LSP_INFO_LEN + p[23] <= n ? p[23] : 0;
+	memcpy(s->st.board_fw, p + FW_LSP_INFO_LEN, fl);
+	s->st.board_fw[fl] = '\0';
+	if (w != s->width || h != s->height || p[1] != lsp_format(s->format)) {
+		lsp_fail(s, "the board reports %ux%u %s but the config says %dx%d %s — fix width, height "
+		    "and format of board %s", w, h, fw_pix_name(p[1]), s->width, s->height,
+		    fw_pix_name(lsp_format(s->format)), s->name);
+		return;
+	}
+	/* Bigger chunks for later frames when the board takes them. */
+	if (maxp > FW_LSP_MAX_PAYLOAD)
+		maxp = FW_LSP_MAX_PAYLOAD;
+	if (maxp >= FW_LSP_MIN_PAYLOAD)
+		s->max_payload = maxp;
+	s->session = 1;
+	if (req)
+		lsp_acked(s, req);
+}
+
+static void
+lsp_on_nack(struct lsp_state *s, const uint8_t *p, size_t n, struct lsp_pkt *pk)
+{
+	uint8_t err;
+	uint32_t detail;
+
+	s->st.nacks++;
+	if (n < 6 || pk == NULL)
+		return;
+	err = p[1];
+	detail = fw_lsp_get32(p + 2);
+	switch (err) {
+	case FW_LSP_E_CRC:
+		pk->resend = 1;
+		break;
+	case FW_LSP_E_ORDER:
+		/* The board wants the chunk at `detail` first: resend it and this one. */
+		pk->resend = 1;
+		for (size_t i = 0; i < s->npk; i++)
+			if (s->pk[i].type == FW_LSP_FRAME && s->pk[i].frame_id == pk->frame_id &&
+			    s->pk[i].chunk_off == detail) {
+				s->pk[i].resend = 1;
+				if (s->pk[i].state == PK_ACKED)
+					s->pk[i].state = PK_SENT;
+			}
+		break;
+	case FW_LSP_E_NOBASE:
+	case FW_LSP_E_DATA:
+		/* The board lost the picture we coded against: send the frame whole. */
+		if (pk->type != FW_LSP_FRAME)
+			break;
+		s->prev_valid = 0;
+		lsp_queue_filter(s, lsp_keep_unacked_nonframe);
+		if (err == FW_LSP_E_DATA && FW_LSP_ENC_BASE(s->st.last.encoding) == FW_LSP_ENC_RAW) {
+			lsp_fail(s, "the board could not decode a raw frame (%s)", lsp_nack_advice(err));
+			break;
+		}
+		lsp_queue_frame(s, 0);
+		break;
+	default:
+		lsp_fail(s, "the board rejected %s: %s (%s)", fw_lsp_type_name(p[0]),
+		    fw_lsp_error_name(err), lsp_nack_advice(err));
+		break;
+	}
+}
+
+static enum proto_reply
+lsp_input(void *state, const uint8_t *buf, size_t len, size_t *consumed)
+{
+	struct lsp_state *s = state;
+	unsigned long garbage0 = s->rx.garbage + s->rx.bad_header;
+
+	for (size_t i = 0; i < len; i++) {
+		enum fw_lsp_rx r = fw_lsp_framer_feed(&s->rx, buf[i]);
+		const uint8_t *p = s->rx.payload;
+		uint8_t type = fw_lsp_framer_type(&s->rx);
+		struct lsp_pkt *pk;
+
+		if (r == FW_LSP_RX_NONE)
+			continue;
+		*consumed = i + 1;
+		s->st.garbage += s->rx.garbage + s->rx.bad_header - garbage0;
+		if (r != FW_LSP_RX_PACKET || !(fw_lsp_framer_flags(&s->rx) & FW_LSP_F_REPLY))
+			return PROTO_REPLY_GARBAGE;
+		pk = lsp_find(s, fw_lsp_framer_seq(&s->rx));
+		switch (type) {
+		case FW_LSP_ACK:
+			s->st.acks++;
+			if (pk && s->rx.len >= 1 && p[0] == pk->type)
+				lsp_acked(s, pk);
+			return PROTO_REPLY_ACK;
+		case FW_LSP_NACK:
+			if (pk && s->rx.len >= 1 && p[0] == pk->type)
+				lsp_on_nack(s, p, s->rx.len, pk);
+			return PROTO_REPLY_NACK;
+		case FW_LSP_INFO:
+			lsp_on_info(s, p, s->rx.len, pk && pk->type == FW_LSP_INFO_REQ ? pk : NULL);
+			return PROTO_REPLY_INFO;
+		default:
+			return PROTO_REPLY_GARBAGE;
+		}
+	}
+	*consumed = len;
+	if (s->rx.garbage + s->rx.bad_header != garbage0) {
+		s->st.garbage += s->rx.garbage + s->rx.bad_header - garbage0;
+		return PROTO_REPLY_GARBAGE;
+	}
+	return PROTO_REPLY_NONE;
+}
+
+static int
+lsp_encode_brightness(void *state, int percent, struct proto_batch *out)
+{
+	struct lsp_state *s = state;
+
+	if (proto_lsp_queue_setting(s, FW_LSP_BRIGHTNESS, (unsigned)percent) < 0)
+		return -1;
+	lsp_emit(s, 0, 0, out, NULL);
+	return 0;
+}
+
+int
+proto_lsp_queue_setting(void *state, uint8_t type, unsigned value)
+{
+	struct lsp_state *s = state;
+	uint8_t v = (uint8_t)value;
+
+	if ((type == FW_LSP_BRIGHTNESS && value > 100) || (type == FW_LSP_POWER && value > 1) ||
+	    (type != FW_LSP_BRIGHTNESS && type != FW_LSP_POWER))
+		return -1;
+	return lsp_queue_msg(s, type, &v, 1, 0);
+}
+
+int
+proto_lsp_queue_clock(void *state, int64_t unix_s, int utc_offset_min)
+{
+	struct lsp_state *s = state;
+	uint8_t p[10];
+
+	fw_lsp_put32(p, (uint32_t)((uint64_t)unix_s & 0xFFFFFFFFu));
+	fw_lsp_put32(p + 4, (uint32_t)((uint64_t)unix_s >> 32));
+	fw_lsp_put16(p + 8, (uint16_t)(int16_t)utc_offset_min);
+	return lsp_queue_msg(s, FW_LSP_CLOCK, p, sizeof p, 0);
+}
+
+void
+proto_lsp_get_stats(void *state, struct proto_lsp_stats *out)
+{
+	const struct lsp_state *s = state;
+
+	*out = s->st;
+}
+
+const struct proto_ops proto_lsp_ops = {
+	.name = "lsp",
+	.supports = lsp_supports,
+	.init = lsp_init,
+	.fini = lsp_fini,
+	.encode_frame = lsp_encode_frame,
+	.encode_brightness = lsp_encode_brightness,
+	.input = lsp_input,
+	.max_frame_bytes = lsp_max_frame_bytes,
+	.wants_ack = 1,
+	.default_port = 7001,
+	.poll = lsp_poll,
+	.error = lsp_error,
+};

@@ -1,0 +1,68 @@
+/*
+ * proto/lsp.h — host side of LSP, our own board protocol (docs/protocol.md).
+ *
+ * proto_lsp_ops (proto.h) is what the rest of ledsign uses.  The pure
+ * pieces it is built from are exported here for tests, benchmarks and
+ * tools: compression, packetising, and the page and setting messages.
+ * Nothing here does I/O, reads a clock or allocates except _init.
+ */
+#ifndef LEDSIGN_PROTO_LSP_H
+#define LEDSIGN_PROTO_LSP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fw_lsp.h"
+#include "proto/proto.h"
+
+extern const struct proto_ops proto_lsp_ops;
+
+/* How one frame was coded. */
+struct proto_lsp_coding {
+	uint8_t encoding;     /* FW_LSP_ENC_* */
+	int8_t  dx, dy;       /* DELTA shift */
+	size_t  bytes;        /* encoded length */
+};
+
+/* Bytes of work space proto_lsp_compress needs for a frame of n bytes. */
+size_t proto_lsp_work_size(size_t n);
+/* Code img as compactly as LSP allows: RAW, RLE, ROWXOR, or (when prev,
+ * the frame the board shows, is given) DELTA against prev shifted by up
+ * to 16 LEDs in x or y.  The encoded stream is left at *out (inside work).
+ * `allowed` is a mask of 1 << FW_LSP_ENC_*.  Returns 0. */
+int proto_lsp_compress(const struct proto_image *img, const uint8_t *prev, unsigned allowed,
+    uint8_t *work, const uint8_t **out, struct proto_lsp_coding *how);
+
+/* Split an encoded frame into FRAME packets of at most max_payload bytes of
+ * payload, numbered from *seq (advanced).  0, or -1 when the batch is full. */
+int proto_lsp_packetize(const struct proto_image *img, const struct proto_lsp_coding *how,
+    const uint8_t *data, uint16_t frame_id, uint16_t base_id, uint8_t slot, uint8_t *seq,
+    size_t max_payload, uint8_t flags, struct proto_batch *out);
+
+/* One page entry to send with proto_lsp_encode_page. */
+struct proto_lsp_page_entry {
+	uint8_t  slot, effect;    /* FW_LSP_FX_* */
+	uint16_t duration_ms, param;
+};
+/* A PAGE message (one packet): the slots must already hold frames. */
+int proto_lsp_encode_page(uint8_t seq, int loop, const struct proto_lsp_page_entry *, size_t n,
+    struct proto_batch *out);
+
+/* Counters of one board's link, for status lines and benchmarks. */
+struct proto_lsp_stats {
+	unsigned long packets, retransmits, bytes_out, acks, nacks, garbage;
+	unsigned long frames, frame_bytes_raw, frame_bytes_coded;
+	struct proto_lsp_coding last;   /* how the last frame was coded */
+	int      info_known;            /* the board answered INFO_REQ */
+	uint16_t board_max_payload, board_caps;
+	char     board_fw[FW_LSP_FW_NAME_MAX + 1];
+};
+void proto_lsp_get_stats(void *state, struct proto_lsp_stats *);
+
+/* Queue a setting (BRIGHTNESS 0..100, POWER 0/1) for reliable delivery
+ * behind the current frame; poll sends it.  0, or -1 when out of range. */
+int proto_lsp_queue_setting(void *state, uint8_t type, unsigned value);
+/* Queue CLOCK: unix seconds and the board's UTC offset in minutes. */
+int proto_lsp_queue_clock(void *state, int64_t unix_s, int utc_offset_min);
+
+#endif

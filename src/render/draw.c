@@ -1,0 +1,175 @@
+/*
+ * render/draw.c — putting laid-out glyphs into a canvas.
+ *
+ * Colours are mapped to what the board can show once per item
+ * (render_paint_init), so the per-pixel work is a bit set on mono and
+ * red-green boards and a linear-light blend on RGB boards.
+ */
+#include <string.h>
+
+#include "render/render_int.h"
+
+static unsigned
+luma(ls_rgb c)
+{
+	return (((c >> 16) & 0xff) * 299 + ((c >> 8) & 0xff) * 587 + (c & 0xff) * 114) / 1000;
+}
+
+/* Text on a mono or red-green board must stay visible whatever colour the
+ * config asks for: a mono board lights the text (or, when the background is
+ * the brighter colour, the background); a red-green board takes the nearest
+ * of red, green and amber. */
+void
+render_paint_init(struct render_paint *p, enum ls_format f, ls_rgb color, ls_rgb background)
+{
+	p->aa = (f == LS_FMT_MONO || f == LS_FMT_REDGREEN) ? RENDER_AA_MONO : RENDER_AA_GREY;
+	switch (f) {
+	case LS_FMT_MONO:
+		if (luma(background) >= 128 && luma(background) > luma(color)) {
+			p->bg = 0xffffff;
+			p->fg = 0;
+		} else {
+			p->bg = 0;
+			p->fg = 0xffffff;
+		}
+		break;
+	case LS_FMT_REDGREEN:
+		p->fg = render_quantize(f, color);
+		p->bg = render_quantize(f, background);
+		if (p->fg == 0 || p->fg == p->bg) {
+			unsigned r = (color >> 16) & 0xff, g = (color >> 8) & 0xff;
+			ls_rgb want = r > g * 2 ? 0xff0000 : g > r * 2 ? 0x00ff00 : 0xffff00;
+			p->fg = want != p->bg ? want : 0;
+		}
+		break;
+	default:
+		p->fg = render_quantize(f, color);
+		p->bg = render_quantize(f, background);
+		break;
+	}
+}
+
+void
+render_fill_background(struct render_canvas *c, const struct render_paint *p)
+{
+	render_canvas_clear(c);
+	if (p->bg == 0)
+		return;
+	/* one row through the conversion path, then copies (padding bits stay 0) */
+	render_canvas_fill(c, 0, 0, c->width, 1, p->bg);
+	for (int y = 1; y < c->height; y++)
+		memcpy(c->data + (size_t)y * c->stride, c->data, c->stride);
+}
+
+static inline void
+blend_px(uint8_t *d, unsigned a, const uint16_t fl[3])
+{
+	for (int k = 0; k < 3; k++) {
+		unsigned bl = render_srgb_to_lin(d[k]);
+		unsigned v = (bl * (255 - a) + fl[k] * a + 127) / 255;
+		d[k] = render_lin_to_srgb((uint16_t)v);
+	}
+}
+
+/* One glyph at (x, y) = top-left of its bitmap, clipped to the clip box. */
+static void
+blit(struct render_canvas *c, const struct render_paint *p, const struct render_glyph *g,
+    int x, int y, int cx0, int cy0, int cx1, int cy1)
+{
+	int gx0 = 0, gy0 = 0, gx1 = g->w, gy1 = g->h;
+	uint8_t fgb[3] = { (uint8_t)(p->fg >> 16), (uint8_t)(p->fg >> 8), (uint8_t)p->fg };
+	uint16_t fl[3];
+
+	if (x < cx0) gx0 = cx0 - x;
+	if (y < cy0) gy0 = cy0 - y;
+	if (x + gx1 > cx1) gx1 = cx1 - x;
+	if (y + gy1 > cy1) gy1 = cy1 - y;
+	if (gx0 >= gx1 || gy0 >= gy1)
+		return;
+	for (int k = 0; k < 3; k++)
+		fl[k] = render_srgb_to_lin(fgb[k]);
+	for (int gy = gy0; gy < gy1; gy++) {
+		const uint8_t *cov = g->cov + (size_t)gy * g->w;
+		uint8_t *row = c->data + (size_t)(y + gy) * c->stride;
+		switch (c->format) {
+		case LS_FMT_MONO:
+			for (int gx = gx0; gx < gx1; gx++) {
+				if (cov[gx] < 128)
+					continue;
+				int px = x + gx;
+				if (p->fg)
+					row[px >> 3] |= (uint8_t)(0x80u >> (px & 7));
+				else
+					row[px >> 3] &= (uint8_t)~(0x80u >> (px & 7));
+			}
+			break;
+		case LS_FMT_REDGREEN: {
+			unsigned bits = (p->fg & 0xff0000 ? 2u : 0) | (p->fg & 0x00ff00 ? 1u : 0);
+			for (int gx = gx0; gx < gx1; gx++) {
+				if (cov[gx] < 128)
+					continue;
+				int px = x + gx;
+				unsigned sh = 6 - 2 * (unsigned)(px & 3);
+				row[px >> 2] = (uint8_t)((row[px >> 2] & ~(3u << sh)) | bits << sh);
+			}
+			break;
+		}
+		case LS_FMT_RGB888:
+			for (int gx = gx0; gx < gx1; gx++) {
+				unsigned a = cov[gx];
+				uint8_t *d = row + 3 * (x + gx);
+				if (a == 0)
+					continue;
+				if (a == 255)
+					memcpy(d, fgb, 3);
+				else
+					blend_px(d, a, fl);
+			}
+			break;
+		case LS_FMT_RGB565:
+			for (int gx = gx0; gx < gx1; gx++) {
+				unsigned a = cov[gx];
+				if (a == 0)
+					continue;
+				if (a == 255) {
+					render_canvas_set(c, x + gx, y + gy, p->fg);
+				} else {
+					ls_rgb cur = render_canvas_get(c, x + gx, y + gy);
+					uint8_t d[3] = { (uint8_t)(cur >> 16), (uint8_t)(cur >> 8), (uint8_t)cur };
+					blend_px(d, a, fl);
+					render_canvas_set(c, x + gx, y + gy, (ls_rgb)d[0] << 16 | (ls_rgb)d[1] << 8 | d[2]);
+				}
+			}
+			break;
+		}
+	}
+}
+
+/* Draw lines [first, first + nlines) of a layout with the first line's box
+ * top at y0; lines are aligned within [x0, x0 + width). */
+void
+render_draw_layout(struct render_canvas *c, const struct render_paint *p, const struct render_layout *l,
+    size_t first, size_t nlines, int x0, int y0, int width, enum ls_halign align)
+{
+	int y = y0;
+
+	for (size_t i = first; i < first + nlines && i < l->nlines; i++) {
+		const struct render_line *ln = &l->lines[i];
+		int lx = x0;
+
+		if (align == LS_ALIGN_CENTER)
+			lx = x0 + (width - ln->width) / 2;
+		else if (align == LS_ALIGN_RIGHT)
+			lx = x0 + width - ln->width;
+		if (y < c->height && y + l->line_h > 0) {
+			for (size_t k = ln->first; k < ln->first + ln->n; k++) {
+				const struct render_glyph *g = l->g[k].g;
+				int gx = lx + l->g[k].x + g->left;
+				if (g->w == 0 || gx >= c->width || gx + g->w <= 0)
+					continue;
+				blit(c, p, g, gx, y + l->baseline - g->top, 0, 0, c->width, c->height);
+			}
+		}
+		y += l->line_h + l->spacing;
+	}
+}

@@ -1,0 +1,505 @@
+/*
+ * render/font.c — finding fonts (fontconfig), opening them at a pixel size
+ * (FreeType, with HarfBuzz fonts on top), and the glyph cache.
+ *
+ * A content item names a font; that name becomes a fallback chain: the font
+ * itself, then what fontconfig sorts behind it for Chinese text.  Each code
+ * point is drawn by the first font of the chain that has it.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hb-ft.h>
+#include FT_TRUETYPE_TABLES_H
+
+#include "render/render_int.h"
+#include <fontconfig/fcfreetype.h>
+
+static char *
+xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = malloc(n);
+
+	if (d != NULL)
+		memcpy(d, s, n);
+	return d;
+}
+
+static const struct ls_font *
+config_font(const struct ls_config *cfg, const char *name)
+{
+	if (cfg == NULL)
+		return NULL;
+	for (size_t i = 0; i < cfg->nfonts; i++)
+		if (cfg->fonts[i].name != NULL && strcmp(cfg->fonts[i].name, name) == 0)
+			return &cfg->fonts[i];
+	return NULL;
+}
+
+/* Files named in the config are relative to the config's directory.  (The
+ * same rule as ls_config_resolve; kept here so render/ links without the
+ * config loader, e.g. into the fuzzers and the bench.) */
+char *
+render_config_path(const struct ls_config *cfg, const char *path)
+{
+	const char *slash;
+	char *out;
+	size_t dlen;
+
+	if (path[0] == '/' || cfg == NULL || cfg->path == NULL || (slash = strrchr(cfg->path, '/')) == NULL)
+		return xstrdup(path);
+	dlen = (size_t)(slash - cfg->path) + 1;
+	if ((out = malloc(dlen + strlen(path) + 1)) == NULL)
+		return NULL;
+	memcpy(out, cfg->path, dlen);
+	strcpy(out + dlen, path);
+	return out;
+}
+
+static int
+chain_add(struct render_font *f, const char *file, int index, FcCharSet *cs)
+{
+	struct render_chain_font *v;
+
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].index == index && strcmp(f->v[i].file, file) == 0)
+			return 0;
+	if (f->n >= RENDER_MAX_CHAIN)
+		return 0;
+	if ((v = realloc(f->v, (f->n + 1) * sizeof *v)) == NULL)
+		return -1;
+	f->v = v;
+	if ((v[f->n].file = xstrdup(file)) == NULL)
+		return -1;
+	v[f->n].index = index;
+	v[f->n].charset = cs != NULL ? FcCharSetCopy(cs) : NULL;
+	f->n++;
+	return 0;
+}
+
+static int
+family_matches(FcPattern *p, const char *family)
+{
+	FcChar8 *s;
+
+	for (int i = 0; FcPatternGetString(p, FC_FAMILY, i, &s) == FcResultMatch; i++)
+		if (FcStrCmpIgnoreCase(s, (const FcChar8 *)family) == 0)
+			return 1;
+	return 0;
+}
+
+/* Append fontconfig's sorted list for `family` (Chinese preferred). */
+static int
+chain_add_sorted(struct render_font *f, const char *family, int *found)
+{
+	FcPattern *pat;
+	FcFontSet *set;
+	FcResult res;
+	int rc = 0;
+
+	if ((pat = FcPatternCreate()) == NULL)
+		return -1;
+	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+	FcPatternAddString(pat, FC_LANG, (const FcChar8 *)"zh-cn");
+	FcConfigSubstitute(NULL, pat, FcMatchPattern);
+	FcDefaultSubstitute(pat);
+	set = FcFontSort(NULL, pat, FcTrue, NULL, &res);
+	FcPatternDestroy(pat);
+	if (set == NULL)
+		return 0;
+	for (int i = 0; i < set->nfont && rc == 0; i++) {
+		FcChar8 *file;
+		int index = 0;
+		FcCharSet *cs = NULL;
+
+		if (FcPatternGetString(set->fonts[i], FC_FILE, 0, &file) != FcResultMatch)
+			continue;
+		FcPatternGetInteger(set->fonts[i], FC_INDEX, 0, &index);
+		FcPatternGetCharSet(set->fonts[i], FC_CHARSET, 0, &cs);
+		if (i == 0 && found != NULL)
+			*found = family_matches(set->fonts[i], family);
+		rc = chain_add(f, (const char *)file, index, cs);
+	}
+	FcFontSetDestroy(set);
+	return rc;
+}
+
+static void
+font_free(struct render_font *f)
+{
+	if (f == NULL)
+		return;
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->v[i].file);
+		if (f->v[i].charset != NULL)
+			FcCharSetDestroy(f->v[i].charset);
+	}
+	free(f->v);
+	free(f->name);
+	free(f->primary_desc);
+	free(f);
+}
+
+/* A font given as a file: the chain starts with it; its charset comes from FreeType. */
+static int
+chain_add_file(struct render_ctx *ctx, struct render_font *f, const char *path, char *err, size_t errlen)
+{
+	FT_Face face;
+	FcCharSet *cs;
+	int rc;
+
+	if (FT_New_Face(ctx->ft, path, 0, &face) != 0) {
+		snprintf(err, errlen, "cannot open font file %s (missing, or not a font FreeType can read)", path);
+		return -1;
+	}
+	cs = FcFreeTypeCharSet(face, NULL);
+	FT_Done_Face(face);
+	rc = chain_add(f, path, 0, cs);
+	if (cs != NULL)
+		FcCharSetDestroy(cs);
+	return rc;
+}
+
+struct render_font *
+render_font_get(struct render_ctx *ctx, const char *name, char *err, size_t errlen)
+{
+	const char *key = name;
+	const struct ls_font *cf;
+	struct render_font *f, **nv;
+	char *file = NULL;
+	const char *family = NULL;
+
+	if (key == NULL || key[0] == '\0')
+		key = ctx->cfg != NULL && ctx->cfg->default_font != NULL ? ctx->cfg->default_font : RENDER_DEFAULT_FONT;
+	for (size_t i = 0; i < ctx->nfonts; i++)
+		if (strcmp(ctx->fonts[i]->name, key) == 0)
+			return ctx->fonts[i];
+
+	if ((f = calloc(1, sizeof *f)) == NULL || (f->name = xstrdup(key)) == NULL)
+		goto nomem;
+	f->primary_found = 1;
+	if ((cf = config_font(ctx->cfg, key)) != NULL) {
+		if (cf->file != NULL) {
+			if ((file = render_config_path(ctx->cfg, cf->file)) == NULL)
+				goto nomem;
+		} else if (cf->family != NULL)
+			family = cf->family;
+		else
+			family = key;
+	} else if (strchr(key, '/') != NULL) {
+		if ((file = render_config_path(ctx->cfg, key)) == NULL)
+			goto nomem;
+	} else
+		family = key;
+
+	if (file != NULL) {
+		if (chain_add_file(ctx, f, file, err, errlen) != 0)
+			goto fail;
+		/* Glyphs the file lacks come from the usual Chinese fonts. */
+		if (chain_add_sorted(f, RENDER_DEFAULT_FONT, NULL) != 0)
+			goto nomem;
+	} else if (chain_add_sorted(f, family, &f->primary_found) != 0)
+		goto nomem;
+	if (f->n == 0) {
+		snprintf(err, errlen, "no font found for \"%s\" (is fontconfig set up, fonts-wqy-zenhei installed?)", key);
+		goto fail;
+	}
+	{
+		char buf[512];
+		snprintf(buf, sizeof buf, "%s (%s:%d)", key, f->v[0].file, f->v[0].index);
+		if ((f->primary_desc = xstrdup(buf)) == NULL)
+			goto nomem;
+	}
+	if ((nv = realloc(ctx->fonts, (ctx->nfonts + 1) * sizeof *nv)) == NULL)
+		goto nomem;
+	ctx->fonts = nv;
+	ctx->fonts[ctx->nfonts++] = f;
+	free(file);
+	return f;
+nomem:
+	snprintf(err, errlen, "out of memory loading font \"%s\"", key);
+fail:
+	free(file);
+	font_free(f);
+	return NULL;
+}
+
+int
+render_font_pick(struct render_ctx *ctx, struct render_font *f, uint32_t cp)
+{
+	(void)ctx;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].charset != NULL && FcCharSetHasChar(f->v[i].charset, cp))
+			return (int)i;
+	return -1;
+}
+
+static int
+strike_index(FT_Face ft, int px)
+{
+	if (!FT_HAS_FIXED_SIZES(ft))
+		return -1;
+	for (int i = 0; i < ft->num_fixed_sizes; i++)
+		if ((ft->available_sizes[i].y_ppem + 32) >> 6 == px)
+			return i;
+	return -1;
+}
+
+/* Where the baseline sits in a px-high line box: from the OS/2 typographic
+ * ascent and descent when they span the em (as CJK fonts' do), else from
+ * the hhea ascent and descent. */
+static int
+face_baseline(FT_Face ft, int px)
+{
+	TT_OS2 *os2 = FT_Get_Sfnt_Table(ft, FT_SFNT_OS2);
+	long asc = ft->ascender, desc = -(long)ft->descender;
+
+	if (os2 != NULL && os2->version != 0xFFFF && os2->sTypoAscender > 0) {
+		long span = (long)os2->sTypoAscender - os2->sTypoDescender;
+		if (span * 10 >= (long)ft->units_per_EM * 9 && span * 10 <= (long)ft->units_per_EM * 11) {
+			asc = os2->sTypoAscender;
+			desc = -(long)os2->sTypoDescender;
+		}
+	}
+	if (asc + desc <= 0)
+		return px * 4 / 5;
+	return (int)((px * asc * 2 + (asc + desc)) / (2 * (asc + desc)));
+}
+
+static FT_Int32
+face_load_flags(const struct render_face *fc)
+{
+	if (fc->strike)
+		return fc->aa == RENDER_AA_MONO ? FT_LOAD_TARGET_MONO : FT_LOAD_DEFAULT;
+	return FT_LOAD_NO_BITMAP | (fc->aa == RENDER_AA_MONO ? FT_LOAD_TARGET_MONO : FT_LOAD_TARGET_LIGHT);
+}
+
+/* A face without a strike at px may have a sibling in the same file that
+ * has one (WenQuanYi Zen Hei and Zen Hei Sharp share one .ttc, the same
+ * glyphs, and only Sharp carries the 12-16 px bitmaps). */
+static int
+sibling_with_strike(FT_Library lib, const char *file, FT_Face ft, int px)
+{
+	int nfaces = (int)ft->num_faces;
+
+	for (int i = 0; i < nfaces && i < 16; i++) {
+		FT_Face s;
+		int ok;
+
+		if (i == ft->face_index || FT_New_Face(lib, file, i, &s) != 0)
+			continue;
+		ok = strike_index(s, px) >= 0 && s->num_glyphs == ft->num_glyphs &&
+		    s->family_name != NULL && ft->family_name != NULL &&
+		    strncmp(s->family_name, ft->family_name, strlen(ft->family_name)) == 0;
+		FT_Done_Face(s);
+		if (ok)
+			return i;
+	}
+	return -1;
+}
+
+static void
+face_free(struct render_face *fc)
+{
+	if (fc == NULL)
+		return;
+	if (fc->hb != NULL)
+		hb_font_destroy(fc->hb);     /* drops its reference to the FT_Face */
+	else if (fc->ft != NULL)
+		FT_Done_Face(fc->ft);
+	free(fc->file);
+	free(fc);
+}
+
+struct render_face *
+render_face_get(struct render_ctx *ctx, const char *file, int index, int px, enum render_aa aa)
+{
+	struct render_face *fc, **nv;
+	int si, sib;
+
+	for (size_t i = 0; i < ctx->nfaces; i++) {
+		fc = ctx->faces[i];
+		if (fc->px == px && fc->aa == aa && fc->index == index && strcmp(fc->file, file) == 0)
+			return fc;
+	}
+	if ((fc = calloc(1, sizeof *fc)) == NULL || (fc->file = xstrdup(file)) == NULL)
+		goto fail;
+	fc->index = index;
+	fc->px = px;
+	fc->aa = aa;
+	fc->id = (int)ctx->nfaces + 1;
+	if (FT_New_Face(ctx->ft, file, index, &fc->ft) != 0) {
+		fc->ft = NULL;
+		goto fail;
+	}
+	if (strike_index(fc->ft, px) < 0 && (sib = sibling_with_strike(ctx->ft, file, fc->ft, px)) >= 0) {
+		FT_Face s;
+		if (FT_New_Face(ctx->ft, file, sib, &s) == 0) {
+			FT_Done_Face(fc->ft);
+			fc->ft = s;
+		}
+	}
+	if ((si = strike_index(fc->ft, px)) >= 0) {
+		if (FT_Select_Size(fc->ft, si) != 0)
+			goto fail;
+		fc->strike = 1;
+	} else if (FT_Set_Pixel_Sizes(fc->ft, 0, (FT_UInt)px) != 0)
+		goto fail;
+	fc->baseline = face_baseline(fc->ft, px);
+	if ((fc->hb = hb_ft_font_create_referenced(fc->ft)) == NULL)
+		goto fail;
+	/* hb took its own reference; ours goes with hb_font_destroy. */
+	FT_Done_Face(fc->ft);
+	hb_ft_font_set_load_flags(fc->hb, face_load_flags(fc));
+	if ((nv = realloc(ctx->faces, (ctx->nfaces + 1) * sizeof *nv)) == NULL)
+		goto fail;
+	ctx->faces = nv;
+	ctx->faces[ctx->nfaces++] = fc;
+	return fc;
+fail:
+	face_free(fc);
+	return NULL;
+}
+
+static uint64_t
+hash64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return k;
+}
+
+static int
+gtab_grow(struct render_ctx *ctx)
+{
+	size_t ncap = ctx->gcap ? ctx->gcap * 2 : 1024;
+	struct render_gslot *nt = calloc(ncap, sizeof *nt);
+
+	if (nt == NULL)
+		return -1;
+	for (size_t i = 0; i < ctx->gcap; i++) {
+		if (ctx->gtab[i].key == 0)
+			continue;
+		size_t j = hash64(ctx->gtab[i].key) & (ncap - 1);
+		while (nt[j].key != 0)
+			j = (j + 1) & (ncap - 1);
+		nt[j] = ctx->gtab[i];
+	}
+	free(ctx->gtab);
+	ctx->gtab = nt;
+	ctx->gcap = ncap;
+	return 0;
+}
+
+static const struct render_glyph empty_glyph;
+
+static struct render_glyph *
+rasterise(struct render_face *fc, unsigned gid)
+{
+	FT_GlyphSlot slot;
+	struct render_glyph *g;
+	const FT_Bitmap *bm;
+	uint8_t src;
+
+	if (FT_Load_Glyph(fc->ft, gid, face_load_flags(fc)) != 0)
+		return NULL;
+	slot = fc->ft->glyph;
+	if (slot->format == FT_GLYPH_FORMAT_BITMAP)
+		src = RENDER_SRC_STRIKE;
+	else {
+		src = fc->aa == RENDER_AA_MONO ? RENDER_SRC_MONO_OUTLINE : RENDER_SRC_GREY_OUTLINE;
+		if (FT_Render_Glyph(slot, fc->aa == RENDER_AA_MONO ? FT_RENDER_MODE_MONO : FT_RENDER_MODE_NORMAL) != 0)
+			return NULL;
+	}
+	bm = &slot->bitmap;
+	if (bm->pixel_mode != FT_PIXEL_MODE_MONO && bm->pixel_mode != FT_PIXEL_MODE_GRAY)
+		return NULL;
+	if (bm->width > 4096 || bm->rows > 4096)
+		return NULL;
+	if ((g = calloc(1, sizeof *g + (size_t)bm->width * bm->rows)) == NULL)
+		return NULL;
+	g->cov = (uint8_t *)(g + 1);
+	g->w = (uint16_t)bm->width;
+	g->h = (uint16_t)bm->rows;
+	g->left = (int16_t)slot->bitmap_left;
+	g->top = (int16_t)slot->bitmap_top;
+	g->src = src;
+	for (unsigned y = 0; y < bm->rows; y++) {
+		const uint8_t *row = bm->buffer + (long)y * bm->pitch;
+		uint8_t *out = g->cov + (size_t)y * bm->width;
+		for (unsigned x = 0; x < bm->width; x++) {
+			if (bm->pixel_mode == FT_PIXEL_MODE_MONO)
+				out[x] = (row[x >> 3] & (0x80 >> (x & 7))) ? 255 : 0;
+			else if (bm->num_grays == 256 || bm->num_grays < 2)
+				out[x] = row[x];
+			else
+				out[x] = (uint8_t)(row[x] * 255u / (bm->num_grays - 1));
+		}
+	}
+	return g;
+}
+
+const struct render_glyph *
+render_glyph_get(struct render_ctx *ctx, struct render_face *fc, unsigned gid)
+{
+	uint64_t key = (uint64_t)(unsigned)fc->id << 32 | gid;
+	size_t j;
+	struct render_glyph *g;
+
+	if (ctx->gcap != 0) {
+		j = hash64(key) & (ctx->gcap - 1);
+		while (ctx->gtab[j].key != 0) {
+			if (ctx->gtab[j].key == key)
+				return ctx->gtab[j].g;
+			j = (j + 1) & (ctx->gcap - 1);
+		}
+	}
+	if ((ctx->gcount + 1) * 2 > ctx->gcap && gtab_grow(ctx) != 0)
+		return &empty_glyph;
+	if ((g = rasterise(fc, gid)) == NULL)
+		g = calloc(1, sizeof *g);    /* an undrawable glyph is cached as blank */
+	if (g == NULL)
+		return &empty_glyph;
+	j = hash64(key) & (ctx->gcap - 1);
+	while (ctx->gtab[j].key != 0)
+		j = (j + 1) & (ctx->gcap - 1);
+	ctx->gtab[j].key = key;
+	ctx->gtab[j].g = g;
+	ctx->gcount++;
+	ctx->gbytes += sizeof *g + (size_t)g->w * g->h;
+	return g;
+}
+
+void
+render_glyph_cache_flush(struct render_ctx *ctx)
+{
+	for (size_t i = 0; i < RENDER_LAYOUT_CACHE; i++) {
+		render_layout_free(ctx->lc[i].l);
+		free(ctx->lc[i].key.text);
+		memset(&ctx->lc[i], 0, sizeof ctx->lc[i]);
+	}
+	for (size_t i = 0; i < ctx->gcap; i++)
+		free(ctx->gtab[i].g);
+	free(ctx->gtab);
+	ctx->gtab = NULL;
+	ctx->gcap = ctx->gcount = ctx->gbytes = 0;
+}
+
+void
+render_fonts_free(struct render_ctx *ctx)
+{
+	render_glyph_cache_flush(ctx);
+	for (size_t i = 0; i < ctx->nfaces; i++)
+		face_free(ctx->faces[i]);
+	free(ctx->faces);
+	for (size_t i = 0; i < ctx->nfonts; i++)
+		font_free(ctx->fonts[i]);
+	free(ctx->fonts);
+	ctx->faces = NULL;
+	ctx->fonts = NULL;
+	ctx->nfaces = ctx->nfonts = 0;
+}

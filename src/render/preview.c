@@ -1,0 +1,97 @@
+/*
+ * render/preview.c — an image that looks like the board: round LEDs on a
+ * dark panel, scaled up.  Made from a finished canvas, so it shows exactly
+ * the LEDs the board lights.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/render.h"
+
+#define PANEL   0x0c0c0cu   /* the board's face between LEDs */
+#define UNLIT   0x262626u   /* an LED that is off still shows as a dim dot */
+
+int
+render_preview_pitch(const struct render_canvas *c)
+{
+	int s = 1536 / (c->width > 0 ? c->width : 1);
+
+	if (s > 12)
+		s = 12;
+	if (s < 3)
+		s = 3;
+	return s;
+}
+
+static ls_rgb
+led_colour(const struct render_canvas *c, const struct ls_board *b, int x, int y)
+{
+	ls_rgb v = render_canvas_get(c, x, y);
+
+	if (v == 0)
+		return UNLIT;
+	if (c->format == LS_FMT_MONO)
+		return b != NULL && b->color != 0 ? b->color : 0xff0000;
+	return v;
+}
+
+uint8_t *
+render_preview_dots(const struct render_canvas *c, const struct ls_board *b, int pitch, int *w, int *h)
+{
+	int s = pitch > 0 ? pitch : render_preview_pitch(c);
+	size_t ow = (size_t)c->width * (size_t)s, oh = (size_t)c->height * (size_t)s;
+	uint8_t *out, *mask;
+	double r = s * 0.42, cx = s / 2.0;
+
+	if ((out = malloc(ow * oh * 3)) == NULL)
+		return NULL;
+	if ((mask = malloc((size_t)s * (size_t)s)) == NULL) {
+		free(out);
+		return NULL;
+	}
+	/* disc coverage, 4x4 supersampled, so dots have soft edges */
+	for (int y = 0; y < s; y++)
+		for (int x = 0; x < s; x++) {
+			int n = 0;
+			for (int sy = 0; sy < 4; sy++)
+				for (int sx = 0; sx < 4; sx++) {
+					double dx = x + (sx + 0.5) / 4 - cx, dy = y + (sy + 0.5) / 4 - cx;
+					n += dx * dx + dy * dy <= r * r;
+				}
+			mask[y * s + x] = (uint8_t)(n * 255 / 16);
+		}
+	for (int ly = 0; ly < c->height; ly++)
+		for (int lx = 0; lx < c->width; lx++) {
+			ls_rgb col = led_colour(c, b, lx, ly);
+			for (int y = 0; y < s; y++) {
+				uint8_t *p = out + (((size_t)ly * s + y) * ow + (size_t)lx * s) * 3;
+				for (int x = 0; x < s; x++, p += 3) {
+					unsigned a = mask[y * s + x];
+					for (int k = 0; k < 3; k++) {
+						unsigned fg = (col >> (16 - 8 * k)) & 0xff, bg = (PANEL >> (16 - 8 * k)) & 0xff;
+						p[k] = (uint8_t)((fg * a + bg * (255 - a) + 127) / 255);
+					}
+				}
+			}
+		}
+	free(mask);
+	*w = (int)ow;
+	*h = (int)oh;
+	return out;
+}
+
+int
+render_png_write_preview(const struct render_canvas *c, const struct ls_board *b, const char *path,
+    char *err, size_t errlen)
+{
+	int w, h, rc;
+	uint8_t *rgb = render_preview_dots(c, b, 0, &w, &h);
+
+	if (rgb == NULL) {
+		snprintf(err, errlen, "cannot write %s: out of memory", path);
+		return -1;
+	}
+	rc = render_png_write_rgb(rgb, w, h, path, err, errlen);
+	free(rgb);
+	return rc;
+}

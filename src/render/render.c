@@ -1,0 +1,351 @@
+/*
+ * render/render.c — the context, render_item (layout choice, auto-fit,
+ * paging and effects as pure functions of t) and the raw PNG writer.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <png.h>
+
+#include "render/render.h"
+#include "render/render_int.h"
+
+struct render_ctx *
+render_ctx_new(const struct ls_config *cfg, struct ls_diag *diag)
+{
+	struct render_ctx *ctx;
+	char err[512];
+
+	if ((ctx = calloc(1, sizeof *ctx)) == NULL) {
+		if (diag != NULL)
+			ls_diag_add(diag, LS_DIAG_ERROR, NULL, 0, "render: out of memory");
+		return NULL;
+	}
+	ctx->cfg = cfg;
+	if (FT_Init_FreeType(&ctx->ft) != 0) {
+		free(ctx);
+		if (diag != NULL)
+			ls_diag_add(diag, LS_DIAG_ERROR, NULL, 0, "render: cannot initialise FreeType");
+		return NULL;
+	}
+	if (!FcInit()) {
+		FT_Done_FreeType(ctx->ft);
+		free(ctx);
+		if (diag != NULL)
+			ls_diag_add(diag, LS_DIAG_ERROR, NULL, 0, "render: cannot initialise fontconfig");
+		return NULL;
+	}
+	/* The default font must exist; other fonts are checked when first used
+	 * (and by render_check_glyphs). */
+	if (render_font_get(ctx, NULL, err, sizeof err) == NULL) {
+		if (diag != NULL)
+			ls_diag_add(diag, LS_DIAG_ERROR, cfg != NULL ? cfg->path : NULL, 0, "%s", err);
+		render_ctx_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+void
+render_ctx_free(struct render_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	render_fonts_free(ctx);
+	for (size_t i = 0; i < RENDER_FIT_CACHE; i++)
+		free(ctx->fc[i].text);
+	for (size_t i = 0; i < RENDER_IMAGE_CACHE; i++) {
+		free(ctx->ic[i].path);
+		free(ctx->ic[i].err);
+		render_image_free(ctx->ic[i].img);
+	}
+	render_zone_free(ctx);
+	FT_Done_FreeType(ctx->ft);
+	free(ctx);
+}
+
+/* How a text is fitted: wrapped in a box (static, flash, scroll-up) or on one line (scroll-left). */
+enum fit_mode { FIT_BOX, FIT_LINE };
+
+static int
+block_height(const struct render_layout *l, size_t nlines)
+{
+	if (nlines == 0)
+		return 0;
+	return (int)nlines * l->line_h + (int)(nlines - 1) * l->spacing;
+}
+
+static int
+fits(struct render_ctx *ctx, struct render_font *f, const char *text, int size, enum render_aa aa,
+    int w, int h, int spacing)
+{
+	struct render_layout *l = render_layout_text(ctx, f, text, size, aa, RENDER_WRAP_WIDTH, w, spacing);
+
+	if (l == NULL)
+		return 0;
+	return !l->forced && l->width <= w && block_height(l, l->nlines) <= h;
+}
+
+/* The size for an item whose size is 0 (auto-fit): the largest that fits
+ * the board on one screen; when even RENDER_MIN_FIT does not, the largest
+ * that fits one line high (the text then pages or scrolls). */
+static int
+auto_size(struct render_ctx *ctx, struct render_font *f, const char *text, enum render_aa aa,
+    int w, int h, int spacing, enum fit_mode mode)
+{
+	struct render_fcache *slot = &ctx->fc[0];
+	int hi = h < RENDER_MAX_SIZE ? h : RENDER_MAX_SIZE, lo = RENDER_MIN_FIT, best = 0;
+
+	if (mode == FIT_LINE || hi <= lo)
+		return hi > 0 ? hi : 1;
+	for (size_t i = 0; i < RENDER_FIT_CACHE; i++) {
+		struct render_fcache *c = &ctx->fc[i];
+		if (c->text != NULL && c->font == f && c->aa == (int)aa && c->w == w && c->h == h &&
+		    c->spacing == spacing && c->mode == (int)mode && strcmp(c->text, text) == 0) {
+			c->used = ++ctx->tick;
+			return c->size;
+		}
+		if (c->used < slot->used)
+			slot = c;
+	}
+	/* fitting is monotonic enough in size for a binary search */
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		if (fits(ctx, f, text, mid, aa, w, h, spacing)) {
+			best = mid;
+			lo = mid + 1;
+		} else
+			hi = mid - 1;
+	}
+	if (best == 0)
+		best = h < RENDER_MAX_SIZE ? h : RENDER_MAX_SIZE;
+	free(slot->text);
+	if ((slot->text = strdup(text)) != NULL) {
+		slot->font = f;
+		slot->aa = (int)aa;
+		slot->w = w;
+		slot->h = h;
+		slot->spacing = spacing;
+		slot->mode = (int)mode;
+		slot->size = best;
+		slot->used = ++ctx->tick;
+	}
+	return best;
+}
+
+static int
+valign_y(enum ls_valign v, int box, int block)
+{
+	switch (v) {
+	case LS_VALIGN_TOP:    return 0;
+	case LS_VALIGN_BOTTOM: return box - block;
+	default:               return (box - block) / 2;
+	}
+}
+
+/* Where scrolled text starts at time t: at t = 0 the text begins at the
+ * top-left (so the first frame reads from the start), moves out at `speed`
+ * px/s, and re-enters from the far edge; `box` is the board's extent and
+ * `len` the text's along the scroll.  Computed from t alone (never
+ * accumulated frame by frame), so any frame rate gives the same positions
+ * and a slow scroll stays smooth. */
+static int
+scroll_pos(double t, double speed, int box, int len)
+{
+	double period = (double)box + len, d;
+
+	if (period <= 0)
+		return 0;
+	if (!(speed > 0))
+		speed = 20;
+	d = floor(fmod(t * speed + box, period));
+	if (d < 0)
+		d += period;
+	return box - (int)d;
+}
+
+/* Seconds each page of paged text stays up. */
+static double
+page_seconds(const struct ls_content *item, size_t npages)
+{
+	double s = item->duration > 0 ? item->duration / (double)npages : 3.0;
+
+	return s < 1.0 ? 1.0 : s;
+}
+
+static int
+draw_text(struct render_ctx *ctx, const struct ls_board *board, const struct ls_content *item,
+    const struct render_paint *paint, const char *text, double t, struct render_canvas *out,
+    char *err, size_t errlen)
+{
+	struct render_font *f;
+	struct render_layout *l;
+	int w = out->width, h = out->height, size, spacing = item->line_spacing;
+	enum fit_mode mode = item->effect == LS_FX_SCROLL_LEFT ? FIT_LINE : FIT_BOX;
+	char ferr[512];
+
+	(void)board;
+	if (spacing < 0 || spacing > h)
+		spacing = 0;
+	if ((f = render_font_get(ctx, item->font, ferr, sizeof ferr)) == NULL) {
+		snprintf(err, errlen, "item %s: %s", item->name ? item->name : "?", ferr);
+		return -1;
+	}
+	size = item->size > 0 ? item->size : auto_size(ctx, f, text, paint->aa, w, h, spacing, mode);
+	if (size > RENDER_MAX_SIZE)
+		size = RENDER_MAX_SIZE;
+	l = render_layout_text(ctx, f, text, size, paint->aa,
+	    mode == FIT_LINE ? RENDER_WRAP_NONE : RENDER_WRAP_WIDTH, w, spacing);
+	if (l == NULL) {
+		snprintf(err, errlen, "item %s: cannot lay out the text with font %s at %d px (out of memory or unreadable font)",
+		    item->name ? item->name : "?", f->primary_desc, size);
+		return -1;
+	}
+	switch (item->effect) {
+	case LS_FX_SCROLL_LEFT: {
+		int x = scroll_pos(t, item->speed, w, l->width);
+		int y = valign_y(item->valign, h, l->line_h);
+		render_draw_layout(out, paint, l, 0, l->nlines, x, y, l->width, LS_ALIGN_LEFT);
+		break;
+	}
+	case LS_FX_SCROLL_UP: {
+		int bh = block_height(l, l->nlines);
+		int y = scroll_pos(t, item->speed, h, bh);
+		render_draw_layout(out, paint, l, 0, l->nlines, 0, y, w, item->align);
+		break;
+	}
+	default: {
+		/* static and flash: as many lines as fit make a page */
+		size_t per = (size_t)((h + spacing) / (l->line_h + spacing));
+		size_t npages, page;
+
+		if (per == 0)
+			per = 1;
+		npages = (l->nlines + per - 1) / per;
+		if (npages == 0)
+			npages = 1;
+		page = npages > 1 ? (size_t)fmod(floor(t / page_seconds(item, npages)), (double)npages) : 0;
+		size_t first = page * per, n = l->nlines - first < per ? l->nlines - first : per;
+		render_draw_layout(out, paint, l, first, n, 0, valign_y(item->valign, h, block_height(l, n)),
+		    w, item->align);
+		break;
+	}
+	}
+	return 0;
+}
+
+int
+render_item(struct render_ctx *ctx, const struct ls_board *board, const struct ls_content *item,
+    double now, double t, struct render_canvas *out, char *err, size_t errlen)
+{
+	struct render_paint paint;
+	char *text;
+	int rc = 0;
+
+	render_paint_init(&paint, out->format, item->color, item->background);
+	render_fill_background(out, &paint);
+	if (item->effect == LS_FX_FLASH) {
+		double hz = item->flash_hz > 0 ? item->flash_hz : 1.0;
+		double ph = t * hz - floor(t * hz);
+		if (ph >= 0.5)
+			return 0;        /* the dark half of each flash period */
+	}
+	if (item->image != NULL && render_image_item(ctx, item, out, err, errlen) != 0)
+		return -1;
+	if (item->text == NULL || item->text[0] == '\0')
+		return 0;
+	if ((text = render_fields_expand(ctx, item->text, now, err, errlen)) == NULL) {
+		char tmp[512];
+		snprintf(tmp, sizeof tmp, "item %s: %s", item->name ? item->name : "?", err);
+		snprintf(err, errlen, "%s", tmp);
+		return -1;
+	}
+	rc = draw_text(ctx, board, item, &paint, text, t, out, err, errlen);
+	free(text);
+	return rc;
+}
+
+struct png_err {
+	char  *buf;
+	size_t len;
+};
+
+static void
+png_write_error(png_structp png, png_const_charp msg)
+{
+	struct png_err *e = png_get_error_ptr(png);
+
+	snprintf(e->buf, e->len, "%s", msg);
+	png_longjmp(png, 1);
+}
+
+static void
+png_write_warning(png_structp png, png_const_charp msg)
+{
+	(void)png;
+	(void)msg;
+}
+
+int
+render_png_write_rgb(const uint8_t *rgb, int w, int h, const char *path, char *err, size_t errlen)
+{
+	FILE *volatile fp = NULL;
+	png_structp png = NULL;
+	png_infop info = NULL;
+	char msg[256] = "";
+	struct png_err e = { msg, sizeof msg };
+
+	if ((fp = fopen(path, "wb")) == NULL) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &e, png_write_error, png_write_warning);
+	if (png == NULL || (info = png_create_info_struct(png)) == NULL)
+		goto fail;
+	if (setjmp(png_jmpbuf(png)))
+		goto fail;
+	png_init_io(png, fp);
+	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
+	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	png_write_info(png, info);
+	for (int y = 0; y < h; y++)
+		png_write_row(png, rgb + (size_t)y * (size_t)w * 3);
+	png_write_end(png, info);
+	png_destroy_write_struct(&png, &info);
+	if (fclose(fp) != 0) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+fail:
+	png_destroy_write_struct(&png, &info);
+	fclose(fp);
+	snprintf(err, errlen, "cannot write %s: %s", path, msg[0] ? msg : "out of memory");
+	return -1;
+}
+
+int
+render_png_write_raw(const struct render_canvas *c, const char *path, char *err, size_t errlen)
+{
+	uint8_t *rgb = malloc((size_t)c->width * (size_t)c->height * 3);
+	int rc;
+
+	if (rgb == NULL) {
+		snprintf(err, errlen, "cannot write %s: out of memory", path);
+		return -1;
+	}
+	for (int y = 0; y < c->height; y++)
+		for (int x = 0; x < c->width; x++) {
+			ls_rgb v = render_canvas_get(c, x, y);
+			uint8_t *p = rgb + ((size_t)y * (size_t)c->width + (size_t)x) * 3;
+			p[0] = (uint8_t)(v >> 16);
+			p[1] = (uint8_t)(v >> 8);
+			p[2] = (uint8_t)v;
+		}
+	rc = render_png_write_rgb(rgb, c->width, c->height, path, err, errlen);
+	free(rgb);
+	return rc;
+}

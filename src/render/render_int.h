@@ -1,0 +1,212 @@
+/*
+ * render/render_int.h — what the files of render/ share among themselves.
+ *
+ * Not for use outside src/render/ (and the render unit tests, which look
+ * inside to check the strike/outline choice and the line breaker).
+ */
+#ifndef LEDSIGN_RENDER_INT_H
+#define LEDSIGN_RENDER_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <hb.h>
+#include <fontconfig/fontconfig.h>
+
+#include "diag.h"
+#include "model.h"
+#include "render/canvas.h"
+
+#define RENDER_DEFAULT_FONT "WenQuanYi Zen Hei"
+/* Largest text size auto-fit and the config may ask for, in pixels. */
+#define RENDER_MAX_SIZE 512
+/* Smallest size auto-fit goes down to before it pages or scrolls. */
+#define RENDER_MIN_FIT 12
+/* A poster larger than this many pixels is refused rather than decoded. */
+#define RENDER_MAX_IMAGE_PIXELS ((size_t)8 * 1024 * 1024)
+/* Bytes of glyph bitmaps kept before the cache is emptied. */
+#define RENDER_GLYPH_CACHE_BYTES (32u * 1024 * 1024)
+/* The fallback chain is cut after this many fonts. */
+#define RENDER_MAX_CHAIN 48
+
+/* How glyphs are rasterised: hard-edged (mono and red-green boards) or
+ * 8-bit coverage (RGB boards). */
+enum render_aa { RENDER_AA_MONO, RENDER_AA_GREY };
+
+/* Where a glyph's pixels came from; the tests check the choice. */
+enum render_src { RENDER_SRC_STRIKE, RENDER_SRC_MONO_OUTLINE, RENDER_SRC_GREY_OUTLINE };
+
+/* One font file face (file + index) at one pixel size and one AA mode. */
+struct render_face {
+	char          *file;
+	int            index;
+	int            px;
+	enum render_aa aa;
+	FT_Face        ft;
+	hb_font_t     *hb;
+	int            strike;     /* 1 when an embedded bitmap strike of px is selected */
+	int            baseline;   /* pixels from the top of the px-high line box */
+	int            id;         /* small number naming this face in the glyph cache */
+};
+
+/* A rasterised glyph: 8-bit coverage (0 or 255 for mono), w*h, row-major. */
+struct render_glyph {
+	int16_t  left, top;        /* bitmap offset from the pen position, FreeType style */
+	uint16_t w, h;
+	uint8_t  src;              /* enum render_src */
+	uint8_t *cov;
+};
+
+/* One candidate font of a fallback chain. */
+struct render_chain_font {
+	char      *file;
+	int        index;
+	FcCharSet *charset;        /* NULL when unknown (a font given by file): ask FreeType */
+};
+
+/* A font as content names it, resolved into a fallback chain. */
+struct render_font {
+	char   *name;              /* as given (NULL = default) */
+	struct render_chain_font *v;
+	size_t  n;
+	int     primary_found;     /* 0 when the named family was not installed */
+	char   *primary_desc;      /* "family (file)" of chain[0], for messages */
+};
+
+/* A glyph placed on a line. */
+struct render_pglyph {
+	const struct render_glyph *g;
+	int x;                     /* pen x within the line, pixels */
+};
+
+struct render_line {
+	size_t first, n;           /* glyphs */
+	int    width;              /* pixels, trailing spaces excluded */
+};
+
+/* A laid-out text: lines of glyphs at one size. */
+struct render_layout {
+	int     size;              /* pixels */
+	int     line_h;            /* = size */
+	int     baseline;          /* from the top of a line box */
+	int     spacing;           /* extra pixels between lines */
+	struct render_pglyph *g;   size_t ng;
+	struct render_line   *lines; size_t nlines;
+	int     width;             /* widest line */
+	int     forced;            /* a word had to be broken inside (did not fit) */
+	size_t  missing;           /* code points no font could draw */
+};
+
+struct render_zone;
+struct tm;
+
+struct render_gslot {
+	uint64_t key;              /* face id << 32 | glyph id; 0 = empty */
+	struct render_glyph *g;
+};
+
+/* Recently used layouts: the same text at the same size is shaped once. */
+#define RENDER_LAYOUT_CACHE 16
+struct render_lkey {
+	char *text;
+	const struct render_font *font;
+	int size, aa, wrap, width, spacing;
+};
+struct render_lcache {
+	struct render_lkey key;
+	struct render_layout *l;
+	unsigned long used;
+};
+
+/* Auto-fit results: (text, font, box) -> size. */
+#define RENDER_FIT_CACHE 16
+struct render_fcache {
+	char *text;
+	const struct render_font *font;
+	int aa, w, h, spacing, mode, size;
+	unsigned long used;
+};
+
+#define RENDER_IMAGE_CACHE 8
+struct render_icache {
+	char *path;
+	struct render_image *img;
+	char *err;                 /* a decode error is remembered too */
+	unsigned long used;
+};
+
+struct render_ctx {
+	const struct ls_config *cfg;
+	FT_Library ft;
+	struct render_font **fonts;  size_t nfonts;
+	struct render_face **faces;  size_t nfaces;
+	struct render_gslot *gtab;   size_t gcap, gcount, gbytes;
+	struct render_lcache lc[RENDER_LAYOUT_CACHE];
+	struct render_fcache fc[RENDER_FIT_CACHE];
+	struct render_icache ic[RENDER_IMAGE_CACHE];
+	unsigned long tick;
+	struct render_zone *zone;    /* the config's timezone, read on first use */
+	int zone_failed;
+};
+
+/* fonts (font.c) */
+/* `path` resolved against the config file's directory; malloc'd. */
+char *render_config_path(const struct ls_config *, const char *path);
+struct render_font *render_font_get(struct render_ctx *, const char *name, char *err, size_t errlen);
+struct render_face *render_face_get(struct render_ctx *, const char *file, int index, int px,
+    enum render_aa);
+const struct render_glyph *render_glyph_get(struct render_ctx *, struct render_face *, unsigned gid);
+/* The chain entry able to draw `cp`, or -1. */
+int render_font_pick(struct render_ctx *, struct render_font *, uint32_t cp);
+void render_fonts_free(struct render_ctx *);
+/* Empty the glyph cache (and everything that points into it). */
+void render_glyph_cache_flush(struct render_ctx *);
+
+/* text (text.c) */
+enum render_wrap { RENDER_WRAP_NONE, RENDER_WRAP_WIDTH };
+struct render_layout *render_layout_text(struct render_ctx *, struct render_font *, const char *utf8,
+    int size, enum render_aa, enum render_wrap, int width, int spacing);
+void render_layout_free(struct render_layout *);
+/* 1 when a break is allowed between code points a and b (Chinese line-breaking rules). */
+int render_break_ok(uint32_t a, uint32_t b);
+int render_no_start(uint32_t cp);
+int render_no_end(uint32_t cp);
+/* Decode UTF-8 (invalid bytes become U+FFFD); returns the count, *out malloc'd. */
+size_t render_utf8_decode(const char *s, uint32_t **out);
+
+/* Drawing (draw.c) */
+struct render_paint {
+	enum render_aa aa;
+	ls_rgb fg, bg;             /* already mapped for the canvas format */
+};
+void render_paint_init(struct render_paint *, enum ls_format, ls_rgb color, ls_rgb background);
+void render_draw_layout(struct render_canvas *, const struct render_paint *, const struct render_layout *,
+    size_t first_line, size_t nlines, int x0, int y0, int width, enum ls_halign);
+void render_fill_background(struct render_canvas *, const struct render_paint *);
+
+/* Live fields (fields.c): expand {date} {time} {weekday} {countdown:...} at `now` in `tz`.
+ * Returns a malloc'd string, or NULL + err on a malformed field. */
+char *render_fields_expand(struct render_ctx *, const char *text, double now, char *err, size_t errlen);
+void render_zone_free(struct render_ctx *);
+
+/* Images (image.c) */
+struct render_image {
+	int       w, h;
+	uint16_t *px;              /* linear-light premultiplied RGBA, 16 bits per channel */
+};
+struct render_image *render_png_decode(const uint8_t *buf, size_t len, size_t max_pixels,
+    char *err, size_t errlen);
+void render_image_free(struct render_image *);
+int render_draw_image(struct render_canvas *, const struct render_image *, enum ls_fit,
+    enum ls_halign, enum ls_valign, ls_rgb background, char *err, size_t errlen);
+/* Draw the item's poster (decoded once, cached by path) into the canvas. */
+int render_image_item(struct render_ctx *, const struct ls_content *, struct render_canvas *,
+    char *err, size_t errlen);
+
+/* sRGB <-> linear tables (image.c) */
+uint16_t render_srgb_to_lin(uint8_t v);
+uint8_t render_lin_to_srgb(uint16_t v);
+
+#endif

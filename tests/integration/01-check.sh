@@ -1,0 +1,57 @@
+# `ledsign check`: the sample is valid; syntax errors and unknown settings are
+# reported with the right line; all errors of a file are reported at once.
+. tests/lib.sh
+L=$B/ledsign
+CFG=content/campaign-week.cfg
+
+$L check $CFG >"$TMP/out" 2>"$TMP/err" || { cat "$TMP/err"; fail "sample config rejected"; }
+grep -q "configuration OK" "$TMP/out" || fail "no summary line"
+[ ! -s "$TMP/err" ] || { cat "$TMP/err"; fail "sample config has warnings"; }
+
+# A syntax error at line 3 of a copy.
+awk 'NR==3 {print "this is = = not valid"} {print}' $CFG >"$TMP/syntax.cfg"
+if $L check "$TMP/syntax.cfg" 2>"$TMP/err"; then fail "syntax error accepted"; fi
+grep -q "syntax.cfg:3:" "$TMP/err" || { cat "$TMP/err"; fail "syntax error not at :3:"; }
+
+# An unknown top-level setting appended at the end, line N.
+cp $CFG "$TMP/unknown.cfg"
+echo 'colour_scheme = "dark";' >>"$TMP/unknown.cfg"
+N=$(wc -l <"$TMP/unknown.cfg")
+if $L check "$TMP/unknown.cfg" 2>"$TMP/err"; then fail "unknown setting accepted"; fi
+grep -q "unknown.cfg:$N: .*unknown setting \"colour_scheme\"" "$TMP/err" || { cat "$TMP/err"; fail "unknown setting not at :$N:"; }
+
+# Many mistakes at once: every one is reported, each with its own line.
+cat >"$TMP/many.cfg" <<'CFG'
+boards = (
+  { name = "a"; width = 0; height = 16; format = "mono"; address = "tcp:127.0.0.1:1"; },
+  { name = "a"; width = 64; height = "tall"; format = "purple"; address = "tcp:127.0.0.1:2"; },
+  { name = "c"; width = 64; height = 16; format = "mono"; }
+);
+content = (
+  { name = "x"; text = "hi"; font = "No Such Font Family"; effekt = "scroll-left"; },
+  { name = "p"; image = "missing.png"; }
+);
+playlists = ( { name = "pl"; items = ["x", "nope"]; } );
+schedule = ( { playlist = "ghost"; boards = ["nowhere"]; from = "2023-02-30"; } );
+CFG
+if $L check "$TMP/many.cfg" 2>"$TMP/err"; then fail "bad config accepted"; fi
+cat "$TMP/err"
+for pat in \
+  "many.cfg:2: .*width is 0" \
+  "many.cfg:3: .*name \"a\" is used twice" \
+  "many.cfg:3: .*height must be a whole number" \
+  "many.cfg:3: .*format \"purple\" is not known" \
+  "many.cfg:4: .*missing required setting \"address\"" \
+  "many.cfg:7: .*font \"No Such Font Family\"" \
+  "many.cfg:7: .*unknown setting \"effekt\"; did you mean \"effect\"" \
+  "many.cfg:8: .*missing.png\" cannot be read" \
+  "many.cfg:10: .*item \"nope\" is not in content" \
+  "many.cfg:11: .*playlist \"ghost\" does not exist" \
+  "many.cfg:11: .*\"nowhere\" is neither a board nor a group" \
+  "many.cfg:11: .*from must be a real date" ; do
+	grep -q "$pat" "$TMP/err" || fail "missing diagnostic: $pat"
+done
+# A missing file is an error with the file name, not a crash.
+if $L check "$TMP/none.cfg" 2>"$TMP/err"; then fail "missing file accepted"; fi
+grep -q "none.cfg: error: cannot read" "$TMP/err" || fail "missing file message"
+echo ok

@@ -1,0 +1,183 @@
+/* Unit tests for config.c: values, defaults, and errors with their lines. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "config.h"
+
+static char path[64];
+
+static struct ls_config *
+load_text(const char *text, struct ls_diag *d)
+{
+	FILE *fp;
+	int fd;
+
+	strcpy(path, "/tmp/ledsign-cfg-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	fputs(text, fp);
+	fclose(fp);
+	return ls_config_load(path, d);
+}
+
+/* 1 when some message is at `line` and contains `needle`. */
+static int
+has(const struct ls_diag *d, int line, const char *needle)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].line == line && strstr(d->v[i].text, needle))
+			return 1;
+	return 0;
+}
+
+#define MINIMAL_BOARD "boards = ( { name = \"b\"; width = 64; height = 16; format = \"mono\"; address = \"tcp:127.0.0.1:1\"; } );\n"
+
+static void
+test_dates(void **state)
+{
+	ls_day d;
+
+	assert_int_equal(ls_parse_date("1970-01-01", &d), 0);
+	assert_int_equal(d, 0);
+	assert_int_equal(ls_parse_date("2023-09-11", &d), 0);
+	assert_int_equal(d, 19611);
+	assert_int_equal(ls_parse_date("2024-02-29", &d), 0);
+	assert_int_equal(ls_parse_date("2023-02-29", &d), -1);
+	assert_int_equal(ls_parse_date("2100-02-29", &d), -1);
+	assert_int_equal(ls_parse_date("2000-02-29", &d), 0);
+	assert_int_equal(ls_parse_date("2023-9-11", &d), -1);
+	assert_int_equal(ls_parse_date("2023-09-11x", &d), -1);
+	assert_int_equal(ls_parse_date("2023-13-01", &d), -1);
+}
+
+static void
+test_hhmm(void **state)
+{
+	int m;
+
+	assert_int_equal(ls_parse_hhmm("00:00", &m), 0);
+	assert_int_equal(m, 0);
+	assert_int_equal(ls_parse_hhmm("24:00", &m), 0);
+	assert_int_equal(m, 1440);
+	assert_int_equal(ls_parse_hhmm("07:30", &m), 0);
+	assert_int_equal(m, 450);
+	assert_int_equal(ls_parse_hhmm("24:01", &m), -1);
+	assert_int_equal(ls_parse_hhmm("7:30", &m), -1);
+	assert_int_equal(ls_parse_hhmm("07:60", &m), -1);
+}
+
+static void
+test_full_config(void **state)
+{
+	struct ls_diag d = { 0 };
+	struct ls_config *c = load_text(
+	    "timezone = \"Europe/Berlin\";\n"
+	    MINIMAL_BOARD
+	    "content = ( { name = \"t\"; text = \"网络安全\"; effect = \"scroll-left\"; speed = 40; color = \"#00ff00\"; } );\n"
+	    "playlists = ( { name = \"p\"; items = (\"t\", { item = \"t\"; duration = 5.5; hours = \"22:00-06:00\"; }); } );\n"
+	    "schedule = ( { playlist = \"p\"; boards = \"all\"; weekdays = [\"mon\", \"weekend\"]; hours = \"07:00-22:00\"; },\n"
+	    "             { kind = \"off\"; boards = [\"b\"]; dates = [\"2023-09-12\"]; } );\n", &d);
+
+	ls_diag_print(&d, stderr);
+	assert_non_null(c);
+	assert_int_equal(d.errors, 0);
+	assert_string_equal(c->timezone, "Europe/Berlin");
+	assert_int_equal(c->nboards, 1);
+	assert_string_equal(c->boards[0].protocol, "lsp");
+	assert_int_equal(c->boards[0].color, 0xff0000);
+	assert_int_equal(c->boards[0].serial.baud, 57600);
+	assert_int_equal(c->content[0].effect, LS_FX_SCROLL_LEFT);
+	assert_true(c->content[0].speed == 40.0);
+	assert_int_equal(c->content[0].color, 0x00ff00);
+	assert_int_equal(c->content[0].align, LS_ALIGN_CENTER);
+	assert_int_equal(c->playlists[0].nentries, 2);
+	assert_int_equal(c->playlists[0].entries[0].from_min, -1);
+	assert_int_equal(c->playlists[0].entries[1].from_min, 22 * 60);
+	assert_int_equal(c->playlists[0].entries[1].to_min, 6 * 60);
+	assert_true(c->playlists[0].entries[1].duration == 5.5);
+	assert_int_equal(c->rules[0].weekdays, 0x43);
+	assert_int_equal(c->rules[0].start_min, 420);
+	assert_int_equal(c->rules[0].priority, 0);
+	assert_int_equal(c->rules[1].kind, LS_RULE_OFF);
+	assert_int_equal(c->rules[1].dates.n, 1);
+	assert_int_equal(c->rules[1].priority, 100);
+	assert_int_equal(c->rules[1].weekdays, 0x7f);
+	assert_true(ls_board_selected(&c->boards[0], &c->rules[0].boards));
+	ls_config_free(c);
+	ls_diag_clear(&d);
+	unlink(path);
+}
+
+static void
+test_errors_have_lines(void **state)
+{
+	struct ls_diag d = { 0 };
+	struct ls_config *c = load_text(
+	    MINIMAL_BOARD
+	    "content = ( { name = \"t\"; text = \"x\"; size = 9999; },\n"
+	    "            { name = \"t\"; text = \"y\"; align = \"middle\"; } );\n"
+	    "playlists = ( { name = \"p\"; items = []; } );\n"
+	    "schedule = ( { playlist = \"p\"; boards = [\"b\"]; from = \"2023-09-17\"; to = \"2023-09-11\"; hours = \"25:00-26:00\"; } );\n"
+	    "bogus = 1;\n", &d);
+
+	assert_null(c);
+	assert_true(has(&d, 2, "size is 9999"));
+	assert_true(has(&d, 3, "used twice"));
+	assert_true(has(&d, 3, "align \"middle\" is not known"));
+	assert_true(has(&d, 4, "items is empty"));
+	assert_true(has(&d, 5, "\"to\" is before \"from\""));
+	assert_true(has(&d, 5, "hours \"25:00-26:00\""));
+	assert_true(has(&d, 6, "unknown setting \"bogus\""));
+	ls_diag_clear(&d);
+	unlink(path);
+}
+
+static void
+test_bad_utf8(void **state)
+{
+	struct ls_diag d = { 0 };
+	struct ls_config *c = load_text(
+	    MINIMAL_BOARD
+	    "content = ( { name = \"t\"; text = \"\xe7\xbd\x91\xff\"; } );\n"
+	    "playlists = ( { name = \"p\"; items = [\"t\"]; } );\n", &d);
+
+	assert_null(c);
+	assert_true(has(&d, 2, "not valid UTF-8"));
+	ls_diag_clear(&d);
+	unlink(path);
+}
+
+static void
+test_syntax_error(void **state)
+{
+	struct ls_diag d = { 0 };
+	struct ls_config *c = load_text("a = 1;\nb = ;\n", &d);
+
+	assert_null(c);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.v[0].line, 2);
+	assert_non_null(strstr(d.v[0].text, "syntax error"));
+	ls_diag_clear(&d);
+	unlink(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_hhmm),
+		cmocka_unit_test(test_full_config),
+		cmocka_unit_test(test_errors_have_lines),
+		cmocka_unit_test(test_bad_utf8),
+		cmocka_unit_test(test_syntax_error),
+	};
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}

@@ -1,0 +1,458 @@
+/* test_lsp.c — LSP: CRC, golden bytes, framer resync, RLE, codecs, and the ARQ over a lossy link. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fw_lsp.h"
+#include "proto/lsp.h"
+
+/* A deterministic generator, so failures reproduce. */
+static uint32_t rng_state = 12345;
+static uint32_t
+rng(void)
+{
+	rng_state = rng_state * 1103515245u + 12345u;
+	return rng_state >> 8;
+}
+
+static void
+test_crc_check_value(void **unused)
+{
+	(void)unused;
+	assert_int_equal(fw_lsp_crc16(FW_LSP_CRC_INIT, (const uint8_t *)"123456789", 9), 0x29B1);
+	assert_int_equal(FW_LSP_CRC_CHECK, 0x29B1);
+	/* byte-wise and block-wise agree */
+	uint16_t c = FW_LSP_CRC_INIT;
+	for (const char *p = "123456789"; *p; p++)
+		c = fw_lsp_crc16_byte(c, (uint8_t)*p);
+	assert_int_equal(c, 0x29B1);
+}
+
+/* An 8x2 mono frame, raw, frame id 0x0102, seq 7: bytes computed by an
+ * independent bit-serial CRC (Python) and written down by hand in docs/protocol.md. */
+static const uint8_t golden_frame[] = {
+	0x4c, 0x53, 0x01, 0x10, 0x01, 0x07, 0x18, 0x00, 0x48, 0xdc,
+	0x02, 0x01, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00, 0xff, 0x00,
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xa5, 0x3c, 0xad, 0xa3,
+};
+
+static void
+test_golden_frame(void **unused)
+{
+	static const uint8_t pix[2] = { 0xA5, 0x3C };
+	struct proto_image img = { 8, 2, LS_FMT_MONO, 1, pix };
+	struct proto_lsp_coding how = { FW_LSP_ENC_RAW, 0, 0, 2 };
+	uint8_t buf[256], seq = 7;
+	struct proto_batch b;
+
+	proto_batch_init(&b, buf, sizeof buf);
+	assert_int_equal(proto_lsp_packetize(&img, &how, pix, 0x0102, 0, FW_LSP_SLOT_LIVE, &seq,
+	    FW_LSP_MIN_PAYLOAD, FW_LSP_F_ACKREQ, &b), 0);
+	assert_int_equal(b.npkts, 1);
+	assert_int_equal(seq, 8);
+	assert_int_equal(b.len[0], sizeof golden_frame);
+	assert_memory_equal(buf, golden_frame, sizeof golden_frame);
+}
+
+/* A board for tests: 64x16 of any format, with page memory. */
+struct tboard {
+	struct fw_lsp_board b;
+	uint8_t fb[2][64 * 16 * 3];
+	uint8_t page[64 * 1024];
+};
+
+static void
+tboard_init(struct tboard *t, int w, int h, uint8_t fmt)
+{
+	struct fw_lsp_board_config cfg;
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.width = (uint16_t)w;
+	cfg.height = (uint16_t)h;
+	cfg.format = fmt;
+	cfg.fb[0] = t->fb[0];
+	cfg.fb[1] = t->fb[1];
+	cfg.page_mem = t->page;
+	cfg.page_bytes = sizeof t->page;
+	cfg.page_slots = 4;
+	cfg.fw_name = "unit";
+	assert_int_equal(fw_lsp_board_init(&t->b, &cfg), 0);
+}
+
+static unsigned
+tboard_feed(struct tboard *t, const uint8_t *p, size_t n)
+{
+	unsigned ev = 0;
+
+	for (size_t i = 0; i < n; i++)
+		ev |= fw_lsp_board_feed(&t->b, p[i]);
+	return ev;
+}
+
+static void
+test_golden_decodes(void **unused)
+{
+	static struct tboard t;
+	unsigned ev;
+
+	(void)unused;
+	tboard_init(&t, 8, 2, FW_PIX_MONO);
+	ev = tboard_feed(&t, golden_frame, sizeof golden_frame);
+	assert_true(ev & FW_LSP_EV_SHOW);
+	assert_true(ev & FW_LSP_EV_REPLY);
+	assert_int_equal(fw_lsp_board_front(&t.b)[0], 0xA5);
+	assert_int_equal(fw_lsp_board_front(&t.b)[1], 0x3C);
+	/* the reply is an ACK of a FRAME with the same seq */
+	assert_int_equal(t.b.reply[3], FW_LSP_ACK);
+	assert_int_equal(t.b.reply[4], FW_LSP_F_REPLY);
+	assert_int_equal(t.b.reply[5], 7);
+	assert_int_equal(t.b.reply[FW_LSP_HDR_LEN], FW_LSP_FRAME);
+	/* the same packet again is a duplicate: acknowledged, not shown again */
+	ev = tboard_feed(&t, golden_frame, sizeof golden_frame);
+	assert_false(ev & FW_LSP_EV_SHOW);
+	assert_true(ev & FW_LSP_EV_REPLY);
+	assert_true(t.b.last.duplicate);
+}
+
+static void
+test_resync_after_garbage(void **unused)
+{
+	static struct tboard t;
+	uint8_t stream[512];
+	size_t n = 0;
+	unsigned ev = 0;
+
+	(void)unused;
+	tboard_init(&t, 8, 2, FW_PIX_MONO);
+	/* noise, a lone sync, a header whose CRC is wrong that hides a real
+	 * packet start inside it, then the real packet */
+	for (int i = 0; i < 100; i++)
+		stream[n++] = (uint8_t)rng();
+	stream[n++] = 'L';
+	stream[n++] = 'S';
+	stream[n++] = 'L';
+	stream[n++] = 0x01;
+	stream[n++] = 'L';
+	memcpy(stream + n, golden_frame, sizeof golden_frame);
+	n += sizeof golden_frame;
+	ev = tboard_feed(&t, stream, n);
+	assert_true(ev & FW_LSP_EV_SHOW);
+	assert_int_equal(fw_lsp_board_front(&t.b)[0], 0xA5);
+	assert_true(t.b.rx.garbage > 0);
+
+	/* a damaged payload with a good header is NACKed (crc), then the next packet is fine */
+	{
+		uint8_t bad[sizeof golden_frame];
+		static struct tboard u;
+
+		tboard_init(&u, 8, 2, FW_PIX_MONO);
+		memcpy(bad, golden_frame, sizeof bad);
+		bad[30] ^= 0x10;
+		ev = tboard_feed(&u, bad, sizeof bad);
+		assert_false(ev & FW_LSP_EV_SHOW);
+		assert_int_equal(u.b.reply[3], FW_LSP_NACK);
+		assert_int_equal(u.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_CRC);
+		ev = tboard_feed(&u, golden_frame, sizeof golden_frame);
+		assert_true(ev & FW_LSP_EV_SHOW);
+	}
+}
+
+static void
+test_rle_round_trip(void **unused)
+{
+	static uint8_t in[5000], enc[5000 + 5000 / 128 + 16], out[5000];
+
+	(void)unused;
+	for (int round = 0; round < 200; round++) {
+		size_t n = rng() % sizeof in, e, o = 0;
+		struct fw_lsp_unrle u;
+		int runny = round % 3;
+
+		for (size_t i = 0; i < n; i++)
+			in[i] = runny == 0 ? (uint8_t)rng() : runny == 1 ? (uint8_t)(rng() % 3 == 0 ? rng() : 0)
+			    : (uint8_t)((i / (1 + rng() % 300)) & 1);
+		e = fw_lsp_rle(in, n, enc, sizeof enc);
+		assert_true(e > 0 || n == 0);
+		assert_true(e <= n + n / 128 + 1);
+		fw_lsp_unrle_reset(&u);
+		for (size_t i = 0; i < e; i++) {
+			uint8_t v;
+			unsigned k = fw_lsp_unrle_feed(&u, enc[i], &v);
+			assert_true(o + k <= n);
+			memset(out + o, v, k);
+			o += k;
+		}
+		assert_int_equal(o, n);
+		assert_memory_equal(in, out, n);
+		/* too small a buffer is reported, never overrun */
+		if (e > 4)
+			assert_int_equal(fw_lsp_rle(in, n, enc, e - 1), 0);
+	}
+}
+
+/* Draw a few bars and a diagonal: stroke-like content. */
+static void
+draw(uint8_t *buf, int w, int h, uint8_t fmt, int shift)
+{
+	uint32_t stride = fw_pix_stride(fmt, (uint32_t)w);
+	uint32_t on = fmt == FW_PIX_MONO ? 1 : fmt == FW_PIX_REDGREEN ? 2 : 0xF81F;
+
+	memset(buf, 0, (size_t)stride * (size_t)h);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			int X = x + shift;
+			if ((X % 11 < 3) || (y == h / 2 && X % 23 < 15) || ((X + y) % 17 == 0))
+				fw_pix_set(buf, stride, fmt, (uint32_t)x, (uint32_t)y, on);
+		}
+}
+
+static void
+test_codecs_decode_on_board(void **unused)
+{
+	static struct tboard t;
+	static uint8_t a[64 * 16 * 3], bimg[64 * 16 * 3], pkts[16384];
+	static uint8_t work[5 * (64 * 16 * 3 + 200)];
+	uint8_t seq = 0;
+	unsigned used[FW_LSP_ENC_COUNT] = { 0 }, cols = 0;
+
+	(void)unused;
+	for (uint8_t fmt = 0; fmt < FW_PIX_COUNT; fmt++) {
+		uint32_t stride = fw_pix_stride(fmt, 64);
+		struct proto_image ia = { 64, 16, (enum ls_format)fmt, stride, a };
+		struct proto_image ib = { 64, 16, (enum ls_format)fmt, stride, bimg };
+
+		assert_true(proto_lsp_work_size(stride * 16) <= sizeof work);
+		tboard_init(&t, 64, 16, fmt);
+		draw(a, 64, 16, fmt, 0);
+		draw(bimg, 64, 16, fmt, 3);    /* a scroll step of 3 LEDs */
+		for (unsigned enc = 0; enc < FW_LSP_ENC_COUNT; enc++) {
+			const uint8_t *data;
+			struct proto_lsp_coding how;
+			struct proto_batch pb;
+			unsigned ev = 0;
+			uint16_t id = (uint16_t)(100 + fmt * 10 + enc);
+
+			/* show a first, then code b with only this encoding allowed */
+			proto_lsp_compress(&ia, NULL, 0, work, &data, &how);
+			proto_batch_init(&pb, pkts, sizeof pkts);
+			assert_int_equal(proto_lsp_packetize(&ia, &how, data, (uint16_t)(id + 1000), 0,
+			    FW_LSP_SLOT_LIVE, &seq, 300, FW_LSP_F_ACKREQ, &pb), 0);
+			ev = tboard_feed(&t, pkts, pb.used);
+			assert_true(ev & FW_LSP_EV_SHOW);
+			proto_lsp_compress(&ib, a, 1u << enc, work, &data, &how);
+			/* an encoding that does not beat RAW falls back to it */
+			assert_true(FW_LSP_ENC_BASE(how.encoding) == enc || how.encoding == FW_LSP_ENC_RAW);
+			used[FW_LSP_ENC_BASE(how.encoding)]++;
+			cols += (how.encoding & FW_LSP_ENC_COLUMNS) != 0;
+			if (enc == FW_LSP_ENC_DELTA) {
+				assert_int_equal(how.dx, 3);   /* b(x) = a(x + 3) */
+				assert_true(how.bytes < stride * 16 / 4);
+			}
+			proto_batch_init(&pb, pkts, sizeof pkts);
+			assert_int_equal(proto_lsp_packetize(&ib, &how, data, id, (uint16_t)(id + 1000),
+			    FW_LSP_SLOT_LIVE, &seq, 100, FW_LSP_F_ACKREQ, &pb), 0);
+			ev = tboard_feed(&t, pkts, pb.used);
+			assert_true(ev & FW_LSP_EV_SHOW);
+			assert_int_equal(t.b.last.error, 0);
+			assert_memory_equal(fw_lsp_board_front(&t.b), bimg, stride * 16);
+		}
+	}
+	for (unsigned enc = 0; enc < FW_LSP_ENC_COUNT; enc++)
+		assert_true(used[enc] > 0);   /* every decoder path was exercised */
+	assert_true(cols > 0);
+}
+
+/* The whole host ARQ against a board over a link that drops and corrupts. */
+struct link {
+	double drop, corrupt;
+	unsigned long lost, damaged;
+};
+
+static int
+chance(double p)
+{
+	return (double)(rng() % 1000000) < p * 1000000.0;
+}
+
+static void
+link_carry(struct link *l, const uint8_t *p, size_t n, uint8_t *to, size_t *ton)
+{
+	if (chance(l->drop)) {
+		l->lost++;
+		return;
+	}
+	memcpy(to + *ton, p, n);
+	if (chance(l->corrupt)) {
+		to[*ton + rng() % n] ^= (uint8_t)(1u << (rng() % 8));
+		l->damaged++;
+	}
+	*ton += n;
+}
+
+static void
+run_arq(double drop, double corrupt, uint8_t fmt, int frames)
+{
+	static struct tboard t;
+	static uint8_t img[64 * 16 * 3], out[65536], back[65536];
+	struct ls_board board;
+	struct link l = { drop, corrupt, 0, 0 };
+	char err[200];
+	void *st;
+	const struct proto_ops *ops = proto_find("lsp");
+	uint32_t stride = fw_pix_stride(fmt, 64);
+	uint64_t now = 1000;
+	struct proto_lsp_stats stats;
+
+	assert_non_null(ops);
+	assert_non_null(ops->poll);
+	memset(&board, 0, sizeof board);
+	board.name = "unit";
+	board.width = 64;
+	board.height = 16;
+	board.format = (enum ls_format)fmt;
+	board.address = "udp:127.0.0.1:9";
+	st = ops->init(&board, err, sizeof err);
+	assert_non_null(st);
+	tboard_init(&t, 64, 16, fmt);
+
+	for (int f = 0; f < frames; f++) {
+		struct proto_image pi = { 64, 16, (enum ls_format)fmt, stride, img };
+		struct proto_batch b;
+		int r = PROTO_TX_BUSY, rounds = 0;
+
+		draw(img, 64, 16, fmt, f % 5 == 4 ? 1000 + f : f);   /* scroll steps and jumps */
+		proto_batch_init(&b, out, sizeof out);
+		assert_int_equal(ops->encode_frame(st, &pi, &b), 0);
+		for (;;) {
+			size_t nback = 0;
+			uint64_t wake;
+
+			/* deliver: one datagram per packet, replies back the same way */
+			for (size_t i = 0; i < b.npkts; i++) {
+				uint8_t pkt[2048];
+				size_t pn = 0;
+				link_carry(&l, out + b.off[i], b.len[i], pkt, &pn);
+				fw_lsp_framer_reset(&t.b.rx);
+				for (size_t k = 0; k < pn; k++) {
+					unsigned ev = fw_lsp_board_feed(&t.b, pkt[k]);
+					if (ev & FW_LSP_EV_REPLY)
+						link_carry(&l, t.b.reply, t.b.reply_len, back, &nback);
+				}
+			}
+			for (size_t off = 0; off < nback;) {
+				size_t used = 0;
+				ops->input(st, back + off, nback - off, &used);
+				assert_true(used > 0);
+				off += used;
+			}
+			proto_batch_init(&b, out, sizeof out);
+			r = ops->poll(st, now, &b, &wake);
+			if (r == PROTO_TX_DONE || r == PROTO_TX_FAILED)
+				break;
+			if (b.npkts == 0) {
+				assert_true(wake > now);
+				now = wake;
+			}
+			assert_true(++rounds < 10000);
+		}
+		assert_int_equal(r, PROTO_TX_DONE);
+		assert_memory_equal(fw_lsp_board_front(&t.b), img, stride * 16);
+	}
+	proto_lsp_get_stats(st, &stats);
+	if (drop > 0)
+		assert_true(stats.retransmits > 0);
+	assert_true(stats.info_known);
+	ops->fini(st);
+}
+
+static void
+test_arq_clean(void **unused)
+{
+	(void)unused;
+	for (uint8_t fmt = 0; fmt < FW_PIX_COUNT; fmt++)
+		run_arq(0, 0, fmt, 12);
+}
+
+static void
+test_arq_lossy(void **unused)
+{
+	(void)unused;
+	for (uint8_t fmt = 0; fmt < FW_PIX_COUNT; fmt++)
+		run_arq(0.10, 0.01, fmt, 40);
+	run_arq(0.30, 0.05, FW_PIX_RGB888, 20);
+}
+
+static void
+test_board_rejects(void **unused)
+{
+	static struct tboard t;
+	uint8_t pkt[64];
+	size_t n;
+	uint8_t v;
+
+	(void)unused;
+	tboard_init(&t, 8, 2, FW_PIX_MONO);
+	/* wrong geometry */
+	memcpy(pkt, golden_frame, sizeof golden_frame);
+	pkt[FW_LSP_HDR_LEN + 6] = 16;   /* width 16 */
+	n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_FRAME, FW_LSP_F_ACKREQ, 9, NULL, 24);
+	tboard_feed(&t, pkt, n);
+	assert_int_equal(t.b.reply[3], FW_LSP_NACK);
+	assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_GEOMETRY);
+	/* brightness out of range, then in range */
+	v = 101;
+	n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_BRIGHTNESS, FW_LSP_F_ACKREQ, 10, &v, 1);
+	tboard_feed(&t, pkt, n);
+	assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_RANGE);
+	v = 40;
+	n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_BRIGHTNESS, FW_LSP_F_ACKREQ, 11, &v, 1);
+	assert_true(tboard_feed(&t, pkt, n) & FW_LSP_EV_SETTING);
+	assert_int_equal(t.b.brightness, 40);
+	/* unknown type */
+	n = fw_lsp_pack(pkt, sizeof pkt, 0x55, FW_LSP_F_ACKREQ, 12, NULL, 0);
+	tboard_feed(&t, pkt, n);
+	assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_TYPE);
+	/* a delta against a frame the board does not show */
+	memcpy(pkt, golden_frame, sizeof golden_frame);
+	pkt[FW_LSP_HDR_LEN + 4] = FW_LSP_ENC_DELTA;
+	pkt[FW_LSP_HDR_LEN + 2] = 0x77;
+	n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_FRAME, FW_LSP_F_ACKREQ, 13, NULL, 24);
+	tboard_feed(&t, pkt, n);
+	assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_NOBASE);
+	/* RLE data that overflows the frame */
+	memcpy(pkt, golden_frame, sizeof golden_frame);
+	pkt[FW_LSP_HDR_LEN + 4] = FW_LSP_ENC_RLE;
+	pkt[FW_LSP_HDR_LEN + 22] = 0x85;   /* run of 8 */
+	pkt[FW_LSP_HDR_LEN + 23] = 0xFF;
+	n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_FRAME, FW_LSP_F_ACKREQ, 14, NULL, 24);
+	tboard_feed(&t, pkt, n);
+	assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_DATA);
+	/* an INFO_REQ is answered with the geometry */
+	n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_INFO_REQ, FW_LSP_F_ACKREQ, 15, NULL, 0);
+	tboard_feed(&t, pkt, n);
+	assert_int_equal(t.b.reply[3], FW_LSP_INFO);
+	assert_int_equal(fw_lsp_get16(t.b.reply + FW_LSP_HDR_LEN + 2), 8);
+	assert_int_equal(fw_lsp_get16(t.b.reply + FW_LSP_HDR_LEN + 4), 2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_crc_check_value),
+		cmocka_unit_test(test_golden_frame),
+		cmocka_unit_test(test_golden_decodes),
+		cmocka_unit_test(test_resync_after_garbage),
+		cmocka_unit_test(test_rle_round_trip),
+		cmocka_unit_test(test_codecs_decode_on_board),
+		cmocka_unit_test(test_board_rejects),
+		cmocka_unit_test(test_arq_clean),
+		cmocka_unit_test(test_arq_lossy),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
