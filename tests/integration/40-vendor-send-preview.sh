@@ -51,7 +51,7 @@ LIST
 	done <"$TMP/boards.txt"
 	echo ');'
 	echo 'content = ('
-	echo '  { name = "hello"; text = "校园 LED 安全"; color = "yellow"; background = "blue"; }'
+	echo '  { name = "hello"; text = "校园 LED 安全"; color = "#FF8040"; background = "#2040A0"; }'
 	echo ');'
 	echo 'fallback = "all";'
 	echo 'playlists = ( { name = "all"; items = ["hello"]; } );'
