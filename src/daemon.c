@@ -435,6 +435,7 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 			struct player *p = NULL;
 			char perr[256];
 
+			env.phase = (double)i / (double)cfg->nboards;
 			for (size_t j = 0; j < nold; j++) {
 				if (old[j].p && strcmp(player_board(old[j].p)->name, b->name) == 0) {
 					int rcs = player_set_config(old[j].p, b, &env, mono, perr, sizeof perr);
@@ -778,7 +779,10 @@ daemon_run(const struct daemon_opts *opts)
 	env = daemon_env(d);
 	for (size_t i = 0; i < d->cfg->nboards; i++) {
 		char err[256];
-		struct player *p = player_new(&d->cfg->boards[i], &env, mono, err, sizeof err);
+		struct player *p;
+
+		env.phase = (double)i / (double)d->cfg->nboards;
+		p = player_new(&d->cfg->boards[i], &env, mono, err, sizeof err);
 
 		if (!p) {
 			daemon_log(d, LOG_ERR, d->cfg->boards[i].name, "%s; board not played", err);
@@ -824,7 +828,11 @@ daemon_run(const struct daemon_opts *opts)
 		time_t w = (time_t)daemon_wall(d);
 		struct tm tm;
 
-		localtime_r(&w, &tm);
+		char err[128];
+
+		/* in the config's timezone, whatever TZ the daemon runs with */
+		if (render_localtime(d->render, (long long)w, &tm, err, sizeof err) < 0)
+			gmtime_r(&w, &tm);
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 		daemon_log(d, LOG_INFO, NULL, "playing %s on %zu boards (pid %d, campaign clock %s%s)", d->config_path,
 		    d->nboards, (int)getpid(), when, opts->clock_offset != 0 ? ", shifted by --start-at" : "");

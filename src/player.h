@@ -58,6 +58,7 @@ struct player_env {
 	double fps;                         /* frames per second for animated items; default 30 */
 	double refresh;                     /* resend an unchanged static frame after this; default 5 s */
 	double ack_timeout;                 /* stalled when frames go unacknowledged this long; default 3 s */
+	double phase;                       /* 0..1: where in each frame period this board's frames fall */
 	struct xport_opts xopts;            /* transport defaults (serial settings come from the board) */
 };
 
