@@ -234,8 +234,10 @@ player_set_config(struct player *p, const struct ls_board *b, const struct playe
 	p->env = *env;
 	player_env_defaults(&p->env);
 	p->board = b;
-	/* the chooser's content pointers belong to the old config: choose again */
-	p->have_cur = 0;
+	/* the chooser's content pointers belong to the old config: choose again
+	 * now (the names stay for status; an unchanged picture is not resent) */
+	p->cur.content = NULL;
+	p->canvas_valid = 0;
 	p->next_frame = mono;
 	if (same)
 		return 1;
