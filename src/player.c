@@ -35,7 +35,8 @@ struct player {
 	int    have_cur;
 	int    animated;
 	int    live;                    /* text with live fields ({time}...): re-render each second */
-	int    canvas_valid;            /* p->canvas holds the current static choice */
+	int    canvas_valid;
+	int    poked;                   /* choose again at the next tick, off the grid */            /* p->canvas holds the current static choice */
 	double next_frame;              /* monotonic deadline of the next frame */
 	double period;
 	double last_send;               /* monotonic time of the last frame sent */
@@ -249,6 +250,12 @@ player_set_config(struct player *p, const struct ls_board *b, const struct playe
 	}
 	player_log(p, LOG_INFO, "board changed: reconnecting to %s", p->address);
 	return 0;
+}
+
+void
+player_poke(struct player *p)
+{
+	p->poked = 1;
 }
 
 int player_fd(const struct player *p) { return xport_fd(p->x); }
@@ -529,10 +536,11 @@ player_tick(struct player *p, double mono, double wall)
 	player_link_update(p, mono);
 	if (mono >= p->arq_wake)
 		player_arq(p, mono);
-	if (mono >= p->next_frame) {
+	if (mono >= p->next_frame || p->poked) {
 		struct player_choice c;
-		double deadline = p->next_frame;
+		double deadline = p->poked ? mono : p->next_frame;
 
+		p->poked = 0;
 		memset(&c, 0, sizeof c);
 		c.brightness = p->board->brightness;
 		p->env.choose(p->env.ctx, p->board, wall, &c);
