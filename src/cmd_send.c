@@ -36,6 +36,7 @@ struct link {
 	enum link_kind kind;
 	int fd;
 	uint64_t first_us;      /* when the first byte went out */
+	uint64_t frame_us;      /* summed time from each frame's first byte to its acknowledgement */
 };
 
 static uint64_t
@@ -227,6 +228,15 @@ link_send_batch(struct link *l, const struct proto_batch *b, uint64_t deadline)
 	return 0;
 }
 
+/* When the batch holds the first FRAME packet of a push, note the time (for the timing line). */
+static void
+note_frame_start(const struct proto_batch *b, uint64_t *start)
+{
+	for (size_t i = 0; *start == 0 && i < b->npkts; i++)
+		if (b->len[i] > 3 && b->buf[b->off[i] + 3] == 0x10)   /* LSP FRAME */
+			*start = now_us();
+}
+
 struct send_opts {
 	const char *file, *board, *item, *at, *dump;
 	long frames;
@@ -241,7 +251,7 @@ push_frame(const struct proto_ops *ops, void *st, struct link *l, const struct r
 {
 	struct proto_image img = { c->width, c->height, c->format, c->stride, c->data };
 	struct proto_batch b;
-	uint64_t deadline = now_ms() + (uint64_t)(timeout * 1000.0);
+	uint64_t deadline = now_ms() + (uint64_t)(timeout * 1000.0), start = 0;
 	uint8_t rx[4096];
 
 	proto_batch_init(&b, buf, cap);
@@ -250,6 +260,7 @@ push_frame(const struct proto_ops *ops, void *st, struct link *l, const struct r
 		    ops->error && ops->error(st) ? ops->error(st) : "buffer too small");
 		return -1;
 	}
+	note_frame_start(&b, &start);
 	if (link_send_batch(l, &b, deadline) < 0)
 		goto ioerr;
 	if (ops->poll == NULL)
@@ -261,12 +272,16 @@ push_frame(const struct proto_ops *ops, void *st, struct link *l, const struct r
 
 		proto_batch_init(&b, buf, cap);
 		r = ops->poll(st, now, &b, &wake);
-		if (r == PROTO_TX_DONE || r == PROTO_TX_IDLE)
+		if (r == PROTO_TX_DONE || r == PROTO_TX_IDLE) {
+			if (start)
+				l->frame_us += now_us() - start;
 			return 0;
+		}
 		if (r == PROTO_TX_FAILED) {
 			snprintf(err, errlen, "%s", ops->error(st) ? ops->error(st) : "delivery failed");
 			return -1;
 		}
+		note_frame_start(&b, &start);
 		if (link_send_batch(l, &b, deadline) < 0)
 			goto ioerr;
 		if (now >= deadline) {
@@ -356,7 +371,7 @@ cmd_send(int argc, char **argv)
 	struct render_ctx *rctx = NULL;
 	struct render_canvas *canvas = NULL;
 	struct ls_diag diag = { 0 };
-	struct link l = { LINK_TCP, -1, 0 };
+	struct link l = { LINK_TCP, -1, 0, 0 };
 	void *st = NULL;
 	uint8_t *buf = NULL;
 	size_t cap;
@@ -456,9 +471,10 @@ cmd_send(int argc, char **argv)
 	if (strcmp(ops->name, "lsp") == 0) {
 		struct proto_lsp_stats s;
 		proto_lsp_get_stats(st, &s);
-		printf("board %s: %ld frame%s delivered to %s in %.3f ms (%dx%d %s; %lu bytes raw, %lu coded, "
-		    "%lu on the wire, last as %s; %lu bytes out, %lu in; %lu packets, %lu retransmitted)\n",
+		printf("board %s: %ld frame%s delivered to %s in %.3f ms (frames %.3f ms; %dx%d %s; %lu bytes raw, "
+		    "%lu coded, %lu on the wire, last as %s; %lu bytes out, %lu in; %lu packets, %lu retransmitted)\n",
 		    board->name, o.frames, o.frames == 1 ? "" : "s", board->address, (double)link_us / 1000.0,
+		    (double)l.frame_us / 1000.0,
 		    board->width, board->height, ls_format_name(board->format), s.frame_bytes_raw,
 		    s.frame_bytes_coded, s.frame_bytes_wire, fw_lsp_encoding_name(s.last.encoding),
 		    s.bytes_out, s.bytes_in, s.packets, s.retransmits);
