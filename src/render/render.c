@@ -174,11 +174,12 @@ scroll_pos(double t, double speed, int box, int len)
 	return box - (int)d;
 }
 
-/* Seconds each page of paged text stays up. */
+/* Seconds each page of paged text stays up: the item's turn shared between
+ * its pages (10 s, the schedule's default turn, when the item sets none). */
 static double
 page_seconds(const struct ls_content *item, size_t npages)
 {
-	double s = item->duration > 0 ? item->duration / (double)npages : 3.0;
+	double s = (item->duration > 0 ? item->duration : 10.0) / (double)npages;
 
 	return s < 1.0 ? 1.0 : s;
 }
