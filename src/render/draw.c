@@ -112,9 +112,9 @@ blit(struct render_canvas *c, const struct render_paint *p, const struct render_
 		 * loop has no branches the compiler cannot vectorise */
 		for (int gy = gy0; gy < gy1; gy++) {
 			const uint8_t *src = g->cov + (size_t)gy * g->w;
-			uint8_t *dst = p->cov + (size_t)(y + gy) * (size_t)c->width + x;
+			uint8_t *dst = p->cov + (size_t)(y + gy) * (size_t)c->width;
 			for (int gx = gx0; gx < gx1; gx++)
-				dst[gx] = src[gx] > dst[gx] ? src[gx] : dst[gx];
+				dst[x + gx] = src[gx] > dst[x + gx] ? src[gx] : dst[x + gx];
 		}
 		return;
 	}
