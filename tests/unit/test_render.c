@@ -357,6 +357,18 @@ test_fallback_and_missing(void **state)
 	assert_int_equal(d.v[0].level, LS_DIAG_WARNING);
 	assert_non_null(strstr(d.v[0].text, "U+10FFFD"));
 	ls_diag_clear(&d);
+	/* a mistyped field warns; an impossible countdown date is an error */
+	items[0] = item("{tme} {time}");
+	items[0].line = 3;
+	items[1] = item("{countdown:2023-13-01}");
+	items[1].line = 4;
+	assert_int_equal(render_check_glyphs(ctx, &c2, &d), 0);
+	assert_int_equal(d.n, 2);
+	assert_int_equal(d.v[0].line, 3);
+	assert_non_null(strstr(d.v[0].text, "{tme}"));
+	assert_int_equal(d.v[1].line, 4);
+	assert_int_equal(d.v[1].level, LS_DIAG_ERROR);
+	ls_diag_clear(&d);
 }
 
 /* Effects are pure functions of t. */
