@@ -310,7 +310,7 @@ cell_label(const struct sched_plan *p, const struct sched_plan_cell *c, char *bu
 		snprintf(buf, len, "power off");
 	else
 		snprintf(buf, len, "%s%s%s", sched_plan_who_name(p, c->who, name, sizeof name), bri,
-		    c->rotating ? " ⟳" : "");
+		    c->rotating ? " (takes turns)" : "");
 	(void)cfg;
 }
 
@@ -484,7 +484,7 @@ draw_panel(struct pen *pen, struct img *im, int top, const struct sched_plan *p,
 			c.state = SCHED_POWER_OFF;
 		fill(im, lx, y + 6, 22, 22, 0x7a7a7a);
 		fill(im, lx + 1, y + 7, 20, 20, dims ? bright_colour(p->cfg->rules[who[i]].brightness)
-		    : cell_colour(&lg, &c));
+		    : who[i] == SCHED_PLAN_BLANK ? 0xf3c6c6 : cell_colour(&lg, &c));
 		rule_summary(p, who[i], buf, sizeof buf);
 		text(pen, im, lx + 32, y + 24, buf, 18, C_TEXT, lcolw - 40);
 	}
