@@ -377,6 +377,51 @@ test_leap_day(void **st)
 	ls_diag_clear(&d);
 }
 
+/* Windows across the year end and into/out of 29 February; a window ending at 24:00. */
+static void
+test_year_end_and_leap_windows(void **st)
+{
+	(void)st;
+	reset("Asia/Shanghai");
+	struct ls_rule *nye = rule("new-year-eve", LS_RULE_PLAY, "P1");
+	hours(nye, 22, 0, 2, 0);
+	spec_dates[0] = D(2023, 12, 31);
+	spec_dates[1] = D(2024, 2, 29);
+	nye->dates.v = spec_dates;
+	nye->dates.n = 2;
+	struct ls_rule *late = rule("to-midnight", LS_RULE_PLAY, "P3");
+	hours(late, 20, 0, 24, 0);
+	late->priority = -1;
+	struct sched *s = mk();
+	struct sched_result x;
+
+	x = at(s, 0, L(s, 2023, 12, 31, 21, 59, 59));
+	assert_string_equal(rname(&x), "to-midnight");
+	x = at(s, 0, L(s, 2023, 12, 31, 23, 59, 59));
+	assert_string_equal(rname(&x), "new-year-eve");
+	x = at(s, 0, L(s, 2024, 1, 1, 0, 0, 0));
+	assert_string_equal(rname(&x), "new-year-eve");
+	assert_int_equal(x.local.year, 2024);
+	assert_true(fabs(x.anchor - L(s, 2023, 12, 31, 22, 0, 0)) < 1e-9);
+	x = at(s, 0, L(s, 2024, 1, 1, 1, 59, 59));
+	assert_string_equal(rname(&x), "new-year-eve");
+	x = at(s, 0, L(s, 2024, 1, 1, 2, 0, 0));
+	assert_int_equal(x.slot.state, SCHED_BLANK);
+	/* 29 Feb night runs into 1 March; 28 Feb night is not a special date. */
+	x = at(s, 0, L(s, 2024, 2, 29, 1, 0, 0));
+	assert_int_equal(x.slot.state, SCHED_BLANK);
+	x = at(s, 0, L(s, 2024, 3, 1, 1, 59, 59));
+	assert_string_equal(rname(&x), "new-year-eve");
+	assert_int_equal(x.local.month, 3);
+	/* "20:00-24:00": the last second of the day is in, midnight is not. */
+	x = at(s, 0, L(s, 2024, 3, 1, 23, 59, 59));
+	assert_string_equal(rname(&x), "to-midnight");
+	assert_true(fabs(x.next_change - L(s, 2024, 3, 2, 0, 0, 0)) < 1e-6);
+	x = at(s, 0, L(s, 2024, 3, 2, 0, 0, 0));
+	assert_int_equal(x.slot.state, SCHED_BLANK);
+	sched_free(s);
+}
+
 static void
 test_weekday_masks(void **st)
 {
@@ -746,6 +791,7 @@ main(void)
 		cmocka_unit_test(test_crossing_playlist_anchor),
 		cmocka_unit_test(test_special_dates_and_priority),
 		cmocka_unit_test(test_leap_day),
+		cmocka_unit_test(test_year_end_and_leap_windows),
 		cmocka_unit_test(test_weekday_masks),
 		cmocka_unit_test(test_board_selection),
 		cmocka_unit_test(test_equal_priority_rotation),
