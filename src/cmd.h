@@ -20,6 +20,17 @@ int cmd_check(int, char **);
 int cmd_preview(int, char **);
 int cmd_send(int, char **);
 int cmd_schedule(int, char **);
+int cmd_ports(int, char **);
+int cmd_play(int, char **);
+int cmd_status(int, char **);
+int cmd_reload(int, char **);
+struct ls_config;
+int cmd_alert(int, char **);
+int cmd_clear(int, char **);
+int cmd_alerts(int, char **);
+/* Print the daemon's active alerts as a table to stdout (what `ledsign alerts`
+ * shows; `ledsign status` may append it).  0, or 1 with the reason on stderr. */
+int cmd_alert_list(const char *socket_path, const struct ls_config *);
 
 /* Shared helpers for commands. */
 /* Load a config, printing every diagnostic to stderr; NULL on error. */

@@ -76,6 +76,11 @@ static const struct key top_keys[] = {
 	{ "default_font", K_STR, 0, 0, 0, O(struct ls_config, default_font), NULL, "font for items that name none" },
 	{ "control_socket", K_STR, 0, 0, 0, O(struct ls_config, control_socket), NULL, "path of the control socket" },
 	{ "state_dir", K_STR, 0, 0, 0, O(struct ls_config, state_dir), NULL, "where active alerts are kept" },
+	{ "control_users", K_STRLIST, 0, 0, 0, O(struct ls_config, control_users), NULL, "users (names or uids) who may raise alerts; root always may" },
+	{ "control_groups", K_STRLIST, 0, 0, 0, O(struct ls_config, control_groups), NULL, "groups whose members may raise alerts; the socket belongs to the first" },
+	{ "cap_dir", K_STR, 0, 0, 0, O(struct ls_config, cap_dir), NULL, "directory watched for CAP 1.2 alert files" },
+	{ "cap_accept_test", K_BOOL, 0, 0, 0, O(struct ls_config, cap_accept_test), NULL, "also show CAP alerts with status Exercise or Test" },
+	{ "cap_areas", K_SPECIAL, 0, 0, 0, 0, NULL, "CAP area or audience text to board groups" },
 	{ "boards", K_SPECIAL, 1, 0, 0, 0, NULL, "list of boards" },
 	{ "fonts", K_SPECIAL, 0, 0, 0, 0, NULL, "list of named fonts" },
 	{ "content", K_SPECIAL, 1, 0, 0, 0, NULL, "list of content items" },
@@ -131,6 +136,12 @@ static const struct key content_keys[] = {
 	{ "background", K_COLOR, 0, 0, 0, O(struct ls_content, background), NULL, "background colour" },
 	{ "duration", K_NUM, 0, 0.1, 86400, O(struct ls_content, duration), NULL, "seconds per turn" },
 	{ "repeat", K_INT, 0, 1, 1000, O(struct ls_content, repeat), NULL, "turns per playlist pass" },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
+};
+
+static const struct key cap_area_keys[] = {
+	{ "match", K_STR, 1, 0, 0, O(struct ls_cap_area, match), NULL, "CAP <areaDesc> or <audience> text (any case), or \"*\"" },
+	{ "groups", K_STRLIST, 1, 0, 0, O(struct ls_cap_area, groups), NULL, "board groups, or \"all\"" },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -717,6 +728,28 @@ load_fonts(struct loader *L, const config_setting_t *root)
 }
 
 static void
+load_cap_areas(struct loader *L, const config_setting_t *root)
+{
+	const config_setting_t *list;
+	size_t n = list_length(L, root, "cap_areas", &list);
+	struct ls_config *c = L->cfg;
+
+	c->cap_areas = calloc(n + 1, sizeof *c->cap_areas);
+	for (size_t i = 0; i < n; i++) {
+		const config_setting_t *e = section_elem(L, list, i, "cap_areas");
+		struct ls_cap_area *a = &c->cap_areas[c->ncap_areas];
+
+		if (e == NULL)
+			continue;
+		c->ncap_areas++;
+		a->line = line_of(e);
+		load_group(L, e, cap_area_keys, a, "cap_areas entry");
+		if (a->match == NULL)
+			a->match = strdup("?");
+	}
+}
+
+static void
 load_content(struct loader *L, const config_setting_t *root)
 {
 	const config_setting_t *list;
@@ -965,6 +998,19 @@ check_references(struct loader *L)
 				ERR(L, r->line, "schedule: \"%s\" is neither a board nor a group; check boards", t);
 		}
 	}
+	for (size_t i = 0; i < c->ncap_areas; i++) {
+		struct ls_cap_area *a = &c->cap_areas[i];
+		for (size_t j = 0; j < a->groups.n; j++) {
+			const char *t = a->groups.v[j];
+			int ok = strcmp(t, "all") == 0;
+			for (size_t b = 0; !ok && b < c->nboards; b++)
+				for (size_t g = 0; g < c->boards[b].groups.n; g++)
+					if (strcmp(c->boards[b].groups.v[g], t) == 0)
+						ok = 1;
+			if (!ok)
+				ERR(L, a->line, "cap_areas: \"%s\" is not a board group; use a group from boards or \"all\"", t);
+		}
+	}
 }
 
 /* Top-level settings with line numbers of their own. */
@@ -1006,6 +1052,7 @@ ls_config_load(const char *path, struct ls_diag *diag)
 	load_content(&L, root);
 	load_playlists(&L, root);
 	load_rules(&L, root);
+	load_cap_areas(&L, root);
 	if (L.cfg->timezone == NULL)
 		L.cfg->timezone = strdup("Asia/Shanghai");
 	else {
@@ -1080,5 +1127,11 @@ ls_config_free(struct ls_config *c)
 	free(c->boards); free(c->fonts); free(c->content); free(c->playlists); free(c->rules);
 	free(c->path); free(c->timezone); free(c->fallback); free(c->default_font);
 	free(c->control_socket); free(c->state_dir);
+	strlist_free(&c->control_users); strlist_free(&c->control_groups); free(c->cap_dir);
+	for (size_t i = 0; i < c->ncap_areas; i++) {
+		free(c->cap_areas[i].match);
+		strlist_free(&c->cap_areas[i].groups);
+	}
+	free(c->cap_areas);
 	free(c);
 }

@@ -134,6 +134,13 @@ struct ls_rule {
 	int    brightness;        /* 0..100 while this rule is in force; -1 = unchanged */
 };
 
+/* CAP alerts: an <area><areaDesc> or <audience> text mapped to board groups. */
+struct ls_cap_area {
+	char  *match;             /* compared case-insensitively; "*" matches anything */
+	int    line;
+	struct ls_strlist groups; /* board group names, or "all" */
+};
+
 struct ls_config {
 	char  *path;              /* the file it came from */
 	char  *timezone;          /* IANA name, default "Asia/Shanghai" */
@@ -141,6 +148,11 @@ struct ls_config {
 	char  *default_font;      /* family or font entry name */
 	char  *control_socket;    /* path of the Unix control socket */
 	char  *state_dir;         /* where alerts are persisted */
+	struct ls_strlist control_users;  /* may use the control socket (names or uids); root always may */
+	struct ls_strlist control_groups; /* members of these groups may too (names or gids) */
+	char  *cap_dir;           /* directory watched for CAP 1.2 files; NULL = none */
+	struct ls_cap_area *cap_areas; size_t ncap_areas;
+	int    cap_accept_test;   /* show CAP status Exercise and Test too (marked as such) */
 	struct ls_board    *boards;    size_t nboards;
 	struct ls_font     *fonts;     size_t nfonts;
 	struct ls_content  *content;   size_t ncontent;

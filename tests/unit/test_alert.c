@@ -1,0 +1,439 @@
+/* Unit tests for src/alert.c: records, the persisted store, expiry, targets, looks. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alert.h"
+
+static char *
+mkstate(void)
+{
+	char *d = strdup("/tmp/ledsign-test-alert.XXXXXX");
+	assert_non_null(mkdtemp(d));
+	return d;
+}
+
+static void
+rmstate(char *d)
+{
+	DIR *dir = opendir(d);
+	struct dirent *de;
+	char p[512];
+
+	if (dir != NULL) {
+		while ((de = readdir(dir)) != NULL) {
+			if (de->d_name[0] == '.' && (de->d_name[1] == '\0' || strcmp(de->d_name, "..") == 0))
+				continue;
+			snprintf(p, sizeof p, "%s/%s", d, de->d_name);
+			unlink(p);
+		}
+		closedir(dir);
+	}
+	rmdir(d);
+	free(d);
+}
+
+static void
+set_list(struct ls_strlist *l, const char *a, const char *b)
+{
+	l->n = (a != NULL) + (b != NULL);
+	l->v = calloc(2, sizeof *l->v);
+	if (a)
+		l->v[0] = strdup(a);
+	if (b)
+		l->v[1] = strdup(b);
+}
+
+static void
+make_alert(struct alert *a, const char *id, const char *text, enum alert_level lvl, long long start,
+    long long expires)
+{
+	memset(a, 0, sizeof *a);
+	snprintf(a->id, sizeof a->id, "%s", id);
+	a->text = strdup(text);
+	a->level = lvl;
+	a->start = start;
+	a->expires = expires;
+}
+
+static int
+count_files(const char *dir, const char *suffix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name), s = strlen(suffix);
+		if (l > s && strcmp(de->d_name + l - s, suffix) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static void
+test_kv_roundtrip(void **state)
+{
+	char buf[256], key[16], val[128], err[128];
+	const char *cur = buf;
+	size_t len = 0;
+
+	assert_int_equal(alert_kv_put(buf, sizeof buf, &len, "text", "Fire drill = 100% now\n火警"), 0);
+	assert_int_equal(alert_kv_put(buf, sizeof buf, &len, "id", "x"), 0);
+	assert_null(strchr(buf, '\n'));
+	assert_non_null(strstr(buf, "text=Fire%20drill%20%3D%20100%25%20now%0A"));
+	assert_int_equal(alert_kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err), 1);
+	assert_string_equal(key, "text");
+	assert_string_equal(val, "Fire drill = 100% now\n火警");
+	assert_int_equal(alert_kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err), 1);
+	assert_string_equal(val, "x");
+	assert_int_equal(alert_kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err), 0);
+
+	/* too small a buffer fails and leaves the old content */
+	len = 0;
+	assert_int_equal(alert_kv_put(buf, 8, &len, "text", "abcdefgh"), -1);
+	assert_int_equal(len, 0);
+	assert_string_equal(buf, "");
+}
+
+static void
+test_kv_malformed(void **state)
+{
+	static const char *bad[] = { "=x", "KEY=x", "k", "k=%4", "k=%zz", "k=%00", "k=a\tb", "k=v x", NULL };
+	char key[16], val[64], err[128];
+
+	for (int i = 0; bad[i]; i++) {
+		const char *cur = bad[i];
+		int r;
+		err[0] = '\0';
+		while ((r = alert_kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err)) > 0)
+			;
+		assert_int_equal(r, -1);
+		assert_true(err[0] != '\0');
+	}
+	/* value longer than the buffer */
+	const char *cur = "k=0123456789";
+	assert_int_equal(alert_kv_next(&cur, key, sizeof key, val, 5, err, sizeof err), -1);
+}
+
+static void
+test_format_parse(void **state)
+{
+	struct alert a, b;
+	char buf[8192], err[256];
+
+	make_alert(&a, "evac-1", "Evacuate building B\nnow", ALERT_EMERGENCY, 100, 2000);
+	set_list(&a.boards, "gate", "hall");
+	set_list(&a.groups, "north", NULL);
+	a.source = strdup("cli");
+	a.created = 99;
+	assert_true(alert_format(&a, buf, sizeof buf) > 0);
+	assert_int_equal(alert_parse(buf, &b, err, sizeof err), 0);
+	assert_string_equal(b.id, "evac-1");
+	assert_string_equal(b.text, a.text);
+	assert_int_equal(b.level, ALERT_EMERGENCY);
+	assert_int_equal(b.boards.n, 2);
+	assert_string_equal(b.boards.v[1], "hall");
+	assert_int_equal(b.groups.n, 1);
+	assert_int_equal(b.start, 100);
+	assert_int_equal(b.expires, 2000);
+	assert_int_equal(b.created, 99);
+	assert_string_equal(b.source, "cli");
+	alert_clear(&b);
+
+	assert_int_equal(alert_parse("id=x level=loud text=a", &b, err, sizeof err), -1);
+	assert_non_null(strstr(err, "level"));
+	assert_int_equal(alert_parse("id=x text=a colour=red", &b, err, sizeof err), -1);
+	assert_non_null(strstr(err, "colour"));
+	assert_int_equal(alert_parse("text=a", &b, err, sizeof err), -1);
+	assert_int_equal(alert_parse("id=x text=a start=10 expires=5", &b, err, sizeof err), -1);
+	assert_int_equal(alert_parse("id=x text=a expires=-5", &b, err, sizeof err), -1);
+	assert_int_equal(alert_parse("id=../etc text=a", &b, err, sizeof err), -1);
+	assert_int_equal(alert_parse("id=x text=", &b, err, sizeof err), -1);
+	assert_int_equal(alert_parse("id=x text=a boards=a,,b", &b, err, sizeof err), -1);
+	alert_clear(&a);
+}
+
+static void
+test_ids(void **state)
+{
+	char id[ALERT_ID_MAX + 1], id2[ALERT_ID_MAX + 1];
+
+	assert_true(alert_id_valid("a"));
+	assert_true(alert_id_valid("cap:urn.oid-2@x_y"));
+	assert_false(alert_id_valid(""));
+	assert_false(alert_id_valid(".hidden"));
+	assert_false(alert_id_valid("a/b"));
+	assert_false(alert_id_valid("a b"));
+	alert_id_make(id, sizeof id, 1700000000);
+	alert_id_make(id2, sizeof id2, 1700000000);
+	assert_true(alert_id_valid(id));
+	assert_string_not_equal(id, id2);
+	assert_memory_equal(id, "a-20231114-221320-", 18);
+}
+
+static void
+test_persist_survives_crash(void **state)
+{
+	char *dir = mkstate(), err[256], id[ALERT_ID_MAX + 1];
+	struct alert_store *s, *s2;
+	struct alert a;
+
+	s = alert_store_open(dir, 1000, err, sizeof err);
+	assert_non_null(s);
+	make_alert(&a, "", "Storm: stay inside", ALERT_WARNING, 1000, 0);
+	set_list(&a.groups, "north", NULL);
+	assert_int_equal(alert_store_put(s, &a, 1000, id, err, sizeof err), 0);
+	assert_true(alert_id_valid(id));
+	alert_clear(&a);
+	make_alert(&a, "short", "Gone soon", ALERT_INFO, 1000, 1060);
+	assert_int_equal(alert_store_put(s, &a, 1001, NULL, err, sizeof err), 0);
+	alert_clear(&a);
+	assert_int_equal(alert_store_count(s), 2);
+	/* no stray temporary files after a put */
+	assert_int_equal(count_files(dir, ".tmp"), 0);
+	assert_int_equal(count_files(dir, ".alert"), 2);
+
+	/* "crash": the first store is never closed; a fresh one loads the files */
+	s2 = alert_store_open(dir, 1030, err, sizeof err);
+	assert_non_null(s2);
+	assert_int_equal(alert_store_count(s2), 2);
+	assert_non_null(alert_store_find(s2, id));
+	assert_string_equal(alert_store_find(s2, id)->text, "Storm: stay inside");
+	assert_string_equal(alert_store_find(s2, id)->groups.v[0], "north");
+	assert_string_equal(alert_store_at(s2, 0)->id, id);   /* oldest first */
+	alert_store_free(s2);
+
+	/* after the expiry the short one is dropped at load, and its file deleted */
+	s2 = alert_store_open(dir, 1060, err, sizeof err);
+	assert_non_null(s2);
+	assert_int_equal(alert_store_count(s2), 1);
+	assert_null(alert_store_find(s2, "short"));
+	assert_int_equal(count_files(dir, ".alert"), 1);
+	assert_int_equal(alert_store_nproblems(s2), 0);
+	alert_store_free(s2);
+	alert_store_free(s);
+	rmstate(dir);
+}
+
+static void
+test_remove_and_expire(void **state)
+{
+	char *dir = mkstate(), err[256];
+	struct alert_store *s;
+	struct alert a;
+
+	s = alert_store_open(dir, 0, err, sizeof err);
+	assert_non_null(s);
+	for (int i = 0; i < 5; i++) {
+		char id[8];
+		snprintf(id, sizeof id, "a%d", i);
+		make_alert(&a, id, "x", ALERT_INFO, 0, i == 4 ? 0 : 100 + i);
+		assert_int_equal(alert_store_put(s, &a, 10 + i, NULL, err, sizeof err), 0);
+		alert_clear(&a);
+	}
+	assert_int_equal(alert_store_next_change(s, 50), 100);
+	assert_int_equal(alert_store_remove(s, "a0", err, sizeof err), 0);
+	assert_int_equal(alert_store_remove(s, "a0", err, sizeof err), 1);
+	assert_int_equal(alert_store_next_change(s, 50), 101);
+	assert_int_equal(alert_store_expire(s, 102), 2);    /* a1, a2 */
+	assert_int_equal(alert_store_count(s), 2);
+	assert_int_equal(count_files(dir, ".alert"), 2);
+	assert_int_equal(alert_store_next_change(s, 102), 103);
+	assert_int_equal(alert_store_remove_all(s, err, sizeof err), 2);
+	assert_int_equal(alert_store_count(s), 0);
+	assert_int_equal(count_files(dir, ".alert"), 0);
+	assert_int_equal(alert_store_next_change(s, 0), 0);
+	alert_store_free(s);
+	rmstate(dir);
+}
+
+static void
+test_replace_same_id(void **state)
+{
+	char *dir = mkstate(), err[256];
+	struct alert_store *s;
+	struct alert a;
+
+	s = alert_store_open(dir, 0, err, sizeof err);
+	make_alert(&a, "same", "first", ALERT_INFO, 0, 0);
+	assert_int_equal(alert_store_put(s, &a, 1, NULL, err, sizeof err), 0);
+	free(a.text);
+	a.text = strdup("second");
+	assert_int_equal(alert_store_put(s, &a, 2, NULL, err, sizeof err), 0);
+	alert_clear(&a);
+	assert_int_equal(alert_store_count(s), 1);
+	assert_string_equal(alert_store_find(s, "same")->text, "second");
+	alert_store_free(s);
+	s = alert_store_open(dir, 0, err, sizeof err);
+	assert_string_equal(alert_store_find(s, "same")->text, "second");
+	alert_store_free(s);
+	rmstate(dir);
+}
+
+static void
+write_file(const char *dir, const char *name, const char *content)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+static void
+test_corrupt_files(void **state)
+{
+	char *dir = mkstate(), err[256];
+	struct alert_store *s;
+
+	write_file(dir, "torn.alert", "ledsign-alert/1 id=torn text=hal");       /* no newline */
+	write_file(dir, "junk.alert", "hello\n");
+	write_file(dir, "wrong.alert", "ledsign-alert/1 id=other text=x\n");     /* id != name */
+	write_file(dir, "good.alert", "ledsign-alert/1 id=good level=emergency text=ok\n");
+	write_file(dir, ".good.tmp", "ledsign-alert/1 id=good text=half");      /* never renamed */
+	write_file(dir, "notes.txt", "ignored\n");
+	s = alert_store_open(dir, 0, err, sizeof err);
+	assert_non_null(s);
+	assert_int_equal(alert_store_count(s), 1);
+	assert_string_equal(alert_store_at(s, 0)->text, "ok");
+	assert_int_equal(alert_store_nproblems(s), 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_non_null(strstr(alert_store_problem(s, i), dir));
+	assert_int_equal(count_files(dir, ".bad"), 3);
+	assert_int_equal(count_files(dir, ".tmp"), 0);
+	alert_store_free(s);
+	rmstate(dir);
+}
+
+static void
+test_open_errors(void **state)
+{
+	char err[256];
+
+	assert_null(alert_store_open("/proc/version/x", 0, err, sizeof err));
+	assert_non_null(strstr(err, "/proc/version/x"));
+}
+
+static void
+test_targets_and_priority(void **state)
+{
+	char *dir = mkstate(), err[256];
+	struct alert_store *s;
+	struct alert a;
+	struct ls_board gate = { .name = "gate", .width = 64, .height = 16 };
+	struct ls_board hall = { .name = "hall", .width = 64, .height = 16 };
+
+	set_list(&hall.groups, "north", "indoor");
+	s = alert_store_open(dir, 0, err, sizeof err);
+	make_alert(&a, "w", "north warning", ALERT_WARNING, 0, 0);
+	set_list(&a.groups, "north", NULL);
+	assert_int_equal(alert_store_put(s, &a, 1, NULL, err, sizeof err), 0);
+	assert_false(alert_targets(&a, &gate));
+	assert_true(alert_targets(&a, &hall));
+	alert_clear(&a);
+	assert_null(alert_store_for_board(s, &gate, 5));
+	assert_string_equal(alert_store_for_board(s, &hall, 5)->id, "w");
+
+	make_alert(&a, "i", "info for all", ALERT_INFO, 0, 0);
+	assert_int_equal(alert_store_put(s, &a, 2, NULL, err, sizeof err), 0);
+	alert_clear(&a);
+	assert_string_equal(alert_store_for_board(s, &gate, 5)->id, "i");
+	assert_string_equal(alert_store_for_board(s, &hall, 5)->id, "w");   /* higher level wins */
+
+	make_alert(&a, "e", "gate emergency later", ALERT_EMERGENCY, 100, 200);
+	set_list(&a.boards, "gate", NULL);
+	assert_int_equal(alert_store_put(s, &a, 3, NULL, err, sizeof err), 0);
+	alert_clear(&a);
+	assert_string_equal(alert_store_for_board(s, &gate, 99)->id, "i");   /* not started */
+	assert_string_equal(alert_store_for_board(s, &gate, 100)->id, "e");
+	assert_string_equal(alert_store_for_board(s, &gate, 200)->id, "i");  /* expired */
+	assert_int_equal(alert_store_next_change(s, 5), 100);
+
+	make_alert(&a, "i2", "newer info", ALERT_INFO, 0, 0);
+	set_list(&a.groups, "all", NULL);
+	assert_int_equal(alert_store_put(s, &a, 4, NULL, err, sizeof err), 0);
+	alert_clear(&a);
+	assert_string_equal(alert_store_for_board(s, &gate, 5)->id, "i2");  /* newest among equals */
+
+	free(hall.groups.v[0]);
+	free(hall.groups.v[1]);
+	free(hall.groups.v);
+	alert_store_free(s);
+	rmstate(dir);
+}
+
+static void
+test_look(void **state)
+{
+	struct alert a;
+	struct alert_look l;
+	struct ls_board rgb = { .name = "rgb", .width = 128, .height = 32, .format = LS_FMT_RGB888, .brightness = 40 };
+	struct ls_board mono = { .name = "m", .width = 64, .height = 16, .format = LS_FMT_MONO, .brightness = 40 };
+
+	make_alert(&a, "e1", "疏散", ALERT_EMERGENCY, 0, 0);
+	assert_int_equal(alert_look_build(&a, &rgb, &l), 0);
+	assert_int_equal(l.content.effect, LS_FX_FLASH);
+	assert_true(l.content.flash_hz > 0);
+	assert_int_equal(l.content.background, 0xFF0000);
+	assert_int_equal(l.content.color, 0xFFFFFF);
+	assert_int_equal(l.brightness, 100);
+	assert_int_equal(l.content.size, 0);
+	assert_string_equal(l.content.name, "alert:e1");
+	assert_string_equal(l.content.text, "疏散");
+	alert_look_clear(&l);
+
+	/* long text on a small board scrolls */
+	free(a.text);
+	a.text = strdup("请所有师生立即按照疏散路线离开教学楼，到操场集合，听从老师指挥，不要使用电梯。");
+	assert_int_equal(alert_look_build(&a, &mono, &l), 0);
+	assert_int_equal(l.content.effect, LS_FX_SCROLL_LEFT);
+	assert_true(l.content.speed > 0);
+	assert_int_equal(l.content.color, 0xFFFFFF);
+	assert_int_equal(l.content.background, 0);
+	alert_look_clear(&l);
+
+	a.level = ALERT_INFO;
+	free(a.text);
+	a.text = strdup("Assembly 10:00");
+	assert_int_equal(alert_look_build(&a, &rgb, &l), 0);
+	assert_int_equal(l.content.effect, LS_FX_STATIC);
+	assert_int_equal(l.brightness, 40);
+	alert_look_clear(&l);
+	alert_look_clear(NULL);
+	alert_clear(&a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kv_roundtrip),
+		cmocka_unit_test(test_kv_malformed),
+		cmocka_unit_test(test_format_parse),
+		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_persist_survives_crash),
+		cmocka_unit_test(test_remove_and_expire),
+		cmocka_unit_test(test_replace_same_id),
+		cmocka_unit_test(test_corrupt_files),
+		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_targets_and_priority),
+		cmocka_unit_test(test_look),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

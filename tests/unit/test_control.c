@@ -1,0 +1,445 @@
+/* Unit tests for src/control.c: the request format, the socket with its
+ * permissions and peer-credential check, the client, the CAP directory. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "control.h"
+
+#define NOBODY 65534
+
+struct fx {
+	char dir[64], sock[96], state[96];
+	struct ls_config cfg;
+	struct alert_store *store;
+	struct control_server *srv;
+	int changed;
+};
+
+static void
+on_changed(void *arg)
+{
+	((struct fx *)arg)->changed++;
+}
+
+static int
+on_reload(void *arg, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "config has errors");
+	return -1;
+}
+
+static const struct control_ops ops = { on_changed, on_reload, NULL };
+
+static void
+rm_rf(const char *path)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", path);
+}
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	char err[256];
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/ledsign-test-ctl.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	chmod(f->dir, 0755);   /* so a test can connect as nobody */
+	snprintf(f->sock, sizeof f->sock, "%s/run/control.sock", f->dir);
+	snprintf(f->state, sizeof f->state, "%s/state", f->dir);
+	f->store = alert_store_open(f->state, time(NULL), err, sizeof err);
+	assert_non_null(f->store);
+	f->srv = control_server_new(f->sock, &f->cfg, f->store, &ops, f, err, sizeof err);
+	if (f->srv == NULL)
+		fail_msg("%s", err);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+
+	control_server_free(f->srv);
+	alert_store_free(f->store);
+	rm_rf(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Send one line through control_handle_line; returns the answer (static). */
+static const char *
+ask(struct fx *f, const char *line)
+{
+	static char out[65536];
+	size_t len;
+	char *a = control_handle_line(f->srv, line, time(NULL), &len);
+
+	assert_non_null(a);
+	assert_true(len < sizeof out);
+	memcpy(out, a, len + 1);
+	free(a);
+	return out;
+}
+
+static void
+test_requests(void **state)
+{
+	struct fx *f = *state;
+	const char *a;
+	char id[ALERT_ID_MAX + 1];
+
+	a = ask(f, "alert text=hi");
+	assert_non_null(strstr(a, "error code=version"));
+	a = ask(f, "ledsign-control/2 status");
+	assert_non_null(strstr(a, "error code=version"));
+	a = ask(f, "ledsign-control/1 dance");
+	assert_non_null(strstr(a, "error code=usage"));
+	a = ask(f, "ledsign-control/1");
+	assert_non_null(strstr(a, "error code=usage"));
+	a = ask(f, "ledsign-control/1 alert level=emergency");
+	assert_non_null(strstr(a, "no%20text"));
+	a = ask(f, "ledsign-control/1 alert text=x level=loud");
+	assert_non_null(strstr(a, "error code=usage"));
+	a = ask(f, "ledsign-control/1 alert text=x colour=red");
+	assert_non_null(strstr(a, "colour"));
+	a = ask(f, "ledsign-control/1 alert text=x%zz");
+	assert_non_null(strstr(a, "error code=usage"));
+	a = ask(f, "ledsign-control/1 alert text=x expires=5");
+	assert_non_null(strstr(a, "expired"));
+	a = ask(f, "ledsign-control/1 alert text=x for=60 expires=99999999999");
+	assert_non_null(strstr(a, "either"));
+	a = ask(f, "ledsign-control/1 alert text=x id=../../etc/passwd");
+	assert_non_null(strstr(a, "bad%20id"));
+	a = ask(f, "ledsign-control/1 alert text=x boards=a,,b");
+	assert_non_null(strstr(a, "error code=usage"));
+	assert_int_equal(f->changed, 0);
+	assert_int_equal(alert_store_count(f->store), 0);
+
+	a = ask(f, "ledsign-control/1 alert text=Fire%20drill level=warning groups=north,gym for=1800");
+	assert_memory_equal(a, "ok id=", 6);
+	assert_int_equal(f->changed, 1);
+	assert_int_equal(control_line_get(a, "id", id, sizeof id), 0);
+	assert_non_null(alert_store_find(f->store, id));
+	assert_string_equal(alert_store_find(f->store, id)->text, "Fire drill");
+	assert_int_equal(alert_store_find(f->store, id)->groups.n, 2);
+	assert_true(alert_store_find(f->store, id)->expires > time(NULL) + 1700);
+
+	a = ask(f, "ledsign-control/1 alert text=second id=evac-2");
+	assert_string_equal(a, "ok id=evac-2\n");
+	a = ask(f, "ledsign-control/1 status");
+	assert_non_null(strstr(a, "alert id=evac-2 level=emergency"));
+	assert_non_null(strstr(a, "text=Fire%20drill"));
+	assert_non_null(strstr(a, "\nok count=2 now="));
+
+	a = ask(f, "ledsign-control/1 clear");
+	assert_non_null(strstr(a, "error code=usage"));
+	a = ask(f, "ledsign-control/1 clear id=nope");
+	assert_non_null(strstr(a, "error code=notfound"));
+	a = ask(f, "ledsign-control/1 clear id=evac-2");
+	assert_string_equal(a, "ok cleared=1\n");
+	a = ask(f, "ledsign-control/1 clear all=1");
+	assert_string_equal(a, "ok cleared=1\n");
+	assert_int_equal(alert_store_count(f->store), 0);
+	a = ask(f, "ledsign-control/1 reload");
+	assert_non_null(strstr(a, "error code=reload message=config%20has%20errors"));
+}
+
+static void
+test_cap_request(void **state)
+{
+	struct fx *f = *state;
+	static const char doc[] =
+	    "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>X1</identifier>"
+	    "<sender>s@x</sender><sent>2026-01-01T00:00:00+00:00</sent><status>Actual</status>"
+	    "<msgType>Alert</msgType><scope>Public</scope><info><category>Safety</category>"
+	    "<event>Lockdown</event><urgency>Immediate</urgency><severity>Extreme</severity>"
+	    "<certainty>Observed</certainty></info></alert>";
+	char line[4096];
+	size_t len = 0;
+	const char *a;
+
+	snprintf(line, sizeof line, "%s cap", CONTROL_VERSION);
+	len = strlen(line);
+	assert_int_equal(alert_kv_put(line, sizeof line, &len, "doc", doc), 0);
+	a = ask(f, line);
+	assert_string_equal(a, "ok action=alert id=cap-X1 cleared=0\n");
+	assert_non_null(alert_store_find(f->store, "cap-X1"));
+	a = ask(f, "ledsign-control/1 cap doc=%3Cnope");
+	assert_non_null(strstr(a, "error code=cap message=request:1:%20invalid%20XML"));
+	a = ask(f, "ledsign-control/1 cap");
+	assert_non_null(strstr(a, "error code=usage"));
+}
+
+/* ---- over the socket ---- */
+
+struct child_result {
+	int rc;
+	char final[512];
+	char err[256];
+};
+
+/* Run control_request in a child (optionally as another uid) while this
+ * process runs the server's event loop; returns what the child got. */
+static struct child_result
+run_client(struct fx *f, struct event_base *base, uid_t uid, const char *request)
+{
+	struct child_result res;
+	int pfd[2];
+	pid_t pid;
+	int status;
+	struct timespec t0, t;
+
+	memset(&res, 0, sizeof res);
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		if (uid != 0 && (setgid(uid) < 0 || setuid(uid) < 0))
+			_exit(99);
+		res.rc = control_request(f->sock, request, 3000, NULL, NULL, res.final, sizeof res.final,
+		    res.err, sizeof res.err);
+		if (write(pfd[1], &res, sizeof res) != sizeof res)
+			_exit(98);
+		_exit(0);
+	}
+	close(pfd[1]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec > 10) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			fail_msg("client hung");
+		}
+		usleep(1000);
+	}
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(read(pfd[0], &res, sizeof res), (ssize_t)sizeof res);
+	close(pfd[0]);
+	return res;
+}
+
+static void
+test_socket_roundtrip(void **state)
+{
+	struct fx *f = *state;
+	struct event_base *base = event_base_new();
+	struct child_result r;
+	struct stat st;
+	char err[256];
+
+	assert_int_equal(control_server_attach(f->srv, base, err, sizeof err), 0);
+	assert_int_equal(stat(f->sock, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0660);
+
+	r = run_client(f, base, 0, "alert text=Evacuate%20now id=evac level=emergency");
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.final, "ok id=evac");
+	assert_int_equal(f->changed, 1);
+	r = run_client(f, base, 0, "clear id=evac");
+	assert_int_equal(r.rc, 0);
+	r = run_client(f, base, 0, "clear id=evac");
+	assert_int_equal(r.rc, 1);
+	assert_memory_equal(r.final, "error code=notfound", 19);
+
+	/* a second server on the same path must not steal the socket */
+	assert_null(control_server_new(f->sock, &f->cfg, f->store, &ops, f, err, sizeof err));
+	assert_non_null(strstr(err, "another ledsign daemon"));
+	event_base_free(base);
+}
+
+static void
+test_peer_refused(void **state)
+{
+	struct fx *f = *state;
+	struct event_base *base;
+	struct child_result r;
+	char err[256];
+	char *users[] = { "nobody" };
+
+	if (geteuid() != 0)
+		skip();
+	base = event_base_new();
+	assert_int_equal(control_server_attach(f->srv, base, err, sizeof err), 0);
+
+	/* 0660 root:root: the file permissions alone keep nobody out */
+	r = run_client(f, base, NOBODY, "status");
+	assert_int_equal(r.rc, -1);
+	assert_non_null(strstr(r.err, "permission denied"));
+
+	/* even when the file is opened up, the peer credentials are checked */
+	assert_int_equal(chmod(f->sock, 0666), 0);
+	r = run_client(f, base, NOBODY, "alert text=hijack");
+	assert_int_equal(r.rc, 1);
+	assert_memory_equal(r.final, "error code=denied", 17);
+	assert_non_null(strstr(r.final, "65534"));
+	assert_int_equal(alert_store_count(f->store), 0);
+	assert_int_equal(f->changed, 0);
+
+	/* allow nobody in the config: now it may */
+	f->cfg.control_users.v = users;
+	f->cfg.control_users.n = 1;
+	assert_int_equal(control_server_set_config(f->srv, &f->cfg, err, sizeof err), 0);
+	r = run_client(f, base, NOBODY, "alert text=allowed id=ok1");
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.final, "ok id=ok1");
+	assert_non_null(strstr(alert_store_find(f->store, "ok1")->source, "uid=65534"));
+	f->cfg.control_users.n = 0;
+	f->cfg.control_users.v = NULL;
+	event_base_free(base);
+}
+
+static void
+test_acl_errors(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	char *bad[] = { "no-such-user-xyz" };
+
+	f->cfg.control_users.v = bad;
+	f->cfg.control_users.n = 1;
+	assert_int_equal(control_server_set_config(f->srv, &f->cfg, err, sizeof err), -1);
+	assert_non_null(strstr(err, "no-such-user-xyz"));
+	f->cfg.control_users.n = 0;
+	f->cfg.control_groups.v = bad;
+	f->cfg.control_groups.n = 1;
+	assert_int_equal(control_server_set_config(f->srv, &f->cfg, err, sizeof err), -1);
+	assert_non_null(strstr(err, "no-such-user-xyz"));
+	f->cfg.control_groups.n = 0;
+	f->cfg.control_users.v = f->cfg.control_groups.v = NULL;
+}
+
+/* Raw bytes straight at the server: garbage, a NUL, an endless line. */
+static void
+test_garbage(void **state)
+{
+	struct fx *f = *state;
+	struct control_conn *c;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[4096];
+	int fd, r;
+	ssize_t n;
+
+	strcpy(sa.sun_path, f->sock);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	c = control_server_accept(f->srv);
+	assert_non_null(c);
+	static const char junk[] = "\x01\x02\xff garbage\nledsign-control/1 st\0atus\n";
+	assert_int_equal(write(fd, junk, sizeof junk - 1), (ssize_t)sizeof junk - 1);
+	assert_int_equal(control_conn_readable(c), 0);
+	n = read(fd, buf, sizeof buf - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "error code=version"));
+	assert_non_null(strstr(buf, "NUL"));
+
+	/* 4 MiB with no newline: refused and closed, the server lives on */
+	{
+		char *big = malloc(1 << 20);
+		memset(big, 'a', 1 << 20);
+		fcntl(fd, F_SETFL, O_NONBLOCK);
+		r = 0;
+		for (int i = 0; i < 200 && r == 0; i++) {
+			while (write(fd, big, 1 << 20) > 0)
+				;
+			r = control_conn_readable(c);
+		}
+		free(big);
+	}
+	assert_int_equal(r, -1);
+	control_conn_free(c);
+	close(fd);
+	/* still serving */
+	assert_non_null(strstr(ask(f, "ledsign-control/1 status"), "ok count=0"));
+}
+
+static void
+test_cap_dir(void **state)
+{
+	struct fx *f = *state;
+	char dir[160], p[256], err[256];
+	FILE *fp;
+	struct stat st;
+
+	snprintf(dir, sizeof dir, "%s/cap", f->dir);
+	mkdir(dir, 0750);
+	f->cfg.cap_dir = dir;
+	assert_int_equal(control_server_set_config(f->srv, &f->cfg, err, sizeof err), 0);
+	snprintf(p, sizeof p, "%s/a.xml", dir);
+	fp = fopen(p, "w");
+	fputs("<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>D1</identifier>"
+	    "<sender>s@x</sender><sent>2026-01-01T00:00:00+00:00</sent><status>Actual</status>"
+	    "<msgType>Alert</msgType><scope>Public</scope><info><category>Met</category>"
+	    "<event>Storm</event><urgency>Expected</urgency><severity>Severe</severity>"
+	    "<certainty>Likely</certainty><headline>Storm coming</headline></info></alert>", fp);
+	fclose(fp);
+	snprintf(p, sizeof p, "%s/b.xml", dir);
+	fp = fopen(p, "w");
+	fputs("<alert>not cap</alert>", fp);
+	fclose(fp);
+	snprintf(p, sizeof p, "%s/.partial", dir);
+	fp = fopen(p, "w");
+	fputs("<al", fp);
+	fclose(fp);
+
+	assert_int_equal(control_cap_dir_scan(f->srv, time(NULL)), 1);
+	assert_non_null(alert_store_find(f->store, "cap-D1"));
+	assert_string_equal(alert_store_find(f->store, "cap-D1")->text, "Storm coming");
+	assert_int_equal(alert_store_find(f->store, "cap-D1")->level, ALERT_WARNING);
+	snprintf(p, sizeof p, "%s/done/a.xml", dir);
+	assert_int_equal(stat(p, &st), 0);
+	snprintf(p, sizeof p, "%s/failed/b.xml.error", dir);
+	assert_int_equal(stat(p, &st), 0);
+	snprintf(p, sizeof p, "%s/.partial", dir);
+	assert_int_equal(stat(p, &st), 0);                 /* dot files wait */
+	assert_int_equal(control_cap_dir_scan(f->srv, time(NULL)), 0);   /* nothing new */
+	f->cfg.cap_dir = NULL;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_requests, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cap_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_socket_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_acl_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cap_dir, setup, teardown),
+	};
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
