@@ -706,19 +706,25 @@ sched_check(const struct ls_config *cfg, struct ls_diag *diag)
 						break;
 					}
 				}
-				char ds[11], ms[6], ds2[11], me[6];
+				char ds[11], ms[6], ds2[11], me[6], when[80];
+				int at_start = sp == 0 && day == spans[0].a && k == 0;
 				sched_fmt_day(day, ds);
 				sched_fmt_minute(m, ms);
 				sched_fmt_day(d2, ds2);
-				char until[40] = "on";
-				if (end >= 0) {
-					sched_fmt_minute(end, me);
-					snprintf(until, sizeof until, "to %s %s", ds2, me);
-				}
+				sched_fmt_minute(end < 0 ? 0 : end, me);
+				/* A run that starts where the scan starts goes back further. */
+				if (at_start && end >= 0)
+					snprintf(when, sizeof when, "up to %s %s", ds2, me);
+				else if (at_start)
+					snprintf(when, sizeof when, "at any time");
+				else if (end >= 0)
+					snprintf(when, sizeof when, "from %s %s to %s %s", ds, ms, ds2, me);
+				else
+					snprintf(when, sizeof when, "from %s %s on", ds, ms);
 				ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, board->line,
-				    "board \"%s\" is on but has nothing to show from %s %s %s: no rule "
-				    "applies and there is no fallback playlist; add a rule, a fallback, or an "
-				    "\"off\" rule for those hours", board->name, ds, ms, until);
+				    "board \"%s\" is on but has nothing to show %s: no rule applies and there "
+				    "is no fallback playlist; add a rule, a fallback, or an \"off\" rule for "
+				    "those hours", board->name, when);
 				blank_warned = 1;
 			}
 		}
