@@ -47,4 +47,8 @@ grep -q 'bad.cfg:3: warning: board "gate" is on but has nothing to show up to 20
     fail "no nothing-to-show warning for gate"
 grep -q 'bad.cfg:4: warning: board "hall"' "$TMP/bad.err" || fail "no nothing-to-show warning for hall"
 [ "$(grep -c warning "$TMP/bad.err")" -eq 7 ] || fail "expected exactly 7 warnings"
+# A file under zoneinfo that is not a zone is an error, not a silent UTC.
+sed 's|^timezone = .*|timezone = "zone1970.tab";|' "$TMP/bad.cfg" >"$TMP/tz.cfg"
+$L check "$TMP/tz.cfg" 2>"$TMP/tz.err" && fail "accepted zone1970.tab as a timezone"
+grep -q 'tz.cfg:1: error: timezone "zone1970.tab" is not known' "$TMP/tz.err" || fail "no timezone error"
 echo "schedule check: ok"
