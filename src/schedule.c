@@ -200,8 +200,14 @@ sched_slot_at(const struct ls_config *cfg, const struct ls_board *board, ls_day 
 		const struct ls_rule *r = &cfg->rules[i];
 		if (!ls_board_selected(board, &r->boards) || !sched_rule_active(r, day, minute))
 			continue;
-		if (r->brightness >= 0 && (!out->bright_rule || r->priority > out->bright_rule->priority))
-			out->bright_rule = r;
+		if (r->brightness >= 0) {
+			if (!out->bright_rule || r->priority > out->bright_rule->priority) {
+				out->bright_rule = r;
+				out->bright_tie = NULL;
+			} else if (r->priority == out->bright_rule->priority &&
+			    r->brightness != out->bright_rule->brightness && !out->bright_tie)
+				out->bright_tie = r;
+		}
 		if (r->kind == LS_RULE_PLAY) {
 			/* A play rule without a playlist is a dimming rule; one whose
 			 * playlist has nothing in its window now yields. */
@@ -687,6 +693,21 @@ sched_check(const struct ls_config *cfg, struct ls_diag *diag)
 					    sl.tied[x]->priority, board->name, ds, ms,
 					    sl.state == SCHED_PLAY ? "they will take turns, one playlist pass each"
 					    : "the \"off\"/\"power-off\" one wins");
+				}
+			}
+			if (sl.bright_tie && sl.state == SCHED_PLAY) {
+				size_t i = (size_t)(sl.bright_rule - cfg->rules), j = (size_t)(sl.bright_tie - cfg->rules);
+				if (!pair[i * cfg->nrules + j]) {
+					pair[i * cfg->nrules + j] = 1;
+					char a[128], bb[128], ds[11], ms[6];
+					sched_fmt_day(day, ds);
+					sched_fmt_minute(m, ms);
+					ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, sl.bright_tie->line,
+					    "schedule rules %s and %s set different brightness at equal priority %d "
+					    "on board \"%s\" (first on %s at %s); the first in the file wins (%d%%); "
+					    "give one a higher priority", rule_label(sl.bright_rule, a, sizeof a),
+					    rule_label(sl.bright_tie, bb, sizeof bb), sl.bright_rule->priority,
+					    board->name, ds, ms, sl.bright_rule->brightness);
 				}
 			}
 			if (sl.state == SCHED_BLANK && !blank_warned) {

@@ -602,6 +602,24 @@ test_brightness(void **st)
 	struct ls_diag d = { 0 };
 	assert_int_equal(sched_check(&cfg, &d), 0);
 	ls_diag_clear(&d);
+
+	/* Two dimming rules at one priority asking different things: the
+	 * first wins, and check says so. */
+	struct ls_rule *dim2 = rule("evening-2", LS_RULE_PLAY, NULL);
+	hours(dim2, 21, 0, 23, 0);
+	dim2->brightness = 20;
+	s = mk();
+	x = at(s, 1, L(s, 2023, 9, 11, 21, 30, 0));
+	assert_int_equal(x.slot.brightness, 40);
+	assert_ptr_equal(x.slot.bright_tie, dim2);
+	x = at(s, 1, L(s, 2023, 9, 11, 22, 30, 0));
+	assert_int_equal(x.slot.brightness, 20);
+	assert_null(x.slot.bright_tie);
+	sched_free(s);
+	assert_int_equal(sched_check(&cfg, &d), 1);
+	assert_non_null(strstr(d.v[0].text, "different brightness at equal priority 0"));
+	assert_int_equal(d.v[0].line, dim2->line);
+	ls_diag_clear(&d);
 }
 
 static void
