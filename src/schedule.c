@@ -335,6 +335,9 @@ int
 sched_at(const struct sched *s, const struct ls_board *board, double t, struct sched_result *out)
 {
 	const struct ls_config *cfg = s->cfg;
+	/* Keep the conversion to an integer defined whatever the caller passes. */
+	if (!(t >= -1e12 && t <= 1e12))
+		t = t > 0 ? 1e12 : t < 0 ? -1e12 : 0;
 	int64_t ti = (int64_t)floor(t);
 	struct member mem[MAX_TIED];
 	size_t nmem = 0;
