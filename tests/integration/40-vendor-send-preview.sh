@@ -101,3 +101,16 @@ for want in "bad.cfg:3: error: board k: bx-6k is a font card" "bad.cfg:4: error:
 	grep -qF "$want" "$TMP/bad.log" || { cat "$TMP/bad.log"; fail "check did not say: $want"; }
 done
 echo "check: bad protocol options reported with file:line"
+
+# A card that never answers: ledsign send resends, then gives up with a reason.
+port=$(grep "^bx-5e-mono " "$TMP/ports.txt" | cut -d' ' -f2)
+mkdir -p "$TMP/snap-deaf"
+$B/ledboard --listen "tcp:127.0.0.1:$port" --size 64x16 --format mono --protocol onbon-bx \
+    --snapshot "$TMP/snap-deaf" --drop 1 --quiet 2>"$TMP/board-deaf.log" &
+PIDS="$PIDS $!"
+sleep 0.2
+if $L send "$CFG" --board bx-5e-mono --item hello --at "$AT" 2>"$TMP/deaf.log"; then
+	fail "send to a card that never answers succeeded"
+fi
+grep -q "no answer from the card after 4 tries" "$TMP/deaf.log" || { cat "$TMP/deaf.log"; fail "no reason given"; }
+echo "onbon-bx: a silent card is reported after 4 tries"

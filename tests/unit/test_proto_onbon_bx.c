@@ -355,6 +355,80 @@ test_input_replies(void **st)
 	proto_onbon_bx_ops.fini(s);
 }
 
+/* ledsign send waits for the card: poll says DONE after every area's ACK,
+ * resends what is unanswered, gives up after four tries, and names a NACK. */
+static void
+test_poll_delivery(void **st)
+{
+	static uint8_t work[200 * 1024], reply[64], rx[256];
+	struct ls_board b = tg_board("gate", 200, 120, LS_FMT_RGB888, "onbon-bx");
+	struct render_canvas *c = tg_pattern(200, 120, LS_FMT_RGB888);
+	struct render_canvas *got = render_canvas_new(200, 120, LS_FMT_RGB888);
+	struct fw_rgb_canvas fc = { 200, 120, FW_RGB_888, got->stride, got->data };
+	struct proto_image im = tg_image(c);
+	struct proto_batch batch, again;
+	struct fw_bx dec;
+	uint64_t wake = 0;
+	char err[256];
+	size_t used, rl;
+	void *s;
+
+	(void)st;
+	assert_non_null(s = proto_onbon_bx_ops.init(&b, err, sizeof err));
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 0, &again, &wake), PROTO_TX_IDLE);
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_onbon_bx_ops.encode_frame(s, &im, &batch), 0);
+	assert_int_equal(batch.npkts, 2);
+	proto_batch_init(&again, out + batch.used, sizeof out - batch.used);
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 100, &again, &wake), PROTO_TX_BUSY);
+	assert_int_equal(again.npkts, 0);
+	assert_int_equal(wake, 1100);
+	/* The first area arrives and is acknowledged; the second is lost. */
+	fw_bx_init(&dec, work, sizeof work, FW_BX_6Q, 1);
+	assert_int_equal(fw_bx_feed(&dec, batch.buf, batch.len[0], &used, &fc, reply, sizeof reply, &rl),
+	    FW_BX_SHOW);
+	assert_int_equal(proto_onbon_bx_ops.input(s, reply, rl, &used), PROTO_REPLY_ACK);
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 1100, &again, &wake), PROTO_TX_BUSY);
+	assert_int_equal(again.npkts, 1);         /* only the unanswered area again */
+	assert_memory_equal(again.buf + again.off[0], batch.buf + batch.off[1], batch.len[1]);
+	assert_int_equal(fw_bx_feed(&dec, again.buf + again.off[0], again.len[0], &used, &fc,
+	    reply, sizeof reply, &rl), FW_BX_SHOW);
+	assert_int_equal(proto_onbon_bx_ops.input(s, reply, rl, &used), PROTO_REPLY_ACK);
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 1200, &again, &wake), PROTO_TX_DONE);
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 1300, &again, &wake), PROTO_TX_IDLE);
+	assert_true(render_canvas_equal(c, got));
+	assert_null(proto_onbon_bx_ops.error(s));
+	/* Nobody answers: four tries, then a reason. */
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_onbon_bx_ops.encode_frame(s, &im, &batch), 0);
+	for (uint64_t t = 0, n = 0; n < 10; n++, t += 1000) {
+		int r;
+
+		proto_batch_init(&again, out + batch.used, sizeof out - batch.used);
+		r = proto_onbon_bx_ops.poll(s, t, &again, &wake);
+		if (r == PROTO_TX_FAILED)
+			break;
+		assert_int_equal(r, PROTO_TX_BUSY);
+		assert_true(n < 4);
+	}
+	assert_non_null(strstr(proto_onbon_bx_ops.error(s), "after 4 tries"));
+	/* A NACK is named from the card's error register. */
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_onbon_bx_ops.encode_frame(s, &im, &batch), 0);
+	{
+		uint8_t nack[25] = { 0x00, 0x80, 0xFE, 0xFF, 0xF0, 0, 0xFE, 0xFF, 0, 0, 0, 0, 9, 0, 0, 0,
+		    0x00, 0xA0, 0x01, 0x01, 0x00, 18, 0x00, 0x00, 0x00 };
+		ssize_t n = proto_bx_frame(nack, sizeof nack, rx, sizeof rx);
+
+		assert_int_equal(proto_onbon_bx_ops.input(s, rx, (size_t)n, &used), PROTO_REPLY_NACK);
+	}
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 0, &again, &wake), PROTO_TX_FAILED);
+	assert_non_null(strstr(proto_onbon_bx_ops.error(s), "error 18 (screen parameters"));
+	proto_onbon_bx_ops.fini(s);
+	render_canvas_free(c);
+	render_canvas_free(got);
+}
+
 int
 main(void)
 {
@@ -372,6 +446,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_every_card),
 		cmocka_unit_test(test_init_errors_name_the_board),
 		cmocka_unit_test(test_input_replies),
+		cmocka_unit_test(test_poll_delivery),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
