@@ -604,7 +604,7 @@ proto_bx_text_gbk(const char *utf8, uint8_t *out, size_t cap)
 /* The protocol as the daemon sees it: graphic cards, one frame = 1..N areas. */
 
 #define BX_RETRY_MS  1000
-#define BX_TRIES     4
+#define BX_TRIES     6
 
 struct bx_state {
 	enum proto_bx_card card;

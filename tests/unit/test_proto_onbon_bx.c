@@ -356,7 +356,7 @@ test_input_replies(void **st)
 }
 
 /* ledsign send waits for the card: poll says DONE after every area's ACK,
- * resends what is unanswered, gives up after four tries, and names a NACK. */
+ * resends what is unanswered, gives up after six tries, and names a NACK. */
 static void
 test_poll_delivery(void **st)
 {
@@ -398,7 +398,7 @@ test_poll_delivery(void **st)
 	assert_int_equal(proto_onbon_bx_ops.poll(s, 1300, &again, &wake), PROTO_TX_IDLE);
 	assert_true(render_canvas_equal(c, got));
 	assert_null(proto_onbon_bx_ops.error(s));
-	/* Nobody answers: four tries, then a reason. */
+	/* Nobody answers: six tries, then a reason. */
 	proto_batch_init(&batch, out, sizeof out);
 	assert_int_equal(proto_onbon_bx_ops.encode_frame(s, &im, &batch), 0);
 	for (uint64_t t = 0, n = 0; n < 10; n++, t += 1000) {
@@ -409,9 +409,9 @@ test_poll_delivery(void **st)
 		if (r == PROTO_TX_FAILED)
 			break;
 		assert_int_equal(r, PROTO_TX_BUSY);
-		assert_true(n < 4);
+		assert_true(n < 6);
 	}
-	assert_non_null(strstr(proto_onbon_bx_ops.error(s), "after 4 tries"));
+	assert_non_null(strstr(proto_onbon_bx_ops.error(s), "after 6 tries"));
 	/* A NACK is named from the card's error register. */
 	proto_batch_init(&batch, out, sizeof out);
 	assert_int_equal(proto_onbon_bx_ops.encode_frame(s, &im, &batch), 0);
