@@ -618,7 +618,36 @@ struct bx_state {
 	int      npk, acked, tries, queued, failed;
 	uint64_t retry_at;
 	char     error[160];
+	/* Answers come in the order packets went out but carry no number, so
+	 * each packet sent leaves its frame's generation here (0 for other
+	 * commands such as brightness); an answer is matched to the oldest. */
+	uint16_t gen, expect[64];
+	int      ehead, ecount;
 };
+
+static void
+bx_expect(struct bx_state *s, uint16_t gen)
+{
+	if (s->ecount == 64) {        /* answers lost long ago: forget the oldest */
+		s->ehead = (s->ehead + 1) % 64;
+		s->ecount--;
+	}
+	s->expect[(s->ehead + s->ecount++) % 64] = gen;
+}
+
+/* The generation the next answer belongs to; 0 when it is not for the current frame. */
+static int
+bx_answered(struct bx_state *s)
+{
+	uint16_t g;
+
+	if (s->ecount == 0)
+		return 0;
+	g = s->expect[s->ehead];
+	s->ehead = (s->ehead + 1) % 64;
+	s->ecount--;
+	return s->queued && g == s->gen;
+}
 
 /* The card's Error register, as the vendor manuals name the values. */
 static const char *const bx_errors[] = {
@@ -755,6 +784,10 @@ bx_encode_frame(void *state, const struct proto_image *im, struct proto_batch *b
 	s->acked = s->tries = s->failed = 0;
 	s->retry_at = 0;
 	s->queued = 1;
+	if (++s->gen == 0)
+		s->gen = 1;
+	for (int i = 0; i < s->npk; i++)
+		bx_expect(s, s->gen);
 	s->error[0] = '\0';
 	return 0;
 }
@@ -769,6 +802,7 @@ bx_encode_brightness(void *state, int percent, struct proto_batch *batch)
 	if (p == NULL || (n = proto_bx_encode_brightness(s->dst, percent, p, 256)) < 0)
 		return -1;
 	proto_batch_commit(batch, (size_t)n);
+	bx_expect(s, 0);
 	return 0;
 }
 
@@ -825,13 +859,13 @@ bx_input(void *state, const uint8_t *in, size_t n, size_t *consumed)
 			return PROTO_REPLY_GARBAGE;
 		switch (bx_reply(pkt, (size_t)r)) {
 		case PROTO_REPLY_ACK:
-			if (s->queued)
+			if (bx_answered(s))
 				s->acked++;
 			return PROTO_REPLY_ACK;
 		case PROTO_REPLY_NACK: {
 			unsigned e = pkt[21] | pkt[22] << 8;
 
-			if (s->queued && !s->failed) {
+			if (bx_answered(s) && !s->failed) {
 				s->failed = 1;
 				snprintf(s->error, sizeof s->error, "the card refused the frame: error %u (%s)",
 				    e, e < sizeof bx_errors / sizeof bx_errors[0] ? bx_errors[e] : "unknown");
@@ -855,12 +889,16 @@ bx_poll(void *state, uint64_t now_ms, struct proto_batch *out, uint64_t *wake_ms
 
 	if (!s->queued)
 		return PROTO_TX_IDLE;
+	/* Settled either way: answers still due belong to nothing we wait for,
+	 * so forget them; a lost answer cannot shift the matching for good. */
 	if (s->failed) {
 		s->queued = 0;
+		s->ecount = 0;
 		return PROTO_TX_FAILED;
 	}
 	if (s->acked >= s->npk) {
 		s->queued = 0;
+		s->ecount = 0;
 		return PROTO_TX_DONE;
 	}
 	if (s->retry_at == 0) {
@@ -869,6 +907,7 @@ bx_poll(void *state, uint64_t now_ms, struct proto_batch *out, uint64_t *wake_ms
 	} else if (now_ms >= s->retry_at) {
 		if (s->tries >= BX_TRIES) {
 			s->queued = 0;
+			s->ecount = 0;
 			snprintf(s->error, sizeof s->error, "no answer from the card after %d tries "
 			    "(%d of %d areas acknowledged) — check the card's address and screen_address",
 			    s->tries, s->acked, s->npk);
@@ -882,6 +921,7 @@ bx_poll(void *state, uint64_t now_ms, struct proto_batch *out, uint64_t *wake_ms
 				break;
 			memcpy(p, s->copy + s->off[i], s->len[i]);
 			proto_batch_commit(out, s->len[i]);
+			bx_expect(s, s->gen);
 		}
 		s->tries++;
 		s->retry_at = now_ms + BX_RETRY_MS;

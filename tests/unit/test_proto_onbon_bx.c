@@ -429,6 +429,48 @@ test_poll_delivery(void **st)
 	render_canvas_free(got);
 }
 
+/* An ACK for a brightness command does not count as the frame's ACK. */
+static void
+test_poll_matches_answers(void **st)
+{
+	struct ls_board b = tg_board("gate", 16, 8, LS_FMT_MONO, "onbon-bx");
+	struct render_canvas *c = tg_pattern(16, 8, LS_FMT_MONO);
+	struct proto_image im = tg_image(c);
+	uint8_t ack[25] = { 0x00, 0x80, 0xFE, 0xFF, 0xF0, 0, 0xFE, 0xFF, 0, 0, 0, 0, 9, 0, 0, 0,
+	    0x00, 0xA0, 0x00, 0, 0, 0, 0, 0, 0 }, rx[128];
+	struct proto_batch batch;
+	uint64_t wake;
+	size_t used, n;
+	char err[128];
+	void *s;
+
+	(void)st;
+	n = (size_t)proto_bx_frame(ack, sizeof ack, rx, sizeof rx);
+	assert_non_null(s = proto_onbon_bx_ops.init(&b, err, sizeof err));
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_onbon_bx_ops.encode_brightness(s, 50, &batch), 0);
+	assert_int_equal(proto_onbon_bx_ops.encode_frame(s, &im, &batch), 0);
+	assert_int_equal(batch.npkts, 2);
+	assert_int_equal(proto_onbon_bx_ops.input(s, rx, n, &used), PROTO_REPLY_ACK);
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 0, &batch, &wake), PROTO_TX_BUSY);
+	assert_int_equal(proto_onbon_bx_ops.input(s, rx, n, &used), PROTO_REPLY_ACK);
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 10, &batch, &wake), PROTO_TX_DONE);
+	/* The brightness answer is lost: the frame is resent and the next answer settles it. */
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_onbon_bx_ops.encode_brightness(s, 80, &batch), 0);
+	assert_int_equal(proto_onbon_bx_ops.encode_frame(s, &im, &batch), 0);
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 0, &batch, &wake), PROTO_TX_BUSY);
+	assert_int_equal(proto_onbon_bx_ops.input(s, rx, n, &used), PROTO_REPLY_ACK);  /* taken as the brightness one */
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 500, &batch, &wake), PROTO_TX_BUSY);
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 1000, &batch, &wake), PROTO_TX_BUSY);
+	assert_int_equal(batch.npkts, 1);           /* resent */
+	assert_int_equal(proto_onbon_bx_ops.input(s, rx, n, &used), PROTO_REPLY_ACK);
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 1100, &batch, &wake), PROTO_TX_DONE);
+	proto_onbon_bx_ops.fini(s);
+	render_canvas_free(c);
+}
+
 int
 main(void)
 {
@@ -447,6 +489,7 @@ main(void)
 		cmocka_unit_test(test_init_errors_name_the_board),
 		cmocka_unit_test(test_input_replies),
 		cmocka_unit_test(test_poll_delivery),
+		cmocka_unit_test(test_poll_matches_answers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
