@@ -693,6 +693,15 @@ load_boards(struct loader *L, const config_setting_t *root)
 		} else if (b->width > 0 && !ops->supports(b->format))
 			ERR(L, b->line, "%s: protocol \"%s\" cannot carry the %s format; choose another format or protocol",
 			    where, b->protocol, ls_format_name(b->format));
+		else if (b->width > 0 && b->height > 0) {
+			/* The protocol's own options (card, universe, pixel_order, ...). */
+			char perr[256];
+			void *st = ops->init(b, perr, sizeof perr);
+			if (st == NULL)
+				ERR(L, b->line, "%s", perr);
+			else
+				ops->fini(st);
+		}
 	}
 	check_duplicates(L, "board", c->boards, c->nboards, sizeof *c->boards,
 	    offsetof(struct ls_board, name), offsetof(struct ls_board, line));

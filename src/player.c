@@ -417,8 +417,10 @@ player_send_brightness(struct player *p, int percent, double mono)
 	if (!p->proto->encode_brightness || percent == p->brightness_sent)
 		return;
 	proto_batch_init(p->batch, p->buf, p->bufcap);
+	/* A protocol without a brightness message (DDP, E1.31, Art-Net) scales
+	 * its pixels instead and has nothing to send: an empty batch. */
 	if (p->proto->encode_brightness(p->pstate, percent, p->batch) == 0 &&
-	    player_send_batch(p, XPORT_MSG_KEEP, mono) != XPORT_DROPPED)
+	    (p->batch->npkts == 0 || player_send_batch(p, XPORT_MSG_KEEP, mono) != XPORT_DROPPED))
 		p->brightness_sent = percent;
 }
 
