@@ -23,6 +23,7 @@
 
 #include "config.h"
 #include "proto/proto.h"
+#include "tz.h"
 
 /* What a key's value must be, and how it is stored. */
 enum key_type {
@@ -1056,11 +1057,14 @@ ls_config_load(const char *path, struct ls_diag *diag)
 	if (L.cfg->timezone == NULL)
 		L.cfg->timezone = strdup("Asia/Shanghai");
 	else {
-		char tzpath[512];
-		snprintf(tzpath, sizeof tzpath, "/usr/share/zoneinfo/%s", L.cfg->timezone);
-		if (strstr(L.cfg->timezone, "..") || !file_readable(tzpath))
+		/* Load it as the schedule will: a readable file under zoneinfo
+		 * is not enough (zone.tab and friends live there too). */
+		char tzerr[256];
+		struct tz *z = tz_load(L.cfg->timezone, tzerr, sizeof tzerr);
+		if (z == NULL)
 			ERR(&L, line_of(config_setting_get_member(root, "timezone")),
 			    "timezone \"%s\" is not known; use an IANA name such as \"Asia/Shanghai\"", L.cfg->timezone);
+		tz_free(z);
 	}
 	if (L.cfg->control_socket == NULL)
 		L.cfg->control_socket = strdup("/run/ledsign/control.sock");

@@ -832,7 +832,7 @@ daemon_report_pacing(struct daemon *d)
 		    (unsigned long long)s.errors, (unsigned long long)s.acks);
 		k = player_jitter(d->boards[i].p, one, 4096);
 		if (k == 0)
-			continue;
+			continue;   /* `all` may still be NULL: no pointer arithmetic on it */
 		if (n + k > cap) {
 			double *na = realloc(all, (n + k + 4096) * sizeof *all);
 			if (!na)
