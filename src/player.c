@@ -403,6 +403,9 @@ player_send_batch(struct player *p, int kind, double mono)
 	const uint8_t *pk[PROTO_BATCH_MAX];
 	int rc;
 
+	if (p->batch->npkts == 0)
+		return XPORT_SENT;
+
 	for (size_t i = 0; i < p->batch->npkts; i++)
 		pk[i] = p->batch->buf + p->batch->off[i];
 	rc = xport_send(p->x, pk, p->batch->len, p->batch->npkts, kind, mono);
