@@ -91,6 +91,12 @@ logf_(struct control_server *s, int level, const char *fmt, ...)
 
 static char *handle_line(struct control_server *, const char *, long long, size_t *, uid_t);
 
+static long long
+srv_now(struct control_server *s)
+{
+	return s->ops.now ? s->ops.now(s->arg) : (long long)time(NULL);
+}
+
 static void
 ob_reserve(struct obuf *b, size_t more)
 {
@@ -594,7 +600,7 @@ control_conn_readable(struct control_conn *c)
 				ans = b.p;
 				anslen = b.oom ? 0 : b.len;
 			} else {
-				ans = handle_line(s, c->in, (long long)time(NULL), &anslen, c->uid);
+				ans = handle_line(s, c->in, srv_now(s), &anslen, c->uid);
 			}
 			if (ans != NULL)
 				conn_queue(c, ans, anslen);
@@ -1125,7 +1131,7 @@ cap_event(evutil_socket_t fd, short what, void *arg)
 	if (fd >= 0)
 		while (read(fd, buf, sizeof buf) > 0)
 			;
-	control_cap_dir_scan(s, (long long)time(NULL));
+	control_cap_dir_scan(s, srv_now(s));
 }
 
 int
@@ -1154,7 +1160,7 @@ control_server_attach(struct control_server *s, struct event_base *base, char *e
 		s->captimer = event_new(base, -1, EV_PERSIST, cap_event, s);
 		if (s->captimer != NULL)
 			event_add(s->captimer, &tv);
-		control_cap_dir_scan(s, (long long)time(NULL));
+		control_cap_dir_scan(s, srv_now(s));
 	}
 	return 0;
 }

@@ -46,6 +46,9 @@ struct control_ops {
 	int  (*reload)(void *arg, char *err, size_t errlen);
 	/* Log one line (the server never prints); level 0 info, 1 warning. */
 	void (*log)(void *arg, int level, const char *msg);
+	/* The wall clock in Unix seconds (a daemon may run on a virtual
+	 * campaign clock); NULL = time(NULL). */
+	long long (*now)(void *arg);
 };
 
 /* Listen on `path` (creating its directory if needed).  A stale socket file

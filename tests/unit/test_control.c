@@ -47,7 +47,7 @@ on_reload(void *arg, char *err, size_t errlen)
 	return -1;
 }
 
-static const struct control_ops ops = { on_changed, on_reload, NULL };
+static const struct control_ops ops = { on_changed, on_reload, NULL, NULL };
 
 static void
 rm_rf(const char *path)
