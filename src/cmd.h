@@ -19,6 +19,11 @@ struct cmd {
 int cmd_check(int, char **);
 int cmd_preview(int, char **);
 int cmd_send(int, char **);
+int cmd_schedule(int, char **);
+int cmd_ports(int, char **);
+int cmd_play(int, char **);
+int cmd_status(int, char **);
+int cmd_reload(int, char **);
 struct ls_config;
 int cmd_alert(int, char **);
 int cmd_clear(int, char **);

@@ -881,8 +881,10 @@ load_rules(struct loader *L, const config_setting_t *root)
 			snprintf(tmp, sizeof tmp, "rule@%d", r->line);
 			r->name = strdup(tmp);
 		}
-		if (r->kind == LS_RULE_PLAY && r->playlist == NULL)
-			ERR(L, r->line, "%s: missing \"playlist\" (or set kind = \"off\")", where);
+		/* A play rule with brightness but no playlist only dims (schedule.h). */
+		if (r->kind == LS_RULE_PLAY && r->playlist == NULL && r->brightness < 0)
+			ERR(L, r->line, "%s: missing \"playlist\" (or set kind = \"off\", or "
+			    "\"brightness\" for a rule that only dims)", where);
 		if (r->kind != LS_RULE_PLAY && r->playlist != NULL)
 			ERR(L, r->line, "%s: a rule of kind \"%s\" shows nothing; remove \"playlist\"", where,
 			    kind_names[r->kind]);

@@ -23,6 +23,7 @@ static const struct cmd cmd_table[] = {
 	{ "check", "FILE [--list]", "validate a config file and report every mistake (--list: one line per board)", cmd_check },
 	{ "preview", "FILE (--board NAME --item NAME | --all) [--at TIME] [--raw] [--frames N] -o PATH|DIR",
 	  "write PNGs of what boards show (LED dots, or --raw one pixel per LED)", cmd_preview },
+	{ "schedule", "FILE [--at \"YYYY-MM-DD HH:MM\" | --week YYYY-MM-DD [-o plan.png]] [--board NAME]", "what each board shows at a time, or the plan of a week (text, printable PNG)", cmd_schedule },
 	{ "send", "FILE --board NAME --item NAME [--at TIME]", "push one item once to a board and wait for it to be shown", cmd_send },
 	{ "alert", "TEXT [--boards LIST | --groups LIST] [--level info|warning|emergency] [--for 30m | --until TIME] [--id ID] | --cap FILE  [--socket PATH] [--config FILE]", "raise an alert on every board or the chosen ones; prints its id", cmd_alert },
 	{ "clear", "ID | --all  [--socket PATH] [--config FILE]", "take an alert (or all) down; boards return to their schedule", cmd_clear },

@@ -4,13 +4,25 @@
 #include "proto/proto.h"
 
 extern const struct proto_ops proto_lsp_ops;
+extern const struct proto_ops proto_onbon_bx_ops;
+extern const struct proto_ops proto_ddp_ops;
+extern const struct proto_ops proto_e131_ops;
+extern const struct proto_ops proto_artnet_ops;
 
 static const struct proto_ops *const proto_table[] = {
 	&proto_lsp_ops,
+	&proto_onbon_bx_ops,
+	&proto_ddp_ops,
+	&proto_e131_ops,
+	&proto_artnet_ops,
 };
 
 const char *const proto_names[] = {
 	"lsp",
+	"onbon-bx",
+	"ddp",
+	"e131",
+	"artnet",
 	NULL,
 };
 

@@ -1,0 +1,154 @@
+/*
+ * proto/ddp.c — DDP data packets.  Header (big-endian fields):
+ *   0 flags (version 1 = 0x40, push 0x01)   1 sequence in the low nibble
+ *   2 data type (0x0B = RGB 8-bit)          3 destination id (1 = display)
+ *   4..7 byte offset                         8..9 data length
+ * WLED drops packets of a frame older than the last push by their sequence
+ * number, so numbers advance per packet, never repeat within 15.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/ddp.h"
+
+ssize_t
+proto_ddp_packet(uint8_t seq, int push, uint32_t offset, const uint8_t *data, size_t n,
+    uint8_t *out, size_t cap)
+{
+	if (n > PROTO_DDP_MAX_DATA || seq > 15 || cap < PROTO_DDP_HEADER + n)
+		return -1;
+	out[0] = (uint8_t)(PROTO_DDP_VER1 | (push ? PROTO_DDP_PUSH : 0));
+	out[1] = seq;
+	out[2] = PROTO_DDP_TYPE_RGB24;
+	out[3] = PROTO_DDP_ID_DISPLAY;
+	out[4] = (uint8_t)(offset >> 24);
+	out[5] = (uint8_t)(offset >> 16);
+	out[6] = (uint8_t)(offset >> 8);
+	out[7] = (uint8_t)offset;
+	out[8] = (uint8_t)(n >> 8);
+	out[9] = (uint8_t)n;
+	if (n > 0)
+		memcpy(out + PROTO_DDP_HEADER, data, n);
+	return (ssize_t)(PROTO_DDP_HEADER + n);
+}
+
+int
+proto_ddp_encode(const struct proto_image *im, const struct proto_pixel_order *order,
+    unsigned scale, uint8_t *seq, struct proto_batch *batch)
+{
+	size_t npix = (size_t)im->width * (size_t)im->height, total = npix * 3;
+	size_t off = 0, pix = 0;
+
+	do {
+		size_t n = total - off > PROTO_DDP_MAX_DATA ? PROTO_DDP_MAX_DATA : total - off;
+		uint8_t *p = proto_batch_reserve(batch, PROTO_DDP_HEADER + n);
+
+		if (p == NULL)
+			return -1;
+		*seq = (uint8_t)(*seq % 15 + 1);
+		/* Write the pixels straight after the header: 1440 is a multiple of 3. */
+		for (size_t i = 0; i < n; i += 3, pix++)
+			proto_pixel_put(order, proto_pixel_get(im, (int)(pix % (size_t)im->width),
+			    (int)(pix / (size_t)im->width)), scale, p + PROTO_DDP_HEADER + i);
+		p[0] = (uint8_t)(PROTO_DDP_VER1 | (off + n == total ? PROTO_DDP_PUSH : 0));
+		p[1] = *seq;
+		p[2] = PROTO_DDP_TYPE_RGB24;
+		p[3] = PROTO_DDP_ID_DISPLAY;
+		p[4] = (uint8_t)(off >> 24);
+		p[5] = (uint8_t)(off >> 16);
+		p[6] = (uint8_t)(off >> 8);
+		p[7] = (uint8_t)off;
+		p[8] = (uint8_t)(n >> 8);
+		p[9] = (uint8_t)n;
+		proto_batch_commit(batch, PROTO_DDP_HEADER + n);
+		off += n;
+	} while (off < total);
+	return 0;
+}
+
+struct ddp_state {
+	struct proto_pixel_order order;
+	unsigned scale;
+	uint8_t  seq;
+};
+
+static int
+ddp_supports(enum ls_format f)
+{
+	(void)f;
+	return 1;                     /* any canvas becomes RGB on the wire */
+}
+
+static void *
+ddp_init(const struct ls_board *b, char *err, size_t errlen)
+{
+	struct ddp_state *s;
+	struct proto_pixel_order o;
+
+	if (proto_pixel_order_parse(b->pixel_order, &o) != 0) {
+		snprintf(err, errlen, "board %s: pixel_order \"%s\" is not an order of r, g and b "
+		    "(e.g. rgb, grb)", b->name, b->pixel_order);
+		return NULL;
+	}
+	if ((uint64_t)b->width * (uint64_t)b->height * 3 > 0xffffffffu) {
+		snprintf(err, errlen, "board %s: too many pixels for DDP offsets", b->name);
+		return NULL;
+	}
+	if ((s = calloc(1, sizeof *s)) == NULL) {
+		snprintf(err, errlen, "board %s: out of memory", b->name);
+		return NULL;
+	}
+	s->order = o;
+	s->scale = proto_pixel_scale(b->brightness);
+	return s;
+}
+
+static void
+ddp_fini(void *state)
+{
+	free(state);
+}
+
+static int
+ddp_encode_frame(void *state, const struct proto_image *im, struct proto_batch *batch)
+{
+	struct ddp_state *s = state;
+
+	return proto_ddp_encode(im, &s->order, s->scale, &s->seq, batch);
+}
+
+/* DDP has no brightness message: scale the pixels of the following frames. */
+static int
+ddp_encode_brightness(void *state, int percent, struct proto_batch *batch)
+{
+	struct ddp_state *s = state;
+
+	(void)batch;
+	if (percent < 0 || percent > 100)
+		return -1;
+	s->scale = proto_pixel_scale(percent);
+	return 0;
+}
+
+static size_t
+ddp_max_frame_bytes(int width, int height, enum ls_format f)
+{
+	size_t total = (size_t)width * (size_t)height * 3;
+
+	(void)f;
+	return total + PROTO_DDP_HEADER * (total / PROTO_DDP_MAX_DATA + 1);
+}
+
+const struct proto_ops proto_ddp_ops = {
+	.name = "ddp",
+	.supports = ddp_supports,
+	.init = ddp_init,
+	.fini = ddp_fini,
+	.encode_frame = ddp_encode_frame,
+	.encode_brightness = ddp_encode_brightness,
+	.input = NULL,
+	.max_frame_bytes = ddp_max_frame_bytes,
+	.wants_ack = 0,
+	.default_port = PROTO_DDP_PORT,
+};

@@ -1,0 +1,808 @@
+/*
+ * proto/onbon_bx.c — Onbon BX link layer, graphic-card dynamic areas,
+ * font-card text.  Sources: the vendor's "5th/6th 动态区域用户手册"
+ * (onbonlab/BX-V-VI) and "BX-5K/6K通讯协议" (onbonlab docs); the facts used
+ * are listed in docs/protocols.md.
+ */
+#include <ctype.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "proto/onbon_bx.h"
+
+static const uint16_t crc_table[256] = {
+	0x0000, 0xc0c1, 0xc181, 0x0140, 0xc301, 0x03c0, 0x0280, 0xc241,
+	0xc601, 0x06c0, 0x0780, 0xc741, 0x0500, 0xc5c1, 0xc481, 0x0440,
+	0xcc01, 0x0cc0, 0x0d80, 0xcd41, 0x0f00, 0xcfc1, 0xce81, 0x0e40,
+	0x0a00, 0xcac1, 0xcb81, 0x0b40, 0xc901, 0x09c0, 0x0880, 0xc841,
+	0xd801, 0x18c0, 0x1980, 0xd941, 0x1b00, 0xdbc1, 0xda81, 0x1a40,
+	0x1e00, 0xdec1, 0xdf81, 0x1f40, 0xdd01, 0x1dc0, 0x1c80, 0xdc41,
+	0x1400, 0xd4c1, 0xd581, 0x1540, 0xd701, 0x17c0, 0x1680, 0xd641,
+	0xd201, 0x12c0, 0x1380, 0xd341, 0x1100, 0xd1c1, 0xd081, 0x1040,
+	0xf001, 0x30c0, 0x3180, 0xf141, 0x3300, 0xf3c1, 0xf281, 0x3240,
+	0x3600, 0xf6c1, 0xf781, 0x3740, 0xf501, 0x35c0, 0x3480, 0xf441,
+	0x3c00, 0xfcc1, 0xfd81, 0x3d40, 0xff01, 0x3fc0, 0x3e80, 0xfe41,
+	0xfa01, 0x3ac0, 0x3b80, 0xfb41, 0x3900, 0xf9c1, 0xf881, 0x3840,
+	0x2800, 0xe8c1, 0xe981, 0x2940, 0xeb01, 0x2bc0, 0x2a80, 0xea41,
+	0xee01, 0x2ec0, 0x2f80, 0xef41, 0x2d00, 0xedc1, 0xec81, 0x2c40,
+	0xe401, 0x24c0, 0x2580, 0xe541, 0x2700, 0xe7c1, 0xe681, 0x2640,
+	0x2200, 0xe2c1, 0xe381, 0x2340, 0xe101, 0x21c0, 0x2080, 0xe041,
+	0xa001, 0x60c0, 0x6180, 0xa141, 0x6300, 0xa3c1, 0xa281, 0x6240,
+	0x6600, 0xa6c1, 0xa781, 0x6740, 0xa501, 0x65c0, 0x6480, 0xa441,
+	0x6c00, 0xacc1, 0xad81, 0x6d40, 0xaf01, 0x6fc0, 0x6e80, 0xae41,
+	0xaa01, 0x6ac0, 0x6b80, 0xab41, 0x6900, 0xa9c1, 0xa881, 0x6840,
+	0x7800, 0xb8c1, 0xb981, 0x7940, 0xbb01, 0x7bc0, 0x7a80, 0xba41,
+	0xbe01, 0x7ec0, 0x7f80, 0xbf41, 0x7d00, 0xbdc1, 0xbc81, 0x7c40,
+	0xb401, 0x74c0, 0x7580, 0xb541, 0x7700, 0xb7c1, 0xb681, 0x7640,
+	0x7200, 0xb2c1, 0xb381, 0x7340, 0xb101, 0x71c0, 0x7080, 0xb041,
+	0x5000, 0x90c1, 0x9181, 0x5140, 0x9301, 0x53c0, 0x5280, 0x9241,
+	0x9601, 0x56c0, 0x5780, 0x9741, 0x5500, 0x95c1, 0x9481, 0x5440,
+	0x9c01, 0x5cc0, 0x5d80, 0x9d41, 0x5f00, 0x9fc1, 0x9e81, 0x5e40,
+	0x5a00, 0x9ac1, 0x9b81, 0x5b40, 0x9901, 0x59c0, 0x5880, 0x9841,
+	0x8801, 0x48c0, 0x4980, 0x8941, 0x4b00, 0x8bc1, 0x8a81, 0x4a40,
+	0x4e00, 0x8ec1, 0x8f81, 0x4f40, 0x8d01, 0x4dc0, 0x4c80, 0x8c41,
+	0x4400, 0x84c1, 0x8581, 0x4540, 0x8701, 0x47c0, 0x4680, 0x8641,
+	0x8201, 0x42c0, 0x4380, 0x8341, 0x4100, 0x81c1, 0x8081, 0x4040,
+};
+
+uint16_t
+proto_bx_crc16(uint16_t crc, const uint8_t *p, size_t n)
+{
+	while (n--)
+		crc = (uint16_t)((crc >> 8) ^ crc_table[(crc ^ *p++) & 0xff]);
+	return crc;
+}
+
+static const struct {
+	const char *name;
+	enum proto_bx_card card;
+} card_names[] = {
+	{ "bx-5e", PROTO_BX_5E }, { "bx-6e", PROTO_BX_6E },
+	{ "bx-5q", PROTO_BX_5Q }, { "bx-6q", PROTO_BX_6Q },
+	{ "bx-5k", PROTO_BX_5K }, { "bx-5mk", PROTO_BX_5K },
+	{ "bx-6k", PROTO_BX_6K },
+};
+
+int
+proto_bx_card_parse(const char *name, enum proto_bx_card *out)
+{
+	for (size_t i = 0; i < sizeof card_names / sizeof card_names[0]; i++) {
+		const char *n = card_names[i].name;
+
+		if (strcasecmp(name, n) == 0 || strcasecmp(name, n + 3) == 0) {
+			*out = card_names[i].card;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+proto_bx_card_name(enum proto_bx_card c)
+{
+	for (size_t i = 0; i < sizeof card_names / sizeof card_names[0]; i++)
+		if (card_names[i].card == c)
+			return card_names[i].name;
+	return "?";
+}
+
+enum proto_bx_card
+proto_bx_card_default(enum ls_format f)
+{
+	switch (f) {
+	case LS_FMT_RGB565: return PROTO_BX_5Q;
+	case LS_FMT_RGB888: return PROTO_BX_6Q;
+	default:            return PROTO_BX_5E;
+	}
+}
+
+int
+proto_bx_card_takes(enum proto_bx_card c, enum ls_format f)
+{
+	switch (c) {
+	case PROTO_BX_5E:
+	case PROTO_BX_6E: return f == LS_FMT_MONO || f == LS_FMT_REDGREEN;
+	case PROTO_BX_5Q: return f == LS_FMT_RGB565;
+	case PROTO_BX_6Q: return f == LS_FMT_RGB888;
+	default:          return 0;
+	}
+}
+
+int
+proto_bx_max_areas(enum proto_bx_card c)
+{
+	return (c == PROTO_BX_5E || c == PROTO_BX_5Q) ? 4 : 32;
+}
+
+/*
+ * A writer that escapes as it goes and keeps the CRC of the unescaped bytes,
+ * so a packet never needs a second, unescaped copy.  Lengths inside the
+ * packet are computed before writing starts.
+ */
+struct bxw {
+	uint8_t *out;
+	size_t   cap, len;
+	uint16_t crc;
+	int      err;
+};
+
+static void
+w_out(struct bxw *w, uint8_t b)
+{
+	if (w->len >= w->cap) {
+		w->err = 1;
+		return;
+	}
+	w->out[w->len++] = b;
+}
+
+static void
+w_esc(struct bxw *w, uint8_t b)
+{
+	switch (b) {
+	case 0xA5: w_out(w, 0xA6); w_out(w, 0x02); break;
+	case 0xA6: w_out(w, 0xA6); w_out(w, 0x01); break;
+	case 0x5A: w_out(w, 0x5B); w_out(w, 0x02); break;
+	case 0x5B: w_out(w, 0x5B); w_out(w, 0x01); break;
+	default:   w_out(w, b);
+	}
+}
+
+static void
+w_begin(struct bxw *w, uint8_t *out, size_t cap)
+{
+	w->out = out;
+	w->cap = cap;
+	w->len = 0;
+	w->crc = 0;
+	w->err = 0;
+	for (int i = 0; i < 8; i++)
+		w_out(w, 0xA5);
+}
+
+static void
+w_u8(struct bxw *w, unsigned b)
+{
+	uint8_t v = (uint8_t)b;
+
+	w->crc = proto_bx_crc16(w->crc, &v, 1);
+	w_esc(w, v);
+}
+
+static void
+w_u16(struct bxw *w, unsigned v)
+{
+	w_u8(w, v & 0xff);
+	w_u8(w, (v >> 8) & 0xff);
+}
+
+static void
+w_u32(struct bxw *w, uint32_t v)
+{
+	w_u16(w, v & 0xffff);
+	w_u16(w, v >> 16);
+}
+
+static void
+w_zero(struct bxw *w, int n)
+{
+	while (n-- > 0)
+		w_u8(w, 0);
+}
+
+static ssize_t
+w_end(struct bxw *w)
+{
+	uint16_t crc = w->crc;
+
+	w_esc(w, crc & 0xff);
+	w_esc(w, crc >> 8);
+	w_out(w, 0x5A);
+	return w->err ? -1 : (ssize_t)w->len;
+}
+
+ssize_t
+proto_bx_frame(const uint8_t *pkt, size_t n, uint8_t *out, size_t cap)
+{
+	struct bxw w;
+
+	w_begin(&w, out, cap);
+	for (size_t i = 0; i < n && !w.err; i++)
+		w_u8(&w, pkt[i]);
+	return w_end(&w);
+}
+
+ssize_t
+proto_bx_unframe(const uint8_t *in, size_t n, size_t *used, uint8_t *pkt, size_t cap)
+{
+	size_t i = 0, len = 0, start;
+	int bad = 0;
+
+	/* Resynchronise: anything before a start byte is noise. */
+	while (i < n && in[i] != 0xA5)
+		i++;
+	start = i;
+	while (i < n && in[i] == 0xA5)
+		i++;
+	if (i >= n) {
+		*used = start;       /* keep the start bytes seen so far */
+		return 0;
+	}
+	for (; i < n; i++) {
+		uint8_t b = in[i];
+
+		if (b == 0x5A)
+			break;
+		if (b == 0xA5) {     /* a new frame began: this one was cut short */
+			*used = i;
+			return -1;
+		}
+		if (b == 0xA6 || b == 0x5B) {
+			if (i + 1 >= n) {
+				*used = start;
+				return 0;
+			}
+			i++;
+			if (in[i] == 0x01)
+				b = b == 0xA6 ? 0xA6 : 0x5B;
+			else if (in[i] == 0x02)
+				b = b == 0xA6 ? 0xA5 : 0x5A;
+			else
+				bad = 1;
+		}
+		if (len >= cap)
+			bad = 1;
+		else
+			pkt[len++] = b;
+	}
+	if (i >= n) {
+		*used = start;
+		return 0;
+	}
+	*used = i + 1;
+	if (bad || len < 2 || proto_bx_crc16(0, pkt, len - 2) !=
+	    (uint16_t)(pkt[len - 2] | pkt[len - 1] << 8))
+		return -1;
+	return (ssize_t)(len - 2);
+}
+
+/* Graphic-card packet header: 16 bytes, the wildcard device type. */
+static void
+w_header_g(struct bxw *w, uint16_t dst, uint32_t datalen)
+{
+	w_u16(w, dst);
+	w_u16(w, PROTO_BX_SRC_PC);
+	w_u8(w, 0xF0);                /* dynamic-area protocol version */
+	w_u8(w, 0);
+	w_u16(w, PROTO_BX_DEV_ANY_G);
+	w_zero(w, 4);
+	w_u32(w, datalen);
+}
+
+ssize_t
+proto_bx_encode_ping(uint16_t dst, uint8_t *out, size_t cap)
+{
+	struct bxw w;
+
+	w_begin(&w, out, cap);
+	w_header_g(&w, dst, 5);
+	w_u8(&w, 0x01);               /* reply required: the point of a ping */
+	w_u8(&w, 0xA2);
+	w_u8(&w, 0x00);
+	w_zero(&w, 2);
+	return w_end(&w);
+}
+
+ssize_t
+proto_bx_encode_brightness(uint16_t dst, int percent, uint8_t *out, size_t cap)
+{
+	struct bxw w;
+	int level;
+
+	if (percent < 0 || percent > 100)
+		return -1;
+	level = (percent * 15 + 50) / 100;
+	w_begin(&w, out, cap);
+	w_header_g(&w, dst, 3 + 2 + 49);
+	w_u8(&w, 0x01);
+	w_u8(&w, 0xA2);
+	w_u8(&w, 0x07);
+	w_u16(&w, 49);                /* mode + 48 half-hour levels */
+	w_u8(&w, 0x00);               /* manual: the same level all day */
+	for (int i = 0; i < 48; i++)
+		w_u8(&w, (unsigned)level);
+	return w_end(&w);
+}
+
+static int
+is_6th(enum proto_bx_card c)
+{
+	return c == PROTO_BX_6E || c == PROTO_BX_6Q;
+}
+
+size_t
+proto_bx_area_overhead(enum proto_bx_card c)
+{
+	/* 5th gen: head 9 + area 24 + page 17; 6th gen: head 11 + area 33 + page 30. */
+	return is_6th(c) ? 74 : 50;
+}
+
+size_t
+proto_bx_bitmap_bytes(enum proto_bx_card c, enum ls_format f, int width, int rows)
+{
+	size_t planes = f == LS_FMT_REDGREEN ? 2 : 1, w = (size_t)width, r = (size_t)rows;
+
+	switch (c) {
+	case PROTO_BX_5E: return r * planes * ((w + 7) / 8);
+	case PROTO_BX_6E: return r * planes * 4 * ((w + 31) / 32);
+	case PROTO_BX_5Q: return r * w * 2;
+	case PROTO_BX_6Q: return r * w * 3;
+	default:          return 0;
+	}
+}
+
+/* Is LED x of row `row` lit in colour plane p (0 red or mono, 1 green)? */
+static int
+lit(const struct proto_image *im, const uint8_t *row, int x, int p)
+{
+	if (im->format == LS_FMT_MONO)
+		return (row[x >> 3] >> (7 - (x & 7))) & 1;
+	return (row[x >> 2] >> (6 - 2 * (x & 3) + (p == 0 ? 1 : 0))) & 1;
+}
+
+/* Eight LEDs from x as a BX byte: leftmost in bit 7, 0 = lit, 1 past the edge. */
+static unsigned
+bx_byte(const struct proto_image *im, const uint8_t *row, int x, int p)
+{
+	unsigned v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 1 | (x + i < im->width ? !lit(im, row, x + i, p) : 1u);
+	return v;
+}
+
+static void
+w_bitmap(struct bxw *w, enum proto_bx_card c, const struct proto_image *im, int y0, int rows)
+{
+	int planes = im->format == LS_FMT_REDGREEN ? 2 : 1;
+
+	switch (c) {
+	case PROTO_BX_5E:
+		/* Per row, per 8 LEDs: the red (or only) byte, then the green byte. */
+		for (int y = y0; y < y0 + rows && !w->err; y++) {
+			const uint8_t *row = im->data + (size_t)y * im->stride;
+
+			for (int x = 0; x < im->width; x += 8)
+				for (int p = 0; p < planes; p++)
+					w_u8(w, bx_byte(im, row, x, p));
+		}
+		break;
+	case PROTO_BX_6E:
+		/* The whole red plane, then the green one; rows of 32-bit words,
+		 * leftmost LED in bit 31, words little-endian like every field. */
+		for (int p = 0; p < planes; p++)
+			for (int y = y0; y < y0 + rows && !w->err; y++) {
+				const uint8_t *row = im->data + (size_t)y * im->stride;
+
+				for (int x = 0; x < im->width; x += 32) {
+					uint32_t word = (uint32_t)bx_byte(im, row, x, p) << 24 |
+					    (uint32_t)bx_byte(im, row, x + 8, p) << 16 |
+					    (uint32_t)bx_byte(im, row, x + 16, p) << 8 |
+					    bx_byte(im, row, x + 24, p);
+					w_u32(w, word);
+				}
+			}
+		break;
+	case PROTO_BX_5Q:   /* RGB565 little-endian: the canvas layout as is */
+	case PROTO_BX_6Q:   /* R, G, B: the canvas layout as is */
+		for (int y = y0; y < y0 + rows && !w->err; y++) {
+			const uint8_t *row = im->data + (size_t)y * im->stride;
+			size_t n = (size_t)im->width * (c == PROTO_BX_5Q ? 2 : 3);
+
+			for (size_t i = 0; i < n; i++)
+				w_u8(w, row[i]);
+		}
+		break;
+	default:
+		w->err = 1;
+	}
+}
+
+ssize_t
+proto_bx_encode_area(const struct proto_bx_area *a, const struct proto_image *im,
+    uint8_t *out, size_t cap)
+{
+	struct bxw w;
+	size_t nbits;
+	int sixth = is_6th(a->card);
+	uint16_t stay = 1000;         /* 10 s per turn; the page is static anyway */
+
+	if (!proto_bx_card_takes(a->card, im->format) || a->y0 < 0 || a->rows <= 0 ||
+	    a->y0 + a->rows > im->height || im->width <= 0 || im->width > 0xffff ||
+	    a->area_id >= proto_bx_max_areas(a->card))
+		return -1;
+	nbits = proto_bx_bitmap_bytes(a->card, im->format, im->width, a->rows);
+	if (nbits + proto_bx_area_overhead(a->card) > 0xffffffffu)
+		return -1;
+
+	w_begin(&w, out, cap);
+	w_header_g(&w, a->dst, (uint32_t)(proto_bx_area_overhead(a->card) + nbits));
+	w_u8(&w, 0x01);               /* RtnReq: the card answers ACK or NACK */
+	w_u8(&w, 0xA7);
+	w_u8(&w, 0x00);
+	w_zero(&w, 2);
+	if (sixth)
+		w_u16(&w, 1);             /* AreaNum */
+	w_u32(&w, (uint32_t)(proto_bx_area_overhead(a->card) - (sixth ? 11 : 9) + nbits));
+	w_u8(&w, a->area_id);
+	w_u8(&w, 0);                  /* RunMode: loop the pages */
+	w_u16(&w, 0);                 /* Timeout */
+	w_u8(&w, 0);                  /* RelateAllPro */
+	w_u16(&w, 0);                 /* RelateProNum */
+	w_u8(&w, 1);                  /* ImmePlay: stop stored programs, show only this */
+	w_zero(&w, 4);
+	w_u8(&w, 0x10);               /* AreaType */
+	w_u16(&w, 0);                 /* X */
+	w_u16(&w, (unsigned)a->y0);
+	w_u16(&w, (unsigned)im->width);
+	w_u16(&w, (unsigned)a->rows);
+	w_u8(&w, 0);                  /* AreaFFlag: no frame, so no frame fields */
+	if (sixth) {
+		w_u8(&w, 0);              /* BackGroundFlag */
+		w_u8(&w, 0);              /* Transparency */
+		w_u8(&w, 0);              /* AreaEqual */
+		w_u8(&w, 0);              /* SoundFlag: no sound fields follow */
+		w_zero(&w, 5);
+	}
+	w_u16(&w, 1);                 /* PageNum */
+	w_u32(&w, sixth ? 26 : (uint32_t)(13 + nbits));   /* PageDataLen: rest of the page */
+	w_u8(&w, 0);                  /* PageStyle */
+	w_u8(&w, 0x01);               /* DisplayMode: static */
+	w_u8(&w, 0);                  /* ClearMode */
+	w_u8(&w, 0);                  /* Speed */
+	w_u16(&w, stay);
+	w_u8(&w, 1);                  /* RepeatTime */
+	w_u16(&w, (unsigned)im->width);   /* ValidLen */
+	if (sixth) {
+		w_zero(&w, 9);
+		w_u32(&w, 0);             /* DataOffset of this page's bitmap */
+		w_u32(&w, (uint32_t)nbits);
+	} else {
+		w_zero(&w, 4);
+	}
+	w_bitmap(&w, a->card, im, a->y0, a->rows);
+	return w_end(&w);
+}
+
+/* Font-card packet header: 14 bytes. */
+static void
+w_header_k(struct bxw *w, uint16_t dst, uint8_t dev, uint16_t datalen)
+{
+	w_u16(w, dst);
+	w_u16(w, PROTO_BX_SRC_PC);
+	w_zero(w, 3);
+	w_u8(w, 0);                   /* BarCode option: none */
+	w_u8(w, 0);                   /* CheckMode: CRC16 */
+	w_u8(w, 0);                   /* DisplayMode: normal */
+	w_u8(w, dev);
+	w_u8(w, 0x02);                /* font-card protocol version */
+	w_u16(w, datalen);
+}
+
+ssize_t
+proto_bx_encode_font_cmd(uint16_t dst, uint8_t dev, uint8_t group, uint8_t cmd,
+    const uint8_t *data, size_t n, uint8_t *out, size_t cap)
+{
+	struct bxw w;
+
+	if (n > 0xffff - 5)
+		return -1;
+	w_begin(&w, out, cap);
+	w_header_k(&w, dst, dev, (uint16_t)(5 + n));
+	w_u8(&w, group);
+	w_u8(&w, cmd);
+	w_u8(&w, 0x01);               /* the card must reply */
+	w_zero(&w, 2);
+	for (size_t i = 0; i < n; i++)
+		w_u8(&w, data[i]);
+	return w_end(&w);
+}
+
+void
+proto_bx_text_defaults(struct proto_bx_text *t)
+{
+	memset(t, 0, sizeof *t);
+	t->card = PROTO_BX_6K;
+	t->dst = PROTO_BX_DST_ANY;
+	t->dev = PROTO_BX_DEV_ANY_K;
+	t->timeout = 10;
+	t->single_line = 2;
+	t->new_line = 1;
+	t->display_mode = 1;
+	t->speed = 2;
+	t->stay = 10;
+}
+
+ssize_t
+proto_bx_encode_text(const struct proto_bx_text *t, uint8_t *out, size_t cap)
+{
+	struct bxw w;
+	unsigned x, wd;
+	size_t area = 27 + t->len;
+
+	if (t->x < 0 || t->y < 0 || t->w <= 0 || t->h <= 0 || t->x + t->w > 0x7fff ||
+	    t->y + t->h > 0xffff || area > 0xffff || 9 + area > 0xffff)
+		return -1;
+	if (t->card == PROTO_BX_5K) {
+		/* 5th-generation font cards count X and width in bytes of 8 LEDs. */
+		if (t->x % 8 || t->w % 8 || t->area_id > 7)
+			return -1;
+		x = (unsigned)t->x / 8;
+		wd = (unsigned)t->w / 8;
+	} else if (t->card == PROTO_BX_6K) {
+		/* 6K: bit 15 set means the value is in LEDs. */
+		if (t->area_id > 4)
+			return -1;
+		x = 0x8000u | (unsigned)t->x;
+		wd = 0x8000u | (unsigned)t->w;
+	} else {
+		return -1;
+	}
+	w_begin(&w, out, cap);
+	w_header_k(&w, t->dst, t->dev, (uint16_t)(9 + area));
+	w_u8(&w, 0xA3);
+	w_u8(&w, 0x06);
+	w_u8(&w, 0x01);               /* Response: the card must reply */
+	w_u8(&w, 0x00);               /* ProcessMode: keep the area, just new text */
+	w_u8(&w, 0x00);
+	w_u8(&w, 0x00);               /* DeleteAreaNum */
+	w_u8(&w, 0x01);               /* AreaNum */
+	w_u16(&w, (unsigned)area);
+	w_u8(&w, 0x00);               /* AreaType: dynamic */
+	w_u16(&w, x);
+	w_u16(&w, (unsigned)t->y);
+	w_u16(&w, wd);
+	w_u16(&w, (unsigned)t->h);
+	w_u8(&w, t->area_id);
+	w_u8(&w, 0);                  /* line spacing */
+	w_u8(&w, t->run_mode);
+	w_u16(&w, t->timeout);
+	w_u8(&w, 0);                  /* SoundMode: none, so no sound fields */
+	w_u8(&w, 0);                  /* ExtendParaLen */
+	w_u8(&w, t->align);
+	w_u8(&w, t->single_line);
+	w_u8(&w, t->new_line);
+	w_u8(&w, t->display_mode);
+	w_u8(&w, t->exit_mode);
+	w_u8(&w, t->speed);
+	w_u8(&w, t->stay);
+	w_u32(&w, (uint32_t)t->len);
+	for (size_t i = 0; i < t->len && !w.err; i++)
+		w_u8(&w, t->text[i]);
+	return w_end(&w);
+}
+
+ssize_t
+proto_bx_text_gbk(const char *utf8, uint8_t *out, size_t cap)
+{
+	iconv_t cd = iconv_open("GBK", "UTF-8");
+	char *in = (char *)(uintptr_t)utf8, *o = (char *)out;
+	size_t inleft = strlen(utf8), outleft = cap;
+	ssize_t r = -1;
+
+	if (cd == (iconv_t)-1)
+		return -1;
+	if (iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1 && inleft == 0)
+		r = (ssize_t)(cap - outleft);
+	iconv_close(cd);
+	return r;
+}
+
+/* The protocol as the daemon sees it: graphic cards, one frame = 1..N areas. */
+
+struct bx_state {
+	enum proto_bx_card card;
+	uint16_t dst;
+	int      band_rows;           /* rows per dynamic area */
+	uint8_t  rx[512];             /* a reply being received */
+	size_t   rxlen;
+};
+
+static int
+bx_supports(enum ls_format f)
+{
+	(void)f;
+	return 1;                     /* every format has a card; init checks the pair */
+}
+
+static int
+bx_band_rows(enum proto_bx_card c, enum ls_format f, int width)
+{
+	size_t row = proto_bx_bitmap_bytes(c, f, width, 1);
+
+	if (row == 0 || row + proto_bx_area_overhead(c) > PROTO_BX_MAX_DATA)
+		return 0;
+	return (int)((PROTO_BX_MAX_DATA - proto_bx_area_overhead(c)) / row);
+}
+
+static const char *
+fmt_name(enum ls_format f)
+{
+	static const char *const names[] = { "mono", "red-green", "rgb565", "rgb888" };
+
+	return (unsigned)f < 4 ? names[f] : "?";
+}
+
+static void *
+bx_init(const struct ls_board *b, char *err, size_t errlen)
+{
+	struct bx_state *s;
+	enum proto_bx_card card = proto_bx_card_default(b->format);
+	int rows;
+
+	if (b->card != NULL && proto_bx_card_parse(b->card, &card) != 0) {
+		snprintf(err, errlen, "board %s: unknown onbon-bx card \"%s\"; use bx-5e, bx-6e, "
+		    "bx-5q, bx-6q (graphic cards)", b->name, b->card);
+		return NULL;
+	}
+	if (card == PROTO_BX_5K || card == PROTO_BX_6K) {
+		snprintf(err, errlen, "board %s: %s is a font card: it draws text with its own fonts "
+		    "and cannot show ledsign's frames; use a graphic card (bx-5e, bx-6e, bx-5q, bx-6q)",
+		    b->name, proto_bx_card_name(card));
+		return NULL;
+	}
+	if (!proto_bx_card_takes(card, b->format)) {
+		snprintf(err, errlen, "board %s: card %s cannot show format %s; %s takes %s",
+		    b->name, proto_bx_card_name(card), fmt_name(b->format),
+		    proto_bx_card_name(card),
+		    card == PROTO_BX_5Q ? "rgb565" : card == PROTO_BX_6Q ? "rgb888" : "mono or red-green");
+		return NULL;
+	}
+	if (b->screen_address < 0 || b->screen_address > 0xffff) {
+		snprintf(err, errlen, "board %s: screen_address %d out of range 0..65535",
+		    b->name, b->screen_address);
+		return NULL;
+	}
+	rows = bx_band_rows(card, b->format, b->width);
+	if (rows <= 0 || (b->height + rows - 1) / rows > proto_bx_max_areas(card)) {
+		snprintf(err, errlen, "board %s: %dx%d is too large for %s (at most %d dynamic areas "
+		    "of %d bytes)", b->name, b->width, b->height, proto_bx_card_name(card),
+		    proto_bx_max_areas(card), PROTO_BX_MAX_DATA);
+		return NULL;
+	}
+	if ((s = calloc(1, sizeof *s)) == NULL) {
+		snprintf(err, errlen, "board %s: out of memory", b->name);
+		return NULL;
+	}
+	s->card = card;
+	s->dst = b->screen_address ? (uint16_t)b->screen_address : PROTO_BX_DST_ANY;
+	s->band_rows = rows;
+	return s;
+}
+
+static void
+bx_fini(void *state)
+{
+	free(state);
+}
+
+static int
+bx_encode_frame(void *state, const struct proto_image *im, struct proto_batch *batch)
+{
+	struct bx_state *s = state;
+	int rows = s->band_rows;
+
+	if (!proto_bx_card_takes(s->card, im->format))
+		return -1;
+	for (int y = 0, id = 0; y < im->height; y += rows, id++) {
+		struct proto_bx_area a = { s->card, s->dst, (uint8_t)id, y,
+		    y + rows > im->height ? im->height - y : rows };
+		size_t max = 9 + 2 * (16 + proto_bx_area_overhead(s->card) + 2 +
+		    proto_bx_bitmap_bytes(s->card, im->format, im->width, a.rows));
+		uint8_t *p = proto_batch_reserve(batch, max);
+		ssize_t n;
+
+		if (p == NULL || (n = proto_bx_encode_area(&a, im, p, max)) < 0)
+			return -1;
+		proto_batch_commit(batch, (size_t)n);
+	}
+	return 0;
+}
+
+static int
+bx_encode_brightness(void *state, int percent, struct proto_batch *batch)
+{
+	struct bx_state *s = state;
+	uint8_t *p = proto_batch_reserve(batch, 256);
+	ssize_t n;
+
+	if (p == NULL || (n = proto_bx_encode_brightness(s->dst, percent, p, 256)) < 0)
+		return -1;
+	proto_batch_commit(batch, (size_t)n);
+	return 0;
+}
+
+/* Replies: 16-byte header, then Reserved, CmdGroup, Cmd, Status(2), Error(2), DataLen(2). */
+static enum proto_reply
+bx_reply(const uint8_t *pkt, size_t n)
+{
+	if (n < 16 + 9 || pkt[4] != 0xF0)
+		return PROTO_REPLY_GARBAGE;
+	if (pkt[17] == 0xA0 && pkt[18] == 0x00)
+		return PROTO_REPLY_ACK;
+	if (pkt[17] == 0xA0 && pkt[18] == 0x01)
+		return PROTO_REPLY_NACK;
+	return PROTO_REPLY_INFO;
+}
+
+static enum proto_reply
+bx_input(void *state, const uint8_t *in, size_t n, size_t *consumed)
+{
+	struct bx_state *s = state;
+	uint8_t pkt[sizeof s->rx];
+	int skipped = 0;
+
+	/* Collect one frame at a time, so a reply is reported as soon as its
+	 * end byte arrives and nothing after it is swallowed. */
+	for (size_t i = 0; i < n; i++) {
+		uint8_t b = in[i];
+		size_t used;
+		ssize_t r;
+
+		if (s->rxlen == 0 && b != 0xA5) {
+			skipped = 1;
+			continue;
+		}
+		if (b == 0xA5 && s->rxlen > 0 && s->rx[s->rxlen - 1] != 0xA5) {
+			s->rxlen = 0;         /* a new frame cut the last one short */
+			*consumed = i;
+			return PROTO_REPLY_GARBAGE;
+		}
+		if (s->rxlen == sizeof s->rx) {
+			s->rxlen = 0;
+			*consumed = i;
+			return PROTO_REPLY_GARBAGE;
+		}
+		s->rx[s->rxlen++] = b;
+		if (b != 0x5A)
+			continue;
+		r = proto_bx_unframe(s->rx, s->rxlen, &used, pkt, sizeof pkt);
+		s->rxlen = 0;
+		*consumed = i + 1;
+		return r > 0 ? bx_reply(pkt, (size_t)r) : PROTO_REPLY_GARBAGE;
+	}
+	*consumed = n;
+	return skipped ? PROTO_REPLY_GARBAGE : PROTO_REPLY_NONE;
+}
+
+static size_t
+bx_max_frame_bytes(int width, int height, enum ls_format f)
+{
+	/* The worst card for the format: 6E words outweigh 5E bytes. */
+	enum proto_bx_card c = proto_bx_card_default(f) == PROTO_BX_5E ? PROTO_BX_6E :
+	    proto_bx_card_default(f);
+	int rows = bx_band_rows(c, f, width), bands;
+
+	if (rows <= 0)
+		return 0;
+	bands = (height + rows - 1) / rows;
+	/* Escaping at most doubles a byte. */
+	return (size_t)bands * (9 + 2 * (16 + proto_bx_area_overhead(c) + 2)) +
+	    2 * proto_bx_bitmap_bytes(c, f, width, height);
+}
+
+const struct proto_ops proto_onbon_bx_ops = {
+	.name = "onbon-bx",
+	.supports = bx_supports,
+	.init = bx_init,
+	.fini = bx_fini,
+	.encode_frame = bx_encode_frame,
+	.encode_brightness = bx_encode_brightness,
+	.input = bx_input,
+	.max_frame_bytes = bx_max_frame_bytes,
+	.wants_ack = 1,
+	.default_port = PROTO_BX_TCP_PORT,
+};

@@ -1,0 +1,315 @@
+/*
+ * transport/udp.c — UDP links, unicast or multicast, with rate pacing.
+ *
+ * A message is a list of datagrams (DDP chunks, E1.31 universes, ...).  A
+ * large frame sent in one burst overruns the receive buffer of small pixel
+ * controllers, so datagrams go out through a token bucket: up to udp_burst
+ * bytes at once, then udp_rate bytes per second.  Messages wait in the same
+ * bounded, coalescing queue as on TCP.
+ *
+ * The socket is connect()ed to the board so that the kernel reports ICMP
+ * "port unreachable" as ECONNREFUSED; that is counted and shown as the
+ * reason, but UDP has no connection to lose, so the link stays online.
+ */
+#include <errno.h>
+#include <math.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "transport/xport.h"
+#include "transport/xport_int.h"
+
+struct udp {
+	struct xport_addr addr;
+	struct xport_opts opts;
+	enum xport_state st;
+	int    fd;
+	int    blocked;          /* the kernel said EAGAIN: wait for writable */
+	double tokens, refill_at;
+	double deadline;         /* next pacing slot, or next retry while offline */
+	struct xport_queue q;
+	struct xport_backoff bo;
+	struct xport_stats stats;
+	char   reason[512];
+};
+
+static int
+udp_parse(const char *rest, int default_port, struct xport_addr *a, char *err, size_t errlen)
+{
+	return xport_parse_hostport(rest, default_port, a, err, errlen);
+}
+
+static int
+udp_is_multicast(const struct sockaddr_storage *sa)
+{
+	if (sa->ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+		return IN_MULTICAST(ntohl(s4->sin_addr.s_addr));
+	}
+	if (sa->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+		return IN6_IS_ADDR_MULTICAST(&s6->sin6_addr);
+	}
+	return 0;
+}
+
+static void
+udp_fail(struct udp *u, double now, const char *what)
+{
+	double delay = xport_backoff_next(&u->bo);
+
+	if (u->fd >= 0)
+		close(u->fd);
+	u->fd = -1;
+	xport_queue_clear(&u->q);
+	u->stats.errors++;
+	u->st = XPORT_OFFLINE;
+	u->deadline = now + delay;
+	snprintf(u->reason, sizeof u->reason, "%s; retry in %.1f s", what, delay);
+}
+
+static void
+udp_start(struct udp *u, double now)
+{
+	struct sockaddr_storage sa;
+	socklen_t salen;
+	char msg[400];
+
+	if (xport_resolve(&u->addr, SOCK_DGRAM, &sa, &salen, msg, sizeof msg) < 0) {
+		udp_fail(u, now, msg);
+		return;
+	}
+	u->fd = socket(sa.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	u->stats.opens++;
+	if (u->fd < 0) {
+		snprintf(msg, sizeof msg, "socket: %s", strerror(errno));
+		udp_fail(u, now, msg);
+		return;
+	}
+	if (udp_is_multicast(&sa)) {
+		int ttl = u->opts.mcast_ttl > 0 ? u->opts.mcast_ttl : 1, loop = 1;
+
+		/* loop stays on so a simulator on this host hears the group too */
+		if (sa.ss_family == AF_INET) {
+			struct in_addr ifa;
+
+			if (u->opts.mcast_if[0] && inet_pton(AF_INET, u->opts.mcast_if, &ifa) == 1)
+				setsockopt(u->fd, IPPROTO_IP, IP_MULTICAST_IF, &ifa, sizeof ifa);
+			setsockopt(u->fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl);
+			setsockopt(u->fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop);
+		} else {
+			setsockopt(u->fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &ttl, sizeof ttl);
+			setsockopt(u->fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &loop, sizeof loop);
+		}
+	}
+	if (connect(u->fd, (struct sockaddr *)&sa, salen) < 0) {
+		snprintf(msg, sizeof msg, "connect to %.100s:%d: %s", u->addr.host, u->addr.port, strerror(errno));
+		udp_fail(u, now, msg);
+		return;
+	}
+	xport_backoff_reset(&u->bo);
+	u->st = XPORT_ONLINE;
+	u->stats.connects++;
+	u->tokens = (double)u->opts.udp_burst;
+	u->refill_at = now;
+	u->deadline = INFINITY;
+	snprintf(u->reason, sizeof u->reason, "sending to %.100s:%d%s", u->addr.host, u->addr.port,
+	    udp_is_multicast(&sa) ? " (multicast)" : "");
+}
+
+static void *
+udp_open(const struct xport_addr *a, const struct xport_opts *o, double now, char *err, size_t errlen)
+{
+	struct udp *u = calloc(1, sizeof *u);
+	char name[300];
+
+	if (!u) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	u->addr = *a;
+	u->opts = *o;
+	u->fd = -1;
+	xport_queue_init(&u->q, o->queue_max, &u->stats);
+	xport_addr_format(a, name, sizeof name);
+	xport_backoff_init(&u->bo, o->backoff_min, o->backoff_max, o->seed ? o->seed : xport_hash(name));
+	udp_start(u, now);
+	return u;
+}
+
+static void
+udp_close(void *p)
+{
+	struct udp *u = p;
+
+	if (!u)
+		return;
+	if (u->fd >= 0)
+		close(u->fd);
+	xport_queue_clear(&u->q);
+	free(u);
+}
+
+static int udp_fd(void *p) { return ((struct udp *)p)->fd; }
+
+static int
+udp_events(void *p)
+{
+	struct udp *u = p;
+
+	if (u->fd < 0)
+		return 0;
+	return XPORT_EV_READ | (u->blocked && u->q.head ? XPORT_EV_WRITE : 0);
+}
+
+/* Send datagrams while the bucket has tokens and the kernel takes them. */
+static void
+udp_pump(struct udp *u, double now)
+{
+	double rate = u->opts.udp_rate, burst = (double)u->opts.udp_burst;
+	int refused = 0;
+
+	u->deadline = INFINITY;
+	if (rate > 0) {
+		u->tokens += (now - u->refill_at) * rate;
+		if (u->tokens > burst)
+			u->tokens = burst;
+	}
+	u->refill_at = now;
+	while (u->q.head && u->fd >= 0) {
+		struct xport_msg *m = u->q.head;
+		size_t len = m->plen[m->pkt];
+		ssize_t w;
+
+		/* a datagram larger than the burst goes when the bucket is full */
+		if (rate > 0 && u->tokens < (double)len && u->tokens < burst) {
+			double need = ((double)len < burst ? (double)len : burst) - u->tokens;
+			u->deadline = now + need / rate;
+			return;
+		}
+		w = send(u->fd, m->data + m->sent, len, 0);
+		if (w < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+				u->blocked = 1;
+				return;
+			}
+			if (errno == EINTR)
+				continue;
+			u->stats.errors++;
+			snprintf(u->reason, sizeof u->reason, "send to %.100s:%d: %s", u->addr.host, u->addr.port,
+			    strerror(errno));
+			/* ICMP errors belong to an earlier datagram; this one may go on a retry */
+			if (errno == ECONNREFUSED && !refused++)
+				continue;
+			w = (ssize_t)len;   /* give up on this datagram */
+		} else {
+			u->stats.bytes_out += (uint64_t)w;
+		}
+		u->blocked = 0;
+		u->tokens -= (double)len;
+		m->sent += len;
+		u->q.bytes -= len;
+		if (++m->pkt == m->npkts) {
+			/* xport_queue_pop subtracts unsent bytes, which are zero now */
+			xport_queue_pop(&u->q);
+		}
+	}
+}
+
+static int
+udp_send(void *p, const uint8_t *const *pkt, const size_t *len, size_t n, int kind, double now)
+{
+	struct udp *u = p;
+	int rc;
+
+	if (u->st != XPORT_ONLINE) {
+		u->stats.dropped++;
+		return XPORT_DROPPED;
+	}
+	rc = xport_queue_push(&u->q, pkt, len, n, kind);
+	if (rc != XPORT_DROPPED && !u->blocked)
+		udp_pump(u, now);
+	return rc;
+}
+
+static ssize_t
+udp_recv(void *p, uint8_t *buf, size_t cap, double now)
+{
+	struct udp *u = p;
+	ssize_t r;
+
+	(void)now;
+	if (u->fd < 0)
+		return 0;
+	r = recv(u->fd, buf, cap, 0);
+	if (r >= 0) {
+		u->stats.bytes_in += (uint64_t)r;
+		return r;
+	}
+	if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+		u->stats.errors++;
+		snprintf(u->reason, sizeof u->reason, "receive from %.100s:%d: %s", u->addr.host, u->addr.port,
+		    strerror(errno));
+	}
+	return 0;
+}
+
+static void
+udp_io(void *p, int ready, double now)
+{
+	struct udp *u = p;
+
+	if (ready & XPORT_EV_WRITE) {
+		u->blocked = 0;
+		udp_pump(u, now);
+	}
+}
+
+static double
+udp_tick(void *p, double now)
+{
+	struct udp *u = p;
+
+	if (u->st == XPORT_OFFLINE) {
+		if (now >= u->deadline)
+			udp_start(u, now);
+		return u->st == XPORT_OFFLINE ? u->deadline : INFINITY;
+	}
+	if (!u->blocked && u->q.head && now >= u->deadline)
+		udp_pump(u, now);
+	return u->q.head && !u->blocked ? u->deadline : INFINITY;
+}
+
+static enum xport_state
+udp_state(const void *p, char *reason, size_t len)
+{
+	const struct udp *u = p;
+
+	if (reason && len)
+		snprintf(reason, len, "%s", u->reason);
+	return u->st;
+}
+
+static size_t udp_queued(const void *p) { return ((const struct udp *)p)->q.bytes; }
+static const struct xport_stats *udp_stats(const void *p) { return &((const struct udp *)p)->stats; }
+
+const struct xport_ops xport_udp_ops = {
+	.scheme = "udp",
+	.parse = udp_parse,
+	.open = udp_open,
+	.close = udp_close,
+	.fd = udp_fd,
+	.events = udp_events,
+	.send = udp_send,
+	.recv = udp_recv,
+	.io = udp_io,
+	.tick = udp_tick,
+	.state = udp_state,
+	.queued = udp_queued,
+	.stats = udp_stats,
+};

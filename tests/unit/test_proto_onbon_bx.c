@@ -1,0 +1,378 @@
+/* Onbon BX: link layer, vendor-published frames, dynamic areas for every
+ * graphic card, font-card text, replies, and the encoder -> fw_bx round trip. */
+#include "proto_golden.h"
+
+#include "proto/onbon_bx.h"
+#include "fw_bx.h"
+
+static uint8_t out[1 << 20];
+
+static void
+test_crc_check_value(void **st)
+{
+	(void)st;
+	assert_int_equal(proto_bx_crc16(0, (const uint8_t *)"123456789", 9), 0xBB3D);
+	assert_int_equal(fw_bx_crc16(0, (const uint8_t *)"123456789", 9), 0xBB3D);
+}
+
+/* The ping of the vendor's BX-5E/6E dynamic-area manuals, byte for byte. */
+static void
+test_graphic_ping_vendor_frame(void **st)
+{
+	ssize_t n = proto_bx_encode_ping(PROTO_BX_DST_ANY, out, sizeof out);
+
+	(void)st;
+	assert_true(n > 0);
+	tg_expect_hex(out, (size_t)n, "A5 A5 A5 A5 A5 A5 A5 A5 FE FF 00 80 F0 00 FE FF 00 00 00 00 "
+	    "05 00 00 00 01 A2 00 00 00 C6 86 5A");
+}
+
+/* Font-card frames published with an open-source BX-5K encoder. */
+static void
+test_font_card_published_frames(void **st)
+{
+	ssize_t n;
+
+	(void)st;
+	n = proto_bx_encode_font_cmd(0x0001, 0xFE, 0xA2, 0x00, NULL, 0, out, sizeof out);
+	tg_expect_hex(out, (size_t)n, "A5 A5 A5 A5 A5 A5 A5 A5 01 00 00 80 00 00 00 00 00 00 FE 02 "
+	    "05 00 A2 00 01 00 00 68 F8 5A");
+	n = proto_bx_encode_font_cmd(0x0001, 0xFE, 0xA1, 0x02, NULL, 0, out, sizeof out);
+	tg_expect_hex(out, (size_t)n, "A5 A5 A5 A5 A5 A5 A5 A5 01 00 00 80 00 00 00 00 00 00 FE 02 "
+	    "05 00 A1 02 01 00 00 2D 40 5A");
+	n = proto_bx_encode_font_cmd(0x0001, 0xFE, 0xA3, 0x10, NULL, 0, out, sizeof out);
+	tg_expect_hex(out, (size_t)n, "A5 A5 A5 A5 A5 A5 A5 A5 01 00 00 80 00 00 00 00 00 00 FE 02 "
+	    "05 00 A3 10 01 00 00 51 F8 5A");
+}
+
+/* "欢迎光临" on a 128x32 BX-6K: the example frame of the vendor's 5K/6K manual. */
+static void
+test_font_card_text_vendor_example(void **st)
+{
+	struct proto_bx_text t;
+	uint8_t gbk[64];
+	ssize_t g, n;
+
+	(void)st;
+	g = proto_bx_text_gbk("欢迎光临", gbk, sizeof gbk);
+	assert_int_equal(g, 8);
+	proto_bx_text_defaults(&t);
+	t.w = 128;
+	t.h = 32;
+	t.text = gbk;
+	t.len = (size_t)g;
+	n = proto_bx_encode_text(&t, out, sizeof out);
+	tg_expect_hex(out, (size_t)n, "a5 a5 a5 a5 a5 a5 a5 a5 fe ff 00 80 00 00 00 00 00 00 fe 02 "
+	    "2c 00 a3 06 01 00 00 00 01 23 00 00 00 80 00 00 80 80 20 00 00 00 00 0a 00 00 00 00 02 "
+	    "01 01 00 02 0a 08 00 00 00 bb b6 d3 ad b9 e2 c1 d9 3c 49 5a");
+}
+
+static void
+test_font_card_text_5k_units(void **st)
+{
+	struct proto_bx_text t;
+	uint8_t pkt[256];
+	size_t used;
+	ssize_t n, m;
+
+	(void)st;
+	proto_bx_text_defaults(&t);
+	t.card = PROTO_BX_5K;
+	t.x = 16;
+	t.w = 64;
+	t.h = 16;
+	t.text = (const uint8_t *)"Hi";
+	t.len = 2;
+	n = proto_bx_encode_text(&t, out, sizeof out);
+	assert_true(n > 0);
+	m = proto_bx_unframe(out, (size_t)n, &used, pkt, sizeof pkt);
+	assert_int_equal(m, 14 + 9 + 27 + 2);
+	/* X and width count bytes of 8 LEDs on 5th-generation font cards. */
+	assert_int_equal(pkt[14 + 9 + 1] | pkt[14 + 9 + 2] << 8, 2);
+	assert_int_equal(pkt[14 + 9 + 5] | pkt[14 + 9 + 6] << 8, 8);
+	t.x = 3;                      /* not a multiple of 8 */
+	assert_int_equal(proto_bx_encode_text(&t, out, sizeof out), -1);
+	t.x = 0;
+	t.card = PROTO_BX_5E;         /* not a font card */
+	assert_int_equal(proto_bx_encode_text(&t, out, sizeof out), -1);
+}
+
+static void
+test_escaping_round_trip(void **st)
+{
+	const uint8_t pkt[] = { 0xA5, 0x5A, 0xA6, 0x5B, 0x00, 0xA5, 0xA5, 0x12 };
+	uint8_t back[32];
+	size_t used;
+	ssize_t n, m;
+
+	(void)st;
+	n = proto_bx_frame(pkt, sizeof pkt, out, sizeof out);
+	assert_true(n > 0);
+	for (ssize_t i = 8; i < n - 1; i++)
+		assert_true(out[i] != 0xA5 && out[i] != 0x5A);
+	tg_expect_hex(out, 12, "A5 A5 A5 A5 A5 A5 A5 A5 A6 02 5B 02");
+	m = proto_bx_unframe(out, (size_t)n, &used, back, sizeof back);
+	assert_int_equal(m, sizeof pkt);
+	assert_int_equal(used, (size_t)n);
+	assert_memory_equal(back, pkt, sizeof pkt);
+	/* A flipped bit fails the CRC; a cut frame asks for more. */
+	out[9] ^= 0x40;
+	assert_int_equal(proto_bx_unframe(out, (size_t)n, &used, back, sizeof back), -1);
+	out[9] ^= 0x40;
+	assert_int_equal(proto_bx_unframe(out, (size_t)n - 1, &used, back, sizeof back), 0);
+	/* Noise before the start bytes is skipped. */
+	memmove(out + 3, out, (size_t)n);
+	out[0] = 0x11; out[1] = 0x5A; out[2] = 0x22;
+	assert_int_equal(proto_bx_unframe(out, (size_t)n + 3, &used, back, sizeof back), sizeof pkt);
+}
+
+/* A 10x2 mono area on a BX-5E, every field spelled out from the 5th-gen manual. */
+static void
+test_area_5e_mono_fields(void **st)
+{
+	struct render_canvas *c = render_canvas_new(10, 2, LS_FMT_MONO);
+	struct proto_image im;
+	struct proto_bx_area a = { PROTO_BX_5E, 0x0001, 0, 0, 2 };
+	uint8_t pkt[256], want[512];
+	size_t plen;
+	ssize_t n, w;
+
+	(void)st;
+	render_canvas_set(c, 0, 0, 0xffffff);
+	render_canvas_set(c, 9, 0, 0xffffff);
+	render_canvas_fill(c, 0, 1, 10, 1, 0xffffff);
+	im = tg_image(c);
+	n = proto_bx_encode_area(&a, &im, out, sizeof out);
+	plen = tg_hex(
+	    "01 00 00 80 F0 00 FE FF 00 00 00 00 36 00 00 00"  /* header, DataLen 54 */
+	    "01 A7 00 00 00 2D 00 00 00"                       /* RtnReq, A7 00, AreaDataLen 45 */
+	    "00 00 00 00 00 00 00 01 00 00 00 00"              /* id, run, timeout, rel, imme */
+	    "10 00 00 00 00 0A 00 02 00 00 01 00"              /* type, x y w h, frame, pages */
+	    "11 00 00 00 00 01 00 00 E8 03 01 0A 00 00 00 00 00" /* page header */
+	    "7F BF 00 3F",                                     /* 0 = lit, padded with 1s */
+	    pkt, sizeof pkt);
+	w = proto_bx_frame(pkt, plen, want, sizeof want);
+	assert_int_equal(n, w);
+	assert_memory_equal(out, want, (size_t)w);
+	render_canvas_free(c);
+}
+
+/* Regression goldens for the other bitmap layouts (reviewed by hand once). */
+static void
+test_area_goldens(void **st)
+{
+	static const struct {
+		enum proto_bx_card card;
+		enum ls_format fmt;
+		int w, h;
+		const char *file;
+	} cases[] = {
+		{ PROTO_BX_5E, LS_FMT_REDGREEN, 12, 3, "bx-5e-redgreen-12x3.hex" },
+		{ PROTO_BX_6E, LS_FMT_REDGREEN, 40, 2, "bx-6e-redgreen-40x2.hex" },
+		{ PROTO_BX_6E, LS_FMT_MONO, 33, 2, "bx-6e-mono-33x2.hex" },
+		{ PROTO_BX_5Q, LS_FMT_RGB565, 4, 2, "bx-5q-rgb565-4x2.hex" },
+		{ PROTO_BX_6Q, LS_FMT_RGB888, 4, 2, "bx-6q-rgb888-4x2.hex" },
+	};
+
+	(void)st;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct render_canvas *c = tg_pattern(cases[i].w, cases[i].h, cases[i].fmt);
+		struct proto_image im = tg_image(c);
+		struct proto_bx_area a = { cases[i].card, PROTO_BX_DST_ANY, 1, 0, cases[i].h };
+		ssize_t n = proto_bx_encode_area(&a, &im, out, sizeof out);
+
+		assert_true(n > 0);
+		tg_expect_file(out, (size_t)n, cases[i].file);
+		render_canvas_free(c);
+	}
+}
+
+/* A 5E two-colour byte pair: red plane byte then green plane byte per 8 LEDs. */
+static void
+test_area_5e_redgreen_interleave(void **st)
+{
+	struct render_canvas *c = render_canvas_new(8, 1, LS_FMT_REDGREEN);
+	struct proto_image im;
+	struct proto_bx_area a = { PROTO_BX_5E, 1, 0, 0, 1 };
+	uint8_t pkt[256];
+	size_t used;
+	ssize_t n, m;
+
+	(void)st;
+	render_canvas_set(c, 0, 0, 0xff0000);     /* red */
+	render_canvas_set(c, 1, 0, 0x00ff00);     /* green */
+	render_canvas_set(c, 2, 0, 0xffff00);     /* amber: both */
+	im = tg_image(c);
+	n = proto_bx_encode_area(&a, &im, out, sizeof out);
+	m = proto_bx_unframe(out, (size_t)n, &used, pkt, sizeof pkt);
+	assert_true(m > 2);
+	assert_int_equal(pkt[m - 2], 0x5F);       /* red: LEDs 0 and 2 on -> 0101 1111 */
+	assert_int_equal(pkt[m - 1], 0x9F);       /* green: LEDs 1 and 2 on -> 1001 1111 */
+	render_canvas_free(c);
+}
+
+static void
+test_brightness_frame(void **st)
+{
+	uint8_t pkt[128];
+	size_t used;
+	ssize_t n, m;
+
+	(void)st;
+	n = proto_bx_encode_brightness(PROTO_BX_DST_ANY, 60, out, sizeof out);
+	m = proto_bx_unframe(out, (size_t)n, &used, pkt, sizeof pkt);
+	assert_int_equal(m, 16 + 3 + 2 + 49);
+	assert_int_equal(pkt[17], 0xA2);
+	assert_int_equal(pkt[18], 0x07);
+	assert_int_equal(pkt[19] | pkt[20] << 8, 49);
+	assert_int_equal(pkt[21], 0);             /* manual */
+	for (int i = 0; i < 48; i++)
+		assert_int_equal(pkt[22 + i], 9);     /* 60 % of 15 */
+	assert_int_equal(proto_bx_encode_brightness(1, 101, out, sizeof out), -1);
+}
+
+static int
+fw_format(enum ls_format f)
+{
+	return (int)f;                /* the same order on both sides */
+}
+
+/* Encode a frame through the ops table, decode it with fw_bx, compare canvases;
+ * the board's ACK goes back through ops->input. */
+static void
+round_trip(const char *card, enum ls_format f, int w, int h, int fwcard, size_t want_pkts)
+{
+	static uint8_t work[200 * 1024], reply[256];
+	struct ls_board b = tg_board("gate", w, h, f, "onbon-bx");
+	struct render_canvas *c = tg_pattern(w, h, f), *got = render_canvas_new(w, h, f);
+	struct proto_image im = tg_image(c);
+	struct proto_batch batch;
+	struct fw_rgb_canvas fc = { w, h, fw_format(f), got->stride, got->data };
+	struct fw_bx dec;
+	char err[256];
+	void *s;
+	int shows = 0;
+
+	b.card = (char *)(uintptr_t)card;
+	s = proto_onbon_bx_ops.init(&b, err, sizeof err);
+	assert_non_null(s);
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_onbon_bx_ops.encode_frame(s, &im, &batch), 0);
+	assert_int_equal(batch.npkts, want_pkts);
+	assert_true(batch.used <= proto_onbon_bx_ops.max_frame_bytes(w, h, f));
+	fw_bx_init(&dec, work, sizeof work, fwcard, 1);
+	for (size_t i = 0; i < batch.npkts; i++) {
+		const uint8_t *p = batch.buf + batch.off[i];
+		size_t left = batch.len[i], used, rl;
+
+		while (left > 0) {
+			int r = fw_bx_feed(&dec, p, left, &used, &fc, reply, sizeof reply, &rl);
+
+			if (r == FW_BX_BAD)
+				fail_msg("%s %dx%d: fw_bx rejected packet %zu", card ? card : "default", w, h, i);
+			if (r == FW_BX_SHOW) {
+				size_t consumed;
+
+				shows++;
+				assert_true(rl > 0);
+				assert_int_equal(proto_onbon_bx_ops.input(s, reply, rl, &consumed),
+				    PROTO_REPLY_ACK);
+				assert_int_equal(consumed, rl);
+			}
+			p += used;
+			left -= used;
+		}
+	}
+	assert_int_equal(shows, (int)want_pkts);
+	assert_true(render_canvas_equal(c, got));
+	proto_onbon_bx_ops.fini(s);
+	render_canvas_free(c);
+	render_canvas_free(got);
+}
+
+static void
+test_round_trip_every_card(void **st)
+{
+	(void)st;
+	round_trip("bx-5e", LS_FMT_MONO, 37, 9, FW_BX_5E, 1);
+	round_trip("bx-5e", LS_FMT_REDGREEN, 64, 16, FW_BX_5E, 1);
+	round_trip("bx-6e", LS_FMT_MONO, 50, 7, FW_BX_6E, 1);
+	round_trip("bx-6e", LS_FMT_REDGREEN, 96, 32, FW_BX_6E, 1);
+	round_trip("bx-5q", LS_FMT_RGB565, 31, 5, FW_BX_5Q, 1);
+	round_trip(NULL, LS_FMT_RGB888, 64, 32, FW_BX_6Q, 1);
+	/* 200x120 RGB888 is 72000 bytes: two dynamic areas of at most 63 KiB. */
+	round_trip("6q", LS_FMT_RGB888, 200, 120, FW_BX_6Q, 2);
+}
+
+static void
+test_init_errors_name_the_board(void **st)
+{
+	struct ls_board b = tg_board("hall", 64, 16, LS_FMT_MONO, "onbon-bx");
+	char err[256];
+
+	(void)st;
+	b.card = "bx-6k";
+	assert_null(proto_onbon_bx_ops.init(&b, err, sizeof err));
+	assert_non_null(strstr(err, "board hall"));
+	assert_non_null(strstr(err, "font card"));
+	b.card = "bx-6q";
+	assert_null(proto_onbon_bx_ops.init(&b, err, sizeof err));
+	assert_non_null(strstr(err, "rgb888"));
+	b.card = "bx-9z";
+	assert_null(proto_onbon_bx_ops.init(&b, err, sizeof err));
+	assert_non_null(strstr(err, "unknown"));
+	b.card = NULL;
+	b.width = 4096;
+	b.height = 4096;
+	b.format = LS_FMT_RGB888;
+	assert_null(proto_onbon_bx_ops.init(&b, err, sizeof err));
+	assert_non_null(strstr(err, "too large"));
+}
+
+static void
+test_input_replies(void **st)
+{
+	struct ls_board b = tg_board("x", 8, 8, LS_FMT_MONO, "onbon-bx");
+	char err[128];
+	void *s = proto_onbon_bx_ops.init(&b, err, sizeof err);
+	uint8_t pkt[25] = { 0x00, 0x80, 0xFE, 0xFF, 0xF0, 0, 0xFE, 0xFF, 0, 0, 0, 0, 9, 0, 0, 0,
+	    0x00, 0xA0, 0x01, 0x01, 0x00, 0x05, 0x00, 0x00, 0x00 };
+	size_t used;
+	ssize_t n;
+
+	(void)st;
+	n = proto_bx_frame(pkt, sizeof pkt, out, sizeof out);
+	/* Fed a byte at a time: nothing until the end byte, then a NACK. */
+	for (ssize_t i = 0; i < n - 1; i++)
+		assert_int_equal(proto_onbon_bx_ops.input(s, out + i, 1, &used), PROTO_REPLY_NONE);
+	assert_int_equal(proto_onbon_bx_ops.input(s, out + n - 1, 1, &used), PROTO_REPLY_NACK);
+	/* Noise, then a frame with a bad CRC. */
+	assert_int_equal(proto_onbon_bx_ops.input(s, (const uint8_t *)"zz", 2, &used),
+	    PROTO_REPLY_GARBAGE);
+	out[20] ^= 1;
+	assert_int_equal(proto_onbon_bx_ops.input(s, out, (size_t)n, &used), PROTO_REPLY_GARBAGE);
+	assert_int_equal(used, (size_t)n);
+	proto_onbon_bx_ops.fini(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_crc_check_value),
+		cmocka_unit_test(test_graphic_ping_vendor_frame),
+		cmocka_unit_test(test_font_card_published_frames),
+		cmocka_unit_test(test_font_card_text_vendor_example),
+		cmocka_unit_test(test_font_card_text_5k_units),
+		cmocka_unit_test(test_escaping_round_trip),
+		cmocka_unit_test(test_area_5e_mono_fields),
+		cmocka_unit_test(test_area_goldens),
+		cmocka_unit_test(test_area_5e_redgreen_interleave),
+		cmocka_unit_test(test_brightness_frame),
+		cmocka_unit_test(test_round_trip_every_card),
+		cmocka_unit_test(test_init_errors_name_the_board),
+		cmocka_unit_test(test_input_replies),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
