@@ -17,6 +17,7 @@
 
 #include <event2/event.h>
 
+#include "alert_service.h"
 #include "config.h"
 #include "daemon.h"
 #include "player.h"
@@ -56,6 +57,7 @@ struct daemon {
 #endif
 	struct dboard *boards;
 	size_t nboards;
+	struct alert_service *alerts;  /* control socket and alert store; NULL when they could not start */
 	double started;            /* wall */
 	unsigned reloads;          /* attempts */
 	char   reload_error[512];  /* "" when the last one worked */
@@ -107,6 +109,26 @@ daemon_wall(const struct daemon *d)
 
 /* ---- choosing what a board shows ---- */
 
+/* An active alert pre-empts the schedule: 1 when it decided the choice. */
+static int
+daemon_choose_alert(struct daemon *d, const struct ls_board *b, double wall, struct player_choice *c)
+{
+	const struct ls_content *ct;
+	const char *id = NULL;
+	double since = wall;
+	int bright = b->brightness;
+
+	if (!d->alerts || !(ct = alert_service_content(d->alerts, b, wall, &bright, &since, &id)))
+		return 0;
+	c->show = PLAYER_SHOW_ITEM;
+	c->content = ct;
+	c->item_start = since;
+	c->brightness = bright;
+	snprintf(c->rule, sizeof c->rule, "alert %s", id);
+	snprintf(c->item, sizeof c->item, "%s", ct->name);
+	return 1;
+}
+
 static void
 daemon_rule_name(const struct ls_rule *r, char *buf, size_t len)
 {
@@ -123,6 +145,8 @@ daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_ch
 	struct daemon *d = ctx;
 	struct sched_result r;
 
+	if (daemon_choose_alert(d, b, wall, c))
+		return;
 	sched_at(d->sched, b, wall, &r);
 	c->brightness = r.slot.brightness;
 	if (r.rule)
@@ -162,6 +186,8 @@ daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_ch
 	const struct ls_playlist *pl = NULL;
 	double total = 0, pos, at = 0;
 
+	if (daemon_choose_alert(d, b, wall, c))
+		return;
 	snprintf(c->rule, sizeof c->rule, "fallback");
 	for (size_t i = 0; i < cfg->nrules; i++) {
 		const struct ls_rule *r = &cfg->rules[i];
@@ -320,8 +346,15 @@ daemon_board_start(struct daemon *d, struct dboard *db, struct player *p)
 void
 daemon_rechoose(struct daemon *d)
 {
-	for (size_t i = 0; i < d->nboards; i++)
+	double mono = xport_now();
+
+	/* pre-empt now: every board chooses again on this tick, not at its next slot */
+	for (size_t i = 0; i < d->nboards; i++) {
+		if (!d->boards[i].p)
+			continue;
+		player_wake(d->boards[i].p, mono);
 		daemon_board_cb(-1, 0, &d->boards[i]);
+	}
 }
 
 /* ---- config, reload ---- */
@@ -481,6 +514,11 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 		free(old);
 		d->boards = nb;
 		d->nboards = cfg->nboards;
+		if (d->alerts) {
+			char aerr[256];
+			if (alert_service_set_config(d->alerts, cfg, aerr, sizeof aerr) < 0)
+				daemon_log(d, LOG_ERR, NULL, "alerts: %s; keeping the old access lists", aerr);
+		}
 		render_ctx_free(oldrc);
 		ls_config_free(oldcfg);
 	}
@@ -697,6 +735,8 @@ daemon_report_pacing(struct daemon *d)
 static void
 daemon_free(struct daemon *d)
 {
+	alert_service_free(d->alerts);
+	d->alerts = NULL;
 	for (size_t i = 0; i < d->nboards; i++)
 		daemon_board_clear(&d->boards[i]);
 	free(d->boards);
@@ -713,6 +753,32 @@ daemon_free(struct daemon *d)
 	if (d->base)
 		event_base_free(d->base);
 	free(d->run_dir);
+}
+
+/* ---- alerts ---- */
+
+static void
+daemon_alerts_changed(void *arg)
+{
+	daemon_rechoose(arg);
+}
+
+static int
+daemon_alerts_reload(void *arg, char *err, size_t errlen)
+{
+	return daemon_reload(arg, err, errlen);
+}
+
+static void
+daemon_alerts_log(void *arg, int level, const char *msg)
+{
+	daemon_log(arg, level >= 2 ? LOG_ERR : level == 1 ? LOG_WARNING : LOG_INFO, NULL, "%s", msg);
+}
+
+static double
+daemon_alerts_wall(void *arg)
+{
+	return daemon_wall(arg);
 }
 
 int
@@ -771,6 +837,18 @@ daemon_run(const struct daemon_opts *opts)
 	d->sched = sc;
 #endif
 	d->started = daemon_wall(d);
+	{
+		/* Before the players start, so restored alerts are on the very first frame. */
+		static const struct alert_service_ops aops = {
+			daemon_alerts_changed, daemon_alerts_reload, daemon_alerts_log, daemon_alerts_wall,
+		};
+		char aerr[512];
+
+		d->alerts = alert_service_new(d->cfg, d->base, &aops, d, aerr, sizeof aerr);
+		if (!d->alerts)
+			daemon_log(d, LOG_ERR, NULL, "alerts: %s; running WITHOUT alerts (ledsign alert will not reach "
+			    "this controller)", aerr);
+	}
 	d->boards = calloc(d->cfg->nboards ? d->cfg->nboards : 1, sizeof *d->boards);
 	if (!d->boards)
 		goto out_pid;

@@ -444,6 +444,13 @@ player_is_animated(const struct player_choice *c)
 	return 0;
 }
 
+void
+player_wake(struct player *p, double mono)
+{
+	if (p->next_frame > mono)
+		p->next_frame = mono;
+}
+
 double
 player_tick(struct player *p, double mono, double wall)
 {

@@ -101,6 +101,9 @@ int player_set_config(struct player *, const struct ls_board *, const struct pla
 int    player_fd(const struct player *);
 int    player_events(const struct player *);      /* XPORT_EV_* */
 void   player_io(struct player *, int ready, double mono, double wall);
+/* Choose (and send) a new frame at the next player_tick instead of waiting
+ * for the next frame slot: what the board should show changed (an alert). */
+void   player_wake(struct player *, double mono);
 /* Do what is due; returns the next monotonic deadline. */
 double player_tick(struct player *, double mono, double wall);
 void   player_status(const struct player *, struct player_status *);
