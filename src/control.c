@@ -1058,11 +1058,14 @@ control_cap_dir_scan(struct control_server *s, long long now)
 			    dir, de->d_name, strerror(errno));
 			unlinkat(dirfd, de->d_name, 0);
 		} else if (!ok && !b.oom) {
-			char en[NAME_MAX + 32];
+			char en[NAME_MAX + 32], msg[1024];
 			snprintf(en, sizeof en, "failed/%s.error", de->d_name);
+			if (control_line_get(b.p, "message", msg, sizeof msg - 1) < 0)
+				snprintf(msg, sizeof msg - 1, "%s", b.p);
+			strcat(msg, "\n");
 			fd = openat(dirfd, en, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 			if (fd >= 0) {
-				if (write(fd, b.p, b.len) < 0)
+				if (write(fd, msg, strlen(msg)) < 0)
 					(void)0;
 				close(fd);
 			}
