@@ -235,6 +235,53 @@ fw_lsp_rle(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 	return o;
 }
 
+/* ---- CTX -------------------------------------------------------------- */
+
+/* Neighbours (dx in LEDs, dy in rows) of the two templates, most significant first. */
+static const int8_t ctx_tmpl[FW_LSP_CTX_TEMPLATES][8][2] = {
+	{ { -1, 0 }, { -2, 0 }, { -1, -1 }, { 0, -1 }, { 1, -1 }, { 0, -2 }, { 0, 0 }, { 0, 0 } },
+	{ { -1, 0 }, { -2, 0 }, { -1, -1 }, { 0, -1 }, { 1, -1 }, { 0, -2 }, { -2, -1 }, { 2, -1 } },
+};
+static const uint8_t ctx_tmpl_len[FW_LSP_CTX_TEMPLATES] = { 6, 8 };
+
+unsigned
+fw_lsp_ctx_context(const uint8_t *buf, uint32_t stride, uint32_t w_bits, uint8_t bpp,
+    unsigned tmpl, uint32_t i, uint32_t y)
+{
+	unsigned ctx = 0;
+
+	for (unsigned k = 0; k < ctx_tmpl_len[tmpl]; k++) {
+		int64_t xi = (int64_t)i + (int64_t)ctx_tmpl[tmpl][k][0] * bpp;
+		int64_t yy = (int64_t)y + ctx_tmpl[tmpl][k][1];
+		unsigned bit = 0;
+
+		if (xi >= 0 && xi < (int64_t)w_bits && yy >= 0)
+			bit = (buf[(size_t)yy * stride + (size_t)(xi >> 3)] >> (7 - (xi & 7))) & 1u;
+		ctx = ctx << 1 | bit;
+	}
+	if (bpp == 2)
+		ctx |= (i & 1u) << ctx_tmpl_len[tmpl];
+	return ctx;
+}
+
+unsigned
+fw_lsp_ctx_p0(const uint8_t n[2])
+{
+	uint32_t p = ((2u * n[0] + 1u) << FW_LSP_CTX_PROB_BITS) / (2u * (n[0] + n[1]) + 2u);
+
+	return p < 1 ? 1 : p > 4095 ? 4095 : p;
+}
+
+void
+fw_lsp_ctx_update(uint8_t n[2], unsigned bit)
+{
+	if (n[0] + n[1] >= 255) {
+		n[0] = (uint8_t)((n[0] + 1) / 2);
+		n[1] = (uint8_t)((n[1] + 1) / 2);
+	}
+	n[bit]++;
+}
+
 /* ---- board ------------------------------------------------------------ */
 
 const char *
@@ -270,10 +317,12 @@ const char *
 fw_lsp_encoding_name(uint8_t enc)
 {
 	static const char *const names[2][FW_LSP_ENC_COUNT] = {
-		{ "raw", "rle", "rowxor", "delta" },
-		{ "raw/col", "rle/col", "rowxor/col", "delta/col" },
+		{ "raw", "rle", "rowxor", "delta", "ctx" },
+		{ "raw/col", "rle/col", "rowxor/col", "delta/col", "ctx/t1" },
 	};
 
+	if (FW_LSP_ENC_BASE(enc) == FW_LSP_ENC_CTX)
+		return names[FW_LSP_ENC_TEMPLATE(enc) == 1][FW_LSP_ENC_CTX];
 	if (FW_LSP_ENC_BASE(enc) >= FW_LSP_ENC_COUNT || (enc & ~(FW_LSP_ENC_COLUMNS | 0x0Fu)))
 		return "unknown";
 	return names[(enc & FW_LSP_ENC_COLUMNS) != 0][FW_LSP_ENC_BASE(enc)];
@@ -420,6 +469,47 @@ frame_emit(struct fw_lsp_board *b, uint8_t v, unsigned count)
 	return 0;
 }
 
+/* Feed one byte of a CTX stream: decode every bit it makes decidable. */
+static int
+ctx_feed(struct fw_lsp_board *b, uint8_t v)
+{
+	uint8_t *d = b->in_dst;
+	unsigned tmpl = FW_LSP_ENC_TEMPLATE(b->in_enc);
+
+	if (b->rc_init > 0) {
+		b->rc_code = b->rc_code << 8 | v;
+		if (--b->rc_init > 0)
+			return 0;
+	} else {
+		if (b->in_out >= b->in_size)
+			return 0;          /* the encoder's flush bytes: nothing left to decode */
+		b->rc_code = b->rc_code << 8 | v;
+		b->rc_range <<= 8;
+	}
+	/* Normalisation is done before each bit, so a bit waits for its byte. */
+	while (b->in_out < b->in_size && b->rc_range >= FW_LSP_CTX_TOP) {
+		uint32_t y = b->in_out / b->in_wbits, i = b->in_out % b->in_wbits;
+		unsigned c = fw_lsp_ctx_context(d, b->in_stride, b->in_wbits, b->in_bpp, tmpl, i, y);
+		uint32_t bound = (b->rc_range >> FW_LSP_CTX_PROB_BITS) * fw_lsp_ctx_p0(b->ctx.n[c]);
+		unsigned bit;
+		uint8_t *byte = d + (size_t)y * b->in_stride + (i >> 3);
+
+		if (b->rc_code < bound) {
+			b->rc_range = bound;
+			bit = 0;
+		} else {
+			b->rc_code -= bound;
+			b->rc_range -= bound;
+			bit = 1;
+		}
+		fw_lsp_ctx_update(b->ctx.n[c], bit);
+		if (bit)
+			*byte |= (uint8_t)(0x80u >> (i & 7));
+		b->in_out++;
+	}
+	return 0;
+}
+
 /* Claim page memory for slot s (w x h); 0 or an error code. */
 static uint8_t
 slot_claim(struct fw_lsp_board *b, uint8_t s, uint32_t bytes, uint16_t w, uint16_t h)
@@ -473,7 +563,10 @@ handle_frame(struct fw_lsp_board *b, const uint8_t *p, uint16_t n)
 	b->last.chunk = dn;
 	b->last.total = total;
 
-	if (FW_LSP_ENC_BASE(enc) >= FW_LSP_ENC_COUNT || (enc & ~(FW_LSP_ENC_COLUMNS | 0x0Fu)))
+	if (FW_LSP_ENC_BASE(enc) >= FW_LSP_ENC_COUNT ||
+	    (FW_LSP_ENC_BASE(enc) == FW_LSP_ENC_CTX ?
+	    (enc & FW_LSP_ENC_COLUMNS) || (enc & 0x80u) || FW_LSP_ENC_TEMPLATE(enc) >= FW_LSP_CTX_TEMPLATES ||
+	    fw_pix_bits(fmt) > 2 : (enc & ~(FW_LSP_ENC_COLUMNS | 0x0Fu)) != 0))
 		return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
 	if (fmt != b->cfg.format || w == 0 || h == 0)
 		return nack(b, FW_LSP_E_GEOMETRY, 0);
@@ -525,6 +618,17 @@ handle_frame(struct fw_lsp_board *b, const uint8_t *p, uint16_t n)
 		b->in_row = 0;
 		b->in_col = 0;
 		fw_lsp_unrle_reset(&b->unrle);
+		if (FW_LSP_ENC_BASE(enc) == FW_LSP_ENC_CTX) {
+			/* bits, not bytes, are counted; padding bits stay 0 */
+			b->in_bpp = (uint8_t)fw_pix_bits(fmt);
+			b->in_wbits = (uint32_t)w * b->in_bpp;
+			b->in_size = b->in_wbits * h;
+			b->rc_range = 0xFFFFFFFFu;
+			b->rc_code = 0;
+			b->rc_init = 5;
+			memset(&b->ctx, 0, sizeof b->ctx);
+			memset(b->in_dst, 0, size);
+		}
 	} else if (!b->in_active || id != b->in_id) {
 		return nack(b, FW_LSP_E_ORDER, 0);
 	} else if (off + dn <= b->in_next) {
@@ -540,6 +644,10 @@ handle_frame(struct fw_lsp_board *b, const uint8_t *p, uint16_t n)
 		uint8_t v = p[FW_LSP_FRAME_HDR + i];
 		unsigned cnt = 1;
 
+		if (FW_LSP_ENC_BASE(b->in_enc) == FW_LSP_ENC_CTX) {
+			ctx_feed(b, v);
+			continue;
+		}
 		if (b->in_enc != FW_LSP_ENC_RAW)
 			cnt = fw_lsp_unrle_feed(&b->unrle, v, &v);
 		if (cnt && frame_emit(b, v, cnt) < 0) {
@@ -551,7 +659,8 @@ handle_frame(struct fw_lsp_board *b, const uint8_t *p, uint16_t n)
 	if (b->in_next < b->in_total)
 		return ack(b);
 	b->in_active = 0;
-	if (b->in_out != b->in_size || b->unrle.state != 0)
+	if (b->in_out != b->in_size || b->unrle.state != 0 ||
+	    (FW_LSP_ENC_BASE(b->in_enc) == FW_LSP_ENC_CTX && b->rc_init != 0))
 		return nack(b, FW_LSP_E_DATA, b->in_out);
 	b->in_done = 1;
 	b->last.completed = 1;

@@ -106,6 +106,7 @@ enum fw_lsp_encoding {
 	FW_LSP_ENC_RLE    = 1,  /* RLE of the pixel bytes */
 	FW_LSP_ENC_ROWXOR = 2,  /* each row XOR the row above, then RLE */
 	FW_LSP_ENC_DELTA  = 3,  /* XOR against the shifted base frame, then RLE */
+	FW_LSP_ENC_CTX    = 4,  /* context-modelled binary arithmetic coding (mono, red-green) */
 	FW_LSP_ENC_COUNT
 };
 /* Or-ed into the encoding byte: the decoded bytes fill the frame column by
@@ -114,6 +115,12 @@ enum fw_lsp_encoding {
  * as one run and one literal instead of a pair per row. */
 #define FW_LSP_ENC_COLUMNS 0x10u
 #define FW_LSP_ENC_BASE(e) ((e) & 0x0Fu)
+/* CTX: bits 5..6 of the encoding byte pick the context template. */
+#define FW_LSP_ENC_TEMPLATE(e) (((e) >> 5) & 3u)
+#define FW_LSP_CTX_TEMPLATES  2u
+#define FW_LSP_CTX_MAX        512u   /* contexts: 2^8 neighbours x 2 channels */
+#define FW_LSP_CTX_PROB_BITS  12u
+#define FW_LSP_CTX_TOP        (1ul << 24)
 /* RLE control byte c: c < 0x80: c+1 literal bytes follow;
  * c >= 0x80: the next byte repeated (c - 0x80) + FW_LSP_RLE_MINRUN times. */
 #define FW_LSP_RLE_MINRUN  3u
@@ -214,6 +221,23 @@ unsigned fw_lsp_unrle_feed(struct fw_lsp_unrle *, uint8_t in, uint8_t *out);
  * it would exceed cap. */
 size_t fw_lsp_rle(const uint8_t *in, size_t n, uint8_t *out, size_t cap);
 
+/* ---- CTX coding (shared by encoder and decoder) ------------------------ */
+/* A bitmap is the rows' bits, w_bits = width * bits-per-LED of them per row;
+ * bit i of row y is bit 7 - (i & 7) of byte y * stride + i / 8.  Each bit is
+ * coded with a probability from adaptive counts of its context: already
+ * coded neighbours (template below, neighbours bpp bits apart horizontally
+ * so they are the same colour channel) plus, for 2-bit LEDs, the channel. */
+struct fw_lsp_ctx_counts {
+	uint8_t n[FW_LSP_CTX_MAX][2];
+};
+/* The context number of bit i of row y. */
+unsigned fw_lsp_ctx_context(const uint8_t *buf, uint32_t stride, uint32_t w_bits, uint8_t bpp,
+    unsigned tmpl, uint32_t i, uint32_t y);
+/* P(bit = 0) in 1/4096 for counts n0, n1 (Krichevsky-Trofimov, kept in 1..4095). */
+unsigned fw_lsp_ctx_p0(const uint8_t n[2]);
+/* Count one coded bit, halving both counts before either overflows. */
+void fw_lsp_ctx_update(uint8_t n[2], unsigned bit);
+
 /* ---- board ------------------------------------------------------------ */
 
 struct fw_lsp_slot {
@@ -279,6 +303,12 @@ struct fw_lsp_board {
 	uint32_t in_stride;
 	uint16_t in_h, in_row;     /* column order: where the next byte goes */
 	uint32_t in_col;
+	/* CTX decoding: range decoder and adaptive counts */
+	uint32_t rc_range, rc_code;
+	uint8_t  rc_init;          /* bytes of the 5-byte start still to read */
+	uint8_t  in_bpp;
+	uint32_t in_wbits;         /* coded bits per row */
+	struct fw_lsp_ctx_counts ctx;
 	uint8_t *in_dst;
 	struct fw_lsp_unrle unrle;
 	/* page playback */

@@ -457,7 +457,7 @@ lb_usage(void)
 	fprintf(stderr,
 	    "usage: ledboard --listen tcp:HOST:PORT|udp:HOST:PORT|pty:PATH --size WxH\n"
 	    "                --format mono|red-green|rgb565|rgb888 --snapshot DIR\n"
-	    "                [--protocol NAME] [--exit-after FRAMES] [--keep]\n"
+	    "                [--protocol NAME[:OPTIONS]] [--exit-after FRAMES] [--keep]\n"
 	    "                [--drop P] [--corrupt P] [--delay MS] [--stall] [--baud N]\n"
 	    "                [--seed N] [--quiet]\n"
 	    "protocols:");
@@ -534,8 +534,11 @@ lb_options(struct lb *lb, int argc, char **argv)
 	lb->scr.height = (uint16_t)h;
 	lb->scr.format = (uint8_t)f;
 	lb->scr.stride = fw_pix_stride((uint8_t)f, w);
+	/* --protocol NAME:OPTIONS hands OPTIONS (e.g. "universe=5,order=grb") to the decoder. */
+	lb->scr.options = strchr(proto, ':') ? strchr(proto, ':') + 1 : NULL;
 	for (size_t i = 0; ledboard_protos[i]; i++)
-		if (strcmp(ledboard_protos[i]->name, proto) == 0)
+		if (strncmp(ledboard_protos[i]->name, proto, strcspn(proto, ":")) == 0 &&
+		    ledboard_protos[i]->name[strcspn(proto, ":")] == '\0')
 			lb->proto = ledboard_protos[i];
 	if (lb->proto == NULL)
 		lb_die("--protocol %s: unknown (see --help for the list)", proto);

@@ -43,6 +43,7 @@ struct ledboard_screen {
 	uint16_t width, height;
 	uint8_t  format;          /* FW_PIX_* */
 	uint32_t stride;          /* fw_pix_stride(format, width) */
+	const char *options;      /* OPTIONS of --protocol NAME:OPTIONS, or NULL */
 };
 
 struct ledboard_sink {
@@ -63,6 +64,11 @@ struct ledboard_proto {
 };
 
 extern const struct ledboard_proto ledboard_proto_lsp;
+/* ledboard_vendor.c: options "card=bx-5e,screen=1" / "universe=N,order=grb" */
+extern const struct ledboard_proto ledboard_proto_onbon_bx;
+extern const struct ledboard_proto ledboard_proto_ddp;
+extern const struct ledboard_proto ledboard_proto_e131;
+extern const struct ledboard_proto ledboard_proto_artnet;
 
 /* Every protocol ledboard knows, NULL-terminated (ledboard_protos.c). */
 extern const struct ledboard_proto *const ledboard_protos[];

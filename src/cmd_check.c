@@ -4,13 +4,24 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "schedule.h"
+
+/* One board per line, for scripts: NAME WIDTH HEIGHT FORMAT PROTOCOL ADDRESS */
+static void
+list_boards(const struct ls_config *cfg)
+{
+	for (size_t i = 0; i < cfg->nboards; i++) {
+		const struct ls_board *b = &cfg->boards[i];
+		printf("%s %d %d %s %s %s\n", b->name, b->width, b->height, ls_format_name(b->format),
+		    b->protocol, b->address);
+	}
+}
 
 int
 cmd_check(int argc, char **argv)
 {
 	struct ls_diag d = { 0 };
 	struct ls_config *cfg;
-
 	int list = 0;
 
 	if (argc == 3 && strcmp(argv[2], "--list") == 0)
@@ -18,6 +29,10 @@ cmd_check(int argc, char **argv)
 	else if (argc != 2)
 		return cmd_usage("check");
 	cfg = ls_config_load(argv[1], &d);
+	/* The plan-level warnings (overlaps, rules that never apply, boards
+	 * with nothing to show) only make sense on a config that loaded. */
+	if (cfg != NULL && !list)
+		sched_check(cfg, &d);
 	ls_diag_sort(&d);
 	ls_diag_print(&d, stderr);
 	if (cfg == NULL) {
@@ -26,20 +41,12 @@ cmd_check(int argc, char **argv)
 		ls_diag_clear(&d);
 		return 1;
 	}
-	if (list) {
-		/* one board per line, for scripts: NAME WIDTH HEIGHT FORMAT PROTOCOL ADDRESS */
-		for (size_t i = 0; i < cfg->nboards; i++) {
-			const struct ls_board *b = &cfg->boards[i];
-			printf("%s %d %d %s %s %s\n", b->name, b->width, b->height, ls_format_name(b->format),
-			    b->protocol, b->address);
-		}
-		ls_diag_clear(&d);
-		ls_config_free(cfg);
-		return 0;
-	}
-	printf("%s: configuration OK: %zu boards, %zu content items, %zu playlists, %zu schedule rules%s\n",
-	    argv[1], cfg->nboards, cfg->ncontent, cfg->nplaylists, cfg->nrules,
-	    d.warnings ? " (with warnings)" : "");
+	if (list)
+		list_boards(cfg);
+	else
+		printf("%s: configuration OK: %zu boards, %zu content items, %zu playlists, %zu schedule rules%s\n",
+		    argv[1], cfg->nboards, cfg->ncontent, cfg->nplaylists, cfg->nrules,
+		    d.warnings ? ", with the warnings above" : "");
 	ls_diag_clear(&d);
 	ls_config_free(cfg);
 	return 0;

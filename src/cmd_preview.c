@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "render/render.h"
+#include "schedule.h"
 
 struct opts {
 	const char *file, *board, *item, *at, *out;
@@ -39,51 +40,6 @@ ends_with(const char *s, const char *suf)
 	size_t a = strlen(s), b = strlen(suf);
 
 	return a >= b && strcmp(s + a - b, suf) == 0;
-}
-
-/* The item a board shows at `now` when none is named.
- * TODO(schedule): use the schedule module's pure function once it is on main;
- * until then: the first item of the playlist of the first rule that names the
- * board and covers today's date (or, failing that, of the first rule naming it). */
-static const struct ls_content *
-scheduled_item(struct render_ctx *ctx, const struct ls_config *cfg, const struct ls_board *b, long long now,
-    const char **why)
-{
-	const struct ls_rule *any = NULL;
-	struct tm tm;
-	char date[32], err[256];
-	ls_day day = LS_DAY_NONE;
-
-	if (render_localtime(ctx, now, &tm, err, sizeof err) == 0) {
-		snprintf(date, sizeof date, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-		if (ls_parse_date(date, &day) != 0)
-			day = LS_DAY_NONE;
-	}
-
-	for (size_t i = 0; i < cfg->nrules; i++) {
-		const struct ls_rule *r = &cfg->rules[i];
-		if (r->kind != LS_RULE_PLAY || r->playlist == NULL || !ls_board_selected(b, &r->boards))
-			continue;
-		if (any == NULL)
-			any = r;
-		if (day != LS_DAY_NONE && (r->from == LS_DAY_NONE || day >= r->from) &&
-		    (r->to == LS_DAY_NONE || day <= r->to)) {
-			any = r;
-			break;
-		}
-	}
-	if (any == NULL && cfg->fallback != NULL) {
-		const struct ls_playlist *pl = ls_config_playlist(cfg, cfg->fallback);
-		if (pl != NULL && pl->nentries > 0)
-			return ls_config_content(cfg, pl->entries[0].item);
-	}
-	if (any != NULL) {
-		const struct ls_playlist *pl = ls_config_playlist(cfg, any->playlist);
-		if (pl != NULL && pl->nentries > 0)
-			return ls_config_content(cfg, pl->entries[0].item);
-	}
-	*why = "no schedule rule plays anything on it";
-	return NULL;
 }
 
 static int
@@ -155,7 +111,7 @@ write_sheet(const struct opts *o, struct render_canvas **fr, int n, const struct
 /* Render board b showing item c; write to `path` (a file) or into `dir`. */
 static int
 preview_board(const struct opts *o, struct render_ctx *ctx, const struct ls_board *b,
-    const struct ls_content *c, long long now, const char *path, const char *dir)
+    const struct ls_content *c, long long now, double t0, const char *path, const char *dir)
 {
 	int n = o->frames > 0 ? o->frames : 1, rc = 0;
 	struct render_canvas **fr = calloc((size_t)n, sizeof *fr);
@@ -164,7 +120,7 @@ preview_board(const struct opts *o, struct render_ctx *ctx, const struct ls_boar
 	if (fr == NULL)
 		return -1;
 	for (int i = 0; i < n && rc == 0; i++) {
-		double t = o->t + i * o->interval;
+		double t = t0 + o->t + i * o->interval;
 		if ((fr[i] = render_canvas_new(b->width, b->height, b->format)) == NULL) {
 			fprintf(stderr, "ledsign preview: board %s: cannot make a %dx%d canvas\n", b->name, b->width, b->height);
 			rc = -1;
@@ -253,6 +209,8 @@ cmd_preview(int argc, char **argv)
 	struct ls_config *cfg;
 	struct render_ctx *ctx = NULL;
 	struct ls_diag d = { 0 };
+	struct sched *sched = NULL;
+	char err[512];
 	long long now;
 	int rc = 1, failed = 0;
 
@@ -286,38 +244,53 @@ cmd_preview(int argc, char **argv)
 			fprintf(stderr, "ledsign preview: cannot create %s: %s\n", dir, strerror(errno));
 			goto out;
 		}
-		rc = preview_board(&o, ctx, b, c, now, o.out, dir) == 0 ? 0 : 1;
+		rc = preview_board(&o, ctx, b, c, now, 0, o.out, dir) == 0 ? 0 : 1;
 		goto out;
 	}
 	if (!is_dir(o.out) && mkdir(o.out, 0777) != 0) {
 		fprintf(stderr, "ledsign preview: cannot create directory %s: %s\n", o.out, strerror(errno));
 		goto out;
 	}
+	if (o.item == NULL && (sched = sched_new(cfg, err, sizeof err)) == NULL) {
+		fprintf(stderr, "ledsign preview: %s: %s\n", o.file, err);
+		goto out;
+	}
 	for (size_t i = 0; i < cfg->nboards; i++) {
 		const struct ls_board *b = &cfg->boards[i];
 		const struct ls_content *c;
-		const char *why = "";
+		struct sched_result res;
+		double t0 = 0;
 
 		if (o.board != NULL && strcmp(o.board, b->name) != 0)
 			continue;
-		c = o.item != NULL ? ls_config_content(cfg, o.item) : scheduled_item(ctx, cfg, b, now, &why);
-		if (c == NULL) {
-			if (o.item != NULL) {
+		if (o.item != NULL) {
+			if ((c = ls_config_content(cfg, o.item)) == NULL) {
 				fprintf(stderr, "ledsign preview: %s: no content item named \"%s\"\n", o.file, o.item);
 				goto out;
 			}
-			/* nothing scheduled: the board is dark, and the preview says so by being dark */
+		} else {
+			/* what the schedule plays there at --at, as far into the item as the board is */
+			sched_at(sched, b, (double)now, &res);
+			c = res.content;
+			t0 = c != NULL ? (double)now - res.item_start : 0;
+		}
+		if (c == NULL) {
+			/* nothing plays (off, powered off, or no rule): the board is dark */
 			struct ls_content blank = { .name = (char *)"(nothing scheduled)" };
-			fprintf(stderr, "ledsign preview: board %s: %s at that time; writing a dark board\n", b->name, why);
-			if (preview_board(&o, ctx, b, &blank, now, NULL, o.out) != 0)
+			static const char *const why[] = { "plays nothing", "has nothing scheduled", "is switched off by a rule",
+				"is powered off by a rule" };
+			fprintf(stderr, "ledsign preview: board %s %s at that time; writing a dark board\n", b->name,
+			    why[res.slot.state <= SCHED_POWER_OFF ? res.slot.state : 0]);
+			if (preview_board(&o, ctx, b, &blank, now, 0, NULL, o.out) != 0)
 				failed = 1;
 			continue;
 		}
-		if (preview_board(&o, ctx, b, c, now, NULL, o.out) != 0)
+		if (preview_board(&o, ctx, b, c, now, t0, NULL, o.out) != 0)
 			failed = 1;
 	}
 	rc = failed;
 out:
+	sched_free(sched);
 	ls_diag_clear(&d);
 	render_ctx_free(ctx);
 	ls_config_free(cfg);

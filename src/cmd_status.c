@@ -2,10 +2,12 @@
  * cmd_status.c — `ledsign status` and `ledsign reload`: talk to a running
  * `ledsign play`.
  *
- * The daemon rewrites RUN_DIR/status every second (one line per board,
- * tab-separated; see docs/daemon.md) and keeps its pid in RUN_DIR/ledsign.pid,
- * where RUN_DIR is the directory of the config's control_socket.  reload
- * sends SIGHUP and waits for the daemon to say how the reload went.
+ * Board states: the daemon rewrites RUN_DIR/status every second (one line
+ * per board, tab-separated; see docs/daemon.md) and keeps its pid in
+ * RUN_DIR/ledsign.pid, where RUN_DIR is the directory of the config's
+ * control_socket.  Alerts and reload go over the control socket
+ * (control.h); when no daemon answers there, reload falls back to SIGHUP
+ * and waits for the status file to say how the reload went.
  */
 #include <errno.h>
 #include <signal.h>
@@ -17,6 +19,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "control.h"
 #include "daemon.h"
 
 #define CMD_DEFAULT_CONFIG "/etc/ledsign/ledsign.cfg"
@@ -29,14 +32,16 @@ struct status_head {
 	char   reload_error[1024];
 };
 
-/* Find the run directory from the arguments: [FILE] [--run-dir DIR]. */
+/* Find the run directory (and the config, when one is given or at the
+ * default path) from the arguments: [FILE] [--run-dir DIR]. */
 static char *
-cmd_status_run_dir(int argc, char **argv, const char *name)
+cmd_status_run_dir(int argc, char **argv, const char *name, struct ls_config **cfgp)
 {
 	const char *file = NULL, *dir = NULL;
-	struct ls_config *cfg;
+	struct ls_config *cfg = NULL;
 	char *rd;
 
+	*cfgp = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--run-dir") == 0 && i + 1 < argc)
 			dir = argv[++i];
@@ -46,18 +51,26 @@ cmd_status_run_dir(int argc, char **argv, const char *name)
 		} else
 			file = argv[i];
 	}
-	if (dir)
-		return strdup(dir);
-	if (!file)
-		file = CMD_DEFAULT_CONFIG;
-	cfg = cmd_load_config(file);
-	if (!cfg) {
-		fprintf(stderr, "ledsign %s: need the config to find the daemon (or --run-dir DIR)\n", name);
-		return NULL;
+	if (file || !dir) {
+		cfg = cmd_load_config(file ? file : CMD_DEFAULT_CONFIG);
+		if (!cfg) {
+			fprintf(stderr, "ledsign %s: need the config to find the daemon (or --run-dir DIR)\n", name);
+			return NULL;
+		}
 	}
-	rd = daemon_run_dir(cfg->control_socket);
-	ls_config_free(cfg);
+	rd = dir ? strdup(dir) : daemon_run_dir(cfg->control_socket);
+	*cfgp = cfg;
 	return rd;
+}
+
+/* The control socket: the config's, or the usual name in the run directory. */
+static void
+cmd_status_socket(const struct ls_config *cfg, const char *rd, char *buf, size_t len)
+{
+	if (cfg && cfg->control_socket)
+		snprintf(buf, len, "%s", cfg->control_socket);
+	else
+		snprintf(buf, len, "%s/control.sock", rd);
 }
 
 static int
@@ -122,25 +135,29 @@ fmt_ago(char *buf, size_t len, double now, double t)
 int
 cmd_status(int argc, char **argv)
 {
-	char *rd = cmd_status_run_dir(argc, argv, argv[0]);
+	struct ls_config *cfg;
+	char *rd = cmd_status_run_dir(argc, argv, argv[0], &cfg);
 	struct status_head h;
-	char line[4096];
+	char line[4096], sock[4096];
 	FILE *f;
 	int up;
 
 	if (!rd)
 		return 1;
+	cmd_status_socket(cfg, rd, sock, sizeof sock);
 	f = status_open(rd, &h, argv[0]);
 	free(rd);
-	if (!f)
+	if (!f) {
+		ls_config_free(cfg);
 		return 1;
+	}
 	up = (int)(h.updated - h.started);
 	printf("ledsign play: running, pid %d, %s, up %d:%02d:%02d", h.pid, h.config, up / 3600, up / 60 % 60,
 	    up % 60);
 	if (h.reloads)
 		printf(", %u reload%s%s%s", h.reloads, h.reloads == 1 ? "" : "s",
 		    h.reload_error[0] ? "; last one FAILED: " : "", h.reload_error);
-	printf("\n%-12s %-10s %-14s %-14s %8s %8s %6s %8s %-10s %s\n", "BOARD", "STATE", "ITEM", "RULE", "FRAMES",
+	printf("\n%-12s %-10s %-14s %-16s %8s %8s %6s %8s %-10s %s\n", "BOARD", "STATE", "ITEM", "RULE", "FRAMES",
 	    "SKIPPED", "ERRORS", "ACKS", "LAST ACK", "ADDRESS / REASON");
 	while (fgets(line, sizeof line, f)) {
 		char *fld[16], *save = NULL, ago[32];
@@ -153,25 +170,52 @@ cmd_status(int argc, char **argv)
 		if (n < 13 || strcmp(fld[0], "board") != 0)
 			continue;
 		fmt_ago(ago, sizeof ago, h.updated, atof(fld[10]));
-		printf("%-12s %-10s %-14s %-14s %8s %8s %6s %8s %-10s %s%s%s\n", fld[1], fld[2], fld[3], fld[4], fld[5],
+		printf("%-12s %-10s %-14s %-16s %8s %8s %6s %8s %-10s %s%s%s\n", fld[1], fld[2], fld[3], fld[4], fld[5],
 		    fld[6], fld[7], fld[8], ago, fld[12], n > 13 ? "  " : "", n > 13 ? fld[13] : "");
 	}
 	fclose(f);
+	/* and the alerts, from the control socket */
+	putchar('\n');
+	fflush(stdout);
+	cmd_alert_list(sock, cfg);
+	ls_config_free(cfg);
 	return 0;
 }
 
 int
 cmd_reload(int argc, char **argv)
 {
-	char *rd = cmd_status_run_dir(argc, argv, argv[0]);
+	struct ls_config *cfg;
+	char *rd = cmd_status_run_dir(argc, argv, argv[0], &cfg);
 	struct status_head h, h2;
 	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	char sock[4096], final[2048], err[512], msg[2048];
 	FILE *f;
+	int rc;
 
 	if (!rd)
 		return 1;
+	cmd_status_socket(cfg, rd, sock, sizeof sock);
+	ls_config_free(cfg);
+	/* the control socket answers with the outcome */
+	rc = control_request(sock, "reload", 30000, NULL, NULL, final, sizeof final, err, sizeof err);
+	if (rc == 0) {
+		free(rd);
+		printf("reloaded\n");
+		return 0;
+	}
+	if (rc == 1) {
+		free(rd);
+		if (control_line_get(final, "message", msg, sizeof msg) < 0)
+			snprintf(msg, sizeof msg, "%s", final);
+		fprintf(stderr, "ledsign reload: the new config has errors; still playing the old one\n%s\n"
+		    "(every error is in the daemon's log)\n", msg);
+		return 1;
+	}
+	/* no answer on the socket: signal the daemon named in the status file */
 	f = status_open(rd, &h, argv[0]);
 	if (!f) {
+		fprintf(stderr, "ledsign reload: %s\n", err);
 		free(rd);
 		return 1;
 	}

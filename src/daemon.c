@@ -17,7 +17,6 @@
 
 #include <event2/event.h>
 
-#include "alert_service.h"
 #include "config.h"
 #include "daemon.h"
 #include "player.h"
@@ -31,6 +30,14 @@
 #define DAEMON_HAVE_SCHED 0
 #endif
 
+#if __has_include("control.h")
+#include "alert.h"
+#include "control.h"
+#define DAEMON_HAVE_ALERTS 1
+#else
+#define DAEMON_HAVE_ALERTS 0
+#endif
+
 #define DAEMON_STATUS_PERIOD 1.0
 
 static const struct timeval daemon_now_tv = { 0, 0 };
@@ -41,6 +48,11 @@ struct dboard {
 	struct event *io, *timer;
 	int    fd, events;         /* what io is registered for */
 	uint64_t opens;            /* the link's fd generation it was registered at */
+#if DAEMON_HAVE_ALERTS
+	struct alert_look look;    /* how the alert on this board looks, while one is up */
+	char   look_id[ALERT_ID_MAX + 1];
+	double look_start;
+#endif
 };
 
 struct daemon {
@@ -57,7 +69,10 @@ struct daemon {
 #endif
 	struct dboard *boards;
 	size_t nboards;
-	struct alert_service *alerts;  /* control socket and alert store; NULL when they could not start */
+#if DAEMON_HAVE_ALERTS
+	struct alert_store *alerts;
+	struct control_server *ctl;
+#endif
 	double started;            /* wall */
 	unsigned reloads;          /* attempts */
 	char   reload_error[512];  /* "" when the last one worked */
@@ -109,26 +124,6 @@ daemon_wall(const struct daemon *d)
 
 /* ---- choosing what a board shows ---- */
 
-/* An active alert pre-empts the schedule: 1 when it decided the choice. */
-static int
-daemon_choose_alert(struct daemon *d, const struct ls_board *b, double wall, struct player_choice *c)
-{
-	const struct ls_content *ct;
-	const char *id = NULL;
-	double since = wall;
-	int bright = b->brightness;
-
-	if (!d->alerts || !(ct = alert_service_content(d->alerts, b, wall, &bright, &since, &id)))
-		return 0;
-	c->show = PLAYER_SHOW_ITEM;
-	c->content = ct;
-	c->item_start = since;
-	c->brightness = bright;
-	snprintf(c->rule, sizeof c->rule, "alert %s", id);
-	snprintf(c->item, sizeof c->item, "%s", ct->name);
-	return 1;
-}
-
 static void
 daemon_rule_name(const struct ls_rule *r, char *buf, size_t len)
 {
@@ -140,13 +135,10 @@ daemon_rule_name(const struct ls_rule *r, char *buf, size_t len)
 
 #if DAEMON_HAVE_SCHED
 static void
-daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_choice *c)
+daemon_choose_schedule(struct daemon *d, const struct ls_board *b, double wall, struct player_choice *c)
 {
-	struct daemon *d = ctx;
 	struct sched_result r;
 
-	if (daemon_choose_alert(d, b, wall, c))
-		return;
 	sched_at(d->sched, b, wall, &r);
 	c->brightness = r.slot.brightness;
 	if (r.rule)
@@ -179,15 +171,12 @@ daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_ch
  * the fallback), its items in turn from the Unix epoch.  Dates and windows
  * are not looked at. */
 static void
-daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_choice *c)
+daemon_choose_schedule(struct daemon *d, const struct ls_board *b, double wall, struct player_choice *c)
 {
-	struct daemon *d = ctx;
 	const struct ls_config *cfg = d->cfg;
 	const struct ls_playlist *pl = NULL;
 	double total = 0, pos, at = 0;
 
-	if (daemon_choose_alert(d, b, wall, c))
-		return;
 	snprintf(c->rule, sizeof c->rule, "fallback");
 	for (size_t i = 0; i < cfg->nrules; i++) {
 		const struct ls_rule *r = &cfg->rules[i];
@@ -230,6 +219,56 @@ daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_ch
 	}
 }
 #endif
+
+static double
+daemon_real_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The schedule decides, unless an alert is up for the board: alerts pre-empt.
+ * Alerts live in real time (they are raised now), whatever --start-at says. */
+static void
+daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_choice *c)
+{
+	struct daemon *d = ctx;
+#if DAEMON_HAVE_ALERTS
+	size_t i = (size_t)(b - d->cfg->boards);
+	struct dboard *db = i < d->nboards ? &d->boards[i] : NULL;
+	const struct alert *a = d->alerts ?
+	    alert_store_for_board(d->alerts, b, (long long)daemon_real_now()) : NULL;
+
+	if (db && a) {
+		if (strcmp(db->look_id, a->id) != 0) {
+			alert_look_clear(&db->look);
+			db->look_id[0] = '\0';
+			if (alert_look_build(a, b, &db->look) == 0) {
+				snprintf(db->look_id, sizeof db->look_id, "%s", a->id);
+				db->look_start = wall;
+				daemon_log(d, LOG_WARNING, b->name, "alert %s (%s) pre-empts the schedule", a->id,
+				    alert_level_name(a->level));
+			}
+		}
+		if (db->look_id[0]) {
+			c->show = PLAYER_SHOW_ITEM;
+			c->content = &db->look.content;
+			c->item_start = db->look_start;
+			c->brightness = db->look.brightness;
+			snprintf(c->rule, sizeof c->rule, "alert %s", a->id);
+			snprintf(c->item, sizeof c->item, "alert:%s", alert_level_name(a->level));
+			return;
+		}
+	} else if (db && db->look_id[0]) {
+		daemon_log(d, LOG_INFO, b->name, "alert %s is over: back to the schedule", db->look_id);
+		/* the player holds a pointer to the look until it chooses again, just below */
+		db->look_id[0] = '\0';
+	}
+#endif
+	daemon_choose_schedule(d, b, wall, c);
+}
 
 /* ---- boards on the loop ---- */
 
@@ -305,6 +344,9 @@ daemon_board_timer_cb(evutil_socket_t fd, short what, void *arg)
 static void
 daemon_board_clear(struct dboard *db)
 {
+#if DAEMON_HAVE_ALERTS
+	alert_look_clear(&db->look);
+#endif
 	if (db->io)
 		event_free(db->io);
 	if (db->timer)
@@ -346,13 +388,10 @@ daemon_board_start(struct daemon *d, struct dboard *db, struct player *p)
 void
 daemon_rechoose(struct daemon *d)
 {
-	double mono = xport_now();
-
-	/* pre-empt now: every board chooses again on this tick, not at its next slot */
 	for (size_t i = 0; i < d->nboards; i++) {
 		if (!d->boards[i].p)
 			continue;
-		player_wake(d->boards[i].p, mono);
+		player_poke(d->boards[i].p);
 		daemon_board_cb(-1, 0, &d->boards[i]);
 	}
 }
@@ -468,6 +507,7 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 			struct player *p = NULL;
 			char perr[256];
 
+			env.phase = (double)i / (double)cfg->nboards;
 			for (size_t j = 0; j < nold; j++) {
 				if (old[j].p && strcmp(player_board(old[j].p)->name, b->name) == 0) {
 					int rcs = player_set_config(old[j].p, b, &env, mono, perr, sizeof perr);
@@ -514,11 +554,17 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 		free(old);
 		d->boards = nb;
 		d->nboards = cfg->nboards;
-		if (d->alerts) {
-			char aerr[256];
-			if (alert_service_set_config(d->alerts, cfg, aerr, sizeof aerr) < 0)
-				daemon_log(d, LOG_ERR, NULL, "alerts: %s; keeping the old access lists", aerr);
+#if DAEMON_HAVE_ALERTS
+		/* a board's size or format may have changed: alert looks are rebuilt */
+		for (size_t i = 0; i < d->nboards; i++)
+			d->boards[i].look_id[0] = '\0';
+		if (d->ctl) {
+			char cerr[256];
+
+			if (control_server_set_config(d->ctl, cfg, cerr, sizeof cerr) < 0)
+				daemon_log(d, LOG_WARNING, NULL, "control socket keeps its old access lists: %s", cerr);
 		}
+#endif
 		render_ctx_free(oldrc);
 		ls_config_free(oldcfg);
 	}
@@ -615,6 +661,16 @@ daemon_status_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
+#if DAEMON_HAVE_ALERTS
+	{
+		struct daemon *d = arg;
+
+		if (d->alerts && alert_store_expire(d->alerts, (long long)daemon_real_now()) > 0) {
+			daemon_log(d, LOG_INFO, NULL, "alert(s) expired");
+			daemon_rechoose(d);
+		}
+	}
+#endif
 	daemon_write_status(arg);
 }
 
@@ -646,6 +702,68 @@ daemon_write_pid(struct daemon *d)
 	close(fd);
 	return 0;
 }
+
+/* ---- alerts and the control socket ---- */
+
+#if DAEMON_HAVE_ALERTS
+static void
+daemon_ctl_changed(void *arg)
+{
+	daemon_rechoose(arg);
+	/* `ledsign status` right after `ledsign alert` shows the alert on the boards */
+	daemon_write_status(arg);
+}
+
+static int
+daemon_ctl_reload(void *arg, char *err, size_t errlen)
+{
+	int rc = daemon_reload(arg, err, errlen);
+
+	daemon_write_status(arg);
+	return rc;
+}
+
+static void
+daemon_ctl_log(void *arg, int level, const char *msg)
+{
+	daemon_log(arg, level ? LOG_WARNING : LOG_INFO, NULL, "%s", msg);
+}
+
+static const struct control_ops daemon_ctl_ops = {
+	.changed = daemon_ctl_changed,
+	.reload = daemon_ctl_reload,
+	.log = daemon_ctl_log,
+};
+
+/* Alerts survive restarts in state_dir; the control socket lets `ledsign
+ * alert/clear/reload` in.  Neither failing stops the boards from playing. */
+static void
+daemon_alerts_start(struct daemon *d)
+{
+	char err[512];
+
+	d->alerts = alert_store_open(d->cfg->state_dir, (long long)daemon_real_now(), err, sizeof err);
+	if (!d->alerts) {
+		daemon_log(d, LOG_ERR, NULL, "alerts disabled: %s", err);
+		return;
+	}
+	for (size_t i = 0; i < alert_store_nproblems(d->alerts); i++)
+		daemon_log(d, LOG_WARNING, NULL, "alert store: %s", alert_store_problem(d->alerts, i));
+	if (alert_store_count(d->alerts) > 0)
+		daemon_log(d, LOG_WARNING, NULL, "%zu alert(s) still active from before the restart",
+		    alert_store_count(d->alerts));
+	d->ctl = control_server_new(d->cfg->control_socket, d->cfg, d->alerts, &daemon_ctl_ops, d, err,
+	    sizeof err);
+	if (!d->ctl || control_server_attach(d->ctl, d->base, err, sizeof err) < 0) {
+		daemon_log(d, LOG_ERR, NULL, "control socket %s: %s; alerts only from before the restart",
+		    d->cfg->control_socket, err);
+		control_server_free(d->ctl);
+		d->ctl = NULL;
+		return;
+	}
+	daemon_log(d, LOG_INFO, NULL, "control socket %s", d->cfg->control_socket);
+}
+#endif
 
 /* ---- signals and stopping ---- */
 
@@ -735,8 +853,10 @@ daemon_report_pacing(struct daemon *d)
 static void
 daemon_free(struct daemon *d)
 {
-	alert_service_free(d->alerts);
-	d->alerts = NULL;
+#if DAEMON_HAVE_ALERTS
+	control_server_free(d->ctl);
+	d->ctl = NULL;
+#endif
 	for (size_t i = 0; i < d->nboards; i++)
 		daemon_board_clear(&d->boards[i]);
 	free(d->boards);
@@ -749,36 +869,13 @@ daemon_free(struct daemon *d)
 	sched_free(d->sched);
 #endif
 	render_ctx_free(d->render);
+#if DAEMON_HAVE_ALERTS
+	alert_store_free(d->alerts);
+#endif
 	ls_config_free(d->cfg);
 	if (d->base)
 		event_base_free(d->base);
 	free(d->run_dir);
-}
-
-/* ---- alerts ---- */
-
-static void
-daemon_alerts_changed(void *arg)
-{
-	daemon_rechoose(arg);
-}
-
-static int
-daemon_alerts_reload(void *arg, char *err, size_t errlen)
-{
-	return daemon_reload(arg, err, errlen);
-}
-
-static void
-daemon_alerts_log(void *arg, int level, const char *msg)
-{
-	daemon_log(arg, level >= 2 ? LOG_ERR : level == 1 ? LOG_WARNING : LOG_INFO, NULL, "%s", msg);
-}
-
-static double
-daemon_alerts_wall(void *arg)
-{
-	return daemon_wall(arg);
 }
 
 int
@@ -837,18 +934,6 @@ daemon_run(const struct daemon_opts *opts)
 	d->sched = sc;
 #endif
 	d->started = daemon_wall(d);
-	{
-		/* Before the players start, so restored alerts are on the very first frame. */
-		static const struct alert_service_ops aops = {
-			daemon_alerts_changed, daemon_alerts_reload, daemon_alerts_log, daemon_alerts_wall,
-		};
-		char aerr[512];
-
-		d->alerts = alert_service_new(d->cfg, d->base, &aops, d, aerr, sizeof aerr);
-		if (!d->alerts)
-			daemon_log(d, LOG_ERR, NULL, "alerts: %s; running WITHOUT alerts (ledsign alert will not reach "
-			    "this controller)", aerr);
-	}
 	d->boards = calloc(d->cfg->nboards ? d->cfg->nboards : 1, sizeof *d->boards);
 	if (!d->boards)
 		goto out_pid;
@@ -856,7 +941,10 @@ daemon_run(const struct daemon_opts *opts)
 	env = daemon_env(d);
 	for (size_t i = 0; i < d->cfg->nboards; i++) {
 		char err[256];
-		struct player *p = player_new(&d->cfg->boards[i], &env, mono, err, sizeof err);
+		struct player *p;
+
+		env.phase = (double)i / (double)d->cfg->nboards;
+		p = player_new(&d->cfg->boards[i], &env, mono, err, sizeof err);
 
 		if (!p) {
 			daemon_log(d, LOG_ERR, d->cfg->boards[i].name, "%s; board not played", err);
@@ -867,6 +955,9 @@ daemon_run(const struct daemon_opts *opts)
 			goto out_pid;
 		}
 	}
+#if DAEMON_HAVE_ALERTS
+	daemon_alerts_start(d);
+#endif
 	d->sig_term = evsignal_new(d->base, SIGTERM, daemon_stop_cb, d);
 	d->sig_int = evsignal_new(d->base, SIGINT, daemon_stop_cb, d);
 	d->sig_hup = evsignal_new(d->base, SIGHUP, daemon_hup_cb, d);
@@ -902,7 +993,11 @@ daemon_run(const struct daemon_opts *opts)
 		time_t w = (time_t)daemon_wall(d);
 		struct tm tm;
 
-		localtime_r(&w, &tm);
+		char err[128];
+
+		/* in the config's timezone, whatever TZ the daemon runs with */
+		if (render_localtime(d->render, (long long)w, &tm, err, sizeof err) < 0)
+			gmtime_r(&w, &tm);
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 		daemon_log(d, LOG_INFO, NULL, "playing %s on %zu boards (pid %d, campaign clock %s%s)", d->config_path,
 		    d->nboards, (int)getpid(), when, opts->clock_offset != 0 ? ", shifted by --start-at" : "");

@@ -34,6 +34,9 @@ struct player {
 	struct player_choice cur;       /* what shows now */
 	int    have_cur;
 	int    animated;
+	int    live;                    /* text with live fields ({time}...): re-render each second */
+	int    canvas_valid;
+	int    poked;                   /* choose again at the next tick, off the grid */            /* p->canvas holds the current static choice */
 	double next_frame;              /* monotonic deadline of the next frame */
 	double period;
 	double last_send;               /* monotonic time of the last frame sent */
@@ -41,6 +44,9 @@ struct player {
 	int    need_full;               /* send even when unchanged */
 	int    brightness_sent;         /* -1 = unknown to the board */
 	double unacked_since;           /* mono time of the oldest unacknowledged frame; 0 = none */
+	int    arq_busy;                /* the protocol's ARQ still delivers the last frame */
+	double arq_wake;                /* when the ARQ wants poll again (mono); INFINITY = no need */
+	int    arq_failed;              /* logged the current failure */
 
 	uint64_t frames_sent, frames_skipped, frames_late, acks, nacks, errors, garbage;
 	double last_ack;
@@ -80,6 +86,8 @@ player_env_defaults(struct player_env *e)
 		e->refresh = 5;
 	if (e->ack_timeout <= 0)
 		e->ack_timeout = 3;
+	if (e->phase < 0 || e->phase >= 1)
+		e->phase = 0;
 	if (e->xopts.queue_max == 0)
 		xport_opts_default(&e->xopts);
 }
@@ -115,6 +123,8 @@ player_open_link(struct player *p, double mono, char *err, size_t errlen)
 	p->need_full = 1;
 	p->brightness_sent = -1;
 	p->unacked_since = 0;
+	p->arq_busy = 0;
+	p->arq_wake = INFINITY;
 	return 0;
 }
 
@@ -178,6 +188,7 @@ player_new(const struct ls_board *b, const struct player_env *env, double mono, 
 	    player_open_link(p, mono, err, errlen) < 0)
 		goto fail;
 	p->next_frame = mono;
+	p->arq_wake = INFINITY;
 	p->period = PLAYER_STATIC_PERIOD;
 	player_log(p, LOG_INFO, "%s: %s", p->address, p->reason);
 	return p;
@@ -224,8 +235,10 @@ player_set_config(struct player *p, const struct ls_board *b, const struct playe
 	p->env = *env;
 	player_env_defaults(&p->env);
 	p->board = b;
-	/* the chooser's content pointers belong to the old config: choose again */
-	p->have_cur = 0;
+	/* the chooser's content pointers belong to the old config: choose again
+	 * now (the names stay for status; an unchanged picture is not resent) */
+	p->cur.content = NULL;
+	p->canvas_valid = 0;
 	p->next_frame = mono;
 	if (same)
 		return 1;
@@ -237,6 +250,12 @@ player_set_config(struct player *p, const struct ls_board *b, const struct playe
 	}
 	player_log(p, LOG_INFO, "board changed: reconnecting to %s", p->address);
 	return 0;
+}
+
+void
+player_poke(struct player *p)
+{
+	p->poked = 1;
 }
 
 int player_fd(const struct player *p) { return xport_fd(p->x); }
@@ -264,6 +283,8 @@ player_link_update(struct player *p, double mono)
 			p->sent = NULL;
 			p->need_full = 1;
 			p->brightness_sent = -1;
+			p->arq_busy = 0;
+			p->arq_wake = INFINITY;
 			p->next_frame = mono;
 		}
 		if (ls != XPORT_ONLINE)
@@ -319,6 +340,46 @@ player_input(struct player *p, const uint8_t *buf, size_t n, double mono, double
 	}
 }
 
+static int player_send_batch(struct player *, int kind, double mono);
+
+/* Let a protocol with its own ARQ (proto_ops.poll) send what is due:
+ * the rest of its window, retransmissions. */
+static void
+player_arq(struct player *p, double mono)
+{
+	uint64_t wake = 0;
+	int st;
+
+	p->arq_wake = INFINITY;
+	if (!p->proto->poll || (p->link_state != XPORT_ONLINE && p->link_state != XPORT_STALLED))
+		return;
+	proto_batch_init(p->batch, p->buf, p->bufcap);
+	st = p->proto->poll(p->pstate, (uint64_t)(mono * 1000.0), p->batch, &wake);
+	if (p->batch->npkts > 0)
+		player_send_batch(p, XPORT_MSG_KEEP, mono);
+	switch (st) {
+	case PROTO_TX_BUSY:
+		p->arq_busy = 1;
+		if (wake > 0)
+			p->arq_wake = (double)wake / 1000.0;
+		break;
+	case PROTO_TX_FAILED:
+		p->arq_busy = 0;
+		p->errors++;
+		p->need_full = 1;
+		if (!p->arq_failed) {
+			const char *e = p->proto->error ? p->proto->error(p->pstate) : NULL;
+			player_log(p, LOG_WARNING, "delivery failed: %s", e ? e : "no reason given");
+			p->arq_failed = 1;
+		}
+		break;
+	default:   /* IDLE, DONE */
+		p->arq_busy = 0;
+		p->arq_failed = 0;
+		break;
+	}
+}
+
 void
 player_io(struct player *p, int ready, double mono, double wall)
 {
@@ -332,6 +393,8 @@ player_io(struct player *p, int ready, double mono, double wall)
 			player_input(p, buf, (size_t)n, mono, wall);
 	}
 	player_link_update(p, mono);
+	/* an acknowledgement may have opened the window */
+	player_arq(p, mono);
 }
 
 static int
@@ -380,24 +443,28 @@ player_render(struct player *p, double wall)
 	return 0;
 }
 
-static void
+/* Returns 1 when the frame had to be skipped because the link was busy. */
+static int
 player_frame(struct player *p, double mono, double wall, double deadline)
 {
 	struct proto_image img;
 	int changed;
 
 	if (p->link_state != XPORT_ONLINE && p->link_state != XPORT_STALLED)
-		return;
+		return 0;
 	/* the previous frame is still on its way: skip rather than queue */
-	if (xport_queued(p->x) > 0) {
+	if (xport_queued(p->x) > 0 || p->arq_busy) {
 		p->frames_skipped++;
-		return;
+		return 1;
 	}
 	player_send_brightness(p, p->cur.brightness, mono);
-	player_render(p, wall);
+	/* a static item without live fields looks the same until the choice changes */
+	if (p->animated || p->live || !p->canvas_valid)
+		player_render(p, wall);
+	p->canvas_valid = 1;
 	changed = !p->sent || !render_canvas_equal(p->sent, p->canvas);
 	if (!changed && !p->need_full && mono - p->last_send < p->env.refresh)
-		return;
+		return 0;
 	img.width = p->canvas->width;
 	img.height = p->canvas->height;
 	img.format = p->canvas->format;
@@ -405,12 +472,17 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 	img.data = p->canvas->data;
 	proto_batch_init(p->batch, p->buf, p->bufcap);
 	if (p->proto->encode_frame(p->pstate, &img, p->batch) < 0) {
+		const char *e = p->proto->error ? p->proto->error(p->pstate) : NULL;
+
 		p->errors++;
-		player_log(p, LOG_ERR, "cannot encode a frame (batch too small)");
-		return;
+		player_log(p, LOG_ERR, "cannot encode a frame: %s", e ? e : "batch too small");
+		return 0;
 	}
+	if (p->proto->poll)
+		p->arq_busy = 1;
+
 	if (player_send_batch(p, XPORT_MSG_FRAME, mono) == XPORT_DROPPED)
-		return;
+		return 0;
 	p->frames_sent++;
 	p->last_send = mono;
 	p->need_full = 0;
@@ -426,6 +498,16 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 		p->sent = render_canvas_dup(p->canvas);
 	else
 		memcpy(p->sent->data, p->canvas->data, render_canvas_size(p->canvas));
+	return 0;
+}
+
+/* The first slot at or after t on the grid phase*period + k*period. */
+static double
+player_grid_next(const struct player *p, double t)
+{
+	double off = p->env.phase * p->period;
+
+	return off + ceil((t - off) / p->period - 1e-9) * p->period;
 }
 
 static int
@@ -444,24 +526,21 @@ player_is_animated(const struct player_choice *c)
 	return 0;
 }
 
-void
-player_wake(struct player *p, double mono)
-{
-	if (p->next_frame > mono)
-		p->next_frame = mono;
-}
-
 double
 player_tick(struct player *p, double mono, double wall)
 {
 	double next;
+	int skipped;
 
 	p->link_deadline = xport_tick(p->x, mono);
 	player_link_update(p, mono);
-	if (mono >= p->next_frame) {
+	if (mono >= p->arq_wake)
+		player_arq(p, mono);
+	if (mono >= p->next_frame || p->poked) {
 		struct player_choice c;
-		double deadline = p->next_frame;
+		double deadline = p->poked ? mono : p->next_frame;
 
+		p->poked = 0;
 		memset(&c, 0, sizeof c);
 		c.brightness = p->board->brightness;
 		p->env.choose(p->env.ctx, p->board, wall, &c);
@@ -471,25 +550,34 @@ player_tick(struct player *p, double mono, double wall)
 				player_log(p, LOG_INFO, "now showing %s (%s)",
 				    c.show == PLAYER_SHOW_ITEM ? c.item : c.show == PLAYER_SHOW_BLANK ? "blank" : "power off",
 				    c.rule);
+			p->canvas_valid = 0;
 			p->animated = player_is_animated(&c);
+			p->live = c.show == PLAYER_SHOW_ITEM && c.content && c.content->text &&
+			    strchr(c.content->text, '{') != NULL;
 			p->period = p->animated ? 1.0 / p->env.fps : PLAYER_STATIC_PERIOD;
 			p->have_cur = 1;
 		}
 		p->cur = c;
-		player_frame(p, mono, wall, deadline);
-		/* the next slot on the grid; slots already missed are counted, not replayed */
-		next = deadline + p->period;
+		skipped = player_frame(p, mono, wall, deadline);
+		player_arq(p, mono);
+		/* The next slot on this board's grid (boards are spread over the
+		 * period by env.phase, so they do not all render at one instant);
+		 * slots already missed are counted, not replayed. */
+		next = player_grid_next(p, deadline + 0.5 * p->period);
 		if (next <= mono) {
-			double missed = floor((mono - next) / p->period) + 1;
-			p->frames_late += (uint64_t)missed;
-			next += missed * p->period;
+			double later = player_grid_next(p, mono);
+			p->frames_late += (uint64_t)floor((later - next) / p->period + 0.5);
+			next = later;
 		}
+		/* a static frame that found the link busy tries again soon, not in a second */
+		if (skipped && !p->animated && next > mono + 0.02)
+			next = mono + 0.02;
 		p->next_frame = next;
 		player_link_update(p, mono);
 		/* sending may have changed what the link waits for */
 		p->link_deadline = xport_tick(p->x, mono);
 	}
-	return fmin(p->next_frame, p->link_deadline);
+	return fmin(fmin(p->next_frame, p->link_deadline), p->arq_wake);
 }
 
 void

@@ -41,7 +41,7 @@ struct player_choice {
 	const struct ls_content *content;   /* for PLAYER_SHOW_ITEM; owned by the chooser */
 	double item_start;                  /* Unix time the item started showing (effects count from it) */
 	int    brightness;                  /* 0..100 */
-	char   rule[64];                    /* what decided it, for status: "rule@31", "fallback", "alert a-..." */
+	char   rule[128];                   /* what decided it, for status: "rule@31", "fallback", "alert a-..." */
 	char   item[64];                    /* item name for status and logs */
 };
 
@@ -58,6 +58,7 @@ struct player_env {
 	double fps;                         /* frames per second for animated items; default 30 */
 	double refresh;                     /* resend an unchanged static frame after this; default 5 s */
 	double ack_timeout;                 /* stalled when frames go unacknowledged this long; default 3 s */
+	double phase;                       /* 0..1: where in each frame period this board's frames fall */
 	struct xport_opts xopts;            /* transport defaults (serial settings come from the board) */
 };
 
@@ -73,7 +74,7 @@ struct player_status {
 	const char *board;
 	enum player_state state;
 	char   reason[256];
-	char   item[64], rule[64];
+	char   item[64], rule[128];
 	char   address[300];
 	uint64_t frames_sent, frames_skipped, frames_late, acks, nacks, errors, garbage;
 	double last_ack;                    /* wall time of the last acknowledgement; 0 = never */
@@ -98,12 +99,11 @@ void player_free(struct player *);     /* accepts NULL */
 int player_set_config(struct player *, const struct ls_board *, const struct player_env *,
     double mono, char *err, size_t errlen);
 
+/* Something that decides what shows changed (an alert): choose again at the next tick. */
+void   player_poke(struct player *);
 int    player_fd(const struct player *);
 int    player_events(const struct player *);      /* XPORT_EV_* */
 void   player_io(struct player *, int ready, double mono, double wall);
-/* Choose (and send) a new frame at the next player_tick instead of waiting
- * for the next frame slot: what the board should show changed (an alert). */
-void   player_wake(struct player *, double mono);
 /* Do what is due; returns the next monotonic deadline. */
 double player_tick(struct player *, double mono, double wall);
 void   player_status(const struct player *, struct player_status *);

@@ -37,7 +37,7 @@ struct sched_plan {
 	struct sched_plan_cell cells[SCHED_PLAN_DAYS][SCHED_PLAN_MIN];
 };
 
-/* Fill `plan` (caller's memory, about 60 kB) for `board` from day `first`. */
+/* Fill `plan` (caller's memory, about 80 kB) for `board` from day `first`. */
 void sched_plan_fill(struct sched_plan *, const struct ls_config *, const struct ls_board *,
     ls_day first);
 

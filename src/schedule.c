@@ -171,6 +171,16 @@ cycle_length(const struct ls_config *cfg, const struct ls_playlist *pl, int m)
 	return sum;
 }
 
+/* Does the playlist have anything to show at minute m?  (Cheaper than a length.) */
+static int
+has_item(const struct ls_config *cfg, const struct ls_playlist *pl, int m)
+{
+	for (size_t i = 0; i < pl->nentries; i++)
+		if (entry_usable(cfg, &pl->entries[i], m))
+			return 1;
+	return 0;
+}
+
 static int
 kind_rank(enum ls_rule_kind k)
 {
@@ -196,7 +206,7 @@ sched_slot_at(const struct ls_config *cfg, const struct ls_board *board, ls_day 
 			/* A play rule without a playlist is a dimming rule; one whose
 			 * playlist has nothing in its window now yields. */
 			const struct ls_playlist *pl = r->playlist ? ls_config_playlist(cfg, r->playlist) : NULL;
-			if (!pl || cycle_length(cfg, pl, minute) <= 0)
+			if (!pl || !has_item(cfg, pl, minute))
 				continue;
 		}
 		if (!win || r->priority > win->priority) {
@@ -226,7 +236,7 @@ sched_slot_at(const struct ls_config *cfg, const struct ls_board *board, ls_day 
 	}
 	if (cfg->fallback) {
 		const struct ls_playlist *pl = ls_config_playlist(cfg, cfg->fallback);
-		if (pl && cycle_length(cfg, pl, minute) > 0) {
+		if (pl && has_item(cfg, pl, minute)) {
 			out->state = SCHED_PLAY;
 			out->fallback = 1;
 			out->playlist = pl;

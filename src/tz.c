@@ -16,6 +16,15 @@
 #define TZ_MAX_TIMES 4096
 #define TZ_MAX_TYPES 256
 #define TZ_MAX_FILE  (256 * 1024)
+/* Instants are clamped to about +-31000 years so that no arithmetic below
+ * can overflow, whatever a caller passes. */
+#define TZ_T_MAX     1000000000000LL
+
+static int64_t
+clamp_t(int64_t t)
+{
+	return t > TZ_T_MAX ? TZ_T_MAX : t < -TZ_T_MAX ? -TZ_T_MAX : t;
+}
 
 /* One rule date of a POSIX TZ string: Jn, n or Mm.w.d, plus a time. */
 struct tz_rdate {
@@ -532,6 +541,7 @@ tz_offset(const struct tz *z, int64_t t, int *isdst)
 	int dummy;
 	if (!isdst)
 		isdst = &dummy;
+	t = clamp_t(t);
 	if (z->ntimes == 0 || t < z->times[0]) {
 		if (z->ntimes == 0 && z->posix.has)
 			return posix_offset(&z->posix, t, isdst);
@@ -558,6 +568,7 @@ void
 tz_to_civil(const struct tz *z, int64_t t, struct tz_civil *c)
 {
 	int dst;
+	t = clamp_t(t);
 	int off = tz_offset(z, t, &dst);
 	int64_t local = t + off;
 	int64_t day = floordiv(local, 86400);
@@ -575,7 +586,7 @@ tz_to_civil(const struct tz *z, int64_t t, struct tz_civil *c)
 int64_t
 tz_from_local(const struct tz *z, int32_t day, int sec_of_day)
 {
-	int64_t local = (int64_t)day * 86400 + sec_of_day;
+	int64_t local = clamp_t((int64_t)day * 86400 + sec_of_day);
 	/* Offsets in force a day either side bracket any transition nearby
 	 * (zones never change twice within two days). */
 	int before = tz_offset(z, local - 86400 - 14 * 3600, NULL);

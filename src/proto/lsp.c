@@ -94,6 +94,68 @@ lsp_format(enum ls_format f)
 	return FW_PIX_COUNT;
 }
 
+/* LZMA-style range encoder over the CTX model: the mirror of ctx_feed in fw_lsp.c. */
+struct lsp_rc {
+	uint64_t low;
+	uint32_t range;
+	uint8_t  cache;
+	uint64_t cache_size;
+	uint8_t *out;
+	size_t   n, cap;
+	int      full;
+};
+
+static void
+lsp_rc_shift(struct lsp_rc *rc)
+{
+	if ((uint32_t)rc->low < 0xFF000000u || (rc->low >> 32) != 0) {
+		uint8_t carry = (uint8_t)(rc->low >> 32), tmp = rc->cache;
+		do {
+			if (rc->n < rc->cap)
+				rc->out[rc->n++] = (uint8_t)(tmp + carry);
+			else
+				rc->full = 1;
+			tmp = 0xFF;
+		} while (--rc->cache_size != 0);
+		rc->cache = (uint8_t)(rc->low >> 24);
+	}
+	rc->cache_size++;
+	rc->low = (rc->low & 0x00FFFFFFu) << 8;
+}
+
+/* CTX-code a packed bitmap; the length, or 0 when it would not fit in cap. */
+static size_t
+lsp_ctx_encode(const uint8_t *frame, size_t stride, uint32_t w, uint32_t h, unsigned bpp, unsigned tmpl,
+    uint8_t *out, size_t cap)
+{
+	static struct fw_lsp_ctx_counts ctx;   /* 1 KiB: kept off the stack */
+	struct lsp_rc rc = { 0, 0xFFFFFFFFu, 0, 1, out, 0, cap, 0 };
+	uint32_t wbits = w * bpp;
+
+	memset(&ctx, 0, sizeof ctx);
+	for (uint32_t y = 0; y < h && !rc.full; y++)
+		for (uint32_t i = 0; i < wbits; i++) {
+			unsigned c = fw_lsp_ctx_context(frame, (uint32_t)stride, wbits, (uint8_t)bpp, tmpl, i, y);
+			unsigned bit = (frame[(size_t)y * stride + (i >> 3)] >> (7 - (i & 7))) & 1u;
+			uint32_t bound = (rc.range >> FW_LSP_CTX_PROB_BITS) * fw_lsp_ctx_p0(ctx.n[c]);
+
+			if (bit == 0) {
+				rc.range = bound;
+			} else {
+				rc.low += bound;
+				rc.range -= bound;
+			}
+			fw_lsp_ctx_update(ctx.n[c], bit);
+			while (rc.range < FW_LSP_CTX_TOP) {
+				rc.range <<= 8;
+				lsp_rc_shift(&rc);
+			}
+		}
+	for (int k = 0; k < 5; k++)
+		lsp_rc_shift(&rc);
+	return rc.full ? 0 : rc.n;
+}
+
 /* The work areas of proto_lsp_compress. */
 struct lsp_work {
 	uint8_t *best, *trial, *frame, *plane, *cols;
@@ -162,6 +224,19 @@ proto_lsp_compress(const struct proto_image *img, const uint8_t *prev, unsigned 
 		for (size_t i = stride; i < n; i++)
 			wk.plane[i] = wk.frame[i] ^ wk.frame[i - stride];
 		lsp_try(&wk, FW_LSP_ENC_ROWXOR, 0, 0, how);
+	}
+	if ((allowed & (1u << FW_LSP_ENC_CTX)) && fw_pix_bits(fmt) <= 2) {
+		/* Bitmaps of text: model each LED from its neighbours, code arithmetically. */
+		for (unsigned t = 0; t < FW_LSP_CTX_TEMPLATES; t++) {
+			size_t len = lsp_ctx_encode(wk.frame, stride, w, h, fw_pix_bits(fmt), t, wk.trial,
+			    how->bytes);
+			if (len == 0 || len >= how->bytes)
+				continue;
+			memcpy(wk.best, wk.trial, len);
+			how->bytes = len;
+			how->encoding = (uint8_t)(FW_LSP_ENC_CTX | t << 5);
+			how->dx = how->dy = 0;
+		}
 	}
 	if (prev != NULL && (allowed & (1u << FW_LSP_ENC_DELTA))) {
 		/* The reference is the board's picture moved by (dx, dy): a scroll
@@ -350,7 +425,7 @@ lsp_queue_frame(struct lsp_state *s, int allow_delta)
 	struct proto_image img = { s->width, s->height, s->format, s->stride, s->cur };
 	const uint8_t *data;
 	struct proto_lsp_coding how;
-	unsigned allowed = (1u << FW_LSP_ENC_RLE) | (1u << FW_LSP_ENC_ROWXOR);
+	unsigned allowed = (1u << FW_LSP_ENC_RLE) | (1u << FW_LSP_ENC_ROWXOR) | (1u << FW_LSP_ENC_CTX);
 
 	if (allow_delta && s->prev_valid)
 		allowed |= 1u << FW_LSP_ENC_DELTA;

@@ -756,14 +756,16 @@ bx_input(void *state, const uint8_t *in, size_t n, size_t *consumed)
 			skipped = 1;
 			continue;
 		}
+		/* Both errors below take the byte, so every call makes progress. */
 		if (b == 0xA5 && s->rxlen > 0 && s->rx[s->rxlen - 1] != 0xA5) {
-			s->rxlen = 0;         /* a new frame cut the last one short */
-			*consumed = i;
+			s->rx[0] = b;         /* a new frame cut the last one short */
+			s->rxlen = 1;
+			*consumed = i + 1;
 			return PROTO_REPLY_GARBAGE;
 		}
 		if (s->rxlen == sizeof s->rx) {
-			s->rxlen = 0;
-			*consumed = i;
+			s->rxlen = 0;         /* longer than any reply: drop it */
+			*consumed = i + 1;
 			return PROTO_REPLY_GARBAGE;
 		}
 		s->rx[s->rxlen++] = b;

@@ -20,7 +20,7 @@ luma(ls_rgb c)
  * the brighter colour, the background); a red-green board takes the nearest
  * of red, green and amber. */
 void
-render_paint_init(struct render_paint *p, enum ls_format f, ls_rgb color, ls_rgb background)
+render_paint_init(struct render_ctx *ctx, struct render_paint *p, enum ls_format f, ls_rgb color, ls_rgb background)
 {
 	p->aa = (f == LS_FMT_MONO || f == LS_FMT_REDGREEN) ? RENDER_AA_MONO : RENDER_AA_GREY;
 	switch (f) {
@@ -47,6 +47,26 @@ render_paint_init(struct render_paint *p, enum ls_format f, ls_rgb color, ls_rgb
 		p->bg = render_quantize(f, background);
 		break;
 	}
+	for (int k = 0; k < 3; k++) {
+		p->fg_lin[k] = render_srgb_to_lin((uint8_t)(p->fg >> (16 - 8 * k)));
+		p->bg_rgb[k] = (uint8_t)(p->bg >> (16 - 8 * k));
+	}
+	p->mix = NULL;
+	p->cov = NULL;
+	if (p->aa == RENDER_AA_GREY) {
+		if (!ctx->mix_valid || ctx->mix_fg != p->fg || ctx->mix_bg != p->bg) {
+			uint16_t bl[3];
+			for (int k = 0; k < 3; k++)
+				bl[k] = render_srgb_to_lin(p->bg_rgb[k]);
+			for (unsigned a = 0; a < 256; a++)
+				for (int k = 0; k < 3; k++)
+					ctx->mix[a][k] = render_lin_to_srgb((uint16_t)((bl[k] * (255 - a) + p->fg_lin[k] * a + 127) / 255));
+			ctx->mix_fg = p->fg;
+			ctx->mix_bg = p->bg;
+			ctx->mix_valid = 1;
+		}
+		p->mix = (const uint8_t (*)[3])ctx->mix;
+	}
 }
 
 void
@@ -61,6 +81,7 @@ render_fill_background(struct render_canvas *c, const struct render_paint *p)
 		memcpy(c->data + (size_t)y * c->stride, c->data, c->stride);
 }
 
+/* fg over whatever is at d (slow path: d is not the plain background) */
 static inline void
 blend_px(uint8_t *d, unsigned a, const uint16_t fl[3])
 {
@@ -78,7 +99,7 @@ blit(struct render_canvas *c, const struct render_paint *p, const struct render_
 {
 	int gx0 = 0, gy0 = 0, gx1 = g->w, gy1 = g->h;
 	uint8_t fgb[3] = { (uint8_t)(p->fg >> 16), (uint8_t)(p->fg >> 8), (uint8_t)p->fg };
-	uint16_t fl[3];
+	const uint16_t *fl = p->fg_lin;
 
 	if (x < cx0) gx0 = cx0 - x;
 	if (y < cy0) gy0 = cy0 - y;
@@ -86,8 +107,17 @@ blit(struct render_canvas *c, const struct render_paint *p, const struct render_
 	if (y + gy1 > cy1) gy1 = cy1 - y;
 	if (gx0 >= gx1 || gy0 >= gy1)
 		return;
-	for (int k = 0; k < 3; k++)
-		fl[k] = render_srgb_to_lin(fgb[k]);
+	if (p->cov != NULL) {
+		/* coverage only: max() keeps overlapping glyph edges right, and the
+		 * loop has no branches the compiler cannot vectorise */
+		for (int gy = gy0; gy < gy1; gy++) {
+			const uint8_t *src = g->cov + (size_t)gy * g->w;
+			uint8_t *dst = p->cov + (size_t)(y + gy) * (size_t)c->width + x;
+			for (int gx = gx0; gx < gx1; gx++)
+				dst[gx] = src[gx] > dst[gx] ? src[gx] : dst[gx];
+		}
+		return;
+	}
 	for (int gy = gy0; gy < gy1; gy++) {
 		const uint8_t *cov = g->cov + (size_t)gy * g->w;
 		uint8_t *row = c->data + (size_t)(y + gy) * c->stride;
@@ -122,6 +152,8 @@ blit(struct render_canvas *c, const struct render_paint *p, const struct render_
 					continue;
 				if (a == 255)
 					memcpy(d, fgb, 3);
+				else if (d[0] == p->bg_rgb[0] && d[1] == p->bg_rgb[1] && d[2] == p->bg_rgb[2])
+					memcpy(d, p->mix[a], 3);
 				else
 					blend_px(d, a, fl);
 			}
@@ -141,6 +173,58 @@ blit(struct render_canvas *c, const struct render_paint *p, const struct render_
 				}
 			}
 			break;
+		}
+	}
+}
+
+void
+render_cov_resolve(struct render_canvas *c, const struct render_paint *p)
+{
+	uint16_t m565[256];
+	uint8_t bg8[24], bg565[16];
+
+	for (int a = 0; a < 256; a++) {
+		unsigned r = p->mix[a][0], g = p->mix[a][1], b = p->mix[a][2];
+		m565[a] = (uint16_t)((r >> 3) << 11 | (g >> 2) << 5 | (b >> 3));
+	}
+	for (int i = 0; i < 8; i++) {
+		memcpy(bg8 + 3 * i, p->mix[0], 3);
+		bg565[2 * i] = (uint8_t)m565[0];
+		bg565[2 * i + 1] = (uint8_t)(m565[0] >> 8);
+	}
+	/* eight pixels at a time: most of a board is background */
+	for (int y = 0; y < c->height; y++) {
+		const uint8_t *cv = p->cov + (size_t)y * (size_t)c->width;
+		uint8_t *row = c->data + (size_t)y * c->stride;
+		int x = 0;
+		if (c->format == LS_FMT_RGB888) {
+			for (; x + 8 <= c->width; x += 8) {
+				uint64_t w;
+				memcpy(&w, cv + x, 8);
+				if (w == 0)
+					memcpy(row + 3 * x, bg8, 24);
+				else
+					for (int i = x; i < x + 8; i++)
+						memcpy(row + 3 * i, p->mix[cv[i]], 3);
+			}
+			for (; x < c->width; x++)
+				memcpy(row + 3 * x, p->mix[cv[x]], 3);
+		} else if (c->format == LS_FMT_RGB565) {
+			for (; x + 8 <= c->width; x += 8) {
+				uint64_t w;
+				memcpy(&w, cv + x, 8);
+				if (w == 0)
+					memcpy(row + 2 * x, bg565, 16);
+				else
+					for (int i = x; i < x + 8; i++) {
+						row[2 * i] = (uint8_t)m565[cv[i]];
+						row[2 * i + 1] = (uint8_t)(m565[cv[i]] >> 8);
+					}
+			}
+			for (; x < c->width; x++) {
+				row[2 * x] = (uint8_t)m565[cv[x]];
+				row[2 * x + 1] = (uint8_t)(m565[cv[x]] >> 8);
+			}
 		}
 	}
 }

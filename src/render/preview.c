@@ -28,11 +28,24 @@ led_colour(const struct render_canvas *c, const struct ls_board *b, int x, int y
 {
 	ls_rgb v = render_canvas_get(c, x, y);
 
+	ls_rgb out = 0;
+	unsigned peak;
+
 	if (v == 0)
 		return UNLIT;
 	if (c->format == LS_FMT_MONO)
 		return b != NULL && b->color != 0 ? b->color : 0xff0000;
-	return v;
+	/* a dimly lit LED still shows its unlit body: add the light to it,
+	 * so faint pixels never look darker than dark ones */
+	peak = (v >> 16 & 0xff) > (v >> 8 & 0xff) ? (v >> 16 & 0xff) : (v >> 8 & 0xff);
+	if ((v & 0xff) > peak)
+		peak = v & 0xff;
+	for (int k = 16; k >= 0; k -= 8) {
+		unsigned lv = v >> k & 0xff, un = UNLIT >> k & 0xff;
+		unsigned o = lv + un * (255 - peak) / 255;
+		out |= (o > 255 ? 255 : o) << k;
+	}
+	return out;
 }
 
 uint8_t *

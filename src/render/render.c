@@ -63,6 +63,7 @@ render_ctx_free(struct render_ctx *ctx)
 		render_image_free(ctx->ic[i].img);
 	}
 	render_zone_free(ctx);
+	free(ctx->cov);
 	FT_Done_FreeType(ctx->ft);
 	free(ctx);
 }
@@ -90,8 +91,9 @@ fits(struct render_ctx *ctx, struct render_font *f, const char *text, int size, 
 }
 
 /* The size for an item whose size is 0 (auto-fit): the largest that fits
- * the board on one screen; when even RENDER_MIN_FIT does not, the largest
- * that fits one line high (the text then pages or scrolls). */
+ * the board on one screen without breaking a word; when even RENDER_MIN_FIT
+ * does not, half the board's height (two lines a page) or, on boards too
+ * low for that, its whole height.  One-line effects take the board height. */
 static int
 auto_size(struct render_ctx *ctx, struct render_font *f, const char *text, enum render_aa aa,
     int w, int h, int spacing, enum fit_mode mode)
@@ -120,8 +122,13 @@ auto_size(struct render_ctx *ctx, struct render_font *f, const char *text, enum 
 		} else
 			hi = mid - 1;
 	}
-	if (best == 0)
-		best = h < RENDER_MAX_SIZE ? h : RENDER_MAX_SIZE;
+	if (best == 0) {
+		/* too long for one screen at any readable size: page (or scroll)
+		 * two lines at a time when the board is tall enough for that */
+		best = h / 2 >= RENDER_MIN_FIT ? h / 2 : h;
+		if (best > RENDER_MAX_SIZE)
+			best = RENDER_MAX_SIZE;
+	}
 	free(slot->text);
 	if ((slot->text = strdup(text)) != NULL) {
 		slot->font = f;
@@ -243,27 +250,56 @@ render_item(struct render_ctx *ctx, const struct ls_board *board, const struct l
 {
 	struct render_paint paint;
 	char *text;
-	int rc = 0;
+	int rc = 0, use_cov;
+	size_t npx = (size_t)out->width * (size_t)out->height;
 
-	render_paint_init(&paint, out->format, item->color, item->background);
-	render_fill_background(out, &paint);
+	render_paint_init(ctx, &paint, out->format, item->color, item->background);
 	if (item->effect == LS_FX_FLASH) {
 		double hz = item->flash_hz > 0 ? item->flash_hz : 1.0;
 		double ph = t * hz - floor(t * hz);
-		if (ph >= 0.5)
+		if (ph >= 0.5) {
+			render_fill_background(out, &paint);
 			return 0;        /* the dark half of each flash period */
+		}
 	}
+	/* RGB text on a plain background goes through a coverage buffer: one
+	 * pass then writes every pixel from a blend table (background included) */
+	use_cov = paint.aa == RENDER_AA_GREY && item->image == NULL && item->text != NULL && item->text[0] != '\0';
+	if (use_cov && ctx->covcap < npx) {
+		uint8_t *nc = realloc(ctx->cov, npx);
+		if (nc == NULL)
+			use_cov = 0;
+		else {
+			ctx->cov = nc;
+			ctx->covcap = npx;
+		}
+	}
+	if (use_cov) {
+		memset(ctx->cov, 0, npx);
+		paint.cov = ctx->cov;
+	} else
+		render_fill_background(out, &paint);
 	if (item->image != NULL && render_image_item(ctx, item, out, err, errlen) != 0)
 		return -1;
 	if (item->text == NULL || item->text[0] == '\0')
 		return 0;
-	if ((text = render_fields_expand(ctx, item->text, now, err, errlen)) == NULL) {
+	if (strchr(item->text, '{') == NULL)
+		text = NULL;         /* no live fields: draw the text as it is */
+	else if ((text = render_fields_expand(ctx, item->text, now, err, errlen)) == NULL) {
 		char tmp[512];
 		snprintf(tmp, sizeof tmp, "item %s: %s", item->name ? item->name : "?", err);
 		snprintf(err, errlen, "%s", tmp);
+		if (use_cov)
+			render_fill_background(out, &paint);
 		return -1;
 	}
-	rc = draw_text(ctx, board, item, &paint, text, t, out, err, errlen);
+	rc = draw_text(ctx, board, item, &paint, text != NULL ? text : item->text, t, out, err, errlen);
+	if (use_cov) {
+		if (rc == 0)
+			render_cov_resolve(out, &paint);
+		else
+			render_fill_background(out, &paint);
+	}
 	free(text);
 	return rc;
 }

@@ -27,6 +27,11 @@ void render_ctx_free(struct render_ctx *);
 int render_item(struct render_ctx *, const struct ls_board *, const struct ls_content *,
     double now, double t, struct render_canvas *out, char *err, size_t errlen);
 
+/* For `ledsign check`: a warning in diag (with the item's file:line) for
+ * every character of every content text that no installed font can draw.
+ * Returns how many such characters were found. */
+size_t render_check_glyphs(struct render_ctx *, const struct ls_config *, struct ls_diag *);
+
 /* Broken-down local time of Unix time `t` in the config's timezone (read
  * from its TZif file; TZ and localtime are not touched).  0 or -1 + err. */
 struct tm;

@@ -99,7 +99,7 @@ struct render_layout {
 	size_t  missing;           /* code points no font could draw */
 };
 
-struct render_zone;
+struct tz;
 struct tm;
 
 struct render_gslot {
@@ -147,8 +147,12 @@ struct render_ctx {
 	struct render_fcache fc[RENDER_FIT_CACHE];
 	struct render_icache ic[RENDER_IMAGE_CACHE];
 	unsigned long tick;
-	struct render_zone *zone;    /* the config's timezone, read on first use */
-	int zone_failed;
+	/* blend table for the last fg/bg pair (one item usually keeps its colours) */
+	uint8_t mix[256][3];
+	ls_rgb  mix_fg, mix_bg;
+	int     mix_valid;
+	uint8_t *cov; size_t covcap;  /* coverage scratch for RGB text */
+	struct tz *zone;             /* the config's timezone, read on first use */
 };
 
 /* fonts (font.c) */
@@ -180,11 +184,18 @@ size_t render_utf8_decode(const char *s, uint32_t **out);
 struct render_paint {
 	enum render_aa aa;
 	ls_rgb fg, bg;             /* already mapped for the canvas format */
+	uint16_t fg_lin[3];        /* fg in linear light */
+	uint8_t  bg_rgb[3];
+	const uint8_t (*mix)[3];   /* RGB: fg over bg at coverage a, in linear light */
+	uint8_t *cov;              /* when set, text goes into this width*height coverage
+	                            * buffer and render_cov_resolve writes the canvas */
 };
-void render_paint_init(struct render_paint *, enum ls_format, ls_rgb color, ls_rgb background);
+void render_paint_init(struct render_ctx *, struct render_paint *, enum ls_format, ls_rgb color, ls_rgb background);
 void render_draw_layout(struct render_canvas *, const struct render_paint *, const struct render_layout *,
     size_t first_line, size_t nlines, int x0, int y0, int width, enum ls_halign);
 void render_fill_background(struct render_canvas *, const struct render_paint *);
+/* Write the whole canvas from p->cov: background, text, and its edges blended. */
+void render_cov_resolve(struct render_canvas *, const struct render_paint *);
 
 /* Live fields (fields.c): expand {date} {time} {weekday} {countdown:...} at `now` in `tz`.
  * Returns a malloc'd string, or NULL + err on a malformed field. */

@@ -24,7 +24,7 @@ echo "daemon killed"
 sleep 3.5   # the info alert expires while the controller is down
 start_daemon
 wait_colour hall ff0000 50 || afail "after the restart hall does not show the alert again"
-grep -q "1 active alert(s) restored" "$TMP/daemon.log" || afail "restart did not say what it restored"
+grep -q "1 alert(s) still active from before the restart" "$TMP/daemon.log" || afail "restart did not say what it restored"
 wait_colour gate 00ff00 80 || afail "gate is not back on its schedule"
 never_colour gate 000080 || afail "the expired alert came back"
 [ ! -e "$TMP/state/soon.alert" ] || afail "the expired alert's file is still there"

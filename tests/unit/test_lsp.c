@@ -244,6 +244,8 @@ test_codecs_decode_on_board(void **unused)
 			ev = tboard_feed(&t, pkts, pb.used);
 			assert_true(ev & FW_LSP_EV_SHOW);
 			proto_lsp_compress(&ib, a, 1u << enc, work, &data, &how);
+			if (enc == FW_LSP_ENC_CTX && fmt <= FW_PIX_REDGREEN)
+				assert_int_equal(FW_LSP_ENC_BASE(how.encoding), FW_LSP_ENC_CTX);
 			/* an encoding that does not beat RAW falls back to it */
 			assert_true(FW_LSP_ENC_BASE(how.encoding) == enc || how.encoding == FW_LSP_ENC_RAW);
 			used[FW_LSP_ENC_BASE(how.encoding)]++;

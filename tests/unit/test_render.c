@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <png.h>
@@ -205,6 +206,260 @@ test_png_write_raw(void **state)
 	render_canvas_free(cv);
 }
 
+/* Code points of a laid-out line can't be seen directly; re-derive the lines
+ * by running the breaker on text where each character has a distinct glyph
+ * and checking, over many widths, that no line starts with a closing mark
+ * or ends with an opening one. */
+static void
+test_line_break_rules(void **state)
+{
+	static const char *texts[] = {
+		"网络安全，靠人民。“网络”（安全）《法》！？；：、好",
+		"他说：“保护个人信息，从你我做起！”然后……走了。",
+		"【通知】本周（9月11日—17日）为网络安全宣传周。",
+		"Mixed 中文 and English, with (brackets) 和「引号」。",
+	};
+	struct render_font *f;
+	char err[256];
+
+	(void)state;
+	f = render_font_get(ctx, NULL, err, sizeof err);
+	assert_non_null(f);
+	for (size_t ti = 0; ti < sizeof texts / sizeof texts[0]; ti++) {
+		uint32_t *cps;
+		size_t n = render_utf8_decode(texts[ti], &cps);
+		for (int w = 40; w <= 200; w += 4) {
+			struct render_layout *l = render_layout_text(ctx, f, texts[ti], 16, RENDER_AA_MONO,
+			    RENDER_WRAP_WIDTH, w, 0);
+			size_t k = 0;
+			assert_non_null(l);
+			/* map glyphs back to code points: every code point here is one
+			 * glyph, except spaces at line ends, which are dropped */
+			for (size_t li = 0; li < l->nlines; li++) {
+				const struct render_line *ln = &l->lines[li];
+				while (k < n && cps[k] == ' ')
+					k++;
+				if (ln->n == 0)
+					continue;
+				uint32_t first = cps[k], last;
+				k += ln->n;
+				last = cps[k - 1];
+				if (!l->forced) {
+					if (li > 0 && render_no_start(first))
+						fail_msg("\"%s\" at %d px: line %zu starts with U+%04X", texts[ti], w, li, first);
+					if (li + 1 < l->nlines && render_no_end(last))
+						fail_msg("\"%s\" at %d px: line %zu ends with U+%04X", texts[ti], w, li, last);
+				}
+				assert_true(ln->width <= w || ln->n == 1 || l->forced);
+			}
+		}
+		free(cps);
+	}
+}
+
+static void
+test_break_rules_table(void **state)
+{
+	(void)state;
+	/* the rules of the issue, both ways round */
+	static const uint32_t no_start[] = { 0xff0c, 0x3002, 0xff01, 0xff1f, 0xff1b, 0xff1a, 0x3001, 0xff09, 0x300b, 0x300d, 0x300f, ',', '.' };
+	static const uint32_t no_end[] = { 0xff08, 0x300a, 0x300c, 0x300e, '(' };
+	for (size_t i = 0; i < sizeof no_start / sizeof no_start[0]; i++) {
+		assert_true(render_no_start(no_start[i]));
+		assert_false(render_break_ok(0x5b89, no_start[i]));
+	}
+	for (size_t i = 0; i < sizeof no_end / sizeof no_end[0]; i++) {
+		assert_true(render_no_end(no_end[i]));
+		assert_false(render_break_ok(no_end[i], 0x5b89));
+	}
+	assert_true(render_break_ok(0x5b89, 0x5168));   /* 安|全 */
+	assert_false(render_break_ok('a', 'b'));         /* inside a word */
+	assert_true(render_break_ok(' ', 'b'));
+	assert_true(render_break_ok('a', 0x5b89));       /* Latin|CJK */
+}
+
+static const struct render_glyph *
+first_glyph(int size, enum render_aa aa, const char *font)
+{
+	char err[256];
+	struct render_font *f = render_font_get(ctx, font, err, sizeof err);
+	struct render_layout *l;
+
+	assert_non_null(f);
+	l = render_layout_text(ctx, f, "安", size, aa, RENDER_WRAP_NONE, 0, 0);
+	assert_non_null(l);
+	assert_int_equal(l->ng, 1);
+	return l->g[0].g;
+}
+
+static void
+test_strike_or_outline(void **state)
+{
+	(void)state;
+	/* WenQuanYi Zen Hei: 12-16 px come from the Sharp face's bitmap strikes */
+	for (int px = 12; px <= 16; px++) {
+		assert_int_equal(first_glyph(px, RENDER_AA_MONO, NULL)->src, RENDER_SRC_STRIKE);
+		assert_int_equal(first_glyph(px, RENDER_AA_GREY, NULL)->src, RENDER_SRC_STRIKE);
+	}
+	assert_int_equal(first_glyph(11, RENDER_AA_MONO, NULL)->src, RENDER_SRC_MONO_OUTLINE);
+	assert_int_equal(first_glyph(17, RENDER_AA_MONO, NULL)->src, RENDER_SRC_MONO_OUTLINE);
+	assert_int_equal(first_glyph(32, RENDER_AA_MONO, NULL)->src, RENDER_SRC_MONO_OUTLINE);
+	assert_int_equal(first_glyph(17, RENDER_AA_GREY, NULL)->src, RENDER_SRC_GREY_OUTLINE);
+	/* a font without strikes never gets them */
+	assert_int_equal(first_glyph(16, RENDER_AA_MONO, "Noto Sans CJK SC")->src, RENDER_SRC_MONO_OUTLINE);
+	assert_int_equal(first_glyph(16, RENDER_AA_GREY, "Noto Sans CJK SC")->src, RENDER_SRC_GREY_OUTLINE);
+	/* mono glyphs are hard-edged; grey ones have intermediate coverage */
+	{
+		const struct render_glyph *g = first_glyph(24, RENDER_AA_MONO, NULL);
+		int grey = 0;
+		for (int i = 0; i < g->w * g->h; i++)
+			grey += g->cov[i] != 0 && g->cov[i] != 255;
+		assert_int_equal(grey, 0);
+		g = first_glyph(24, RENDER_AA_GREY, NULL);
+		grey = 0;
+		for (int i = 0; i < g->w * g->h; i++)
+			grey += g->cov[i] != 0 && g->cov[i] != 255;
+		assert_true(grey > 10);
+	}
+}
+
+static void
+test_fallback_and_missing(void **state)
+{
+	char err[256];
+	struct render_font *f = render_font_get(ctx, NULL, err, sizeof err);
+	struct render_layout *l;
+	struct ls_config c2 = cfg;
+	struct ls_content items[2];
+	struct ls_diag d = { 0 };
+
+	(void)state;
+	/* Devanagari is not in WenQuanYi: a later font of the chain draws it */
+	assert_true(render_font_pick(ctx, f, 0x5b89) == 0);
+	assert_true(render_font_pick(ctx, f, 0x0915) > 0);
+	l = render_layout_text(ctx, f, "安全 क", 16, RENDER_AA_MONO, RENDER_WRAP_NONE, 0, 0);
+	assert_int_equal(l->missing, 0);
+	/* a private-use plane character is in no font */
+	l = render_layout_text(ctx, f, "安\xf4\x8f\xbf\xbd", 16, RENDER_AA_MONO, RENDER_WRAP_NONE, 0, 0);
+	assert_int_equal(l->missing, 1);
+	/* and check warns about it, with the item's line */
+	items[0] = item("网络安全 क");
+	items[0].line = 7;
+	items[1] = item("坏\xf4\x8f\xbf\xbd");
+	items[1].name = (char *)"bad";
+	items[1].line = 9;
+	c2.path = (char *)"x.cfg";
+	c2.content = items;
+	c2.ncontent = 2;
+	assert_int_equal(render_check_glyphs(ctx, &c2, &d), 1);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.v[0].line, 9);
+	assert_int_equal(d.v[0].level, LS_DIAG_WARNING);
+	assert_non_null(strstr(d.v[0].text, "U+10FFFD"));
+	ls_diag_clear(&d);
+}
+
+/* Effects are pure functions of t. */
+static void
+test_scroll_is_function_of_t(void **state)
+{
+	struct ls_content c = item("网络安全为人民,网络安全靠人民");
+	struct render_canvas *a, *b, *a2;
+
+	(void)state;
+	c.effect = LS_FX_SCROLL_LEFT;
+	c.speed = 32;
+	a = draw(&c, 64, 16, LS_FMT_MONO, 0.5);
+	b = draw(&c, 64, 16, LS_FMT_MONO, 0.75);   /* 8 px further */
+	a2 = draw(&c, 64, 16, LS_FMT_MONO, 0.5);
+	assert_true(render_canvas_equal(a, a2));
+	for (int y = 0; y < 16; y++)
+		for (int x = 0; x < 56; x++)
+			assert_int_equal(render_canvas_get(b, x, y), render_canvas_get(a, x + 8, y));
+	/* sub-second: 1/32 s moves one LED */
+	render_canvas_free(b);
+	b = draw(&c, 64, 16, LS_FMT_MONO, 0.5 + 1.0 / 32);
+	for (int y = 0; y < 16; y++)
+		for (int x = 0; x < 63; x++)
+			assert_int_equal(render_canvas_get(b, x, y), render_canvas_get(a, x + 1, y));
+	render_canvas_free(a);
+	render_canvas_free(b);
+	render_canvas_free(a2);
+
+	c.effect = LS_FX_SCROLL_UP;
+	c.size = 16;
+	a = draw(&c, 64, 32, LS_FMT_MONO, 0.25);
+	b = draw(&c, 64, 32, LS_FMT_MONO, 0.5);     /* 8 px further up */
+	for (int y = 0; y < 24; y++)
+		for (int x = 0; x < 64; x++)
+			assert_int_equal(render_canvas_get(b, x, y), render_canvas_get(a, x, y + 8));
+	render_canvas_free(a);
+	render_canvas_free(b);
+
+	c.effect = LS_FX_FLASH;
+	c.flash_hz = 2;
+	a = draw(&c, 64, 16, LS_FMT_MONO, 0.1);
+	b = draw(&c, 64, 16, LS_FMT_MONO, 0.3);
+	assert_true(render_canvas_lit(a));
+	assert_false(render_canvas_lit(b));
+	render_canvas_free(a);
+	render_canvas_free(b);
+}
+
+static void
+test_fields(void **state)
+{
+	char err[256];
+	char *s;
+	struct tm tm;
+
+	(void)state;
+	s = render_fields_expand(ctx, "{date} {time} {weekday} {countdown:2023-09-17} {unknown} {countdown:2023-09-01}",
+	    NOW, err, sizeof err);
+	assert_non_null(s);
+	assert_string_equal(s, "2023-09-12 10:00 星期二 5 {unknown} 0");
+	free(s);
+	assert_null(render_fields_expand(ctx, "{countdown:2023-02-30}", NOW, err, sizeof err));
+	assert_non_null(strstr(err, "2023-02-30"));
+	/* local time in the config's zone, without touching TZ */
+	assert_int_equal(render_localtime(ctx, 1694484000, &tm, err, sizeof err), 0);
+	assert_int_equal(tm.tm_hour, 10);
+	assert_int_equal(tm.tm_wday, 2);
+	/* 16:30 UTC on 2023-09-11 is already the 12th in Shanghai */
+	assert_int_equal(render_localtime(ctx, 1694449800, &tm, err, sizeof err), 0);
+	assert_int_equal(tm.tm_mday, 12);
+	assert_int_equal(tm.tm_hour, 0);
+	assert_int_equal(tm.tm_min, 30);
+}
+
+static void
+test_timezone_rules(void **state)
+{
+	/* a zone with daylight saving, read from its TZif file, across years past its transitions table */
+	struct ls_config c2 = { .timezone = (char *)"Europe/Berlin" };
+	struct ls_config c3 = { .timezone = (char *)"No/Such_Zone" };
+	struct ls_diag d = { 0 };
+	struct render_ctx *x = render_ctx_new(&c2, &d), *y = render_ctx_new(&c3, &d);
+	struct tm tm;
+	char err[256];
+
+	(void)state;
+	assert_non_null(x);
+	/* 2023-07-01 12:00 UTC = 14:00 CEST; 2023-12-01 12:00 UTC = 13:00 CET */
+	assert_int_equal(render_localtime(x, 1688212800, &tm, err, sizeof err), 0);
+	assert_int_equal(tm.tm_hour, 14);
+	assert_int_equal(render_localtime(x, 1701432000, &tm, err, sizeof err), 0);
+	assert_int_equal(tm.tm_hour, 13);
+	/* 2100-07-01 12:00 UTC: beyond any table, from the POSIX rule */
+	assert_int_equal(render_localtime(x, 4118040000LL, &tm, err, sizeof err), 0);
+	assert_int_equal(tm.tm_hour, 14);
+	assert_int_equal(render_localtime(y, 0, &tm, err, sizeof err), -1);
+	assert_non_null(strstr(err, "No/Such_Zone"));
+	render_ctx_free(x);
+	render_ctx_free(y);
+	ls_diag_clear(&d);
+}
+
 int
 main(void)
 {
@@ -214,6 +469,13 @@ main(void)
 		cmocka_unit_test(test_alignment),
 		cmocka_unit_test(test_background),
 		cmocka_unit_test(test_png_write_raw),
+		cmocka_unit_test(test_line_break_rules),
+		cmocka_unit_test(test_break_rules_table),
+		cmocka_unit_test(test_strike_or_outline),
+		cmocka_unit_test(test_fallback_and_missing),
+		cmocka_unit_test(test_scroll_is_function_of_t),
+		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_timezone_rules),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

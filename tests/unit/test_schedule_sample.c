@@ -131,6 +131,60 @@ test_week_shape(void **st)
 	assert_true(found);
 }
 
+/* Between t and next_change nothing may change; items cover their instant. */
+static void
+test_next_change_invariant(void **st)
+{
+	(void)st;
+	srand(12);
+	double t0 = L(2023, 9, 10, 0, 0), t1 = L(2023, 9, 19, 0, 0);
+	for (int k = 0; k < 20000; k++) {
+		const struct ls_board *b = &cfg->boards[(size_t)rand() % cfg->nboards];
+		double t = t0 + (t1 - t0) * ((double)rand() / RAND_MAX);
+		struct sched_result a, x;
+		sched_at(sch, b, t, &a);
+		assert_true(a.next_change > t);
+		if (a.entry >= 0) {
+			assert_true(a.item_start <= t + 1e-6);
+			assert_true(a.item_end > t);
+		}
+		double u = t + (a.next_change - t) * 0.999 * ((double)rand() / RAND_MAX);
+		sched_at(sch, b, u, &x);
+		if (x.slot.rule != a.slot.rule || x.slot.state != a.slot.state || x.playlist != a.playlist ||
+		    x.entry != a.entry || x.turn != a.turn || x.slot.brightness != a.slot.brightness)
+			fail_msg("board %s: changed between %.3f and %.3f (next_change %.3f)", b->name, t, u,
+			    a.next_change);
+	}
+}
+
+/* Stepping from change to change through a whole day visits every item of a loop in order. */
+static void
+test_walk_day(void **st)
+{
+	(void)st;
+	const struct ls_board *gate = ls_config_board(cfg, "gate");
+	double t = L(2023, 9, 13, 0, 0), end = L(2023, 9, 14, 0, 0);
+	int steps = 0, last_entry = -1;
+	const struct ls_playlist *last_pl = NULL;
+	while (t < end) {
+		struct sched_result r;
+		sched_at(sch, gate, t, &r);
+		if (r.entry >= 0 && r.playlist == last_pl && last_entry >= 0) {
+			/* the next item of the same loop, wrapping round */
+			int want = (last_entry + 1) % (int)r.playlist->nentries;
+			if (r.entry != want && r.entry != last_entry)
+				fail_msg("gate at %.0f: entry %d after %d", t, r.entry, last_entry);
+		}
+		last_entry = r.entry;
+		last_pl = r.playlist;
+		t = r.next_change;
+		steps++;
+		assert_true(steps < 100000);
+	}
+	/* 06:30-22:30 of 131 s loops: about 440 loops of 10 items. */
+	assert_true(steps > 4000);
+}
+
 int
 main(void)
 {
@@ -138,6 +192,8 @@ main(void)
 		cmocka_unit_test(test_no_warnings),
 		cmocka_unit_test(test_campus_day_noon),
 		cmocka_unit_test(test_week_shape),
+		cmocka_unit_test(test_next_change_invariant),
+		cmocka_unit_test(test_walk_day),
 	};
 	return cmocka_run_group_tests_name("schedule-sample", tests, setup, teardown);
 }

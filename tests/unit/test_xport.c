@@ -341,11 +341,16 @@ test_tcp_refused_then_backoff(void **st)
 	x = xport_open(addr, 0, &o, t0, err, sizeof err);
 	assert_non_null(x);
 	pump(x, 1.0, NULL, NULL);
+	{
+		/* a retry may be under way right now: let it fail */
+		enum xport_state want = XPORT_OFFLINE;
+		pump(x, 1.0, is_state, &want);
+	}
 	assert_int_equal(xport_state(x, reason, sizeof reason), XPORT_OFFLINE);
 	assert_non_null(strstr(reason, "refused"));
 	/* 1 s of retries at 0.025..0.4 s apart: several, but far from a busy loop */
 	assert_true(xport_stats(x)->errors >= 3);
-	assert_true(xport_stats(x)->errors <= 40);
+	assert_true(xport_stats(x)->errors <= 60);
 	lfd = listen_tcp(&port, 0);
 	t1 = xport_now();
 	pump(x, 2, is_online, NULL);

@@ -1,0 +1,72 @@
+/*
+ * render/check.c — what `ledsign check` asks of the renderer: characters
+ * that no installed font can draw, found before anyone sees a box on a board.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "render/render.h"
+#include "render/render_int.h"
+
+static int
+printable(uint32_t cp)
+{
+	return cp > 0x20 && cp != 0x7f && !(cp >= 0x80 && cp < 0xa0) && cp != 0x3000 &&
+	    !(cp >= 0xfe00 && cp <= 0xfe0f) && cp != 0x200b && cp != 0x200d && cp != 0xfeff;
+}
+
+size_t
+render_check_glyphs(struct render_ctx *ctx, const struct ls_config *cfg, struct ls_diag *diag)
+{
+	size_t missing = 0;
+	char err[512];
+
+	for (size_t i = 0; i < cfg->ncontent; i++) {
+		const struct ls_content *c = &cfg->content[i];
+		struct render_font *f;
+		char *text;
+		uint32_t *cps = NULL;
+		size_t n;
+
+		if (c->text == NULL)
+			continue;
+		if ((f = render_font_get(ctx, c->font, err, sizeof err)) == NULL) {
+			ls_diag_add(diag, LS_DIAG_ERROR, cfg->path, c->line, "content \"%s\": %s", c->name, err);
+			continue;
+		}
+		/* live fields expand to digits, '-', ':' and 星期X: check those too */
+		if ((text = render_fields_expand(ctx, c->text, (double)time(NULL), err, sizeof err)) == NULL) {
+			ls_diag_add(diag, LS_DIAG_ERROR, cfg->path, c->line, "content \"%s\": %s", c->name, err);
+			continue;
+		}
+		n = render_utf8_decode(text, &cps);
+		for (size_t k = 0; k < n; k++) {
+			char ch[8] = "";
+			int dup = 0;
+
+			if (!printable(cps[k]) || render_font_pick(ctx, f, cps[k]) >= 0)
+				continue;
+			for (size_t j = 0; j < k; j++)
+				dup |= cps[j] == cps[k];
+			if (dup)
+				continue;
+			missing++;
+			if (cps[k] != 0xfffd) {
+				uint32_t u = cps[k];
+				if (u < 0x800) { ch[0] = (char)(0xc0 | u >> 6); ch[1] = (char)(0x80 | (u & 63)); }
+				else if (u < 0x10000) { ch[0] = (char)(0xe0 | u >> 12); ch[1] = (char)(0x80 | (u >> 6 & 63)); ch[2] = (char)(0x80 | (u & 63)); }
+				else { ch[0] = (char)(0xf0 | u >> 18); ch[1] = (char)(0x80 | (u >> 12 & 63)); ch[2] = (char)(0x80 | (u >> 6 & 63)); ch[3] = (char)(0x80 | (u & 63)); }
+				ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, c->line,
+				    "content \"%s\": character U+%04X \"%s\" is in no installed font (tried %s and its fallbacks); it will show as a box",
+				    c->name, (unsigned)u, ch, f->name);
+			} else
+				ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, c->line,
+				    "content \"%s\": the text is not valid UTF-8; save the config as UTF-8", c->name);
+		}
+		free(cps);
+		free(text);
+	}
+	return missing;
+}

@@ -1,0 +1,37 @@
+#!/bin/sh
+# Build every tests/fuzz/fuzz_*.c as a libFuzzer binary with ASan+UBSan and
+# run each for FUZZ_SECONDS (default 20).  Harnesses link against the same
+# sources as the product: build-fuzz/libledsign.a and libfwproto.a, built by
+# the Makefile's own rules with clang and -fsanitize=fuzzer-no-link.
+# A harness may have seeds in tests/fuzz/corpus/NAME/; new corpus entries go
+# to build-fuzz/corpus/NAME/.  Exit non-zero when any harness finds a crash.
+set -eu
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+B=build-fuzz
+SECS=${FUZZ_SECONDS:-20}
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+PKGS="libconfig freetype2 harfbuzz fontconfig libpng libevent libserialport libxml-2.0"
+make -s B=$B CC=clang CFLAGS="-O1 -g $SAN -fsanitize=fuzzer-no-link" $B/libledsign.a $B/libfwproto.a
+INC="-std=c11 -D_GNU_SOURCE -Isrc -Ifirmware-proto $(pkg-config --cflags $PKGS 2>/dev/null || true)"
+LIBS="$(pkg-config --libs $PKGS 2>/dev/null || true) -lm"
+fail=0
+for h in tests/fuzz/fuzz_*.c; do
+	[ -f "$h" ] || continue
+	name=$(basename "$h" .c)
+	echo "fuzz: building $name"
+	clang -O1 -g $SAN -fsanitize=fuzzer $INC -o "$B/$name" "$h" $B/libledsign.a $B/libfwproto.a $LIBS
+	mkdir -p "$B/corpus/$name"
+	seeds=""
+	[ -d "tests/fuzz/corpus/$name" ] && seeds="tests/fuzz/corpus/$name"
+	echo "fuzz: running $name for ${SECS}s"
+	if "$B/$name" -max_total_time="$SECS" -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix="$B/$name-" "$B/corpus/$name" $seeds >"$B/$name.log" 2>&1; then
+		echo "fuzz: $name: ok ($(grep -o 'stat::number_of_executed_units: *[0-9]*' "$B/$name.log" | grep -o '[0-9]*$') runs)"
+	else
+		echo "fuzz: $name: FAILED, see $B/$name.log and $B/$name-crash-*"
+		tail -30 "$B/$name.log"
+		fail=1
+	fi
+done
+exit $fail

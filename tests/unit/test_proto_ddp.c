@@ -1,0 +1,178 @@
+/* DDP: header bytes, the 1440-byte split, push on the last packet, sequence
+ * numbers 1..15, channel order, brightness scaling, encoder -> fw_ddp. */
+#include "proto_golden.h"
+
+#include "proto/ddp.h"
+#include "fw_ddp.h"
+
+static uint8_t out[1 << 20];
+
+static void *
+open_board(struct ls_board *b, const char *order)
+{
+	char err[256];
+	void *s;
+
+	b->pixel_order = (char *)(uintptr_t)order;
+	s = proto_ddp_ops.init(b, err, sizeof err);
+	assert_non_null(s);
+	return s;
+}
+
+static void
+test_header_golden(void **st)
+{
+	struct ls_board b = tg_board("strip", 2, 1, LS_FMT_RGB888, "ddp");
+	struct render_canvas *c = render_canvas_new(2, 1, LS_FMT_RGB888);
+	struct proto_image im;
+	struct proto_batch batch;
+	void *s = open_board(&b, NULL), *g = open_board(&b, "grb");
+
+	(void)st;
+	render_canvas_set(c, 0, 0, 0x102030);
+	render_canvas_set(c, 1, 0, 0xA5B6C7);
+	im = tg_image(c);
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_ddp_ops.encode_frame(s, &im, &batch), 0);
+	assert_int_equal(batch.npkts, 1);
+	tg_expect_hex(batch.buf, batch.len[0], "41 01 0B 01 00 00 00 00 00 06 10 20 30 A5 B6 C7");
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_ddp_ops.encode_frame(g, &im, &batch), 0);
+	tg_expect_hex(batch.buf, batch.len[0], "41 01 0B 01 00 00 00 00 00 06 20 10 30 B6 A5 C7");
+	/* The pure packet function agrees. */
+	assert_int_equal(proto_ddp_packet(1, 1, 0, batch.buf + 10, 6, out + 4096, 64), 16);
+	assert_memory_equal(out + 4096, batch.buf, 16);
+	assert_int_equal(proto_ddp_packet(16, 0, 0, NULL, 0, out, 64), -1);
+	assert_int_equal(proto_ddp_packet(1, 0, 0, out, 1441, out + 8192, 4096), -1);
+	proto_ddp_ops.fini(s);
+	proto_ddp_ops.fini(g);
+	render_canvas_free(c);
+}
+
+static void
+test_split_push_and_sequence(void **st)
+{
+	struct ls_board b = tg_board("wall", 481, 1, LS_FMT_RGB888, "ddp");
+	struct render_canvas *c = tg_pattern(481, 1, LS_FMT_RGB888);
+	struct proto_image im = tg_image(c);
+	struct proto_batch batch;
+	void *s = open_board(&b, NULL);
+	const uint8_t *p0, *p1;
+
+	(void)st;
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_ddp_ops.encode_frame(s, &im, &batch), 0);
+	assert_int_equal(batch.npkts, 2);
+	p0 = batch.buf + batch.off[0];
+	p1 = batch.buf + batch.off[1];
+	assert_int_equal(batch.len[0], 10 + 1440);
+	assert_int_equal(batch.len[1], 10 + 3);
+	tg_expect_hex(p0, 10, "40 01 0B 01 00 00 00 00 05 A0");   /* no push */
+	tg_expect_hex(p1, 10, "41 02 0B 01 00 00 05 A0 00 03");   /* push, offset 1440 */
+	assert_memory_equal(p0 + 10, c->data, 1440);
+	assert_memory_equal(p1 + 10, c->data + 1440, 3);
+	/* Sequence numbers run 1..15 and wrap to 1, never 0. */
+	for (int f = 0; f < 7; f++) {
+		proto_batch_init(&batch, out, sizeof out);
+		assert_int_equal(proto_ddp_ops.encode_frame(s, &im, &batch), 0);
+	}
+	assert_int_equal(batch.buf[batch.off[0] + 1], 15);
+	assert_int_equal(batch.buf[batch.off[1] + 1], 1);
+	assert_true(batch.used <= proto_ddp_ops.max_frame_bytes(481, 1, LS_FMT_RGB888));
+	proto_ddp_ops.fini(s);
+	render_canvas_free(c);
+}
+
+static void
+test_brightness_scales(void **st)
+{
+	struct ls_board b = tg_board("dim", 1, 1, LS_FMT_RGB888, "ddp");
+	struct render_canvas *c = render_canvas_new(1, 1, LS_FMT_RGB888);
+	struct proto_image im;
+	struct proto_batch batch;
+	void *s = open_board(&b, NULL);
+
+	(void)st;
+	render_canvas_set(c, 0, 0, 0xFF8000);
+	im = tg_image(c);
+	assert_int_equal(proto_ddp_ops.encode_brightness(s, 50, &batch), 0);
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_ddp_ops.encode_frame(s, &im, &batch), 0);
+	tg_expect_hex(batch.buf + 10, 3, "7F 40 00");   /* 255 * 128 / 256 */
+	assert_int_equal(proto_ddp_ops.encode_brightness(s, 101, &batch), -1);
+	proto_ddp_ops.fini(s);
+	render_canvas_free(c);
+}
+
+static void
+round_trip(enum ls_format f, int w, int h, const char *order)
+{
+	struct ls_board b = tg_board("rt", w, h, f, "ddp");
+	struct render_canvas *c = tg_pattern(w, h, f), *got = render_canvas_new(w, h, f);
+	struct proto_image im = tg_image(c);
+	struct fw_rgb_canvas fc = { w, h, (int)f, got->stride, got->data };
+	struct proto_batch batch;
+	struct fw_ddp d;
+	uint8_t ord[3];
+	void *s = open_board(&b, order);
+
+	assert_int_equal(fw_rgb_order_parse(order, ord), 0);
+	fw_ddp_init(&d, ord);
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_ddp_ops.encode_frame(s, &im, &batch), 0);
+	for (size_t i = 0; i < batch.npkts; i++)
+		assert_int_equal(fw_ddp_decode(&d, batch.buf + batch.off[i], batch.len[i], &fc),
+		    i + 1 == batch.npkts ? FW_DDP_SHOW : FW_DDP_DATA);
+	assert_true(render_canvas_equal(c, got));
+	proto_ddp_ops.fini(s);
+	render_canvas_free(c);
+	render_canvas_free(got);
+}
+
+static void
+test_round_trip_every_format(void **st)
+{
+	(void)st;
+	round_trip(LS_FMT_MONO, 64, 16, NULL);
+	round_trip(LS_FMT_REDGREEN, 33, 9, "grb");
+	round_trip(LS_FMT_RGB565, 100, 20, "bgr");
+	round_trip(LS_FMT_RGB888, 128, 64, "rbg");
+}
+
+/* A pixel split across two packets still arrives whole; bad headers are counted. */
+static void
+test_decoder_edges(void **st)
+{
+	uint8_t px[6] = { 0 }, ord[3] = { 0, 1, 2 };
+	struct fw_rgb_canvas fc = { 2, 1, FW_RGB_888, 6, px };
+	struct fw_ddp d;
+	uint8_t a[14] = { 0x40, 1, 0x0B, 1, 0, 0, 0, 0, 0, 4, 1, 2, 3, 4 };
+	uint8_t b[12] = { 0x41, 2, 0x0B, 1, 0, 0, 0, 4, 0, 2, 5, 6 };
+	uint8_t q[10] = { 0x43, 0, 0x0B, 251, 0, 0, 0, 0, 0, 0 };
+
+	(void)st;
+	fw_ddp_init(&d, ord);
+	assert_int_equal(fw_ddp_decode(&d, a, sizeof a, &fc), FW_DDP_DATA);
+	assert_int_equal(fw_ddp_decode(&d, b, sizeof b, &fc), FW_DDP_SHOW);
+	tg_expect_hex(px, 6, "01 02 03 04 05 06");
+	assert_int_equal(fw_ddp_decode(&d, q, sizeof q, &fc), FW_DDP_IGNORED);
+	b[9] = 40;                                /* longer than the datagram */
+	assert_int_equal(fw_ddp_decode(&d, b, sizeof b, &fc), FW_DDP_BAD);
+	b[0] = 0x81;                              /* version 2 */
+	assert_int_equal(fw_ddp_decode(&d, b, sizeof b, &fc), FW_DDP_BAD);
+	assert_int_equal(d.bad, 2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_header_golden),
+		cmocka_unit_test(test_split_push_and_sequence),
+		cmocka_unit_test(test_brightness_scales),
+		cmocka_unit_test(test_round_trip_every_format),
+		cmocka_unit_test(test_decoder_edges),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
