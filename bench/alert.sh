@@ -9,9 +9,10 @@ B=${1:-build}
 N=${2:-100}
 ROUNDS=${3:-25}
 OUT=$(mktemp -d)
+[ -n "${KEEP:-}" ] && echo "bench/alert: keeping $OUT" >&2
 FARM="" DAEMON=""
 # only the two processes started here, by pid
-stop() { for p in $FARM $DAEMON; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$OUT"; }
+stop() { for p in $FARM $DAEMON; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$OUT"; }
 trap stop EXIT
 trap 'exit 1' INT TERM
 
