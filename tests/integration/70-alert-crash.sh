@@ -34,6 +34,11 @@ cat "$TMP/alerts.txt"
 grep -q "^evac  *emergency  *@north  *until cleared  *EVACUATE" "$TMP/alerts.txt" || afail "alerts does not list evac"
 grep -q soon "$TMP/alerts.txt" && afail "alerts lists the expired one"
 
+# Raising the same id again replaces it, on the board too.
+$L alert "Walk, do not run" --groups north --id evac --level info --socket "$SOCK" >/dev/null || afail "re-raise"
+wait_colour hall 000080 50 || afail "hall does not show the replaced alert"
+never_colour hall ff0000 || afail "hall still shows the old version of the alert"
+
 $L clear evac --socket "$SOCK" | grep -q "cleared 1" || afail "clear"
 $L clear evac --socket "$SOCK" 2>"$TMP/err.txt" && afail "cleared a missing alert"
 grep -q "no alert with id evac" "$TMP/err.txt" || afail "no clear message for a missing id"
