@@ -169,9 +169,12 @@ ob_error(struct obuf *b, const char *code, const char *message)
 
 /* ---- access lists ---- */
 
+/* Names that do not resolve are logged and skipped, never fatal: a typo in
+ * control_users must not take the control socket away from root in an
+ * emergency.  -1 only when out of memory. */
 static int
-resolve_acl(const struct ls_config *cfg, uid_t **uids_out, size_t *nuids, gid_t **gids_out,
-    size_t *ngids, char *err, size_t errlen)
+resolve_acl(struct control_server *s, const struct ls_config *cfg, uid_t **uids_out, size_t *nuids,
+    gid_t **gids_out, size_t *ngids, char *err, size_t errlen)
 {
 	const struct ls_strlist *users = cfg ? &cfg->control_users : NULL;
 	const struct ls_strlist *groups = cfg ? &cfg->control_groups : NULL;
@@ -195,8 +198,8 @@ resolve_acl(const struct ls_config *cfg, uid_t **uids_out, size_t *nuids, gid_t 
 		errno = 0;
 		v = strtoul(name, &end, 10);
 		if (*name == '\0' || *end != '\0' || errno != 0) {
-			seterr(err, errlen, "control_users: no such user \"%s\"", name);
-			goto fail;
+			logf_(s, 1, "control_users: no such user \"%s\"; ignored", name);
+			continue;
 		}
 		uids[iu++] = (uid_t)v;
 	}
@@ -210,8 +213,8 @@ resolve_acl(const struct ls_config *cfg, uid_t **uids_out, size_t *nuids, gid_t 
 			errno = 0;
 			v = strtoul(name, &end, 10);
 			if (*name == '\0' || *end != '\0' || errno != 0) {
-				seterr(err, errlen, "control_groups: no such group \"%s\"", name);
-				goto fail;
+				logf_(s, 1, "control_groups: no such group \"%s\"; ignored", name);
+				continue;
 			}
 			gids[ig++] = (gid_t)v;
 			gr = getgrgid((gid_t)v);
@@ -241,7 +244,6 @@ resolve_acl(const struct ls_config *cfg, uid_t **uids_out, size_t *nuids, gid_t 
 	return 0;
 oom:
 	seterr(err, errlen, "out of memory");
-fail:
 	free(uids);
 	free(gids);
 	return -1;
@@ -268,7 +270,9 @@ control_server_set_config(struct control_server *s, const struct ls_config *cfg,
 	gid_t *gids;
 	size_t nu, ng;
 
-	if (resolve_acl(cfg, &uids, &nu, &gids, &ng, err, errlen) < 0)
+	/* the old config is about to be freed by the caller: never keep pointing at it */
+	s->cfg = cfg;
+	if (resolve_acl(s, cfg, &uids, &nu, &gids, &ng, err, errlen) < 0)
 		return -1;
 	free(s->uids);
 	free(s->gids);
@@ -276,10 +280,8 @@ control_server_set_config(struct control_server *s, const struct ls_config *cfg,
 	s->nuids = nu;
 	s->gids = gids;
 	s->ngids = ng;
-	s->cfg = cfg;
 	if (s->path != NULL && ng > 0 && chown(s->path, (uid_t)-1, gids[0]) < 0)
-		logf_(s, 1, "%s: cannot give the socket to group %s: %s", s->path,
-		    cfg->control_groups.v[0], strerror(errno));
+		logf_(s, 1, "%s: cannot give the socket to group %u: %s", s->path, (unsigned)gids[0], strerror(errno));
 	return 0;
 }
 
@@ -377,7 +379,7 @@ control_server_new(const char *path, const struct ls_config *cfg, struct alert_s
 		goto fail;
 	}
 	if (s->ngids > 0 && chown(path, (uid_t)-1, s->gids[0]) < 0)
-		logf_(s, 1, "%s: cannot give the socket to group %s: %s", path, cfg->control_groups.v[0], strerror(errno));
+		logf_(s, 1, "%s: cannot give the socket to group %u: %s", path, (unsigned)s->gids[0], strerror(errno));
 	return s;
 fail:
 	control_server_free(s);
