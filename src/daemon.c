@@ -832,6 +832,8 @@ daemon_report_pacing(struct daemon *d)
 		    (unsigned long long)s.frames_skipped, (unsigned long long)s.frames_late,
 		    (unsigned long long)s.errors, (unsigned long long)s.acks);
 		k = player_jitter(d->boards[i].p, one, 4096);
+		if (k == 0)
+			continue;   /* no frames: nothing to copy (and `all` may still be NULL) */
 		if (n + k > cap) {
 			double *na = realloc(all, (n + k + 4096) * sizeof *all);
 			if (!na)
