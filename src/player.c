@@ -403,6 +403,9 @@ player_send_batch(struct player *p, int kind, double mono)
 	const uint8_t *pk[PROTO_BATCH_MAX];
 	int rc;
 
+	if (p->batch->npkts == 0)
+		return XPORT_SENT;
+
 	for (size_t i = 0; i < p->batch->npkts; i++)
 		pk[i] = p->batch->buf + p->batch->off[i];
 	rc = xport_send(p->x, pk, p->batch->len, p->batch->npkts, kind, mono);
@@ -417,8 +420,10 @@ player_send_brightness(struct player *p, int percent, double mono)
 	if (!p->proto->encode_brightness || percent == p->brightness_sent)
 		return;
 	proto_batch_init(p->batch, p->buf, p->bufcap);
+	/* A protocol without a brightness message (DDP, E1.31, Art-Net) scales
+	 * its pixels instead and has nothing to send: an empty batch. */
 	if (p->proto->encode_brightness(p->pstate, percent, p->batch) == 0 &&
-	    player_send_batch(p, XPORT_MSG_KEEP, mono) != XPORT_DROPPED)
+	    (p->batch->npkts == 0 || player_send_batch(p, XPORT_MSG_KEEP, mono) != XPORT_DROPPED))
 		p->brightness_sent = percent;
 }
 
