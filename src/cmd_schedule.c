@@ -191,8 +191,10 @@ hour_cell(const struct sched_plan *p, int d, int h, char *buf, size_t len)
 		snprintf(name, sizeof name, "(power-off)");
 	else if (c->state == SCHED_BLANK)
 		snprintf(name, sizeof name, "!NOTHING!");
-	else
-		sched_plan_who_name(p, c->who, name, sizeof name);
+	else {
+		name[0] = '*';
+		sched_plan_who_name(p, c->who, name + c->rotating, sizeof name - 1);
+	}
 	char bri[8] = "";
 	if (c->state == SCHED_PLAY && c->brightness != p->board->brightness)
 		snprintf(bri, sizeof bri, "%d", c->brightness);
@@ -331,7 +333,8 @@ cmd_schedule(int argc, char **argv)
 		goto done;
 	}
 	printf("Cells show what holds at the start of each hour; \"+\" = it changes within the hour;\n"
-	    "\":40\" = brightness 40%%; \"(off)\" = board dark; \"!NOTHING!\" = on with nothing to show.\n");
+	    "\":40\" = brightness 40%%; \"(off)\" = board dark; \"!NOTHING!\" = on with nothing to show;\n"
+	    "\"*\" = equal-priority rules take turns (ledsign check warns).\n");
 	if (out) {
 		if (sched_plan_png(plans, n, tz_name(sched_tz(s)), out, err, sizeof err) < 0) {
 			fprintf(stderr, "ledsign schedule: %s\n", err);

@@ -15,6 +15,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
+#include <grp.h>
+#include <pwd.h>
 #include <libconfig.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@
 
 #include "config.h"
 #include "proto/proto.h"
+#include "tz.h"
 
 /* What a key's value must be, and how it is stored. */
 enum key_type {
@@ -692,6 +695,15 @@ load_boards(struct loader *L, const config_setting_t *root)
 		} else if (b->width > 0 && !ops->supports(b->format))
 			ERR(L, b->line, "%s: protocol \"%s\" cannot carry the %s format; choose another format or protocol",
 			    where, b->protocol, ls_format_name(b->format));
+		else if (b->width > 0 && b->height > 0) {
+			/* The protocol's own options (card, universe, pixel_order, ...). */
+			char perr[256];
+			void *st = ops->init(b, perr, sizeof perr);
+			if (st == NULL)
+				ERR(L, b->line, "%s", perr);
+			else
+				ops->fini(st);
+		}
 	}
 	check_duplicates(L, "board", c->boards, c->nboards, sizeof *c->boards,
 	    offsetof(struct ls_board, name), offsetof(struct ls_board, line));
@@ -998,6 +1010,17 @@ check_references(struct loader *L)
 				ERR(L, r->line, "schedule: \"%s\" is neither a board nor a group; check boards", t);
 		}
 	}
+	/* control_users/groups: a warning only, since the file may be checked on another machine */
+	for (size_t i = 0; i < c->control_users.n; i++) {
+		const char *u = c->control_users.v[i];
+		if (getpwnam(u) == NULL && strspn(u, "0123456789") != strlen(u))
+			WARN(L, 0, "control_users: no user \"%s\" on this machine; it will be ignored", u);
+	}
+	for (size_t i = 0; i < c->control_groups.n; i++) {
+		const char *g = c->control_groups.v[i];
+		if (getgrnam(g) == NULL && strspn(g, "0123456789") != strlen(g))
+			WARN(L, 0, "control_groups: no group \"%s\" on this machine; it will be ignored", g);
+	}
 	for (size_t i = 0; i < c->ncap_areas; i++) {
 		struct ls_cap_area *a = &c->cap_areas[i];
 		for (size_t j = 0; j < a->groups.n; j++) {
@@ -1056,11 +1079,14 @@ ls_config_load(const char *path, struct ls_diag *diag)
 	if (L.cfg->timezone == NULL)
 		L.cfg->timezone = strdup("Asia/Shanghai");
 	else {
-		char tzpath[512];
-		snprintf(tzpath, sizeof tzpath, "/usr/share/zoneinfo/%s", L.cfg->timezone);
-		if (strstr(L.cfg->timezone, "..") || !file_readable(tzpath))
+		/* Load it as the schedule will: a readable file under zoneinfo
+		 * is not enough (zone.tab and friends live there too). */
+		char tzerr[256];
+		struct tz *z = tz_load(L.cfg->timezone, tzerr, sizeof tzerr);
+		if (z == NULL)
 			ERR(&L, line_of(config_setting_get_member(root, "timezone")),
 			    "timezone \"%s\" is not known; use an IANA name such as \"Asia/Shanghai\"", L.cfg->timezone);
+		tz_free(z);
 	}
 	if (L.cfg->control_socket == NULL)
 		L.cfg->control_socket = strdup("/run/ledsign/control.sock");

@@ -242,7 +242,8 @@ daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_ch
 	    alert_store_for_board(d->alerts, b, (long long)daemon_real_now()) : NULL;
 
 	if (db && a) {
-		if (strcmp(db->look_id, a->id) != 0) {
+		/* same id is not enough: raising an id again replaces its text or level */
+		if (strcmp(db->look_id, a->id) != 0 || !alert_look_matches(&db->look, a)) {
 			alert_look_clear(&db->look);
 			db->look_id[0] = '\0';
 			if (alert_look_build(a, b, &db->look) == 0) {
@@ -831,6 +832,8 @@ daemon_report_pacing(struct daemon *d)
 		    (unsigned long long)s.frames_skipped, (unsigned long long)s.frames_late,
 		    (unsigned long long)s.errors, (unsigned long long)s.acks);
 		k = player_jitter(d->boards[i].p, one, 4096);
+		if (k == 0)
+			continue;   /* `all` may still be NULL: no pointer arithmetic on it */
 		if (n + k > cap) {
 			double *na = realloc(all, (n + k + 4096) * sizeof *all);
 			if (!na)

@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "tz.h"
 
 #ifndef LEDSIGN_VERSION
 #define LEDSIGN_VERSION "0.1.0"
@@ -28,7 +29,7 @@ static const struct cmd cmd_table[] = {
 	{ "alert", "TEXT [--boards LIST | --groups LIST] [--level info|warning|emergency] [--for 30m | --until TIME] [--id ID] | --cap FILE  [--socket PATH] [--config FILE]", "raise an alert on every board or the chosen ones; prints its id", cmd_alert },
 	{ "clear", "ID | --all  [--socket PATH] [--config FILE]", "take an alert (or all) down; boards return to their schedule", cmd_clear },
 	{ "alerts", "[--socket PATH] [--config FILE]", "list the active alerts with their targets and expiry", cmd_alerts },
-	{ "play", "FILE [--foreground] [--syslog] [--until TIME | --duration SECONDS] [--start-at TIME] [--fps N]", "run the controller: play the schedule on every board", cmd_play },
+	{ "play", "FILE [--foreground] [--syslog] [--until TIME | --duration SECONDS] [--start-at TIME] [--fps N] [--run-dir DIR]", "run the controller: play the schedule on every board", cmd_play },
 	{ "status", "[FILE] [--run-dir DIR]", "show each board of the running controller", cmd_status },
 	{ "reload", "[FILE] [--run-dir DIR]", "make the running controller check and load its config again", cmd_reload },
 	{ "ports", "", "list serial ports with description, USB VID:PID and serial number", cmd_ports },
@@ -105,43 +106,31 @@ cmd_load_config(const char *path)
 int
 cmd_parse_time(const struct ls_config *cfg, const char *s, long long *epoch)
 {
-	struct tm tm = { 0 };
-	int n = 0, sec = 0;
-	const char *oldtz;
-	char *saved = NULL;
-	time_t t;
+	int y, mo, d, h, mi, sec = 0, n = 0;
+	char err[256];
+	struct tz *zone;
 
-	if (sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-	        &tm.tm_min, &sec, &n) != 6 || s[n] != '\0') {
+	if (sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || s[n] != '\0') {
 		n = 0;
 		sec = 0;
-		if (sscanf(s, "%4d-%2d-%2d %2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-		        &tm.tm_min, &n) != 5 || s[n] != '\0')
+		if (sscanf(s, "%4d-%2d-%2d %2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5 || s[n] != '\0')
 			return -1;
 	}
-	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 24 ||
-	    tm.tm_min > 59 || sec > 60)
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 59)
 		return -1;
-	tm.tm_sec = sec;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	tm.tm_isdst = -1;
-	/* The CLI is single-threaded, so switching TZ around mktime is safe here. */
-	oldtz = getenv("TZ");
-	if (oldtz)
-		saved = strdup(oldtz);
-	setenv("TZ", cfg && cfg->timezone ? cfg->timezone : "UTC", 1);
-	tzset();
-	t = mktime(&tm);
-	if (saved) {
-		setenv("TZ", saved, 1);
-		free(saved);
-	} else
-		unsetenv("TZ");
-	tzset();
-	if (t == (time_t)-1)
-		return -1;
-	*epoch = (long long)t;
+	{
+		char date[16];
+		ls_day day;
+		snprintf(date, sizeof date, "%04d-%02d-%02d", y, mo, d);
+		if (ls_parse_date(date, &day) < 0)
+			return -1;
+		/* The same zone code as the schedule, so "--at" means what
+		 * `ledsign schedule --at` means, also on daylight-saving nights. */
+		if ((zone = tz_load(cfg && cfg->timezone ? cfg->timezone : "UTC", err, sizeof err)) == NULL)
+			return -1;
+		*epoch = (long long)tz_from_local(zone, day, h * 3600 + mi * 60 + sec);
+		tz_free(zone);
+	}
 	return 0;
 }
 

@@ -310,7 +310,7 @@ cell_label(const struct sched_plan *p, const struct sched_plan_cell *c, char *bu
 		snprintf(buf, len, "power off");
 	else
 		snprintf(buf, len, "%s%s%s", sched_plan_who_name(p, c->who, name, sizeof name), bri,
-		    c->rotating ? " ⟳" : "");
+		    c->rotating ? " (takes turns)" : "");
 	(void)cfg;
 }
 
@@ -444,7 +444,7 @@ draw_panel(struct pen *pen, struct img *im, int top, const struct sched_plan *p,
 				e++;
 			const struct sched_plan_cell *c = &p->cells[d][m];
 			int y0 = gy + m * ROW_H / 60, y1 = gy + e * ROW_H / 60;
-			int size = 17;
+			int size = 19;   /* about 9 pt at 150 dpi */
 			if (y1 - y0 >= size + 2) {
 				char from[6], to[6];
 				uint32_t col = dark(cell_colour(&lg, c)) ? 0xffffff : C_TEXT;
@@ -455,7 +455,7 @@ draw_panel(struct pen *pen, struct img *im, int top, const struct sched_plan *p,
 					sched_fmt_minute(e, to);
 					char span[32];
 					snprintf(span, sizeof span, "%s–%s", from, to);
-					text(pen, im, gx + d * colw + 6, y0 + 2 * size + 5, span, 15,
+					text(pen, im, gx + d * colw + 6, y0 + 2 * size + 5, span, 16,
 					    dark(cell_colour(&lg, c)) ? 0xdddddd : 0x444444, colw - STRIP_W - 12);
 				}
 			}
@@ -484,7 +484,7 @@ draw_panel(struct pen *pen, struct img *im, int top, const struct sched_plan *p,
 			c.state = SCHED_POWER_OFF;
 		fill(im, lx, y + 6, 22, 22, 0x7a7a7a);
 		fill(im, lx + 1, y + 7, 20, 20, dims ? bright_colour(p->cfg->rules[who[i]].brightness)
-		    : cell_colour(&lg, &c));
+		    : who[i] == SCHED_PLAN_BLANK ? 0xf3c6c6 : cell_colour(&lg, &c));
 		rule_summary(p, who[i], buf, sizeof buf);
 		text(pen, im, lx + 32, y + 24, buf, 18, C_TEXT, lcolw - 40);
 	}

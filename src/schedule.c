@@ -200,8 +200,14 @@ sched_slot_at(const struct ls_config *cfg, const struct ls_board *board, ls_day 
 		const struct ls_rule *r = &cfg->rules[i];
 		if (!ls_board_selected(board, &r->boards) || !sched_rule_active(r, day, minute))
 			continue;
-		if (r->brightness >= 0 && (!out->bright_rule || r->priority > out->bright_rule->priority))
-			out->bright_rule = r;
+		if (r->brightness >= 0) {
+			if (!out->bright_rule || r->priority > out->bright_rule->priority) {
+				out->bright_rule = r;
+				out->bright_tie = NULL;
+			} else if (r->priority == out->bright_rule->priority &&
+			    r->brightness != out->bright_rule->brightness && !out->bright_tie)
+				out->bright_tie = r;
+		}
 		if (r->kind == LS_RULE_PLAY) {
 			/* A play rule without a playlist is a dimming rule; one whose
 			 * playlist has nothing in its window now yields. */
@@ -329,6 +335,9 @@ int
 sched_at(const struct sched *s, const struct ls_board *board, double t, struct sched_result *out)
 {
 	const struct ls_config *cfg = s->cfg;
+	/* Keep the conversion to an integer defined whatever the caller passes. */
+	if (!(t >= -1e12 && t <= 1e12))
+		t = t > 0 ? 1e12 : t < 0 ? -1e12 : 0;
 	int64_t ti = (int64_t)floor(t);
 	struct member mem[MAX_TIED];
 	size_t nmem = 0;
@@ -689,6 +698,21 @@ sched_check(const struct ls_config *cfg, struct ls_diag *diag)
 					    : "the \"off\"/\"power-off\" one wins");
 				}
 			}
+			if (sl.bright_tie && sl.state == SCHED_PLAY) {
+				size_t i = (size_t)(sl.bright_rule - cfg->rules), j = (size_t)(sl.bright_tie - cfg->rules);
+				if (!pair[i * cfg->nrules + j]) {
+					pair[i * cfg->nrules + j] = 1;
+					char a[128], bb[128], ds[11], ms[6];
+					sched_fmt_day(day, ds);
+					sched_fmt_minute(m, ms);
+					ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, sl.bright_tie->line,
+					    "schedule rules %s and %s set different brightness at equal priority %d "
+					    "on board \"%s\" (first on %s at %s); the first in the file wins (%d%%); "
+					    "give one a higher priority", rule_label(sl.bright_rule, a, sizeof a),
+					    rule_label(sl.bright_tie, bb, sizeof bb), sl.bright_rule->priority,
+					    board->name, ds, ms, sl.bright_rule->brightness);
+				}
+			}
 			if (sl.state == SCHED_BLANK && !blank_warned) {
 				/* Report the whole run of blank minutes from here. */
 				ls_day d2 = day;
@@ -706,19 +730,25 @@ sched_check(const struct ls_config *cfg, struct ls_diag *diag)
 						break;
 					}
 				}
-				char ds[11], ms[6], ds2[11], me[6];
+				char ds[11], ms[6], ds2[11], me[6], when[80];
+				int at_start = sp == 0 && day == spans[0].a && k == 0;
 				sched_fmt_day(day, ds);
 				sched_fmt_minute(m, ms);
 				sched_fmt_day(d2, ds2);
-				char until[40] = "on";
-				if (end >= 0) {
-					sched_fmt_minute(end, me);
-					snprintf(until, sizeof until, "to %s %s", ds2, me);
-				}
+				sched_fmt_minute(end < 0 ? 0 : end, me);
+				/* A run that starts where the scan starts goes back further. */
+				if (at_start && end >= 0)
+					snprintf(when, sizeof when, "up to %s %s", ds2, me);
+				else if (at_start)
+					snprintf(when, sizeof when, "at any time");
+				else if (end >= 0)
+					snprintf(when, sizeof when, "from %s %s to %s %s", ds, ms, ds2, me);
+				else
+					snprintf(when, sizeof when, "from %s %s on", ds, ms);
 				ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, board->line,
-				    "board \"%s\" is on but has nothing to show from %s %s %s: no rule "
-				    "applies and there is no fallback playlist; add a rule, a fallback, or an "
-				    "\"off\" rule for those hours", board->name, ds, ms, until);
+				    "board \"%s\" is on but has nothing to show %s: no rule applies and there "
+				    "is no fallback playlist; add a rule, a fallback, or an \"off\" rule for "
+				    "those hours", board->name, when);
 				blank_warned = 1;
 			}
 		}

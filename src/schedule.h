@@ -54,6 +54,9 @@ struct sched_slot {
 	const struct ls_rule *tied[8];      /* the first of them, config order */
 	int  brightness;                    /* 0..100 */
 	const struct ls_rule *bright_rule;  /* rule that set it; NULL = the board's own */
+	const struct ls_rule *bright_tie;   /* another rule at that priority asking for a
+	                                       different brightness (bright_rule, first in
+	                                       the file, wins; check warns); else NULL */
 };
 
 /* The full answer at an instant. */

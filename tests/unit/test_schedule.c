@@ -377,6 +377,51 @@ test_leap_day(void **st)
 	ls_diag_clear(&d);
 }
 
+/* Windows across the year end and into/out of 29 February; a window ending at 24:00. */
+static void
+test_year_end_and_leap_windows(void **st)
+{
+	(void)st;
+	reset("Asia/Shanghai");
+	struct ls_rule *nye = rule("new-year-eve", LS_RULE_PLAY, "P1");
+	hours(nye, 22, 0, 2, 0);
+	spec_dates[0] = D(2023, 12, 31);
+	spec_dates[1] = D(2024, 2, 29);
+	nye->dates.v = spec_dates;
+	nye->dates.n = 2;
+	struct ls_rule *late = rule("to-midnight", LS_RULE_PLAY, "P3");
+	hours(late, 20, 0, 24, 0);
+	late->priority = -1;
+	struct sched *s = mk();
+	struct sched_result x;
+
+	x = at(s, 0, L(s, 2023, 12, 31, 21, 59, 59));
+	assert_string_equal(rname(&x), "to-midnight");
+	x = at(s, 0, L(s, 2023, 12, 31, 23, 59, 59));
+	assert_string_equal(rname(&x), "new-year-eve");
+	x = at(s, 0, L(s, 2024, 1, 1, 0, 0, 0));
+	assert_string_equal(rname(&x), "new-year-eve");
+	assert_int_equal(x.local.year, 2024);
+	assert_true(fabs(x.anchor - L(s, 2023, 12, 31, 22, 0, 0)) < 1e-9);
+	x = at(s, 0, L(s, 2024, 1, 1, 1, 59, 59));
+	assert_string_equal(rname(&x), "new-year-eve");
+	x = at(s, 0, L(s, 2024, 1, 1, 2, 0, 0));
+	assert_int_equal(x.slot.state, SCHED_BLANK);
+	/* 29 Feb night runs into 1 March; 28 Feb night is not a special date. */
+	x = at(s, 0, L(s, 2024, 2, 29, 1, 0, 0));
+	assert_int_equal(x.slot.state, SCHED_BLANK);
+	x = at(s, 0, L(s, 2024, 3, 1, 1, 59, 59));
+	assert_string_equal(rname(&x), "new-year-eve");
+	assert_int_equal(x.local.month, 3);
+	/* "20:00-24:00": the last second of the day is in, midnight is not. */
+	x = at(s, 0, L(s, 2024, 3, 1, 23, 59, 59));
+	assert_string_equal(rname(&x), "to-midnight");
+	assert_true(fabs(x.next_change - L(s, 2024, 3, 2, 0, 0, 0)) < 1e-6);
+	x = at(s, 0, L(s, 2024, 3, 2, 0, 0, 0));
+	assert_int_equal(x.slot.state, SCHED_BLANK);
+	sched_free(s);
+}
+
 static void
 test_weekday_masks(void **st)
 {
@@ -556,6 +601,24 @@ test_brightness(void **st)
 
 	struct ls_diag d = { 0 };
 	assert_int_equal(sched_check(&cfg, &d), 0);
+	ls_diag_clear(&d);
+
+	/* Two dimming rules at one priority asking different things: the
+	 * first wins, and check says so. */
+	struct ls_rule *dim2 = rule("evening-2", LS_RULE_PLAY, NULL);
+	hours(dim2, 21, 0, 23, 0);
+	dim2->brightness = 20;
+	s = mk();
+	x = at(s, 1, L(s, 2023, 9, 11, 21, 30, 0));
+	assert_int_equal(x.slot.brightness, 40);
+	assert_ptr_equal(x.slot.bright_tie, dim2);
+	x = at(s, 1, L(s, 2023, 9, 11, 22, 30, 0));
+	assert_int_equal(x.slot.brightness, 20);
+	assert_null(x.slot.bright_tie);
+	sched_free(s);
+	assert_int_equal(sched_check(&cfg, &d), 1);
+	assert_non_null(strstr(d.v[0].text, "different brightness at equal priority 0"));
+	assert_int_equal(d.v[0].line, dim2->line);
 	ls_diag_clear(&d);
 }
 
@@ -746,6 +809,7 @@ main(void)
 		cmocka_unit_test(test_crossing_playlist_anchor),
 		cmocka_unit_test(test_special_dates_and_priority),
 		cmocka_unit_test(test_leap_day),
+		cmocka_unit_test(test_year_end_and_leap_windows),
 		cmocka_unit_test(test_weekday_masks),
 		cmocka_unit_test(test_board_selection),
 		cmocka_unit_test(test_equal_priority_rotation),
