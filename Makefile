@@ -99,6 +99,11 @@ install: all
 	install -m 755 $(B)/ledsign $(B)/ledboard $(DESTDIR)$(PREFIX)/bin/
 	[ ! -f docs/ledsign.1 ] || install -m 644 docs/ledsign.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	[ -f $(DESTDIR)/etc/ledsign/ledsign.cfg ] || install -m 644 content/campaign-week.cfg $(DESTDIR)/etc/ledsign/ledsign.cfg
+	install -d $(DESTDIR)/etc/ledsign/posters
+	for f in content/posters/*.png; do [ -f "$(DESTDIR)/etc/ledsign/posters/$${f##*/}" ] || install -m 644 "$$f" $(DESTDIR)/etc/ledsign/posters/; done
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|@BINDIR@|$(PREFIX)/bin|g' dist/ledsign.service >$(DESTDIR)$(PREFIX)/lib/systemd/system/ledsign.service
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/ledsign.service
 
 clean:
 	rm -rf build build-asan build-fuzz out

@@ -15,6 +15,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
+#include <grp.h>
+#include <pwd.h>
 #include <libconfig.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -1008,6 +1010,17 @@ check_references(struct loader *L)
 			if (!ok)
 				ERR(L, r->line, "schedule: \"%s\" is neither a board nor a group; check boards", t);
 		}
+	}
+	/* control_users/groups: a warning only, since the file may be checked on another machine */
+	for (size_t i = 0; i < c->control_users.n; i++) {
+		const char *u = c->control_users.v[i];
+		if (getpwnam(u) == NULL && strspn(u, "0123456789") != strlen(u))
+			WARN(L, 0, "control_users: no user \"%s\" on this machine; it will be ignored", u);
+	}
+	for (size_t i = 0; i < c->control_groups.n; i++) {
+		const char *g = c->control_groups.v[i];
+		if (getgrnam(g) == NULL && strspn(g, "0123456789") != strlen(g))
+			WARN(L, 0, "control_groups: no group \"%s\" on this machine; it will be ignored", g);
 	}
 	for (size_t i = 0; i < c->ncap_areas; i++) {
 		struct ls_cap_area *a = &c->cap_areas[i];

@@ -403,11 +403,20 @@ player_send_batch(struct player *p, int kind, double mono)
 	const uint8_t *pk[PROTO_BATCH_MAX];
 	int rc;
 
+	if (p->batch->npkts == 0)
+		return XPORT_SENT;
+
 	for (size_t i = 0; i < p->batch->npkts; i++)
 		pk[i] = p->batch->buf + p->batch->off[i];
 	rc = xport_send(p->x, pk, p->batch->len, p->batch->npkts, kind, mono);
 	if (rc == XPORT_DROPPED)
 		p->errors++;
+	/* Any message the board must answer starts the stall clock, not only
+	 * frames: a board that takes the connection but never reads may leave
+	 * the very first message (often brightness) queued for ever, and then
+	 * no frame is ever sent to start it. */
+	else if (p->proto->wants_ack && p->unacked_since == 0)
+		p->unacked_since = mono;
 	return rc;
 }
 
@@ -488,8 +497,6 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 	p->frames_sent++;
 	p->last_send = mono;
 	p->need_full = 0;
-	if (p->proto->wants_ack && p->unacked_since == 0)
-		p->unacked_since = mono;
 	if (p->animated) {
 		p->jitter[p->jpos] = mono - deadline;
 		p->jpos = (p->jpos + 1) % PLAYER_JITTER_N;

@@ -323,6 +323,8 @@ xport_queue_push(struct xport_queue *q, const uint8_t *const *pkt, const size_t 
 			return XPORT_DROPPED;
 		total += len[i];
 	}
+	if (total == 0)
+		return XPORT_SENT;   /* nothing to send (a protocol with no message for this) */
 	if (kind == XPORT_MSG_FRAME) {
 		/* A newer frame makes every waiting (unstarted) frame worthless. */
 		prev = NULL;

@@ -73,6 +73,25 @@ done
 $L status --run-dir "$TMP/run" | tee "$TMP/status.txt"
 grep -q "2 reloads" "$TMP/status.txt" || fail "status does not count reloads"
 grep -q "FAILED" "$TMP/status.txt" && fail "status still shows the failed reload"
+
+# 3. Boards come and go: b2 removed, b3 added, b1 moved to another port (reconnects).
+P3=$(free_port); P4=$(free_port)
+mkdir -p "$TMP/snap-b3" "$TMP/snap-b1b"
+$B/ledboard --listen "tcp:127.0.0.1:$P3" --size 32x16 --format red-green --snapshot "$TMP/snap-b3" 2>"$TMP/b3.log" &
+PIDS="$PIDS $!"
+$B/ledboard --listen "tcp:127.0.0.1:$P4" --size 64x16 --format mono --snapshot "$TMP/snap-b1b" 2>"$TMP/b1b.log" &
+PIDS="$PIDS $!"
+sleep 0.2
+sed -i -e "s|tcp:127.0.0.1:$P1|tcp:127.0.0.1:$P4|" \
+    -e "s|{ name = \"b2\"; width = 64; height = 16; format = \"mono\";|{ name = \"b3\"; width = 32; height = 16; format = \"red-green\";|" \
+    -e "s|tcp:127.0.0.1:$P2|tcp:127.0.0.1:$P3|" -e 's|boards = \["b2"\]|boards = ["b3"]|' "$TMP/play.cfg"
+$L reload "$TMP/play.cfg" || { cat "$TMP/daemon.log"; fail "third reload refused"; }
+grep -q "reloaded .*2 boards (0 kept playing, 1 reconnected, 1 added, 1 removed)" "$TMP/daemon.log" ||
+    { tail -5 "$TMP/daemon.log"; fail "board changes not applied as expected"; }
+wait_file "$TMP/snap-b3/latest.png" || fail "added board b3 shows nothing"
+wait_file "$TMP/snap-b1b/latest.png" || fail "moved board b1 shows nothing at its new address"
+$B/tools/pngcmp "$TMP/snap-b1b/latest.png" "$TMP/new.png" || fail "moved b1 shows the wrong thing"
+grep -q "b2: removed from the configuration" "$TMP/daemon.log" || fail "no removal line"
 kill "$DAEMON"
 wait "$DAEMON" || fail "daemon did not stop cleanly on SIGTERM"
 grep -q "SIGTERM: stopping" "$TMP/daemon.log" || fail "no clean stop line"

@@ -235,6 +235,11 @@ test_queue_coalesce(void **st)
 	xport_queue_clear(&q);
 	assert_int_equal(q.bytes, 0);
 	assert_null(q.head);
+	/* an empty message is not queued at all */
+	assert_int_equal(xport_queue_push(&q, &p, &len, 0, XPORT_MSG_KEEP), XPORT_SENT);
+	len = 0;
+	assert_int_equal(xport_queue_push(&q, &p, &len, 1, XPORT_MSG_FRAME), XPORT_SENT);
+	assert_null(q.head);
 	/* one message larger than the bound is accepted when alone */
 	{
 		uint8_t *big = calloc(1, 1000);

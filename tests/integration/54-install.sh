@@ -1,0 +1,27 @@
+# `make install PREFIX=... DESTDIR=...` lays out a Debian-style daemon: both
+# programs, the man page, the systemd unit with real paths, and a config in
+# /etc/ledsign that passes `ledsign check` with its posters beside it.
+. tests/lib.sh
+D=$TMP/pkg
+make -s install B="$B" PREFIX=/usr DESTDIR="$D" >"$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; fail "make install"; }
+for f in usr/bin/ledsign usr/bin/ledboard usr/share/man/man1/ledsign.1 \
+    usr/lib/systemd/system/ledsign.service etc/ledsign/ledsign.cfg; do
+	[ -f "$D/$f" ] || fail "$f not installed"
+done
+[ -x "$D/usr/bin/ledsign" ] || fail "ledsign not executable"
+grep -q "^ExecStart=/usr/bin/ledsign play /etc/ledsign/ledsign.cfg --foreground$" "$D/usr/lib/systemd/system/ledsign.service" ||
+    fail "unit does not run the installed binary"
+grep -q "@BINDIR@" "$D/usr/lib/systemd/system/ledsign.service" && fail "unit has an unfilled @BINDIR@"
+"$D/usr/bin/ledsign" check "$D/etc/ledsign/ledsign.cfg" || fail "installed config does not check"
+# the man page renders and names every command the program knows
+if command -v man >/dev/null 2>&1; then
+	MANWIDTH=200 man -l "$D/usr/share/man/man1/ledsign.1" >"$TMP/man.txt" 2>/dev/null || fail "man page does not render"
+	"$D/usr/bin/ledsign" --help | sed -n 's/^  \([a-z]*\) .*/\1/p' | while read -r c; do
+		grep -q "ledsign $c" "$TMP/man.txt" || { echo "man page lacks '$c'"; exit 1; }
+	done || fail "man page out of date"
+fi
+# a second install keeps the admin's edited config
+echo "# edited" >>"$D/etc/ledsign/ledsign.cfg"
+make -s install B="$B" PREFIX=/usr DESTDIR="$D" >/dev/null 2>&1 || fail "second install"
+tail -1 "$D/etc/ledsign/ledsign.cfg" | grep -q "# edited" || fail "install overwrote the config"
+echo "install layout ok"

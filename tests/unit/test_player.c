@@ -1,0 +1,372 @@
+/* test_player.c — one board's player on real loopback sockets: pacing,
+ * skipping instead of queueing, a fresh full frame after a reconnect, and a
+ * reload that keeps the link.  DDP is used because it needs no board
+ * answers, so a bare socket can stand in for the board. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "player.h"
+#include "render/render.h"
+#include "transport/xport.h"
+
+static struct ls_config *cfg;
+static struct render_ctx *rctx;
+static char cfgpath[64];
+
+static int
+setup(void **st)
+{
+	static const char text[] =
+	    "boards = ( { name = \"b\"; width = 64; height = 16; format = \"rgb888\"; protocol = \"ddp\";\n"
+	    "             address = \"udp:127.0.0.1:9\"; } );\n"
+	    "content = ( { name = \"scroll\"; text = \"网络安全为人民\"; effect = \"scroll-left\"; speed = 64.0; },\n"
+	    "            { name = \"still\"; text = \"平时\"; } );\n"
+	    "playlists = ( { name = \"p\"; items = [\"scroll\"]; } );\n"
+	    "schedule = ( { playlist = \"p\"; boards = [\"all\"]; } );\n";
+	struct ls_diag d = { 0 };
+	int fd;
+
+	(void)st;
+	snprintf(cfgpath, sizeof cfgpath, "/tmp/ledsign-player-XXXXXX");
+	fd = mkstemp(cfgpath);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+	close(fd);
+	cfg = ls_config_load(cfgpath, &d);
+	ls_diag_print(&d, stderr);
+	ls_diag_clear(&d);
+	assert_non_null(cfg);
+	rctx = render_ctx_new(cfg, &d);
+	ls_diag_clear(&d);
+	assert_non_null(rctx);
+	return 0;
+}
+
+static int
+teardown(void **st)
+{
+	(void)st;
+	render_ctx_free(rctx);
+	ls_config_free(cfg);
+	unlink(cfgpath);
+	return 0;
+}
+
+/* What the fake chooser shows. */
+static const char *show_item = "scroll";
+
+static void
+choose(void *ctx, const struct ls_board *b, double wall, struct player_choice *c)
+{
+	(void)ctx;
+	(void)b;
+	c->show = PLAYER_SHOW_ITEM;
+	c->content = ls_config_content(cfg, show_item);
+	c->item_start = 1000.0;
+	snprintf(c->item, sizeof c->item, "%s", show_item);
+	snprintf(c->rule, sizeof c->rule, "test");
+	(void)wall;
+}
+
+static struct player_env
+env(void)
+{
+	struct player_env e;
+
+	memset(&e, 0, sizeof e);
+	e.render = rctx;
+	e.choose = choose;
+	e.fps = 30;
+	xport_opts_default(&e.xopts);
+	return e;
+}
+
+/* A board copy with another address. */
+static struct ls_board
+board(const char *address)
+{
+	struct ls_board b = cfg->boards[0];
+
+	b.address = (char *)address;
+	return b;
+}
+
+/* Run the player as the daemon does, for `secs`; call `peer` each round. */
+static void
+run(struct player *p, double secs, void (*peer)(void *), void *arg)
+{
+	double end = xport_now() + secs, t0 = xport_now();
+
+	for (;;) {
+		double now = xport_now(), dl, wall = 1000.0 + (now - t0);
+		struct pollfd pf = { .fd = player_fd(p) };
+		int ev, ms;
+
+		if (now >= end)
+			break;
+		dl = player_tick(p, now, wall);
+		ev = player_events(p);
+		pf.events = (short)((ev & XPORT_EV_READ ? POLLIN : 0) | (ev & XPORT_EV_WRITE ? POLLOUT : 0));
+		ms = (int)ceil((fmin(dl, end) - xport_now()) * 1000);
+		if (ms > 5)
+			ms = 5;   /* the peer needs turns too */
+		if (ms < 0)
+			ms = 0;
+		if (poll(&pf, pf.fd >= 0 ? 1 : 0, ms) > 0) {
+			int ready = 0;
+			if (pf.revents & (POLLIN | POLLHUP | POLLERR)) ready |= XPORT_EV_READ;
+			if (pf.revents & (POLLOUT | POLLHUP | POLLERR)) ready |= XPORT_EV_WRITE;
+			player_io(p, ready, xport_now(), 1000.0 + (xport_now() - t0));
+		}
+		if (peer)
+			peer(arg);
+	}
+}
+
+/* ---- pacing over UDP ---- */
+
+struct udp_peer {
+	int fd;
+	double t[400];
+	int n;
+};
+
+static void
+udp_drain(void *arg)
+{
+	struct udp_peer *u = arg;
+	uint8_t buf[2048];
+	ssize_t r;
+
+	while ((r = recv(u->fd, buf, sizeof buf, MSG_DONTWAIT)) > 0)
+		if (r >= 10 && (buf[0] & 0x01) && u->n < 400)   /* DDP push: the frame is complete */
+			u->t[u->n++] = xport_now();
+}
+
+static void
+test_paces_animated(void **st)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof sa;
+	struct udp_peer u = { 0 };
+	char addr[64], err[256];
+	struct ls_board b;
+	struct player_env e = env();
+	struct player *p;
+	struct player_status s;
+	double iv[400], jit[4096];
+	int n = 0;
+	size_t nj;
+
+	(void)st;
+	u.fd = socket(AF_INET, SOCK_DGRAM, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(u.fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	getsockname(u.fd, (struct sockaddr *)&sa, &sl);
+	snprintf(addr, sizeof addr, "udp:127.0.0.1:%d", ntohs(sa.sin_port));
+	b = board(addr);
+	show_item = "scroll";
+	p = player_new(&b, &e, xport_now(), err, sizeof err);
+	assert_non_null(p);
+	run(p, 2.0, udp_drain, &u);
+	player_status(p, &s);
+	assert_int_equal(s.state, PLAYER_ONLINE);
+	assert_string_equal(s.item, "scroll");
+	/* 2 s at 30 fps; a scroll at 64 px/s changes every frame */
+	assert_true(u.n >= 55);
+	assert_true(u.n <= 62);
+	for (int i = 1; i < u.n; i++)
+		iv[n++] = (u.t[i] - u.t[i - 1]) * 1000;
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && iv[j - 1] > iv[j]; j--) {
+			double t = iv[j]; iv[j] = iv[j - 1]; iv[j - 1] = t;
+		}
+	/* the median interval is the frame period */
+	assert_true(fabs(iv[n / 2] - 1000.0 / 30) < 3);
+	nj = player_jitter(p, jit, 4096);
+	assert_true(nj >= 55);
+	player_free(p);
+	close(u.fd);
+}
+
+/* ---- a board that stops reading: frames are skipped, memory bounded ---- */
+
+static void
+test_skips_when_board_stalls(void **st)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof sa;
+	int lfd = socket(AF_INET, SOCK_STREAM, 0), small = 4096, cfd;
+	char addr[64], err[256], reason[256];
+	struct ls_board b;
+	struct player_env e = env();
+	struct player *p;
+	struct player_status s;
+
+	(void)st;
+	setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+	listen(lfd, 1);
+	getsockname(lfd, (struct sockaddr *)&sa, &sl);
+	/* DDP over TCP: every protocol goes over every transport */
+	snprintf(addr, sizeof addr, "tcp:127.0.0.1:%d", ntohs(sa.sin_port));
+	b = board(addr);
+	e.xopts.stall_timeout = 0.5;
+	e.xopts.queue_max = 16 * 1024;
+	show_item = "scroll";
+	p = player_new(&b, &e, xport_now(), err, sizeof err);
+	assert_non_null(p);
+	run(p, 0.2, NULL, NULL);
+	cfd = accept(lfd, NULL, NULL);
+	assert_true(cfd >= 0);
+	/* small kernel buffers on our side too, so that "never reads" shows soon */
+	setsockopt(player_fd(p), SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+	run(p, 3.0, NULL, NULL);   /* never read */
+	player_status(p, &s);
+	snprintf(reason, sizeof reason, "%s", s.reason);
+	assert_int_equal(s.state, PLAYER_STALLED);
+	assert_non_null(strstr(reason, "no bytes"));
+	/* far fewer frames went out than were due, and the rest were skipped, not queued */
+	assert_true(s.frames_skipped > 40);
+	assert_true(s.frames_sent < 60);
+	assert_true(s.link.bytes_out < 8u << 20);
+	player_free(p);
+	close(cfd);
+	close(lfd);
+}
+
+/* ---- a link that comes back gets a full frame again; reload keeps links ---- */
+
+struct tcp_peer {
+	int lfd, cfd, accepts;
+	size_t got;
+};
+
+static void
+tcp_serve(void *arg)
+{
+	struct tcp_peer *t = arg;
+	uint8_t buf[8192];
+	ssize_t r;
+
+	if (t->cfd < 0) {
+		t->cfd = accept4(t->lfd, NULL, NULL, SOCK_NONBLOCK);
+		if (t->cfd >= 0)
+			t->accepts++;
+	}
+	while (t->cfd >= 0 && (r = read(t->cfd, buf, sizeof buf)) > 0)
+		t->got += (size_t)r;
+}
+
+static void
+test_reconnect_and_reload(void **st)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof sa;
+	struct tcp_peer t = { .cfd = -1 };
+	char addr[64], err[256];
+	struct ls_board b, b2, b3;
+	struct player_env e = env();
+	struct player *p;
+	struct player_status s;
+	size_t before;
+
+	(void)st;
+	t.lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(t.lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+	listen(t.lfd, 1);
+	getsockname(t.lfd, (struct sockaddr *)&sa, &sl);
+	snprintf(addr, sizeof addr, "tcp:127.0.0.1:%d", ntohs(sa.sin_port));
+	b = board(addr);
+	show_item = "still";   /* static: sent once, then only when it changes */
+	p = player_new(&b, &e, xport_now(), err, sizeof err);
+	assert_non_null(p);
+	run(p, 0.5, tcp_serve, &t);
+	assert_int_equal(t.accepts, 1);
+	assert_int_equal(t.got, 64 * 16 * 3 + 10 * 3);   /* one frame: 3072 bytes in DDP packets */
+	player_status(p, &s);
+	assert_int_equal(s.frames_sent, 1);
+
+	/* the board restarts: same picture, but it must be sent again */
+	close(t.cfd);
+	t.cfd = -1;
+	run(p, 1.0, tcp_serve, &t);
+	assert_int_equal(t.accepts, 2);
+	player_status(p, &s);
+	assert_int_equal(s.state, PLAYER_ONLINE);
+	assert_int_equal(s.frames_sent, 2);
+	assert_int_equal(t.got, 2 * (64 * 16 * 3 + 10 * 3));
+
+	/* a reload with the same board: the link stays, nothing is resent */
+	b2 = b;
+	before = t.got;
+	assert_int_equal(player_set_config(p, &b2, &e, xport_now(), err, sizeof err), 1);
+	run(p, 0.5, tcp_serve, &t);
+	assert_int_equal(t.accepts, 2);
+	assert_int_equal(t.got, before);
+	/* another size: the player starts over on a new link */
+	b3 = b2;
+	b3.width = 32;
+	assert_int_equal(player_set_config(p, &b3, &e, xport_now(), err, sizeof err), 0);
+	close(t.cfd);
+	t.cfd = -1;
+	run(p, 0.5, tcp_serve, &t);
+	assert_int_equal(t.accepts, 3);
+	assert_int_equal(t.got, before + 32 * 16 * 3 + 10 * 2);
+	player_free(p);
+	if (t.cfd >= 0)
+		close(t.cfd);
+	close(t.lfd);
+}
+
+static void
+test_bad_board(void **st)
+{
+	char err[256];
+	struct ls_board b = board("udp:127.0.0.1:9");
+	struct player_env e = env();
+
+	(void)st;
+	b.protocol = "nosuch";
+	assert_null(player_new(&b, &e, xport_now(), err, sizeof err));
+	assert_non_null(strstr(err, "unknown protocol"));
+	b = board("carrier-pigeon:loft");
+	assert_null(player_new(&b, &e, xport_now(), err, sizeof err));
+	assert_non_null(strstr(err, "unknown transport"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_paces_animated),
+		cmocka_unit_test(test_skips_when_board_stalls),
+		cmocka_unit_test(test_reconnect_and_reload),
+		cmocka_unit_test(test_bad_board),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
