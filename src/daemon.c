@@ -1011,7 +1011,9 @@ daemon_run(const struct daemon_opts *opts)
 	{
 		struct rusage ru;
 		if (getrusage(RUSAGE_SELF, &ru) == 0)
-			daemon_log(d, LOG_INFO, NULL, "stopped; peak memory %.1f MiB", ru.ru_maxrss / 1024.0);
+			daemon_log(d, LOG_INFO, NULL, "stopped; peak memory %.1f MiB, CPU %.2f s", ru.ru_maxrss / 1024.0,
+			    (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+			    ru.ru_stime.tv_usec / 1e6);
 	}
 	d->exit_status = 0;
 out_pid:
