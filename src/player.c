@@ -227,7 +227,9 @@ player_set_config(struct player *p, const struct ls_board *b, const struct playe
 	}
 	same = np == p->proto && strcmp(old->address, b->address) == 0 && old->width == b->width &&
 	    old->height == b->height && old->format == b->format &&
-	    memcmp(&old->serial, &b->serial, sizeof b->serial) == 0 &&
+	    old->serial.baud == b->serial.baud && old->serial.data_bits == b->serial.data_bits &&
+	    old->serial.parity == b->serial.parity && old->serial.stop_bits == b->serial.stop_bits &&
+	    old->serial.flow == b->serial.flow && old->serial.rs485 == b->serial.rs485 &&
 	    old->universe == b->universe && old->screen_address == b->screen_address &&
 	    !!old->pixel_order == !!b->pixel_order &&
 	    (!old->pixel_order || strcmp(old->pixel_order, b->pixel_order) == 0) &&
