@@ -237,22 +237,23 @@ fw_lsp_rle(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 
 /* ---- CTX -------------------------------------------------------------- */
 
-/* Neighbours (dx in LEDs, dy in rows) of the two templates, most significant first. */
-static const int8_t ctx_tmpl[FW_LSP_CTX_TEMPLATES][8][2] = {
-	{ { -1, 0 }, { -2, 0 }, { -1, -1 }, { 0, -1 }, { 1, -1 }, { 0, -2 }, { 0, 0 }, { 0, 0 } },
-	{ { -1, 0 }, { -2, 0 }, { -1, -1 }, { 0, -1 }, { 1, -1 }, { 0, -2 }, { -2, -1 }, { 2, -1 } },
+/* Neighbours (dx in LEDs, dy in rows), most significant context bit first. */
+static const int8_t ctx_nb[10][2] = {
+	{ -1, 0 }, { -2, 0 }, { -1, -1 }, { 0, -1 }, { 1, -1 }, { 0, -2 }, { -2, -1 }, { 2, -1 },
+	{ -3, 0 }, { -1, -2 },
 };
-static const uint8_t ctx_tmpl_len[FW_LSP_CTX_TEMPLATES] = { 6, 8 };
+static const int8_t ctx_small_nb[4][2] = { { -1, 0 }, { 0, -1 }, { -1, -1 }, { 1, -1 } };
+static const uint8_t ctx_len[FW_LSP_CTX_TEMPLATES] = { 6, 8, 10 };
 
-unsigned
-fw_lsp_ctx_context(const uint8_t *buf, uint32_t stride, uint32_t w_bits, uint8_t bpp,
-    unsigned tmpl, uint32_t i, uint32_t y)
+static unsigned
+ctx_bits(const int8_t (*nb)[2], unsigned n, const uint8_t *buf, uint32_t stride, uint32_t w_bits,
+    uint8_t bpp, uint32_t i, uint32_t y)
 {
 	unsigned ctx = 0;
 
-	for (unsigned k = 0; k < ctx_tmpl_len[tmpl]; k++) {
-		int64_t xi = (int64_t)i + (int64_t)ctx_tmpl[tmpl][k][0] * bpp;
-		int64_t yy = (int64_t)y + ctx_tmpl[tmpl][k][1];
+	for (unsigned k = 0; k < n; k++) {
+		int64_t xi = (int64_t)i + (int64_t)nb[k][0] * bpp;
+		int64_t yy = (int64_t)y + nb[k][1];
 		unsigned bit = 0;
 
 		if (xi >= 0 && xi < (int64_t)w_bits && yy >= 0)
@@ -260,26 +261,54 @@ fw_lsp_ctx_context(const uint8_t *buf, uint32_t stride, uint32_t w_bits, uint8_t
 		ctx = ctx << 1 | bit;
 	}
 	if (bpp == 2)
-		ctx |= (i & 1u) << ctx_tmpl_len[tmpl];
+		ctx |= (i & 1u) << n;
 	return ctx;
 }
 
-unsigned
-fw_lsp_ctx_p0(const uint8_t n[2])
+static unsigned
+ctx_p0(const uint8_t n[2])
 {
+	/* Krichevsky-Trofimov: (n0 + 1/2) / (n0 + n1 + 1) */
 	uint32_t p = ((2u * n[0] + 1u) << FW_LSP_CTX_PROB_BITS) / (2u * (n[0] + n[1]) + 2u);
 
 	return p < 1 ? 1 : p > 4095 ? 4095 : p;
 }
 
-void
-fw_lsp_ctx_update(uint8_t n[2], unsigned bit)
+static void
+ctx_count(uint8_t n[2], unsigned bit)
 {
-	if (n[0] + n[1] >= 255) {
+	if (n[0] + n[1] >= 255) {      /* halve before either overflows */
 		n[0] = (uint8_t)((n[0] + 1) / 2);
 		n[1] = (uint8_t)((n[1] + 1) / 2);
 	}
 	n[bit]++;
+}
+
+void
+fw_lsp_ctx_reset(struct fw_lsp_ctx_model *m)
+{
+	memset(m, 0, sizeof *m);
+}
+
+unsigned
+fw_lsp_ctx_predict(const struct fw_lsp_ctx_model *m, const uint8_t *buf, uint32_t stride,
+    uint32_t w_bits, uint8_t bpp, unsigned tmpl, uint32_t i, uint32_t y, uint32_t *slot)
+{
+	unsigned big = ctx_bits(ctx_nb, ctx_len[tmpl], buf, stride, w_bits, bpp, i, y), small = 0;
+
+	if (tmpl == 2)
+		small = ctx_bits(ctx_small_nb, 4, buf, stride, w_bits, bpp, i, y);
+	*slot = (uint32_t)big << 8 | small;
+	if (tmpl == 2 && m->big[big][0] + m->big[big][1] < 2)
+		return ctx_p0(m->small[small]);
+	return ctx_p0(m->big[big]);
+}
+
+void
+fw_lsp_ctx_learn(struct fw_lsp_ctx_model *m, uint32_t slot, unsigned bit)
+{
+	ctx_count(m->big[slot >> 8], bit);
+	ctx_count(m->small[slot & 0xFFu], bit);
 }
 
 /* ---- board ------------------------------------------------------------ */
@@ -318,11 +347,12 @@ fw_lsp_encoding_name(uint8_t enc)
 {
 	static const char *const names[2][FW_LSP_ENC_COUNT] = {
 		{ "raw", "rle", "rowxor", "delta", "ctx" },
-		{ "raw/col", "rle/col", "rowxor/col", "delta/col", "ctx/t1" },
+		{ "raw/col", "rle/col", "rowxor/col", "delta/col", "ctx" },
 	};
+	static const char *const ctx_names[FW_LSP_CTX_TEMPLATES] = { "ctx6", "ctx8", "ctx10" };
 
 	if (FW_LSP_ENC_BASE(enc) == FW_LSP_ENC_CTX)
-		return names[FW_LSP_ENC_TEMPLATE(enc) == 1][FW_LSP_ENC_CTX];
+		return FW_LSP_ENC_TEMPLATE(enc) < FW_LSP_CTX_TEMPLATES ? ctx_names[FW_LSP_ENC_TEMPLATE(enc)] : "unknown";
 	if (FW_LSP_ENC_BASE(enc) >= FW_LSP_ENC_COUNT || (enc & ~(FW_LSP_ENC_COLUMNS | 0x0Fu)))
 		return "unknown";
 	return names[(enc & FW_LSP_ENC_COLUMNS) != 0][FW_LSP_ENC_BASE(enc)];
@@ -489,8 +519,9 @@ ctx_feed(struct fw_lsp_board *b, uint8_t v)
 	/* Normalisation is done before each bit, so a bit waits for its byte. */
 	while (b->in_out < b->in_size && b->rc_range >= FW_LSP_CTX_TOP) {
 		uint32_t y = b->in_out / b->in_wbits, i = b->in_out % b->in_wbits;
-		unsigned c = fw_lsp_ctx_context(d, b->in_stride, b->in_wbits, b->in_bpp, tmpl, i, y);
-		uint32_t bound = (b->rc_range >> FW_LSP_CTX_PROB_BITS) * fw_lsp_ctx_p0(b->ctx.n[c]);
+		uint32_t slot;
+		uint32_t bound = (b->rc_range >> FW_LSP_CTX_PROB_BITS) *
+		    fw_lsp_ctx_predict(&b->ctx, d, b->in_stride, b->in_wbits, b->in_bpp, tmpl, i, y, &slot);
 		unsigned bit;
 		uint8_t *byte = d + (size_t)y * b->in_stride + (i >> 3);
 
@@ -502,7 +533,7 @@ ctx_feed(struct fw_lsp_board *b, uint8_t v)
 			b->rc_range -= bound;
 			bit = 1;
 		}
-		fw_lsp_ctx_update(b->ctx.n[c], bit);
+		fw_lsp_ctx_learn(&b->ctx, slot, bit);
 		if (bit)
 			*byte |= (uint8_t)(0x80u >> (i & 7));
 		b->in_out++;
@@ -537,26 +568,54 @@ slot_claim(struct fw_lsp_board *b, uint8_t s, uint32_t bytes, uint16_t w, uint16
 static unsigned
 handle_frame(struct fw_lsp_board *b, const uint8_t *p, uint16_t n)
 {
-	uint16_t id, base, w, h;
-	uint8_t enc, fmt, slot, err;
-	int8_t dx, dy;
-	uint32_t total, off, dn, stride, size;
+	uint16_t id, base = 0, w, h;
+	uint8_t enc, flags, fmt, slot = FW_LSP_SLOT_LIVE, err;
+	int8_t dx = 0, dy = 0;
+	uint32_t total = 0, off = 0, dn, stride, size, pos = FW_LSP_FRAME_HEAD;
 	unsigned ev = 0;
 
-	if (n < FW_LSP_FRAME_HDR)
+	if (n < FW_LSP_FRAME_HEAD)
 		return nack(b, FW_LSP_E_LENGTH, 0);
 	id = fw_lsp_get16(p);
-	base = fw_lsp_get16(p + 2);
-	enc = p[4];
-	fmt = p[5];
-	w = fw_lsp_get16(p + 6);
-	h = fw_lsp_get16(p + 8);
-	dx = (int8_t)p[10];
-	dy = (int8_t)p[11];
-	slot = p[12];
-	total = fw_lsp_get32(p + 14);
-	off = fw_lsp_get32(p + 18);
-	dn = (uint32_t)n - FW_LSP_FRAME_HDR;
+	enc = p[2];
+	flags = p[3];
+	fmt = b->cfg.format;
+	w = b->cfg.width;
+	h = b->cfg.height;
+	if (flags & ~FW_LSP_FF_ALL)
+		return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
+	if (flags & FW_LSP_FF_CHUNKED) {
+		if (n < pos + 6)
+			return nack(b, FW_LSP_E_LENGTH, 0);
+		total = p[pos] | (uint32_t)p[pos + 1] << 8 | (uint32_t)p[pos + 2] << 16;
+		off = p[pos + 3] | (uint32_t)p[pos + 4] << 8 | (uint32_t)p[pos + 5] << 16;
+		pos += 6;
+	}
+	if (flags & FW_LSP_FF_SLOT) {
+		if (n < pos + 1 || !(flags & FW_LSP_FF_GEOMETRY))
+			return nack(b, FW_LSP_E_LENGTH, 0);
+		slot = p[pos++];
+	}
+	if (flags & FW_LSP_FF_GEOMETRY) {
+		if (n < pos + 5)
+			return nack(b, FW_LSP_E_LENGTH, 0);
+		fmt = p[pos];
+		w = fw_lsp_get16(p + pos + 1);
+		h = fw_lsp_get16(p + pos + 3);
+		pos += 5;
+	}
+	if (FW_LSP_ENC_BASE(enc) == FW_LSP_ENC_DELTA) {
+		if (n < pos + 4)
+			return nack(b, FW_LSP_E_LENGTH, 0);
+		base = fw_lsp_get16(p + pos);
+		dx = (int8_t)p[pos + 2];
+		dy = (int8_t)p[pos + 3];
+		pos += 4;
+	}
+	dn = (uint32_t)n - pos;
+	if (!(flags & FW_LSP_FF_CHUNKED))
+		total = dn;
+	p += pos;          /* from here on p is the chunk's data */
 	b->last.frame_id = id;
 	b->last.encoding = enc;
 	b->last.offset = off;
@@ -626,7 +685,7 @@ handle_frame(struct fw_lsp_board *b, const uint8_t *p, uint16_t n)
 			b->rc_range = 0xFFFFFFFFu;
 			b->rc_code = 0;
 			b->rc_init = 5;
-			memset(&b->ctx, 0, sizeof b->ctx);
+			fw_lsp_ctx_reset(&b->ctx);
 			memset(b->in_dst, 0, size);
 		}
 	} else if (!b->in_active || id != b->in_id) {
@@ -641,7 +700,7 @@ handle_frame(struct fw_lsp_board *b, const uint8_t *p, uint16_t n)
 		return nack(b, FW_LSP_E_LENGTH, b->in_total);
 
 	for (uint32_t i = 0; i < dn; i++) {
-		uint8_t v = p[FW_LSP_FRAME_HDR + i];
+		uint8_t v = p[i];
 		unsigned cnt = 1;
 
 		if (FW_LSP_ENC_BASE(b->in_enc) == FW_LSP_ENC_CTX) {

@@ -46,7 +46,7 @@
 enum fw_lsp_type {
 	FW_LSP_PING       = 0x01,   /* payload: 0..64 bytes, echoed in the ACK */
 	FW_LSP_INFO_REQ   = 0x02,   /* payload: host version(1) host caps(2) */
-	FW_LSP_FRAME      = 0x10,   /* one chunk of a frame, see FW_LSP_FRAME_HDR */
+	FW_LSP_FRAME      = 0x10,   /* a frame or one chunk of it, see FW_LSP_FRAME_HEAD */
 	FW_LSP_PAGE       = 0x11,   /* playback of stored frames, see FW_LSP_PAGE_* */
 	FW_LSP_BRIGHTNESS = 0x12,   /* payload: percent(1) 0..100 */
 	FW_LSP_POWER      = 0x13,   /* payload: on(1) 0 or 1 */
@@ -82,24 +82,32 @@ enum fw_lsp_error {
 #define FW_LSP_CAP_ALL        0x007Fu
 
 /* ---- FRAME ------------------------------------------------------------ */
-/* FRAME payload: a 22-byte chunk header, then chunk data.
- *   0  frame id (2)     increments per frame; a chunk of a frame already
+/* FRAME payload: a 4-byte head, optional fields chosen by `flags` in this
+ * order, then the chunk's data:
+ *   0  frame id (2)     increments per frame; a chunk of the frame last
  *                       completed is acknowledged and not applied again
- *   2  base id (2)      DELTA: the frame this one is coded against
- *   4  encoding (1)     FW_LSP_ENC_*
- *   5  format (1)       FW_PIX_*
- *   6  width (2)
- *   8  height (2)
- *  10  dx (1, signed)   DELTA: reference(x,y) = base(x+dx, y+dy), 0 outside
- *  11  dy (1, signed)
- *  12  slot (1)         FW_LSP_SLOT_LIVE, or a page slot to store into
- *  13  reserved (1)     0
- *  14  total (4)        bytes of the whole encoded stream
- *  18  offset (4)       where this chunk's data sits in that stream
- *  22  data
+ *   2  encoding (1)     FW_LSP_ENC_* | FW_LSP_ENC_COLUMNS | template << 5
+ *   3  flags (1)        FW_LSP_FF_*
+ *   CHUNKED:   total (3) bytes of the whole encoded stream, offset (3) of
+ *              this chunk's data in it; without it the frame is this one
+ *              packet: total = the data length, offset 0
+ *   SLOT:      slot (1) page slot to store into; without it the frame is
+ *              live (shown when complete)
+ *   GEOMETRY:  format (1) width (2) height (2); required with SLOT; on a
+ *              live frame the board checks them against its own
+ *   encoding DELTA:  base id (2) the frame this one is coded against,
+ *              dx (1, signed) dy (1, signed): reference(x,y) = base(x+dx, y+dy),
+ *              LEDs outside it off
+ *   data
  */
-#define FW_LSP_FRAME_HDR   22u
-#define FW_LSP_SLOT_LIVE   0xFFu
+#define FW_LSP_FRAME_HEAD   4u
+#define FW_LSP_FRAME_MAXHDR (4u + 6u + 1u + 5u + 4u)
+#define FW_LSP_FF_CHUNKED   0x01u
+#define FW_LSP_FF_SLOT      0x02u
+#define FW_LSP_FF_GEOMETRY  0x04u
+#define FW_LSP_FF_ALL       0x07u
+#define FW_LSP_SLOT_LIVE    0xFFu
+#define FW_LSP_MAX_TOTAL    0xFFFFFFu   /* 3-byte total */
 
 enum fw_lsp_encoding {
 	FW_LSP_ENC_RAW    = 0,  /* the pixel bytes as they are */
@@ -117,8 +125,9 @@ enum fw_lsp_encoding {
 #define FW_LSP_ENC_BASE(e) ((e) & 0x0Fu)
 /* CTX: bits 5..6 of the encoding byte pick the context template. */
 #define FW_LSP_ENC_TEMPLATE(e) (((e) >> 5) & 3u)
-#define FW_LSP_CTX_TEMPLATES  2u
-#define FW_LSP_CTX_MAX        512u   /* contexts: 2^8 neighbours x 2 channels */
+#define FW_LSP_CTX_TEMPLATES  3u
+#define FW_LSP_CTX_MAX        2048u  /* contexts of the largest template: 2^10 x 2 channels */
+#define FW_LSP_CTX_SMALL      32u    /* contexts of the fallback template: 2^4 x 2 channels */
 #define FW_LSP_CTX_PROB_BITS  12u
 #define FW_LSP_CTX_TOP        (1ul << 24)
 /* RLE control byte c: c < 0x80: c+1 literal bytes follow;
@@ -224,19 +233,23 @@ size_t fw_lsp_rle(const uint8_t *in, size_t n, uint8_t *out, size_t cap);
 /* ---- CTX coding (shared by encoder and decoder) ------------------------ */
 /* A bitmap is the rows' bits, w_bits = width * bits-per-LED of them per row;
  * bit i of row y is bit 7 - (i & 7) of byte y * stride + i / 8.  Each bit is
- * coded with a probability from adaptive counts of its context: already
- * coded neighbours (template below, neighbours bpp bits apart horizontally
- * so they are the same colour channel) plus, for 2-bit LEDs, the channel. */
-struct fw_lsp_ctx_counts {
-	uint8_t n[FW_LSP_CTX_MAX][2];
+ * coded with the probability that adaptive counts give its context:
+ * already coded neighbours (horizontal neighbours bpp bits apart, so the
+ * same colour channel) plus, for 2-bit LEDs, which channel it is.
+ * Template 0: 6 neighbours; 1: 8; 2: 10, falling back to a 4-neighbour
+ * context while the 10-neighbour one has been seen fewer than 2 times.
+ * docs/protocol.md lists the neighbours; this is its reference code. */
+struct fw_lsp_ctx_model {
+	uint8_t big[FW_LSP_CTX_MAX][2];
+	uint8_t small[FW_LSP_CTX_SMALL][2];
 };
-/* The context number of bit i of row y. */
-unsigned fw_lsp_ctx_context(const uint8_t *buf, uint32_t stride, uint32_t w_bits, uint8_t bpp,
-    unsigned tmpl, uint32_t i, uint32_t y);
-/* P(bit = 0) in 1/4096 for counts n0, n1 (Krichevsky-Trofimov, kept in 1..4095). */
-unsigned fw_lsp_ctx_p0(const uint8_t n[2]);
-/* Count one coded bit, halving both counts before either overflows. */
-void fw_lsp_ctx_update(uint8_t n[2], unsigned bit);
+/* Clear the counts (start of a frame). */
+void fw_lsp_ctx_reset(struct fw_lsp_ctx_model *);
+/* P(bit = 0) in 1/4096 for bit i of row y; *slot gets what fw_lsp_ctx_learn needs. */
+unsigned fw_lsp_ctx_predict(const struct fw_lsp_ctx_model *, const uint8_t *buf, uint32_t stride,
+    uint32_t w_bits, uint8_t bpp, unsigned tmpl, uint32_t i, uint32_t y, uint32_t *slot);
+/* Count the coded bit in the contexts it was predicted from. */
+void fw_lsp_ctx_learn(struct fw_lsp_ctx_model *, uint32_t slot, unsigned bit);
 
 /* ---- board ------------------------------------------------------------ */
 
@@ -308,7 +321,7 @@ struct fw_lsp_board {
 	uint8_t  rc_init;          /* bytes of the 5-byte start still to read */
 	uint8_t  in_bpp;
 	uint32_t in_wbits;         /* coded bits per row */
-	struct fw_lsp_ctx_counts ctx;
+	struct fw_lsp_ctx_model ctx;
 	uint8_t *in_dst;
 	struct fw_lsp_unrle unrle;
 	/* page playback */

@@ -9,10 +9,7 @@
  * --delay MS holds everything back, --stall accepts and never reads, and
  * --baud N paces bytes as a UART at N baud 8N1 would (a pty has no baud).
  */
-#define _XOPEN_SOURCE 700   /* posix_openpt and friends; ledboard is a host program */
-#ifndef _DEFAULT_SOURCE
-#define _DEFAULT_SOURCE
-#endif
+#define _GNU_SOURCE         /* posix_openpt, ppoll; ledboard is a host program */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -391,10 +388,18 @@ lb_received(struct lb *lb, uint8_t *buf, size_t len)
 		if (!lb->quiet)
 			fprintf(stderr, "ledboard: fault: corrupted byte %zu of %zu\n", at, len);
 	}
-	if (lb->baud > 0 || lb->delay_ms > 0)
+	if (lb->baud > 0 && lb->kind != LB_UDP) {
+		/* A UART hands bytes over as they arrive: release small slices
+		 * so decoding overlaps the transfer as on a real board. */
+		for (size_t off = 0; off < len; off += 8) {
+			size_t k = len - off < 8 ? len - off : 8;
+			lb_queue_push(&lb->in, lb_release_time(lb, &lb->in, k), buf + off, k);
+		}
+	} else if (lb->delay_ms > 0) {
 		lb_queue_push(&lb->in, lb_release_time(lb, &lb->in, len), buf, len);
-	else
+	} else {
 		lb_deliver(lb, buf, len);
+	}
 }
 
 static void
@@ -606,7 +611,9 @@ main(int argc, char **argv)
 		struct pollfd pfd[2];
 		nfds_t n = 0;
 		uint64_t now = lb_now_us();
-		int timeout = 20, conn_idx = -1, lis_idx = -1;
+		/* ppoll, not poll: a paced line needs sub-millisecond wake-ups */
+		struct timespec timeout = { 0, 20 * 1000000L };
+		int conn_idx = -1, lis_idx = -1;
 
 		if (lb.exit_after > 0 && lb.frames >= lb.exit_after && lb.out.head == NULL)
 			break;
@@ -615,9 +622,9 @@ main(int argc, char **argv)
 			if (lb.in.head && lb.in.head->at < next) next = lb.in.head->at;
 			if (lb.out.head && lb.out.head->at < next) next = lb.out.head->at;
 			if (next <= now)
-				timeout = 0;
+				timeout.tv_nsec = 0;
 			else if (next - now < 20000)
-				timeout = (int)((next - now + 999) / 1000);
+				timeout.tv_nsec = (long)(next - now) * 1000L;
 		}
 		if (lb.kind == LB_TCP) {
 			pfd[n].fd = lb.lfd; pfd[n].events = POLLIN; lis_idx = (int)n++;
@@ -627,7 +634,7 @@ main(int argc, char **argv)
 		} else if (!lb.stall) {
 			pfd[n].fd = lb.lfd; pfd[n].events = POLLIN; conn_idx = (int)n++;
 		}
-		if (poll(pfd, n, timeout) < 0 && errno != EINTR)
+		if (ppoll(pfd, n, &timeout, NULL) < 0 && errno != EINTR)
 			lb_die("poll: %s", strerror(errno));
 		if (lis_idx >= 0 && (pfd[lis_idx].revents & POLLIN))
 			lb_accept(&lb);

@@ -91,7 +91,7 @@ lb_lsp_describe(const struct fw_lsp_board *b, unsigned ev, char *line, size_t le
 		n = snprintf(line, len, "rx %s seq=%u len=%u", fw_lsp_type_name(l->type), l->seq, l->len);
 	if (n < 0 || (size_t)n >= len)
 		return;
-	if (!(ev & FW_LSP_EV_BAD) && l->type == FW_LSP_FRAME && l->len >= FW_LSP_FRAME_HDR)
+	if (!(ev & FW_LSP_EV_BAD) && l->type == FW_LSP_FRAME && l->len >= FW_LSP_FRAME_HEAD)
 		n += snprintf(line + n, len - (size_t)n, " id=%u enc=%s chunk=%lu+%lu/%lu%s%s",
 		    l->frame_id, fw_lsp_encoding_name(l->encoding), (unsigned long)l->offset,
 		    (unsigned long)l->chunk, (unsigned long)l->total,

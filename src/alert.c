@@ -1167,9 +1167,19 @@ alert_look_build(const struct alert *a, const struct ls_board *b, struct alert_l
 	} else {
 		c->effect = LS_FX_STATIC;
 	}
+	out->level = a->level;
 	out->brightness = st->brightness < 0 ? b->brightness :
 	    (b->brightness > st->brightness ? b->brightness : st->brightness);
 	return 0;
+}
+
+int
+alert_look_matches(const struct alert_look *l, const struct alert *a)
+{
+	const char *name = l->content.name;
+
+	return name != NULL && strncmp(name, "alert:", 6) == 0 && strcmp(name + 6, a->id) == 0 &&
+	    l->level == a->level && l->content.text != NULL && a->text != NULL && strcmp(l->content.text, a->text) == 0;
 }
 
 void

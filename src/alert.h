@@ -132,7 +132,12 @@ const struct alert *alert_store_for_board(const struct alert_store *, const stru
 struct alert_look {
 	struct ls_content content;  /* what render_item draws; strings owned by the look */
 	int brightness;             /* 0..100 to send to the board while the alert shows */
+	enum alert_level level;     /* of the alert it was built for */
 };
+
+/* 1 when `look` was built from an alert with a's id, level and text (a
+ * replaced alert keeps its id but may change the rest). */
+int alert_look_matches(const struct alert_look *look, const struct alert *a);
 
 /* Build the content for `a` on `board`.  0 or -1 (out of memory).  Release
  * with alert_look_clear. */

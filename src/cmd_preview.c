@@ -4,8 +4,9 @@
  *   ledsign preview FILE (--board NAME --item NAME | --all [--board NAME] [--item NAME])
  *       [--at "YYYY-MM-DD HH:MM"] [--t SECONDS] [--raw] [--frames N [--interval S]] -o PATH|DIR
  *
- * One board and item: -o names the PNG (with --frames N and a directory,
- * N files; with --frames N and a .png path, one contact sheet).  --all: -o is
+ * One board and item: -o names the PNG, or an existing directory that gets
+ * BOARD.png (with --frames N and a directory, N files; with --frames N and a
+ * .png path, one contact sheet).  --all: -o is
  * a directory that gets BOARD.png per board (BOARD-NNN.png with --frames).
  */
 #include <errno.h>
@@ -238,7 +239,8 @@ cmd_preview(int argc, char **argv)
 			    o.file, b == NULL ? "board" : "content item", b == NULL ? o.board : o.item, o.file);
 			goto out;
 		}
-		if (o.frames > 0 && (is_dir(o.out) || !ends_with(o.out, ".png")))
+		/* an existing directory gets BOARD.png (or BOARD-NNN.png) inside it */
+		if (is_dir(o.out) || (o.frames > 0 && !ends_with(o.out, ".png")))
 			dir = o.out;
 		if (dir != NULL && !is_dir(dir) && mkdir(dir, 0777) != 0) {
 			fprintf(stderr, "ledsign preview: cannot create %s: %s\n", dir, strerror(errno));

@@ -35,15 +35,23 @@ enum link_kind { LINK_TCP, LINK_UDP, LINK_SERIAL };
 struct link {
 	enum link_kind kind;
 	int fd;
+	uint64_t first_us;      /* when the first byte went out */
+	uint64_t frame_us;      /* summed time from each frame's first byte to its acknowledgement */
 };
 
 static uint64_t
-now_ms(void)
+now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static uint64_t
+now_ms(void)
+{
+	return now_us() / 1000u;
 }
 
 static speed_t
@@ -184,6 +192,8 @@ link_write(struct link *l, const uint8_t *p, size_t n, uint64_t deadline)
 		    l->kind == LINK_TCP ? send(l->fd, p, n, MSG_NOSIGNAL) : write(l->fd, p, n);
 
 		if (w >= 0) {
+			if (l->first_us == 0)
+				l->first_us = now_us();
 			if (l->kind == LINK_UDP)
 				return 0;
 			p += w;
@@ -218,6 +228,15 @@ link_send_batch(struct link *l, const struct proto_batch *b, uint64_t deadline)
 	return 0;
 }
 
+/* When the batch holds the first FRAME packet of a push, note the time (for the timing line). */
+static void
+note_frame_start(const struct proto_batch *b, uint64_t *start)
+{
+	for (size_t i = 0; *start == 0 && i < b->npkts; i++)
+		if (b->len[i] > 3 && b->buf[b->off[i] + 3] == 0x10)   /* LSP FRAME */
+			*start = now_us();
+}
+
 struct send_opts {
 	const char *file, *board, *item, *at, *dump;
 	long frames;
@@ -232,7 +251,7 @@ push_frame(const struct proto_ops *ops, void *st, struct link *l, const struct r
 {
 	struct proto_image img = { c->width, c->height, c->format, c->stride, c->data };
 	struct proto_batch b;
-	uint64_t deadline = now_ms() + (uint64_t)(timeout * 1000.0);
+	uint64_t deadline = now_ms() + (uint64_t)(timeout * 1000.0), start = 0;
 	uint8_t rx[4096];
 
 	proto_batch_init(&b, buf, cap);
@@ -241,6 +260,7 @@ push_frame(const struct proto_ops *ops, void *st, struct link *l, const struct r
 		    ops->error && ops->error(st) ? ops->error(st) : "buffer too small");
 		return -1;
 	}
+	note_frame_start(&b, &start);
 	if (link_send_batch(l, &b, deadline) < 0)
 		goto ioerr;
 	if (ops->poll == NULL)
@@ -252,12 +272,16 @@ push_frame(const struct proto_ops *ops, void *st, struct link *l, const struct r
 
 		proto_batch_init(&b, buf, cap);
 		r = ops->poll(st, now, &b, &wake);
-		if (r == PROTO_TX_DONE || r == PROTO_TX_IDLE)
+		if (r == PROTO_TX_DONE || r == PROTO_TX_IDLE) {
+			if (start)
+				l->frame_us += now_us() - start;
 			return 0;
+		}
 		if (r == PROTO_TX_FAILED) {
 			snprintf(err, errlen, "%s", ops->error(st) ? ops->error(st) : "delivery failed");
 			return -1;
 		}
+		note_frame_start(&b, &start);
 		if (link_send_batch(l, &b, deadline) < 0)
 			goto ioerr;
 		if (now >= deadline) {
@@ -347,13 +371,13 @@ cmd_send(int argc, char **argv)
 	struct render_ctx *rctx = NULL;
 	struct render_canvas *canvas = NULL;
 	struct ls_diag diag = { 0 };
-	struct link l = { LINK_TCP, -1 };
+	struct link l = { LINK_TCP, -1, 0, 0 };
 	void *st = NULL;
 	uint8_t *buf = NULL;
 	size_t cap;
 	char err[512] = "";
 	long long at;
-	uint64_t t0;
+	uint64_t link_us;
 	int rc = 1;
 
 	if (parse_args(argc, argv, &o) < 0)
@@ -405,7 +429,19 @@ cmd_send(int argc, char **argv)
 		fprintf(stderr, "board %s: %s\n", board->name, err);
 		goto out;
 	}
-	t0 = now_ms();
+	/* Start the session (LSP asks the board what it is) while we render. */
+	if (ops->poll) {
+		uint64_t wake;
+		struct proto_batch b;
+
+		proto_batch_init(&b, buf, cap);
+		ops->poll(st, now_ms(), &b, &wake);
+		if (link_send_batch(&l, &b, now_ms() + (uint64_t)(o.timeout * 1000.0)) < 0) {
+			fprintf(stderr, "board %s: cannot send to %s: %s\n", board->name, board->address,
+			    strerror(errno));
+			goto out;
+		}
+	}
 	for (long k = 0; k < o.frames; k++) {
 		double t = (double)k * o.interval;
 
@@ -421,24 +457,31 @@ cmd_send(int argc, char **argv)
 				goto out;
 			}
 		}
-		if (push_frame(ops, st, &l, canvas, buf, cap, o.timeout, err, sizeof err) < 0) {
+		rc = push_frame(ops, st, &l, canvas, buf, cap, o.timeout, err, sizeof err);
+		if (rc < 0) {
+			rc = 1;
 			fprintf(stderr, "board %s: frame %ld of %ld not delivered: %s\n", board->name, k + 1,
 			    o.frames, err);
 			goto out;
 		}
+		rc = 1;      /* until every frame is through */
 	}
+	/* The time is from the first byte out to the last acknowledgement. */
+	link_us = now_us() - l.first_us;
 	if (strcmp(ops->name, "lsp") == 0) {
 		struct proto_lsp_stats s;
 		proto_lsp_get_stats(st, &s);
-		printf("board %s: %ld frame%s delivered to %s in %llu ms (%dx%d %s; %lu bytes raw, %lu coded, "
-		    "last as %s; %lu packets, %lu retransmitted)\n", board->name, o.frames,
-		    o.frames == 1 ? "" : "s", board->address, (unsigned long long)(now_ms() - t0),
+		printf("board %s: %ld frame%s delivered to %s in %.3f ms (frames %.3f ms; %dx%d %s; %lu bytes raw, "
+		    "%lu coded, %lu on the wire, last as %s; %lu bytes out, %lu in; %lu packets, %lu retransmitted)\n",
+		    board->name, o.frames, o.frames == 1 ? "" : "s", board->address, (double)link_us / 1000.0,
+		    (double)l.frame_us / 1000.0,
 		    board->width, board->height, ls_format_name(board->format), s.frame_bytes_raw,
-		    s.frame_bytes_coded, fw_lsp_encoding_name(s.last.encoding), s.packets, s.retransmits);
+		    s.frame_bytes_coded, s.frame_bytes_wire, fw_lsp_encoding_name(s.last.encoding),
+		    s.bytes_out, s.bytes_in, s.packets, s.retransmits);
 	} else {
-		printf("board %s: %ld frame%s %s to %s in %llu ms\n", board->name, o.frames,
+		printf("board %s: %ld frame%s %s to %s in %.3f ms\n", board->name, o.frames,
 		    o.frames == 1 ? "" : "s", ops->wants_ack ? "delivered" : "sent", board->address,
-		    (unsigned long long)(now_ms() - t0));
+		    (double)link_us / 1000.0);
 	}
 	rc = 0;
 out:

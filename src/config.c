@@ -15,6 +15,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
+#include <grp.h>
+#include <pwd.h>
 #include <libconfig.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -693,6 +695,15 @@ load_boards(struct loader *L, const config_setting_t *root)
 		} else if (b->width > 0 && !ops->supports(b->format))
 			ERR(L, b->line, "%s: protocol \"%s\" cannot carry the %s format; choose another format or protocol",
 			    where, b->protocol, ls_format_name(b->format));
+		else if (b->width > 0 && b->height > 0) {
+			/* The protocol's own options (card, universe, pixel_order, ...). */
+			char perr[256];
+			void *st = ops->init(b, perr, sizeof perr);
+			if (st == NULL)
+				ERR(L, b->line, "%s", perr);
+			else
+				ops->fini(st);
+		}
 	}
 	check_duplicates(L, "board", c->boards, c->nboards, sizeof *c->boards,
 	    offsetof(struct ls_board, name), offsetof(struct ls_board, line));
@@ -998,6 +1009,17 @@ check_references(struct loader *L)
 			if (!ok)
 				ERR(L, r->line, "schedule: \"%s\" is neither a board nor a group; check boards", t);
 		}
+	}
+	/* control_users/groups: a warning only, since the file may be checked on another machine */
+	for (size_t i = 0; i < c->control_users.n; i++) {
+		const char *u = c->control_users.v[i];
+		if (getpwnam(u) == NULL && strspn(u, "0123456789") != strlen(u))
+			WARN(L, 0, "control_users: no user \"%s\" on this machine; it will be ignored", u);
+	}
+	for (size_t i = 0; i < c->control_groups.n; i++) {
+		const char *g = c->control_groups.v[i];
+		if (getgrnam(g) == NULL && strspn(g, "0123456789") != strlen(g))
+			WARN(L, 0, "control_groups: no group \"%s\" on this machine; it will be ignored", g);
 	}
 	for (size_t i = 0; i < c->ncap_areas; i++) {
 		struct ls_cap_area *a = &c->cap_areas[i];

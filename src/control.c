@@ -91,6 +91,12 @@ logf_(struct control_server *s, int level, const char *fmt, ...)
 
 static char *handle_line(struct control_server *, const char *, long long, size_t *, uid_t);
 
+static long long
+srv_now(struct control_server *s)
+{
+	return s->ops.now ? s->ops.now(s->arg) : (long long)time(NULL);
+}
+
 static void
 ob_reserve(struct obuf *b, size_t more)
 {
@@ -163,9 +169,12 @@ ob_error(struct obuf *b, const char *code, const char *message)
 
 /* ---- access lists ---- */
 
+/* Names that do not resolve are logged and skipped, never fatal: a typo in
+ * control_users must not take the control socket away from root in an
+ * emergency.  -1 only when out of memory. */
 static int
-resolve_acl(const struct ls_config *cfg, uid_t **uids_out, size_t *nuids, gid_t **gids_out,
-    size_t *ngids, char *err, size_t errlen)
+resolve_acl(struct control_server *s, const struct ls_config *cfg, uid_t **uids_out, size_t *nuids,
+    gid_t **gids_out, size_t *ngids, char *err, size_t errlen)
 {
 	const struct ls_strlist *users = cfg ? &cfg->control_users : NULL;
 	const struct ls_strlist *groups = cfg ? &cfg->control_groups : NULL;
@@ -189,8 +198,8 @@ resolve_acl(const struct ls_config *cfg, uid_t **uids_out, size_t *nuids, gid_t 
 		errno = 0;
 		v = strtoul(name, &end, 10);
 		if (*name == '\0' || *end != '\0' || errno != 0) {
-			seterr(err, errlen, "control_users: no such user \"%s\"", name);
-			goto fail;
+			logf_(s, 1, "control_users: no such user \"%s\"; ignored", name);
+			continue;
 		}
 		uids[iu++] = (uid_t)v;
 	}
@@ -204,8 +213,8 @@ resolve_acl(const struct ls_config *cfg, uid_t **uids_out, size_t *nuids, gid_t 
 			errno = 0;
 			v = strtoul(name, &end, 10);
 			if (*name == '\0' || *end != '\0' || errno != 0) {
-				seterr(err, errlen, "control_groups: no such group \"%s\"", name);
-				goto fail;
+				logf_(s, 1, "control_groups: no such group \"%s\"; ignored", name);
+				continue;
 			}
 			gids[ig++] = (gid_t)v;
 			gr = getgrgid((gid_t)v);
@@ -235,7 +244,6 @@ resolve_acl(const struct ls_config *cfg, uid_t **uids_out, size_t *nuids, gid_t 
 	return 0;
 oom:
 	seterr(err, errlen, "out of memory");
-fail:
 	free(uids);
 	free(gids);
 	return -1;
@@ -262,7 +270,9 @@ control_server_set_config(struct control_server *s, const struct ls_config *cfg,
 	gid_t *gids;
 	size_t nu, ng;
 
-	if (resolve_acl(cfg, &uids, &nu, &gids, &ng, err, errlen) < 0)
+	/* the old config is about to be freed by the caller: never keep pointing at it */
+	s->cfg = cfg;
+	if (resolve_acl(s, cfg, &uids, &nu, &gids, &ng, err, errlen) < 0)
 		return -1;
 	free(s->uids);
 	free(s->gids);
@@ -270,10 +280,8 @@ control_server_set_config(struct control_server *s, const struct ls_config *cfg,
 	s->nuids = nu;
 	s->gids = gids;
 	s->ngids = ng;
-	s->cfg = cfg;
 	if (s->path != NULL && ng > 0 && chown(s->path, (uid_t)-1, gids[0]) < 0)
-		logf_(s, 1, "%s: cannot give the socket to group %s: %s", s->path,
-		    cfg->control_groups.v[0], strerror(errno));
+		logf_(s, 1, "%s: cannot give the socket to group %u: %s", s->path, (unsigned)gids[0], strerror(errno));
 	return 0;
 }
 
@@ -371,7 +379,7 @@ control_server_new(const char *path, const struct ls_config *cfg, struct alert_s
 		goto fail;
 	}
 	if (s->ngids > 0 && chown(path, (uid_t)-1, s->gids[0]) < 0)
-		logf_(s, 1, "%s: cannot give the socket to group %s: %s", path, cfg->control_groups.v[0], strerror(errno));
+		logf_(s, 1, "%s: cannot give the socket to group %u: %s", path, (unsigned)s->gids[0], strerror(errno));
 	return s;
 fail:
 	control_server_free(s);
@@ -594,7 +602,7 @@ control_conn_readable(struct control_conn *c)
 				ans = b.p;
 				anslen = b.oom ? 0 : b.len;
 			} else {
-				ans = handle_line(s, c->in, (long long)time(NULL), &anslen, c->uid);
+				ans = handle_line(s, c->in, srv_now(s), &anslen, c->uid);
 			}
 			if (ans != NULL)
 				conn_queue(c, ans, anslen);
@@ -1052,11 +1060,14 @@ control_cap_dir_scan(struct control_server *s, long long now)
 			    dir, de->d_name, strerror(errno));
 			unlinkat(dirfd, de->d_name, 0);
 		} else if (!ok && !b.oom) {
-			char en[NAME_MAX + 32];
+			char en[NAME_MAX + 32], msg[1024];
 			snprintf(en, sizeof en, "failed/%s.error", de->d_name);
+			if (control_line_get(b.p, "message", msg, sizeof msg - 1) < 0)
+				snprintf(msg, sizeof msg - 1, "%s", b.p);
+			strcat(msg, "\n");
 			fd = openat(dirfd, en, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 			if (fd >= 0) {
-				if (write(fd, b.p, b.len) < 0)
+				if (write(fd, msg, strlen(msg)) < 0)
 					(void)0;
 				close(fd);
 			}
@@ -1125,7 +1136,7 @@ cap_event(evutil_socket_t fd, short what, void *arg)
 	if (fd >= 0)
 		while (read(fd, buf, sizeof buf) > 0)
 			;
-	control_cap_dir_scan(s, (long long)time(NULL));
+	control_cap_dir_scan(s, srv_now(s));
 }
 
 int
@@ -1154,7 +1165,7 @@ control_server_attach(struct control_server *s, struct event_base *base, char *e
 		s->captimer = event_new(base, -1, EV_PERSIST, cap_event, s);
 		if (s->captimer != NULL)
 			event_add(s->captimer, &tv);
-		control_cap_dir_scan(s, (long long)time(NULL));
+		control_cap_dir_scan(s, srv_now(s));
 	}
 	return 0;
 }

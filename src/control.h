@@ -46,6 +46,9 @@ struct control_ops {
 	int  (*reload)(void *arg, char *err, size_t errlen);
 	/* Log one line (the server never prints); level 0 info, 1 warning. */
 	void (*log)(void *arg, int level, const char *msg);
+	/* The wall clock in Unix seconds (a daemon may run on a virtual
+	 * campaign clock); NULL = time(NULL). */
+	long long (*now)(void *arg);
 };
 
 /* Listen on `path` (creating its directory if needed).  A stale socket file
@@ -58,7 +61,9 @@ struct control_server *control_server_new(const char *path, const struct ls_conf
 /* Close every connection and the socket and remove the socket file; accepts NULL. */
 void control_server_free(struct control_server *);
 /* Switch to a new config (after a reload): access lists and CAP settings.
- * 0, or -1 + err (a user or group that does not exist); the old lists stay then. */
+ * Users or groups that do not exist are logged and skipped.  0, or -1 + err
+ * when out of memory (the old access lists stay then; the config is used
+ * either way). */
 int  control_server_set_config(struct control_server *, const struct ls_config *, char *err, size_t errlen);
 
 /* The listening fd (non-blocking, close-on-exec). */

@@ -242,7 +242,8 @@ daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_ch
 	    alert_store_for_board(d->alerts, b, (long long)daemon_real_now()) : NULL;
 
 	if (db && a) {
-		if (strcmp(db->look_id, a->id) != 0) {
+		/* same id is not enough: raising an id again replaces its text or level */
+		if (strcmp(db->look_id, a->id) != 0 || !alert_look_matches(&db->look, a)) {
 			alert_look_clear(&db->look);
 			db->look_id[0] = '\0';
 			if (alert_look_build(a, b, &db->look) == 0) {

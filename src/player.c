@@ -413,6 +413,12 @@ player_send_batch(struct player *p, int kind, double mono)
 	rc = xport_send(p->x, pk, p->batch->len, p->batch->npkts, kind, mono);
 	if (rc == XPORT_DROPPED)
 		p->errors++;
+	/* Any message the board must answer starts the stall clock, not only
+	 * frames: a board that takes the connection but never reads may leave
+	 * the very first message (often brightness) queued for ever, and then
+	 * no frame is ever sent to start it. */
+	else if (p->proto->wants_ack && p->unacked_since == 0)
+		p->unacked_since = mono;
 	return rc;
 }
 
@@ -422,8 +428,10 @@ player_send_brightness(struct player *p, int percent, double mono)
 	if (!p->proto->encode_brightness || percent == p->brightness_sent)
 		return;
 	proto_batch_init(p->batch, p->buf, p->bufcap);
+	/* A protocol without a brightness message (DDP, E1.31, Art-Net) scales
+	 * its pixels instead and has nothing to send: an empty batch. */
 	if (p->proto->encode_brightness(p->pstate, percent, p->batch) == 0 &&
-	    player_send_batch(p, XPORT_MSG_KEEP, mono) != XPORT_DROPPED)
+	    (p->batch->npkts == 0 || player_send_batch(p, XPORT_MSG_KEEP, mono) != XPORT_DROPPED))
 		p->brightness_sent = percent;
 }
 
@@ -491,8 +499,6 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 	p->frames_sent++;
 	p->last_send = mono;
 	p->need_full = 0;
-	if (p->proto->wants_ack && p->unacked_since == 0)
-		p->unacked_since = mono;
 	if (p->animated) {
 		p->jitter[p->jpos] = mono - deadline;
 		p->jpos = (p->jpos + 1) % PLAYER_JITTER_N;

@@ -61,6 +61,9 @@ struct lsp_state {
 	int      status;            /* PROTO_TX_* */
 	int      session;           /* INFO_REQ answered */
 	int      frame_queued;
+	size_t   frame_wire;        /* bytes of the queued frame's packets */
+	struct proto_lsp_coding how;/* how the queued frame is coded ... */
+	const uint8_t *coded;       /* ... and the coded bytes (in work) */
 	uint16_t max_payload;
 	char     err[256];
 	struct fw_lsp_framer rx;
@@ -78,8 +81,8 @@ lsp_rle_cap(size_t n)
 size_t
 proto_lsp_work_size(size_t n)
 {
-	/* best and trial codings, the packed frame, an XOR plane, and its column-order copy */
-	return 2 * lsp_rle_cap(n) + 3 * n;
+	/* best and trial codings, the packed frame, an XOR plane, its column-order copy, a CTX model */
+	return 2 * lsp_rle_cap(n) + 3 * n + sizeof(struct fw_lsp_ctx_model);
 }
 
 static uint8_t
@@ -125,19 +128,19 @@ lsp_rc_shift(struct lsp_rc *rc)
 
 /* CTX-code a packed bitmap; the length, or 0 when it would not fit in cap. */
 static size_t
-lsp_ctx_encode(const uint8_t *frame, size_t stride, uint32_t w, uint32_t h, unsigned bpp, unsigned tmpl,
-    uint8_t *out, size_t cap)
+lsp_ctx_encode(struct fw_lsp_ctx_model *model, const uint8_t *frame, size_t stride, uint32_t w, uint32_t h,
+    unsigned bpp, unsigned tmpl, uint8_t *out, size_t cap)
 {
-	static struct fw_lsp_ctx_counts ctx;   /* 1 KiB: kept off the stack */
 	struct lsp_rc rc = { 0, 0xFFFFFFFFu, 0, 1, out, 0, cap, 0 };
 	uint32_t wbits = w * bpp;
 
-	memset(&ctx, 0, sizeof ctx);
+	fw_lsp_ctx_reset(model);
 	for (uint32_t y = 0; y < h && !rc.full; y++)
 		for (uint32_t i = 0; i < wbits; i++) {
-			unsigned c = fw_lsp_ctx_context(frame, (uint32_t)stride, wbits, (uint8_t)bpp, tmpl, i, y);
+			uint32_t slot;
 			unsigned bit = (frame[(size_t)y * stride + (i >> 3)] >> (7 - (i & 7))) & 1u;
-			uint32_t bound = (rc.range >> FW_LSP_CTX_PROB_BITS) * fw_lsp_ctx_p0(ctx.n[c]);
+			uint32_t bound = (rc.range >> FW_LSP_CTX_PROB_BITS) *
+			    fw_lsp_ctx_predict(model, frame, (uint32_t)stride, wbits, (uint8_t)bpp, tmpl, i, y, &slot);
 
 			if (bit == 0) {
 				rc.range = bound;
@@ -145,7 +148,7 @@ lsp_ctx_encode(const uint8_t *frame, size_t stride, uint32_t w, uint32_t h, unsi
 				rc.low += bound;
 				rc.range -= bound;
 			}
-			fw_lsp_ctx_update(ctx.n[c], bit);
+			fw_lsp_ctx_learn(model, slot, bit);
 			while (rc.range < FW_LSP_CTX_TOP) {
 				rc.range <<= 8;
 				lsp_rc_shift(&rc);
@@ -228,7 +231,7 @@ proto_lsp_compress(const struct proto_image *img, const uint8_t *prev, unsigned 
 	if ((allowed & (1u << FW_LSP_ENC_CTX)) && fw_pix_bits(fmt) <= 2) {
 		/* Bitmaps of text: model each LED from its neighbours, code arithmetically. */
 		for (unsigned t = 0; t < FW_LSP_CTX_TEMPLATES; t++) {
-			size_t len = lsp_ctx_encode(wk.frame, stride, w, h, fw_pix_bits(fmt), t, wk.trial,
+			size_t len = lsp_ctx_encode((struct fw_lsp_ctx_model *)(void *)(wk.cols + n), wk.frame, stride, w, h, fw_pix_bits(fmt), t, wk.trial,
 			    how->bytes);
 			if (len == 0 || len >= how->bytes)
 				continue;
@@ -266,39 +269,71 @@ proto_lsp_packetize(const struct proto_image *img, const struct proto_lsp_coding
     const uint8_t *data, uint16_t frame_id, uint16_t base_id, uint8_t slot, uint8_t *seq,
     size_t max_payload, uint8_t flags, struct proto_batch *out)
 {
-	size_t per, off = 0;
+	uint8_t head[FW_LSP_FRAME_MAXHDR];
+	size_t hlen, per, off = 0;
+	uint8_t ff = 0;
+	int delta = FW_LSP_ENC_BASE(how->encoding) == FW_LSP_ENC_DELTA;
 
 	if (max_payload > FW_LSP_MAX_PAYLOAD)
 		max_payload = FW_LSP_MAX_PAYLOAD;
-	if (max_payload <= FW_LSP_FRAME_HDR)
+	if (how->bytes > FW_LSP_MAX_TOTAL || max_payload <= FW_LSP_FRAME_MAXHDR)
 		return -1;
-	per = max_payload - FW_LSP_FRAME_HDR;
+	if (slot != FW_LSP_SLOT_LIVE)
+		ff |= FW_LSP_FF_SLOT | FW_LSP_FF_GEOMETRY;
+	hlen = FW_LSP_FRAME_HEAD + (ff & FW_LSP_FF_SLOT ? 6 : 0) + (delta ? 4 : 0);
+	if (hlen + how->bytes > max_payload) {
+		ff |= FW_LSP_FF_CHUNKED;
+		hlen += 6;
+	}
+	per = max_payload - hlen;
 	do {
 		size_t k = how->bytes - off > per ? per : how->bytes - off;
-		uint8_t *p = proto_batch_reserve(out, FW_LSP_OVERHEAD + FW_LSP_FRAME_HDR + k);
-		uint8_t *h;
+		uint8_t *p = proto_batch_reserve(out, FW_LSP_OVERHEAD + hlen + k);
+		size_t h = FW_LSP_FRAME_HEAD;
 
 		if (p == NULL)
 			return -1;
-		h = p + FW_LSP_HDR_LEN;
-		fw_lsp_put16(h, frame_id);
-		fw_lsp_put16(h + 2, base_id);
-		h[4] = how->encoding;
-		h[5] = lsp_format(img->format);
-		fw_lsp_put16(h + 6, (uint16_t)img->width);
-		fw_lsp_put16(h + 8, (uint16_t)img->height);
-		h[10] = (uint8_t)how->dx;
-		h[11] = (uint8_t)how->dy;
-		h[12] = slot;
-		h[13] = 0;
-		fw_lsp_put32(h + 14, (uint32_t)how->bytes);
-		fw_lsp_put32(h + 18, (uint32_t)off);
-		memcpy(h + FW_LSP_FRAME_HDR, data + off, k);
-		proto_batch_commit(out, fw_lsp_pack(p, FW_LSP_OVERHEAD + FW_LSP_FRAME_HDR + k,
-		    FW_LSP_FRAME, flags, (*seq)++, NULL, FW_LSP_FRAME_HDR + k));
+		fw_lsp_put16(head, frame_id);
+		head[2] = how->encoding;
+		head[3] = ff;
+		if (ff & FW_LSP_FF_CHUNKED) {
+			head[h++] = (uint8_t)how->bytes;
+			head[h++] = (uint8_t)(how->bytes >> 8);
+			head[h++] = (uint8_t)(how->bytes >> 16);
+			head[h++] = (uint8_t)off;
+			head[h++] = (uint8_t)(off >> 8);
+			head[h++] = (uint8_t)(off >> 16);
+		}
+		if (ff & FW_LSP_FF_SLOT)
+			head[h++] = slot;
+		if (ff & FW_LSP_FF_GEOMETRY) {
+			head[h++] = lsp_format(img->format);
+			fw_lsp_put16(head + h, (uint16_t)img->width);
+			fw_lsp_put16(head + h + 2, (uint16_t)img->height);
+			h += 4;
+		}
+		if (delta) {
+			fw_lsp_put16(head + h, base_id);
+			head[h + 2] = (uint8_t)how->dx;
+			head[h + 3] = (uint8_t)how->dy;
+			h += 4;
+		}
+		memcpy(p + FW_LSP_HDR_LEN, head, h);
+		memcpy(p + FW_LSP_HDR_LEN + h, data + off, k);
+		proto_batch_commit(out, fw_lsp_pack(p, FW_LSP_OVERHEAD + h + k, FW_LSP_FRAME, flags, (*seq)++,
+		    NULL, h + k));
 		off += k;
 	} while (off < how->bytes);
 	return 0;
+}
+
+/* Where a FRAME packet's data sits in its frame's encoded stream. */
+static uint32_t
+lsp_chunk_offset(const uint8_t *payload)
+{
+	if (!(payload[3] & FW_LSP_FF_CHUNKED))
+		return 0;
+	return payload[7] | (uint32_t)payload[8] << 8 | (uint32_t)payload[9] << 16;
 }
 
 int
@@ -385,7 +420,7 @@ lsp_queue_adopt(struct lsp_state *s, size_t first, int barrier)
 		p->barrier = (uint8_t)barrier;
 		if (p->type == FW_LSP_FRAME) {
 			p->frame_id = fw_lsp_get16(b + FW_LSP_HDR_LEN);
-			p->chunk_off = fw_lsp_get32(b + FW_LSP_HDR_LEN + 18);
+			p->chunk_off = lsp_chunk_offset(b + FW_LSP_HDR_LEN);
 		}
 	}
 	return 0;
@@ -418,34 +453,46 @@ lsp_queue_msg(struct lsp_state *s, uint8_t type, const uint8_t *payload, size_t 
 	return 0;
 }
 
+/* Queue the coded frame (s->how, s->coded) as packets of the current size. */
+static int
+lsp_queue_coded(struct lsp_state *s)
+{
+	struct proto_image img = { s->width, s->height, s->format, s->stride, s->cur };
+
+	lsp_queue_open(s);
+	if (proto_lsp_packetize(&img, &s->how, s->coded, s->frame_id,
+	    FW_LSP_ENC_BASE(s->how.encoding) == FW_LSP_ENC_DELTA ? s->prev_id : 0, FW_LSP_SLOT_LIVE, &s->seq,
+	    s->max_payload, FW_LSP_F_ACKREQ, &s->q) < 0 || lsp_queue_adopt(s, 0, 0) < 0) {
+		lsp_fail(s, "frame does not fit the send queue (%zu bytes coded)", s->how.bytes);
+		return -1;
+	}
+	s->frame_queued = 1;
+	s->frame_wire = 0;
+	for (size_t i = 0; i < s->npk; i++)
+		if (s->pk[i].type == FW_LSP_FRAME)
+			s->frame_wire += s->pk[i].len;
+	s->st.frame_bytes_wire += s->frame_wire;
+	s->status = PROTO_TX_BUSY;
+	return 0;
+}
+
 /* Code s->cur and queue its packets, as a delta against what the board shows when allowed. */
 static int
 lsp_queue_frame(struct lsp_state *s, int allow_delta)
 {
 	struct proto_image img = { s->width, s->height, s->format, s->stride, s->cur };
-	const uint8_t *data;
-	struct proto_lsp_coding how;
 	unsigned allowed = (1u << FW_LSP_ENC_RLE) | (1u << FW_LSP_ENC_ROWXOR) | (1u << FW_LSP_ENC_CTX);
 
 	if (allow_delta && s->prev_valid)
 		allowed |= 1u << FW_LSP_ENC_DELTA;
 	proto_lsp_compress(&img, allowed & (1u << FW_LSP_ENC_DELTA) ? s->prev : NULL, allowed,
-	    s->work, &data, &how);
+	    s->work, &s->coded, &s->how);
 	s->frame_id++;
-	lsp_queue_open(s);
-	if (proto_lsp_packetize(&img, &how, data, s->frame_id,
-	    FW_LSP_ENC_BASE(how.encoding) == FW_LSP_ENC_DELTA ? s->prev_id : 0, FW_LSP_SLOT_LIVE, &s->seq,
-	    s->max_payload, FW_LSP_F_ACKREQ, &s->q) < 0 || lsp_queue_adopt(s, 0, 0) < 0) {
-		lsp_fail(s, "frame does not fit the send queue (%zu bytes coded)", how.bytes);
-		return -1;
-	}
-	s->frame_queued = 1;
 	s->st.frames++;
 	s->st.frame_bytes_raw += s->fbytes;
-	s->st.frame_bytes_coded += how.bytes;
-	s->st.last = how;
-	s->status = PROTO_TX_BUSY;
-	return 0;
+	s->st.frame_bytes_coded += s->how.bytes;
+	s->st.last = s->how;
+	return lsp_queue_coded(s);
 }
 
 /* Copy up to `window` in-flight packets (unsent ones, and due resends) into out. */
@@ -516,6 +563,15 @@ lsp_emit(struct lsp_state *s, uint64_t now, int timed, struct proto_batch *out, 
 	}
 }
 
+/* INFO_REQ, first in the queue: nothing behind it goes before the answer. */
+static int
+lsp_queue_hello(struct lsp_state *s)
+{
+	uint8_t p[3] = { FW_LSP_VERSION, FW_LSP_CAP_ALL & 0xFF, FW_LSP_CAP_ALL >> 8 };
+
+	return lsp_queue_msg(s, FW_LSP_INFO_REQ, p, sizeof p, 1);
+}
+
 /* ---- ops -------------------------------------------------------------- */
 
 static int
@@ -528,11 +584,11 @@ static size_t
 lsp_max_frame_bytes(int width, int height, enum ls_format f)
 {
 	size_t n = fw_pix_stride(lsp_format(f), (uint32_t)width) * (size_t)height;
-	size_t per = FW_LSP_MIN_PAYLOAD - FW_LSP_FRAME_HDR;
+	size_t per = FW_LSP_MIN_PAYLOAD - FW_LSP_FRAME_MAXHDR;
 	size_t npk = n / per + 1;
 
 	/* the frame, every chunk's overhead, and room for the session and settings messages */
-	return n + npk * (FW_LSP_OVERHEAD + FW_LSP_FRAME_HDR) + 16 * (FW_LSP_OVERHEAD + 64);
+	return n + npk * (FW_LSP_OVERHEAD + FW_LSP_FRAME_MAXHDR) + 16 * (FW_LSP_OVERHEAD + 64);
 }
 
 static void
@@ -592,6 +648,10 @@ lsp_init(const struct ls_board *b, char *err, size_t errlen)
 	 * a copy of the last one another run sent (INFO_REQ also resets it). */
 	s->frame_id = (uint16_t)((uintptr_t)s >> 4);
 	fw_lsp_framer_reset(&s->rx);
+	/* The session starts at once: the first poll sends INFO_REQ, so its
+	 * round trip overlaps with rendering and coding the first frame. */
+	if (lsp_queue_hello(s) < 0)
+		goto nomem;
 	return s;
 nomem:
 	snprintf(err, errlen, "board %s: out of memory for the lsp encoder", b->name);
@@ -616,11 +676,8 @@ lsp_encode_frame(void *state, const struct proto_image *img, struct proto_batch 
 	s->err[0] = '\0';
 	/* A newer frame supersedes one still in flight; settings stay queued. */
 	lsp_queue_filter(s, lsp_keep_unacked_nonframe);
-	if (!s->session && (s->npk == 0 || s->pk[0].type != FW_LSP_INFO_REQ)) {
-		uint8_t p[3] = { FW_LSP_VERSION, FW_LSP_CAP_ALL & 0xFF, FW_LSP_CAP_ALL >> 8 };
-		if (lsp_queue_msg(s, FW_LSP_INFO_REQ, p, sizeof p, 1) < 0)
-			return -1;
-	}
+	if (!s->session && (s->npk == 0 || s->pk[0].type != FW_LSP_INFO_REQ) && lsp_queue_hello(s) < 0)
+		return -1;
 	if (lsp_queue_frame(s, 1) < 0)
 		return -1;
 	lsp_emit(s, 0, 0, out, NULL);
@@ -743,8 +800,20 @@ lsp_on_info(struct lsp_state *s, const uint8_t *p, size_t n, struct lsp_pkt *req
 	/* Bigger chunks for later frames when the board takes them. */
 	if (maxp > FW_LSP_MAX_PAYLOAD)
 		maxp = FW_LSP_MAX_PAYLOAD;
-	if (maxp >= FW_LSP_MIN_PAYLOAD)
+	if (maxp >= FW_LSP_MIN_PAYLOAD && maxp != s->max_payload) {
+		int unsent = 1;
+
 		s->max_payload = maxp;
+		for (size_t i = 0; i < s->npk; i++)
+			if (s->pk[i].type == FW_LSP_FRAME && s->pk[i].state != PK_UNSENT)
+				unsent = 0;
+		if (s->frame_queued && unsent) {
+			/* Nothing of the frame has gone yet: cut it in the board's size. */
+			s->st.frame_bytes_wire -= s->frame_wire;
+			lsp_queue_filter(s, lsp_keep_unacked_nonframe);
+			lsp_queue_coded(s);
+		}
+	}
 	s->session = 1;
 	if (req)
 		lsp_acked(s, req);
@@ -811,6 +880,7 @@ lsp_input(void *state, const uint8_t *buf, size_t len, size_t *consumed)
 		if (r == FW_LSP_RX_NONE)
 			continue;
 		*consumed = i + 1;
+		s->st.bytes_in += i + 1;
 		s->st.garbage += s->rx.garbage + s->rx.bad_header - garbage0;
 		if (r != FW_LSP_RX_PACKET || !(fw_lsp_framer_flags(&s->rx) & FW_LSP_F_REPLY))
 			return PROTO_REPLY_GARBAGE;
@@ -833,6 +903,7 @@ lsp_input(void *state, const uint8_t *buf, size_t len, size_t *consumed)
 		}
 	}
 	*consumed = len;
+	s->st.bytes_in += len;
 	if (s->rx.garbage + s->rx.bad_header != garbage0) {
 		s->st.garbage += s->rx.garbage + s->rx.bad_header - garbage0;
 		return PROTO_REPLY_GARBAGE;

@@ -50,8 +50,9 @@ int proto_lsp_encode_page(uint8_t seq, int loop, const struct proto_lsp_page_ent
 
 /* Counters of one board's link, for status lines and benchmarks. */
 struct proto_lsp_stats {
-	unsigned long packets, retransmits, bytes_out, acks, nacks, garbage;
+	unsigned long packets, retransmits, bytes_out, bytes_in, acks, nacks, garbage;
 	unsigned long frames, frame_bytes_raw, frame_bytes_coded;
+	unsigned long frame_bytes_wire;  /* FRAME packets as first sent, headers and CRCs included */
 	struct proto_lsp_coding last;   /* how the last frame was coded */
 	int      info_known;            /* the board answered INFO_REQ */
 	uint16_t board_max_payload, board_caps;

@@ -603,12 +603,60 @@ proto_bx_text_gbk(const char *utf8, uint8_t *out, size_t cap)
 
 /* The protocol as the daemon sees it: graphic cards, one frame = 1..N areas. */
 
+#define BX_RETRY_MS  1000
+#define BX_TRIES     6
+
 struct bx_state {
 	enum proto_bx_card card;
 	uint16_t dst;
 	int      band_rows;           /* rows per dynamic area */
 	uint8_t  rx[512];             /* a reply being received */
 	size_t   rxlen;
+	/* Delivery of the last frame, for poll: a copy of its packets, one ACK each. */
+	uint8_t *copy;
+	size_t   copycap, off[32], len[32];
+	int      npk, acked, tries, queued, failed;
+	uint64_t retry_at;
+	char     error[160];
+	/* Answers come in the order packets went out but carry no number, so
+	 * each packet sent leaves its frame's generation here (0 for other
+	 * commands such as brightness); an answer is matched to the oldest. */
+	uint16_t gen, expect[64];
+	int      ehead, ecount;
+};
+
+static void
+bx_expect(struct bx_state *s, uint16_t gen)
+{
+	if (s->ecount == 64) {        /* answers lost long ago: forget the oldest */
+		s->ehead = (s->ehead + 1) % 64;
+		s->ecount--;
+	}
+	s->expect[(s->ehead + s->ecount++) % 64] = gen;
+}
+
+/* The generation the next answer belongs to; 0 when it is not for the current frame. */
+static int
+bx_answered(struct bx_state *s)
+{
+	uint16_t g;
+
+	if (s->ecount == 0)
+		return 0;
+	g = s->expect[s->ehead];
+	s->ehead = (s->ehead + 1) % 64;
+	s->ecount--;
+	return s->queued && g == s->gen;
+}
+
+/* The card's Error register, as the vendor manuals name the values. */
+static const char *const bx_errors[] = {
+	"no error", "command group error", "no such command", "controller busy",
+	"out of memory volume", "CRC error", "file does not exist", "flash access error",
+	"file download error", "file name error", "file type error", "file CRC error",
+	"font does not exist", "firmware does not match the controller", "date/time format error",
+	"file exists", "file block number error", "controller type does not match",
+	"screen parameters out of range or wrong", "controller ID error",
 };
 
 static int
@@ -627,6 +675,8 @@ bx_band_rows(enum proto_bx_card c, enum ls_format f, int width)
 		return 0;
 	return (int)((PROTO_BX_MAX_DATA - proto_bx_area_overhead(c)) / row);
 }
+
+static size_t bx_max_frame_bytes(int width, int height, enum ls_format f);
 
 static const char *
 fmt_name(enum ls_format f)
@@ -680,13 +730,24 @@ bx_init(const struct ls_board *b, char *err, size_t errlen)
 	s->card = card;
 	s->dst = b->screen_address ? (uint16_t)b->screen_address : PROTO_BX_DST_ANY;
 	s->band_rows = rows;
+	s->copycap = bx_max_frame_bytes(b->width, b->height, b->format);
+	if ((s->copy = malloc(s->copycap)) == NULL) {
+		free(s);
+		snprintf(err, errlen, "board %s: out of memory", b->name);
+		return NULL;
+	}
 	return s;
 }
 
 static void
 bx_fini(void *state)
 {
-	free(state);
+	struct bx_state *s = state;
+
+	if (s == NULL)
+		return;
+	free(s->copy);
+	free(s);
 }
 
 static int
@@ -694,6 +755,7 @@ bx_encode_frame(void *state, const struct proto_image *im, struct proto_batch *b
 {
 	struct bx_state *s = state;
 	int rows = s->band_rows;
+	size_t first = batch->npkts;
 
 	if (!proto_bx_card_takes(s->card, im->format))
 		return -1;
@@ -709,6 +771,24 @@ bx_encode_frame(void *state, const struct proto_image *im, struct proto_batch *b
 			return -1;
 		proto_batch_commit(batch, (size_t)n);
 	}
+	/* Keep the packets until the card has acknowledged each (see bx_poll). */
+	s->npk = 0;
+	for (size_t i = first, at = 0; i < batch->npkts && s->npk < 32; i++) {
+		if (at + batch->len[i] > s->copycap)
+			break;
+		memcpy(s->copy + at, batch->buf + batch->off[i], batch->len[i]);
+		s->off[s->npk] = at;
+		s->len[s->npk++] = batch->len[i];
+		at += batch->len[i];
+	}
+	s->acked = s->tries = s->failed = 0;
+	s->retry_at = 0;
+	s->queued = 1;
+	if (++s->gen == 0)
+		s->gen = 1;
+	for (int i = 0; i < s->npk; i++)
+		bx_expect(s, s->gen);
+	s->error[0] = '\0';
 	return 0;
 }
 
@@ -722,6 +802,7 @@ bx_encode_brightness(void *state, int percent, struct proto_batch *batch)
 	if (p == NULL || (n = proto_bx_encode_brightness(s->dst, percent, p, 256)) < 0)
 		return -1;
 	proto_batch_commit(batch, (size_t)n);
+	bx_expect(s, 0);
 	return 0;
 }
 
@@ -774,10 +855,87 @@ bx_input(void *state, const uint8_t *in, size_t n, size_t *consumed)
 		r = proto_bx_unframe(s->rx, s->rxlen, &used, pkt, sizeof pkt);
 		s->rxlen = 0;
 		*consumed = i + 1;
-		return r > 0 ? bx_reply(pkt, (size_t)r) : PROTO_REPLY_GARBAGE;
+		if (r <= 0)
+			return PROTO_REPLY_GARBAGE;
+		switch (bx_reply(pkt, (size_t)r)) {
+		case PROTO_REPLY_ACK:
+			if (bx_answered(s))
+				s->acked++;
+			return PROTO_REPLY_ACK;
+		case PROTO_REPLY_NACK: {
+			unsigned e = pkt[21] | pkt[22] << 8;
+
+			if (bx_answered(s) && !s->failed) {
+				s->failed = 1;
+				snprintf(s->error, sizeof s->error, "the card refused the frame: error %u (%s)",
+				    e, e < sizeof bx_errors / sizeof bx_errors[0] ? bx_errors[e] : "unknown");
+			}
+			return PROTO_REPLY_NACK;
+		}
+		default:
+			return bx_reply(pkt, (size_t)r);
+		}
 	}
 	*consumed = n;
 	return skipped ? PROTO_REPLY_GARBAGE : PROTO_REPLY_NONE;
+}
+
+/* Stop and wait per frame: every area packet is answered; what is not
+ * answered within BX_RETRY_MS is sent again, BX_TRIES times in all. */
+static int
+bx_poll(void *state, uint64_t now_ms, struct proto_batch *out, uint64_t *wake_ms)
+{
+	struct bx_state *s = state;
+
+	if (!s->queued)
+		return PROTO_TX_IDLE;
+	/* Settled either way: answers still due belong to nothing we wait for,
+	 * so forget them; a lost answer cannot shift the matching for good. */
+	if (s->failed) {
+		s->queued = 0;
+		s->ecount = 0;
+		return PROTO_TX_FAILED;
+	}
+	if (s->acked >= s->npk) {
+		s->queued = 0;
+		s->ecount = 0;
+		return PROTO_TX_DONE;
+	}
+	if (s->retry_at == 0) {
+		s->tries = 1;
+		s->retry_at = now_ms + BX_RETRY_MS;
+	} else if (now_ms >= s->retry_at) {
+		if (s->tries >= BX_TRIES) {
+			s->queued = 0;
+			s->ecount = 0;
+			snprintf(s->error, sizeof s->error, "no answer from the card after %d tries "
+			    "(%d of %d areas acknowledged) — check the card's address and screen_address",
+			    s->tries, s->acked, s->npk);
+			return PROTO_TX_FAILED;
+		}
+		/* Replies come in order, so resend from the first unanswered packet. */
+		for (int i = s->acked; i < s->npk; i++) {
+			uint8_t *p = proto_batch_reserve(out, s->len[i]);
+
+			if (p == NULL)
+				break;
+			memcpy(p, s->copy + s->off[i], s->len[i]);
+			proto_batch_commit(out, s->len[i]);
+			bx_expect(s, s->gen);
+		}
+		s->tries++;
+		s->retry_at = now_ms + BX_RETRY_MS;
+	}
+	*wake_ms = s->retry_at;
+	return PROTO_TX_BUSY;
+}
+
+static const char *
+bx_error(void *state)
+{
+	struct bx_state *s = state;
+
+	return s->error[0] ? s->error : NULL;
 }
 
 static size_t
@@ -807,4 +965,6 @@ const struct proto_ops proto_onbon_bx_ops = {
 	.max_frame_bytes = bx_max_frame_bytes,
 	.wants_ack = 1,
 	.default_port = PROTO_BX_TCP_PORT,
+	.poll = bx_poll,
+	.error = bx_error,
 };

@@ -32,6 +32,20 @@ render_check_glyphs(struct render_ctx *ctx, const struct ls_config *cfg, struct 
 
 		if (c->text == NULL)
 			continue;
+		/* a field we do not know is drawn as written: probably a typo */
+		for (const char *p = c->text; (p = strchr(p, '{')) != NULL; p++) {
+			const char *e = strchr(p, '}');
+			size_t len;
+			if (e == NULL)
+				break;
+			len = (size_t)(e - p - 1);
+			if ((len == 4 && (strncmp(p + 1, "date", 4) == 0 || strncmp(p + 1, "time", 4) == 0)) ||
+			    (len == 7 && strncmp(p + 1, "weekday", 7) == 0) || strncmp(p + 1, "countdown:", 10) == 0)
+				continue;
+			ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, c->line,
+			    "content \"%s\": {%.*s} is not a live field and will be shown as written; "
+			    "the fields are {date} {time} {weekday} {countdown:YYYY-MM-DD}", c->name, (int)len, p + 1);
+		}
 		if ((f = render_font_get(ctx, c->font, err, sizeof err)) == NULL) {
 			ls_diag_add(diag, LS_DIAG_ERROR, cfg->path, c->line, "content \"%s\": %s", c->name, err);
 			continue;

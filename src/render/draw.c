@@ -82,6 +82,10 @@ render_fill_background(struct render_canvas *c, const struct render_paint *p)
 }
 
 /* fg over whatever is at d (slow path: d is not the plain background) */
+/* 16 bytes at once (GCC and Clang vector extension): the compiler does not
+ * vectorise the max loop by itself at -O2. */
+typedef uint8_t render_v16 __attribute__((vector_size(16)));
+
 static inline void
 blend_px(uint8_t *d, unsigned a, const uint16_t fl[3])
 {
@@ -112,9 +116,18 @@ blit(struct render_canvas *c, const struct render_paint *p, const struct render_
 		 * loop has no branches the compiler cannot vectorise */
 		for (int gy = gy0; gy < gy1; gy++) {
 			const uint8_t *src = g->cov + (size_t)gy * g->w;
-			uint8_t *dst = p->cov + (size_t)(y + gy) * (size_t)c->width + x;
-			for (int gx = gx0; gx < gx1; gx++)
-				dst[gx] = src[gx] > dst[gx] ? src[gx] : dst[gx];
+			uint8_t *dst = p->cov + (size_t)(y + gy) * (size_t)c->width;
+			int gx = gx0;
+			for (; gx + 16 <= gx1; gx += 16) {
+				render_v16 a, b, m;
+				memcpy(&a, src + gx, 16);
+				memcpy(&b, dst + x + gx, 16);
+				m = (render_v16)(a > b);
+				b = (a & m) | (b & ~m);
+				memcpy(dst + x + gx, &b, 16);
+			}
+			for (; gx < gx1; gx++)
+				dst[x + gx] = src[gx] > dst[x + gx] ? src[gx] : dst[x + gx];
 		}
 		return;
 	}
@@ -181,11 +194,14 @@ void
 render_cov_resolve(struct render_canvas *c, const struct render_paint *p)
 {
 	uint16_t m565[256];
+	uint8_t m32[256][4];
 	uint8_t bg8[24], bg565[16];
 
 	for (int a = 0; a < 256; a++) {
 		unsigned r = p->mix[a][0], g = p->mix[a][1], b = p->mix[a][2];
 		m565[a] = (uint16_t)((r >> 3) << 11 | (g >> 2) << 5 | (b >> 3));
+		memcpy(m32[a], p->mix[a], 3);
+		m32[a][3] = 0;
 	}
 	for (int i = 0; i < 8; i++) {
 		memcpy(bg8 + 3 * i, p->mix[0], 3);
@@ -198,14 +214,16 @@ render_cov_resolve(struct render_canvas *c, const struct render_paint *p)
 		uint8_t *row = c->data + (size_t)y * c->stride;
 		int x = 0;
 		if (c->format == LS_FMT_RGB888) {
-			for (; x + 8 <= c->width; x += 8) {
+			/* whole 4-byte stores, each overlapping the next pixel, which is
+			 * written after it; the row's last pixel gets exactly 3 bytes */
+			for (; x + 8 < c->width; x += 8) {
 				uint64_t w;
 				memcpy(&w, cv + x, 8);
 				if (w == 0)
 					memcpy(row + 3 * x, bg8, 24);
 				else
 					for (int i = x; i < x + 8; i++)
-						memcpy(row + 3 * i, p->mix[cv[i]], 3);
+						memcpy(row + 3 * i, &m32[cv[i]], 4);
 			}
 			for (; x < c->width; x++)
 				memcpy(row + 3 * x, p->mix[cv[x]], 3);

@@ -301,6 +301,45 @@ sibling_with_strike(FT_Library lib, const char *file, FT_Face ft, int px)
 	return -1;
 }
 
+/* Metrics put the baseline where the designer's em box says, but on a
+ * board every row counts: ideographs in WenQuanYi reach a row above a 16 px
+ * box, so a 16 px line on a 16 px board would lose its top row.  So the
+ * baseline is set from the ink of tall and deep reference characters as
+ * rasterised at this size and mode, centring that ink in the px-high line
+ * box.  Fonts without the references (Latin-only) keep the metric baseline. */
+static void
+ink_baseline(struct render_ctx *ctx, struct render_face *fc)
+{
+	static const uint32_t cjk[] = { 0x56fd, 0x5168, 0x5b89, 0x9760, 0x7f8e, 0x6c38, 0x4eba, 0x5e73,
+		0x7f51, 0x7edc, 0x4e3a, 0x6c11, 0x5b57, 0x9f99 };
+	static const uint32_t latin[] = { 'H', 'd', 'l', 'g', 'p', 'y', 'j' };
+	const uint32_t *ref = cjk;
+	size_t nref = sizeof cjk / sizeof cjk[0];
+	int up = -1, down = -1;
+
+	if (FT_Get_Char_Index(fc->ft, cjk[0]) == 0) {
+		ref = latin;
+		nref = sizeof latin / sizeof latin[0];
+	}
+	for (size_t i = 0; i < nref; i++) {
+		FT_UInt gid = FT_Get_Char_Index(fc->ft, ref[i]);
+		const struct render_glyph *g;
+		if (gid == 0)
+			continue;
+		g = render_glyph_get(ctx, fc, gid);
+		if (g->h == 0)
+			continue;
+		if (g->top > up)
+			up = g->top;
+		if (g->h - g->top > down)
+			down = g->h - g->top;
+	}
+	if (up < 0 || down < 0 || up + down <= 0)
+		return;
+	/* centre the ink; when it is taller than the box, lose rows evenly */
+	fc->baseline = up + (fc->px - (up + down)) / 2;
+}
+
 static void
 face_free(struct render_face *fc)
 {
@@ -358,6 +397,7 @@ render_face_get(struct render_ctx *ctx, const char *file, int index, int px, enu
 		goto fail;
 	ctx->faces = nv;
 	ctx->faces[ctx->nfaces++] = fc;
+	ink_baseline(ctx, fc);
 	return fc;
 fail:
 	face_free(fc);

@@ -406,6 +406,7 @@ image_load(struct render_ctx *ctx, const char *path)
 	free(slot->path);
 	free(slot->err);
 	render_image_free(slot->img);
+	render_canvas_free(slot->strip);
 	memset(slot, 0, sizeof *slot);
 	if ((fp = fopen(path, "rb")) == NULL)
 		snprintf(err, sizeof err, "cannot read %s: %s", path, strerror(errno));
@@ -436,13 +437,65 @@ image_load(struct render_ctx *ctx, const char *path)
 	return slot;
 }
 
+/* A scrolling poster: scaled to the board's height (scroll-left) or width
+ * (scroll-up) keeping its aspect ratio, quantised (and dithered) once into a
+ * strip in the board's format, and shown through the board as a window.
+ * Dithering the strip, not each frame, keeps the dot pattern moving with the
+ * picture instead of shimmering. */
+static int
+draw_scrolling(struct render_icache *ic, const struct ls_content *item, double t, struct render_canvas *out,
+    char *err, size_t errlen)
+{
+	const struct render_image *img = ic->img;
+	int left = item->effect == LS_FX_SCROLL_LEFT;
+	int sw, sh, ox = 0, oy = 0;
+
+	if (left) {
+		sh = out->height;
+		sw = (int)lround((double)img->w * sh / img->h);
+	} else {
+		sw = out->width;
+		sh = (int)lround((double)img->h * sw / img->w);
+	}
+	if (sw < 1) sw = 1;
+	if (sh < 1) sh = 1;
+	if (sw > RENDER_MAX_SIDE) sw = RENDER_MAX_SIDE;
+	if (sh > RENDER_MAX_SIDE) sh = RENDER_MAX_SIDE;
+	if (ic->strip == NULL || ic->strip->width != sw || ic->strip->height != sh ||
+	    ic->strip->format != out->format || ic->strip_bg != item->background) {
+		render_canvas_free(ic->strip);
+		if ((ic->strip = render_canvas_new(sw, sh, out->format)) == NULL) {
+			snprintf(err, errlen, "item %s: out of memory scaling the poster", item->name ? item->name : "?");
+			return -1;
+		}
+		ic->strip_bg = item->background;
+		if (render_draw_image(ic->strip, img, LS_FIT_STRETCH, LS_ALIGN_CENTER, LS_VALIGN_MIDDLE,
+		        item->background, err, errlen) != 0) {
+			render_canvas_free(ic->strip);
+			ic->strip = NULL;
+			return -1;
+		}
+	}
+	if (left)
+		ox = render_scroll_pos(t, item->speed, out->width, sw);
+	else
+		oy = render_scroll_pos(t, item->speed, out->height, sh);
+	for (int y = 0; y < sh; y++) {
+		if (y + oy < 0 || y + oy >= out->height)
+			continue;
+		for (int x = 0; x < sw; x++)
+			if (x + ox >= 0 && x + ox < out->width)
+				render_canvas_set(out, x + ox, y + oy, render_canvas_get(ic->strip, x, y));
+	}
+	return 0;
+}
+
 int
-render_image_item(struct render_ctx *ctx, const struct ls_content *item, struct render_canvas *out,
+render_image_item(struct render_ctx *ctx, const struct ls_content *item, double t, struct render_canvas *out,
     char *err, size_t errlen)
 {
 	char *path = render_config_path(ctx->cfg, item->image);
 	struct render_icache *ic;
-	int rc;
 
 	if (path == NULL) {
 		snprintf(err, errlen, "item %s: out of memory", item->name ? item->name : "?");
@@ -455,6 +508,7 @@ render_image_item(struct render_ctx *ctx, const struct ls_content *item, struct 
 		    ic->err != NULL ? ic->err : "out of memory");
 		return -1;
 	}
-	rc = render_draw_image(out, ic->img, item->fit, item->align, item->valign, item->background, err, errlen);
-	return rc;
+	if (item->effect == LS_FX_SCROLL_LEFT || item->effect == LS_FX_SCROLL_UP)
+		return draw_scrolling(ic, item, t, out, err, errlen);
+	return render_draw_image(out, ic->img, item->fit, item->align, item->valign, item->background, err, errlen);
 }

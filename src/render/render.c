@@ -61,6 +61,7 @@ render_ctx_free(struct render_ctx *ctx)
 		free(ctx->ic[i].path);
 		free(ctx->ic[i].err);
 		render_image_free(ctx->ic[i].img);
+		render_canvas_free(ctx->ic[i].strip);
 	}
 	render_zone_free(ctx);
 	free(ctx->cov);
@@ -159,8 +160,8 @@ valign_y(enum ls_valign v, int box, int block)
  * `len` the text's along the scroll.  Computed from t alone (never
  * accumulated frame by frame), so any frame rate gives the same positions
  * and a slow scroll stays smooth. */
-static int
-scroll_pos(double t, double speed, int box, int len)
+int
+render_scroll_pos(double t, double speed, int box, int len)
 {
 	double period = (double)box + len, d;
 
@@ -174,11 +175,12 @@ scroll_pos(double t, double speed, int box, int len)
 	return box - (int)d;
 }
 
-/* Seconds each page of paged text stays up. */
+/* Seconds each page of paged text stays up: the item's turn shared between
+ * its pages (10 s, the schedule's default turn, when the item sets none). */
 static double
 page_seconds(const struct ls_content *item, size_t npages)
 {
-	double s = item->duration > 0 ? item->duration / (double)npages : 3.0;
+	double s = (item->duration > 0 ? item->duration : 10.0) / (double)npages;
 
 	return s < 1.0 ? 1.0 : s;
 }
@@ -213,14 +215,14 @@ draw_text(struct render_ctx *ctx, const struct ls_board *board, const struct ls_
 	}
 	switch (item->effect) {
 	case LS_FX_SCROLL_LEFT: {
-		int x = scroll_pos(t, item->speed, w, l->width);
+		int x = render_scroll_pos(t, item->speed, w, l->width);
 		int y = valign_y(item->valign, h, l->line_h);
 		render_draw_layout(out, paint, l, 0, l->nlines, x, y, l->width, LS_ALIGN_LEFT);
 		break;
 	}
 	case LS_FX_SCROLL_UP: {
 		int bh = block_height(l, l->nlines);
-		int y = scroll_pos(t, item->speed, h, bh);
+		int y = render_scroll_pos(t, item->speed, h, bh);
 		render_draw_layout(out, paint, l, 0, l->nlines, 0, y, w, item->align);
 		break;
 	}
@@ -279,7 +281,7 @@ render_item(struct render_ctx *ctx, const struct ls_board *board, const struct l
 		paint.cov = ctx->cov;
 	} else
 		render_fill_background(out, &paint);
-	if (item->image != NULL && render_image_item(ctx, item, out, err, errlen) != 0)
+	if (item->image != NULL && render_image_item(ctx, item, t, out, err, errlen) != 0)
 		return -1;
 	if (item->text == NULL || item->text[0] == '\0')
 		return 0;

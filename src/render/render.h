@@ -28,8 +28,10 @@ int render_item(struct render_ctx *, const struct ls_board *, const struct ls_co
     double now, double t, struct render_canvas *out, char *err, size_t errlen);
 
 /* For `ledsign check`: a warning in diag (with the item's file:line) for
- * every character of every content text that no installed font can draw.
- * Returns how many such characters were found. */
+ * every character of every content text that no installed font can draw,
+ * and for {words} that are not live fields; an error for a malformed field
+ * such as {countdown:2023-02-30}.  Returns how many missing characters
+ * were found. */
 size_t render_check_glyphs(struct render_ctx *, const struct ls_config *, struct ls_diag *);
 
 /* Broken-down local time of Unix time `t` in the config's timezone (read

@@ -135,6 +135,9 @@ struct render_icache {
 	struct render_image *img;
 	char *err;                 /* a decode error is remembered too */
 	unsigned long used;
+	/* a scrolling poster, scaled and quantised once for one board and colour */
+	struct render_canvas *strip;
+	ls_rgb strip_bg;
 };
 
 struct render_ctx {
@@ -213,8 +216,10 @@ void render_image_free(struct render_image *);
 int render_draw_image(struct render_canvas *, const struct render_image *, enum ls_fit,
     enum ls_halign, enum ls_valign, ls_rgb background, char *err, size_t errlen);
 /* Draw the item's poster (decoded once, cached by path) into the canvas. */
-int render_image_item(struct render_ctx *, const struct ls_content *, struct render_canvas *,
+int render_image_item(struct render_ctx *, const struct ls_content *, double t, struct render_canvas *,
     char *err, size_t errlen);
+/* Where scrolled content of length `len` starts in a box of `box` at time t (render.c). */
+int render_scroll_pos(double t, double speed, int box, int len);
 
 /* sRGB <-> linear tables (image.c) */
 uint16_t render_srgb_to_lin(uint8_t v);

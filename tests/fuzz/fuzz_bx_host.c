@@ -8,8 +8,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* proto.c names the lsp protocol from another module; link without it. */
-__attribute__((weak)) const struct proto_ops proto_lsp_ops = { .name = "lsp" };
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -80,3 +80,37 @@ while read -r name w h fmt proto link opt order; do
 	kill "$pid" 2>/dev/null
 	echo "$name ($proto $fmt ${w}x${h}): board == preview"
 done <"$TMP/boards.txt"
+
+# `ledsign check` refuses protocol options a board cannot use, with file:line.
+cat >"$TMP/bad.cfg" <<'CFG'
+timezone = "Asia/Shanghai";
+boards = (
+  { name = "k"; width = 64; height = 16; format = "mono"; protocol = "onbon-bx"; card = "bx-6k"; address = "tcp:127.0.0.1:5005"; },
+  { name = "q"; width = 64; height = 16; format = "mono"; protocol = "onbon-bx"; card = "bx-6q"; address = "tcp:127.0.0.1:5005"; },
+  { name = "u"; width = 640; height = 480; format = "rgb888"; protocol = "e131"; universe = 63000; address = "udp:127.0.0.1:5568"; },
+  { name = "o"; width = 64; height = 16; format = "rgb888"; protocol = "artnet"; pixel_order = "rgbw"; address = "udp:127.0.0.1:6454"; }
+);
+content = ( { name = "hello"; text = "x"; } );
+fallback = "all";
+playlists = ( { name = "all"; items = ["hello"]; } );
+schedule = ( );
+CFG
+if $L check "$TMP/bad.cfg" >"$TMP/bad.log" 2>&1; then fail "check accepted bad protocol options"; fi
+for want in "bad.cfg:3: error: board k: bx-6k is a font card" "bad.cfg:4: error: board q: card bx-6q cannot show format mono" \
+    "bad.cfg:5: error: board u: 640x480 needs 1808 universes" "bad.cfg:6: error: board o: pixel_order \"rgbw\""; do
+	grep -qF "$want" "$TMP/bad.log" || { cat "$TMP/bad.log"; fail "check did not say: $want"; }
+done
+echo "check: bad protocol options reported with file:line"
+
+# A card that never answers: ledsign send resends, then gives up with a reason.
+port=$(grep "^bx-5e-mono " "$TMP/ports.txt" | cut -d' ' -f2)
+mkdir -p "$TMP/snap-deaf"
+$B/ledboard --listen "tcp:127.0.0.1:$port" --size 64x16 --format mono --protocol onbon-bx \
+    --snapshot "$TMP/snap-deaf" --drop 1 --quiet 2>"$TMP/board-deaf.log" &
+PIDS="$PIDS $!"
+sleep 0.2
+if $L send "$CFG" --board bx-5e-mono --item hello --at "$AT" 2>"$TMP/deaf.log"; then
+	fail "send to a card that never answers succeeded"
+fi
+grep -q "no answer from the card after 6 tries" "$TMP/deaf.log" || { cat "$TMP/deaf.log"; fail "no reason given"; }
+echo "onbon-bx: a silent card is reported after 6 tries"

@@ -128,8 +128,5 @@ tg_board(const char *name, int w, int h, enum ls_format f, const char *protocol)
 	return b;
 }
 
-/* proto.c's table names the lsp protocol, which another branch provides; a
- * weak stand-in lets these tests link before it lands (the real one wins). */
-__attribute__((weak)) const struct proto_ops proto_lsp_ops = { .name = "lsp" };
 
 #endif

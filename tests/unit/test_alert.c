@@ -396,6 +396,15 @@ test_look(void **state)
 	assert_int_equal(l.content.size, 0);
 	assert_string_equal(l.content.name, "alert:e1");
 	assert_string_equal(l.content.text, "疏散");
+	assert_true(alert_look_matches(&l, &a));
+	a.level = ALERT_WARNING;
+	assert_false(alert_look_matches(&l, &a));
+	a.level = ALERT_EMERGENCY;
+	free(a.text);
+	a.text = strdup("疏散!");
+	assert_false(alert_look_matches(&l, &a));
+	free(a.text);
+	a.text = strdup("疏散");
 	alert_look_clear(&l);
 
 	/* long text on a small board scrolls */

@@ -35,9 +35,9 @@ test_crc_check_value(void **unused)
 /* An 8x2 mono frame, raw, frame id 0x0102, seq 7: bytes computed by an
  * independent bit-serial CRC (Python) and written down by hand in docs/protocol.md. */
 static const uint8_t golden_frame[] = {
-	0x4c, 0x53, 0x01, 0x10, 0x01, 0x07, 0x18, 0x00, 0x48, 0xdc,
-	0x02, 0x01, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00, 0xff, 0x00,
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xa5, 0x3c, 0xad, 0xa3,
+	0x4c, 0x53, 0x01, 0x10, 0x01, 0x07, 0x06, 0x00, 0x34, 0xfc,   /* header */
+	0x02, 0x01, 0x00, 0x00, 0xa5, 0x3c,                           /* id 0x0102, raw, no flags, pixels */
+	0x55, 0x3a,                                                   /* payload CRC */
 };
 
 static void
@@ -151,7 +151,7 @@ test_resync_after_garbage(void **unused)
 
 		tboard_init(&u, 8, 2, FW_PIX_MONO);
 		memcpy(bad, golden_frame, sizeof bad);
-		bad[30] ^= 0x10;
+		bad[FW_LSP_HDR_LEN + 4] ^= 0x10;   /* a pixel byte */
 		ev = tboard_feed(&u, bad, sizeof bad);
 		assert_false(ev & FW_LSP_EV_SHOW);
 		assert_int_equal(u.b.reply[3], FW_LSP_NACK);
@@ -215,7 +215,7 @@ test_codecs_decode_on_board(void **unused)
 {
 	static struct tboard t;
 	static uint8_t a[64 * 16 * 3], bimg[64 * 16 * 3], pkts[16384];
-	static uint8_t work[5 * (64 * 16 * 3 + 200)];
+	static uint8_t work[5 * (64 * 16 * 3 + 200) + sizeof(struct fw_lsp_ctx_model)];
 	uint8_t seq = 0;
 	unsigned used[FW_LSP_ENC_COUNT] = { 0 }, cols = 0;
 
@@ -399,12 +399,13 @@ test_board_rejects(void **unused)
 	(void)unused;
 	tboard_init(&t, 8, 2, FW_PIX_MONO);
 	/* wrong geometry */
-	memcpy(pkt, golden_frame, sizeof golden_frame);
-	pkt[FW_LSP_HDR_LEN + 6] = 16;   /* width 16 */
-	n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_FRAME, FW_LSP_F_ACKREQ, 9, NULL, 24);
-	tboard_feed(&t, pkt, n);
-	assert_int_equal(t.b.reply[3], FW_LSP_NACK);
-	assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_GEOMETRY);
+	{
+		uint8_t f[] = { 1, 0, FW_LSP_ENC_RAW, FW_LSP_FF_GEOMETRY, FW_PIX_MONO, 16, 0, 2, 0, 1, 2, 3, 4 };
+		n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_FRAME, FW_LSP_F_ACKREQ, 9, f, sizeof f);
+		tboard_feed(&t, pkt, n);
+		assert_int_equal(t.b.reply[3], FW_LSP_NACK);
+		assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_GEOMETRY);
+	}
 	/* brightness out of range, then in range */
 	v = 101;
 	n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_BRIGHTNESS, FW_LSP_F_ACKREQ, 10, &v, 1);
@@ -419,20 +420,29 @@ test_board_rejects(void **unused)
 	tboard_feed(&t, pkt, n);
 	assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_TYPE);
 	/* a delta against a frame the board does not show */
-	memcpy(pkt, golden_frame, sizeof golden_frame);
-	pkt[FW_LSP_HDR_LEN + 4] = FW_LSP_ENC_DELTA;
-	pkt[FW_LSP_HDR_LEN + 2] = 0x77;
-	n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_FRAME, FW_LSP_F_ACKREQ, 13, NULL, 24);
-	tboard_feed(&t, pkt, n);
-	assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_NOBASE);
-	/* RLE data that overflows the frame */
-	memcpy(pkt, golden_frame, sizeof golden_frame);
-	pkt[FW_LSP_HDR_LEN + 4] = FW_LSP_ENC_RLE;
-	pkt[FW_LSP_HDR_LEN + 22] = 0x85;   /* run of 8 */
-	pkt[FW_LSP_HDR_LEN + 23] = 0xFF;
-	n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_FRAME, FW_LSP_F_ACKREQ, 14, NULL, 24);
-	tboard_feed(&t, pkt, n);
-	assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_DATA);
+	{
+		uint8_t f[] = { 2, 0, FW_LSP_ENC_DELTA, 0, 0x77, 0, 0, 0, 0x81, 0x00 };
+		n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_FRAME, FW_LSP_F_ACKREQ, 13, f, sizeof f);
+		tboard_feed(&t, pkt, n);
+		assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_NOBASE);
+	}
+	/* RLE data that overflows the frame (a run of 8 into 2 bytes) */
+	{
+		uint8_t f[] = { 3, 0, FW_LSP_ENC_RLE, 0, 0x85, 0xFF };
+		n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_FRAME, FW_LSP_F_ACKREQ, 14, f, sizeof f);
+		tboard_feed(&t, pkt, n);
+		assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_DATA);
+	}
+	/* too short a frame head, and unknown flags */
+	{
+		uint8_t f[] = { 4, 0, FW_LSP_ENC_RAW, 0x80, 1, 2 };
+		n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_FRAME, FW_LSP_F_ACKREQ, 15, f, 3);
+		tboard_feed(&t, pkt, n);
+		assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_LENGTH);
+		n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_FRAME, FW_LSP_F_ACKREQ, 16, f, sizeof f);
+		tboard_feed(&t, pkt, n);
+		assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_UNSUPPORTED);
+	}
 	/* an INFO_REQ is answered with the geometry */
 	n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_INFO_REQ, FW_LSP_F_ACKREQ, 15, NULL, 0);
 	tboard_feed(&t, pkt, n);

@@ -355,6 +355,122 @@ test_input_replies(void **st)
 	proto_onbon_bx_ops.fini(s);
 }
 
+/* ledsign send waits for the card: poll says DONE after every area's ACK,
+ * resends what is unanswered, gives up after six tries, and names a NACK. */
+static void
+test_poll_delivery(void **st)
+{
+	static uint8_t work[200 * 1024], reply[64], rx[256];
+	struct ls_board b = tg_board("gate", 200, 120, LS_FMT_RGB888, "onbon-bx");
+	struct render_canvas *c = tg_pattern(200, 120, LS_FMT_RGB888);
+	struct render_canvas *got = render_canvas_new(200, 120, LS_FMT_RGB888);
+	struct fw_rgb_canvas fc = { 200, 120, FW_RGB_888, got->stride, got->data };
+	struct proto_image im = tg_image(c);
+	struct proto_batch batch, again;
+	struct fw_bx dec;
+	uint64_t wake = 0;
+	char err[256];
+	size_t used, rl;
+	void *s;
+
+	(void)st;
+	assert_non_null(s = proto_onbon_bx_ops.init(&b, err, sizeof err));
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 0, &again, &wake), PROTO_TX_IDLE);
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_onbon_bx_ops.encode_frame(s, &im, &batch), 0);
+	assert_int_equal(batch.npkts, 2);
+	proto_batch_init(&again, out + batch.used, sizeof out - batch.used);
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 100, &again, &wake), PROTO_TX_BUSY);
+	assert_int_equal(again.npkts, 0);
+	assert_int_equal(wake, 1100);
+	/* The first area arrives and is acknowledged; the second is lost. */
+	fw_bx_init(&dec, work, sizeof work, FW_BX_6Q, 1);
+	assert_int_equal(fw_bx_feed(&dec, batch.buf, batch.len[0], &used, &fc, reply, sizeof reply, &rl),
+	    FW_BX_SHOW);
+	assert_int_equal(proto_onbon_bx_ops.input(s, reply, rl, &used), PROTO_REPLY_ACK);
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 1100, &again, &wake), PROTO_TX_BUSY);
+	assert_int_equal(again.npkts, 1);         /* only the unanswered area again */
+	assert_memory_equal(again.buf + again.off[0], batch.buf + batch.off[1], batch.len[1]);
+	assert_int_equal(fw_bx_feed(&dec, again.buf + again.off[0], again.len[0], &used, &fc,
+	    reply, sizeof reply, &rl), FW_BX_SHOW);
+	assert_int_equal(proto_onbon_bx_ops.input(s, reply, rl, &used), PROTO_REPLY_ACK);
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 1200, &again, &wake), PROTO_TX_DONE);
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 1300, &again, &wake), PROTO_TX_IDLE);
+	assert_true(render_canvas_equal(c, got));
+	assert_null(proto_onbon_bx_ops.error(s));
+	/* Nobody answers: six tries, then a reason. */
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_onbon_bx_ops.encode_frame(s, &im, &batch), 0);
+	for (uint64_t t = 0, n = 0; n < 10; n++, t += 1000) {
+		int r;
+
+		proto_batch_init(&again, out + batch.used, sizeof out - batch.used);
+		r = proto_onbon_bx_ops.poll(s, t, &again, &wake);
+		if (r == PROTO_TX_FAILED)
+			break;
+		assert_int_equal(r, PROTO_TX_BUSY);
+		assert_true(n < 6);
+	}
+	assert_non_null(strstr(proto_onbon_bx_ops.error(s), "after 6 tries"));
+	/* A NACK is named from the card's error register. */
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_onbon_bx_ops.encode_frame(s, &im, &batch), 0);
+	{
+		uint8_t nack[25] = { 0x00, 0x80, 0xFE, 0xFF, 0xF0, 0, 0xFE, 0xFF, 0, 0, 0, 0, 9, 0, 0, 0,
+		    0x00, 0xA0, 0x01, 0x01, 0x00, 18, 0x00, 0x00, 0x00 };
+		ssize_t n = proto_bx_frame(nack, sizeof nack, rx, sizeof rx);
+
+		assert_int_equal(proto_onbon_bx_ops.input(s, rx, (size_t)n, &used), PROTO_REPLY_NACK);
+	}
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 0, &again, &wake), PROTO_TX_FAILED);
+	assert_non_null(strstr(proto_onbon_bx_ops.error(s), "error 18 (screen parameters"));
+	proto_onbon_bx_ops.fini(s);
+	render_canvas_free(c);
+	render_canvas_free(got);
+}
+
+/* An ACK for a brightness command does not count as the frame's ACK. */
+static void
+test_poll_matches_answers(void **st)
+{
+	struct ls_board b = tg_board("gate", 16, 8, LS_FMT_MONO, "onbon-bx");
+	struct render_canvas *c = tg_pattern(16, 8, LS_FMT_MONO);
+	struct proto_image im = tg_image(c);
+	uint8_t ack[25] = { 0x00, 0x80, 0xFE, 0xFF, 0xF0, 0, 0xFE, 0xFF, 0, 0, 0, 0, 9, 0, 0, 0,
+	    0x00, 0xA0, 0x00, 0, 0, 0, 0, 0, 0 }, rx[128];
+	struct proto_batch batch;
+	uint64_t wake;
+	size_t used, n;
+	char err[128];
+	void *s;
+
+	(void)st;
+	n = (size_t)proto_bx_frame(ack, sizeof ack, rx, sizeof rx);
+	assert_non_null(s = proto_onbon_bx_ops.init(&b, err, sizeof err));
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_onbon_bx_ops.encode_brightness(s, 50, &batch), 0);
+	assert_int_equal(proto_onbon_bx_ops.encode_frame(s, &im, &batch), 0);
+	assert_int_equal(batch.npkts, 2);
+	assert_int_equal(proto_onbon_bx_ops.input(s, rx, n, &used), PROTO_REPLY_ACK);
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 0, &batch, &wake), PROTO_TX_BUSY);
+	assert_int_equal(proto_onbon_bx_ops.input(s, rx, n, &used), PROTO_REPLY_ACK);
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 10, &batch, &wake), PROTO_TX_DONE);
+	/* The brightness answer is lost: the frame is resent and the next answer settles it. */
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_onbon_bx_ops.encode_brightness(s, 80, &batch), 0);
+	assert_int_equal(proto_onbon_bx_ops.encode_frame(s, &im, &batch), 0);
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 0, &batch, &wake), PROTO_TX_BUSY);
+	assert_int_equal(proto_onbon_bx_ops.input(s, rx, n, &used), PROTO_REPLY_ACK);  /* taken as the brightness one */
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 500, &batch, &wake), PROTO_TX_BUSY);
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 1000, &batch, &wake), PROTO_TX_BUSY);
+	assert_int_equal(batch.npkts, 1);           /* resent */
+	assert_int_equal(proto_onbon_bx_ops.input(s, rx, n, &used), PROTO_REPLY_ACK);
+	assert_int_equal(proto_onbon_bx_ops.poll(s, 1100, &batch, &wake), PROTO_TX_DONE);
+	proto_onbon_bx_ops.fini(s);
+	render_canvas_free(c);
+}
+
 int
 main(void)
 {
@@ -372,6 +488,8 @@ main(void)
 		cmocka_unit_test(test_round_trip_every_card),
 		cmocka_unit_test(test_init_errors_name_the_board),
 		cmocka_unit_test(test_input_replies),
+		cmocka_unit_test(test_poll_delivery),
+		cmocka_unit_test(test_poll_matches_answers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

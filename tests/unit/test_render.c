@@ -357,6 +357,18 @@ test_fallback_and_missing(void **state)
 	assert_int_equal(d.v[0].level, LS_DIAG_WARNING);
 	assert_non_null(strstr(d.v[0].text, "U+10FFFD"));
 	ls_diag_clear(&d);
+	/* a mistyped field warns; an impossible countdown date is an error */
+	items[0] = item("{tme} {time}");
+	items[0].line = 3;
+	items[1] = item("{countdown:2023-13-01}");
+	items[1].line = 4;
+	assert_int_equal(render_check_glyphs(ctx, &c2, &d), 0);
+	assert_int_equal(d.n, 2);
+	assert_int_equal(d.v[0].line, 3);
+	assert_non_null(strstr(d.v[0].text, "{tme}"));
+	assert_int_equal(d.v[1].line, 4);
+	assert_int_equal(d.v[1].level, LS_DIAG_ERROR);
+	ls_diag_clear(&d);
 }
 
 /* Effects are pure functions of t. */
@@ -460,6 +472,44 @@ test_timezone_rules(void **state)
 	ls_diag_clear(&d);
 }
 
+static void
+test_preview_dots(void **state)
+{
+	struct ls_content c = item("安");
+	struct ls_board b = board(16, 16, LS_FMT_MONO);
+	struct render_canvas *cv;
+	uint8_t *img;
+	int w, h, pitch, lit = 0, dark = 0;
+
+	(void)state;
+	c.size = 16;
+	cv = draw(&c, 16, 16, LS_FMT_MONO, 0);
+	pitch = render_preview_pitch(cv);
+	assert_int_equal(pitch, 12);
+	img = render_preview_dots(cv, &b, 0, &w, &h);
+	assert_non_null(img);
+	assert_int_equal(w, 16 * pitch);
+	assert_int_equal(h, 16 * pitch);
+	/* the centre of each LED is the board's colour when lit, dim grey when not;
+	 * the corners between LEDs are the dark panel */
+	for (int y = 0; y < 16; y++)
+		for (int x = 0; x < 16; x++) {
+			const uint8_t *p = img + (((size_t)y * pitch + pitch / 2) * w + (size_t)x * pitch + pitch / 2) * 3;
+			const uint8_t *q = img + (((size_t)y * pitch) * w + (size_t)x * pitch) * 3;
+			if (render_canvas_get(cv, x, y)) {
+				assert_true(p[0] == 0xff && p[1] == 0 && p[2] == 0);
+				lit++;
+			} else {
+				assert_true(p[0] == p[1] && p[1] == p[2] && p[0] > q[0]);
+				dark++;
+			}
+			assert_true(q[0] < 0x20);
+		}
+	assert_true(lit > 20 && dark > 20);
+	free(img);
+	render_canvas_free(cv);
+}
+
 int
 main(void)
 {
@@ -476,6 +526,7 @@ main(void)
 		cmocka_unit_test(test_scroll_is_function_of_t),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_timezone_rules),
+		cmocka_unit_test(test_preview_dots),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

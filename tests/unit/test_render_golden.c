@@ -76,6 +76,8 @@ static const struct gcase cases[] = {
 	C(.name = "poster-rgb565-stretch", .w = 48, .h = 48, .fmt = LS_FMT_RGB565, .image = DIR "poster.png", .fit = LS_FIT_STRETCH),
 	C(.name = "poster-rgb888-fit", .w = 64, .h = 48, .fmt = LS_FMT_RGB888, .image = DIR "poster.png", .fit = LS_FIT_FIT, .bg = 0x202020),
 	C(.name = "poster-text", .w = 64, .h = 32, .fmt = LS_FMT_RGB888, .image = DIR "poster.png", .fit = LS_FIT_FILL, .text = "安全", .size = 16),
+	C(.name = "poster-scroll-left", .w = 64, .h = 16, .fmt = LS_FMT_REDGREEN, .image = DIR "poster.png", .fx = LS_FX_SCROLL_LEFT, .speed = 16, .t = 1.0),
+	C(.name = "poster-scroll-up", .w = 32, .h = 24, .fmt = LS_FMT_RGB565, .image = DIR "poster.png", .fx = LS_FX_SCROLL_UP, .speed = 10, .t = 0.5),
 	/* effects */
 	C(.name = "scroll-left-0", .w = 64, .h = 16, .fmt = LS_FMT_MONO, .text = SLOGAN, .fx = LS_FX_SCROLL_LEFT, .speed = 32, .t = 0),
 	C(.name = "scroll-left-1.25", .w = 64, .h = 16, .fmt = LS_FMT_MONO, .text = SLOGAN, .fx = LS_FX_SCROLL_LEFT, .speed = 32, .t = 1.25),

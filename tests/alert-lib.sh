@@ -1,0 +1,86 @@
+# Helpers for the alert integration tests (tests/integration/7*-alert-*.sh).
+# Source after tests/lib.sh.  Two simulated boards on loopback TCP:
+#   hall  64x16 rgb888, group north;  gate  64x16 rgb888, group south.
+# The schedule shows green "OK" on both; alerts are told apart by colour
+# (emergency = red background, info = dark blue).
+L=$B/ledsign
+SOCK=$TMP/run/control.sock
+CFG=$TMP/alerts.cfg
+PY=/usr/bin/python3
+
+alert_config() {   # [extra settings...]
+	HALL_PORT=$(free_port)
+	GATE_PORT=$(free_port)
+	cat >"$CFG" <<CFGEOF
+control_socket = "$SOCK";
+state_dir = "$TMP/state";
+fallback = "normal";
+$*
+boards = (
+  { name = "hall"; width = 64; height = 16; format = "rgb888"; protocol = "lsp";
+    address = "tcp:127.0.0.1:$HALL_PORT"; groups = ["north"]; },
+  { name = "gate"; width = 64; height = 16; format = "rgb888"; protocol = "lsp";
+    address = "tcp:127.0.0.1:$GATE_PORT"; groups = ["south"]; }
+);
+content = ( { name = "ok"; text = "OK"; color = "green"; } );
+playlists = ( { name = "normal"; items = ["ok"]; } );
+CFGEOF
+	$L check "$CFG" >/dev/null || fail "test config does not check"
+}
+
+start_boards() {
+	for b in hall gate; do
+		mkdir -p "$TMP/snap-$b"
+		eval port=\$$(echo "$b" | tr a-z A-Z)_PORT
+		$B/ledboard --listen "tcp:127.0.0.1:$port" --size 64x16 --format rgb888 --snapshot "$TMP/snap-$b" \
+		    --quiet 2>>"$TMP/board-$b.log" &
+		PIDS="$PIDS $!"
+	done
+	sleep 0.2
+}
+
+# Start the daemon; DAEMON holds its pid.
+start_daemon() {
+	$L play "$CFG" --foreground 2>>"$TMP/daemon.log" &
+	DAEMON=$!
+	PIDS="$PIDS $DAEMON"
+	wait_file "$SOCK" 50 || { cat "$TMP/daemon.log"; fail "daemon made no control socket"; }
+}
+
+# How many pixels of a board's latest snapshot have colour RRGGBB (hex).
+count_colour() {   # board rrggbb
+	$PY - "$TMP/snap-$1/latest.png" "$2" <<'PYEOF' 2>/dev/null || echo 0
+import sys
+from PIL import Image
+im = Image.open(sys.argv[1]).convert("RGB")
+want = tuple(int(sys.argv[2][i:i + 2], 16) for i in (0, 2, 4))
+print(sum(1 for p in im.getdata() if p == want))
+PYEOF
+}
+
+# Wait (up to $3 tenths of a second, default 50) until a board shows colour; flashing is allowed for.
+wait_colour() {   # board rrggbb [tenths]
+	n=${3:-50}
+	while [ "$n" -gt 0 ]; do
+		[ -e "$TMP/snap-$1/latest.png" ] && [ "$(count_colour "$1" "$2")" -gt 0 ] && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# True when the board shows no pixel of colour over a whole second (10 looks).
+never_colour() {   # board rrggbb
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		[ "$(count_colour "$1" "$2")" -eq 0 ] || return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# fail, with the logs that explain it
+afail() {
+	echo "--- daemon log"; tail -n 25 "$TMP/daemon.log"
+	for b in hall gate; do echo "--- board $b"; tail -n 5 "$TMP/board-$b.log"; done
+	fail "$@"
+}
