@@ -36,7 +36,9 @@ struct player {
 	int    animated;
 	int    live;                    /* text with live fields ({time}...): re-render each second */
 	int    canvas_valid;
-	int    poked;                   /* choose again at the next tick, off the grid */            /* p->canvas holds the current static choice */
+	int    poked;                   /* choose again at the next tick, off the grid */
+	int    pending;                 /* a frame found the link busy: send one as soon as it is free */
+	double pending_deadline;        /* the slot it was due in */            /* p->canvas holds the current static choice */
 	double next_frame;              /* monotonic deadline of the next frame */
 	double period;
 	double last_send;               /* monotonic time of the last frame sent */
@@ -541,16 +543,22 @@ double
 player_tick(struct player *p, double mono, double wall)
 {
 	double next;
-	int skipped;
+	int skipped, busy;
 
 	p->link_deadline = xport_tick(p->x, mono);
 	player_link_update(p, mono);
 	if (mono >= p->arq_wake)
 		player_arq(p, mono);
-	if (mono >= p->next_frame || p->poked) {
+	busy = xport_queued(p->x) > 0 || p->arq_busy;
+	if (mono >= p->next_frame || p->poked || (p->pending && !busy)) {
 		struct player_choice c;
-		double deadline = p->poked ? mono : p->next_frame;
+		/* a grid slot; or an alert that cannot wait; or the frame that found the
+		 * link busy, now that it is free (late rather than a whole period later) */
+		double deadline = mono >= p->next_frame ? p->next_frame : p->poked ? mono : p->pending_deadline;
 
+		/* woken more than a period after the slot: the loop was held up */
+		if (mono >= p->next_frame && mono - p->next_frame >= p->period)
+			p->frames_late += (uint64_t)floor((mono - p->next_frame) / p->period);
 		p->poked = 0;
 		memset(&c, 0, sizeof c);
 		c.brightness = p->board->brightness;
@@ -571,15 +579,16 @@ player_tick(struct player *p, double mono, double wall)
 		p->cur = c;
 		skipped = player_frame(p, mono, wall, deadline);
 		player_arq(p, mono);
-		/* The next slot on this board's grid (boards are spread over the
-		 * period by env.phase, so they do not all render at one instant);
-		 * slots already missed are counted, not replayed. */
-		next = player_grid_next(p, deadline + 0.5 * p->period);
-		if (next <= mono) {
-			double later = player_grid_next(p, mono);
-			p->frames_late += (uint64_t)floor((later - next) / p->period + 0.5);
-			next = later;
+		if (skipped) {
+			p->pending = 1;
+			p->pending_deadline = deadline;
+		} else {
+			p->pending = 0;
 		}
+		/* The next slot on this board's grid (boards are spread over the
+		 * period by env.phase, so they do not all render at one instant),
+		 * at least half a period after this frame. */
+		next = player_grid_next(p, fmax(deadline, mono) + 0.5 * p->period);
 		/* a static frame that found the link busy tries again soon, not in a second */
 		if (skipped && !p->animated && next > mono + 0.02)
 			next = mono + 0.02;
@@ -588,6 +597,8 @@ player_tick(struct player *p, double mono, double wall)
 		/* sending may have changed what the link waits for */
 		p->link_deadline = xport_tick(p->x, mono);
 	}
+	if (p->pending && xport_queued(p->x) == 0 && !p->arq_busy)
+		return mono;
 	return fmin(fmin(p->next_frame, p->link_deadline), p->arq_wake);
 }
 
