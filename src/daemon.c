@@ -601,6 +601,42 @@ daemon_status_once_cb(evutil_socket_t fd, short what, void *arg)
 	daemon_write_status(arg);
 }
 
+/* After a crash the pid in the file may belong to some other program by now. */
+static int
+daemon_pid_is_ledsign(int pid)
+{
+	char path[64], cmd[256] = "";
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+	if (!(f = fopen(path, "r")))
+		return 1;   /* cannot tell: assume it is */
+	n = fread(cmd, 1, sizeof cmd - 1, f);
+	fclose(f);
+	cmd[n] = '\0';
+	return strstr(cmd, "ledsign") != NULL;
+}
+
+/* mkdir -p */
+static int
+daemon_mkdirs(const char *dir)
+{
+	char buf[PATH_MAX];
+
+	if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
+		return -1;
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 static int
 daemon_write_pid(struct daemon *d)
 {
@@ -609,7 +645,8 @@ daemon_write_pid(struct daemon *d)
 	char buf[32];
 
 	if (f) {
-		if (fscanf(f, "%d", &other) == 1 && other > 0 && other != getpid() && kill(other, 0) == 0) {
+		if (fscanf(f, "%d", &other) == 1 && other > 0 && other != getpid() && kill(other, 0) == 0 &&
+		    daemon_pid_is_ledsign(other)) {
 			fclose(f);
 			daemon_log(d, LOG_ERR, NULL, "already running as pid %d (%s); stop it first", other, d->pid_path);
 			return -1;
@@ -828,7 +865,7 @@ daemon_run(const struct daemon_opts *opts)
 	d->run_dir = opts->run_dir ? strdup(opts->run_dir) : daemon_run_dir(d->cfg->control_socket);
 	if (!d->run_dir)
 		goto out;
-	if (mkdir(d->run_dir, 0755) < 0 && errno != EEXIST) {
+	if (daemon_mkdirs(d->run_dir) < 0) {
 		daemon_log(d, LOG_ERR, NULL, "cannot make %s: %s", d->run_dir, strerror(errno));
 		goto out;
 	}
