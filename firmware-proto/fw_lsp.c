@@ -455,7 +455,8 @@ handle_info_req(struct fw_lsp_board *b)
 		while (n < FW_LSP_FW_NAME_MAX && b->cfg.fw_name[n] != '\0')
 			n++;
 	p[23] = (uint8_t)n;
-	memcpy(p + FW_LSP_INFO_LEN, b->cfg.fw_name, n);
+	if (n > 0)   /* fw_name may be NULL: memcpy must not see it even for 0 bytes */
+		memcpy(p + FW_LSP_INFO_LEN, b->cfg.fw_name, n);
 	return reply(b, FW_LSP_INFO, p, FW_LSP_INFO_LEN + n);
 }
 
