@@ -4,7 +4,10 @@
 # `ledsign play` for SECONDS (default 10).  Prints
 #   BENCH pacing-jitter-p99 <ms> ms   how late frames leave, 99th percentile
 #                                     (send time minus the frame's deadline on
-#                                     the monotonic grid, every animated frame)
+#                                     the monotonic grid, every animated frame
+#                                     sent in its own slot; slots where the board
+#                                     was still busy with the last frame count in
+#                                     daemon-fps instead)
 #   BENCH pacing-jitter-p50 <ms> ms
 #   BENCH daemon-fps <fps> fps        frames per second per board actually sent
 #   BENCH daemon-rss <MiB> MiB        the daemon's peak resident memory

@@ -501,7 +501,9 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 	p->frames_sent++;
 	p->last_send = mono;
 	p->need_full = 0;
-	if (p->animated) {
+	/* pacing is measured on frames sent in their own slot; a frame that waited
+	 * for a busy board is that board's throughput, counted as skipped */
+	if (p->animated && isfinite(deadline)) {
 		p->jitter[p->jpos] = mono - deadline;
 		p->jpos = (p->jpos + 1) % PLAYER_JITTER_N;
 		if (p->njitter < PLAYER_JITTER_N)
@@ -554,7 +556,8 @@ player_tick(struct player *p, double mono, double wall)
 		struct player_choice c;
 		/* a grid slot; or an alert that cannot wait; or the frame that found the
 		 * link busy, now that it is free (late rather than a whole period later) */
-		double deadline = mono >= p->next_frame ? p->next_frame : p->poked ? mono : p->pending_deadline;
+		double slot = p->next_frame;
+		double deadline = mono >= slot ? slot : p->poked ? mono : p->pending_deadline;
 
 		/* woken more than a period after the slot: the loop was held up */
 		if (mono >= p->next_frame && mono - p->next_frame >= p->period)
@@ -577,7 +580,7 @@ player_tick(struct player *p, double mono, double wall)
 			p->have_cur = 1;
 		}
 		p->cur = c;
-		skipped = player_frame(p, mono, wall, deadline);
+		skipped = player_frame(p, mono, wall, mono >= slot ? slot : NAN);
 		player_arq(p, mono);
 		if (skipped) {
 			p->pending = 1;
