@@ -25,6 +25,7 @@
 
 #include "config.h"
 #include "proto/proto.h"
+#include "transport/xport.h"
 #include "tz.h"
 
 /* What a key's value must be, and how it is stored. */
@@ -685,10 +686,15 @@ load_boards(struct loader *L, const config_setting_t *root)
 			snprintf(tmp, sizeof tmp, "board#%zu", i + 1);
 			b->name = strdup(tmp);
 		}
-		if (b->address && strncmp(b->address, "tcp:", 4) != 0 && strncmp(b->address, "udp:", 4) != 0 &&
-		    strncmp(b->address, "serial:", 7) != 0)
-			ERR(L, b->line, "%s: address \"%s\" must start with tcp:, udp: or serial:", where, b->address);
 		const struct proto_ops *ops = proto_find(b->protocol);
+		if (b->address) {
+			/* the transports' own parser: what check accepts, play can open */
+			struct xport_addr xa;
+			char xerr[256];
+
+			if (xport_parse(b->address, ops ? ops->default_port : 0, &xa, xerr, sizeof xerr) < 0)
+				ERR(L, b->line, "%s: address: %s", where, xerr);
+		}
 		if (ops == NULL) {
 			char buf[256];
 			ERR(L, b->line, "%s: protocol \"%s\" is not known; use %s", where, b->protocol,
