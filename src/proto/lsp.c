@@ -564,9 +564,7 @@ lsp_emit(struct lsp_state *s, uint64_t now, int timed, struct proto_batch *out, 
 					    fw_lsp_type_name(p->type));
 					return;
 				}
-				send = 1;
-				p->retried = 1;
-				s->st.retransmits++;
+				send = 2;      /* a retransmission */
 			} else if (p->timed && wake && (*wake == 0 || p->sent_ms + rto < *wake)) {
 				*wake = p->sent_ms + rto;
 			}
@@ -583,6 +581,10 @@ lsp_emit(struct lsp_state *s, uint64_t now, int timed, struct proto_batch *out, 
 			return;            /* the caller's batch is full: the rest next time */
 		memcpy(dst, s->qbuf + p->off, p->len);
 		proto_batch_commit(out, p->len);
+		if (send == 2) {
+			p->retried = 1;
+			s->st.retransmits++;
+		}
 		p->state = PK_SENT;
 		p->tries++;
 		p->resend = 0;
