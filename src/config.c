@@ -113,6 +113,7 @@ static const struct key board_keys[] = {
 	{ "pixel_order", K_STR, 0, 0, 0, O(struct ls_board, pixel_order), NULL, "\"rgb\", \"grb\", ..." },
 	{ "screen_address", K_INT, 0, 0, 65535, O(struct ls_board, screen_address), NULL, "Onbon card address" },
 	{ "card", K_STR, 0, 0, 0, O(struct ls_board, card), NULL, "Onbon card model, e.g. \"bx-5e\"" },
+	{ "artnet_sync", K_BOOL, 0, 0, 0, O(struct ls_board, artnet_sync), NULL, "send ArtSync after each frame (artnet)" },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
 };
 
