@@ -569,7 +569,7 @@ test_udp_pacing(void **st)
 	el = xport_now() - t0;
 	/* 18 000 bytes beyond the burst at 100 kB/s: 0.18 s */
 	assert_true(el >= 0.16);
-	assert_true(el < 0.5);
+	assert_true(el < 1.5);   /* generous: a loaded machine may wake us late */
 	for (;;) {
 		struct pollfd p = { .fd = rfd, .events = POLLIN };
 		if (poll(&p, 1, 100) <= 0)
@@ -708,6 +708,7 @@ test_serial_rs485_echo(void **st)
 	struct termios tio;
 	uint8_t buf[256], out[100];
 	ssize_t n;
+	double t0, now;
 
 	(void)st;
 	assert_int_equal(openpty(&m, &s, name, NULL, NULL), 0);
@@ -720,13 +721,16 @@ test_serial_rs485_echo(void **st)
 	assert_int_equal(xport_state(x, NULL, 0), XPORT_ONLINE);
 	memset(out, 0x55, sizeof out);
 	/* 100 bytes at 9600 8N1 are on the wire for about 104 ms */
-	xport_send1(x, out, sizeof out, XPORT_MSG_KEEP, xport_now());
+	t0 = xport_now();
+	xport_send1(x, out, sizeof out, XPORT_MSG_KEEP, t0);
 	assert_int_equal(read_all(m, buf, sizeof out, 1), sizeof out);
 	/* the echo of our own bytes, heard while sending, is dropped */
 	assert_int_equal(write(m, out, 20), 20);
 	usleep(20000);
-	n = xport_recv(x, buf, sizeof buf, xport_now());
-	assert_int_equal(n, 0);
+	now = xport_now();
+	n = xport_recv(x, buf, sizeof buf, now);
+	if (now - t0 < 0.1)   /* (a loaded machine may have slept past the window) */
+		assert_int_equal(n, 0);
 	/* the board's answer after the line turned round is kept */
 	usleep(150000);
 	assert_int_equal(write(m, "ok", 2), 2);
