@@ -677,6 +677,43 @@ test_serial_pty(void **st)
 	xport_close(x);
 }
 
+/* A real UART, when this machine has one we may open: libserialport's path.
+ * Nothing is written (it could be wired to something). */
+static void
+test_serial_real_port(void **st)
+{
+	char err[256], reason[512];
+	struct xport_opts o = opts();
+	struct xport *x;
+	struct termios tio;
+
+	(void)st;
+	if (access("/dev/ttyS0", R_OK | W_OK) != 0) {
+		skip();
+		return;
+	}
+	o.serial.data_bits = 7;
+	o.serial.parity = 'o';
+	o.serial.stop_bits = 2;
+	x = xport_open("serial:/dev/ttyS0@19200", 0, &o, xport_now(), err, sizeof err);
+	assert_non_null(x);
+	if (xport_state(x, reason, sizeof reason) != XPORT_ONLINE) {
+		xport_close(x);   /* present but not usable here (no such UART behind it) */
+		skip();
+		return;
+	}
+	assert_null(strstr(reason, "termios"));   /* libserialport opened it */
+	assert_int_equal(tcgetattr(xport_fd(x), &tio), 0);
+	assert_int_equal(cfgetospeed(&tio), B19200);
+	assert_int_equal(tio.c_cflag & CSIZE, CS7);
+	assert_true(tio.c_cflag & PARENB);
+	assert_true(tio.c_cflag & PARODD);
+	assert_true(tio.c_cflag & CSTOPB);
+	assert_true(fcntl(xport_fd(x), F_GETFL) & O_NONBLOCK);
+	assert_true(fcntl(xport_fd(x), F_GETFD) & FD_CLOEXEC);
+	xport_close(x);
+}
+
 static void
 test_serial_missing_device(void **st)
 {
@@ -757,6 +794,7 @@ main(void)
 		cmocka_unit_test(test_udp_pacing),
 		cmocka_unit_test(test_udp_multicast),
 		cmocka_unit_test(test_serial_pty),
+		cmocka_unit_test(test_serial_real_port),
 		cmocka_unit_test(test_serial_missing_device),
 		cmocka_unit_test(test_serial_rs485_echo),
 	};
