@@ -393,13 +393,17 @@ serial_recv(void *p, uint8_t *buf, size_t cap, double now)
 
 	if (s->fd < 0)
 		return 0;
-	for (;;) {
+	for (int rounds = 0;; rounds++) {
 		r = read(s->fd, buf, cap);
 		if (r > 0) {
 			s->stats.bytes_in += (uint64_t)r;
-			/* on a two-wire RS-485 bus we hear ourselves while sending */
-			if (s->line.rs485 && now < s->tx_end + 2 * s->char_time)
-				continue;
+			/* on a two-wire RS-485 bus we hear ourselves while sending;
+			 * bounded, so a babbling line cannot keep us here */
+			if (s->line.rs485 && now < s->tx_end + 2 * s->char_time) {
+				if (rounds < 64)
+					continue;
+				return 0;
+			}
 			return r;
 		}
 		if (r < 0 && errno == EINTR)

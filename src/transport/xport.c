@@ -435,6 +435,9 @@ xport_queue_write_stream(struct xport_queue *q, int fd)
 				continue;
 			return -1;
 		}
+		/* no progress: never spin here (the loop comes back when the fd is writable) */
+		if (w == 0)
+			break;
 		total += w;
 		q->stats->bytes_out += (uint64_t)w;
 		q->bytes -= (size_t)w;

@@ -3,7 +3,7 @@
 # /etc/ledsign that passes `ledsign check` with its posters beside it.
 . tests/lib.sh
 D=$TMP/pkg
-make -s install B="$B" PREFIX=/usr DESTDIR="$D" >"$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; fail "make install"; }
+make -s -o all install B="$B" PREFIX=/usr DESTDIR="$D" >"$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; fail "make install"; }
 for f in usr/bin/ledsign usr/bin/ledboard usr/share/man/man1/ledsign.1 \
     usr/lib/systemd/system/ledsign.service etc/ledsign/ledsign.cfg; do
 	[ -f "$D/$f" ] || fail "$f not installed"
@@ -22,6 +22,6 @@ if command -v man >/dev/null 2>&1; then
 fi
 # a second install keeps the admin's edited config
 echo "# edited" >>"$D/etc/ledsign/ledsign.cfg"
-make -s install B="$B" PREFIX=/usr DESTDIR="$D" >/dev/null 2>&1 || fail "second install"
+make -s -o all install B="$B" PREFIX=/usr DESTDIR="$D" >/dev/null 2>&1 || fail "second install"
 tail -1 "$D/etc/ledsign/ledsign.cfg" | grep -q "# edited" || fail "install overwrote the config"
 echo "install layout ok"

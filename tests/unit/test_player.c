@@ -190,7 +190,7 @@ test_paces_animated(void **st)
 	assert_int_equal(s.state, PLAYER_ONLINE);
 	assert_string_equal(s.item, "scroll");
 	/* 2 s at 30 fps; a scroll at 64 px/s changes every frame */
-	assert_true(u.n >= 55);
+	assert_true(u.n >= 45);   /* room for a loaded machine */
 	assert_true(u.n <= 62);
 	for (int i = 1; i < u.n; i++)
 		iv[n++] = (u.t[i] - u.t[i - 1]) * 1000;
@@ -199,9 +199,9 @@ test_paces_animated(void **st)
 			double t = iv[j]; iv[j] = iv[j - 1]; iv[j - 1] = t;
 		}
 	/* the median interval is the frame period */
-	assert_true(fabs(iv[n / 2] - 1000.0 / 30) < 3);
+	assert_true(fabs(iv[n / 2] - 1000.0 / 30) < 5);
 	nj = player_jitter(p, jit, 4096);
-	assert_true(nj >= 55);
+	assert_true(nj >= 45);
 	player_free(p);
 	close(u.fd);
 }

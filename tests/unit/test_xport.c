@@ -569,7 +569,7 @@ test_udp_pacing(void **st)
 	el = xport_now() - t0;
 	/* 18 000 bytes beyond the burst at 100 kB/s: 0.18 s */
 	assert_true(el >= 0.16);
-	assert_true(el < 0.5);
+	assert_true(el < 1.5);   /* generous: a loaded machine may wake us late */
 	for (;;) {
 		struct pollfd p = { .fd = rfd, .events = POLLIN };
 		if (poll(&p, 1, 100) <= 0)
@@ -677,6 +677,43 @@ test_serial_pty(void **st)
 	xport_close(x);
 }
 
+/* A real UART, when this machine has one we may open: libserialport's path.
+ * Nothing is written (it could be wired to something). */
+static void
+test_serial_real_port(void **st)
+{
+	char err[256], reason[512];
+	struct xport_opts o = opts();
+	struct xport *x;
+	struct termios tio;
+
+	(void)st;
+	if (access("/dev/ttyS0", R_OK | W_OK) != 0) {
+		skip();
+		return;
+	}
+	o.serial.data_bits = 7;
+	o.serial.parity = 'o';
+	o.serial.stop_bits = 2;
+	x = xport_open("serial:/dev/ttyS0@19200", 0, &o, xport_now(), err, sizeof err);
+	assert_non_null(x);
+	if (xport_state(x, reason, sizeof reason) != XPORT_ONLINE) {
+		xport_close(x);   /* present but not usable here (no such UART behind it) */
+		skip();
+		return;
+	}
+	assert_null(strstr(reason, "termios"));   /* libserialport opened it */
+	assert_int_equal(tcgetattr(xport_fd(x), &tio), 0);
+	assert_int_equal(cfgetospeed(&tio), B19200);
+	assert_int_equal(tio.c_cflag & CSIZE, CS7);
+	assert_true(tio.c_cflag & PARENB);
+	assert_true(tio.c_cflag & PARODD);
+	assert_true(tio.c_cflag & CSTOPB);
+	assert_true(fcntl(xport_fd(x), F_GETFL) & O_NONBLOCK);
+	assert_true(fcntl(xport_fd(x), F_GETFD) & FD_CLOEXEC);
+	xport_close(x);
+}
+
 static void
 test_serial_missing_device(void **st)
 {
@@ -708,6 +745,7 @@ test_serial_rs485_echo(void **st)
 	struct termios tio;
 	uint8_t buf[256], out[100];
 	ssize_t n;
+	double t0, now;
 
 	(void)st;
 	assert_int_equal(openpty(&m, &s, name, NULL, NULL), 0);
@@ -720,13 +758,16 @@ test_serial_rs485_echo(void **st)
 	assert_int_equal(xport_state(x, NULL, 0), XPORT_ONLINE);
 	memset(out, 0x55, sizeof out);
 	/* 100 bytes at 9600 8N1 are on the wire for about 104 ms */
-	xport_send1(x, out, sizeof out, XPORT_MSG_KEEP, xport_now());
+	t0 = xport_now();
+	xport_send1(x, out, sizeof out, XPORT_MSG_KEEP, t0);
 	assert_int_equal(read_all(m, buf, sizeof out, 1), sizeof out);
 	/* the echo of our own bytes, heard while sending, is dropped */
 	assert_int_equal(write(m, out, 20), 20);
 	usleep(20000);
-	n = xport_recv(x, buf, sizeof buf, xport_now());
-	assert_int_equal(n, 0);
+	now = xport_now();
+	n = xport_recv(x, buf, sizeof buf, now);
+	if (now - t0 < 0.1)   /* (a loaded machine may have slept past the window) */
+		assert_int_equal(n, 0);
 	/* the board's answer after the line turned round is kept */
 	usleep(150000);
 	assert_int_equal(write(m, "ok", 2), 2);
@@ -753,6 +794,7 @@ main(void)
 		cmocka_unit_test(test_udp_pacing),
 		cmocka_unit_test(test_udp_multicast),
 		cmocka_unit_test(test_serial_pty),
+		cmocka_unit_test(test_serial_real_port),
 		cmocka_unit_test(test_serial_missing_device),
 		cmocka_unit_test(test_serial_rs485_echo),
 	};
