@@ -60,7 +60,8 @@ struct control_server *control_server_new(const char *path, const struct ls_conf
     struct alert_store *, const struct control_ops *, void *arg, char *err, size_t errlen);
 /* Close every connection and the socket and remove the socket file; accepts NULL. */
 void control_server_free(struct control_server *);
-/* Switch to a new config (after a reload): access lists and CAP settings.
+/* Switch to a new config (after a reload): access lists, CAP settings, and
+ * (once attached) the watched cap_dir.
  * Users or groups that do not exist are logged and skipped.  0, or -1 + err
  * when out of memory (the old access lists stay then; the config is used
  * either way). */
