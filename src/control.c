@@ -53,6 +53,7 @@ struct control_server {
 	struct event *lev, *capev, *captimer;
 	int    inotify_fd;
 	char  *watched;            /* the cap_dir the events above are for */
+	int    idle_ms;            /* a connection silent this long is closed */
 };
 
 /* A growing output buffer. */
@@ -328,6 +329,7 @@ control_server_new(const char *path, const struct ls_config *cfg, struct alert_s
 	}
 	s->fd = -1;
 	s->inotify_fd = -1;
+	s->idle_ms = CONTROL_IDLE_MS;
 	s->store = store;
 	s->arg = arg;
 	if (ops != NULL)
@@ -409,6 +411,12 @@ control_server_free(struct control_server *s)
 	free(s->uids);
 	free(s->gids);
 	free(s);
+}
+
+void
+control_server_set_idle(struct control_server *s, int ms)
+{
+	s->idle_ms = ms > 0 ? ms : CONTROL_IDLE_MS;
 }
 
 int
@@ -1101,6 +1109,13 @@ conn_event(evutil_socket_t fd, short what, void *arg)
 	int r = 0;
 
 	(void)fd;
+	if (what & EV_TIMEOUT) {
+		/* a client that connects and says nothing must not hold a slot for ever */
+		logf_(c->srv, 1, "control: closing a connection of uid %u that was idle %d ms", (unsigned)c->uid,
+		    c->srv->idle_ms);
+		control_conn_free(c);
+		return;
+	}
 	if (what & EV_WRITE)
 		r = control_conn_writable(c);
 	if (r == 0 && (what & EV_READ))
@@ -1117,9 +1132,11 @@ listen_event(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	while ((c = control_server_accept(s)) != NULL) {
+		struct timeval idle = { s->idle_ms / 1000, (s->idle_ms % 1000) * 1000 };
+
 		c->rev = event_new(s->base, c->fd, EV_READ | EV_PERSIST, conn_event, c);
 		c->wev = event_new(s->base, c->fd, EV_WRITE, conn_event, c);
-		if (c->rev == NULL || c->wev == NULL || event_add(c->rev, NULL) < 0) {
+		if (c->rev == NULL || c->wev == NULL || event_add(c->rev, &idle) < 0) {
 			control_conn_free(c);
 			continue;
 		}

@@ -444,6 +444,34 @@ test_cap_dir(void **state)
 	f->cfg.cap_dir = NULL;
 }
 
+/* A client that connects and sends nothing is closed after the idle limit. */
+static void
+test_idle_closed(void **state)
+{
+	struct fx *f = *state;
+	struct event_base *base = event_base_new();
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char err[256], buf[16];
+	int fd, closed = 0;
+
+	control_server_set_idle(f->srv, 200);
+	assert_int_equal(control_server_attach(f->srv, base, err, sizeof err), 0);
+	strcpy(sa.sun_path, f->sock);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	for (int i = 0; i < 1000 && !closed; i++) {
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		closed = read(fd, buf, sizeof buf) == 0;
+		usleep(1000);
+	}
+	assert_true(closed);
+	assert_non_null(strstr(logged, "idle"));
+	close(fd);
+	control_server_free(f->srv);
+	f->srv = NULL;
+	event_base_free(base);
+}
+
 static void
 drop_cap(const char *dir, const char *name, const char *ident)
 {
@@ -520,6 +548,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap_dir_watch_and_reload, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_closed, setup, teardown),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);
