@@ -4,10 +4,14 @@
 # `ledsign play` for SECONDS (default 10).  Prints
 #   BENCH pacing-jitter-p99 <ms> ms   how late frames leave, 99th percentile
 #                                     (send time minus the frame's deadline on
-#                                     the monotonic grid, every animated frame)
+#                                     the monotonic grid, every animated frame
+#                                     sent in its own slot; slots where the board
+#                                     was still busy with the last frame count in
+#                                     daemon-fps instead)
 #   BENCH pacing-jitter-p50 <ms> ms
 #   BENCH daemon-fps <fps> fps        frames per second per board actually sent
 #   BENCH daemon-rss <MiB> MiB        the daemon's peak resident memory
+#   BENCH daemon-cpu-per-frame <ms> ms CPU time of the daemon per frame sent
 # The simulators run at nice 19: they stand in for boards, which are other
 # hardware, and 50 of them writing a PNG per frame would otherwise take the
 # CPU the controller is being measured on.
@@ -62,8 +66,12 @@ frames=$(echo "$line" | sed -E 's/.*pacing: ([0-9]+) animated frames.*/\1/')
 p50=$(echo "$line" | sed -E 's/.*p50 ([0-9.]+) ms.*/\1/')
 p99=$(echo "$line" | sed -E 's/.*p99 ([0-9.]+) ms.*/\1/')
 rss=$(grep "peak memory" "$TMP/daemon.log" | sed -E 's/.*peak memory ([0-9.]+) MiB.*/\1/')
-echo "# $N boards (64x16 mono, lsp/TCP), $SECS s at 30 fps; $online online at the end; $frames frames" >&2
+cpu=$(grep "peak memory" "$TMP/daemon.log" | sed -E 's/.*CPU ([0-9.]+) s.*/\1/')
+echo "# $N boards (64x16 mono, lsp/TCP), $SECS s at 30 fps; $online online at the end; $frames frames; load $(cut -d' ' -f1 /proc/loadavg) on $(nproc) CPUs" >&2
 echo "BENCH pacing-jitter-p99 $p99 ms"
 echo "BENCH pacing-jitter-p50 $p50 ms"
 echo "BENCH daemon-fps $(/usr/bin/python3 -c "print('%.1f' % ($frames / $N / $SECS))") fps"
 echo "BENCH daemon-rss $rss MiB"
+# CPU the daemon spent per frame sent (render, encode, send, replies): what
+# the pacing figures depend on when the machine is busy with other work
+echo "BENCH daemon-cpu-per-frame $(/usr/bin/python3 -c "print('%.3f' % ($cpu * 1000 / max($frames, 1)))") ms"

@@ -260,8 +260,13 @@ ctx_bits(const int8_t (*nb)[2], unsigned n, const uint8_t *buf, uint32_t stride,
 			bit = (buf[(size_t)yy * stride + (size_t)(xi >> 3)] >> (7 - (xi & 7))) & 1u;
 		ctx = ctx << 1 | bit;
 	}
-	if (bpp == 2)
+	if (bpp == 2) {
+		/* which channel, and the bit just before: for green the red of the
+		 * same LED, which for amber, yellow and white text is the same */
 		ctx |= (i & 1u) << n;
+		if (i > 0)
+			ctx |= (unsigned)((buf[(size_t)y * stride + ((i - 1) >> 3)] >> (7 - ((i - 1) & 7))) & 1u) << (n + 1);
+	}
 	return ctx;
 }
 
@@ -455,7 +460,8 @@ handle_info_req(struct fw_lsp_board *b)
 		while (n < FW_LSP_FW_NAME_MAX && b->cfg.fw_name[n] != '\0')
 			n++;
 	p[23] = (uint8_t)n;
-	memcpy(p + FW_LSP_INFO_LEN, b->cfg.fw_name, n);
+	if (n > 0)   /* fw_name may be NULL: memcpy must not see it even for 0 bytes */
+		memcpy(p + FW_LSP_INFO_LEN, b->cfg.fw_name, n);
 	return reply(b, FW_LSP_INFO, p, FW_LSP_INFO_LEN + n);
 }
 
@@ -625,7 +631,8 @@ handle_frame(struct fw_lsp_board *b, const uint8_t *p, uint16_t n)
 	if (FW_LSP_ENC_BASE(enc) >= FW_LSP_ENC_COUNT ||
 	    (FW_LSP_ENC_BASE(enc) == FW_LSP_ENC_CTX ?
 	    (enc & FW_LSP_ENC_COLUMNS) || (enc & 0x80u) || FW_LSP_ENC_TEMPLATE(enc) >= FW_LSP_CTX_TEMPLATES ||
-	    fw_pix_bits(fmt) > 2 : (enc & ~(FW_LSP_ENC_COLUMNS | 0x0Fu)) != 0))
+	    fw_pix_bits(fmt) > 2 || (fw_pix_bits(fmt) == 2 && FW_LSP_ENC_TEMPLATE(enc) == 2) :
+	    (enc & ~(FW_LSP_ENC_COLUMNS | 0x0Fu)) != 0))
 		return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
 	if (fmt != b->cfg.format || w == 0 || h == 0)
 		return nack(b, FW_LSP_E_GEOMETRY, 0);

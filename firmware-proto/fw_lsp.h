@@ -126,8 +126,8 @@ enum fw_lsp_encoding {
 /* CTX: bits 5..6 of the encoding byte pick the context template. */
 #define FW_LSP_ENC_TEMPLATE(e) (((e) >> 5) & 3u)
 #define FW_LSP_CTX_TEMPLATES  3u
-#define FW_LSP_CTX_MAX        2048u  /* contexts of the largest template: 2^10 x 2 channels */
-#define FW_LSP_CTX_SMALL      32u    /* contexts of the fallback template: 2^4 x 2 channels */
+#define FW_LSP_CTX_MAX        1024u  /* contexts: 2^10 (template 2, mono), 2^(8+2) (template 1, red-green) */
+#define FW_LSP_CTX_SMALL      16u    /* contexts of template 2's fallback: 2^4 */
 #define FW_LSP_CTX_PROB_BITS  12u
 #define FW_LSP_CTX_TOP        (1ul << 24)
 /* RLE control byte c: c < 0x80: c+1 literal bytes follow;
@@ -235,7 +235,8 @@ size_t fw_lsp_rle(const uint8_t *in, size_t n, uint8_t *out, size_t cap);
  * bit i of row y is bit 7 - (i & 7) of byte y * stride + i / 8.  Each bit is
  * coded with the probability that adaptive counts give its context:
  * already coded neighbours (horizontal neighbours bpp bits apart, so the
- * same colour channel) plus, for 2-bit LEDs, which channel it is.
+ * same colour channel) plus, for 2-bit LEDs, which channel it is and the
+ * bit just before it (template 2 is for mono only).
  * Template 0: 6 neighbours; 1: 8; 2: 10, falling back to a 4-neighbour
  * context while the 10-neighbour one has been seen fewer than 2 times.
  * docs/protocol.md lists the neighbours; this is its reference code. */

@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "render/render.h"
 #include "schedule.h"
 
 /* One board per line, for scripts: NAME WIDTH HEIGHT FORMAT PROTOCOL ADDRESS */
@@ -31,8 +32,19 @@ cmd_check(int argc, char **argv)
 	cfg = ls_config_load(argv[1], &d);
 	/* The plan-level warnings (overlaps, rules that never apply, boards
 	 * with nothing to show) only make sense on a config that loaded. */
-	if (cfg != NULL && !list)
+	if (cfg != NULL && !list) {
+		struct render_ctx *rc = render_ctx_new(cfg, &d);
+
 		sched_check(cfg, &d);
+		if (rc != NULL)
+			render_check_glyphs(rc, cfg, &d);
+		render_ctx_free(rc);
+		/* a malformed live field is an error: the file is not fit to play */
+		if (d.errors > 0) {
+			ls_config_free(cfg);
+			cfg = NULL;
+		}
+	}
 	ls_diag_sort(&d);
 	ls_diag_print(&d, stderr);
 	if (cfg == NULL) {

@@ -25,6 +25,7 @@
 
 #include "config.h"
 #include "proto/proto.h"
+#include "transport/xport.h"
 #include "tz.h"
 
 /* What a key's value must be, and how it is stored. */
@@ -112,6 +113,7 @@ static const struct key board_keys[] = {
 	{ "pixel_order", K_STR, 0, 0, 0, O(struct ls_board, pixel_order), NULL, "\"rgb\", \"grb\", ..." },
 	{ "screen_address", K_INT, 0, 0, 65535, O(struct ls_board, screen_address), NULL, "Onbon card address" },
 	{ "card", K_STR, 0, 0, 0, O(struct ls_board, card), NULL, "Onbon card model, e.g. \"bx-5e\"" },
+	{ "artnet_sync", K_BOOL, 0, 0, 0, O(struct ls_board, artnet_sync), NULL, "send ArtSync after each frame (artnet)" },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -684,10 +686,15 @@ load_boards(struct loader *L, const config_setting_t *root)
 			snprintf(tmp, sizeof tmp, "board#%zu", i + 1);
 			b->name = strdup(tmp);
 		}
-		if (b->address && strncmp(b->address, "tcp:", 4) != 0 && strncmp(b->address, "udp:", 4) != 0 &&
-		    strncmp(b->address, "serial:", 7) != 0)
-			ERR(L, b->line, "%s: address \"%s\" must start with tcp:, udp: or serial:", where, b->address);
 		const struct proto_ops *ops = proto_find(b->protocol);
+		if (b->address) {
+			/* the transports' own parser: what check accepts, play can open */
+			struct xport_addr xa;
+			char xerr[256];
+
+			if (xport_parse(b->address, ops ? ops->default_port : 0, &xa, xerr, sizeof xerr) < 0)
+				ERR(L, b->line, "%s: address: %s", where, xerr);
+		}
 		if (ops == NULL) {
 			char buf[256];
 			ERR(L, b->line, "%s: protocol \"%s\" is not known; use %s", where, b->protocol,

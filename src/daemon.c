@@ -23,20 +23,9 @@
 #include "render/render.h"
 #include "transport/xport.h"
 
-#if __has_include("schedule.h")
-#include "schedule.h"
-#define DAEMON_HAVE_SCHED 1
-#else
-#define DAEMON_HAVE_SCHED 0
-#endif
-
-#if __has_include("control.h")
 #include "alert.h"
 #include "control.h"
-#define DAEMON_HAVE_ALERTS 1
-#else
-#define DAEMON_HAVE_ALERTS 0
-#endif
+#include "schedule.h"
 
 #define DAEMON_STATUS_PERIOD 1.0
 
@@ -48,11 +37,9 @@ struct dboard {
 	struct event *io, *timer;
 	int    fd, events;         /* what io is registered for */
 	uint64_t opens;            /* the link's fd generation it was registered at */
-#if DAEMON_HAVE_ALERTS
 	struct alert_look look;    /* how the alert on this board looks, while one is up */
 	char   look_id[ALERT_ID_MAX + 1];
 	double look_start;
-#endif
 };
 
 struct daemon {
@@ -64,15 +51,11 @@ struct daemon {
 	struct event *sig_term, *sig_int, *sig_hup, *stop_timer, *status_timer;
 	struct ls_config *cfg;
 	struct render_ctx *render;
-#if DAEMON_HAVE_SCHED
 	struct sched *sched;
-#endif
 	struct dboard *boards;
 	size_t nboards;
-#if DAEMON_HAVE_ALERTS
 	struct alert_store *alerts;
 	struct control_server *ctl;
-#endif
 	double started;            /* wall */
 	unsigned reloads;          /* attempts */
 	char   reload_error[512];  /* "" when the last one worked */
@@ -133,7 +116,6 @@ daemon_rule_name(const struct ls_rule *r, char *buf, size_t len)
 		snprintf(buf, len, "rule@%d", r->line);
 }
 
-#if DAEMON_HAVE_SCHED
 static void
 daemon_choose_schedule(struct daemon *d, const struct ls_board *b, double wall, struct player_choice *c)
 {
@@ -166,59 +148,6 @@ daemon_choose_schedule(struct daemon *d, const struct ls_board *b, double wall, 
 	}
 	c->show = PLAYER_SHOW_BLANK;
 }
-#else
-/* Until the schedule module is in: the first "play" rule naming the board (or
- * the fallback), its items in turn from the Unix epoch.  Dates and windows
- * are not looked at. */
-static void
-daemon_choose_schedule(struct daemon *d, const struct ls_board *b, double wall, struct player_choice *c)
-{
-	const struct ls_config *cfg = d->cfg;
-	const struct ls_playlist *pl = NULL;
-	double total = 0, pos, at = 0;
-
-	snprintf(c->rule, sizeof c->rule, "fallback");
-	for (size_t i = 0; i < cfg->nrules; i++) {
-		const struct ls_rule *r = &cfg->rules[i];
-
-		if (r->kind == LS_RULE_PLAY && r->playlist && ls_board_selected(b, &r->boards)) {
-			pl = ls_config_playlist(cfg, r->playlist);
-			daemon_rule_name(r, c->rule, sizeof c->rule);
-			break;
-		}
-	}
-	if (!pl && cfg->fallback)
-		pl = ls_config_playlist(cfg, cfg->fallback);
-	c->show = PLAYER_SHOW_BLANK;
-	if (!pl || pl->nentries == 0)
-		return;
-	for (size_t i = 0; i < pl->nentries; i++) {
-		const struct ls_content *ct = ls_config_content(cfg, pl->entries[i].item);
-		double dur = pl->entries[i].duration > 0 ? pl->entries[i].duration :
-		    ct && ct->duration > 0 ? ct->duration : 10.0;
-		int rep = pl->entries[i].repeat > 0 ? pl->entries[i].repeat : ct && ct->repeat > 0 ? ct->repeat : 1;
-		total += dur * rep;
-	}
-	pos = fmod(wall, total);
-	for (size_t i = 0; i < pl->nentries; i++) {
-		const struct ls_content *ct = ls_config_content(cfg, pl->entries[i].item);
-		double dur = pl->entries[i].duration > 0 ? pl->entries[i].duration :
-		    ct && ct->duration > 0 ? ct->duration : 10.0;
-		int rep = pl->entries[i].repeat > 0 ? pl->entries[i].repeat : ct && ct->repeat > 0 ? ct->repeat : 1;
-
-		if (pos < at + dur * rep || i + 1 == pl->nentries) {
-			if (!ct)
-				return;
-			c->show = PLAYER_SHOW_ITEM;
-			c->content = ct;
-			c->item_start = wall - (pos - at) + floor((pos - at) / dur) * dur;
-			snprintf(c->item, sizeof c->item, "%s", ct->name);
-			return;
-		}
-		at += dur * rep;
-	}
-}
-#endif
 
 static double
 daemon_real_now(void)
@@ -235,7 +164,6 @@ static void
 daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_choice *c)
 {
 	struct daemon *d = ctx;
-#if DAEMON_HAVE_ALERTS
 	size_t i = (size_t)(b - d->cfg->boards);
 	struct dboard *db = i < d->nboards ? &d->boards[i] : NULL;
 	const struct alert *a = d->alerts ?
@@ -267,7 +195,6 @@ daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_ch
 		/* the player holds a pointer to the look until it chooses again, just below */
 		db->look_id[0] = '\0';
 	}
-#endif
 	daemon_choose_schedule(d, b, wall, c);
 }
 
@@ -345,9 +272,7 @@ daemon_board_timer_cb(evutil_socket_t fd, short what, void *arg)
 static void
 daemon_board_clear(struct dboard *db)
 {
-#if DAEMON_HAVE_ALERTS
 	alert_look_clear(&db->look);
-#endif
 	if (db->io)
 		event_free(db->io);
 	if (db->timer)
@@ -386,6 +311,9 @@ daemon_board_start(struct daemon *d, struct dboard *db, struct player *p)
 	return 0;
 }
 
+/* Every board chooses again on its next turn of the loop (not inline: the
+ * control socket answers first, and each board then renders in its own
+ * callback, so one slow render does not hold up the answer). */
 void
 daemon_rechoose(struct daemon *d)
 {
@@ -393,7 +321,7 @@ daemon_rechoose(struct daemon *d)
 		if (!d->boards[i].p)
 			continue;
 		player_poke(d->boards[i].p);
-		daemon_board_cb(-1, 0, &d->boards[i]);
+		evtimer_add(d->boards[i].timer, &daemon_now_tv);
 	}
 }
 
@@ -401,7 +329,7 @@ daemon_rechoose(struct daemon *d)
 
 /* Everything a config needs besides the players; NULL members on failure. */
 static int
-daemon_config_parts(struct daemon *d, struct ls_config *cfg, struct render_ctx **rc, void **sc)
+daemon_config_parts(struct daemon *d, struct ls_config *cfg, struct render_ctx **rc, struct sched **sc)
 {
 	struct ls_diag diag = { 0 };
 	char err[256];
@@ -415,8 +343,6 @@ daemon_config_parts(struct daemon *d, struct ls_config *cfg, struct render_ctx *
 	ls_diag_clear(&diag);
 	if (!*rc)
 		return -1;
-	*sc = NULL;
-#if DAEMON_HAVE_SCHED
 	*sc = sched_new(cfg, err, sizeof err);
 	if (!*sc) {
 		daemon_log(d, LOG_ERR, NULL, "%s: %s", cfg->path, err);
@@ -424,9 +350,6 @@ daemon_config_parts(struct daemon *d, struct ls_config *cfg, struct render_ctx *
 		*rc = NULL;
 		return -1;
 	}
-#else
-	(void)err;
-#endif
 	return 0;
 }
 
@@ -457,7 +380,7 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 {
 	struct ls_config *cfg;
 	struct render_ctx *rc;
-	void *sc;
+	struct sched *sc;
 	struct dboard *nb;
 	struct player_env env;
 	double mono = xport_now();
@@ -482,6 +405,7 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 	nb = calloc(cfg->nboards ? cfg->nboards : 1, sizeof *nb);
 	if (!nb) {
 		snprintf(err, errlen, "out of memory");
+		sched_free(sc);
 		render_ctx_free(rc);
 		ls_config_free(cfg);
 		return -1;
@@ -495,13 +419,11 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 
 		d->cfg = cfg;
 		d->render = rc;
-#if DAEMON_HAVE_SCHED
 		{
 			struct sched *olds = d->sched;
 			d->sched = sc;
 			sched_free(olds);
 		}
-#endif
 		env = daemon_env(d);
 		for (size_t i = 0; i < cfg->nboards; i++) {
 			const struct ls_board *b = &cfg->boards[i];
@@ -555,7 +477,6 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 		free(old);
 		d->boards = nb;
 		d->nboards = cfg->nboards;
-#if DAEMON_HAVE_ALERTS
 		/* a board's size or format may have changed: alert looks are rebuilt */
 		for (size_t i = 0; i < d->nboards; i++)
 			d->boards[i].look_id[0] = '\0';
@@ -565,7 +486,6 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 			if (control_server_set_config(d->ctl, cfg, cerr, sizeof cerr) < 0)
 				daemon_log(d, LOG_WARNING, NULL, "control socket keeps its old access lists: %s", cerr);
 		}
-#endif
 		render_ctx_free(oldrc);
 		ls_config_free(oldcfg);
 	}
@@ -662,7 +582,6 @@ daemon_status_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-#if DAEMON_HAVE_ALERTS
 	{
 		struct daemon *d = arg;
 
@@ -671,8 +590,51 @@ daemon_status_cb(evutil_socket_t fd, short what, void *arg)
 			daemon_rechoose(d);
 		}
 	}
-#endif
 	daemon_write_status(arg);
+}
+
+static void
+daemon_status_once_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	daemon_write_status(arg);
+}
+
+/* After a crash the pid in the file may belong to some other program by now. */
+static int
+daemon_pid_is_ledsign(int pid)
+{
+	char path[64], cmd[256] = "";
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+	if (!(f = fopen(path, "r")))
+		return 1;   /* cannot tell: assume it is */
+	n = fread(cmd, 1, sizeof cmd - 1, f);
+	fclose(f);
+	cmd[n] = '\0';
+	return strstr(cmd, "ledsign") != NULL;
+}
+
+/* mkdir -p */
+static int
+daemon_mkdirs(const char *dir)
+{
+	char buf[PATH_MAX];
+
+	if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
+		return -1;
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
 }
 
 static int
@@ -683,7 +645,8 @@ daemon_write_pid(struct daemon *d)
 	char buf[32];
 
 	if (f) {
-		if (fscanf(f, "%d", &other) == 1 && other > 0 && other != getpid() && kill(other, 0) == 0) {
+		if (fscanf(f, "%d", &other) == 1 && other > 0 && other != getpid() && kill(other, 0) == 0 &&
+		    daemon_pid_is_ledsign(other)) {
 			fclose(f);
 			daemon_log(d, LOG_ERR, NULL, "already running as pid %d (%s); stop it first", other, d->pid_path);
 			return -1;
@@ -706,13 +669,15 @@ daemon_write_pid(struct daemon *d)
 
 /* ---- alerts and the control socket ---- */
 
-#if DAEMON_HAVE_ALERTS
 static void
 daemon_ctl_changed(void *arg)
 {
-	daemon_rechoose(arg);
-	/* `ledsign status` right after `ledsign alert` shows the alert on the boards */
-	daemon_write_status(arg);
+	struct daemon *d = arg;
+	struct timeval soon = { 0, 20 * 1000 };
+
+	daemon_rechoose(d);
+	/* once the boards have chosen, `ledsign status` shows the alert on them */
+	event_base_once(d->base, -1, EV_TIMEOUT, daemon_status_once_cb, d, &soon);
 }
 
 static int
@@ -764,7 +729,6 @@ daemon_alerts_start(struct daemon *d)
 	}
 	daemon_log(d, LOG_INFO, NULL, "control socket %s", d->cfg->control_socket);
 }
-#endif
 
 /* ---- signals and stopping ---- */
 
@@ -856,10 +820,8 @@ daemon_report_pacing(struct daemon *d)
 static void
 daemon_free(struct daemon *d)
 {
-#if DAEMON_HAVE_ALERTS
 	control_server_free(d->ctl);
 	d->ctl = NULL;
-#endif
 	for (size_t i = 0; i < d->nboards; i++)
 		daemon_board_clear(&d->boards[i]);
 	free(d->boards);
@@ -868,13 +830,9 @@ daemon_free(struct daemon *d)
 	if (d->sig_hup) event_free(d->sig_hup);
 	if (d->stop_timer) event_free(d->stop_timer);
 	if (d->status_timer) event_free(d->status_timer);
-#if DAEMON_HAVE_SCHED
 	sched_free(d->sched);
-#endif
 	render_ctx_free(d->render);
-#if DAEMON_HAVE_ALERTS
 	alert_store_free(d->alerts);
-#endif
 	ls_config_free(d->cfg);
 	if (d->base)
 		event_base_free(d->base);
@@ -887,7 +845,7 @@ daemon_run(const struct daemon_opts *opts)
 	struct daemon dd, *d = &dd;
 	struct event_config *ec;
 	double mono = xport_now();
-	void *sc = NULL;
+	struct sched *sc = NULL;
 	struct player_env env;
 
 	memset(d, 0, sizeof *d);
@@ -907,7 +865,7 @@ daemon_run(const struct daemon_opts *opts)
 	d->run_dir = opts->run_dir ? strdup(opts->run_dir) : daemon_run_dir(d->cfg->control_socket);
 	if (!d->run_dir)
 		goto out;
-	if (mkdir(d->run_dir, 0755) < 0 && errno != EEXIST) {
+	if (daemon_mkdirs(d->run_dir) < 0) {
 		daemon_log(d, LOG_ERR, NULL, "cannot make %s: %s", d->run_dir, strerror(errno));
 		goto out;
 	}
@@ -933,9 +891,7 @@ daemon_run(const struct daemon_opts *opts)
 	}
 	if (daemon_config_parts(d, d->cfg, &d->render, &sc) < 0)
 		goto out_pid;
-#if DAEMON_HAVE_SCHED
 	d->sched = sc;
-#endif
 	d->started = daemon_wall(d);
 	d->boards = calloc(d->cfg->nboards ? d->cfg->nboards : 1, sizeof *d->boards);
 	if (!d->boards)
@@ -958,9 +914,7 @@ daemon_run(const struct daemon_opts *opts)
 			goto out_pid;
 		}
 	}
-#if DAEMON_HAVE_ALERTS
 	daemon_alerts_start(d);
-#endif
 	d->sig_term = evsignal_new(d->base, SIGTERM, daemon_stop_cb, d);
 	d->sig_int = evsignal_new(d->base, SIGINT, daemon_stop_cb, d);
 	d->sig_hup = evsignal_new(d->base, SIGHUP, daemon_hup_cb, d);
@@ -1012,7 +966,9 @@ daemon_run(const struct daemon_opts *opts)
 	{
 		struct rusage ru;
 		if (getrusage(RUSAGE_SELF, &ru) == 0)
-			daemon_log(d, LOG_INFO, NULL, "stopped; peak memory %.1f MiB", ru.ru_maxrss / 1024.0);
+			daemon_log(d, LOG_INFO, NULL, "stopped; peak memory %.1f MiB, CPU %.2f s", ru.ru_maxrss / 1024.0,
+			    (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+			    ru.ru_stime.tv_usec / 1e6);
 	}
 	d->exit_status = 0;
 out_pid:

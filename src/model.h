@@ -67,6 +67,7 @@ struct ls_board {
 	char  *pixel_order;       /* e131/artnet/ddp: "rgb", "grb", ...; NULL = rgb */
 	int    screen_address;    /* onbon-bx: card address; 0 = broadcast 0xFFFE */
 	char  *card;              /* onbon-bx: "bx-5e", "bx-5q", "bx-6q", "bx-5k", ... */
+	int    artnet_sync;       /* artnet: send ArtSync after each frame */
 };
 
 struct ls_font {

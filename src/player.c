@@ -36,7 +36,9 @@ struct player {
 	int    animated;
 	int    live;                    /* text with live fields ({time}...): re-render each second */
 	int    canvas_valid;
-	int    poked;                   /* choose again at the next tick, off the grid */            /* p->canvas holds the current static choice */
+	int    poked;                   /* choose again at the next tick, off the grid */
+	int    pending;                 /* a frame found the link busy: send one as soon as it is free */
+	double pending_deadline;        /* the slot it was due in */            /* p->canvas holds the current static choice */
 	double next_frame;              /* monotonic deadline of the next frame */
 	double period;
 	double last_send;               /* monotonic time of the last frame sent */
@@ -227,7 +229,9 @@ player_set_config(struct player *p, const struct ls_board *b, const struct playe
 	}
 	same = np == p->proto && strcmp(old->address, b->address) == 0 && old->width == b->width &&
 	    old->height == b->height && old->format == b->format &&
-	    memcmp(&old->serial, &b->serial, sizeof b->serial) == 0 &&
+	    old->serial.baud == b->serial.baud && old->serial.data_bits == b->serial.data_bits &&
+	    old->serial.parity == b->serial.parity && old->serial.stop_bits == b->serial.stop_bits &&
+	    old->serial.flow == b->serial.flow && old->serial.rs485 == b->serial.rs485 &&
 	    old->universe == b->universe && old->screen_address == b->screen_address &&
 	    !!old->pixel_order == !!b->pixel_order &&
 	    (!old->pixel_order || strcmp(old->pixel_order, b->pixel_order) == 0) &&
@@ -497,7 +501,9 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 	p->frames_sent++;
 	p->last_send = mono;
 	p->need_full = 0;
-	if (p->animated) {
+	/* pacing is measured on frames sent in their own slot; a frame that waited
+	 * for a busy board is that board's throughput, counted as skipped */
+	if (p->animated && isfinite(deadline)) {
 		p->jitter[p->jpos] = mono - deadline;
 		p->jpos = (p->jpos + 1) % PLAYER_JITTER_N;
 		if (p->njitter < PLAYER_JITTER_N)
@@ -539,16 +545,23 @@ double
 player_tick(struct player *p, double mono, double wall)
 {
 	double next;
-	int skipped;
+	int skipped, busy;
 
 	p->link_deadline = xport_tick(p->x, mono);
 	player_link_update(p, mono);
 	if (mono >= p->arq_wake)
 		player_arq(p, mono);
-	if (mono >= p->next_frame || p->poked) {
+	busy = xport_queued(p->x) > 0 || p->arq_busy;
+	if (mono >= p->next_frame || p->poked || (p->pending && !busy)) {
 		struct player_choice c;
-		double deadline = p->poked ? mono : p->next_frame;
+		/* a grid slot; or an alert that cannot wait; or the frame that found the
+		 * link busy, now that it is free (late rather than a whole period later) */
+		double slot = p->next_frame;
+		double deadline = mono >= slot ? slot : p->poked ? mono : p->pending_deadline;
 
+		/* woken more than a period after the slot: the loop was held up */
+		if (mono >= p->next_frame && mono - p->next_frame >= p->period)
+			p->frames_late += (uint64_t)floor((mono - p->next_frame) / p->period);
 		p->poked = 0;
 		memset(&c, 0, sizeof c);
 		c.brightness = p->board->brightness;
@@ -567,17 +580,18 @@ player_tick(struct player *p, double mono, double wall)
 			p->have_cur = 1;
 		}
 		p->cur = c;
-		skipped = player_frame(p, mono, wall, deadline);
+		skipped = player_frame(p, mono, wall, mono >= slot ? slot : NAN);
 		player_arq(p, mono);
-		/* The next slot on this board's grid (boards are spread over the
-		 * period by env.phase, so they do not all render at one instant);
-		 * slots already missed are counted, not replayed. */
-		next = player_grid_next(p, deadline + 0.5 * p->period);
-		if (next <= mono) {
-			double later = player_grid_next(p, mono);
-			p->frames_late += (uint64_t)floor((later - next) / p->period + 0.5);
-			next = later;
+		if (skipped) {
+			p->pending = 1;
+			p->pending_deadline = deadline;
+		} else {
+			p->pending = 0;
 		}
+		/* The next slot on this board's grid (boards are spread over the
+		 * period by env.phase, so they do not all render at one instant),
+		 * at least half a period after this frame. */
+		next = player_grid_next(p, fmax(deadline, mono) + 0.5 * p->period);
 		/* a static frame that found the link busy tries again soon, not in a second */
 		if (skipped && !p->animated && next > mono + 0.02)
 			next = mono + 0.02;
@@ -586,6 +600,8 @@ player_tick(struct player *p, double mono, double wall)
 		/* sending may have changed what the link waits for */
 		p->link_deadline = xport_tick(p->x, mono);
 	}
+	if (p->pending && xport_queued(p->x) == 0 && !p->arq_busy)
+		return mono;
 	return fmin(fmin(p->next_frame, p->link_deadline), p->arq_wake);
 }
 

@@ -1,8 +1,9 @@
 /*
  * proto/artnet.c — ArtDmx and ArtSync.  The sequence number runs 1..255 per
- * port-address (0 would tell the node not to reorder).  ArtSync is off by
- * default: a node that has seen one waits for the next before showing, and
- * the spec wants it broadcast, which the transport decides.
+ * port-address (0 would tell the node not to reorder).  ArtSync (board
+ * setting artnet_sync) is off by default: a node that has seen one waits for
+ * the next before showing, and Art-Net wants it broadcast; sent to the
+ * board's address it still works with nodes that accept it unicast.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,6 +108,7 @@ artnet_init(const struct ls_board *b, char *err, size_t errlen)
 	s->scale = proto_pixel_scale(b->brightness);
 	s->first = (uint16_t)b->universe;
 	s->nuniv = n;
+	s->sync = b->artnet_sync != 0;
 	return s;
 }
 

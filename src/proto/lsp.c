@@ -231,6 +231,8 @@ proto_lsp_compress(const struct proto_image *img, const uint8_t *prev, unsigned 
 	if ((allowed & (1u << FW_LSP_ENC_CTX)) && fw_pix_bits(fmt) <= 2) {
 		/* Bitmaps of text: model each LED from its neighbours, code arithmetically. */
 		for (unsigned t = 0; t < FW_LSP_CTX_TEMPLATES; t++) {
+			if (t == 2 && fw_pix_bits(fmt) == 2)
+				continue;     /* template 2 is for mono only */
 			size_t len = lsp_ctx_encode((struct fw_lsp_ctx_model *)(void *)(wk.cols + n), wk.frame, stride, w, h, fw_pix_bits(fmt), t, wk.trial,
 			    how->bytes);
 			if (len == 0 || len >= how->bytes)

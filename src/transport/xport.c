@@ -155,6 +155,21 @@ xport_parse_hostport(const char *rest, int default_port, struct xport_addr *a, c
 		snprintf(err, errlen, "missing host name in \"%s\"", rest);
 		return -1;
 	}
+	if (*rest == '[' && !memchr(host, ':', hlen)) {
+		snprintf(err, errlen, "brackets are for IPv6 addresses, not \"%.*s\"", (int)hlen, host);
+		return -1;
+	}
+	/* a name (letters, digits, . - _) or an address (and : % inside brackets) */
+	for (size_t i = 0; i < hlen; i++) {
+		char c = host[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+		    c == '-' || c == '_' || (*rest == '[' && (c == ':' || c == '%')))) {
+			snprintf(err, errlen, "bad character '%c' in host \"%.*s\"", c >= ' ' && c < 127 ? c : '?',
+			    (int)hlen, host);
+			return -1;
+		}
+	}
 	if (hlen >= sizeof a->host) {
 		snprintf(err, errlen, "host name too long");
 		return -1;

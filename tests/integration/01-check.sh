@@ -55,3 +55,18 @@ done
 if $L check "$TMP/none.cfg" 2>"$TMP/err"; then fail "missing file accepted"; fi
 grep -q "none.cfg: error: cannot read" "$TMP/err" || fail "missing file message"
 echo ok
+
+# A character no installed font has is a warning with the item's line; the
+# file still passes.  A malformed live field is an error.
+/usr/bin/python3 - "$CFG" "$TMP/glyph.cfg" <<'PY'
+import sys
+s = open(sys.argv[1], encoding="utf-8").read()
+open(sys.argv[2], "w", encoding="utf-8").write(s.replace('text = "', 'text = "\U00013000', 1))
+PY
+cp -r content/posters "$TMP/" 2>/dev/null || true
+$L check "$TMP/glyph.cfg" 2>"$TMP/err" || { cat "$TMP/err"; fail "missing glyph should only warn"; }
+grep -q "glyph.cfg:[0-9]*: warning: .*U+13000.* is in no installed font" "$TMP/err" || { cat "$TMP/err"; fail "no missing-glyph warning"; }
+sed 's/{countdown:2023-09-17}/{countdown:2023-02-30}/' "$CFG" >"$TMP/field.cfg"
+if $L check "$TMP/field.cfg" 2>"$TMP/err"; then fail "malformed field accepted"; fi
+grep -q "field.cfg:[0-9]*: error: .*countdown:2023-02-30" "$TMP/err" || { cat "$TMP/err"; fail "no field error"; }
+echo ok

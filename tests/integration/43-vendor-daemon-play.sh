@@ -15,7 +15,7 @@ tcp:127.0.0.1:7101 onbon-bx tcp card="bx-5e"; onbon-bx:card=bx-5e
 tcp:127.0.0.1:7102 e131 udp universe=3;pixel_order="grb"; e131:universe=3,order=grb
 tcp:127.0.0.1:7103 ddp udp pixel_order="brg"; ddp:order=brg
 tcp:127.0.0.1:7104 onbon-bx tcp card="bx-6e"; onbon-bx:card=bx-6e
-tcp:127.0.0.1:7105 artnet udp universe=16;pixel_order="bgr"; artnet:universe=16,order=bgr
+tcp:127.0.0.1:7105 artnet udp universe=16;pixel_order="bgr";artnet_sync=true; artnet:universe=16,order=bgr
 tcp:127.0.0.1:7106 onbon-bx udp card="bx-5q";screen_address=3; onbon-bx:card=bx-5q,screen=3
 PLAN
 while read -r old proto link extra lbproto; do

@@ -451,6 +451,80 @@ test_board_rejects(void **unused)
 	assert_int_equal(fw_lsp_get16(t.b.reply + FW_LSP_HDR_LEN + 4), 2);
 }
 
+
+/* Pages: frames stored in slots, then played by the board's own clock. */
+static void
+test_page_playback(void **unused)
+{
+	static struct tboard t;
+	static uint8_t a[2 * 4], strip[6 * 4], pkts[4096], work[65536];
+	const uint8_t *data;
+	struct proto_lsp_coding how;
+	struct proto_batch pb;
+	uint8_t seq = 1;
+	struct proto_lsp_page_entry e[2] = {
+		{ 0, FW_LSP_FX_NONE, 100, 0 },
+		{ 1, FW_LSP_FX_SCROLL_LEFT, 480, 100 },   /* 100 LEDs/s */
+	};
+	unsigned ev;
+
+	(void)unused;
+	tboard_init(&t, 16, 4, FW_PIX_MONO);
+	for (int i = 0; i < 8; i++)
+		a[i] = (uint8_t)(0x11 * (i + 1));
+	for (int i = 0; i < 24; i++)
+		strip[i] = (uint8_t)(i * 37 + 5);
+	struct proto_image ia = { 16, 4, LS_FMT_MONO, 2, a };
+	struct proto_image is = { 48, 4, LS_FMT_MONO, 6, strip };
+
+	proto_batch_init(&pb, pkts, sizeof pkts);
+	proto_lsp_compress(&ia, NULL, 0xFF, work, &data, &how);
+	assert_int_equal(proto_lsp_packetize(&ia, &how, data, 500, 0, 0, &seq, 256, FW_LSP_F_ACKREQ, &pb), 0);
+	proto_lsp_compress(&is, NULL, 0xFF & ~(1u << FW_LSP_ENC_DELTA), work, &data, &how);
+	assert_int_equal(proto_lsp_packetize(&is, &how, data, 501, 0, 1, &seq, 256, FW_LSP_F_ACKREQ, &pb), 0);
+	ev = tboard_feed(&t, pkts, pb.used);
+	assert_false(ev & FW_LSP_EV_SHOW);          /* stored, not shown */
+	assert_true(t.b.slots[0].ready && t.b.slots[1].ready);
+	assert_int_equal(t.b.slots[1].width, 48);
+
+	fw_lsp_board_tick(&t.b, 1000);
+	proto_batch_init(&pb, pkts, sizeof pkts);
+	assert_int_equal(proto_lsp_encode_page(seq++, 1, e, 2, &pb), 0);
+	ev = tboard_feed(&t, pkts, pb.used);
+	assert_true(ev & FW_LSP_EV_SHOW);
+	assert_int_equal(t.b.reply[3], FW_LSP_ACK);
+	assert_memory_equal(fw_lsp_board_front(&t.b), a, 8);
+	fw_lsp_board_tick(&t.b, 1099);
+	assert_memory_equal(fw_lsp_board_front(&t.b), a, 8);
+
+	/* 160 ms into the scroll: moved 16 LEDs, so the strip's first 16 columns fill the board */
+	fw_lsp_board_tick(&t.b, 1100 + 160);
+	for (int y = 0; y < 4; y++)
+		assert_memory_equal(fw_lsp_board_front(&t.b) + 2 * y, strip + 6 * y, 2);
+	/* 240 ms: moved 24, the window starts 8 LEDs (one byte) into the strip */
+	fw_lsp_board_tick(&t.b, 1100 + 240);
+	for (int y = 0; y < 4; y++)
+		assert_memory_equal(fw_lsp_board_front(&t.b) + 2 * y, strip + 6 * y + 1, 2);
+	/* looping: after 100 + 480 ms the first entry again */
+	fw_lsp_board_tick(&t.b, 1000 + 580 + 10);
+	assert_memory_equal(fw_lsp_board_front(&t.b), a, 8);
+	/* a live frame ends playback */
+	proto_batch_init(&pb, pkts, sizeof pkts);
+	proto_lsp_compress(&is, NULL, 0, work, &data, &how);   /* any 16x4 picture: reuse a */
+	proto_lsp_compress(&ia, NULL, 0, work, &data, &how);
+	assert_int_equal(proto_lsp_packetize(&ia, &how, data, 502, 0, FW_LSP_SLOT_LIVE, &seq, 256,
+	    FW_LSP_F_ACKREQ, &pb), 0);
+	tboard_feed(&t, pkts, pb.used);
+	assert_false(t.b.page_playing);
+	assert_int_equal(fw_lsp_board_tick(&t.b, 5000), 0);
+	/* a page naming an empty slot is refused */
+	e[0].slot = 3;
+	proto_batch_init(&pb, pkts, sizeof pkts);
+	assert_int_equal(proto_lsp_encode_page(seq++, 0, e, 1, &pb), 0);
+	tboard_feed(&t, pkts, pb.used);
+	assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_RANGE);
+}
+
 int
 main(void)
 {
@@ -464,6 +538,7 @@ main(void)
 		cmocka_unit_test(test_board_rejects),
 		cmocka_unit_test(test_arq_clean),
 		cmocka_unit_test(test_arq_lossy),
+		cmocka_unit_test(test_page_playback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

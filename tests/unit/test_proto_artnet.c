@@ -122,6 +122,48 @@ test_decoder_sync_mode(void **st)
 	tg_expect_hex(px, 3, "01 02 03");
 }
 
+/* artnet_sync = true: an ArtSync closes every frame, and the board shows on it. */
+static void
+test_artsync_option(void **st)
+{
+	struct ls_board b = tg_board("sync", 200, 1, LS_FMT_RGB888, "artnet");
+	struct render_canvas *c = tg_pattern(200, 1, LS_FMT_RGB888), *got = render_canvas_new(200, 1, LS_FMT_RGB888);
+	struct proto_image im = tg_image(c);
+	struct fw_rgb_canvas fc = { 200, 1, FW_RGB_888, got->stride, got->data };
+	struct proto_batch batch;
+	struct fw_artnet d;
+	uint8_t ord[3] = { 0, 1, 2 };
+	char err[256];
+	void *s;
+
+	(void)st;
+	b.artnet_sync = 1;
+	assert_non_null(s = proto_artnet_ops.init(&b, err, sizeof err));
+	fw_artnet_init(&d, 0, ord);
+	for (int f = 0; f < 2; f++) {
+		proto_batch_init(&batch, out, sizeof out);
+		assert_int_equal(proto_artnet_ops.encode_frame(s, &im, &batch), 0);
+		assert_int_equal(batch.npkts, 3);
+		tg_expect_hex(batch.buf + batch.off[2], batch.len[2], "41 72 74 2D 4E 65 74 00 00 52 00 0E 00 00");
+		assert_true(batch.used <= proto_artnet_ops.max_frame_bytes(200, 1, LS_FMT_RGB888));
+		for (size_t i = 0; i < batch.npkts; i++) {
+			int r = fw_artnet_decode(&d, batch.buf + batch.off[i], batch.len[i], &fc);
+
+			/* Before the first ArtSync the node shows on the last universe;
+			 * from then on only ArtSync shows. */
+			static const int want[2][3] = {
+				{ FW_ARTNET_DATA, FW_ARTNET_SHOW, FW_ARTNET_IGNORED },
+				{ FW_ARTNET_DATA, FW_ARTNET_DATA, FW_ARTNET_SHOW },
+			};
+			assert_int_equal(r, want[f][i]);
+		}
+	}
+	assert_true(render_canvas_equal(c, got));
+	proto_artnet_ops.fini(s);
+	render_canvas_free(c);
+	render_canvas_free(got);
+}
+
 int
 main(void)
 {
@@ -130,6 +172,7 @@ main(void)
 		cmocka_unit_test(test_frames_and_sequence),
 		cmocka_unit_test(test_round_trip_every_format),
 		cmocka_unit_test(test_decoder_sync_mode),
+		cmocka_unit_test(test_artsync_option),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -472,6 +472,40 @@ test_timezone_rules(void **state)
 	ls_diag_clear(&d);
 }
 
+/* `fonts` entries map a name to a family or to a file relative to the config. */
+static void
+test_font_entries(void **state)
+{
+	struct ls_font fonts[2] = {
+		{ .name = (char *)"body", .family = (char *)"Noto Sans CJK SC" },
+		{ .name = (char *)"uni", .file = (char *)"unifont/unifont.otf" },
+	};
+	struct ls_config c2 = { .path = (char *)"/usr/share/fonts/opentype/campaign.cfg",
+		.timezone = (char *)"Asia/Shanghai", .fonts = fonts, .nfonts = 2 };
+	struct ls_diag d = { 0 };
+	struct render_ctx *x = render_ctx_new(&c2, &d);
+	struct render_font *f;
+	char err[256];
+
+	(void)state;
+	assert_non_null(x);
+	f = render_font_get(x, "body", err, sizeof err);
+	assert_non_null(f);
+	assert_non_null(strstr(f->v[0].file, "NotoSansCJK"));
+	assert_true(f->primary_found);
+	f = render_font_get(x, "uni", err, sizeof err);
+	assert_non_null(f);
+	assert_string_equal(f->v[0].file, "/usr/share/fonts/opentype/unifont/unifont.otf");
+	assert_true(f->n > 1);                      /* with Chinese fallbacks behind it */
+	assert_null(render_font_get(x, "/no/such/font.ttf", err, sizeof err));
+	assert_non_null(strstr(err, "/no/such/font.ttf"));
+	f = render_font_get(x, "No Such Family", err, sizeof err);
+	assert_non_null(f);                         /* fontconfig substitutes... */
+	assert_false(f->primary_found);             /* ...and says so */
+	render_ctx_free(x);
+	ls_diag_clear(&d);
+}
+
 static void
 test_preview_dots(void **state)
 {
@@ -527,6 +561,7 @@ main(void)
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_timezone_rules),
 		cmocka_unit_test(test_preview_dots),
+		cmocka_unit_test(test_font_entries),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

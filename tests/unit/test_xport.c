@@ -181,6 +181,12 @@ test_parse(void **st)
 	assert_int_equal(xport_parse("tcp::80", 0, &a, err, sizeof err), -1);
 	assert_int_equal(xport_parse("tcp:::1:80", 0, &a, err, sizeof err), -1);
 	assert_non_null(strstr(err, "brackets"));
+	assert_int_equal(xport_parse("tcp:[board]:80", 0, &a, err, sizeof err), -1);
+	assert_non_null(strstr(err, "IPv6"));
+	assert_int_equal(xport_parse("tcp:bo ard:80", 0, &a, err, sizeof err), -1);
+	assert_non_null(strstr(err, "bad character"));
+	assert_int_equal(xport_parse("udp:[fe80::1%lo]:4048", 0, &a, err, sizeof err), 0);
+	assert_string_equal(a.host, "fe80::1%lo");
 	assert_int_equal(xport_parse("http://x", 0, &a, err, sizeof err), -1);
 	assert_non_null(strstr(err, "unknown transport"));
 	assert_int_equal(xport_parse("/dev/ttyUSB0", 0, &a, err, sizeof err), -1);
