@@ -45,4 +45,10 @@ grep -q "no alert with id evac" "$TMP/err.txt" || afail "no clear message for a 
 wait_colour hall 00ff00 50 || afail "hall does not return to its schedule"
 never_colour hall ff0000 || afail "hall still shows the alert"
 [ ! -e "$TMP/state/evac.alert" ] || afail "cleared alert still on disk"
+# Expiry while the daemon runs: the board goes back to its schedule by itself.
+$L alert "two seconds" --boards gate --level info --for 2s --socket "$SOCK" >/dev/null || afail "short alert"
+wait_colour gate 000080 30 || afail "gate does not show the short alert"
+sleep 2
+wait_colour gate 00ff00 30 || afail "gate is not back on its schedule after the expiry"
+never_colour gate 000080 || afail "the expired alert is still shown"
 echo "alert crash: ok"
