@@ -654,263 +654,247 @@ check_duplicates(struct loader *L, const char *section, const void *arr, size_t 
 	}
 }
 
-static void
-load_boards(struct loader *L, const config_setting_t *root)
+/*
+ * Every list section (boards, fonts, content, ...) is read the same way:
+ * each element must be a group; it gets the section's defaults, is checked
+ * against the section's key table, then gets the section's own checks; and
+ * names must be unique.  A section is described by a table row, not a copy
+ * of this loop.
+ */
+struct section {
+	const char       *list;       /* setting name, e.g. "boards" */
+	const char       *what;       /* "board", for messages */
+	const struct key *keys;
+	size_t            size;       /* of one element */
+	ptrdiff_t         name_off;   /* char *name, or -1 when elements have none */
+	size_t            line_off;   /* int line */
+	void (*defaults)(void *obj);
+	void (*finish)(struct loader *, void *obj, const config_setting_t *e, const char *where);
+};
+
+static void *
+load_section(struct loader *L, const config_setting_t *root, const struct section *sec, size_t *count)
 {
 	const config_setting_t *list;
-	size_t n = list_length(L, root, "boards", &list);
-	struct ls_config *c = L->cfg;
+	size_t n = list_length(L, root, sec->list, &list);
+	char *arr = calloc(n + 1, sec->size);
 
-	c->boards = calloc(n + 1, sizeof *c->boards);
-	for (size_t i = 0; i < n; i++) {
-		const config_setting_t *e = section_elem(L, list, i, "boards");
-		struct ls_board *b = &c->boards[c->nboards];
-		char where[96];
-		const char *name;
-
-		if (e == NULL)
-			continue;
-		c->nboards++;
-		b->line = line_of(e);
-		b->color = 0xff0000;
-		b->brightness = 100;
-		b->serial = (struct ls_serial){ 57600, 8, 'n', 1, 'n', 0 };
-		name = NULL;
-		config_setting_lookup_string(e, "name", &name);
-		snprintf(where, sizeof where, "board \"%s\"", name ? name : "?");
-		load_group(L, e, board_keys, b, where);
-		if (b->protocol == NULL)
-			b->protocol = strdup("lsp");
-		if (b->name == NULL) {
-			char tmp[32];
-			snprintf(tmp, sizeof tmp, "board#%zu", i + 1);
-			b->name = strdup(tmp);
-		}
-		const struct proto_ops *ops = proto_find(b->protocol);
-		if (b->address) {
-			/* the transports' own parser: what check accepts, play can open */
-			struct xport_addr xa;
-			char xerr[256];
-
-			if (xport_parse(b->address, ops ? ops->default_port : 0, &xa, xerr, sizeof xerr) < 0)
-				ERR(L, b->line, "%s: address: %s", where, xerr);
-		}
-		if (ops == NULL) {
-			char buf[256];
-			ERR(L, b->line, "%s: protocol \"%s\" is not known; use %s", where, b->protocol,
-			    names_list(proto_names, buf, sizeof buf));
-		} else if (b->width > 0 && !ops->supports(b->format))
-			ERR(L, b->line, "%s: protocol \"%s\" cannot carry the %s format; choose another format or protocol",
-			    where, b->protocol, ls_format_name(b->format));
-		else if (b->width > 0 && b->height > 0) {
-			/* The protocol's own options (card, universe, pixel_order, ...). */
-			char perr[256];
-			void *st = ops->init(b, perr, sizeof perr);
-			if (st == NULL)
-				ERR(L, b->line, "%s", perr);
-			else
-				ops->fini(st);
-		}
-	}
-	check_duplicates(L, "board", c->boards, c->nboards, sizeof *c->boards,
-	    offsetof(struct ls_board, name), offsetof(struct ls_board, line));
-}
-
-static void
-load_fonts(struct loader *L, const config_setting_t *root)
-{
-	const config_setting_t *list;
-	size_t n = list_length(L, root, "fonts", &list);
-	struct ls_config *c = L->cfg;
-
-	c->fonts = calloc(n + 1, sizeof *c->fonts);
-	for (size_t i = 0; i < n; i++) {
-		const config_setting_t *e = section_elem(L, list, i, "fonts");
-		struct ls_font *f = &c->fonts[c->nfonts];
-		char where[96];
+	*count = 0;
+	for (size_t i = 0; arr != NULL && i < n; i++) {
+		const config_setting_t *e = section_elem(L, list, i, sec->list);
+		char *obj = arr + *count * sec->size;
 		const char *name = NULL;
-
-		if (e == NULL)
-			continue;
-		c->nfonts++;
-		f->line = line_of(e);
-		config_setting_lookup_string(e, "name", &name);
-		snprintf(where, sizeof where, "font \"%s\"", name ? name : "?");
-		load_group(L, e, font_keys, f, where);
-		if (f->name == NULL)
-			f->name = strdup("?");
-		if ((f->family == NULL) == (f->file == NULL))
-			ERR(L, f->line, "%s: give exactly one of \"family\" or \"file\"", where);
-	}
-	check_duplicates(L, "font", c->fonts, c->nfonts, sizeof *c->fonts,
-	    offsetof(struct ls_font, name), offsetof(struct ls_font, line));
-}
-
-static void
-load_cap_areas(struct loader *L, const config_setting_t *root)
-{
-	const config_setting_t *list;
-	size_t n = list_length(L, root, "cap_areas", &list);
-	struct ls_config *c = L->cfg;
-
-	c->cap_areas = calloc(n + 1, sizeof *c->cap_areas);
-	for (size_t i = 0; i < n; i++) {
-		const config_setting_t *e = section_elem(L, list, i, "cap_areas");
-		struct ls_cap_area *a = &c->cap_areas[c->ncap_areas];
-
-		if (e == NULL)
-			continue;
-		c->ncap_areas++;
-		a->line = line_of(e);
-		load_group(L, e, cap_area_keys, a, "cap_areas entry");
-		if (a->match == NULL)
-			a->match = strdup("?");
-	}
-}
-
-static void
-load_content(struct loader *L, const config_setting_t *root)
-{
-	const config_setting_t *list;
-	size_t n = list_length(L, root, "content", &list);
-	struct ls_config *c = L->cfg;
-
-	c->content = calloc(n + 1, sizeof *c->content);
-	for (size_t i = 0; i < n; i++) {
-		const config_setting_t *e = section_elem(L, list, i, "content");
-		struct ls_content *it = &c->content[c->ncontent];
 		char where[96];
-		const char *name = NULL;
+		int line;
 
 		if (e == NULL)
 			continue;
-		c->ncontent++;
-		it->line = line_of(e);
-		it->effect = LS_FX_STATIC;
-		it->speed = 24;
-		it->flash_hz = 1;
-		it->align = LS_ALIGN_CENTER;
-		it->valign = LS_VALIGN_MIDDLE;
-		it->fit = LS_FIT_FIT;
-		it->color = 0xffffff;
-		it->background = 0;
-		it->duration = 10;
-		it->repeat = 1;
-		config_setting_lookup_string(e, "name", &name);
-		snprintf(where, sizeof where, "content \"%s\"", name ? name : "?");
-		load_group(L, e, content_keys, it, where);
-		if (it->name == NULL)
-			it->name = strdup("?");
-		if ((it->text == NULL) == (it->image == NULL))
-			ERR(L, it->line, "%s: give exactly one of \"text\" or \"image\"", where);
+		(*count)++;
+		line = line_of(e);
+		*(int *)(obj + sec->line_off) = line;
+		if (sec->defaults)
+			sec->defaults(obj);
+		if (sec->name_off >= 0) {
+			config_setting_lookup_string(e, "name", &name);
+			snprintf(where, sizeof where, "%s \"%s\"", sec->what, name ? name : "?");
+		} else
+			snprintf(where, sizeof where, "%s at line %d", sec->what, line);
+		load_group(L, e, sec->keys, obj, where);
+		if (sec->name_off >= 0 && *(char **)(obj + sec->name_off) == NULL) {
+			char tmp[48];
+			snprintf(tmp, sizeof tmp, "%s#%zu", sec->what, i + 1);
+			*(char **)(obj + sec->name_off) = strdup(tmp);
+		}
+		if (sec->finish)
+			sec->finish(L, obj, e, where);
 	}
-	check_duplicates(L, "content", c->content, c->ncontent, sizeof *c->content,
-	    offsetof(struct ls_content, name), offsetof(struct ls_content, line));
+	if (sec->name_off >= 0)
+		check_duplicates(L, sec->what, arr, *count, sec->size, (size_t)sec->name_off, sec->line_off);
+	return arr;
 }
 
 static void
-load_playlists(struct loader *L, const config_setting_t *root)
+board_defaults(void *obj)
 {
-	const config_setting_t *list;
-	size_t n = list_length(L, root, "playlists", &list);
-	struct ls_config *c = L->cfg;
+	struct ls_board *b = obj;
 
-	c->playlists = calloc(n + 1, sizeof *c->playlists);
-	for (size_t i = 0; i < n; i++) {
-		const config_setting_t *e = section_elem(L, list, i, "playlists");
-		struct ls_playlist *p = &c->playlists[c->nplaylists];
-		const config_setting_t *items;
-		char where[96];
-		const char *name = NULL;
+	b->color = 0xff0000;
+	b->brightness = 100;
+	b->serial = (struct ls_serial){ 57600, 8, 'n', 1, 'n', 0 };
+}
 
-		if (e == NULL)
-			continue;
-		c->nplaylists++;
-		p->line = line_of(e);
-		config_setting_lookup_string(e, "name", &name);
-		snprintf(where, sizeof where, "playlist \"%s\"", name ? name : "?");
-		load_group(L, e, playlist_keys, p, where);
-		if (p->name == NULL)
-			p->name = strdup("?");
-		items = config_setting_get_member(e, "items");
-		if (items == NULL || !config_setting_is_aggregate(items) || config_setting_is_group(items))
-			continue;
-		size_t m = (size_t)config_setting_length(items);
-		if (m == 0)
-			ERR(L, line_of(items), "%s: items is empty; list at least one content name", where);
-		p->entries = calloc(m + 1, sizeof *p->entries);
-		for (size_t j = 0; j < m; j++) {
-			const config_setting_t *it = config_setting_get_elem(items, (unsigned)j);
-			struct ls_playlist_entry *pe = &p->entries[p->nentries];
-			int ln = line_of(it) ? line_of(it) : line_of(items);
+static void
+board_finish(struct loader *L, void *obj, const config_setting_t *e, const char *where)
+{
+	struct ls_board *b = obj;
 
-			pe->from_min = pe->to_min = -1;
-			pe->line = ln;
-			if (is_string(it)) {
-				const char *v = get_string(L, it, where);
-				if (v == NULL)
-					continue;
-				pe->item = strdup(v);
-			} else if (config_setting_is_group(it)) {
-				char w2[128];
-				snprintf(w2, sizeof w2, "%s item %zu", where, j + 1);
-				load_group(L, it, entry_keys, pe, w2);
-				if (pe->item == NULL)
-					continue;
-			} else {
-				ERR(L, ln, "%s: each item must be a content name in quotes or a group { item = ...; }", where);
+	if (b->protocol == NULL)
+		b->protocol = strdup("lsp");
+	const struct proto_ops *ops = proto_find(b->protocol);
+	if (b->address) {
+		/* the transports' own parser: what check accepts, play can open */
+		struct xport_addr xa;
+		char xerr[256];
+
+		if (xport_parse(b->address, ops ? ops->default_port : 0, &xa, xerr, sizeof xerr) < 0)
+			ERR(L, b->line, "%s: address: %s", where, xerr);
+	}
+	if (ops == NULL) {
+		char buf[256];
+		ERR(L, b->line, "%s: protocol \"%s\" is not known; use %s", where, b->protocol,
+		    names_list(proto_names, buf, sizeof buf));
+	} else if (b->width > 0 && !ops->supports(b->format))
+		ERR(L, b->line, "%s: protocol \"%s\" cannot carry the %s format; choose another format or protocol",
+		    where, b->protocol, ls_format_name(b->format));
+	else if (b->width > 0 && b->height > 0) {
+		/* The protocol's own options (card, universe, pixel_order, ...). */
+		char perr[256];
+		void *st = ops->init(b, perr, sizeof perr);
+		if (st == NULL)
+			ERR(L, b->line, "%s", perr);
+		else
+			ops->fini(st);
+	}
+}
+
+static void
+font_finish(struct loader *L, void *obj, const config_setting_t *e, const char *where)
+{
+	struct ls_font *f = obj;
+
+	if ((f->family == NULL) == (f->file == NULL))
+		ERR(L, f->line, "%s: give exactly one of \"family\" or \"file\"", where);
+}
+
+static void
+cap_area_finish(struct loader *L, void *obj, const config_setting_t *e, const char *where)
+{
+	struct ls_cap_area *a = obj;
+
+	if (a->match == NULL)
+		a->match = strdup("?");
+}
+
+static void
+content_defaults(void *obj)
+{
+	struct ls_content *it = obj;
+
+	it->effect = LS_FX_STATIC;
+	it->speed = 24;
+	it->flash_hz = 1;
+	it->align = LS_ALIGN_CENTER;
+	it->valign = LS_VALIGN_MIDDLE;
+	it->fit = LS_FIT_FIT;
+	it->color = 0xffffff;
+	it->background = 0;
+	it->duration = 10;
+	it->repeat = 1;
+}
+
+static void
+content_finish(struct loader *L, void *obj, const config_setting_t *e, const char *where)
+{
+	struct ls_content *it = obj;
+
+	if ((it->text == NULL) == (it->image == NULL))
+		ERR(L, it->line, "%s: give exactly one of \"text\" or \"image\"", where);
+}
+
+/* Playlist items: content names, or groups { item = ...; duration = ...; }. */
+static void
+playlist_finish(struct loader *L, void *obj, const config_setting_t *e, const char *where)
+{
+	struct ls_playlist *p = obj;
+	const config_setting_t *items;
+
+	items = config_setting_get_member(e, "items");
+	if (items == NULL || !config_setting_is_aggregate(items) || config_setting_is_group(items))
+		return;
+	size_t m = (size_t)config_setting_length(items);
+	if (m == 0)
+		ERR(L, line_of(items), "%s: items is empty; list at least one content name", where);
+	p->entries = calloc(m + 1, sizeof *p->entries);
+	for (size_t j = 0; j < m; j++) {
+		const config_setting_t *it = config_setting_get_elem(items, (unsigned)j);
+		struct ls_playlist_entry *pe = &p->entries[p->nentries];
+		int ln = line_of(it) ? line_of(it) : line_of(items);
+
+		pe->from_min = pe->to_min = -1;
+		pe->line = ln;
+		if (is_string(it)) {
+			const char *v = get_string(L, it, where);
+			if (v == NULL)
 				continue;
-			}
-			p->nentries++;
+			pe->item = strdup(v);
+		} else if (config_setting_is_group(it)) {
+			char w2[128];
+			snprintf(w2, sizeof w2, "%s item %zu", where, j + 1);
+			load_group(L, it, entry_keys, pe, w2);
+			if (pe->item == NULL)
+				continue;
+		} else {
+			ERR(L, ln, "%s: each item must be a content name in quotes or a group { item = ...; }", where);
+			continue;
 		}
+		p->nentries++;
 	}
-	check_duplicates(L, "playlist", c->playlists, c->nplaylists, sizeof *c->playlists,
-	    offsetof(struct ls_playlist, name), offsetof(struct ls_playlist, line));
 }
 
 static void
-load_rules(struct loader *L, const config_setting_t *root)
+rule_defaults(void *obj)
 {
-	const config_setting_t *list;
-	size_t n = list_length(L, root, "schedule", &list);
-	struct ls_config *c = L->cfg;
+	struct ls_rule *r = obj;
 
-	c->rules = calloc(n + 1, sizeof *c->rules);
-	for (size_t i = 0; i < n; i++) {
-		const config_setting_t *e = section_elem(L, list, i, "schedule");
-		struct ls_rule *r = &c->rules[c->nrules];
-		char where[96];
-
-		if (e == NULL)
-			continue;
-		c->nrules++;
-		r->line = line_of(e);
-		r->kind = LS_RULE_PLAY;
-		r->from = r->to = LS_DAY_NONE;
-		r->weekdays = 0x7f;
-		r->start_min = r->end_min = -1;
-		r->brightness = -1;
-		r->priority = INT_MIN;
-		snprintf(where, sizeof where, "schedule rule at line %d", r->line);
-		load_group(L, e, rule_keys, r, where);
-		if (r->priority == INT_MIN)
-			r->priority = r->dates.n ? 100 : 0;
-		if (r->name == NULL) {
-			char tmp[32];
-			snprintf(tmp, sizeof tmp, "rule@%d", r->line);
-			r->name = strdup(tmp);
-		}
-		/* A play rule with brightness but no playlist only dims (schedule.h). */
-		if (r->kind == LS_RULE_PLAY && r->playlist == NULL && r->brightness < 0)
-			ERR(L, r->line, "%s: missing \"playlist\" (or set kind = \"off\", or "
-			    "\"brightness\" for a rule that only dims)", where);
-		if (r->kind != LS_RULE_PLAY && r->playlist != NULL)
-			ERR(L, r->line, "%s: a rule of kind \"%s\" shows nothing; remove \"playlist\"", where,
-			    kind_names[r->kind]);
-		if (r->from != LS_DAY_NONE && r->to != LS_DAY_NONE && r->to < r->from)
-			ERR(L, r->line, "%s: \"to\" is before \"from\"; swap them", where);
-	}
+	r->kind = LS_RULE_PLAY;
+	r->from = r->to = LS_DAY_NONE;
+	r->weekdays = 0x7f;
+	r->start_min = r->end_min = -1;
+	r->brightness = -1;
+	r->priority = INT_MIN;
 }
+
+static void
+rule_finish(struct loader *L, void *obj, const config_setting_t *e, const char *where)
+{
+	struct ls_rule *r = obj;
+
+	if (r->priority == INT_MIN)
+		r->priority = r->dates.n ? 100 : 0;
+	if (r->name == NULL) {
+		char tmp[32];
+		snprintf(tmp, sizeof tmp, "rule@%d", r->line);
+		r->name = strdup(tmp);
+	}
+	/* A play rule with brightness but no playlist only dims (schedule.h). */
+	if (r->kind == LS_RULE_PLAY && r->playlist == NULL && r->brightness < 0)
+		ERR(L, r->line, "%s: missing \"playlist\" (or set kind = \"off\", or "
+		    "\"brightness\" for a rule that only dims)", where);
+	if (r->kind != LS_RULE_PLAY && r->playlist != NULL)
+		ERR(L, r->line, "%s: a rule of kind \"%s\" shows nothing; remove \"playlist\"", where,
+		    kind_names[r->kind]);
+	if (r->from != LS_DAY_NONE && r->to != LS_DAY_NONE && r->to < r->from)
+		ERR(L, r->line, "%s: \"to\" is before \"from\"; swap them", where);
+}
+
+/* Sections whose elements have a unique name, and those whose do not. */
+#define SECTION(list, what, keys, type, defaults, finish) \
+	{ list, what, keys, sizeof(type), (ptrdiff_t)offsetof(type, name), offsetof(type, line), defaults, finish }
+#define SECTION_UNNAMED(list, what, keys, type, defaults, finish) \
+	{ list, what, keys, sizeof(type), -1, offsetof(type, line), defaults, finish }
+
+static const struct section board_section =
+    SECTION("boards", "board", board_keys, struct ls_board, board_defaults, board_finish);
+static const struct section font_section =
+    SECTION("fonts", "font", font_keys, struct ls_font, NULL, font_finish);
+static const struct section content_section =
+    SECTION("content", "content", content_keys, struct ls_content, content_defaults, content_finish);
+static const struct section playlist_section =
+    SECTION("playlists", "playlist", playlist_keys, struct ls_playlist, NULL, playlist_finish);
+static const struct section rule_section =
+    SECTION_UNNAMED("schedule", "schedule rule", rule_keys, struct ls_rule, rule_defaults, rule_finish);
+static const struct section cap_area_section =
+    SECTION_UNNAMED("cap_areas", "cap_areas entry", cap_area_keys, struct ls_cap_area, NULL, cap_area_finish);
 
 static int
 file_readable(const char *path)
@@ -1077,12 +1061,12 @@ ls_config_load(const char *path, struct ls_diag *diag)
 	}
 	root = config_root_setting(&lc);
 	load_top(&L, root);
-	load_boards(&L, root);
-	load_fonts(&L, root);
-	load_content(&L, root);
-	load_playlists(&L, root);
-	load_rules(&L, root);
-	load_cap_areas(&L, root);
+	L.cfg->boards = load_section(&L, root, &board_section, &L.cfg->nboards);
+	L.cfg->fonts = load_section(&L, root, &font_section, &L.cfg->nfonts);
+	L.cfg->content = load_section(&L, root, &content_section, &L.cfg->ncontent);
+	L.cfg->playlists = load_section(&L, root, &playlist_section, &L.cfg->nplaylists);
+	L.cfg->rules = load_section(&L, root, &rule_section, &L.cfg->nrules);
+	L.cfg->cap_areas = load_section(&L, root, &cap_area_section, &L.cfg->ncap_areas);
 	if (L.cfg->timezone == NULL)
 		L.cfg->timezone = strdup("Asia/Shanghai");
 	else {
