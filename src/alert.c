@@ -8,6 +8,7 @@
  * compact, and a torn write can only ever leave a stray temporary file,
  * which is ignored and removed on the next open.
  */
+#include "diag.h"
 #include "alert.h"
 
 #include <dirent.h>
@@ -26,18 +27,6 @@
 /* Largest record: text fully escaped plus targets plus the other fields. */
 #define RECORD_MAX (ALERT_TEXT_MAX * 3 + 2 * ALERT_TARGETS_MAX * (ALERT_NAME_MAX * 3 + 1) + 1024)
 
-static void seterr(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void
-seterr(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || len == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- levels and ids ---- */
 
@@ -200,12 +189,12 @@ static int
 list_valid(const struct ls_strlist *l, const char *what, char *err, size_t errlen)
 {
 	if (l->n > ALERT_TARGETS_MAX) {
-		seterr(err, errlen, "too many %s (%zu, at most %d)", what, l->n, ALERT_TARGETS_MAX);
+		ls_errf(err, errlen, "too many %s (%zu, at most %d)", what, l->n, ALERT_TARGETS_MAX);
 		return -1;
 	}
 	for (size_t i = 0; i < l->n; i++) {
 		if (l->v[i] == NULL || !name_valid(l->v[i])) {
-			seterr(err, errlen, "bad name in %s: \"%s\" (1..%d characters, no spaces or commas)",
+			ls_errf(err, errlen, "bad name in %s: \"%s\" (1..%d characters, no spaces or commas)",
 			    what, l->v[i] ? l->v[i] : "", ALERT_NAME_MAX);
 			return -1;
 		}
@@ -217,30 +206,30 @@ int
 alert_validate(const struct alert *a, char *err, size_t errlen)
 {
 	if (a->id[0] != '\0' && !alert_id_valid(a->id)) {
-		seterr(err, errlen, "bad alert id \"%.*s\": use 1..%d letters, digits and ._:@- starting with a letter or digit",
+		ls_errf(err, errlen, "bad alert id \"%.*s\": use 1..%d letters, digits and ._:@- starting with a letter or digit",
 		    ALERT_ID_MAX, a->id, ALERT_ID_MAX);
 		return -1;
 	}
 	if (a->text == NULL || a->text[0] == '\0') {
-		seterr(err, errlen, "alert has no text");
+		ls_errf(err, errlen, "alert has no text");
 		return -1;
 	}
 	if (strlen(a->text) > ALERT_TEXT_MAX) {
-		seterr(err, errlen, "alert text is %zu bytes; at most %d", strlen(a->text), ALERT_TEXT_MAX);
+		ls_errf(err, errlen, "alert text is %zu bytes; at most %d", strlen(a->text), ALERT_TEXT_MAX);
 		return -1;
 	}
 	if ((unsigned)a->level > ALERT_EMERGENCY) {
-		seterr(err, errlen, "bad alert level");
+		ls_errf(err, errlen, "bad alert level");
 		return -1;
 	}
 	if (list_valid(&a->boards, "boards", err, errlen) < 0 || list_valid(&a->groups, "groups", err, errlen) < 0)
 		return -1;
 	if (a->start < 0 || a->expires < 0) {
-		seterr(err, errlen, "negative time");
+		ls_errf(err, errlen, "negative time");
 		return -1;
 	}
 	if (a->expires != 0 && a->expires <= a->start) {
-		seterr(err, errlen, "alert expires before it starts");
+		ls_errf(err, errlen, "alert expires before it starts");
 		return -1;
 	}
 	return 0;
@@ -342,14 +331,14 @@ alert_kv_next(const char **cursor, char *key, size_t keycap, char *val, size_t v
 	}
 	while ((*p >= 'a' && *p <= 'z') || *p == '_') {
 		if (k + 1 >= keycap) {
-			seterr(err, errlen, "key too long");
+			ls_errf(err, errlen, "key too long");
 			return -1;
 		}
 		key[k++] = *p++;
 	}
 	key[k] = '\0';
 	if (k == 0 || *p != '=') {
-		seterr(err, errlen, "expected key=value at \"%.20s\"", p);
+		ls_errf(err, errlen, "expected key=value at \"%.20s\"", p);
 		return -1;
 	}
 	p++;
@@ -358,23 +347,23 @@ alert_kv_next(const char **cursor, char *key, size_t keycap, char *val, size_t v
 		if (c == '%') {
 			int hi = hexval((unsigned char)p[1]), lo = hi < 0 ? -1 : hexval((unsigned char)p[2]);
 			if (hi < 0 || lo < 0) {
-				seterr(err, errlen, "bad %%-escape in value of %s", key);
+				ls_errf(err, errlen, "bad %%-escape in value of %s", key);
 				return -1;
 			}
 			c = hi * 16 + lo;
 			if (c == 0) {
-				seterr(err, errlen, "NUL byte in value of %s", key);
+				ls_errf(err, errlen, "NUL byte in value of %s", key);
 				return -1;
 			}
 			p += 3;
 		} else if (c < 0x20 || c == 0x7f) {
-			seterr(err, errlen, "control character in value of %s", key);
+			ls_errf(err, errlen, "control character in value of %s", key);
 			return -1;
 		} else {
 			p++;
 		}
 		if (v + 1 >= valcap) {
-			seterr(err, errlen, "value of %s too long", key);
+			ls_errf(err, errlen, "value of %s too long", key);
 			return -1;
 		}
 		val[v++] = (char)c;
@@ -458,11 +447,11 @@ split_list(const char *s, struct ls_strlist *out, const char *what, char *err, s
 		char **nv;
 
 		if (out->n >= ALERT_TARGETS_MAX) {
-			seterr(err, errlen, "too many %s (at most %d)", what, ALERT_TARGETS_MAX);
+			ls_errf(err, errlen, "too many %s (at most %d)", what, ALERT_TARGETS_MAX);
 			return -1;
 		}
 		if (n == 0 || n > ALERT_NAME_MAX) {
-			seterr(err, errlen, "empty or too long name in %s", what);
+			ls_errf(err, errlen, "empty or too long name in %s", what);
 			return -1;
 		}
 		nv = realloc(out->v, (out->n + 1) * sizeof *nv);
@@ -478,7 +467,7 @@ split_list(const char *s, struct ls_strlist *out, const char *what, char *err, s
 		p = comma + 1;
 	}
 oom:
-	seterr(err, errlen, "out of memory");
+	ls_errf(err, errlen, "out of memory");
 	return -1;
 }
 
@@ -509,7 +498,7 @@ alert_parse(const char *line, struct alert *out, char *err, size_t errlen)
 	memset(out, 0, sizeof *out);
 	val = malloc(RECORD_MAX);
 	if (val == NULL) {
-		seterr(err, errlen, "out of memory");
+		ls_errf(err, errlen, "out of memory");
 		return -1;
 	}
 	while ((r = alert_kv_next(&cur, key, sizeof key, val, RECORD_MAX, err, errlen)) > 0) {
@@ -545,14 +534,14 @@ alert_parse(const char *line, struct alert *out, char *err, size_t errlen)
 			if ((out->text = strdup(val)) == NULL)
 				goto oom;
 		} else {
-			seterr(err, errlen, "unknown key \"%s\"", key);
+			ls_errf(err, errlen, "unknown key \"%s\"", key);
 			goto fail;
 		}
 	}
 	if (r < 0)
 		goto fail;
 	if (!have_id) {
-		seterr(err, errlen, "record has no id");
+		ls_errf(err, errlen, "record has no id");
 		goto fail;
 	}
 	if (alert_validate(out, err, errlen) < 0)
@@ -560,10 +549,10 @@ alert_parse(const char *line, struct alert *out, char *err, size_t errlen)
 	free(val);
 	return 0;
 badval:
-	seterr(err, errlen, "bad value for %s: \"%.40s\"", key, val);
+	ls_errf(err, errlen, "bad value for %s: \"%.40s\"", key, val);
 	goto fail;
 oom:
-	seterr(err, errlen, "out of memory");
+	ls_errf(err, errlen, "out of memory");
 fail:
 	free(val);
 	alert_clear(out);
@@ -755,24 +744,24 @@ alert_store_open(const char *dir, long long now, char *err, size_t errlen)
 
 	s = calloc(1, sizeof *s);
 	if (s == NULL || (s->dir = strdup(dir)) == NULL) {
-		seterr(err, errlen, "out of memory");
+		ls_errf(err, errlen, "out of memory");
 		goto fail;
 	}
 	s->dirfd = -1;
 	if (mkdir_p(dir) < 0) {
-		seterr(err, errlen, "%s: cannot create the alert state directory: %s", dir, strerror(errno));
+		ls_errf(err, errlen, "%s: cannot create the alert state directory: %s", dir, strerror(errno));
 		goto fail;
 	}
 	s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s->dirfd < 0) {
-		seterr(err, errlen, "%s: cannot open the alert state directory: %s", dir, strerror(errno));
+		ls_errf(err, errlen, "%s: cannot open the alert state directory: %s", dir, strerror(errno));
 		goto fail;
 	}
 	fd2 = dup(s->dirfd);
 	if (fd2 < 0 || (d = fdopendir(fd2)) == NULL) {
 		if (fd2 >= 0)
 			close(fd2);
-		seterr(err, errlen, "%s: cannot read the alert state directory: %s", dir, strerror(errno));
+		ls_errf(err, errlen, "%s: cannot read the alert state directory: %s", dir, strerror(errno));
 		goto fail;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -851,13 +840,13 @@ persist(struct alert_store *s, const struct alert *a, char *err, size_t errlen)
 
 	buf = malloc(RECORD_MAX + 64);
 	if (buf == NULL) {
-		seterr(err, errlen, "out of memory");
+		ls_errf(err, errlen, "out of memory");
 		return -1;
 	}
 	memcpy(buf, FILE_MAGIC, len);
 	n = alert_format(a, buf + len, RECORD_MAX);
 	if (n < 0) {
-		seterr(err, errlen, "alert too large to store");
+		ls_errf(err, errlen, "alert too large to store");
 		goto fail;
 	}
 	len += (size_t)n;
@@ -866,23 +855,23 @@ persist(struct alert_store *s, const struct alert *a, char *err, size_t errlen)
 	snprintf(final, sizeof final, "%s%s", a->id, FILE_SUFFIX);
 	fd = openat(s->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 || write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
-		seterr(err, errlen, "%s/%s: cannot write: %s", s->dir, tmp, strerror(errno));
+		ls_errf(err, errlen, "%s/%s: cannot write: %s", s->dir, tmp, strerror(errno));
 		goto fail;
 	}
 	if (close(fd) < 0) {
 		fd = -1;
-		seterr(err, errlen, "%s/%s: cannot write: %s", s->dir, tmp, strerror(errno));
+		ls_errf(err, errlen, "%s/%s: cannot write: %s", s->dir, tmp, strerror(errno));
 		goto fail;
 	}
 	fd = -1;
 	if (renameat(s->dirfd, tmp, s->dirfd, final) < 0) {
-		seterr(err, errlen, "%s/%s: cannot rename into place: %s", s->dir, final, strerror(errno));
+		ls_errf(err, errlen, "%s/%s: cannot rename into place: %s", s->dir, final, strerror(errno));
 		goto fail;
 	}
 	if (fsync(s->dirfd) < 0) {
 		/* The rename may or may not survive a power cut: say so, and undo
 		 * it so memory and the answer agree with what might be on disk. */
-		seterr(err, errlen, "%s: cannot sync the directory: %s", s->dir, strerror(errno));
+		ls_errf(err, errlen, "%s: cannot sync the directory: %s", s->dir, strerror(errno));
 		unlinkat(s->dirfd, final, 0);
 		free(buf);
 		return -1;
@@ -907,7 +896,7 @@ alert_store_put(struct alert_store *s, const struct alert *a, long long now,
 	if (alert_validate(a, err, errlen) < 0)
 		return -1;
 	if (alert_copy(&copy, a) < 0) {
-		seterr(err, errlen, "out of memory");
+		ls_errf(err, errlen, "out of memory");
 		return -1;
 	}
 	if (copy.id[0] == '\0') {
@@ -918,7 +907,7 @@ alert_store_put(struct alert_store *s, const struct alert *a, long long now,
 	copy.created = now;
 	old = find_entry(s, copy.id);
 	if (old == NULL && (s->n >= ALERT_STORE_MAX || grow(s) < 0)) {
-		seterr(err, errlen, s->n >= ALERT_STORE_MAX ? "too many active alerts (%d); clear some first" :
+		ls_errf(err, errlen, s->n >= ALERT_STORE_MAX ? "too many active alerts (%d); clear some first" :
 		    "out of memory (%d)", ALERT_STORE_MAX);
 		alert_clear(&copy);
 		return -1;
@@ -950,7 +939,7 @@ unpersist(struct alert_store *s, const char *id, char *err, size_t errlen)
 
 	snprintf(final, sizeof final, "%s%s", id, FILE_SUFFIX);
 	if (unlinkat(s->dirfd, final, 0) < 0 && errno != ENOENT) {
-		seterr(err, errlen, "%s/%s: cannot remove: %s", s->dir, final, strerror(errno));
+		ls_errf(err, errlen, "%s/%s: cannot remove: %s", s->dir, final, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -965,7 +954,7 @@ alert_store_remove(struct alert_store *s, const char *id, char *err, size_t errl
 		if (unpersist(s, id, err, errlen) < 0)
 			return -1;
 		if (fsync(s->dirfd) < 0) {
-			seterr(err, errlen, "%s: cannot sync the directory: %s", s->dir, strerror(errno));
+			ls_errf(err, errlen, "%s: cannot sync the directory: %s", s->dir, strerror(errno));
 			return -1;
 		}
 		drop_entry(s, i);
@@ -988,7 +977,7 @@ alert_store_remove_all(struct alert_store *s, char *err, size_t errlen)
 		n++;
 	}
 	if (fsync(s->dirfd) < 0) {
-		seterr(err, errlen, "%s: cannot sync the directory: %s", s->dir, strerror(errno));
+		ls_errf(err, errlen, "%s: cannot sync the directory: %s", s->dir, strerror(errno));
 		return -1;
 	}
 	return n;

@@ -8,6 +8,7 @@
  * since CAP never needs one.  Only text and CDATA children are read, so an
  * entity reference can never pull content in.
  */
+#include "diag.h"
 #include "cap.h"
 
 #include <ctype.h>
@@ -23,18 +24,6 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
-static void seterr(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void
-seterr(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || len == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
 
 const char *
 cap_action_name(enum cap_action a)
@@ -330,7 +319,7 @@ map_references(const char *refs, struct cap_result *out, const char *name, char 
 		c1 = memchr(p, ',', (size_t)(end - p));
 		c2 = c1 ? memchr(c1 + 1, ',', (size_t)(end - c1 - 1)) : NULL;
 		if (c1 == NULL || c2 == NULL || c1 == p || c2 == c1 + 1) {
-			seterr(err, errlen, "%s: <references> entry \"%.*s\" is not sender,identifier,sent",
+			ls_errf(err, errlen, "%s: <references> entry \"%.*s\" is not sender,identifier,sent",
 			    name, (int)(end - p > 80 ? 80 : end - p), p);
 			return -1;
 		}
@@ -339,20 +328,20 @@ map_references(const char *refs, struct cap_result *out, const char *name, char 
 		if (sender == NULL || ident == NULL) {
 			free(sender);
 			free(ident);
-			seterr(err, errlen, "out of memory");
+			ls_errf(err, errlen, "out of memory");
 			return -1;
 		}
 		cap_alert_id(sender, ident, id, sizeof id);
 		free(sender);
 		free(ident);
 		if (out->refs.n >= ALERT_TARGETS_MAX || strlist_add_unique(&out->refs, id) < 0) {
-			seterr(err, errlen, "%s: too many <references>", name);
+			ls_errf(err, errlen, "%s: too many <references>", name);
 			return -1;
 		}
 		p = end;
 	}
 	if (out->refs.n == 0) {
-		seterr(err, errlen, "%s: <references> is empty", name);
+		ls_errf(err, errlen, "%s: <references> is empty", name);
 		return -1;
 	}
 	return 0;
@@ -415,13 +404,13 @@ map_info(const xmlNode *root, const struct msg *m, const char *name, const struc
 	int oom = 0, rc = -1, r;
 
 	if (info == NULL) {
-		seterr(err, errlen, "%s: msgType %s without an <info> block: nothing to show", name, m->msgtype);
+		ls_errf(err, errlen, "%s: msgType %s without an <info> block: nothing to show", name, m->msgtype);
 		return -1;
 	}
 	for (int i = 0; required[i]; i++) {
 		f[i] = child_text(info, required[i], &oom);
 		if (f[i] == NULL && !oom) {
-			seterr(err, errlen, "%s: <info> lacks the required <%s>", name, required[i]);
+			ls_errf(err, errlen, "%s: <info> lacks the required <%s>", name, required[i]);
 			goto done;
 		}
 	}
@@ -429,7 +418,7 @@ map_info(const xmlNode *root, const struct msg *m, const char *name, const struc
 		goto oom;
 	if (one_of(f[0], categories) < 0 || one_of(f[2], urgencies) < 0 || one_of(f[3], severities) < 0 ||
 	    one_of(f[4], certainties) < 0) {
-		seterr(err, errlen, "%s: <info> has a value CAP 1.2 does not define in <category>, <urgency>, "
+		ls_errf(err, errlen, "%s: <info> has a value CAP 1.2 does not define in <category>, <urgency>, "
 		    "<severity> or <certainty> (got \"%s\", \"%s\", \"%s\", \"%s\")", name, f[0], f[2], f[3], f[4]);
 		goto done;
 	}
@@ -447,7 +436,7 @@ map_info(const xmlNode *root, const struct msg *m, const char *name, const struc
 	if (effective != NULL && effective[0] != '\0') {
 		long long t;
 		if (parse_datetime(effective, &t) < 0) {
-			seterr(err, errlen, "%s: <effective> \"%s\" is not a CAP dateTime (YYYY-MM-DDThh:mm:ss+hh:mm)", name, effective);
+			ls_errf(err, errlen, "%s: <effective> \"%s\" is not a CAP dateTime (YYYY-MM-DDThh:mm:ss+hh:mm)", name, effective);
 			goto done;
 		}
 		if (t > now)
@@ -455,7 +444,7 @@ map_info(const xmlNode *root, const struct msg *m, const char *name, const struc
 	}
 	if (expires != NULL && expires[0] != '\0') {
 		if (parse_datetime(expires, &a->expires) < 0) {
-			seterr(err, errlen, "%s: <expires> \"%s\" is not a CAP dateTime (YYYY-MM-DDThh:mm:ss+hh:mm)", name, expires);
+			ls_errf(err, errlen, "%s: <expires> \"%s\" is not a CAP dateTime (YYYY-MM-DDThh:mm:ss+hh:mm)", name, expires);
 			goto done;
 		}
 		if (a->expires <= now) {
@@ -464,7 +453,7 @@ map_info(const xmlNode *root, const struct msg *m, const char *name, const struc
 			goto done;
 		}
 		if (a->expires <= a->start) {
-			seterr(err, errlen, "%s: <expires> is before <effective>", name);
+			ls_errf(err, errlen, "%s: <expires> is before <effective>", name);
 			goto done;
 		}
 	}
@@ -505,7 +494,7 @@ map_info(const xmlNode *root, const struct msg *m, const char *name, const struc
 	rc = 0;
 	goto done;
 oom:
-	seterr(err, errlen, "out of memory");
+	ls_errf(err, errlen, "out of memory");
 	rc = -1;
 done:
 	for (int i = 0; i < 5; i++)
@@ -528,9 +517,9 @@ xml_error(xmlParserCtxtPtr ctxt, const char *name, char *err, size_t errlen)
 		msg[strcspn(msg, "\n")] = '\0';
 	}
 	if (e != NULL && e->line > 0)
-		seterr(err, errlen, "%s:%d: invalid XML: %s", name, e->line, msg);
+		ls_errf(err, errlen, "%s:%d: invalid XML: %s", name, e->line, msg);
 	else
-		seterr(err, errlen, "%s: invalid XML: %s", name, msg);
+		ls_errf(err, errlen, "%s: invalid XML: %s", name, msg);
 }
 
 int
@@ -549,16 +538,16 @@ cap_parse(const char *doc, size_t len, const char *name, const struct ls_config 
 	memset(out, 0, sizeof *out);
 	memset(&m, 0, sizeof m);
 	if (len == 0) {
-		seterr(err, errlen, "%s: empty document; expected a CAP 1.2 <alert>", name);
+		ls_errf(err, errlen, "%s: empty document; expected a CAP 1.2 <alert>", name);
 		return -1;
 	}
 	if (len > CAP_DOC_MAX || len > INT32_MAX) {
-		seterr(err, errlen, "%s: document is %zu bytes; at most %d", name, len, CAP_DOC_MAX);
+		ls_errf(err, errlen, "%s: document is %zu bytes; at most %d", name, len, CAP_DOC_MAX);
 		return -1;
 	}
 	ctxt = xmlNewParserCtxt();
 	if (ctxt == NULL) {
-		seterr(err, errlen, "out of memory");
+		ls_errf(err, errlen, "out of memory");
 		return -1;
 	}
 	x = xmlCtxtReadMemory(ctxt, doc, (int)len, name, NULL,
@@ -568,13 +557,13 @@ cap_parse(const char *doc, size_t len, const char *name, const struct ls_config 
 		goto done;
 	}
 	if (x->intSubset != NULL || x->extSubset != NULL) {
-		seterr(err, errlen, "%s: a DOCTYPE is not allowed in a CAP document", name);
+		ls_errf(err, errlen, "%s: a DOCTYPE is not allowed in a CAP document", name);
 		goto done;
 	}
 	root = xmlDocGetRootElement(x);
 	if (root == NULL || strcmp((const char *)root->name, "alert") != 0 || root->ns == NULL ||
 	    root->ns->href == NULL || strcmp((const char *)root->ns->href, CAP_NS) != 0) {
-		seterr(err, errlen, "%s:%d: not a CAP 1.2 document: the root must be <alert xmlns=\"%s\">, found <%s%s%s>",
+		ls_errf(err, errlen, "%s:%d: not a CAP 1.2 document: the root must be <alert xmlns=\"%s\">, found <%s%s%s>",
 		    name, root ? root->line : 0, CAP_NS, root ? (const char *)root->name : "nothing",
 		    root && root->ns && root->ns->href ? " xmlns=" : "",
 		    root && root->ns && root->ns->href ? (const char *)root->ns->href : "");
@@ -585,7 +574,7 @@ cap_parse(const char *doc, size_t len, const char *name, const struct ls_config 
 		if (oom)
 			goto oom;
 		if (fields[i] == NULL || fields[i][0] == '\0') {
-			seterr(err, errlen, "%s: not valid CAP 1.2: <alert> lacks the required <%s>", name, required[i]);
+			ls_errf(err, errlen, "%s: not valid CAP 1.2: <alert> lacks the required <%s>", name, required[i]);
 			goto done;
 		}
 	}
@@ -600,28 +589,28 @@ cap_parse(const char *doc, size_t len, const char *name, const struct ls_config 
 	if (oom)
 		goto oom;
 	if (strpbrk(m.identifier, " ,<&") != NULL || strpbrk(m.sender, " ,<&") != NULL) {
-		seterr(err, errlen, "%s: <identifier> and <sender> may not contain spaces, commas, < or &", name);
+		ls_errf(err, errlen, "%s: <identifier> and <sender> may not contain spaces, commas, < or &", name);
 		goto done;
 	}
 	if (parse_datetime(m.sent, &sent) < 0) {
-		seterr(err, errlen, "%s: <sent> \"%s\" is not a CAP dateTime (YYYY-MM-DDThh:mm:ss+hh:mm)", name, m.sent);
+		ls_errf(err, errlen, "%s: <sent> \"%s\" is not a CAP dateTime (YYYY-MM-DDThh:mm:ss+hh:mm)", name, m.sent);
 		goto done;
 	}
 	if (one_of(m.status, statuses) < 0) {
-		seterr(err, errlen, "%s: <status> \"%s\" is not one of Actual, Exercise, System, Test, Draft", name, m.status);
+		ls_errf(err, errlen, "%s: <status> \"%s\" is not one of Actual, Exercise, System, Test, Draft", name, m.status);
 		goto done;
 	}
 	type = one_of(m.msgtype, msgtypes);
 	if (type < 0) {
-		seterr(err, errlen, "%s: <msgType> \"%s\" is not one of Alert, Update, Cancel, Ack, Error", name, m.msgtype);
+		ls_errf(err, errlen, "%s: <msgType> \"%s\" is not one of Alert, Update, Cancel, Ack, Error", name, m.msgtype);
 		goto done;
 	}
 	if (one_of(m.scope, scopes) < 0) {
-		seterr(err, errlen, "%s: <scope> \"%s\" is not one of Public, Restricted, Private", name, m.scope);
+		ls_errf(err, errlen, "%s: <scope> \"%s\" is not one of Public, Restricted, Private", name, m.scope);
 		goto done;
 	}
 	if ((type == 1 || type == 2) && (m.references == NULL || m.references[0] == '\0')) {
-		seterr(err, errlen, "%s: msgType %s needs <references> naming the message it acts on", name, m.msgtype);
+		ls_errf(err, errlen, "%s: msgType %s needs <references> naming the message it acts on", name, m.msgtype);
 		goto done;
 	}
 
@@ -660,7 +649,7 @@ cap_parse(const char *doc, size_t len, const char *name, const struct ls_config 
 	rc = 0;
 	goto done;
 oom:
-	seterr(err, errlen, "out of memory");
+	ls_errf(err, errlen, "out of memory");
 done:
 	for (int i = 0; i < 6; i++)
 		free(fields[i]);

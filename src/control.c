@@ -2,6 +2,7 @@
  * control.c — the control socket server and client, and the watched CAP
  * directory.  See control.h; the protocol is in docs/alerts.md.
  */
+#include "diag.h"
 #include "control.h"
 
 #include <dirent.h>
@@ -63,18 +64,6 @@ struct obuf {
 	int    oom;
 };
 
-static void seterr(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void
-seterr(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || len == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
 
 static void logf_(struct control_server *, int, const char *, ...) __attribute__((format(printf, 3, 4)));
 static void
@@ -247,7 +236,7 @@ resolve_acl(struct control_server *s, const struct ls_config *cfg, uid_t **uids_
 	*ngids = ig;
 	return 0;
 oom:
-	seterr(err, errlen, "out of memory");
+	ls_errf(err, errlen, "out of memory");
 	free(uids);
 	free(gids);
 	return -1;
@@ -319,12 +308,12 @@ control_server_new(const char *path, const struct ls_config *cfg, struct alert_s
 	int probe;
 
 	if (strlen(path) >= sizeof sa.sun_path) {
-		seterr(err, errlen, "%s: control socket path too long (at most %zu bytes)", path, sizeof sa.sun_path - 1);
+		ls_errf(err, errlen, "%s: control socket path too long (at most %zu bytes)", path, sizeof sa.sun_path - 1);
 		return NULL;
 	}
 	s = calloc(1, sizeof *s);
 	if (s == NULL) {
-		seterr(err, errlen, "out of memory");
+		ls_errf(err, errlen, "out of memory");
 		return NULL;
 	}
 	s->fd = -1;
@@ -340,7 +329,7 @@ control_server_new(const char *path, const struct ls_config *cfg, struct alert_s
 	sa.sun_family = AF_UNIX;
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	if (mkparent(path) < 0) {
-		seterr(err, errlen, "%s: cannot create the socket's directory: %s", path, strerror(errno));
+		ls_errf(err, errlen, "%s: cannot create the socket's directory: %s", path, strerror(errno));
 		goto fail;
 	}
 	/* Someone answering there already?  Then do not steal the socket. */
@@ -348,7 +337,7 @@ control_server_new(const char *path, const struct ls_config *cfg, struct alert_s
 	if (probe >= 0) {
 		if (connect(probe, (struct sockaddr *)&sa, sizeof sa) == 0) {
 			close(probe);
-			seterr(err, errlen, "%s: another ledsign daemon is listening there; stop it first", path);
+			ls_errf(err, errlen, "%s: another ledsign daemon is listening there; stop it first", path);
 			goto fail;
 		}
 		close(probe);
@@ -357,7 +346,7 @@ control_server_new(const char *path, const struct ls_config *cfg, struct alert_s
 		struct stat st;
 		if (lstat(path, &st) == 0) {
 			if (!S_ISSOCK(st.st_mode)) {
-				seterr(err, errlen, "%s: exists and is not a socket; remove it or choose control_socket", path);
+				ls_errf(err, errlen, "%s: exists and is not a socket; remove it or choose control_socket", path);
 				goto fail;
 			}
 			unlink(path);
@@ -365,24 +354,24 @@ control_server_new(const char *path, const struct ls_config *cfg, struct alert_s
 	}
 	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd < 0) {
-		seterr(err, errlen, "socket: %s", strerror(errno));
+		ls_errf(err, errlen, "socket: %s", strerror(errno));
 		goto fail;
 	}
 	/* umask around bind, so the socket is never, even for a moment, open to all */
 	old = umask(0117);
 	if (bind(s->fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
 		umask(old);
-		seterr(err, errlen, "%s: cannot bind: %s", path, strerror(errno));
+		ls_errf(err, errlen, "%s: cannot bind: %s", path, strerror(errno));
 		goto fail;
 	}
 	umask(old);
 	if ((s->path = strdup(path)) == NULL) {
 		unlink(path);
-		seterr(err, errlen, "out of memory");
+		ls_errf(err, errlen, "out of memory");
 		goto fail;
 	}
 	if (chmod(path, 0660) < 0 || listen(s->fd, 64) < 0) {
-		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		ls_errf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
 	if (s->ngids > 0 && chown(path, (uid_t)-1, s->gids[0]) < 0)
@@ -651,7 +640,7 @@ split_names(const char *v, struct ls_strlist *l, const char *what, char *err, si
 	/* reuse the record parser's list handling and checks */
 	line = malloc(n);
 	if (line == NULL) {
-		seterr(err, errlen, "out of memory");
+		ls_errf(err, errlen, "out of memory");
 		return -1;
 	}
 	line[0] = '\0';
@@ -1187,11 +1176,11 @@ cap_watch(struct control_server *s, char *err, size_t errlen)
 	if (dir == NULL)
 		return 0;
 	if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
-		seterr(err, errlen, "cap_dir %s: %s", dir, strerror(errno));
+		ls_errf(err, errlen, "cap_dir %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	if ((s->watched = strdup(dir)) == NULL) {
-		seterr(err, errlen, "out of memory");
+		ls_errf(err, errlen, "out of memory");
 		return -1;
 	}
 	s->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -1214,7 +1203,7 @@ control_server_attach(struct control_server *s, struct event_base *base, char *e
 	s->base = base;
 	s->lev = event_new(base, s->fd, EV_READ | EV_PERSIST, listen_event, s);
 	if (s->lev == NULL || event_add(s->lev, NULL) < 0) {
-		seterr(err, errlen, "cannot watch the control socket");
+		ls_errf(err, errlen, "cannot watch the control socket");
 		return -1;
 	}
 	return cap_watch(s, err, errlen);
@@ -1244,7 +1233,7 @@ control_request(const char *path, const char *request, int timeout_ms,
 	if (final && finalcap)
 		final[0] = '\0';
 	if (strlen(path) >= sizeof sa.sun_path) {
-		seterr(err, errlen, "%s: socket path too long", path);
+		ls_errf(err, errlen, "%s: socket path too long", path);
 		return -1;
 	}
 	memset(&sa, 0, sizeof sa);
@@ -1253,7 +1242,7 @@ control_request(const char *path, const char *request, int timeout_ms,
 	req = malloc(reqlen + 1);
 	in = malloc(incap);
 	if (req == NULL || in == NULL) {
-		seterr(err, errlen, "out of memory");
+		ls_errf(err, errlen, "out of memory");
 		goto done;
 	}
 	snprintf(req, reqlen + 1, "%s %s\n", CONTROL_VERSION, request);
@@ -1262,11 +1251,11 @@ control_request(const char *path, const char *request, int timeout_ms,
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
 		int e = errno;
 		if (e == ENOENT || e == ECONNREFUSED)
-			seterr(err, errlen, "%s: no ledsign daemon is listening (is `ledsign play` running?)", path);
+			ls_errf(err, errlen, "%s: no ledsign daemon is listening (is `ledsign play` running?)", path);
 		else if (e == EACCES || e == EPERM)
-			seterr(err, errlen, "%s: permission denied; ask for your user to be added to control_users or control_groups", path);
+			ls_errf(err, errlen, "%s: permission denied; ask for your user to be added to control_users or control_groups", path);
 		else
-			seterr(err, errlen, "%s: cannot connect: %s", path, strerror(e));
+			ls_errf(err, errlen, "%s: cannot connect: %s", path, strerror(e));
 		goto done;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -1276,13 +1265,13 @@ control_request(const char *path, const char *request, int timeout_ms,
 		char *nl;
 
 		if (left <= 0) {
-			seterr(err, errlen, "%s: no answer within %d ms", path, timeout_ms);
+			ls_errf(err, errlen, "%s: no answer within %d ms", path, timeout_ms);
 			goto done;
 		}
 		if (poll(&p, 1, (int)left) < 0) {
 			if (errno == EINTR)
 				continue;
-			seterr(err, errlen, "poll: %s", strerror(errno));
+			ls_errf(err, errlen, "poll: %s", strerror(errno));
 			goto done;
 		}
 		if ((p.revents & POLLOUT) && off < reqlen) {
@@ -1290,7 +1279,7 @@ control_request(const char *path, const char *request, int timeout_ms,
 			if (w > 0)
 				off += (size_t)w;
 			else if (w < 0 && errno != EAGAIN && errno != EINTR && errno != EPIPE && errno != ECONNRESET) {
-				seterr(err, errlen, "%s: send: %s", path, strerror(errno));
+				ls_errf(err, errlen, "%s: send: %s", path, strerror(errno));
 				goto done;
 			}
 		}
@@ -1299,7 +1288,7 @@ control_request(const char *path, const char *request, int timeout_ms,
 			if (incap - inlen < 4096) {
 				char *np = realloc(in, incap * 2);
 				if (np == NULL) {
-					seterr(err, errlen, "out of memory");
+					ls_errf(err, errlen, "out of memory");
 					goto done;
 				}
 				in = np;
@@ -1309,7 +1298,7 @@ control_request(const char *path, const char *request, int timeout_ms,
 			if (r < 0 && (errno == EAGAIN || errno == EINTR))
 				continue;
 			if (r <= 0) {
-				seterr(err, errlen, "%s: the daemon closed the connection without an answer", path);
+				ls_errf(err, errlen, "%s: the daemon closed the connection without an answer", path);
 				goto done;
 			}
 			inlen += (size_t)r;

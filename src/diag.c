@@ -91,3 +91,15 @@ ls_diag_sort(struct ls_diag *d)
 		d->v[j] = m;
 	}
 }
+
+void
+ls_errf(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || len == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+}

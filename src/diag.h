@@ -33,6 +33,10 @@ void ls_diag_add(struct ls_diag *, enum ls_diag_level, const char *file, int lin
 void ls_diag_print(const struct ls_diag *, FILE *);
 /* Format one message as "file:line: error: text". */
 void ls_diag_format(const struct ls_diag_msg *, char *buf, size_t len);
+/* Format an error message into a caller's buffer (err may be NULL or len 0:
+ * then nothing is written).  The one helper behind every "char *err, size_t
+ * errlen" out-parameter in library code. */
+void ls_errf(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Order messages by file and line (stable), so a report reads top to bottom. */
 void ls_diag_sort(struct ls_diag *);
 /* Release the messages; the struct itself is the caller's. */
