@@ -341,7 +341,7 @@ cmd_send(int argc, char **argv)
 		fprintf(stderr, "ledsign send: out of memory\n");
 		goto out;
 	}
-	if (link_open(&l, board, ops->default_port, o.timeout, err, sizeof err) < 0) {
+	if (link_open(&l, board, proto_default_port(ops, board->address), o.timeout, err, sizeof err) < 0) {
 		fprintf(stderr, "board %s: %s\n", board->name, err);
 		goto out;
 	}

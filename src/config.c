@@ -736,7 +736,7 @@ board_finish(struct loader *L, void *obj, const config_setting_t *e, const char 
 		struct xport_addr xa;
 		char xerr[256];
 
-		if (xport_parse(b->address, ops ? ops->default_port : 0, &xa, xerr, sizeof xerr) < 0)
+		if (xport_parse(b->address, proto_default_port(ops, b->address), &xa, xerr, sizeof xerr) < 0)
 			ERR(L, b->line, "%s: address: %s", where, xerr);
 	}
 	if (ops == NULL) {

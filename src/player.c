@@ -125,7 +125,7 @@ player_open_link(struct player *p, double mono, char *err, size_t errlen)
 	if (o.queue_max < 2 * need + 4096)
 		o.queue_max = 2 * need + 4096;
 	xport_close(p->x);
-	p->x = xport_open(p->board->address, p->proto->default_port, &o, mono, err, errlen);
+	p->x = xport_open(p->board->address, proto_default_port(p->proto, p->board->address), &o, mono, err, errlen);
 	if (!p->x)
 		return -1;
 	xport_addr_format(xport_address(p->x), p->address, sizeof p->address);

@@ -965,6 +965,7 @@ const struct proto_ops proto_onbon_bx_ops = {
 	.max_frame_bytes = bx_max_frame_bytes,
 	.wants_ack = 1,
 	.default_port = PROTO_BX_TCP_PORT,
+	.default_udp_port = PROTO_BX_UDP_PORT,
 	.poll = bx_poll,
 	.error = bx_error,
 };

@@ -60,3 +60,13 @@ proto_batch_commit(struct proto_batch *b, size_t len)
 	b->npkts++;
 	b->used += len;
 }
+
+int
+proto_default_port(const struct proto_ops *ops, const char *address)
+{
+	if (ops == NULL)
+		return 0;
+	if (ops->default_udp_port && address && strncmp(address, "udp:", 4) == 0)
+		return ops->default_udp_port;
+	return ops->default_port;
+}

@@ -69,6 +69,7 @@ struct proto_ops {
 	size_t (*max_frame_bytes)(int width, int height, enum ls_format);
 	int   wants_ack;                    /* 1 when the board acknowledges frames */
 	int   default_port;                 /* for addresses that omit a port */
+	int   default_udp_port;             /* for udp: addresses that omit one; 0 = default_port */
 	/*
 	 * Reliable delivery, optional: NULL for send-only protocols.  With it,
 	 * encode_frame queues the frame inside the state and puts in the batch
@@ -91,6 +92,9 @@ enum proto_tx {
 	PROTO_TX_FAILED = -1,  /* gave up; see error() */
 };
 
+/* The port an address that names none gets: a protocol may listen on
+ * different ports for TCP and UDP (Onbon cards: 5005 and 5007). */
+int proto_default_port(const struct proto_ops *, const char *address);
 /* The protocol called `name`, or NULL. */
 const struct proto_ops *proto_find(const char *name);
 /* Names of all protocols, NULL-terminated, for messages and --help. */

@@ -471,6 +471,20 @@ test_poll_matches_answers(void **st)
 	render_canvas_free(c);
 }
 
+/* Onbon cards listen on TCP 5005 but UDP 5007: an address without a port gets the right one. */
+static void
+test_default_ports(void **state)
+{
+	const struct proto_ops *ops = proto_find("onbon-bx");
+
+	(void)state;
+	assert_non_null(ops);
+	assert_int_equal(proto_default_port(ops, "tcp:10.0.0.5"), 5005);
+	assert_int_equal(proto_default_port(ops, "udp:10.0.0.5"), 5007);
+	assert_int_equal(proto_default_port(proto_find("lsp"), "udp:10.0.0.5"),
+	    proto_find("lsp")->default_port);
+}
+
 int
 main(void)
 {
@@ -490,6 +504,7 @@ main(void)
 		cmocka_unit_test(test_input_replies),
 		cmocka_unit_test(test_poll_delivery),
 		cmocka_unit_test(test_poll_matches_answers),
+		cmocka_unit_test(test_default_ports),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
