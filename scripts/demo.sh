@@ -1,16 +1,28 @@
 #!/bin/sh
-# make demo: start one simulated board per board in the sample campaign,
-# play the campaign onto them, and leave a PNG of what each board showed.
+# make demo: start one simulated board (build/ledboard) per board of the sample
+# campaign, play the campaign onto them with `ledsign play` as if it were
+# 12 September 10:00 (campus day), and leave a PNG of what each board showed.
 set -eu
 B=${1:-build}
-CFG=content/campaign-week.cfg
 OUT=out/demo
 AT="2023-09-12 10:00"
-rm -rf "$OUT"
-mkdir -p "$OUT"
+SECONDS_TO_PLAY=8
+rm -rf "$OUT" out/raw out/*.png
+mkdir -p "$OUT" out/raw
 pids=""
 cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
+
+# A copy of the sample whose control socket and alert store live under out/,
+# so the demo needs no /run or /var and never shows an alert raised elsewhere.
+cp -r content "$OUT/content"
+CFG=$OUT/content/campaign-week.cfg
+{
+	echo "control_socket = \"$PWD/$OUT/run/control.sock\";"
+	echo "state_dir = \"$PWD/$OUT/state\";"
+	cat content/campaign-week.cfg
+} >"$CFG"
+mkdir -p "$OUT/run" "$OUT/state"
 
 "$B/ledsign" check "$CFG"
 # one ledboard per board: NAME WIDTH HEIGHT FORMAT PROTOCOL ADDRESS
@@ -21,25 +33,22 @@ while read -r name w h fmt proto addr; do
 	    --snapshot "$OUT/$name" 2>"$OUT/$name.log" &
 	pids="$pids $!"
 done <"$OUT/boards.txt"
-sleep 0.5
+# wait until every board listens
+n=50
+while [ "$n" -gt 0 ] && [ "$(cat "$OUT"/*.log | grep -c 'listening on')" -lt "$(wc -l <"$OUT/boards.txt")" ]; do
+	sleep 0.1; n=$((n - 1))
+done
 
-if "$B/ledsign" help play >/dev/null 2>&1; then
-	echo "demo: playing the campaign as on $AT for 8 seconds"
-	"$B/ledsign" play "$CFG" --foreground --start-at "$AT" --duration 8
-else
-	echo "demo: pushing each board's first scheduled item"
-	while read -r name w h fmt proto addr; do
-		"$B/ledsign" send "$CFG" --board "$name" --item theme --at "$AT"
-	done <"$OUT/boards.txt"
-fi
+echo "demo: playing the campaign as on $AT for $SECONDS_TO_PLAY seconds"
+"$B/ledsign" play "$CFG" --foreground --start-at "$AT" --duration "$SECONDS_TO_PLAY" --run-dir "$OUT/run"
 
-echo "demo: what each simulated board showed:"
+echo "demo: what each simulated board showed (LED look; one pixel per LED under out/raw/):"
 while read -r name w h fmt proto addr; do
-	if [ -f "$OUT/$name/latest.png" ]; then
-		cp "$OUT/$name/latest.png" "out/$name.png"
-		echo "  out/$name.png  (${w}x${h} $fmt, one pixel per LED)"
-	else
+	if [ ! -f "$OUT/$name/latest.png" ]; then
 		echo "  $name: nothing arrived; see $OUT/$name.log" >&2
 		exit 1
 	fi
+	cp "$OUT/$name/latest.png" "out/raw/$name.png"
+	"$B/ledsign" preview "$CFG" --board "$name" --from "out/raw/$name.png" -o "out/$name.png"
+	echo "  out/$name.png  (${w}x${h} $fmt)"
 done <"$OUT/boards.txt"

@@ -3,6 +3,10 @@
  *
  *   ledsign preview FILE (--board NAME --item NAME | --all [--board NAME] [--item NAME])
  *       [--at "YYYY-MM-DD HH:MM"] [--t SECONDS] [--raw] [--frames N [--interval S]] -o PATH|DIR
+ *   ledsign preview FILE --board NAME --from RAW.png -o PATH
+ *
+ * --from draws the LED look of pixels a board really showed, such as a
+ * ledboard snapshot (one PNG pixel per LED, canonical colours).
  *
  * One board and item: -o names the PNG, or an existing directory that gets
  * BOARD.png (with --frames N and a directory, N files; with --frames N and a
@@ -10,6 +14,7 @@
  * a directory that gets BOARD.png per board (BOARD-NNN.png with --frames).
  */
 #include <errno.h>
+#include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +27,7 @@
 #include "schedule.h"
 
 struct opts {
-	const char *file, *board, *item, *at, *out;
+	const char *file, *board, *item, *at, *out, *from;
 	int all, raw, frames;
 	double t, interval;
 };
@@ -151,6 +156,50 @@ preview_board(const struct opts *o, struct render_ctx *ctx, const struct ls_boar
 	return rc;
 }
 
+/* The LED look (or, with --raw, a clean copy) of a raw PNG a board showed.
+ * Each pixel goes through render_canvas_set like any drawing, which leaves
+ * canonical colours as they are and maps anything else to what the board
+ * could show. */
+static int
+preview_from_png(const struct opts *o, const struct ls_board *b)
+{
+	png_image img;
+	uint8_t *rgb = NULL;
+	struct render_canvas *cv = NULL;
+	int rc = -1;
+
+	memset(&img, 0, sizeof img);
+	img.version = PNG_IMAGE_VERSION;
+	if (!png_image_begin_read_from_file(&img, o->from)) {
+		fprintf(stderr, "ledsign preview: %s: %s\n", o->from, img.message);
+		return -1;
+	}
+	if ((int)img.width != b->width || (int)img.height != b->height) {
+		fprintf(stderr, "ledsign preview: %s is %ux%u but board %s is %dx%d; give the board it came from\n",
+		    o->from, img.width, img.height, b->name, b->width, b->height);
+		png_image_free(&img);
+		return -1;
+	}
+	img.format = PNG_FORMAT_RGB;
+	if ((rgb = malloc(PNG_IMAGE_SIZE(img))) == NULL || !png_image_finish_read(&img, NULL, rgb, 0, NULL)) {
+		fprintf(stderr, "ledsign preview: %s: %s\n", o->from, rgb ? img.message : "out of memory");
+		goto out;
+	}
+	if ((cv = render_canvas_new(b->width, b->height, b->format)) == NULL)
+		goto out;
+	for (int y = 0; y < b->height; y++)
+		for (int x = 0; x < b->width; x++) {
+			const uint8_t *p = rgb + 3 * ((size_t)y * (size_t)b->width + (size_t)x);
+			render_canvas_set(cv, x, y, (ls_rgb)p[0] << 16 | (ls_rgb)p[1] << 8 | p[2]);
+		}
+	rc = write_one(o, cv, b, o->out);
+out:
+	render_canvas_free(cv);
+	free(rgb);
+	png_image_free(&img);
+	return rc;
+}
+
 static int
 parse_args(int argc, char **argv, struct opts *o)
 {
@@ -173,6 +222,8 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->at = argv[++i];
 		else if (v != NULL && strcmp(a, "-o") == 0)
 			o->out = argv[++i];
+		else if (v != NULL && strcmp(a, "--from") == 0)
+			o->from = argv[++i];
 		else if (v != NULL && strcmp(a, "--frames") == 0) {
 			long n = strtol(v, &end, 10);
 			if (*end || n < 1 || n > 1000) {
@@ -198,7 +249,11 @@ parse_args(int argc, char **argv, struct opts *o)
 		} else
 			o->file = a;
 	}
-	if (o->file == NULL || o->out == NULL || (!o->all && (o->board == NULL || o->item == NULL)))
+	if (o->file == NULL || o->out == NULL)
+		return -1;
+	if (o->from != NULL)
+		return o->board != NULL && o->item == NULL && !o->all && o->frames == 0 ? 0 : -1;
+	if (!o->all && (o->board == NULL || o->item == NULL))
 		return -1;
 	return 0;
 }
@@ -228,6 +283,15 @@ cmd_preview(int argc, char **argv)
 		now = (long long)time(NULL);
 	if ((ctx = render_ctx_new(cfg, &d)) == NULL) {
 		ls_diag_print(&d, stderr);
+		goto out;
+	}
+	if (o.from != NULL) {
+		const struct ls_board *b = ls_config_board(cfg, o.board);
+		if (b == NULL) {
+			fprintf(stderr, "ledsign preview: %s: no board named \"%s\"\n", o.file, o.board);
+			goto out;
+		}
+		rc = preview_from_png(&o, b) == 0 ? 0 : 1;
 		goto out;
 	}
 	if (!o.all) {

@@ -22,7 +22,7 @@ static int cmd_help(int, char **);
 
 static const struct cmd cmd_table[] = {
 	{ "check", "FILE [--list]", "validate a config file and report every mistake (--list: one line per board)", cmd_check },
-	{ "preview", "FILE (--board NAME --item NAME | --all) [--at TIME] [--raw] [--frames N] -o PATH|DIR",
+	{ "preview", "FILE (--board NAME --item NAME | --all | --board NAME --from RAW.png) [--at TIME] [--raw] [--frames N] -o PATH|DIR",
 	  "write PNGs of what boards show (LED dots, or --raw one pixel per LED)", cmd_preview },
 	{ "schedule", "FILE [--at \"YYYY-MM-DD HH:MM\" | --week YYYY-MM-DD [-o plan.png]] [--board NAME]", "what each board shows at a time, or the plan of a week (text, printable PNG)", cmd_schedule },
 	{ "send", "FILE --board NAME --item NAME [--at TIME]", "push one item once to a board and wait for it to be shown", cmd_send },
