@@ -35,7 +35,7 @@ while read -r name w h fmt proto addr; do
 	$B/ledboard --listen "$addr" --size "${w}x${h}" --format "$fmt" --snapshot "$TMP/snap-$name" --quiet \
 	    2>"$TMP/board-$name.log" &
 	PIDS="$PIDS $!"
-	n=50; while ! grep -q "listening on" "$TMP/board-$name.log" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+	n=50; while ! grep -q "listening on" "$TMP/board-$name.log" 2>/dev/null && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
 	raw_sum=0; wire_sum=0
 	for item in $ITEMS; do
 		out=$($L send "$CFG" --board "$name" --item "$item" --at "$AT") || fail "send $item to $name"
@@ -83,7 +83,7 @@ fi
 $PRIO $B/ledboard --listen "pty:$TMP/pty0" --baud 57600 --size 128x32 --format mono --snapshot "$TMP/snap-serial" \
     --quiet 2>"$TMP/board-serial.log" &
 PIDS="$PIDS $!"
-n=50; while ! grep -q "listening on" "$TMP/board-serial.log" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+n=50; while ! grep -q "listening on" "$TMP/board-serial.log" 2>/dev/null && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
 : >"$TMP/eff.txt"
 for i in 1 2 3 4 5 6 7 8 9; do
 	out=$($PRIO $L send "$TMP/serial.cfg" --board bench --item theme --at "$AT") || fail "send over the pty"

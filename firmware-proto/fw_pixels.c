@@ -117,13 +117,40 @@ fw_pix_window(uint8_t *dst, uint32_t w, uint32_t h, const uint8_t *src,
 				    (size_t)(x1 - x0) * (bits / 8));
 			continue;
 		}
-		for (uint32_t x = 0; x < w; x++) {
-			int64_t sx = (int64_t)x + ox;
+		/* Sub-byte LEDs: move the row's bits a byte at a time. */
+		{
+			const uint8_t *srow = src + (size_t)sy * sstride;
+			uint8_t *drow = dst + (size_t)y * dstride;
+			int64_t sbits = (int64_t)sw * bits, dbits = (int64_t)w * bits;
+			int64_t shift = (int64_t)ox * bits;
 
-			if (sx < 0 || sx >= (int64_t)sw)
-				continue;
-			fw_pix_set(dst, dstride, format, x, y,
-			    fw_pix_get(src, sstride, format, (uint32_t)sx, (uint32_t)sy));
+			for (uint32_t j = 0; j < dstride; j++) {
+				int64_t s0 = (int64_t)j * 8 + shift;   /* source bit of this byte's msb */
+				unsigned v = 0;
+
+				if (s0 + 8 <= 0 || s0 >= sbits)
+					continue;
+				if (s0 >= 0 && (s0 & 7) == 0) {
+					v = srow[s0 >> 3];
+				} else {
+					/* two source bytes around s0, bits outside the row read 0 */
+					int64_t b0 = s0 >= 0 ? s0 >> 3 : -((-s0 + 7) >> 3);
+					unsigned r = (unsigned)(s0 - b0 * 8);
+					unsigned hi = b0 >= 0 && b0 * 8 < sbits ? srow[b0] : 0;
+					unsigned lo = b0 + 1 >= 0 && (b0 + 1) * 8 < sbits ? srow[b0 + 1] : 0;
+					v = ((hi << 8 | lo) >> (8 - r)) & 0xFFu;
+				}
+				/* clear source bits past the end of the source row */
+				if (s0 + 8 > sbits)
+					v &= 0xFFu << (unsigned)(s0 + 8 - sbits) & 0xFFu;
+				/* clear what lies left of the source row (s0 < 0) */
+				if (s0 < 0)
+					v &= 0xFFu >> (unsigned)(-s0);
+				/* and the destination's padding bits */
+				if ((int64_t)j * 8 + 8 > dbits)
+					v &= 0xFFu << (unsigned)((int64_t)j * 8 + 8 - dbits) & 0xFFu;
+				drow[j] = (uint8_t)v;
+			}
 		}
 	}
 }

@@ -7,18 +7,17 @@
  * t = 0, S, 2S, ... over one connection (a scroll, say); --dump DIR writes
  * each frame sent as DIR/frame-NNNNNN.png (one pixel per LED), so a test
  * can compare them with what a simulated board showed.
+ *
+ * The link is a transport from src/transport (xport.h), driven by a small
+ * poll loop here; delivery (window, retransmission) is the protocol's own
+ * pure state machine (proto_ops.poll), as in the daemon.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <math.h>
-#include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,12 +28,12 @@
 #include "proto/lsp.h"
 #include "proto/proto.h"
 #include "render/render.h"
+#include "transport/xport.h"
 
-enum link_kind { LINK_TCP, LINK_UDP, LINK_SERIAL };
-
+/* The board's link: a transport (src/transport) driven by a small loop here. */
 struct link {
-	enum link_kind kind;
-	int fd;
+	struct xport *x;
+	const char *address;
 	uint64_t first_us;      /* when the first byte went out */
 	uint64_t frame_us;      /* summed time from each frame's first byte to its acknowledgement */
 };
@@ -54,177 +53,93 @@ now_ms(void)
 	return now_us() / 1000u;
 }
 
-static speed_t
-baud_constant(int baud)
+/* Wait for the link's fd (or until `until`, seconds on xport's clock), then
+ * let the transport do its I/O and timers.  Returns the ready events. */
+static int
+link_wait(struct link *l, double until)
 {
-	static const struct { int baud; speed_t c; } t[] = {
-		{ 1200, B1200 }, { 2400, B2400 }, { 4800, B4800 }, { 9600, B9600 },
-		{ 19200, B19200 }, { 38400, B38400 }, { 57600, B57600 }, { 115200, B115200 },
-		{ 230400, B230400 }, { 460800, B460800 }, { 921600, B921600 },
-	};
+	struct pollfd pfd = { xport_fd(l->x), 0, 0 };
+	int ev = xport_events(l->x), ready = 0;
+	double now = xport_now(), next = xport_tick(l->x, now);
+	int ms;
 
-	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-		if (t[i].baud == baud)
-			return t[i].c;
-	return 0;
+	if (next < until)
+		until = next;
+	ms = until <= now ? 0 : (int)((until - now) * 1000.0) + 1;
+	if (ms > 1000)
+		ms = 1000;
+	if (ev & XPORT_EV_READ)
+		pfd.events |= POLLIN;
+	if (ev & XPORT_EV_WRITE)
+		pfd.events |= POLLOUT;
+	if (pfd.fd >= 0 && poll(&pfd, 1, ms) > 0) {
+		if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
+			ready |= XPORT_EV_READ;
+		if (pfd.revents & (POLLOUT | POLLERR))
+			ready |= XPORT_EV_WRITE;
+	} else if (pfd.fd < 0 && ms > 0) {
+		poll(NULL, 0, ms);
+	}
+	now = xport_now();
+	if (ready)
+		xport_io(l->x, ready, now);
+	xport_tick(l->x, now);
+	return ready;
 }
 
-/* Raw 8N1-style line settings from the board's serial block. */
+/* Open a board's address and wait until the link is up.  0, or -1 with err. */
 static int
-serial_setup(int fd, const struct ls_serial *s, char *err, size_t errlen)
+link_open(struct link *l, const struct ls_board *b, int default_port, double timeout, char *err, size_t errlen)
 {
-	struct termios tio;
-	speed_t sp = baud_constant(s->baud > 0 ? s->baud : 57600);
+	struct xport_opts o;
+	double deadline;
+	char reason[256];
+	int serial = strncmp(b->address, "serial:", 7) == 0;
 
-	if (tcgetattr(fd, &tio) < 0) {
-		snprintf(err, errlen, "not a serial line (%s)", strerror(errno));
+	xport_opts_default(&o);
+	o.serial = b->serial;
+	if (o.connect_timeout > timeout)
+		o.connect_timeout = timeout;
+	l->address = b->address;
+	if ((l->x = xport_open(b->address, default_port, &o, xport_now(), err, errlen)) == NULL)
 		return -1;
-	}
-	if (sp == 0) {
-		snprintf(err, errlen, "baud %d is not a standard rate — use 9600, 19200, 38400, 57600 or 115200",
-		    s->baud);
-		return -1;
-	}
-	cfmakeraw(&tio);
-	cfsetispeed(&tio, sp);
-	cfsetospeed(&tio, sp);
-	tio.c_cflag &= ~(tcflag_t)(CSIZE | PARENB | PARODD | CSTOPB | CRTSCTS);
-	tio.c_cflag |= CLOCAL | CREAD;
-	switch (s->data_bits) {
-	case 5: tio.c_cflag |= CS5; break;
-	case 6: tio.c_cflag |= CS6; break;
-	case 7: tio.c_cflag |= CS7; break;
-	default: tio.c_cflag |= CS8; break;
-	}
-	if (s->parity == 'e')
-		tio.c_cflag |= PARENB;
-	else if (s->parity == 'o')
-		tio.c_cflag |= PARENB | PARODD;
-	if (s->stop_bits == 2)
-		tio.c_cflag |= CSTOPB;
-	if (s->flow == 'r')
-		tio.c_cflag |= CRTSCTS;
-	else if (s->flow == 'x')
-		tio.c_iflag |= IXON | IXOFF;
-	tio.c_cc[VMIN] = 0;
-	tio.c_cc[VTIME] = 0;
-	if (tcsetattr(fd, TCSANOW, &tio) < 0) {
-		snprintf(err, errlen, "cannot set line settings (%s)", strerror(errno));
-		return -1;
-	}
-	tcflush(fd, TCIOFLUSH);
-	return 0;
-}
+	deadline = xport_now() + timeout;
+	for (;;) {
+		enum xport_state st = xport_state(l->x, reason, sizeof reason);
 
-/* Open a board's address: tcp:HOST:PORT, udp:HOST:PORT, serial:PATH, or a device path. */
-static int
-link_open(struct link *l, const struct ls_board *b, int default_port, char *err, size_t errlen)
-{
-	const char *a = b->address;
-	char host[256], port[16];
-	struct addrinfo hints, *res = NULL, *ai;
-	const char *colon;
-	int rc, fd = -1;
+		if (st == XPORT_ONLINE)
+			return 0;
+		if (st == XPORT_OFFLINE || xport_now() >= deadline) {
+			/* "connect to 127.0.0.1:7001: Connection refused; retry in 0.1 s":
+			 * the part after the first ": " without the retry, for people */
+			char *why = strstr(reason, ": ");
+			char *semi;
 
-	l->fd = -1;
-	if (strncmp(a, "tcp:", 4) == 0 || strncmp(a, "udp:", 4) == 0) {
-		l->kind = a[0] == 't' ? LINK_TCP : LINK_UDP;
-		colon = strrchr(a + 4, ':');
-		if (colon == NULL) {
-			snprintf(host, sizeof host, "%s", a + 4);
-			snprintf(port, sizeof port, "%d", default_port);
-		} else {
-			snprintf(host, sizeof host, "%.*s", (int)(colon - (a + 4)), a + 4);
-			snprintf(port, sizeof port, "%s", colon + 1);
-		}
-		memset(&hints, 0, sizeof hints);
-		hints.ai_family = AF_UNSPEC;
-		hints.ai_socktype = l->kind == LINK_TCP ? SOCK_STREAM : SOCK_DGRAM;
-		if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
-			snprintf(err, errlen, "cannot resolve %s: %s — check the address in the config", a,
-			    gai_strerror(rc));
+			why = why ? why + 2 : reason;
+			if ((semi = strstr(why, "; retry")) != NULL)
+				*semi = '\0';
+			snprintf(err, errlen, "cannot %s %s: %s — %s", serial ? "open" : "connect to", b->address,
+			    st == XPORT_OFFLINE ? why : "timed out",
+			    serial ? "is the serial adapter plugged in?" : "is the board powered and on the network?");
 			return -1;
 		}
-		errno = 0;
-		for (ai = res; ai != NULL; ai = ai->ai_next) {
-			if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol)) < 0)
-				continue;
-			if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-				break;
-			rc = errno;
-			close(fd);
-			fd = -1;
-			errno = rc;
-		}
-		freeaddrinfo(res);
-		if (fd < 0) {
-			snprintf(err, errlen, "cannot connect to %s: %s — is the board powered and on the network?",
-			    a, strerror(errno));
-			return -1;
-		}
-	} else {
-		const char *path = strncmp(a, "serial:", 7) == 0 ? a + 7 : strncmp(a, "pty:", 4) == 0 ? a + 4 : a;
-
-		l->kind = LINK_SERIAL;
-		if ((fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
-			snprintf(err, errlen, "cannot open %s: %s — is the serial adapter plugged in?", a,
-			    strerror(errno));
-			return -1;
-		}
-		char why[200];
-		if (serial_setup(fd, &b->serial, why, sizeof why) < 0) {
-			snprintf(err, errlen, "%s: %s", a, why);
-			close(fd);
-			return -1;
-		}
+		link_wait(l, deadline);
 	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	l->fd = fd;
-	return 0;
-}
-
-/* Write one packet (a datagram on UDP); waits for room, up to `deadline`. */
-static int
-link_write(struct link *l, const uint8_t *p, size_t n, uint64_t deadline)
-{
-	while (n > 0) {
-		ssize_t w = l->kind == LINK_UDP ? send(l->fd, p, n, 0) :
-		    l->kind == LINK_TCP ? send(l->fd, p, n, MSG_NOSIGNAL) : write(l->fd, p, n);
-
-		if (w >= 0) {
-			if (l->first_us == 0)
-				l->first_us = now_us();
-			if (l->kind == LINK_UDP)
-				return 0;
-			p += w;
-			n -= (size_t)w;
-			continue;
-		}
-		if (errno == EINTR)
-			continue;
-		if (errno == ECONNREFUSED && l->kind == LINK_UDP)
-			return 0;     /* an earlier datagram bounced; retransmission deals with it */
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return -1;
-		{
-			struct pollfd pfd = { l->fd, POLLOUT, 0 };
-			uint64_t now = now_ms();
-			if (now >= deadline) {
-				errno = ETIMEDOUT;
-				return -1;
-			}
-			poll(&pfd, 1, (int)(deadline - now));
-		}
-	}
-	return 0;
 }
 
 static int
-link_send_batch(struct link *l, const struct proto_batch *b, uint64_t deadline)
+link_send_batch(struct link *l, const struct proto_batch *b)
 {
+	const uint8_t *pk[PROTO_BATCH_MAX];
+
+	if (b->npkts == 0)
+		return 0;
 	for (size_t i = 0; i < b->npkts; i++)
-		if (link_write(l, b->buf + b->off[i], b->len[i], deadline) < 0)
-			return -1;
+		pk[i] = b->buf + b->off[i];
+	if (xport_send(l->x, pk, b->len, b->npkts, XPORT_MSG_KEEP, xport_now()) == XPORT_DROPPED)
+		return -1;
+	if (l->first_us == 0)
+		l->first_us = now_us();
 	return 0;
 }
 
@@ -237,13 +152,6 @@ note_frame_start(const struct proto_batch *b, uint64_t *start)
 			*start = now_us();
 }
 
-struct send_opts {
-	const char *file, *board, *item, *at, *dump;
-	long frames;
-	double interval, timeout;
-	int verbose;
-};
-
 /* Push one frame and wait until the board has it.  0, or -1 with err. */
 static int
 push_frame(const struct proto_ops *ops, void *st, struct link *l, const struct render_canvas *c,
@@ -253,6 +161,7 @@ push_frame(const struct proto_ops *ops, void *st, struct link *l, const struct r
 	struct proto_batch b;
 	uint64_t deadline = now_ms() + (uint64_t)(timeout * 1000.0), start = 0;
 	uint8_t rx[4096];
+	char reason[256];
 
 	proto_batch_init(&b, buf, cap);
 	if (ops->encode_frame(st, &img, &b) < 0) {
@@ -261,14 +170,18 @@ push_frame(const struct proto_ops *ops, void *st, struct link *l, const struct r
 		return -1;
 	}
 	note_frame_start(&b, &start);
-	if (link_send_batch(l, &b, deadline) < 0)
-		goto ioerr;
-	if (ops->poll == NULL)
-		return 0;      /* send-only protocol: nothing to wait for */
+	if (link_send_batch(l, &b) < 0)
+		goto down;
+	if (ops->poll == NULL) {
+		/* send-only protocol: done once the transport has written it all */
+		while (xport_queued(l->x) > 0 && now_ms() < deadline && xport_state(l->x, NULL, 0) == XPORT_ONLINE)
+			link_wait(l, xport_now() + 0.1);
+		return xport_queued(l->x) == 0 ? 0 : (snprintf(err, errlen, "could not write the frame"), -1);
+	}
 	for (;;) {
 		uint64_t wake, now = now_ms();
-		int r, wait;
-		struct pollfd pfd = { l->fd, POLLIN, 0 };
+		int r;
+		ssize_t n;
 
 		proto_batch_init(&b, buf, cap);
 		r = ops->poll(st, now, &b, &wake);
@@ -282,38 +195,41 @@ push_frame(const struct proto_ops *ops, void *st, struct link *l, const struct r
 			return -1;
 		}
 		note_frame_start(&b, &start);
-		if (link_send_batch(l, &b, deadline) < 0)
-			goto ioerr;
+		if (link_send_batch(l, &b) < 0)
+			goto down;
 		if (now >= deadline) {
 			snprintf(err, errlen, "no acknowledgement within %.1f s — is the board on and speaking %s?",
 			    timeout, ops->name);
 			return -1;
 		}
-		wait = wake > now ? (int)(wake - now) : 0;
-		if (now + (uint64_t)wait > deadline)
-			wait = (int)(deadline - now);
-		if (poll(&pfd, 1, wait) > 0) {
-			ssize_t n = read(l->fd, rx, sizeof rx);
-
-			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR &&
-			    !(errno == ECONNREFUSED && l->kind == LINK_UDP))) {
-				snprintf(err, errlen, "the board closed the connection%s%s",
-				    n < 0 ? ": " : "", n < 0 ? strerror(errno) : "");
-				return -1;
-			}
-			for (size_t off = 0; n > 0 && off < (size_t)n;) {
-				size_t used = 0;
-				ops->input(st, rx + off, (size_t)n - off, &used);
-				if (used == 0)
-					break;
-				off += used;
+		if (wake == 0 || wake > deadline)
+			wake = deadline;
+		if (link_wait(l, xport_now() + (double)(wake > now ? wake - now : 0) / 1000.0) & XPORT_EV_READ) {
+			while ((n = xport_recv(l->x, rx, sizeof rx, xport_now())) > 0) {
+				for (size_t off = 0; off < (size_t)n;) {
+					size_t used = 0;
+					ops->input(st, rx + off, (size_t)n - off, &used);
+					if (used == 0)
+						break;
+					off += used;
+				}
 			}
 		}
+		if (xport_state(l->x, NULL, 0) == XPORT_OFFLINE)
+			goto down;
 	}
-ioerr:
-	snprintf(err, errlen, "cannot send: %s — is the board still connected?", strerror(errno));
+down:
+	xport_state(l->x, reason, sizeof reason);
+	snprintf(err, errlen, "the link to %s went down (%s) — is the board still connected?", l->address, reason);
 	return -1;
 }
+
+struct send_opts {
+	const char *file, *board, *item, *at, *dump;
+	long frames;
+	double interval, timeout;
+	int verbose;
+};
 
 static int
 parse_args(int argc, char **argv, struct send_opts *o)
@@ -371,7 +287,7 @@ cmd_send(int argc, char **argv)
 	struct render_ctx *rctx = NULL;
 	struct render_canvas *canvas = NULL;
 	struct ls_diag diag = { 0 };
-	struct link l = { LINK_TCP, -1, 0, 0 };
+	struct link l = { NULL, NULL, 0, 0 };
 	void *st = NULL;
 	uint8_t *buf = NULL;
 	size_t cap;
@@ -425,7 +341,7 @@ cmd_send(int argc, char **argv)
 		fprintf(stderr, "ledsign send: out of memory\n");
 		goto out;
 	}
-	if (link_open(&l, board, ops->default_port, err, sizeof err) < 0) {
+	if (link_open(&l, board, ops->default_port, o.timeout, err, sizeof err) < 0) {
 		fprintf(stderr, "board %s: %s\n", board->name, err);
 		goto out;
 	}
@@ -436,9 +352,9 @@ cmd_send(int argc, char **argv)
 
 		proto_batch_init(&b, buf, cap);
 		ops->poll(st, now_ms(), &b, &wake);
-		if (link_send_batch(&l, &b, now_ms() + (uint64_t)(o.timeout * 1000.0)) < 0) {
-			fprintf(stderr, "board %s: cannot send to %s: %s\n", board->name, board->address,
-			    strerror(errno));
+		if (link_send_batch(&l, &b) < 0) {
+			fprintf(stderr, "board %s: cannot send to %s — is the board still connected?\n",
+			    board->name, board->address);
 			goto out;
 		}
 	}
@@ -485,8 +401,7 @@ cmd_send(int argc, char **argv)
 	}
 	rc = 0;
 out:
-	if (l.fd >= 0)
-		close(l.fd);
+	xport_close(l.x);
 	if (st)
 		ops->fini(st);
 	free(buf);

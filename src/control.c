@@ -52,6 +52,8 @@ struct control_server {
 	struct event_base *base;
 	struct event *lev, *capev, *captimer;
 	int    inotify_fd;
+	char  *watched;            /* the cap_dir the events above are for */
+	int    idle_ms;            /* a connection silent this long is closed */
 };
 
 /* A growing output buffer. */
@@ -90,6 +92,8 @@ logf_(struct control_server *s, int level, const char *fmt, ...)
 }
 
 static char *handle_line(struct control_server *, const char *, long long, size_t *, uid_t);
+static int cap_watch(struct control_server *, char *, size_t);
+static void cap_unwatch(struct control_server *);
 
 static long long
 srv_now(struct control_server *s)
@@ -272,6 +276,8 @@ control_server_set_config(struct control_server *s, const struct ls_config *cfg,
 
 	/* the old config is about to be freed by the caller: never keep pointing at it */
 	s->cfg = cfg;
+	if (cap_watch(s, err, errlen) < 0)
+		logf_(s, 1, "%s", err);
 	if (resolve_acl(s, cfg, &uids, &nu, &gids, &ng, err, errlen) < 0)
 		return -1;
 	free(s->uids);
@@ -323,6 +329,7 @@ control_server_new(const char *path, const struct ls_config *cfg, struct alert_s
 	}
 	s->fd = -1;
 	s->inotify_fd = -1;
+	s->idle_ms = CONTROL_IDLE_MS;
 	s->store = store;
 	s->arg = arg;
 	if (ops != NULL)
@@ -395,12 +402,7 @@ control_server_free(struct control_server *s)
 		control_conn_free(s->conns);
 	if (s->lev != NULL)
 		event_free(s->lev);
-	if (s->capev != NULL)
-		event_free(s->capev);
-	if (s->captimer != NULL)
-		event_free(s->captimer);
-	if (s->inotify_fd >= 0)
-		close(s->inotify_fd);
+	cap_unwatch(s);
 	if (s->fd >= 0)
 		close(s->fd);
 	if (s->path != NULL)
@@ -409,6 +411,12 @@ control_server_free(struct control_server *s)
 	free(s->uids);
 	free(s->gids);
 	free(s);
+}
+
+void
+control_server_set_idle(struct control_server *s, int ms)
+{
+	s->idle_ms = ms > 0 ? ms : CONTROL_IDLE_MS;
 }
 
 int
@@ -1101,6 +1109,13 @@ conn_event(evutil_socket_t fd, short what, void *arg)
 	int r = 0;
 
 	(void)fd;
+	if (what & EV_TIMEOUT) {
+		/* a client that connects and says nothing must not hold a slot for ever */
+		logf_(c->srv, 1, "control: closing a connection of uid %u that was idle %d ms", (unsigned)c->uid,
+		    c->srv->idle_ms);
+		control_conn_free(c);
+		return;
+	}
 	if (what & EV_WRITE)
 		r = control_conn_writable(c);
 	if (r == 0 && (what & EV_READ))
@@ -1117,9 +1132,11 @@ listen_event(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	while ((c = control_server_accept(s)) != NULL) {
+		struct timeval idle = { s->idle_ms / 1000, (s->idle_ms % 1000) * 1000 };
+
 		c->rev = event_new(s->base, c->fd, EV_READ | EV_PERSIST, conn_event, c);
 		c->wev = event_new(s->base, c->fd, EV_WRITE, conn_event, c);
-		if (c->rev == NULL || c->wev == NULL || event_add(c->rev, NULL) < 0) {
+		if (c->rev == NULL || c->wev == NULL || event_add(c->rev, &idle) < 0) {
 			control_conn_free(c);
 			continue;
 		}
@@ -1139,6 +1156,58 @@ cap_event(evutil_socket_t fd, short what, void *arg)
 	control_cap_dir_scan(s, srv_now(s));
 }
 
+/* Stop watching the CAP directory. */
+static void
+cap_unwatch(struct control_server *s)
+{
+	if (s->capev != NULL)
+		event_free(s->capev);
+	if (s->captimer != NULL)
+		event_free(s->captimer);
+	if (s->inotify_fd >= 0)
+		close(s->inotify_fd);
+	s->capev = s->captimer = NULL;
+	s->inotify_fd = -1;
+	free(s->watched);
+	s->watched = NULL;
+}
+
+/* Watch the config's cap_dir (again, when a reload changed it). */
+static int
+cap_watch(struct control_server *s, char *err, size_t errlen)
+{
+	const char *dir = s->cfg ? s->cfg->cap_dir : NULL;
+	struct timeval tv = { 5, 0 };
+
+	if (s->base == NULL)
+		return 0;
+	if ((dir == NULL && s->watched == NULL) || (dir && s->watched && strcmp(dir, s->watched) == 0))
+		return 0;
+	cap_unwatch(s);
+	if (dir == NULL)
+		return 0;
+	if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
+		seterr(err, errlen, "cap_dir %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if ((s->watched = strdup(dir)) == NULL) {
+		seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	s->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (s->inotify_fd >= 0 && inotify_add_watch(s->inotify_fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO) >= 0) {
+		s->capev = event_new(s->base, s->inotify_fd, EV_READ | EV_PERSIST, cap_event, s);
+		if (s->capev != NULL)
+			event_add(s->capev, NULL);
+	}
+	/* a slow rescan as well: inotify does not see every network file system */
+	s->captimer = event_new(s->base, -1, EV_PERSIST, cap_event, s);
+	if (s->captimer != NULL)
+		event_add(s->captimer, &tv);
+	control_cap_dir_scan(s, srv_now(s));
+	return 0;
+}
+
 int
 control_server_attach(struct control_server *s, struct event_base *base, char *err, size_t errlen)
 {
@@ -1148,26 +1217,7 @@ control_server_attach(struct control_server *s, struct event_base *base, char *e
 		seterr(err, errlen, "cannot watch the control socket");
 		return -1;
 	}
-	if (s->cfg != NULL && s->cfg->cap_dir != NULL) {
-		struct timeval tv = { 5, 0 };
-		if (mkdir(s->cfg->cap_dir, 0750) < 0 && errno != EEXIST) {
-			seterr(err, errlen, "cap_dir %s: %s", s->cfg->cap_dir, strerror(errno));
-			return -1;
-		}
-		s->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-		if (s->inotify_fd >= 0 &&
-		    inotify_add_watch(s->inotify_fd, s->cfg->cap_dir, IN_CLOSE_WRITE | IN_MOVED_TO) >= 0) {
-			s->capev = event_new(base, s->inotify_fd, EV_READ | EV_PERSIST, cap_event, s);
-			if (s->capev != NULL)
-				event_add(s->capev, NULL);
-		}
-		/* a slow rescan as well: inotify does not see every network file system */
-		s->captimer = event_new(base, -1, EV_PERSIST, cap_event, s);
-		if (s->captimer != NULL)
-			event_add(s->captimer, &tv);
-		control_cap_dir_scan(s, srv_now(s));
-	}
-	return 0;
+	return cap_watch(s, err, errlen);
 }
 
 /* ---- client ---- */

@@ -33,6 +33,8 @@
 #define CONTROL_LINE_MAX (3 * 1024 * 1024 + 256)
 /* At most this many clients connected at once; more are refused. */
 #define CONTROL_CONN_MAX 64
+/* With control_server_attach, a connection silent this long is closed. */
+#define CONTROL_IDLE_MS 30000
 
 struct control_server;
 struct control_conn;
@@ -60,11 +62,15 @@ struct control_server *control_server_new(const char *path, const struct ls_conf
     struct alert_store *, const struct control_ops *, void *arg, char *err, size_t errlen);
 /* Close every connection and the socket and remove the socket file; accepts NULL. */
 void control_server_free(struct control_server *);
-/* Switch to a new config (after a reload): access lists and CAP settings.
+/* Switch to a new config (after a reload): access lists, CAP settings, and
+ * (once attached) the watched cap_dir.
  * Users or groups that do not exist are logged and skipped.  0, or -1 + err
  * when out of memory (the old access lists stay then; the config is used
  * either way). */
 int  control_server_set_config(struct control_server *, const struct ls_config *, char *err, size_t errlen);
+
+/* Change the idle limit (milliseconds; <= 0 restores CONTROL_IDLE_MS). */
+void control_server_set_idle(struct control_server *, int ms);
 
 /* The listening fd (non-blocking, close-on-exec). */
 int  control_server_fd(const struct control_server *);

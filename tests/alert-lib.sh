@@ -39,12 +39,18 @@ start_boards() {
 	sleep 0.2
 }
 
-# Start the daemon; DAEMON holds its pid.
+# Start the daemon and wait until it answers on the control socket (a
+# socket file left by a killed daemon does not count); DAEMON holds its pid.
 start_daemon() {
 	$L play "$CFG" --foreground 2>>"$TMP/daemon.log" &
 	DAEMON=$!
 	PIDS="$PIDS $DAEMON"
-	wait_file "$SOCK" 50 || { cat "$TMP/daemon.log"; fail "daemon made no control socket"; }
+	n=100
+	until $L alerts --socket "$SOCK" >/dev/null 2>&1; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || { cat "$TMP/daemon.log"; fail "daemon does not answer on its control socket"; }
+		sleep 0.1
+	done
 }
 
 # How many pixels of a board's latest snapshot have colour RRGGBB (hex).

@@ -136,7 +136,7 @@ lsp_ctx_encode(struct fw_lsp_ctx_model *model, const uint8_t *frame, size_t stri
 
 	fw_lsp_ctx_reset(model);
 	for (uint32_t y = 0; y < h && !rc.full; y++)
-		for (uint32_t i = 0; i < wbits; i++) {
+		for (uint32_t i = 0; i < wbits && !rc.full; i++) {
 			uint32_t slot;
 			unsigned bit = (frame[(size_t)y * stride + (i >> 3)] >> (7 - (i & 7))) & 1u;
 			uint32_t bound = (rc.range >> FW_LSP_CTX_PROB_BITS) *
@@ -228,28 +228,21 @@ proto_lsp_compress(const struct proto_image *img, const uint8_t *prev, unsigned 
 			wk.plane[i] = wk.frame[i] ^ wk.frame[i - stride];
 		lsp_try(&wk, FW_LSP_ENC_ROWXOR, 0, 0, how);
 	}
-	if ((allowed & (1u << FW_LSP_ENC_CTX)) && fw_pix_bits(fmt) <= 2) {
-		/* Bitmaps of text: model each LED from its neighbours, code arithmetically. */
-		for (unsigned t = 0; t < FW_LSP_CTX_TEMPLATES; t++) {
-			if (t == 2 && fw_pix_bits(fmt) == 2)
-				continue;     /* template 2 is for mono only */
-			size_t len = lsp_ctx_encode((struct fw_lsp_ctx_model *)(void *)(wk.cols + n), wk.frame, stride, w, h, fw_pix_bits(fmt), t, wk.trial,
-			    how->bytes);
-			if (len == 0 || len >= how->bytes)
-				continue;
-			memcpy(wk.best, wk.trial, len);
-			how->bytes = len;
-			how->encoding = (uint8_t)(FW_LSP_ENC_CTX | t << 5);
-			how->dx = how->dy = 0;
-		}
-	}
 	if (prev != NULL && (allowed & (1u << FW_LSP_ENC_DELTA))) {
 		/* The reference is the board's picture moved by (dx, dy): a scroll
-		 * step then leaves only the newly uncovered edge to send. */
+		 * step then leaves only the newly uncovered edge to send.  Every
+		 * shift up to LSP_SHIFT_MAX is scored by its count of changed
+		 * bytes (cheap); only the best few are RLE-coded. */
+		enum { KEEP = 3 };
+		int cand[KEEP][2];
+		size_t score[KEEP];
+		int ncand = 0;
+
 		for (int k = 0; k <= 4 * LSP_SHIFT_MAX; k++) {
 			int d = k == 0 ? 0 : (k - 1) % LSP_SHIFT_MAX + 1;
 			int sign = ((k - 1) / LSP_SHIFT_MAX) % 2 ? -1 : 1;
-			int dx = 0, dy = 0;
+			int dx = 0, dy = 0, at;
+			size_t changed = 0;
 
 			if (k > 0 && k <= 2 * LSP_SHIFT_MAX)
 				dx = sign * d;
@@ -258,9 +251,49 @@ proto_lsp_compress(const struct proto_image *img, const uint8_t *prev, unsigned 
 			if ((uint32_t)abs(dx) >= w || (uint32_t)abs(dy) >= h)
 				continue;
 			fw_pix_window(wk.plane, w, h, prev, w, h, fmt, dx, dy);
+			/* every row of small frames, every 4th of tall ones: a score, not a size */
+			for (uint32_t y = 0; y < h; y += h >= 16 ? 4 : 1)
+				for (size_t i = (size_t)y * stride; i < (size_t)(y + 1) * stride; i++)
+					changed += wk.plane[i] != wk.frame[i];
+			/* insert into the best KEEP, smallest first */
+			for (at = ncand; at > 0 && score[at - 1] > changed; at--)
+				if (at < KEEP) {
+					score[at] = score[at - 1];
+					cand[at][0] = cand[at - 1][0];
+					cand[at][1] = cand[at - 1][1];
+				}
+			if (at < KEEP) {
+				score[at] = changed;
+				cand[at][0] = dx;
+				cand[at][1] = dy;
+				if (ncand < KEEP)
+					ncand++;
+			}
+		}
+		for (int c = 0; c < ncand; c++) {
+			fw_pix_window(wk.plane, w, h, prev, w, h, fmt, cand[c][0], cand[c][1]);
 			for (size_t i = 0; i < n; i++)
 				wk.plane[i] ^= wk.frame[i];
-			lsp_try(&wk, FW_LSP_ENC_DELTA, dx, dy, how);
+			lsp_try(&wk, FW_LSP_ENC_DELTA, cand[c][0], cand[c][1], how);
+		}
+	}
+	/* CTX last: with the best so far as its budget it gives up early
+	 * (a row at a time) when a delta already won. */
+	if ((allowed & (1u << FW_LSP_ENC_CTX)) && fw_pix_bits(fmt) <= 2) {
+		/* Bitmaps of text: model each LED from its neighbours, code arithmetically. */
+		for (unsigned t = 0; t < FW_LSP_CTX_TEMPLATES; t++) {
+			/* template 2 is for mono only; on mono, template 1 is never
+			 * the smallest of the three in the sample content: skip it */
+			if ((t == 2 && fw_pix_bits(fmt) == 2) || (t == 1 && fw_pix_bits(fmt) == 1))
+				continue;
+			size_t len = lsp_ctx_encode((struct fw_lsp_ctx_model *)(void *)(wk.cols + n), wk.frame,
+			    stride, w, h, fw_pix_bits(fmt), t, wk.trial, how->bytes);
+			if (len == 0 || len >= how->bytes)
+				continue;
+			memcpy(wk.best, wk.trial, len);
+			how->bytes = len;
+			how->encoding = (uint8_t)(FW_LSP_ENC_CTX | t << 5);
+			how->dx = how->dy = 0;
 		}
 	}
 	return 0;
@@ -531,9 +564,7 @@ lsp_emit(struct lsp_state *s, uint64_t now, int timed, struct proto_batch *out, 
 					    fw_lsp_type_name(p->type));
 					return;
 				}
-				send = 1;
-				p->retried = 1;
-				s->st.retransmits++;
+				send = 2;      /* a retransmission */
 			} else if (p->timed && wake && (*wake == 0 || p->sent_ms + rto < *wake)) {
 				*wake = p->sent_ms + rto;
 			}
@@ -550,6 +581,10 @@ lsp_emit(struct lsp_state *s, uint64_t now, int timed, struct proto_batch *out, 
 			return;            /* the caller's batch is full: the rest next time */
 		memcpy(dst, s->qbuf + p->off, p->len);
 		proto_batch_commit(out, p->len);
+		if (send == 2) {
+			p->retried = 1;
+			s->st.retransmits++;
+		}
 		p->state = PK_SENT;
 		p->tries++;
 		p->resend = 0;

@@ -16,15 +16,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct control_server *srv;
 static struct alert_store *store;
 static struct ls_config cfg;
+static char dir[] = "/tmp/ledsign-fuzz-control.XXXXXX";
+
+/* Leave nothing behind in /tmp. */
+static void
+cleanup(void)
+{
+	char path[128], err[256];
+
+	control_server_free(srv);          /* removes the socket */
+	if (store != NULL)
+		alert_store_remove_all(store, err, sizeof err);
+	alert_store_free(store);
+	snprintf(path, sizeof path, "%s/state", dir);
+	rmdir(path);
+	rmdir(dir);
+}
 
 static void
 init(void)
 {
-	static char dir[] = "/tmp/ledsign-fuzz-control.XXXXXX";
 	char path[128], err[256];
 
 	if (mkdtemp(dir) == NULL)
 		abort();
+	atexit(cleanup);
 	snprintf(path, sizeof path, "%s/state", dir);
 	store = alert_store_open(path, 1795572000LL, err, sizeof err);
 	snprintf(path, sizeof path, "%s/control.sock", dir);

@@ -18,7 +18,7 @@ $B/ledboard --listen "tcp:127.0.0.1:$PORT" --size 128x32 --format mono --snapsho
     2>"$TMP/board.log" &
 BOARD=$!
 PIDS="$PIDS $BOARD"
-n=50; while ! grep -q "listening on" "$TMP/board.log" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+n=50; while ! grep -q "listening on" "$TMP/board.log" 2>/dev/null && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
 $L send "$TMP/t.cfg" --board gate --item theme --at "2023-09-12 10:00" --frames 20 --interval 0.1 \
     --dump "$TMP/sent" >"$TMP/send.out" || { cat "$TMP/board.log"; fail "send over tcp"; }
 cat "$TMP/send.out"
@@ -40,7 +40,7 @@ sed "s/:$PORT\"/:$SPORT\"/" "$TMP/t.cfg" >"$TMP/stall.cfg"
 $B/ledboard --listen "tcp:127.0.0.1:$SPORT" --size 128x32 --format mono --snapshot "$TMP/snap" --stall \
     2>"$TMP/stall.log" &
 PIDS="$PIDS $!"
-n=50; while ! grep -q "listening on" "$TMP/stall.log" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+n=50; while ! grep -q "listening on" "$TMP/stall.log" 2>/dev/null && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
 start=$(date +%s)
 if $L send "$TMP/stall.cfg" --board gate --item theme --timeout 3 2>"$TMP/stall.err"; then
 	fail "send to a stalled board succeeded"

@@ -24,7 +24,7 @@ run_link() {
 	    --drop "$2" --corrupt "$3" --seed "$(($4 + 1))" 2>"$d/board.log" &
 	BOARD=$!
 	PIDS="$PIDS $BOARD"
-	n=50; while ! grep -q "listening on" "$d/board.log" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+	n=50; while ! grep -q "listening on" "$d/board.log" 2>/dev/null && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
 	$L send "$TMP/t.cfg" --board dorm --item theme --at "2023-09-12 10:00" --frames 30 --interval 0.25 \
 	    --dump "$d/sent" >"$d/send1.out" || { tail -30 "$d/board.log"; fail "$1: send theme"; }
 	$L send "$TMP/t.cfg" --board dorm --item law --at "2023-09-12 10:00" --frames 10 --interval 1 \

@@ -22,6 +22,8 @@ kill -9 "$DAEMON"
 wait "$DAEMON" 2>/dev/null
 echo "daemon killed"
 sleep 3.5   # the info alert expires while the controller is down
+# The boards keep their last picture: forget it, so only frames from the new daemon count.
+rm -f "$TMP/snap-hall/latest.png" "$TMP/snap-gate/latest.png"
 start_daemon
 wait_colour hall ff0000 50 || afail "after the restart hall does not show the alert again"
 grep -q "1 alert(s) still active from before the restart" "$TMP/daemon.log" || afail "restart did not say what it restored"
@@ -45,4 +47,10 @@ grep -q "no alert with id evac" "$TMP/err.txt" || afail "no clear message for a 
 wait_colour hall 00ff00 50 || afail "hall does not return to its schedule"
 never_colour hall ff0000 || afail "hall still shows the alert"
 [ ! -e "$TMP/state/evac.alert" ] || afail "cleared alert still on disk"
+# Expiry while the daemon runs: the board goes back to its schedule by itself.
+$L alert "two seconds" --boards gate --level info --for 2s --socket "$SOCK" >/dev/null || afail "short alert"
+wait_colour gate 000080 30 || afail "gate does not show the short alert"
+sleep 2
+wait_colour gate 00ff00 30 || afail "gate is not back on its schedule after the expiry"
+never_colour gate 000080 || afail "the expired alert is still shown"
 echo "alert crash: ok"

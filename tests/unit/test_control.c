@@ -284,6 +284,8 @@ test_socket_roundtrip(void **state)
 	/* a second server on the same path must not steal the socket */
 	assert_null(control_server_new(f->sock, &f->cfg, f->store, &ops, f, err, sizeof err));
 	assert_non_null(strstr(err, "another ledsign daemon"));
+	control_server_free(f->srv);   /* its events belong to the base: free them first */
+	f->srv = NULL;
 	event_base_free(base);
 }
 
@@ -325,6 +327,8 @@ test_peer_refused(void **state)
 	assert_non_null(strstr(alert_store_find(f->store, "ok1")->source, "uid=65534"));
 	f->cfg.control_users.n = 0;
 	f->cfg.control_users.v = NULL;
+	control_server_free(f->srv);   /* its events belong to the base: free them first */
+	f->srv = NULL;
 	event_base_free(base);
 }
 
@@ -440,6 +444,98 @@ test_cap_dir(void **state)
 	f->cfg.cap_dir = NULL;
 }
 
+/* A client that connects and sends nothing is closed after the idle limit. */
+static void
+test_idle_closed(void **state)
+{
+	struct fx *f = *state;
+	struct event_base *base = event_base_new();
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char err[256], buf[16];
+	int fd, closed = 0;
+
+	control_server_set_idle(f->srv, 200);
+	assert_int_equal(control_server_attach(f->srv, base, err, sizeof err), 0);
+	strcpy(sa.sun_path, f->sock);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	for (int i = 0; i < 1000 && !closed; i++) {
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		closed = read(fd, buf, sizeof buf) == 0;
+		usleep(1000);
+	}
+	assert_true(closed);
+	assert_non_null(strstr(logged, "idle"));
+	close(fd);
+	control_server_free(f->srv);
+	f->srv = NULL;
+	event_base_free(base);
+}
+
+static void
+drop_cap(const char *dir, const char *name, const char *ident)
+{
+	char tmp[256], dst[256];
+	FILE *fp;
+
+	snprintf(tmp, sizeof tmp, "%s/.%s", dir, name);
+	snprintf(dst, sizeof dst, "%s/%s", dir, name);
+	fp = fopen(tmp, "w");
+	assert_non_null(fp);
+	fprintf(fp, "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>%s</identifier>"
+	    "<sender>s@x</sender><sent>2026-01-01T00:00:00+00:00</sent><status>Actual</status>"
+	    "<msgType>Alert</msgType><scope>Public</scope><info><category>Met</category>"
+	    "<event>Storm</event><urgency>Expected</urgency><severity>Severe</severity>"
+	    "<certainty>Likely</certainty></info></alert>", ident);
+	fclose(fp);
+	assert_int_equal(rename(tmp, dst), 0);
+}
+
+/* Loop until the alert is stored or about two seconds pass. */
+static int
+loop_until(struct fx *f, struct event_base *base, const char *id)
+{
+	for (int i = 0; i < 2000; i++) {
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		if (alert_store_find(f->store, id) != NULL)
+			return 1;
+		usleep(1000);
+	}
+	return 0;
+}
+
+static void
+test_cap_dir_watch_and_reload(void **state)
+{
+	struct fx *f = *state;
+	struct event_base *base = event_base_new();
+	struct ls_config cfg2;
+	char a[160], b[160], err[256];
+
+	snprintf(a, sizeof a, "%s/capa", f->dir);
+	snprintf(b, sizeof b, "%s/capb", f->dir);
+	f->cfg.cap_dir = a;
+	assert_int_equal(control_server_set_config(f->srv, &f->cfg, err, sizeof err), 0);
+	assert_int_equal(control_server_attach(f->srv, base, err, sizeof err), 0);
+	drop_cap(a, "one.xml", "W1");
+	assert_true(loop_until(f, base, "cap-W1"));
+	assert_int_equal(f->changed, 1);
+
+	/* a reload moves the watch to the new directory */
+	cfg2 = f->cfg;
+	cfg2.cap_dir = b;
+	assert_int_equal(control_server_set_config(f->srv, &cfg2, err, sizeof err), 0);
+	drop_cap(b, "two.xml", "W2");
+	assert_true(loop_until(f, base, "cap-W2"));
+	drop_cap(a, "three.xml", "W3");
+	assert_false(loop_until(f, base, "cap-W3"));
+	f->cfg.cap_dir = NULL;
+	assert_int_equal(control_server_set_config(f->srv, &f->cfg, err, sizeof err), 0);
+	control_server_free(f->srv);   /* events first, then the base */
+	f->srv = NULL;
+	event_base_free(base);
+}
+
 int
 main(void)
 {
@@ -451,6 +547,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_acl_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cap_dir_watch_and_reload, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_closed, setup, teardown),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);
