@@ -176,7 +176,11 @@ daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_ch
 			db->look_id[0] = '\0';
 			if (alert_look_build(a, b, &db->look) == 0) {
 				snprintf(db->look_id, sizeof db->look_id, "%s", a->id);
-				db->look_start = wall;
+				/* every board counts effects from the alert's start, so
+				 * boards flash and scroll in step (on the campaign clock) */
+				db->look_start = (double)(a->start ? a->start : a->created) + d->opts.clock_offset;
+				if (db->look_start > wall)
+					db->look_start = wall;
 				daemon_log(d, LOG_WARNING, b->name, "alert %s (%s) pre-empts the schedule", a->id,
 				    alert_level_name(a->level));
 			}
