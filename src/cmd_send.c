@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "progress.h"
 #include "config.h"
 #include "diag.h"
 #include "model.h"
@@ -34,6 +35,11 @@
 struct link {
 	struct xport *x;
 	const char *address;
+	const char *label;      /* "board NAME", for the progress bar */
+	char labelbuf[80];
+	struct progress prog;   /* bar on stderr when a push takes over a second */
+	int      prog_on;
+	uint64_t prog_base;     /* bytes_out when the push began */
 	uint64_t first_us;      /* when the first byte went out */
 	uint64_t frame_us;      /* summed time from each frame's first byte to its acknowledgement */
 };
@@ -84,6 +90,8 @@ link_wait(struct link *l, double until)
 	if (ready)
 		xport_io(l->x, ready, now);
 	xport_tick(l->x, now);
+	if (l->prog_on)
+		progress_update(&l->prog, (size_t)(xport_stats(l->x)->bytes_out - l->prog_base), now);
 	return ready;
 }
 
@@ -101,6 +109,8 @@ link_open(struct link *l, const struct ls_board *b, int default_port, double tim
 	if (o.connect_timeout > timeout)
 		o.connect_timeout = timeout;
 	l->address = b->address;
+	snprintf(l->labelbuf, sizeof l->labelbuf, "board %s", b->name);
+	l->label = l->labelbuf;
 	if ((l->x = xport_open(b->address, default_port, &o, xport_now(), err, errlen)) == NULL)
 		return -1;
 	deadline = xport_now() + timeout;
@@ -153,6 +163,9 @@ note_frame_start(const struct proto_batch *b, uint64_t *start)
 }
 
 /* Push one frame and wait until the board has it.  0, or -1 with err. */
+static int push_frame_wait(const struct proto_ops *, void *, struct link *, struct proto_batch *, uint8_t *,
+    size_t, uint64_t, uint64_t *, double, char *, size_t);
+
 static int
 push_frame(const struct proto_ops *ops, void *st, struct link *l, const struct render_canvas *c,
     uint8_t *buf, size_t cap, double timeout, char *err, size_t errlen)
@@ -160,9 +173,14 @@ push_frame(const struct proto_ops *ops, void *st, struct link *l, const struct r
 	struct proto_image img = { c->width, c->height, c->format, c->stride, c->data };
 	struct proto_batch b;
 	uint64_t deadline = now_ms() + (uint64_t)(timeout * 1000.0), start = 0;
-	uint8_t rx[4096];
-	char reason[256];
+	int rc;
 
+	struct proto_lsp_stats s0, s1;
+	size_t total;
+	int is_lsp = strcmp(ops->name, "lsp") == 0;
+
+	if (is_lsp)
+		proto_lsp_get_stats(st, &s0);
 	proto_batch_init(&b, buf, cap);
 	if (ops->encode_frame(st, &img, &b) < 0) {
 		snprintf(err, errlen, "cannot encode the frame: %s",
@@ -170,6 +188,33 @@ push_frame(const struct proto_ops *ops, void *st, struct link *l, const struct r
 		return -1;
 	}
 	note_frame_start(&b, &start);
+	/* a slow link (a poster to a 9600-baud board) shows bytes, rate and time left */
+	total = b.used;
+	if (is_lsp) {
+		/* LSP hands out a window of packets at a time: the frame's size is in its stats */
+		proto_lsp_get_stats(st, &s1);
+		if (s1.frame_bytes_wire > s0.frame_bytes_wire)
+			total = s1.frame_bytes_wire - s0.frame_bytes_wire;
+	}
+	progress_begin(&l->prog, stderr, -1, l->label, total, xport_now());
+	l->prog_base = xport_stats(l->x)->bytes_out;
+	l->prog_on = 1;
+	rc = push_frame_wait(ops, st, l, &b, buf, cap, deadline, &start, timeout, err, errlen);
+	l->prog_on = 0;
+	progress_end(&l->prog);
+	return rc;
+}
+
+/* The rest of push_frame: the first batch is encoded; send it and wait for delivery. */
+static int
+push_frame_wait(const struct proto_ops *ops, void *st, struct link *l, struct proto_batch *bp, uint8_t *buf,
+    size_t cap, uint64_t deadline, uint64_t *startp, double timeout, char *err, size_t errlen)
+{
+	struct proto_batch b = *bp;
+	uint64_t start = *startp;
+	uint8_t rx[4096];
+	char reason[256];
+
 	if (link_send_batch(l, &b) < 0)
 		goto down;
 	if (ops->poll == NULL) {
@@ -188,6 +233,7 @@ push_frame(const struct proto_ops *ops, void *st, struct link *l, const struct r
 		if (r == PROTO_TX_DONE || r == PROTO_TX_IDLE) {
 			if (start)
 				l->frame_us += now_us() - start;
+			*startp = start;
 			return 0;
 		}
 		if (r == PROTO_TX_FAILED) {
@@ -287,7 +333,7 @@ cmd_send(int argc, char **argv)
 	struct render_ctx *rctx = NULL;
 	struct render_canvas *canvas = NULL;
 	struct ls_diag diag = { 0 };
-	struct link l = { NULL, NULL, 0, 0 };
+	struct link l = { 0 };
 	void *st = NULL;
 	uint8_t *buf = NULL;
 	size_t cap;

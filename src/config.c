@@ -738,6 +738,15 @@ board_finish(struct loader *L, void *obj, const config_setting_t *e, const char 
 
 		if (xport_parse(b->address, proto_default_port(ops, b->address), &xa, xerr, sizeof xerr) < 0)
 			ERR(L, b->line, "%s: address: %s", where, xerr);
+		else if (xa.baud > 0) {
+			/* "serial:DEV@9600" is the line speed everyone must use: the
+			 * transport, and the protocol (LSP times retransmissions by it) */
+			const config_setting_t *bs = config_setting_get_member(e, "baud");
+			if (bs != NULL && b->serial.baud != xa.baud)
+				ERR(L, line_of(bs), "%s: baud = %d but the address says @%d; keep one of them", where,
+				    b->serial.baud, xa.baud);
+			b->serial.baud = xa.baud;
+		}
 	}
 	if (ops == NULL) {
 		char buf[256];

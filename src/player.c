@@ -98,18 +98,11 @@ player_env_defaults(struct player_env *e)
 static int
 player_proto_init(struct player *p, char *err, size_t errlen)
 {
-	struct ls_board eff = *p->board;
-	struct xport_addr a;
-	char aerr[256];
-
 	if (p->pstate)
 		p->proto->fini(p->pstate);
-	/* (init copies what it needs: no protocol keeps the board pointer)
-	 * the protocol sees the line speed actually used: "serial:DEV@9600" wins
-	 * over the board's serial.baud (LSP times retransmissions by it) */
-	if (xport_parse(p->board->address, 0, &a, aerr, sizeof aerr) == 0 && a.baud > 0)
-		eff.serial.baud = a.baud;
-	p->pstate = p->proto->init(&eff, err, errlen);
+	/* init copies what it needs: no protocol keeps the board pointer.  The
+	 * config already folded "serial:DEV@BAUD" into serial.baud. */
+	p->pstate = p->proto->init(p->board, err, errlen);
 	return p->pstate ? 0 : -1;
 }
 

@@ -102,3 +102,13 @@ progress_done(struct progress *p, size_t done, double now, const char *error)
 	progress_bytes(r, sizeof r, el > 0 ? done / el : 0);
 	fprintf(p->out, "%s: %s in %.2f s (%s/s)\n", p->label, d, el, r);
 }
+
+void
+progress_end(struct progress *p)
+{
+	if (p->drawn) {
+		fprintf(p->out, "\r\033[K");
+		fflush(p->out);
+		p->drawn = 0;
+	}
+}

@@ -30,6 +30,9 @@ void progress_begin(struct progress *, FILE *out, int tty, const char *label, si
 void progress_update(struct progress *, size_t done, double now);
 /* Finish: clear the bar and print one line "LABEL: N bytes in T s (R/s)" or the error. */
 void progress_done(struct progress *, size_t done, double now, const char *error);
+/* Finish quietly: clear the bar if one is drawn and print nothing else,
+ * for callers that print their own result line. */
+void progress_end(struct progress *);
 /* Format the bar line into buf (no newline); `width` is the bar's width in cells. */
 void progress_format(char *buf, size_t len, const char *label, size_t done, size_t total,
     double elapsed, int width);
