@@ -4,11 +4,13 @@
 # 12 September 10:00 (campus day), and leave a PNG of what each board showed.
 set -eu
 B=${1:-build}
-OUT=out/demo
+# DEMO_OUT moves everything the demo writes (tests use a scratch directory).
+ROOTOUT=${DEMO_OUT:-out}
+OUT=$ROOTOUT/demo
 AT="2023-09-12 10:00"
 SECONDS_TO_PLAY=8
-rm -rf "$OUT" out/raw out/*.png
-mkdir -p "$OUT" out/raw
+rm -rf "$OUT" "$ROOTOUT/raw" "$ROOTOUT"/*.png
+mkdir -p "$OUT" "$ROOTOUT/raw"
 pids=""
 cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
@@ -18,8 +20,8 @@ trap cleanup EXIT INT TERM
 cp -r content "$OUT/content"
 CFG=$OUT/content/campaign-week.cfg
 {
-	echo "control_socket = \"$PWD/$OUT/run/control.sock\";"
-	echo "state_dir = \"$PWD/$OUT/state\";"
+	echo "control_socket = \"$(cd "$OUT" && pwd)/run/control.sock\";"
+	echo "state_dir = \"$(cd "$OUT" && pwd)/state\";"
 	cat content/campaign-week.cfg
 } >"$CFG"
 mkdir -p "$OUT/run" "$OUT/state"
@@ -42,13 +44,13 @@ done
 echo "demo: playing the campaign as on $AT for $SECONDS_TO_PLAY seconds"
 "$B/ledsign" play "$CFG" --foreground --start-at "$AT" --duration "$SECONDS_TO_PLAY" --run-dir "$OUT/run"
 
-echo "demo: what each simulated board showed (LED look; one pixel per LED under out/raw/):"
+echo "demo: what each simulated board showed (LED look; one pixel per LED under $ROOTOUT/raw/):"
 while read -r name w h fmt proto addr; do
 	if [ ! -f "$OUT/$name/latest.png" ]; then
 		echo "  $name: nothing arrived; see $OUT/$name.log" >&2
 		exit 1
 	fi
-	cp "$OUT/$name/latest.png" "out/raw/$name.png"
-	"$B/ledsign" preview "$CFG" --board "$name" --from "out/raw/$name.png" -o "out/$name.png"
-	echo "  out/$name.png  (${w}x${h} $fmt)"
+	cp "$OUT/$name/latest.png" "$ROOTOUT/raw/$name.png"
+	"$B/ledsign" preview "$CFG" --board "$name" --from "$ROOTOUT/raw/$name.png" -o "$ROOTOUT/$name.png"
+	echo "  $ROOTOUT/$name.png  (${w}x${h} $fmt)"
 done <"$OUT/boards.txt"
