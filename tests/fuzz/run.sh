@@ -15,6 +15,8 @@ PKGS="libconfig freetype2 harfbuzz fontconfig libpng libevent libserialport libx
 make -s B=$B CC=clang CFLAGS="-O1 -g $SAN -fsanitize=fuzzer-no-link" $B/libledsign.a $B/libfwproto.a
 INC="-std=c11 -D_GNU_SOURCE -Isrc -Ifirmware-proto $(pkg-config --cflags $PKGS 2>/dev/null || true)"
 LIBS="$(pkg-config --libs $PKGS 2>/dev/null || true) -lm"
+# the same leak suppressions as `make asan` (libraries' own process-lifetime caches and known leaks)
+export LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"
 fail=0
 for h in tests/fuzz/fuzz_*.c; do
 	[ -f "$h" ] || continue
