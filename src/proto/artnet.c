@@ -158,13 +158,8 @@ artnet_encode_frame(void *state, const struct proto_image *im, struct proto_batc
 static int
 artnet_encode_brightness(void *state, int percent, struct proto_batch *batch)
 {
-	struct artnet_state *s = state;
-
 	(void)batch;
-	if (percent < 0 || percent > 100)
-		return -1;
-	s->scale = proto_pixel_scale(percent);
-	return 0;
+	return proto_pixel_brightness(&((struct artnet_state *)state)->scale, percent);
 }
 
 static size_t

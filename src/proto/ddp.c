@@ -122,13 +122,8 @@ ddp_encode_frame(void *state, const struct proto_image *im, struct proto_batch *
 static int
 ddp_encode_brightness(void *state, int percent, struct proto_batch *batch)
 {
-	struct ddp_state *s = state;
-
 	(void)batch;
-	if (percent < 0 || percent > 100)
-		return -1;
-	s->scale = proto_pixel_scale(percent);
-	return 0;
+	return proto_pixel_brightness(&((struct ddp_state *)state)->scale, percent);
 }
 
 static size_t

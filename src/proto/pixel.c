@@ -79,3 +79,12 @@ proto_pixel_scale(int percent)
 		return 256;
 	return (unsigned)(percent * 256 + 50) / 100;
 }
+
+int
+proto_pixel_brightness(unsigned *scale, int percent)
+{
+	if (percent < 0 || percent > 100)
+		return -1;
+	*scale = proto_pixel_scale(percent);
+	return 0;
+}

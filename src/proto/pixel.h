@@ -33,4 +33,9 @@ void proto_pixel_put(const struct proto_pixel_order *, ls_rgb rgb, unsigned scal
 /* Brightness percent (0..100) as a scale factor for proto_pixel_put. */
 unsigned proto_pixel_scale(int percent);
 
+/* encode_brightness for protocols with no brightness message (DDP, E1.31,
+ * Art-Net): they scale the pixels of the following frames instead, so
+ * nothing is sent.  Sets *scale; 0, or -1 when percent is not 0..100. */
+int proto_pixel_brightness(unsigned *scale, int percent);
+
 #endif
