@@ -16,27 +16,7 @@
 /* 2023-09-12 10:00 Asia/Shanghai (a Tuesday) */
 #define NOW 1694484000.0
 
-static struct ls_config cfg = { .timezone = (char *)"Asia/Shanghai" };
-static struct render_ctx *ctx;
-
-static int
-setup(void **state)
-{
-	struct ls_diag d = { 0 };
-
-	(void)state;
-	ctx = render_ctx_new(&cfg, &d);
-	ls_diag_clear(&d);
-	return ctx == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	render_ctx_free(ctx);
-	return 0;
-}
+#include "render_fixture.h"
 
 static struct ls_board
 board(int w, int h, enum ls_format f)

@@ -89,27 +89,7 @@ static const struct gcase cases[] = {
 	C(.name = "fields", .w = 160, .h = 32, .fmt = LS_FMT_MONO, .text = "{date} {weekday}\n{time} 还有{countdown:2023-09-17}天", .size = 16),
 };
 
-static struct ls_config cfg = { .timezone = (char *)"Asia/Shanghai" };
-static struct render_ctx *ctx;
-
-static int
-setup(void **state)
-{
-	struct ls_diag d = { 0 };
-
-	(void)state;
-	ctx = render_ctx_new(&cfg, &d);
-	ls_diag_clear(&d);
-	return ctx == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	render_ctx_free(ctx);
-	return 0;
-}
+#include "render_fixture.h"
 
 static struct render_canvas *
 render_case(const struct gcase *g)
