@@ -81,8 +81,11 @@ unit: $(UNIT_BIN)
 integration: all
 	@tests/run-integration.sh $(B)
 
+# The sanitizers' stack traces need llvm-symbolizer (scripts/deps.sh installs it); naming
+# it keeps the runtime from trying addr2line, which on Debian 12 only prints warnings.
+SYMBOLIZER := $(firstword $(shell command -v llvm-symbolizer llvm-symbolizer-14 2>/dev/null))
 asan:
-	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	$(if $(SYMBOLIZER),ASAN_SYMBOLIZER_PATH=$(SYMBOLIZER) UBSAN_SYMBOLIZER_PATH=$(SYMBOLIZER)) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" unit integration
 
 demo: deps all

@@ -1,12 +1,14 @@
 #!/bin/sh
 # Install the Debian packages ledsign needs to build, test and run the demo.
 # Only packages that are absent are installed, and the script says which.
+# llvm brings llvm-symbolizer: without it the ASan runtime falls back to addr2line and
+# writes "invalid path to external symbolizer" warnings into every test's stderr.
 # Usage: scripts/deps.sh [--check]   (--check only lists what is missing)
 set -eu
 
 PKGS="build-essential pkg-config clang
 libconfig-dev libfreetype-dev libharfbuzz-dev libfontconfig-dev libpng-dev
-libserialport-dev libevent-dev libcmocka-dev libxml2-dev libclang-rt-14-dev
+libserialport-dev libevent-dev libcmocka-dev libxml2-dev libclang-rt-14-dev llvm
 fonts-wqy-zenhei fonts-noto-cjk fonts-unifont
 python3-pil imagemagick socat valgrind tshark gcc-multilib"
 

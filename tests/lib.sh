@@ -4,6 +4,13 @@ PIDS=""
 cleanup() { for p in $PIDS; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
 trap cleanup EXIT INT TERM
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# What the program itself wrote to stderr, without the sanitizer runtime's own
+# "==PID==WARNING: ..." style lines (symbolizer trouble, verbosity): tests that
+# judge stderr must not mistake the runtime's noise for the program's words.
+# A real sanitizer error still fails the test through the exit status.
+own_stderr() { grep -Ev '^==[0-9]+==' "$1" || true; }
+# Fail unless FILE holds nothing of the program's own on stderr.
+no_own_stderr() { [ -z "$(own_stderr "$1")" ] || { own_stderr "$1"; fail "$2"; }; }
 # A free loopback TCP/UDP port chosen by the kernel.
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # Wait until FILE exists (up to $2 tenths of a second, default 50).

@@ -5,7 +5,7 @@
 L=$B/ledsign
 
 $L check content/campaign-week.cfg 2>"$TMP/sample.err" || fail "sample does not pass check"
-[ ! -s "$TMP/sample.err" ] || { cat "$TMP/sample.err"; fail "sample has warnings"; }
+no_own_stderr "$TMP/sample.err" "sample has warnings"
 
 cat >"$TMP/bad.cfg" <<'CFG'
 timezone = "Asia/Shanghai";
