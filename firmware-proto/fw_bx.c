@@ -247,6 +247,9 @@ bits:
 			/* 0 = lit.  A mono LED lights white; red-green: red, green, amber. */
 			if (planes == 1) {
 				r = g = bl = red ? 0 : 255;
+			} else if (b->green_first) {
+				r = green ? 0 : 255;
+				g = red ? 0 : 255;
 			} else {
 				r = red ? 0 : 255;
 				g = green ? 0 : 255;

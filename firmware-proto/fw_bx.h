@@ -38,6 +38,9 @@ struct fw_bx {
 	 * sets the card's own; a simulator may change it to show a card set
 	 * up the other way. */
 	int      rgb565_high_first;
+	/* 5E/6E two-colour: 1 when the card's matrix is set up green-red, so
+	 * the first plane lights green (the SDK's order for such screens). */
+	int      green_first;
 	/* What the last A7 00 said where the vendor's manual and SDK differ. */
 	unsigned last_cmd_reserved;   /* the 2 bytes after Cmd: 0 (manual) or a length (SDK) */
 	unsigned last_area_type;      /* AreaType of the first area: 0x10 (manual) or 0x00 */

@@ -6,7 +6,9 @@
  *              red-green 5e, rgb565 5q, rgb888 6q; a 6Q also takes rgb565),
  *              screen=N (address, 1), rgb565=low-first|high-first (how the
  *              card reads RGB565: by default the card's own, 5Q low, 6Q high;
- *              the other one emulates a card set up the other way)
+ *              the other one emulates a card set up the other way),
+ *              colors=red-green|green-red (a two-colour card whose matrix
+ *              is set up green-red shows red as green)
  *   ddp        order=rgb|grb|...
  *   e131       universe=N (first, default 1), order=...
  *   artnet     universe=N (first port-address, default 0), order=...
@@ -29,7 +31,7 @@ struct lb_vendor {
 	struct ledboard_sink sink;
 	struct fw_rgb_canvas fb;
 	uint8_t *work;
-	int card, rgb565_high_first;
+	int card, rgb565_high_first, green_first;
 	uint16_t screen, universe;
 	uint8_t order[3];
 	int warned_stream;
@@ -168,9 +170,9 @@ static void *
 lb_bx_open(const struct ledboard_screen *scr, const struct ledboard_sink *sink,
     char *err, size_t errlen)
 {
-	static const char *const keys[] = { "card", "screen", "rgb565", NULL };
+	static const char *const keys[] = { "card", "screen", "rgb565", "colors", NULL };
 	struct lb_vendor *s;
-	char card[16] = "", order565[16] = "";
+	char card[16] = "", order565[16] = "", colors[16] = "";
 	long screen;
 	int c = scr->format == FW_PIX_RGB565 ? FW_BX_5Q : scr->format == FW_PIX_RGB888 ?
 	    FW_BX_6Q : FW_BX_5E;
@@ -205,8 +207,16 @@ lb_bx_open(const struct ledboard_screen *scr, const struct ledboard_sink *sink,
 		}
 		s->rgb565_high_first = strcmp(order565, "high-first") == 0;
 	}
+	if (lb_opt(scr->options, "colors", colors, sizeof colors)) {
+		if (strcmp(colors, "red-green") != 0 && strcmp(colors, "green-red") != 0) {
+			snprintf(err, errlen, "colors=%s: expected red-green or green-red", colors);
+			goto fail;
+		}
+		s->green_first = strcmp(colors, "green-red") == 0;
+	}
 	fw_bx_init(&s->u.bx, s->work, LB_BX_WORK, c, s->screen);
 	s->u.bx.rgb565_high_first = s->rgb565_high_first;
+	s->u.bx.green_first = s->green_first;
 	return s;
 fail:
 	lb_vendor_close(s);
@@ -222,6 +232,7 @@ lb_bx_reset(void *state)
 	fw_bx_init(&s->u.bx, s->work, LB_BX_WORK, s->card, s->screen);
 	s->u.bx.brightness = level;
 	s->u.bx.rgb565_high_first = s->rgb565_high_first;
+	s->u.bx.green_first = s->green_first;
 }
 
 static void
