@@ -298,27 +298,31 @@ static int
 hold(struct cmd_link *k, const struct render_canvas *c, double pause, int interactive,
     char *err, size_t errlen)
 {
-	double end = mono_now() + pause;
+	double end = mono_now() + pause;     /* not used when interactive */
 
 	if (interactive) {
 		printf("  Press Enter for the next pattern.\n");
 		fflush(stdout);
 	}
-	for (;;) {
+	for (double next = mono_now() + 1.0;;) {
 		struct pollfd pfd = { 0, POLLIN, 0 };
-		double left = interactive ? 1.0 : end - mono_now();
-		int ms = left > 1.0 ? 1000 : (int)(left * 1000.0);
+		double now = mono_now(), until = !interactive && end < next ? end : next;
+		int ms = until > now ? (int)((until - now) * 1000.0) + 1 : 0;
 
-		if (!interactive && left <= 0)
+		if (!interactive && now >= end)
 			return 0;
-		if (interactive ? poll(&pfd, 1, ms) > 0 : (poll(NULL, 0, ms), 0)) {
+		/* stdin when waiting for Enter; otherwise just the clock */
+		if (poll(&pfd, interactive ? 1 : 0, ms) > 0) {
 			char line[256];
 
 			if (fgets(line, sizeof line, stdin) == NULL || strchr(line, '\n'))
 				return 0;
 		}
-		if (!cmd_link_ops(k)->wants_ack && cmd_link_push(k, c, err, errlen) < 0)
-			return -1;
+		if (mono_now() >= next) {
+			next += 1.0;
+			if (!cmd_link_ops(k)->wants_ack && cmd_link_push(k, c, err, errlen) < 0)
+				return -1;
+		}
 	}
 }
 
