@@ -75,6 +75,7 @@ fw_bx_init(struct fw_bx *b, uint8_t *work, size_t cap, int card, uint16_t screen
 	b->card = card;
 	b->screen = screen;
 	b->brightness = 15;
+	b->rgb565_high_first = card == FW_BX_6Q;
 }
 
 /* A bounded little-endian reader over one packet. */
@@ -172,13 +173,15 @@ make_reply(const struct fw_bx *b, uint16_t to, uint16_t from, int nack, unsigned
 }
 
 static size_t
-bitmap_bytes(int card, int planes, unsigned w, unsigned h)
+bitmap_bytes(int card, int format, unsigned w, unsigned h)
 {
+	size_t planes = format == FW_RGB_REDGREEN ? 2 : 1;
+
 	switch (card) {
-	case FW_BX_5E: return (size_t)h * (size_t)planes * ((w + 7) / 8);
-	case FW_BX_6E: return (size_t)h * (size_t)planes * 4 * ((w + 31) / 32);
-	case FW_BX_5Q: return (size_t)h * w * 2;
-	case FW_BX_6Q: return (size_t)h * w * 3;
+	case FW_BX_5E: return (size_t)h * planes * ((w + 7) / 8);
+	case FW_BX_6E: return (size_t)h * planes * 4 * ((w + 31) / 32);
+	case FW_BX_5Q:
+	case FW_BX_6Q: return (size_t)h * w * (format == FW_RGB_565 ? 2 : 3);
 	default:       return 0;
 	}
 }
@@ -213,26 +216,30 @@ draw(const struct fw_bx *b, const uint8_t *d, unsigned x0, unsigned y0, unsigned
 					green = (d[plane + at] >> (7 - x % 8)) & 1;
 				goto bits;
 			}
-			case FW_BX_5Q: {
-				const uint8_t *p = d + ((size_t)y * w + x) * 2;
-				unsigned v = p[0] | (unsigned)p[1] << 8;
+			case FW_BX_5Q:
+			case FW_BX_6Q:
+				if (c->format == FW_RGB_565) {
+					/* 5Q: low byte first; 6Q in 565 mode: high byte first */
+					const uint8_t *p = d + ((size_t)y * w + x) * 2;
+					unsigned v = b->rgb565_high_first ? (unsigned)p[0] << 8 | p[1] :
+					    p[0] | (unsigned)p[1] << 8;
 
-				r = (v >> 11) & 31;
-				g = (v >> 5) & 63;
-				bl = v & 31;
-				r = (r << 3) | (r >> 2);
-				g = (g << 2) | (g >> 4);
-				bl = (bl << 3) | (bl >> 2);
-				break;
-			}
-			default: {
-				const uint8_t *p = d + ((size_t)y * w + x) * 3;
+					r = (v >> 11) & 31;
+					g = (v >> 5) & 63;
+					bl = v & 31;
+					r = (r << 3) | (r >> 2);
+					g = (g << 2) | (g >> 4);
+					bl = (bl << 3) | (bl >> 2);
+				} else {
+					const uint8_t *p = d + ((size_t)y * w + x) * 3;
 
-				r = p[0];
-				g = p[1];
-				bl = p[2];
+					r = p[0];
+					g = p[1];
+					bl = p[2];
+				}
 				break;
-			}
+			default:
+				return;
 			}
 			fw_rgb_set(c, (int)(x0 + x), (int)(y0 + y), r, g, bl);
 			continue;
@@ -240,6 +247,9 @@ bits:
 			/* 0 = lit.  A mono LED lights white; red-green: red, green, amber. */
 			if (planes == 1) {
 				r = g = bl = red ? 0 : 255;
+			} else if (b->green_first) {
+				r = green ? 0 : 255;
+				g = red ? 0 : 255;
 			} else {
 				r = red ? 0 : 255;
 				g = green ? 0 : 255;
@@ -250,7 +260,7 @@ bits:
 
 /* The dynamic-area command after RtnReq, A7, 00.  0 drawn, -1 bad layout. */
 static int
-dynamic_area(const struct fw_bx *b, struct rd *r, struct fw_rgb_canvas *c)
+dynamic_area(struct fw_bx *b, struct rd *r, struct fw_rgb_canvas *c)
 {
 	int sixth = b->card == FW_BX_6E || b->card == FW_BX_6Q;
 	int planes = c->format == FW_RGB_REDGREEN ? 2 : 1;
@@ -258,7 +268,7 @@ dynamic_area(const struct fw_bx *b, struct rd *r, struct fw_rgb_canvas *c)
 	size_t areas_end;
 	struct { unsigned x, y, w, h; uint32_t off, len; size_t at; } pg[32];
 
-	skip(r, 2);
+	b->last_cmd_reserved = rd16(r);
 	if (sixth)
 		areas = rd16(r);
 	if (r->err || areas == 0 || areas > 32)
@@ -275,7 +285,10 @@ dynamic_area(const struct fw_bx *b, struct rd *r, struct fw_rgb_canvas *c)
 		rel = rd16(r);
 		skip(r, 2 * (size_t)rel);
 		skip(r, 1 + 4);                   /* ImmePlay, reserved */
-		skip(r, 1);                       /* AreaType */
+		if (a == 0)
+			b->last_area_type = rd8(r);
+		else
+			skip(r, 1);               /* AreaType */
 		pg[a].x = rd16(r);
 		pg[a].y = rd16(r);
 		pg[a].w = rd16(r);
@@ -289,7 +302,12 @@ dynamic_area(const struct fw_bx *b, struct rd *r, struct fw_rgb_canvas *c)
 			skip(r, 2 + fw);
 		}
 		if (sixth) {
-			skip(r, 3);               /* background, transparency, AreaEqual */
+			skip(r, 1);               /* BackGroundFlag */
+			if (a == 0)
+				b->last_transparency = rd8(r);
+			else
+				skip(r, 1);       /* Transparency */
+			skip(r, 1);               /* AreaEqual */
 			if (rd8(r)) {             /* SoundFlag: skip the sound block */
 				unsigned plen;
 
@@ -327,8 +345,11 @@ dynamic_area(const struct fw_bx *b, struct rd *r, struct fw_rgb_canvas *c)
 				return -1;
 			r->off = pstart + plen;
 		}
-		/* 5th generation: the area ends here; AreaDataLen must agree. */
-		if (!sixth && r->off != start + alen)
+		/* The area's parameters end here and AreaDataLen must agree: in
+		 * the 5th generation they hold the pages with their bitmaps, in
+		 * the 6th only the area and page parameters (the bitmaps come
+		 * after every area, at their DataOffset). */
+		if (r->off != start + alen)
 			return -1;
 	}
 	areas_end = r->off;
@@ -336,7 +357,7 @@ dynamic_area(const struct fw_bx *b, struct rd *r, struct fw_rgb_canvas *c)
 		size_t at = sixth ? areas_end + pg[a].off : pg[a].at;
 
 		if (pg[a].w == 0 || pg[a].h == 0 ||
-		    pg[a].len != bitmap_bytes(b->card, planes, pg[a].w, pg[a].h) ||
+		    pg[a].len != bitmap_bytes(b->card, c->format, pg[a].w, pg[a].h) ||
 		    at > r->n || pg[a].len > r->n - at)
 			return -1;
 		draw(b, r->p + at, pg[a].x, pg[a].y, pg[a].w, pg[a].h, planes, c);

@@ -4,8 +4,10 @@
  * area command A7 00 drawn into the canvas, ping (A2 00) and brightness
  * (A2 07), and the ACK/NACK a card sends back.  The card decides the bitmap
  * layout: 5E bytes with red/green interleaved per 8 LEDs, 6E 32-bit word
- * planes, 5Q RGB565, 6Q RGB888; 5E/5Q use the 5th-generation command layout,
- * 6E/6Q the 6th.  C99, no allocation: the caller lends a work buffer big
+ * planes, 5Q RGB565 low byte first, 6Q RGB888 or (on an rgb565 screen)
+ * RGB565 high byte first; 5E/5Q use the 5th-generation command layout,
+ * 6E/6Q the 6th, where AreaDataLen counts only the area and page
+ * parameters and the bitmaps follow all of them.  C99, no allocation: the caller lends a work buffer big
  * enough for the largest packet it accepts.
  */
 #ifndef FW_BX_H
@@ -31,6 +33,18 @@ struct fw_bx {
 	int      card;                /* enum fw_bx_card */
 	uint16_t screen;              /* this card's screen address */
 	uint8_t  brightness;          /* 0..15, from A2 07 */
+	/* How this card reads RGB565 (a setting of the card): 1 = high byte
+	 * first (6Q in 565 display mode), 0 = low byte first (5Q).  fw_bx_init
+	 * sets the card's own; a simulator may change it to show a card set
+	 * up the other way. */
+	int      rgb565_high_first;
+	/* 5E/6E two-colour: 1 when the card's matrix is set up green-red, so
+	 * the first plane lights green (the SDK's order for such screens). */
+	int      green_first;
+	/* What the last A7 00 said where the vendor's manual and SDK differ. */
+	unsigned last_cmd_reserved;   /* the 2 bytes after Cmd: 0 (manual) or a length (SDK) */
+	unsigned last_area_type;      /* AreaType of the first area: 0x10 (manual) or 0x00 */
+	unsigned last_transparency;   /* 6th gen Transparency of the first area */
 	unsigned long frames, bad, noise;
 };
 

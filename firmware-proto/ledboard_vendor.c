@@ -3,7 +3,12 @@
  * fw_artnet) behind ledboard's protocol interface.  Options come from
  * --protocol NAME:OPTIONS, comma-separated:
  *   onbon-bx   card=bx-5e|bx-6e|bx-5q|bx-6q (default by format: mono and
- *              red-green 5e, rgb565 5q, rgb888 6q), screen=N (address, 1)
+ *              red-green 5e, rgb565 5q, rgb888 6q; a 6Q also takes rgb565),
+ *              screen=N (address, 1), rgb565=low-first|high-first (how the
+ *              card reads RGB565: by default the card's own, 5Q low, 6Q high;
+ *              the other one emulates a card set up the other way),
+ *              colors=red-green|green-red (a two-colour card whose matrix
+ *              is set up green-red shows red as green)
  *   ddp        order=rgb|grb|...
  *   e131       universe=N (first, default 1), order=...
  *   artnet     universe=N (first port-address, default 0), order=...
@@ -26,7 +31,7 @@ struct lb_vendor {
 	struct ledboard_sink sink;
 	struct fw_rgb_canvas fb;
 	uint8_t *work;
-	int card;
+	int card, rgb565_high_first, green_first;
 	uint16_t screen, universe;
 	uint8_t order[3];
 	int warned_stream;
@@ -78,9 +83,12 @@ lb_opts_known(const char *opts, const char *const *keys, char *err, size_t errle
 			if (strlen(keys[i]) == k && strncmp(p, keys[i], k) == 0 && k < n)
 				ok = 1;
 		if (!ok) {
-			snprintf(err, errlen, "unknown option \"%.*s\" (known: %s%s%s%s%s)", (int)n, p,
-			    keys[0], keys[1] ? ", " : "", keys[1] ? keys[1] : "",
-			    keys[1] && keys[2] ? ", " : "", keys[1] && keys[2] ? keys[2] : "");
+			size_t at = (size_t)snprintf(err, errlen, "unknown option \"%.*s\" (known:", (int)n, p);
+
+			for (size_t i = 0; keys[i] && at < errlen; i++)
+				at += (size_t)snprintf(err + at, errlen - at, "%s %s", i ? "," : "", keys[i]);
+			if (at < errlen)
+				snprintf(err + at, errlen - at, ")");
 			return -1;
 		}
 		p += n;
@@ -162,9 +170,9 @@ static void *
 lb_bx_open(const struct ledboard_screen *scr, const struct ledboard_sink *sink,
     char *err, size_t errlen)
 {
-	static const char *const keys[] = { "card", "screen", NULL };
+	static const char *const keys[] = { "card", "screen", "rgb565", "colors", NULL };
 	struct lb_vendor *s;
-	char card[16] = "";
+	char card[16] = "", order565[16] = "", colors[16] = "";
 	long screen;
 	int c = scr->format == FW_PIX_RGB565 ? FW_BX_5Q : scr->format == FW_PIX_RGB888 ?
 	    FW_BX_6Q : FW_BX_5E;
@@ -177,7 +185,7 @@ lb_bx_open(const struct ledboard_screen *scr, const struct ledboard_sink *sink,
 	}
 	if (((c == FW_BX_5E || c == FW_BX_6E) && scr->format > FW_PIX_REDGREEN) ||
 	    (c == FW_BX_5Q && scr->format != FW_PIX_RGB565) ||
-	    (c == FW_BX_6Q && scr->format != FW_PIX_RGB888)) {
+	    (c == FW_BX_6Q && scr->format != FW_PIX_RGB888 && scr->format != FW_PIX_RGB565)) {
 		snprintf(err, errlen, "card %s cannot show %s", card[0] ? card : "(default)",
 		    fw_pix_name(scr->format));
 		goto fail;
@@ -190,7 +198,25 @@ lb_bx_open(const struct ledboard_screen *scr, const struct ledboard_sink *sink,
 	}
 	s->card = c;
 	s->screen = (uint16_t)screen;
+	s->rgb565_high_first = c == FW_BX_6Q;
+	if (lb_opt(scr->options, "rgb565", order565, sizeof order565)) {
+		if (strcmp(order565, "low-first") != 0 && strcmp(order565, "high-first") != 0) {
+			snprintf(err, errlen, "rgb565=%s: expected low-first (as a 5Q) or high-first "
+			    "(as a 6Q in 565 mode)", order565);
+			goto fail;
+		}
+		s->rgb565_high_first = strcmp(order565, "high-first") == 0;
+	}
+	if (lb_opt(scr->options, "colors", colors, sizeof colors)) {
+		if (strcmp(colors, "red-green") != 0 && strcmp(colors, "green-red") != 0) {
+			snprintf(err, errlen, "colors=%s: expected red-green or green-red", colors);
+			goto fail;
+		}
+		s->green_first = strcmp(colors, "green-red") == 0;
+	}
 	fw_bx_init(&s->u.bx, s->work, LB_BX_WORK, c, s->screen);
+	s->u.bx.rgb565_high_first = s->rgb565_high_first;
+	s->u.bx.green_first = s->green_first;
 	return s;
 fail:
 	lb_vendor_close(s);
@@ -205,6 +231,8 @@ lb_bx_reset(void *state)
 
 	fw_bx_init(&s->u.bx, s->work, LB_BX_WORK, s->card, s->screen);
 	s->u.bx.brightness = level;
+	s->u.bx.rgb565_high_first = s->rgb565_high_first;
+	s->u.bx.green_first = s->green_first;
 }
 
 static void
@@ -222,8 +250,10 @@ lb_bx_feed(void *state, const uint8_t *buf, size_t len, int datagram)
 			char line[160];
 
 			if (r == FW_BX_SHOW)
-				snprintf(line, sizeof line, "rx A7 00 dynamic area, frame %lu -> %s",
-				    s->u.bx.frames, rl ? "ACK" : "no reply");
+				snprintf(line, sizeof line, "rx A7 00 dynamic area, frame %lu -> %s "
+				    "(after Cmd %u, AreaType 0x%02X, Transparency %u)", s->u.bx.frames,
+				    rl ? "ACK" : "no reply", s->u.bx.last_cmd_reserved,
+				    s->u.bx.last_area_type, s->u.bx.last_transparency);
 			else if (r == FW_BX_OTHER)
 				snprintf(line, sizeof line, "rx command, brightness %u/15 -> %s",
 				    s->u.bx.brightness, rl ? "reply" : "no reply");

@@ -9,6 +9,8 @@
 #ifndef LEDSIGN_CMD_H
 #define LEDSIGN_CMD_H
 
+#include <stddef.h>
+
 struct cmd {
 	const char *name;
 	const char *usage;     /* arguments, shown after "ledsign NAME " */
@@ -28,6 +30,7 @@ struct ls_config;
 int cmd_alert(int, char **);
 int cmd_clear(int, char **);
 int cmd_alerts(int, char **);
+int cmd_probe(int, char **);
 /* Print the daemon's active alerts as a table to stdout (what `ledsign alerts`
  * shows; `ledsign status` may append it).  0, or 1 with the reason on stderr. */
 int cmd_alert_list(const char *socket_path, const struct ls_config *);
@@ -40,5 +43,18 @@ struct ls_config *cmd_load_config(const char *path);
 int cmd_usage(const char *name);
 /* Parse "YYYY-MM-DD HH:MM[:SS]" in the config's timezone; -1 on error. */
 int cmd_parse_time(const struct ls_config *, const char *s, long long *epoch);
+
+/* A board's link driven exactly as `ledsign send` drives it (cmd_send.c):
+ * the board's protocol encoder, its transport, its acknowledgements.  Open
+ * waits until the link is up; push sends one canvas and waits until the
+ * board has it (or the timeout passes).  NULL/-1 with a message in err. */
+struct cmd_link;
+struct ls_board;
+struct render_canvas;
+struct proto_ops;
+struct cmd_link *cmd_link_open(const struct ls_board *, double timeout, char *err, size_t errlen);
+int  cmd_link_push(struct cmd_link *, const struct render_canvas *, char *err, size_t errlen);
+const struct proto_ops *cmd_link_ops(const struct cmd_link *);
+void cmd_link_close(struct cmd_link *);
 
 #endif

@@ -457,3 +457,81 @@ out:
 	ls_config_free(cfg);
 	return rc;
 }
+
+/* ---- the same path for other commands (ledsign probe) ------------------- */
+
+struct cmd_link {
+	const struct ls_board *board;
+	const struct proto_ops *ops;
+	void *st;
+	struct link l;
+	uint8_t *buf;
+	size_t cap;
+	double timeout;
+};
+
+struct cmd_link *
+cmd_link_open(const struct ls_board *board, double timeout, char *err, size_t errlen)
+{
+	struct cmd_link *k;
+
+	if ((k = calloc(1, sizeof *k)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	k->board = board;
+	k->timeout = timeout;
+	if ((k->ops = proto_find(board->protocol)) == NULL) {
+		snprintf(err, errlen, "unknown protocol \"%s\" — see `ledsign check`", board->protocol);
+		goto fail;
+	}
+	if ((k->st = k->ops->init(board, err, errlen)) == NULL)
+		goto fail;
+	k->cap = k->ops->max_frame_bytes(board->width, board->height, board->format);
+	if ((k->buf = malloc(k->cap)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	if (link_open(&k->l, board, proto_default_port(k->ops, board->address), timeout, err, errlen) < 0)
+		goto fail;
+	if (k->ops->poll) {
+		/* start the session (LSP asks the board what it is), as send does */
+		uint64_t wake;
+		struct proto_batch b;
+
+		proto_batch_init(&b, k->buf, k->cap);
+		k->ops->poll(k->st, now_ms(), &b, &wake);
+		if (link_send_batch(&k->l, &b) < 0) {
+			snprintf(err, errlen, "cannot send to %s — is the board still connected?", board->address);
+			goto fail;
+		}
+	}
+	return k;
+fail:
+	cmd_link_close(k);
+	return NULL;
+}
+
+int
+cmd_link_push(struct cmd_link *k, const struct render_canvas *c, char *err, size_t errlen)
+{
+	return push_frame(k->ops, k->st, &k->l, c, k->buf, k->cap, k->timeout, err, errlen);
+}
+
+const struct proto_ops *
+cmd_link_ops(const struct cmd_link *k)
+{
+	return k->ops;
+}
+
+void
+cmd_link_close(struct cmd_link *k)
+{
+	if (k == NULL)
+		return;
+	xport_close(k->l.x);
+	if (k->st)
+		k->ops->fini(k->st);
+	free(k->buf);
+	free(k);
+}

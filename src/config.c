@@ -71,6 +71,7 @@ static const char *const valign_names[] = { "top", "middle", "bottom", NULL };
 static const char *const fit_names[] = { "fit", "fill", "stretch", NULL };
 static const char *const format_names[] = { "mono", "red-green", "rgb565", "rgb888", NULL };
 static const char *const kind_names[] = { "play", "off", "power-off", NULL };
+static const char *const bx_source_names[] = { "manual", "sdk", NULL };
 
 #define O(type, field) offsetof(type, field)
 
@@ -113,6 +114,9 @@ static const struct key board_keys[] = {
 	{ "pixel_order", K_STR, 0, 0, 0, O(struct ls_board, pixel_order), NULL, "\"rgb\", \"grb\", ..." },
 	{ "screen_address", K_INT, 0, 0, 65535, O(struct ls_board, screen_address), NULL, "Onbon card address" },
 	{ "card", K_STR, 0, 0, 0, O(struct ls_board, card), NULL, "Onbon card model, e.g. \"bx-5e\"" },
+	{ "bx_transparency", K_INT, 0, 0, 102, O(struct ls_board, bx_transparency), NULL, "Onbon 6E/6Q Transparency byte; 0 as the manual, the SDK sends 101" },
+	{ "bx_area_type", K_ENUM, 0, 0, 0, O(struct ls_board, bx_area_type), bx_source_names, "Onbon 5E/5Q AreaType: \"manual\" 0x10 or \"sdk\" 0x00" },
+	{ "bx_cmd_reserved", K_ENUM, 0, 0, 0, O(struct ls_board, bx_cmd_reserved), bx_source_names, "Onbon: the 2 bytes after Cmd, \"manual\" 0 or \"sdk\" a length" },
 	{ "artnet_sync", K_BOOL, 0, 0, 0, O(struct ls_board, artnet_sync), NULL, "send ArtSync after each frame (artnet)" },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
 };

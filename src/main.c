@@ -26,6 +26,8 @@ static const struct cmd cmd_table[] = {
 	  "write PNGs of what boards show (LED dots, or --raw one pixel per LED)", cmd_preview },
 	{ "schedule", "FILE [--at \"YYYY-MM-DD HH:MM\" | --week YYYY-MM-DD [-o plan.png]] [--board NAME]", "what each board shows at a time, or the plan of a week (text, printable PNG)", cmd_schedule },
 	{ "send", "FILE --board NAME --item NAME [--at TIME]", "push one item once to a board and wait for it to be shown", cmd_send },
+	{ "probe", "FILE BOARD [--pause SECONDS] [--step N] [--timeout SECONDS] [--dump DIR]",
+	  "send test patterns to a board and say what each should look like, and what to change if not", cmd_probe },
 	{ "alert", "TEXT [--boards LIST | --groups LIST] [--level info|warning|emergency] [--for 30m | --until TIME] [--id ID] | --cap FILE  [--socket PATH] [--config FILE]", "raise an alert on every board or the chosen ones; prints its id", cmd_alert },
 	{ "clear", "ID | --all  [--socket PATH] [--config FILE]", "take an alert (or all) down; boards return to their schedule", cmd_clear },
 	{ "alerts", "[--socket PATH] [--config FILE]", "list the active alerts with their targets and expiry", cmd_alerts },

@@ -67,6 +67,10 @@ struct ls_board {
 	char  *pixel_order;       /* e131/artnet/ddp: "rgb", "grb", ...; NULL = rgb */
 	int    screen_address;    /* onbon-bx: card address; 0 = broadcast 0xFFFE */
 	char  *card;              /* onbon-bx: "bx-5e", "bx-5q", "bx-6q", "bx-5k", ... */
+	/* onbon-bx, where the vendor's manual and SDK differ; 0 = the manual */
+	int    bx_transparency;   /* 6E/6Q Transparency byte 0..102 (SDK: 101) */
+	int    bx_area_type;      /* 5E/5Q AreaType: 0 "manual" 0x10, 1 "sdk" 0x00 */
+	int    bx_cmd_reserved;   /* 2 bytes after Cmd: 0 "manual" zero, 1 "sdk" a length */
 	int    artnet_sync;       /* artnet: send ArtSync after each frame */
 };
 

@@ -72,9 +72,22 @@ proto_bx_card_takes(enum proto_bx_card c, enum ls_format f)
 	case PROTO_BX_5E:
 	case PROTO_BX_6E: return f == LS_FMT_MONO || f == LS_FMT_REDGREEN;
 	case PROTO_BX_5Q: return f == LS_FMT_RGB565;
-	case PROTO_BX_6Q: return f == LS_FMT_RGB888;
+	case PROTO_BX_6Q: return f == LS_FMT_RGB888 || f == LS_FMT_RGB565;
 	default:          return 0;
 	}
+}
+
+size_t
+proto_bx_max_data(enum proto_bx_card c)
+{
+	return c == PROTO_BX_5E || c == PROTO_BX_6E || c == PROTO_BX_6Q ? PROTO_BX_MAX_DATA :
+	    PROTO_BX_MAX_DATA_1K;
+}
+
+int
+proto_bx_card_has_serial(enum proto_bx_card c)
+{
+	return c != PROTO_BX_5Q && c != PROTO_BX_6Q;
 }
 
 int
@@ -305,7 +318,7 @@ proto_bx_bitmap_bytes(enum proto_bx_card c, enum ls_format f, int width, int row
 	case PROTO_BX_5E: return r * planes * ((w + 7) / 8);
 	case PROTO_BX_6E: return r * planes * 4 * ((w + 31) / 32);
 	case PROTO_BX_5Q: return r * w * 2;
-	case PROTO_BX_6Q: return r * w * 3;
+	case PROTO_BX_6Q: return r * w * (f == LS_FMT_RGB565 ? 2 : 3);
 	default:          return 0;
 	}
 }
@@ -362,14 +375,20 @@ w_bitmap(struct bxw *w, enum proto_bx_card c, const struct proto_image *im, int 
 				}
 			}
 		break;
-	case PROTO_BX_5Q:   /* RGB565 little-endian: the canvas layout as is */
-	case PROTO_BX_6Q:   /* R, G, B: the canvas layout as is */
+	case PROTO_BX_5Q:   /* RGB565 low byte first: the canvas layout as is */
+	case PROTO_BX_6Q:   /* R, G, B as is; RGB565 (565 display mode) high byte first */
 		for (int y = y0; y < y0 + rows && !w->err; y++) {
 			const uint8_t *row = im->data + (size_t)y * im->stride;
-			size_t n = (size_t)im->width * (c == PROTO_BX_5Q ? 2 : 3);
+			size_t n = (size_t)im->width * (im->format == LS_FMT_RGB565 ? 2 : 3);
 
-			for (size_t i = 0; i < n; i++)
-				w_u8(w, row[i]);
+			if (c == PROTO_BX_6Q && im->format == LS_FMT_RGB565)
+				for (size_t i = 0; i < n; i += 2) {
+					w_u8(w, row[i + 1]);
+					w_u8(w, row[i]);
+				}
+			else
+				for (size_t i = 0; i < n; i++)
+					w_u8(w, row[i]);
 		}
 		break;
 	default:
@@ -388,10 +407,11 @@ proto_bx_encode_area(const struct proto_bx_area *a, const struct proto_image *im
 
 	if (!proto_bx_card_takes(a->card, im->format) || a->y0 < 0 || a->rows <= 0 ||
 	    a->y0 + a->rows > im->height || im->width <= 0 || im->width > 0xffff ||
-	    a->area_id >= proto_bx_max_areas(a->card))
+	    a->area_id >= proto_bx_max_areas(a->card) || a->transparency > 102)
 		return -1;
 	nbits = proto_bx_bitmap_bytes(a->card, im->format, im->width, a->rows);
-	if (nbits + proto_bx_area_overhead(a->card) > 0xffffffffu)
+	/* The card's packet limit: a larger area would be cut or refused by the card. */
+	if (nbits + proto_bx_area_overhead(a->card) > proto_bx_max_data(a->card))
 		return -1;
 
 	w_begin(&w, out, cap);
@@ -399,10 +419,17 @@ proto_bx_encode_area(const struct proto_bx_area *a, const struct proto_image *im
 	w_u8(&w, 0x01);               /* RtnReq: the card answers ACK or NACK */
 	w_u8(&w, 0xA7);
 	w_u8(&w, 0x00);
-	w_zero(&w, 2);
+	/* Reserved = 0 in the manuals; the SDK jars put the length of what
+	 * follows here (bx05: 4 + body, bx06: 2 + area info + 4 + bitmaps). */
+	w_u16(&w, a->cmd_len_sdk ? (unsigned)(proto_bx_area_overhead(a->card) - 5 + nbits) : 0u);
 	if (sixth)
 		w_u16(&w, 1);             /* AreaNum */
-	w_u32(&w, (uint32_t)(proto_bx_area_overhead(a->card) - (sixth ? 11 : 9) + nbits));
+	/* AreaDataLen.  5th gen: the area with its pages and bitmap.  6th gen:
+	 * only the area and page parameters (63 bytes here); the bitmaps come
+	 * after all areas' parameters and are not counted (bx06 message XML,
+	 * the vendor's 6Q Java encoder). */
+	w_u32(&w, sixth ? (uint32_t)(proto_bx_area_overhead(a->card) - 11) :
+	    (uint32_t)(proto_bx_area_overhead(a->card) - 9 + nbits));
 	w_u8(&w, a->area_id);
 	w_u8(&w, 0);                  /* RunMode: loop the pages */
 	w_u16(&w, 0);                 /* Timeout */
@@ -410,7 +437,7 @@ proto_bx_encode_area(const struct proto_bx_area *a, const struct proto_image *im
 	w_u16(&w, 0);                 /* RelateProNum */
 	w_u8(&w, 1);                  /* ImmePlay: stop stored programs, show only this */
 	w_zero(&w, 4);
-	w_u8(&w, 0x10);               /* AreaType */
+	w_u8(&w, sixth || !a->area_type_sdk ? 0x10 : 0x00);  /* AreaType: dynamic */
 	w_u16(&w, 0);                 /* X */
 	w_u16(&w, (unsigned)a->y0);
 	w_u16(&w, (unsigned)im->width);
@@ -418,7 +445,7 @@ proto_bx_encode_area(const struct proto_bx_area *a, const struct proto_image *im
 	w_u8(&w, 0);                  /* AreaFFlag: no frame, so no frame fields */
 	if (sixth) {
 		w_u8(&w, 0);              /* BackGroundFlag */
-		w_u8(&w, 0);              /* Transparency */
+		w_u8(&w, a->transparency);
 		w_u8(&w, 0);              /* AreaEqual */
 		w_u8(&w, 0);              /* SoundFlag: no sound fields follow */
 		w_zero(&w, 5);
@@ -484,6 +511,7 @@ proto_bx_text_defaults(struct proto_bx_text *t)
 	t->card = PROTO_BX_6K;
 	t->dst = PROTO_BX_DST_ANY;
 	t->dev = PROTO_BX_DEV_ANY_K;
+	t->process_mode = 0;          /* the vendor's Java default: keep the area */
 	t->timeout = 10;
 	t->single_line = 2;
 	t->new_line = 1;
@@ -499,7 +527,7 @@ proto_bx_encode_text(const struct proto_bx_text *t, uint8_t *out, size_t cap)
 	unsigned x, wd;
 	size_t area = 27 + t->len;
 
-	if (t->x < 0 || t->y < 0 || t->w <= 0 || t->h <= 0 || t->x + t->w > 0x7fff ||
+	if (t->x < 0 || t->y < 0 || t->w <= 0 || t->h <= 0 || t->x + t->w > 0x7fff || t->process_mode > 1 ||
 	    t->y + t->h > 0xffff || area > 0xffff || 9 + area > 0xffff)
 		return -1;
 	if (t->card == PROTO_BX_5K) {
@@ -522,7 +550,7 @@ proto_bx_encode_text(const struct proto_bx_text *t, uint8_t *out, size_t cap)
 	w_u8(&w, 0xA3);
 	w_u8(&w, 0x06);
 	w_u8(&w, 0x01);               /* Response: the card must reply */
-	w_u8(&w, 0x00);               /* ProcessMode: keep the area, just new text */
+	w_u8(&w, t->process_mode);    /* ProcessMode: 0 keep the area (vendor default) */
 	w_u8(&w, 0x00);
 	w_u8(&w, 0x00);               /* DeleteAreaNum */
 	w_u8(&w, 0x01);               /* AreaNum */
@@ -575,6 +603,7 @@ proto_bx_text_gbk(const char *utf8, uint8_t *out, size_t cap)
 struct bx_state {
 	enum proto_bx_card card;
 	uint16_t dst;
+	uint8_t  transparency, area_type_sdk, cmd_len_sdk;   /* the board's bx_* settings */
 	int      band_rows;           /* rows per dynamic area */
 	uint8_t  rx[512];             /* a reply being received */
 	size_t   rxlen;
@@ -635,11 +664,11 @@ bx_supports(enum ls_format f)
 static int
 bx_band_rows(enum proto_bx_card c, enum ls_format f, int width)
 {
-	size_t row = proto_bx_bitmap_bytes(c, f, width, 1);
+	size_t row = proto_bx_bitmap_bytes(c, f, width, 1), max = proto_bx_max_data(c);
 
-	if (row == 0 || row + proto_bx_area_overhead(c) > PROTO_BX_MAX_DATA)
+	if (row == 0 || row + proto_bx_area_overhead(c) > max)
 		return 0;
-	return (int)((PROTO_BX_MAX_DATA - proto_bx_area_overhead(c)) / row);
+	return (int)((max - proto_bx_area_overhead(c)) / row);
 }
 
 static size_t bx_max_frame_bytes(int width, int height, enum ls_format f);
@@ -674,7 +703,21 @@ bx_init(const struct ls_board *b, char *err, size_t errlen)
 		snprintf(err, errlen, "board %s: card %s cannot show format %s; %s takes %s",
 		    b->name, proto_bx_card_name(card), fmt_name(b->format),
 		    proto_bx_card_name(card),
-		    card == PROTO_BX_5Q ? "rgb565" : card == PROTO_BX_6Q ? "rgb888" : "mono or red-green");
+		    card == PROTO_BX_5Q ? "rgb565" : card == PROTO_BX_6Q ? "rgb888 or rgb565 (565 mode)" :
+		    "mono or red-green");
+		return NULL;
+	}
+	if (!proto_bx_card_has_serial(card) && b->address != NULL &&
+	    strncmp(b->address, "serial:", 7) == 0) {
+		snprintf(err, errlen, "board %s: %s has no serial port (%s); connect it by Ethernet: "
+		    "address = \"tcp:HOST\" (port 5005) or \"udp:HOST\" (port 5007)", b->name,
+		    proto_bx_card_name(card), card == PROTO_BX_6Q ? "the 6Q is Ethernet only" :
+		    "the 5Q has no RS-232 or RS-485");
+		return NULL;
+	}
+	if (b->bx_transparency < 0 || b->bx_transparency > 102) {
+		snprintf(err, errlen, "board %s: bx_transparency %d out of range 0..102", b->name,
+		    b->bx_transparency);
 		return NULL;
 	}
 	if (b->screen_address < 0 || b->screen_address > 0xffff) {
@@ -684,9 +727,14 @@ bx_init(const struct ls_board *b, char *err, size_t errlen)
 	}
 	rows = bx_band_rows(card, b->format, b->width);
 	if (rows <= 0 || (b->height + rows - 1) / rows > proto_bx_max_areas(card)) {
-		snprintf(err, errlen, "board %s: %dx%d is too large for %s (at most %d dynamic areas "
-		    "of %d bytes)", b->name, b->width, b->height, proto_bx_card_name(card),
-		    proto_bx_max_areas(card), PROTO_BX_MAX_DATA);
+		/* Each dynamic area is one packet, and the card caps both. */
+		snprintf(err, errlen, "board %s: %dx%d %s is too large for %s: it needs %zu bytes of "
+		    "bitmap, and the card takes at most %d dynamic areas of one packet each, %zu bytes "
+		    "of data per packet%s", b->name, b->width, b->height, fmt_name(b->format),
+		    proto_bx_card_name(card), proto_bx_bitmap_bytes(card, b->format, b->width, b->height),
+		    proto_bx_max_areas(card), proto_bx_max_data(card),
+		    card == PROTO_BX_5Q ? "; a BX-6Q in 565 mode takes 63 KiB packets (card = \"bx-6q\")" :
+		    "; use a smaller board");
 		return NULL;
 	}
 	if ((s = calloc(1, sizeof *s)) == NULL) {
@@ -695,6 +743,9 @@ bx_init(const struct ls_board *b, char *err, size_t errlen)
 	}
 	s->card = card;
 	s->dst = b->screen_address ? (uint16_t)b->screen_address : PROTO_BX_DST_ANY;
+	s->transparency = (uint8_t)b->bx_transparency;
+	s->area_type_sdk = b->bx_area_type != 0;
+	s->cmd_len_sdk = b->bx_cmd_reserved != 0;
 	s->band_rows = rows;
 	s->copycap = bx_max_frame_bytes(b->width, b->height, b->format);
 	if ((s->copy = malloc(s->copycap)) == NULL) {
@@ -727,7 +778,8 @@ bx_encode_frame(void *state, const struct proto_image *im, struct proto_batch *b
 		return -1;
 	for (int y = 0, id = 0; y < im->height; y += rows, id++) {
 		struct proto_bx_area a = { s->card, s->dst, (uint8_t)id, y,
-		    y + rows > im->height ? im->height - y : rows };
+		    y + rows > im->height ? im->height - y : rows,
+		    s->transparency, s->area_type_sdk, s->cmd_len_sdk };
 		size_t max = 9 + 2 * (16 + proto_bx_area_overhead(s->card) + 2 +
 		    proto_bx_bitmap_bytes(s->card, im->format, im->width, a.rows));
 		uint8_t *p = proto_batch_reserve(batch, max);
@@ -907,17 +959,26 @@ bx_error(void *state)
 static size_t
 bx_max_frame_bytes(int width, int height, enum ls_format f)
 {
-	/* The worst card for the format: 6E words outweigh 5E bytes. */
-	enum proto_bx_card c = proto_bx_card_default(f) == PROTO_BX_5E ? PROTO_BX_6E :
-	    proto_bx_card_default(f);
-	int rows = bx_band_rows(c, f, width), bands;
+	/* The worst card that takes the format (6E words outweigh 5E bytes,
+	 * 5Q's small packets cost more headers than 6Q's). */
+	static const enum proto_bx_card cards[] = { PROTO_BX_5E, PROTO_BX_6E, PROTO_BX_5Q, PROTO_BX_6Q };
+	size_t worst = 0;
 
-	if (rows <= 0)
-		return 0;
-	bands = (height + rows - 1) / rows;
-	/* Escaping at most doubles a byte. */
-	return (size_t)bands * (9 + 2 * (16 + proto_bx_area_overhead(c) + 2)) +
-	    2 * proto_bx_bitmap_bytes(c, f, width, height);
+	for (size_t i = 0; i < sizeof cards / sizeof cards[0]; i++) {
+		enum proto_bx_card c = cards[i];
+		int rows = bx_band_rows(c, f, width), bands;
+		size_t n;
+
+		if (!proto_bx_card_takes(c, f) || rows <= 0)
+			continue;
+		bands = (height + rows - 1) / rows;
+		/* Escaping at most doubles a byte. */
+		n = (size_t)bands * (9 + 2 * (16 + proto_bx_area_overhead(c) + 2)) +
+		    2 * proto_bx_bitmap_bytes(c, f, width, height);
+		if (n > worst)
+			worst = n;
+	}
+	return worst;
 }
 
 const struct proto_ops proto_onbon_bx_ops = {

@@ -28,14 +28,17 @@
 #define PROTO_BX_DST_ANY    0xFFFE    /* wildcard screen address; the card answers */
 #define PROTO_BX_DEV_ANY_G  0xFFFE    /* graphic-card device type wildcard */
 #define PROTO_BX_DEV_ANY_K  0xFE      /* font-card device type wildcard */
-/* Largest data field the vendor SDK sends to 5E/6E/6Q cards in one packet. */
-#define PROTO_BX_MAX_DATA   (63 * 1024)
+/* Largest data field the vendor SDK sends in one packet: 5E/6E/6Q take
+ * up to 64 KiB ("keep under 63*1024"), the other cards 1 KiB (SDK headers);
+ * ledsign keeps a whole 5Q packet (header, data, CRC) within 1024 bytes. */
+#define PROTO_BX_MAX_DATA      (63 * 1024)
+#define PROTO_BX_MAX_DATA_1K   (1024 - 16 - 2)
 
 enum proto_bx_card {
 	PROTO_BX_5E,     /* mono or red-green, 1 bit per LED and colour, bytes */
 	PROTO_BX_6E,     /* mono or red-green, planes of 32-bit words */
-	PROTO_BX_5Q,     /* RGB565 */
-	PROTO_BX_6Q,     /* RGB888 */
+	PROTO_BX_5Q,     /* RGB565, low byte first */
+	PROTO_BX_6Q,     /* RGB888, or RGB565 high byte first (565 display mode) */
 	PROTO_BX_5K,     /* font card, X and width in units of 8 LEDs */
 	PROTO_BX_6K,     /* font card, pixel coordinates */
 };
@@ -46,8 +49,12 @@ int proto_bx_card_parse(const char *name, enum proto_bx_card *out);
 const char *proto_bx_card_name(enum proto_bx_card);
 /* The card a board of this format gets when the config names none. */
 enum proto_bx_card proto_bx_card_default(enum ls_format);
-/* 1 when the graphic card shows this canvas format as is. */
+/* 1 when the graphic card shows this canvas format. */
 int proto_bx_card_takes(enum proto_bx_card, enum ls_format);
+/* Largest data field of one packet to this card (PROTO_BX_MAX_DATA or _1K). */
+size_t proto_bx_max_data(enum proto_bx_card);
+/* 1 when the card has an RS-232/RS-485 port (not the 5Q, not the Ethernet-only 6Q). */
+int proto_bx_card_has_serial(enum proto_bx_card);
 
 /* CRC-16/ARC (poly 0x8005 reflected, init 0); check("123456789") = 0xBB3D. */
 uint16_t proto_bx_crc16(uint16_t crc, const uint8_t *p, size_t n);
@@ -76,6 +83,11 @@ struct proto_bx_area {
 	uint16_t dst;              /* screen address */
 	uint8_t  area_id;          /* 0..3 on 5E/5Q, 0..31 on 6E/6Q */
 	int      y0, rows;
+	/* Where the vendor's manual and its SDK differ; 0 = the manual. */
+	uint8_t  transparency;     /* 6th gen Transparency: manual/Java encoder 0, SDK 101 */
+	uint8_t  area_type_sdk;    /* 5th gen AreaType: 0 = 0x10 (manual), 1 = 0x00 (bx05 SDK) */
+	uint8_t  cmd_len_sdk;      /* the 2 bytes after Cmd: 0 = reserved 0 (manual),
+	                            * 1 = the bytes that follow them (SDK jars) */
 };
 ssize_t proto_bx_encode_area(const struct proto_bx_area *, const struct proto_image *,
     uint8_t *out, size_t cap);
@@ -98,6 +110,8 @@ struct proto_bx_text {
 	enum proto_bx_card card;   /* PROTO_BX_5K (x, w multiples of 8) or PROTO_BX_6K */
 	uint16_t dst;
 	uint8_t  dev;              /* device type, 0xFE = any */
+	uint8_t  process_mode;     /* 0 = keep the area, new text (vendor default);
+	                            * 1 = clear the area and set it up again */
 	uint8_t  area_id;          /* 0..4 on 6K, 0..7 on 5K */
 	int      x, y, w, h;       /* LEDs */
 	uint8_t  run_mode;         /* 0 = loop */

@@ -15,7 +15,8 @@ bx-5e-mono 64 16 mono onbon-bx tcp bx-5e -
 bx-5e-rg 70 16 red-green onbon-bx tcp bx-5e -
 bx-6e-mono 50 16 mono onbon-bx udp bx-6e -
 bx-6e-rg 96 16 red-green onbon-bx tcp bx-6e -
-bx-5q 64 32 rgb565 onbon-bx tcp bx-5q -
+bx-5q 32 16 rgb565 onbon-bx tcp bx-5q -
+bx-6q-565 64 32 rgb565 onbon-bx tcp bx-6q -
 bx-6q 96 32 rgb888 onbon-bx tcp bx-6q -
 ddp-mono 64 16 mono ddp udp - rgb
 ddp-rg 64 16 red-green ddp udp - grb

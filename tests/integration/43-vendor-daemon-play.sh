@@ -1,5 +1,5 @@
 # `ledsign play` drives vendor boards: the sample campaign with its six boards
-# moved to Onbon BX (5E mono, 6E red-green, 5Q on UDP), DDP, E1.31 and
+# moved to Onbon BX (5E mono, 6E red-green, a 6Q in 565 mode on UDP), DDP, E1.31 and
 # Art-Net (universes and channel orders not the defaults).  Every board comes
 # online and shows a picture of its size, the Onbon cards acknowledge frames,
 # and the daemon stops cleanly.
@@ -16,7 +16,7 @@ tcp:127.0.0.1:7102 e131 udp universe=3;pixel_order="grb"; e131:universe=3,order=
 tcp:127.0.0.1:7103 ddp udp pixel_order="brg"; ddp:order=brg
 tcp:127.0.0.1:7104 onbon-bx tcp card="bx-6e"; onbon-bx:card=bx-6e
 tcp:127.0.0.1:7105 artnet udp universe=16;pixel_order="bgr";artnet_sync=true; artnet:universe=16,order=bgr
-tcp:127.0.0.1:7106 onbon-bx udp card="bx-5q";screen_address=3; onbon-bx:card=bx-5q,screen=3
+tcp:127.0.0.1:7106 onbon-bx udp card="bx-6q";screen_address=3; onbon-bx:card=bx-6q,screen=3
 PLAN
 while read -r old proto link extra lbproto; do
 	port=$(free_port)

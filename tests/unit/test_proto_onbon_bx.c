@@ -132,7 +132,7 @@ test_area_5e_mono_fields(void **st)
 {
 	struct render_canvas *c = render_canvas_new(10, 2, LS_FMT_MONO);
 	struct proto_image im;
-	struct proto_bx_area a = { PROTO_BX_5E, 0x0001, 0, 0, 2 };
+	struct proto_bx_area a = { .card = PROTO_BX_5E, .dst = 0x0001, .area_id = 0, .y0 = 0, .rows = 2 };
 	uint8_t pkt[256], want[512];
 	size_t plen;
 	ssize_t n, w;
@@ -178,7 +178,8 @@ test_area_goldens(void **st)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct render_canvas *c = tg_pattern(cases[i].w, cases[i].h, cases[i].fmt);
 		struct proto_image im = tg_image(c);
-		struct proto_bx_area a = { cases[i].card, PROTO_BX_DST_ANY, 1, 0, cases[i].h };
+		struct proto_bx_area a = { .card = cases[i].card, .dst = PROTO_BX_DST_ANY,
+		    .area_id = 1, .y0 = 0, .rows = cases[i].h };
 		ssize_t n = proto_bx_encode_area(&a, &im, out, sizeof out);
 
 		assert_true(n > 0);
@@ -193,7 +194,7 @@ test_area_5e_redgreen_interleave(void **st)
 {
 	struct render_canvas *c = render_canvas_new(8, 1, LS_FMT_REDGREEN);
 	struct proto_image im;
-	struct proto_bx_area a = { PROTO_BX_5E, 1, 0, 0, 1 };
+	struct proto_bx_area a = { .card = PROTO_BX_5E, .dst = 1, .area_id = 0, .y0 = 0, .rows = 1 };
 	uint8_t pkt[256];
 	size_t used;
 	ssize_t n, m;
@@ -302,6 +303,304 @@ test_round_trip_every_card(void **st)
 	round_trip(NULL, LS_FMT_RGB888, 64, 32, FW_BX_6Q, 1);
 	/* 200x120 RGB888 is 72000 bytes: two dynamic areas of at most 63 KiB. */
 	round_trip("6q", LS_FMT_RGB888, 200, 120, FW_BX_6Q, 2);
+}
+
+/* Unframe what an encoder wrote (CRC checked) and compare the packet with
+ * bytes built by hand. */
+static void
+expect_packet(const uint8_t *frame, ssize_t n, const char *hex)
+{
+	static uint8_t pkt[1 << 16];
+	size_t used;
+	ssize_t m;
+
+	assert_true(n > 0);
+	m = proto_bx_unframe(frame, (size_t)n, &used, pkt, sizeof pkt);
+	assert_true(m > 0);
+	assert_int_equal(used, (size_t)n);
+	tg_expect_hex(pkt, (size_t)m, hex);
+}
+
+/* A 2x1 RGB888 area on a BX-6Q, built by hand from the field table of the
+ * 6th-generation manual (5.4.1): AreaDataLen counts AreaId .. the page's
+ * DataLen (63 bytes), not the bitmap, which comes after all parameters
+ * (as the bx06 message XML and the vendor's 6Q Java encoder do). */
+#define BX6Q_HEAD(datalen, reserved) \
+    "FE FF 00 80 F0 00 FE FF 00 00 00 00 " datalen " 00 00 00"  /* header */ \
+    "01 A7 00 " reserved                                         /* RtnReq, A7 00, Reserved */ \
+    "01 00 3F 00 00 00"                                          /* AreaNum 1, AreaDataLen 63 */ \
+    "00 00 00 00 00 00 00 01 00 00 00 00"      /* id, run, timeout, RelateAll, RelateNum, ImmePlay, res */ \
+    "10 00 00 00 00 02 00 01 00 00"            /* AreaType, x, y, w 2, h 1, AreaFFlag */
+#define BX6Q_PAGE(transp, validlen, bitmaplen) \
+    "00 " transp " 00 00 00 00 00 00 00"       /* BackGround, Transparency, AreaEqual, Sound, res 5 */ \
+    "01 00 1A 00 00 00"                        /* PageNum 1, PageDataLen 26 */ \
+    "00 01 00 00 E8 03 01 " validlen           /* style, static, clear, speed, stay 10 s, repeat, ValidLen */ \
+    "00 00 00 00 00 00 00 00 00"               /* reserved 9 */ \
+    "00 00 00 00 " bitmaplen " 00 00 00"       /* DataOffset 0, DataLen */
+
+static struct render_canvas *
+canvas_2x1(enum ls_format f, uint32_t left, uint32_t right)
+{
+	struct render_canvas *c = render_canvas_new(2, 1, f);
+
+	render_canvas_set(c, 0, 0, left);
+	render_canvas_set(c, 1, 0, right);
+	return c;
+}
+
+static void
+test_area_6th_gen_vendor_layout(void **st)
+{
+	struct render_canvas *c = canvas_2x1(LS_FMT_RGB888, 0xff0000, 0x123456);
+	struct proto_image im = tg_image(c);
+	struct proto_bx_area a = { .card = PROTO_BX_6Q, .dst = PROTO_BX_DST_ANY, .rows = 1 };
+
+	(void)st;
+	expect_packet(out, proto_bx_encode_area(&a, &im, out, sizeof out),
+	    BX6Q_HEAD("50", "00 00") BX6Q_PAGE("00", "02 00", "06") "FF 00 00 12 34 56");
+	render_canvas_free(c);
+}
+
+/* Feed one hand-built packet to a fw_bx board; the result of fw_bx_feed. */
+static int
+board_takes(struct fw_bx *dec, const char *hex, struct fw_rgb_canvas *fc)
+{
+	static uint8_t pkt[4096], frame[8192], reply[64];
+	size_t plen = tg_hex(hex, pkt, sizeof pkt), used, rl;
+	ssize_t n = proto_bx_frame(pkt, plen, frame, sizeof frame);
+
+	return fw_bx_feed(dec, frame, (size_t)n, &used, fc, reply, sizeof reply, &rl);
+}
+
+/* ledboard's decoder reads the vendor's 6th-generation layout, and refuses
+ * the one ledsign sent before (AreaDataLen = 63 + bitmap), as a card
+ * would misread it. */
+static void
+test_fw_bx_6th_gen_area_data_len(void **st)
+{
+	static uint8_t work[4096];
+	struct render_canvas *got = render_canvas_new(2, 1, LS_FMT_RGB888);
+	struct fw_rgb_canvas fc = { 2, 1, FW_RGB_888, got->stride, got->data };
+	struct render_canvas *want = canvas_2x1(LS_FMT_RGB888, 0xff0000, 0x123456);
+	struct fw_bx dec;
+	const char *old = "FE FF 00 80 F0 00 FE FF 00 00 00 00 50 00 00 00 01 A7 00 00 00 01 00 45 00 00 00"
+	    "00 00 00 00 00 00 00 01 00 00 00 00 10 00 00 00 00 02 00 01 00 00"
+	    BX6Q_PAGE("00", "02 00", "06") "FF 00 00 12 34 56";
+
+	(void)st;
+	fw_bx_init(&dec, work, sizeof work, FW_BX_6Q, 1);
+	assert_int_equal(board_takes(&dec, BX6Q_HEAD("50", "00 00") BX6Q_PAGE("00", "02 00", "06")
+	    "FF 00 00 12 34 56", &fc), FW_BX_SHOW);
+	assert_true(render_canvas_equal(want, got));
+	assert_int_equal(board_takes(&dec, old, &fc), FW_BX_BAD);
+	render_canvas_free(got);
+	render_canvas_free(want);
+}
+
+/* RGB565: a 5Q stores the value low byte first, a 6Q in 565 display mode
+ * high byte first (the bx05 and bx06 ImageBinary classes). */
+static void
+test_area_rgb565_byte_order(void **st)
+{
+	/* red F800, blue 001F */
+	struct render_canvas *c = canvas_2x1(LS_FMT_RGB565, 0xff0000, 0x0000ff);
+	struct proto_image im = tg_image(c);
+	struct proto_bx_area q6 = { .card = PROTO_BX_6Q, .dst = PROTO_BX_DST_ANY, .rows = 1 };
+	struct proto_bx_area q5 = { .card = PROTO_BX_5Q, .dst = PROTO_BX_DST_ANY, .rows = 1 };
+	static uint8_t work[4096];
+	struct render_canvas *got = render_canvas_new(2, 1, LS_FMT_RGB565);
+	struct fw_rgb_canvas fc = { 2, 1, FW_RGB_565, got->stride, got->data };
+	struct fw_bx dec;
+	uint8_t pkt[256];
+	size_t used;
+	ssize_t n, m;
+
+	(void)st;
+	expect_packet(out, proto_bx_encode_area(&q6, &im, out, sizeof out),
+	    BX6Q_HEAD("4E", "00 00") BX6Q_PAGE("00", "02 00", "04") "F8 00 00 1F");
+	n = proto_bx_encode_area(&q5, &im, out, sizeof out);
+	m = proto_bx_unframe(out, (size_t)n, &used, pkt, sizeof pkt);
+	assert_true(m > 4);
+	tg_expect_hex(pkt + m - 4, 4, "00 F8 1F 00");
+	/* The board side reads each the card's way; a 6Q set to the other order
+	 * shows red as dark blue. */
+	fw_bx_init(&dec, work, sizeof work, FW_BX_6Q, 1);
+	assert_int_equal(dec.rgb565_high_first, 1);
+	assert_int_equal(board_takes(&dec, BX6Q_HEAD("4E", "00 00") BX6Q_PAGE("00", "02 00", "04")
+	    "F8 00 00 1F", &fc), FW_BX_SHOW);
+	assert_true(render_canvas_equal(c, got));
+	dec.rgb565_high_first = 0;
+	assert_int_equal(board_takes(&dec, BX6Q_HEAD("4E", "00 00") BX6Q_PAGE("00", "02 00", "04")
+	    "F8 00 00 1F", &fc), FW_BX_SHOW);
+	assert_int_equal(got->data[0] | got->data[1] << 8, 0x00F8);
+	render_canvas_free(c);
+	render_canvas_free(got);
+}
+
+/* Where the manual and the SDK differ, the board's settings choose; the
+ * defaults are the manual's. */
+static void
+test_area_manual_or_sdk_fields(void **st)
+{
+	struct render_canvas *c = canvas_2x1(LS_FMT_RGB888, 0xff0000, 0x123456);
+	struct render_canvas *m = canvas_2x1(LS_FMT_MONO, 0xffffff, 0);
+	struct proto_image im = tg_image(c), mm = tg_image(m);
+	struct proto_bx_area a = { .card = PROTO_BX_6Q, .dst = PROTO_BX_DST_ANY, .rows = 1,
+	    .transparency = 101, .cmd_len_sdk = 1 };
+	struct proto_bx_area e5 = { .card = PROTO_BX_5E, .dst = 1, .rows = 1 };
+
+	(void)st;
+	/* bx06: 2 + (63 + 4) + 6 bitmap bytes = 75 = 0x4B */
+	expect_packet(out, proto_bx_encode_area(&a, &im, out, sizeof out),
+	    BX6Q_HEAD("50", "4B 00") BX6Q_PAGE("65", "02 00", "06") "FF 00 00 12 34 56");
+	a.transparency = 103;
+	assert_int_equal(proto_bx_encode_area(&a, &im, out, sizeof out), -1);
+	/* 5th gen: manual AreaType 0x10 and Reserved 0; the bx05 SDK 0x00 and 4 + body */
+	expect_packet(out, proto_bx_encode_area(&e5, &mm, out, sizeof out),
+	    "01 00 00 80 F0 00 FE FF 00 00 00 00 33 00 00 00 01 A7 00 00 00 2A 00 00 00"
+	    "00 00 00 00 00 00 00 01 00 00 00 00 10 00 00 00 00 02 00 01 00 00 01 00"
+	    "0E 00 00 00 00 01 00 00 E8 03 01 02 00 00 00 00 00 7F");
+	e5.area_type_sdk = 1;
+	e5.cmd_len_sdk = 1;
+	expect_packet(out, proto_bx_encode_area(&e5, &mm, out, sizeof out),
+	    "01 00 00 80 F0 00 FE FF 00 00 00 00 33 00 00 00 01 A7 00 2E 00 2A 00 00 00"
+	    "00 00 00 00 00 00 00 01 00 00 00 00 00 00 00 00 00 02 00 01 00 00 01 00"
+	    "0E 00 00 00 00 01 00 00 E8 03 01 02 00 00 00 00 00 7F");
+	render_canvas_free(c);
+	render_canvas_free(m);
+}
+
+/* The board's bx_* settings reach the wire through the ops table, and the
+ * simulated card reports what it got. */
+static void
+test_board_settings_reach_the_card(void **st)
+{
+	static uint8_t work[8192], reply[64];
+	struct ls_board b = tg_board("hall", 8, 2, LS_FMT_RGB888, "onbon-bx");
+	struct render_canvas *c = tg_pattern(8, 2, LS_FMT_RGB888);
+	struct render_canvas *got = render_canvas_new(8, 2, LS_FMT_RGB888);
+	struct fw_rgb_canvas fc = { 8, 2, FW_RGB_888, got->stride, got->data };
+	struct proto_image im = tg_image(c);
+	struct proto_batch batch;
+	struct fw_bx dec;
+	char err[256];
+	size_t used, rl;
+	void *s;
+
+	(void)st;
+	b.bx_transparency = 101;
+	b.bx_cmd_reserved = 1;
+	assert_non_null(s = proto_onbon_bx_ops.init(&b, err, sizeof err));
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_onbon_bx_ops.encode_frame(s, &im, &batch), 0);
+	fw_bx_init(&dec, work, sizeof work, FW_BX_6Q, 1);
+	assert_int_equal(fw_bx_feed(&dec, batch.buf, batch.len[0], &used, &fc, reply, sizeof reply, &rl),
+	    FW_BX_SHOW);
+	assert_int_equal(dec.last_transparency, 101);
+	assert_int_equal(dec.last_cmd_reserved, 2 + 63 + 4 + 8 * 2 * 3);
+	assert_int_equal(dec.last_area_type, 0x10);
+	assert_true(render_canvas_equal(c, got));
+	proto_onbon_bx_ops.fini(s);
+	b.bx_transparency = 103;
+	assert_null(proto_onbon_bx_ops.init(&b, err, sizeof err));
+	assert_non_null(strstr(err, "bx_transparency"));
+	render_canvas_free(c);
+	render_canvas_free(got);
+}
+
+/* The 5Q has no serial port and the 6Q is Ethernet only: refused, with what to use. */
+static void
+test_serial_refused_for_5q_6q(void **st)
+{
+	struct ls_board b = tg_board("hall", 32, 16, LS_FMT_RGB565, "onbon-bx");
+	char err[512];
+	void *s;
+
+	(void)st;
+	b.address = "serial:/dev/ttyUSB0";
+	b.card = "bx-5q";
+	assert_null(proto_onbon_bx_ops.init(&b, err, sizeof err));
+	assert_non_null(strstr(err, "board hall: bx-5q has no serial port"));
+	assert_non_null(strstr(err, "tcp:HOST"));
+	b.card = "bx-6q";
+	assert_null(proto_onbon_bx_ops.init(&b, err, sizeof err));
+	assert_non_null(strstr(err, "board hall: bx-6q has no serial port (the 6Q is Ethernet only)"));
+	b.card = "bx-5e";
+	b.format = LS_FMT_MONO;
+	assert_non_null(s = proto_onbon_bx_ops.init(&b, err, sizeof err));
+	proto_onbon_bx_ops.fini(s);
+	b.card = "bx-6q";
+	b.format = LS_FMT_RGB565;
+	b.address = "tcp:10.0.0.5";
+	assert_non_null(s = proto_onbon_bx_ops.init(&b, err, sizeof err));
+	proto_onbon_bx_ops.fini(s);
+}
+
+/* A 5Q takes 1 KiB packets: a frame is split into dynamic areas of at most
+ * that, and a board that needs more than the card's 4 areas is refused. */
+static void
+test_5q_packet_limit(void **st)
+{
+	struct ls_board b = tg_board("hall", 32, 16, LS_FMT_RGB565, "onbon-bx");
+	struct render_canvas *c = tg_pattern(32, 16, LS_FMT_RGB565);
+	struct proto_image im = tg_image(c);
+	struct proto_batch batch;
+	uint8_t pkt[2048];
+	char err[512];
+	void *s;
+
+	(void)st;
+	b.card = "bx-5q";
+	assert_non_null(s = proto_onbon_bx_ops.init(&b, err, sizeof err));
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_onbon_bx_ops.encode_frame(s, &im, &batch), 0);
+	assert_int_equal(batch.npkts, 2);             /* 1024 bytes of bitmap: two areas */
+	for (size_t i = 0; i < batch.npkts; i++) {
+		size_t used;
+		ssize_t m = proto_bx_unframe(batch.buf + batch.off[i], batch.len[i], &used, pkt, sizeof pkt);
+
+		assert_true(m > 0);
+		assert_true((size_t)m + 2 <= 1024);   /* header + data + CRC */
+	}
+	proto_onbon_bx_ops.fini(s);
+	round_trip("bx-5q", LS_FMT_RGB565, 32, 16, FW_BX_5Q, 2);
+	/* 64x32 is 4096 bytes: more than 4 areas of 1 KiB */
+	b.width = 64;
+	b.height = 32;
+	assert_null(proto_onbon_bx_ops.init(&b, err, sizeof err));
+	assert_non_null(strstr(err, "board hall: 64x32 rgb565 is too large for bx-5q"));
+	assert_non_null(strstr(err, "1006 bytes of data per packet"));
+	assert_non_null(strstr(err, "bx-6q"));
+	/* The same board on a 6Q in 565 mode is one packet. */
+	b.card = "bx-6q";
+	assert_non_null(s = proto_onbon_bx_ops.init(&b, err, sizeof err));
+	proto_onbon_bx_ops.fini(s);
+	round_trip("bx-6q", LS_FMT_RGB565, 64, 32, FW_BX_6Q, 1);
+	render_canvas_free(c);
+}
+
+/* A3 06 ProcessMode: the vendor's default 0 (keep the area), 1 on request. */
+static void
+test_font_card_process_mode(void **st)
+{
+	struct proto_bx_text t;
+	uint8_t pkt[256];
+	size_t used;
+	ssize_t n;
+
+	(void)st;
+	proto_bx_text_defaults(&t);
+	assert_int_equal(t.process_mode, 0);
+	t.w = 64;
+	t.h = 16;
+	t.text = (const uint8_t *)"A";
+	t.len = 1;
+	t.process_mode = 1;
+	n = proto_bx_encode_text(&t, out, sizeof out);
+	assert_true(proto_bx_unframe(out, (size_t)n, &used, pkt, sizeof pkt) > 0);
+	assert_int_equal(pkt[14 + 3], 0x01);
+	t.process_mode = 2;
+	assert_int_equal(proto_bx_encode_text(&t, out, sizeof out), -1);
 }
 
 static void
@@ -505,6 +804,14 @@ main(void)
 		cmocka_unit_test(test_poll_delivery),
 		cmocka_unit_test(test_poll_matches_answers),
 		cmocka_unit_test(test_default_ports),
+		cmocka_unit_test(test_area_6th_gen_vendor_layout),
+		cmocka_unit_test(test_fw_bx_6th_gen_area_data_len),
+		cmocka_unit_test(test_area_rgb565_byte_order),
+		cmocka_unit_test(test_area_manual_or_sdk_fields),
+		cmocka_unit_test(test_board_settings_reach_the_card),
+		cmocka_unit_test(test_serial_refused_for_5q_6q),
+		cmocka_unit_test(test_5q_packet_limit),
+		cmocka_unit_test(test_font_card_process_mode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
