@@ -15,9 +15,11 @@ Q       := $(if $(V),,@)
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-# Every .c under src/ except main.c is library code; new modules are picked up by the glob.
-LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
+# Every .c under src/ except the CLI (src/cli/) is library code; new modules are picked up by the glob.
+LIB_SRC  := $(filter-out src/cli/%,$(wildcard src/*.c src/*/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
+# The CLI (main and one cmd_*.c per command) is linked into ledsign only, not the library.
+CLI_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(wildcard src/cli/*.c))
 # firmware-proto: the portable board side (fw_*.c) plus the host simulator (ledboard*.c).
 FW_SRC   := $(wildcard firmware-proto/fw_*.c)
 FW_OBJ   := $(FW_SRC:%.c=$(B)/obj/%.o)
@@ -52,7 +54,7 @@ $(B)/libfwproto.a: $(FW_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(B)/ledsign: $(B)/obj/src/main.o $(B)/libledsign.a $(B)/libfwproto.a
+$(B)/ledsign: $(CLI_OBJ) $(B)/libledsign.a $(B)/libfwproto.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 

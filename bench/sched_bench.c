@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "config.h"
-#include "schedule.h"
+#include "config/config.h"
+#include "schedule/schedule.h"
 
 int
 main(int argc, char **argv)

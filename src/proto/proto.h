@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "model.h"
+#include "config/model.h"
 
 struct proto_image {
 	int            width, height;

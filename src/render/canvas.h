@@ -21,7 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "model.h"
+#include "config/model.h"
 
 struct render_canvas {
 	int            width, height;

@@ -16,7 +16,7 @@
 
 #include "render/render.h"
 #include "render/render_int.h"
-#include "tz.h"
+#include "util/tz.h"
 
 /* The config's zone, loaded on first use and kept in the context. */
 static int

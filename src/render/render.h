@@ -9,8 +9,8 @@
 #define LEDSIGN_RENDER_H
 
 #include <stddef.h>
-#include "diag.h"
-#include "model.h"
+#include "util/diag.h"
+#include "config/model.h"
 #include "render/canvas.h"
 
 struct render_ctx;

@@ -15,8 +15,8 @@
 #include <hb.h>
 #include <fontconfig/fontconfig.h>
 
-#include "diag.h"
-#include "model.h"
+#include "util/diag.h"
+#include "config/model.h"
 #include "render/canvas.h"
 
 #define RENDER_DEFAULT_FONT "WenQuanYi Zen Hei"

@@ -35,7 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "model.h"
+#include "config/model.h"
 
 enum xport_state {
 	XPORT_CONNECTING,   /* connect in progress (or device being opened) */

@@ -1,4 +1,4 @@
-/* Unit tests for src/alert.c: records, the persisted store, expiry, targets, looks. */
+/* Unit tests for src/alert/alert.c: records, the persisted store, expiry, targets, looks. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "alert.h"
+#include "alert/alert.h"
 
 static char *
 mkstate(void)

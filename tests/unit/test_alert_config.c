@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "config.h"
+#include "config/config.h"
 
 #define BASE \
 	"boards = ( { name = \"hall\"; width = 64; height = 16; format = \"mono\"; address = \"tcp:127.0.0.1:1\";\n" \

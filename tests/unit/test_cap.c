@@ -1,4 +1,4 @@
-/* Unit tests for src/cap.c: CAP 1.2 parsing, validation, mapping and applying. */
+/* Unit tests for src/alert/cap.c: CAP 1.2 parsing, validation, mapping and applying. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cap.h"
+#include "alert/cap.h"
 
 /* 2026-11-25T10:00:00+08:00 */
 #define NOW 1795572000LL

@@ -1,4 +1,4 @@
-/* Unit tests for src/control.c: the request format, the socket with its
+/* Unit tests for src/daemon/control.c: the request format, the socket with its
  * permissions and peer-credential check, the client, the CAP directory. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,7 +22,7 @@
 
 #include <event2/event.h>
 
-#include "control.h"
+#include "daemon/control.h"
 
 #define NOBODY 65534
 

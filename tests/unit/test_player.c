@@ -19,8 +19,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "player.h"
+#include "config/config.h"
+#include "daemon/player.h"
 #include "render/render.h"
 #include "transport/xport.h"
 

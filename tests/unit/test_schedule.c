@@ -1,4 +1,4 @@
-/* Unit tests for src/schedule.c: the schedule as a pure function of (config, time).
+/* Unit tests for src/schedule/schedule.c: the schedule as a pure function of (config, time).
  * Configs are built as structs here so the tests pin the schedule's own rules. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schedule.h"
+#include "schedule/schedule.h"
 
 /* ---- fixture ---- */
 

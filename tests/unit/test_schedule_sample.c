@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "schedule.h"
+#include "config/config.h"
+#include "schedule/schedule.h"
 
 #define SAMPLE "content/campaign-week.cfg"
 

@@ -1,4 +1,4 @@
-/* Unit tests for src/tz.c: TZif reading, POSIX footer rules, civil conversions. */
+/* Unit tests for src/util/tz.c: TZif reading, POSIX footer rules, civil conversions. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "tz.h"
+#include "util/tz.h"
 
 static struct tz *
 load(const char *name)

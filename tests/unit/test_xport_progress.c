@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "progress.h"
+#include "util/progress.h"
 
 static void
 test_format(void **st)

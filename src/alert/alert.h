@@ -1,0 +1,147 @@
+/*
+ * alert.h — emergency alerts: the model, the persisted store, expiry, and
+ * the look of an alert on a board.
+ *
+ * An alert has an id, text, a level, targets (board names and/or group
+ * names; none = every board), a start and an optional expiry.  The store
+ * keeps the active alerts in memory and one file per alert in a state
+ * directory; a change is on disk (temporary file, fsync, rename, fsync of
+ * the directory) before alert_store_put/remove return, so whoever answers a
+ * request after them can promise the alert survives a crash or power cut.
+ *
+ * Nothing here prints, logs or reads the clock: every function that cares
+ * about time takes `now` (Unix seconds).  Errors are -1/NULL with a message
+ * in the caller's buffer.  See docs/alerts.md for the on-disk format.
+ */
+#ifndef LEDSIGN_ALERT_H
+#define LEDSIGN_ALERT_H
+
+#include <stddef.h>
+#include "config/model.h"
+
+enum alert_level { ALERT_INFO, ALERT_WARNING, ALERT_EMERGENCY };
+
+/* Ids: 1..ALERT_ID_MAX characters of [A-Za-z0-9._:@-], starting with a letter or digit. */
+#define ALERT_ID_MAX 96
+/* Text: at most this many bytes of UTF-8. */
+#define ALERT_TEXT_MAX 4096
+/* At most this many board or group names per alert, each at most ALERT_NAME_MAX bytes. */
+#define ALERT_TARGETS_MAX 256
+#define ALERT_NAME_MAX 64
+/* At most this many alerts are active at once; more is refused. */
+#define ALERT_STORE_MAX 1024
+
+struct alert {
+	char   id[ALERT_ID_MAX + 1];
+	char  *text;               /* owned, UTF-8, no NUL inside */
+	enum alert_level level;
+	struct ls_strlist boards;  /* owned; board names */
+	struct ls_strlist groups;  /* owned; group names ("all" allowed) */
+	long long start;           /* Unix seconds; not shown before this */
+	long long expires;         /* Unix seconds; 0 = until cleared */
+	long long created;         /* Unix seconds, when it was stored */
+	char  *source;             /* owned, may be NULL: "cli", "cap:FILE", ... */
+};
+
+/* Level names as written on the command line and in files. */
+const char *alert_level_name(enum alert_level);
+int alert_level_parse(const char *name, enum alert_level *out);   /* 0 or -1 */
+
+/* 1 when `id` is a well-formed alert id. */
+int alert_id_valid(const char *id);
+/* Make a fresh id "a-YYYYMMDD-HHMMSS-XXXXXX" (UTC) into buf (>= ALERT_ID_MAX+1). */
+void alert_id_make(char *buf, size_t len, long long now);
+
+/* Release what an alert owns (not the struct); accepts NULL. Leaves it zeroed. */
+void alert_clear(struct alert *);
+/* Deep copy; 0 or -1 (out of memory). */
+int alert_copy(struct alert *dst, const struct alert *src);
+/* Check an alert is storable: id, text, names, times.  0 or -1 + err. */
+int alert_validate(const struct alert *, char *err, size_t errlen);
+
+/* 1 when the alert is in force at `now` (started, not expired). */
+int alert_live(const struct alert *, long long now);
+/* 1 when the alert is meant for `board` (no targets = every board; a board
+ * name; one of its groups; or the group "all"). */
+int alert_targets(const struct alert *, const struct ls_board *);
+
+/* ---- key=value text form (used by the state files and the control socket) ----
+ * A record is space-separated key=value pairs on one line.  Keys are
+ * [a-z_]+.  Values are percent-encoded: every byte below 0x21, 0x7f, '%' and
+ * '=' becomes %XX, so values never contain spaces or newlines. */
+
+/* Append " key=ESCAPED(value)" (no leading space when *len == 0) to buf.
+ * Returns 0, or -1 when it would not fit (buf is left NUL-terminated). */
+int alert_kv_put(char *buf, size_t cap, size_t *len, const char *key, const char *value);
+/* Take the next pair from *cursor: key and decoded value are written
+ * NUL-terminated into the caller's buffers.  Returns 1 for a pair, 0 at the
+ * end, -1 on a malformed pair (err says why).  A decoded NUL byte is an error. */
+int alert_kv_next(const char **cursor, char *key, size_t keycap, char *val, size_t valcap,
+    char *err, size_t errlen);
+
+/* Write the alert's fields as a record (no newline).  Bytes written, or -1. */
+int alert_format(const struct alert *, char *buf, size_t cap);
+/* Parse one record into a (zeroed) alert; unknown keys are an error.
+ * 0, or -1 + err (the alert is left cleared). */
+int alert_parse(const char *line, struct alert *out, char *err, size_t errlen);
+
+/* ---- the store ---- */
+struct alert_store;
+
+/* Open (creating with mode 0700 if absent) the state directory `dir`, load
+ * every alert file in it, and delete those that expired by `now`.  A file
+ * that cannot be read or parsed is renamed to NAME.bad and reported in
+ * alert_store_problem(); that is not fatal.  NULL + err when the directory
+ * cannot be made or read. */
+struct alert_store *alert_store_open(const char *dir, long long now, char *err, size_t errlen);
+void alert_store_free(struct alert_store *);
+
+/* Messages about files skipped while opening, each "PATH: reason". */
+size_t alert_store_nproblems(const struct alert_store *);
+const char *alert_store_problem(const struct alert_store *, size_t i);
+
+/* Store (or replace, same id) a copy of `a`, on disk first.  An empty id is
+ * filled in with alert_id_make; the id used is copied to id_out when it is
+ * not NULL (ALERT_ID_MAX+1 bytes).  `now` fills `created`.  0 or -1 + err;
+ * on -1 neither the disk nor memory changed. */
+int alert_store_put(struct alert_store *, const struct alert *a, long long now,
+    char *id_out, char *err, size_t errlen);
+/* Remove one alert: 0, 1 when there is no such id, -1 + err on I/O failure. */
+int alert_store_remove(struct alert_store *, const char *id, char *err, size_t errlen);
+/* Remove every alert; returns how many were removed, -1 + err on I/O failure. */
+int alert_store_remove_all(struct alert_store *, char *err, size_t errlen);
+/* Remove alerts expired at `now` (from memory and disk).  Returns how many. */
+int alert_store_expire(struct alert_store *, long long now);
+/* The earliest future event (an expiry or a start) after `now`, or 0 when none:
+ * when the daemon should next call alert_store_expire and re-evaluate boards. */
+long long alert_store_next_change(const struct alert_store *, long long now);
+
+/* The alerts, sorted by creation (oldest first).  Pointers are valid until
+ * the next change to the store. */
+size_t alert_store_count(const struct alert_store *);
+const struct alert *alert_store_at(const struct alert_store *, size_t i);
+const struct alert *alert_store_find(const struct alert_store *, const char *id);
+/* What `board` should show at `now`: the live targeted alert of highest
+ * level, the newest among equals; NULL when none. */
+const struct alert *alert_store_for_board(const struct alert_store *, const struct ls_board *,
+    long long now);
+
+/* ---- how an alert looks on a board ----
+ * Per-level style (docs/alerts.md): emergency fills the whole board in high
+ * contrast, flashes, and asks for maximum brightness; long text scrolls. */
+struct alert_look {
+	struct ls_content content;  /* what render_item draws; strings owned by the look */
+	int brightness;             /* 0..100 to send to the board while the alert shows */
+	enum alert_level level;     /* of the alert it was built for */
+};
+
+/* 1 when `look` was built from an alert with a's id, level and text (a
+ * replaced alert keeps its id but may change the rest). */
+int alert_look_matches(const struct alert_look *look, const struct alert *a);
+
+/* Build the content for `a` on `board`.  0 or -1 (out of memory).  Release
+ * with alert_look_clear. */
+int alert_look_build(const struct alert *, const struct ls_board *, struct alert_look *out);
+void alert_look_clear(struct alert_look *);
+
+#endif

@@ -1,0 +1,526 @@
+/*
+ * cmd_alert.c — `ledsign alert`, `ledsign clear`, `ledsign alerts`: the
+ * duty officer's side of the control socket (docs/alerts.md).
+ *
+ * The commands only talk to the running daemon; they never touch the alert
+ * files themselves, so an alert is reported as raised only once the daemon
+ * has it on disk.  A config that fails to load does not stop an alert:
+ * the commands warn and fall back to the default socket path.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alert/alert.h"
+#include "alert/cap.h"
+#include "cli/cmd.h"
+#include "config/config.h"
+#include "daemon/control.h"
+
+#define DEFAULT_CONFIG "/etc/ledsign/ledsign.cfg"
+#define DEFAULT_SOCKET "/run/ledsign/control.sock"
+#define REQUEST_TIMEOUT_MS 15000
+
+struct common {
+	const char *config_path;
+	const char *socket;
+	struct ls_config *cfg;
+};
+
+/* Options every command takes; returns 1 when argv[*i] was one of them,
+ * 0 when not, -1 on a missing value. */
+static int
+common_opt(struct common *c, int argc, char **argv, int *i)
+{
+	if (strcmp(argv[*i], "--socket") == 0 || strcmp(argv[*i], "--config") == 0) {
+		if (*i + 1 >= argc)
+			return -1;
+		if (argv[*i][2] == 's')
+			c->socket = argv[++*i];
+		else
+			c->config_path = argv[++*i];
+		return 1;
+	}
+	return 0;
+}
+
+static void
+common_load(struct common *c, const char *cmd)
+{
+	const char *path = c->config_path;
+
+	if (path == NULL && access(DEFAULT_CONFIG, R_OK) == 0)
+		path = DEFAULT_CONFIG;
+	if (path != NULL) {
+		c->cfg = cmd_load_config(path);
+		if (c->cfg == NULL)
+			fprintf(stderr, "ledsign %s: warning: %s has errors (above); going on with the default "
+			    "socket %s\n", cmd, path, c->socket ? c->socket : DEFAULT_SOCKET);
+	}
+	if (c->socket == NULL)
+		c->socket = c->cfg && c->cfg->control_socket ? c->cfg->control_socket : DEFAULT_SOCKET;
+}
+
+/* Send one request; prints errors.  Returns 0 ok, 1 error answer or no answer. */
+static int
+send_request(const char *cmd, struct common *c, const char *req, control_line_fn fn, void *arg,
+    char *final, size_t finalcap)
+{
+	char err[512], msg[1024];
+	int r = control_request(c->socket, req, REQUEST_TIMEOUT_MS, fn, arg, final, finalcap, err, sizeof err);
+
+	if (r < 0) {
+		fprintf(stderr, "ledsign %s: %s\n", cmd, err);
+		return 1;
+	}
+	if (r > 0) {
+		if (control_line_get(final, "message", msg, sizeof msg) < 0)
+			snprintf(msg, sizeof msg, "%s", final);
+		fprintf(stderr, "ledsign %s: the daemon refused: %s\n", cmd, msg);
+		return 1;
+	}
+	return 0;
+}
+
+/* "30m", "2h", "90s", "1d", or plain seconds. */
+static int
+parse_duration(const char *s, long long *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || errno != 0 || v <= 0)
+		return -1;
+	switch (*end) {
+	case '\0': case 's': break;
+	case 'm': v *= 60; break;
+	case 'h': v *= 3600; break;
+	case 'd': v *= 86400; break;
+	default: return -1;
+	}
+	if (*end != '\0' && end[1] != '\0')
+		return -1;
+	if (v > 366LL * 86400)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* "YYYY-MM-DD HH:MM[:SS]" or "HH:MM" (the next such time) in the config's timezone. */
+static int
+parse_until(const struct ls_config *cfg, const char *s, long long *out)
+{
+	struct ls_config local = { 0 };
+	char buf[64];
+	int h, m, n = 0;
+	time_t now = time(NULL);
+
+	if (cfg == NULL) {
+		local.timezone = getenv("TZ");
+		cfg = &local;
+	}
+	if (sscanf(s, "%2d:%2d%n", &h, &m, &n) == 2 && s[n] == '\0') {
+		struct tm tm;
+		const char *tz = cfg->timezone;
+		char *saved = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+
+		/* today's date in the config's timezone, then the time on it */
+		setenv("TZ", tz ? tz : "UTC", 1);
+		tzset();
+		localtime_r(&now, &tm);
+		if (saved) {
+			setenv("TZ", saved, 1);
+			free(saved);
+		} else {
+			unsetenv("TZ");
+		}
+		tzset();
+		snprintf(buf, sizeof buf, "%04d-%02d-%02d %s", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, s);
+		if (cmd_parse_time(cfg, buf, out) < 0)
+			return -1;
+		if (*out <= (long long)now)
+			*out += 86400;
+		return 0;
+	}
+	return cmd_parse_time(cfg, s, out);
+}
+
+static int
+put_list(char *req, size_t cap, size_t *len, const char *key, const char *list)
+{
+	/* accept "a, b" as well as "a,b" */
+	char *clean = malloc(strlen(list) + 1), *o = clean;
+	int r;
+
+	if (clean == NULL)
+		return -1;
+	for (const char *p = list; *p; p++)
+		if (*p != ' ')
+			*o++ = *p;
+	*o = '\0';
+	r = alert_kv_put(req, cap, len, key, clean);
+	free(clean);
+	return r;
+}
+
+static char *
+read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t n;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf = malloc(CAP_DOC_MAX + 2);
+	if (buf == NULL) {
+		fclose(f);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	n = fread(buf, 1, CAP_DOC_MAX + 1, f);
+	if (ferror(f) || n > CAP_DOC_MAX) {
+		snprintf(err, errlen, "%s: %s", path, ferror(f) ? strerror(errno) : "larger than 1 MiB; not a CAP alert");
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static int
+alert_cap(struct common *c, const char *file)
+{
+	char err[512], final[1024], action[32], id[ALERT_ID_MAX + 1], reason[512], cleared[16];
+	size_t doclen, cap, len;
+	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+	char *doc, *req;
+	int rc;
+
+	doc = read_file(file, &doclen, err, sizeof err);
+	if (doc == NULL) {
+		fprintf(stderr, "ledsign alert: %s\n", err);
+		return 1;
+	}
+	if (memchr(doc, '\0', doclen) != NULL) {
+		fprintf(stderr, "ledsign alert: %s: contains NUL bytes; not a CAP alert\n", file);
+		free(doc);
+		return 1;
+	}
+	cap = doclen * 3 + strlen(base) * 3 + 64;
+	req = malloc(cap);
+	if (req == NULL) {
+		free(doc);
+		return 1;
+	}
+	strcpy(req, "cap");
+	len = 3;
+	alert_kv_put(req, cap, &len, "name", base);
+	alert_kv_put(req, cap, &len, "doc", doc);
+	free(doc);
+	rc = send_request("alert", c, req, NULL, NULL, final, sizeof final);
+	free(req);
+	if (rc != 0)
+		return rc;
+	if (control_line_get(final, "action", action, sizeof action) < 0)
+		action[0] = '\0';
+	if (strcmp(action, "ignored") == 0) {
+		if (control_line_get(final, "reason", reason, sizeof reason) < 0)
+			reason[0] = '\0';
+		printf("ignored: %s\n", reason);
+		return 0;
+	}
+	if (control_line_get(final, "id", id, sizeof id) == 0 && id[0] != '\0')
+		printf("%s\n", id);
+	else if (control_line_get(final, "cleared", cleared, sizeof cleared) == 0)
+		printf("cancelled %s\n", cleared);
+	return 0;
+}
+
+int
+cmd_alert(int argc, char **argv)
+{
+	struct common c = { 0 };
+	const char *boards = NULL, *groups = NULL, *level = NULL, *dur = NULL, *until = NULL, *id = NULL,
+	    *capfile = NULL;
+	char *text = NULL, *req = NULL, final[1024], got[ALERT_ID_MAX + 1], num[32];
+	size_t tlen = 0, len, cap;
+	long long secs = 0, when = 0;
+	int rc = 1;
+
+	for (int i = 1; i < argc; i++) {
+		const char **slot = NULL;
+		int r = common_opt(&c, argc, argv, &i);
+
+		if (r < 0)
+			goto usage;
+		if (r > 0)
+			continue;
+		if (strcmp(argv[i], "--boards") == 0) slot = &boards;
+		else if (strcmp(argv[i], "--groups") == 0) slot = &groups;
+		else if (strcmp(argv[i], "--level") == 0) slot = &level;
+		else if (strcmp(argv[i], "--for") == 0) slot = &dur;
+		else if (strcmp(argv[i], "--until") == 0) slot = &until;
+		else if (strcmp(argv[i], "--id") == 0) slot = &id;
+		else if (strcmp(argv[i], "--cap") == 0) slot = &capfile;
+		if (slot != NULL) {
+			if (i + 1 >= argc)
+				goto usage;
+			*slot = argv[++i];
+			continue;
+		}
+		if (argv[i][0] == '-' && argv[i][1] == '-' && argv[i][2] != '\0') {
+			fprintf(stderr, "ledsign alert: unknown option %s\n", argv[i]);
+			goto usage;
+		}
+		/* the text: every other argument, joined with spaces */
+		{
+			size_t al = strlen(argv[i]);
+			char *nt = realloc(text, tlen + al + 2);
+			if (nt == NULL)
+				goto done;
+			text = nt;
+			if (tlen > 0)
+				text[tlen++] = ' ';
+			memcpy(text + tlen, argv[i], al + 1);
+			tlen += al;
+		}
+	}
+	if (capfile != NULL) {
+		if (text || boards || groups || level || dur || until || id) {
+			fprintf(stderr, "ledsign alert: --cap takes everything from the CAP file; give no text or other options\n");
+			goto usage;
+		}
+		common_load(&c, "alert");
+		rc = alert_cap(&c, capfile);
+		goto done;
+	}
+	if (text == NULL || text[0] == '\0') {
+		fprintf(stderr, "ledsign alert: give the text to show\n");
+		goto usage;
+	}
+	if (boards && groups) {
+		fprintf(stderr, "ledsign alert: give --boards or --groups, not both\n");
+		goto usage;
+	}
+	if (dur && until) {
+		fprintf(stderr, "ledsign alert: give --for or --until, not both\n");
+		goto usage;
+	}
+	if (level) {
+		enum alert_level l;
+		if (alert_level_parse(level, &l) < 0) {
+			fprintf(stderr, "ledsign alert: --level is info, warning or emergency, not \"%s\"\n", level);
+			goto usage;
+		}
+	}
+	if (dur && parse_duration(dur, &secs) < 0) {
+		fprintf(stderr, "ledsign alert: --for takes a duration such as 90s, 30m, 2h or 1d (at most 366d), not \"%s\"\n", dur);
+		goto usage;
+	}
+	if (id && !alert_id_valid(id)) {
+		fprintf(stderr, "ledsign alert: --id \"%s\": use letters, digits and ._:@- (starting with a letter or digit)\n", id);
+		goto usage;
+	}
+	common_load(&c, "alert");
+	if (until) {
+		if (parse_until(c.cfg, until, &when) < 0) {
+			fprintf(stderr, "ledsign alert: --until takes \"YYYY-MM-DD HH:MM\" or \"HH:MM\", not \"%s\"\n", until);
+			goto usage;
+		}
+		if (when <= (long long)time(NULL)) {
+			fprintf(stderr, "ledsign alert: --until %s is already past\n", until);
+			goto done;
+		}
+	}
+	cap = tlen * 3 + (boards ? strlen(boards) * 3 : 0) + (groups ? strlen(groups) * 3 : 0) + 512;
+	req = malloc(cap);
+	if (req == NULL)
+		goto done;
+	strcpy(req, "alert");
+	len = 5;
+	if (id)
+		alert_kv_put(req, cap, &len, "id", id);
+	alert_kv_put(req, cap, &len, "level", level ? level : "emergency");
+	if (boards)
+		put_list(req, cap, &len, "boards", boards);
+	if (groups)
+		put_list(req, cap, &len, "groups", groups);
+	if (secs > 0) {
+		snprintf(num, sizeof num, "%lld", secs);
+		alert_kv_put(req, cap, &len, "for", num);
+	}
+	if (when > 0) {
+		snprintf(num, sizeof num, "%lld", when);
+		alert_kv_put(req, cap, &len, "expires", num);
+	}
+	alert_kv_put(req, cap, &len, "source", "cli");
+	if (alert_kv_put(req, cap, &len, "text", text) < 0)
+		goto done;
+	if (send_request("alert", &c, req, NULL, NULL, final, sizeof final) != 0)
+		goto done;
+	if (control_line_get(final, "id", got, sizeof got) < 0) {
+		fprintf(stderr, "ledsign alert: the daemon's answer has no id: %s\n", final);
+		goto done;
+	}
+	printf("%s\n", got);
+	fflush(stdout);
+	rc = 0;
+	goto done;
+usage:
+	rc = cmd_usage("alert");
+done:
+	free(text);
+	free(req);
+	ls_config_free(c.cfg);
+	return rc;
+}
+
+int
+cmd_clear(int argc, char **argv)
+{
+	struct common c = { 0 };
+	const char *id = NULL;
+	int all = 0, rc = 1;
+	char req[ALERT_ID_MAX * 3 + 32], final[1024], n[16];
+	size_t len;
+
+	for (int i = 1; i < argc; i++) {
+		int r = common_opt(&c, argc, argv, &i);
+		if (r < 0)
+			return cmd_usage("clear");
+		if (r > 0)
+			continue;
+		if (strcmp(argv[i], "--all") == 0)
+			all = 1;
+		else if (argv[i][0] != '-' && id == NULL)
+			id = argv[i];
+		else
+			return cmd_usage("clear");
+	}
+	if ((id == NULL) == !all) {
+		fprintf(stderr, "ledsign clear: give one alert id (see ledsign status) or --all\n");
+		return cmd_usage("clear");
+	}
+	if (id && !alert_id_valid(id)) {
+		fprintf(stderr, "ledsign clear: \"%s\" is not an alert id (see ledsign status)\n", id);
+		return 1;
+	}
+	common_load(&c, "clear");
+	strcpy(req, "clear");
+	len = 5;
+	if (all)
+		alert_kv_put(req, sizeof req, &len, "all", "1");
+	else
+		alert_kv_put(req, sizeof req, &len, "id", id);
+	if (send_request("clear", &c, req, NULL, NULL, final, sizeof final) == 0) {
+		if (control_line_get(final, "cleared", n, sizeof n) < 0)
+			snprintf(n, sizeof n, "?");
+		printf("cleared %s\n", n);
+		rc = 0;
+	}
+	ls_config_free(c.cfg);
+	return rc;
+}
+
+static void
+fmt_time(const struct ls_config *cfg, long long t, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	char *saved = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+
+	if (cfg && cfg->timezone) {
+		setenv("TZ", cfg->timezone, 1);
+		tzset();
+	}
+	localtime_r(&tt, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+	if (cfg && cfg->timezone) {
+		if (saved)
+			setenv("TZ", saved, 1);
+		else
+			unsetenv("TZ");
+		tzset();
+	}
+	free(saved);
+}
+
+struct status_ctx {
+	const struct ls_config *cfg;
+	int n;
+};
+
+static void
+status_line(void *arg, const char *line)
+{
+	struct status_ctx *sc = arg;
+	struct alert a;
+	char err[256], exp[40], targets[512];
+	size_t tl = 0;
+
+	if (strncmp(line, "alert ", 6) != 0 || alert_parse(line + 6, &a, err, sizeof err) < 0) {
+		printf("? %s\n", line);
+		return;
+	}
+	if (sc->n++ == 0)
+		printf("%-28s %-9s %-24s %-19s %s\n", "ID", "LEVEL", "TARGETS", "EXPIRES", "TEXT");
+	targets[0] = '\0';
+	for (size_t i = 0; i < a.boards.n; i++)
+		tl += (size_t)snprintf(targets + tl, tl < sizeof targets ? sizeof targets - tl : 0, "%s%s",
+		    tl ? "," : "", a.boards.v[i]);
+	for (size_t i = 0; i < a.groups.n; i++)
+		tl += (size_t)snprintf(targets + tl, tl < sizeof targets ? sizeof targets - tl : 0, "%s@%s",
+		    tl ? "," : "", a.groups.v[i]);
+	if (tl == 0)
+		snprintf(targets, sizeof targets, "all");
+	if (a.expires)
+		fmt_time(sc->cfg, a.expires, exp, sizeof exp);
+	else
+		snprintf(exp, sizeof exp, "until cleared");
+	printf("%-28s %-9s %-24s %-19s %s\n", a.id, alert_level_name(a.level), targets, exp, a.text);
+	alert_clear(&a);
+}
+
+int
+cmd_alert_list(const char *socket_path, const struct ls_config *cfg)
+{
+	struct common c = { 0 };
+	struct status_ctx sc = { 0 };
+	char final[1024];
+
+	c.socket = socket_path;
+	sc.cfg = cfg;
+	if (send_request("alerts", &c, "status", status_line, &sc, final, sizeof final) != 0)
+		return 1;
+	if (sc.n == 0)
+		printf("no active alerts; every board follows its schedule\n");
+	return 0;
+}
+
+int
+cmd_alerts(int argc, char **argv)
+{
+	struct common c = { 0 };
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		int r = common_opt(&c, argc, argv, &i);
+		if (r <= 0)
+			return cmd_usage("alerts");
+	}
+	common_load(&c, "alerts");
+	rc = cmd_alert_list(c.socket, c.cfg);
+	ls_config_free(c.cfg);
+	return rc;
+}

@@ -1,0 +1,65 @@
+/* cmd_check.c — `ledsign check FILE`: report every mistake, or a summary. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cmd.h"
+#include "config/config.h"
+#include "render/render.h"
+#include "schedule/schedule.h"
+
+/* One board per line, for scripts: NAME WIDTH HEIGHT FORMAT PROTOCOL ADDRESS */
+static void
+list_boards(const struct ls_config *cfg)
+{
+	for (size_t i = 0; i < cfg->nboards; i++) {
+		const struct ls_board *b = &cfg->boards[i];
+		printf("%s %d %d %s %s %s\n", b->name, b->width, b->height, ls_format_name(b->format),
+		    b->protocol, b->address);
+	}
+}
+
+int
+cmd_check(int argc, char **argv)
+{
+	struct ls_diag d = { 0 };
+	struct ls_config *cfg;
+	int list = 0;
+
+	if (argc == 3 && strcmp(argv[2], "--list") == 0)
+		list = 1;
+	else if (argc != 2)
+		return cmd_usage("check");
+	cfg = ls_config_load(argv[1], &d);
+	/* The plan-level warnings (overlaps, rules that never apply, boards
+	 * with nothing to show) only make sense on a config that loaded. */
+	if (cfg != NULL && !list) {
+		struct render_ctx *rc = render_ctx_new(cfg, &d);
+
+		sched_check(cfg, &d);
+		if (rc != NULL)
+			render_check_glyphs(rc, cfg, &d);
+		render_ctx_free(rc);
+		/* a malformed live field is an error: the file is not fit to play */
+		if (d.errors > 0) {
+			ls_config_free(cfg);
+			cfg = NULL;
+		}
+	}
+	ls_diag_sort(&d);
+	ls_diag_print(&d, stderr);
+	if (cfg == NULL) {
+		fprintf(stderr, "%s: %zu error%s, %zu warning%s; nothing was changed\n", argv[1], d.errors,
+		    d.errors == 1 ? "" : "s", d.warnings, d.warnings == 1 ? "" : "s");
+		ls_diag_clear(&d);
+		return 1;
+	}
+	if (list)
+		list_boards(cfg);
+	else
+		printf("%s: configuration OK: %zu boards, %zu content items, %zu playlists, %zu schedule rules%s\n",
+		    argv[1], cfg->nboards, cfg->ncontent, cfg->nplaylists, cfg->nrules,
+		    d.warnings ? ", with the warnings above" : "");
+	ls_diag_clear(&d);
+	ls_config_free(cfg);
+	return 0;
+}

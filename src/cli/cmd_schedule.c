@@ -1,0 +1,351 @@
+/*
+ * cmd_schedule.c — `ledsign schedule FILE [--at TIME | --week DAY [-o plan.png]] [--board NAME]`
+ *
+ * --at:   one line per board: board -> rule -> playlist -> item, with the
+ *         position in the cycle, when the item changes and the brightness.
+ * --week: per board a grid of 24 hours by 7 days, as text; -o also draws it
+ *         as a printable PNG (sched_plan.c).
+ * Times are local to the config's timezone, whatever TZ this shell has.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cmd.h"
+#include "config/config.h"
+#include "schedule/sched_plan.h"
+#include "schedule/schedule.h"
+
+static const char *const wday_en[] = { "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
+	"Friday", "Saturday" };
+
+/* "YYYY-MM-DD HH:MM[:SS]" (or "YYYY-MM-DDTHH:MM") local to the scheduler's zone. */
+static int
+parse_local(const struct sched *s, const char *str, double *out)
+{
+	char date[11];
+	int h, m, sec = 0, n = 0;
+	ls_day day;
+	if (strlen(str) < 16 || (str[10] != ' ' && str[10] != 'T'))
+		return -1;
+	memcpy(date, str, 10);
+	date[10] = '\0';
+	if (ls_parse_date(date, &day) < 0)
+		return -1;
+	if (sscanf(str + 11, "%2d:%2d:%2d%n", &h, &m, &sec, &n) != 3 || str[11 + n] != '\0') {
+		sec = 0;
+		n = 0;
+		if (sscanf(str + 11, "%2d:%2d%n", &h, &m, &n) != 2 || str[11 + n] != '\0')
+			return -1;
+	}
+	if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59)
+		return -1;
+	*out = (double)tz_from_local(sched_tz(s), day, h * 3600 + m * 60 + sec);
+	return 0;
+}
+
+static const char *
+state_name(enum sched_state st)
+{
+	switch (st) {
+	case SCHED_PLAY: return "play";
+	case SCHED_OFF: return "off";
+	case SCHED_POWER_OFF: return "power-off";
+	default: return "blank";
+	}
+}
+
+/* Display width of UTF-8 text: CJK and other wide characters count two. */
+static int
+disp_width(const char *s)
+{
+	int w = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p & 0xc0) == 0x80)
+			continue;
+		w += *p >= 0xe0 ? 2 : 1;
+	}
+	return w;
+}
+
+static void
+put_col(const char *s, int width)
+{
+	int w = disp_width(s);
+	fputs(s, stdout);
+	for (; w < width; w++)
+		putchar(' ');
+	putchar(' ');
+}
+
+static void
+hhmmss(const struct sched *s, double t, char *buf, size_t len)
+{
+	struct tz_civil c;
+	tz_to_civil(sched_tz(s), (int64_t)t, &c);
+	snprintf(buf, len, "%02d:%02d:%02d", c.hour, c.min, c.sec);
+}
+
+#define NCOLS 8
+
+static int
+report_at(const struct sched *s, const struct ls_config *cfg, const char *board, double t)
+{
+	static const char *const head[NCOLS] = { "BOARD", "STATE", "RULE", "PLAYLIST", "ITEM", "POSITION",
+		"UNTIL", "BRIGHT" };
+	struct tz_civil c;
+	tz_to_civil(sched_tz(s), (int64_t)t, &c);
+	int off = c.offset < 0 ? -c.offset : c.offset;
+	printf("Schedule at %04d-%02d-%02d %02d:%02d:%02d %s (%s, UTC%c%02d:%02d%s)\n\n", c.year, c.month,
+	    c.mday, c.hour, c.min, c.sec, tz_name(sched_tz(s)), wday_en[c.wday], c.offset < 0 ? '-' : '+',
+	    off / 3600, off / 60 % 60, c.isdst ? ", summer time" : "");
+
+	size_t n = 0;
+	char (*cell)[NCOLS][96] = calloc(cfg->nboards + 1, sizeof *cell);
+	const char **texts = calloc(cfg->nboards + 1, sizeof *texts);
+	int width[NCOLS], tied = 0;
+	if (!cell || !texts) {
+		free(cell);
+		free(texts);
+		fprintf(stderr, "ledsign schedule: out of memory\n");
+		return 1;
+	}
+	for (size_t i = 0; i < cfg->nboards; i++) {
+		const struct ls_board *b = &cfg->boards[i];
+		struct sched_result r;
+		char (*row)[96] = cell[n];
+		if (board && strcmp(board, b->name) != 0)
+			continue;
+		sched_at(s, b, t, &r);
+		snprintf(row[0], 96, "%s", b->name);
+		snprintf(row[1], 96, "%s", state_name(r.slot.state));
+		if (r.slot.fallback)
+			snprintf(row[2], 96, "(fallback)");
+		else if (r.slot.rule)
+			snprintf(row[2], 96, "%s%s", r.rule ? r.rule->name : r.slot.rule->name,
+			    r.slot.ntied > 1 ? "*" : "");
+		else
+			snprintf(row[2], 96, "(none)");
+		tied |= r.slot.ntied > 1;
+		snprintf(row[3], 96, "%s", r.playlist ? r.playlist->name : "-");
+		if (r.entry >= 0) {
+			const struct ls_playlist_entry *e = &r.playlist->entries[r.entry];
+			int rep = e->repeat > 0 ? e->repeat : r.content->repeat > 0 ? r.content->repeat : 1;
+			if (rep > 1)
+				snprintf(row[4], 96, "%d:%s (%d/%d)", r.entry + 1, r.content->name, r.turn + 1, rep);
+			else
+				snprintf(row[4], 96, "%d:%s", r.entry + 1, r.content->name);
+			snprintf(row[5], 96, "%.0fs of %.0fs", r.cycle_pos, r.cycle_len);
+			texts[n] = r.content->text ? r.content->text : r.content->image;
+		} else {
+			snprintf(row[4], 96, "-");
+			snprintf(row[5], 96, "-");
+		}
+		hhmmss(s, r.next_change, row[6], 96);
+		snprintf(row[7], 96, "%d%%", r.slot.brightness);
+		n++;
+	}
+	for (int k = 0; k < NCOLS; k++) {
+		width[k] = disp_width(head[k]);
+		for (size_t i = 0; i < n; i++)
+			if (disp_width(cell[i][k]) > width[k])
+				width[k] = disp_width(cell[i][k]);
+	}
+	for (int k = 0; k < NCOLS; k++)
+		put_col(head[k], width[k] + 1);
+	printf("SHOWS\n");
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; k < NCOLS; k++)
+			put_col(cell[i][k], width[k] + 1);
+		printf("%s\n", texts[i] ? texts[i] : "");
+	}
+	free(cell);
+	free(texts);
+	if (board && n == 0) {
+		fprintf(stderr, "ledsign schedule: no board \"%s\" in %s\n", board, cfg->path);
+		return 1;
+	}
+	printf("\nPOSITION is the time into the playlist's cycle; UNTIL is when the item or rule next changes.\n");
+	if (tied)
+		printf("RULE* = equal-priority rules take turns here (ledsign check warns).\n");
+	return 0;
+}
+
+#define CELL_W 12
+
+/* Short text for one hour of one day: what holds at :00, and "+" when it changes. */
+static void
+hour_cell(const struct sched_plan *p, int d, int h, char *buf, size_t len)
+{
+	const struct sched_plan_cell *c = &p->cells[d][h * 60];
+	char name[64];
+	int changes = 0;
+	for (int m = h * 60 + 1; m < h * 60 + 60; m++)
+		if (p->cells[d][m].who != c->who || p->cells[d][m].state != c->state ||
+		    p->cells[d][m].brightness != c->brightness)
+			changes = 1;
+	if (c->state == SCHED_OFF)
+		snprintf(name, sizeof name, "(off)");
+	else if (c->state == SCHED_POWER_OFF)
+		snprintf(name, sizeof name, "(power-off)");
+	else if (c->state == SCHED_BLANK)
+		snprintf(name, sizeof name, "!NOTHING!");
+	else {
+		name[0] = '*';
+		sched_plan_who_name(p, c->who, name + c->rotating, sizeof name - 1);
+	}
+	char bri[8] = "";
+	if (c->state == SCHED_PLAY && c->brightness != p->board->brightness)
+		snprintf(bri, sizeof bri, "%d", c->brightness);
+	/* Cell is CELL_W columns: name cut to fit, brightness, change mark. */
+	int room = CELL_W - (int)strlen(bri) - (bri[0] ? 1 : 0) - changes;
+	if (room < 3)
+		room = 3;
+	snprintf(buf, len, "%.*s%s%s%s", room, name, bri[0] ? ":" : "", bri, changes ? "+" : "");
+}
+
+static void
+report_week(const struct sched_plan *p, const struct sched *s)
+{
+	const struct ls_board *b = p->board;
+	char d1[11], d2[11], buf[64];
+	sched_fmt_day(p->first, d1);
+	sched_fmt_day(p->first + 6, d2);
+	printf("%s (%dx%d %s, brightness %d%%) — %s to %s, %s\n", b->name, b->width, b->height,
+	    ls_format_name(b->format), b->brightness, d1, d2, tz_name(sched_tz(s)));
+	printf("       ");
+	for (int d = 0; d < SCHED_PLAN_DAYS; d++) {
+		int y, m, dd;
+		tz_civil_from_days(p->first + d, &y, &m, &dd);
+		snprintf(buf, sizeof buf, "%.3s %02d-%02d", wday_en[tz_weekday(p->first + d)], m, dd);
+		put_col(buf, CELL_W);
+	}
+	putchar('\n');
+	for (int h = 0; h < 24; h++) {
+		printf("%02d:00  ", h);
+		for (int d = 0; d < SCHED_PLAN_DAYS; d++) {
+			hour_cell(p, d, h, buf, sizeof buf);
+			put_col(buf, CELL_W);
+		}
+		putchar('\n');
+	}
+	/* The exact changes, day by day, so nothing hides inside an hour. */
+	printf("  changes:\n");
+	for (int d = 0; d < SCHED_PLAN_DAYS; d++) {
+		char day[11];
+		sched_fmt_day(p->first + d, day);
+		printf("    %.3s %s ", wday_en[tz_weekday(p->first + d)], day + 5);
+		int m = 0, first = 1;
+		while (m < SCHED_PLAN_MIN) {
+			int e = m + 1;
+			const struct sched_plan_cell *c = &p->cells[d][m];
+			while (e < SCHED_PLAN_MIN && p->cells[d][e].who == c->who && p->cells[d][e].state == c->state &&
+			    p->cells[d][e].brightness == c->brightness)
+				e++;
+			char hm[6], name[64];
+			sched_fmt_minute(m, hm);
+			if (c->state == SCHED_OFF)
+				snprintf(name, sizeof name, "off");
+			else if (c->state == SCHED_POWER_OFF)
+				snprintf(name, sizeof name, "power-off");
+			else if (c->state == SCHED_BLANK)
+				snprintf(name, sizeof name, "NOTHING");
+			else
+				sched_plan_who_name(p, c->who, name, sizeof name);
+			printf("%s%s %s", first ? "" : ", ", hm, name);
+			if (c->state == SCHED_PLAY && c->brightness != p->board->brightness)
+				printf(" (%d%%)", c->brightness);
+			first = 0;
+			m = e;
+		}
+		putchar('\n');
+	}
+	putchar('\n');
+}
+
+int
+cmd_schedule(int argc, char **argv)
+{
+	const char *file = NULL, *at = NULL, *week = NULL, *out = NULL, *board = NULL;
+	struct ls_config *cfg = NULL;
+	struct sched *s = NULL;
+	struct sched_plan *plans = NULL;
+	char err[512];
+	int rc = 1;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--at") == 0 && i + 1 < argc)
+			at = argv[++i];
+		else if (strcmp(a, "--week") == 0 && i + 1 < argc)
+			week = argv[++i];
+		else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc)
+			out = argv[++i];
+		else if (strcmp(a, "--board") == 0 && i + 1 < argc)
+			board = argv[++i];
+		else if (a[0] != '-' && !file)
+			file = a;
+		else
+			return cmd_usage("schedule");
+	}
+	if (!file || (at && week) || (out && !week))
+		return cmd_usage("schedule");
+	if (!(cfg = cmd_load_config(file)))
+		return 1;
+	if (!(s = sched_new(cfg, err, sizeof err))) {
+		fprintf(stderr, "%s: %s\n", file, err);
+		goto done;
+	}
+	if (!week) {
+		double t = (double)time(NULL);
+		if (at && parse_local(s, at, &t) < 0) {
+			fprintf(stderr, "ledsign schedule: --at \"%s\": write the time as \"YYYY-MM-DD HH:MM\" "
+			    "(local time in %s)\n", at, tz_name(sched_tz(s)));
+			rc = 2;
+			goto done;
+		}
+		rc = report_at(s, cfg, board, t);
+		goto done;
+	}
+
+	ls_day first;
+	if (ls_parse_date(week, &first) < 0) {
+		fprintf(stderr, "ledsign schedule: --week \"%s\": write the first day as \"YYYY-MM-DD\"\n", week);
+		rc = 2;
+		goto done;
+	}
+	plans = calloc(cfg->nboards ? cfg->nboards : 1, sizeof *plans);
+	if (!plans) {
+		fprintf(stderr, "ledsign schedule: out of memory\n");
+		goto done;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < cfg->nboards; i++) {
+		if (board && strcmp(board, cfg->boards[i].name) != 0)
+			continue;
+		sched_plan_fill(&plans[n], cfg, &cfg->boards[i], first);
+		report_week(&plans[n], s);
+		n++;
+	}
+	if (n == 0) {
+		fprintf(stderr, "ledsign schedule: no board \"%s\" in %s\n", board ? board : "", file);
+		goto done;
+	}
+	printf("Cells show what holds at the start of each hour; \"+\" = it changes within the hour;\n"
+	    "\":40\" = brightness 40%%; \"(off)\" = board dark; \"!NOTHING!\" = on with nothing to show;\n"
+	    "\"*\" = equal-priority rules take turns (ledsign check warns).\n");
+	if (out) {
+		if (sched_plan_png(plans, n, tz_name(sched_tz(s)), out, err, sizeof err) < 0) {
+			fprintf(stderr, "ledsign schedule: %s\n", err);
+			goto done;
+		}
+		printf("wrote %s (%zu board%s, one A4-landscape page each at 150 dpi)\n", out, n, n == 1 ? "" : "s");
+	}
+	rc = 0;
+done:
+	free(plans);
+	sched_free(s);
+	ls_config_free(cfg);
+	return rc;
+}

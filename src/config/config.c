@@ -1,0 +1,1167 @@
+/*
+ * config.c — libconfig file → struct ls_config, with every mistake reported.
+ *
+ * The file is read in three passes:
+ *   1. libconfig parses the syntax (it stops at the first syntax error; that
+ *      one error is all we can report then).
+ *   2. Each group (top level, boards, fonts, content, playlists, schedule) is
+ *      checked against a key table: unknown settings, wrong types, values out
+ *      of range and missing required settings are all reported, and good
+ *      values are stored through the table's offsets.
+ *   3. Cross references (playlists → content, rules → boards and playlists,
+ *      content → fonts and image files) are checked once everything is read.
+ * Tables, not if-chains: the same tables drive docs/config.md.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fontconfig/fontconfig.h>
+#include <grp.h>
+#include <pwd.h>
+#include <libconfig.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "proto/proto.h"
+#include "transport/xport.h"
+#include "util/tz.h"
+
+/* What a key's value must be, and how it is stored. */
+enum key_type {
+	K_STR,       /* char * */
+	K_INT,       /* int, within [min, max] */
+	K_NUM,       /* double, within [min, max]; integers accepted */
+	K_BOOL,      /* int 0/1 */
+	K_ENUM,      /* int: index into names[] (or the value in vals[]) */
+	K_STRLIST,   /* struct ls_strlist; a single string is a list of one */
+	K_COLOR,     /* ls_rgb: "#RRGGBB" or a colour name */
+	K_DATE,      /* ls_day: "YYYY-MM-DD" */
+	K_DATELIST,  /* rule dates */
+	K_HOURS,     /* "HH:MM-HH:MM" into two ints (start, end) at off */
+	K_WEEKDAYS,  /* uint8_t bitmask */
+	K_PARITY,    /* char */
+	K_FLOW,      /* char */
+	K_SPECIAL,   /* handled by the section's own code (only type-checked here) */
+};
+
+struct key {
+	const char   *name;
+	enum key_type type;
+	int           required;
+	double        min, max;
+	size_t        off;
+	const char *const *names;   /* K_ENUM */
+	const char   *help;         /* one line, for messages and docs */
+};
+
+struct loader {
+	const char        *file;
+	struct ls_diag    *diag;
+	struct ls_config  *cfg;
+};
+
+#define ERR(L, line, ...) ls_diag_add((L)->diag, LS_DIAG_ERROR, (L)->file, (line), __VA_ARGS__)
+#define WARN(L, line, ...) ls_diag_add((L)->diag, LS_DIAG_WARNING, (L)->file, (line), __VA_ARGS__)
+
+static const char *const effect_names[] = { "static", "scroll-left", "scroll-up", "flash", NULL };
+static const char *const align_names[] = { "left", "center", "right", NULL };
+static const char *const valign_names[] = { "top", "middle", "bottom", NULL };
+static const char *const fit_names[] = { "fit", "fill", "stretch", NULL };
+static const char *const format_names[] = { "mono", "red-green", "rgb565", "rgb888", NULL };
+static const char *const kind_names[] = { "play", "off", "power-off", NULL };
+static const char *const bx_source_names[] = { "manual", "sdk", NULL };
+
+#define O(type, field) offsetof(type, field)
+
+static const struct key top_keys[] = {
+	{ "timezone", K_STR, 0, 0, 0, O(struct ls_config, timezone), NULL, "IANA timezone of the schedule, e.g. \"Asia/Shanghai\"" },
+	{ "fallback", K_STR, 0, 0, 0, O(struct ls_config, fallback), NULL, "playlist shown when no rule applies" },
+	{ "default_font", K_STR, 0, 0, 0, O(struct ls_config, default_font), NULL, "font for items that name none" },
+	{ "control_socket", K_STR, 0, 0, 0, O(struct ls_config, control_socket), NULL, "path of the control socket" },
+	{ "state_dir", K_STR, 0, 0, 0, O(struct ls_config, state_dir), NULL, "where active alerts are kept" },
+	{ "control_users", K_STRLIST, 0, 0, 0, O(struct ls_config, control_users), NULL, "users (names or uids) who may raise alerts; root always may" },
+	{ "control_groups", K_STRLIST, 0, 0, 0, O(struct ls_config, control_groups), NULL, "groups whose members may raise alerts; the socket belongs to the first" },
+	{ "cap_dir", K_STR, 0, 0, 0, O(struct ls_config, cap_dir), NULL, "directory watched for CAP 1.2 alert files" },
+	{ "cap_accept_test", K_BOOL, 0, 0, 0, O(struct ls_config, cap_accept_test), NULL, "also show CAP alerts with status Exercise or Test" },
+	{ "cap_areas", K_SPECIAL, 0, 0, 0, 0, NULL, "CAP area or audience text to board groups" },
+	{ "boards", K_SPECIAL, 1, 0, 0, 0, NULL, "list of boards" },
+	{ "fonts", K_SPECIAL, 0, 0, 0, 0, NULL, "list of named fonts" },
+	{ "content", K_SPECIAL, 1, 0, 0, 0, NULL, "list of content items" },
+	{ "playlists", K_SPECIAL, 1, 0, 0, 0, NULL, "list of playlists" },
+	{ "schedule", K_SPECIAL, 0, 0, 0, 0, NULL, "list of schedule rules" },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
+};
+
+static const struct key board_keys[] = {
+	{ "name", K_STR, 1, 0, 0, O(struct ls_board, name), NULL, "unique board name" },
+	{ "width", K_INT, 1, 1, 4096, O(struct ls_board, width), NULL, "LEDs across" },
+	{ "height", K_INT, 1, 1, 4096, O(struct ls_board, height), NULL, "LEDs down" },
+	{ "format", K_ENUM, 1, 0, 0, O(struct ls_board, format), format_names, "pixel format" },
+	{ "protocol", K_STR, 0, 0, 0, O(struct ls_board, protocol), NULL, "board protocol, default \"lsp\"" },
+	{ "address", K_STR, 1, 0, 0, O(struct ls_board, address), NULL, "tcp:HOST:PORT, udp:HOST:PORT or serial:DEVICE" },
+	{ "groups", K_STRLIST, 0, 0, 0, O(struct ls_board, groups), NULL, "group names" },
+	{ "color", K_COLOR, 0, 0, 0, O(struct ls_board, color), NULL, "LED colour of a mono board" },
+	{ "brightness", K_INT, 0, 0, 100, O(struct ls_board, brightness), NULL, "percent" },
+	{ "baud", K_INT, 0, 50, 4000000, O(struct ls_board, serial.baud), NULL, "serial speed" },
+	{ "data_bits", K_INT, 0, 5, 8, O(struct ls_board, serial.data_bits), NULL, "serial data bits" },
+	{ "parity", K_PARITY, 0, 0, 0, O(struct ls_board, serial.parity), NULL, "\"none\", \"even\" or \"odd\"" },
+	{ "stop_bits", K_INT, 0, 1, 2, O(struct ls_board, serial.stop_bits), NULL, "1 or 2" },
+	{ "flow", K_FLOW, 0, 0, 0, O(struct ls_board, serial.flow), NULL, "\"none\", \"rtscts\" or \"xonxoff\"" },
+	{ "rs485", K_BOOL, 0, 0, 0, O(struct ls_board, serial.rs485), NULL, "half-duplex RS-485 line" },
+	{ "universe", K_INT, 0, 0, 63999, O(struct ls_board, universe), NULL, "first DMX universe (e131, artnet)" },
+	{ "pixel_order", K_STR, 0, 0, 0, O(struct ls_board, pixel_order), NULL, "\"rgb\", \"grb\", ..." },
+	{ "screen_address", K_INT, 0, 0, 65535, O(struct ls_board, screen_address), NULL, "Onbon card address" },
+	{ "card", K_STR, 0, 0, 0, O(struct ls_board, card), NULL, "Onbon card model, e.g. \"bx-5e\"" },
+	{ "bx_transparency", K_INT, 0, 0, 102, O(struct ls_board, bx_transparency), NULL, "Onbon 6E/6Q Transparency byte; 0 as the manual, the SDK sends 101" },
+	{ "bx_area_type", K_ENUM, 0, 0, 0, O(struct ls_board, bx_area_type), bx_source_names, "Onbon 5E/5Q AreaType: \"manual\" 0x10 or \"sdk\" 0x00" },
+	{ "bx_cmd_reserved", K_ENUM, 0, 0, 0, O(struct ls_board, bx_cmd_reserved), bx_source_names, "Onbon: the 2 bytes after Cmd, \"manual\" 0 or \"sdk\" a length" },
+	{ "artnet_sync", K_BOOL, 0, 0, 0, O(struct ls_board, artnet_sync), NULL, "send ArtSync after each frame (artnet)" },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
+};
+
+static const struct key font_keys[] = {
+	{ "name", K_STR, 1, 0, 0, O(struct ls_font, name), NULL, "name content items use" },
+	{ "family", K_STR, 0, 0, 0, O(struct ls_font, family), NULL, "fontconfig family name" },
+	{ "file", K_STR, 0, 0, 0, O(struct ls_font, file), NULL, "font file path" },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
+};
+
+static const struct key content_keys[] = {
+	{ "name", K_STR, 1, 0, 0, O(struct ls_content, name), NULL, "unique item name" },
+	{ "text", K_STR, 0, 0, 0, O(struct ls_content, text), NULL, "UTF-8 text with optional {fields}" },
+	{ "image", K_STR, 0, 0, 0, O(struct ls_content, image), NULL, "PNG file" },
+	{ "font", K_STR, 0, 0, 0, O(struct ls_content, font), NULL, "font entry or family" },
+	{ "size", K_INT, 0, 0, 512, O(struct ls_content, size), NULL, "text height in pixels, 0 = fit" },
+	{ "effect", K_ENUM, 0, 0, 0, O(struct ls_content, effect), effect_names, "how it moves" },
+	{ "speed", K_NUM, 0, 0.1, 10000, O(struct ls_content, speed), NULL, "scroll speed, pixels per second" },
+	{ "flash_hz", K_NUM, 0, 0.1, 50, O(struct ls_content, flash_hz), NULL, "flashes per second" },
+	{ "align", K_ENUM, 0, 0, 0, O(struct ls_content, align), align_names, "horizontal alignment" },
+	{ "valign", K_ENUM, 0, 0, 0, O(struct ls_content, valign), valign_names, "vertical alignment" },
+	{ "fit", K_ENUM, 0, 0, 0, O(struct ls_content, fit), fit_names, "how an image fills the board" },
+	{ "line_spacing", K_INT, 0, -64, 64, O(struct ls_content, line_spacing), NULL, "extra pixels between lines" },
+	{ "color", K_COLOR, 0, 0, 0, O(struct ls_content, color), NULL, "text colour" },
+	{ "background", K_COLOR, 0, 0, 0, O(struct ls_content, background), NULL, "background colour" },
+	{ "duration", K_NUM, 0, 0.1, 86400, O(struct ls_content, duration), NULL, "seconds per turn" },
+	{ "repeat", K_INT, 0, 1, 1000, O(struct ls_content, repeat), NULL, "turns per playlist pass" },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
+};
+
+static const struct key cap_area_keys[] = {
+	{ "match", K_STR, 1, 0, 0, O(struct ls_cap_area, match), NULL, "CAP <areaDesc> or <audience> text (any case), or \"*\"" },
+	{ "groups", K_STRLIST, 1, 0, 0, O(struct ls_cap_area, groups), NULL, "board groups, or \"all\"" },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
+};
+
+static const struct key playlist_keys[] = {
+	{ "name", K_STR, 1, 0, 0, O(struct ls_playlist, name), NULL, "unique playlist name" },
+	{ "items", K_SPECIAL, 1, 0, 0, 0, NULL, "content names, or groups with item/duration/repeat/hours" },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
+};
+
+static const struct key entry_keys[] = {
+	{ "item", K_STR, 1, 0, 0, O(struct ls_playlist_entry, item), NULL, "content name" },
+	{ "duration", K_NUM, 0, 0.1, 86400, O(struct ls_playlist_entry, duration), NULL, "seconds" },
+	{ "repeat", K_INT, 0, 1, 1000, O(struct ls_playlist_entry, repeat), NULL, "turns" },
+	{ "hours", K_HOURS, 0, 0, 0, O(struct ls_playlist_entry, from_min), NULL, "daily window \"HH:MM-HH:MM\"" },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
+};
+
+static const struct key rule_keys[] = {
+	{ "name", K_STR, 0, 0, 0, O(struct ls_rule, name), NULL, "label in reports" },
+	{ "kind", K_ENUM, 0, 0, 0, O(struct ls_rule, kind), kind_names, "\"play\", \"off\" or \"power-off\"" },
+	{ "playlist", K_STR, 0, 0, 0, O(struct ls_rule, playlist), NULL, "playlist to show" },
+	{ "boards", K_STRLIST, 1, 0, 0, O(struct ls_rule, boards), NULL, "board names, group names or \"all\"" },
+	{ "from", K_DATE, 0, 0, 0, O(struct ls_rule, from), NULL, "first day, YYYY-MM-DD" },
+	{ "to", K_DATE, 0, 0, 0, O(struct ls_rule, to), NULL, "last day, YYYY-MM-DD" },
+	{ "dates", K_DATELIST, 0, 0, 0, O(struct ls_rule, dates), NULL, "special days only" },
+	{ "weekdays", K_WEEKDAYS, 0, 0, 0, O(struct ls_rule, weekdays), NULL, "e.g. [\"mon\", \"tue\"] or \"weekend\"" },
+	{ "hours", K_HOURS, 0, 0, 0, O(struct ls_rule, start_min), NULL, "daily window \"HH:MM-HH:MM\"" },
+	{ "priority", K_INT, 0, -1000, 1000, O(struct ls_rule, priority), NULL, "higher wins" },
+	{ "brightness", K_INT, 0, 0, 100, O(struct ls_rule, brightness), NULL, "percent while in force" },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
+};
+
+static const char *
+type_word(enum key_type t)
+{
+	switch (t) {
+	case K_INT: return "a whole number";
+	case K_NUM: return "a number";
+	case K_BOOL: return "true or false";
+	case K_STRLIST: return "a string or a list of strings";
+	case K_DATELIST: return "a list of dates";
+	case K_WEEKDAYS: return "a string or a list of day names";
+	case K_SPECIAL: return "a list";
+	default: return "a string";
+	}
+}
+
+static int
+line_of(const config_setting_t *s)
+{
+	return (int)config_setting_source_line(s);
+}
+
+/* Edit distance, for "did you mean" on unknown settings. */
+static int
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int prev[64], cur[64];
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int d = prev[j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+			if (prev[j] + 1 < d) d = prev[j] + 1;
+			if (cur[j - 1] + 1 < d) d = cur[j - 1] + 1;
+			cur[j] = d;
+		}
+		memcpy(prev, cur, sizeof(int) * (lb + 1));
+	}
+	return prev[lb];
+}
+
+static int
+utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		unsigned c = *p;
+		int n;
+		unsigned cp;
+		if (c < 0x80) { p++; continue; }
+		else if ((c & 0xe0) == 0xc0) { n = 1; cp = c & 0x1f; }
+		else if ((c & 0xf0) == 0xe0) { n = 2; cp = c & 0x0f; }
+		else if ((c & 0xf8) == 0xf0) { n = 3; cp = c & 0x07; }
+		else return 0;
+		for (int i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
+int
+ls_parse_date(const char *s, ls_day *out)
+{
+	int y, m, d, n = 0;
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] != '\0' || n != 10)
+		return -1;
+	if (y < 1970 || y > 2199 || m < 1 || m > 12 || d < 1)
+		return -1;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (d > mdays[m - 1] + (m == 2 && leap))
+		return -1;
+	/* days from civil (Howard Hinnant's algorithm) */
+	y -= m <= 2;
+	int era = y / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	*out = (ls_day)(era * 146097 + (int)doe - 719468);
+	return 0;
+}
+
+int
+ls_parse_hhmm(const char *s, int *minutes)
+{
+	int h, m, n = 0;
+
+	if (sscanf(s, "%2d:%2d%n", &h, &m, &n) != 2 || s[n] != '\0' || n != 5)
+		return -1;
+	if (h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0))
+		return -1;
+	*minutes = h * 60 + m;
+	return 0;
+}
+
+static int
+parse_color(const char *s, ls_rgb *out)
+{
+	static const struct { const char *name; ls_rgb rgb; } named[] = {
+		{ "black", 0x000000 }, { "white", 0xffffff }, { "red", 0xff0000 },
+		{ "green", 0x00ff00 }, { "blue", 0x0000ff }, { "yellow", 0xffff00 },
+		{ "amber", 0xffbf00 }, { "orange", 0xff8000 }, { "cyan", 0x00ffff },
+		{ "magenta", 0xff00ff },
+	};
+	if (s[0] == '#' && strlen(s) == 7) {
+		char *end;
+		unsigned long v = strtoul(s + 1, &end, 16);
+		if (*end == '\0' && isxdigit((unsigned char)s[1])) {
+			*out = (ls_rgb)v;
+			return 0;
+		}
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+		if (strcmp(s, named[i].name) == 0) {
+			*out = named[i].rgb;
+			return 0;
+		}
+	return -1;
+}
+
+static int
+parse_weekday(const char *s, uint8_t *mask)
+{
+	static const char *const days[] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
+
+	if (strcmp(s, "weekdays") == 0) { *mask |= 0x3e; return 0; }
+	if (strcmp(s, "weekend") == 0) { *mask |= 0x41; return 0; }
+	if (strcmp(s, "every") == 0 || strcmp(s, "daily") == 0) { *mask |= 0x7f; return 0; }
+	for (int i = 0; i < 7; i++)
+		if (strncasecmp(s, days[i], 3) == 0) {
+			*mask |= (uint8_t)(1u << i);
+			return 0;
+		}
+	return -1;
+}
+
+static char *
+names_list(const char *const *names, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; names[i]; i++)
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s\"%s\"",
+		    i ? (names[i + 1] ? ", " : " or ") : "", names[i]);
+	return buf;
+}
+
+static int
+is_string(const config_setting_t *s)
+{
+	return config_setting_type(s) == CONFIG_TYPE_STRING;
+}
+
+/* A string setting's value, checked for UTF-8; NULL (after an error) otherwise. */
+static const char *
+get_string(struct loader *L, const config_setting_t *s, const char *what)
+{
+	const char *v = config_setting_get_string(s);
+
+	if (!utf8_valid(v)) {
+		ERR(L, line_of(s), "%s is not valid UTF-8; save the file as UTF-8", what);
+		return NULL;
+	}
+	return v;
+}
+
+static int
+store_strlist(struct loader *L, const config_setting_t *s, const char *what, struct ls_strlist *out)
+{
+	int n;
+
+	if (is_string(s)) {
+		const char *v = get_string(L, s, what);
+		if (v == NULL)
+			return -1;
+		out->v = calloc(1, sizeof(char *));
+		out->v[0] = strdup(v);
+		out->n = 1;
+		return 0;
+	}
+	if (!config_setting_is_aggregate(s) || config_setting_is_group(s)) {
+		ERR(L, line_of(s), "%s must be a string or a list of strings", what);
+		return -1;
+	}
+	n = config_setting_length(s);
+	out->v = calloc((size_t)n + 1, sizeof(char *));
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		const char *v;
+		if (!is_string(e)) {
+			ERR(L, line_of(e) ? line_of(e) : line_of(s), "%s must list strings (in quotes)", what);
+			continue;
+		}
+		if ((v = get_string(L, e, what)) != NULL)
+			out->v[out->n++] = strdup(v);
+	}
+	return 0;
+}
+
+/* Check and store one setting `s` of a group according to key `k`. */
+static void
+store_key(struct loader *L, const struct key *k, const config_setting_t *s, void *obj,
+    const char *where)
+{
+	char what[160], buf[256];
+	char *p = (char *)obj + k->off;
+	int line = line_of(s);
+	int type = config_setting_type(s);
+
+	snprintf(what, sizeof what, "%s%s%s", where, *where ? ": " : "", k->name);
+	switch (k->type) {
+	case K_STR: {
+		const char *v;
+		if (type != CONFIG_TYPE_STRING) {
+			ERR(L, line, "%s must be a string (in double quotes)", what);
+			return;
+		}
+		if ((v = get_string(L, s, what)) == NULL)
+			return;
+		if (*v == '\0' && k->required) {
+			ERR(L, line, "%s must not be empty", what);
+			return;
+		}
+		free(*(char **)p);
+		*(char **)p = strdup(v);
+		return;
+	}
+	case K_INT: {
+		long long v;
+		if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64) {
+			ERR(L, line, "%s must be a whole number without quotes, from %g to %g", what, k->min, k->max);
+			return;
+		}
+		v = config_setting_get_int64(s);
+		if (v < (long long)k->min || v > (long long)k->max) {
+			ERR(L, line, "%s is %lld; it must be from %g to %g", what, v, k->min, k->max);
+			return;
+		}
+		*(int *)p = (int)v;
+		return;
+	}
+	case K_NUM: {
+		double v;
+		if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)
+			v = (double)config_setting_get_int64(s);
+		else if (type == CONFIG_TYPE_FLOAT)
+			v = config_setting_get_float(s);
+		else {
+			ERR(L, line, "%s must be a number", what);
+			return;
+		}
+		if (v < k->min || v > k->max) {
+			ERR(L, line, "%s is %g; it must be from %g to %g", what, v, k->min, k->max);
+			return;
+		}
+		*(double *)p = v;
+		return;
+	}
+	case K_BOOL:
+		if (type != CONFIG_TYPE_BOOL) {
+			ERR(L, line, "%s must be true or false", what);
+			return;
+		}
+		*(int *)p = config_setting_get_bool(s);
+		return;
+	case K_ENUM: {
+		const char *v;
+		if (type != CONFIG_TYPE_STRING) {
+			ERR(L, line, "%s must be one of %s", what, names_list(k->names, buf, sizeof buf));
+			return;
+		}
+		v = config_setting_get_string(s);
+		for (int i = 0; k->names[i]; i++)
+			if (strcmp(v, k->names[i]) == 0) {
+				*(int *)p = i;
+				return;
+			}
+		ERR(L, line, "%s \"%s\" is not known; use %s", what, v, names_list(k->names, buf, sizeof buf));
+		return;
+	}
+	case K_STRLIST:
+		store_strlist(L, s, what, (struct ls_strlist *)p);
+		return;
+	case K_COLOR:
+		if (type != CONFIG_TYPE_STRING || parse_color(config_setting_get_string(s), (ls_rgb *)p) < 0)
+			ERR(L, line, "%s must be \"#RRGGBB\" or a colour name such as \"red\", \"amber\", \"white\"", what);
+		return;
+	case K_DATE:
+		if (type != CONFIG_TYPE_STRING || ls_parse_date(config_setting_get_string(s), (ls_day *)p) < 0)
+			ERR(L, line, "%s must be a real date written \"YYYY-MM-DD\", like \"2023-09-11\"", what);
+		return;
+	case K_DATELIST: {
+		struct { ls_day *v; size_t n; } *dl = (void *)p;
+		struct ls_strlist sl = { 0 };
+		if (store_strlist(L, s, what, &sl) < 0)
+			return;
+		dl->v = calloc(sl.n + 1, sizeof(ls_day));
+		for (size_t i = 0; i < sl.n; i++) {
+			if (ls_parse_date(sl.v[i], &dl->v[dl->n]) < 0)
+				ERR(L, line, "%s: \"%s\" is not a real date written \"YYYY-MM-DD\"", what, sl.v[i]);
+			else
+				dl->n++;
+			free(sl.v[i]);
+		}
+		free(sl.v);
+		return;
+	}
+	case K_HOURS: {
+		const char *v;
+		char a[8], b[8];
+		int sm, em, n = 0;
+		if (type != CONFIG_TYPE_STRING) {
+			ERR(L, line, "%s must be a string \"HH:MM-HH:MM\", like \"07:00-22:00\"", what);
+			return;
+		}
+		v = config_setting_get_string(s);
+		if (sscanf(v, "%5[0-9:]-%5[0-9:]%n", a, b, &n) != 2 || v[n] != '\0' ||
+		    ls_parse_hhmm(a, &sm) < 0 || ls_parse_hhmm(b, &em) < 0) {
+			ERR(L, line, "%s \"%s\" must be \"HH:MM-HH:MM\", like \"07:00-22:00\" (a window may cross midnight: \"22:00-06:00\")", what, v);
+			return;
+		}
+		if (sm == em) {
+			ERR(L, line, "%s \"%s\" is empty; the start and end must differ", what, v);
+			return;
+		}
+		((int *)p)[0] = sm;
+		((int *)p)[1] = em;
+		return;
+	}
+	case K_WEEKDAYS: {
+		struct ls_strlist sl = { 0 };
+		uint8_t mask = 0;
+		if (store_strlist(L, s, what, &sl) < 0)
+			return;
+		for (size_t i = 0; i < sl.n; i++) {
+			if (parse_weekday(sl.v[i], &mask) < 0)
+				ERR(L, line, "%s: \"%s\" is not a day; use \"mon\"..\"sun\", \"weekdays\" or \"weekend\"", what, sl.v[i]);
+			free(sl.v[i]);
+		}
+		free(sl.v);
+		if (mask)
+			*(uint8_t *)p = mask;
+		return;
+	}
+	case K_PARITY: {
+		const char *v = type == CONFIG_TYPE_STRING ? config_setting_get_string(s) : "";
+		if (strcmp(v, "none") == 0) *p = 'n';
+		else if (strcmp(v, "even") == 0) *p = 'e';
+		else if (strcmp(v, "odd") == 0) *p = 'o';
+		else ERR(L, line, "%s must be \"none\", \"even\" or \"odd\"", what);
+		return;
+	}
+	case K_FLOW: {
+		const char *v = type == CONFIG_TYPE_STRING ? config_setting_get_string(s) : "";
+		if (strcmp(v, "none") == 0) *p = 'n';
+		else if (strcmp(v, "rtscts") == 0) *p = 'r';
+		else if (strcmp(v, "xonxoff") == 0) *p = 'x';
+		else ERR(L, line, "%s must be \"none\", \"rtscts\" or \"xonxoff\"", what);
+		return;
+	}
+	case K_SPECIAL:
+		if (type != CONFIG_TYPE_LIST && type != CONFIG_TYPE_ARRAY)
+			ERR(L, line, "%s must be a list in ( ... )", what);
+		return;
+	}
+}
+
+/* Check every setting of group `g` against `keys`; store values into obj.
+ * Returns a bitmask... no: returns 0 if every required key was present. */
+static int
+load_group(struct loader *L, const config_setting_t *g, const struct key *keys, void *obj,
+    const char *where)
+{
+	int missing = 0;
+	int n = config_setting_length(g);
+
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+		const char *name = config_setting_name(s);
+		const struct key *k = NULL, *best = NULL;
+		int bestd = 3;
+
+		for (const struct key *kk = keys; kk->name; kk++) {
+			int d;
+			if (strcmp(kk->name, name) == 0) {
+				k = kk;
+				break;
+			}
+			if ((d = distance(kk->name, name)) < bestd) {
+				bestd = d;
+				best = kk;
+			}
+		}
+		if (k == NULL) {
+			if (best)
+				ERR(L, line_of(s), "%s%sunknown setting \"%s\"; did you mean \"%s\"?", where,
+				    *where ? ": " : "", name, best->name);
+			else
+				ERR(L, line_of(s), "%s%sunknown setting \"%s\"; remove it or check the spelling (see docs/config.md)",
+				    where, *where ? ": " : "", name);
+			continue;
+		}
+		store_key(L, k, s, obj, where);
+	}
+	for (const struct key *k = keys; k->name; k++)
+		if (k->required && config_setting_get_member(g, k->name) == NULL) {
+			ERR(L, line_of(g), "%s%smissing required setting \"%s\" (%s: %s)", where,
+			    *where ? ": " : "", k->name, type_word(k->type), k->help);
+			missing = 1;
+		}
+	return missing ? -1 : 0;
+}
+
+/* The list `name` at top level as an array of groups; calls fn for each. */
+static size_t
+list_length(struct loader *L, const config_setting_t *root, const char *name, const config_setting_t **out)
+{
+	const config_setting_t *s = config_setting_get_member(root, name);
+
+	*out = NULL;
+	if (s == NULL || (config_setting_type(s) != CONFIG_TYPE_LIST && config_setting_type(s) != CONFIG_TYPE_ARRAY))
+		return 0;
+	*out = s;
+	return (size_t)config_setting_length(s);
+}
+
+/* Each element of a section list must be a group { ... }. */
+static const config_setting_t *
+section_elem(struct loader *L, const config_setting_t *list, size_t i, const char *section)
+{
+	const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+
+	if (!config_setting_is_group(e)) {
+		ERR(L, line_of(e) ? line_of(e) : line_of(list),
+		    "%s entry %zu must be a group in { ... }", section, i + 1);
+		return NULL;
+	}
+	return e;
+}
+
+static void
+check_duplicates(struct loader *L, const char *section, const void *arr, size_t n, size_t size,
+    size_t name_off, size_t line_off)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *a = *(char *const *)((const char *)arr + i * size + name_off);
+		if (a == NULL)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			const char *b = *(char *const *)((const char *)arr + j * size + name_off);
+			if (b && strcmp(a, b) == 0) {
+				ERR(L, *(const int *)((const char *)arr + i * size + line_off),
+				    "%s name \"%s\" is used twice (first at line %d); names must be unique", section, a,
+				    *(const int *)((const char *)arr + j * size + line_off));
+				break;
+			}
+		}
+	}
+}
+
+/*
+ * Every list section (boards, fonts, content, ...) is read the same way:
+ * each element must be a group; it gets the section's defaults, is checked
+ * against the section's key table, then gets the section's own checks; and
+ * names must be unique.  A section is described by a table row, not a copy
+ * of this loop.
+ */
+struct section {
+	const char       *list;       /* setting name, e.g. "boards" */
+	const char       *what;       /* "board", for messages */
+	const struct key *keys;
+	size_t            size;       /* of one element */
+	ptrdiff_t         name_off;   /* char *name, or -1 when elements have none */
+	size_t            line_off;   /* int line */
+	void (*defaults)(void *obj);
+	void (*finish)(struct loader *, void *obj, const config_setting_t *e, const char *where);
+};
+
+static void *
+load_section(struct loader *L, const config_setting_t *root, const struct section *sec, size_t *count)
+{
+	const config_setting_t *list;
+	size_t n = list_length(L, root, sec->list, &list);
+	char *arr = calloc(n + 1, sec->size);
+
+	*count = 0;
+	for (size_t i = 0; arr != NULL && i < n; i++) {
+		const config_setting_t *e = section_elem(L, list, i, sec->list);
+		char *obj = arr + *count * sec->size;
+		const char *name = NULL;
+		char where[96];
+		int line;
+
+		if (e == NULL)
+			continue;
+		(*count)++;
+		line = line_of(e);
+		*(int *)(obj + sec->line_off) = line;
+		if (sec->defaults)
+			sec->defaults(obj);
+		if (sec->name_off >= 0) {
+			config_setting_lookup_string(e, "name", &name);
+			snprintf(where, sizeof where, "%s \"%s\"", sec->what, name ? name : "?");
+		} else
+			snprintf(where, sizeof where, "%s at line %d", sec->what, line);
+		load_group(L, e, sec->keys, obj, where);
+		if (sec->name_off >= 0 && *(char **)(obj + sec->name_off) == NULL) {
+			char tmp[48];
+			snprintf(tmp, sizeof tmp, "%s#%zu", sec->what, i + 1);
+			*(char **)(obj + sec->name_off) = strdup(tmp);
+		}
+		if (sec->finish)
+			sec->finish(L, obj, e, where);
+	}
+	if (sec->name_off >= 0)
+		check_duplicates(L, sec->what, arr, *count, sec->size, (size_t)sec->name_off, sec->line_off);
+	return arr;
+}
+
+static void
+board_defaults(void *obj)
+{
+	struct ls_board *b = obj;
+
+	b->color = 0xff0000;
+	b->brightness = 100;
+	b->serial = (struct ls_serial){ 57600, 8, 'n', 1, 'n', 0 };
+}
+
+static void
+board_finish(struct loader *L, void *obj, const config_setting_t *e, const char *where)
+{
+	struct ls_board *b = obj;
+
+	if (b->protocol == NULL)
+		b->protocol = strdup("lsp");
+	const struct proto_ops *ops = proto_find(b->protocol);
+	if (b->address) {
+		/* the transports' own parser: what check accepts, play can open */
+		struct xport_addr xa;
+		char xerr[256];
+
+		if (xport_parse(b->address, proto_default_port(ops, b->address), &xa, xerr, sizeof xerr) < 0)
+			ERR(L, b->line, "%s: address: %s", where, xerr);
+		else if (xa.baud > 0) {
+			/* "serial:DEV@9600" is the line speed everyone must use: the
+			 * transport, and the protocol (LSP times retransmissions by it) */
+			const config_setting_t *bs = config_setting_get_member(e, "baud");
+			if (bs != NULL && b->serial.baud != xa.baud)
+				ERR(L, line_of(bs), "%s: baud = %d but the address says @%d; keep one of them", where,
+				    b->serial.baud, xa.baud);
+			b->serial.baud = xa.baud;
+		}
+	}
+	if (ops == NULL) {
+		char buf[256];
+		ERR(L, b->line, "%s: protocol \"%s\" is not known; use %s", where, b->protocol,
+		    names_list(proto_names, buf, sizeof buf));
+	} else if (b->width > 0 && !ops->supports(b->format))
+		ERR(L, b->line, "%s: protocol \"%s\" cannot carry the %s format; choose another format or protocol",
+		    where, b->protocol, ls_format_name(b->format));
+	else if (b->width > 0 && b->height > 0) {
+		/* The protocol's own options (card, universe, pixel_order, ...). */
+		char perr[256];
+		void *st = ops->init(b, perr, sizeof perr);
+		if (st == NULL)
+			ERR(L, b->line, "%s", perr);
+		else
+			ops->fini(st);
+	}
+}
+
+static void
+font_finish(struct loader *L, void *obj, const config_setting_t *e, const char *where)
+{
+	struct ls_font *f = obj;
+
+	if ((f->family == NULL) == (f->file == NULL))
+		ERR(L, f->line, "%s: give exactly one of \"family\" or \"file\"", where);
+}
+
+static void
+cap_area_finish(struct loader *L, void *obj, const config_setting_t *e, const char *where)
+{
+	struct ls_cap_area *a = obj;
+
+	if (a->match == NULL)
+		a->match = strdup("?");
+}
+
+static void
+content_defaults(void *obj)
+{
+	struct ls_content *it = obj;
+
+	it->effect = LS_FX_STATIC;
+	it->speed = 24;
+	it->flash_hz = 1;
+	it->align = LS_ALIGN_CENTER;
+	it->valign = LS_VALIGN_MIDDLE;
+	it->fit = LS_FIT_FIT;
+	it->color = 0xffffff;
+	it->background = 0;
+	it->duration = 10;
+	it->repeat = 1;
+}
+
+static void
+content_finish(struct loader *L, void *obj, const config_setting_t *e, const char *where)
+{
+	struct ls_content *it = obj;
+
+	if ((it->text == NULL) == (it->image == NULL))
+		ERR(L, it->line, "%s: give exactly one of \"text\" or \"image\"", where);
+}
+
+/* Playlist items: content names, or groups { item = ...; duration = ...; }. */
+static void
+playlist_finish(struct loader *L, void *obj, const config_setting_t *e, const char *where)
+{
+	struct ls_playlist *p = obj;
+	const config_setting_t *items;
+
+	items = config_setting_get_member(e, "items");
+	if (items == NULL || !config_setting_is_aggregate(items) || config_setting_is_group(items))
+		return;
+	size_t m = (size_t)config_setting_length(items);
+	if (m == 0)
+		ERR(L, line_of(items), "%s: items is empty; list at least one content name", where);
+	p->entries = calloc(m + 1, sizeof *p->entries);
+	for (size_t j = 0; j < m; j++) {
+		const config_setting_t *it = config_setting_get_elem(items, (unsigned)j);
+		struct ls_playlist_entry *pe = &p->entries[p->nentries];
+		int ln = line_of(it) ? line_of(it) : line_of(items);
+
+		pe->from_min = pe->to_min = -1;
+		pe->line = ln;
+		if (is_string(it)) {
+			const char *v = get_string(L, it, where);
+			if (v == NULL)
+				continue;
+			pe->item = strdup(v);
+		} else if (config_setting_is_group(it)) {
+			char w2[128];
+			snprintf(w2, sizeof w2, "%s item %zu", where, j + 1);
+			load_group(L, it, entry_keys, pe, w2);
+			if (pe->item == NULL)
+				continue;
+		} else {
+			ERR(L, ln, "%s: each item must be a content name in quotes or a group { item = ...; }", where);
+			continue;
+		}
+		p->nentries++;
+	}
+}
+
+static void
+rule_defaults(void *obj)
+{
+	struct ls_rule *r = obj;
+
+	r->kind = LS_RULE_PLAY;
+	r->from = r->to = LS_DAY_NONE;
+	r->weekdays = 0x7f;
+	r->start_min = r->end_min = -1;
+	r->brightness = -1;
+	r->priority = INT_MIN;
+}
+
+static void
+rule_finish(struct loader *L, void *obj, const config_setting_t *e, const char *where)
+{
+	struct ls_rule *r = obj;
+
+	if (r->priority == INT_MIN)
+		r->priority = r->dates.n ? 100 : 0;
+	if (r->name == NULL) {
+		char tmp[32];
+		snprintf(tmp, sizeof tmp, "rule@%d", r->line);
+		r->name = strdup(tmp);
+	}
+	/* A play rule with brightness but no playlist only dims (schedule.h). */
+	if (r->kind == LS_RULE_PLAY && r->playlist == NULL && r->brightness < 0)
+		ERR(L, r->line, "%s: missing \"playlist\" (or set kind = \"off\", or "
+		    "\"brightness\" for a rule that only dims)", where);
+	if (r->kind != LS_RULE_PLAY && r->playlist != NULL)
+		ERR(L, r->line, "%s: a rule of kind \"%s\" shows nothing; remove \"playlist\"", where,
+		    kind_names[r->kind]);
+	if (r->from != LS_DAY_NONE && r->to != LS_DAY_NONE && r->to < r->from)
+		ERR(L, r->line, "%s: \"to\" is before \"from\"; swap them", where);
+}
+
+/* Sections whose elements have a unique name, and those whose do not. */
+#define SECTION(list, what, keys, type, defaults, finish) \
+	{ list, what, keys, sizeof(type), (ptrdiff_t)offsetof(type, name), offsetof(type, line), defaults, finish }
+#define SECTION_UNNAMED(list, what, keys, type, defaults, finish) \
+	{ list, what, keys, sizeof(type), -1, offsetof(type, line), defaults, finish }
+
+static const struct section board_section =
+    SECTION("boards", "board", board_keys, struct ls_board, board_defaults, board_finish);
+static const struct section font_section =
+    SECTION("fonts", "font", font_keys, struct ls_font, NULL, font_finish);
+static const struct section content_section =
+    SECTION("content", "content", content_keys, struct ls_content, content_defaults, content_finish);
+static const struct section playlist_section =
+    SECTION("playlists", "playlist", playlist_keys, struct ls_playlist, NULL, playlist_finish);
+static const struct section rule_section =
+    SECTION_UNNAMED("schedule", "schedule rule", rule_keys, struct ls_rule, rule_defaults, rule_finish);
+static const struct section cap_area_section =
+    SECTION_UNNAMED("cap_areas", "cap_areas entry", cap_area_keys, struct ls_cap_area, NULL, cap_area_finish);
+
+static int
+file_readable(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+/* Does fontconfig know a font whose family is `family`? */
+static int
+font_family_known(const char *family)
+{
+	FcPattern *pat;
+	FcFontSet *fs;
+	FcObjectSet *os;
+	int found = 0;
+
+	if (!FcInit())
+		return 0;
+	pat = FcPatternCreate();
+	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+	os = FcObjectSetBuild(FC_FAMILY, (char *)NULL);
+	fs = FcFontList(NULL, pat, os);
+	found = fs && fs->nfont > 0;
+	if (fs)
+		FcFontSetDestroy(fs);
+	FcObjectSetDestroy(os);
+	FcPatternDestroy(pat);
+	return found;
+}
+
+static void
+check_font_ref(struct loader *L, const char *font, int line, const char *where)
+{
+	if (font == NULL || ls_config_font(L->cfg, font))
+		return;
+	if (strchr(font, '/')) {
+		char *p = ls_config_resolve(L->cfg, font);
+		if (!file_readable(p))
+			ERR(L, line, "%s: font file \"%s\" cannot be read: %s", where, p, strerror(errno));
+		free(p);
+	} else if (!font_family_known(font))
+		ERR(L, line, "%s: font \"%s\" is neither a fonts entry nor an installed font family (fc-list shows those)",
+		    where, font);
+}
+
+static void
+check_references(struct loader *L)
+{
+	struct ls_config *c = L->cfg;
+	char where[128];
+
+	for (size_t i = 0; i < c->nfonts; i++) {
+		struct ls_font *f = &c->fonts[i];
+		snprintf(where, sizeof where, "font \"%s\"", f->name);
+		if (f->file) {
+			char *p = ls_config_resolve(c, f->file);
+			if (!file_readable(p))
+				ERR(L, f->line, "%s: file \"%s\" cannot be read: %s", where, p, strerror(errno));
+			free(p);
+		} else if (f->family && !font_family_known(f->family))
+			ERR(L, f->line, "%s: family \"%s\" is not installed (fc-list shows those)", where, f->family);
+	}
+	if (c->default_font)
+		check_font_ref(L, c->default_font, 0, "default_font");
+	for (size_t i = 0; i < c->ncontent; i++) {
+		struct ls_content *it = &c->content[i];
+		snprintf(where, sizeof where, "content \"%s\"", it->name);
+		check_font_ref(L, it->font, it->line, where);
+		if (it->image) {
+			char *p = ls_config_resolve(c, it->image);
+			FILE *fp = fopen(p, "rb");
+			unsigned char sig[8];
+			if (fp == NULL)
+				ERR(L, it->line, "%s: image \"%s\" cannot be read: %s", where, p, strerror(errno));
+			else {
+				if (fread(sig, 1, 8, fp) != 8 || memcmp(sig, "\x89PNG\r\n\x1a\n", 8) != 0)
+					ERR(L, it->line, "%s: image \"%s\" is not a PNG file; convert it to PNG", where, p);
+				fclose(fp);
+			}
+			free(p);
+		}
+	}
+	for (size_t i = 0; i < c->nplaylists; i++) {
+		struct ls_playlist *p = &c->playlists[i];
+		for (size_t j = 0; j < p->nentries; j++)
+			if (!ls_config_content(c, p->entries[j].item))
+				ERR(L, p->entries[j].line, "playlist \"%s\": item \"%s\" is not in content", p->name,
+				    p->entries[j].item);
+	}
+	if (c->fallback && !ls_config_playlist(c, c->fallback))
+		ERR(L, 0, "fallback: playlist \"%s\" does not exist", c->fallback);
+	for (size_t i = 0; i < c->nrules; i++) {
+		struct ls_rule *r = &c->rules[i];
+		if (r->playlist && !ls_config_playlist(c, r->playlist))
+			ERR(L, r->line, "schedule: playlist \"%s\" does not exist", r->playlist);
+		for (size_t j = 0; j < r->boards.n; j++) {
+			const char *t = r->boards.v[j];
+			int ok = strcmp(t, "all") == 0 || ls_config_board(c, t) != NULL;
+			for (size_t b = 0; !ok && b < c->nboards; b++)
+				for (size_t g = 0; g < c->boards[b].groups.n; g++)
+					if (strcmp(c->boards[b].groups.v[g], t) == 0)
+						ok = 1;
+			if (!ok)
+				ERR(L, r->line, "schedule: \"%s\" is neither a board nor a group; check boards", t);
+		}
+	}
+	/* control_users/groups: a warning only, since the file may be checked on another machine */
+	for (size_t i = 0; i < c->control_users.n; i++) {
+		const char *u = c->control_users.v[i];
+		if (getpwnam(u) == NULL && strspn(u, "0123456789") != strlen(u))
+			WARN(L, 0, "control_users: no user \"%s\" on this machine; it will be ignored", u);
+	}
+	for (size_t i = 0; i < c->control_groups.n; i++) {
+		const char *g = c->control_groups.v[i];
+		if (getgrnam(g) == NULL && strspn(g, "0123456789") != strlen(g))
+			WARN(L, 0, "control_groups: no group \"%s\" on this machine; it will be ignored", g);
+	}
+	for (size_t i = 0; i < c->ncap_areas; i++) {
+		struct ls_cap_area *a = &c->cap_areas[i];
+		for (size_t j = 0; j < a->groups.n; j++) {
+			const char *t = a->groups.v[j];
+			int ok = strcmp(t, "all") == 0;
+			for (size_t b = 0; !ok && b < c->nboards; b++)
+				for (size_t g = 0; g < c->boards[b].groups.n; g++)
+					if (strcmp(c->boards[b].groups.v[g], t) == 0)
+						ok = 1;
+			if (!ok)
+				ERR(L, a->line, "cap_areas: \"%s\" is not a board group; use a group from boards or \"all\"", t);
+		}
+	}
+}
+
+/* Top-level settings with line numbers of their own. */
+static void
+load_top(struct loader *L, const config_setting_t *root)
+{
+	load_group(L, root, top_keys, L->cfg, "");
+}
+
+struct ls_config *
+ls_config_load(const char *path, struct ls_diag *diag)
+{
+	config_t lc;
+	struct loader L = { path, diag, NULL };
+	size_t errors_before = diag->errors;
+	const config_setting_t *root;
+
+	if ((L.cfg = calloc(1, sizeof *L.cfg)) == NULL)
+		return NULL;
+	L.cfg->path = strdup(path);
+	config_init(&lc);
+	if (!config_read_file(&lc, path)) {
+		if (config_error_type(&lc) == CONFIG_ERR_FILE_IO)
+			ls_diag_add(diag, LS_DIAG_ERROR, path, 0, "cannot read the file: %s", strerror(errno));
+		else
+			ls_diag_add(diag, LS_DIAG_ERROR, config_error_file(&lc) ? config_error_file(&lc) : path,
+			    config_error_line(&lc), "%s%s here or on the line before (settings end with ';', strings are "
+			    "in double quotes, a list that mixes names and groups uses ( ) not [ ])",
+			    strcmp(config_error_text(&lc), "syntax error") == 0 ? "" : "syntax error: ",
+			    config_error_text(&lc));
+		config_destroy(&lc);
+		ls_config_free(L.cfg);
+		return NULL;
+	}
+	root = config_root_setting(&lc);
+	load_top(&L, root);
+	L.cfg->boards = load_section(&L, root, &board_section, &L.cfg->nboards);
+	L.cfg->fonts = load_section(&L, root, &font_section, &L.cfg->nfonts);
+	L.cfg->content = load_section(&L, root, &content_section, &L.cfg->ncontent);
+	L.cfg->playlists = load_section(&L, root, &playlist_section, &L.cfg->nplaylists);
+	L.cfg->rules = load_section(&L, root, &rule_section, &L.cfg->nrules);
+	L.cfg->cap_areas = load_section(&L, root, &cap_area_section, &L.cfg->ncap_areas);
+	if (L.cfg->timezone == NULL)
+		L.cfg->timezone = strdup("Asia/Shanghai");
+	else {
+		/* Load it as the schedule will: a readable file under zoneinfo
+		 * is not enough (zone.tab and friends live there too). */
+		char tzerr[256];
+		struct tz *z = tz_load(L.cfg->timezone, tzerr, sizeof tzerr);
+		if (z == NULL)
+			ERR(&L, line_of(config_setting_get_member(root, "timezone")),
+			    "timezone \"%s\" is not known; use an IANA name such as \"Asia/Shanghai\"", L.cfg->timezone);
+		tz_free(z);
+	}
+	if (L.cfg->control_socket == NULL)
+		L.cfg->control_socket = strdup("/run/ledsign/control.sock");
+	if (L.cfg->state_dir == NULL)
+		L.cfg->state_dir = strdup("/var/lib/ledsign");
+	check_references(&L);
+	config_destroy(&lc);
+	if (diag->errors > errors_before) {
+		ls_config_free(L.cfg);
+		return NULL;
+	}
+	return L.cfg;
+}
+
+char *
+ls_config_resolve(const struct ls_config *c, const char *path)
+{
+	const char *slash;
+	char *out;
+
+	if (path[0] == '/' || c->path == NULL || (slash = strrchr(c->path, '/')) == NULL)
+		return strdup(path);
+	if (asprintf(&out, "%.*s/%s", (int)(slash - c->path), c->path, path) < 0)
+		return NULL;
+	return out;
+}
+
+static void
+strlist_free(struct ls_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+void
+ls_config_free(struct ls_config *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->nboards; i++) {
+		struct ls_board *b = &c->boards[i];
+		free(b->name); free(b->protocol); free(b->address); free(b->pixel_order); free(b->card);
+		strlist_free(&b->groups);
+	}
+	for (size_t i = 0; i < c->nfonts; i++) {
+		free(c->fonts[i].name); free(c->fonts[i].family); free(c->fonts[i].file);
+	}
+	for (size_t i = 0; i < c->ncontent; i++) {
+		struct ls_content *it = &c->content[i];
+		free(it->name); free(it->text); free(it->image); free(it->font);
+	}
+	for (size_t i = 0; i < c->nplaylists; i++) {
+		for (size_t j = 0; j < c->playlists[i].nentries; j++)
+			free(c->playlists[i].entries[j].item);
+		free(c->playlists[i].entries);
+		free(c->playlists[i].name);
+	}
+	for (size_t i = 0; i < c->nrules; i++) {
+		free(c->rules[i].name); free(c->rules[i].playlist);
+		strlist_free(&c->rules[i].boards);
+		free(c->rules[i].dates.v);
+	}
+	free(c->boards); free(c->fonts); free(c->content); free(c->playlists); free(c->rules);
+	free(c->path); free(c->timezone); free(c->fallback); free(c->default_font);
+	free(c->control_socket); free(c->state_dir);
+	strlist_free(&c->control_users); strlist_free(&c->control_groups); free(c->cap_dir);
+	for (size_t i = 0; i < c->ncap_areas; i++) {
+		free(c->cap_areas[i].match);
+		strlist_free(&c->cap_areas[i].groups);
+	}
+	free(c->cap_areas);
+	free(c);
+}

@@ -1,0 +1,29 @@
+/*
+ * config.h — load and validate a libconfig file into a struct ls_config.
+ *
+ * Every problem found goes to `diag` with file and line; loading goes on
+ * after an error so that one run reports all of them.  The result is NULL
+ * when there was any error, so a caller (reload) can keep its old config.
+ */
+#ifndef LEDSIGN_CONFIG_H
+#define LEDSIGN_CONFIG_H
+
+#include "util/diag.h"
+#include "config/model.h"
+
+/* Parse and check `path`.  Returns a config the caller frees with
+ * ls_config_free, or NULL with at least one error in diag.  Warnings may be
+ * added either way. */
+struct ls_config *ls_config_load(const char *path, struct ls_diag *diag);
+void ls_config_free(struct ls_config *);
+
+/* Resolve a path written in the config relative to the config's directory;
+ * returns a malloc'd string. */
+char *ls_config_resolve(const struct ls_config *, const char *path);
+
+/* Parse "YYYY-MM-DD" into days since 1970-01-01; -1 on a malformed or impossible date. */
+int ls_parse_date(const char *s, ls_day *out);
+/* Parse "HH:MM" (00:00..24:00) into minutes; -1 on error. */
+int ls_parse_hhmm(const char *s, int *minutes);
+
+#endif

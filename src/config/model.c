@@ -1,0 +1,74 @@
+/* model.c — lookups over the config model; see model.h. */
+#include <string.h>
+
+#include "config/model.h"
+
+#define FIND(arr, n, name)                                   \
+	do {                                                     \
+		for (size_t i_ = 0; i_ < (n); i_++)                  \
+			if (strcmp((arr)[i_].name, (name)) == 0)         \
+				return &(arr)[i_];                           \
+		return NULL;                                         \
+	} while (0)
+
+const struct ls_board *
+ls_config_board(const struct ls_config *c, const char *name)
+{
+	FIND(c->boards, c->nboards, name);
+}
+
+const struct ls_content *
+ls_config_content(const struct ls_config *c, const char *name)
+{
+	FIND(c->content, c->ncontent, name);
+}
+
+const struct ls_playlist *
+ls_config_playlist(const struct ls_config *c, const char *name)
+{
+	FIND(c->playlists, c->nplaylists, name);
+}
+
+const struct ls_font *
+ls_config_font(const struct ls_config *c, const char *name)
+{
+	FIND(c->fonts, c->nfonts, name);
+}
+
+int
+ls_board_selected(const struct ls_board *b, const struct ls_strlist *targets)
+{
+	for (size_t i = 0; i < targets->n; i++) {
+		const char *t = targets->v[i];
+		if (strcmp(t, "all") == 0 || strcmp(t, b->name) == 0)
+			return 1;
+		for (size_t g = 0; g < b->groups.n; g++)
+			if (strcmp(t, b->groups.v[g]) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+static const char *const format_names[] = {
+	[LS_FMT_MONO] = "mono",
+	[LS_FMT_REDGREEN] = "red-green",
+	[LS_FMT_RGB565] = "rgb565",
+	[LS_FMT_RGB888] = "rgb888",
+};
+
+const char *
+ls_format_name(enum ls_format f)
+{
+	return (unsigned)f < sizeof format_names / sizeof format_names[0] ? format_names[f] : "?";
+}
+
+int
+ls_format_parse(const char *name, enum ls_format *out)
+{
+	for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
+		if (strcmp(name, format_names[i]) == 0) {
+			*out = (enum ls_format)i;
+			return 0;
+		}
+	return -1;
+}

@@ -1,0 +1,985 @@
+/* daemon.c — the `ledsign play` event loop (see daemon.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "config/config.h"
+#include "daemon/daemon.h"
+#include "daemon/player.h"
+#include "render/render.h"
+#include "transport/xport.h"
+
+#include "alert/alert.h"
+#include "daemon/control.h"
+#include "schedule/schedule.h"
+
+#define DAEMON_STATUS_PERIOD 1.0
+
+static const struct timeval daemon_now_tv = { 0, 0 };
+
+struct dboard {
+	struct daemon *d;
+	struct player *p;
+	struct event *io, *timer;
+	int    fd, events;         /* what io is registered for */
+	uint64_t opens;            /* the link's fd generation it was registered at */
+	struct alert_look look;    /* how the alert on this board looks, while one is up */
+	char   look_id[ALERT_ID_MAX + 1];
+	double look_start;
+};
+
+struct daemon {
+	struct daemon_opts opts;
+	char   config_path[PATH_MAX];
+	char  *run_dir;
+	char   pid_path[PATH_MAX], status_path[PATH_MAX];
+	struct event_base *base;
+	struct event *sig_term, *sig_int, *sig_hup, *stop_timer, *status_timer;
+	struct ls_config *cfg;
+	struct render_ctx *render;
+	struct sched *sched;
+	struct dboard *boards;
+	size_t nboards;
+	struct alert_store *alerts;
+	struct control_server *ctl;
+	double started;            /* wall */
+	unsigned reloads;          /* attempts */
+	char   reload_error[512];  /* "" when the last one worked */
+	int    exit_status;
+};
+
+/* ---- logging ---- */
+
+void
+daemon_log(struct daemon *d, int prio, const char *board, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (d && d->opts.use_syslog) {
+		syslog(prio, "%s: %s", board ? board : "daemon", msg);
+	} else {
+		struct timespec ts;
+		struct tm tm;
+		char when[32];
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		localtime_r(&ts.tv_sec, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+		fprintf(stderr, "%s.%03ld ledsign: %s: %s\n", when, ts.tv_nsec / 1000000, board ? board : "daemon",
+		    msg);
+	}
+}
+
+static void
+daemon_player_log(void *ctx, int prio, const char *board, const char *msg)
+{
+	daemon_log(ctx, prio, board, "%s", msg);
+}
+
+/* ---- time ---- */
+
+double
+daemon_wall(const struct daemon *d)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9 + d->opts.clock_offset;
+}
+
+/* ---- choosing what a board shows ---- */
+
+static void
+daemon_rule_name(const struct ls_rule *r, char *buf, size_t len)
+{
+	if (r->name)
+		snprintf(buf, len, "%s", r->name);
+	else
+		snprintf(buf, len, "rule@%d", r->line);
+}
+
+static void
+daemon_choose_schedule(struct daemon *d, const struct ls_board *b, double wall, struct player_choice *c)
+{
+	struct sched_result r;
+
+	sched_at(d->sched, b, wall, &r);
+	c->brightness = r.slot.brightness;
+	if (r.rule)
+		daemon_rule_name(r.rule, c->rule, sizeof c->rule);
+	else if (r.slot.rule)
+		daemon_rule_name(r.slot.rule, c->rule, sizeof c->rule);
+	else
+		snprintf(c->rule, sizeof c->rule, "%s", r.slot.fallback ? "fallback" : "none");
+	switch (r.slot.state) {
+	case SCHED_PLAY:
+		if (r.content) {
+			c->show = PLAYER_SHOW_ITEM;
+			c->content = r.content;
+			c->item_start = r.item_start;
+			snprintf(c->item, sizeof c->item, "%s", r.content->name);
+			return;
+		}
+		break;
+	case SCHED_POWER_OFF:
+		c->show = PLAYER_SHOW_POWER_OFF;
+		return;
+	case SCHED_BLANK:
+	case SCHED_OFF:
+		break;
+	}
+	c->show = PLAYER_SHOW_BLANK;
+}
+
+static double
+daemon_real_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The schedule decides, unless an alert is up for the board: alerts pre-empt.
+ * Alerts live in real time (they are raised now), whatever --start-at says. */
+static void
+daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_choice *c)
+{
+	struct daemon *d = ctx;
+	size_t i = (size_t)(b - d->cfg->boards);
+	struct dboard *db = i < d->nboards ? &d->boards[i] : NULL;
+	const struct alert *a = d->alerts ?
+	    alert_store_for_board(d->alerts, b, (long long)daemon_real_now()) : NULL;
+
+	if (db && a) {
+		/* same id is not enough: raising an id again replaces its text or level */
+		if (strcmp(db->look_id, a->id) != 0 || !alert_look_matches(&db->look, a)) {
+			alert_look_clear(&db->look);
+			db->look_id[0] = '\0';
+			if (alert_look_build(a, b, &db->look) == 0) {
+				snprintf(db->look_id, sizeof db->look_id, "%s", a->id);
+				/* every board counts effects from the alert's start, so
+				 * boards flash and scroll in step (on the campaign clock) */
+				db->look_start = (double)(a->start ? a->start : a->created) + d->opts.clock_offset;
+				if (db->look_start > wall)
+					db->look_start = wall;
+				daemon_log(d, LOG_WARNING, b->name, "alert %s (%s) pre-empts the schedule", a->id,
+				    alert_level_name(a->level));
+			}
+		}
+		if (db->look_id[0]) {
+			c->show = PLAYER_SHOW_ITEM;
+			c->content = &db->look.content;
+			c->item_start = db->look_start;
+			c->brightness = db->look.brightness;
+			snprintf(c->rule, sizeof c->rule, "alert %s", a->id);
+			snprintf(c->item, sizeof c->item, "alert:%s", alert_level_name(a->level));
+			return;
+		}
+	} else if (db && db->look_id[0]) {
+		daemon_log(d, LOG_INFO, b->name, "alert %s is over: back to the schedule", db->look_id);
+		/* the player holds a pointer to the look until it chooses again, just below */
+		db->look_id[0] = '\0';
+	}
+	daemon_choose_schedule(d, b, wall, c);
+}
+
+/* ---- boards on the loop ---- */
+
+static void daemon_board_cb(evutil_socket_t, short, void *);
+
+/* Register the board's fd and next deadline with libevent. */
+static void
+daemon_board_sync(struct dboard *db, double deadline, double mono)
+{
+	int fd = player_fd(db->p), ev = player_events(db->p);
+	uint64_t opens = player_link_stats(db->p)->opens;
+
+	/* a reconnect may reuse the fd number of the socket it closed: compare generations too */
+	if (fd != db->fd || ev != db->events || opens != db->opens) {
+		short what = EV_PERSIST;
+
+		if (db->io) {
+			event_del(db->io);
+			event_free(db->io);
+			db->io = NULL;
+		}
+		if (ev & XPORT_EV_READ)
+			what |= EV_READ;
+		if (ev & XPORT_EV_WRITE)
+			what |= EV_WRITE;
+		if (fd >= 0 && (what & (EV_READ | EV_WRITE))) {
+			db->io = event_new(db->d->base, fd, what, daemon_board_cb, db);
+			if (db->io)
+				event_add(db->io, NULL);
+		}
+		db->fd = fd;
+		db->events = ev;
+		db->opens = opens;
+	}
+	if (isfinite(deadline)) {
+		double dt = deadline - mono;
+		struct timeval tv;
+
+		if (dt < 0)
+			dt = 0;
+		tv.tv_sec = (time_t)dt;
+		tv.tv_usec = (suseconds_t)((dt - (double)tv.tv_sec) * 1e6);
+		evtimer_add(db->timer, &tv);
+	} else {
+		evtimer_del(db->timer);
+	}
+}
+
+static void
+daemon_board_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dboard *db = arg;
+	double mono = xport_now(), wall = daemon_wall(db->d);
+	int ready = 0;
+
+	(void)fd;
+	if (what & EV_READ)
+		ready |= XPORT_EV_READ;
+	if (what & EV_WRITE)
+		ready |= XPORT_EV_WRITE;
+	if (ready)
+		player_io(db->p, ready, mono, wall);
+	daemon_board_sync(db, player_tick(db->p, mono, wall), mono);
+}
+
+static void
+daemon_board_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)what;
+	daemon_board_cb(fd, 0, arg);
+}
+
+static void
+daemon_board_clear(struct dboard *db)
+{
+	alert_look_clear(&db->look);
+	if (db->io)
+		event_free(db->io);
+	if (db->timer)
+		event_free(db->timer);
+	player_free(db->p);
+	memset(db, 0, sizeof *db);
+}
+
+static struct player_env
+daemon_env(struct daemon *d)
+{
+	struct player_env env;
+
+	memset(&env, 0, sizeof env);
+	env.render = d->render;
+	env.choose = daemon_choose;
+	env.log = daemon_player_log;
+	env.ctx = d;
+	env.fps = d->opts.fps;
+	xport_opts_default(&env.xopts);
+	return env;
+}
+
+static int
+daemon_board_start(struct daemon *d, struct dboard *db, struct player *p)
+{
+	db->d = d;
+	db->p = p;
+	db->fd = -1;
+	db->events = 0;
+	db->io = NULL;
+	db->timer = evtimer_new(d->base, daemon_board_timer_cb, db);
+	if (!db->timer)
+		return -1;
+	evtimer_add(db->timer, &daemon_now_tv);
+	return 0;
+}
+
+/* Every board chooses again on its next turn of the loop (not inline: the
+ * control socket answers first, and each board then renders in its own
+ * callback, so one slow render does not hold up the answer). */
+void
+daemon_rechoose(struct daemon *d)
+{
+	for (size_t i = 0; i < d->nboards; i++) {
+		if (!d->boards[i].p)
+			continue;
+		player_poke(d->boards[i].p);
+		evtimer_add(d->boards[i].timer, &daemon_now_tv);
+	}
+}
+
+/* ---- config, reload ---- */
+
+/* Everything a config needs besides the players; NULL members on failure. */
+static int
+daemon_config_parts(struct daemon *d, struct ls_config *cfg, struct render_ctx **rc, struct sched **sc)
+{
+	struct ls_diag diag = { 0 };
+	char err[256];
+
+	*rc = render_ctx_new(cfg, &diag);
+	for (size_t i = 0; i < diag.n; i++) {
+		char line[1024];
+		ls_diag_format(&diag.v[i], line, sizeof line);
+		daemon_log(d, diag.v[i].level == LS_DIAG_ERROR ? LOG_ERR : LOG_WARNING, NULL, "%s", line);
+	}
+	ls_diag_clear(&diag);
+	if (!*rc)
+		return -1;
+	*sc = sched_new(cfg, err, sizeof err);
+	if (!*sc) {
+		daemon_log(d, LOG_ERR, NULL, "%s: %s", cfg->path, err);
+		render_ctx_free(*rc);
+		*rc = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static struct ls_config *
+daemon_load(struct daemon *d, char *err, size_t errlen)
+{
+	struct ls_diag diag = { 0 };
+	struct ls_config *cfg = ls_config_load(d->config_path, &diag);
+
+	if (err && errlen)
+		err[0] = '\0';
+	for (size_t i = 0; i < diag.n; i++) {
+		char line[1024];
+
+		ls_diag_format(&diag.v[i], line, sizeof line);
+		daemon_log(d, diag.v[i].level == LS_DIAG_ERROR ? LOG_ERR : LOG_WARNING, NULL, "%s", line);
+		if (err && !err[0] && diag.v[i].level == LS_DIAG_ERROR)
+			snprintf(err, errlen, "%s", line);
+	}
+	ls_diag_clear(&diag);
+	if (!cfg && err && !err[0])
+		snprintf(err, errlen, "%s: cannot load", d->config_path);
+	return cfg;
+}
+
+int
+daemon_reload(struct daemon *d, char *err, size_t errlen)
+{
+	struct ls_config *cfg;
+	struct render_ctx *rc;
+	struct sched *sc;
+	struct dboard *nb;
+	struct player_env env;
+	double mono = xport_now();
+	unsigned kept = 0, restarted = 0, added = 0, removed = 0;
+
+	daemon_log(d, LOG_INFO, NULL, "reloading %s", d->config_path);
+	d->reloads++;
+	cfg = daemon_load(d, err, errlen);
+	if (!cfg) {
+		daemon_log(d, LOG_ERR, NULL, "reload failed: keeping the running configuration");
+		snprintf(d->reload_error, sizeof d->reload_error, "%s", err);
+		return -1;
+	}
+	if (daemon_config_parts(d, cfg, &rc, &sc) < 0) {
+		snprintf(err, errlen, "%s: cannot set up rendering or the schedule", d->config_path);
+		daemon_log(d, LOG_ERR, NULL, "reload failed: keeping the running configuration");
+		snprintf(d->reload_error, sizeof d->reload_error, "%s", err);
+		ls_config_free(cfg);
+		return -1;
+	}
+	d->reload_error[0] = '\0';
+	nb = calloc(cfg->nboards ? cfg->nboards : 1, sizeof *nb);
+	if (!nb) {
+		snprintf(err, errlen, "out of memory");
+		sched_free(sc);
+		render_ctx_free(rc);
+		ls_config_free(cfg);
+		return -1;
+	}
+	/* swap: from here on the new config is the one */
+	{
+		struct ls_config *oldcfg = d->cfg;
+		struct render_ctx *oldrc = d->render;
+		struct dboard *old = d->boards;
+		size_t nold = d->nboards;
+
+		d->cfg = cfg;
+		d->render = rc;
+		{
+			struct sched *olds = d->sched;
+			d->sched = sc;
+			sched_free(olds);
+		}
+		env = daemon_env(d);
+		for (size_t i = 0; i < cfg->nboards; i++) {
+			const struct ls_board *b = &cfg->boards[i];
+			struct player *p = NULL;
+			char perr[256];
+
+			env.phase = (double)i / (double)cfg->nboards;
+			for (size_t j = 0; j < nold; j++) {
+				if (old[j].p && strcmp(player_board(old[j].p)->name, b->name) == 0) {
+					int rcs = player_set_config(old[j].p, b, &env, mono, perr, sizeof perr);
+
+					if (rcs >= 0) {
+						p = old[j].p;
+						/* the events stay registered: move them over */
+						nb[i] = old[j];
+						nb[i].d = d;
+						memset(&old[j], 0, sizeof old[j]);
+						if (rcs == 1) {
+							kept++;
+						} else {
+							restarted++;
+							nb[i].fd = -2;   /* a new link: register its fd afresh */
+						}
+					} else {
+						daemon_log(d, LOG_ERR, b->name, "%s", perr);
+						daemon_board_clear(&old[j]);
+					}
+					break;
+				}
+			}
+			if (!p) {
+				p = player_new(b, &env, mono, perr, sizeof perr);
+				if (!p) {
+					daemon_log(d, LOG_ERR, b->name, "%s; board not played", perr);
+					continue;
+				}
+				if (daemon_board_start(d, &nb[i], p) < 0) {
+					player_free(p);
+					continue;
+				}
+				added++;
+			}
+		}
+		for (size_t j = 0; j < nold; j++) {
+			if (old[j].p) {
+				daemon_log(d, LOG_INFO, player_board(old[j].p)->name, "removed from the configuration");
+				daemon_board_clear(&old[j]);
+				removed++;
+			}
+		}
+		free(old);
+		d->boards = nb;
+		d->nboards = cfg->nboards;
+		/* a board's size or format may have changed: alert looks are rebuilt */
+		for (size_t i = 0; i < d->nboards; i++)
+			d->boards[i].look_id[0] = '\0';
+		if (d->ctl) {
+			char cerr[256];
+
+			if (control_server_set_config(d->ctl, cfg, cerr, sizeof cerr) < 0)
+				daemon_log(d, LOG_WARNING, NULL, "control socket keeps its old access lists: %s", cerr);
+		}
+		render_ctx_free(oldrc);
+		ls_config_free(oldcfg);
+	}
+	/* the event callbacks hold pointers to the dboard slots, which moved */
+	for (size_t i = 0; i < d->nboards; i++) {
+		struct dboard *db = &d->boards[i];
+
+		if (!db->p)
+			continue;
+		if (db->io) {
+			short what = event_get_events(db->io);
+
+			event_del(db->io);
+			event_assign(db->io, d->base, db->fd, what, daemon_board_cb, db);
+			event_add(db->io, NULL);
+		}
+		event_del(db->timer);
+		evtimer_assign(db->timer, d->base, daemon_board_timer_cb, db);
+		evtimer_add(db->timer, &daemon_now_tv);
+	}
+	daemon_log(d, LOG_INFO, NULL, "reloaded %s: %zu boards (%u kept playing, %u reconnected, %u added, %u removed)",
+	    d->config_path, cfg->nboards, kept, restarted, added, removed);
+	return 0;
+}
+
+/* ---- status and pid files ---- */
+
+char *
+daemon_run_dir(const char *control_socket)
+{
+	char *copy = strdup(control_socket ? control_socket : "/run/ledsign/control.sock");
+	char *dir;
+
+	if (!copy)
+		return NULL;
+	dir = strdup(dirname(copy));
+	free(copy);
+	return dir;
+}
+
+static void
+daemon_field(FILE *f, const char *s)
+{
+	fputc('\t', f);
+	for (; *s; s++)
+		fputc(*s == '\t' || *s == '\n' ? ' ' : *s, f);
+}
+
+static void
+daemon_write_status(struct daemon *d)
+{
+	char tmp[PATH_MAX + 8];
+	FILE *f;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", d->status_path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return;
+	fprintf(f, "ledsign-status 1\tpid=%d\tupdated=%.3f\tstarted=%.3f\treloads=%u\tconfig=%s\treload_error=",
+	    (int)getpid(), daemon_wall(d), d->started, d->reloads, d->config_path);
+	for (const char *c = d->reload_error; *c; c++)
+		fputc(*c == '\t' || *c == '\n' ? ' ' : *c, f);
+	fputc('\n', f);
+	for (size_t i = 0; i < d->nboards; i++) {
+		struct player_status s;
+		char num[256];
+
+		if (!d->boards[i].p)
+			continue;
+		player_status(d->boards[i].p, &s);
+		fputs("board", f);
+		daemon_field(f, s.board);
+		daemon_field(f, player_state_name(s.state));
+		daemon_field(f, s.item);
+		daemon_field(f, s.rule);
+		snprintf(num, sizeof num, "%llu\t%llu\t%llu\t%llu\t%llu\t%.3f\t%d",
+		    (unsigned long long)s.frames_sent, (unsigned long long)s.frames_skipped,
+		    (unsigned long long)s.errors, (unsigned long long)s.acks, (unsigned long long)s.nacks,
+		    s.last_ack, s.brightness);
+		fputc('\t', f);
+		fputs(num, f);
+		daemon_field(f, s.address);
+		daemon_field(f, s.reason);
+		fputc('\n', f);
+	}
+	if (fclose(f) == 0)
+		rename(tmp, d->status_path);
+	else
+		unlink(tmp);
+}
+
+static void
+daemon_status_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	{
+		struct daemon *d = arg;
+
+		if (d->alerts && alert_store_expire(d->alerts, (long long)daemon_real_now()) > 0) {
+			daemon_log(d, LOG_INFO, NULL, "alert(s) expired");
+			daemon_rechoose(d);
+		}
+	}
+	daemon_write_status(arg);
+}
+
+static void
+daemon_status_once_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	daemon_write_status(arg);
+}
+
+/* After a crash the pid in the file may belong to some other program by now. */
+static int
+daemon_pid_is_ledsign(int pid)
+{
+	char path[64], cmd[256] = "";
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+	if (!(f = fopen(path, "r")))
+		return 1;   /* cannot tell: assume it is */
+	n = fread(cmd, 1, sizeof cmd - 1, f);
+	fclose(f);
+	cmd[n] = '\0';
+	return strstr(cmd, "ledsign") != NULL;
+}
+
+/* mkdir -p */
+static int
+daemon_mkdirs(const char *dir)
+{
+	char buf[PATH_MAX];
+
+	if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
+		return -1;
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int
+daemon_write_pid(struct daemon *d)
+{
+	FILE *f = fopen(d->pid_path, "r");
+	int fd, other = 0;
+	char buf[32];
+
+	if (f) {
+		if (fscanf(f, "%d", &other) == 1 && other > 0 && other != getpid() && kill(other, 0) == 0 &&
+		    daemon_pid_is_ledsign(other)) {
+			fclose(f);
+			daemon_log(d, LOG_ERR, NULL, "already running as pid %d (%s); stop it first", other, d->pid_path);
+			return -1;
+		}
+		fclose(f);
+	}
+	fd = open(d->pid_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		daemon_log(d, LOG_ERR, NULL, "cannot write %s: %s", d->pid_path, strerror(errno));
+		return -1;
+	}
+	snprintf(buf, sizeof buf, "%d\n", (int)getpid());
+	if (write(fd, buf, strlen(buf)) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* ---- alerts and the control socket ---- */
+
+static void
+daemon_ctl_changed(void *arg)
+{
+	struct daemon *d = arg;
+	struct timeval soon = { 0, 20 * 1000 };
+
+	daemon_rechoose(d);
+	/* once the boards have chosen, `ledsign status` shows the alert on them */
+	event_base_once(d->base, -1, EV_TIMEOUT, daemon_status_once_cb, d, &soon);
+}
+
+static int
+daemon_ctl_reload(void *arg, char *err, size_t errlen)
+{
+	int rc = daemon_reload(arg, err, errlen);
+
+	daemon_write_status(arg);
+	return rc;
+}
+
+static void
+daemon_ctl_log(void *arg, int level, const char *msg)
+{
+	daemon_log(arg, level ? LOG_WARNING : LOG_INFO, NULL, "%s", msg);
+}
+
+static const struct control_ops daemon_ctl_ops = {
+	.changed = daemon_ctl_changed,
+	.reload = daemon_ctl_reload,
+	.log = daemon_ctl_log,
+};
+
+/* Alerts survive restarts in state_dir; the control socket lets `ledsign
+ * alert/clear/reload` in.  Neither failing stops the boards from playing. */
+static void
+daemon_alerts_start(struct daemon *d)
+{
+	char err[512];
+
+	d->alerts = alert_store_open(d->cfg->state_dir, (long long)daemon_real_now(), err, sizeof err);
+	if (!d->alerts) {
+		daemon_log(d, LOG_ERR, NULL, "alerts disabled: %s", err);
+		return;
+	}
+	for (size_t i = 0; i < alert_store_nproblems(d->alerts); i++)
+		daemon_log(d, LOG_WARNING, NULL, "alert store: %s", alert_store_problem(d->alerts, i));
+	if (alert_store_count(d->alerts) > 0)
+		daemon_log(d, LOG_WARNING, NULL, "%zu alert(s) still active from before the restart",
+		    alert_store_count(d->alerts));
+	d->ctl = control_server_new(d->cfg->control_socket, d->cfg, d->alerts, &daemon_ctl_ops, d, err,
+	    sizeof err);
+	if (!d->ctl || control_server_attach(d->ctl, d->base, err, sizeof err) < 0) {
+		daemon_log(d, LOG_ERR, NULL, "control socket %s: %s; alerts only from before the restart",
+		    d->cfg->control_socket, err);
+		control_server_free(d->ctl);
+		d->ctl = NULL;
+		return;
+	}
+	daemon_log(d, LOG_INFO, NULL, "control socket %s", d->cfg->control_socket);
+}
+
+/* ---- signals and stopping ---- */
+
+static void
+daemon_stop_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)what;
+	if (sig >= 0 && (what & EV_SIGNAL))
+		daemon_log(d, LOG_INFO, NULL, "%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	else
+		daemon_log(d, LOG_INFO, NULL, "run time is over: stopping");
+	event_base_loopbreak(d->base);
+}
+
+static void
+daemon_hup_cb(evutil_socket_t sig, short what, void *arg)
+{
+	char err[512];
+
+	(void)sig;
+	(void)what;
+	daemon_reload(arg, err, sizeof err);
+	daemon_write_status(arg);
+}
+
+struct event_base *daemon_base(struct daemon *d) { return d->base; }
+size_t daemon_nboards(const struct daemon *d) { return d->nboards; }
+
+void
+daemon_board_status(const struct daemon *d, size_t i, struct player_status *s)
+{
+	memset(s, 0, sizeof *s);
+	if (i < d->nboards && d->boards[i].p)
+		player_status(d->boards[i].p, s);
+}
+
+static int
+daemon_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+daemon_report_pacing(struct daemon *d)
+{
+	double *all = NULL, *one;
+	size_t n = 0, cap = 0;
+
+	one = malloc(4096 * sizeof *one);
+	if (!one)
+		return;
+	for (size_t i = 0; i < d->nboards; i++) {
+		size_t k;
+		struct player_status s;
+
+		if (!d->boards[i].p)
+			continue;
+		player_status(d->boards[i].p, &s);
+		daemon_log(d, LOG_INFO, s.board, "%s: %llu frames sent, %llu skipped, %llu late, %llu errors, %llu acks",
+		    player_state_name(s.state), (unsigned long long)s.frames_sent,
+		    (unsigned long long)s.frames_skipped, (unsigned long long)s.frames_late,
+		    (unsigned long long)s.errors, (unsigned long long)s.acks);
+		k = player_jitter(d->boards[i].p, one, 4096);
+		if (k == 0)
+			continue;   /* `all` may still be NULL: no pointer arithmetic on it */
+		if (n + k > cap) {
+			double *na = realloc(all, (n + k + 4096) * sizeof *all);
+			if (!na)
+				break;
+			all = na;
+			cap = n + k + 4096;
+		}
+		memcpy(all + n, one, k * sizeof *one);
+		n += k;
+	}
+	if (n > 0) {
+		qsort(all, n, sizeof *all, daemon_cmp_double);
+		daemon_log(d, LOG_INFO, NULL, "pacing: %zu animated frames, send delay p50 %.3f ms, p99 %.3f ms, max %.3f ms",
+		    n, all[n / 2] * 1e3, all[(size_t)(n * 0.99)] * 1e3, all[n - 1] * 1e3);
+	}
+	free(all);
+	free(one);
+}
+
+static void
+daemon_free(struct daemon *d)
+{
+	control_server_free(d->ctl);
+	d->ctl = NULL;
+	for (size_t i = 0; i < d->nboards; i++)
+		daemon_board_clear(&d->boards[i]);
+	free(d->boards);
+	if (d->sig_term) event_free(d->sig_term);
+	if (d->sig_int) event_free(d->sig_int);
+	if (d->sig_hup) event_free(d->sig_hup);
+	if (d->stop_timer) event_free(d->stop_timer);
+	if (d->status_timer) event_free(d->status_timer);
+	sched_free(d->sched);
+	render_ctx_free(d->render);
+	alert_store_free(d->alerts);
+	ls_config_free(d->cfg);
+	if (d->base)
+		event_base_free(d->base);
+	free(d->run_dir);
+}
+
+int
+daemon_run(const struct daemon_opts *opts)
+{
+	struct daemon dd, *d = &dd;
+	struct event_config *ec;
+	double mono = xport_now();
+	struct sched *sc = NULL;
+	struct player_env env;
+
+	memset(d, 0, sizeof *d);
+	d->opts = *opts;
+	d->exit_status = 1;
+	if (!realpath(opts->config_path, d->config_path)) {
+		daemon_log(d, LOG_ERR, NULL, "%s: %s", opts->config_path, strerror(errno));
+		return 1;
+	}
+	if (opts->use_syslog || !opts->foreground) {
+		d->opts.use_syslog = 1;
+		openlog("ledsign", LOG_PID, LOG_DAEMON);
+	}
+	d->cfg = daemon_load(d, NULL, 0);
+	if (!d->cfg)
+		goto out;
+	d->run_dir = opts->run_dir ? strdup(opts->run_dir) : daemon_run_dir(d->cfg->control_socket);
+	if (!d->run_dir)
+		goto out;
+	if (daemon_mkdirs(d->run_dir) < 0) {
+		daemon_log(d, LOG_ERR, NULL, "cannot make %s: %s", d->run_dir, strerror(errno));
+		goto out;
+	}
+	snprintf(d->pid_path, sizeof d->pid_path, "%s/ledsign.pid", d->run_dir);
+	snprintf(d->status_path, sizeof d->status_path, "%s/status", d->run_dir);
+	if (!opts->foreground && daemon(0, 0) < 0) {
+		daemon_log(d, LOG_ERR, NULL, "cannot detach: %s", strerror(errno));
+		goto out;
+	}
+	if (daemon_write_pid(d) < 0)
+		goto out;
+	signal(SIGPIPE, SIG_IGN);
+	/* timerfd-backed timers: frame deadlines need better than epoll's milliseconds */
+	ec = event_config_new();
+	if (ec)
+		event_config_set_flag(ec, EVENT_BASE_FLAG_PRECISE_TIMER);
+	d->base = ec ? event_base_new_with_config(ec) : NULL;
+	if (ec)
+		event_config_free(ec);
+	if (!d->base) {
+		daemon_log(d, LOG_ERR, NULL, "cannot start the event loop");
+		goto out_pid;
+	}
+	if (daemon_config_parts(d, d->cfg, &d->render, &sc) < 0)
+		goto out_pid;
+	d->sched = sc;
+	d->started = daemon_wall(d);
+	d->boards = calloc(d->cfg->nboards ? d->cfg->nboards : 1, sizeof *d->boards);
+	if (!d->boards)
+		goto out_pid;
+	d->nboards = d->cfg->nboards;
+	env = daemon_env(d);
+	for (size_t i = 0; i < d->cfg->nboards; i++) {
+		char err[256];
+		struct player *p;
+
+		env.phase = (double)i / (double)d->cfg->nboards;
+		p = player_new(&d->cfg->boards[i], &env, mono, err, sizeof err);
+
+		if (!p) {
+			daemon_log(d, LOG_ERR, d->cfg->boards[i].name, "%s; board not played", err);
+			continue;
+		}
+		if (daemon_board_start(d, &d->boards[i], p) < 0) {
+			player_free(p);
+			goto out_pid;
+		}
+	}
+	daemon_alerts_start(d);
+	d->sig_term = evsignal_new(d->base, SIGTERM, daemon_stop_cb, d);
+	d->sig_int = evsignal_new(d->base, SIGINT, daemon_stop_cb, d);
+	d->sig_hup = evsignal_new(d->base, SIGHUP, daemon_hup_cb, d);
+	d->status_timer = event_new(d->base, -1, EV_PERSIST, daemon_status_cb, d);
+	if (!d->sig_term || !d->sig_int || !d->sig_hup || !d->status_timer)
+		goto out_pid;
+	event_add(d->sig_term, NULL);
+	event_add(d->sig_int, NULL);
+	event_add(d->sig_hup, NULL);
+	{
+		struct timeval tv = { (time_t)DAEMON_STATUS_PERIOD, 0 };
+		event_add(d->status_timer, &tv);
+	}
+	{
+		double stop = opts->duration > 0 ? opts->duration : 0;
+
+		if (opts->until > 0) {
+			double left = opts->until - daemon_wall(d);
+			if (left < 0)
+				left = 0;
+			if (stop == 0 || left < stop)
+				stop = left;
+		}
+		if (stop > 0 || opts->until > 0) {
+			struct timeval tv = { (time_t)stop, (suseconds_t)((stop - floor(stop)) * 1e6) };
+			d->stop_timer = evtimer_new(d->base, daemon_stop_cb, d);
+			if (d->stop_timer)
+				evtimer_add(d->stop_timer, &tv);
+		}
+	}
+	{
+		char when[64];
+		time_t w = (time_t)daemon_wall(d);
+		struct tm tm;
+
+		char err[128];
+
+		/* in the config's timezone, whatever TZ the daemon runs with */
+		if (render_localtime(d->render, (long long)w, &tm, err, sizeof err) < 0)
+			gmtime_r(&w, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+		daemon_log(d, LOG_INFO, NULL, "playing %s on %zu boards (pid %d, campaign clock %s%s)", d->config_path,
+		    d->nboards, (int)getpid(), when, opts->clock_offset != 0 ? ", shifted by --start-at" : "");
+	}
+	daemon_write_status(d);
+	event_base_dispatch(d->base);
+	daemon_report_pacing(d);
+	daemon_write_status(d);
+	{
+		struct rusage ru;
+		if (getrusage(RUSAGE_SELF, &ru) == 0)
+			daemon_log(d, LOG_INFO, NULL, "stopped; peak memory %.1f MiB, CPU %.2f s", ru.ru_maxrss / 1024.0,
+			    (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+			    ru.ru_stime.tv_usec / 1e6);
+	}
+	d->exit_status = 0;
+out_pid:
+	unlink(d->pid_path);
+out:
+	daemon_free(d);
+	if (d->opts.use_syslog)
+		closelog();
+	return d->exit_status;
+}

@@ -1,0 +1,56 @@
+/*
+ * daemon.h — `ledsign play`: every board's player on one libevent loop.
+ *
+ * The daemon owns time and I/O: it loads the config, makes one player per
+ * board, and runs the loop until SIGTERM/SIGINT, the end of --duration or
+ * --until.  SIGHUP (or `ledsign reload`) reloads the config: the new file is
+ * checked first and only swapped in when it has no errors.  Logs go to
+ * stderr or syslog, one line per event, each naming its board.
+ *
+ * Runtime files live in the directory of the config's control_socket
+ * (default /run/ledsign): ledsign.pid, and `status`, rewritten every second
+ * (and after each reload) with one line per board; `ledsign status` reads it.
+ * docs/daemon.md describes both.
+ */
+#ifndef LEDSIGN_DAEMON_H
+#define LEDSIGN_DAEMON_H
+
+#include <stddef.h>
+#include "daemon/player.h"
+
+struct daemon_opts {
+	const char *config_path;
+	int    foreground;        /* 0: detach (and log to syslog) */
+	int    use_syslog;
+	double clock_offset;      /* seconds added to the wall clock: a virtual campaign time */
+	double duration;          /* stop after this many seconds; 0 = run until told */
+	double until;             /* stop when the (virtual) wall clock reaches this; 0 = never */
+	double fps;               /* animated items; 0 = 30 */
+	const char *run_dir;      /* override the directory for pid and status files */
+};
+
+struct daemon;
+
+/* Run until stopped.  Returns the process exit status: 0 after a clean
+ * stop, 1 when it could not start (the reason is logged). */
+int daemon_run(const struct daemon_opts *);
+
+/* For code that lives on the daemon's loop (the control socket): */
+struct event_base;
+struct event_base *daemon_base(struct daemon *);
+size_t daemon_nboards(const struct daemon *);
+void   daemon_board_status(const struct daemon *, size_t i, struct player_status *);
+/* Reload the config now; 0, or -1 with the first error in err (all are logged). */
+int    daemon_reload(struct daemon *, char *err, size_t errlen);
+/* Something that decides what boards show changed (an alert): re-choose now. */
+void   daemon_rechoose(struct daemon *);
+/* The wall clock as the campaign sees it (real time plus --start-at offset). */
+double daemon_wall(const struct daemon *);
+/* Format one log line about `board` (NULL: the daemon itself). */
+void   daemon_log(struct daemon *, int prio, const char *board, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Directory for runtime files given a config's control socket path (malloc'd). */
+char  *daemon_run_dir(const char *control_socket);
+
+#endif

@@ -1,0 +1,642 @@
+/* player.c — one board: choose, render, encode, send, pace (see player.h). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "daemon/player.h"
+#include "proto/proto.h"
+#include "render/canvas.h"
+#include "render/render.h"
+
+#define PLAYER_JITTER_N 4096     /* pacing samples kept per board */
+#define PLAYER_STATIC_PERIOD 1.0 /* re-render static items (live fields) this often */
+
+struct player {
+	const struct ls_board *board;
+	struct player_env env;
+	char   name[64];
+	char   address[300];
+	struct xport *x;
+	const struct proto_ops *proto;
+	void  *pstate;
+	struct render_canvas *canvas;   /* the frame being made */
+	struct render_canvas *sent;     /* the last frame handed to the link; NULL = none */
+	uint8_t *buf;
+	size_t  bufcap;
+	struct proto_batch *batch;
+
+	enum player_state state;
+	enum xport_state link_state;
+	char   reason[256];
+	struct player_choice cur;       /* what shows now */
+	int    have_cur;
+	int    animated;
+	int    live;                    /* text with live fields ({time}...): re-render each second */
+	int    canvas_valid;
+	int    poked;                   /* choose again at the next tick, off the grid */
+	int    pending;                 /* a frame found the link busy: send one as soon as it is free */
+	double pending_deadline;        /* the slot it was due in */            /* p->canvas holds the current static choice */
+	double next_frame;              /* monotonic deadline of the next frame */
+	double period;
+	double last_send;               /* monotonic time of the last frame sent */
+	double link_deadline;           /* what the transport asked for */
+	int    need_full;               /* send even when unchanged */
+	int    brightness_sent;         /* -1 = unknown to the board */
+	double unacked_since;           /* mono time of the oldest unacknowledged frame; 0 = none */
+	int    arq_busy;                /* the protocol's ARQ still delivers the last frame */
+	double arq_wake;                /* when the ARQ wants poll again (mono); INFINITY = no need */
+	int    arq_failed;              /* logged the current failure */
+
+	uint64_t frames_sent, frames_skipped, frames_late, acks, nacks, errors, garbage;
+	double last_ack;
+	double *jitter;
+	size_t  njitter, jpos;
+};
+
+const char *
+player_state_name(enum player_state s)
+{
+	return xport_state_name((enum xport_state)s);
+}
+
+static void
+player_log(struct player *p, int prio, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+player_log(struct player *p, int prio, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!p->env.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	p->env.log(p->env.ctx, prio, p->name, msg);
+}
+
+static void
+player_env_defaults(struct player_env *e)
+{
+	if (e->fps <= 0)
+		e->fps = 30;
+	if (e->refresh <= 0)
+		e->refresh = 5;
+	if (e->ack_timeout <= 0)
+		e->ack_timeout = 3;
+	if (e->phase < 0 || e->phase >= 1)
+		e->phase = 0;
+	if (e->xopts.queue_max == 0)
+		xport_opts_default(&e->xopts);
+}
+
+/* Start (or restart) the protocol's per-board state. */
+static int
+player_proto_init(struct player *p, char *err, size_t errlen)
+{
+	if (p->pstate)
+		p->proto->fini(p->pstate);
+	/* init copies what it needs: no protocol keeps the board pointer.  The
+	 * config already folded "serial:DEV@BAUD" into serial.baud. */
+	p->pstate = p->proto->init(p->board, err, errlen);
+	return p->pstate ? 0 : -1;
+}
+
+static int
+player_open_link(struct player *p, double mono, char *err, size_t errlen)
+{
+	struct xport_opts o = p->env.xopts;
+	size_t need;
+
+	o.serial = p->board->serial;
+	/* room for a few frames: the queue never grows past this */
+	need = p->proto->max_frame_bytes(p->board->width, p->board->height, p->board->format);
+	if (o.queue_max < 2 * need + 4096)
+		o.queue_max = 2 * need + 4096;
+	xport_close(p->x);
+	p->x = xport_open(p->board->address, proto_default_port(p->proto, p->board->address), &o, mono, err, errlen);
+	if (!p->x)
+		return -1;
+	xport_addr_format(xport_address(p->x), p->address, sizeof p->address);
+	p->link_state = xport_state(p->x, p->reason, sizeof p->reason);
+	p->state = (enum player_state)p->link_state;
+	p->need_full = 1;
+	p->brightness_sent = -1;
+	p->unacked_since = 0;
+	p->arq_busy = 0;
+	p->arq_wake = INFINITY;
+	return 0;
+}
+
+static int
+player_alloc_frames(struct player *p, char *err, size_t errlen)
+{
+	const struct ls_board *b = p->board;
+	size_t need = p->proto->max_frame_bytes(b->width, b->height, b->format) + 1024;
+
+	render_canvas_free(p->canvas);
+	render_canvas_free(p->sent);
+	p->sent = NULL;
+	p->canvas = render_canvas_new(b->width, b->height, b->format);
+	if (!p->canvas) {
+		snprintf(err, errlen, "board %s: cannot make a %dx%d canvas", b->name, b->width, b->height);
+		return -1;
+	}
+	if (need > p->bufcap) {
+		uint8_t *nb = realloc(p->buf, need);
+		if (!nb) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		p->buf = nb;
+		p->bufcap = need;
+	}
+	return 0;
+}
+
+struct player *
+player_new(const struct ls_board *b, const struct player_env *env, double mono, char *err,
+    size_t errlen)
+{
+	struct player *p = calloc(1, sizeof *p);
+
+	if (!p) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	p->board = b;
+	p->env = *env;
+	player_env_defaults(&p->env);
+	snprintf(p->name, sizeof p->name, "%s", b->name);
+	p->proto = proto_find(b->protocol);
+	if (!p->proto) {
+		snprintf(err, errlen, "board %s: unknown protocol \"%s\"", b->name, b->protocol);
+		goto fail;
+	}
+	if (p->proto->supports && !p->proto->supports(b->format)) {
+		snprintf(err, errlen, "board %s: protocol %s cannot carry %s pixels", b->name, b->protocol,
+		    ls_format_name(b->format));
+		goto fail;
+	}
+	p->batch = malloc(sizeof *p->batch);
+	p->jitter = calloc(PLAYER_JITTER_N, sizeof *p->jitter);
+	if (!p->batch || !p->jitter) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	if (player_alloc_frames(p, err, errlen) < 0 || player_proto_init(p, err, errlen) < 0 ||
+	    player_open_link(p, mono, err, errlen) < 0)
+		goto fail;
+	p->next_frame = mono;
+	p->arq_wake = INFINITY;
+	p->period = PLAYER_STATIC_PERIOD;
+	player_log(p, LOG_INFO, "%s: %s", p->address, p->reason);
+	return p;
+fail:
+	player_free(p);
+	return NULL;
+}
+
+void
+player_free(struct player *p)
+{
+	if (!p)
+		return;
+	xport_close(p->x);
+	if (p->pstate)
+		p->proto->fini(p->pstate);
+	render_canvas_free(p->canvas);
+	render_canvas_free(p->sent);
+	free(p->buf);
+	free(p->batch);
+	free(p->jitter);
+	free(p);
+}
+
+int
+player_set_config(struct player *p, const struct ls_board *b, const struct player_env *env,
+    double mono, char *err, size_t errlen)
+{
+	const struct ls_board *old = p->board;
+	const struct proto_ops *np = proto_find(b->protocol);
+	int same;
+
+	if (!np) {
+		snprintf(err, errlen, "board %s: unknown protocol \"%s\"", b->name, b->protocol);
+		return -1;
+	}
+	same = np == p->proto && strcmp(old->address, b->address) == 0 && old->width == b->width &&
+	    old->height == b->height && old->format == b->format &&
+	    old->serial.baud == b->serial.baud && old->serial.data_bits == b->serial.data_bits &&
+	    old->serial.parity == b->serial.parity && old->serial.stop_bits == b->serial.stop_bits &&
+	    old->serial.flow == b->serial.flow && old->serial.rs485 == b->serial.rs485 &&
+	    old->universe == b->universe && old->screen_address == b->screen_address &&
+	    !!old->pixel_order == !!b->pixel_order &&
+	    (!old->pixel_order || strcmp(old->pixel_order, b->pixel_order) == 0) &&
+	    !!old->card == !!b->card && (!old->card || strcmp(old->card, b->card) == 0);
+	p->env = *env;
+	player_env_defaults(&p->env);
+	p->board = b;
+	/* the chooser's content pointers belong to the old config: choose again
+	 * now (the names stay for status; an unchanged picture is not resent) */
+	p->cur.content = NULL;
+	p->canvas_valid = 0;
+	p->next_frame = mono;
+	if (same)
+		return 1;
+	p->proto = np;
+	if (player_alloc_frames(p, err, errlen) < 0 || player_proto_init(p, err, errlen) < 0 ||
+	    player_open_link(p, mono, err, errlen) < 0) {
+		/* the old board is gone with the old config: keep what can be kept */
+		return -1;
+	}
+	player_log(p, LOG_INFO, "board changed: reconnecting to %s", p->address);
+	return 0;
+}
+
+void
+player_poke(struct player *p)
+{
+	p->poked = 1;
+}
+
+int player_fd(const struct player *p) { return xport_fd(p->x); }
+int player_events(const struct player *p) { return xport_events(p->x); }
+const struct ls_board *player_board(const struct player *p) { return p->board; }
+const struct xport_stats *player_link_stats(const struct player *p) { return xport_stats(p->x); }
+
+/* Track link state changes: log them, and start over on the board when it comes back. */
+static void
+player_link_update(struct player *p, double mono)
+{
+	char reason[256];
+	enum xport_state ls = xport_state(p->x, reason, sizeof reason);
+	enum player_state st;
+
+	if (ls != p->link_state) {
+		if (ls == XPORT_ONLINE && p->link_state != XPORT_STALLED) {
+			char err[256];
+
+			/* a fresh link: the board may have rebooted, so sequence numbers,
+			 * delta bases and brightness all start again */
+			if (player_proto_init(p, err, sizeof err) < 0)
+				player_log(p, LOG_ERR, "protocol restart failed: %s", err);
+			render_canvas_free(p->sent);
+			p->sent = NULL;
+			p->need_full = 1;
+			p->brightness_sent = -1;
+			p->arq_busy = 0;
+			p->arq_wake = INFINITY;
+			p->next_frame = mono;
+		}
+		if (ls != XPORT_ONLINE)
+			p->unacked_since = 0;
+		p->link_state = ls;
+	}
+	st = (enum player_state)ls;
+	if (st == PLAYER_ONLINE && p->proto->wants_ack && p->unacked_since > 0 &&
+	    mono - p->unacked_since >= p->env.ack_timeout) {
+		st = PLAYER_STALLED;
+		snprintf(reason, sizeof reason, "no acknowledgement for %.1f s", mono - p->unacked_since);
+	}
+	if (st != p->state) {
+		p->state = st;
+		snprintf(p->reason, sizeof p->reason, "%s", reason);
+		player_log(p, st == PLAYER_ONLINE ? LOG_INFO : LOG_WARNING, "%s (%s)", player_state_name(st),
+		    reason);
+	} else if (st != PLAYER_ONLINE) {
+		snprintf(p->reason, sizeof p->reason, "%s", reason);
+	}
+}
+
+static void
+player_input(struct player *p, const uint8_t *buf, size_t n, double mono, double wall)
+{
+	if (!p->proto->input)
+		return;
+	while (n > 0) {
+		size_t used = 0;
+		enum proto_reply r = p->proto->input(p->pstate, buf, n, &used);
+
+		switch (r) {
+		case PROTO_REPLY_ACK:
+			p->acks++;
+			p->last_ack = wall;
+			p->unacked_since = 0;
+			break;
+		case PROTO_REPLY_NACK:
+			p->nacks++;
+			p->need_full = 1;
+			break;
+		case PROTO_REPLY_GARBAGE:
+			p->garbage++;
+			break;
+		case PROTO_REPLY_INFO:
+		case PROTO_REPLY_NONE:
+			break;
+		}
+		if (used == 0 || used > n)
+			break;
+		buf += used;
+		n -= used;
+	}
+}
+
+static int player_send_batch(struct player *, int kind, double mono);
+
+/* Let a protocol with its own ARQ (proto_ops.poll) send what is due:
+ * the rest of its window, retransmissions. */
+static void
+player_arq(struct player *p, double mono)
+{
+	uint64_t wake = 0;
+	int st;
+
+	p->arq_wake = INFINITY;
+	if (!p->proto->poll || (p->link_state != XPORT_ONLINE && p->link_state != XPORT_STALLED))
+		return;
+	proto_batch_init(p->batch, p->buf, p->bufcap);
+	st = p->proto->poll(p->pstate, (uint64_t)(mono * 1000.0), p->batch, &wake);
+	if (p->batch->npkts > 0)
+		player_send_batch(p, XPORT_MSG_KEEP, mono);
+	switch (st) {
+	case PROTO_TX_BUSY:
+		p->arq_busy = 1;
+		if (wake > 0)
+			p->arq_wake = (double)wake / 1000.0;
+		break;
+	case PROTO_TX_FAILED:
+		p->arq_busy = 0;
+		p->errors++;
+		p->need_full = 1;
+		if (!p->arq_failed) {
+			const char *e = p->proto->error ? p->proto->error(p->pstate) : NULL;
+			player_log(p, LOG_WARNING, "delivery failed: %s", e ? e : "no reason given");
+			p->arq_failed = 1;
+		}
+		break;
+	default:   /* IDLE, DONE */
+		p->arq_busy = 0;
+		p->arq_failed = 0;
+		break;
+	}
+}
+
+void
+player_io(struct player *p, int ready, double mono, double wall)
+{
+	uint8_t buf[4096];
+	ssize_t n;
+
+	xport_io(p->x, ready, mono);
+	if (ready & XPORT_EV_READ) {
+		/* bounded: a board that floods us cannot starve the others */
+		for (int i = 0; i < 16 && (n = xport_recv(p->x, buf, sizeof buf, mono)) > 0; i++)
+			player_input(p, buf, (size_t)n, mono, wall);
+	}
+	player_link_update(p, mono);
+	/* an acknowledgement may have opened the window */
+	player_arq(p, mono);
+}
+
+static int
+player_send_batch(struct player *p, int kind, double mono)
+{
+	const uint8_t *pk[PROTO_BATCH_MAX];
+	int rc;
+
+	if (p->batch->npkts == 0)
+		return XPORT_SENT;
+
+	for (size_t i = 0; i < p->batch->npkts; i++)
+		pk[i] = p->batch->buf + p->batch->off[i];
+	rc = xport_send(p->x, pk, p->batch->len, p->batch->npkts, kind, mono);
+	if (rc == XPORT_DROPPED)
+		p->errors++;
+	/* Any message the board must answer starts the stall clock, not only
+	 * frames: a board that takes the connection but never reads may leave
+	 * the very first message (often brightness) queued for ever, and then
+	 * no frame is ever sent to start it. */
+	else if (p->proto->wants_ack && p->unacked_since == 0)
+		p->unacked_since = mono;
+	return rc;
+}
+
+static void
+player_send_brightness(struct player *p, int percent, double mono)
+{
+	if (!p->proto->encode_brightness || percent == p->brightness_sent)
+		return;
+	proto_batch_init(p->batch, p->buf, p->bufcap);
+	/* A protocol without a brightness message (DDP, E1.31, Art-Net) scales
+	 * its pixels instead and has nothing to send: an empty batch. */
+	if (p->proto->encode_brightness(p->pstate, percent, p->batch) == 0 &&
+	    (p->batch->npkts == 0 || player_send_batch(p, XPORT_MSG_KEEP, mono) != XPORT_DROPPED))
+		p->brightness_sent = percent;
+}
+
+/* Render what is chosen now into p->canvas; 0, or -1 (logged once per item). */
+static int
+player_render(struct player *p, double wall)
+{
+	char err[256];
+
+	if (p->cur.show != PLAYER_SHOW_ITEM || !p->cur.content || !p->env.render) {
+		render_canvas_clear(p->canvas);
+		return 0;
+	}
+	if (render_item(p->env.render, p->board, p->cur.content, wall, wall - p->cur.item_start,
+	        p->canvas, err, sizeof err) < 0) {
+		p->errors++;
+		if (p->frames_sent == 0 || p->need_full)
+			player_log(p, LOG_ERR, "cannot render %s: %s", p->cur.item, err);
+		render_canvas_clear(p->canvas);
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns 1 when the frame had to be skipped because the link was busy. */
+static int
+player_frame(struct player *p, double mono, double wall, double deadline)
+{
+	struct proto_image img;
+	int changed;
+
+	if (p->link_state != XPORT_ONLINE && p->link_state != XPORT_STALLED)
+		return 0;
+	/* the previous frame is still on its way: skip rather than queue */
+	if (xport_queued(p->x) > 0 || p->arq_busy) {
+		p->frames_skipped++;
+		return 1;
+	}
+	player_send_brightness(p, p->cur.brightness, mono);
+	/* a static item without live fields looks the same until the choice changes */
+	if (p->animated || p->live || !p->canvas_valid)
+		player_render(p, wall);
+	p->canvas_valid = 1;
+	changed = !p->sent || !render_canvas_equal(p->sent, p->canvas);
+	if (!changed && !p->need_full && mono - p->last_send < p->env.refresh)
+		return 0;
+	img.width = p->canvas->width;
+	img.height = p->canvas->height;
+	img.format = p->canvas->format;
+	img.stride = p->canvas->stride;
+	img.data = p->canvas->data;
+	proto_batch_init(p->batch, p->buf, p->bufcap);
+	if (p->proto->encode_frame(p->pstate, &img, p->batch) < 0) {
+		const char *e = p->proto->error ? p->proto->error(p->pstate) : NULL;
+
+		p->errors++;
+		player_log(p, LOG_ERR, "cannot encode a frame: %s", e ? e : "batch too small");
+		return 0;
+	}
+	if (p->proto->poll)
+		p->arq_busy = 1;
+
+	if (player_send_batch(p, XPORT_MSG_FRAME, mono) == XPORT_DROPPED)
+		return 0;
+	p->frames_sent++;
+	p->last_send = mono;
+	p->need_full = 0;
+	/* pacing is measured on frames sent in their own slot; a frame that waited
+	 * for a busy board is that board's throughput, counted as skipped */
+	if (p->animated && isfinite(deadline)) {
+		p->jitter[p->jpos] = mono - deadline;
+		p->jpos = (p->jpos + 1) % PLAYER_JITTER_N;
+		if (p->njitter < PLAYER_JITTER_N)
+			p->njitter++;
+	}
+	if (!p->sent)
+		p->sent = render_canvas_dup(p->canvas);
+	else
+		memcpy(p->sent->data, p->canvas->data, render_canvas_size(p->canvas));
+	return 0;
+}
+
+/* The first slot at or after t on the grid phase*period + k*period. */
+static double
+player_grid_next(const struct player *p, double t)
+{
+	double off = p->env.phase * p->period;
+
+	return off + ceil((t - off) / p->period - 1e-9) * p->period;
+}
+
+static int
+player_is_animated(const struct player_choice *c)
+{
+	if (c->show != PLAYER_SHOW_ITEM || !c->content)
+		return 0;
+	switch (c->content->effect) {
+	case LS_FX_SCROLL_LEFT:
+	case LS_FX_SCROLL_UP:
+	case LS_FX_FLASH:
+		return 1;
+	case LS_FX_STATIC:
+		break;
+	}
+	return 0;
+}
+
+double
+player_tick(struct player *p, double mono, double wall)
+{
+	double next;
+	int skipped, busy;
+
+	p->link_deadline = xport_tick(p->x, mono);
+	player_link_update(p, mono);
+	if (mono >= p->arq_wake)
+		player_arq(p, mono);
+	busy = xport_queued(p->x) > 0 || p->arq_busy;
+	if (mono >= p->next_frame || p->poked || (p->pending && !busy)) {
+		struct player_choice c;
+		/* a grid slot; or an alert that cannot wait; or the frame that found the
+		 * link busy, now that it is free (late rather than a whole period later) */
+		double slot = p->next_frame;
+		double deadline = mono >= slot ? slot : p->poked ? mono : p->pending_deadline;
+
+		/* woken more than a period after the slot: the loop was held up */
+		if (mono >= p->next_frame && mono - p->next_frame >= p->period)
+			p->frames_late += (uint64_t)floor((mono - p->next_frame) / p->period);
+		p->poked = 0;
+		memset(&c, 0, sizeof c);
+		c.brightness = p->board->brightness;
+		p->env.choose(p->env.ctx, p->board, wall, &c);
+		if (!p->have_cur || c.show != p->cur.show || c.content != p->cur.content ||
+		    c.item_start != p->cur.item_start || strcmp(c.item, p->cur.item) != 0) {
+			if (!p->have_cur || strcmp(c.item, p->cur.item) != 0 || strcmp(c.rule, p->cur.rule) != 0)
+				player_log(p, LOG_INFO, "now showing %s (%s)",
+				    c.show == PLAYER_SHOW_ITEM ? c.item : c.show == PLAYER_SHOW_BLANK ? "blank" : "power off",
+				    c.rule);
+			p->canvas_valid = 0;
+			p->animated = player_is_animated(&c);
+			p->live = c.show == PLAYER_SHOW_ITEM && c.content && c.content->text &&
+			    strchr(c.content->text, '{') != NULL;
+			p->period = p->animated ? 1.0 / p->env.fps : PLAYER_STATIC_PERIOD;
+			p->have_cur = 1;
+		}
+		p->cur = c;
+		skipped = player_frame(p, mono, wall, mono >= slot ? slot : NAN);
+		player_arq(p, mono);
+		if (skipped) {
+			p->pending = 1;
+			p->pending_deadline = deadline;
+		} else {
+			p->pending = 0;
+		}
+		/* The next slot on this board's grid (boards are spread over the
+		 * period by env.phase, so they do not all render at one instant),
+		 * at least half a period after this frame. */
+		next = player_grid_next(p, fmax(deadline, mono) + 0.5 * p->period);
+		/* a static frame that found the link busy tries again soon, not in a second */
+		if (skipped && !p->animated && next > mono + 0.02)
+			next = mono + 0.02;
+		p->next_frame = next;
+		player_link_update(p, mono);
+		/* sending may have changed what the link waits for */
+		p->link_deadline = xport_tick(p->x, mono);
+	}
+	if (p->pending && xport_queued(p->x) == 0 && !p->arq_busy)
+		return mono;
+	return fmin(fmin(p->next_frame, p->link_deadline), p->arq_wake);
+}
+
+void
+player_status(const struct player *p, struct player_status *s)
+{
+	memset(s, 0, sizeof *s);
+	s->board = p->name;
+	s->state = p->state;
+	snprintf(s->reason, sizeof s->reason, "%s", p->reason);
+	snprintf(s->item, sizeof s->item, "%s", p->have_cur ?
+	    (p->cur.show == PLAYER_SHOW_ITEM ? p->cur.item : p->cur.show == PLAYER_SHOW_BLANK ? "(blank)" : "(power off)") : "-");
+	snprintf(s->rule, sizeof s->rule, "%s", p->have_cur ? p->cur.rule : "-");
+	snprintf(s->address, sizeof s->address, "%s", p->address);
+	s->frames_sent = p->frames_sent;
+	s->frames_skipped = p->frames_skipped;
+	s->frames_late = p->frames_late;
+	s->acks = p->acks;
+	s->nacks = p->nacks;
+	s->errors = p->errors + xport_stats(p->x)->errors;
+	s->garbage = p->garbage;
+	s->last_ack = p->last_ack;
+	s->brightness = p->brightness_sent;
+	s->link = *xport_stats(p->x);
+}
+
+size_t
+player_jitter(const struct player *p, double *out, size_t cap)
+{
+	size_t n = p->njitter < cap ? p->njitter : cap;
+	size_t start = (p->jpos + PLAYER_JITTER_N - p->njitter) % PLAYER_JITTER_N;
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = p->jitter[(start + p->njitter - n + i) % PLAYER_JITTER_N];
+	return n;
+}
