@@ -874,9 +874,10 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* Write `a` to DIR/ID.alert atomically and durably. */
+/* Write `a` to DIR/ID.alert atomically and durably.  `replacing`: an
+ * ID.alert is there already (the same id raised again). */
 static int
-persist(struct alert_store *s, const struct alert *a, char *err, size_t errlen)
+persist(struct alert_store *s, const struct alert *a, int replacing, char *err, size_t errlen)
 {
 	char tmp[ALERT_ID_MAX + 16], final[ALERT_ID_MAX + 16], *buf;
 	size_t len = strlen(FILE_MAGIC);
@@ -916,7 +917,8 @@ persist(struct alert_store *s, const struct alert *a, char *err, size_t errlen)
 		/* The rename may or may not survive a power cut: say so, and undo
 		 * it so memory and the answer agree with what might be on disk. */
 		ls_errf(err, errlen, "%s: cannot sync the directory: %s", s->dir, strerror(errno));
-		unlinkat(s->dirfd, final, 0);
+		if (!replacing)   /* a replaced alert's file now holds the new text: keep it, never lose both */
+			unlinkat(s->dirfd, final, 0);
 		free(buf);
 		return -1;
 	}
@@ -1057,7 +1059,7 @@ alert_store_replace(struct alert_store *s, const struct alert *a, const char *co
 		}
 		aside[nset++] = i;
 	}
-	if (a != NULL && persist(s, &copy, err, errlen) < 0)
+	if (a != NULL && persist(s, &copy, old != NULL, err, errlen) < 0)
 		goto undo;
 	/* Both parts worked: now the old ones go for good. */
 	for (size_t k = 0; k < nset; k++) {
