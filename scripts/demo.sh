@@ -24,7 +24,10 @@ CFG=$OUT/content/campaign-week.cfg
 	echo "state_dir = \"$(cd "$OUT" && pwd)/state\";"
 	cat content/campaign-week.cfg
 } >"$CFG"
+# The daemon refuses directories others could write (docs/daemon.md): make them
+# 0700 whatever the umask (a umask of 002 would leave them group-writable).
 mkdir -p "$OUT/run" "$OUT/state"
+chmod 0700 "$OUT/run" "$OUT/state"
 
 "$B/ledsign" check "$CFG"
 # one ledboard per board: NAME WIDTH HEIGHT FORMAT PROTOCOL ADDRESS

@@ -10,6 +10,7 @@
  */
 #include "util/diag.h"
 #include "alert/alert.h"
+#include "util/safedir.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -24,6 +25,8 @@
 
 #define FILE_MAGIC "ledsign-alert/1 "
 #define FILE_SUFFIX ".alert"
+/* .ID.gone: an old alert set aside by alert_store_replace until its change is complete */
+#define GONE_SUFFIX ".gone"
 /* Largest record: text fully escaped plus targets plus the other fields. */
 #define RECORD_MAX (ALERT_TEXT_MAX * 3 + 2 * ALERT_TARGETS_MAX * (ALERT_NAME_MAX * 3 + 1) + 1024)
 
@@ -574,6 +577,9 @@ struct alert_store {
 	unsigned long long seq;
 	char **problems;
 	size_t nproblems;
+	/* withdrawn alerts whose files could not be deleted yet */
+	char (*unrec)[ALERT_ID_MAX + 1];
+	size_t nunrec;
 };
 
 static void
@@ -650,13 +656,45 @@ load_file(struct alert_store *s, const char *name, long long now)
 	ssize_t got;
 	int fd;
 
-	fd = openat(s->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* Look before opening: a FIFO would block an open for reading (and a
+	 * device could do worse), so only regular files are ever opened. */
+	fd = -1;
+	if (fstatat(s->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		add_problem(s, "%s/%s: cannot look at it: %s", s->dir, name, strerror(errno));
+		return 1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, sizeof err, "not a regular file (%s)", S_ISLNK(st.st_mode) ? "a symbolic link" :
+		    S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISDIR(st.st_mode) ? "a directory" : "a device or socket");
+		goto skip;
+	}
+	/* O_NONBLOCK and O_NOFOLLOW again: it may have been swapped since the look */
+	fd = openat(s->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0) {
+		if (errno == ELOOP || errno == ENXIO) {
+			snprintf(err, sizeof err, "not a regular file");
+			goto skip;
+		}
+		/* EMFILE, ENOMEM, ...: the file may be fine; leave it for the next start */
 		add_problem(s, "%s/%s: cannot open: %s", s->dir, name, strerror(errno));
 		return 1;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    st.st_size > (off_t)RECORD_MAX + 64) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, sizeof err, "not a regular file");
+		goto skip;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		/* someone else wrote it: an unlisted user must not put text on every board */
+		snprintf(err, sizeof err, "owned by uid %u, not by the daemon's user (uid %u) or root: not trusted",
+		    (unsigned)st.st_uid, (unsigned)geteuid());
+		goto skip;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(err, sizeof err, "writable by group or others (mode %04o): not trusted",
+		    (unsigned)(st.st_mode & 07777));
+		goto skip;
+	}
+	if (st.st_size <= 0 || st.st_size > (off_t)RECORD_MAX + 64) {
 		snprintf(err, sizeof err, "not a regular file of a sane size");
 		goto skip;
 	}
@@ -712,26 +750,32 @@ skip:
 	return 1;
 }
 
-static int
-mkdir_p(const char *dir)
+/* A .ID.gone file is an old alert that a change set aside and a crash kept
+ * from finishing: the change was never answered, so it is undone.  When
+ * the alert's id is back as ID.alert (the change did store it), the file
+ * is stale and goes. */
+static void
+restore_gone(struct alert_store *s, const char *name)
 {
-	char tmp[4096];
-	size_t n = strlen(dir);
+	char final[NAME_MAX + 8];
+	size_t n = strlen(name) - 1 - strlen(GONE_SUFFIX);
+	struct stat st;
 
-	if (n == 0 || n >= sizeof tmp)
-		return -1;
-	memcpy(tmp, dir, n + 1);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-		return -1;
-	return 0;
+	if (n == 0 || n > ALERT_ID_MAX)
+		return;
+	snprintf(final, sizeof final, "%.*s%s", (int)n, name + 1, FILE_SUFFIX);
+	if (fstatat(s->dirfd, final, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		unlinkat(s->dirfd, name, 0);
+	else if (renameat(s->dirfd, name, s->dirfd, final) == 0)
+		add_problem(s, "%s/%s: a change to this alert was interrupted; restored as %s", s->dir, name, final);
+}
+
+static int
+has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), sl = strlen(suffix);
+
+	return n > sl && strcmp(name + n - sl, suffix) == 0;
 }
 
 struct alert_store *
@@ -747,35 +791,34 @@ alert_store_open(const char *dir, long long now, char *err, size_t errlen)
 		ls_errf(err, errlen, "out of memory");
 		goto fail;
 	}
-	s->dirfd = -1;
-	if (mkdir_p(dir) < 0) {
-		ls_errf(err, errlen, "%s: cannot create the alert state directory: %s", dir, strerror(errno));
+	s->dirfd = safedir_open(dir, 0700, "state_dir", err, errlen);
+	if (s->dirfd < 0)
 		goto fail;
-	}
-	s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (s->dirfd < 0) {
-		ls_errf(err, errlen, "%s: cannot open the alert state directory: %s", dir, strerror(errno));
-		goto fail;
-	}
-	fd2 = dup(s->dirfd);
-	if (fd2 < 0 || (d = fdopendir(fd2)) == NULL) {
-		if (fd2 >= 0)
-			close(fd2);
-		ls_errf(err, errlen, "%s: cannot read the alert state directory: %s", dir, strerror(errno));
-		goto fail;
-	}
-	while ((de = readdir(d)) != NULL) {
-		size_t n = strlen(de->d_name), sl = strlen(FILE_SUFFIX);
-		if (de->d_name[0] == '.' && n > 4 && strcmp(de->d_name + n - 4, ".tmp") == 0) {
-			/* a write that never reached its rename: the request was never answered */
-			unlinkat(s->dirfd, de->d_name, 0);
-			continue;
+	/* first pass: undo interrupted changes, so the second sees every alert */
+	for (int pass = 0; pass < 2; pass++) {
+		fd2 = dup(s->dirfd);
+		if (fd2 < 0 || (d = fdopendir(fd2)) == NULL) {
+			if (fd2 >= 0)
+				close(fd2);
+			ls_errf(err, errlen, "state_dir %s: cannot read it: %s", dir, strerror(errno));
+			goto fail;
 		}
-		if (de->d_name[0] == '.' || n <= sl || strcmp(de->d_name + n - sl, FILE_SUFFIX) != 0)
-			continue;
-		load_file(s, de->d_name, now);
+		rewinddir(d);
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.') {
+				if (pass == 0 && has_suffix(de->d_name, ".tmp"))
+					/* a write that never reached its rename: the request was never answered */
+					unlinkat(s->dirfd, de->d_name, 0);
+				else if (pass == 0 && has_suffix(de->d_name, GONE_SUFFIX))
+					restore_gone(s, de->d_name);
+				continue;
+			}
+			if (pass == 1 && has_suffix(de->d_name, FILE_SUFFIX))
+				load_file(s, de->d_name, now);
+		}
+		closedir(d);
+		d = NULL;
 	}
-	closedir(d);
 	fsync(s->dirfd);   /* make the deletions of expired alerts durable too */
 	if (s->n > 1)
 		qsort(s->v, s->n, sizeof s->v[0], entry_cmp);
@@ -795,6 +838,7 @@ alert_store_free(struct alert_store *s)
 	for (size_t i = 0; i < s->nproblems; i++)
 		free(s->problems[i]);
 	free(s->problems);
+	free(s->unrec);
 	free(s->v);
 	if (s->dirfd >= 0)
 		close(s->dirfd);
@@ -830,9 +874,10 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* Write `a` to DIR/ID.alert atomically and durably. */
+/* Write `a` to DIR/ID.alert atomically and durably.  `replacing`: an
+ * ID.alert is there already (the same id raised again). */
 static int
-persist(struct alert_store *s, const struct alert *a, char *err, size_t errlen)
+persist(struct alert_store *s, const struct alert *a, int replacing, char *err, size_t errlen)
 {
 	char tmp[ALERT_ID_MAX + 16], final[ALERT_ID_MAX + 16], *buf;
 	size_t len = strlen(FILE_MAGIC);
@@ -872,7 +917,8 @@ persist(struct alert_store *s, const struct alert *a, char *err, size_t errlen)
 		/* The rename may or may not survive a power cut: say so, and undo
 		 * it so memory and the answer agree with what might be on disk. */
 		ls_errf(err, errlen, "%s: cannot sync the directory: %s", s->dir, strerror(errno));
-		unlinkat(s->dirfd, final, 0);
+		if (!replacing)   /* a replaced alert's file now holds the new text: keep it, never lose both */
+			unlinkat(s->dirfd, final, 0);
 		free(buf);
 		return -1;
 	}
@@ -886,49 +932,200 @@ fail:
 	return -1;
 }
 
+/* Per level, the most alerts of that level or lower (alert.h). */
+static const size_t level_cap[] = {
+	[ALERT_INFO] = ALERT_CAP_INFO,
+	[ALERT_WARNING] = ALERT_CAP_WARNING,
+	[ALERT_EMERGENCY] = ALERT_STORE_MAX,
+};
+
+/* Is there room for one more alert of `level`, not counting the entries
+ * marked in `skip` (those being replaced or removed)?  0, or
+ * ALERT_STORE_FULL + err naming the level that is full. */
+static int
+room_for(const struct alert_store *s, enum alert_level level, const unsigned char *skip, char *err, size_t errlen)
+{
+	size_t upto[ALERT_EMERGENCY + 1] = { 0 };
+
+	for (size_t i = 0; i < s->n; i++)
+		if (!skip[i])
+			for (int l = s->v[i].a.level; l <= ALERT_EMERGENCY; l++)
+				upto[l]++;
+	/* one more of `level` counts against its own cap and every higher one */
+	for (int l = level; l <= ALERT_EMERGENCY; l++) {
+		if (upto[l] >= level_cap[l]) {
+			if (l == ALERT_EMERGENCY)
+				ls_errf(err, errlen, "%zu alerts are active, the most the store keeps; clear some first "
+				    "(ledsign alerts lists them)", upto[l]);
+			else
+				ls_errf(err, errlen, "%zu alerts of level %s or lower are active, the most kept for them "
+				    "(the rest is kept for higher levels); clear some first (ledsign alerts lists them)",
+				    upto[l], alert_level_name((enum alert_level)l));
+			return ALERT_STORE_FULL;
+		}
+	}
+	return 0;
+}
+
+static void
+gone_name(char *buf, size_t len, const char *id)
+{
+	snprintf(buf, len, ".%s%s", id, GONE_SUFFIX);
+}
+
+static void
+final_name(char *buf, size_t len, const char *id)
+{
+	snprintf(buf, len, "%s%s", id, FILE_SUFFIX);
+}
+
+static void
+unrec_drop(struct alert_store *s, const char *id)
+{
+	for (size_t i = 0; i < s->nunrec; i++) {
+		if (strcmp(s->unrec[i], id) == 0) {
+			memmove(&s->unrec[i], &s->unrec[i + 1], (s->nunrec - i - 1) * sizeof s->unrec[0]);
+			s->nunrec--;
+			return;
+		}
+	}
+}
+
+int
+alert_store_replace(struct alert_store *s, const struct alert *a, const char *const *rm, size_t nrm,
+    long long now, char *id_out, int *removed, char *err, size_t errlen)
+{
+	struct alert copy;
+	struct entry *old = NULL;
+	unsigned char *skip = NULL;     /* per entry: 1 replaced by a (3: and named in rm), 2 to be removed */
+	size_t nset = 0;                /* how many were set aside (.ID.gone) so far */
+	size_t *aside = NULL;
+	char from[ALERT_ID_MAX + 16], to[ALERT_ID_MAX + 16];
+	int rc = -1, n = 0;
+
+	memset(&copy, 0, sizeof copy);
+	if (removed != NULL)
+		*removed = 0;
+	if (a != NULL) {
+		if (alert_validate(a, err, errlen) < 0)
+			return -1;
+		if (alert_copy(&copy, a) < 0) {
+			ls_errf(err, errlen, "out of memory");
+			return -1;
+		}
+		if (copy.id[0] == '\0') {
+			do
+				alert_id_make(copy.id, sizeof copy.id, now);
+			while (find_entry(s, copy.id) != NULL);
+		}
+		copy.created = now;
+		old = find_entry(s, copy.id);
+	}
+	skip = calloc(s->n + 1, 1);
+	aside = calloc(s->n + 1, sizeof *aside);
+	if (skip == NULL || aside == NULL) {
+		ls_errf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (old != NULL)
+		skip[old - s->v] = 1;
+	for (size_t j = 0; j < nrm; j++) {
+		struct entry *e = find_entry(s, rm[j]);
+		if (e == NULL || skip[e - s->v] >= 2)
+			continue;   /* not there, or named twice */
+		/* one replaced by `a` (1 -> 3) counts as removed too: the old alert is gone */
+		skip[e - s->v] = skip[e - s->v] == 1 ? 3 : 2;
+		n++;
+	}
+	if (a != NULL) {
+		if ((rc = room_for(s, copy.level, skip, err, errlen)) < 0)
+			goto out;
+		rc = -1;
+		if (old == NULL && grow(s) < 0) {
+			ls_errf(err, errlen, "out of memory");
+			goto out;
+		}
+	}
+	/* Set the old ones aside first: a rename needs no space, and renaming
+	 * back undoes it, so a full disk below leaves everything as it was. */
+	for (size_t i = 0; i < s->n; i++) {
+		if (skip[i] != 2)
+			continue;
+		final_name(from, sizeof from, s->v[i].a.id);
+		gone_name(to, sizeof to, s->v[i].a.id);
+		if (renameat(s->dirfd, from, s->dirfd, to) < 0 && errno != ENOENT) {
+			ls_errf(err, errlen, "%s/%s: cannot remove: %s", s->dir, from, strerror(errno));
+			goto undo;
+		}
+		aside[nset++] = i;
+	}
+	if (a != NULL && persist(s, &copy, old != NULL, err, errlen) < 0)
+		goto undo;
+	/* Both parts worked: now the old ones go for good. */
+	for (size_t k = 0; k < nset; k++) {
+		gone_name(to, sizeof to, s->v[aside[k]].a.id);
+		unlinkat(s->dirfd, to, 0);
+	}
+	if (nset > 0)
+		fsync(s->dirfd);
+	for (size_t i = s->n; i-- > 0;)
+		if (skip[i] == 2)
+			drop_entry(s, i);
+	if (a != NULL) {
+		unrec_drop(s, copy.id);   /* its file is the new one now: never delete it */
+		old = find_entry(s, copy.id);
+		if (old != NULL) {
+			alert_clear(&old->a);
+			old->a = copy;
+			old->seq = s->seq++;
+		} else {
+			s->v[s->n].a = copy;
+			s->v[s->n].seq = s->seq++;
+			s->n++;
+		}
+		if (id_out != NULL)
+			memcpy(id_out, copy.id, ALERT_ID_MAX + 1);
+		memset(&copy, 0, sizeof copy);   /* the store owns it now */
+		if (s->n > 1)
+			qsort(s->v, s->n, sizeof s->v[0], entry_cmp);
+	} else if (id_out != NULL) {
+		id_out[0] = '\0';
+	}
+	if (removed != NULL)
+		*removed = n;
+	rc = 0;
+	goto out;
+undo:
+	while (nset > 0) {
+		nset--;
+		final_name(from, sizeof from, s->v[aside[nset]].a.id);
+		gone_name(to, sizeof to, s->v[aside[nset]].a.id);
+		renameat(s->dirfd, to, s->dirfd, from);
+	}
+	fsync(s->dirfd);
+out:
+	alert_clear(&copy);
+	free(skip);
+	free(aside);
+	return rc;
+}
+
 int
 alert_store_put(struct alert_store *s, const struct alert *a, long long now,
     char *id_out, char *err, size_t errlen)
 {
-	struct alert copy;
-	struct entry *old;
+	return alert_store_replace(s, a, NULL, 0, now, id_out, NULL, err, errlen);
+}
 
-	if (alert_validate(a, err, errlen) < 0)
+int
+alert_store_remove(struct alert_store *s, const char *id, char *err, size_t errlen)
+{
+	int n;
+
+	if (find_entry(s, id) == NULL)
+		return 1;
+	if (alert_store_replace(s, NULL, &id, 1, 0, NULL, &n, err, errlen) < 0)
 		return -1;
-	if (alert_copy(&copy, a) < 0) {
-		ls_errf(err, errlen, "out of memory");
-		return -1;
-	}
-	if (copy.id[0] == '\0') {
-		do
-			alert_id_make(copy.id, sizeof copy.id, now);
-		while (find_entry(s, copy.id) != NULL);
-	}
-	copy.created = now;
-	old = find_entry(s, copy.id);
-	if (old == NULL && (s->n >= ALERT_STORE_MAX || grow(s) < 0)) {
-		ls_errf(err, errlen, s->n >= ALERT_STORE_MAX ? "too many active alerts (%d); clear some first" :
-		    "out of memory (%d)", ALERT_STORE_MAX);
-		alert_clear(&copy);
-		return -1;
-	}
-	if (persist(s, &copy, err, errlen) < 0) {
-		alert_clear(&copy);
-		return -1;
-	}
-	if (old != NULL) {
-		alert_clear(&old->a);
-		old->a = copy;
-		old->seq = s->seq++;
-	} else {
-		s->v[s->n].a = copy;
-		s->v[s->n].seq = s->seq++;
-		s->n++;
-	}
-	if (s->n > 1)
-		qsort(s->v, s->n, sizeof s->v[0], entry_cmp);
-	if (id_out != NULL)
-		memcpy(id_out, copy.id, ALERT_ID_MAX + 1);
 	return 0;
 }
 
@@ -937,30 +1134,12 @@ unpersist(struct alert_store *s, const char *id, char *err, size_t errlen)
 {
 	char final[ALERT_ID_MAX + 16];
 
-	snprintf(final, sizeof final, "%s%s", id, FILE_SUFFIX);
+	final_name(final, sizeof final, id);
 	if (unlinkat(s->dirfd, final, 0) < 0 && errno != ENOENT) {
 		ls_errf(err, errlen, "%s/%s: cannot remove: %s", s->dir, final, strerror(errno));
 		return -1;
 	}
 	return 0;
-}
-
-int
-alert_store_remove(struct alert_store *s, const char *id, char *err, size_t errlen)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		if (strcmp(s->v[i].a.id, id) != 0)
-			continue;
-		if (unpersist(s, id, err, errlen) < 0)
-			return -1;
-		if (fsync(s->dirfd) < 0) {
-			ls_errf(err, errlen, "%s: cannot sync the directory: %s", s->dir, strerror(errno));
-			return -1;
-		}
-		drop_entry(s, i);
-		return 0;
-	}
-	return 1;
 }
 
 int
@@ -984,9 +1163,64 @@ alert_store_remove_all(struct alert_store *s, char *err, size_t errlen)
 }
 
 int
+alert_store_withdraw(struct alert_store *s, const char *id, int *unrecorded, char *err, size_t errlen)
+{
+	int n = 0, bad = 0;
+	size_t before = s->nunrec;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	for (size_t i = s->n; i-- > 0;) {
+		char why[512];
+
+		if (id != NULL && strcmp(s->v[i].a.id, id) != 0)
+			continue;
+		if (unpersist(s, s->v[i].a.id, why, sizeof why) < 0) {
+			/* Off the boards all the same: a false alarm must come down even
+			 * when the disk says no.  The file is retried later. */
+			void *nv = realloc(s->unrec, (s->nunrec + 1) * sizeof *s->unrec);
+			if (nv != NULL) {
+				s->unrec = nv;
+				memcpy(s->unrec[s->nunrec++], s->v[i].a.id, ALERT_ID_MAX + 1);
+			}
+			if (bad++ == 0)
+				ls_errf(err, errlen, "%s", why);
+		}
+		drop_entry(s, i);
+		n++;
+	}
+	/* Cleared before but not recorded: try again now (the operator may
+	 * have fixed the directory and repeated the clear). */
+	for (size_t i = before; i-- > 0;) {
+		char why[512], uid[ALERT_ID_MAX + 1];
+
+		memcpy(uid, s->unrec[i], sizeof uid);
+		if (id != NULL && strcmp(uid, id) != 0)
+			continue;
+		n++;
+		if (unpersist(s, uid, why, sizeof why) == 0)
+			unrec_drop(s, uid);
+		else if (bad++ == 0)
+			ls_errf(err, errlen, "%s", why);
+	}
+	if (n > bad && fsync(s->dirfd) < 0 && bad == 0)
+		ls_errf(err, errlen, "%s: cannot sync the directory: %s", s->dir, strerror(errno));
+	if (unrecorded != NULL)
+		*unrecorded = bad;
+	return n;
+}
+
+size_t
+alert_store_unrecorded(const struct alert_store *s)
+{
+	return s->nunrec;
+}
+
+int
 alert_store_expire(struct alert_store *s, long long now)
 {
 	int n = 0;
+	size_t was = s->nunrec;
 
 	for (size_t i = 0; i < s->n;) {
 		if (s->v[i].a.expires != 0 && s->v[i].a.expires <= now) {
@@ -998,7 +1232,14 @@ alert_store_expire(struct alert_store *s, long long now)
 			i++;
 		}
 	}
-	if (n > 0)
+	for (size_t i = s->nunrec; i-- > 0;) {
+		char id[ALERT_ID_MAX + 1];
+
+		memcpy(id, s->unrec[i], sizeof id);
+		if (find_entry(s, id) != NULL || unpersist(s, id, NULL, 0) == 0)
+			unrec_drop(s, id);
+	}
+	if (n > 0 || s->nunrec != was)
 		fsync(s->dirfd);
 	return n;
 }

@@ -28,8 +28,16 @@ enum alert_level { ALERT_INFO, ALERT_WARNING, ALERT_EMERGENCY };
 /* At most this many board or group names per alert, each at most ALERT_NAME_MAX bytes. */
 #define ALERT_TARGETS_MAX 256
 #define ALERT_NAME_MAX 64
-/* At most this many alerts are active at once; more is refused. */
+/* At most this many alerts are active at once, and room is kept for the
+ * higher levels: at most ALERT_CAP_INFO info alerts, at most
+ * ALERT_CAP_WARNING info and warning alerts together.  Whatever fills the
+ * lower levels, 256 places stay free for warnings and emergencies and 256
+ * for emergencies alone.  Beyond a cap the store answers ALERT_STORE_FULL. */
 #define ALERT_STORE_MAX 1024
+#define ALERT_CAP_INFO 512
+#define ALERT_CAP_WARNING 768
+/* What alert_store_put/_replace return when a level has no room left. */
+#define ALERT_STORE_FULL (-2)
 
 struct alert {
 	char   id[ALERT_ID_MAX + 1];
@@ -89,10 +97,14 @@ int alert_parse(const char *line, struct alert *out, char *err, size_t errlen);
 struct alert_store;
 
 /* Open (creating with mode 0700 if absent) the state directory `dir`, load
- * every alert file in it, and delete those that expired by `now`.  A file
- * that cannot be read or parsed is renamed to NAME.bad and reported in
- * alert_store_problem(); that is not fatal.  NULL + err when the directory
- * cannot be made or read. */
+ * every alert file in it, and delete those that expired by `now`.  The
+ * directory must be owned by this user (or root) and writable by nobody
+ * else (safedir.h), or it is refused.  A file that is not a regular file,
+ * is not owned by this user (or root), is writable by others, or cannot be
+ * read or parsed is renamed to NAME.bad (quarantined, never opened when it
+ * is not a regular file) and reported in alert_store_problem(); that is not
+ * fatal.  Removals that a crash interrupted (.ID.gone) are rolled back.
+ * NULL + err when the directory cannot be made, is unsafe, or cannot be read. */
 struct alert_store *alert_store_open(const char *dir, long long now, char *err, size_t errlen);
 void alert_store_free(struct alert_store *);
 
@@ -102,15 +114,38 @@ const char *alert_store_problem(const struct alert_store *, size_t i);
 
 /* Store (or replace, same id) a copy of `a`, on disk first.  An empty id is
  * filled in with alert_id_make; the id used is copied to id_out when it is
- * not NULL (ALERT_ID_MAX+1 bytes).  `now` fills `created`.  0 or -1 + err;
- * on -1 neither the disk nor memory changed. */
+ * not NULL (ALERT_ID_MAX+1 bytes).  `now` fills `created`.  0, -1 + err
+ * (I/O, memory, invalid), or ALERT_STORE_FULL + err (no room at a's level);
+ * on failure neither the disk nor memory changed. */
 int alert_store_put(struct alert_store *, const struct alert *a, long long now,
     char *id_out, char *err, size_t errlen);
-/* Remove one alert: 0, 1 when there is no such id, -1 + err on I/O failure. */
+/* One atomic change: store `a` (NULL: nothing to store) and remove the
+ * alerts whose ids are in rm[0..nrm) (ids not in the store are skipped; an
+ * id equal to a's is replaced, not removed).  The old files are first
+ * renamed aside (.ID.gone, which needs no space), then `a` is written; only
+ * when both worked are the old ones deleted, so on failure (-1, or
+ * ALERT_STORE_FULL, + err) the disk and memory are as before.  How many
+ * were removed goes to *removed, the id stored to id_out (both may be
+ * NULL).  A crash part-way leaves the old alerts (and maybe the new one),
+ * never neither: alert_store_open restores .ID.gone files. */
+int alert_store_replace(struct alert_store *, const struct alert *a, const char *const *rm, size_t nrm,
+    long long now, char *id_out, int *removed, char *err, size_t errlen);
+/* Remove one alert: 0, 1 when there is no such id, -1 + err on I/O failure
+ * (nothing changed). */
 int alert_store_remove(struct alert_store *, const char *id, char *err, size_t errlen);
+/* Take one alert (id) or every alert (id NULL) out of force at once, even
+ * when its file cannot be removed (a read-only or failing state_dir): it
+ * leaves memory either way.  Returns how many were taken out (0: no such
+ * id).  *unrecorded (may be NULL) gets how many files could not be
+ * deleted, with the first reason in err; the store retries those in
+ * alert_store_expire, but until then a restart would bring them back. */
+int alert_store_withdraw(struct alert_store *, const char *id, int *unrecorded, char *err, size_t errlen);
+/* How many withdrawn alerts still have a file on disk (see above). */
+size_t alert_store_unrecorded(const struct alert_store *);
 /* Remove every alert; returns how many were removed, -1 + err on I/O failure. */
 int alert_store_remove_all(struct alert_store *, char *err, size_t errlen);
-/* Remove alerts expired at `now` (from memory and disk).  Returns how many. */
+/* Remove alerts expired at `now` (from memory and disk), and retry deleting
+ * the files of withdrawn alerts.  Returns how many expired. */
 int alert_store_expire(struct alert_store *, long long now);
 /* The earliest future event (an expiry or a start) after `now`, or 0 when none:
  * when the daemon should next call alert_store_expire and re-evaluate boards. */

@@ -666,21 +666,15 @@ int
 cap_apply(struct alert_store *s, const struct cap_result *r, long long now,
     char *id_out, int *removed, char *err, size_t errlen)
 {
-	int n = 0;
+	const struct alert *a = r->action == CAP_ALERT || r->action == CAP_UPDATE ? &r->alert : NULL;
+	size_t nrm = r->action == CAP_UPDATE || r->action == CAP_CANCEL ? r->refs.n : 0;
 
 	if (id_out != NULL)
 		id_out[0] = '\0';
-	if (r->action == CAP_UPDATE || r->action == CAP_CANCEL) {
-		for (size_t i = 0; i < r->refs.n; i++) {
-			int x = alert_store_remove(s, r->refs.v[i], err, errlen);
-			if (x < 0)
-				return -1;
-			n += x == 0;
-		}
-	}
 	if (removed != NULL)
-		*removed = n;
-	if (r->action == CAP_ALERT || r->action == CAP_UPDATE)
-		return alert_store_put(s, &r->alert, now, id_out, err, errlen);
-	return 0;
+		*removed = 0;
+	if (a == NULL && nrm == 0)
+		return 0;
+	/* one change: an Update that cannot be stored leaves what it references */
+	return alert_store_replace(s, a, (const char *const *)r->refs.v, nrm, now, id_out, removed, err, errlen);
 }

@@ -46,9 +46,12 @@ void cap_result_clear(struct cap_result *);
  * appended when anything was replaced or cut, so ids stay distinct. */
 void cap_alert_id(const char *sender, const char *identifier, char *buf, size_t len);
 
-/* Do what a parsed message says to the store.  The stored alert's id goes
- * to id_out (ALERT_ID_MAX+1 bytes, "" when none), the number of alerts
- * removed to *removed.  0, or -1 + err. */
+/* Do what a parsed message says to the store, as one atomic change
+ * (alert_store_replace): an Update stores the new alert and removes the
+ * referenced ones, a Cancel removes them; on failure nothing changed.  The
+ * stored alert's id goes to id_out (ALERT_ID_MAX+1 bytes, "" when none),
+ * the number of alerts removed to *removed.  0, -1 + err, or
+ * ALERT_STORE_FULL + err (no room at the alert's level). */
 int cap_apply(struct alert_store *, const struct cap_result *, long long now,
     char *id_out, int *removed, char *err, size_t errlen);
 

@@ -428,6 +428,14 @@ cmd_clear(int argc, char **argv)
 			snprintf(n, sizeof n, "?");
 		printf("cleared %s\n", n);
 		rc = 0;
+		if (control_line_get(final, "unrecorded", n, sizeof n) == 0) {
+			char msg[1024];
+
+			if (control_line_get(final, "message", msg, sizeof msg) < 0)
+				snprintf(msg, sizeof msg, "the state directory could not be changed");
+			fprintf(stderr, "ledsign clear: warning: %s alert(s) %s\n", n, msg);
+			rc = 1;
+		}
 	}
 	ls_config_free(c.cfg);
 	return rc;

@@ -1,4 +1,4 @@
-/* cmd_play.c — `ledsign play`: run the controller (src/daemon.c). */
+/* cmd_play.c — `ledsign play`: run the controller (src/daemon/daemon.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

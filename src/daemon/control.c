@@ -755,8 +755,8 @@ req_alert(struct control_server *s, const char *args, long long now, uid_t uid, 
 	}
 	if (alert_validate(&a, err, sizeof err) < 0)
 		goto bad;
-	if (alert_store_put(s->store, &a, now, id, err, sizeof err) < 0) {
-		ob_error(b, "io", err);
+	if ((r = alert_store_put(s->store, &a, now, id, err, sizeof err)) < 0) {
+		ob_error(b, r == ALERT_STORE_FULL ? "full" : "io", err);
 		logf_(s, 1, "control: alert not stored: %s", err);
 		goto done;
 	}
@@ -779,7 +779,7 @@ req_clear(struct control_server *s, const char *args, long long now, uid_t uid, 
 {
 	char key[32], val[ALERT_ID_MAX * 3 + 8], err[512], num[32];
 	const char *cur = args;
-	int r, all = 0, n;
+	int r, all = 0, n, unrec = 0;
 
 	val[0] = '\0';
 	char id[ALERT_ID_MAX + 1] = "";
@@ -798,27 +798,29 @@ req_clear(struct control_server *s, const char *args, long long now, uid_t uid, 
 		ob_error(b, "usage", r < 0 ? err : "clear takes id=ID or all=1");
 		return;
 	}
-	if (all) {
-		n = alert_store_remove_all(s->store, err, sizeof err);
-	} else {
-		n = alert_store_remove(s->store, id, err, sizeof err);
-		if (n == 1) {
-			snprintf(err, sizeof err, "no alert with id %s (ledsign status lists the active ones)", id);
-			ob_error(b, "notfound", err);
-			return;
-		}
-		n = n == 0 ? 1 : -1;
-	}
-	if (n < 0) {
-		ob_error(b, "io", err);
-		if (s->ops.changed)
-			s->ops.changed(s->arg);   /* some may be gone */
+	/* Off the boards even when state_dir cannot record it: a false alarm
+	 * must always come down.  What could not be recorded is said. */
+	n = alert_store_withdraw(s->store, all ? NULL : id, &unrec, err, sizeof err);
+	if (n == 0 && !all) {
+		snprintf(err, sizeof err, "no alert with id %s (ledsign status lists the active ones)", id);
+		ob_error(b, "notfound", err);
 		return;
 	}
 	logf_(s, 0, "control: cleared %s (uid %u)", all ? "all alerts" : id, (unsigned)uid);
 	if (n > 0 && s->ops.changed)
 		s->ops.changed(s->arg);
 	snprintf(num, sizeof num, "%d", n);
+	if (unrec > 0) {
+		char msg[1024], nu[32];
+
+		logf_(s, 1, "control: %d cleared alert(s) taken off the boards but not recorded: %s", unrec, err);
+		snprintf(msg, sizeof msg, "taken off the boards, but not recorded: %s; until it is, a restart of "
+		    "the daemon shows it again: make the state directory writable and run the clear again "
+		    "(or delete the file by hand)", err);
+		snprintf(nu, sizeof nu, "%d", unrec);
+		ob_line(b, "ok", "cleared", num, "unrecorded", nu, "message", msg, (const char *)NULL);
+		return;
+	}
 	ob_line(b, "ok", "cleared", num, (const char *)NULL);
 	(void)now;
 }
@@ -866,7 +868,7 @@ apply_cap(struct control_server *s, const char *doc, size_t len, const char *nam
 {
 	struct cap_result r;
 	char err[512], id[ALERT_ID_MAX + 1], num[16];
-	int removed = 0;
+	int removed = 0, rc;
 
 	if (cap_parse(doc, len, name, s->cfg, now, &r, err, sizeof err) < 0) {
 		ob_error(b, "cap", err);
@@ -879,8 +881,8 @@ apply_cap(struct control_server *s, const char *doc, size_t len, const char *nam
 		cap_result_clear(&r);
 		return 0;
 	}
-	if (cap_apply(s->store, &r, now, id, &removed, err, sizeof err) < 0) {
-		ob_error(b, "io", err);
+	if ((rc = cap_apply(s->store, &r, now, id, &removed, err, sizeof err)) < 0) {
+		ob_error(b, rc == ALERT_STORE_FULL ? "full" : "io", err);
 		logf_(s, 1, "cap: %s: %s", name, err);
 		if (s->ops.changed)
 			s->ops.changed(s->arg);

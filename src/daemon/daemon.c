@@ -1,4 +1,5 @@
 /* daemon.c — the `ledsign play` event loop (see daemon.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -26,8 +27,13 @@
 #include "alert/alert.h"
 #include "daemon/control.h"
 #include "schedule/schedule.h"
+#include "util/safedir.h"
 
 #define DAEMON_STATUS_PERIOD 1.0
+/* File descriptors kept free for everything but boards: every control
+ * connection the socket allows, plus files opened for a moment (status,
+ * alert writes, CAP files, /dev/urandom, a reload's config and fonts). */
+#define DAEMON_FD_RESERVE (CONTROL_CONN_MAX + 32)
 
 static const struct timeval daemon_now_tv = { 0, 0 };
 
@@ -47,6 +53,9 @@ struct daemon {
 	char   config_path[PATH_MAX];
 	char  *run_dir;
 	char   pid_path[PATH_MAX], status_path[PATH_MAX];
+	int    run_fd;             /* the run directory, checked once (safedir.h) */
+	size_t board_room;         /* boards the open-file limit leaves room for */
+	size_t unrecorded;         /* cleared alerts whose files could not be deleted, last seen */
 	struct event_base *base;
 	struct event *sig_term, *sig_int, *sig_hup, *stop_timer, *status_timer;
 	struct ls_config *cfg;
@@ -389,6 +398,7 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 	struct player_env env;
 	double mono = xport_now();
 	unsigned kept = 0, restarted = 0, added = 0, removed = 0;
+	size_t nkeep = 0;
 
 	daemon_log(d, LOG_INFO, NULL, "reloading %s", d->config_path);
 	d->reloads++;
@@ -429,6 +439,13 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 			sched_free(olds);
 		}
 		env = daemon_env(d);
+		/* boards that keep (or reopen) their link count first against the fd room */
+		for (size_t i = 0; i < cfg->nboards; i++)
+			for (size_t j = 0; j < nold; j++)
+				if (old[j].p && strcmp(player_board(old[j].p)->name, cfg->boards[i].name) == 0) {
+					nkeep++;
+					break;
+				}
 		for (size_t i = 0; i < cfg->nboards; i++) {
 			const struct ls_board *b = &cfg->boards[i];
 			struct player *p = NULL;
@@ -457,6 +474,11 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 					}
 					break;
 				}
+			}
+			if (!p && nkeep + added >= d->board_room) {
+				daemon_log(d, LOG_ERR, b->name, "board not played: no file descriptor left under the "
+				    "open-file limit (room for %zu boards); raise LimitNOFILE and restart", d->board_room);
+				continue;
 			}
 			if (!p) {
 				p = player_new(b, &env, mono, perr, sizeof perr);
@@ -541,13 +563,24 @@ daemon_field(FILE *f, const char *s)
 static void
 daemon_write_status(struct daemon *d)
 {
-	char tmp[PATH_MAX + 8];
 	FILE *f;
+	int fd;
 
-	snprintf(tmp, sizeof tmp, "%s.tmp", d->status_path);
-	f = fopen(tmp, "w");
-	if (!f)
+	if (d->run_fd < 0)
 		return;
+	/* Never follow or reuse what is at status.tmp: remove it (unlink takes a
+	 * planted symlink itself, not what it points to) and create afresh. */
+	if (unlinkat(d->run_fd, "status.tmp", 0) < 0 && errno != ENOENT)
+		return;
+	fd = openat(d->run_fd, "status.tmp", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlinkat(d->run_fd, "status.tmp", 0);
+		return;
+	}
 	fprintf(f, "ledsign-status 1\tpid=%d\tupdated=%.3f\tstarted=%.3f\treloads=%u\tconfig=%s\treload_error=",
 	    (int)getpid(), daemon_wall(d), d->started, d->reloads, d->config_path);
 	for (const char *c = d->reload_error; *c; c++)
@@ -576,9 +609,9 @@ daemon_write_status(struct daemon *d)
 		fputc('\n', f);
 	}
 	if (fclose(f) == 0)
-		rename(tmp, d->status_path);
+		renameat(d->run_fd, "status.tmp", d->run_fd, "status");
 	else
-		unlink(tmp);
+		unlinkat(d->run_fd, "status.tmp", 0);
 }
 
 static void
@@ -592,6 +625,14 @@ daemon_status_cb(evutil_socket_t fd, short what, void *arg)
 		if (d->alerts && alert_store_expire(d->alerts, (long long)daemon_real_now()) > 0) {
 			daemon_log(d, LOG_INFO, NULL, "alert(s) expired");
 			daemon_rechoose(d);
+		}
+		if (d->alerts && alert_store_unrecorded(d->alerts) != d->unrecorded) {
+			size_t now_unrec = alert_store_unrecorded(d->alerts);
+
+			if (now_unrec < d->unrecorded)
+				daemon_log(d, now_unrec ? LOG_WARNING : LOG_INFO, NULL, "%zu cleared alert(s) now recorded "
+				    "in %s; %zu still not", d->unrecorded - now_unrec, d->cfg->state_dir, now_unrec);
+			d->unrecorded = now_unrec;
 		}
 	}
 	daemon_write_status(arg);
@@ -622,25 +663,6 @@ daemon_pid_is_ledsign(int pid)
 	return strstr(cmd, "ledsign") != NULL;
 }
 
-/* mkdir -p */
-static int
-daemon_mkdirs(const char *dir)
-{
-	char buf[PATH_MAX];
-
-	if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
-		return -1;
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 static int
 daemon_write_pid(struct daemon *d)
 {
@@ -657,7 +679,7 @@ daemon_write_pid(struct daemon *d)
 		}
 		fclose(f);
 	}
-	fd = open(d->pid_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = openat(d->run_fd, "ledsign.pid", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
 		daemon_log(d, LOG_ERR, NULL, "cannot write %s: %s", d->pid_path, strerror(errno));
 		return -1;
@@ -706,16 +728,33 @@ static const struct control_ops daemon_ctl_ops = {
 };
 
 /* Alerts survive restarts in state_dir; the control socket lets `ledsign
- * alert/clear/reload` in.  Neither failing stops the boards from playing. */
-static void
+ * alert/clear/reload` in.  Both come before the boards (which may take
+ * every file descriptor there is), and the daemon does not start without
+ * them: a signboard that cannot show an alert must be noticed at start, not
+ * in an emergency.  0, or -1 (logged). */
+static int
 daemon_alerts_start(struct daemon *d)
 {
-	char err[512];
+	char err[1024];
+	char *sockdir = daemon_run_dir(d->cfg->control_socket);
+	int fd;
 
+	if (!sockdir)
+		return -1;
+	/* the socket's directory: made 0755 here (control.c would too), then checked */
+	fd = strcmp(sockdir, d->run_dir) == 0 ? -2 :
+	    safedir_open(sockdir, 0755, "control socket directory", err, sizeof err);
+	free(sockdir);
+	if (fd == -1) {
+		daemon_log(d, LOG_ERR, NULL, "cannot start: %s", err);
+		return -1;
+	}
+	if (fd >= 0)
+		close(fd);
 	d->alerts = alert_store_open(d->cfg->state_dir, (long long)daemon_real_now(), err, sizeof err);
 	if (!d->alerts) {
-		daemon_log(d, LOG_ERR, NULL, "alerts disabled: %s", err);
-		return;
+		daemon_log(d, LOG_ERR, NULL, "cannot start: alert store: %s", err);
+		return -1;
 	}
 	for (size_t i = 0; i < alert_store_nproblems(d->alerts); i++)
 		daemon_log(d, LOG_WARNING, NULL, "alert store: %s", alert_store_problem(d->alerts, i));
@@ -725,13 +764,71 @@ daemon_alerts_start(struct daemon *d)
 	d->ctl = control_server_new(d->cfg->control_socket, d->cfg, d->alerts, &daemon_ctl_ops, d, err,
 	    sizeof err);
 	if (!d->ctl || control_server_attach(d->ctl, d->base, err, sizeof err) < 0) {
-		daemon_log(d, LOG_ERR, NULL, "control socket %s: %s; alerts only from before the restart",
-		    d->cfg->control_socket, err);
+		daemon_log(d, LOG_ERR, NULL, "cannot start: control socket %s: %s", d->cfg->control_socket, err);
 		control_server_free(d->ctl);
 		d->ctl = NULL;
-		return;
+		return -1;
 	}
 	daemon_log(d, LOG_INFO, NULL, "control socket %s", d->cfg->control_socket);
+	return 0;
+}
+
+/* ---- file descriptors ---- */
+
+/* Soft RLIMIT_NOFILE up to the hard limit: a school's thousand boards need
+ * a thousand sockets, and 1024 is the usual default.  Returns the limit. */
+static rlim_t
+daemon_raise_nofile(rlim_t *was)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return *was = 1024;
+	*was = rl.rlim_cur;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			rl.rlim_cur = *was;
+	}
+	return rl.rlim_cur;
+}
+
+/* File descriptors open now (/proc/self/fd; without /proc, a guess). */
+static size_t
+daemon_fds_open(void)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	struct dirent *de;
+	size_t n = 0;
+
+	if (!dir)
+		return 32;
+	while ((de = readdir(dir)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n > 0 ? n - 1 : 0;   /* less the one reading the directory */
+}
+
+/* How many boards (one descriptor each) fit under the limit, after what is
+ * open now and DAEMON_FD_RESERVE; logged with the limit. */
+static void
+daemon_fd_budget(struct daemon *d, rlim_t limit, rlim_t was)
+{
+	size_t open_now = daemon_fds_open(), n = d->cfg->nboards;
+	size_t lim = limit == RLIM_INFINITY || limit > (rlim_t)SIZE_MAX / 2 ? SIZE_MAX / 2 : (size_t)limit;
+	char raised[64] = "";
+
+	d->board_room = lim > open_now + DAEMON_FD_RESERVE ? lim - open_now - DAEMON_FD_RESERVE : 0;
+	if (was != limit)
+		snprintf(raised, sizeof raised, ", raised from %llu", (unsigned long long)was);
+	daemon_log(d, n > d->board_room ? LOG_ERR : LOG_INFO, NULL,
+	    "open-file limit %zu%s: room for %zu boards (%zu in the config; %zu descriptors in use, %d kept for "
+	    "the control socket and files)", lim, raised, d->board_room, n, open_now, DAEMON_FD_RESERVE);
+	if (n > d->board_room)
+		daemon_log(d, LOG_ERR, NULL, "only the first %zu of %zu boards are played: raise the open-file limit "
+		    "to at least %zu (LimitNOFILE= in ledsign.service, or ulimit -n)", d->board_room, n,
+		    n + open_now + DAEMON_FD_RESERVE);
 }
 
 /* ---- signals and stopping ---- */
@@ -840,6 +937,8 @@ daemon_free(struct daemon *d)
 	ls_config_free(d->cfg);
 	if (d->base)
 		event_base_free(d->base);
+	if (d->run_fd >= 0)
+		close(d->run_fd);
 	free(d->run_dir);
 }
 
@@ -852,9 +951,13 @@ daemon_run(const struct daemon_opts *opts)
 	struct sched *sc = NULL;
 	struct player_env env;
 
+	rlim_t nofile, nofile_was;
+
 	memset(d, 0, sizeof *d);
 	d->opts = *opts;
 	d->exit_status = 1;
+	d->run_fd = -1;
+	nofile = daemon_raise_nofile(&nofile_was);
 	if (!realpath(opts->config_path, d->config_path)) {
 		daemon_log(d, LOG_ERR, NULL, "%s: %s", opts->config_path, strerror(errno));
 		return 1;
@@ -869,9 +972,14 @@ daemon_run(const struct daemon_opts *opts)
 	d->run_dir = opts->run_dir ? strdup(opts->run_dir) : daemon_run_dir(d->cfg->control_socket);
 	if (!d->run_dir)
 		goto out;
-	if (daemon_mkdirs(d->run_dir) < 0) {
-		daemon_log(d, LOG_ERR, NULL, "cannot make %s: %s", d->run_dir, strerror(errno));
-		goto out;
+	{
+		char err[1024];
+
+		d->run_fd = safedir_open(d->run_dir, 0755, "run directory", err, sizeof err);
+		if (d->run_fd < 0) {
+			daemon_log(d, LOG_ERR, NULL, "cannot start: %s", err);
+			goto out;
+		}
 	}
 	snprintf(d->pid_path, sizeof d->pid_path, "%s/ledsign.pid", d->run_dir);
 	snprintf(d->status_path, sizeof d->status_path, "%s/status", d->run_dir);
@@ -893,10 +1001,14 @@ daemon_run(const struct daemon_opts *opts)
 		daemon_log(d, LOG_ERR, NULL, "cannot start the event loop");
 		goto out_pid;
 	}
+	/* the alert path first: boards may take every descriptor there is */
+	if (daemon_alerts_start(d) < 0)
+		goto out_pid;
 	if (daemon_config_parts(d, d->cfg, &d->render, &sc) < 0)
 		goto out_pid;
 	d->sched = sc;
 	d->started = daemon_wall(d);
+	daemon_fd_budget(d, nofile, nofile_was);
 	d->boards = calloc(d->cfg->nboards ? d->cfg->nboards : 1, sizeof *d->boards);
 	if (!d->boards)
 		goto out_pid;
@@ -906,6 +1018,12 @@ daemon_run(const struct daemon_opts *opts)
 		char err[256];
 		struct player *p;
 
+		if (i >= d->board_room) {
+			if (i == d->board_room)
+				daemon_log(d, LOG_ERR, d->cfg->boards[i].name, "board not played, nor the %zu after it: "
+				    "no file descriptor left under the open-file limit", d->cfg->nboards - i - 1);
+			continue;
+		}
 		env.phase = (double)i / (double)d->cfg->nboards;
 		p = player_new(&d->cfg->boards[i], &env, mono, err, sizeof err);
 
@@ -918,7 +1036,6 @@ daemon_run(const struct daemon_opts *opts)
 			goto out_pid;
 		}
 	}
-	daemon_alerts_start(d);
 	d->sig_term = evsignal_new(d->base, SIGTERM, daemon_stop_cb, d);
 	d->sig_int = evsignal_new(d->base, SIGINT, daemon_stop_cb, d);
 	d->sig_hup = evsignal_new(d->base, SIGHUP, daemon_hup_cb, d);
@@ -976,7 +1093,7 @@ daemon_run(const struct daemon_opts *opts)
 	}
 	d->exit_status = 0;
 out_pid:
-	unlink(d->pid_path);
+	unlinkat(d->run_fd, "ledsign.pid", 0);
 out:
 	daemon_free(d);
 	if (d->opts.use_syslog)

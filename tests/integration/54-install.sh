@@ -12,6 +12,8 @@ done
 grep -q "^ExecStart=/usr/bin/ledsign play /etc/ledsign/ledsign.cfg --foreground$" "$D/usr/lib/systemd/system/ledsign.service" ||
     fail "unit does not run the installed binary"
 grep -q "@BINDIR@" "$D/usr/lib/systemd/system/ledsign.service" && fail "unit has an unfilled @BINDIR@"
+grep -q "^LimitNOFILE=65536$" "$D/usr/lib/systemd/system/ledsign.service" ||
+    fail "unit does not raise the open-file limit for many boards"
 "$D/usr/bin/ledsign" check "$D/etc/ledsign/ledsign.cfg" || fail "installed config does not check"
 # the man page renders and names every command the program knows
 if command -v man >/dev/null 2>&1; then

@@ -6,10 +6,13 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -321,6 +324,236 @@ test_corrupt_files(void **state)
 	rmstate(dir);
 }
 
+/* Issue 13 item 7: a FIFO named like an alert file must not hang the open
+ * (a blocking open for reading waits for a writer forever).  alarm() turns
+ * a hang into a failure instead of a stuck test run. */
+static void
+test_fifo_quarantined(void **state)
+{
+	char *dir = mkstate(), err[256], p[512];
+	struct alert_store *s;
+
+	write_file(dir, "good.alert", "ledsign-alert/1 id=good level=emergency text=ok\n");
+	snprintf(p, sizeof p, "%s/pipe.alert", dir);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	snprintf(p, sizeof p, "%s/link.alert", dir);
+	assert_int_equal(symlink("good.alert", p), 0);
+	alarm(10);
+	s = alert_store_open(dir, 0, err, sizeof err);
+	alarm(0);
+	assert_non_null(s);
+	assert_int_equal(alert_store_count(s), 1);
+	assert_int_equal(alert_store_nproblems(s), 2);
+	for (size_t i = 0; i < 2; i++)
+		assert_true(strstr(alert_store_problem(s, i), "pipe.alert: not a regular file (a FIFO) (moved aside") ||
+		    strstr(alert_store_problem(s, i), "link.alert: not a regular file (a symbolic link) (moved aside"));
+	alert_store_free(s);
+	assert_int_equal(count_files(dir, ".bad"), 2);
+	rmstate(dir);
+}
+
+/* Issue 13 item 8: a state_dir others can write is refused, naming the fix;
+ * alert files not owned by the daemon's user, or writable by others, are
+ * quarantined and never shown. */
+static void
+test_untrusted_files(void **state)
+{
+	char *dir = mkstate(), err[512], p[512];
+	struct alert_store *s;
+
+	assert_int_equal(chmod(dir, 0777), 0);
+	s = alert_store_open(dir, 0, err, sizeof err);
+	assert_null(s);
+	assert_non_null(strstr(err, dir));
+	assert_non_null(strstr(err, "writable by others"));
+	assert_non_null(strstr(err, "chmod go-w"));
+	assert_int_equal(chmod(dir, 01777), 0);   /* sticky like /tmp: still anyone may plant files */
+	assert_null(alert_store_open(dir, 0, err, sizeof err));
+	assert_int_equal(chmod(dir, 0770), 0);
+	assert_null(alert_store_open(dir, 0, err, sizeof err));
+	assert_non_null(strstr(err, "writable by its group"));
+	assert_int_equal(chmod(dir, 0755), 0);
+
+	write_file(dir, "mine.alert", "ledsign-alert/1 id=mine level=info text=fine\n");
+	write_file(dir, "open.alert", "ledsign-alert/1 id=open level=emergency text=FAKE%20EVACUATE\n");
+	snprintf(p, sizeof p, "%s/open.alert", dir);
+	assert_int_equal(chmod(p, 0666), 0);
+	if (geteuid() == 0) {
+		write_file(dir, "evil.alert", "ledsign-alert/1 id=evil level=emergency text=FAKE%20EVACUATE%20NOW\n");
+		snprintf(p, sizeof p, "%s/evil.alert", dir);
+		assert_int_equal(chown(p, 65534, 65534), 0);
+	}
+	s = alert_store_open(dir, 0, err, sizeof err);
+	assert_non_null(s);
+	assert_int_equal(alert_store_count(s), 1);
+	assert_string_equal(alert_store_at(s, 0)->id, "mine");
+	assert_int_equal(alert_store_nproblems(s), geteuid() == 0 ? 2 : 1);
+	for (size_t i = 0; i < alert_store_nproblems(s); i++) {
+		const char *m = alert_store_problem(s, i);
+		assert_true(strstr(m, "open.alert: writable by group or others (mode 0666): not trusted") ||
+		    strstr(m, "evil.alert: owned by uid 65534, not by the daemon's user"));
+		assert_non_null(strstr(m, "moved aside"));
+	}
+	alert_store_free(s);
+	assert_int_equal(count_files(dir, ".bad"), geteuid() == 0 ? 2 : 1);
+	rmstate(dir);
+}
+
+static int
+put_level(struct alert_store *s, int i, enum alert_level l, char *err, size_t errlen)
+{
+	struct alert a;
+	char id[32];
+	int r;
+
+	snprintf(id, sizeof id, "%s-%d", alert_level_name(l), i);
+	make_alert(&a, id, "x", l, 0, 0);
+	r = alert_store_put(s, &a, 1, NULL, err, errlen);
+	alert_clear(&a);
+	return r;
+}
+
+/* Issue 13 item 14: a store full of info alerts still takes an emergency
+ * (and a warning): each level has room the levels below cannot take, and
+ * the refusal has its own code. */
+static void
+test_level_room(void **state)
+{
+	char *dir = mkstate(), err[512];
+	struct alert_store *s;
+	int n, r = 0;
+
+	s = alert_store_open(dir, 0, err, sizeof err);
+	assert_non_null(s);
+	for (n = 0; n <= ALERT_STORE_MAX; n++)
+		if ((r = put_level(s, n, ALERT_INFO, err, sizeof err)) != 0)
+			break;
+	assert_int_equal(r, ALERT_STORE_FULL);
+	assert_int_equal(n, ALERT_CAP_INFO);
+	assert_non_null(strstr(err, "level info or lower"));
+	/* a full store of info alerts: an emergency still gets in */
+	assert_int_equal(put_level(s, 0, ALERT_EMERGENCY, err, sizeof err), 0);
+	for (n = 0; n <= ALERT_STORE_MAX; n++)
+		if ((r = put_level(s, n, ALERT_WARNING, err, sizeof err)) != 0)
+			break;
+	assert_int_equal(r, ALERT_STORE_FULL);
+	assert_int_equal(n, ALERT_CAP_WARNING - ALERT_CAP_INFO);
+	for (n = 1; n <= ALERT_STORE_MAX; n++)
+		if ((r = put_level(s, n, ALERT_EMERGENCY, err, sizeof err)) != 0)
+			break;
+	assert_int_equal(r, ALERT_STORE_FULL);
+	assert_int_equal(alert_store_count(s), ALERT_STORE_MAX);
+	/* replacing one (same id) needs no new room; clearing one info makes room for one */
+	assert_int_equal(put_level(s, 5, ALERT_INFO, err, sizeof err), 0);
+	assert_int_equal(alert_store_remove(s, "info-5", err, sizeof err), 0);
+	assert_int_equal(put_level(s, 9999, ALERT_EMERGENCY, err, sizeof err), 0);
+	assert_int_equal(alert_store_remove_all(s, err, sizeof err), ALERT_STORE_MAX);
+	alert_store_free(s);
+	rmstate(dir);
+}
+
+/* A crash in the middle of a replace leaves .ID.gone: it is restored at open. */
+static void
+test_interrupted_change_restored(void **state)
+{
+	char *dir = mkstate(), err[256];
+	struct alert_store *s;
+
+	write_file(dir, ".old.gone", "ledsign-alert/1 id=old level=emergency text=still%20here\n");
+	write_file(dir, ".new.gone", "ledsign-alert/1 id=new level=info text=stale\n");
+	write_file(dir, "new.alert", "ledsign-alert/1 id=new level=info text=current\n");
+	s = alert_store_open(dir, 0, err, sizeof err);
+	assert_non_null(s);
+	assert_int_equal(alert_store_count(s), 2);
+	assert_string_equal(alert_store_find(s, "old")->text, "still here");
+	assert_string_equal(alert_store_find(s, "new")->text, "current");
+	assert_int_equal(count_files(dir, ".gone"), 0);
+	alert_store_free(s);
+	rmstate(dir);
+}
+
+/* Make `dir` read-only for this process: a read-only bind mount in a mount
+ * namespace of its own (root ignores modes), or mode 0500 for anyone else.
+ * Returns 1 when it is, 0 when this system cannot do either. */
+static int
+make_readonly(const char *dir)
+{
+	if (geteuid() != 0)
+		return chmod(dir, 0500) == 0;
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount(dir, dir, NULL, MS_BIND, NULL) < 0)
+		return 0;
+	if (mount(NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0) {
+		umount(dir);
+		return 0;
+	}
+	return 1;
+}
+
+static void
+make_writable(const char *dir)
+{
+	/* the store's directory fd is on the mount: remount it writable, then detach it */
+	if (geteuid() != 0)
+		chmod(dir, 0700);
+	else
+		assert_int_equal(mount(NULL, dir, NULL, MS_REMOUNT | MS_BIND, NULL), 0);
+}
+
+/* Issue 13 item 17: clearing takes the alert out of force even when state_dir
+ * is read-only, says it was not recorded, and records it once it can. */
+static void
+test_withdraw_readonly(void **state)
+{
+	char *dir = mkstate(), err[512];
+	struct alert_store *s;
+	struct alert a;
+	int unrec = -1;
+
+	s = alert_store_open(dir, 0, err, sizeof err);
+	assert_non_null(s);
+	make_alert(&a, "false-alarm", "EVACUATE", ALERT_EMERGENCY, 0, 0);
+	assert_int_equal(alert_store_put(s, &a, 1, NULL, err, sizeof err), 0);
+	alert_clear(&a);
+	make_alert(&a, "other", "x", ALERT_INFO, 0, 0);
+	assert_int_equal(alert_store_put(s, &a, 2, NULL, err, sizeof err), 0);
+	alert_clear(&a);
+	alert_store_free(s);
+	if (!make_readonly(dir)) {
+		print_message("SKIP: cannot make %s read-only here\n", dir);
+		rmstate(dir);
+		return;
+	}
+	/* opened after the mount, so its directory fd is the read-only one */
+	s = alert_store_open(dir, 0, err, sizeof err);
+	assert_non_null(s);
+	assert_int_equal(alert_store_count(s), 2);
+	/* the strict remove refuses and changes nothing */
+	assert_int_equal(alert_store_remove(s, "other", err, sizeof err), -1);
+	assert_int_equal(alert_store_count(s), 2);
+	/* withdraw: out of force at once, and says it is not recorded */
+	assert_int_equal(alert_store_withdraw(s, "false-alarm", &unrec, err, sizeof err), 1);
+	assert_int_equal(unrec, 1);
+	assert_non_null(strstr(err, "false-alarm.alert: cannot remove"));
+	assert_null(alert_store_find(s, "false-alarm"));
+	assert_string_equal(alert_store_for_board(s, &(struct ls_board){ .name = "b" }, 10)->id, "other");
+	assert_int_equal(alert_store_unrecorded(s), 1);
+	assert_int_equal(alert_store_withdraw(s, "no-such", &unrec, err, sizeof err), 0);
+	/* the retry while still read-only keeps it pending */
+	assert_int_equal(alert_store_expire(s, 10), 0);
+	assert_int_equal(alert_store_unrecorded(s), 1);
+	make_writable(dir);
+	assert_int_equal(count_files(dir, ".alert"), 2);
+	/* writable again: the next tick records it */
+	assert_int_equal(alert_store_expire(s, 10), 0);
+	assert_int_equal(alert_store_unrecorded(s), 0);
+	assert_int_equal(count_files(dir, ".alert"), 1);
+	alert_store_free(s);
+	if (geteuid() == 0)
+		umount(dir);
+	rmstate(dir);
+}
+
 static void
 test_open_errors(void **state)
 {
@@ -441,6 +674,11 @@ main(void)
 		cmocka_unit_test(test_replace_same_id),
 		cmocka_unit_test(test_corrupt_files),
 		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_fifo_quarantined),
+		cmocka_unit_test(test_untrusted_files),
+		cmocka_unit_test(test_level_room),
+		cmocka_unit_test(test_interrupted_change_restored),
+		cmocka_unit_test(test_withdraw_readonly),
 		cmocka_unit_test(test_targets_and_priority),
 		cmocka_unit_test(test_look),
 	};

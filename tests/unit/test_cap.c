@@ -6,9 +6,14 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alert/cap.h"
@@ -192,6 +197,118 @@ test_cancel_and_update(void **state)
 	free(dir);
 }
 
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st; (void)flag; (void)ftw;
+	return remove(path);
+}
+
+static int
+exists_in(const char *dir, const char *name)
+{
+	char p[512];
+	struct stat st;
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return lstat(p, &st) == 0;
+}
+
+/* Issue 13 item 4: an Update whose new alert cannot be written (a full
+ * disk: here RLIMIT_FSIZE, which fails write() with EFBIG just as ENOSPC
+ * would, while renames and unlinks still work) must leave the alert it
+ * references in force, in memory and on disk.  A Cancel of two alerts
+ * where the second cannot be removed leaves both. */
+static void
+test_update_that_cannot_be_stored(void **state)
+{
+	char *dir = strdup("/tmp/ledsign-test-cap.XXXXXX"), *d, err[256], id[ALERT_ID_MAX + 1], p[512];
+	struct alert_store *s, *s2;
+	struct cap_result r;
+	struct rlimit was, tiny;
+	struct alert b;
+	int removed = -1, fd;
+
+	assert_non_null(mkdtemp(dir));
+	s = alert_store_open(dir, NOW, err, sizeof err);
+	assert_non_null(s);
+	d = capdoc("Actual", "Alert", NULL, INFO_EXTREME);
+	assert_int_equal(cap_parse(d, strlen(d), "a.xml", NULL, NOW, &r, err, sizeof err), 0);
+	assert_int_equal(cap_apply(s, &r, NOW, id, &removed, err, sizeof err), 0);
+	assert_string_equal(id, "cap-KSTO1055887203");
+	cap_result_clear(&r);
+	free(d);
+
+	/* the Update: a new identifier, referencing the first message */
+	d = capdoc("Actual", "Update", "KSTO@NWS.NOAA.GOV,KSTO1055887203,2026-11-25T09:55:00+08:00", INFO_EXTREME);
+	memcpy(strstr(d, "KSTO1055887203</identifier>"), "KSTO1055887299", 14);
+	assert_int_equal(cap_parse(d, strlen(d), "u.xml", NULL, NOW, &r, err, sizeof err), 0);
+	assert_int_equal(r.action, CAP_UPDATE);
+	assert_string_equal(r.alert.id, "cap-KSTO1055887299");
+
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &was), 0);
+	tiny = was;
+	tiny.rlim_cur = 16;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &tiny), 0);
+	removed = -1;
+	err[0] = '\0';
+	assert_int_equal(cap_apply(s, &r, NOW, id, &removed, err, sizeof err), -1);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &was), 0);
+	assert_non_null(strstr(err, "cannot write"));
+	/* nothing changed: the emergency is still there, in memory and on disk */
+	assert_int_equal(alert_store_count(s), 1);
+	assert_non_null(alert_store_find(s, "cap-KSTO1055887203"));
+	assert_true(exists_in(dir, "cap-KSTO1055887203.alert"));
+	assert_false(exists_in(dir, ".cap-KSTO1055887203.gone"));
+	s2 = alert_store_open(dir, NOW, err, sizeof err);
+	assert_non_null(s2);
+	assert_int_equal(alert_store_count(s2), 1);
+	assert_non_null(alert_store_find(s2, "cap-KSTO1055887203"));
+	alert_store_free(s2);
+
+	/* with room again the same Update goes through: new in, old out */
+	assert_int_equal(cap_apply(s, &r, NOW, id, &removed, err, sizeof err), 0);
+	assert_int_equal(removed, 1);
+	assert_string_equal(id, "cap-KSTO1055887299");
+	assert_int_equal(alert_store_count(s), 1);
+	assert_false(exists_in(dir, "cap-KSTO1055887203.alert"));
+	assert_false(exists_in(dir, ".cap-KSTO1055887203.gone"));
+	cap_result_clear(&r);
+	free(d);
+
+	/* a Cancel of two where the second cannot be set aside (a directory is in
+	 * the way of its .gone name): neither is removed */
+	memset(&b, 0, sizeof b);
+	snprintf(b.id, sizeof b.id, "cap-second");
+	b.text = strdup("second");
+	b.level = ALERT_WARNING;
+	assert_int_equal(alert_store_put(s, &b, NOW, NULL, err, sizeof err), 0);
+	alert_clear(&b);
+	snprintf(p, sizeof p, "%s/.cap-second.gone", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof p, "%s/.cap-second.gone/x", dir);
+	fd = open(p, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	d = capdoc("Actual", "Cancel", "KSTO@NWS.NOAA.GOV,KSTO1055887299,2026-11-25T09:55:00+08:00 "
+	    "x@y,second,2026-11-25T09:00:00+08:00", NULL);
+	assert_int_equal(cap_parse(d, strlen(d), "c.xml", NULL, NOW, &r, err, sizeof err), 0);
+	free(r.refs.v[1]);
+	r.refs.v[1] = strdup("cap-second");
+	assert_int_equal(cap_apply(s, &r, NOW, id, &removed, err, sizeof err), -1);
+	assert_int_equal(alert_store_count(s), 2);
+	assert_true(exists_in(dir, "cap-KSTO1055887299.alert"));
+	assert_true(exists_in(dir, "cap-second.alert"));
+	assert_false(exists_in(dir, ".cap-KSTO1055887299.gone"));
+	cap_result_clear(&r);
+	free(d);
+
+	alert_store_free(s);
+	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	free(dir);
+}
+
 static void
 test_status_filter(void **state)
 {
@@ -340,6 +457,7 @@ main(void)
 		cmocka_unit_test(test_alert_maps),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_cancel_and_update),
+		cmocka_unit_test(test_update_that_cannot_be_stored),
 		cmocka_unit_test(test_status_filter),
 		cmocka_unit_test(test_expired_and_unmapped),
 		cmocka_unit_test(test_errors),

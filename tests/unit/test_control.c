@@ -536,6 +536,29 @@ test_cap_dir_watch_and_reload(void **state)
 	event_base_free(base);
 }
 
+/* Issue 13 item 14: a store full of info alerts refuses one more with its
+ * own code (full, not io), and still takes an emergency. */
+static void
+test_full_of_info(void **state)
+{
+	struct fx *f = *state;
+	const char *a;
+	char line[128];
+
+	for (int i = 0; i < ALERT_CAP_INFO; i++) {
+		snprintf(line, sizeof line, "ledsign-control/1 alert text=x level=info id=i%d", i);
+		a = ask(f, line);
+		assert_memory_equal(a, "ok id=", 6);
+	}
+	a = ask(f, "ledsign-control/1 alert text=x level=info id=one-more");
+	assert_memory_equal(a, "error code=full message=", 24);
+	assert_non_null(strstr(a, "level%20info%20or%20lower"));
+	a = ask(f, "ledsign-control/1 alert text=EVACUATE level=emergency id=evac");
+	assert_string_equal(a, "ok id=evac\n");
+	a = ask(f, "ledsign-control/1 clear all=1");
+	assert_non_null(strstr(a, "ok cleared=513"));
+}
+
 int
 main(void)
 {
@@ -549,6 +572,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_cap_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap_dir_watch_and_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idle_closed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_full_of_info, setup, teardown),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);
