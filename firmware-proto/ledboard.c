@@ -331,6 +331,20 @@ lb_open_socket(struct lb *lb)
 		    lb->host, lb->port, strerror(errno));
 	lb_set_flags(fd);
 	lb->lfd = fd;
+	/* Port 0 lets the kernel choose a free one; say which, so a script that
+	 * runs many boards (make demo, tests) never collides with another run. */
+	if (strcmp(lb->port, "0") == 0) {
+		static char chosen[8];
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof ss;
+		if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+			unsigned p = ss.ss_family == AF_INET6 ?
+			    ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) :
+			    ntohs(((struct sockaddr_in *)&ss)->sin_port);
+			snprintf(chosen, sizeof chosen, "%u", p);
+			lb->port = chosen;
+		}
+	}
 }
 
 static void
