@@ -114,6 +114,7 @@ static const struct key board_keys[] = {
 	{ "screen_address", K_INT, 0, 0, 65535, O(struct ls_board, screen_address), NULL, "Onbon card address" },
 	{ "card", K_STR, 0, 0, 0, O(struct ls_board, card), NULL, "Onbon card model, e.g. \"bx-5e\"" },
 	{ "artnet_sync", K_BOOL, 0, 0, 0, O(struct ls_board, artnet_sync), NULL, "send ArtSync after each frame (artnet)" },
+	{ "keepalive", K_INT, 0, 100, 60000, O(struct ls_board, keepalive), NULL, "ms between resends of an unchanged picture; default 1000 for ddp, e131, artnet, 5000 otherwise" },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
 };
 

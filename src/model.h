@@ -68,6 +68,7 @@ struct ls_board {
 	int    screen_address;    /* onbon-bx: card address; 0 = broadcast 0xFFFE */
 	char  *card;              /* onbon-bx: "bx-5e", "bx-5q", "bx-6q", "bx-5k", ... */
 	int    artnet_sync;       /* artnet: send ArtSync after each frame */
+	int    keepalive;         /* ms between resends of an unchanged picture; 0 = the protocol's */
 };
 
 struct ls_font {
