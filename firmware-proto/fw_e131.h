@@ -21,7 +21,7 @@
 #include "fw_rgb.h"
 
 #define FW_E131_SEQ_UNIVERSES 256     /* universes whose sequence is tracked */
-#define FW_E131_SOURCES       4       /* sources tracked at once */
+#define FW_E131_SOURCES       8       /* sources tracked at once */
 #define FW_E131_LOSS_MS       2500    /* a silent source is gone after this */
 
 enum fw_e131_result {

@@ -353,6 +353,7 @@ lb_dgram_feed(void *state, const uint8_t *buf, size_t len, int datagram)
 	static const char *const names[] = { "", "DDP", "E1.31", "Art-Net" };
 	struct lb_vendor *s = state;
 	char line[160];
+	unsigned long refused = 0;
 	int r;
 
 	if (!datagram) {
@@ -366,6 +367,7 @@ lb_dgram_feed(void *state, const uint8_t *buf, size_t len, int datagram)
 	if (s->kind == 1)
 		r = fw_ddp_decode(&s->u.ddp, buf, len, &s->fb);
 	else if (s->kind == 2) {
+		refused = s->u.e131.refused;
 		lb_e131_tick(s, lb_ms());     /* a packet is dated by the same clock as tick's */
 		r = fw_e131_decode(&s->u.e131, buf, len, &s->fb);
 	}
@@ -376,6 +378,9 @@ lb_dgram_feed(void *state, const uint8_t *buf, size_t len, int datagram)
 		    "terminated by its source (%d source%s left)", len, len >= 115 ?
 		    (unsigned)buf[113] << 8 | buf[114] : 0u, fw_e131_sources(&s->u.e131),
 		    fw_e131_sources(&s->u.e131) == 1 ? "" : "s");
+	else if (s->kind == 2 && s->u.e131.refused != refused)
+		snprintf(line, sizeof line, "rx E1.31 %zu bytes -> ignored: already %d sources, "
+		    "the most this board tracks", len, FW_E131_SOURCES);
 	else
 		snprintf(line, sizeof line, "rx %s %zu bytes -> %s%s", names[s->kind], len,
 		    r == 2 ? "SHOW" : r == 1 ? "data" : r == 0 ? "ignored" : "BAD",

@@ -110,6 +110,8 @@ link_open(struct link *l, const struct ls_board *b, const struct proto_ops *ops,
 	xport_opts_default(&o);
 	o.serial = b->serial;
 	o.udp_src_port = ops->udp_src_port;
+	if (b->multicast_if)
+		snprintf(o.mcast_if, sizeof o.mcast_if, "%s", b->multicast_if);
 	if (o.connect_timeout > timeout)
 		o.connect_timeout = timeout;
 	l->address = b->address;
@@ -121,8 +123,12 @@ link_open(struct link *l, const struct ls_board *b, const struct proto_ops *ops,
 	for (;;) {
 		enum xport_state st = xport_state(l->x, reason, sizeof reason);
 
-		if (st == XPORT_ONLINE)
+		if (st == XPORT_ONLINE) {
+			/* e.g. Art-Net's port 6454 held by another program */
+			if (o.udp_src_port && strstr(reason, "ephemeral"))
+				fprintf(stderr, "board %s: %s\n", b->name, reason);
 			return 0;
+		}
 		if (st == XPORT_OFFLINE || xport_now() >= deadline) {
 			/* "connect to 127.0.0.1:7001: Connection refused; retry in 0.1 s":
 			 * the part after the first ": " without the retry, for people */

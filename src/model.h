@@ -69,6 +69,7 @@ struct ls_board {
 	char  *card;              /* onbon-bx: "bx-5e", "bx-5q", "bx-6q", "bx-5k", ... */
 	int    artnet_sync;       /* artnet: send ArtSync after each frame */
 	int    keepalive;         /* ms between resends of an unchanged picture; 0 = the protocol's */
+	char  *multicast_if;      /* IPv4 address of the interface multicast leaves by; NULL = by route */
 };
 
 struct ls_font {

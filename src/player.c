@@ -153,6 +153,8 @@ player_open_link(struct player *p, double mono, char *err, size_t errlen)
 	o.serial = p->board->serial;
 	if (p->proto->udp_src_port > 0)
 		o.udp_src_port = p->proto->udp_src_port;
+	if (p->board->multicast_if)
+		snprintf(o.mcast_if, sizeof o.mcast_if, "%s", p->board->multicast_if);
 	/* room for a few frames: the queue never grows past this */
 	need = p->proto->max_frame_bytes(p->board->width, p->board->height, p->board->format);
 	if (o.queue_max < 2 * need + 4096)
@@ -278,7 +280,9 @@ player_set_config(struct player *p, const struct ls_board *b, const struct playe
 	    old->universe == b->universe && old->screen_address == b->screen_address &&
 	    !!old->pixel_order == !!b->pixel_order &&
 	    (!old->pixel_order || strcmp(old->pixel_order, b->pixel_order) == 0) &&
-	    !!old->card == !!b->card && (!old->card || strcmp(old->card, b->card) == 0);
+	    !!old->card == !!b->card && (!old->card || strcmp(old->card, b->card) == 0) &&
+	    !!old->multicast_if == !!b->multicast_if &&
+	    (!old->multicast_if || strcmp(old->multicast_if, b->multicast_if) == 0);
 	p->env = *env;
 	player_env_defaults(&p->env);
 	p->board = b;
