@@ -73,6 +73,16 @@ udp_is_multicast(const struct sockaddr_storage *sa)
 	return 0;
 }
 
+static int
+udp_is_loopback(const struct sockaddr_storage *sa)
+{
+	if (sa->ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+	if (sa->ss_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+	return 0;
+}
+
 static void
 udp_fail(struct udp *u, double now, const char *what)
 {
@@ -123,7 +133,12 @@ udp_start(struct udp *u, double now)
 		}
 	}
 	u->src_note[0] = '\0';
-	if (u->opts.udp_src_port > 0) {
+	if (u->opts.udp_src_port > 0 && udp_is_loopback(&sa) && u->addr.port == u->opts.udp_src_port) {
+		/* a receiver on this host on that very port: a socket connected from
+		 * it would take our own datagrams for itself, so leave from another */
+		snprintf(u->src_note, sizeof u->src_note, " from an ephemeral port (port %d is the "
+		    "receiver's own, on this host)", u->opts.udp_src_port);
+	} else if (u->opts.udp_src_port > 0) {
 		struct sockaddr_storage la;
 		socklen_t lalen = sa.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 		int one = 1;

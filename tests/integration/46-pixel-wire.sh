@@ -15,7 +15,9 @@ boards = (
   { name = "m"; width = 30; height = 17; format = "rgb888"; protocol = "e131";
     address = "udp:239.255.0.1:$PM"; universe = 1; multicast_if = "127.0.0.1"; },
   { name = "a"; width = 16; height = 8; format = "rgb888"; protocol = "artnet";
-    address = "udp:127.0.0.1:$PA"; }
+    address = "udp:127.0.0.1:$PA"; },
+  { name = "local"; width = 16; height = 8; format = "rgb888"; protocol = "artnet";
+    address = "udp:127.0.0.1"; }
 );
 content = ( { name = "hello"; text = "Hi"; color = "#FF8040"; background = "#203040"; } );
 fallback = "p";
@@ -70,10 +72,11 @@ grep -v "universe [23] group 239.255.0.[23]" "$TMP/mcast.txt" | grep -q universe
 echo "multicast: $(grep -c universe "$TMP/mcast.txt") packets, each universe on its own group"
 
 # Art-Net: the source port of what arrives.
-artnet_rx() {
-	/usr/bin/python3 - "$PA" >"$TMP/artnet.txt" 2>&1 <<'PY' &
+artnet_rx() {   # [port]
+	/usr/bin/python3 - "${1:-$PA}" >"$TMP/artnet.txt" 2>&1 <<'PY' &
 import socket, sys, select
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as ledboard and many nodes do
 s.bind(("127.0.0.1", int(sys.argv[1])))
 print("ready", flush=True)
 if select.select([s], [], [], 8)[0]:
@@ -90,6 +93,12 @@ if /usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SO
 	$L send "$TMP/t.cfg" --board a --item hello >/dev/null 2>"$TMP/send-a.err" || fail "send to the Art-Net board"
 	wait $RX
 	grep -q "from 6454 b'Art-Net" "$TMP/artnet.txt" || { cat "$TMP/artnet.txt"; fail "Art-Net did not leave from port 6454"; }
+	# A node on this host on 6454 itself: a socket bound there too would take
+	# the datagrams for itself, so ledsign leaves from another port.
+	artnet_rx 6454
+	$L send "$TMP/t.cfg" --board local --item hello >/dev/null 2>"$TMP/send-l.err" || fail "send to a local node"
+	wait $RX
+	grep -q "from [0-9]* b'Art-Net" "$TMP/artnet.txt" || { cat "$TMP/artnet.txt" "$TMP/send-l.err"; fail "a node on this host's port 6454 got nothing"; }
 	# Another program holds 6454: ledsign sends from elsewhere and says so.
 	/usr/bin/python3 -c 'import socket, time; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("", 6454)); print("held", flush=True); time.sleep(8)' >"$TMP/hold.txt" &
 	HOLD=$!
