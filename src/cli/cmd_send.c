@@ -29,6 +29,7 @@
 #include "proto/lsp.h"
 #include "proto/proto.h"
 #include "render/render.h"
+#include "util/session.h"
 #include "transport/xport.h"
 
 /* The board's link: a transport (src/transport) driven by a small loop here. */
@@ -97,8 +98,10 @@ link_wait(struct link *l, double until)
 
 /* Open a board's address and wait until the link is up.  0, or -1 with err. */
 static int
-link_open(struct link *l, const struct ls_board *b, int default_port, double timeout, char *err, size_t errlen)
+link_open(struct link *l, const struct ls_board *b, const struct proto_ops *ops, double timeout, char *err,
+    size_t errlen)
 {
+	int default_port = proto_default_port(ops, b->address);
 	struct xport_opts o;
 	double deadline;
 	char reason[256];
@@ -106,6 +109,9 @@ link_open(struct link *l, const struct ls_board *b, int default_port, double tim
 
 	xport_opts_default(&o);
 	o.serial = b->serial;
+	o.udp_src_port = ops->udp_src_port;
+	if (b->multicast_if)
+		snprintf(o.mcast_if, sizeof o.mcast_if, "%s", b->multicast_if);
 	if (o.connect_timeout > timeout)
 		o.connect_timeout = timeout;
 	l->address = b->address;
@@ -117,8 +123,12 @@ link_open(struct link *l, const struct ls_board *b, int default_port, double tim
 	for (;;) {
 		enum xport_state st = xport_state(l->x, reason, sizeof reason);
 
-		if (st == XPORT_ONLINE)
+		if (st == XPORT_ONLINE) {
+			/* e.g. Art-Net's port 6454 held by another program */
+			if (o.udp_src_port && strstr(reason, "ephemeral"))
+				fprintf(stderr, "board %s: %s\n", b->name, reason);
 			return 0;
+		}
 		if (st == XPORT_OFFLINE || xport_now() >= deadline) {
 			/* "connect to 127.0.0.1:7001: Connection refused; retry in 0.1 s":
 			 * the part after the first ": " without the retry, for people */
@@ -146,7 +156,8 @@ link_send_batch(struct link *l, const struct proto_batch *b)
 		return 0;
 	for (size_t i = 0; i < b->npkts; i++)
 		pk[i] = b->buf + b->off[i];
-	if (xport_send(l->x, pk, b->len, b->npkts, XPORT_MSG_KEEP, xport_now()) == XPORT_DROPPED)
+	if (xport_send_to(l->x, pk, b->len, b->any_dest ? b->dest : NULL, b->npkts, XPORT_MSG_KEEP,
+	    xport_now()) == XPORT_DROPPED)
 		return -1;
 	if (l->first_us == 0)
 		l->first_us = now_us();
@@ -387,7 +398,14 @@ cmd_send(int argc, char **argv)
 		fprintf(stderr, "ledsign send: out of memory\n");
 		goto out;
 	}
-	if (link_open(&l, board, proto_default_port(ops, board->address), o.timeout, err, sizeof err) < 0) {
+	if (ops->session) {
+		/* this process is a new sender: see proto_ops.session */
+		struct proto_session ses;
+
+		ls_session_get(&ses);
+		ops->session(st, &ses);
+	}
+	if (link_open(&l, board, ops, o.timeout, err, sizeof err) < 0) {
 		fprintf(stderr, "board %s: %s\n", board->name, err);
 		goto out;
 	}
@@ -492,7 +510,14 @@ cmd_link_open(const struct ls_board *board, double timeout, char *err, size_t er
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if (link_open(&k->l, board, proto_default_port(k->ops, board->address), timeout, err, errlen) < 0)
+	if (k->ops->session) {
+		/* a probe is a new sender too: see proto_ops.session */
+		struct proto_session ses;
+
+		ls_session_get(&ses);
+		k->ops->session(k->st, &ses);
+	}
+	if (link_open(&k->l, board, k->ops, timeout, err, errlen) < 0)
 		goto fail;
 	if (k->ops->poll) {
 		/* start the session (LSP asks the board what it is), as send does */

@@ -12,6 +12,7 @@
  *      content → fonts and image files) are checked once everything is read.
  * Tables, not if-chains: the same tables drive docs/config.md.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
@@ -118,6 +119,8 @@ static const struct key board_keys[] = {
 	{ "bx_area_type", K_ENUM, 0, 0, 0, O(struct ls_board, bx_area_type), bx_source_names, "Onbon 5E/5Q AreaType: \"manual\" 0x10 or \"sdk\" 0x00" },
 	{ "bx_cmd_reserved", K_ENUM, 0, 0, 0, O(struct ls_board, bx_cmd_reserved), bx_source_names, "Onbon: the 2 bytes after Cmd, \"manual\" 0 or \"sdk\" a length" },
 	{ "artnet_sync", K_BOOL, 0, 0, 0, O(struct ls_board, artnet_sync), NULL, "send ArtSync after each frame (artnet)" },
+	{ "multicast_if", K_STR, 0, 0, 0, O(struct ls_board, multicast_if), NULL, "IPv4 address of the interface multicast goes out by, e.g. \"10.1.2.3\"; default: by route" },
+	{ "keepalive", K_INT, 0, 100, 60000, O(struct ls_board, keepalive), NULL, "ms between resends of an unchanged picture; default 1000 for ddp, e131, artnet, 5000 otherwise" },
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -732,6 +735,13 @@ board_finish(struct loader *L, void *obj, const config_setting_t *e, const char 
 {
 	struct ls_board *b = obj;
 
+	if (b->multicast_if) {
+		struct in_addr ia;
+
+		if (inet_pton(AF_INET, b->multicast_if, &ia) != 1)
+			ERR(L, b->line, "%s: multicast_if \"%s\" is not an IPv4 address; give the address of the "
+			    "network card multicast should leave by, e.g. \"10.1.2.3\"", where, b->multicast_if);
+	}
 	if (b->protocol == NULL)
 		b->protocol = strdup("lsp");
 	const struct proto_ops *ops = proto_find(b->protocol);
@@ -1133,7 +1143,7 @@ ls_config_free(struct ls_config *c)
 		return;
 	for (size_t i = 0; i < c->nboards; i++) {
 		struct ls_board *b = &c->boards[i];
-		free(b->name); free(b->protocol); free(b->address); free(b->pixel_order); free(b->card);
+		free(b->name); free(b->protocol); free(b->address); free(b->pixel_order); free(b->card); free(b->multicast_if);
 		strlist_free(&b->groups);
 	}
 	for (size_t i = 0; i < c->nfonts; i++) {

@@ -10,6 +10,7 @@
 #include "proto/proto.h"
 #include "render/canvas.h"
 #include "render/render.h"
+#include "util/session.h"
 
 #define PLAYER_JITTER_N 4096     /* pacing samples kept per board */
 #define PLAYER_STATIC_PERIOD 1.0 /* re-render static items (live fields) this often */
@@ -103,7 +104,44 @@ player_proto_init(struct player *p, char *err, size_t errlen)
 	/* init copies what it needs: no protocol keeps the board pointer.  The
 	 * config already folded "serial:DEV@BAUD" into serial.baud. */
 	p->pstate = p->proto->init(p->board, err, errlen);
+	if (p->pstate && p->proto->session) {
+		/* a new sender to the board's receiver: see proto_ops.session */
+		struct proto_session ses;
+
+		ls_session_get(&ses);
+		p->proto->session(p->pstate, &ses);
+	}
 	return p->pstate ? 0 : -1;
+}
+
+/* How long an unchanged picture may go without being sent again: the
+ * board's keepalive, else its protocol's (receivers of DDP, E1.31 and
+ * Art-Net give a source up after 2.5 s), else env.refresh. */
+static double
+player_keepalive(const struct player *p)
+{
+	if (p->board->keepalive > 0)
+		return p->board->keepalive / 1000.0;
+	if (p->proto->keepalive_ms > 0)
+		return p->proto->keepalive_ms / 1000.0;
+	return p->env.refresh;
+}
+
+static int player_send_batch(struct player *, int kind, double mono);
+
+/* Tell the board this sender stops (E1.31 stream termination), on the link
+ * as it is now; called before the link or the protocol state goes away. */
+static void
+player_stop_stream(struct player *p, double mono)
+{
+	if (!p->x || !p->pstate || !p->proto->encode_stop || !p->batch || !p->buf ||
+	    (p->link_state != XPORT_ONLINE && p->link_state != XPORT_STALLED))
+		return;
+	proto_batch_init(p->batch, p->buf, p->bufcap);
+	if (p->proto->encode_stop(p->pstate, p->batch) == 0 && p->batch->npkts > 0) {
+		player_send_batch(p, XPORT_MSG_KEEP, mono);
+		player_log(p, LOG_INFO, "stream terminated (%zu packets)", p->batch->npkts);
+	}
 }
 
 static int
@@ -113,6 +151,10 @@ player_open_link(struct player *p, double mono, char *err, size_t errlen)
 	size_t need;
 
 	o.serial = p->board->serial;
+	if (p->proto->udp_src_port > 0)
+		o.udp_src_port = p->proto->udp_src_port;
+	if (p->board->multicast_if)
+		snprintf(o.mcast_if, sizeof o.mcast_if, "%s", p->board->multicast_if);
 	/* room for a few frames: the queue never grows past this */
 	need = p->proto->max_frame_bytes(p->board->width, p->board->height, p->board->format);
 	if (o.queue_max < 2 * need + 4096)
@@ -206,6 +248,7 @@ player_free(struct player *p)
 {
 	if (!p)
 		return;
+	player_stop_stream(p, xport_now());
 	xport_close(p->x);
 	if (p->pstate)
 		p->proto->fini(p->pstate);
@@ -237,7 +280,9 @@ player_set_config(struct player *p, const struct ls_board *b, const struct playe
 	    old->universe == b->universe && old->screen_address == b->screen_address &&
 	    !!old->pixel_order == !!b->pixel_order &&
 	    (!old->pixel_order || strcmp(old->pixel_order, b->pixel_order) == 0) &&
-	    !!old->card == !!b->card && (!old->card || strcmp(old->card, b->card) == 0);
+	    !!old->card == !!b->card && (!old->card || strcmp(old->card, b->card) == 0) &&
+	    !!old->multicast_if == !!b->multicast_if &&
+	    (!old->multicast_if || strcmp(old->multicast_if, b->multicast_if) == 0);
 	p->env = *env;
 	player_env_defaults(&p->env);
 	p->board = b;
@@ -248,6 +293,8 @@ player_set_config(struct player *p, const struct ls_board *b, const struct playe
 	p->next_frame = mono;
 	if (same)
 		return 1;
+	/* the old stream ends on the old link, in the old protocol */
+	player_stop_stream(p, mono);
 	p->proto = np;
 	if (player_alloc_frames(p, err, errlen) < 0 || player_proto_init(p, err, errlen) < 0 ||
 	    player_open_link(p, mono, err, errlen) < 0) {
@@ -346,8 +393,6 @@ player_input(struct player *p, const uint8_t *buf, size_t n, double mono, double
 	}
 }
 
-static int player_send_batch(struct player *, int kind, double mono);
-
 /* Let a protocol with its own ARQ (proto_ops.poll) send what is due:
  * the rest of its window, retransmissions. */
 static void
@@ -414,7 +459,8 @@ player_send_batch(struct player *p, int kind, double mono)
 
 	for (size_t i = 0; i < p->batch->npkts; i++)
 		pk[i] = p->batch->buf + p->batch->off[i];
-	rc = xport_send(p->x, pk, p->batch->len, p->batch->npkts, kind, mono);
+	rc = xport_send_to(p->x, pk, p->batch->len, p->batch->any_dest ? p->batch->dest : NULL,
+	    p->batch->npkts, kind, mono);
 	if (rc == XPORT_DROPPED)
 		p->errors++;
 	/* Any message the board must answer starts the stall clock, not only
@@ -480,7 +526,8 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 		player_render(p, wall);
 	p->canvas_valid = 1;
 	changed = !p->sent || !render_canvas_equal(p->sent, p->canvas);
-	if (!changed && !p->need_full && mono - p->last_send < p->env.refresh)
+	/* (a timer may fire a hair early: 2 ms of slack) */
+	if (!changed && !p->need_full && mono - p->last_send < player_keepalive(p) - 0.002)
 		return 0;
 	img.width = p->canvas->width;
 	img.height = p->canvas->height;
@@ -597,6 +644,9 @@ player_tick(struct player *p, double mono, double wall)
 		/* a static frame that found the link busy tries again soon, not in a second */
 		if (skipped && !p->animated && next > mono + 0.02)
 			next = mono + 0.02;
+		/* an unchanged picture is sent again when the keepalive is due, off the grid */
+		if (p->sent && p->last_send + player_keepalive(p) < next)
+			next = fmax(p->last_send + player_keepalive(p), mono + 0.001);
 		p->next_frame = next;
 		player_link_update(p, mono);
 		/* sending may have changed what the link waits for */

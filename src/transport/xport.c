@@ -282,6 +282,15 @@ xport_send(struct xport *x, const uint8_t *const *pkt, const size_t *len, size_t
 }
 
 int
+xport_send_to(struct xport *x, const uint8_t *const *pkt, const size_t *len, const uint32_t *dest,
+    size_t n, int kind, double now)
+{
+	if (dest == NULL || x->ops->send_to == NULL)
+		return x->ops->send(x->impl, pkt, len, n, kind, now);
+	return x->ops->send_to(x->impl, pkt, len, dest, n, kind, now);
+}
+
+int
 xport_send1(struct xport *x, const void *buf, size_t len, int kind, double now)
 {
 	const uint8_t *p = buf;
@@ -329,6 +338,13 @@ int
 xport_queue_push(struct xport_queue *q, const uint8_t *const *pkt, const size_t *len, size_t n,
     int kind)
 {
+	return xport_queue_push_to(q, pkt, len, NULL, n, kind);
+}
+
+int
+xport_queue_push_to(struct xport_queue *q, const uint8_t *const *pkt, const size_t *len,
+    const uint32_t *dest, size_t n, int kind)
+{
 	struct xport_msg *m, *prev, *next;
 	size_t total = 0;
 	int coalesced = 0;
@@ -359,9 +375,9 @@ xport_queue_push(struct xport_queue *q, const uint8_t *const *pkt, const size_t 
 		q->stats->dropped++;
 		return XPORT_DROPPED;
 	}
-	if (n > (SIZE_MAX - sizeof *m - total) / sizeof(size_t))
+	if (n > (SIZE_MAX - sizeof *m - total) / (sizeof(size_t) + sizeof(uint32_t)) - 1)
 		return XPORT_DROPPED;
-	m = malloc(sizeof *m + total + n * sizeof(size_t) + sizeof(size_t));
+	m = malloc(sizeof *m + total + n * (sizeof(size_t) + sizeof(uint32_t)) + sizeof(size_t));
 	if (!m) {
 		q->stats->dropped++;
 		return XPORT_DROPPED;
@@ -376,11 +392,15 @@ xport_queue_push(struct xport_queue *q, const uint8_t *const *pkt, const size_t 
 	{
 		size_t off = (total + sizeof(size_t) - 1) / sizeof(size_t) * sizeof(size_t);
 		m->plen = (size_t *)(void *)(m->data + off);
+		/* and the destinations after the lengths */
+		m->pdest = dest ? (uint32_t *)(void *)(m->plen + n) : NULL;
 	}
 	total = 0;
 	for (size_t i = 0; i < n; i++) {
 		memcpy(m->data + total, pkt[i], len[i]);
 		m->plen[i] = len[i];
+		if (m->pdest)
+			m->pdest[i] = dest[i];
 		total += len[i];
 	}
 	if (q->tail)

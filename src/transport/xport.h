@@ -25,6 +25,9 @@
  * Addresses (the board's `address` in the config):
  *   tcp:HOST:PORT   tcp:HOST       (port: the protocol's default)
  *   udp:HOST:PORT   udp:HOST       (a multicast group such as 239.255.0.1 works)
+ * A UDP link reports ICMP "port unreachable" as its reason but stays online
+ * (a datagram protocol has nothing to reconnect); the datagram whose send
+ * reported it is sent again, since the error belongs to an earlier one.
  *   serial:DEVICE   serial:DEVICE@BAUD   (BAUD overrides the board's serial.baud;
  *                   data bits, parity, stop bits and flow come from the board)
  * IPv6 literals go in brackets: tcp:[::1]:7001.
@@ -79,6 +82,9 @@ struct xport_opts {
 	size_t udp_burst;           /* bytes that may go out at once; default 32 KiB */
 	int    mcast_ttl;           /* multicast hops; default 1 (the local network) */
 	char   mcast_if[64];        /* IPv4 address of the interface for multicast; "" = by route */
+	int    udp_src_port;        /* UDP: send from this local port where it is free (it is
+	                             * shared with other ledsign links); 0 = any.  The state's
+	                             * reason says which port was taken. */
 	uint32_t seed;              /* for back-off jitter; 0 = from the address */
 };
 
@@ -109,6 +115,9 @@ struct xport_ops {
 	/* Queue one message made of n packets (datagrams for UDP, concatenated on streams). */
 	int    (*send)(void *, const uint8_t *const *pkt, const size_t *len, size_t n, int kind,
 	           double now);
+	/* Optional (UDP): the same with a destination per packet, see xport_send_to. */
+	int    (*send_to)(void *, const uint8_t *const *pkt, const size_t *len, const uint32_t *dest,
+	           size_t n, int kind, double now);
 	/* Bytes the board sent: >0 bytes, 0 none now, -1 the link dropped (now offline). */
 	ssize_t (*recv)(void *, uint8_t *buf, size_t cap, double now);
 	void   (*io)(void *, int ready, double now);
@@ -144,6 +153,12 @@ int    xport_fd(const struct xport *);
 int    xport_events(const struct xport *);
 int    xport_send(struct xport *, const uint8_t *const *pkt, const size_t *len, size_t n,
     int kind, double now);
+/* The same, packet i going to dest[i] (an IPv4 address in host order; 0 = the
+ * link's own address) where the transport can address packets (UDP: E1.31
+ * sends each universe to its multicast group); elsewhere dest is ignored.
+ * dest may be NULL. */
+int    xport_send_to(struct xport *, const uint8_t *const *pkt, const size_t *len,
+    const uint32_t *dest, size_t n, int kind, double now);
 /* One contiguous message (a single packet). */
 int    xport_send1(struct xport *, const void *buf, size_t len, int kind, double now);
 ssize_t xport_recv(struct xport *, uint8_t *buf, size_t cap, double now);

@@ -538,6 +538,52 @@ test_udp_unicast_packets(void **st)
 	close(rfd);
 }
 
+/* ICMP "port unreachable" comes back on the send() after the datagram that
+ * caused it, and that send did not go out: each datagram is tried again,
+ * not dropped (a board that comes back gets whole frames at once). */
+static void
+test_udp_refused_retries(void **st)
+{
+	int port = free_port(), rfd;
+	char addr[64], err[256], reason[512];
+	struct xport_opts o = opts();
+	struct xport *x;
+	uint8_t p[4][100], buf[200];
+	const uint8_t *pk[4] = { p[0], p[1], p[2], p[3] };
+	size_t len[4] = { 100, 90, 80, 70 };
+	struct sockaddr_in sa;
+
+	(void)st;
+	for (int i = 0; i < 4; i++)
+		memset(p[i], i + 1, sizeof p[i]);
+	snprintf(addr, sizeof addr, "udp:127.0.0.1:%d", port);
+	x = xport_open(addr, 0, &o, xport_now(), err, sizeof err);
+	assert_non_null(x);
+	/* nobody listens: every datagram draws an ICMP error, yet each is sent */
+	assert_int_equal(xport_send(x, pk, len, 4, XPORT_MSG_FRAME, xport_now()), XPORT_SENT);
+	pump(x, 1, queue_empty, NULL);
+	assert_int_equal(xport_stats(x)->bytes_out, 100 + 90 + 80 + 70);
+	assert_int_equal(xport_state(x, reason, sizeof reason), XPORT_ONLINE);
+	assert_non_null(strstr(reason, "refused"));
+	/* the board comes back: the next message arrives whole */
+	rfd = socket(AF_INET, SOCK_DGRAM, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons((uint16_t)port);
+	assert_int_equal(bind(rfd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(xport_send(x, pk, len, 4, XPORT_MSG_FRAME, xport_now()), XPORT_SENT);
+	pump(x, 1, queue_empty, NULL);
+	for (int i = 0; i < 4; i++) {
+		struct pollfd pf = { .fd = rfd, .events = POLLIN };
+		assert_int_equal(poll(&pf, 1, 1000), 1);
+		assert_int_equal(recv(rfd, buf, sizeof buf, 0), (ssize_t)len[i]);
+		assert_int_equal(buf[0], i + 1);
+	}
+	xport_close(x);
+	close(rfd);
+}
+
 static void
 test_udp_pacing(void **st)
 {
@@ -791,6 +837,7 @@ main(void)
 		cmocka_unit_test(test_tcp_connect_timeout),
 		cmocka_unit_test(test_tcp_bounded_coalescing),
 		cmocka_unit_test(test_udp_unicast_packets),
+		cmocka_unit_test(test_udp_refused_retries),
 		cmocka_unit_test(test_udp_pacing),
 		cmocka_unit_test(test_udp_multicast),
 		cmocka_unit_test(test_serial_pty),
