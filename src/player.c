@@ -48,6 +48,8 @@ struct player {
 	double unacked_since;           /* mono time of the oldest unacknowledged frame; 0 = none */
 	double stalled_since;           /* mono time the board stopped answering, kept across the
 	                                 * reconnects it caused until it answers; 0 = answering */
+	double drained_since;           /* mono time since which nothing has waited in the link's
+	                                 * queue; 0 = bytes waiting */
 	uint64_t reconnects;            /* links reopened because the board stopped answering */
 	uint64_t throttled_logged;      /* read-budget pauses already reported */
 	int    arq_busy;                /* the protocol's ARQ still delivers the last frame */
@@ -412,8 +414,16 @@ player_check_stall(struct player *p, double mono)
 	char why[128];
 	double since;
 
+	/* A frame still going out on a slow line is not a board that stopped
+	 * answering: count from when everything had been handed over. */
+	if (xport_queued(p->x) > 0) {
+		p->drained_since = 0;
+		return;
+	}
+	if (p->drained_since <= 0)
+		p->drained_since = mono;
 	if (!p->proto->wants_ack || p->unacked_since <= 0 || p->link_state != XPORT_ONLINE ||
-	    mono - p->unacked_since < p->env.ack_reconnect)
+	    mono - fmax(p->unacked_since, p->drained_since) < p->env.ack_reconnect)
 		return;
 	since = p->stalled_since > 0 ? p->stalled_since : p->unacked_since;
 	snprintf(why, sizeof why, "no acknowledgement for %.1f s; reconnecting", mono - since);
@@ -662,8 +672,8 @@ player_tick(struct player *p, double mono, double wall)
 	next = fmin(fmin(p->next_frame, p->link_deadline), p->arq_wake);
 	/* wake for the stall report and the reconnect even when nothing else is due */
 	if (p->proto->wants_ack && p->unacked_since > 0 && p->link_state == XPORT_ONLINE) {
-		double t = p->unacked_since + (mono - p->unacked_since < p->env.ack_timeout ?
-		    p->env.ack_timeout : p->env.ack_reconnect);
+		double t = mono - p->unacked_since < p->env.ack_timeout ? p->unacked_since + p->env.ack_timeout :
+		    fmax(p->unacked_since, p->drained_since) + p->env.ack_reconnect;
 
 		next = fmin(next, t);
 	}
