@@ -28,7 +28,7 @@ $B/ledboard --listen "tcp:127.0.0.1:$P2" --size 64x16 --format mono --snapshot "
     --stall-after 20 2>"$TMP/hang.log" &
 PIDS="$PIDS $!"
 sleep 0.3
-$L play "$TMP/play.cfg" --foreground --duration 11 2>"$TMP/daemon.log" &
+$L play "$TMP/play.cfg" --foreground --duration 14 2>"$TMP/daemon.log" &
 DAEMON=$!
 PIDS="$PIDS $DAEMON"
 frames() { grep -c "frame [0-9]* shown" "$TMP/$1.log"; }
