@@ -670,12 +670,14 @@ player_tick(struct player *p, double mono, double wall)
 	if (p->pending && xport_queued(p->x) == 0 && !p->arq_busy)
 		return mono;
 	next = fmin(fmin(p->next_frame, p->link_deadline), p->arq_wake);
-	/* wake for the stall report and the reconnect even when nothing else is due */
+	/* wake for the stall report and the reconnect even when nothing else is
+	 * due (while bytes wait, the link's own deadlines wake us) */
 	if (p->proto->wants_ack && p->unacked_since > 0 && p->link_state == XPORT_ONLINE) {
 		double t = mono - p->unacked_since < p->env.ack_timeout ? p->unacked_since + p->env.ack_timeout :
-		    fmax(p->unacked_since, p->drained_since) + p->env.ack_reconnect;
+		    p->drained_since > 0 ? fmax(p->unacked_since, p->drained_since) + p->env.ack_reconnect : INFINITY;
 
-		next = fmin(next, t);
+		if (t > mono)
+			next = fmin(next, t);
 	}
 	return next;
 }
