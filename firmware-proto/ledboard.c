@@ -6,8 +6,10 @@
  *
  * For tests it can be a bad link: --drop P and --corrupt P lose or damage
  * received chunks (a datagram, or one read() of a stream) and replies,
- * --delay MS holds everything back, --stall accepts and never reads, and
- * --baud N paces bytes as a UART at N baud 8N1 would (a pty has no baud).
+ * --delay MS holds everything back, --stall accepts and never reads,
+ * --stall-after N stops reading after N frames (a board that hung: on TCP
+ * until the host connects again), and --baud N paces bytes as a UART at
+ * N baud 8N1 would (a pty has no baud).
  */
 #define _GNU_SOURCE         /* posix_openpt, ppoll; ledboard is a host program */
 #include <errno.h>
@@ -56,6 +58,8 @@ struct lb {
 	long     delay_ms;
 	long     baud;
 	int      stall, keep, quiet;
+	long     stall_after;   /* hang after this many frames; 0 = never */
+	int      hung;          /* not reading (since stall_after), until a new TCP connection */
 	unsigned seed;
 	/* runtime */
 	int      lfd;           /* tcp listener, udp socket or pty master */
@@ -168,6 +172,10 @@ lb_show(void *ctx, const uint8_t *fb)
 	lb_snapshot(lb, fb, "latest.png");
 	if (!lb->quiet)
 		fprintf(stderr, "ledboard: frame %ld shown\n", lb->frames);
+	if (lb->stall_after > 0 && lb->frames == lb->stall_after) {
+		lb->hung = 1;
+		fprintf(stderr, "ledboard: hanging after %ld frames: no longer reading this connection\n", lb->frames);
+	}
 }
 
 static void
@@ -462,6 +470,9 @@ lb_accept(struct lb *lb)
 		close(lb->cfd);
 	}
 	lb->cfd = fd;
+	if (lb->hung)
+		fprintf(stderr, "ledboard: recovered: reading the new connection\n");
+	lb->hung = 0;
 	lb->in.line_free = lb->out.line_free = 0;
 	lb->proto->reset(lb->state);
 	if (!lb->quiet)
@@ -477,7 +488,8 @@ lb_usage(void)
 	    "usage: ledboard --listen tcp:HOST:PORT|udp:HOST:PORT|pty:PATH --size WxH\n"
 	    "                --format mono|red-green|rgb565|rgb888 --snapshot DIR\n"
 	    "                [--protocol NAME[:OPTIONS]] [--exit-after FRAMES] [--keep]\n"
-	    "                [--drop P] [--corrupt P] [--delay MS] [--stall] [--baud N]\n"
+	    "                [--drop P] [--corrupt P] [--delay MS] [--stall] [--stall-after N]\n"
+	    "                [--baud N]\n"
 	    "                [--seed N] [--quiet]\n"
 	    "protocols:");
 	for (size_t i = 0; ledboard_protos[i]; i++)
@@ -535,6 +547,7 @@ lb_options(struct lb *lb, int argc, char **argv)
 		else if (strcmp(a, "--drop") == 0) lb->drop = lb_prob(a, v);
 		else if (strcmp(a, "--corrupt") == 0) lb->corrupt = lb_prob(a, v);
 		else if (strcmp(a, "--delay") == 0) lb->delay_ms = lb_num(a, v, 0, 600000);
+		else if (strcmp(a, "--stall-after") == 0) lb->stall_after = lb_num(a, v, 1, LONG_MAX);
 		else if (strcmp(a, "--baud") == 0) lb->baud = lb_num(a, v, 50, 100000000);
 		else if (strcmp(a, "--seed") == 0) lb->seed = (unsigned)lb_num(a, v, 0, LONG_MAX);
 		else { fprintf(stderr, "ledboard: unknown option %s\n", a); lb_usage(); }
@@ -642,10 +655,10 @@ main(int argc, char **argv)
 		}
 		if (lb.kind == LB_TCP) {
 			pfd[n].fd = lb.lfd; pfd[n].events = POLLIN; lis_idx = (int)n++;
-			if (lb.cfd >= 0 && !lb.stall) {
+			if (lb.cfd >= 0 && !lb.stall && !lb.hung) {
 				pfd[n].fd = lb.cfd; pfd[n].events = POLLIN; conn_idx = (int)n++;
 			}
-		} else if (!lb.stall) {
+		} else if (!lb.stall && !lb.hung) {
 			pfd[n].fd = lb.lfd; pfd[n].events = POLLIN; conn_idx = (int)n++;
 		}
 		if (ppoll(pfd, n, &timeout, NULL) < 0 && errno != EINTR)

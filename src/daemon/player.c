@@ -47,6 +47,12 @@ struct player {
 	int    need_full;               /* send even when unchanged */
 	int    brightness_sent;         /* -1 = unknown to the board */
 	double unacked_since;           /* mono time of the oldest unacknowledged frame; 0 = none */
+	double stalled_since;           /* mono time the board stopped answering, kept across the
+	                                 * reconnects it caused until it answers; 0 = answering */
+	double drained_since;           /* mono time since which nothing has waited in the link's
+	                                 * queue; 0 = bytes waiting */
+	uint64_t reconnects;            /* links reopened because the board stopped answering */
+	uint64_t throttled_logged;      /* read-budget pauses already reported */
 	int    arq_busy;                /* the protocol's ARQ still delivers the last frame */
 	double arq_wake;                /* when the ARQ wants poll again (mono); INFINITY = no need */
 	int    arq_failed;              /* logged the current failure */
@@ -89,6 +95,8 @@ player_env_defaults(struct player_env *e)
 		e->refresh = 5;
 	if (e->ack_timeout <= 0)
 		e->ack_timeout = 3;
+	if (e->ack_reconnect < e->ack_timeout)
+		e->ack_reconnect = 2 * e->ack_timeout;
 	if (e->phase < 0 || e->phase >= 1)
 		e->phase = 0;
 	if (e->xopts.queue_max == 0)
@@ -169,6 +177,7 @@ player_open_link(struct player *p, double mono, char *err, size_t errlen)
 	p->need_full = 1;
 	p->brightness_sent = -1;
 	p->unacked_since = 0;
+	p->stalled_since = 0;
 	p->arq_busy = 0;
 	p->arq_wake = INFINITY;
 	return 0;
@@ -349,6 +358,11 @@ player_link_update(struct player *p, double mono)
 	    mono - p->unacked_since >= p->env.ack_timeout) {
 		st = PLAYER_STALLED;
 		snprintf(reason, sizeof reason, "no acknowledgement for %.1f s", mono - p->unacked_since);
+	} else if (st == PLAYER_ONLINE && p->stalled_since > 0) {
+		/* reconnected, but the board has not answered yet: still stalled */
+		st = PLAYER_STALLED;
+		snprintf(reason, sizeof reason, "no acknowledgement for %.1f s, %llu reconnect%s",
+		    mono - p->stalled_since, (unsigned long long)p->reconnects, p->reconnects == 1 ? "" : "s");
 	}
 	if (st != p->state) {
 		p->state = st;
@@ -374,15 +388,19 @@ player_input(struct player *p, const uint8_t *buf, size_t n, double mono, double
 			p->acks++;
 			p->last_ack = wall;
 			p->unacked_since = 0;
+			p->stalled_since = 0;
 			break;
 		case PROTO_REPLY_NACK:
 			p->nacks++;
 			p->need_full = 1;
+			p->stalled_since = 0;
 			break;
 		case PROTO_REPLY_GARBAGE:
 			p->garbage++;
 			break;
 		case PROTO_REPLY_INFO:
+			p->stalled_since = 0;
+			break;
 		case PROTO_REPLY_NONE:
 			break;
 		}
@@ -431,6 +449,51 @@ player_arq(struct player *p, double mono)
 	}
 }
 
+/* A board that has not answered for ack_reconnect gets a new link: the
+ * back-off in the transport spaces the attempts, and the fresh link starts
+ * the protocol over (a board whose end of the old connection is gone, or
+ * that hung and came back, answers a new one). */
+static void
+player_check_stall(struct player *p, double mono)
+{
+	char why[128];
+	double since;
+
+	/* A frame still going out on a slow line is not a board that stopped
+	 * answering: count from when everything had been handed over. */
+	if (xport_queued(p->x) > 0) {
+		p->drained_since = 0;
+		return;
+	}
+	if (p->drained_since <= 0)
+		p->drained_since = mono;
+	if (!p->proto->wants_ack || p->unacked_since <= 0 || p->link_state != XPORT_ONLINE ||
+	    mono - fmax(p->unacked_since, p->drained_since) < p->env.ack_reconnect)
+		return;
+	since = p->stalled_since > 0 ? p->stalled_since : p->unacked_since;
+	snprintf(why, sizeof why, "no acknowledgement for %.1f s; reconnecting", mono - since);
+	player_log(p, LOG_WARNING, "%s", why);
+	p->stalled_since = since;
+	p->reconnects++;
+	xport_reconnect(p->x, mono, why);
+	player_link_update(p, mono);
+}
+
+/* Say once in a while that a board sends more than its read budget. */
+static void
+player_check_flood(struct player *p)
+{
+	uint64_t n = xport_stats(p->x)->throttled;
+
+	/* the first time, then every 64th pause (about once a minute for a steady flood) */
+	if (n > p->throttled_logged && (p->throttled_logged == 0 || n >= p->throttled_logged + 64)) {
+		player_log(p, LOG_WARNING, "the board sends more than %.0f bytes/s: reading from it pauses while "
+		    "over that budget (%llu pause%s so far); is something else talking to this address?",
+		    p->env.xopts.read_rate, (unsigned long long)n, n == 1 ? "" : "s");
+		p->throttled_logged = n;
+	}
+}
+
 void
 player_io(struct player *p, int ready, double mono, double wall)
 {
@@ -442,6 +505,7 @@ player_io(struct player *p, int ready, double mono, double wall)
 		/* bounded: a board that floods us cannot starve the others */
 		for (int i = 0; i < 16 && (n = xport_recv(p->x, buf, sizeof buf, mono)) > 0; i++)
 			player_input(p, buf, (size_t)n, mono, wall);
+		player_check_flood(p);
 	}
 	player_link_update(p, mono);
 	/* an acknowledgement may have opened the window */
@@ -598,6 +662,7 @@ player_tick(struct player *p, double mono, double wall)
 
 	p->link_deadline = xport_tick(p->x, mono);
 	player_link_update(p, mono);
+	player_check_stall(p, mono);
 	if (mono >= p->arq_wake)
 		player_arq(p, mono);
 	busy = xport_queued(p->x) > 0 || p->arq_busy;
@@ -654,7 +719,17 @@ player_tick(struct player *p, double mono, double wall)
 	}
 	if (p->pending && xport_queued(p->x) == 0 && !p->arq_busy)
 		return mono;
-	return fmin(fmin(p->next_frame, p->link_deadline), p->arq_wake);
+	next = fmin(fmin(p->next_frame, p->link_deadline), p->arq_wake);
+	/* wake for the stall report and the reconnect even when nothing else is
+	 * due (while bytes wait, the link's own deadlines wake us) */
+	if (p->proto->wants_ack && p->unacked_since > 0 && p->link_state == XPORT_ONLINE) {
+		double t = mono - p->unacked_since < p->env.ack_timeout ? p->unacked_since + p->env.ack_timeout :
+		    p->drained_since > 0 ? fmax(p->unacked_since, p->drained_since) + p->env.ack_reconnect : INFINITY;
+
+		if (t > mono)
+			next = fmin(next, t);
+	}
+	return next;
 }
 
 void

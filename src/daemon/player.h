@@ -61,6 +61,8 @@ struct player_env {
 	double refresh;                     /* resend an unchanged static frame after this, for
 	                                     * protocols with no keepalive of their own; default 5 s */
 	double ack_timeout;                 /* stalled when frames go unacknowledged this long; default 3 s */
+	double ack_reconnect;               /* ... and the link is closed and reopened (with back-off)
+	                                     * after this long; default twice ack_timeout */
 	double phase;                       /* 0..1: where in each frame period this board's frames fall */
 	struct xport_opts xopts;            /* transport defaults (serial settings come from the board) */
 };

@@ -46,8 +46,12 @@ tcp_parse(const char *rest, int default_port, struct xport_addr *a, char *err, s
 	return xport_parse_hostport(rest, default_port, a, err, errlen);
 }
 
+/* Close the link and schedule a retry.  A link that lived long enough
+ * resets the back-off, unless it is dropped because the board stopped
+ * taking bytes or answering (`stalled`): one that keeps accepting and then
+ * stalling must not be reconnected at full speed. */
 static void
-tcp_drop_link(struct tcp *t, double now, const char *what)
+tcp_drop(struct tcp *t, double now, const char *what, int stalled)
 {
 	double delay;
 
@@ -55,7 +59,7 @@ tcp_drop_link(struct tcp *t, double now, const char *what)
 		close(t->fd);
 	t->fd = -1;
 	xport_queue_clear(&t->q);
-	if ((t->st == XPORT_ONLINE || t->st == XPORT_STALLED) && now - t->online_since >= TCP_HEALTHY_SECS)
+	if (!stalled && (t->st == XPORT_ONLINE || t->st == XPORT_STALLED) && now - t->online_since >= TCP_HEALTHY_SECS)
 		xport_backoff_reset(&t->bo);
 	else
 		t->stats.errors++;
@@ -66,6 +70,21 @@ tcp_drop_link(struct tcp *t, double now, const char *what)
 	t->st = XPORT_OFFLINE;
 	t->deadline = now + delay;
 	snprintf(t->reason, sizeof t->reason, "%s; retry in %.1f s", what, delay);
+}
+
+static void
+tcp_drop_link(struct tcp *t, double now, const char *what)
+{
+	tcp_drop(t, now, what, 0);
+}
+
+static void
+tcp_reconnect(void *p, double now, const char *why)
+{
+	struct tcp *t = p;
+
+	t->stats.stall_reconnects++;
+	tcp_drop(t, now, why, 1);
 }
 
 static void
@@ -277,6 +296,11 @@ tcp_tick(void *p, double now)
 		}
 		break;
 	case XPORT_STALLED:
+		if (t->opts.stall_reconnect > 0 && now - t->last_progress >= t->opts.stall_reconnect) {
+			snprintf(msg, sizeof msg, "board has taken no bytes for %.1f s; reconnecting",
+			    now - t->last_progress);
+			tcp_reconnect(t, now, msg);
+		}
 		break;
 	}
 	switch (t->st) {
@@ -286,6 +310,8 @@ tcp_tick(void *p, double now)
 	case XPORT_ONLINE:
 		return t->q.head ? t->last_progress + t->opts.stall_timeout : INFINITY;
 	case XPORT_STALLED:
+		if (t->opts.stall_reconnect > 0)
+			return t->last_progress + t->opts.stall_reconnect;
 		break;
 	}
 	return INFINITY;
@@ -314,6 +340,7 @@ const struct xport_ops xport_tcp_ops = {
 	.send = tcp_send,
 	.recv = tcp_recv,
 	.io = tcp_io,
+	.reconnect = tcp_reconnect,
 	.tick = tcp_tick,
 	.state = tcp_state,
 	.queued = tcp_queued,

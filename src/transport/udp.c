@@ -44,6 +44,7 @@ struct udp {
 	int    blocked;          /* the kernel said EAGAIN: wait for writable */
 	double tokens, refill_at;
 	double deadline;         /* next pacing slot, or next retry while offline */
+	int    after_stall;      /* reopened because the board stopped answering: keep the back-off */
 	struct xport_queue q;
 	struct xport_backoff bo;
 	struct xport_stats stats;
@@ -96,6 +97,17 @@ udp_fail(struct udp *u, double now, const char *what)
 	u->st = XPORT_OFFLINE;
 	u->deadline = now + delay;
 	snprintf(u->reason, sizeof u->reason, "%s; retry in %.1f s", what, delay);
+}
+
+/* A new socket (and, for the protocol above, a new session) after the back-off. */
+static void
+udp_reconnect(void *p, double now, const char *why)
+{
+	struct udp *u = p;
+
+	u->stats.stall_reconnects++;
+	u->after_stall = 1;
+	udp_fail(u, now, why);
 }
 
 static void
@@ -161,7 +173,9 @@ udp_start(struct udp *u, double now)
 		udp_fail(u, now, msg);
 		return;
 	}
-	xport_backoff_reset(&u->bo);
+	if (!u->after_stall)
+		xport_backoff_reset(&u->bo);
+	u->after_stall = 0;
 	u->st = XPORT_ONLINE;
 	u->stats.connects++;
 	u->tokens = (double)u->opts.udp_burst;
@@ -393,6 +407,7 @@ const struct xport_ops xport_udp_ops = {
 	.send_to = udp_send_to,
 	.recv = udp_recv,
 	.io = udp_io,
+	.reconnect = udp_reconnect,
 	.tick = udp_tick,
 	.state = udp_state,
 	.queued = udp_queued,
