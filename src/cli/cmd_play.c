@@ -44,6 +44,8 @@ cmd_play(int argc, char **argv)
 			}
 		} else if (strcmp(a, "--run-dir") == 0 && i + 1 < argc) {
 			o.run_dir = argv[++i];
+		} else if (strcmp(a, "--user") == 0 && i + 1 < argc) {
+			o.user = argv[++i];
 		} else if (a[0] == '-' || file) {
 			return cmd_usage(argv[0]);
 		} else {

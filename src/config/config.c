@@ -82,6 +82,7 @@ static const struct key top_keys[] = {
 	{ "default_font", K_STR, 0, 0, 0, O(struct ls_config, default_font), NULL, "font for items that name none" },
 	{ "control_socket", K_STR, 0, 0, 0, O(struct ls_config, control_socket), NULL, "path of the control socket" },
 	{ "state_dir", K_STR, 0, 0, 0, O(struct ls_config, state_dir), NULL, "where active alerts are kept" },
+	{ "user", K_STR, 0, 0, 0, O(struct ls_config, user), NULL, "user the controller runs as when started as root" },
 	{ "control_users", K_STRLIST, 0, 0, 0, O(struct ls_config, control_users), NULL, "users (names or uids) who may raise alerts; root always may" },
 	{ "control_groups", K_STRLIST, 0, 0, 0, O(struct ls_config, control_groups), NULL, "groups whose members may raise alerts; the socket belongs to the first" },
 	{ "cap_dir", K_STR, 0, 0, 0, O(struct ls_config, cap_dir), NULL, "directory watched for CAP 1.2 alert files" },
@@ -1166,7 +1167,7 @@ ls_config_free(struct ls_config *c)
 	}
 	free(c->boards); free(c->fonts); free(c->content); free(c->playlists); free(c->rules);
 	free(c->path); free(c->timezone); free(c->fallback); free(c->default_font);
-	free(c->control_socket); free(c->state_dir);
+	free(c->control_socket); free(c->state_dir); free(c->user);
 	strlist_free(&c->control_users); strlist_free(&c->control_groups); free(c->cap_dir);
 	for (size_t i = 0; i < c->ncap_areas; i++) {
 		free(c->cap_areas[i].match);

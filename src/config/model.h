@@ -155,6 +155,7 @@ struct ls_config {
 	char  *default_font;      /* family or font entry name */
 	char  *control_socket;    /* path of the Unix control socket */
 	char  *state_dir;         /* where alerts are persisted */
+	char  *user;              /* started as root, become this user; NULL = stay (daemon/priv.h) */
 	struct ls_strlist control_users;  /* may use the control socket (names or uids); root always may */
 	struct ls_strlist control_groups; /* members of these groups may too (names or gids) */
 	char  *cap_dir;           /* directory watched for CAP 1.2 files; NULL = none */

@@ -27,6 +27,7 @@ struct daemon_opts {
 	double until;             /* stop when the (virtual) wall clock reaches this; 0 = never */
 	double fps;               /* animated items; 0 = 30 */
 	const char *run_dir;      /* override the directory for pid and status files */
+	const char *user;         /* started as root, run as this user (overrides the config's `user`) */
 };
 
 struct daemon;
