@@ -14,6 +14,9 @@ B       ?= build
 Q       := $(if $(V),,@)
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# The daemon's own user (dist/ledsign.service User=; `make install` creates it).
+LEDSIGN_USER ?= ledsign
+USERADD ?= useradd
 
 # Every .c under src/ except the CLI (src/cli/) is library code; new modules are picked up by the glob.
 LIB_SRC  := $(filter-out src/cli/%,$(wildcard src/*.c src/*/*.c))
@@ -30,7 +33,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all check unit integration demo bench fuzz asan install clean deps
+.PHONY: all check unit integration demo bench fuzz asan install install-user clean deps
 all: $(B)/ledsign $(B)/ledboard $(TOOL_BIN)
 
 deps:
@@ -107,8 +110,28 @@ install: all
 	install -d $(DESTDIR)/etc/ledsign/posters
 	for f in content/posters/*.png; do [ -f "$(DESTDIR)/etc/ledsign/posters/$${f##*/}" ] || install -m 644 "$$f" $(DESTDIR)/etc/ledsign/posters/; done
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
-	sed 's|@BINDIR@|$(PREFIX)/bin|g' dist/ledsign.service >$(DESTDIR)$(PREFIX)/lib/systemd/system/ledsign.service
+	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@USER@|$(LEDSIGN_USER)|g' dist/ledsign.service >$(DESTDIR)$(PREFIX)/lib/systemd/system/ledsign.service
 	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/ledsign.service
+	install -d $(DESTDIR)$(PREFIX)/lib/sysusers.d
+	sed 's|@USER@|$(LEDSIGN_USER)|g' dist/ledsign.sysusers >$(DESTDIR)$(PREFIX)/lib/sysusers.d/ledsign.conf
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/sysusers.d/ledsign.conf
+	$(MAKE) -s install-user
+
+# The system user the daemon runs as, unless it exists.  Not in a staged
+# install (DESTDIR: the target's systemd-sysusers makes it from
+# sysusers.d/ledsign.conf) and not without root (then it says what to run).
+USERADD_ARGS = --system --user-group --no-create-home --home-dir /var/lib/ledsign --shell /usr/sbin/nologin --comment "ledsign LED signboard controller" $(LEDSIGN_USER)
+install-user:
+	@if [ -n "$(DESTDIR)" ]; then \
+		echo "install: staged in DESTDIR, so user $(LEDSIGN_USER) is not created here; on the target systemd-sysusers makes it from $(PREFIX)/lib/sysusers.d/ledsign.conf"; \
+	elif getent passwd $(LEDSIGN_USER) >/dev/null; then \
+		echo "install: user $(LEDSIGN_USER) exists"; \
+	elif [ "$$(id -u)" != 0 ]; then \
+		echo "install: not root, so user $(LEDSIGN_USER) is not created; as root run: useradd $(USERADD_ARGS)"; \
+	else \
+		echo "install: creating system user $(LEDSIGN_USER)"; \
+		$(USERADD) $(USERADD_ARGS); \
+	fi
 
 clean:
 	rm -rf build build-asan build-fuzz out
