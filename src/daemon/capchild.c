@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -126,11 +127,30 @@ child_reply(int rc, const struct cap_result *r, const char *err)
 	return ret;
 }
 
+/* Character sets a CAP feed may declare besides UTF-8/16 and Latin-1
+ * (which libxml2 converts itself).  glibc loads a converter module from
+ * disk the first time one is used; the child loads these before it gives
+ * up opening files, and keeps them loaded by holding one converter each. */
+static const char *const warm_charsets[] = {
+	"GB18030", "GBK", "GB2312", "BIG5", "BIG5-HKSCS", "SHIFT_JIS", "EUC-JP", "EUC-KR",
+	"ISO-8859-15", "WINDOWS-1252",
+};
+
+static void
+warm_iconv(void)
+{
+	for (size_t i = 0; i < sizeof warm_charsets / sizeof warm_charsets[0]; i++) {
+		/* both directions, as libxml2 opens them; never closed on purpose */
+		(void)iconv_open("UTF-8", warm_charsets[i]);
+		(void)iconv_open(warm_charsets[i], "UTF-8");
+	}
+}
+
 /* Everything the child does before its first document. */
 static int
 child_setup(int fd, const struct priv_user *u, pid_t parent, char *err, size_t errlen)
 {
-	struct rlimit zero = { 0, 0 };
+	struct rlimit zero = { 0, 0 }, fds = { CHILD_FD + 1, CHILD_FD + 1 };
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGPIPE };
 
 	/* the daemon's handlers write to the daemon's loop, which is not ours */
@@ -161,9 +181,11 @@ child_setup(int fd, const struct priv_user *u, pid_t parent, char *err, size_t e
 		ls_errf(err, errlen, "the daemon is gone");
 		return -1;
 	}
-	/* no processes and no file writes; libxml2 parsing from memory needs neither */
+	/* no processes, no file writes and no new descriptors (no file, device
+	 * or socket can be opened): parsing from memory needs none of them */
+	warm_iconv();
 	if (setrlimit(RLIMIT_NPROC, &zero) < 0 || setrlimit(RLIMIT_FSIZE, &zero) < 0 ||
-	    setrlimit(RLIMIT_CORE, &zero) < 0) {
+	    setrlimit(RLIMIT_CORE, &zero) < 0 || setrlimit(RLIMIT_NOFILE, &fds) < 0) {
 		ls_errf(err, errlen, "setrlimit: %s", strerror(errno));
 		return -1;
 	}

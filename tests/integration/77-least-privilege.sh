@@ -85,6 +85,25 @@ wait_file "$CAPD/done/C1.xml" 80 || afail "a CAP file was not applied by the dae
 wait_active C1 || afail "the CAP alert is not active"
 $L clear --all --socket "$SOCK" >/dev/null
 
+# the parser opens no file once started, yet still reads a GB2312 feed
+# (glibc's converter for it was loaded before)
+$PY - "$TMP/G1.xml" <<'PYEOF'
+import sys
+doc = '''<?xml version="1.0" encoding="GB2312"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>G1</identifier><sender>duty@school.example</sender>
+  <sent>2026-01-01T08:00:00+08:00</sent><status>Actual</status><msgType>Alert</msgType><scope>Public</scope>
+  <info><category>Met</category><event>Typhoon</event><urgency>Immediate</urgency>
+    <severity>Extreme</severity><certainty>Observed</certainty><headline>台风预警</headline></info>
+</alert>
+'''
+open(sys.argv[1], "wb").write(doc.encode("gb2312"))
+PYEOF
+mv "$TMP/G1.xml" "$CAPD/G1.xml"
+wait_file "$CAPD/done/G1.xml" 80 || afail "a GB2312 CAP file was not applied: $(cat "$CAPD/failed/G1.xml.error" 2>/dev/null)"
+$L alerts --socket "$SOCK" | grep -q "台风预警" || afail "the GB2312 headline did not arrive as UTF-8: $($L alerts --socket "$SOCK")"
+$L clear --all --socket "$SOCK" >/dev/null
+
 # kill the parser: the daemon logs it, starts another, keeps playing
 kill -9 "$P1"
 n=50
