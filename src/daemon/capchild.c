@@ -130,7 +130,9 @@ child_reply(int rc, const struct cap_result *r, const char *err)
 /* Character sets a CAP feed may declare besides UTF-8/16 and Latin-1
  * (which libxml2 converts itself).  glibc loads a converter module from
  * disk the first time one is used; the child loads these before it gives
- * up opening files, and keeps them loaded by holding one converter each. */
+ * up opening files, and keeps them loaded by holding one converter each.
+ * (Debian's libxml2 falls back on ICU, whose tables need no file, so there
+ * this is belt and braces; a libxml2 built without ICU needs it.) */
 static const char *const warm_charsets[] = {
 	"GB18030", "GBK", "GB2312", "BIG5", "BIG5-HKSCS", "SHIFT_JIS", "EUC-JP", "EUC-KR",
 	"ISO-8859-15", "WINDOWS-1252",

@@ -51,6 +51,11 @@ P1=$(children)
 # it holds no board link and no file: only stdin/out/err and its socket
 [ "$(ls "/proc/$P1/fd" | wc -l)" -le 4 ] || afail "parser holds descriptors: $(ls -l "/proc/$P1/fd")"
 [ "$(readlink "/proc/$P1/cwd")" = / ] || afail "parser's working directory is $(readlink "/proc/$P1/cwd")"
+# and may open, write or start nothing more
+lim() { awk -v k="$2" 'index($0, k) == 1 { print $(NF - 2) }' "/proc/$1/limits"; }
+[ "$(lim "$P1" "Max open files")" = 4 ] || afail "parser may open $(lim "$P1" "Max open files") descriptors"
+[ "$(lim "$P1" "Max processes")" = 0 ] || afail "parser may start processes"
+[ "$(lim "$P1" "Max file size")" = 0 ] || afail "parser may write files"
 
 wait_colour hall 00ff00 || afail "hall never showed its schedule with the daemon as nobody"
 $L alert "EVACUATE" --level emergency --socket "$SOCK" >/dev/null || afail "alert refused by the daemon as nobody"
