@@ -60,7 +60,7 @@ on_log(void *arg, int level, const char *msg)
 	snprintf(logged + n, sizeof logged - n, "%s\n", msg);
 }
 
-static const struct control_ops ops = { on_changed, on_reload, on_log, NULL };
+static const struct control_ops ops = { .changed = on_changed, .reload = on_reload, .log = on_log };
 
 static void
 rm_rf(const char *path)
