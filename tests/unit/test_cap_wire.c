@@ -83,6 +83,7 @@ test_round_trip(void **state)
 	assert_int_equal(back.refs.n, 2);
 	assert_string_equal(back.refs.v[1], r.refs.v[1]);
 	assert_true((back.alert.source == NULL) == (r.alert.source == NULL));
+	cap_result_clear(&r);
 
 	/* every shorter body is refused or at most a prefix of the fields,
 	 * never read past its end (ASan watches) */
@@ -106,8 +107,7 @@ test_round_trip(void **state)
 		buf[4 + k] ^= 0xff;
 	}
 	buf[4 + 1] = 0xff;   /* the first field's length */
-	assert_int_equal(cap_wire_decode_reply(buf + 4, len, &r, &prc, perr, sizeof perr,
-	    err, sizeof err), -1);
+	assert_int_equal(cap_wire_decode_reply(buf + 4, len, &r, &prc, perr, sizeof perr, err, sizeof err), -1);
 	assert_non_null(strstr(err, "bytes"));
 	free(buf);
 	cap_result_clear(&back);
