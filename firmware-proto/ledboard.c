@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -55,7 +57,7 @@ struct lb {
 	double   drop, corrupt;
 	long     delay_ms;
 	long     baud;
-	int      stall, keep, quiet;
+	int      stall, keep, quiet, nagle;
 	unsigned seed;
 	/* runtime */
 	int      lfd;           /* tcp listener, udp socket or pty master */
@@ -442,6 +444,13 @@ lb_accept(struct lb *lb)
 	if (fd < 0)
 		return;
 	lb_set_flags(fd);
+	/* Replies are 13-byte packets: with Nagle each would wait for the
+	 * host's delayed ACK of the one before (docs/protocol.md §1).
+	 * --nagle keeps it on, to test a host against such a board. */
+	if (!lb->nagle) {
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	}
 	if (lb->cfd >= 0) {
 		if (!lb->quiet)
 			fprintf(stderr, "ledboard: new connection replaces the old one\n");
@@ -464,7 +473,7 @@ lb_usage(void)
 	    "                --format mono|red-green|rgb565|rgb888 --snapshot DIR\n"
 	    "                [--protocol NAME[:OPTIONS]] [--exit-after FRAMES] [--keep]\n"
 	    "                [--drop P] [--corrupt P] [--delay MS] [--stall] [--baud N]\n"
-	    "                [--seed N] [--quiet]\n"
+	    "                [--seed N] [--quiet] [--caps none|LIST] [--nagle]\n"
 	    "protocols:");
 	for (size_t i = 0; ledboard_protos[i]; i++)
 		fprintf(stderr, " %s", ledboard_protos[i]->name);
@@ -510,6 +519,7 @@ lb_options(struct lb *lb, int argc, char **argv)
 		if (strcmp(a, "--stall") == 0) { lb->stall = 1; takes = 0; }
 		else if (strcmp(a, "--keep") == 0) { lb->keep = 1; takes = 0; }
 		else if (strcmp(a, "--quiet") == 0) { lb->quiet = 1; takes = 0; }
+		else if (strcmp(a, "--nagle") == 0) { lb->nagle = 1; takes = 0; }
 		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) lb_usage();
 		else if (v == NULL) { fprintf(stderr, "ledboard: %s needs a value\n", a); lb_usage(); }
 		else if (strcmp(a, "--listen") == 0) listen_spec = v;
@@ -517,6 +527,7 @@ lb_options(struct lb *lb, int argc, char **argv)
 		else if (strcmp(a, "--format") == 0) format = v;
 		else if (strcmp(a, "--snapshot") == 0) lb->snapdir = v;
 		else if (strcmp(a, "--protocol") == 0) proto = v;
+		else if (strcmp(a, "--caps") == 0) lb->scr.caps = v;
 		else if (strcmp(a, "--exit-after") == 0) lb->exit_after = lb_num(a, v, 1, LONG_MAX);
 		else if (strcmp(a, "--drop") == 0) lb->drop = lb_prob(a, v);
 		else if (strcmp(a, "--corrupt") == 0) lb->corrupt = lb_prob(a, v);
@@ -547,6 +558,8 @@ lb_options(struct lb *lb, int argc, char **argv)
 			lb->proto = ledboard_protos[i];
 	if (lb->proto == NULL)
 		lb_die("--protocol %s: unknown (see --help for the list)", proto);
+	if (lb->scr.caps != NULL && strcmp(lb->proto->name, "lsp") != 0)
+		lb_die("--caps is for --protocol lsp (the others have no capabilities to leave out)");
 }
 
 static void

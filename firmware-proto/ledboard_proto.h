@@ -44,6 +44,7 @@ struct ledboard_screen {
 	uint8_t  format;          /* FW_PIX_* */
 	uint32_t stride;          /* fw_pix_stride(format, width) */
 	const char *options;      /* OPTIONS of --protocol NAME:OPTIONS, or NULL */
+	const char *caps;         /* --caps LIST: the features offered (lsp), or NULL for all */
 };
 
 struct ledboard_sink {
