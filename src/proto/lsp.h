@@ -24,6 +24,11 @@ struct proto_lsp_coding {
 	size_t  bytes;        /* encoded length */
 };
 
+/* Bits of proto_lsp_compress's `allowed` beside 1 << FW_LSP_ENC_*: variants
+ * a board refused (NACK UNSUPPORTED) while it takes the rest of the encoding. */
+#define PROTO_LSP_NO_COLUMNS(enc)   (1u << (8 + (enc)))    /* enc, but only in row order */
+#define PROTO_LSP_NO_TEMPLATE(t)    (1u << (16 + (t)))     /* CTX, but not template t */
+
 /* Bytes of work space proto_lsp_compress needs for a frame of n bytes. */
 size_t proto_lsp_work_size(size_t n);
 /* Code img as compactly as LSP allows: RAW, RLE, ROWXOR, or (when prev,
@@ -56,14 +61,18 @@ struct proto_lsp_stats {
 	struct proto_lsp_coding last;   /* how the last frame was coded */
 	int      info_known;            /* the board answered INFO_REQ */
 	uint16_t board_max_payload, board_caps;
+	uint16_t caps_used;             /* what the host uses: board_caps less what the board refused */
+	uint8_t  board_version;
 	char     board_fw[FW_LSP_FW_NAME_MAX + 1];
 };
 void proto_lsp_get_stats(void *state, struct proto_lsp_stats *);
 
 /* Queue a setting (BRIGHTNESS 0..100, POWER 0/1) for reliable delivery
- * behind the current frame; poll sends it.  0, or -1 when out of range. */
+ * behind the current frame; poll sends it.  0; 1 when the board does not
+ * offer it (nothing queued; a setting queued before the board's INFO is
+ * dropped then); -1 when out of range. */
 int proto_lsp_queue_setting(void *state, uint8_t type, unsigned value);
-/* Queue CLOCK: unix seconds and the board's UTC offset in minutes. */
+/* Queue CLOCK: unix seconds and the board's UTC offset in minutes; 0, or 1 when the board does not offer it. */
 int proto_lsp_queue_clock(void *state, int64_t unix_s, int utc_offset_min);
 
 #endif

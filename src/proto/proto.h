@@ -82,6 +82,26 @@ struct proto_ops {
 	int   (*poll)(void *state, uint64_t now_ms, struct proto_batch *out, uint64_t *wake_ms);
 	/* Why the last delivery failed, for messages; NULL when nothing failed. */
 	const char *(*error)(void *state);
+	/*
+	 * Optional.  Turn the LEDs off (0) or on (1) keeping the picture, queued
+	 * like encode_brightness; -1 when the board does not offer it (then a
+	 * caller shows black instead).  NULL for protocols without such a message.
+	 */
+	int   (*encode_power)(void *state, int on, struct proto_batch *);
+	/* Optional: does the board offer `feature` (PROTO_FEAT_*)?  1 yes, 0 no,
+	 * -1 not known yet (LSP learns it from the board's INFO).  NULL: no such
+	 * features to ask about. */
+	int   (*offers)(void *state, int feature);
+	/* Optional: something the caller should log once (the board refused a
+	 * feature and the protocol now does without it); NULL when nothing is
+	 * new.  Reading it clears it. */
+	const char *(*note)(void *state);
+};
+
+/* offers() features */
+enum proto_feature {
+	PROTO_FEAT_BRIGHTNESS,
+	PROTO_FEAT_POWER,
 };
 
 /* poll results */
