@@ -41,6 +41,7 @@ struct link {
 	int      prog_on;
 	uint64_t prog_base;     /* bytes_out when the push began */
 	uint64_t first_us;      /* when the first byte went out */
+	unsigned long wire0;    /* LSP: frame bytes queued before this push */
 	uint64_t frame_us;      /* summed time from each frame's first byte to its acknowledgement */
 };
 
@@ -137,6 +138,33 @@ link_open(struct link *l, const struct ls_board *b, int default_port, double tim
 	}
 }
 
+/* Print what the protocol wants said once (a feature the board refused). */
+static void
+link_notes(struct link *l, const struct proto_ops *ops, void *st)
+{
+	const char *n;
+
+	if (ops->note && (n = ops->note(st)) != NULL) {
+		if (l->prog_on)
+			progress_end(&l->prog);
+		fprintf(stderr, "%s: %s\n", l->label, n);
+	}
+}
+
+/* LSP queues a frame again whole after NACK DATA or NOBASE: the bytes to
+ * send grow by it, so the bar does not count the copy as progress. */
+static void
+link_progress_total(struct link *l, const struct proto_ops *ops, void *st)
+{
+	struct proto_lsp_stats s;
+
+	if (!l->prog_on || strcmp(ops->name, "lsp") != 0)
+		return;
+	proto_lsp_get_stats(st, &s);
+	if (s.frame_bytes_wire - l->wire0 > l->prog.total)
+		l->prog.total = s.frame_bytes_wire - l->wire0;
+}
+
 static int
 link_send_batch(struct link *l, const struct proto_batch *b)
 {
@@ -172,15 +200,20 @@ push_frame(const struct proto_ops *ops, void *st, struct link *l, const struct r
 {
 	struct proto_image img = { c->width, c->height, c->format, c->stride, c->data };
 	struct proto_batch b;
-	uint64_t deadline = now_ms() + (uint64_t)(timeout * 1000.0), start = 0;
+	/* timeout 0: as long as the protocol keeps trying (LSP gives up after
+	 * 12 sends of a packet, docs/protocol.md §5), 10 s for one without ARQ */
+	uint64_t deadline = timeout > 0 ? now_ms() + (uint64_t)(timeout * 1000.0) :
+	    ops->poll ? UINT64_MAX : now_ms() + 10000u, start = 0;
 	int rc;
 
 	struct proto_lsp_stats s0, s1;
 	size_t total;
 	int is_lsp = strcmp(ops->name, "lsp") == 0;
 
-	if (is_lsp)
+	if (is_lsp) {
 		proto_lsp_get_stats(st, &s0);
+		l->wire0 = s0.frame_bytes_wire;
+	}
 	proto_batch_init(&b, buf, cap);
 	if (ops->encode_frame(st, &img, &b) < 0) {
 		snprintf(err, errlen, "cannot encode the frame: %s",
@@ -236,6 +269,8 @@ push_frame_wait(const struct proto_ops *ops, void *st, struct link *l, struct pr
 			*startp = start;
 			return 0;
 		}
+		link_notes(l, ops, st);
+		link_progress_total(l, ops, st);
 		if (r == PROTO_TX_FAILED) {
 			snprintf(err, errlen, "%s", ops->error(st) ? ops->error(st) : "delivery failed");
 			return -1;
@@ -249,7 +284,7 @@ push_frame_wait(const struct proto_ops *ops, void *st, struct link *l, struct pr
 			return -1;
 		}
 		if (wake == 0 || wake > deadline)
-			wake = deadline;
+			wake = deadline != UINT64_MAX ? deadline : now + 1000;
 		if (link_wait(l, xport_now() + (double)(wake > now ? wake - now : 0) / 1000.0) & XPORT_EV_READ) {
 			while ((n = xport_recv(l->x, rx, sizeof rx, xport_now())) > 0) {
 				for (size_t off = 0; off < (size_t)n;) {
@@ -282,7 +317,7 @@ parse_args(int argc, char **argv, struct send_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->frames = 1;
-	o->timeout = 10.0;
+	o->timeout = 0;      /* default: 10 s to connect, then as long as the protocol tries */
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		char *end = NULL;
@@ -387,7 +422,8 @@ cmd_send(int argc, char **argv)
 		fprintf(stderr, "ledsign send: out of memory\n");
 		goto out;
 	}
-	if (link_open(&l, board, proto_default_port(ops, board->address), o.timeout, err, sizeof err) < 0) {
+	if (link_open(&l, board, proto_default_port(ops, board->address), o.timeout > 0 ? o.timeout : 10.0,
+	    err, sizeof err) < 0) {
 		fprintf(stderr, "board %s: %s\n", board->name, err);
 		goto out;
 	}

@@ -601,13 +601,13 @@ lsp_give_up(struct lsp_state *s, const struct lsp_pkt *p)
 	const char *type = fw_lsp_type_name(p->type);
 
 	if (p->nacked == 0)
-		lsp_fail(s, "no answer after %u sends of a %s packet", p->tries, type);
+		lsp_fail(s, "no answer after %u sends of %s (seq %u)", p->tries, type, p->seq);
 	else if (p->nacked >= p->tries)
-		lsp_fail(s, "the board refused all %u sends of a %s packet, the last with NACK %s (detail %lu)",
-		    p->tries, type, fw_lsp_error_name(p->last_nack), (unsigned long)p->nack_detail);
+		lsp_fail(s, "the board refused all %u sends of %s (seq %u), the last with NACK %s (detail %lu)",
+		    p->tries, type, p->seq, fw_lsp_error_name(p->last_nack), (unsigned long)p->nack_detail);
 	else
-		lsp_fail(s, "no acknowledgement after %u sends of a %s packet (%u unanswered, %u refused, "
-		    "the last with NACK %s)", p->tries, type, p->tries - p->nacked, p->nacked,
+		lsp_fail(s, "no acknowledgement after %u sends of %s (seq %u): %u unanswered, %u refused, "
+		    "the last with NACK %s", p->tries, type, p->seq, p->tries - p->nacked, p->nacked,
 		    fw_lsp_error_name(p->last_nack));
 }
 
