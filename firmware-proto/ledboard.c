@@ -53,7 +53,10 @@ struct lb {
 	struct ledboard_screen scr;
 	const struct ledboard_proto *proto;
 	const char *snapdir;
+	struct ledboard_sink sink;
 	long     exit_after;
+	long     reboot_after;  /* --reboot-after N: start afresh once after N frames */
+	int      reboot_due;
 	double   drop, corrupt;
 	long     delay_ms;
 	long     baud;
@@ -170,6 +173,8 @@ lb_show(void *ctx, const uint8_t *fb)
 	lb_snapshot(lb, fb, "latest.png");
 	if (!lb->quiet)
 		fprintf(stderr, "ledboard: frame %ld shown\n", lb->frames);
+	if (lb->reboot_after > 0 && lb->frames == lb->reboot_after)
+		lb->reboot_due = 1;     /* not inside the decoder's callback: after this feed */
 }
 
 static void
@@ -371,6 +376,17 @@ static void
 lb_deliver(struct lb *lb, const uint8_t *buf, size_t len)
 {
 	lb->proto->feed(lb->state, buf, len, lb->kind == LB_UDP);
+	if (lb->reboot_due) {
+		/* as a board's watchdog would: the decoder starts from nothing
+		 * (dark, no picture to base a delta on); the link stays up */
+		char err[256];
+
+		lb->reboot_due = 0;
+		lb->proto->close(lb->state);
+		if ((lb->state = lb->proto->open(&lb->scr, &lb->sink, err, sizeof err)) == NULL)
+			lb_die("%s", err);
+		fprintf(stderr, "ledboard: rebooted after frame %ld\n", lb->frames);
+	}
 }
 
 static void
@@ -473,7 +489,7 @@ lb_usage(void)
 	    "                --format mono|red-green|rgb565|rgb888 --snapshot DIR\n"
 	    "                [--protocol NAME[:OPTIONS]] [--exit-after FRAMES] [--keep]\n"
 	    "                [--drop P] [--corrupt P] [--delay MS] [--stall] [--baud N]\n"
-	    "                [--seed N] [--quiet] [--caps none|LIST] [--nagle]\n"
+	    "                [--seed N] [--quiet] [--caps none|LIST] [--nagle] [--reboot-after FRAMES]\n"
 	    "protocols:");
 	for (size_t i = 0; ledboard_protos[i]; i++)
 		fprintf(stderr, " %s", ledboard_protos[i]->name);
@@ -529,6 +545,7 @@ lb_options(struct lb *lb, int argc, char **argv)
 		else if (strcmp(a, "--protocol") == 0) proto = v;
 		else if (strcmp(a, "--caps") == 0) lb->scr.caps = v;
 		else if (strcmp(a, "--exit-after") == 0) lb->exit_after = lb_num(a, v, 1, LONG_MAX);
+		else if (strcmp(a, "--reboot-after") == 0) lb->reboot_after = lb_num(a, v, 1, LONG_MAX);
 		else if (strcmp(a, "--drop") == 0) lb->drop = lb_prob(a, v);
 		else if (strcmp(a, "--corrupt") == 0) lb->corrupt = lb_prob(a, v);
 		else if (strcmp(a, "--delay") == 0) lb->delay_ms = lb_num(a, v, 0, 600000);
@@ -601,6 +618,7 @@ main(int argc, char **argv)
 	sink.show = lb_show;
 	sink.reply = lb_reply;
 	sink.log = lb_log;
+	lb.sink = sink;
 	if ((lb.state = lb.proto->open(&lb.scr, &sink, err, sizeof err)) == NULL)
 		lb_die("%s", err);
 

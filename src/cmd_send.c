@@ -41,7 +41,8 @@ struct link {
 	int      prog_on;
 	uint64_t prog_base;     /* bytes_out when the push began */
 	uint64_t first_us;      /* when the first byte went out */
-	unsigned long wire0;    /* LSP: frame bytes queued before this push */
+	void    *lsp;           /* LSP's state: progress counts the bytes the board acknowledged */
+	unsigned long wire0, acked0;   /* LSP: frame bytes queued and acknowledged before this push */
 	uint64_t frame_us;      /* summed time from each frame's first byte to its acknowledgement */
 };
 
@@ -91,8 +92,15 @@ link_wait(struct link *l, double until)
 	if (ready)
 		xport_io(l->x, ready, now);
 	xport_tick(l->x, now);
-	if (l->prog_on)
+	if (l->prog_on && l->lsp) {
+		/* delivered, not written: resends and bytes still in flight are not progress */
+		struct proto_lsp_stats s;
+
+		proto_lsp_get_stats(l->lsp, &s);
+		progress_update(&l->prog, (size_t)(s.frame_bytes_acked - l->acked0), now);
+	} else if (l->prog_on) {
 		progress_update(&l->prog, (size_t)(xport_stats(l->x)->bytes_out - l->prog_base), now);
+	}
 	return ready;
 }
 
@@ -152,7 +160,7 @@ link_notes(struct link *l, const struct proto_ops *ops, void *st)
 }
 
 /* LSP queues a frame again whole after NACK DATA or NOBASE: the bytes to
- * send grow by it, so the bar does not count the copy as progress. */
+ * deliver grow by it, and the bar's total with them. */
 static void
 link_progress_total(struct link *l, const struct proto_ops *ops, void *st)
 {
@@ -212,7 +220,9 @@ push_frame(const struct proto_ops *ops, void *st, struct link *l, const struct r
 
 	if (is_lsp) {
 		proto_lsp_get_stats(st, &s0);
+		l->lsp = st;
 		l->wire0 = s0.frame_bytes_wire;
+		l->acked0 = s0.frame_bytes_acked;
 	}
 	proto_batch_init(&b, buf, cap);
 	if (ops->encode_frame(st, &img, &b) < 0) {

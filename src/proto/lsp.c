@@ -870,6 +870,8 @@ lsp_acked(struct lsp_state *s, struct lsp_pkt *p)
 	int frame_left = 0, any_left = 0;
 
 	p->state = PK_ACKED;
+	if (p->type == FW_LSP_FRAME)
+		s->st.frame_bytes_acked += p->len;
 	/* Karn: only packets sent once give a round-trip sample; it is taken
 	 * at the next poll, the first moment we know the time again. */
 	if (!p->retried && p->timed && (!s->rtt_pending || p->sent_ms < s->rtt_sent))

@@ -58,6 +58,7 @@ struct proto_lsp_stats {
 	unsigned long packets, retransmits, bytes_out, bytes_in, acks, nacks, garbage;
 	unsigned long frames, frame_bytes_raw, frame_bytes_coded;
 	unsigned long frame_bytes_wire;  /* FRAME packets as first sent, headers and CRCs included */
+	unsigned long frame_bytes_acked; /* FRAME packets the board acknowledged, counted once each */
 	struct proto_lsp_coding last;   /* how the last frame was coded */
 	int      info_known;            /* the board answered INFO_REQ */
 	uint16_t board_max_payload, board_caps;
