@@ -7,7 +7,9 @@
  * order and acknowledges each, so a lost or damaged chunk is resent after a
  * timeout (or at once on a NACK) and the board ignores copies of chunks it
  * already has.  Sessions start with INFO_REQ, which tells us the board's
- * size, format and buffer, and resets its duplicate detection.
+ * size, format, buffer and capabilities, and resets its duplicate
+ * detection.  Only what the board offers is sent; what it refuses anyway
+ * (NACK UNSUPPORTED) is left out from then on, with a note for the log.
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -34,7 +34,8 @@ size_t proto_lsp_work_size(size_t n);
 /* Code img as compactly as LSP allows: RAW, RLE, ROWXOR, or (when prev,
  * the frame the board shows, is given) DELTA against prev shifted by up
  * to 16 LEDs in x or y.  The encoded stream is left at *out (inside work).
- * `allowed` is a mask of 1 << FW_LSP_ENC_*.  Returns 0. */
+ * `allowed` is a mask of 1 << FW_LSP_ENC_*, with PROTO_LSP_NO_* bits for
+ * variants to leave out.  Returns 0. */
 int proto_lsp_compress(const struct proto_image *img, const uint8_t *prev, unsigned allowed,
     uint8_t *work, const uint8_t **out, struct proto_lsp_coding *how);
 
