@@ -489,7 +489,8 @@ lb_usage(void)
 	    "                --format mono|red-green|rgb565|rgb888 --snapshot DIR\n"
 	    "                [--protocol NAME[:OPTIONS]] [--exit-after FRAMES] [--keep]\n"
 	    "                [--drop P] [--corrupt P] [--delay MS] [--stall] [--baud N]\n"
-	    "                [--seed N] [--quiet] [--caps none|LIST] [--nagle] [--reboot-after FRAMES]\n"
+	    "                [--seed N] [--quiet] [--caps none|LIST] [--claim LIST] [--nagle]\n"
+	    "                [--reboot-after FRAMES]\n"
 	    "protocols:");
 	for (size_t i = 0; ledboard_protos[i]; i++)
 		fprintf(stderr, " %s", ledboard_protos[i]->name);
@@ -544,6 +545,7 @@ lb_options(struct lb *lb, int argc, char **argv)
 		else if (strcmp(a, "--snapshot") == 0) lb->snapdir = v;
 		else if (strcmp(a, "--protocol") == 0) proto = v;
 		else if (strcmp(a, "--caps") == 0) lb->scr.caps = v;
+		else if (strcmp(a, "--claim") == 0) lb->scr.claim = v;
 		else if (strcmp(a, "--exit-after") == 0) lb->exit_after = lb_num(a, v, 1, LONG_MAX);
 		else if (strcmp(a, "--reboot-after") == 0) lb->reboot_after = lb_num(a, v, 1, LONG_MAX);
 		else if (strcmp(a, "--drop") == 0) lb->drop = lb_prob(a, v);
@@ -575,8 +577,8 @@ lb_options(struct lb *lb, int argc, char **argv)
 			lb->proto = ledboard_protos[i];
 	if (lb->proto == NULL)
 		lb_die("--protocol %s: unknown (see --help for the list)", proto);
-	if (lb->scr.caps != NULL && strcmp(lb->proto->name, "lsp") != 0)
-		lb_die("--caps is for --protocol lsp (the others have no capabilities to leave out)");
+	if ((lb->scr.caps != NULL || lb->scr.claim != NULL) && strcmp(lb->proto->name, "lsp") != 0)
+		lb_die("--caps and --claim are for --protocol lsp (the others have no capabilities)");
 }
 
 static void

@@ -15,6 +15,7 @@
 struct lb_lsp {
 	struct fw_lsp_board  board;
 	struct ledboard_sink sink;
+	uint16_t claim;       /* caps INFO reports on top of what the board offers */
 	uint8_t *fb0, *fb1, *page;
 };
 
@@ -72,8 +73,9 @@ lb_lsp_open(const struct ledboard_screen *scr, const struct ledboard_sink *sink,
 	struct fw_lsp_board_config cfg;
 	size_t bytes = (size_t)scr->stride * scr->height;
 	long off = lb_lsp_caps_off(scr->caps, err, errlen);
+	long claim_off = lb_lsp_caps_off(scr->claim, err, errlen);
 
-	if (off < 0)
+	if (off < 0 || claim_off < 0)
 		return NULL;
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		goto nomem;
@@ -94,6 +96,8 @@ lb_lsp_open(const struct ledboard_screen *scr, const struct ledboard_sink *sink,
 	cfg.page_slots = FW_LSP_SLOTS;
 	cfg.fw_name = "ledboard-sim 1.0";
 	cfg.caps_off = (uint16_t)off;
+	/* --claim: a firmware whose INFO promises more than it does */
+	s->claim = scr->claim ? (uint16_t)(FW_LSP_CAP_ALL & ~claim_off) : 0;
 	if (fw_lsp_board_init(&s->board, &cfg) < 0) {
 		snprintf(err, errlen, "lsp: cannot drive a %ux%u %s board",
 		    scr->width, scr->height, fw_pix_name(scr->format));
@@ -158,6 +162,13 @@ lb_lsp_events(struct lb_lsp *s, unsigned ev)
 	if (ev & FW_LSP_EV_PACKET) {
 		lb_lsp_describe(&s->board, ev, line, sizeof line);
 		s->sink.log(s->sink.ctx, line);
+	}
+	if ((ev & FW_LSP_EV_REPLY) && s->claim && s->board.reply[3] == FW_LSP_INFO) {
+		uint8_t *p = s->board.reply + FW_LSP_HDR_LEN;
+		uint16_t len = fw_lsp_get16(s->board.reply + 6);
+
+		fw_lsp_put16(p + 8, (uint16_t)(fw_lsp_get16(p + 8) | s->claim));
+		fw_lsp_put16(p + len, fw_lsp_crc16(FW_LSP_CRC_INIT, p, len));
 	}
 	if (ev & FW_LSP_EV_REPLY)
 		s->sink.reply(s->sink.ctx, s->board.reply, s->board.reply_len);

@@ -1,6 +1,8 @@
 # LSP behaviour over time against ledboard (issue 15, items 7-11):
 #  - a board offering only RLE (--caps) gets a rgb565 poster without one
 #    NACK, and no BRIGHTNESS;
+#  - a board that refuses what its INFO offers (--claim) is refused once per
+#    feature, logged once, and the scroll carries on at full rate;
 #  - a power-off rule sends POWER 0 to a board that has POWER and then
 #    nothing more, and black to one that has not;
 #  - over TCP to a board with Nagle's algorithm on, a scroll goes without
@@ -39,6 +41,35 @@ seqs=$(sed -n 's/.*rx [A-Z_]* seq=\([0-9]*\).*/\1/p' "$TMP/b1.log" | tr '\n' ' '
 expect=$(seq 0 $(( $(echo $seqs | wc -w) - 1 )) | tr '\n' ' ')
 [ "$seqs" = "$expect" ] || fail "sequence numbers on the wire: $seqs (expected $expect)"
 echo "seq on the wire: $seqs"
+
+# ---- item 8: a board that refuses what its INFO offers --------------------
+P8=$(free_port)
+cat >"$TMP/e.cfg" <<CFG
+boards = ( { name = "teach"; width = 128; height = 32; format = "rgb565"; protocol = "lsp";
+             address = "tcp:127.0.0.1:$P8"; brightness = 60; } );
+content = ( { name = "up"; image = "$TMP/content/posters/theme-128x32.png"; effect = "scroll-up"; speed = 16.0; } );
+playlists = ( { name = "p"; items = ["up"]; } );
+schedule = ( { playlist = "p"; boards = ["all"]; } );
+control_socket = "$TMP/run8/control.sock"; state_dir = "$TMP/state8";
+CFG
+mkdir -p "$TMP/snap8"
+$B/ledboard --listen "tcp:127.0.0.1:$P8" --size 128x32 --format rgb565 --caps rle,delta,power \
+    --claim rowxor,brightness --snapshot "$TMP/snap8" 2>"$TMP/b8.log" &
+PIDS="$PIDS $!"
+wait_listen "$TMP/b8.log"
+timeout 30 $L play "$TMP/e.cfg" --foreground --start-at "2023-09-12 10:00" --until "2023-09-12 10:00:03" \
+    2>"$TMP/play8.log" || { cat "$TMP/play8.log"; fail "play failed"; }
+shown=$(grep -c "frame [0-9]* shown" "$TMP/b8.log")
+refused=$(grep -c "NACK unsupported" "$TMP/b8.log")
+notes=$(grep -o "refuses" "$TMP/play8.log" | wc -l)
+echo "refusing board: $shown frames shown in 3 s, $refused refusals, $notes logged"
+grep "refuses" "$TMP/play8.log"
+# every refused packet is one variant once (each chunk of a refused frame is refused too)
+[ "$notes" -ge 2 ] && [ "$notes" -le 4 ] || fail "$notes refusals logged (want one per refused feature)"
+grep -q "refuses BRIGHTNESS" "$TMP/play8.log" || fail "refused BRIGHTNESS not logged"
+! grep -q "delivery failed" "$TMP/play8.log" || fail "a refusal made delivery fail"
+[ "$refused" -le 12 ] || fail "$refused refusals: the host kept sending what the board refused"
+[ "$shown" -ge 20 ] || fail "only $shown frames in 3 s after a refusal"
 
 # ---- item 9: POWER for a power-off rule --------------------------------
 PA=$(free_port); PB=$(free_port)
