@@ -456,6 +456,31 @@ fmt_time(const struct ls_config *cfg, long long t, char *buf, size_t len)
 	free(saved);
 }
 
+/* Copy s into buf with every control character (C0, DEL, C1) shown as
+ * "\xNN" ("\n" for a line feed): a daemon of another version, or a record
+ * written by hand, must not be able to drive the terminal. */
+static const char *
+clean(const char *s, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p && n + 5 < cap; p++) {
+		if (*p == '\n') {
+			buf[n++] = '\\';
+			buf[n++] = 'n';
+		} else if (*p < 0x20 || *p == 0x7f) {
+			n += (size_t)snprintf(buf + n, cap - n, "\\x%02x", *p);
+		} else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			n += (size_t)snprintf(buf + n, cap - n, "\\x%02x", p[1]);   /* the C1 code point */
+			p++;
+		} else {
+			buf[n++] = (char)*p;
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 struct status_ctx {
 	const struct ls_config *cfg;
 	int n;
@@ -470,7 +495,8 @@ status_line(void *arg, const char *line)
 	size_t tl = 0;
 
 	if (strncmp(line, "alert ", 6) != 0 || alert_parse(line + 6, &a, err, sizeof err) < 0) {
-		printf("? %s\n", line);
+		char cline[1024];
+		printf("? %s\n", clean(line, cline, sizeof cline));
 		return;
 	}
 	if (sc->n++ == 0)
@@ -488,7 +514,11 @@ status_line(void *arg, const char *line)
 		fmt_time(sc->cfg, a.expires, exp, sizeof exp);
 	else
 		snprintf(exp, sizeof exp, "until cleared");
-	printf("%-28s %-9s %-24s %-19s %s\n", a.id, alert_level_name(a.level), targets, exp, a.text);
+	{
+		char ctargets[sizeof targets * 4], ctext[ALERT_TEXT_MAX * 4 + 8], cid[ALERT_ID_MAX * 4 + 8];
+		printf("%-28s %-9s %-24s %-19s %s\n", clean(a.id, cid, sizeof cid), alert_level_name(a.level),
+		    clean(targets, ctargets, sizeof ctargets), exp, clean(a.text, ctext, sizeof ctext));
+	}
 	alert_clear(&a);
 }
 

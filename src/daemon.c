@@ -544,10 +544,18 @@ daemon_write_status(struct daemon *d)
 	char tmp[PATH_MAX + 8];
 	FILE *f;
 
+	mode_t um;
+
 	snprintf(tmp, sizeof tmp, "%s.tmp", d->status_path);
+	/* the status names alert ids: readable only by those who may use the
+	 * control socket (its group), never, not even for a moment, by all */
+	um = umask(077);
 	f = fopen(tmp, "w");
+	umask(um);
 	if (!f)
 		return;
+	if (d->ctl ? control_server_share_fd(d->ctl, fileno(f)) < 0 : fchmod(fileno(f), 0640) < 0)
+		(void)0;   /* stays 0600: safe, only less readable */
 	fprintf(f, "ledsign-status 1\tpid=%d\tupdated=%.3f\tstarted=%.3f\treloads=%u\tconfig=%s\treload_error=",
 	    (int)getpid(), daemon_wall(d), d->started, d->reloads, d->config_path);
 	for (const char *c = d->reload_error; *c; c++)
