@@ -12,6 +12,8 @@ in count; results go to stdout as "key value" lines.
   slow SOCK SECONDS        send a request one byte a second; report when closed
   storm SOCK N             N connections opened and closed at once
   rss PID                  the process's resident set in KiB
+  alertlat SOCK ID DIR...  raise emergency alert ID as a raw request and print, per
+                           board snapshot DIR, the ms until latest.png is mostly red
 Use as another user with `setpriv --reuid=nobody --regid=nogroup --clear-groups`.
 """
 import os
@@ -23,9 +25,11 @@ REQ = b"ledsign-control/1 status\n"
 
 
 def connect(path, timeout=5.0):
+    # a blocking connect, as ledsign's own client does: when the listen
+    # backlog is full it waits for room instead of failing with EAGAIN
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
     s.connect(path)
+    s.settimeout(timeout)
     return s
 
 
@@ -203,6 +207,40 @@ def rss(pid):
     print(0)
 
 
+def mostly_red(path):
+    from PIL import Image
+    try:
+        im = Image.open(path).convert("RGB")
+        px = list(im.getdata())
+    except (OSError, ValueError):
+        return False
+    red = sum(1 for (r, g, b) in px if r >= 160 and g <= 80 and b <= 80)
+    return red * 2 > len(px)
+
+
+def alertlat(path, ident, dirs):
+    s = connect(path)
+    t0 = time.monotonic()
+    s.sendall(("ledsign-control/1 alert id=%s level=emergency text=Evacuate\n" % ident).encode())
+    seen = {}
+    answer = b""
+    while len(seen) < len(dirs) and time.monotonic() - t0 < 5:
+        for d in dirs:
+            if d not in seen and mostly_red(d + "/latest.png"):
+                seen[d] = (time.monotonic() - t0) * 1000
+        time.sleep(0.002)
+    s.settimeout(5)
+    while not answer.endswith(b"\n"):
+        b = s.recv(4096)
+        if not b:
+            break
+        answer += b
+    print("answer", answer.decode().strip())
+    for d in dirs:
+        print("latency_ms %s %s" % (d, ("%.0f" % seen[d]) if d in seen else "never"))
+    print("max_ms", ("%.0f" % max(seen.values())) if len(seen) == len(dirs) else "never")
+
+
 def main():
     mode = sys.argv[1]
     if mode == "ask":
@@ -219,6 +257,8 @@ def main():
         slow(sys.argv[2], float(sys.argv[3]))
     elif mode == "storm":
         storm(sys.argv[2], int(sys.argv[3]))
+    elif mode == "alertlat":
+        alertlat(sys.argv[2], sys.argv[3], sys.argv[4:])
     elif mode == "rss":
         rss(sys.argv[2])
     else:
