@@ -62,20 +62,22 @@ t1=$(now_ms)
 rss0=$(rss)
 echo "RSS at the start: $rss0 KiB"
 
-# the attack, all at once
-u=12001
+# the attack, all at once (the floods and the slow client first, so they
+# are not simply refused once the idle holders have filled the socket)
 ATTACK=""
-for i in 1 2 3 4 5 6 7 8; do
-	as_user $u $C hold "$SOCK" 8 12 >"$TMP/hold-$u.txt" 2>&1 &
-	ATTACK="$ATTACK $!"
-	u=$((u + 1))
-done
 as_user 65534 $C flood "$SOCK" 12 >"$TMP/flood.txt" 2>&1 &
 ATTACK="$ATTACK $!"
 as_user 12050 $C readflood "$SOCK" 12 >"$TMP/readflood.txt" 2>&1 &
 ATTACK="$ATTACK $!"
 as_user 12060 $C slow "$SOCK" 16 >"$TMP/slow.txt" 2>&1 &
 ATTACK="$ATTACK $!"
+sleep 0.2
+u=12001
+for i in 1 2 3 4 5 6 7 8; do
+	as_user $u $C hold "$SOCK" 8 12 >"$TMP/hold-$u.txt" 2>&1 &
+	ATTACK="$ATTACK $!"
+	u=$((u + 1))
+done
 as_user 12070 $C storm "$SOCK" 1000 >"$TMP/storm.txt" 2>&1 &
 ATTACK="$ATTACK $!"
 PIDS="$PIDS $ATTACK"
@@ -106,6 +108,7 @@ for f in "$TMP"/hold-*.txt "$TMP/flood.txt" "$TMP/readflood.txt" "$TMP/storm.txt
 done
 held=$(cat "$TMP"/hold-*.txt | sed -n 's/^held //p' | paste -sd+ | bc)
 echo "idle holders held $held of 64 connections"
+grep -q '^answered 0$' "$TMP/readflood.txt" && fail "the reading flood got no answers"
 [ "$held" -ge 40 ] || fail "only $held idle holders got in: the test did not load the socket"
 
 echo "--- frame rate (frames/s: quiet, under attack)"
@@ -137,6 +140,7 @@ echo "worst $worst ms"
 [ "$worst" -le 250 ] || fail "an alert took $worst ms to reach every board"
 
 echo "--- the byte-a-second client"
+grep -q '^answer' "$TMP/slow.txt" && fail "the byte-a-second client was refused, not dropped: $(cat "$TMP/slow.txt")"
 s=$(sed -n 's/^closed_after //p' "$TMP/slow.txt")
 [ "$s" != never ] || fail "the byte-a-second client was never dropped"
 [ "$(echo "$s >= 9 && $s <= 13" | bc)" -eq 1 ] || fail "the byte-a-second client was dropped after $s s, not at 10 s"

@@ -162,13 +162,16 @@ def slow(path, seconds):
             s.send(REQ[i % (len(REQ) - 1):i % (len(REQ) - 1) + 1])
             i += 1
         except OSError:
-            break
+            print("closed_after %.1f" % (time.monotonic() - t0))
+            return
         # look for the close for a second before the next byte
         stop = time.monotonic() + 1
         done = False
         while time.monotonic() < stop:
             try:
                 b = s.recv(4096)
+                if b.startswith(b"error"):
+                    print("answer", b.decode().strip())
                 if b == b"":
                     done = True
                     break
