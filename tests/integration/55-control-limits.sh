@@ -47,6 +47,19 @@ echo "$out" | grep -q "^error code=toolarge " || fail "100 kB status line not re
 out=$($C long "$SOCK" cap 200000)
 echo "$out" | grep -q "^error code=usage " || fail "200 kB cap line not read: $out"
 
+# a real CAP document of 600 kB (a long comment) goes through the long-line path
+$PY - "$TMP/big.xml" <<'PYEOF'
+import sys
+open(sys.argv[1], "w").write(
+    '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><!-- ' + "x" * 600000 + ' -->'
+    "<identifier>BIG1</identifier><sender>s@x</sender><sent>2026-01-01T00:00:00+00:00</sent>"
+    "<status>Actual</status><msgType>Alert</msgType><scope>Public</scope><info><category>Met</category>"
+    "<event>Storm</event><urgency>Expected</urgency><severity>Minor</severity><certainty>Likely</certainty>"
+    "</info></alert>")
+PYEOF
+$L alert --cap "$TMP/big.xml" --socket "$SOCK" >"$TMP/big.out" 2>&1 || fail "600 kB CAP refused: $(cat "$TMP/big.out")"
+$L clear cap-BIG1 --socket "$SOCK" >/dev/null || fail "the big CAP alert was not stored"
+
 # --- the status file is for the socket's users only
 [ "$(stat -c '%a %G' "$TMP/run/status")" = "640 nogroup" ] || fail "status file is $(stat -c '%a %G' "$TMP/run/status")"
 
@@ -105,6 +118,6 @@ as_user 12007 $L alert "duty gets in" --id dutyin --level info --socket "$SOCK" 
 $L clear dutyin --socket "$SOCK" >/dev/null || fail "root locked out of a full socket"
 for p in $HP; do wait "$p"; done
 
-kill "$DAEMON"; wait "$DAEMON" 2>/dev/null
+kill "$DAEMON"; wait "$DAEMON" || fail "unclean stop (see $TMP/daemon.log)"
 grep -q "refused: user 65534 already has 8 control connections" "$TMP/daemon.log" || fail "per-user refusal not logged"
 echo "control socket limits hold"

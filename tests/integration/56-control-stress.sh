@@ -149,6 +149,6 @@ s=$(sed -n 's/^closed_after //p' "$TMP/slow.txt")
 [ "$(echo "$s >= 9 && $s <= 13" | bc)" -eq 1 ] || fail "the byte-a-second client was dropped after $s s, not at 10 s"
 
 $L alerts --socket "$SOCK" >/dev/null || fail "root cannot list alerts after the attack"
-kill "$DAEMON"; wait "$DAEMON" 2>/dev/null
+kill "$DAEMON"; wait "$DAEMON" || fail "unclean stop (see $TMP/daemon.log)"
 grep -q "completed no request in 10000 ms" "$TMP/daemon.log" || fail "deadline drops not logged"
 echo "control socket held under attack; boards kept their frame rate"
