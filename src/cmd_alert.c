@@ -64,6 +64,31 @@ common_load(struct common *c, const char *cmd)
 		c->socket = c->cfg && c->cfg->control_socket ? c->cfg->control_socket : DEFAULT_SOCKET;
 }
 
+/* Copy s into buf with every control character (C0, DEL, C1) shown as
+ * "\xNN" ("\n" for a line feed): a daemon of another version, or a record
+ * written by hand, must not be able to drive the terminal. */
+static const char *
+clean(const char *s, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p && n + 5 < cap; p++) {
+		if (*p == '\n') {
+			buf[n++] = '\\';
+			buf[n++] = 'n';
+		} else if (*p < 0x20 || *p == 0x7f) {
+			n += (size_t)snprintf(buf + n, cap - n, "\\x%02x", *p);
+		} else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			n += (size_t)snprintf(buf + n, cap - n, "\\x%02x", p[1]);   /* the C1 code point */
+			p++;
+		} else {
+			buf[n++] = (char)*p;
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 /* Send one request; prints errors.  Returns 0 ok, 1 error answer or no answer. */
 static int
 send_request(const char *cmd, struct common *c, const char *req, control_line_fn fn, void *arg,
@@ -79,7 +104,9 @@ send_request(const char *cmd, struct common *c, const char *req, control_line_fn
 	if (r > 0) {
 		if (control_line_get(final, "message", msg, sizeof msg) < 0)
 			snprintf(msg, sizeof msg, "%s", final);
-		fprintf(stderr, "ledsign %s: the daemon refused: %s\n", cmd, msg);
+		char cmsg[sizeof msg * 4];
+		/* a CAP error quotes the document, which may hold anything */
+		fprintf(stderr, "ledsign %s: the daemon refused: %s\n", cmd, clean(msg, cmsg, sizeof cmsg));
 		return 1;
 	}
 	return 0;
@@ -454,31 +481,6 @@ fmt_time(const struct ls_config *cfg, long long t, char *buf, size_t len)
 		tzset();
 	}
 	free(saved);
-}
-
-/* Copy s into buf with every control character (C0, DEL, C1) shown as
- * "\xNN" ("\n" for a line feed): a daemon of another version, or a record
- * written by hand, must not be able to drive the terminal. */
-static const char *
-clean(const char *s, char *buf, size_t cap)
-{
-	size_t n = 0;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p && n + 5 < cap; p++) {
-		if (*p == '\n') {
-			buf[n++] = '\\';
-			buf[n++] = 'n';
-		} else if (*p < 0x20 || *p == 0x7f) {
-			n += (size_t)snprintf(buf + n, cap - n, "\\x%02x", *p);
-		} else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			n += (size_t)snprintf(buf + n, cap - n, "\\x%02x", p[1]);   /* the C1 code point */
-			p++;
-		} else {
-			buf[n++] = (char)*p;
-		}
-	}
-	buf[n] = '\0';
-	return buf;
 }
 
 struct status_ctx {

@@ -415,6 +415,8 @@ control_server_free(struct control_server *s)
 		return;
 	while (s->conns != NULL)
 		conn_free(s->conns);
+	if (s->quiet_n > 0)
+		logf_(s, 1, "control: %lu more refused or dropped connections not logged", s->quiet_n);
 	while (s->peers != NULL) {
 		struct peer *p = s->peers;
 		s->peers = p->next;
