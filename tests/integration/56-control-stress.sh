@@ -55,8 +55,12 @@ frames_of() { grep -c "frame .* shown" "$TMP/board-$1.log"; }
 now_ms() { date +%s%3N; }
 rss() { $C rss "$DAEMON"; }
 
-# a quiet baseline: frames per second on each board
-sleep 1
+# a quiet baseline: an alert's latency, then frames per second on each board
+sleep 0.5
+$C alertlat "$SOCK" quiet $DIRS >"$TMP/lat-quiet.txt" || fail "alertlat"
+$L clear quiet --socket "$SOCK" >/dev/null || fail "clear"
+echo "alert latency without attack: $(sed -n 's/^max_ms //p' "$TMP/lat-quiet.txt") ms"
+sleep 0.5
 for b in $BOARDS; do eval "q0_$b=$(frames_of $b)"; done
 t0=$(now_ms)
 sleep 3
