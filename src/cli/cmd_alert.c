@@ -64,6 +64,31 @@ common_load(struct common *c, const char *cmd)
 		c->socket = c->cfg && c->cfg->control_socket ? c->cfg->control_socket : DEFAULT_SOCKET;
 }
 
+/* Copy s into buf with every control character (C0, DEL, C1) shown as
+ * "\xNN" ("\n" for a line feed): a daemon of another version, or a record
+ * written by hand, must not be able to drive the terminal. */
+static const char *
+clean(const char *s, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p && n + 5 < cap; p++) {
+		if (*p == '\n') {
+			buf[n++] = '\\';
+			buf[n++] = 'n';
+		} else if (*p < 0x20 || *p == 0x7f) {
+			n += (size_t)snprintf(buf + n, cap - n, "\\x%02x", *p);
+		} else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			n += (size_t)snprintf(buf + n, cap - n, "\\x%02x", p[1]);   /* the C1 code point */
+			p++;
+		} else {
+			buf[n++] = (char)*p;
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 /* Send one request; prints errors.  Returns 0 ok, 1 error answer or no answer. */
 static int
 send_request(const char *cmd, struct common *c, const char *req, control_line_fn fn, void *arg,
@@ -79,7 +104,9 @@ send_request(const char *cmd, struct common *c, const char *req, control_line_fn
 	if (r > 0) {
 		if (control_line_get(final, "message", msg, sizeof msg) < 0)
 			snprintf(msg, sizeof msg, "%s", final);
-		fprintf(stderr, "ledsign %s: the daemon refused: %s\n", cmd, msg);
+		char cmsg[sizeof msg * 4];
+		/* a CAP error quotes the document, which may hold anything */
+		fprintf(stderr, "ledsign %s: the daemon refused: %s\n", cmd, clean(msg, cmsg, sizeof cmsg));
 		return 1;
 	}
 	return 0;
@@ -478,7 +505,8 @@ status_line(void *arg, const char *line)
 	size_t tl = 0;
 
 	if (strncmp(line, "alert ", 6) != 0 || alert_parse(line + 6, &a, err, sizeof err) < 0) {
-		printf("? %s\n", line);
+		char cline[1024];
+		printf("? %s\n", clean(line, cline, sizeof cline));
 		return;
 	}
 	if (sc->n++ == 0)
@@ -496,7 +524,11 @@ status_line(void *arg, const char *line)
 		fmt_time(sc->cfg, a.expires, exp, sizeof exp);
 	else
 		snprintf(exp, sizeof exp, "until cleared");
-	printf("%-28s %-9s %-24s %-19s %s\n", a.id, alert_level_name(a.level), targets, exp, a.text);
+	{
+		char ctargets[sizeof targets * 4], ctext[ALERT_TEXT_MAX * 4 + 8], cid[ALERT_ID_MAX * 4 + 8];
+		printf("%-28s %-9s %-24s %-19s %s\n", clean(a.id, cid, sizeof cid), alert_level_name(a.level),
+		    clean(targets, ctargets, sizeof ctargets), exp, clean(a.text, ctext, sizeof ctext));
+	}
 	alert_clear(&a);
 }
 

@@ -42,6 +42,8 @@ struct link {
 	int      prog_on;
 	uint64_t prog_base;     /* bytes_out when the push began */
 	uint64_t first_us;      /* when the first byte went out */
+	void    *lsp;           /* LSP's state: progress counts the bytes the board acknowledged */
+	unsigned long wire0, acked0;   /* LSP: frame bytes queued and acknowledged before this push */
 	uint64_t frame_us;      /* summed time from each frame's first byte to its acknowledgement */
 };
 
@@ -91,8 +93,15 @@ link_wait(struct link *l, double until)
 	if (ready)
 		xport_io(l->x, ready, now);
 	xport_tick(l->x, now);
-	if (l->prog_on)
+	if (l->prog_on && l->lsp) {
+		/* delivered, not written: resends and bytes still in flight are not progress */
+		struct proto_lsp_stats s;
+
+		proto_lsp_get_stats(l->lsp, &s);
+		progress_update(&l->prog, (size_t)(s.frame_bytes_acked - l->acked0), now);
+	} else if (l->prog_on) {
 		progress_update(&l->prog, (size_t)(xport_stats(l->x)->bytes_out - l->prog_base), now);
+	}
 	return ready;
 }
 
@@ -147,6 +156,33 @@ link_open(struct link *l, const struct ls_board *b, const struct proto_ops *ops,
 	}
 }
 
+/* Print what the protocol wants said once (a feature the board refused). */
+static void
+link_notes(struct link *l, const struct proto_ops *ops, void *st)
+{
+	const char *n;
+
+	if (ops->note && (n = ops->note(st)) != NULL) {
+		if (l->prog_on)
+			progress_end(&l->prog);
+		fprintf(stderr, "%s: %s\n", l->label, n);
+	}
+}
+
+/* LSP queues a frame again whole after NACK DATA or NOBASE: the bytes to
+ * deliver grow by it, and the bar's total with them. */
+static void
+link_progress_total(struct link *l, const struct proto_ops *ops, void *st)
+{
+	struct proto_lsp_stats s;
+
+	if (!l->prog_on || strcmp(ops->name, "lsp") != 0)
+		return;
+	proto_lsp_get_stats(st, &s);
+	if (s.frame_bytes_wire - l->wire0 > l->prog.total)
+		l->prog.total = s.frame_bytes_wire - l->wire0;
+}
+
 static int
 link_send_batch(struct link *l, const struct proto_batch *b)
 {
@@ -183,15 +219,22 @@ push_frame(const struct proto_ops *ops, void *st, struct link *l, const struct r
 {
 	struct proto_image img = { c->width, c->height, c->format, c->stride, c->data };
 	struct proto_batch b;
-	uint64_t deadline = now_ms() + (uint64_t)(timeout * 1000.0), start = 0;
+	/* timeout 0: as long as the protocol keeps trying (LSP gives up after
+	 * 12 sends of a packet, docs/protocol.md §5), 10 s for one without ARQ */
+	uint64_t deadline = timeout > 0 ? now_ms() + (uint64_t)(timeout * 1000.0) :
+	    ops->poll ? UINT64_MAX : now_ms() + 10000u, start = 0;
 	int rc;
 
 	struct proto_lsp_stats s0, s1;
 	size_t total;
 	int is_lsp = strcmp(ops->name, "lsp") == 0;
 
-	if (is_lsp)
+	if (is_lsp) {
 		proto_lsp_get_stats(st, &s0);
+		l->lsp = st;
+		l->wire0 = s0.frame_bytes_wire;
+		l->acked0 = s0.frame_bytes_acked;
+	}
 	proto_batch_init(&b, buf, cap);
 	if (ops->encode_frame(st, &img, &b) < 0) {
 		snprintf(err, errlen, "cannot encode the frame: %s",
@@ -247,6 +290,8 @@ push_frame_wait(const struct proto_ops *ops, void *st, struct link *l, struct pr
 			*startp = start;
 			return 0;
 		}
+		link_notes(l, ops, st);
+		link_progress_total(l, ops, st);
 		if (r == PROTO_TX_FAILED) {
 			snprintf(err, errlen, "%s", ops->error(st) ? ops->error(st) : "delivery failed");
 			return -1;
@@ -260,7 +305,7 @@ push_frame_wait(const struct proto_ops *ops, void *st, struct link *l, struct pr
 			return -1;
 		}
 		if (wake == 0 || wake > deadline)
-			wake = deadline;
+			wake = deadline != UINT64_MAX ? deadline : now + 1000;
 		if (link_wait(l, xport_now() + (double)(wake > now ? wake - now : 0) / 1000.0) & XPORT_EV_READ) {
 			while ((n = xport_recv(l->x, rx, sizeof rx, xport_now())) > 0) {
 				for (size_t off = 0; off < (size_t)n;) {
@@ -293,7 +338,7 @@ parse_args(int argc, char **argv, struct send_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->frames = 1;
-	o->timeout = 10.0;
+	o->timeout = 0;      /* default: 10 s to connect, then as long as the protocol tries */
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		char *end = NULL;
@@ -405,7 +450,7 @@ cmd_send(int argc, char **argv)
 		ls_session_get(&ses);
 		ops->session(st, &ses);
 	}
-	if (link_open(&l, board, ops, o.timeout, err, sizeof err) < 0) {
+	if (link_open(&l, board, ops, o.timeout > 0 ? o.timeout : 10.0, err, sizeof err) < 0) {
 		fprintf(stderr, "board %s: %s\n", board->name, err);
 		goto out;
 	}

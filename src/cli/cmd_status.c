@@ -103,8 +103,12 @@ status_open(const char *rd, struct status_head *h, const char *name)
 	snprintf(path, sizeof path, "%s/status", rd);
 	f = fopen(path, "r");
 	if (!f) {
-		fprintf(stderr, "ledsign %s: no daemon status in %s (%s); is `ledsign play` running?\n", name, rd,
-		    strerror(errno));
+		if (errno == EACCES)
+			fprintf(stderr, "ledsign %s: %s: permission denied; the status is for the users of the "
+			    "control socket (control_users, control_groups)\n", name, path);
+		else
+			fprintf(stderr, "ledsign %s: no daemon status in %s (%s); is `ledsign play` running?\n", name, rd,
+			    strerror(errno));
 		return NULL;
 	}
 	if (status_read_head(f, h) < 0) {
@@ -205,11 +209,24 @@ cmd_reload(int argc, char **argv)
 		return 0;
 	}
 	if (rc == 1) {
+		char code[32] = "";
+
 		free(rd);
 		if (control_line_get(final, "message", msg, sizeof msg) < 0)
 			snprintf(msg, sizeof msg, "%s", final);
+		/* only code=reload means the config was read and found wanting */
+		if (control_line_get(final, "code", code, sizeof code) < 0 || strcmp(code, "reload") != 0) {
+			fprintf(stderr, "ledsign reload: %s: %s\n", strcmp(code, "denied") == 0 ? "denied" : "refused", msg);
+			return 1;
+		}
 		fprintf(stderr, "ledsign reload: the new config has errors; still playing the old one\n%s\n"
 		    "(every error is in the daemon's log)\n", msg);
+		return 1;
+	}
+	if (errno == EACCES) {
+		/* the socket's permissions kept us out: a signal would be refused too */
+		fprintf(stderr, "ledsign reload: denied: %s\n", err);
+		free(rd);
 		return 1;
 	}
 	/* no answer on the socket: signal the daemon named in the status file */
@@ -221,7 +238,8 @@ cmd_reload(int argc, char **argv)
 	}
 	fclose(f);
 	if (kill(h.pid, SIGHUP) < 0) {
-		fprintf(stderr, "ledsign reload: cannot signal pid %d: %s\n", h.pid, strerror(errno));
+		fprintf(stderr, "ledsign reload: %scannot signal pid %d: %s\n", errno == EPERM ? "denied: " : "",
+		    h.pid, strerror(errno));
 		free(rd);
 		return 1;
 	}

@@ -14,6 +14,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,20 +25,40 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 
 #include "alert/cap.h"
 
+/* One user's share: its connections and its request-rate bucket.  Kept
+ * while it has connections or an unfilled bucket, so reconnecting does not
+ * refill the bucket. */
+struct peer {
+	uid_t  uid;
+	int    privileged;            /* root or the daemon's user: no per-user limits */
+	unsigned nconns;
+	double tokens;                /* requests it may make now (CONTROL_RATE per second) */
+	long long refilled_ms;
+	struct peer *next;
+};
+
 struct control_conn {
 	struct control_server *srv;
-	int    fd;
+	struct bufferevent *bev;
+	struct peer *peer;
 	uid_t  uid;
-	char  *in;
-	size_t inlen, incap;
-	char  *out;
-	size_t outlen, outoff, outcap;
-	int    closing;               /* finish sending, then close */
-	struct event *rev, *wev;      /* only with control_server_attach */
+	pid_t  pid;
+	int    reserve;               /* in a CONTROL_CONN_ALERT_RESERVE slot: alert and clear only */
+	int    longline;              /* holds one of the CONTROL_CAP_LINES slots */
+	int    closing;               /* answer sent: close once the output is empty */
+	int    eof;                   /* the peer shut its side: answer what came, then close */
+	int    deadline_ms;
+	struct event *deadline;       /* no request completed in time: close */
+	struct event *resume;         /* go on with buffered requests (rate, fairness) */
+	uint64_t added, sent, pending_end;  /* output bytes: queued, sent, end of the oldest unsent answer */
+	size_t scanned;               /* input bytes already searched for a line end */
+	struct evbuffer_cb_entry *outcb;
 	struct control_conn *next;
 };
 
@@ -51,7 +72,8 @@ struct control_server {
 	uid_t *uids;  size_t nuids;
 	gid_t *gids;  size_t ngids;
 	struct control_conn *conns;
-	size_t nconns;
+	struct peer *peers;
+	size_t nconns, nshared, nreserve, nlong;
 	struct event_base *base;
 	struct event *lev, *capev, *captimer;
 	struct event *capsettle;   /* looks again at files waiting to settle */
@@ -59,7 +81,10 @@ struct control_server {
 	char  *watched;            /* the cap_dir the events above are for */
 	struct cap_pending *pending;   /* cap_dir files that did not parse, not yet settled */
 	size_t npending;
-	int    idle_ms;            /* a connection silent this long is closed */
+	int    deadline_ms;        /* a connection must complete a request this often */
+	struct event *relisten;    /* out of fds: accept again a little later */
+	long long quiet_since;     /* log_limited: start of this second */
+	unsigned long quiet_n;     /* ... and lines left out in it */
 };
 
 /* A growing output buffer. */
@@ -87,6 +112,7 @@ logf_(struct control_server *s, int level, const char *fmt, ...)
 
 static char *handle_line(struct control_server *, const char *, long long, size_t *, uid_t);
 static int cap_watch(struct control_server *, char *, size_t);
+static void conn_free(struct control_conn *);
 static void cap_unwatch(struct control_server *);
 
 static long long
@@ -323,7 +349,7 @@ control_server_new(const char *path, const struct ls_config *cfg, struct alert_s
 	}
 	s->fd = -1;
 	s->inotify_fd = -1;
-	s->idle_ms = CONTROL_IDLE_MS;
+	s->deadline_ms = CONTROL_REQUEST_MS;
 	s->store = store;
 	s->arg = arg;
 	if (ops != NULL)
@@ -375,7 +401,7 @@ control_server_new(const char *path, const struct ls_config *cfg, struct alert_s
 		ls_errf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if (chmod(path, 0660) < 0 || listen(s->fd, 64) < 0) {
+	if (chmod(path, 0660) < 0 || listen(s->fd, CONTROL_BACKLOG) < 0) {
 		ls_errf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
@@ -393,9 +419,18 @@ control_server_free(struct control_server *s)
 	if (s == NULL)
 		return;
 	while (s->conns != NULL)
-		control_conn_free(s->conns);
+		conn_free(s->conns);
+	if (s->quiet_n > 0)
+		logf_(s, 1, "control: %lu more refused or dropped connections not logged", s->quiet_n);
+	while (s->peers != NULL) {
+		struct peer *p = s->peers;
+		s->peers = p->next;
+		free(p);
+	}
 	if (s->lev != NULL)
 		event_free(s->lev);
+	if (s->relisten != NULL)
+		event_free(s->relisten);
 	cap_unwatch(s);
 	if (s->fd >= 0)
 		close(s->fd);
@@ -408,9 +443,9 @@ control_server_free(struct control_server *s)
 }
 
 void
-control_server_set_idle(struct control_server *s, int ms)
+control_server_set_deadline(struct control_server *s, int ms)
 {
-	s->idle_ms = ms > 0 ? ms : CONTROL_IDLE_MS;
+	s->deadline_ms = ms > 0 ? ms : CONTROL_REQUEST_MS;
 }
 
 int
@@ -419,204 +454,498 @@ control_server_fd(const struct control_server *s)
 	return s->fd;
 }
 
-struct control_conn *
-control_server_accept(struct control_server *s)
-{
-	struct control_conn *c;
-	struct ucred cr;
-	socklen_t len = sizeof cr;
-	char msg[160];
-	int fd;
-
-	fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
-			logf_(s, 1, "%s: accept: %s", s->path, strerror(errno));
-		return NULL;
-	}
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0 || len != sizeof cr) {
-		logf_(s, 1, "%s: cannot read the peer's credentials: %s; refused", s->path, strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	if (!peer_allowed(s, cr.uid, cr.gid) || s->nconns >= CONTROL_CONN_MAX) {
-		struct obuf b = { 0 };
-		int denied = !peer_allowed(s, cr.uid, cr.gid);
-
-		if (denied)
-			snprintf(msg, sizeof msg, "user %u (pid %d) is not allowed on the control socket; "
-			    "add it to control_users or control_groups", (unsigned)cr.uid, (int)cr.pid);
-		else
-			snprintf(msg, sizeof msg, "too many control connections (%d); try again", CONTROL_CONN_MAX);
-		ob_error(&b, denied ? "denied" : "busy", msg);
-		/* best effort: a fresh socket buffer always takes one short line */
-		if (!b.oom && write(fd, b.p, b.len) < 0)
-			(void)0;
-		free(b.p);
-		close(fd);
-		logf_(s, 1, "control: refused: %s", msg);
-		return NULL;
-	}
-	c = calloc(1, sizeof *c);
-	if (c == NULL) {
-		close(fd);
-		return NULL;
-	}
-	c->srv = s;
-	c->fd = fd;
-	c->uid = cr.uid;
-	c->next = s->conns;
-	s->conns = c;
-	s->nconns++;
-	return c;
-}
-
 int
-control_conn_fd(const struct control_conn *c)
+control_server_share_fd(const struct control_server *s, int fd)
 {
-	return c->fd;
+	/* mode first: should the group change fail, the file is still not world-readable */
+	if (fchmod(fd, 0640) < 0)
+		return -1;
+	if (s->ngids > 0 && fchown(fd, (uid_t)-1, s->gids[0]) < 0)
+		return -1;
+	return 0;
 }
 
-int
-control_conn_want_write(const struct control_conn *c)
+/* ---- connections ---- */
+
+static long long
+ms_now(void)
 {
-	return c->outoff < c->outlen;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-void
-control_conn_free(struct control_conn *c)
+/* Refusals and drops can come by the thousand from one hostile client: log
+ * the first in each second, then how many were left out, so the log stays
+ * readable and logging never becomes the cost. */
+static void log_limited(struct control_server *, const char *, ...) __attribute__((format(printf, 2, 3)));
+static void
+log_limited(struct control_server *s, const char *fmt, ...)
 {
+	long long now = ms_now();
+	char buf[512];
+	va_list ap;
+
+	if (s->quiet_since != 0 && now - s->quiet_since < 1000) {
+		s->quiet_n++;
+		return;
+	}
+	if (s->quiet_n > 0)
+		logf_(s, 1, "control: %lu more refused or dropped connections not logged", s->quiet_n);
+	s->quiet_n = 0;
+	s->quiet_since = now;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	logf_(s, 1, "%s", buf);
+}
+
+static void
+peer_refill(struct peer *p, long long now)
+{
+	p->tokens += (double)(now - p->refilled_ms) * CONTROL_RATE / 1000.0;
+	if (p->tokens > CONTROL_RATE_BURST)
+		p->tokens = CONTROL_RATE_BURST;
+	p->refilled_ms = now;
+}
+
+/* The peer entry for uid, made when needed.  Users with no connection and
+ * a full bucket are forgotten on the way, so the list stays as short as
+ * the set of users connected lately.  NULL when out of memory. */
+static struct peer *
+peer_get(struct control_server *s, uid_t uid)
+{
+	struct peer **pp = &s->peers, *p, *found = NULL;
+	long long now = ms_now();
+
+	while ((p = *pp) != NULL) {
+		if (p->uid == uid) {
+			found = p;
+		} else if (p->nconns == 0) {
+			peer_refill(p, now);
+			if (p->tokens >= CONTROL_RATE_BURST) {
+				*pp = p->next;
+				free(p);
+				continue;
+			}
+		}
+		pp = &p->next;
+	}
+	if (found != NULL)
+		return found;
+	if ((p = calloc(1, sizeof *p)) == NULL)
+		return NULL;
+	p->uid = uid;
+	p->privileged = uid == 0 || uid == geteuid();
+	p->tokens = CONTROL_RATE_BURST;
+	p->refilled_ms = now;
+	p->next = s->peers;
+	s->peers = p;
+	return p;
+}
+
+static void
+conn_free(struct control_conn *c)
+{
+	struct control_server *s = c->srv;
 	struct control_conn **pp;
 
-	if (c == NULL)
-		return;
-	for (pp = &c->srv->conns; *pp != NULL; pp = &(*pp)->next) {
+	for (pp = &s->conns; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;
-			c->srv->nconns--;
 			break;
 		}
 	}
-	if (c->rev != NULL)
-		event_free(c->rev);
-	if (c->wev != NULL)
-		event_free(c->wev);
-	close(c->fd);
-	free(c->in);
-	free(c->out);
+	s->nconns--;
+	if (c->reserve)
+		s->nreserve--;
+	else if (!c->peer->privileged)
+		s->nshared--;
+	if (c->longline)
+		s->nlong--;
+	c->peer->nconns--;
+	if (c->outcb != NULL)
+		evbuffer_remove_cb_entry(bufferevent_get_output(c->bev), c->outcb);
+	bufferevent_free(c->bev);
+	event_free(c->deadline);
+	event_free(c->resume);
 	free(c);
 }
 
 static void
-conn_queue(struct control_conn *c, const char *p, size_t n)
+conn_arm_deadline(struct control_conn *c)
 {
-	if (c->outoff > 0 && c->outoff == c->outlen)
-		c->outoff = c->outlen = 0;
-	if (c->outlen + n > c->outcap) {
-		size_t ncap = c->outcap ? c->outcap : 4096;
-		char *np;
-		while (ncap < c->outlen + n)
-			ncap *= 2;
-		np = realloc(c->out, ncap);
-		if (np == NULL) {
-			c->closing = 1;
-			return;
-		}
-		c->out = np;
-		c->outcap = ncap;
-	}
-	memcpy(c->out + c->outlen, p, n);
-	c->outlen += n;
+	struct timeval tv = { c->deadline_ms / 1000, (c->deadline_ms % 1000) * 1000 };
+
+	event_add(c->deadline, &tv);
 }
 
-int
-control_conn_writable(struct control_conn *c)
+static void
+free_ref(const void *data, size_t len, void *extra)
 {
-	while (c->outoff < c->outlen) {
-		ssize_t w = send(c->fd, c->out + c->outoff, c->outlen - c->outoff, MSG_NOSIGNAL);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			return -1;
-		}
-		c->outoff += (size_t)w;
-	}
-	return c->closing ? -1 : 0;
+	(void)len;
+	(void)extra;
+	free((void *)data);
 }
 
-int
-control_conn_readable(struct control_conn *c)
+/* Queue one answer (taking ownership of it) without copying it. */
+static void
+conn_queue(struct control_conn *c, char *ans, size_t len)
+{
+	if (ans == NULL || len == 0) {
+		free(ans);
+		return;
+	}
+	if (evbuffer_add_reference(bufferevent_get_output(c->bev), ans, len, free_ref, NULL) < 0) {
+		free(ans);
+		c->closing = 1;
+		return;
+	}
+	c->added += len;
+	if (c->pending_end == 0)
+		c->pending_end = c->added;
+}
+
+/* Answer with an error, then close once it is sent (or at the deadline). */
+static void
+conn_fail(struct control_conn *c, const char *code, const char *msg)
+{
+	struct obuf b = { 0 };
+
+	ob_error(&b, code, msg);
+	conn_queue(c, b.oom ? NULL : b.p, b.len);
+	if (b.oom)
+		free(b.p);
+	c->closing = 1;
+	bufferevent_disable(c->bev, EV_READ);
+	evbuffer_drain(bufferevent_get_input(c->bev), evbuffer_get_length(bufferevent_get_input(c->bev)));
+}
+
+/* Bytes leave the output buffer: when the oldest unsent answer has gone
+ * out, a request is complete and the connection gets a fresh deadline. */
+static void
+out_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+	struct control_conn *c = arg;
+
+	(void)buf;
+	c->sent += info->n_deleted;
+	if (c->pending_end != 0 && c->sent >= c->pending_end) {
+		if (!c->closing)
+			conn_arm_deadline(c);
+		c->pending_end = c->sent < c->added ? c->added : 0;
+	}
+}
+
+/* The verb of a request line ("" when there is none). */
+static void
+line_verb(const char *line, size_t len, char *verb, size_t cap)
+{
+	size_t n = strlen(CONTROL_VERSION), i = n, k = 0;
+
+	verb[0] = '\0';
+	if (len < n || memcmp(line, CONTROL_VERSION, n) != 0)
+		return;
+	while (i < len && line[i] == ' ')
+		i++;
+	while (i < len && line[i] != ' ' && k + 1 < cap)
+		verb[k++] = line[i++];
+	verb[k] = '\0';
+}
+
+/* May a line of `len` bytes (so far) be read?  Lines over CONTROL_LINE_MAX
+ * are for cap requests only, a few connections at a time.  1 yes, else 0
+ * with the error code and message set. */
+static int
+line_ok(struct control_conn *c, struct evbuffer *in, size_t len, const char **code, char *msg, size_t msglen)
 {
 	struct control_server *s = c->srv;
+	char head[64], verb[16];
+	ev_ssize_t n;
 
-	for (;;) {
-		ssize_t r;
-		char *nl;
+	if (len <= CONTROL_LINE_MAX)
+		return 1;
+	if (c->longline && len <= CONTROL_CAP_LINE_MAX)
+		return 1;
+	*code = "toolarge";
+	if (c->longline) {
+		snprintf(msg, msglen, "cap request longer than %d bytes; a CAP document may be at most 1 MiB",
+		    CONTROL_CAP_LINE_MAX);
+		return 0;
+	}
+	n = evbuffer_copyout(in, head, sizeof head);
+	line_verb(head, n > 0 ? (size_t)n : 0, verb, sizeof verb);
+	if (strcmp(verb, "cap") != 0) {
+		snprintf(msg, msglen, "request line longer than %d bytes (only cap requests may be longer)", CONTROL_LINE_MAX);
+		return 0;
+	}
+	if (s->nlong >= CONTROL_CAP_LINES) {
+		*code = "busy";
+		snprintf(msg, msglen, "%d other large cap requests are being received; try again in a moment", CONTROL_CAP_LINES);
+		return 0;
+	}
+	c->longline = 1;
+	s->nlong++;
+	bufferevent_setwatermark(c->bev, EV_READ, 0, CONTROL_CAP_LINE_MAX + 1);
+	return len <= CONTROL_CAP_LINE_MAX;
+}
 
-		if (c->incap - c->inlen < 4096) {
-			size_t ncap = c->incap ? c->incap * 2 : 8192;
-			char *np;
-			if (ncap > CONTROL_LINE_MAX + 8192)
-				ncap = CONTROL_LINE_MAX + 8192;
-			if (ncap <= c->incap) {
-				struct obuf b = { 0 };
-				ob_error(&b, "toolarge", "request line too long; see docs/alerts.md for the limit");
-				if (!b.oom)
-					conn_queue(c, b.p, b.len);
-				free(b.p);
+/* Answer the complete requests buffered on c, as far as the limits allow;
+ * reading stops while the client does not read its answers (backpressure)
+ * or its user is over the request rate, and resumes from write_cb or the
+ * resume event.  May free c. */
+static void
+conn_process(struct control_conn *c)
+{
+	struct control_server *s = c->srv;
+	struct evbuffer *in = bufferevent_get_input(c->bev), *out = bufferevent_get_output(c->bev);
+	const char *code = NULL;
+	char msg[256];
+
+	if (c->closing) {
+		if (evbuffer_get_length(out) == 0)
+			conn_free(c);
+		return;
+	}
+	for (int done = 0;; done++) {
+		struct evbuffer_ptr start, eol;
+		size_t eollen = 0, len, anslen;
+		char *line, *ans, verb[16];
+
+		if (evbuffer_get_length(out) >= CONTROL_OUT_HIGH) {
+			bufferevent_disable(c->bev, EV_READ);
+			return;
+		}
+		evbuffer_ptr_set(in, &start, c->scanned, EVBUFFER_PTR_SET);
+		eol = evbuffer_search_eol(in, &start, &eollen, EVBUFFER_EOL_LF);
+		len = eol.pos >= 0 ? (size_t)eol.pos : evbuffer_get_length(in);
+		if (!line_ok(c, in, len, &code, msg, sizeof msg)) {
+			conn_fail(c, code, msg);
+			log_limited(s, "control: uid %u (pid %d): %s; connection closed", (unsigned)c->uid, (int)c->pid, msg);
+			return;
+		}
+		if (eol.pos < 0) {
+			c->scanned = len;
+			if (c->eof) {
+				/* an unfinished last line is no request */
 				c->closing = 1;
-				return control_conn_writable(c);
+				if (evbuffer_get_length(out) == 0)
+					conn_free(c);
+				return;
 			}
-			np = realloc(c->in, ncap);
-			if (np == NULL)
-				return -1;
-			c->in = np;
-			c->incap = ncap;
-		}
-		r = recv(c->fd, c->in + c->inlen, c->incap - c->inlen - 1, 0);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			return -1;
-		}
-		if (r == 0) {
-			c->closing = 1;
 			break;
 		}
-		c->inlen += (size_t)r;
-		c->in[c->inlen] = '\0';
-		/* answer every complete line */
-		while ((nl = memchr(c->in, '\n', c->inlen)) != NULL) {
-			size_t linelen = (size_t)(nl - c->in);
-			char *ans;
-			size_t anslen;
-
-			*nl = '\0';
-			if (linelen > 0 && c->in[linelen - 1] == '\r')
-				c->in[linelen - 1] = '\0';
-			if (memchr(c->in, '\0', linelen) != NULL) {
-				struct obuf b = { 0 };
-				ob_error(&b, "usage", "NUL byte in request");
-				ans = b.p;
-				anslen = b.oom ? 0 : b.len;
-			} else {
-				ans = handle_line(s, c->in, srv_now(s), &anslen, c->uid);
-			}
-			if (ans != NULL)
-				conn_queue(c, ans, anslen);
-			free(ans);
-			memmove(c->in, nl + 1, c->inlen - linelen - 1);
-			c->inlen -= linelen + 1;
-			c->in[c->inlen] = '\0';
+		if (done == CONTROL_LINES_PER_WAKE) {
+			/* let the boards have the loop; go on at once after them */
+			event_active(c->resume, EV_TIMEOUT, 0);
+			bufferevent_disable(c->bev, EV_READ);
+			return;
 		}
+		if (!c->peer->privileged) {
+			peer_refill(c->peer, ms_now());
+			if (c->peer->tokens < 1) {
+				double wait = (1 - c->peer->tokens) * 1000.0 / CONTROL_RATE;
+				struct timeval tv = { 0, (long)(wait * 1000) + 1000 };
+				bufferevent_disable(c->bev, EV_READ);
+				event_add(c->resume, &tv);
+				return;
+			}
+			c->peer->tokens -= 1;
+		}
+		line = malloc(len + 1);
+		if (line == NULL) {
+			conn_fail(c, "internal", "out of memory");
+			return;
+		}
+		evbuffer_remove(in, line, len);
+		evbuffer_drain(in, eollen);
+		line[len] = '\0';
+		c->scanned = 0;
+		if (c->longline) {
+			c->longline = 0;
+			s->nlong--;
+			bufferevent_setwatermark(c->bev, EV_READ, 0, CONTROL_LINE_MAX + 1);
+		}
+		/* CRLF is a line end too (telnet, socat CRLF, Windows tools) */
+		if (len > 0 && line[len - 1] == '\r')
+			line[--len] = '\0';
+		line_verb(line, len, verb, sizeof verb);
+		if (memchr(line, '\0', len) != NULL) {
+			struct obuf b = { 0 };
+			ob_error(&b, "usage", "NUL byte in request");
+			ans = b.p;
+			anslen = b.oom ? 0 : b.len;
+		} else if (c->reserve && strcmp(verb, "alert") != 0 && strcmp(verb, "clear") != 0) {
+			struct obuf b = { 0 };
+			ob_error(&b, "busy", "the control socket is full: only alert and clear are taken now; try again");
+			ans = b.p;
+			anslen = b.oom ? 0 : b.len;
+		} else {
+			ans = handle_line(s, line, srv_now(s), &anslen, c->uid);
+		}
+		free(line);
+		conn_queue(c, ans, anslen);
+		if (c->closing)
+			return;
 	}
-	if (c->closing && c->outoff == c->outlen)
-		return -1;
-	return control_conn_writable(c);
+	if (!c->eof)
+		bufferevent_enable(c->bev, EV_READ);
+}
+
+static void
+conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	conn_process(arg);
+}
+
+/* The client has read its answers down to CONTROL_OUT_LOW (or all of them). */
+static void
+conn_write_cb(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	conn_process(arg);
+}
+
+static void
+conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct control_conn *c = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_EOF) {
+		/* `printf REQUEST | socat - UNIX:...` shuts its side after the
+		 * request: it still gets its answer */
+		c->eof = 1;
+		conn_process(c);
+		return;
+	}
+	conn_free(c);
+}
+
+static void
+conn_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	conn_process(arg);
+}
+
+static void
+conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct control_conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	log_limited(c->srv, "control: closed a connection of uid %u (pid %d) that completed no request in %d ms",
+	    (unsigned)c->uid, (int)c->pid, c->deadline_ms);
+	conn_free(c);
+}
+
+/* Tell a peer why it is refused and close; best effort: a fresh socket
+ * buffer always takes one short line. */
+static void
+refuse(struct control_server *s, int fd, const char *code, const char *msg)
+{
+	struct obuf b = { 0 };
+
+	ob_error(&b, code, msg);
+	if (!b.oom && send(fd, b.p, b.len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		(void)0;
+	free(b.p);
+	close(fd);
+	log_limited(s, "control: refused: %s", msg);
+}
+
+/* A new connection: check who it is and whether there is room for it. */
+static void
+accept_fd(struct control_server *s, int fd)
+{
+	struct control_conn *c;
+	struct peer *p;
+	struct ucred cr;
+	socklen_t len = sizeof cr;
+	char msg[200];
+	int reserve = 0;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0 || len != sizeof cr) {
+		logf_(s, 1, "%s: cannot read the peer's credentials: %s; refused", s->path, strerror(errno));
+		close(fd);
+		return;
+	}
+	if (!peer_allowed(s, cr.uid, cr.gid)) {
+		snprintf(msg, sizeof msg, "user %u (pid %d) is not allowed on the control socket; "
+		    "add it to control_users or control_groups", (unsigned)cr.uid, (int)cr.pid);
+		refuse(s, fd, "denied", msg);
+		return;
+	}
+	if ((p = peer_get(s, cr.uid)) == NULL) {
+		refuse(s, fd, "internal", "out of memory");
+		return;
+	}
+	if (p->privileged) {
+		if (s->nconns >= CONTROL_CONN_MAX) {
+			snprintf(msg, sizeof msg, "all %d control connections are in use; try again", CONTROL_CONN_MAX);
+			refuse(s, fd, "busy", msg);
+			return;
+		}
+	} else if (p->nconns >= CONTROL_CONN_PER_UID) {
+		snprintf(msg, sizeof msg, "user %u already has %d control connections open (the limit); "
+		    "close one and try again", (unsigned)cr.uid, CONTROL_CONN_PER_UID);
+		refuse(s, fd, "busy", msg);
+		return;
+	} else if (s->nshared >= CONTROL_CONN_SHARED) {
+		if (s->nreserve >= CONTROL_CONN_ALERT_RESERVE) {
+			snprintf(msg, sizeof msg, "the control socket is full (%d connections of other users); try again",
+			    CONTROL_CONN_SHARED + CONTROL_CONN_ALERT_RESERVE);
+			refuse(s, fd, "busy", msg);
+			return;
+		}
+		reserve = 1;
+	}
+	if ((c = calloc(1, sizeof *c)) == NULL) {
+		refuse(s, fd, "internal", "out of memory");
+		return;
+	}
+	c->srv = s;
+	c->peer = p;
+	c->uid = cr.uid;
+	c->pid = cr.pid;
+	c->reserve = reserve;
+	c->deadline_ms = reserve ? CONTROL_RESERVE_MS : s->deadline_ms;
+	c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	c->deadline = evtimer_new(s->base, conn_deadline_cb, c);
+	c->resume = evtimer_new(s->base, conn_resume_cb, c);
+	if (c->bev == NULL || c->deadline == NULL || c->resume == NULL ||
+	    (c->outcb = evbuffer_add_cb(bufferevent_get_output(c->bev), out_cb, c)) == NULL) {
+		if (c->bev != NULL)
+			bufferevent_free(c->bev);
+		else
+			close(fd);
+		if (c->deadline != NULL)
+			event_free(c->deadline);
+		if (c->resume != NULL)
+			event_free(c->resume);
+		free(c);
+		logf_(s, 1, "control: out of memory for a connection of uid %u", (unsigned)cr.uid);
+		return;
+	}
+	/* input holds at most one line; output is watched down to CONTROL_OUT_LOW */
+	bufferevent_setwatermark(c->bev, EV_READ, 0, CONTROL_LINE_MAX + 1);
+	bufferevent_setwatermark(c->bev, EV_WRITE, CONTROL_OUT_LOW, 0);
+	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
+	bufferevent_enable(c->bev, EV_READ);
+	conn_arm_deadline(c);
+	c->next = s->conns;
+	s->conns = c;
+	s->nconns++;
+	p->nconns++;
+	if (reserve)
+		s->nreserve++;
+	else if (!p->privileged)
+		s->nshared++;
 }
 
 /* ---- requests ---- */
@@ -670,6 +999,21 @@ split_names(const char *v, struct ls_strlist *l, const char *what, char *err, si
 	return 0;
 }
 
+/* Offset of the first control character in t (C0 but line feed, DEL, or a
+ * C1 code point U+0080..U+009F), or -1.  Alert text reaches terminals
+ * (`ledsign alerts`, logs) as well as boards: ESC or CSI there could move
+ * the cursor, retitle the window or hide other lines.  A line feed stays,
+ * as in the config's text: it breaks the line on the board. */
+static long
+control_char_at(const char *t)
+{
+	for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
+		if ((*p < 0x20 && *p != '\n') || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+			return (long)(p - (const unsigned char *)t);
+	}
+	return -1;
+}
+
 static void
 req_alert(struct control_server *s, const char *args, long long now, uid_t uid, struct obuf *b)
 {
@@ -677,6 +1021,7 @@ req_alert(struct control_server *s, const char *args, long long now, uid_t uid, 
 	char key[32], err[512], id[ALERT_ID_MAX + 1], *val;
 	const char *cur = args;
 	long long dur = -1;
+	long at;
 	int r, have_start = 0;
 
 	memset(&a, 0, sizeof a);
@@ -757,6 +1102,16 @@ req_alert(struct control_server *s, const char *args, long long now, uid_t uid, 
 		snprintf(src, sizeof src, "control:uid=%u", (unsigned)uid);
 		if ((a.source = strdup(src)) == NULL)
 			goto oom;
+	}
+	if (a.text != NULL && (at = control_char_at(a.text)) >= 0) {
+		snprintf(err, sizeof err, "text holds a control character (byte 0x%02x at offset %ld); "
+		    "alert text must be printable (a line feed is allowed)", (unsigned char)a.text[at], at);
+		goto bad;
+	}
+	if ((at = control_char_at(a.source)) >= 0) {
+		snprintf(err, sizeof err, "source holds a control character (byte 0x%02x at offset %ld)",
+		    (unsigned char)a.source[at], at);
+		goto bad;
 	}
 	if (alert_validate(&a, err, sizeof err) < 0)
 		goto bad;
@@ -1288,57 +1643,31 @@ control_cap_dir_scan(struct control_server *s, long long now)
 
 /* ---- libevent glue ---- */
 
-static void conn_event(evutil_socket_t fd, short what, void *arg);
-
-static void
-conn_rearm(struct control_conn *c, int r)
-{
-	if (r < 0) {
-		control_conn_free(c);
-		return;
-	}
-	if (control_conn_want_write(c))
-		event_add(c->wev, NULL);
-}
-
-static void
-conn_event(evutil_socket_t fd, short what, void *arg)
-{
-	struct control_conn *c = arg;
-	int r = 0;
-
-	(void)fd;
-	if (what & EV_TIMEOUT) {
-		/* a client that connects and says nothing must not hold a slot for ever */
-		logf_(c->srv, 1, "control: closing a connection of uid %u that was idle %d ms", (unsigned)c->uid,
-		    c->srv->idle_ms);
-		control_conn_free(c);
-		return;
-	}
-	if (what & EV_WRITE)
-		r = control_conn_writable(c);
-	if (r == 0 && (what & EV_READ))
-		r = control_conn_readable(c);
-	conn_rearm(c, r);
-}
-
 static void
 listen_event(evutil_socket_t fd, short what, void *arg)
 {
 	struct control_server *s = arg;
-	struct control_conn *c;
 
 	(void)fd;
 	(void)what;
-	while ((c = control_server_accept(s)) != NULL) {
-		struct timeval idle = { s->idle_ms / 1000, (s->idle_ms % 1000) * 1000 };
+	/* a bounded batch per wake: a connection storm must not starve the boards */
+	for (int i = 0; i < CONTROL_ACCEPT_PER_WAKE; i++) {
+		int cfd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-		c->rev = event_new(s->base, c->fd, EV_READ | EV_PERSIST, conn_event, c);
-		c->wev = event_new(s->base, c->fd, EV_WRITE, conn_event, c);
-		if (c->rev == NULL || c->wev == NULL || event_add(c->rev, &idle) < 0) {
-			control_conn_free(c);
-			continue;
+		if (cfd < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+				/* the pending connection stays readable: without a pause
+				 * this would spin; accept again in a second */
+				struct timeval tv = { 1, 0 };
+				log_limited(s, "%s: accept: %s; pausing new connections for a second", s->path, strerror(errno));
+				event_del(s->lev);
+				event_add(s->relisten, &tv);
+			} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED) {
+				log_limited(s, "%s: accept: %s", s->path, strerror(errno));
+			}
+			return;
 		}
+		accept_fd(s, cfd);
 	}
 }
 
@@ -1357,6 +1686,16 @@ cap_scan_and_rearm(struct control_server *s)
 		tv.tv_usec = (suseconds_t)(wait % 1000) * 1000;
 		event_add(s->capsettle, &tv);
 	}
+}
+
+static void
+relisten_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct control_server *s = arg;
+
+	(void)fd;
+	(void)what;
+	event_add(s->lev, NULL);
 }
 
 static void
@@ -1433,7 +1772,8 @@ control_server_attach(struct control_server *s, struct event_base *base, char *e
 {
 	s->base = base;
 	s->lev = event_new(base, s->fd, EV_READ | EV_PERSIST, listen_event, s);
-	if (s->lev == NULL || event_add(s->lev, NULL) < 0) {
+	s->relisten = evtimer_new(base, relisten_event, s);
+	if (s->lev == NULL || s->relisten == NULL || event_add(s->lev, NULL) < 0) {
 		ls_errf(err, errlen, "cannot watch the control socket");
 		return -1;
 	}
@@ -1441,15 +1781,6 @@ control_server_attach(struct control_server *s, struct event_base *base, char *e
 }
 
 /* ---- client ---- */
-
-static long long
-ms_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 int
 control_request(const char *path, const char *request, int timeout_ms,
@@ -1487,7 +1818,12 @@ control_request(const char *path, const char *request, int timeout_ms,
 			ls_errf(err, errlen, "%s: permission denied; ask for your user to be added to control_users or control_groups", path);
 		else
 			ls_errf(err, errlen, "%s: cannot connect: %s", path, strerror(e));
-		goto done;
+		if (fd >= 0)
+			close(fd);
+		free(req);
+		free(in);
+		errno = e == EPERM ? EACCES : e;
+		return -1;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	for (;;) {
@@ -1558,6 +1894,8 @@ done:
 		close(fd);
 	free(req);
 	free(in);
+	if (rc < 0)
+		errno = EIO;   /* not EACCES: only a refused connect says that */
 	return rc;
 }
 

@@ -8,11 +8,10 @@
  * lines, then one final line "ok key=value ..." or "error code=WORD
  * message=TEXT".  Verbs: alert, clear, status, reload, cap.
  *
- * The server never blocks: the daemon's event loop watches
- * control_server_fd() and every connection's fd and calls the matching
- * handle function when it is readable (or writable, when
- * control_conn_want_write says so).  control_server_attach() does exactly
- * that on a libevent base, for daemons that want it done for them.
+ * The server never blocks: control_server_attach() puts the listening
+ * socket and every connection (a libevent bufferevent with watermarks) on
+ * the daemon's event loop.  The limits below bound what each connection may
+ * cost.
  *
  * Who may connect: root, the daemon's own user, the users in
  * control_users, and members of control_groups (names resolved when the
@@ -29,12 +28,61 @@
 #include "config/model.h"
 
 #define CONTROL_VERSION "ledsign-control/1"
-/* Longest request line (a CAP document travels in one). */
-#define CONTROL_LINE_MAX (3 * 1024 * 1024 + 256)
-/* At most this many clients connected at once; more are refused. */
-#define CONTROL_CONN_MAX 64
-/* With control_server_attach, a connection silent this long is closed. */
-#define CONTROL_IDLE_MS 30000
+
+/* ---- limits: every bound the control socket keeps, in one place ----
+ * Who may connect is decided by the access lists; these bound what an
+ * allowed but careless or hostile user can cost the daemon, so that the
+ * boards keep playing and root can always raise an alert.  docs/alerts.md
+ * lists each with the error it gives; keep the two in step. */
+
+/* Longest request line.  Every verb but cap fits easily (an alert's text is
+ * at most ALERT_TEXT_MAX bytes, 3x that percent-encoded, plus 256 targets);
+ * Redis caps inline requests the same way.  Longer: error code=toolarge. */
+#define CONTROL_LINE_MAX (64 * 1024)
+/* A cap request carries a whole CAP document (CAP_DOC_MAX, 1 MiB,
+ * percent-encoded up to 3x) in one line, so its line may be this long ... */
+#define CONTROL_CAP_LINE_MAX (3 * 1024 * 1024 + 256)
+/* ... but only this many connections may hold such a long line at once, so
+ * long lines cost at most 2 x 3 MiB however many clients send them.
+ * A third gets error code=busy. */
+#define CONTROL_CAP_LINES 2
+/* Unsent answers per connection: above this the server stops reading that
+ * connection's requests (backpressure) until the client has read the
+ * answers down to CONTROL_OUT_LOW.  One answer is always queued whole, so a
+ * connection holds at most CONTROL_OUT_HIGH + one answer (a status with
+ * ALERT_STORE_MAX alerts is the largest). */
+#define CONTROL_OUT_HIGH (64 * 1024)
+#define CONTROL_OUT_LOW  (16 * 1024)
+/* Connections.  A user other than root and the daemon's own user may hold
+ * CONTROL_CONN_PER_UID at once, and such users together CONTROL_CONN_SHARED.
+ * When those are taken, CONTROL_CONN_ALERT_RESERVE more are kept for alert
+ * and clear requests only (they must finish within CONTROL_RESERVE_MS), and
+ * root and the daemon's user may use every slot up to CONTROL_CONN_MAX: no
+ * crowd of idle clients can keep root from raising an alert.  Beyond
+ * these: error code=busy. */
+#define CONTROL_CONN_PER_UID 8
+#define CONTROL_CONN_SHARED 48
+#define CONTROL_CONN_ALERT_RESERVE 8
+#define CONTROL_CONN_MAX 72
+/* A connection must complete a request (its answer handed to the kernel)
+ * within this long of connecting and of its last completed request, or it
+ * is closed.  Silence is not the test: a client sending one byte a minute,
+ * or pipelining requests and never reading the answers, is closed too. */
+#define CONTROL_REQUEST_MS 10000
+#define CONTROL_RESERVE_MS 2000
+/* Requests per second per user (root and the daemon's user are exempt, so
+ * an emergency never waits behind a script): a token bucket refilled at
+ * CONTROL_RATE per second holding at most CONTROL_RATE_BURST.  A user over
+ * the rate is not refused; its connections are read more slowly.  This
+ * bounds the CPU one user's requests take from the boards. */
+#define CONTROL_RATE 50
+#define CONTROL_RATE_BURST 100
+/* Work per event-loop wake, so one busy client never delays a board frame
+ * for long: requests answered per connection, connections accepted. */
+#define CONTROL_LINES_PER_WAKE 16
+#define CONTROL_ACCEPT_PER_WAKE 32
+/* Backlog of the listening socket. */
+#define CONTROL_BACKLOG 128
 
 struct control_server;
 struct cap_result;
@@ -78,28 +126,23 @@ void control_server_free(struct control_server *);
  * either way). */
 int  control_server_set_config(struct control_server *, const struct ls_config *, char *err, size_t errlen);
 
-/* Change the idle limit (milliseconds; <= 0 restores CONTROL_IDLE_MS). */
-void control_server_set_idle(struct control_server *, int ms);
+/* Change the request deadline (milliseconds; <= 0 restores
+ * CONTROL_REQUEST_MS).  For tests. */
+void control_server_set_deadline(struct control_server *, int ms);
 
 /* The listening fd (non-blocking, close-on-exec). */
 int  control_server_fd(const struct control_server *);
-/* The listening fd is readable: accept one connection.  Returns it, or NULL
- * when there was nothing to accept or the peer was refused (it is told why
- * and closed; the refusal is logged). */
-struct control_conn *control_server_accept(struct control_server *);
-int  control_conn_fd(const struct control_conn *);
-/* The connection is readable: read, answer every complete request.
- * 0 keep watching; -1 the connection is finished: call control_conn_free. */
-int  control_conn_readable(struct control_conn *);
-/* The connection is writable: send what is queued.  0 or -1 as above. */
-int  control_conn_writable(struct control_conn *);
-/* 1 while answers are waiting to be sent (watch for writable). */
-int  control_conn_want_write(const struct control_conn *);
-void control_conn_free(struct control_conn *);
+
+/* Give a file the socket's audience: mode 0640, group the socket's group
+ * (the first of control_groups) when there is one, so what the daemon
+ * publishes (the status file, with alert ids) is readable by those who may
+ * use the socket and no one else.  0, or -1 with errno. */
+int  control_server_share_fd(const struct control_server *, int fd);
 
 /* Run everything on a libevent base: the listening socket, each connection,
  * and (when the config has cap_dir) the watched CAP directory.  0 or -1 + err.
- * The server frees its events in control_server_free. */
+ * Without it the server accepts no connections.  The server frees its
+ * events in control_server_free. */
 struct event_base;
 int  control_server_attach(struct control_server *, struct event_base *, char *err, size_t errlen);
 
@@ -127,7 +170,8 @@ typedef void (*control_line_fn)(void *arg, const char *line);
  * version word is added), and read the answer, waiting at most timeout_ms
  * in all.  Item lines go to fn.  The final line goes to final (without the
  * newline).  Returns 0 for "ok", 1 for "error", -1 when there was no
- * answer (err says why: no daemon, refused, timeout). */
+ * answer (err says why: no daemon, refused, timeout; errno is EACCES when
+ * the socket's permissions kept this user out). */
 int  control_request(const char *path, const char *request, int timeout_ms,
     control_line_fn fn, void *arg, char *final, size_t finalcap, char *err, size_t errlen);
 

@@ -586,12 +586,17 @@ daemon_write_status(struct daemon *d)
 	if (d->run_fd < 0)
 		return;
 	/* Never follow or reuse what is at status.tmp: remove it (unlink takes a
-	 * planted symlink itself, not what it points to) and create afresh. */
+	 * planted symlink itself, not what it points to) and create afresh.  The
+	 * status names alert ids: created 0600, then readable only by those who
+	 * may use the control socket (its group), never, not even for a moment,
+	 * by all. */
 	if (unlinkat(d->run_fd, "status.tmp", 0) < 0 && errno != ENOENT)
 		return;
-	fd = openat(d->run_fd, "status.tmp", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = openat(d->run_fd, "status.tmp", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
+	if (d->ctl ? control_server_share_fd(d->ctl, fd) < 0 : fchmod(fd, 0640) < 0)
+		(void)0;   /* stays 0600: safe, only less readable */
 	f = fdopen(fd, "w");
 	if (!f) {
 		close(fd);

@@ -46,6 +46,8 @@ struct player {
 	double link_deadline;           /* what the transport asked for */
 	int    need_full;               /* send even when unchanged */
 	int    brightness_sent;         /* -1 = unknown to the board */
+	int    power_sent;              /* LEDs on (1) or off (0) by a POWER message; -1 = unknown */
+	int    told_no_brightness;      /* logged that the board has no brightness setting */
 	double unacked_since;           /* mono time of the oldest unacknowledged frame; 0 = none */
 	double stalled_since;           /* mono time the board stopped answering, kept across the
 	                                 * reconnects it caused until it answers; 0 = answering */
@@ -176,6 +178,7 @@ player_open_link(struct player *p, double mono, char *err, size_t errlen)
 	p->state = (enum player_state)p->link_state;
 	p->need_full = 1;
 	p->brightness_sent = -1;
+	p->power_sent = -1;
 	p->unacked_since = 0;
 	p->stalled_since = 0;
 	p->arq_busy = 0;
@@ -345,6 +348,8 @@ player_link_update(struct player *p, double mono)
 			p->sent = NULL;
 			p->need_full = 1;
 			p->brightness_sent = -1;
+			p->power_sent = -1;
+			p->told_no_brightness = 0;
 			p->arq_busy = 0;
 			p->arq_wake = INFINITY;
 			p->next_frame = mono;
@@ -372,6 +377,16 @@ player_link_update(struct player *p, double mono)
 	} else if (st != PLAYER_ONLINE) {
 		snprintf(p->reason, sizeof p->reason, "%s", reason);
 	}
+}
+
+/* Log what the protocol wants said once (a feature the board refused). */
+static void
+player_notes(struct player *p)
+{
+	const char *n;
+
+	if (p->proto->note && (n = p->proto->note(p->pstate)) != NULL)
+		player_log(p, LOG_WARNING, "%s", n);
 }
 
 static void
@@ -409,6 +424,7 @@ player_input(struct player *p, const uint8_t *buf, size_t n, double mono, double
 		buf += used;
 		n -= used;
 	}
+	player_notes(p);
 }
 
 /* Let a protocol with its own ARQ (proto_ops.poll) send what is due:
@@ -447,6 +463,7 @@ player_arq(struct player *p, double mono)
 		p->arq_failed = 0;
 		break;
 	}
+	player_notes(p);
 }
 
 /* A board that has not answered for ack_reconnect gets a new link: the
@@ -541,12 +558,38 @@ player_send_brightness(struct player *p, int percent, double mono)
 {
 	if (!p->proto->encode_brightness || percent == p->brightness_sent)
 		return;
+	if (p->proto->offers && p->proto->offers(p->pstate, PROTO_FEAT_BRIGHTNESS) == 0) {
+		if (percent != 100 && !p->told_no_brightness)
+			player_log(p, LOG_WARNING, "the board has no brightness setting: %d%% is not applied", percent);
+		p->told_no_brightness = 1;
+		p->brightness_sent = percent;
+		return;
+	}
 	proto_batch_init(p->batch, p->buf, p->bufcap);
 	/* A protocol without a brightness message (DDP, E1.31, Art-Net) scales
 	 * its pixels instead and has nothing to send: an empty batch. */
 	if (p->proto->encode_brightness(p->pstate, percent, p->batch) == 0 &&
 	    (p->batch->npkts == 0 || player_send_batch(p, XPORT_MSG_KEEP, mono) != XPORT_DROPPED))
 		p->brightness_sent = percent;
+}
+
+/* Turn the LEDs off (0) or on (1) with the protocol's own message.  1 when
+ * the board takes it (sent now or earlier), 0 when it has none: then a
+ * power-off shows black frames instead. */
+static int
+player_power(struct player *p, int on, double mono)
+{
+	if (!p->proto->encode_power ||
+	    (p->proto->offers && p->proto->offers(p->pstate, PROTO_FEAT_POWER) == 0))
+		return 0;
+	if (p->power_sent == on)
+		return 1;
+	proto_batch_init(p->batch, p->buf, p->bufcap);
+	if (p->proto->encode_power(p->pstate, on, p->batch) < 0)
+		return 0;
+	if (p->batch->npkts == 0 || player_send_batch(p, XPORT_MSG_KEEP, mono) != XPORT_DROPPED)
+		p->power_sent = on;
+	return 1;
 }
 
 /* Render what is chosen now into p->canvas; 0, or -1 (logged once per item). */
@@ -584,6 +627,14 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 		p->frames_skipped++;
 		return 1;
 	}
+	/* A power-off rule: POWER 0 where the board has it, and nothing more
+	 * until the rule ends; else black frames below. */
+	if (p->cur.show == PLAYER_SHOW_POWER_OFF && player_power(p, 0, mono))
+		return 0;
+	/* back from POWER 0: a fresh frame, then POWER 1 (after it, so the
+	 * old picture does not light up first) */
+	if (p->cur.show != PLAYER_SHOW_POWER_OFF && p->power_sent == 0)
+		p->need_full = 1;
 	player_send_brightness(p, p->cur.brightness, mono);
 	/* a static item without live fields looks the same until the choice changes */
 	if (p->animated || p->live || !p->canvas_valid)
@@ -626,6 +677,10 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 		p->sent = render_canvas_dup(p->canvas);
 	else
 		memcpy(p->sent->data, p->canvas->data, render_canvas_size(p->canvas));
+	/* LEDs on: after a POWER 0, and once per session in case an earlier
+	 * run left the board off */
+	if (p->cur.show != PLAYER_SHOW_POWER_OFF && p->power_sent != 1)
+		player_power(p, 1, mono);
 	return 0;
 }
 

@@ -34,7 +34,7 @@ struct render_ctx;
 enum player_show {
 	PLAYER_SHOW_ITEM,     /* content */
 	PLAYER_SHOW_BLANK,    /* nothing scheduled, or an "off" rule */
-	PLAYER_SHOW_POWER_OFF,/* board powered down: blank, nothing more sent */
+	PLAYER_SHOW_POWER_OFF,/* LEDs off: POWER 0 where the board has it, else black */
 };
 
 /* What the chooser decided for one board at one moment. */

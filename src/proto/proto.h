@@ -113,6 +113,26 @@ struct proto_ops {
 	int   (*encode_stop)(void *state, struct proto_batch *);
 	int   keepalive_ms;                 /* resend an unchanged frame this often; 0 = the player's default */
 	int   udp_src_port;                 /* send from this UDP port where it is free (Art-Net 6454); 0 = any */
+	/*
+	 * Optional.  Turn the LEDs off (0) or on (1) keeping the picture, queued
+	 * like encode_brightness; -1 when the board does not offer it (then a
+	 * caller shows black instead).  NULL for protocols without such a message.
+	 */
+	int   (*encode_power)(void *state, int on, struct proto_batch *);
+	/* Optional: does the board offer `feature` (PROTO_FEAT_*)?  1 yes, 0 no,
+	 * -1 not known yet (LSP learns it from the board's INFO).  NULL: no such
+	 * features to ask about. */
+	int   (*offers)(void *state, int feature);
+	/* Optional: something the caller should log once (the board refused a
+	 * feature and the protocol now does without it); NULL when nothing is
+	 * new.  Reading it clears it. */
+	const char *(*note)(void *state);
+};
+
+/* offers() features */
+enum proto_feature {
+	PROTO_FEAT_BRIGHTNESS,
+	PROTO_FEAT_POWER,
 };
 
 /* poll results */

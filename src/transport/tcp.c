@@ -72,6 +72,27 @@ tcp_drop(struct tcp *t, double now, const char *what, int stalled)
 	snprintf(t->reason, sizeof t->reason, "%s; retry in %.1f s", what, delay);
 }
 
+/*
+ * Acknowledge what the board sent at once instead of up to 40 ms later.
+ * A board with Nagle's algorithm on (lwIP and most embedded stacks, by
+ * default) holds each small reply back until its previous one is
+ * acknowledged, so with delayed ACKs here every reply after the first waits
+ * for our delayed-ACK timer, as long as the shortest retransmission time:
+ * frames then take 40 ms more and chunks are resent for nothing.  Linux
+ * turns quick ACKs off again by itself, so this is renewed after each read.
+ */
+static void
+tcp_quickack(struct tcp *t)
+{
+#ifdef TCP_QUICKACK
+	int one = 1;
+
+	setsockopt(t->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+#else
+	(void)t;
+#endif
+}
+
 static void
 tcp_drop_link(struct tcp *t, double now, const char *what)
 {
@@ -94,6 +115,7 @@ tcp_set_online(struct tcp *t, double now)
 	t->online_since = now;
 	t->last_progress = now;
 	t->stats.connects++;
+	tcp_quickack(t);
 	snprintf(t->reason, sizeof t->reason, "connected to %.100s:%d", t->addr.host, t->addr.port);
 }
 
@@ -116,8 +138,10 @@ tcp_connect_start(struct tcp *t, double now)
 		tcp_drop_link(t, now, msg);
 		return;
 	}
-	/* frames are written whole; Nagle would only add latency */
-	setsockopt(t->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	/* Packets are written whole: Nagle's algorithm would hold the second
+	 * chunk of a frame until the board acknowledged the first. */
+	if (setsockopt(t->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0)
+		t->stats.errors++;
 	t->st = XPORT_CONNECTING;
 	t->deadline = now + t->opts.connect_timeout;
 	snprintf(t->reason, sizeof t->reason, "connecting to %.100s:%d", t->addr.host, t->addr.port);
@@ -234,6 +258,7 @@ tcp_recv(void *p, uint8_t *buf, size_t cap, double now)
 	r = read(t->fd, buf, cap);
 	if (r > 0) {
 		t->stats.bytes_in += (uint64_t)r;
+		tcp_quickack(t);
 		return r;
 	}
 	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))

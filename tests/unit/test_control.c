@@ -151,6 +151,14 @@ test_requests(void **state)
 	assert_non_null(strstr(a, "bad%20id"));
 	a = ask(f, "ledsign-control/1 alert text=x boards=a,,b");
 	assert_non_null(strstr(a, "error code=usage"));
+	a = ask(f, "ledsign-control/1 alert text=x%1B%5B2Jy");
+	assert_non_null(strstr(a, "error code=usage message=text%20holds%20a%20control%20character%20(byte%200x1b%20at%20offset%201)"));
+	a = ask(f, "ledsign-control/1 alert text=x%C2%9By");
+	assert_non_null(strstr(a, "byte%200xc2%20at%20offset%201"));
+	a = ask(f, "ledsign-control/1 alert text=x%09y");
+	assert_non_null(strstr(a, "control%20character"));
+	a = ask(f, "ledsign-control/1 alert text=x source=a%1Bb");
+	assert_non_null(strstr(a, "source%20holds"));
 	assert_int_equal(f->changed, 0);
 	assert_int_equal(alert_store_count(f->store), 0);
 
@@ -362,49 +370,89 @@ test_acl_errors(void **state)
 	assert_int_equal(control_server_set_config(f->srv, &f->cfg, err, sizeof err), 0);
 }
 
-/* Raw bytes straight at the server: garbage, a NUL, an endless line. */
+/* Connect a non-blocking raw client to the server's socket. */
+static int
+raw_connect(struct fx *f)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	strcpy(sa.sun_path, f->sock);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	return fd;
+}
+
+/* Run the loop until fd has sent back text containing `want` (or, with
+ * want NULL, until it is closed), at most about two seconds.  What was
+ * read is in buf.  1 when seen. */
+static int
+loop_for(struct event_base *base, int fd, const char *want, char *buf, size_t cap)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < 2000; i++) {
+		ssize_t n;
+
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		n = read(fd, buf + len, cap - 1 - len);
+		if (n > 0) {
+			len += (size_t)n;
+			buf[len] = '\0';
+			if (want != NULL && strstr(buf, want) != NULL)
+				return 1;
+			continue;
+		}
+		if (n == 0)
+			return want == NULL;
+		usleep(1000);
+	}
+	return 0;
+}
+
+/* Raw bytes straight at the server: garbage, a NUL, CRLF, an endless line. */
 static void
 test_garbage(void **state)
 {
 	struct fx *f = *state;
-	struct control_conn *c;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char buf[4096];
-	int fd, r;
-	ssize_t n;
+	struct event_base *base = event_base_new();
+	char buf[8192], err[256];
+	int fd;
 
-	strcpy(sa.sun_path, f->sock);
-	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-	c = control_server_accept(f->srv);
-	assert_non_null(c);
+	assert_int_equal(control_server_attach(f->srv, base, err, sizeof err), 0);
+	fd = raw_connect(f);
 	static const char junk[] = "\x01\x02\xff garbage\nledsign-control/1 st\0atus\n";
 	assert_int_equal(write(fd, junk, sizeof junk - 1), (ssize_t)sizeof junk - 1);
-	assert_int_equal(control_conn_readable(c), 0);
-	n = read(fd, buf, sizeof buf - 1);
-	assert_true(n > 0);
-	buf[n] = '\0';
+	assert_true(loop_for(base, fd, "NUL", buf, sizeof buf));
 	assert_non_null(strstr(buf, "error code=version"));
-	assert_non_null(strstr(buf, "NUL"));
 
-	/* 4 MiB with no newline: refused and closed, the server lives on */
+	/* CRLF ends a line like LF */
+	assert_int_equal(write(fd, "ledsign-control/1 status\r\n", 26), 26);
+	assert_true(loop_for(base, fd, "\n", buf, sizeof buf));
+	assert_memory_equal(buf, "ok count=0 now=", 15);
+
+	/* a line over CONTROL_LINE_MAX: refused and closed, the server lives on */
 	{
-		char *big = malloc(1 << 20);
-		memset(big, 'a', 1 << 20);
-		fcntl(fd, F_SETFL, O_NONBLOCK);
-		r = 0;
-		for (int i = 0; i < 200 && r == 0; i++) {
-			while (write(fd, big, 1 << 20) > 0)
-				;
-			r = control_conn_readable(c);
+		static char big[CONTROL_LINE_MAX + 4096];
+		size_t off = 0;
+		memset(big, 'a', sizeof big);
+		for (int i = 0; i < 2000 && off < sizeof big; i++) {
+			ssize_t w = write(fd, big + off, sizeof big - off);
+			if (w > 0)
+				off += (size_t)w;
+			event_base_loop(base, EVLOOP_NONBLOCK);
 		}
-		free(big);
 	}
-	assert_int_equal(r, -1);
-	control_conn_free(c);
+	assert_true(loop_for(base, fd, "error code=toolarge", buf, sizeof buf));
+	assert_true(loop_for(base, fd, NULL, buf, sizeof buf));
 	close(fd);
 	/* still serving */
 	assert_non_null(strstr(ask(f, "ledsign-control/1 status"), "ok count=0"));
+	control_server_free(f->srv);
+	f->srv = NULL;
+	event_base_free(base);
 }
 
 #define CAP_DOC(id) "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>" id "</identifier>" \
@@ -519,29 +567,63 @@ test_cap_dir(void **state)
 	f->cfg.cap_dir = NULL;
 }
 
-/* A client that connects and sends nothing is closed after the idle limit. */
+/* A connection must complete a request by the deadline: one that says
+ * nothing, and one that sends a byte now and then but never a whole
+ * request, are closed; one that completes requests stays. */
 static void
-test_idle_closed(void **state)
+test_deadline(void **state)
 {
 	struct fx *f = *state;
 	struct event_base *base = event_base_new();
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char err[256], buf[16];
-	int fd, closed = 0;
+	static const char req[] = "ledsign-control/1 status\n";
+	char err[256], buf[4096];
+	struct timespec t0, t;
+	int idle, slow, busy, slow_closed = 0, busy_closed = 0;
+	long busy_n = 0;
+	size_t sent = 0;
 
-	control_server_set_idle(f->srv, 200);
+	control_server_set_deadline(f->srv, 300);
 	assert_int_equal(control_server_attach(f->srv, base, err, sizeof err), 0);
-	strcpy(sa.sun_path, f->sock);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-	for (int i = 0; i < 1000 && !closed; i++) {
+	idle = raw_connect(f);
+	assert_true(loop_for(base, idle, NULL, buf, sizeof buf));
+	slow = raw_connect(f);
+	busy = raw_connect(f);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < 100000; i++) {
+		ssize_t n;
+		long ms;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		ms = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
+		if (ms > 1200)
+			break;
+		/* one byte every 40 ms: a request would take a second */
+		if (!slow_closed && ms / 40 >= (long)sent && sent < sizeof req - 2)
+			if (write(slow, req + sent, 1) == 1)
+				sent++;
+		/* a whole request every 100 ms */
+		if (ms / 100 >= busy_n && !busy_closed) {
+			busy_n++;
+			if (write(busy, req, sizeof req - 1) < 0)
+				busy_closed = 1;
+		}
 		event_base_loop(base, EVLOOP_NONBLOCK);
-		closed = read(fd, buf, sizeof buf) == 0;
+		if (!slow_closed && read(slow, buf, sizeof buf) == 0) {
+			slow_closed = 1;
+			assert_true(ms >= 250 && ms < 900);
+		}
+		while ((n = read(busy, buf, sizeof buf)) > 0)
+			;
+		if (n == 0)
+			busy_closed = 1;
 		usleep(1000);
 	}
-	assert_true(closed);
-	assert_non_null(strstr(logged, "idle"));
-	close(fd);
+	assert_true(slow_closed);
+	assert_false(busy_closed);
+	assert_non_null(strstr(logged, "completed no request in 300 ms"));
+	close(idle);
+	close(slow);
+	close(busy);
 	control_server_free(f->srv);
 	f->srv = NULL;
 	event_base_free(base);
@@ -646,7 +728,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap_dir_watch_and_reload, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_idle_closed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_of_info, setup, teardown),
 	};
 	signal(SIGPIPE, SIG_IGN);
