@@ -25,7 +25,7 @@
 #include "daemon/priv.h"
 
 /* A document is refused if the child has not answered within this long. */
-#define CAPCHILD_TIMEOUT_MS 5000
+#define CAPCHILD_TIMEOUT_MS 2000
 /* What capchild_parse returns when the child died or hung on a document. */
 #define CAPCHILD_DIED (-2)
 
