@@ -19,6 +19,7 @@
 #include "cli/cmd.h"
 #include "config/config.h"
 #include "daemon/control.h"
+#include "util/kv.h"
 
 #define DEFAULT_CONFIG "/etc/ledsign/ledsign.cfg"
 #define DEFAULT_SOCKET "/run/ledsign/control.sock"
@@ -163,7 +164,7 @@ put_list(char *req, size_t cap, size_t *len, const char *key, const char *list)
 		if (*p != ' ')
 			*o++ = *p;
 	*o = '\0';
-	r = alert_kv_put(req, cap, len, key, clean);
+	r = kv_put(req, cap, len, key, clean);
 	free(clean);
 	return r;
 }
@@ -225,8 +226,8 @@ alert_cap(struct common *c, const char *file)
 	}
 	strcpy(req, "cap");
 	len = 3;
-	alert_kv_put(req, cap, &len, "name", base);
-	alert_kv_put(req, cap, &len, "doc", doc);
+	kv_put(req, cap, &len, "name", base);
+	kv_put(req, cap, &len, "doc", doc);
 	free(doc);
 	rc = send_request("alert", c, req, NULL, NULL, final, sizeof final);
 	free(req);
@@ -350,22 +351,22 @@ cmd_alert(int argc, char **argv)
 	strcpy(req, "alert");
 	len = 5;
 	if (id)
-		alert_kv_put(req, cap, &len, "id", id);
-	alert_kv_put(req, cap, &len, "level", level ? level : "emergency");
+		kv_put(req, cap, &len, "id", id);
+	kv_put(req, cap, &len, "level", level ? level : "emergency");
 	if (boards)
 		put_list(req, cap, &len, "boards", boards);
 	if (groups)
 		put_list(req, cap, &len, "groups", groups);
 	if (secs > 0) {
 		snprintf(num, sizeof num, "%lld", secs);
-		alert_kv_put(req, cap, &len, "for", num);
+		kv_put(req, cap, &len, "for", num);
 	}
 	if (when > 0) {
 		snprintf(num, sizeof num, "%lld", when);
-		alert_kv_put(req, cap, &len, "expires", num);
+		kv_put(req, cap, &len, "expires", num);
 	}
-	alert_kv_put(req, cap, &len, "source", "cli");
-	if (alert_kv_put(req, cap, &len, "text", text) < 0)
+	kv_put(req, cap, &len, "source", "cli");
+	if (kv_put(req, cap, &len, "text", text) < 0)
 		goto done;
 	if (send_request("alert", &c, req, NULL, NULL, final, sizeof final) != 0)
 		goto done;
@@ -420,9 +421,9 @@ cmd_clear(int argc, char **argv)
 	strcpy(req, "clear");
 	len = 5;
 	if (all)
-		alert_kv_put(req, sizeof req, &len, "all", "1");
+		kv_put(req, sizeof req, &len, "all", "1");
 	else
-		alert_kv_put(req, sizeof req, &len, "id", id);
+		kv_put(req, sizeof req, &len, "id", id);
 	if (send_request("clear", &c, req, NULL, NULL, final, sizeof final) == 0) {
 		if (control_line_get(final, "cleared", n, sizeof n) < 0)
 			snprintf(n, sizeof n, "?");

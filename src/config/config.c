@@ -1118,14 +1118,6 @@ ls_config_resolve(const struct ls_config *c, const char *path)
 	return out;
 }
 
-static void
-strlist_free(struct ls_strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-}
-
 void
 ls_config_free(struct ls_config *c)
 {
@@ -1134,7 +1126,7 @@ ls_config_free(struct ls_config *c)
 	for (size_t i = 0; i < c->nboards; i++) {
 		struct ls_board *b = &c->boards[i];
 		free(b->name); free(b->protocol); free(b->address); free(b->pixel_order); free(b->card);
-		strlist_free(&b->groups);
+		ls_strlist_free(&b->groups);
 	}
 	for (size_t i = 0; i < c->nfonts; i++) {
 		free(c->fonts[i].name); free(c->fonts[i].family); free(c->fonts[i].file);
@@ -1151,16 +1143,16 @@ ls_config_free(struct ls_config *c)
 	}
 	for (size_t i = 0; i < c->nrules; i++) {
 		free(c->rules[i].name); free(c->rules[i].playlist);
-		strlist_free(&c->rules[i].boards);
+		ls_strlist_free(&c->rules[i].boards);
 		free(c->rules[i].dates.v);
 	}
 	free(c->boards); free(c->fonts); free(c->content); free(c->playlists); free(c->rules);
 	free(c->path); free(c->timezone); free(c->fallback); free(c->default_font);
 	free(c->control_socket); free(c->state_dir);
-	strlist_free(&c->control_users); strlist_free(&c->control_groups); free(c->cap_dir);
+	ls_strlist_free(&c->control_users); ls_strlist_free(&c->control_groups); free(c->cap_dir);
 	for (size_t i = 0; i < c->ncap_areas; i++) {
 		free(c->cap_areas[i].match);
-		strlist_free(&c->cap_areas[i].groups);
+		ls_strlist_free(&c->cap_areas[i].groups);
 	}
 	free(c->cap_areas);
 	free(c);
