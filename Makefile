@@ -14,6 +14,9 @@ B       ?= build
 Q       := $(if $(V),,@)
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# The installed config's path, from the one header that names the default paths.
+LS_CONFIG := $(shell sed -n 's/^\#define LS_PATH_CONFIG *"\(.*\)"/\1/p' src/util/paths.h)
+LS_ETC    := $(patsubst %/,%,$(dir $(LS_CONFIG)))
 
 # Every .c under src/ except the CLI (src/cli/) is library code; new modules are picked up by the glob.
 LIB_SRC  := $(filter-out src/cli/%,$(wildcard src/*.c src/*/*.c))
@@ -100,14 +103,15 @@ fuzz: deps
 	@tests/fuzz/run.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)/etc/ledsign
+	@[ -n "$(LS_CONFIG)" ] || { echo "make install: no LS_PATH_CONFIG in src/util/paths.h" >&2; exit 1; }
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(LS_ETC)
 	install -m 755 $(B)/ledsign $(B)/ledboard $(DESTDIR)$(PREFIX)/bin/
 	[ ! -f docs/ledsign.1 ] || install -m 644 docs/ledsign.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	[ -f $(DESTDIR)/etc/ledsign/ledsign.cfg ] || install -m 644 content/campaign-week.cfg $(DESTDIR)/etc/ledsign/ledsign.cfg
-	install -d $(DESTDIR)/etc/ledsign/posters
-	for f in content/posters/*.png; do [ -f "$(DESTDIR)/etc/ledsign/posters/$${f##*/}" ] || install -m 644 "$$f" $(DESTDIR)/etc/ledsign/posters/; done
+	[ -f $(DESTDIR)$(LS_CONFIG) ] || install -m 644 content/campaign-week.cfg $(DESTDIR)$(LS_CONFIG)
+	install -d $(DESTDIR)$(LS_ETC)/posters
+	for f in content/posters/*.png; do [ -f "$(DESTDIR)$(LS_ETC)/posters/$${f##*/}" ] || install -m 644 "$$f" $(DESTDIR)$(LS_ETC)/posters/; done
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
-	sed 's|@BINDIR@|$(PREFIX)/bin|g' dist/ledsign.service >$(DESTDIR)$(PREFIX)/lib/systemd/system/ledsign.service
+	sed 's|@BINDIR@|$(PREFIX)/bin|g; s|@CONFIG@|$(LS_CONFIG)|g' dist/ledsign.service >$(DESTDIR)$(PREFIX)/lib/systemd/system/ledsign.service
 	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/ledsign.service
 
 clean:

@@ -20,9 +20,8 @@
 #include "config/config.h"
 #include "daemon/control.h"
 #include "util/kv.h"
+#include "util/paths.h"
 
-#define DEFAULT_CONFIG "/etc/ledsign/ledsign.cfg"
-#define DEFAULT_SOCKET "/run/ledsign/control.sock"
 #define REQUEST_TIMEOUT_MS 15000
 
 struct common {
@@ -53,16 +52,16 @@ common_load(struct common *c, const char *cmd)
 {
 	const char *path = c->config_path;
 
-	if (path == NULL && access(DEFAULT_CONFIG, R_OK) == 0)
-		path = DEFAULT_CONFIG;
+	if (path == NULL && access(LS_PATH_CONFIG, R_OK) == 0)
+		path = LS_PATH_CONFIG;
 	if (path != NULL) {
 		c->cfg = cmd_load_config(path);
 		if (c->cfg == NULL)
 			fprintf(stderr, "ledsign %s: warning: %s has errors (above); going on with the default "
-			    "socket %s\n", cmd, path, c->socket ? c->socket : DEFAULT_SOCKET);
+			    "socket %s\n", cmd, path, c->socket ? c->socket : LS_PATH_CONTROL_SOCKET);
 	}
 	if (c->socket == NULL)
-		c->socket = c->cfg && c->cfg->control_socket ? c->cfg->control_socket : DEFAULT_SOCKET;
+		c->socket = c->cfg && c->cfg->control_socket ? c->cfg->control_socket : LS_PATH_CONTROL_SOCKET;
 }
 
 /* Send one request; prints errors.  Returns 0 ok, 1 error answer or no answer. */

@@ -21,8 +21,7 @@
 #include "config/config.h"
 #include "daemon/control.h"
 #include "daemon/daemon.h"
-
-#define CMD_DEFAULT_CONFIG "/etc/ledsign/ledsign.cfg"
+#include "util/paths.h"
 
 struct status_head {
 	int    pid;
@@ -52,7 +51,7 @@ cmd_status_run_dir(int argc, char **argv, const char *name, struct ls_config **c
 			file = argv[i];
 	}
 	if (file || !dir) {
-		cfg = cmd_load_config(file ? file : CMD_DEFAULT_CONFIG);
+		cfg = cmd_load_config(file ? file : LS_PATH_CONFIG);
 		if (!cfg) {
 			fprintf(stderr, "ledsign %s: need the config to find the daemon (or --run-dir DIR)\n", name);
 			return NULL;
@@ -70,7 +69,7 @@ cmd_status_socket(const struct ls_config *cfg, const char *rd, char *buf, size_t
 	if (cfg && cfg->control_socket)
 		snprintf(buf, len, "%s", cfg->control_socket);
 	else
-		snprintf(buf, len, "%s/control.sock", rd);
+		snprintf(buf, len, "%s/" LS_FILE_CONTROL_SOCKET, rd);
 }
 
 static int
@@ -100,7 +99,7 @@ status_open(const char *rd, struct status_head *h, const char *name)
 	char path[4096];
 	FILE *f;
 
-	snprintf(path, sizeof path, "%s/status", rd);
+	snprintf(path, sizeof path, "%s/" LS_FILE_STATUS, rd);
 	f = fopen(path, "r");
 	if (!f) {
 		fprintf(stderr, "ledsign %s: no daemon status in %s (%s); is `ledsign play` running?\n", name, rd,

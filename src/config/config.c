@@ -26,6 +26,7 @@
 #include "config/config.h"
 #include "proto/proto.h"
 #include "transport/xport.h"
+#include "util/paths.h"
 #include "util/tz.h"
 
 /* What a key's value must be, and how it is stored. */
@@ -1093,9 +1094,9 @@ ls_config_load(const char *path, struct ls_diag *diag)
 		tz_free(z);
 	}
 	if (L.cfg->control_socket == NULL)
-		L.cfg->control_socket = strdup("/run/ledsign/control.sock");
+		L.cfg->control_socket = strdup(LS_PATH_CONTROL_SOCKET);
 	if (L.cfg->state_dir == NULL)
-		L.cfg->state_dir = strdup("/var/lib/ledsign");
+		L.cfg->state_dir = strdup(LS_PATH_STATE_DIR);
 	check_references(&L);
 	config_destroy(&lc);
 	if (diag->errors > errors_before) {
