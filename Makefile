@@ -33,7 +33,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all check unit integration demo bench fuzz asan install clean deps
+.PHONY: all check unit integration demo bench fuzz asan install clean deps config-doc
 all: $(B)/ledsign $(B)/ledboard $(TOOL_BIN)
 
 deps:
@@ -92,6 +92,11 @@ SYMBOLIZER := $(firstword $(shell command -v llvm-symbolizer llvm-symbolizer-14 
 asan:
 	$(if $(SYMBOLIZER),ASAN_SYMBOLIZER_PATH=$(SYMBOLIZER) UBSAN_SYMBOLIZER_PATH=$(SYMBOLIZER)) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" unit integration
+
+# docs/config.md's tables from the config key tables (src/config/config.c);
+# integration test 06 fails when they differ.
+config-doc: $(B)/ledsign
+	@scripts/config-doc.sh $(B)/ledsign docs/config.md
 
 demo: deps all
 	@scripts/demo.sh $(B)
