@@ -37,6 +37,15 @@ fw_ddp_decode(struct fw_ddp *d, const uint8_t *pkt, size_t n, struct fw_rgb_canv
 		return FW_DDP_IGNORED;
 	if (pkt[2] != 0x0B && pkt[2] != 0x01 && pkt[2] != 0x00)
 		return FW_DDP_IGNORED;
+	if ((pkt[1] & 0x0F) && d->last_push_seq) {
+		/* 1..4 behind the last push in the cycle 1..15: an older frame's straggler */
+		unsigned behind = (unsigned)(d->last_push_seq + 15 - (pkt[1] & 0x0F)) % 15;
+
+		if (behind >= 1 && behind <= 4) {
+			d->dropped++;
+			return FW_DDP_IGNORED;
+		}
+	}
 	for (i = 0; i < len; i++) {
 		unsigned long pos = (unsigned long)off + i;
 		long index = (long)(pos / 3);
@@ -58,6 +67,8 @@ fw_ddp_decode(struct fw_ddp *d, const uint8_t *pkt, size_t n, struct fw_rgb_canv
 	}
 	if (pkt[0] & 0x01) {
 		d->seen_push = 1;
+		if (pkt[1] & 0x0F)
+			d->last_push_seq = pkt[1] & 0x0F;
 		return FW_DDP_SHOW;
 	}
 	/* Like WLED: until a sender has pushed once, show when the buffer's end is written. */

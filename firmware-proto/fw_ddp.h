@@ -2,7 +2,9 @@
  * fw_ddp.h — board side of DDP (UDP 4048): one datagram in, pixels out.
  * Accepts version-1 data packets for display id 1 (or 255, all) with data
  * type RGB 8-bit (0x0B, or the legacy 0x00/0x01); 10-byte header, 14 with
- * a timecode.  C99, no allocation.
+ * a timecode.  Like WLED, a packet whose sequence number is 1..4 behind that
+ * of the last push taken is a straggler of an older frame and is dropped
+ * (sequence 0 means "not used" and is never checked).  C99, no allocation.
  */
 #ifndef FW_DDP_H
 #define FW_DDP_H
@@ -24,7 +26,8 @@ struct fw_ddp {
 	long    pend_index;           /* a pixel split across two packets */
 	uint8_t pend[3];
 	int     pend_have;
-	unsigned long packets, bad;
+	uint8_t last_push_seq;        /* 1..15; 0 = no numbered push yet */
+	unsigned long packets, bad, dropped;
 };
 
 void fw_ddp_init(struct fw_ddp *, const uint8_t order[3]);

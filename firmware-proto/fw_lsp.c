@@ -431,16 +431,29 @@ nack(struct fw_lsp_board *b, uint8_t err, uint32_t detail)
 	return reply(b, FW_LSP_NACK, p, sizeof p);
 }
 
+uint16_t
+fw_lsp_board_caps(const struct fw_lsp_board *b)
+{
+	uint16_t caps = FW_LSP_CAP_ALL;
+
+	if (b->cfg.page_slots == 0)
+		caps &= (uint16_t)~FW_LSP_CAP_PAGE;
+	return (uint16_t)(caps & ~b->cfg.caps_off);
+}
+
+/* Does the board offer capability `cap`? */
+static int
+has_cap(const struct fw_lsp_board *b, uint16_t cap)
+{
+	return (fw_lsp_board_caps(b) & cap) != 0;
+}
+
 static unsigned
 handle_info_req(struct fw_lsp_board *b)
 {
 	uint8_t p[FW_LSP_INFO_LEN + FW_LSP_FW_NAME_MAX];
 	size_t n = 0;
-	uint16_t caps = FW_LSP_CAP_RLE | FW_LSP_CAP_ROWXOR | FW_LSP_CAP_DELTA |
-	    FW_LSP_CAP_BRIGHTNESS | FW_LSP_CAP_POWER | FW_LSP_CAP_CLOCK;
-
-	if (b->cfg.page_slots > 0)
-		caps |= FW_LSP_CAP_PAGE;
+	uint16_t caps = fw_lsp_board_caps(b);
 	/* A new host session: frame ids start again, so forget the last one. */
 	b->in_active = 0;
 	b->in_done = 0;
@@ -558,6 +571,11 @@ slot_claim(struct fw_lsp_board *b, uint8_t s, uint32_t bytes, uint16_t w, uint16
 		b->page_used = 0;
 		b->page_playing = 0;
 	}
+	/* Rewriting a slot the page plays stops playback (the picture stays):
+	 * it must not show a half-written image. */
+	for (unsigned i = 0; b->page_playing && i < b->page_count; i++)
+		if (b->page[i].slot == s)
+			b->page_playing = 0;
 	if (sl->data == NULL || sl->bytes != bytes) {
 		if (bytes > b->cfg.page_bytes - b->page_used)
 			return FW_LSP_E_NOMEM;
@@ -569,6 +587,26 @@ slot_claim(struct fw_lsp_board *b, uint8_t s, uint32_t bytes, uint16_t w, uint16
 	sl->height = h;
 	sl->ready = 0;
 	return FW_LSP_E_OK;
+}
+
+/* Can the board decode encoding byte `enc` into format `fmt`?  COLUMNS only
+ * with RLE, ROWXOR and DELTA; template bits only with CTX; bit 7 never. */
+static int
+enc_supported(const struct fw_lsp_board *b, uint8_t enc, uint8_t fmt)
+{
+	static const uint16_t need[FW_LSP_ENC_COUNT] = {
+		0, FW_LSP_CAP_RLE, FW_LSP_CAP_ROWXOR, FW_LSP_CAP_DELTA, 0,
+	};
+	uint8_t base = FW_LSP_ENC_BASE(enc);
+
+	if (base >= FW_LSP_ENC_COUNT || (enc & 0x80u) || (need[base] && !has_cap(b, need[base])))
+		return 0;
+	if (base == FW_LSP_ENC_CTX)
+		return !(enc & FW_LSP_ENC_COLUMNS) && FW_LSP_ENC_TEMPLATE(enc) < FW_LSP_CTX_TEMPLATES &&
+		    fw_pix_bits(fmt) <= 2 && !(fw_pix_bits(fmt) == 2 && FW_LSP_ENC_TEMPLATE(enc) == 2);
+	if (FW_LSP_ENC_TEMPLATE(enc) != 0)
+		return 0;
+	return base != FW_LSP_ENC_RAW || !(enc & FW_LSP_ENC_COLUMNS);
 }
 
 static unsigned
@@ -628,20 +666,14 @@ handle_frame(struct fw_lsp_board *b, const uint8_t *p, uint16_t n)
 	b->last.chunk = dn;
 	b->last.total = total;
 
-	if (FW_LSP_ENC_BASE(enc) >= FW_LSP_ENC_COUNT ||
-	    (FW_LSP_ENC_BASE(enc) == FW_LSP_ENC_CTX ?
-	    (enc & FW_LSP_ENC_COLUMNS) || (enc & 0x80u) || FW_LSP_ENC_TEMPLATE(enc) >= FW_LSP_CTX_TEMPLATES ||
-	    fw_pix_bits(fmt) > 2 || (fw_pix_bits(fmt) == 2 && FW_LSP_ENC_TEMPLATE(enc) == 2) :
-	    (enc & ~(FW_LSP_ENC_COLUMNS | 0x0Fu)) != 0))
+	if (!enc_supported(b, enc, fmt) || (slot != FW_LSP_SLOT_LIVE && !has_cap(b, FW_LSP_CAP_PAGE)))
 		return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
-	if (fmt != b->cfg.format || w == 0 || h == 0)
-		return nack(b, FW_LSP_E_GEOMETRY, 0);
-	if (slot == FW_LSP_SLOT_LIVE) {
-		if (w != b->cfg.width || h != b->cfg.height)
-			return nack(b, FW_LSP_E_GEOMETRY, 0);
-	} else if (slot >= b->cfg.page_slots) {
+	/* GEOMETRY's detail is the board's own size: width | height << 16 */
+	if (fmt != b->cfg.format || w == 0 || h == 0 ||
+	    (slot == FW_LSP_SLOT_LIVE && (w != b->cfg.width || h != b->cfg.height)))
+		return nack(b, FW_LSP_E_GEOMETRY, b->cfg.width | (uint32_t)b->cfg.height << 16);
+	if (slot != FW_LSP_SLOT_LIVE && slot >= b->cfg.page_slots)
 		return nack(b, FW_LSP_E_RANGE, b->cfg.page_slots);
-	}
 	if (off > total || dn > total - off)
 		return nack(b, FW_LSP_E_LENGTH, 0);
 
@@ -675,6 +707,10 @@ handle_frame(struct fw_lsp_board *b, const uint8_t *p, uint16_t n)
 		b->in_id = id;
 		b->in_enc = enc;
 		b->in_slot = slot;
+		b->in_base = base;
+		b->in_dx = dx;
+		b->in_dy = dy;
+		b->in_w = w;
 		b->in_total = total;
 		b->in_next = 0;
 		b->in_out = 0;
@@ -697,14 +733,17 @@ handle_frame(struct fw_lsp_board *b, const uint8_t *p, uint16_t n)
 		}
 	} else if (!b->in_active || id != b->in_id) {
 		return nack(b, FW_LSP_E_ORDER, 0);
+	} else if (enc != b->in_enc || total != b->in_total || slot != b->in_slot || base != b->in_base ||
+	    dx != b->in_dx || dy != b->in_dy || w != b->in_w || h != b->in_h) {
+		/* Not the frame begun under this id: start again from offset 0. */
+		b->in_active = 0;
+		return nack(b, FW_LSP_E_ORDER, 0);
 	} else if (off + dn <= b->in_next) {
 		b->last.duplicate = 1;
 		return ack(b);
 	} else if (off != b->in_next) {
 		return nack(b, FW_LSP_E_ORDER, b->in_next);
 	}
-	if (total != b->in_total)
-		return nack(b, FW_LSP_E_LENGTH, b->in_total);
 
 	for (uint32_t i = 0; i < dn; i++) {
 		uint8_t v = p[i];
@@ -762,7 +801,8 @@ page_render(struct fw_lsp_board *b, uint32_t t)
 	default:
 		break;
 	}
-	if (e->effect == FW_LSP_FX_FLASH && e->param > 0 &&
+	/* FLASH: a period of floor(10000 / param) ms, dark from floor(period / 2) on */
+	if (e->effect == FW_LSP_FX_FLASH && e->param > 0 && e->param <= FW_LSP_FLASH_MAX &&
 	    (t % (10000u / e->param)) >= (10000u / e->param) / 2)
 		memset(dst, 0, b->fb_bytes);
 	else
@@ -788,7 +828,11 @@ handle_page(struct fw_lsp_board *b, const uint8_t *p, uint16_t n)
 	for (uint8_t i = 0; i < count; i++) {
 		const uint8_t *e = p + 2 + i * FW_LSP_PAGE_ENTRY;
 
-		if (e[0] >= b->cfg.page_slots || !b->slots[e[0]].ready || e[1] > FW_LSP_FX_FLASH)
+		uint16_t param = fw_lsp_get16(e + 4);
+
+		/* SCROLL_* need a speed, FLASH a rate of 0.1..100 Hz (a period of 100 s..10 ms) */
+		if (e[0] >= b->cfg.page_slots || !b->slots[e[0]].ready || e[1] > FW_LSP_FX_FLASH ||
+		    (e[1] != FW_LSP_FX_NONE && param == 0) || (e[1] == FW_LSP_FX_FLASH && param > FW_LSP_FLASH_MAX))
 			return nack(b, FW_LSP_E_RANGE, i);
 	}
 	b->page_flags = p[0];
@@ -842,10 +886,11 @@ handle_packet(struct fw_lsp_board *b)
 	uint8_t type = fw_lsp_framer_type(&b->rx);
 	uint8_t e;
 
-	if (fw_lsp_framer_ver(&b->rx) != FW_LSP_VERSION)
-		return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
 	if (fw_lsp_framer_flags(&b->rx) & FW_LSP_F_REPLY)
 		return 0;      /* another board's answer on a shared line */
+	/* INFO_REQ is answered in any version: it is how a host learns ours. */
+	if (fw_lsp_framer_ver(&b->rx) != FW_LSP_VERSION && type != FW_LSP_INFO_REQ)
+		return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
 	switch (type) {
 	case FW_LSP_PING:
 		if (n > 64)
@@ -861,10 +906,12 @@ handle_packet(struct fw_lsp_board *b)
 	case FW_LSP_FRAME:
 		return handle_frame(b, p, n);
 	case FW_LSP_PAGE:
-		if (b->cfg.page_slots == 0)
+		if (!has_cap(b, FW_LSP_CAP_PAGE))
 			return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
 		return handle_page(b, p, n);
 	case FW_LSP_BRIGHTNESS:
+		if (!has_cap(b, FW_LSP_CAP_BRIGHTNESS))
+			return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
 		if (n != 1)
 			return nack(b, FW_LSP_E_LENGTH, 1);
 		if (p[0] > 100)
@@ -872,6 +919,8 @@ handle_packet(struct fw_lsp_board *b)
 		b->brightness = p[0];
 		return FW_LSP_EV_SETTING | ack(b);
 	case FW_LSP_POWER:
+		if (!has_cap(b, FW_LSP_CAP_POWER))
+			return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
 		if (n != 1)
 			return nack(b, FW_LSP_E_LENGTH, 1);
 		if (p[0] > 1)
@@ -879,6 +928,8 @@ handle_packet(struct fw_lsp_board *b)
 		b->power = p[0];
 		return FW_LSP_EV_SETTING | ack(b);
 	case FW_LSP_CLOCK:
+		if (!has_cap(b, FW_LSP_CAP_CLOCK))
+			return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
 		if (n != 10)
 			return nack(b, FW_LSP_E_LENGTH, 10);
 		b->clock_s = (int64_t)((uint64_t)fw_lsp_get32(p) | (uint64_t)fw_lsp_get32(p + 4) << 32);

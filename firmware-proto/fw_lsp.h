@@ -147,6 +147,7 @@ enum fw_lsp_encoding {
 #define FW_LSP_PAGE_LOOP     0x01u
 #define FW_LSP_PAGE_ENTRY    6u
 #define FW_LSP_PAGE_MAX      16u
+#define FW_LSP_FLASH_MAX     1000u   /* FLASH param: at most 100 Hz */
 enum fw_lsp_effect {
 	FW_LSP_FX_NONE = 0, FW_LSP_FX_SCROLL_LEFT = 1, FW_LSP_FX_SCROLL_UP = 2, FW_LSP_FX_FLASH = 3,
 };
@@ -276,6 +277,10 @@ struct fw_lsp_board_config {
 	uint32_t page_bytes;
 	uint8_t  page_slots;  /* at most FW_LSP_SLOTS */
 	const char *fw_name;  /* up to FW_LSP_FW_NAME_MAX bytes reported in INFO */
+	/* FW_LSP_CAP_* bits this board leaves out (0: it offers all this code
+	 * implements).  What it leaves out it refuses with NACK UNSUPPORTED,
+	 * as a board built without that feature would. */
+	uint16_t caps_off;
 };
 
 #define FW_LSP_SLOTS 8u
@@ -311,6 +316,8 @@ struct fw_lsp_board {
 	uint8_t  in_done;         /* the frame with in_id was completed */
 	uint16_t in_id;
 	uint8_t  in_enc, in_slot;
+	uint16_t in_base, in_w;   /* DELTA base id and width: later chunks must repeat the head */
+	int8_t   in_dx, in_dy;
 	uint32_t in_total, in_next; /* encoded bytes expected, next offset */
 	uint32_t in_out;            /* decoded bytes written */
 	uint32_t in_size;           /* decoded bytes expected */
@@ -353,6 +360,8 @@ unsigned fw_lsp_board_feed(struct fw_lsp_board *, uint8_t byte);
 unsigned fw_lsp_board_tick(struct fw_lsp_board *, uint32_t now_ms);
 /* The framebuffer currently shown. */
 const uint8_t *fw_lsp_board_front(const struct fw_lsp_board *);
+/* The FW_LSP_CAP_* bits the board reports in INFO. */
+uint16_t fw_lsp_board_caps(const struct fw_lsp_board *);
 /* Names for logs. */
 const char *fw_lsp_type_name(uint8_t type);
 const char *fw_lsp_error_name(uint8_t err);

@@ -6,8 +6,10 @@
  *
  * For tests it can be a bad link: --drop P and --corrupt P lose or damage
  * received chunks (a datagram, or one read() of a stream) and replies,
- * --delay MS holds everything back, --stall accepts and never reads, and
- * --baud N paces bytes as a UART at N baud 8N1 would (a pty has no baud).
+ * --delay MS holds everything back, --stall accepts and never reads,
+ * --stall-after N stops reading after N frames (a board that hung: on TCP
+ * until the host connects again), and --baud N paces bytes as a UART at
+ * N baud 8N1 would (a pty has no baud).
  */
 #define _GNU_SOURCE         /* posix_openpt, ppoll; ledboard is a host program */
 #include <errno.h>
@@ -21,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -51,11 +55,16 @@ struct lb {
 	struct ledboard_screen scr;
 	const struct ledboard_proto *proto;
 	const char *snapdir;
+	struct ledboard_sink sink;
 	long     exit_after;
+	long     reboot_after;  /* --reboot-after N: start afresh once after N frames */
+	int      reboot_due;
 	double   drop, corrupt;
 	long     delay_ms;
 	long     baud;
-	int      stall, keep, quiet;
+	int      stall, keep, quiet, nagle;
+	long     stall_after;   /* hang after this many frames; 0 = never */
+	int      hung;          /* not reading (since stall_after), until a new TCP connection */
 	unsigned seed;
 	/* runtime */
 	int      lfd;           /* tcp listener, udp socket or pty master */
@@ -168,6 +177,12 @@ lb_show(void *ctx, const uint8_t *fb)
 	lb_snapshot(lb, fb, "latest.png");
 	if (!lb->quiet)
 		fprintf(stderr, "ledboard: frame %ld shown\n", lb->frames);
+	if (lb->stall_after > 0 && lb->frames == lb->stall_after) {
+		lb->hung = 1;
+		fprintf(stderr, "ledboard: hanging after %ld frames: no longer reading this connection\n", lb->frames);
+	}
+	if (lb->reboot_after > 0 && lb->frames == lb->reboot_after)
+		lb->reboot_due = 1;     /* not inside the decoder's callback: after this feed */
 }
 
 static void
@@ -331,6 +346,20 @@ lb_open_socket(struct lb *lb)
 		    lb->host, lb->port, strerror(errno));
 	lb_set_flags(fd);
 	lb->lfd = fd;
+	/* Port 0 lets the kernel choose a free one; say which, so a script that
+	 * runs many boards (make demo, tests) never collides with another run. */
+	if (strcmp(lb->port, "0") == 0) {
+		static char chosen[8];
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof ss;
+		if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+			unsigned p = ss.ss_family == AF_INET6 ?
+			    ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) :
+			    ntohs(((struct sockaddr_in *)&ss)->sin_port);
+			snprintf(chosen, sizeof chosen, "%u", p);
+			lb->port = chosen;
+		}
+	}
 }
 
 static void
@@ -369,6 +398,17 @@ static void
 lb_deliver(struct lb *lb, const uint8_t *buf, size_t len)
 {
 	lb->proto->feed(lb->state, buf, len, lb->kind == LB_UDP);
+	if (lb->reboot_due) {
+		/* as a board's watchdog would: the decoder starts from nothing
+		 * (dark, no picture to base a delta on); the link stays up */
+		char err[256];
+
+		lb->reboot_due = 0;
+		lb->proto->close(lb->state);
+		if ((lb->state = lb->proto->open(&lb->scr, &lb->sink, err, sizeof err)) == NULL)
+			lb_die("%s", err);
+		fprintf(stderr, "ledboard: rebooted after frame %ld\n", lb->frames);
+	}
 }
 
 static void
@@ -442,12 +482,22 @@ lb_accept(struct lb *lb)
 	if (fd < 0)
 		return;
 	lb_set_flags(fd);
+	/* Replies are 13-byte packets: with Nagle each would wait for the
+	 * host's delayed ACK of the one before (docs/protocol.md §1).
+	 * --nagle keeps it on, to test a host against such a board. */
+	if (!lb->nagle) {
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	}
 	if (lb->cfd >= 0) {
 		if (!lb->quiet)
 			fprintf(stderr, "ledboard: new connection replaces the old one\n");
 		close(lb->cfd);
 	}
 	lb->cfd = fd;
+	if (lb->hung)
+		fprintf(stderr, "ledboard: recovered: reading the new connection\n");
+	lb->hung = 0;
 	lb->in.line_free = lb->out.line_free = 0;
 	lb->proto->reset(lb->state);
 	if (!lb->quiet)
@@ -463,8 +513,9 @@ lb_usage(void)
 	    "usage: ledboard --listen tcp:HOST:PORT|udp:HOST:PORT|pty:PATH --size WxH\n"
 	    "                --format mono|red-green|rgb565|rgb888 --snapshot DIR\n"
 	    "                [--protocol NAME[:OPTIONS]] [--exit-after FRAMES] [--keep]\n"
-	    "                [--drop P] [--corrupt P] [--delay MS] [--stall] [--baud N]\n"
-	    "                [--seed N] [--quiet]\n"
+	    "                [--drop P] [--corrupt P] [--delay MS] [--stall] [--stall-after N]\n"
+	    "                [--baud N] [--seed N] [--quiet] [--caps none|LIST] [--claim LIST]\n"
+	    "                [--nagle] [--reboot-after FRAMES]\n"
 	    "protocols:");
 	for (size_t i = 0; ledboard_protos[i]; i++)
 		fprintf(stderr, " %s", ledboard_protos[i]->name);
@@ -510,6 +561,7 @@ lb_options(struct lb *lb, int argc, char **argv)
 		if (strcmp(a, "--stall") == 0) { lb->stall = 1; takes = 0; }
 		else if (strcmp(a, "--keep") == 0) { lb->keep = 1; takes = 0; }
 		else if (strcmp(a, "--quiet") == 0) { lb->quiet = 1; takes = 0; }
+		else if (strcmp(a, "--nagle") == 0) { lb->nagle = 1; takes = 0; }
 		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) lb_usage();
 		else if (v == NULL) { fprintf(stderr, "ledboard: %s needs a value\n", a); lb_usage(); }
 		else if (strcmp(a, "--listen") == 0) listen_spec = v;
@@ -517,10 +569,14 @@ lb_options(struct lb *lb, int argc, char **argv)
 		else if (strcmp(a, "--format") == 0) format = v;
 		else if (strcmp(a, "--snapshot") == 0) lb->snapdir = v;
 		else if (strcmp(a, "--protocol") == 0) proto = v;
+		else if (strcmp(a, "--caps") == 0) lb->scr.caps = v;
+		else if (strcmp(a, "--claim") == 0) lb->scr.claim = v;
 		else if (strcmp(a, "--exit-after") == 0) lb->exit_after = lb_num(a, v, 1, LONG_MAX);
+		else if (strcmp(a, "--reboot-after") == 0) lb->reboot_after = lb_num(a, v, 1, LONG_MAX);
 		else if (strcmp(a, "--drop") == 0) lb->drop = lb_prob(a, v);
 		else if (strcmp(a, "--corrupt") == 0) lb->corrupt = lb_prob(a, v);
 		else if (strcmp(a, "--delay") == 0) lb->delay_ms = lb_num(a, v, 0, 600000);
+		else if (strcmp(a, "--stall-after") == 0) lb->stall_after = lb_num(a, v, 1, LONG_MAX);
 		else if (strcmp(a, "--baud") == 0) lb->baud = lb_num(a, v, 50, 100000000);
 		else if (strcmp(a, "--seed") == 0) lb->seed = (unsigned)lb_num(a, v, 0, LONG_MAX);
 		else { fprintf(stderr, "ledboard: unknown option %s\n", a); lb_usage(); }
@@ -547,6 +603,8 @@ lb_options(struct lb *lb, int argc, char **argv)
 			lb->proto = ledboard_protos[i];
 	if (lb->proto == NULL)
 		lb_die("--protocol %s: unknown (see --help for the list)", proto);
+	if ((lb->scr.caps != NULL || lb->scr.claim != NULL) && strcmp(lb->proto->name, "lsp") != 0)
+		lb_die("--caps and --claim are for --protocol lsp (the others have no capabilities)");
 }
 
 static void
@@ -588,6 +646,7 @@ main(int argc, char **argv)
 	sink.show = lb_show;
 	sink.reply = lb_reply;
 	sink.log = lb_log;
+	lb.sink = sink;
 	if ((lb.state = lb.proto->open(&lb.scr, &sink, err, sizeof err)) == NULL)
 		lb_die("%s", err);
 
@@ -628,10 +687,10 @@ main(int argc, char **argv)
 		}
 		if (lb.kind == LB_TCP) {
 			pfd[n].fd = lb.lfd; pfd[n].events = POLLIN; lis_idx = (int)n++;
-			if (lb.cfd >= 0 && !lb.stall) {
+			if (lb.cfd >= 0 && !lb.stall && !lb.hung) {
 				pfd[n].fd = lb.cfd; pfd[n].events = POLLIN; conn_idx = (int)n++;
 			}
-		} else if (!lb.stall) {
+		} else if (!lb.stall && !lb.hung) {
 			pfd[n].fd = lb.lfd; pfd[n].events = POLLIN; conn_idx = (int)n++;
 		}
 		if (ppoll(pfd, n, &timeout, NULL) < 0 && errno != EINTR)

@@ -15,6 +15,7 @@
 struct lb_lsp {
 	struct fw_lsp_board  board;
 	struct ledboard_sink sink;
+	uint16_t claim;       /* caps INFO reports on top of what the board offers */
 	uint8_t *fb0, *fb1, *page;
 };
 
@@ -31,6 +32,39 @@ lb_lsp_close(void *state)
 	free(s);
 }
 
+/* --caps LIST: "none" or names joined by commas; the caps left out, or -1 with a message. */
+static long
+lb_lsp_caps_off(const char *list, char *err, size_t errlen)
+{
+	static const struct { const char *name; uint16_t bit; } names[] = {
+		{ "rle", FW_LSP_CAP_RLE }, { "rowxor", FW_LSP_CAP_ROWXOR }, { "delta", FW_LSP_CAP_DELTA },
+		{ "page", FW_LSP_CAP_PAGE }, { "brightness", FW_LSP_CAP_BRIGHTNESS },
+		{ "power", FW_LSP_CAP_POWER }, { "clock", FW_LSP_CAP_CLOCK },
+	};
+	uint16_t on = 0;
+	const char *p = list;
+
+	if (list == NULL)
+		return 0;
+	if (strcmp(list, "none") == 0)
+		return FW_LSP_CAP_ALL;
+	while (*p) {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (strlen(names[i].name) == n && strncmp(names[i].name, p, n) == 0)
+				break;
+		if (i == sizeof names / sizeof names[0]) {
+			snprintf(err, errlen, "--caps %s: unknown capability \"%.*s\" (expected none, or some of "
+			    "rle,rowxor,delta,page,brightness,power,clock)", list, (int)n, p);
+			return -1;
+		}
+		on |= names[i].bit;
+		p += n + (p[n] == ',');
+	}
+	return (uint16_t)(FW_LSP_CAP_ALL & ~on);
+}
+
 static void *
 lb_lsp_open(const struct ledboard_screen *scr, const struct ledboard_sink *sink,
     char *err, size_t errlen)
@@ -38,7 +72,11 @@ lb_lsp_open(const struct ledboard_screen *scr, const struct ledboard_sink *sink,
 	struct lb_lsp *s;
 	struct fw_lsp_board_config cfg;
 	size_t bytes = (size_t)scr->stride * scr->height;
+	long off = lb_lsp_caps_off(scr->caps, err, errlen);
+	long claim_off = lb_lsp_caps_off(scr->claim, err, errlen);
 
+	if (off < 0 || claim_off < 0)
+		return NULL;
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		goto nomem;
 	s->sink = *sink;
@@ -57,6 +95,9 @@ lb_lsp_open(const struct ledboard_screen *scr, const struct ledboard_sink *sink,
 	cfg.page_bytes = LB_LSP_PAGE_BYTES;
 	cfg.page_slots = FW_LSP_SLOTS;
 	cfg.fw_name = "ledboard-sim 1.0";
+	cfg.caps_off = (uint16_t)off;
+	/* --claim: a firmware whose INFO promises more than it does */
+	s->claim = scr->claim ? (uint16_t)(FW_LSP_CAP_ALL & ~claim_off) : 0;
 	if (fw_lsp_board_init(&s->board, &cfg) < 0) {
 		snprintf(err, errlen, "lsp: cannot drive a %ux%u %s board",
 		    scr->width, scr->height, fw_pix_name(scr->format));
@@ -122,6 +163,13 @@ lb_lsp_events(struct lb_lsp *s, unsigned ev)
 		lb_lsp_describe(&s->board, ev, line, sizeof line);
 		s->sink.log(s->sink.ctx, line);
 	}
+	if ((ev & FW_LSP_EV_REPLY) && s->claim && s->board.reply[3] == FW_LSP_INFO) {
+		uint8_t *p = s->board.reply + FW_LSP_HDR_LEN;
+		uint16_t len = fw_lsp_get16(s->board.reply + 6);
+
+		fw_lsp_put16(p + 8, (uint16_t)(fw_lsp_get16(p + 8) | s->claim));
+		fw_lsp_put16(p + len, fw_lsp_crc16(FW_LSP_CRC_INIT, p, len));
+	}
 	if (ev & FW_LSP_EV_REPLY)
 		s->sink.reply(s->sink.ctx, s->board.reply, s->board.reply_len);
 	if (ev & FW_LSP_EV_SHOW)
@@ -133,7 +181,8 @@ lb_lsp_feed(void *state, const uint8_t *buf, size_t len, int datagram)
 {
 	struct lb_lsp *s = state;
 
-	/* One datagram is one packet: a truncated one must not eat the next. */
+	/* One datagram is one packet: a truncated one must not eat the next,
+	 * and bytes after the packet are ignored (docs/protocol.md §1). */
 	if (datagram)
 		fw_lsp_framer_reset(&s->board.rx);
 	for (size_t i = 0; i < len; i++) {
@@ -141,6 +190,8 @@ lb_lsp_feed(void *state, const uint8_t *buf, size_t len, int datagram)
 
 		if (ev)
 			lb_lsp_events(s, ev);
+		if (datagram && (ev & FW_LSP_EV_PACKET))
+			break;
 	}
 }
 

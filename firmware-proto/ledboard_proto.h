@@ -44,6 +44,8 @@ struct ledboard_screen {
 	uint8_t  format;          /* FW_PIX_* */
 	uint32_t stride;          /* fw_pix_stride(format, width) */
 	const char *options;      /* OPTIONS of --protocol NAME:OPTIONS, or NULL */
+	const char *caps;         /* --caps LIST: the features offered (lsp), or NULL for all */
+	const char *claim;        /* --claim LIST: features INFO reports although they are refused (lsp) */
 };
 
 struct ledboard_sink {

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fw_artnet.h"
 #include "fw_bx.h"
@@ -338,12 +339,51 @@ lb_dgram_reset(void *state)
 	(void)state;                  /* datagrams carry no half-received state */
 }
 
+/* " (source 1a2b3c4d)": the CID's first bytes, so logs tell senders apart */
+static const char *
+e131_src_name(struct lb_vendor *s)
+{
+	static char buf[32];
+	const uint8_t *c = s->u.e131.src[s->u.e131.last_src].cid;
+
+	snprintf(buf, sizeof buf, " (source %02x%02x%02x%02x)", c[0], c[1], c[2], c[3]);
+	return buf;
+}
+
+/* ledboard's tick clock: CLOCK_MONOTONIC in milliseconds, wrapping. */
+static uint32_t
+lb_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint32_t)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
+}
+
+/* E1.31 receivers give a source up after 2.5 s without a packet. */
+static void
+lb_e131_tick(void *state, uint32_t now_ms)
+{
+	struct lb_vendor *s = state;
+	int gone = fw_e131_expire(&s->u.e131, now_ms);
+
+	if (gone > 0) {
+		char line[128];
+
+		snprintf(line, sizeof line, "E1.31 source lost: no packet for %.1f s (%d source%s left)",
+		    FW_E131_LOSS_MS / 1000.0, fw_e131_sources(&s->u.e131),
+		    fw_e131_sources(&s->u.e131) == 1 ? "" : "s");
+		s->sink.log(s->sink.ctx, line);
+	}
+}
+
 static void
 lb_dgram_feed(void *state, const uint8_t *buf, size_t len, int datagram)
 {
 	static const char *const names[] = { "", "DDP", "E1.31", "Art-Net" };
 	struct lb_vendor *s = state;
 	char line[160];
+	unsigned long refused = 0;
 	int r;
 
 	if (!datagram) {
@@ -356,12 +396,25 @@ lb_dgram_feed(void *state, const uint8_t *buf, size_t len, int datagram)
 	}
 	if (s->kind == 1)
 		r = fw_ddp_decode(&s->u.ddp, buf, len, &s->fb);
-	else if (s->kind == 2)
+	else if (s->kind == 2) {
+		refused = s->u.e131.refused;
+		lb_e131_tick(s, lb_ms());     /* a packet is dated by the same clock as tick's */
 		r = fw_e131_decode(&s->u.e131, buf, len, &s->fb);
+	}
 	else
 		r = fw_artnet_decode(&s->u.artnet, buf, len, &s->fb);
-	snprintf(line, sizeof line, "rx %s %zu bytes -> %s", names[s->kind], len,
-	    r == 2 ? "SHOW" : r == 1 ? "data" : r == 0 ? "ignored" : "BAD");
+	if (s->kind == 2 && r == FW_E131_TERMINATED)
+		snprintf(line, sizeof line, "rx E1.31 %zu bytes -> TERMINATED: universe %u stream "
+		    "terminated by its source (%d source%s left)", len, len >= 115 ?
+		    (unsigned)buf[113] << 8 | buf[114] : 0u, fw_e131_sources(&s->u.e131),
+		    fw_e131_sources(&s->u.e131) == 1 ? "" : "s");
+	else if (s->kind == 2 && s->u.e131.refused != refused)
+		snprintf(line, sizeof line, "rx E1.31 %zu bytes -> ignored: already %d sources, "
+		    "the most this board tracks", len, FW_E131_SOURCES);
+	else
+		snprintf(line, sizeof line, "rx %s %zu bytes -> %s%s", names[s->kind], len,
+		    r == 2 ? "SHOW" : r == 1 ? "data" : r == 0 ? "ignored" : "BAD",
+		    s->kind == 2 && s->u.e131.last_src >= 0 ? e131_src_name(s) : "");
 	s->sink.log(s->sink.ctx, line);
 	if (r == 2)
 		s->sink.show(s->sink.ctx, s->fb.data);
@@ -374,7 +427,7 @@ const struct ledboard_proto ledboard_proto_ddp = {
 
 const struct ledboard_proto ledboard_proto_e131 = {
 	.name = "e131", .open = lb_e131_open, .close = lb_vendor_close,
-	.reset = lb_dgram_reset, .feed = lb_dgram_feed, .tick = NULL,
+	.reset = lb_dgram_reset, .feed = lb_dgram_feed, .tick = lb_e131_tick,
 };
 
 const struct ledboard_proto ledboard_proto_artnet = {

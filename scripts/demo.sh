@@ -30,11 +30,14 @@ mkdir -p "$OUT/run" "$OUT/state"
 chmod 0700 "$OUT/run" "$OUT/state"
 
 "$B/ledsign" check "$CFG"
-# one ledboard per board: NAME WIDTH HEIGHT FORMAT PROTOCOL ADDRESS
+# one ledboard per board: NAME WIDTH HEIGHT FORMAT PROTOCOL ADDRESS.  Each listens
+# on a port the kernel picks (port 0), and the demo's copy of the config is pointed
+# at it, so a demo never collides with another demo or a test on the same machine.
 "$B/ledsign" check "$CFG" --list >"$OUT/boards.txt"
 while read -r name w h fmt proto addr; do
 	mkdir -p "$OUT/$name"
-	"$B/ledboard" --listen "$addr" --size "${w}x${h}" --format "$fmt" --protocol "$proto" \
+	kind=${addr%%:*}; rest=${addr#*:}; host=${rest%:*}
+	"$B/ledboard" --listen "$kind:$host:0" --size "${w}x${h}" --format "$fmt" --protocol "$proto" \
 	    --snapshot "$OUT/$name" 2>"$OUT/$name.log" &
 	pids="$pids $!"
 done <"$OUT/boards.txt"
@@ -43,6 +46,12 @@ n=50
 while [ "$n" -gt 0 ] && [ "$(cat "$OUT"/*.log | grep -c 'listening on')" -lt "$(wc -l <"$OUT/boards.txt")" ]; do
 	sleep 0.1; n=$((n - 1))
 done
+while read -r name w h fmt proto addr; do
+	port=$(sed -n 's/^ledboard: listening on [a-z]*:[^ ]*:\([0-9]*\) .*/\1/p' "$OUT/$name.log")
+	[ -n "$port" ] || { cat "$OUT/$name.log" >&2; echo "demo: board $name did not start" >&2; exit 1; }
+	sed -i "s|\"$addr\"|\"${addr%:*}:$port\"|" "$CFG"
+done <"$OUT/boards.txt"
+"$B/ledsign" check "$CFG" --list >"$OUT/boards-demo.txt"
 
 echo "demo: playing the campaign as on $AT for $SECONDS_TO_PLAY seconds"
 "$B/ledsign" play "$CFG" --foreground --start-at "$AT" --duration "$SECONDS_TO_PLAY" --run-dir "$OUT/run"

@@ -29,6 +29,7 @@
 #include "proto/lsp.h"
 #include "proto/proto.h"
 #include "render/render.h"
+#include "util/session.h"
 #include "transport/xport.h"
 
 /* The board's link: a transport (src/transport) driven by a small loop here. */
@@ -41,6 +42,8 @@ struct link {
 	int      prog_on;
 	uint64_t prog_base;     /* bytes_out when the push began */
 	uint64_t first_us;      /* when the first byte went out */
+	void    *lsp;           /* LSP's state: progress counts the bytes the board acknowledged */
+	unsigned long wire0, acked0;   /* LSP: frame bytes queued and acknowledged before this push */
 	uint64_t frame_us;      /* summed time from each frame's first byte to its acknowledgement */
 };
 
@@ -90,15 +93,24 @@ link_wait(struct link *l, double until)
 	if (ready)
 		xport_io(l->x, ready, now);
 	xport_tick(l->x, now);
-	if (l->prog_on)
+	if (l->prog_on && l->lsp) {
+		/* delivered, not written: resends and bytes still in flight are not progress */
+		struct proto_lsp_stats s;
+
+		proto_lsp_get_stats(l->lsp, &s);
+		progress_update(&l->prog, (size_t)(s.frame_bytes_acked - l->acked0), now);
+	} else if (l->prog_on) {
 		progress_update(&l->prog, (size_t)(xport_stats(l->x)->bytes_out - l->prog_base), now);
+	}
 	return ready;
 }
 
 /* Open a board's address and wait until the link is up.  0, or -1 with err. */
 static int
-link_open(struct link *l, const struct ls_board *b, int default_port, double timeout, char *err, size_t errlen)
+link_open(struct link *l, const struct ls_board *b, const struct proto_ops *ops, double timeout, char *err,
+    size_t errlen)
 {
+	int default_port = proto_default_port(ops, b->address);
 	struct xport_opts o;
 	double deadline;
 	char reason[256];
@@ -106,6 +118,9 @@ link_open(struct link *l, const struct ls_board *b, int default_port, double tim
 
 	xport_opts_default(&o);
 	o.serial = b->serial;
+	o.udp_src_port = ops->udp_src_port;
+	if (b->multicast_if)
+		snprintf(o.mcast_if, sizeof o.mcast_if, "%s", b->multicast_if);
 	if (o.connect_timeout > timeout)
 		o.connect_timeout = timeout;
 	l->address = b->address;
@@ -117,8 +132,12 @@ link_open(struct link *l, const struct ls_board *b, int default_port, double tim
 	for (;;) {
 		enum xport_state st = xport_state(l->x, reason, sizeof reason);
 
-		if (st == XPORT_ONLINE)
+		if (st == XPORT_ONLINE) {
+			/* e.g. Art-Net's port 6454 held by another program */
+			if (o.udp_src_port && strstr(reason, "ephemeral"))
+				fprintf(stderr, "board %s: %s\n", b->name, reason);
 			return 0;
+		}
 		if (st == XPORT_OFFLINE || xport_now() >= deadline) {
 			/* "connect to 127.0.0.1:7001: Connection refused; retry in 0.1 s":
 			 * the part after the first ": " without the retry, for people */
@@ -137,6 +156,33 @@ link_open(struct link *l, const struct ls_board *b, int default_port, double tim
 	}
 }
 
+/* Print what the protocol wants said once (a feature the board refused). */
+static void
+link_notes(struct link *l, const struct proto_ops *ops, void *st)
+{
+	const char *n;
+
+	if (ops->note && (n = ops->note(st)) != NULL) {
+		if (l->prog_on)
+			progress_end(&l->prog);
+		fprintf(stderr, "%s: %s\n", l->label, n);
+	}
+}
+
+/* LSP queues a frame again whole after NACK DATA or NOBASE: the bytes to
+ * deliver grow by it, and the bar's total with them. */
+static void
+link_progress_total(struct link *l, const struct proto_ops *ops, void *st)
+{
+	struct proto_lsp_stats s;
+
+	if (!l->prog_on || strcmp(ops->name, "lsp") != 0)
+		return;
+	proto_lsp_get_stats(st, &s);
+	if (s.frame_bytes_wire - l->wire0 > l->prog.total)
+		l->prog.total = s.frame_bytes_wire - l->wire0;
+}
+
 static int
 link_send_batch(struct link *l, const struct proto_batch *b)
 {
@@ -146,7 +192,8 @@ link_send_batch(struct link *l, const struct proto_batch *b)
 		return 0;
 	for (size_t i = 0; i < b->npkts; i++)
 		pk[i] = b->buf + b->off[i];
-	if (xport_send(l->x, pk, b->len, b->npkts, XPORT_MSG_KEEP, xport_now()) == XPORT_DROPPED)
+	if (xport_send_to(l->x, pk, b->len, b->any_dest ? b->dest : NULL, b->npkts, XPORT_MSG_KEEP,
+	    xport_now()) == XPORT_DROPPED)
 		return -1;
 	if (l->first_us == 0)
 		l->first_us = now_us();
@@ -172,15 +219,22 @@ push_frame(const struct proto_ops *ops, void *st, struct link *l, const struct r
 {
 	struct proto_image img = { c->width, c->height, c->format, c->stride, c->data };
 	struct proto_batch b;
-	uint64_t deadline = now_ms() + (uint64_t)(timeout * 1000.0), start = 0;
+	/* timeout 0: as long as the protocol keeps trying (LSP gives up after
+	 * 12 sends of a packet, docs/protocol.md §5), 10 s for one without ARQ */
+	uint64_t deadline = timeout > 0 ? now_ms() + (uint64_t)(timeout * 1000.0) :
+	    ops->poll ? UINT64_MAX : now_ms() + 10000u, start = 0;
 	int rc;
 
 	struct proto_lsp_stats s0, s1;
 	size_t total;
 	int is_lsp = strcmp(ops->name, "lsp") == 0;
 
-	if (is_lsp)
+	if (is_lsp) {
 		proto_lsp_get_stats(st, &s0);
+		l->lsp = st;
+		l->wire0 = s0.frame_bytes_wire;
+		l->acked0 = s0.frame_bytes_acked;
+	}
 	proto_batch_init(&b, buf, cap);
 	if (ops->encode_frame(st, &img, &b) < 0) {
 		snprintf(err, errlen, "cannot encode the frame: %s",
@@ -236,6 +290,8 @@ push_frame_wait(const struct proto_ops *ops, void *st, struct link *l, struct pr
 			*startp = start;
 			return 0;
 		}
+		link_notes(l, ops, st);
+		link_progress_total(l, ops, st);
 		if (r == PROTO_TX_FAILED) {
 			snprintf(err, errlen, "%s", ops->error(st) ? ops->error(st) : "delivery failed");
 			return -1;
@@ -249,7 +305,7 @@ push_frame_wait(const struct proto_ops *ops, void *st, struct link *l, struct pr
 			return -1;
 		}
 		if (wake == 0 || wake > deadline)
-			wake = deadline;
+			wake = deadline != UINT64_MAX ? deadline : now + 1000;
 		if (link_wait(l, xport_now() + (double)(wake > now ? wake - now : 0) / 1000.0) & XPORT_EV_READ) {
 			while ((n = xport_recv(l->x, rx, sizeof rx, xport_now())) > 0) {
 				for (size_t off = 0; off < (size_t)n;) {
@@ -283,7 +339,7 @@ static const struct cmd_opt send_opts[] = {
 	{ "at", 0, "TIME", "render the item as at TIME (live fields, default: now)" },
 	{ "frames", 0, "N", "push N frames of the item over one connection, 1..100000 (default 1)" },
 	{ "interval", 0, "SECONDS", "effect time between those frames (default 0)" },
-	{ "timeout", 0, "SECONDS", "how long to wait for the link and each acknowledgement (default 10)" },
+	{ "timeout", 0, "SECONDS", "give up after this long (default: 10 s for the link, then as long as the protocol keeps trying)" },
 	{ "dump", 0, "DIR", "write each frame sent as DIR/frame-NNNNNN.png, one pixel per LED" },
 	{ "verbose", 'v', NULL, "accepted for old scripts; send always reports what it did" },
 	{ NULL, 0, NULL, NULL },
@@ -297,7 +353,7 @@ parse_args(const struct cmd_args *a, struct send_opts *o)
 
 	memset(o, 0, sizeof *o);
 	o->frames = 1;
-	o->timeout = 10.0;
+	o->timeout = 0;      /* default: 10 s to connect, then as long as the protocol tries */
 	o->file = a->argv[0];
 	o->board = cmd_arg(a, "board");
 	o->item = cmd_arg(a, "item");
@@ -394,7 +450,14 @@ cmd_send(const struct cmd_args *args)
 		fprintf(stderr, "ledsign send: out of memory\n");
 		goto out;
 	}
-	if (link_open(&l, board, proto_default_port(ops, board->address), o.timeout, err, sizeof err) < 0) {
+	if (ops->session) {
+		/* this process is a new sender: see proto_ops.session */
+		struct proto_session ses;
+
+		ls_session_id(ses.id, sizeof ses.id);
+		ops->session(st, &ses);
+	}
+	if (link_open(&l, board, ops, o.timeout > 0 ? o.timeout : 10.0, err, sizeof err) < 0) {
 		fprintf(stderr, "board %s: %s\n", board->name, err);
 		goto out;
 	}
@@ -499,7 +562,14 @@ cmd_link_open(const struct ls_board *board, double timeout, char *err, size_t er
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if (link_open(&k->l, board, proto_default_port(k->ops, board->address), timeout, err, errlen) < 0)
+	if (k->ops->session) {
+		/* a probe is a new sender too: see proto_ops.session */
+		struct proto_session ses;
+
+		ls_session_id(ses.id, sizeof ses.id);
+		k->ops->session(k->st, &ses);
+	}
+	if (link_open(&k->l, board, k->ops, timeout, err, errlen) < 0)
 		goto fail;
 	if (k->ops->poll) {
 		/* start the session (LSP asks the board what it is), as send does */

@@ -14,6 +14,7 @@
  * reference tables ls_config_doc() prints (`make config-doc`; integration
  * test 06 fails when the file differs).
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
@@ -176,6 +177,12 @@ static const struct key board_keys[] = {
 	  .doc = "Onbon: the 2 bytes after Cmd in A7 00, `\"manual\"` 0 (Reserved) or `\"sdk\"` the length of what follows them (the SDK jars)" },
 	{ "artnet_sync", K_BOOL, 0, 0, 0, O(struct ls_board, artnet_sync), NULL, "send ArtSync after each frame (artnet)",
 	  .doc = "send ArtSync after each frame (Art-Net); see docs/protocols.md" },
+	{ "multicast_if", K_STR, 0, 0, 0, O(struct ls_board, multicast_if), NULL, "IPv4 address of the interface multicast goes out by, e.g. \"10.1.2.3\"; default: by route",
+	  .doc = "IPv4 address of the network card E1.31 multicast leaves by, e.g. `\"10.1.2.3\"` (a controller with a separate lighting network)",
+	  .def = "by route" },
+	{ "keepalive", K_INT, 0, 100, 60000, O(struct ls_board, keepalive), NULL, "ms between resends of an unchanged picture; default 1000 for ddp, e131, artnet, 5000 otherwise",
+	  .doc = "milliseconds between resends of an unchanged picture; DDP, E1.31 and Art-Net receivers give a sender up after 2.5 s, so keep it well under that",
+	  .def = "`1000` for DDP, E1.31, Art-Net; `5000` otherwise" },
 	{ .name = NULL },
 };
 
@@ -260,7 +267,7 @@ static const struct key rule_keys[] = {
 	  .doc = "label in `schedule` reports and warnings",
 	  .def = "`\"rule@LINE\"`" },
 	{ "kind", K_ENUM, 0, 0, 0, O(struct ls_rule, kind), kind_names, "\"play\", \"off\" or \"power-off\"",
-	  .doc = "`\"play\"` a playlist, `\"off\"` (board blank), `\"power-off\"` (board powered down)" },
+	  .doc = "`\"play\"` a playlist, `\"off\"` (board blank), `\"power-off\"` (board powered down: an LSP board that offers POWER gets POWER 0 and keeps its picture for later; other boards are sent black)" },
 	{ "playlist", K_STR, 0, 0, 0, O(struct ls_rule, playlist), NULL, "playlist to show",
 	  .doc = "for `\"play\"`; a play rule with `brightness` and no playlist only dims" },
 	{ "boards", K_STRLIST, 1, 0, 0, O(struct ls_rule, boards), NULL, "board names, group names or \"all\"",
@@ -839,6 +846,13 @@ board_finish(struct loader *L, void *obj, const config_setting_t *e, const char 
 {
 	struct ls_board *b = obj;
 
+	if (b->multicast_if) {
+		struct in_addr ia;
+
+		if (inet_pton(AF_INET, b->multicast_if, &ia) != 1)
+			ERR(L, b->line, "%s: multicast_if \"%s\" is not an IPv4 address; give the address of the "
+			    "network card multicast should leave by, e.g. \"10.1.2.3\"", where, b->multicast_if);
+	}
 	if (b->protocol == NULL)
 		b->protocol = strdup("lsp");
 	const struct proto_ops *ops = proto_find(b->protocol);
@@ -1232,7 +1246,7 @@ ls_config_free(struct ls_config *c)
 		return;
 	for (size_t i = 0; i < c->nboards; i++) {
 		struct ls_board *b = &c->boards[i];
-		free(b->name); free(b->protocol); free(b->address); free(b->pixel_order); free(b->card);
+		free(b->name); free(b->protocol); free(b->address); free(b->pixel_order); free(b->card); free(b->multicast_if);
 		ls_strlist_free(&b->groups);
 	}
 	for (size_t i = 0; i < c->nfonts; i++) {

@@ -69,6 +69,8 @@ struct ls_board {
 	int    bx_area_type;      /* 5E/5Q AreaType: 0 "manual" 0x10, 1 "sdk" 0x00 */
 	int    bx_cmd_reserved;   /* 2 bytes after Cmd: 0 "manual" zero, 1 "sdk" a length */
 	int    artnet_sync;       /* artnet: send ArtSync after each frame */
+	int    keepalive;         /* ms between resends of an unchanged picture; 0 = the protocol's */
+	char  *multicast_if;      /* IPv4 address of the interface multicast leaves by; NULL = by route */
 };
 
 struct ls_font {

@@ -103,7 +103,10 @@ char *control_handle_line(struct control_server *, const char *line, long long n
 /* ---- watched CAP directory ----
  * Every regular file in DIR not starting with '.' is read as a CAP document
  * and applied; it is then moved to DIR/done/ (or DIR/failed/, next to a
- * NAME.error file saying why).  Returns how many changed the alerts. */
+ * NAME.error file saying why).  A file some process has open for writing
+ * is skipped, and one that does not parse stays until it has been unchanged
+ * for 3 s (it may be half-written); symbolic links and other non-regular
+ * files go to DIR/failed/ unread.  Returns how many changed the alerts. */
 int  control_cap_dir_scan(struct control_server *, long long now);
 
 /* ---- client ---- */

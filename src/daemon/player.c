@@ -10,6 +10,7 @@
 #include "proto/proto.h"
 #include "render/canvas.h"
 #include "render/render.h"
+#include "util/session.h"
 
 #define PLAYER_JITTER_N 4096     /* pacing samples kept per board */
 #define PLAYER_STATIC_PERIOD 1.0 /* re-render static items (live fields) this often */
@@ -45,7 +46,15 @@ struct player {
 	double link_deadline;           /* what the transport asked for */
 	int    need_full;               /* send even when unchanged */
 	int    brightness_sent;         /* -1 = unknown to the board */
+	int    power_sent;              /* LEDs on (1) or off (0) by a POWER message; -1 = unknown */
+	int    told_no_brightness;      /* logged that the board has no brightness setting */
 	double unacked_since;           /* mono time of the oldest unacknowledged frame; 0 = none */
+	double stalled_since;           /* mono time the board stopped answering, kept across the
+	                                 * reconnects it caused until it answers; 0 = answering */
+	double drained_since;           /* mono time since which nothing has waited in the link's
+	                                 * queue; 0 = bytes waiting */
+	uint64_t reconnects;            /* links reopened because the board stopped answering */
+	uint64_t throttled_logged;      /* read-budget pauses already reported */
 	int    arq_busy;                /* the protocol's ARQ still delivers the last frame */
 	double arq_wake;                /* when the ARQ wants poll again (mono); INFINITY = no need */
 	int    arq_failed;              /* logged the current failure */
@@ -88,6 +97,8 @@ player_env_defaults(struct player_env *e)
 		e->refresh = 5;
 	if (e->ack_timeout <= 0)
 		e->ack_timeout = 3;
+	if (e->ack_reconnect < e->ack_timeout)
+		e->ack_reconnect = 2 * e->ack_timeout;
 	if (e->phase < 0 || e->phase >= 1)
 		e->phase = 0;
 	if (e->xopts.queue_max == 0)
@@ -103,7 +114,44 @@ player_proto_init(struct player *p, char *err, size_t errlen)
 	/* init copies what it needs: no protocol keeps the board pointer.  The
 	 * config already folded "serial:DEV@BAUD" into serial.baud. */
 	p->pstate = p->proto->init(p->board, err, errlen);
+	if (p->pstate && p->proto->session) {
+		/* a new sender to the board's receiver: see proto_ops.session */
+		struct proto_session ses;
+
+		ls_session_id(ses.id, sizeof ses.id);
+		p->proto->session(p->pstate, &ses);
+	}
 	return p->pstate ? 0 : -1;
+}
+
+/* How long an unchanged picture may go without being sent again: the
+ * board's keepalive, else its protocol's (receivers of DDP, E1.31 and
+ * Art-Net give a source up after 2.5 s), else env.refresh. */
+static double
+player_keepalive(const struct player *p)
+{
+	if (p->board->keepalive > 0)
+		return p->board->keepalive / 1000.0;
+	if (p->proto->keepalive_ms > 0)
+		return p->proto->keepalive_ms / 1000.0;
+	return p->env.refresh;
+}
+
+static int player_send_batch(struct player *, int kind, double mono);
+
+/* Tell the board this sender stops (E1.31 stream termination), on the link
+ * as it is now; called before the link or the protocol state goes away. */
+static void
+player_stop_stream(struct player *p, double mono)
+{
+	if (!p->x || !p->pstate || !p->proto->encode_stop || !p->batch || !p->buf ||
+	    (p->link_state != XPORT_ONLINE && p->link_state != XPORT_STALLED))
+		return;
+	proto_batch_init(p->batch, p->buf, p->bufcap);
+	if (p->proto->encode_stop(p->pstate, p->batch) == 0 && p->batch->npkts > 0) {
+		player_send_batch(p, XPORT_MSG_KEEP, mono);
+		player_log(p, LOG_INFO, "stream terminated (%zu packets)", p->batch->npkts);
+	}
 }
 
 static int
@@ -113,6 +161,10 @@ player_open_link(struct player *p, double mono, char *err, size_t errlen)
 	size_t need;
 
 	o.serial = p->board->serial;
+	if (p->proto->udp_src_port > 0)
+		o.udp_src_port = p->proto->udp_src_port;
+	if (p->board->multicast_if)
+		snprintf(o.mcast_if, sizeof o.mcast_if, "%s", p->board->multicast_if);
 	/* room for a few frames: the queue never grows past this */
 	need = p->proto->max_frame_bytes(p->board->width, p->board->height, p->board->format);
 	if (o.queue_max < 2 * need + 4096)
@@ -126,7 +178,9 @@ player_open_link(struct player *p, double mono, char *err, size_t errlen)
 	p->state = (enum player_state)p->link_state;
 	p->need_full = 1;
 	p->brightness_sent = -1;
+	p->power_sent = -1;
 	p->unacked_since = 0;
+	p->stalled_since = 0;
 	p->arq_busy = 0;
 	p->arq_wake = INFINITY;
 	return 0;
@@ -206,6 +260,7 @@ player_free(struct player *p)
 {
 	if (!p)
 		return;
+	player_stop_stream(p, xport_now());
 	xport_close(p->x);
 	if (p->pstate)
 		p->proto->fini(p->pstate);
@@ -237,7 +292,9 @@ player_set_config(struct player *p, const struct ls_board *b, const struct playe
 	    old->universe == b->universe && old->screen_address == b->screen_address &&
 	    !!old->pixel_order == !!b->pixel_order &&
 	    (!old->pixel_order || strcmp(old->pixel_order, b->pixel_order) == 0) &&
-	    !!old->card == !!b->card && (!old->card || strcmp(old->card, b->card) == 0);
+	    !!old->card == !!b->card && (!old->card || strcmp(old->card, b->card) == 0) &&
+	    !!old->multicast_if == !!b->multicast_if &&
+	    (!old->multicast_if || strcmp(old->multicast_if, b->multicast_if) == 0);
 	p->env = *env;
 	player_env_defaults(&p->env);
 	p->board = b;
@@ -248,6 +305,8 @@ player_set_config(struct player *p, const struct ls_board *b, const struct playe
 	p->next_frame = mono;
 	if (same)
 		return 1;
+	/* the old stream ends on the old link, in the old protocol */
+	player_stop_stream(p, mono);
 	p->proto = np;
 	if (player_alloc_frames(p, err, errlen) < 0 || player_proto_init(p, err, errlen) < 0 ||
 	    player_open_link(p, mono, err, errlen) < 0) {
@@ -289,6 +348,8 @@ player_link_update(struct player *p, double mono)
 			p->sent = NULL;
 			p->need_full = 1;
 			p->brightness_sent = -1;
+			p->power_sent = -1;
+			p->told_no_brightness = 0;
 			p->arq_busy = 0;
 			p->arq_wake = INFINITY;
 			p->next_frame = mono;
@@ -302,6 +363,11 @@ player_link_update(struct player *p, double mono)
 	    mono - p->unacked_since >= p->env.ack_timeout) {
 		st = PLAYER_STALLED;
 		snprintf(reason, sizeof reason, "no acknowledgement for %.1f s", mono - p->unacked_since);
+	} else if (st == PLAYER_ONLINE && p->stalled_since > 0) {
+		/* reconnected, but the board has not answered yet: still stalled */
+		st = PLAYER_STALLED;
+		snprintf(reason, sizeof reason, "no acknowledgement for %.1f s, %llu reconnect%s",
+		    mono - p->stalled_since, (unsigned long long)p->reconnects, p->reconnects == 1 ? "" : "s");
 	}
 	if (st != p->state) {
 		p->state = st;
@@ -311,6 +377,16 @@ player_link_update(struct player *p, double mono)
 	} else if (st != PLAYER_ONLINE) {
 		snprintf(p->reason, sizeof p->reason, "%s", reason);
 	}
+}
+
+/* Log what the protocol wants said once (a feature the board refused). */
+static void
+player_notes(struct player *p)
+{
+	const char *n;
+
+	if (p->proto->note && (n = p->proto->note(p->pstate)) != NULL)
+		player_log(p, LOG_WARNING, "%s", n);
 }
 
 static void
@@ -327,15 +403,19 @@ player_input(struct player *p, const uint8_t *buf, size_t n, double mono, double
 			p->acks++;
 			p->last_ack = wall;
 			p->unacked_since = 0;
+			p->stalled_since = 0;
 			break;
 		case PROTO_REPLY_NACK:
 			p->nacks++;
 			p->need_full = 1;
+			p->stalled_since = 0;
 			break;
 		case PROTO_REPLY_GARBAGE:
 			p->garbage++;
 			break;
 		case PROTO_REPLY_INFO:
+			p->stalled_since = 0;
+			break;
 		case PROTO_REPLY_NONE:
 			break;
 		}
@@ -344,9 +424,8 @@ player_input(struct player *p, const uint8_t *buf, size_t n, double mono, double
 		buf += used;
 		n -= used;
 	}
+	player_notes(p);
 }
-
-static int player_send_batch(struct player *, int kind, double mono);
 
 /* Let a protocol with its own ARQ (proto_ops.poll) send what is due:
  * the rest of its window, retransmissions. */
@@ -384,6 +463,52 @@ player_arq(struct player *p, double mono)
 		p->arq_failed = 0;
 		break;
 	}
+	player_notes(p);
+}
+
+/* A board that has not answered for ack_reconnect gets a new link: the
+ * back-off in the transport spaces the attempts, and the fresh link starts
+ * the protocol over (a board whose end of the old connection is gone, or
+ * that hung and came back, answers a new one). */
+static void
+player_check_stall(struct player *p, double mono)
+{
+	char why[128];
+	double since;
+
+	/* A frame still going out on a slow line is not a board that stopped
+	 * answering: count from when everything had been handed over. */
+	if (xport_queued(p->x) > 0) {
+		p->drained_since = 0;
+		return;
+	}
+	if (p->drained_since <= 0)
+		p->drained_since = mono;
+	if (!p->proto->wants_ack || p->unacked_since <= 0 || p->link_state != XPORT_ONLINE ||
+	    mono - fmax(p->unacked_since, p->drained_since) < p->env.ack_reconnect)
+		return;
+	since = p->stalled_since > 0 ? p->stalled_since : p->unacked_since;
+	snprintf(why, sizeof why, "no acknowledgement for %.1f s; reconnecting", mono - since);
+	player_log(p, LOG_WARNING, "%s", why);
+	p->stalled_since = since;
+	p->reconnects++;
+	xport_reconnect(p->x, mono, why);
+	player_link_update(p, mono);
+}
+
+/* Say once in a while that a board sends more than its read budget. */
+static void
+player_check_flood(struct player *p)
+{
+	uint64_t n = xport_stats(p->x)->throttled;
+
+	/* the first time, then every 64th pause (about once a minute for a steady flood) */
+	if (n > p->throttled_logged && (p->throttled_logged == 0 || n >= p->throttled_logged + 64)) {
+		player_log(p, LOG_WARNING, "the board sends more than %.0f bytes/s: reading from it pauses while "
+		    "over that budget (%llu pause%s so far); is something else talking to this address?",
+		    p->env.xopts.read_rate, (unsigned long long)n, n == 1 ? "" : "s");
+		p->throttled_logged = n;
+	}
 }
 
 void
@@ -397,6 +522,7 @@ player_io(struct player *p, int ready, double mono, double wall)
 		/* bounded: a board that floods us cannot starve the others */
 		for (int i = 0; i < 16 && (n = xport_recv(p->x, buf, sizeof buf, mono)) > 0; i++)
 			player_input(p, buf, (size_t)n, mono, wall);
+		player_check_flood(p);
 	}
 	player_link_update(p, mono);
 	/* an acknowledgement may have opened the window */
@@ -414,7 +540,8 @@ player_send_batch(struct player *p, int kind, double mono)
 
 	for (size_t i = 0; i < p->batch->npkts; i++)
 		pk[i] = p->batch->buf + p->batch->off[i];
-	rc = xport_send(p->x, pk, p->batch->len, p->batch->npkts, kind, mono);
+	rc = xport_send_to(p->x, pk, p->batch->len, p->batch->any_dest ? p->batch->dest : NULL,
+	    p->batch->npkts, kind, mono);
 	if (rc == XPORT_DROPPED)
 		p->errors++;
 	/* Any message the board must answer starts the stall clock, not only
@@ -431,12 +558,38 @@ player_send_brightness(struct player *p, int percent, double mono)
 {
 	if (!p->proto->encode_brightness || percent == p->brightness_sent)
 		return;
+	if (p->proto->offers && p->proto->offers(p->pstate, PROTO_FEAT_BRIGHTNESS) == 0) {
+		if (percent != 100 && !p->told_no_brightness)
+			player_log(p, LOG_WARNING, "the board has no brightness setting: %d%% is not applied", percent);
+		p->told_no_brightness = 1;
+		p->brightness_sent = percent;
+		return;
+	}
 	proto_batch_init(p->batch, p->buf, p->bufcap);
 	/* A protocol without a brightness message (DDP, E1.31, Art-Net) scales
 	 * its pixels instead and has nothing to send: an empty batch. */
 	if (p->proto->encode_brightness(p->pstate, percent, p->batch) == 0 &&
 	    (p->batch->npkts == 0 || player_send_batch(p, XPORT_MSG_KEEP, mono) != XPORT_DROPPED))
 		p->brightness_sent = percent;
+}
+
+/* Turn the LEDs off (0) or on (1) with the protocol's own message.  1 when
+ * the board takes it (sent now or earlier), 0 when it has none: then a
+ * power-off shows black frames instead. */
+static int
+player_power(struct player *p, int on, double mono)
+{
+	if (!p->proto->encode_power ||
+	    (p->proto->offers && p->proto->offers(p->pstate, PROTO_FEAT_POWER) == 0))
+		return 0;
+	if (p->power_sent == on)
+		return 1;
+	proto_batch_init(p->batch, p->buf, p->bufcap);
+	if (p->proto->encode_power(p->pstate, on, p->batch) < 0)
+		return 0;
+	if (p->batch->npkts == 0 || player_send_batch(p, XPORT_MSG_KEEP, mono) != XPORT_DROPPED)
+		p->power_sent = on;
+	return 1;
 }
 
 /* Render what is chosen now into p->canvas; 0, or -1 (logged once per item). */
@@ -474,13 +627,22 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 		p->frames_skipped++;
 		return 1;
 	}
+	/* A power-off rule: POWER 0 where the board has it, and nothing more
+	 * until the rule ends; else black frames below. */
+	if (p->cur.show == PLAYER_SHOW_POWER_OFF && player_power(p, 0, mono))
+		return 0;
+	/* back from POWER 0: a fresh frame, then POWER 1 (after it, so the
+	 * old picture does not light up first) */
+	if (p->cur.show != PLAYER_SHOW_POWER_OFF && p->power_sent == 0)
+		p->need_full = 1;
 	player_send_brightness(p, p->cur.brightness, mono);
 	/* a static item without live fields looks the same until the choice changes */
 	if (p->animated || p->live || !p->canvas_valid)
 		player_render(p, wall);
 	p->canvas_valid = 1;
 	changed = !p->sent || !render_canvas_equal(p->sent, p->canvas);
-	if (!changed && !p->need_full && mono - p->last_send < p->env.refresh)
+	/* (a timer may fire a hair early: 2 ms of slack) */
+	if (!changed && !p->need_full && mono - p->last_send < player_keepalive(p) - 0.002)
 		return 0;
 	img.width = p->canvas->width;
 	img.height = p->canvas->height;
@@ -515,6 +677,10 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 		p->sent = render_canvas_dup(p->canvas);
 	else
 		memcpy(p->sent->data, p->canvas->data, render_canvas_size(p->canvas));
+	/* LEDs on: after a POWER 0, and once per session in case an earlier
+	 * run left the board off */
+	if (p->cur.show != PLAYER_SHOW_POWER_OFF && p->power_sent != 1)
+		player_power(p, 1, mono);
 	return 0;
 }
 
@@ -551,6 +717,7 @@ player_tick(struct player *p, double mono, double wall)
 
 	p->link_deadline = xport_tick(p->x, mono);
 	player_link_update(p, mono);
+	player_check_stall(p, mono);
 	if (mono >= p->arq_wake)
 		player_arq(p, mono);
 	busy = xport_queued(p->x) > 0 || p->arq_busy;
@@ -597,6 +764,9 @@ player_tick(struct player *p, double mono, double wall)
 		/* a static frame that found the link busy tries again soon, not in a second */
 		if (skipped && !p->animated && next > mono + 0.02)
 			next = mono + 0.02;
+		/* an unchanged picture is sent again when the keepalive is due, off the grid */
+		if (p->sent && p->last_send + player_keepalive(p) < next)
+			next = fmax(p->last_send + player_keepalive(p), mono + 0.001);
 		p->next_frame = next;
 		player_link_update(p, mono);
 		/* sending may have changed what the link waits for */
@@ -604,7 +774,17 @@ player_tick(struct player *p, double mono, double wall)
 	}
 	if (p->pending && xport_queued(p->x) == 0 && !p->arq_busy)
 		return mono;
-	return fmin(fmin(p->next_frame, p->link_deadline), p->arq_wake);
+	next = fmin(fmin(p->next_frame, p->link_deadline), p->arq_wake);
+	/* wake for the stall report and the reconnect even when nothing else is
+	 * due (while bytes wait, the link's own deadlines wake us) */
+	if (p->proto->wants_ack && p->unacked_since > 0 && p->link_state == XPORT_ONLINE) {
+		double t = mono - p->unacked_since < p->env.ack_timeout ? p->unacked_since + p->env.ack_timeout :
+		    p->drained_since > 0 ? fmax(p->unacked_since, p->drained_since) + p->env.ack_reconnect : INFINITY;
+
+		if (t > mono)
+			next = fmin(next, t);
+	}
+	return next;
 }
 
 void

@@ -12,7 +12,9 @@
  * on a grid anchored on the monotonic clock; a frame that cannot be taken
  * on time is skipped, not queued, so a late frame never pushes the next one
  * back.  Static items are re-rendered once a second (live fields such as
- * {time}) and sent when they change, and again every refresh period.  While
+ * {time}) and sent when they change, and again every keepalive period (the
+ * board's `keepalive`, else its protocol's: 1 s for DDP, E1.31 and Art-Net,
+ * whose receivers give a source up after 2.5 s; else env.refresh).  While
  * the link still holds an earlier frame the player skips frames instead of
  * queueing them: a slow board gets the newest picture when it is ready.
  *
@@ -32,7 +34,7 @@ struct render_ctx;
 enum player_show {
 	PLAYER_SHOW_ITEM,     /* content */
 	PLAYER_SHOW_BLANK,    /* nothing scheduled, or an "off" rule */
-	PLAYER_SHOW_POWER_OFF,/* board powered down: blank, nothing more sent */
+	PLAYER_SHOW_POWER_OFF,/* LEDs off: POWER 0 where the board has it, else black */
 };
 
 /* What the chooser decided for one board at one moment. */
@@ -56,8 +58,11 @@ struct player_env {
 	player_log_fn log;
 	void  *ctx;                         /* passed to choose and log */
 	double fps;                         /* frames per second for animated items; default 30 */
-	double refresh;                     /* resend an unchanged static frame after this; default 5 s */
+	double refresh;                     /* resend an unchanged static frame after this, for
+	                                     * protocols with no keepalive of their own; default 5 s */
 	double ack_timeout;                 /* stalled when frames go unacknowledged this long; default 3 s */
+	double ack_reconnect;               /* ... and the link is closed and reopened (with back-off)
+	                                     * after this long; default twice ack_timeout */
 	double phase;                       /* 0..1: where in each frame period this board's frames fall */
 	struct xport_opts xopts;            /* transport defaults (serial settings come from the board) */
 };

@@ -181,4 +181,7 @@ const struct proto_ops proto_artnet_ops = {
 	.max_frame_bytes = artnet_max_frame_bytes,
 	.wants_ack = 0,
 	.default_port = PROTO_ARTNET_PORT,
+	.keepalive_ms = 1000,
+	/* Art-Net 4: ArtDmx goes from and to UDP 6454; some nodes answer or filter by it */
+	.udp_src_port = PROTO_ARTNET_PORT,
 };

@@ -3,8 +3,9 @@
  *   0 flags (version 1 = 0x40, push 0x01)   1 sequence in the low nibble
  *   2 data type (0x0B = RGB 8-bit)          3 destination id (1 = display)
  *   4..7 byte offset                         8..9 data length
- * WLED drops packets of a frame older than the last push by their sequence
- * number, so numbers advance per packet, never repeat within 15.
+ * Numbers advance per packet, 1..15.  WLED drops a packet whose number is
+ * 1..4 behind that of the last push it took (a straggler of an older frame),
+ * and ledboard does the same; see ddp_session for a sender that starts anew.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +71,8 @@ proto_ddp_encode(const struct proto_image *im, const struct proto_pixel_order *o
 struct ddp_state {
 	struct proto_pixel_order order;
 	unsigned scale;
-	uint8_t  seq;
+	uint8_t  seq;                 /* the last number used; 0 = none yet */
+	int      fresh;               /* a session began: send its first frame twice */
 };
 
 static int
@@ -110,12 +112,39 @@ ddp_fini(void *state)
 	free(state);
 }
 
+/*
+ * A new sender (another process, or this one after its link came back)
+ * knows nothing of the number the receiver last took, and a receiver that
+ * drops packets 1..4 behind its last push (WLED) may take the first frame
+ * for a straggler.  So a session's first frame goes out twice, the second
+ * copy numbered 4 past the end of the first: whatever the receiver's last
+ * push, one of the two copies is not behind it (proved for frames of up to
+ * four packets, 1920 pixels; a larger frame wraps the 4-bit number inside
+ * itself anyway).  Numbers start at 1, where the spec starts them.
+ */
+static void
+ddp_session(void *state, const struct proto_session *ses)
+{
+	struct ddp_state *s = state;
+
+	(void)ses;                    /* DDP carries no sender identity */
+	s->seq = 0;
+	s->fresh = 1;
+}
+
 static int
 ddp_encode_frame(void *state, const struct proto_image *im, struct proto_batch *batch)
 {
 	struct ddp_state *s = state;
 
-	return proto_ddp_encode(im, &s->order, s->scale, &s->seq, batch);
+	if (proto_ddp_encode(im, &s->order, s->scale, &s->seq, batch) < 0)
+		return -1;
+	if (s->fresh) {
+		s->seq = (uint8_t)((s->seq + 3) % 15 + 1);   /* skip four numbers */
+		s->fresh = 0;
+		return proto_ddp_encode(im, &s->order, s->scale, &s->seq, batch);
+	}
+	return 0;
 }
 
 /* DDP has no brightness message: scale the pixels of the following frames. */
@@ -132,7 +161,8 @@ ddp_max_frame_bytes(int width, int height, enum ls_format f)
 	size_t total = (size_t)width * (size_t)height * 3;
 
 	(void)f;
-	return total + PROTO_DDP_HEADER * (total / PROTO_DDP_MAX_DATA + 1);
+	/* twice: a session's first frame goes out twice */
+	return 2 * (total + PROTO_DDP_HEADER * (total / PROTO_DDP_MAX_DATA + 1));
 }
 
 const struct proto_ops proto_ddp_ops = {
@@ -146,4 +176,6 @@ const struct proto_ops proto_ddp_ops = {
 	.max_frame_bytes = ddp_max_frame_bytes,
 	.wants_ack = 0,
 	.default_port = PROTO_DDP_PORT,
+	.session = ddp_session,
+	.keepalive_ms = 1000,
 };

@@ -110,11 +110,35 @@ proto_e131_universes(int width, int height)
 struct e131_state {
 	struct proto_e131_source src;
 	struct proto_pixel_order order;
+	char     board[64];           /* the board's name, for the session CID */
 	unsigned scale;
 	uint16_t first;
 	int      nuniv;
-	uint8_t  seq[];               /* per universe */
+	long     npix;                /* pixels of the board: slots of each universe */
+	int      mcast;               /* the address is a group: each universe to its own */
+	int      fresh;               /* a session began: send its first frame twice (see session) */
+	int      sent;                /* a frame went out in this session: stop has something to end */
+	uint8_t  seq[];               /* per universe: the next number to send */
 };
+
+/* "udp:A.B.C.D" or "udp:A.B.C.D:PORT" as a host-order IPv4 address; 0 when
+ * the address is something else (a name, IPv6, tcp:, serial:). */
+static uint32_t
+e131_udp_ipv4(const char *address)
+{
+	unsigned a[4];
+	int n = 0;
+
+	if (address == NULL || strncmp(address, "udp:", 4) != 0)
+		return 0;
+	if (sscanf(address + 4, "%3u.%3u.%3u.%3u%n", &a[0], &a[1], &a[2], &a[3], &n) != 4 ||
+	    (address[4 + n] != '\0' && address[4 + n] != ':'))
+		return 0;
+	for (int i = 0; i < 4; i++)
+		if (a[i] > 255)
+			return 0;
+	return (uint32_t)a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3];
+}
 
 static int
 e131_supports(enum ls_format f)
@@ -129,6 +153,7 @@ e131_init(const struct ls_board *b, char *err, size_t errlen)
 	struct e131_state *s;
 	struct proto_pixel_order o;
 	int first = b->universe ? b->universe : 1, n = proto_e131_universes(b->width, b->height);
+	uint32_t ip = e131_udp_ipv4(b->address);
 
 	if (proto_pixel_order_parse(b->pixel_order, &o) != 0) {
 		snprintf(err, errlen, "board %s: pixel_order \"%s\" is not an order of r, g and b "
@@ -140,16 +165,30 @@ e131_init(const struct ls_board *b, char *err, size_t errlen)
 		    PROTO_E131_UNIVERSE_MAX);
 		return NULL;
 	}
-	if (n < 1 || n > PROTO_BATCH_MAX || first + n - 1 > PROTO_E131_UNIVERSE_MAX) {
+	/* a stop is three packets per universe, all in one batch */
+	if (n < 1 || 3 * n > PROTO_BATCH_MAX || first + n - 1 > PROTO_E131_UNIVERSE_MAX) {
 		snprintf(err, errlen, "board %s: %dx%d needs %d universes from %d, past universe %d; "
 		    "lower the universe or split the board", b->name, b->width, b->height, n, first,
 		    PROTO_E131_UNIVERSE_MAX);
+		return NULL;
+	}
+	if (ip != 0 && (ip >> 28) == 0xe && ip != proto_e131_group((uint16_t)first)) {
+		char want[20];
+
+		proto_e131_group_str((uint16_t)first, want, sizeof want);
+		snprintf(err, errlen, "board %s: multicast address %u.%u.%u.%u is not the group of "
+		    "universe %d, where E1.31 receivers listen; write udp:%s (each further universe "
+		    "goes to its own group)", b->name, ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255,
+		    ip & 255, first, want);
 		return NULL;
 	}
 	if ((s = calloc(1, sizeof *s + (size_t)n)) == NULL) {
 		snprintf(err, errlen, "board %s: out of memory", b->name);
 		return NULL;
 	}
+	snprintf(s->board, sizeof s->board, "%s", b->name);
+	s->npix = (long)b->width * b->height;
+	s->mcast = ip != 0 && (ip >> 28) == 0xe;
 	proto_e131_cid(b->name, s->src.cid);
 	snprintf(s->src.name, sizeof s->src.name, "ledsign %s", b->name);
 	s->src.priority = PROTO_E131_PRIORITY;
@@ -166,30 +205,105 @@ e131_fini(void *state)
 	free(state);
 }
 
-static int
-e131_encode_frame(void *state, const struct proto_image *im, struct proto_batch *batch)
+/*
+ * A session: a CID of its own, so a receiver that tracks sequence numbers
+ * per source (OLA, sACN libraries, ledboard) takes this process for a new
+ * source and never compares its numbers with an earlier sender's; the
+ * board's name is in the hash, so two boards of one process are two
+ * sources.  For receivers that keep one number per universe whatever the
+ * source, the first frame goes out twice, numbered 1 and then 129: a
+ * receiver drops a packet 0..19 behind the last it took (E1.31 6.7.2), or
+ * any number from 21 up below the last (WLED), and no last number makes
+ * both copies look old.  Numbers then go on from 130.
+ */
+static void
+e131_session(void *state, const struct proto_session *ses)
 {
 	struct e131_state *s = state;
-	size_t npix = (size_t)im->width * (size_t)im->height, pix = 0;
+	static const char hex[] = "0123456789abcdef";
+	char seed[64 + 1 + 32 + 1];
+	size_t n = strnlen(s->board, 63);
 
-	if (proto_e131_universes(im->width, im->height) > s->nuniv)
-		return -1;
+	memcpy(seed, s->board, n);
+	seed[n++] = '/';
+	for (int i = 0; i < 16; i++) {
+		seed[n++] = hex[ses->id[i] >> 4];
+		seed[n++] = hex[ses->id[i] & 15];
+	}
+	seed[n] = '\0';
+	proto_e131_cid(seed, s->src.cid);
+	memset(s->seq, 1, (size_t)s->nuniv);
+	s->fresh = 1;
+	s->sent = 0;
+}
+
+/* One round of packets, one per universe: the image's pixels, or (im NULL)
+ * zero slots with `options` (a stop). */
+static int
+e131_round(struct e131_state *s, const struct proto_image *im, uint8_t options,
+    struct proto_batch *batch)
+{
+	size_t npix = im ? (size_t)im->width * (size_t)im->height : (size_t)s->npix, pix = 0;
+
 	for (int u = 0; pix < npix; u++) {
 		size_t k = npix - pix > PROTO_E131_PIXELS ? PROTO_E131_PIXELS : npix - pix;
 		uint8_t *p = proto_batch_reserve(batch, PROTO_E131_HEADER + 3 * k);
 		uint8_t slots[3 * PROTO_E131_PIXELS];
+		uint16_t universe = (uint16_t)(s->first + u);
 
 		if (p == NULL)
 			return -1;
-		for (size_t i = 0; i < k; i++, pix++)
-			proto_pixel_put(&s->order, proto_pixel_get(im, (int)(pix % (size_t)im->width),
-			    (int)(pix / (size_t)im->width)), s->scale, slots + 3 * i);
-		if (proto_e131_packet(&s->src, (uint16_t)(s->first + u), s->seq[u], 0, slots, 3 * k,
+		if (im == NULL)
+			memset(slots, 0, 3 * k);
+		for (size_t i = 0; im && i < k; i++)
+			proto_pixel_put(&s->order, proto_pixel_get(im, (int)((pix + i) % (size_t)im->width),
+			    (int)((pix + i) / (size_t)im->width)), s->scale, slots + 3 * i);
+		pix += k;
+		if (proto_e131_packet(&s->src, universe, s->seq[u], options, slots, 3 * k,
 		    p, PROTO_E131_HEADER + 3 * k) < 0)
 			return -1;
 		s->seq[u]++;
 		proto_batch_commit(batch, PROTO_E131_HEADER + 3 * k);
+		if (s->mcast)
+			proto_batch_set_dest(batch, proto_e131_group(universe));
 	}
+	return 0;
+}
+
+static int
+e131_encode_frame(void *state, const struct proto_image *im, struct proto_batch *batch)
+{
+	struct e131_state *s = state;
+
+	if (proto_e131_universes(im->width, im->height) > s->nuniv)
+		return -1;
+	if (e131_round(s, im, 0, batch) < 0)
+		return -1;
+	if (s->fresh) {
+		/* the second copy of a session's first frame: numbers jump by 128 */
+		for (int u = 0; u < s->nuniv; u++)
+			s->seq[u] = (uint8_t)(s->seq[u] + 127);
+		if (e131_round(s, im, 0, batch) < 0)
+			return -1;
+		s->fresh = 0;
+	}
+	s->sent = 1;
+	return 0;
+}
+
+/* E1.31 6.2.6: three packets with Stream_Terminated per universe; receivers
+ * drop the source at once instead of holding its last look for 2.5 s. */
+static int
+e131_encode_stop(void *state, struct proto_batch *batch)
+{
+	struct e131_state *s = state;
+
+	if (!s->sent)
+		return 0;
+	for (int i = 0; i < 3; i++)
+		if (e131_round(s, NULL, PROTO_E131_TERMINATED, batch) < 0)
+			return -1;
+	s->sent = 0;
 	return 0;
 }
 
@@ -205,8 +319,9 @@ static size_t
 e131_max_frame_bytes(int width, int height, enum ls_format f)
 {
 	(void)f;
-	return (size_t)proto_e131_universes(width, height) * PROTO_E131_HEADER +
-	    (size_t)width * (size_t)height * 3;
+	/* a stop (three rounds) is the largest batch; a session's first frame is two */
+	return 3 * ((size_t)proto_e131_universes(width, height) * PROTO_E131_HEADER +
+	    (size_t)width * (size_t)height * 3);
 }
 
 const struct proto_ops proto_e131_ops = {
@@ -220,4 +335,7 @@ const struct proto_ops proto_e131_ops = {
 	.max_frame_bytes = e131_max_frame_bytes,
 	.wants_ack = 0,
 	.default_port = PROTO_E131_PORT,
+	.session = e131_session,
+	.encode_stop = e131_encode_stop,
+	.keepalive_ms = 1000,
 };

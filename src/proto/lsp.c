@@ -7,7 +7,9 @@
  * order and acknowledges each, so a lost or damaged chunk is resent after a
  * timeout (or at once on a NACK) and the board ignores copies of chunks it
  * already has.  Sessions start with INFO_REQ, which tells us the board's
- * size, format and buffer, and resets its duplicate detection.
+ * size, format, buffer and capabilities, and resets its duplicate
+ * detection.  Only what the board offers is sent; what it refuses anyway
+ * (NACK UNSUPPORTED) is left out from then on, with a note for the log.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,11 +31,14 @@ enum { PK_UNSENT, PK_SENT, PK_ACKED };
 struct lsp_pkt {
 	size_t   off, len;          /* in st->q.buf */
 	uint64_t sent_ms;
+	uint32_t sent_serial;       /* s->sends when last (re)sent: orders sends within one poll */
 	uint32_t chunk_off;         /* FRAME: where its data sits in the encoded stream */
 	uint16_t frame_id;
 	uint8_t  seq, type;
 	uint8_t  state, resend, barrier, timed, retried;
-	unsigned tries;
+	uint8_t  last_nack;         /* FW_LSP_E_* of the last NACK for it, 0 = none */
+	uint32_t nack_detail;
+	unsigned tries, nacked;     /* sends; sends answered by NACK */
 };
 
 struct lsp_state {
@@ -65,7 +70,12 @@ struct lsp_state {
 	struct proto_lsp_coding how;/* how the queued frame is coded ... */
 	const uint8_t *coded;       /* ... and the coded bytes (in work) */
 	uint16_t max_payload;
+	uint16_t caps;              /* FW_LSP_CAP_* used: the board's, less what it refused */
+	unsigned deny;              /* encodings and variants the board refused (proto_lsp_compress bits) */
+	uint32_t sends;             /* packets sent, first sends and resends */
 	char     err[256];
+	char     note[512];         /* for the caller's log, once */
+	char     note_out[512];     /* the note as last handed out */
 	struct fw_lsp_framer rx;
 	struct proto_lsp_stats st;
 };
@@ -167,9 +177,9 @@ struct lsp_work {
 
 /* RLE-code `plane` in row order and in column order; keep whichever beats the best so far. */
 static void
-lsp_try(struct lsp_work *w, uint8_t enc, int dx, int dy, struct proto_lsp_coding *how)
+lsp_try(struct lsp_work *w, unsigned allowed, uint8_t enc, int dx, int dy, struct proto_lsp_coding *how)
 {
-	for (int columns = 0; columns < 2; columns++) {
+	for (int columns = 0; columns < 2 - !!(allowed & PROTO_LSP_NO_COLUMNS(enc)); columns++) {
 		const uint8_t *src = w->plane;
 		size_t len;
 
@@ -219,14 +229,14 @@ proto_lsp_compress(const struct proto_image *img, const uint8_t *prev, unsigned 
 	*out = wk.best;
 	if (allowed & (1u << FW_LSP_ENC_RLE)) {
 		memcpy(wk.plane, wk.frame, n);
-		lsp_try(&wk, FW_LSP_ENC_RLE, 0, 0, how);
+		lsp_try(&wk, allowed, FW_LSP_ENC_RLE, 0, 0, how);
 	}
 	if (allowed & (1u << FW_LSP_ENC_ROWXOR)) {
 		/* Vertical strokes repeat from row to row: XOR with the row above zeroes them. */
 		memcpy(wk.plane, wk.frame, stride);
 		for (size_t i = stride; i < n; i++)
 			wk.plane[i] = wk.frame[i] ^ wk.frame[i - stride];
-		lsp_try(&wk, FW_LSP_ENC_ROWXOR, 0, 0, how);
+		lsp_try(&wk, allowed, FW_LSP_ENC_ROWXOR, 0, 0, how);
 	}
 	if (prev != NULL && (allowed & (1u << FW_LSP_ENC_DELTA))) {
 		/* The reference is the board's picture moved by (dx, dy): a scroll
@@ -274,7 +284,7 @@ proto_lsp_compress(const struct proto_image *img, const uint8_t *prev, unsigned 
 			fw_pix_window(wk.plane, w, h, prev, w, h, fmt, cand[c][0], cand[c][1]);
 			for (size_t i = 0; i < n; i++)
 				wk.plane[i] ^= wk.frame[i];
-			lsp_try(&wk, FW_LSP_ENC_DELTA, cand[c][0], cand[c][1], how);
+			lsp_try(&wk, allowed, FW_LSP_ENC_DELTA, cand[c][0], cand[c][1], how);
 		}
 	}
 	/* CTX last: with the best so far as its budget it gives up early
@@ -284,7 +294,8 @@ proto_lsp_compress(const struct proto_image *img, const uint8_t *prev, unsigned 
 		for (unsigned t = 0; t < FW_LSP_CTX_TEMPLATES; t++) {
 			/* template 2 is for mono only; on mono, template 1 is never
 			 * the smallest of the three in the sample content: skip it */
-			if ((t == 2 && fw_pix_bits(fmt) == 2) || (t == 1 && fw_pix_bits(fmt) == 1))
+			if ((t == 2 && fw_pix_bits(fmt) == 2) || (t == 1 && fw_pix_bits(fmt) == 1) ||
+			    (allowed & PROTO_LSP_NO_TEMPLATE(t)))
 				continue;
 			size_t len = lsp_ctx_encode((struct fw_lsp_ctx_model *)(void *)(wk.cols + n), wk.frame,
 			    stride, w, h, fw_pix_bits(fmt), t, wk.trial, how->bytes);
@@ -411,14 +422,14 @@ lsp_fail(struct lsp_state *s, const char *fmt, ...)
 
 /* Drop the packets for which keep() says no, compacting the buffer. */
 static void
-lsp_queue_filter(struct lsp_state *s, int (*keep)(const struct lsp_pkt *))
+lsp_queue_filter(struct lsp_state *s, int (*keep)(const struct lsp_state *, const struct lsp_pkt *))
 {
 	size_t j = 0, used = 0;
 
 	for (size_t i = 0; i < s->npk; i++) {
 		struct lsp_pkt p = s->pk[i];
 
-		if (!keep(&p))
+		if (!keep(s, &p))
 			continue;
 		memmove(s->qbuf + used, s->qbuf + p.off, p.len);
 		p.off = used;
@@ -431,9 +442,31 @@ lsp_queue_filter(struct lsp_state *s, int (*keep)(const struct lsp_pkt *))
 }
 
 static int
-lsp_keep_unacked_nonframe(const struct lsp_pkt *p)
+lsp_keep_unacked_nonframe(const struct lsp_state *s, const struct lsp_pkt *p)
 {
+	(void)s;
 	return p->state != PK_ACKED && p->type != FW_LSP_FRAME;
+}
+
+/* The capability a message needs, 0 for those every board takes. */
+static uint16_t
+lsp_type_cap(uint8_t type)
+{
+	switch (type) {
+	case FW_LSP_BRIGHTNESS: return FW_LSP_CAP_BRIGHTNESS;
+	case FW_LSP_POWER:      return FW_LSP_CAP_POWER;
+	case FW_LSP_CLOCK:      return FW_LSP_CAP_CLOCK;
+	case FW_LSP_PAGE:       return FW_LSP_CAP_PAGE;
+	default:                return 0;
+	}
+}
+
+static int
+lsp_keep_offered(const struct lsp_state *s, const struct lsp_pkt *p)
+{
+	uint16_t need = lsp_type_cap(p->type);
+
+	return p->state != PK_ACKED && (need == 0 || (s->caps & need));
 }
 
 /* Record the packets just committed to s->q (from index `first` of the batch). */
@@ -479,8 +512,9 @@ lsp_queue_msg(struct lsp_state *s, uint8_t type, const uint8_t *payload, size_t 
 	lsp_queue_open(s);
 	if ((p = proto_batch_reserve(&s->q, FW_LSP_OVERHEAD + len)) == NULL)
 		return -1;
+	/* seq 0 for now: a packet gets its seq when it is first sent (lsp_emit) */
 	proto_batch_commit(&s->q, fw_lsp_pack(p, FW_LSP_OVERHEAD + len, type, FW_LSP_F_ACKREQ,
-	    s->seq++, payload, len));
+	    0, payload, len));
 	if (lsp_queue_adopt(s, 0, barrier) < 0)
 		return -1;
 	if (s->status != PROTO_TX_FAILED)
@@ -493,10 +527,11 @@ static int
 lsp_queue_coded(struct lsp_state *s)
 {
 	struct proto_image img = { s->width, s->height, s->format, s->stride, s->cur };
+	uint8_t seq = 0;     /* stamped when each packet is first sent */
 
 	lsp_queue_open(s);
 	if (proto_lsp_packetize(&img, &s->how, s->coded, s->frame_id,
-	    FW_LSP_ENC_BASE(s->how.encoding) == FW_LSP_ENC_DELTA ? s->prev_id : 0, FW_LSP_SLOT_LIVE, &s->seq,
+	    FW_LSP_ENC_BASE(s->how.encoding) == FW_LSP_ENC_DELTA ? s->prev_id : 0, FW_LSP_SLOT_LIVE, &seq,
 	    s->max_payload, FW_LSP_F_ACKREQ, &s->q) < 0 || lsp_queue_adopt(s, 0, 0) < 0) {
 		lsp_fail(s, "frame does not fit the send queue (%zu bytes coded)", s->how.bytes);
 		return -1;
@@ -511,23 +546,71 @@ lsp_queue_coded(struct lsp_state *s)
 	return 0;
 }
 
+/* The encodings (proto_lsp_compress bits) the board takes: what it offers
+ * in INFO (RAW and CTX every board decodes), less what it refused. */
+static unsigned
+lsp_allowed(const struct lsp_state *s, int allow_delta)
+{
+	unsigned a = (1u << FW_LSP_ENC_RAW) | (1u << FW_LSP_ENC_CTX);
+
+	if (s->caps & FW_LSP_CAP_RLE)
+		a |= 1u << FW_LSP_ENC_RLE;
+	if (s->caps & FW_LSP_CAP_ROWXOR)
+		a |= 1u << FW_LSP_ENC_ROWXOR;
+	if ((s->caps & FW_LSP_CAP_DELTA) && allow_delta && s->prev_valid)
+		a |= 1u << FW_LSP_ENC_DELTA;
+	return (a | s->deny) & ~(s->deny & 0xFFu);
+}
+
+/* May encoding byte `enc` go to the board? */
+static int
+lsp_enc_allowed(const struct lsp_state *s, uint8_t enc)
+{
+	unsigned a = lsp_allowed(s, 1), base = FW_LSP_ENC_BASE(enc);
+
+	return (a & (1u << base)) && !((enc & FW_LSP_ENC_COLUMNS) && (a & PROTO_LSP_NO_COLUMNS(base))) &&
+	    !(base == FW_LSP_ENC_CTX && (a & PROTO_LSP_NO_TEMPLATE(FW_LSP_ENC_TEMPLATE(enc))));
+}
+
+/* Code s->cur as the board allows (a delta against what it shows when allow_delta). */
+static void
+lsp_code(struct lsp_state *s, int allow_delta)
+{
+	struct proto_image img = { s->width, s->height, s->format, s->stride, s->cur };
+	unsigned allowed = lsp_allowed(s, allow_delta);
+
+	proto_lsp_compress(&img, allowed & (1u << FW_LSP_ENC_DELTA) ? s->prev : NULL, allowed,
+	    s->work, &s->coded, &s->how);
+}
+
 /* Code s->cur and queue its packets, as a delta against what the board shows when allowed. */
 static int
 lsp_queue_frame(struct lsp_state *s, int allow_delta)
 {
-	struct proto_image img = { s->width, s->height, s->format, s->stride, s->cur };
-	unsigned allowed = (1u << FW_LSP_ENC_RLE) | (1u << FW_LSP_ENC_ROWXOR) | (1u << FW_LSP_ENC_CTX);
-
-	if (allow_delta && s->prev_valid)
-		allowed |= 1u << FW_LSP_ENC_DELTA;
-	proto_lsp_compress(&img, allowed & (1u << FW_LSP_ENC_DELTA) ? s->prev : NULL, allowed,
-	    s->work, &s->coded, &s->how);
+	lsp_code(s, allow_delta);
 	s->frame_id++;
 	s->st.frames++;
 	s->st.frame_bytes_raw += s->fbytes;
 	s->st.frame_bytes_coded += s->how.bytes;
 	s->st.last = s->how;
 	return lsp_queue_coded(s);
+}
+
+/* Packet p has had its sends: say what the board did with them. */
+static void
+lsp_give_up(struct lsp_state *s, const struct lsp_pkt *p)
+{
+	const char *type = fw_lsp_type_name(p->type);
+
+	if (p->nacked == 0)
+		lsp_fail(s, "no answer after %u sends of %s (seq %u)", p->tries, type, p->seq);
+	else if (p->nacked >= p->tries)
+		lsp_fail(s, "the board refused all %u sends of %s (seq %u), the last with NACK %s (detail %lu)",
+		    p->tries, type, p->seq, fw_lsp_error_name(p->last_nack), (unsigned long)p->nack_detail);
+	else
+		lsp_fail(s, "no acknowledgement after %u sends of %s (seq %u): %u unanswered, %u refused, "
+		    "the last with NACK %s", p->tries, type, p->seq, p->tries - p->nacked, p->nacked,
+		    fw_lsp_error_name(p->last_nack));
 }
 
 /* Copy up to `window` in-flight packets (unsent ones, and due resends) into out. */
@@ -560,8 +643,7 @@ lsp_emit(struct lsp_state *s, uint64_t now, int timed, struct proto_batch *out, 
 				rto += (uint64_t)bytes_ahead * 10000u / s->baud;
 			if (p->resend || (p->timed && now >= p->sent_ms + rto)) {
 				if (p->tries >= LSP_MAX_TRIES) {
-					lsp_fail(s, "no answer after %u tries of a %s packet", p->tries,
-					    fw_lsp_type_name(p->type));
+					lsp_give_up(s, p);
 					return;
 				}
 				send = 2;      /* a retransmission */
@@ -579,6 +661,15 @@ lsp_emit(struct lsp_state *s, uint64_t now, int timed, struct proto_batch *out, 
 			continue;
 		if ((dst = proto_batch_reserve(out, p->len)) == NULL)
 			return;            /* the caller's batch is full: the rest next time */
+		if (send == 1 && p->tries == 0) {
+			/* A packet's seq is given when it first goes out, so packets
+			 * dropped unsent (a frame superseded, cut again for the board's
+			 * payload size) leave no gap; a resend keeps it. */
+			uint8_t *h = s->qbuf + p->off;
+
+			p->seq = h[5] = s->seq++;
+			fw_lsp_put16(h + 8, fw_lsp_crc16(FW_LSP_CRC_INIT, h, 8));
+		}
 		memcpy(dst, s->qbuf + p->off, p->len);
 		proto_batch_commit(out, p->len);
 		if (send == 2) {
@@ -587,6 +678,7 @@ lsp_emit(struct lsp_state *s, uint64_t now, int timed, struct proto_batch *out, 
 		}
 		p->state = PK_SENT;
 		p->tries++;
+		p->sent_serial = ++s->sends;
 		p->resend = 0;
 		p->timed = (uint8_t)timed;
 		p->sent_ms = now;
@@ -681,6 +773,8 @@ lsp_init(const struct ls_board *b, char *err, size_t errlen)
 	}
 	s->srtt_ms = LSP_RTO_INIT_MS / 2;
 	s->max_payload = FW_LSP_MIN_PAYLOAD;
+	/* Until INFO says otherwise; nothing but INFO_REQ goes out before it. */
+	s->caps = FW_LSP_CAP_ALL;
 	/* A fresh frame id per run: a board must not take our first frame for
 	 * a copy of the last one another run sent (INFO_REQ also resets it). */
 	s->frame_id = (uint16_t)((uintptr_t)s >> 4);
@@ -708,6 +802,16 @@ lsp_encode_frame(void *state, const struct proto_image *img, struct proto_batch 
 	}
 	for (int y = 0; y < s->height; y++)
 		memcpy(s->cur + (size_t)y * s->stride, img->data + (size_t)y * img->stride, s->stride);
+	if (s->status == PROTO_TX_FAILED) {
+		/* A board that stopped answering may be back: what is still queued
+		 * (INFO_REQ, settings) gets its full count of sends again. */
+		for (size_t i = 0; i < s->npk; i++)
+			if (s->pk[i].state == PK_SENT) {
+				s->pk[i].state = PK_UNSENT;
+				s->pk[i].tries = s->pk[i].nacked = 0;
+				s->pk[i].retried = 0;
+			}
+	}
 	if (s->status == PROTO_TX_FAILED || s->status == PROTO_TX_DONE)
 		s->status = PROTO_TX_IDLE;
 	s->err[0] = '\0';
@@ -768,6 +872,8 @@ lsp_acked(struct lsp_state *s, struct lsp_pkt *p)
 	int frame_left = 0, any_left = 0;
 
 	p->state = PK_ACKED;
+	if (p->type == FW_LSP_FRAME)
+		s->st.frame_bytes_acked += p->len;
 	/* Karn: only packets sent once give a round-trip sample; it is taken
 	 * at the next poll, the first moment we know the time again. */
 	if (!p->retried && p->timed && (!s->rtt_pending || p->sent_ms < s->rtt_sent))
@@ -828,32 +934,112 @@ lsp_on_info(struct lsp_state *s, const uint8_t *p, size_t n, struct lsp_pkt *req
 	fl = p[23] <= FW_LSP_FW_NAME_MAX && FW_LSP_INFO_LEN + p[23] <= n ? p[23] : 0;
 	memcpy(s->st.board_fw, p + FW_LSP_INFO_LEN, fl);
 	s->st.board_fw[fl] = '\0';
+	s->st.board_version = p[0];
 	if (w != s->width || h != s->height || p[1] != lsp_format(s->format)) {
 		lsp_fail(s, "the board reports %ux%u %s but the config says %dx%d %s — fix width, height "
 		    "and format of board %s", w, h, fw_pix_name(p[1]), s->width, s->height,
 		    fw_pix_name(lsp_format(s->format)), s->name);
 		return;
 	}
-	/* Bigger chunks for later frames when the board takes them. */
-	if (maxp > FW_LSP_MAX_PAYLOAD)
-		maxp = FW_LSP_MAX_PAYLOAD;
-	if (maxp >= FW_LSP_MIN_PAYLOAD && maxp != s->max_payload) {
-		int unsent = 1;
-
-		s->max_payload = maxp;
-		for (size_t i = 0; i < s->npk; i++)
-			if (s->pk[i].type == FW_LSP_FRAME && s->pk[i].state != PK_UNSENT)
-				unsent = 0;
-		if (s->frame_queued && unsent) {
-			/* Nothing of the frame has gone yet: cut it in the board's size. */
-			s->st.frame_bytes_wire -= s->frame_wire;
-			lsp_queue_filter(s, lsp_keep_unacked_nonframe);
-			lsp_queue_coded(s);
-		}
+	if (p[0] < FW_LSP_VERSION) {
+		lsp_fail(s, "board %s speaks LSP version %u, older than any ledsign speaks (%u)", s->name, p[0],
+		    FW_LSP_VERSION);
+		return;
 	}
+	/* Answered first: the filters below move the queue's entries, req with them. */
 	s->session = 1;
 	if (req)
 		lsp_acked(s, req);
+	/* Only what the board offers, for the rest of the session. */
+	s->caps = s->st.board_caps & FW_LSP_CAP_ALL;
+	s->st.caps_used = s->caps;
+	lsp_queue_filter(s, lsp_keep_offered);
+	if (maxp > FW_LSP_MAX_PAYLOAD)
+		maxp = FW_LSP_MAX_PAYLOAD;
+	{
+		int unsent = 1, resize = maxp >= FW_LSP_MIN_PAYLOAD && maxp != s->max_payload;
+
+		if (resize)
+			s->max_payload = maxp;   /* bigger chunks when the board takes them */
+		for (size_t i = 0; i < s->npk; i++)
+			if (s->pk[i].type == FW_LSP_FRAME && s->pk[i].state != PK_UNSENT)
+				unsent = 0;
+		if (s->frame_queued && unsent && (resize || !lsp_enc_allowed(s, s->how.encoding))) {
+			/* Nothing of the frame has gone yet: code it as the board
+			 * decodes and cut it in the board's size. */
+			s->st.frame_bytes_wire -= s->frame_wire;
+			s->st.frame_bytes_coded -= s->how.bytes;
+			lsp_queue_filter(s, lsp_keep_unacked_nonframe);
+			if (!lsp_enc_allowed(s, s->how.encoding))
+				lsp_code(s, 1);
+			s->st.frame_bytes_coded += s->how.bytes;
+			s->st.last = s->how;
+			lsp_queue_coded(s);
+		}
+	}
+	if (s->npk == 0 && s->status == PROTO_TX_BUSY)
+		s->status = PROTO_TX_DONE;   /* everything queued was dropped as not offered */
+}
+
+static void lsp_note(struct lsp_state *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Keep a line for the caller's log (proto_ops.note); several before it reads them are joined. */
+static void
+lsp_note(struct lsp_state *s, const char *fmt, ...)
+{
+	size_t n = strlen(s->note);
+	va_list ap;
+
+	if (n > 0 && n + 2 < sizeof s->note) {
+		memcpy(s->note + n, "; ", 3);
+		n += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(s->note + n, sizeof s->note - n, fmt, ap);
+	va_end(ap);
+}
+
+/* NACK UNSUPPORTED: stop using what the board refused, say so once, carry on. */
+static void
+lsp_unsupported(struct lsp_state *s, struct lsp_pkt *pk, uint32_t version)
+{
+	uint16_t cap = lsp_type_cap(pk->type);
+
+	if (pk->type == FW_LSP_FRAME) {
+		uint8_t enc = s->qbuf[pk->off + FW_LSP_HDR_LEN + 2], base = FW_LSP_ENC_BASE(enc);
+
+		if (base == FW_LSP_ENC_RAW && !(enc & FW_LSP_ENC_COLUMNS)) {
+			lsp_fail(s, "the board refused a raw frame (NACK unsupported, board version %lu) — every "
+			    "LSP board must take raw frames: update its firmware", (unsigned long)version);
+			return;
+		}
+		if (base == FW_LSP_ENC_CTX)
+			s->deny |= PROTO_LSP_NO_TEMPLATE(FW_LSP_ENC_TEMPLATE(enc));
+		else if (enc & FW_LSP_ENC_COLUMNS)
+			s->deny |= PROTO_LSP_NO_COLUMNS(base);
+		else
+			s->deny |= 1u << base;
+		lsp_note(s, "the board refuses %s frames (NACK unsupported): sending it frames coded otherwise",
+		    fw_lsp_encoding_name(enc));
+		/* the same picture again, coded without it, under a new id */
+		lsp_queue_filter(s, lsp_keep_unacked_nonframe);
+		lsp_queue_frame(s, 1);
+		return;
+	}
+	if (cap == 0) {
+		lsp_fail(s, "the board refused %s (NACK unsupported, board version %lu) — update its firmware",
+		    fw_lsp_type_name(pk->type), (unsigned long)version);
+		return;
+	}
+	s->caps &= (uint16_t)~cap;
+	s->st.caps_used = s->caps;
+	lsp_note(s, "the board refuses %s although its INFO offers it (NACK unsupported): not sent again",
+	    fw_lsp_type_name(pk->type));
+	/* answered, if not as hoped: the queue moves on */
+	lsp_acked(s, pk);
+	lsp_queue_filter(s, lsp_keep_offered);
+	if (s->npk == 0 && s->status == PROTO_TX_BUSY)
+		s->status = PROTO_TX_DONE;
 }
 
 static void
@@ -867,20 +1053,30 @@ lsp_on_nack(struct lsp_state *s, const uint8_t *p, size_t n, struct lsp_pkt *pk)
 		return;
 	err = p[1];
 	detail = fw_lsp_get32(p + 2);
+	pk->last_nack = err;
+	pk->nack_detail = detail;
+	pk->nacked++;
 	switch (err) {
 	case FW_LSP_E_CRC:
 		pk->resend = 1;
 		break;
 	case FW_LSP_E_ORDER:
-		/* The board wants the chunk at `detail` first: resend it and this one. */
+		/* The board wants the chunk at `detail` first: resend it and this
+		 * one.  Every chunk behind a lost one is NACKed for the same gap;
+		 * the missing chunk is resent only if it has not gone out again
+		 * since this one was sent (once per gap, not once per NACK). */
 		pk->resend = 1;
 		for (size_t i = 0; i < s->npk; i++)
 			if (s->pk[i].type == FW_LSP_FRAME && s->pk[i].frame_id == pk->frame_id &&
-			    s->pk[i].chunk_off == detail) {
+			    s->pk[i].chunk_off == detail && &s->pk[i] != pk &&
+			    (s->pk[i].state != PK_SENT || s->pk[i].sent_serial < pk->sent_serial)) {
 				s->pk[i].resend = 1;
 				if (s->pk[i].state == PK_ACKED)
 					s->pk[i].state = PK_SENT;
 			}
+		break;
+	case FW_LSP_E_UNSUPPORTED:
+		lsp_unsupported(s, pk, detail);
 		break;
 	case FW_LSP_E_NOBASE:
 	case FW_LSP_E_DATA:
@@ -948,15 +1144,55 @@ lsp_input(void *state, const uint8_t *buf, size_t len, size_t *consumed)
 	return PROTO_REPLY_NONE;
 }
 
+/* A board that does not offer BRIGHTNESS gets none: an empty batch, as for
+ * protocols without the message. */
 static int
 lsp_encode_brightness(void *state, int percent, struct proto_batch *out)
 {
 	struct lsp_state *s = state;
 
-	if (proto_lsp_queue_setting(s, FW_LSP_BRIGHTNESS, (unsigned)percent) < 0)
+	if (percent < 0 || proto_lsp_queue_setting(s, FW_LSP_BRIGHTNESS, (unsigned)percent) < 0)
 		return -1;
 	lsp_emit(s, 0, 0, out, NULL);
 	return 0;
+}
+
+static int
+lsp_encode_power(void *state, int on, struct proto_batch *out)
+{
+	struct lsp_state *s = state;
+
+	if (proto_lsp_queue_setting(s, FW_LSP_POWER, on ? 1u : 0u) != 0)
+		return -1;
+	lsp_emit(s, 0, 0, out, NULL);
+	return 0;
+}
+
+static int
+lsp_offers(void *state, int feature)
+{
+	const struct lsp_state *s = state;
+	uint16_t cap = feature == PROTO_FEAT_BRIGHTNESS ? FW_LSP_CAP_BRIGHTNESS :
+	    feature == PROTO_FEAT_POWER ? FW_LSP_CAP_POWER : 0;
+
+	if (cap == 0)
+		return 0;
+	if (!s->session)
+		return (s->caps & cap) ? -1 : 0;
+	return (s->caps & cap) != 0;
+}
+
+static const char *
+lsp_note_take(void *state)
+{
+	struct lsp_state *s = state;
+
+	if (s->note[0] == '\0')
+		return NULL;
+	/* the caller copies it before the next call; the buffer empties for the next note */
+	memcpy(s->note_out, s->note, sizeof s->note_out);
+	s->note[0] = '\0';
+	return s->note_out;
 }
 
 int
@@ -968,6 +1204,8 @@ proto_lsp_queue_setting(void *state, uint8_t type, unsigned value)
 	if ((type == FW_LSP_BRIGHTNESS && value > 100) || (type == FW_LSP_POWER && value > 1) ||
 	    (type != FW_LSP_BRIGHTNESS && type != FW_LSP_POWER))
 		return -1;
+	if (!(s->caps & lsp_type_cap(type)))
+		return 1;
 	return lsp_queue_msg(s, type, &v, 1, 0);
 }
 
@@ -977,6 +1215,8 @@ proto_lsp_queue_clock(void *state, int64_t unix_s, int utc_offset_min)
 	struct lsp_state *s = state;
 	uint8_t p[10];
 
+	if (!(s->caps & FW_LSP_CAP_CLOCK))
+		return 1;
 	fw_lsp_put32(p, (uint32_t)((uint64_t)unix_s & 0xFFFFFFFFu));
 	fw_lsp_put32(p + 4, (uint32_t)((uint64_t)unix_s >> 32));
 	fw_lsp_put16(p + 8, (uint16_t)(int16_t)utc_offset_min);
@@ -1004,4 +1244,7 @@ const struct proto_ops proto_lsp_ops = {
 	.default_port = 7001,
 	.poll = lsp_poll,
 	.error = lsp_error,
+	.encode_power = lsp_encode_power,
+	.offers = lsp_offers,
+	.note = lsp_note_take,
 };

@@ -24,12 +24,18 @@ struct proto_lsp_coding {
 	size_t  bytes;        /* encoded length */
 };
 
+/* Bits of proto_lsp_compress's `allowed` beside 1 << FW_LSP_ENC_*: variants
+ * a board refused (NACK UNSUPPORTED) while it takes the rest of the encoding. */
+#define PROTO_LSP_NO_COLUMNS(enc)   (1u << (8 + (enc)))    /* enc, but only in row order */
+#define PROTO_LSP_NO_TEMPLATE(t)    (1u << (16 + (t)))     /* CTX, but not template t */
+
 /* Bytes of work space proto_lsp_compress needs for a frame of n bytes. */
 size_t proto_lsp_work_size(size_t n);
 /* Code img as compactly as LSP allows: RAW, RLE, ROWXOR, or (when prev,
  * the frame the board shows, is given) DELTA against prev shifted by up
  * to 16 LEDs in x or y.  The encoded stream is left at *out (inside work).
- * `allowed` is a mask of 1 << FW_LSP_ENC_*.  Returns 0. */
+ * `allowed` is a mask of 1 << FW_LSP_ENC_*, with PROTO_LSP_NO_* bits for
+ * variants to leave out.  Returns 0. */
 int proto_lsp_compress(const struct proto_image *img, const uint8_t *prev, unsigned allowed,
     uint8_t *work, const uint8_t **out, struct proto_lsp_coding *how);
 
@@ -53,17 +59,22 @@ struct proto_lsp_stats {
 	unsigned long packets, retransmits, bytes_out, bytes_in, acks, nacks, garbage;
 	unsigned long frames, frame_bytes_raw, frame_bytes_coded;
 	unsigned long frame_bytes_wire;  /* FRAME packets as first sent, headers and CRCs included */
+	unsigned long frame_bytes_acked; /* FRAME packets the board acknowledged, counted once each */
 	struct proto_lsp_coding last;   /* how the last frame was coded */
 	int      info_known;            /* the board answered INFO_REQ */
 	uint16_t board_max_payload, board_caps;
+	uint16_t caps_used;             /* what the host uses: board_caps less what the board refused */
+	uint8_t  board_version;
 	char     board_fw[FW_LSP_FW_NAME_MAX + 1];
 };
 void proto_lsp_get_stats(void *state, struct proto_lsp_stats *);
 
 /* Queue a setting (BRIGHTNESS 0..100, POWER 0/1) for reliable delivery
- * behind the current frame; poll sends it.  0, or -1 when out of range. */
+ * behind the current frame; poll sends it.  0; 1 when the board does not
+ * offer it (nothing queued; a setting queued before the board's INFO is
+ * dropped then); -1 when out of range. */
 int proto_lsp_queue_setting(void *state, uint8_t type, unsigned value);
-/* Queue CLOCK: unix seconds and the board's UTC offset in minutes. */
+/* Queue CLOCK: unix seconds and the board's UTC offset in minutes; 0, or 1 when the board does not offer it. */
 int proto_lsp_queue_clock(void *state, int64_t unix_s, int utc_offset_min);
 
 #endif

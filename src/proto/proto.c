@@ -42,6 +42,7 @@ proto_batch_init(struct proto_batch *b, uint8_t *buf, size_t cap)
 	b->cap = cap;
 	b->used = 0;
 	b->npkts = 0;
+	b->any_dest = 0;
 }
 
 uint8_t *
@@ -57,8 +58,19 @@ proto_batch_commit(struct proto_batch *b, size_t len)
 {
 	b->off[b->npkts] = b->used;
 	b->len[b->npkts] = len;
+	b->dest[b->npkts] = 0;
 	b->npkts++;
 	b->used += len;
+}
+
+void
+proto_batch_set_dest(struct proto_batch *b, uint32_t ipv4)
+{
+	if (b->npkts == 0)
+		return;
+	b->dest[b->npkts - 1] = ipv4;
+	if (ipv4)
+		b->any_dest = 1;
 }
 
 int

@@ -27,13 +27,18 @@ struct proto_image {
 
 #define PROTO_BATCH_MAX 1024
 
-/* Packets laid end to end in buf; packet i is len[i] bytes at off[i]. */
+/* Packets laid end to end in buf; packet i is len[i] bytes at off[i].
+ * dest[i] is where packet i must go instead of the link's own address: an
+ * IPv4 address in host order (E1.31 multicast: each universe's group), or 0
+ * for the link's address.  any_dest says whether any dest[i] is set. */
 struct proto_batch {
 	uint8_t *buf;
 	size_t   cap, used;
 	size_t   npkts;
 	size_t   off[PROTO_BATCH_MAX];
 	size_t   len[PROTO_BATCH_MAX];
+	uint32_t dest[PROTO_BATCH_MAX];
+	int      any_dest;
 };
 
 /* Point a batch at a caller buffer and empty it. */
@@ -42,6 +47,19 @@ void proto_batch_init(struct proto_batch *, uint8_t *buf, size_t cap);
  * Finish it with proto_batch_commit(batch, actual_length). */
 uint8_t *proto_batch_reserve(struct proto_batch *, size_t max);
 void proto_batch_commit(struct proto_batch *, size_t len);
+/* Send the packet just committed to `ipv4` (host order) rather than the link's address. */
+void proto_batch_set_dest(struct proto_batch *, uint32_t ipv4);
+
+/*
+ * What makes one process a sender of its own.  Receivers remember senders:
+ * E1.31 tracks sequence numbers per source CID, DDP receivers (WLED) per
+ * display.  A process draws `id` at random once (ls_session_id) and hands it
+ * to every board's protocol state through proto_ops.session, so the encoders
+ * stay pure: no clock, no randomness of their own.
+ */
+struct proto_session {
+	uint8_t id[16];
+};
 
 /* What a board said back, as a protocol understood it. */
 enum proto_reply {
@@ -82,6 +100,39 @@ struct proto_ops {
 	int   (*poll)(void *state, uint64_t now_ms, struct proto_batch *out, uint64_t *wake_ms);
 	/* Why the last delivery failed, for messages; NULL when nothing failed. */
 	const char *(*error)(void *state);
+	/*
+	 * Optional: a new sender session starts (a process starts sending, or a
+	 * link came back).  Called after init and before the first frame.
+	 * Protocols whose receivers drop "old" sequence numbers make the first
+	 * frame of a session one no receiver can take for old (see e131.c, ddp.c).
+	 */
+	void  (*session)(void *state, const struct proto_session *);
+	/* Optional: the packets that tell the board this sender stops (E1.31:
+	 * three Stream_Terminated packets per universe).  0, or -1 when the
+	 * batch is too small; nothing is added when no frame was encoded yet. */
+	int   (*encode_stop)(void *state, struct proto_batch *);
+	int   keepalive_ms;                 /* resend an unchanged frame this often; 0 = the player's default */
+	int   udp_src_port;                 /* send from this UDP port where it is free (Art-Net 6454); 0 = any */
+	/*
+	 * Optional.  Turn the LEDs off (0) or on (1) keeping the picture, queued
+	 * like encode_brightness; -1 when the board does not offer it (then a
+	 * caller shows black instead).  NULL for protocols without such a message.
+	 */
+	int   (*encode_power)(void *state, int on, struct proto_batch *);
+	/* Optional: does the board offer `feature` (PROTO_FEAT_*)?  1 yes, 0 no,
+	 * -1 not known yet (LSP learns it from the board's INFO).  NULL: no such
+	 * features to ask about. */
+	int   (*offers)(void *state, int feature);
+	/* Optional: something the caller should log once (the board refused a
+	 * feature and the protocol now does without it); NULL when nothing is
+	 * new.  Reading it clears it. */
+	const char *(*note)(void *state);
+};
+
+/* offers() features */
+enum proto_feature {
+	PROTO_FEAT_BRIGHTNESS,
+	PROTO_FEAT_POWER,
 };
 
 /* poll results */

@@ -49,6 +49,7 @@ struct serial {
 	double last_progress;
 	double tx_end;           /* when our last byte will have left the wire */
 	double char_time;        /* seconds per character at this line setting */
+	int    after_stall;      /* reopened because the board stalled: keep the back-off */
 	struct xport_queue q;
 	struct xport_backoff bo;
 	struct xport_stats stats;
@@ -247,6 +248,16 @@ serial_fail(struct serial *s, double now, const char *what)
 }
 
 static void
+serial_reconnect(void *p, double now, const char *why)
+{
+	struct serial *s = p;
+
+	s->stats.stall_reconnects++;
+	s->after_stall = 1;
+	serial_fail(s, now, why);
+}
+
+static void
 serial_start(struct serial *s, double now)
 {
 	char real[PATH_MAX], msg[400];
@@ -273,7 +284,9 @@ serial_start(struct serial *s, double now)
 	s->stats.connects++;
 	s->last_progress = now;
 	s->tx_end = now;
-	xport_backoff_reset(&s->bo);
+	if (!s->after_stall)
+		xport_backoff_reset(&s->bo);
+	s->after_stall = 0;
 	snprintf(s->reason, sizeof s->reason, "opened %.200s (%d %d%c%d%s)%s", s->addr.path, s->line.baud,
 	    s->line.data_bits, s->line.parity == 'e' ? 'E' : s->line.parity == 'o' ? 'O' : 'N',
 	    s->line.stop_bits, s->line.rs485 ? ", RS-485" : "", s->via_termios ? " via termios" : "");
@@ -453,6 +466,17 @@ serial_tick(void *p, double now)
 		snprintf(s->reason, sizeof s->reason, "board has taken no bytes for %.1f s (%zu bytes waiting)",
 		    now - s->last_progress, s->q.bytes);
 	}
+	if (s->st == XPORT_STALLED && s->opts.stall_reconnect > 0) {
+		if (now - s->last_progress >= s->opts.stall_reconnect) {
+			char msg[128];
+
+			snprintf(msg, sizeof msg, "board has taken no bytes for %.1f s; reopening",
+			    now - s->last_progress);
+			serial_reconnect(s, now, msg);
+			return s->deadline;
+		}
+		return s->last_progress + s->opts.stall_reconnect;
+	}
 	if (s->st == XPORT_ONLINE && s->q.head)
 		return s->last_progress + s->opts.stall_timeout;
 	return INFINITY;
@@ -481,6 +505,7 @@ const struct xport_ops xport_serial_ops = {
 	.send = serial_send,
 	.recv = serial_recv,
 	.io = serial_io,
+	.reconnect = serial_reconnect,
 	.tick = serial_tick,
 	.state = serial_state,
 	.queued = serial_queued,

@@ -46,8 +46,12 @@ tcp_parse(const char *rest, int default_port, struct xport_addr *a, char *err, s
 	return xport_parse_hostport(rest, default_port, a, err, errlen);
 }
 
+/* Close the link and schedule a retry.  A link that lived long enough
+ * resets the back-off, unless it is dropped because the board stopped
+ * taking bytes or answering (`stalled`): one that keeps accepting and then
+ * stalling must not be reconnected at full speed. */
 static void
-tcp_drop_link(struct tcp *t, double now, const char *what)
+tcp_drop(struct tcp *t, double now, const char *what, int stalled)
 {
 	double delay;
 
@@ -55,7 +59,7 @@ tcp_drop_link(struct tcp *t, double now, const char *what)
 		close(t->fd);
 	t->fd = -1;
 	xport_queue_clear(&t->q);
-	if ((t->st == XPORT_ONLINE || t->st == XPORT_STALLED) && now - t->online_since >= TCP_HEALTHY_SECS)
+	if (!stalled && (t->st == XPORT_ONLINE || t->st == XPORT_STALLED) && now - t->online_since >= TCP_HEALTHY_SECS)
 		xport_backoff_reset(&t->bo);
 	else
 		t->stats.errors++;
@@ -68,6 +72,42 @@ tcp_drop_link(struct tcp *t, double now, const char *what)
 	snprintf(t->reason, sizeof t->reason, "%s; retry in %.1f s", what, delay);
 }
 
+/*
+ * Acknowledge what the board sent at once instead of up to 40 ms later.
+ * A board with Nagle's algorithm on (lwIP and most embedded stacks, by
+ * default) holds each small reply back until its previous one is
+ * acknowledged, so with delayed ACKs here every reply after the first waits
+ * for our delayed-ACK timer, as long as the shortest retransmission time:
+ * frames then take 40 ms more and chunks are resent for nothing.  Linux
+ * turns quick ACKs off again by itself, so this is renewed after each read.
+ */
+static void
+tcp_quickack(struct tcp *t)
+{
+#ifdef TCP_QUICKACK
+	int one = 1;
+
+	setsockopt(t->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+#else
+	(void)t;
+#endif
+}
+
+static void
+tcp_drop_link(struct tcp *t, double now, const char *what)
+{
+	tcp_drop(t, now, what, 0);
+}
+
+static void
+tcp_reconnect(void *p, double now, const char *why)
+{
+	struct tcp *t = p;
+
+	t->stats.stall_reconnects++;
+	tcp_drop(t, now, why, 1);
+}
+
 static void
 tcp_set_online(struct tcp *t, double now)
 {
@@ -75,6 +115,7 @@ tcp_set_online(struct tcp *t, double now)
 	t->online_since = now;
 	t->last_progress = now;
 	t->stats.connects++;
+	tcp_quickack(t);
 	snprintf(t->reason, sizeof t->reason, "connected to %.100s:%d", t->addr.host, t->addr.port);
 }
 
@@ -97,8 +138,10 @@ tcp_connect_start(struct tcp *t, double now)
 		tcp_drop_link(t, now, msg);
 		return;
 	}
-	/* frames are written whole; Nagle would only add latency */
-	setsockopt(t->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	/* Packets are written whole: Nagle's algorithm would hold the second
+	 * chunk of a frame until the board acknowledged the first. */
+	if (setsockopt(t->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0)
+		t->stats.errors++;
 	t->st = XPORT_CONNECTING;
 	t->deadline = now + t->opts.connect_timeout;
 	snprintf(t->reason, sizeof t->reason, "connecting to %.100s:%d", t->addr.host, t->addr.port);
@@ -215,6 +258,7 @@ tcp_recv(void *p, uint8_t *buf, size_t cap, double now)
 	r = read(t->fd, buf, cap);
 	if (r > 0) {
 		t->stats.bytes_in += (uint64_t)r;
+		tcp_quickack(t);
 		return r;
 	}
 	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
@@ -277,6 +321,11 @@ tcp_tick(void *p, double now)
 		}
 		break;
 	case XPORT_STALLED:
+		if (t->opts.stall_reconnect > 0 && now - t->last_progress >= t->opts.stall_reconnect) {
+			snprintf(msg, sizeof msg, "board has taken no bytes for %.1f s; reconnecting",
+			    now - t->last_progress);
+			tcp_reconnect(t, now, msg);
+		}
 		break;
 	}
 	switch (t->st) {
@@ -286,6 +335,8 @@ tcp_tick(void *p, double now)
 	case XPORT_ONLINE:
 		return t->q.head ? t->last_progress + t->opts.stall_timeout : INFINITY;
 	case XPORT_STALLED:
+		if (t->opts.stall_reconnect > 0)
+			return t->last_progress + t->opts.stall_reconnect;
 		break;
 	}
 	return INFINITY;
@@ -314,6 +365,7 @@ const struct xport_ops xport_tcp_ops = {
 	.send = tcp_send,
 	.recv = tcp_recv,
 	.io = tcp_io,
+	.reconnect = tcp_reconnect,
 	.tick = tcp_tick,
 	.state = tcp_state,
 	.queued = tcp_queued,

@@ -10,6 +10,16 @@
  * The socket is connect()ed to the board so that the kernel reports ICMP
  * "port unreachable" as ECONNREFUSED; that is counted and shown as the
  * reason, but UDP has no connection to lose, so the link stays online.
+ * The error comes back on a later send() than the datagram that caused it,
+ * and that later datagram was not sent: it is sent again, not dropped.
+ *
+ * A message may name a destination per datagram (E1.31 multicast: each
+ * universe to its own group); those go out with sendto() on the same socket.
+ * udp_src_port binds the socket to a fixed local port (Art-Net's 6454), with
+ * SO_REUSEADDR so that several boards of one controller share it; when
+ * another program holds the port, an ephemeral one is used and the reason
+ * says so.  On close, what is still queued (E1.31's stream-terminated
+ * packets) is sent at once, without pacing, as far as the kernel takes it.
  */
 #include <errno.h>
 #include <math.h>
@@ -24,6 +34,8 @@
 #include "transport/xport.h"
 #include "transport/xport_int.h"
 
+#define UDP_REFUSED_RETRIES 8    /* sends of one datagram that may report an earlier one's ICMP error */
+
 struct udp {
 	struct xport_addr addr;
 	struct xport_opts opts;
@@ -32,11 +44,15 @@ struct udp {
 	int    blocked;          /* the kernel said EAGAIN: wait for writable */
 	double tokens, refill_at;
 	double deadline;         /* next pacing slot, or next retry while offline */
+	int    after_stall;      /* reopened because the board stopped answering: keep the back-off */
 	struct xport_queue q;
 	struct xport_backoff bo;
 	struct xport_stats stats;
 	char   reason[512];
+	char   src_note[160];    /* which local port, when a fixed one was asked for */
 };
+
+static void udp_pump_mode(struct udp *, double now, int unpaced);
 
 static int
 udp_parse(const char *rest, int default_port, struct xport_addr *a, char *err, size_t errlen)
@@ -58,6 +74,16 @@ udp_is_multicast(const struct sockaddr_storage *sa)
 	return 0;
 }
 
+static int
+udp_is_loopback(const struct sockaddr_storage *sa)
+{
+	if (sa->ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+	if (sa->ss_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+	return 0;
+}
+
 static void
 udp_fail(struct udp *u, double now, const char *what)
 {
@@ -71,6 +97,17 @@ udp_fail(struct udp *u, double now, const char *what)
 	u->st = XPORT_OFFLINE;
 	u->deadline = now + delay;
 	snprintf(u->reason, sizeof u->reason, "%s; retry in %.1f s", what, delay);
+}
+
+/* A new socket (and, for the protocol above, a new session) after the back-off. */
+static void
+udp_reconnect(void *p, double now, const char *why)
+{
+	struct udp *u = p;
+
+	u->stats.stall_reconnects++;
+	u->after_stall = 1;
+	udp_fail(u, now, why);
 }
 
 static void
@@ -107,19 +144,45 @@ udp_start(struct udp *u, double now)
 			setsockopt(u->fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &loop, sizeof loop);
 		}
 	}
+	u->src_note[0] = '\0';
+	if (u->opts.udp_src_port > 0 && udp_is_loopback(&sa) && u->addr.port == u->opts.udp_src_port) {
+		/* a receiver on this host on that very port: a socket connected from
+		 * it would take our own datagrams for itself, so leave from another */
+		snprintf(u->src_note, sizeof u->src_note, " from an ephemeral port (port %d is the "
+		    "receiver's own, on this host)", u->opts.udp_src_port);
+	} else if (u->opts.udp_src_port > 0) {
+		struct sockaddr_storage la;
+		socklen_t lalen = sa.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+		int one = 1;
+
+		memset(&la, 0, sizeof la);
+		la.ss_family = sa.ss_family;
+		if (sa.ss_family == AF_INET6)
+			((struct sockaddr_in6 *)&la)->sin6_port = htons((uint16_t)u->opts.udp_src_port);
+		else
+			((struct sockaddr_in *)&la)->sin_port = htons((uint16_t)u->opts.udp_src_port);
+		setsockopt(u->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (bind(u->fd, (struct sockaddr *)&la, lalen) == 0)
+			snprintf(u->src_note, sizeof u->src_note, " from port %d", u->opts.udp_src_port);
+		else
+			snprintf(u->src_note, sizeof u->src_note, " from an ephemeral port (port %d: %s)",
+			    u->opts.udp_src_port, strerror(errno));
+	}
 	if (connect(u->fd, (struct sockaddr *)&sa, salen) < 0) {
 		snprintf(msg, sizeof msg, "connect to %.100s:%d: %s", u->addr.host, u->addr.port, strerror(errno));
 		udp_fail(u, now, msg);
 		return;
 	}
-	xport_backoff_reset(&u->bo);
+	if (!u->after_stall)
+		xport_backoff_reset(&u->bo);
+	u->after_stall = 0;
 	u->st = XPORT_ONLINE;
 	u->stats.connects++;
 	u->tokens = (double)u->opts.udp_burst;
 	u->refill_at = now;
 	u->deadline = INFINITY;
-	snprintf(u->reason, sizeof u->reason, "sending to %.100s:%d%s", u->addr.host, u->addr.port,
-	    udp_is_multicast(&sa) ? " (multicast)" : "");
+	snprintf(u->reason, sizeof u->reason, "sending to %.100s:%d%s%s", u->addr.host, u->addr.port,
+	    udp_is_multicast(&sa) ? " (multicast)" : "", u->src_note);
 }
 
 static void *
@@ -149,6 +212,9 @@ udp_close(void *p)
 
 	if (!u)
 		return;
+	/* last words (E1.31 stream termination) go out now, unpaced */
+	if (u->fd >= 0 && u->st == XPORT_ONLINE && u->q.head)
+		udp_pump_mode(u, u->refill_at, 1);
 	if (u->fd >= 0)
 		close(u->fd);
 	xport_queue_clear(&u->q);
@@ -167,11 +233,27 @@ udp_events(void *p)
 	return XPORT_EV_READ | (u->blocked && u->q.head ? XPORT_EV_WRITE : 0);
 }
 
-/* Send datagrams while the bucket has tokens and the kernel takes them. */
-static void
-udp_pump(struct udp *u, double now)
+/* Send one datagram of the head message to its destination. */
+static ssize_t
+udp_send_one(struct udp *u, const struct xport_msg *m, size_t len)
 {
-	double rate = u->opts.udp_rate, burst = (double)u->opts.udp_burst;
+	uint32_t dest = m->pdest ? m->pdest[m->pkt] : 0;
+	struct sockaddr_in to;
+
+	if (dest == 0)
+		return send(u->fd, m->data + m->sent, len, 0);
+	memset(&to, 0, sizeof to);
+	to.sin_family = AF_INET;
+	to.sin_port = htons((uint16_t)u->addr.port);
+	to.sin_addr.s_addr = htonl(dest);
+	return sendto(u->fd, m->data + m->sent, len, 0, (struct sockaddr *)&to, sizeof to);
+}
+
+/* Send datagrams while the bucket has tokens (or always, unpaced) and the kernel takes them. */
+static void
+udp_pump_mode(struct udp *u, double now, int unpaced)
+{
+	double rate = unpaced ? 0 : u->opts.udp_rate, burst = (double)u->opts.udp_burst;
 	int refused = 0;
 
 	u->deadline = INFINITY;
@@ -192,7 +274,7 @@ udp_pump(struct udp *u, double now)
 			u->deadline = now + need / rate;
 			return;
 		}
-		w = send(u->fd, m->data + m->sent, len, 0);
+		w = udp_send_one(u, m, len);
 		if (w < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
 				u->blocked = 1;
@@ -201,15 +283,18 @@ udp_pump(struct udp *u, double now)
 			if (errno == EINTR)
 				continue;
 			u->stats.errors++;
-			snprintf(u->reason, sizeof u->reason, "send to %.100s:%d: %s", u->addr.host, u->addr.port,
-			    strerror(errno));
-			/* ICMP errors belong to an earlier datagram; this one may go on a retry */
-			if (errno == ECONNREFUSED && !refused++)
+			snprintf(u->reason, sizeof u->reason, "send to %.100s:%d: %s%s", u->addr.host, u->addr.port,
+			    strerror(errno), errno == ECONNREFUSED ? " (is the receiver running?)" : "");
+			/* An ICMP error belongs to an earlier datagram and this one was not
+			 * sent: send it again.  Each failed try consumes one error, so a
+			 * few tries get it out unless the port keeps refusing. */
+			if (errno == ECONNREFUSED && ++refused < UDP_REFUSED_RETRIES)
 				continue;
 			w = (ssize_t)len;   /* give up on this datagram */
 		} else {
 			u->stats.bytes_out += (uint64_t)w;
 		}
+		refused = 0;
 		u->blocked = 0;
 		u->tokens -= (double)len;
 		m->sent += len;
@@ -221,8 +306,15 @@ udp_pump(struct udp *u, double now)
 	}
 }
 
+static void
+udp_pump(struct udp *u, double now)
+{
+	udp_pump_mode(u, now, 0);
+}
+
 static int
-udp_send(void *p, const uint8_t *const *pkt, const size_t *len, size_t n, int kind, double now)
+udp_send_to(void *p, const uint8_t *const *pkt, const size_t *len, const uint32_t *dest, size_t n,
+    int kind, double now)
 {
 	struct udp *u = p;
 	int rc;
@@ -231,10 +323,16 @@ udp_send(void *p, const uint8_t *const *pkt, const size_t *len, size_t n, int ki
 		u->stats.dropped++;
 		return XPORT_DROPPED;
 	}
-	rc = xport_queue_push(&u->q, pkt, len, n, kind);
+	rc = xport_queue_push_to(&u->q, pkt, len, dest, n, kind);
 	if (rc != XPORT_DROPPED && !u->blocked)
 		udp_pump(u, now);
 	return rc;
+}
+
+static int
+udp_send(void *p, const uint8_t *const *pkt, const size_t *len, size_t n, int kind, double now)
+{
+	return udp_send_to(p, pkt, len, NULL, n, kind, now);
 }
 
 static ssize_t
@@ -306,8 +404,10 @@ const struct xport_ops xport_udp_ops = {
 	.fd = udp_fd,
 	.events = udp_events,
 	.send = udp_send,
+	.send_to = udp_send_to,
 	.recv = udp_recv,
 	.io = udp_io,
+	.reconnect = udp_reconnect,
 	.tick = udp_tick,
 	.state = udp_state,
 	.queued = udp_queued,

@@ -18,7 +18,16 @@ struct xport {
 	const struct xport_ops *ops;
 	void *impl;
 	struct xport_addr addr;
+	/* the read budget: a token bucket in bytes */
+	double rate, burst, tokens, refilled;
+	int    throttled;         /* over budget: not reading until refilled */
+	uint64_t nthrottled;
+	struct xport_stats stats; /* the transport's, with nthrottled added */
 };
+
+/* Reading resumes once the bucket is back to this share of the burst, so
+ * a flood is read in a few large bites rather than many small ones. */
+#define XPORT_READ_RESUME 0.5
 
 static const struct xport_ops *const xport_table[] = {
 	&xport_tcp_ops,
@@ -60,6 +69,9 @@ xport_opts_default(struct xport_opts *o)
 	o->backoff_min = 0.1;
 	o->backoff_max = 2.0;
 	o->stall_timeout = 2.0;
+	o->stall_reconnect = 4.0;
+	o->read_rate = 64 * 1024;
+	o->read_burst = 64 * 1024;
 	o->queue_max = 256 * 1024;
 	o->udp_rate = 4e6;
 	o->udp_burst = 32 * 1024;
@@ -252,6 +264,12 @@ xport_open(const char *address, int default_port, const struct xport_opts *opts,
 	if (xport_parse(address, default_port, &x->addr, err, errlen) < 0)
 		goto fail;
 	x->ops = x->addr.ops;
+	x->rate = opts->read_rate > 0 ? opts->read_rate : 64 * 1024;
+	x->burst = opts->read_burst > 0 ? (double)opts->read_burst : 64 * 1024;
+	if (x->burst < 2 * XPORT_READ_COST)
+		x->burst = 2 * XPORT_READ_COST;
+	x->tokens = x->burst;
+	x->refilled = now;
 	x->impl = x->ops->open(&x->addr, opts, now, err, errlen);
 	if (!x->impl)
 		goto fail;
@@ -272,13 +290,42 @@ xport_close(struct xport *x)
 
 const struct xport_addr *xport_address(const struct xport *x) { return &x->addr; }
 int xport_fd(const struct xport *x) { return x->ops->fd(x->impl); }
-int xport_events(const struct xport *x) { return x->ops->events(x->impl); }
+
+int
+xport_events(const struct xport *x)
+{
+	int ev = x->ops->events(x->impl);
+
+	return x->throttled ? ev & ~XPORT_EV_READ : ev;
+}
+
+static void
+xport_refill(struct xport *x, double now)
+{
+	if (now > x->refilled) {
+		x->tokens += (now - x->refilled) * x->rate;
+		if (x->tokens > x->burst)
+			x->tokens = x->burst;
+		x->refilled = now;
+	}
+	if (x->throttled && x->tokens >= x->burst * XPORT_READ_RESUME)
+		x->throttled = 0;
+}
 
 int
 xport_send(struct xport *x, const uint8_t *const *pkt, const size_t *len, size_t n, int kind,
     double now)
 {
 	return x->ops->send(x->impl, pkt, len, n, kind, now);
+}
+
+int
+xport_send_to(struct xport *x, const uint8_t *const *pkt, const size_t *len, const uint32_t *dest,
+    size_t n, int kind, double now)
+{
+	if (dest == NULL || x->ops->send_to == NULL)
+		return x->ops->send(x->impl, pkt, len, n, kind, now);
+	return x->ops->send_to(x->impl, pkt, len, dest, n, kind, now);
 }
 
 int
@@ -289,9 +336,49 @@ xport_send1(struct xport *x, const void *buf, size_t len, int kind, double now)
 	return x->ops->send(x->impl, &p, &len, 1, kind, now);
 }
 
-ssize_t xport_recv(struct xport *x, uint8_t *buf, size_t cap, double now) { return x->ops->recv(x->impl, buf, cap, now); }
+ssize_t
+xport_recv(struct xport *x, uint8_t *buf, size_t cap, double now)
+{
+	ssize_t r;
+
+	xport_refill(x, now);
+	if (x->throttled)
+		return 0;
+	/* cap is not cut to the tokens left: a datagram must be read whole;
+	 * the bucket goes into debt instead and takes longer to refill */
+	r = x->ops->recv(x->impl, buf, cap, now);
+	if (r > 0) {
+		x->tokens -= r > XPORT_READ_COST ? (double)r : XPORT_READ_COST;
+		if (x->tokens <= 0) {
+			x->throttled = 1;
+			x->nthrottled++;
+		}
+	}
+	return r;
+}
+
 void xport_io(struct xport *x, int ready, double now) { x->ops->io(x->impl, ready, now); }
-double xport_tick(struct xport *x, double now) { return x->ops->tick(x->impl, now); }
+
+double
+xport_tick(struct xport *x, double now)
+{
+	double d = x->ops->tick(x->impl, now);
+
+	xport_refill(x, now);
+	if (x->throttled) {
+		double resume = now + (x->burst * XPORT_READ_RESUME - x->tokens) / x->rate;
+
+		if (resume < d)
+			d = resume;
+	}
+	return d;
+}
+
+void
+xport_reconnect(struct xport *x, double now, const char *why)
+{
+	x->ops->reconnect(x->impl, now, why);
+}
 
 enum xport_state
 xport_state(const struct xport *x, char *reason, size_t len)
@@ -300,7 +387,14 @@ xport_state(const struct xport *x, char *reason, size_t len)
 }
 
 size_t xport_queued(const struct xport *x) { return x->ops->queued(x->impl); }
-const struct xport_stats *xport_stats(const struct xport *x) { return x->ops->stats(x->impl); }
+
+const struct xport_stats *
+xport_stats(struct xport *x)
+{
+	x->stats = *x->ops->stats(x->impl);
+	x->stats.throttled = x->nthrottled;
+	return &x->stats;
+}
 
 /* ---- the bounded message queue ---- */
 
@@ -328,6 +422,13 @@ xport_queue_unlink(struct xport_queue *q, struct xport_msg *prev, struct xport_m
 int
 xport_queue_push(struct xport_queue *q, const uint8_t *const *pkt, const size_t *len, size_t n,
     int kind)
+{
+	return xport_queue_push_to(q, pkt, len, NULL, n, kind);
+}
+
+int
+xport_queue_push_to(struct xport_queue *q, const uint8_t *const *pkt, const size_t *len,
+    const uint32_t *dest, size_t n, int kind)
 {
 	struct xport_msg *m, *prev, *next;
 	size_t total = 0;
@@ -359,9 +460,9 @@ xport_queue_push(struct xport_queue *q, const uint8_t *const *pkt, const size_t 
 		q->stats->dropped++;
 		return XPORT_DROPPED;
 	}
-	if (n > (SIZE_MAX - sizeof *m - total) / sizeof(size_t))
+	if (n > (SIZE_MAX - sizeof *m - total) / (sizeof(size_t) + sizeof(uint32_t)) - 1)
 		return XPORT_DROPPED;
-	m = malloc(sizeof *m + total + n * sizeof(size_t) + sizeof(size_t));
+	m = malloc(sizeof *m + total + n * (sizeof(size_t) + sizeof(uint32_t)) + sizeof(size_t));
 	if (!m) {
 		q->stats->dropped++;
 		return XPORT_DROPPED;
@@ -376,11 +477,15 @@ xport_queue_push(struct xport_queue *q, const uint8_t *const *pkt, const size_t 
 	{
 		size_t off = (total + sizeof(size_t) - 1) / sizeof(size_t) * sizeof(size_t);
 		m->plen = (size_t *)(void *)(m->data + off);
+		/* and the destinations after the lengths */
+		m->pdest = dest ? (uint32_t *)(void *)(m->plen + n) : NULL;
 	}
 	total = 0;
 	for (size_t i = 0; i < n; i++) {
 		memcpy(m->data + total, pkt[i], len[i]);
 		m->plen[i] = len[i];
+		if (m->pdest)
+			m->pdest[i] = dest[i];
 		total += len[i];
 	}
 	if (q->tail)

@@ -22,9 +22,24 @@
  * When the link drops, the queue is emptied: whoever sends must begin again
  * with a full frame once the transport is online again.
  *
+ * CPU is bounded too: what a board sends is read within a budget
+ * (read_rate bytes per second, read_burst at once, every read costing at
+ * least XPORT_READ_COST).  Over budget, xport_recv returns 0 and
+ * xport_events stops asking for XPORT_EV_READ until xport_tick has
+ * refilled it (its deadline says when); the kernel's flow control then
+ * holds back a board that floods us, and it costs us nothing meanwhile.
+ *
+ * A stalled link is not kept for ever: a stream whose board has taken no
+ * bytes for stall_reconnect seconds is closed and opened again (with the
+ * back-off), and whoever notices a stall above the bytes (a protocol
+ * whose acknowledgements stop) calls xport_reconnect.
+ *
  * Addresses (the board's `address` in the config):
  *   tcp:HOST:PORT   tcp:HOST       (port: the protocol's default)
  *   udp:HOST:PORT   udp:HOST       (a multicast group such as 239.255.0.1 works)
+ * A UDP link reports ICMP "port unreachable" as its reason but stays online
+ * (a datagram protocol has nothing to reconnect); the datagram whose send
+ * reported it is sent again, since the error belongs to an earlier one.
  *   serial:DEVICE   serial:DEVICE@BAUD   (BAUD overrides the board's serial.baud;
  *                   data bits, parity, stop bits and flow come from the board)
  * IPv6 literals go in brackets: tcp:[::1]:7001.
@@ -73,12 +88,19 @@ struct xport_opts {
 	double backoff_min;         /* first retry delay, seconds; default 0.1 */
 	double backoff_max;         /* cap on the retry delay, seconds; default 2 */
 	double stall_timeout;       /* seconds with data waiting and none taken; default 2 */
+	double stall_reconnect;     /* ... and after this many, close and reconnect; default 4;
+	                             * 0 = never */
+	double read_rate;           /* bytes per second read from the board; default 64 KiB/s */
+	size_t read_burst;          /* bytes that may be read at once; default 64 KiB */
 	size_t queue_max;           /* bytes queued beyond the kernel; default 256 KiB
 	                             * (one message larger than this is still accepted alone) */
 	double udp_rate;            /* UDP pacing, bytes per second; 0 = unpaced; default 4 MB/s */
 	size_t udp_burst;           /* bytes that may go out at once; default 32 KiB */
 	int    mcast_ttl;           /* multicast hops; default 1 (the local network) */
 	char   mcast_if[64];        /* IPv4 address of the interface for multicast; "" = by route */
+	int    udp_src_port;        /* UDP: send from this local port where it is free (it is
+	                             * shared with other ledsign links); 0 = any.  The state's
+	                             * reason says which port was taken. */
 	uint32_t seed;              /* for back-off jitter; 0 = from the address */
 };
 
@@ -91,7 +113,13 @@ struct xport_stats {
 	uint64_t errors;            /* failed connects, I/O errors */
 	uint64_t connects;          /* times the link came up */
 	uint64_t opens;             /* fds opened: when it changes, an event loop must re-register the fd */
+	uint64_t throttled;         /* times reading paused: the board sent more than the read budget */
+	uint64_t stall_reconnects;  /* times a stalled link was closed and opened again */
 };
+
+/* The least a read counts against the read budget, so that a flood of tiny
+ * datagrams costs as much as its system calls. */
+#define XPORT_READ_COST 256
 
 /* The interface each transport implements; one const instance per transport. */
 struct xport_ops {
@@ -109,9 +137,15 @@ struct xport_ops {
 	/* Queue one message made of n packets (datagrams for UDP, concatenated on streams). */
 	int    (*send)(void *, const uint8_t *const *pkt, const size_t *len, size_t n, int kind,
 	           double now);
+	/* Optional (UDP): the same with a destination per packet, see xport_send_to. */
+	int    (*send_to)(void *, const uint8_t *const *pkt, const size_t *len, const uint32_t *dest,
+	           size_t n, int kind, double now);
 	/* Bytes the board sent: >0 bytes, 0 none now, -1 the link dropped (now offline). */
 	ssize_t (*recv)(void *, uint8_t *buf, size_t cap, double now);
 	void   (*io)(void *, int ready, double now);
+	/* Close the link now and connect again after the back-off (which this
+	 * does not reset); `why` goes into the reason. */
+	void   (*reconnect)(void *, double now, const char *why);
 	/* Run timers; returns the next monotonic deadline, or INFINITY. */
 	double (*tick)(void *, double now);
 	/* State and a human reason ("connect: Connection refused; retry in 0.4 s"). */
@@ -144,14 +178,25 @@ int    xport_fd(const struct xport *);
 int    xport_events(const struct xport *);
 int    xport_send(struct xport *, const uint8_t *const *pkt, const size_t *len, size_t n,
     int kind, double now);
+/* The same, packet i going to dest[i] (an IPv4 address in host order; 0 = the
+ * link's own address) where the transport can address packets (UDP: E1.31
+ * sends each universe to its multicast group); elsewhere dest is ignored.
+ * dest may be NULL. */
+int    xport_send_to(struct xport *, const uint8_t *const *pkt, const size_t *len,
+    const uint32_t *dest, size_t n, int kind, double now);
 /* One contiguous message (a single packet). */
 int    xport_send1(struct xport *, const void *buf, size_t len, int kind, double now);
+/* Within the read budget (see above); 0 also when over it. */
 ssize_t xport_recv(struct xport *, uint8_t *buf, size_t cap, double now);
 void   xport_io(struct xport *, int ready, double now);
 double xport_tick(struct xport *, double now);
+/* The board stopped answering: drop the link and connect again after the
+ * back-off; the state becomes XPORT_OFFLINE with `why` in its reason. */
+void   xport_reconnect(struct xport *, double now, const char *why);
 enum xport_state xport_state(const struct xport *, char *reason, size_t len);
 size_t xport_queued(const struct xport *);
-const struct xport_stats *xport_stats(const struct xport *);
+/* The transport's counters and the wrapper's (throttled); valid until the next call. */
+const struct xport_stats *xport_stats(struct xport *);
 /* "connecting", "online", "stalled", "offline". */
 const char *xport_state_name(enum xport_state);
 

@@ -20,6 +20,7 @@ struct xport_msg {
 	size_t  sent;      /* bytes written so far (stream) or of the packets sent (datagram) */
 	size_t  npkts, pkt;/* packets, and the next one to send */
 	size_t *plen;      /* npkts lengths, stored after data */
+	uint32_t *pdest;   /* npkts IPv4 destinations (0 = the link's), or NULL */
 	uint8_t data[];
 };
 
@@ -34,6 +35,9 @@ void xport_queue_init(struct xport_queue *, size_t max, struct xport_stats *);
 /* Append a message; XPORT_SENT, XPORT_COALESCED or XPORT_DROPPED. */
 int  xport_queue_push(struct xport_queue *, const uint8_t *const *pkt, const size_t *len,
     size_t n, int kind);
+/* The same with a destination per packet (see xport_send_to); dest may be NULL. */
+int  xport_queue_push_to(struct xport_queue *, const uint8_t *const *pkt, const size_t *len,
+    const uint32_t *dest, size_t n, int kind);
 /* Drop everything (on disconnect); partly sent and waiting messages count as dropped. */
 void xport_queue_clear(struct xport_queue *);
 /* Write as much of the queue as `fd` takes, as a byte stream.

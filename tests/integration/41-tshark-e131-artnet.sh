@@ -37,8 +37,9 @@ $B/ledboard --listen "udp:127.0.0.1:$PA" --size 64x8 --format rgb565 --protocol 
     --snapshot "$TMP/sa" --quiet 2>"$TMP/ba.log" &
 PIDS="$PIDS $!"
 
-# 2 frames x 4 universes per protocol = 16 packets; bounded in time either way.
-tshark -i lo -f "udp and (dst port $PE or dst port $PA)" -c 16 -a duration:30 -w "$TMP/cap.pcap" \
+# 2 frames x 4 universes per protocol, the first E1.31 frame of a sender
+# twice (see e131_session) = 20 packets; bounded in time either way.
+tshark -i lo -f "udp and (dst port $PE or dst port $PA)" -c 20 -a duration:30 -w "$TMP/cap.pcap" \
     >"$TMP/tshark.log" 2>&1 &
 TPID=$!
 PIDS="$PIDS $TPID"
@@ -96,8 +97,8 @@ for line in open(f"{tmp}/acn.txt"):
         bad.append(f"e1.31 universe {u}: count {count}, start code {start}")
     if vals != want[u]:
         bad.append(f"e1.31 universe {u} seq {seq}: slots differ from the preview")
-if seen != {u: [0, 1] for u in want}:
-    bad.append(f"e1.31: universes/sequences seen {seen}, want 0 then 1 in each of {sorted(want)}")
+if seen != {u: [1, 129, 130] for u in want}:
+    bad.append(f"e1.31: universes/sequences seen {seen}, want 1, 129 (the first frame again), 130 in each of {sorted(want)}")
 
 want = universes(slots(f"{tmp}/a.png", "bgr"), 291)
 seen = {}

@@ -57,10 +57,17 @@ while read -r name w h fmt proto link extra lbp; do
 	$L probe "$TMP/probe.cfg" "$name" --pause 0 --dump "$TMP/dump-$name" >"$TMP/probe-$name.txt" 2>&1 || {
 		cat "$TMP/probe-$name.txt" "$TMP/snap-$name.log"; fail "probe $name"; }
 	wait_file "$TMP/snap-$name/frame-000003.png" 30 || { cat "$TMP/snap-$name.log"; fail "$name: fewer than 3 patterns shown"; }
-	for i in 1 2 3; do
-		$B/tools/pngcmp "$TMP/snap-$name/frame-00000$i.png" "$TMP/dump-$name/probe-$i.png" || {
-			cat "$TMP/snap-$name.log"; fail "$name: pattern $i shown differs from the one sent"; }
+	sleep 0.3
+	# The frames shown, a pattern shown again (a new sender's first frame goes
+	# out twice on DDP and E1.31; held patterns are repeated) counted once,
+	# must be the three patterns in order.
+	i=1
+	for f in "$TMP/snap-$name"/frame-*.png; do
+		[ "$i" -le 3 ] && $B/tools/pngcmp "$f" "$TMP/dump-$name/probe-$i.png" 2>/dev/null && { i=$((i + 1)); continue; }
+		[ "$i" -gt 1 ] && $B/tools/pngcmp "$f" "$TMP/dump-$name/probe-$((i - 1)).png" 2>/dev/null && continue
+		cat "$TMP/snap-$name.log"; fail "$name: $f is not pattern $i (nor a repeat of the one before)"
 	done
+	[ "$i" -eq 4 ] || { cat "$TMP/snap-$name.log"; fail "$name: only $((i - 1)) of 3 patterns shown as sent"; }
 	$B/tools/pngcmp --lit "$TMP/dump-$name/probe-1.png" || fail "$name: corner marks are blank"
 	for want in "1/3 corner marks" "2/3 colour bar" "3/3 byte-order stripe" "You should see" "If every pattern"; do
 		grep -qF "$want" "$TMP/probe-$name.txt" || { cat "$TMP/probe-$name.txt"; fail "$name: probe did not say: $want"; }

@@ -48,12 +48,17 @@ on_reload(void *arg, char *err, size_t errlen)
 	return -1;
 }
 
-static char logged[1024];
+static char logged[4096];
 
+/* Keeps the lines since the test last emptied `logged` (the oldest if it fills). */
 static void
 on_log(void *arg, int level, const char *msg)
 {
-	snprintf(logged, sizeof logged, "%s", msg);
+	size_t n = strlen(logged);
+
+	(void)arg;
+	(void)level;
+	snprintf(logged + n, sizeof logged - n, "%s\n", msg);
 }
 
 static const struct control_ops ops = { on_changed, on_reload, on_log, NULL };
@@ -74,6 +79,7 @@ setup(void **state)
 	struct fx *f = calloc(1, sizeof *f);
 	char err[256];
 
+	logged[0] = '\0';
 	snprintf(f->dir, sizeof f->dir, "/tmp/ledsign-test-ctl.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	chmod(f->dir, 0755);   /* so a test can connect as nobody */
@@ -402,13 +408,43 @@ test_garbage(void **state)
 	assert_non_null(strstr(ask(f, "ledsign-control/1 status"), "ok count=0"));
 }
 
+#define CAP_DOC(id) "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>" id "</identifier>" \
+	"<sender>s@x</sender><sent>2026-01-01T00:00:00+00:00</sent><status>Actual</status>" \
+	"<msgType>Alert</msgType><scope>Public</scope><info><category>Met</category>" \
+	"<event>Storm</event><urgency>Expected</urgency><severity>Severe</severity>" \
+	"<certainty>Likely</certainty><headline>Storm coming</headline></info></alert>"
+
+/* Make a file look as if it was last written a minute ago. */
+static void
+age_file(const char *path)
+{
+	struct timespec ts[2];
+
+	clock_gettime(CLOCK_REALTIME, &ts[0]);
+	ts[0].tv_sec -= 60;
+	ts[1] = ts[0];
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+static int
+exists(const char *dir, const char *name)
+{
+	char p[256];
+	struct stat st;
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return lstat(p, &st) == 0;
+}
+
 static void
 test_cap_dir(void **state)
 {
 	struct fx *f = *state;
-	char dir[160], p[256], err[256];
-	FILE *fp;
-	struct stat st;
+	char dir[160], p[256], err[256], why[512];
+	const char *doc = CAP_DOC("D2");
+	FILE *fp, *w;
+	int fd;
+	ssize_t n;
 
 	snprintf(dir, sizeof dir, "%s/cap", f->dir);
 	mkdir(dir, 0750);
@@ -416,11 +452,7 @@ test_cap_dir(void **state)
 	assert_int_equal(control_server_set_config(f->srv, &f->cfg, err, sizeof err), 0);
 	snprintf(p, sizeof p, "%s/a.xml", dir);
 	fp = fopen(p, "w");
-	fputs("<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>D1</identifier>"
-	    "<sender>s@x</sender><sent>2026-01-01T00:00:00+00:00</sent><status>Actual</status>"
-	    "<msgType>Alert</msgType><scope>Public</scope><info><category>Met</category>"
-	    "<event>Storm</event><urgency>Expected</urgency><severity>Severe</severity>"
-	    "<certainty>Likely</certainty><headline>Storm coming</headline></info></alert>", fp);
+	fputs(CAP_DOC("D1"), fp);
 	fclose(fp);
 	snprintf(p, sizeof p, "%s/b.xml", dir);
 	fp = fopen(p, "w");
@@ -430,17 +462,60 @@ test_cap_dir(void **state)
 	fp = fopen(p, "w");
 	fputs("<al", fp);
 	fclose(fp);
+	/* half a document, still open for writing, and last written long ago:
+	 * a writer that paused; it must be left alone however old it looks */
+	snprintf(p, sizeof p, "%s/c.xml", dir);
+	w = fopen(p, "w");
+	fwrite(doc, 1, strlen(doc) / 2, w);
+	fflush(w);
+	age_file(p);
+	/* a symbolic link: not followed, but not left lying there either */
+	snprintf(p, sizeof p, "%s/a.xml", f->dir);
+	fp = fopen(p, "w");
+	fputs(CAP_DOC("L1"), fp);
+	fclose(fp);
+	snprintf(why, sizeof why, "%s/l.xml", dir);
+	assert_int_equal(symlink(p, why), 0);
 
 	assert_int_equal(control_cap_dir_scan(f->srv, time(NULL)), 1);
 	assert_non_null(alert_store_find(f->store, "cap-D1"));
 	assert_string_equal(alert_store_find(f->store, "cap-D1")->text, "Storm coming");
 	assert_int_equal(alert_store_find(f->store, "cap-D1")->level, ALERT_WARNING);
-	snprintf(p, sizeof p, "%s/done/a.xml", dir);
-	assert_int_equal(stat(p, &st), 0);
-	snprintf(p, sizeof p, "%s/failed/b.xml.error", dir);
-	assert_int_equal(stat(p, &st), 0);
-	snprintf(p, sizeof p, "%s/.partial", dir);
-	assert_int_equal(stat(p, &st), 0);                 /* dot files wait */
+	assert_true(exists(dir, "done/a.xml"));
+	/* just written and not CAP: it may still be growing, so it waits */
+	assert_true(exists(dir, "b.xml"));
+	assert_false(exists(dir, "failed/b.xml"));
+	assert_true(exists(dir, ".partial"));               /* dot files wait */
+	assert_true(exists(dir, "c.xml"));                  /* open for writing: not touched */
+	assert_false(exists(dir, "failed/c.xml"));
+	assert_null(alert_store_find(f->store, "cap-L1"));  /* the link was not followed */
+	assert_false(exists(dir, "l.xml"));
+	assert_true(exists(dir, "failed/l.xml"));
+	snprintf(p, sizeof p, "%s/failed/l.xml.error", dir);
+	fd = open(p, O_RDONLY);
+	assert_true(fd >= 0);
+	n = read(fd, why, sizeof why - 1);
+	close(fd);
+	assert_true(n > 0);
+	why[n] = '\0';
+	assert_non_null(strstr(why, "symbolic link"));
+	assert_non_null(strstr(logged, "l.xml: a symbolic link"));
+
+	/* still for long enough: now it is failed, with the reason */
+	snprintf(p, sizeof p, "%s/b.xml", dir);
+	age_file(p);
+	assert_int_equal(control_cap_dir_scan(f->srv, time(NULL)), 0);
+	assert_true(exists(dir, "failed/b.xml.error"));
+	assert_non_null(strstr(logged, "b.xml: "));
+	assert_true(exists(dir, "c.xml"));
+
+	/* the writer finishes: applied */
+	fputs(doc + strlen(doc) / 2, w);
+	fclose(w);
+	assert_int_equal(control_cap_dir_scan(f->srv, time(NULL)), 1);
+	assert_non_null(alert_store_find(f->store, "cap-D2"));
+	assert_true(exists(dir, "done/c.xml"));
+	assert_false(exists(dir, "failed/c.xml"));
 	assert_int_equal(control_cap_dir_scan(f->srv, time(NULL)), 0);   /* nothing new */
 	f->cfg.cap_dir = NULL;
 }

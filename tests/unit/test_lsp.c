@@ -525,6 +525,65 @@ test_page_playback(void **unused)
 	assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_RANGE);
 }
 
+/* docs/protocol.md §6 and §10: what a board leaves out it refuses; page rules. */
+static void
+test_board_caps_and_page_rules(void **unused)
+{
+	static struct tboard t;
+	static uint8_t pkts[4096], work[65536];
+	static uint8_t a[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct proto_image ia = { 16, 4, LS_FMT_MONO, 2, a };
+	struct proto_lsp_page_entry e = { 1, FW_LSP_FX_FLASH, 1000, 1001 };
+	struct proto_lsp_coding how;
+	struct proto_batch pb;
+	const uint8_t *data;
+	uint8_t pkt[64], v = 50, seq = 1;
+	size_t n;
+
+	(void)unused;
+	tboard_init(&t, 16, 4, FW_PIX_MONO);
+	t.b.cfg.caps_off = FW_LSP_CAP_BRIGHTNESS | FW_LSP_CAP_ROWXOR;
+	n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_INFO_REQ, FW_LSP_F_ACKREQ, 1, NULL, 0);
+	tboard_feed(&t, pkt, n);
+	assert_int_equal(fw_lsp_get16(t.b.reply + FW_LSP_HDR_LEN + 8),
+	    FW_LSP_CAP_ALL & ~(FW_LSP_CAP_BRIGHTNESS | FW_LSP_CAP_ROWXOR));
+	n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_BRIGHTNESS, FW_LSP_F_ACKREQ, 2, &v, 1);
+	tboard_feed(&t, pkt, n);
+	assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_UNSUPPORTED);
+	assert_int_equal(t.b.brightness, 100);
+	{
+		uint8_t f[] = { 9, 0, FW_LSP_ENC_ROWXOR, 0, 0x87, 0x00 };
+		n = fw_lsp_pack(pkt, sizeof pkt, FW_LSP_FRAME, FW_LSP_F_ACKREQ, 3, f, sizeof f);
+		tboard_feed(&t, pkt, n);
+		assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_UNSUPPORTED);
+	}
+	/* store slot 0 and play it: FLASH above 100 Hz is out of range, at 100 Hz fine */
+	proto_batch_init(&pb, pkts, sizeof pkts);
+	proto_lsp_compress(&ia, NULL, 0, work, &data, &how);
+	assert_int_equal(proto_lsp_packetize(&ia, &how, data, 600, 0, 0, &seq, 256, FW_LSP_F_ACKREQ, &pb), 0);
+	assert_int_equal(proto_lsp_packetize(&ia, &how, data, 602, 0, 1, &seq, 256, FW_LSP_F_ACKREQ, &pb), 0);
+	tboard_feed(&t, pkts, pb.used);
+	assert_true(t.b.slots[0].ready && t.b.slots[1].ready);
+	proto_batch_init(&pb, pkts, sizeof pkts);
+	assert_int_equal(proto_lsp_encode_page(seq++, 1, &e, 1, &pb), 0);
+	tboard_feed(&t, pkts, pb.used);
+	assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_RANGE);
+	assert_false(t.b.page_playing);
+	e.param = 1000;
+	proto_batch_init(&pb, pkts, sizeof pkts);
+	assert_int_equal(proto_lsp_encode_page(seq++, 1, &e, 1, &pb), 0);
+	tboard_feed(&t, pkts, pb.used);
+	assert_int_equal(t.b.reply[3], FW_LSP_ACK);
+	assert_true(t.b.page_playing);
+	/* rewriting a slot the page plays (not slot 0, which frees them all) stops playback */
+	a[0] = 0xEE;
+	proto_batch_init(&pb, pkts, sizeof pkts);
+	proto_lsp_compress(&ia, NULL, 0, work, &data, &how);
+	assert_int_equal(proto_lsp_packetize(&ia, &how, data, 601, 0, 1, &seq, 256, FW_LSP_F_ACKREQ, &pb), 0);
+	tboard_feed(&t, pkts, pb.used);
+	assert_false(t.b.page_playing);
+}
+
 int
 main(void)
 {
@@ -539,6 +598,7 @@ main(void)
 		cmocka_unit_test(test_arq_clean),
 		cmocka_unit_test(test_arq_lossy),
 		cmocka_unit_test(test_page_playback),
+		cmocka_unit_test(test_board_caps_and_page_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -83,6 +83,81 @@ test_split_push_and_sequence(void **st)
 	render_canvas_free(c);
 }
 
+/* A receiver (WLED, ledboard) drops packets 1..4 behind its last push; 0 is
+ * never checked. */
+static void
+test_decoder_drops_stragglers(void **st)
+{
+	uint8_t px[3] = { 0 }, ord[3] = { 0, 1, 2 }, pkt[13], rgb[3] = { 5, 6, 7 };
+	struct fw_rgb_canvas fc = { 1, 1, FW_RGB_888, 3, px };
+	struct fw_ddp d;
+
+	(void)st;
+	fw_ddp_init(&d, ord);
+	for (int last = 1; last <= 15; last++)
+		for (int seq = 0; seq <= 15; seq++) {
+			int behind = seq && ((last - seq + 15) % 15 >= 1 && (last - seq + 15) % 15 <= 4);
+
+			fw_ddp_init(&d, ord);
+			assert_int_equal(proto_ddp_packet((uint8_t)last, 1, 0, rgb, 3, pkt, sizeof pkt), 13);
+			assert_int_equal(fw_ddp_decode(&d, pkt, 13, &fc), FW_DDP_SHOW);
+			assert_int_equal(proto_ddp_packet((uint8_t)seq, 1, 0, rgb, 3, pkt, sizeof pkt), 13);
+			assert_int_equal(fw_ddp_decode(&d, pkt, 13, &fc), behind ? FW_DDP_IGNORED : FW_DDP_SHOW);
+			assert_int_equal(d.dropped, (unsigned long)behind);
+		}
+}
+
+/* A new sender's first frame is shown whatever push number the receiver
+ * last took from an earlier sender (every one of 1..15), for frames of one
+ * to four packets: the frame goes out twice, the copies apart. */
+static void
+test_session_first_frame_always_shown(void **st)
+{
+	static const int widths[] = { 5, 479, 959, 1439, 1919 };
+	struct proto_session ses = { { 7 } };
+
+	(void)st;
+	for (size_t wi = 0; wi < sizeof widths / sizeof widths[0]; wi++) {
+		int w = widths[wi];
+		struct ls_board b = tg_board("new", w, 1, LS_FMT_RGB888, "ddp");
+		struct render_canvas *c = tg_pattern(w, 1, LS_FMT_RGB888), *got = render_canvas_new(w, 1, LS_FMT_RGB888);
+		struct proto_image im = tg_image(c);
+		struct fw_rgb_canvas fc = { w, 1, FW_RGB_888, got->stride, got->data };
+		struct proto_batch batch;
+		uint8_t ord[3] = { 0, 1, 2 }, pkt[13], rgb[3] = { 0 };
+		struct fw_ddp d;
+
+		for (int last = 0; last <= 15; last++) {
+			void *s = open_board(&b, NULL);
+			int shown = 0;
+
+			proto_ddp_ops.session(s, &ses);
+			proto_batch_init(&batch, out, sizeof out);
+			assert_int_equal(proto_ddp_ops.encode_frame(s, &im, &batch), 0);
+			assert_true(batch.used <= proto_ddp_ops.max_frame_bytes(w, 1, LS_FMT_RGB888));
+			fw_ddp_init(&d, ord);
+			memset(got->data, 0, render_canvas_size(got));
+			if (last) {   /* what an earlier sender left: a push numbered `last` */
+				proto_ddp_packet((uint8_t)last, 1, 0, rgb, 3, pkt, sizeof pkt);
+				assert_int_equal(fw_ddp_decode(&d, pkt, 13, &fc), FW_DDP_SHOW);
+			}
+			for (size_t i = 0; i < batch.npkts; i++)
+				if (fw_ddp_decode(&d, batch.buf + batch.off[i], batch.len[i], &fc) == FW_DDP_SHOW &&
+				    render_canvas_equal(c, got))
+					shown = 1;
+			if (!shown)
+				fail_msg("%d-pixel frame not shown after a push numbered %d", w, last);
+			/* and the next frame of the session goes out once */
+			proto_batch_init(&batch, out, sizeof out);
+			assert_int_equal(proto_ddp_ops.encode_frame(s, &im, &batch), 0);
+			assert_int_equal(batch.npkts, (size_t)(w * 3 + 1439) / 1440);
+			proto_ddp_ops.fini(s);
+		}
+		render_canvas_free(c);
+		render_canvas_free(got);
+	}
+}
+
 static void
 test_brightness_scales(void **st)
 {
@@ -169,6 +244,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header_golden),
 		cmocka_unit_test(test_split_push_and_sequence),
+		cmocka_unit_test(test_decoder_drops_stragglers),
+		cmocka_unit_test(test_session_first_frame_always_shown),
 		cmocka_unit_test(test_brightness_scales),
 		cmocka_unit_test(test_round_trip_every_format),
 		cmocka_unit_test(test_decoder_edges),

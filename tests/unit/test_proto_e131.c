@@ -169,6 +169,137 @@ test_decoder_drops(void **st)
 	assert_int_equal(fw_e131_decode(&d, out, (size_t)n, &fc), FW_E131_BAD);
 }
 
+/* A session: a CID of its own per process and board, the first frame twice
+ * (1 then 129), then 130...; a stop is three terminated packets per universe;
+ * a multicast board sends each universe to its group. */
+static void
+test_session_stop_multicast(void **st)
+{
+	struct ls_board b = tg_board("hall", 200, 1, LS_FMT_RGB888, "e131");
+	struct render_canvas *c = tg_pattern(200, 1, LS_FMT_RGB888);
+	struct proto_image im = tg_image(c);
+	struct proto_batch batch;
+	struct proto_session a = { { 1, 2, 3 } }, a2 = { { 1, 2, 4 } };
+	uint8_t stable[16], cid1[16], cid2[16];
+	char err[256];
+	void *s;
+
+	(void)st;
+	proto_e131_cid("hall", stable);
+	assert_non_null(s = proto_e131_ops.init(&b, err, sizeof err));
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_e131_ops.encode_stop(s, &batch), 0);
+	assert_int_equal(batch.npkts, 0);                  /* nothing sent yet: nothing to stop */
+	proto_e131_ops.session(s, &a);
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_e131_ops.encode_frame(s, &im, &batch), 0);
+	assert_int_equal(batch.npkts, 4);                  /* 2 universes, twice */
+	assert_true(batch.used <= proto_e131_ops.max_frame_bytes(200, 1, LS_FMT_RGB888));
+	assert_int_equal(batch.any_dest, 0);               /* unicast */
+	memcpy(cid1, batch.buf + batch.off[0] + 22, 16);
+	assert_memory_not_equal(cid1, stable, 16);
+	for (int i = 0; i < 4; i++) {
+		const uint8_t *p = batch.buf + batch.off[i];
+
+		assert_int_equal(p[113] << 8 | p[114], 1 + i % 2);
+		assert_int_equal(p[111], i < 2 ? 1 : 129);
+		assert_int_equal(p[112], 0);
+		assert_memory_equal(p + 22, cid1, 16);
+	}
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_e131_ops.encode_frame(s, &im, &batch), 0);
+	assert_int_equal(batch.npkts, 2);
+	assert_int_equal(batch.buf[batch.off[0] + 111], 130);
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_e131_ops.encode_stop(s, &batch), 0);
+	assert_int_equal(batch.npkts, 6);
+	assert_true(batch.used <= proto_e131_ops.max_frame_bytes(200, 1, LS_FMT_RGB888));
+	for (int i = 0; i < 6; i++) {
+		const uint8_t *p = batch.buf + batch.off[i];
+
+		assert_int_equal(p[112], PROTO_E131_TERMINATED);
+		assert_int_equal(p[111], 131 + i / 2);
+		assert_int_equal(batch.len[i], i % 2 ? 126 + 90 : 126 + 510);
+	}
+	/* the same process and board: the same CID; another process: another */
+	proto_e131_ops.session(s, &a);
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_e131_ops.encode_frame(s, &im, &batch), 0);
+	assert_memory_equal(batch.buf + batch.off[0] + 22, cid1, 16);
+	assert_int_equal(batch.buf[batch.off[0] + 111], 1);
+	proto_e131_ops.session(s, &a2);
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_e131_ops.encode_frame(s, &im, &batch), 0);
+	memcpy(cid2, batch.buf + batch.off[0] + 22, 16);
+	assert_memory_not_equal(cid1, cid2, 16);
+	proto_e131_ops.fini(s);
+
+	/* multicast: universe 1's group as the address, each universe to its own */
+	b.address = "udp:239.255.0.1:5568";
+	assert_non_null(s = proto_e131_ops.init(&b, err, sizeof err));
+	proto_batch_init(&batch, out, sizeof out);
+	assert_int_equal(proto_e131_ops.encode_frame(s, &im, &batch), 0);
+	assert_int_equal(batch.any_dest, 1);
+	assert_int_equal(batch.dest[0], 0xEFFF0001u);
+	assert_int_equal(batch.dest[1], 0xEFFF0002u);
+	proto_e131_ops.fini(s);
+	/* a group that is not the first universe's cannot reach the board */
+	b.universe = 5;
+	assert_null(proto_e131_ops.init(&b, err, sizeof err));
+	assert_non_null(strstr(err, "239.255.0.5"));
+	b.address = "udp:239.1.2.3";
+	assert_null(proto_e131_ops.init(&b, err, sizeof err));
+	b.address = "udp:239.255.0.5";
+	assert_non_null(s = proto_e131_ops.init(&b, err, sizeof err));
+	proto_e131_ops.fini(s);
+	render_canvas_free(c);
+}
+
+/* The board side tells sources apart by CID: each has its own numbers; a
+ * source stops with Stream_Terminated or is lost after 2.5 s of silence. */
+static void
+test_decoder_sources(void **st)
+{
+	struct proto_e131_source a = { { 0xA }, "a", 100 }, b = { { 0xB }, "b", 100 };
+	uint8_t px[3] = { 0 }, ord[3] = { 0, 1, 2 }, one[3] = { 1, 1, 1 }, two[3] = { 2, 2, 2 };
+	struct fw_rgb_canvas fc = { 1, 1, FW_RGB_888, 3, px };
+	struct fw_e131 d;
+	ssize_t n;
+
+	(void)st;
+	fw_e131_init(&d, 1, ord);
+	fw_e131_expire(&d, 1000);
+	n = proto_e131_packet(&a, 1, 50, 0, one, 3, out, sizeof out);
+	assert_int_equal(fw_e131_decode(&d, out, (size_t)n, &fc), FW_E131_SHOW);
+	/* another source starting low is not "behind" the first one */
+	n = proto_e131_packet(&b, 1, 45, 0, two, 3, out, sizeof out);
+	assert_int_equal(fw_e131_decode(&d, out, (size_t)n, &fc), FW_E131_SHOW);
+	tg_expect_hex(px, 3, "02 02 02");
+	assert_int_equal(fw_e131_sources(&d), 2);
+	/* but within one source, 0..19 behind is dropped, 20 behind is not */
+	n = proto_e131_packet(&a, 1, 50, 0, two, 3, out, sizeof out);
+	assert_int_equal(fw_e131_decode(&d, out, (size_t)n, &fc), FW_E131_IGNORED);
+	n = proto_e131_packet(&a, 1, 31, 0, two, 3, out, sizeof out);
+	assert_int_equal(fw_e131_decode(&d, out, (size_t)n, &fc), FW_E131_IGNORED);
+	n = proto_e131_packet(&a, 1, 30, 0, one, 3, out, sizeof out);
+	assert_int_equal(fw_e131_decode(&d, out, (size_t)n, &fc), FW_E131_SHOW);
+	assert_int_equal(d.dropped, 2);
+	/* b stops: forgotten at once, its later packets start a new source */
+	n = proto_e131_packet(&b, 1, 46, PROTO_E131_TERMINATED, two, 3, out, sizeof out);
+	assert_int_equal(fw_e131_decode(&d, out, (size_t)n, &fc), FW_E131_TERMINATED);
+	tg_expect_hex(px, 3, "01 01 01");                 /* terminated data is not shown */
+	assert_int_equal(fw_e131_sources(&d), 1);
+	assert_int_equal(fw_e131_decode(&d, out, (size_t)n, &fc), FW_E131_IGNORED);
+	/* a is silent for 2.5 s: lost */
+	assert_int_equal(fw_e131_expire(&d, 1000 + FW_E131_LOSS_MS), 0);
+	assert_int_equal(fw_e131_expire(&d, 1001 + FW_E131_LOSS_MS), 1);
+	assert_int_equal(fw_e131_sources(&d), 0);
+	assert_int_equal(d.lost, 1);
+	/* and when it comes back, its numbers start over */
+	n = proto_e131_packet(&a, 1, 25, 0, two, 3, out, sizeof out);
+	assert_int_equal(fw_e131_decode(&d, out, (size_t)n, &fc), FW_E131_SHOW);
+}
+
 int
 main(void)
 {
@@ -176,6 +307,8 @@ main(void)
 		cmocka_unit_test(test_packet_golden),
 		cmocka_unit_test(test_cid_and_groups),
 		cmocka_unit_test(test_universes_and_sequences),
+		cmocka_unit_test(test_session_stop_multicast),
+		cmocka_unit_test(test_decoder_sources),
 		cmocka_unit_test(test_round_trip_every_format),
 		cmocka_unit_test(test_decoder_drops),
 	};

@@ -478,6 +478,128 @@ test_tcp_bounded_coalescing(void **st)
 	close(lfd);
 }
 
+/* A board that floods us is read within the budget, and the loop is told
+ * to stop watching it for reading until the budget has refilled. */
+static void
+test_tcp_read_budget(void **st)
+{
+	int port = 0, lfd = listen_tcp(&port, 0), cfd;
+	char addr[64], err[256];
+	struct xport_opts o = opts();
+	struct xport *x;
+	static uint8_t junk[65536];
+	uint8_t buf[4096];
+	size_t got = 0, sent = 0;
+	int paused = 0;
+	double t0, secs;
+
+	(void)st;
+	o.read_rate = 100 * 1024;
+	o.read_burst = 16 * 1024;
+	snprintf(addr, sizeof addr, "tcp:127.0.0.1:%d", port);
+	x = xport_open(addr, 0, &o, xport_now(), err, sizeof err);
+	pump(x, 2, is_online, NULL);
+	cfd = accept(lfd, NULL, NULL);
+	fcntl(cfd, F_SETFL, O_NONBLOCK);
+	t0 = xport_now();
+	while ((secs = xport_now() - t0) < 1.0) {
+		ssize_t w, r;
+		double now = xport_now();
+
+		while ((w = write(cfd, junk, sizeof junk)) > 0)
+			sent += (size_t)w;
+		xport_tick(x, now);
+		if (!(xport_events(x) & XPORT_EV_READ)) {
+			paused++;
+			assert_int_equal(xport_recv(x, buf, sizeof buf, now), 0);
+		}
+		/* as an event loop that is told it is readable: read until 0 */
+		while ((r = xport_recv(x, buf, sizeof buf, xport_now())) > 0)
+			got += (size_t)r;
+		usleep(2000);
+	}
+	/* the burst, then the rate; one read may overdraw by its size */
+	assert_true(got <= 16 * 1024 + 100 * 1024 * secs + sizeof buf);
+	assert_true(got >= 100 * 1024 * 0.5);
+	assert_true(sent > 4 * got);   /* there was far more to read */
+	assert_true(paused > 0);
+	assert_true(xport_stats(x)->throttled > 0);
+	xport_close(x);
+	close(cfd);
+	close(lfd);
+}
+
+/* A board that takes no bytes for stall_reconnect gets a new connection. */
+static void
+test_tcp_stall_reconnect(void **st)
+{
+	int port = 0, lfd = listen_tcp(&port, 4096), cfd, small = 4096;
+	char addr[64], err[256], reason[512];
+	struct xport_opts o = opts();
+	struct xport *x;
+	static struct seqframe f;
+	enum xport_state want = XPORT_STALLED;
+
+	(void)st;
+	o.stall_timeout = 0.2;
+	o.stall_reconnect = 0.6;
+	o.backoff_min = 0.05;
+	snprintf(addr, sizeof addr, "tcp:127.0.0.1:%d", port);
+	x = xport_open(addr, 0, &o, xport_now(), err, sizeof err);
+	pump(x, 2, is_online, NULL);
+	cfd = accept(lfd, NULL, NULL);
+	setsockopt(xport_fd(x), SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+	/* fill the kernel's buffers: the board never reads */
+	for (int i = 0; i < 400 && xport_queued(x) == 0; i++)
+		xport_send1(x, &f, sizeof f, XPORT_MSG_FRAME, xport_now());
+	assert_true(xport_queued(x) > 0);
+	pump(x, 1, is_state, &want);
+	assert_int_equal(xport_state(x, NULL, 0), XPORT_STALLED);
+	assert_int_equal(xport_stats(x)->connects, 1);
+	want = XPORT_OFFLINE;
+	pump(x, 1, is_state, &want);
+	assert_int_equal(xport_state(x, reason, sizeof reason), XPORT_OFFLINE);
+	assert_non_null(strstr(reason, "no bytes"));
+	assert_non_null(strstr(reason, "reconnecting"));
+	assert_non_null(strstr(reason, "retry in"));
+	assert_int_equal(xport_stats(x)->stall_reconnects, 1);
+	pump(x, 2, is_online, NULL);
+	assert_int_equal(xport_state(x, NULL, 0), XPORT_ONLINE);
+	assert_int_equal(xport_stats(x)->connects, 2);
+	xport_close(x);
+	close(cfd);
+	close(lfd);
+}
+
+/* xport_reconnect: the protocol above saw the board stop answering. */
+static void
+test_reconnect_call(void **st)
+{
+	int port = 0, lfd = listen_tcp(&port, 0);
+	char addr[64], err[256], reason[512];
+	struct xport_opts o = opts();
+	struct xport *x;
+	double t0;
+
+	(void)st;
+	snprintf(addr, sizeof addr, "tcp:127.0.0.1:%d", port);
+	x = xport_open(addr, 0, &o, xport_now(), err, sizeof err);
+	pump(x, 2, is_online, NULL);
+	t0 = xport_now();
+	xport_reconnect(x, t0, "no acknowledgement for 6.0 s");
+	assert_int_equal(xport_state(x, reason, sizeof reason), XPORT_OFFLINE);
+	assert_non_null(strstr(reason, "no acknowledgement for 6.0 s; retry in"));
+	assert_int_equal(xport_fd(x), -1);
+	/* not at once: after the back-off */
+	assert_true(xport_tick(x, t0) > t0);
+	pump(x, 3, is_online, NULL);
+	assert_int_equal(xport_state(x, NULL, 0), XPORT_ONLINE);
+	assert_int_equal(xport_stats(x)->connects, 2);
+	assert_int_equal(xport_stats(x)->stall_reconnects, 1);
+	xport_close(x);
+	close(lfd);
+}
+
 /* ---- UDP ---- */
 
 static int
@@ -531,6 +653,52 @@ test_udp_unicast_packets(void **st)
 	for (int i = 0; i < 3; i++) {
 		struct pollfd p = { .fd = rfd, .events = POLLIN };
 		assert_int_equal(poll(&p, 1, 1000), 1);
+		assert_int_equal(recv(rfd, buf, sizeof buf, 0), (ssize_t)len[i]);
+		assert_int_equal(buf[0], i + 1);
+	}
+	xport_close(x);
+	close(rfd);
+}
+
+/* ICMP "port unreachable" comes back on the send() after the datagram that
+ * caused it, and that send did not go out: each datagram is tried again,
+ * not dropped (a board that comes back gets whole frames at once). */
+static void
+test_udp_refused_retries(void **st)
+{
+	int port = free_port(), rfd;
+	char addr[64], err[256], reason[512];
+	struct xport_opts o = opts();
+	struct xport *x;
+	uint8_t p[4][100], buf[200];
+	const uint8_t *pk[4] = { p[0], p[1], p[2], p[3] };
+	size_t len[4] = { 100, 90, 80, 70 };
+	struct sockaddr_in sa;
+
+	(void)st;
+	for (int i = 0; i < 4; i++)
+		memset(p[i], i + 1, sizeof p[i]);
+	snprintf(addr, sizeof addr, "udp:127.0.0.1:%d", port);
+	x = xport_open(addr, 0, &o, xport_now(), err, sizeof err);
+	assert_non_null(x);
+	/* nobody listens: every datagram draws an ICMP error, yet each is sent */
+	assert_int_equal(xport_send(x, pk, len, 4, XPORT_MSG_FRAME, xport_now()), XPORT_SENT);
+	pump(x, 1, queue_empty, NULL);
+	assert_int_equal(xport_stats(x)->bytes_out, 100 + 90 + 80 + 70);
+	assert_int_equal(xport_state(x, reason, sizeof reason), XPORT_ONLINE);
+	assert_non_null(strstr(reason, "refused"));
+	/* the board comes back: the next message arrives whole */
+	rfd = socket(AF_INET, SOCK_DGRAM, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons((uint16_t)port);
+	assert_int_equal(bind(rfd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(xport_send(x, pk, len, 4, XPORT_MSG_FRAME, xport_now()), XPORT_SENT);
+	pump(x, 1, queue_empty, NULL);
+	for (int i = 0; i < 4; i++) {
+		struct pollfd pf = { .fd = rfd, .events = POLLIN };
+		assert_int_equal(poll(&pf, 1, 1000), 1);
 		assert_int_equal(recv(rfd, buf, sizeof buf, 0), (ssize_t)len[i]);
 		assert_int_equal(buf[0], i + 1);
 	}
@@ -790,7 +958,11 @@ main(void)
 		cmocka_unit_test(test_tcp_refused_then_backoff),
 		cmocka_unit_test(test_tcp_connect_timeout),
 		cmocka_unit_test(test_tcp_bounded_coalescing),
+		cmocka_unit_test(test_tcp_read_budget),
+		cmocka_unit_test(test_tcp_stall_reconnect),
+		cmocka_unit_test(test_reconnect_call),
 		cmocka_unit_test(test_udp_unicast_packets),
+		cmocka_unit_test(test_udp_refused_retries),
 		cmocka_unit_test(test_udp_pacing),
 		cmocka_unit_test(test_udp_multicast),
 		cmocka_unit_test(test_serial_pty),
