@@ -17,6 +17,9 @@ DESTDIR ?=
 # The daemon's own user (dist/ledsign.service User=; `make install` creates it).
 LEDSIGN_USER ?= ledsign
 USERADD ?= useradd
+# The installed config's path, from the one header that names the default paths.
+LS_CONFIG := $(shell sed -n 's/^\#define LS_PATH_CONFIG *"\(.*\)"/\1/p' src/util/paths.h)
+LS_ETC    := $(patsubst %/,%,$(dir $(LS_CONFIG)))
 
 # Every .c under src/ except the CLI (src/cli/) is library code; new modules are picked up by the glob.
 LIB_SRC  := $(filter-out src/cli/%,$(wildcard src/*.c src/*/*.c))
@@ -33,7 +36,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all check unit integration demo bench fuzz asan install install-user clean deps
+.PHONY: all check unit integration demo bench fuzz asan install install-user clean deps config-doc
 all: $(B)/ledsign $(B)/ledboard $(TOOL_BIN)
 
 deps:
@@ -93,6 +96,11 @@ asan:
 	$(if $(SYMBOLIZER),ASAN_SYMBOLIZER_PATH=$(SYMBOLIZER) UBSAN_SYMBOLIZER_PATH=$(SYMBOLIZER)) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" unit integration
 
+# docs/config.md's tables from the config key tables (src/config/config.c);
+# integration test 06 fails when they differ.
+config-doc: $(B)/ledsign
+	@scripts/config-doc.sh $(B)/ledsign docs/config.md
+
 demo: deps all
 	@scripts/demo.sh $(B)
 
@@ -103,14 +111,15 @@ fuzz: deps
 	@tests/fuzz/run.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)/etc/ledsign
+	@[ -n "$(LS_CONFIG)" ] || { echo "make install: no LS_PATH_CONFIG in src/util/paths.h" >&2; exit 1; }
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(LS_ETC)
 	install -m 755 $(B)/ledsign $(B)/ledboard $(DESTDIR)$(PREFIX)/bin/
 	[ ! -f docs/ledsign.1 ] || install -m 644 docs/ledsign.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	[ -f $(DESTDIR)/etc/ledsign/ledsign.cfg ] || install -m 644 content/campaign-week.cfg $(DESTDIR)/etc/ledsign/ledsign.cfg
-	install -d $(DESTDIR)/etc/ledsign/posters
-	for f in content/posters/*.png; do [ -f "$(DESTDIR)/etc/ledsign/posters/$${f##*/}" ] || install -m 644 "$$f" $(DESTDIR)/etc/ledsign/posters/; done
+	[ -f $(DESTDIR)$(LS_CONFIG) ] || install -m 644 content/campaign-week.cfg $(DESTDIR)$(LS_CONFIG)
+	install -d $(DESTDIR)$(LS_ETC)/posters
+	for f in content/posters/*.png; do [ -f "$(DESTDIR)$(LS_ETC)/posters/$${f##*/}" ] || install -m 644 "$$f" $(DESTDIR)$(LS_ETC)/posters/; done
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
-	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@USER@|$(LEDSIGN_USER)|g' dist/ledsign.service >$(DESTDIR)$(PREFIX)/lib/systemd/system/ledsign.service
+	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@USER@|$(LEDSIGN_USER)|g' -e 's|@CONFIG@|$(LS_CONFIG)|g' dist/ledsign.service >$(DESTDIR)$(PREFIX)/lib/systemd/system/ledsign.service
 	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/ledsign.service
 	install -d $(DESTDIR)$(PREFIX)/lib/sysusers.d
 	sed 's|@USER@|$(LEDSIGN_USER)|g' dist/ledsign.sysusers >$(DESTDIR)$(PREFIX)/lib/sysusers.d/ledsign.conf

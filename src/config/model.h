@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "util/strlist.h"
+
 /* Pixel formats a board can take.  Their exact byte layouts are in render/canvas.h. */
 enum ls_format {
 	LS_FMT_MONO,      /* 1 bit per LED */
@@ -35,11 +37,6 @@ enum ls_fit { LS_FIT_FIT, LS_FIT_FILL, LS_FIT_STRETCH };
 
 /* 0xRRGGBB */
 typedef uint32_t ls_rgb;
-
-struct ls_strlist {
-	char   **v;
-	size_t   n;
-};
 
 /* Serial line settings, used when a board's address is serial:... */
 struct ls_serial {

@@ -30,6 +30,7 @@
 #include "daemon/control.h"
 #include "daemon/priv.h"
 #include "schedule/schedule.h"
+#include "util/paths.h"
 #include "util/safedir.h"
 
 #define DAEMON_STATUS_PERIOD 1.0
@@ -559,7 +560,7 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 char *
 daemon_run_dir(const char *control_socket)
 {
-	char *copy = strdup(control_socket ? control_socket : "/run/ledsign/control.sock");
+	char *copy = strdup(control_socket ? control_socket : LS_PATH_CONTROL_SOCKET);
 	char *dir;
 
 	if (!copy)
@@ -590,9 +591,9 @@ daemon_write_status(struct daemon *d)
 	 * status names alert ids: created 0600, then readable only by those who
 	 * may use the control socket (its group), never, not even for a moment,
 	 * by all. */
-	if (unlinkat(d->run_fd, "status.tmp", 0) < 0 && errno != ENOENT)
+	if (unlinkat(d->run_fd, LS_FILE_STATUS_TMP, 0) < 0 && errno != ENOENT)
 		return;
-	fd = openat(d->run_fd, "status.tmp", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = openat(d->run_fd, LS_FILE_STATUS_TMP, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
 	if (d->ctl ? control_server_share_fd(d->ctl, fd) < 0 : fchmod(fd, 0640) < 0)
@@ -600,7 +601,7 @@ daemon_write_status(struct daemon *d)
 	f = fdopen(fd, "w");
 	if (!f) {
 		close(fd);
-		unlinkat(d->run_fd, "status.tmp", 0);
+		unlinkat(d->run_fd, LS_FILE_STATUS_TMP, 0);
 		return;
 	}
 	fprintf(f, "ledsign-status 1\tpid=%d\tupdated=%.3f\tstarted=%.3f\treloads=%u\tconfig=%s\treload_error=",
@@ -631,9 +632,9 @@ daemon_write_status(struct daemon *d)
 		fputc('\n', f);
 	}
 	if (fclose(f) == 0)
-		renameat(d->run_fd, "status.tmp", d->run_fd, "status");
+		renameat(d->run_fd, LS_FILE_STATUS_TMP, d->run_fd, LS_FILE_STATUS);
 	else
-		unlinkat(d->run_fd, "status.tmp", 0);
+		unlinkat(d->run_fd, LS_FILE_STATUS_TMP, 0);
 }
 
 static void
@@ -703,11 +704,11 @@ daemon_write_pid(struct daemon *d)
 	}
 	/* a pid file left by a run as root is not ours to truncate, but the
 	 * directory is */
-	if (unlinkat(d->run_fd, "ledsign.pid", 0) < 0 && errno != ENOENT) {
+	if (unlinkat(d->run_fd, LS_FILE_PID, 0) < 0 && errno != ENOENT) {
 		daemon_log(d, LOG_ERR, NULL, "cannot replace %s: %s", d->pid_path, strerror(errno));
 		return -1;
 	}
-	fd = openat(d->run_fd, "ledsign.pid", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	fd = openat(d->run_fd, LS_FILE_PID, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
 		daemon_log(d, LOG_ERR, NULL, "cannot write %s: %s", d->pid_path, strerror(errno));
 		return -1;
@@ -1178,8 +1179,8 @@ daemon_run(const struct daemon_opts *opts)
 			goto out;
 		}
 	}
-	snprintf(d->pid_path, sizeof d->pid_path, "%s/ledsign.pid", d->run_dir);
-	snprintf(d->status_path, sizeof d->status_path, "%s/status", d->run_dir);
+	snprintf(d->pid_path, sizeof d->pid_path, "%s/" LS_FILE_PID, d->run_dir);
+	snprintf(d->status_path, sizeof d->status_path, "%s/" LS_FILE_STATUS, d->run_dir);
 	if (!opts->foreground && !d->detached && daemon(0, 0) < 0) {
 		daemon_log(d, LOG_ERR, NULL, "cannot detach: %s", strerror(errno));
 		goto out;
@@ -1298,7 +1299,7 @@ daemon_run(const struct daemon_opts *opts)
 	}
 	d->exit_status = 0;
 out_pid:
-	unlinkat(d->run_fd, "ledsign.pid", 0);
+	unlinkat(d->run_fd, LS_FILE_PID, 0);
 out:
 	daemon_free(d);
 	if (d->opts.use_syslog)

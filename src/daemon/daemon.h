@@ -8,7 +8,7 @@
  * stderr or syslog, one line per event, each naming its board.
  *
  * Runtime files live in the directory of the config's control_socket
- * (default /run/ledsign): ledsign.pid, and `status`, rewritten every second
+ * (default LS_PATH_RUN_DIR, util/paths.h): ledsign.pid, and `status`, rewritten every second
  * (and after each reload) with one line per board; `ledsign status` reads it.
  * docs/daemon.md describes both.
  */

@@ -11,7 +11,7 @@ done
 [ -x "$D/usr/bin/ledsign" ] || fail "ledsign not executable"
 grep -q "^ExecStart=/usr/bin/ledsign play /etc/ledsign/ledsign.cfg --foreground$" "$D/usr/lib/systemd/system/ledsign.service" ||
     fail "unit does not run the installed binary"
-grep -q "@BINDIR@" "$D/usr/lib/systemd/system/ledsign.service" && fail "unit has an unfilled @BINDIR@"
+grep -q "@[A-Z]*@" "$D/usr/lib/systemd/system/ledsign.service" && fail "unit has an unfilled @BINDIR@ or @CONFIG@"
 grep -q "^LimitNOFILE=65536$" "$D/usr/lib/systemd/system/ledsign.service" ||
     fail "unit does not raise the open-file limit for many boards"
 # least privilege: its own user, serial ports by group, directories made for it

@@ -23,6 +23,7 @@
 #include <event2/event.h>
 
 #include "daemon/control.h"
+#include "util/kv.h"
 
 #define NOBODY 65534
 
@@ -207,7 +208,7 @@ test_cap_request(void **state)
 
 	snprintf(line, sizeof line, "%s cap", CONTROL_VERSION);
 	len = strlen(line);
-	assert_int_equal(alert_kv_put(line, sizeof line, &len, "doc", doc), 0);
+	assert_int_equal(kv_put(line, sizeof line, &len, "doc", doc), 0);
 	a = ask(f, line);
 	assert_string_equal(a, "ok action=alert id=cap-X1 cleared=0\n");
 	assert_non_null(alert_store_find(f->store, "cap-X1"));
