@@ -84,7 +84,7 @@ static const struct key top_keys[] = {
 	{ "state_dir", K_STR, 0, 0, 0, O(struct ls_config, state_dir), NULL, "where active alerts are kept" },
 	{ "control_users", K_STRLIST, 0, 0, 0, O(struct ls_config, control_users), NULL, "users (names or uids) with the admin role on the control socket (as control_admins); root always has it" },
 	{ "control_groups", K_STRLIST, 0, 0, 0, O(struct ls_config, control_groups), NULL, "groups whose members have the admin role (as control_admin_groups); the socket belongs to the first" },
-	{ "control_viewers", K_STRLIST, 0, 0, 0, O(struct ls_config, control_viewers), NULL, "users with the viewer role: status, alerts, boards" },
+	{ "control_viewers", K_STRLIST, 0, 0, 0, O(struct ls_config, control_viewers), NULL, "users with the viewer role: status, alerts, boards, schedule" },
 	{ "control_viewer_groups", K_STRLIST, 0, 0, 0, O(struct ls_config, control_viewer_groups), NULL, "groups whose members have the viewer role" },
 	{ "control_operators", K_STRLIST, 0, 0, 0, O(struct ls_config, control_operators), NULL, "users with the operator role: also alert, clear, cap" },
 	{ "control_operator_groups", K_STRLIST, 0, 0, 0, O(struct ls_config, control_operator_groups), NULL, "groups whose members have the operator role" },

@@ -159,7 +159,7 @@ struct ls_config {
 	 * control_users/control_groups are the names from before roles: admin. */
 	struct ls_strlist control_users;  /* admin (names or uids); root and the daemon's user always are */
 	struct ls_strlist control_groups; /* members of these groups are admin too (names or gids) */
-	struct ls_strlist control_viewers, control_viewer_groups;      /* status, alerts, boards */
+	struct ls_strlist control_viewers, control_viewer_groups;      /* status, alerts, boards, schedule */
 	struct ls_strlist control_operators, control_operator_groups;  /* and alert, clear, cap */
 	struct ls_strlist control_admins, control_admin_groups;        /* and reload */
 	char  *cap_dir;           /* directory watched for CAP 1.2 files; NULL = none */

@@ -8,7 +8,7 @@
  * ("alert RECORD", "board k=v ...", "verb k=v ..."), then one final line
  * "ok key=value ..." or "error code=WORD message=TEXT".  The verbs are rows
  * of one table (control_verbs.c; `help` lists them): status, alerts, boards,
- * help (viewer), alert, clear, cap (operator), reload (admin).
+ * schedule, help (viewer), alert, clear, cap (operator), reload (admin).
  *
  * The server never blocks: control_server_attach() puts the listening
  * socket and every connection (a libevent bufferevent with watermarks) on
@@ -97,11 +97,12 @@
 struct control_server;
 struct control_conn;
 struct player_status;
+struct sched;
 
 /* Who may do what; each role may do what the ones below it may. */
 enum control_role {
 	CONTROL_ROLE_NONE = 0,        /* not on any list: refused at accept */
-	CONTROL_ROLE_VIEWER,          /* read-only verbs: status, alerts, boards, help */
+	CONTROL_ROLE_VIEWER,          /* read-only verbs: status, alerts, boards, schedule, help */
 	CONTROL_ROLE_OPERATOR,        /* and the verbs that change alerts: alert, clear, cap */
 	CONTROL_ROLE_ADMIN,           /* and reload (and config writes to come) */
 };
@@ -138,6 +139,10 @@ struct control_ops {
 	/* "boards": fill info and call fn once per board playing.  NULL:
 	 * "boards" answers error code=unsupported. */
 	void (*boards)(void *arg, struct control_daemon_info *info, control_board_fn fn, void *ctx);
+	/* "schedule": the daemon's scheduler (for the config it plays), and
+	 * its clock now in *wall.  NULL: "schedule" answers
+	 * error code=unsupported. */
+	const struct sched *(*schedule)(void *arg, double *wall);
 };
 
 /* Listen on `path` (creating its directory if needed).  A stale socket file

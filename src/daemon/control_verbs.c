@@ -20,6 +20,7 @@
 
 #include "alert/cap.h"
 #include "daemon/player.h"
+#include "schedule/schedule.h"
 
 /* ---- answers ---- */
 
@@ -511,6 +512,95 @@ verb_boards(struct control_req *rq, struct control_obuf *b)
 	    "reload_error", info.reload_error ? info.reload_error : "", (const char *)NULL);
 }
 
+/* "schedule [at=UNIX] [board=NAME]": what the schedule gives each board at
+ * a moment (default: the daemon's clock now), as `ledsign schedule --at`
+ * computes it, for the config the daemon plays.  Alerts are not applied:
+ * boards and status say what is on the boards. */
+static const char *
+sched_state_name(enum sched_state st)
+{
+	switch (st) {
+	case SCHED_PLAY: return "play";
+	case SCHED_OFF: return "off";
+	case SCHED_POWER_OFF: return "power-off";
+	default: return "blank";
+	}
+}
+
+static void
+verb_schedule(struct control_req *rq, struct control_obuf *b)
+{
+	struct control_server *s = rq->srv;
+	const struct sched *sc;
+	const struct ls_config *cfg;
+	struct tz_civil c;
+	char key[32], val[256], err[256], board[128] = "", num[6][40], local[40];
+	const char *cur = rq->args;
+	double wall = 0, at;
+	long long v;
+	int r, have_at = 0;
+	unsigned n = 0;
+
+	while ((r = alert_kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err)) > 0) {
+		if (strcmp(key, "at") == 0 && parse_num(val, &v) == 0) {
+			at = (double)v;
+			have_at = 1;
+		} else if (strcmp(key, "board") == 0 && strlen(val) < sizeof board) {
+			snprintf(board, sizeof board, "%s", val);
+		} else {
+			snprintf(err, sizeof err, "schedule takes at=UNIX-SECONDS and board=NAME");
+			r = -1;
+			break;
+		}
+	}
+	if (r < 0) {
+		control_ob_error(b, "usage", err);
+		return;
+	}
+	if (s->ops.schedule == NULL || (sc = s->ops.schedule(s->arg, &wall)) == NULL) {
+		control_ob_error(b, "unsupported", "this server plays no schedule");
+		return;
+	}
+	if (!have_at)
+		at = (double)(long long)wall;   /* whole seconds, as at= takes them */
+	cfg = sched_config(sc);
+	if (board[0] != '\0' && ls_config_board(cfg, board) == NULL) {
+		snprintf(err, sizeof err, "no board \"%.100s\" in the config (boards lists them)", board);
+		control_ob_error(b, "notfound", err);
+		return;
+	}
+	for (size_t i = 0; i < cfg->nboards; i++) {
+		const struct ls_board *bd = &cfg->boards[i];
+		struct sched_result res;
+		const char *rule = "";
+
+		if (board[0] != '\0' && strcmp(board, bd->name) != 0)
+			continue;
+		sched_at(sc, bd, at, &res);
+		if (res.rule != NULL)
+			rule = res.rule->name;
+		else if (res.slot.rule != NULL)
+			rule = res.slot.rule->name;
+		snprintf(num[0], sizeof num[0], "%d", res.entry >= 0 ? res.entry + 1 : 0);
+		snprintf(num[1], sizeof num[1], "%.0f", res.cycle_pos);
+		snprintf(num[2], sizeof num[2], "%.0f", res.cycle_len);
+		snprintf(num[3], sizeof num[3], "%.0f", res.entry >= 0 ? res.item_end : res.next_change);
+		snprintf(num[4], sizeof num[4], "%d", res.slot.brightness);
+		snprintf(num[5], sizeof num[5], "%d", res.slot.fallback);
+		control_ob_line(b, "slot", "board", bd->name, "state", sched_state_name(res.slot.state),
+		    "rule", rule, "fallback", num[5], "playlist", res.playlist ? res.playlist->name : "",
+		    "entry", num[0], "item", res.content ? res.content->name : "", "position", num[1],
+		    "cycle", num[2], "until", num[3], "brightness", num[4], (const char *)NULL);
+		n++;
+	}
+	tz_to_civil(sched_tz(sc), (int64_t)at, &c);
+	snprintf(local, sizeof local, "%04d-%02d-%02dT%02d:%02d:%02d", c.year, c.month, c.mday, c.hour, c.min, c.sec);
+	snprintf(num[0], sizeof num[0], "%.0f", at);
+	snprintf(num[1], sizeof num[1], "%u", n);
+	control_ob_line(b, "ok", "at", num[0], "local", local, "zone", tz_name(sched_tz(sc)), "boards", num[1],
+	    (const char *)NULL);
+}
+
 static void verb_help(struct control_req *, struct control_obuf *);
 
 /* Every verb, with the least role that may use it: read-only verbs are
@@ -522,6 +612,8 @@ static const struct control_verb control_verb_table[] = {
 	{ "alerts", CONTROL_ROLE_VIEWER, 0, verb_status, "", "the same as status" },
 	{ "boards", CONTROL_ROLE_VIEWER, 0, verb_boards, "",
 	  "each board's state (\"board k=v ...\" lines), the daemon's on the ok line" },
+	{ "schedule", CONTROL_ROLE_VIEWER, 0, verb_schedule, "[at=UNIX] [board=NAME]",
+	  "what the schedule gives each board at a moment (\"slot k=v ...\" lines)" },
 	{ "help", CONTROL_ROLE_VIEWER, 0, verb_help, "", "the verbs this peer may use" },
 	{ "alert", CONTROL_ROLE_OPERATOR, CONTROL_VERB_RESERVE, verb_alert,
 	  "text= [id= level= boards= groups= start= expires= for= source=]", "raise or replace an alert" },

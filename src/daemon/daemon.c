@@ -666,11 +666,22 @@ daemon_ctl_log(void *arg, int level, const char *msg)
 	daemon_log(arg, level ? LOG_WARNING : LOG_INFO, NULL, "%s", msg);
 }
 
+/* The "schedule" verb: the scheduler of the config being played. */
+static const struct sched *
+daemon_ctl_schedule(void *arg, double *wall)
+{
+	struct daemon *d = arg;
+
+	*wall = daemon_wall(d);
+	return d->sched;
+}
+
 static const struct control_ops daemon_ctl_ops = {
 	.changed = daemon_ctl_changed,
 	.reload = daemon_ctl_reload,
 	.log = daemon_ctl_log,
 	.boards = daemon_ctl_boards,
+	.schedule = daemon_ctl_schedule,
 };
 
 /* Alerts survive restarts in state_dir; the control socket lets `ledsign

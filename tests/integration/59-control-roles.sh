@@ -33,7 +33,16 @@ echo "$out"
 echo "$out" | grep -q "^board name=hall state=online .*frames_sent=[1-9]" || afail "boards verb: no hall line"
 echo "$out" | grep -q "^ok version=1 boards=2 pid=$DAEMON " || afail "boards verb: ok line"
 out=$(as_user 65534 $C ask "$SOCK" 'ledsign-control/1 help\n')
-echo "$out" | grep -q "^ok verbs=4 role=viewer" || afail "help for a viewer: $out"
+echo "$out" | grep -q "^ok verbs=5 role=viewer" || afail "help for a viewer: $out"
+# a schedule query: what the schedule gives hall now (the fallback), and at a given time
+out=$(as_user 65534 $C ask "$SOCK" 'ledsign-control/1 schedule board=hall\n')
+echo "$out"
+echo "$out" | grep -q "^slot board=hall state=play rule= fallback=1 playlist=normal entry=1 item=ok " || afail "schedule verb: $out"
+echo "$out" | grep -q "^ok at=[0-9]* local=[-0-9T:]* zone=Asia/Shanghai boards=1" || afail "schedule verb ok line: $out"
+out=$(as_user 65534 $C ask "$SOCK" 'ledsign-control/1 schedule at=1800000000\n')
+echo "$out" | grep -q "^ok at=1800000000 local=2027-01-15T16:00:00 zone=Asia/Shanghai boards=2" || afail "schedule at=: $out"
+out=$(as_user 65534 $C ask "$SOCK" 'ledsign-control/1 schedule board=nosuch\n')
+echo "$out" | grep -q "^error code=notfound " || afail "schedule of an unknown board: $out"
 
 # --- viewer: may not change anything, and is told which role would
 out=$(as_user 65534 $L alert "viewer was here" --config "$CFG" 2>&1) && afail "a viewer raised an alert: $out"

@@ -301,10 +301,10 @@ test_roles(void **state)
 	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 help");
 	assert_non_null(strstr(a, "verb name=boards role=viewer "));
 	assert_null(strstr(a, "name=alert "));
-	assert_non_null(strstr(a, "\nok verbs=4 role=viewer\n"));
+	assert_non_null(strstr(a, "\nok verbs=5 role=viewer\n"));
 	a = ask_as(f, CONTROL_ROLE_ADMIN, "ledsign-control/1 help");
 	assert_non_null(strstr(a, "verb name=reload role=admin "));
-	assert_non_null(strstr(a, "\nok verbs=8 role=admin\n"));
+	assert_non_null(strstr(a, "\nok verbs=9 role=admin\n"));
 	assert_string_equal(control_role_name(CONTROL_ROLE_OPERATOR), "operator");
 }
 
@@ -325,6 +325,11 @@ test_boards(void **state)
 	assert_string_equal(a, want);
 	a = ask(f, "ledsign-control/1 boards x=1");
 	assert_memory_equal(a, "error code=usage ", 17);
+	/* this server has boards but no scheduler */
+	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 schedule at=1700000000");
+	assert_memory_equal(a, "error code=unsupported ", 23);
+	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 schedule at=soon");
+	assert_memory_equal(a, "error code=usage message=schedule%20takes%20at", 46);
 }
 
 /* ---- over the socket ---- */
