@@ -32,7 +32,10 @@ struct control_client {
 	struct event_base *base;
 	struct sockaddr_un sa;
 	char  *req;
-	struct bufferevent *bev;
+	size_t reqlen, sent;
+	int    fd;
+	struct event *wev;            /* the rest of the request, when the socket buffer was full */
+	struct bufferevent *bev;      /* reads the answer */
 	struct event *timer;          /* the deadline, and the connect retry */
 	long long deadline_ms;
 	int    timeout_ms;
@@ -44,6 +47,8 @@ struct control_client {
 static void
 client_free(struct control_client *c)
 {
+	if (c->wev != NULL)
+		event_free(c->wev);
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
 	if (c->timer != NULL)
@@ -129,6 +134,39 @@ client_event_cb(struct bufferevent *bev, short what, void *arg)
 
 static void client_connect(struct control_client *);
 
+/* The request is sent with send(MSG_NOSIGNAL), not through the
+ * bufferevent: a daemon that refuses a peer answers and closes at once,
+ * and writing to it then must not raise SIGPIPE in a caller that has not
+ * ignored it.  After EPIPE the answer is still there to read. */
+static void
+client_send(struct control_client *c)
+{
+	while (c->sent < c->reqlen) {
+		ssize_t w = send(c->fd, c->req + c->sent, c->reqlen - c->sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (w > 0) {
+			c->sent += (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			event_add(c->wev, NULL);
+			return;
+		}
+		break;   /* EPIPE, ECONNRESET: read what the daemon said */
+	}
+	c->sent = c->reqlen;
+}
+
+static void
+client_write_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	client_send(arg);
+}
+
 static void
 client_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -190,12 +228,15 @@ client_connect(struct control_client *c)
 		client_fail(c, ENOMEM, "out of memory");
 		return;
 	}
+	c->fd = fd;
 	bufferevent_setcb(c->bev, client_read_cb, NULL, client_event_cb, c);
-	if (bufferevent_write(c->bev, c->req, strlen(c->req)) < 0 || bufferevent_enable(c->bev, EV_READ) < 0) {
+	if ((c->wev = event_new(c->base, fd, EV_WRITE, client_write_cb, c)) == NULL ||
+	    bufferevent_enable(c->bev, EV_READ) < 0) {
 		client_fail(c, ENOMEM, "out of memory");
 		return;
 	}
 	client_arm(c, c->deadline_ms - control_ms_now());
+	client_send(c);
 }
 
 struct control_client *
@@ -218,6 +259,8 @@ control_client_request(struct event_base *base, const char *path, const char *re
 	if ((c->req = malloc(reqlen)) == NULL || (c->timer = evtimer_new(base, client_timer_cb, c)) == NULL)
 		goto oom;
 	snprintf(c->req, reqlen, "%s %s\n", CONTROL_VERSION, request);
+	c->reqlen = strlen(c->req);
+	c->fd = -1;
 	c->timeout_ms = timeout_ms;
 	c->deadline_ms = control_ms_now() + timeout_ms;
 	c->line_fn = line_fn;

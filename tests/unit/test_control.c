@@ -569,6 +569,70 @@ test_client_async(void **state)
 	event_base_free(base);
 }
 
+/* A daemon that refuses a peer answers and closes without reading the
+ * request.  A client writing the rest of a long request then gets EPIPE:
+ * it must read the answer, not die of SIGPIPE (the CLI does not ignore it). */
+static void
+test_client_no_sigpipe(void **state)
+{
+	struct fx *f = *state;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct child_result res;
+	size_t n = 4 * 1024 * 1024;
+	char *big = malloc(n + 1);
+	int lfd, cfd, pfd[2], status;
+	pid_t pid;
+
+	assert_non_null(big);
+	memset(big, 'a', n);
+	big[n] = '\0';
+	memcpy(big, "cap doc=", 8);
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s/fake.sock", f->dir);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(lfd >= 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(lfd, 4), 0);
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		memset(&res, 0, sizeof res);
+		for (int i = 0; i < 2; i++) {
+			memset(&res, 0, sizeof res);
+			res.rc = control_request(sa.sun_path, big, 3000, NULL, NULL, res.final, sizeof res.final, res.err,
+			    sizeof res.err);
+			if (write(pfd[1], &res, sizeof res) != sizeof res)
+				_exit(98);
+		}
+		_exit(0);
+	}
+	close(pfd[1]);
+	/* first a peer that answers and closes, then one that closes unanswered */
+	cfd = accept(lfd, NULL, NULL);
+	assert_true(cfd >= 0);
+	assert_int_equal(write(cfd, "error code=denied message=go%20away\n", 36), 36);
+	usleep(50 * 1000);   /* let the client fill its socket buffer */
+	close(cfd);
+	cfd = accept(lfd, NULL, NULL);
+	assert_true(cfd >= 0);
+	close(cfd);
+	close(lfd);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_false(WIFSIGNALED(status));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(read(pfd[0], &res, sizeof res), (ssize_t)sizeof res);
+	assert_int_equal(res.rc, 1);
+	assert_string_equal(res.final, "error code=denied message=go%20away");
+	assert_int_equal(read(pfd[0], &res, sizeof res), (ssize_t)sizeof res);
+	assert_int_equal(res.rc, -1);
+	assert_true(strstr(res.err, "closed the connection without an answer") != NULL ||
+	    strstr(res.err, "Connection reset by peer") != NULL);
+	close(pfd[0]);
+	free(big);
+}
+
 static void
 test_acl_errors(void **state)
 {
@@ -958,6 +1022,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_peer_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_acl_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_async, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_client_no_sigpipe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap_dir_watch_and_reload, setup, teardown),
