@@ -108,6 +108,9 @@ struct control_server {
 
 /* Log one line through ops.log (level 0 info, 1 warning). */
 void control_logf(struct control_server *, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same, for what a hostile client can cause by the thousand (refusals,
+ * drops, denials): the first in each second, then how many were left out. */
+void control_log_limited(struct control_server *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Monotonic milliseconds. */
 long long control_ms_now(void);
 /* The daemon's wall clock (ops.now, or time(NULL)). */

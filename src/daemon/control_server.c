@@ -180,7 +180,7 @@ control_server_free(struct control_server *s)
 	while (s->conns != NULL)
 		conn_free(s->conns);
 	if (s->quiet_n > 0)
-		control_logf(s, 1, "control: %lu more refused or dropped connections not logged", s->quiet_n);
+		control_logf(s, 1, "control: %lu more refused or dropped connections and denied requests not logged", s->quiet_n);
 	while (s->peers != NULL) {
 		struct control_peer *p = s->peers;
 		s->peers = p->next;
@@ -226,9 +226,8 @@ control_ms_now(void)
 /* Refusals and drops can come by the thousand from one hostile client: log
  * the first in each second, then how many were left out, so the log stays
  * readable and logging never becomes the cost. */
-static void log_limited(struct control_server *, const char *, ...) __attribute__((format(printf, 2, 3)));
-static void
-log_limited(struct control_server *s, const char *fmt, ...)
+void
+control_log_limited(struct control_server *s, const char *fmt, ...)
 {
 	long long now = control_ms_now();
 	char buf[512];
@@ -239,7 +238,7 @@ log_limited(struct control_server *s, const char *fmt, ...)
 		return;
 	}
 	if (s->quiet_n > 0)
-		control_logf(s, 1, "control: %lu more refused or dropped connections not logged", s->quiet_n);
+		control_logf(s, 1, "control: %lu more refused or dropped connections and denied requests not logged", s->quiet_n);
 	s->quiet_n = 0;
 	s->quiet_since = now;
 	va_start(ap, fmt);
@@ -471,7 +470,7 @@ conn_process(struct control_conn *c)
 		len = eol.pos >= 0 ? (size_t)eol.pos : evbuffer_get_length(in);
 		if (!line_ok(c, in, len, &code, msg, sizeof msg)) {
 			conn_fail(c, code, msg);
-			log_limited(s, "control: uid %u (pid %d): %s; connection closed", (unsigned)c->uid, (int)c->pid, msg);
+			control_log_limited(s, "control: uid %u (pid %d): %s; connection closed", (unsigned)c->uid, (int)c->pid, msg);
 			return;
 		}
 		if (eol.pos < 0) {
@@ -589,7 +588,7 @@ conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	log_limited(c->srv, "control: closed a connection of uid %u (pid %d) that completed no request in %d ms",
+	control_log_limited(c->srv, "control: closed a connection of uid %u (pid %d) that completed no request in %d ms",
 	    (unsigned)c->uid, (int)c->pid, c->deadline_ms);
 	conn_free(c);
 }
@@ -606,7 +605,7 @@ refuse(struct control_server *s, int fd, const char *code, const char *msg)
 		(void)0;
 	free(b.p);
 	close(fd);
-	log_limited(s, "control: refused: %s", msg);
+	control_log_limited(s, "control: refused: %s", msg);
 }
 
 /* A new connection: check who it is and whether there is room for it. */
@@ -718,11 +717,11 @@ listen_event(evutil_socket_t fd, short what, void *arg)
 				/* the pending connection stays readable: without a pause
 				 * this would spin; accept again in a second */
 				struct timeval tv = { 1, 0 };
-				log_limited(s, "%s: accept: %s; pausing new connections for a second", s->path, strerror(errno));
+				control_log_limited(s, "%s: accept: %s; pausing new connections for a second", s->path, strerror(errno));
 				event_del(s->lev);
 				event_add(s->relisten, &tv);
 			} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED) {
-				log_limited(s, "%s: accept: %s", s->path, strerror(errno));
+				control_log_limited(s, "%s: accept: %s", s->path, strerror(errno));
 			}
 			return;
 		}

@@ -684,7 +684,7 @@ control_dispatch(struct control_server *s, struct control_conn *conn, const char
 		    "control_%s_groups", v->name, control_role_name(v->role), (unsigned)uid, control_role_name(role),
 		    control_role_name(v->role), control_role_name(v->role));
 		control_ob_error(&b, "denied", msg);
-		control_logf(s, 1, "control: %s denied to uid %u (%s; needs %s)", v->name, (unsigned)uid,
+		control_log_limited(s, "control: %s denied to uid %u (%s; needs %s)", v->name, (unsigned)uid,
 		    control_role_name(role), control_role_name(v->role));
 		goto out;
 	}
