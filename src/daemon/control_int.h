@@ -77,6 +77,10 @@ struct control_conn {
 	uint64_t added, sent, pending_end;  /* output bytes: queued, sent, end of the oldest unsent answer */
 	size_t scanned;               /* input bytes already searched for a line end */
 	struct evbuffer_cb_entry *outcb;
+	/* Called when the connection goes (peer closed, deadline, server
+	 * freed), e.g. for a verb that keeps it to stream to. */
+	void (*on_close)(struct control_conn *, void *);
+	void  *on_close_arg;
 	struct control_conn *next;
 };
 
@@ -105,6 +109,11 @@ struct control_server {
 	long long quiet_since;     /* log_limited: start of this second */
 	unsigned long quiet_n;     /* ... and lines left out in it */
 };
+
+/* Queue bytes on a connection, taking ownership of ans (malloc'd); for
+ * verbs that answer later or stream (the answer of control_dispatch is
+ * queued by the server itself). */
+void control_conn_queue(struct control_conn *, char *ans, size_t len);
 
 /* Log one line through ops.log (level 0 info, 1 warning). */
 void control_logf(struct control_server *, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

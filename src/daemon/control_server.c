@@ -297,6 +297,8 @@ conn_free(struct control_conn *c)
 	struct control_server *s = c->srv;
 	struct control_conn **pp;
 
+	if (c->on_close != NULL)
+		c->on_close(c, c->on_close_arg);
 	for (pp = &s->conns; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;
@@ -336,8 +338,8 @@ free_ref(const void *data, size_t len, void *extra)
 }
 
 /* Queue one answer (taking ownership of it) without copying it. */
-static void
-conn_queue(struct control_conn *c, char *ans, size_t len)
+void
+control_conn_queue(struct control_conn *c, char *ans, size_t len)
 {
 	if (ans == NULL || len == 0) {
 		free(ans);
@@ -360,7 +362,7 @@ conn_fail(struct control_conn *c, const char *code, const char *msg)
 	struct control_obuf b = { 0 };
 
 	control_ob_error(&b, code, msg);
-	conn_queue(c, b.oom ? NULL : b.p, b.len);
+	control_conn_queue(c, b.oom ? NULL : b.p, b.len);
 	if (b.oom)
 		free(b.p);
 	c->closing = 1;
@@ -534,7 +536,7 @@ conn_process(struct control_conn *c)
 			ans = control_dispatch(s, c, line, control_srv_now(s), c->uid, c->role, &anslen);
 		}
 		free(line);
-		conn_queue(c, ans, anslen);
+		control_conn_queue(c, ans, anslen);
 		if (c->closing)
 			return;
 	}
