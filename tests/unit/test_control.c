@@ -1,5 +1,6 @@
-/* Unit tests for src/daemon/control.c: the request format, the socket with its
- * permissions and peer-credential check, the client, the CAP directory. */
+/* Unit tests for src/daemon/control_*.c: the request format, the verb table and roles,
+ * the socket with its permissions and peer-credential check, the client (blocking and
+ * on the caller's loop), the CAP directory. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
