@@ -2,12 +2,11 @@
  * cmd_status.c — `ledsign status` and `ledsign reload`: talk to a running
  * `ledsign play`.
  *
- * Board states: the daemon rewrites RUN_DIR/status every second (one line
- * per board, tab-separated; see docs/daemon.md) and keeps its pid in
- * RUN_DIR/ledsign.pid, where RUN_DIR is the directory of the config's
- * control_socket.  Alerts and reload go over the control socket
- * (control.h); when no daemon answers there, reload falls back to SIGHUP
- * and waits for the status file to say how the reload went.
+ * Everything goes over the control socket (control.h): the board states
+ * come from the "boards" verb, the alerts from "status", and reload is the
+ * "reload" verb.  When no daemon answers on the socket, reload falls back
+ * to SIGHUP to the pid in RUN_DIR/ledsign.pid, where RUN_DIR is the
+ * directory of the config's control_socket (or --run-dir).
  */
 #include <errno.h>
 #include <signal.h>
@@ -22,14 +21,6 @@
 #include "daemon/control.h"
 #include "daemon/daemon.h"
 #include "util/paths.h"
-
-struct status_head {
-	int    pid;
-	double updated, started;
-	unsigned reloads;
-	char   config[1024];
-	char   reload_error[1024];
-};
 
 static const struct cmd_opt status_opts[] = {
 	{ "run-dir", 0, "DIR", "the controller's run directory (default: that of the config's control_socket)" },
@@ -68,58 +59,6 @@ cmd_status_socket(const struct ls_config *cfg, const char *rd, char *buf, size_t
 		snprintf(buf, len, "%s/" LS_FILE_CONTROL_SOCKET, rd);
 }
 
-static int
-status_read_head(FILE *f, struct status_head *h)
-{
-	char line[4096], *tok, *save = NULL;
-
-	memset(h, 0, sizeof *h);
-	if (!fgets(line, sizeof line, f) || strncmp(line, "ledsign-status 1\t", 17) != 0)
-		return -1;
-	line[strcspn(line, "\n")] = '\0';
-	for (tok = strtok_r(line + 17, "\t", &save); tok; tok = strtok_r(NULL, "\t", &save)) {
-		if (sscanf(tok, "pid=%d", &h->pid) == 1 || sscanf(tok, "updated=%lf", &h->updated) == 1 ||
-		    sscanf(tok, "started=%lf", &h->started) == 1 || sscanf(tok, "reloads=%u", &h->reloads) == 1)
-			continue;
-		if (strncmp(tok, "config=", 7) == 0)
-			snprintf(h->config, sizeof h->config, "%s", tok + 7);
-		else if (strncmp(tok, "reload_error=", 13) == 0)
-			snprintf(h->reload_error, sizeof h->reload_error, "%s", tok + 13);
-	}
-	return 0;
-}
-
-static FILE *
-status_open(const char *rd, struct status_head *h, const char *name)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/" LS_FILE_STATUS, rd);
-	f = fopen(path, "r");
-	if (!f) {
-		if (errno == EACCES)
-			fprintf(stderr, "ledsign %s: %s: permission denied; the status is for the users of the "
-			    "control socket (control_users, control_groups)\n", name, path);
-		else
-			fprintf(stderr, "ledsign %s: no daemon status in %s (%s); is `ledsign play` running?\n", name, rd,
-			    strerror(errno));
-		return NULL;
-	}
-	if (status_read_head(f, h) < 0) {
-		fprintf(stderr, "ledsign %s: %s is not a status file\n", name, path);
-		fclose(f);
-		return NULL;
-	}
-	if (h->pid <= 0 || (kill(h->pid, 0) < 0 && errno == ESRCH)) {
-		fprintf(stderr, "ledsign %s: the daemon (pid %d) is not running; last status in %s\n", name, h->pid,
-		    path);
-		fclose(f);
-		return NULL;
-	}
-	return f;
-}
-
 static void
 fmt_ago(char *buf, size_t len, double now, double t)
 {
@@ -129,6 +68,50 @@ fmt_ago(char *buf, size_t len, double now, double t)
 		snprintf(buf, len, "%.1fs ago", now - t);
 	else
 		snprintf(buf, len, "%.0fm ago", (now - t) / 60);
+}
+
+/* One "board k=v ..." line of the boards answer, printed as a table row. */
+struct board_rows {
+	double wall;
+	char  *rows;          /* the item lines, kept until the ok line gives the clock */
+	size_t len;
+	int    oom;
+};
+
+static void
+board_row_keep(void *arg, const char *line)
+{
+	struct board_rows *br = arg;
+	size_t n = strlen(line);
+	char *np;
+
+	if (strncmp(line, "board ", 6) != 0 || br->oom)
+		return;
+	if ((np = realloc(br->rows, br->len + n + 2)) == NULL) {
+		br->oom = 1;
+		return;
+	}
+	br->rows = np;
+	memcpy(br->rows + br->len, line, n);
+	br->rows[br->len + n] = '\n';
+	br->len += n + 1;
+	br->rows[br->len] = '\0';
+}
+
+static void
+board_row_print(const char *line, double wall)
+{
+	char name[128], state[32], item[128], rule[160], sent[24], skipped[24], errs[24], acks[24], last[32],
+	    addr[320], reason[300], ago[32];
+
+#define GET(k, v) if (control_line_get(line, k, v, sizeof v) < 0) v[0] = '\0'
+	GET("name", name); GET("state", state); GET("item", item); GET("rule", rule);
+	GET("frames_sent", sent); GET("frames_skipped", skipped); GET("errors", errs); GET("acks", acks);
+	GET("last_ack", last); GET("address", addr); GET("reason", reason);
+#undef GET
+	fmt_ago(ago, sizeof ago, wall, atof(last));
+	printf("%-12s %-10s %-14s %-16s %8s %8s %6s %8s %-10s %s%s%s\n", name, state, item, rule, sent, skipped,
+	    errs, acks, ago, addr, reason[0] ? "  " : "", reason);
 }
 
 static int cmd_status(const struct cmd_args *);
@@ -149,44 +132,65 @@ cmd_status(const struct cmd_args *a)
 {
 	struct ls_config *cfg;
 	char *rd = cmd_status_run_dir(a, a->cmd->name, &cfg);
-	struct status_head h;
-	char line[4096], sock[4096];
-	FILE *f;
-	int up;
+	struct board_rows br = { 0 };
+	char sock[4096], final[4096], err[512], config[1024], rerr[1024], num[64];
+	unsigned reloads = 0;
+	double started = 0;
+	int rc, pid = 0, up;
 
 	if (!rd)
 		return 1;
 	cmd_status_socket(cfg, rd, sock, sizeof sock);
-	f = status_open(rd, &h, a->cmd->name);
 	free(rd);
-	if (!f) {
+	/* every board's state, live from the daemon (the "boards" verb) */
+	rc = control_request(sock, "boards", 15000, board_row_keep, &br, final, sizeof final, err, sizeof err);
+	if (rc != 0) {
+		if (rc < 0)
+			fprintf(stderr, "ledsign %s: %s\n", a->cmd->name, err);
+		else {
+			char msg[sizeof final];
+
+			if (control_line_get(final, "message", msg, sizeof msg) < 0)
+				snprintf(msg, sizeof msg, "%s", final);
+			fprintf(stderr, "ledsign %s: the daemon refused: %s\n", a->cmd->name, msg);
+		}
+		free(br.rows);
 		ls_config_free(cfg);
 		return 1;
 	}
-	up = (int)(h.updated - h.started);
-	printf("ledsign play: running, pid %d, %s, up %d:%02d:%02d", h.pid, h.config, up / 3600, up / 60 % 60,
-	    up % 60);
-	if (h.reloads)
-		printf(", %u reload%s%s%s", h.reloads, h.reloads == 1 ? "" : "s",
-		    h.reload_error[0] ? "; last one FAILED: " : "", h.reload_error);
+	if (br.oom) {
+		fprintf(stderr, "ledsign %s: out of memory\n", a->cmd->name);
+		free(br.rows);
+		ls_config_free(cfg);
+		return 1;
+	}
+	if (control_line_get(final, "version", num, sizeof num) < 0 || strcmp(num, "1") != 0)
+		fprintf(stderr, "ledsign %s: warning: the daemon answers boards in format %s, this ledsign knows 1\n",
+		    a->cmd->name, num);
+	if (control_line_get(final, "pid", num, sizeof num) == 0)
+		pid = atoi(num);
+	if (control_line_get(final, "wall", num, sizeof num) == 0)
+		br.wall = atof(num);
+	if (control_line_get(final, "started", num, sizeof num) == 0)
+		started = atof(num);
+	if (control_line_get(final, "reloads", num, sizeof num) == 0)
+		reloads = (unsigned)strtoul(num, NULL, 10);
+	if (control_line_get(final, "config", config, sizeof config) < 0)
+		config[0] = '\0';
+	if (control_line_get(final, "reload_error", rerr, sizeof rerr) < 0)
+		rerr[0] = '\0';
+	up = (int)(br.wall - started);
+	printf("ledsign play: running, pid %d, %s, up %d:%02d:%02d", pid, config, up / 3600, up / 60 % 60, up % 60);
+	if (reloads)
+		printf(", %u reload%s%s%s", reloads, reloads == 1 ? "" : "s", rerr[0] ? "; last one FAILED: " : "", rerr);
 	printf("\n%-12s %-10s %-14s %-16s %8s %8s %6s %8s %-10s %s\n", "BOARD", "STATE", "ITEM", "RULE", "FRAMES",
 	    "SKIPPED", "ERRORS", "ACKS", "LAST ACK", "ADDRESS / REASON");
-	while (fgets(line, sizeof line, f)) {
-		char *fld[16], *save = NULL, ago[32];
-		int n = 0;
-
-		line[strcspn(line, "\n")] = '\0';
-		for (char *t = strtok_r(line, "\t", &save); t && n < 16; t = strtok_r(NULL, "\t", &save))
-			fld[n++] = t;
-		/* board name state item rule frames skipped errors acks nacks last_ack brightness address reason */
-		if (n < 13 || strcmp(fld[0], "board") != 0)
-			continue;
-		fmt_ago(ago, sizeof ago, h.updated, atof(fld[10]));
-		printf("%-12s %-10s %-14s %-16s %8s %8s %6s %8s %-10s %s%s%s\n", fld[1], fld[2], fld[3], fld[4], fld[5],
-		    fld[6], fld[7], fld[8], ago, fld[12], n > 13 ? "  " : "", n > 13 ? fld[13] : "");
+	for (char *l = br.rows, *nl; l && (nl = strchr(l, '\n')) != NULL; l = nl + 1) {
+		*nl = '\0';
+		board_row_print(l, br.wall);
 	}
-	fclose(f);
-	/* and the alerts, from the control socket */
+	free(br.rows);
+	/* and the alerts */
 	putchar('\n');
 	fflush(stdout);
 	cmd_alert_list(sock, cfg);
@@ -194,16 +198,30 @@ cmd_status(const struct cmd_args *a)
 	return 0;
 }
 
+/* The pid in RUN_DIR/ledsign.pid, or 0. */
+static int
+read_pid(const char *rd)
+{
+	char path[4096];
+	FILE *f;
+	int pid = 0;
+
+	snprintf(path, sizeof path, "%s/" LS_FILE_PID, rd);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	if (fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	return pid;
+}
+
 static int
 cmd_reload(const struct cmd_args *a)
 {
 	struct ls_config *cfg;
 	char *rd = cmd_status_run_dir(a, a->cmd->name, &cfg);
-	struct status_head h, h2;
-	struct timespec ts = { 0, 50 * 1000 * 1000 };
 	char sock[4096], final[2048], err[512], msg[2048];
-	FILE *f;
-	int rc;
+	int rc, pid;
 
 	if (!rd)
 		return 1;
@@ -237,39 +255,20 @@ cmd_reload(const struct cmd_args *a)
 		free(rd);
 		return 1;
 	}
-	/* no answer on the socket: signal the daemon named in the status file */
-	f = status_open(rd, &h, a->cmd->name);
-	if (!f) {
-		fprintf(stderr, "ledsign reload: %s\n", err);
-		free(rd);
-		return 1;
-	}
-	fclose(f);
-	if (kill(h.pid, SIGHUP) < 0) {
-		fprintf(stderr, "ledsign reload: %scannot signal pid %d: %s\n", errno == EPERM ? "denied: " : "",
-		    h.pid, strerror(errno));
-		free(rd);
-		return 1;
-	}
-	/* the daemon rewrites its status right after a reload attempt */
-	for (int i = 0; i < 200; i++) {
-		nanosleep(&ts, NULL);
-		f = status_open(rd, &h2, a->cmd->name);
-		if (!f)
-			break;
-		fclose(f);
-		if (h2.reloads > h.reloads) {
-			free(rd);
-			if (h2.reload_error[0]) {
-				fprintf(stderr, "ledsign reload: the new config has errors; still playing the old one\n%s\n"
-				    "(every error is in the daemon's log)\n", h2.reload_error);
-				return 1;
-			}
-			printf("reloaded %s\n", h2.config);
-			return 0;
-		}
-	}
+	/* no answer on the socket (removed, or the daemon is busy): signal the
+	 * daemon named in the pid file; only its log can say how it went */
+	pid = read_pid(rd);
 	free(rd);
-	fprintf(stderr, "ledsign reload: sent SIGHUP to pid %d but it has not answered in 10 s\n", h.pid);
-	return 1;
+	if (pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH)) {
+		fprintf(stderr, "ledsign reload: %s\n", err);
+		return 1;
+	}
+	if (kill(pid, SIGHUP) < 0) {
+		fprintf(stderr, "ledsign reload: %scannot signal pid %d: %s\n", errno == EPERM ? "denied: " : "",
+		    pid, strerror(errno));
+		return 1;
+	}
+	fprintf(stderr, "ledsign reload: %s\nsent SIGHUP to pid %d instead; the daemon's log says how the reload went\n",
+	    err, pid);
+	return 0;
 }

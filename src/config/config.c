@@ -109,10 +109,22 @@ static const struct key top_keys[] = {
 	  .def = "`\"" LS_PATH_STATE_DIR "\"`" },
 	{ "user", K_STR, 0, 0, 0, O(struct ls_config, user), NULL, "user the controller runs as when started as root",
 	  .doc = "started as root (by hand, not by systemd), the controller prepares its directories and then runs as this user, keeping group `dialout` for serial boards; `ledsign play --user` overrides it. Example: `user = \"ledsign\";` (docs/architecture.md, \"Processes\")" },
-	{ "control_users", K_STRLIST, 0, 0, 0, O(struct ls_config, control_users), NULL, "users (names or uids) who may raise alerts; root always may",
-	  .doc = "users (names or uids) who may use the control socket; root and the controller's own user always may. See docs/alerts.md" },
-	{ "control_groups", K_STRLIST, 0, 0, 0, O(struct ls_config, control_groups), NULL, "groups whose members may raise alerts; the socket belongs to the first",
-	  .doc = "members of these groups may use it too; the socket file is given to the first" },
+	{ "control_users", K_STRLIST, 0, 0, 0, O(struct ls_config, control_users), NULL, "users (names or uids) with the admin role on the control socket (as control_admins); root always has it",
+	  .doc = "users (names or uids) with the admin role on the control socket, as `control_admins` (the name from before roles); root and the controller's own user always have it. See docs/alerts.md" },
+	{ "control_groups", K_STRLIST, 0, 0, 0, O(struct ls_config, control_groups), NULL, "groups whose members have the admin role (as control_admin_groups); the socket belongs to the first",
+	  .doc = "members of these groups have the admin role too; the socket file is given to the first" },
+	{ "control_viewers", K_STRLIST, 0, 0, 0, O(struct ls_config, control_viewers), NULL, "users with the viewer role: status, alerts, boards, schedule",
+	  .doc = "users with the viewer role: `status`, `alerts`, `boards`, `schedule`" },
+	{ "control_viewer_groups", K_STRLIST, 0, 0, 0, O(struct ls_config, control_viewer_groups), NULL, "groups whose members have the viewer role",
+	  .doc = "groups whose members have the viewer role" },
+	{ "control_operators", K_STRLIST, 0, 0, 0, O(struct ls_config, control_operators), NULL, "users with the operator role: also alert, clear, cap",
+	  .doc = "users with the operator role: also `alert`, `clear`, `cap`" },
+	{ "control_operator_groups", K_STRLIST, 0, 0, 0, O(struct ls_config, control_operator_groups), NULL, "groups whose members have the operator role",
+	  .doc = "groups whose members have the operator role" },
+	{ "control_admins", K_STRLIST, 0, 0, 0, O(struct ls_config, control_admins), NULL, "users with the admin role: also reload",
+	  .doc = "users with the admin role: also `reload`" },
+	{ "control_admin_groups", K_STRLIST, 0, 0, 0, O(struct ls_config, control_admin_groups), NULL, "groups whose members have the admin role",
+	  .doc = "groups whose members have the admin role" },
 	{ "cap_dir", K_STR, 0, 0, 0, O(struct ls_config, cap_dir), NULL, "directory watched for CAP 1.2 alert files",
 	  .doc = "directory watched for CAP 1.2 alert files (docs/alerts.md)" },
 	{ "cap_accept_test", K_BOOL, 0, 0, 0, O(struct ls_config, cap_accept_test), NULL, "also show CAP alerts with status Exercise or Test",
@@ -1137,16 +1149,30 @@ check_references(struct loader *L)
 				ERR(L, r->line, "schedule: \"%s\" is neither a board nor a group; check boards", t);
 		}
 	}
-	/* control_users/groups: a warning only, since the file may be checked on another machine */
-	for (size_t i = 0; i < c->control_users.n; i++) {
-		const char *u = c->control_users.v[i];
-		if (getpwnam(u) == NULL && strspn(u, "0123456789") != strlen(u))
-			WARN(L, 0, "control_users: no user \"%s\" on this machine; it will be ignored", u);
-	}
-	for (size_t i = 0; i < c->control_groups.n; i++) {
-		const char *g = c->control_groups.v[i];
-		if (getgrnam(g) == NULL && strspn(g, "0123456789") != strlen(g))
-			WARN(L, 0, "control_groups: no group \"%s\" on this machine; it will be ignored", g);
+	/* the control socket's user and group lists: a warning only, since the
+	 * file may be checked on another machine */
+	{
+		static const struct { const char *key; size_t off; int group; } acl[] = {
+			{ "control_users", O(struct ls_config, control_users), 0 },
+			{ "control_groups", O(struct ls_config, control_groups), 1 },
+			{ "control_viewers", O(struct ls_config, control_viewers), 0 },
+			{ "control_viewer_groups", O(struct ls_config, control_viewer_groups), 1 },
+			{ "control_operators", O(struct ls_config, control_operators), 0 },
+			{ "control_operator_groups", O(struct ls_config, control_operator_groups), 1 },
+			{ "control_admins", O(struct ls_config, control_admins), 0 },
+			{ "control_admin_groups", O(struct ls_config, control_admin_groups), 1 },
+		};
+		for (size_t k = 0; k < sizeof acl / sizeof acl[0]; k++) {
+			const struct ls_strlist *l = (const struct ls_strlist *)((const char *)c + acl[k].off);
+			for (size_t i = 0; i < l->n; i++) {
+				const char *u = l->v[i];
+				if (strspn(u, "0123456789") == strlen(u))
+					continue;
+				if (acl[k].group ? getgrnam(u) == NULL : getpwnam(u) == NULL)
+					WARN(L, 0, "%s: no %s \"%s\" on this machine; it will be ignored", acl[k].key,
+					    acl[k].group ? "group" : "user", u);
+			}
+		}
 	}
 	for (size_t i = 0; i < c->ncap_areas; i++) {
 		struct ls_cap_area *a = &c->cap_areas[i];
@@ -1272,7 +1298,10 @@ ls_config_free(struct ls_config *c)
 	free(c->boards); free(c->fonts); free(c->content); free(c->playlists); free(c->rules);
 	free(c->path); free(c->timezone); free(c->fallback); free(c->default_font);
 	free(c->control_socket); free(c->state_dir); free(c->user);
-	ls_strlist_free(&c->control_users); ls_strlist_free(&c->control_groups); free(c->cap_dir);
+	ls_strlist_free(&c->control_users); ls_strlist_free(&c->control_groups);
+	ls_strlist_free(&c->control_viewers); ls_strlist_free(&c->control_viewer_groups);
+	ls_strlist_free(&c->control_operators); ls_strlist_free(&c->control_operator_groups);
+	ls_strlist_free(&c->control_admins); ls_strlist_free(&c->control_admin_groups); free(c->cap_dir);
 	for (size_t i = 0; i < c->ncap_areas; i++) {
 		free(c->cap_areas[i].match);
 		ls_strlist_free(&c->cap_areas[i].groups);

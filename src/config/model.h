@@ -153,8 +153,13 @@ struct ls_config {
 	char  *control_socket;    /* path of the Unix control socket */
 	char  *state_dir;         /* where alerts are persisted */
 	char  *user;              /* started as root, become this user; NULL = stay (daemon/priv.h) */
-	struct ls_strlist control_users;  /* may use the control socket (names or uids); root always may */
-	struct ls_strlist control_groups; /* members of these groups may too (names or gids) */
+	/* Who may use the control socket, per role (names or ids; control.h).
+	 * control_users/control_groups are the names from before roles: admin. */
+	struct ls_strlist control_users;  /* admin (names or uids); root and the daemon's user always are */
+	struct ls_strlist control_groups; /* members of these groups are admin too (names or gids) */
+	struct ls_strlist control_viewers, control_viewer_groups;      /* status, alerts, boards, schedule */
+	struct ls_strlist control_operators, control_operator_groups;  /* and alert, clear, cap */
+	struct ls_strlist control_admins, control_admin_groups;        /* and reload */
 	char  *cap_dir;           /* directory watched for CAP 1.2 files; NULL = none */
 	struct ls_cap_area *cap_areas; size_t ncap_areas;
 	int    cap_accept_test;   /* show CAP status Exercise and Test too (marked as such) */

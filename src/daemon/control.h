@@ -1,23 +1,33 @@
 /*
- * control.h — the Unix control socket (server and client) and the watched
- * CAP directory: how alerts get into a running daemon.
+ * control.h — the Unix control socket, the daemon's only API (server and
+ * client), and the watched CAP directory.
  *
  * Protocol "ledsign-control/1" (docs/alerts.md has the full text): one
  * request per line, "ledsign-control/1 VERB key=value ...", values
- * percent-encoded as in alert.h.  The answer is zero or more "alert RECORD"
- * lines, then one final line "ok key=value ..." or "error code=WORD
- * message=TEXT".  Verbs: alert, clear, status, reload, cap.
+ * percent-encoded as in alert.h.  The answer is zero or more item lines
+ * ("alert RECORD", "board k=v ...", "verb k=v ..."), then one final line
+ * "ok key=value ..." or "error code=WORD message=TEXT".  The verbs are rows
+ * of one table (control_verbs.c; `help` lists them): status, alerts, boards,
+ * schedule, help (viewer), alert, clear, cap (operator), reload (admin).
  *
  * The server never blocks: control_server_attach() puts the listening
  * socket and every connection (a libevent bufferevent with watermarks) on
  * the daemon's event loop.  The limits below bound what each connection may
  * cost.
  *
- * Who may connect: root, the daemon's own user, the users in
- * control_users, and members of control_groups (names resolved when the
- * server is made or the config set, so accepting never waits on NSS).  The
- * socket is made 0660 (umask 0117 around bind), owned by the first of
- * control_groups when there is one.
+ * Who may do what: every connection gets a role from its peer credentials
+ * (SO_PEERCRED) when it is accepted.  Root and the daemon's own user are
+ * admin; others get the highest role whose lists name them
+ * (control_viewers / control_viewer_groups, control_operators /
+ * control_operator_groups, control_admins / control_admin_groups; the older
+ * control_users / control_groups are admin lists, as they could alert,
+ * clear and reload before roles).  Anyone else is refused at accept; a
+ * verb above the peer's role gets "error code=denied" naming the role it
+ * needs.  Names are resolved when the server is made or the config set, so
+ * accepting never waits on NSS.  The socket is made 0660 (umask 0117
+ * around bind), owned by the first group of control_groups,
+ * control_viewer_groups, control_operator_groups, control_admin_groups
+ * (in that order) when there is one.
  */
 #ifndef LEDSIGN_CONTROL_H
 #define LEDSIGN_CONTROL_H
@@ -87,6 +97,33 @@
 struct control_server;
 struct cap_result;
 struct control_conn;
+struct player_status;
+struct sched;
+
+/* Who may do what; each role may do what the ones below it may. */
+enum control_role {
+	CONTROL_ROLE_NONE = 0,        /* not on any list: refused at accept */
+	CONTROL_ROLE_VIEWER,          /* read-only verbs: status, alerts, boards, schedule, help */
+	CONTROL_ROLE_OPERATOR,        /* and the verbs that change alerts: alert, clear, cap */
+	CONTROL_ROLE_ADMIN,           /* and reload (and config writes to come) */
+};
+
+/* "viewer", "operator", "admin" ("none" for CONTROL_ROLE_NONE). */
+const char *control_role_name(enum control_role);
+
+/* What the daemon says about itself in the "boards" answer. */
+struct control_daemon_info {
+	int    pid;
+	double wall;                  /* the daemon's clock now (Unix seconds, shifted by
+	                               * `play --start-at`): started and last_ack are on it */
+	double started;               /* on that clock */
+	unsigned reloads;
+	const char *config;           /* path of the config file */
+	const char *reload_error;     /* why the last reload failed; "" when it worked */
+};
+
+/* Called by the "boards" verb for each board. */
+typedef void (*control_board_fn)(void *ctx, const struct player_status *);
 
 /* What the server calls back into the daemon.  Any may be NULL. */
 struct control_ops {
@@ -107,6 +144,13 @@ struct control_ops {
 	 * whether it was half-written. */
 	int  (*cap_parse)(void *arg, const char *doc, size_t len, const char *name, long long now,
 	    struct cap_result *out, char *err, size_t errlen);
+	/* "boards": fill info and call fn once per board playing.  NULL:
+	 * "boards" answers error code=unsupported. */
+	void (*boards)(void *arg, struct control_daemon_info *info, control_board_fn fn, void *ctx);
+	/* "schedule": the daemon's scheduler (for the config it plays), and
+	 * its clock now in *wall.  NULL: "schedule" answers
+	 * error code=unsupported. */
+	const struct sched *(*schedule)(void *arg, double *wall);
 };
 #define CONTROL_CAP_PARSER_FAILED (-2)
 
@@ -133,12 +177,6 @@ void control_server_set_deadline(struct control_server *, int ms);
 /* The listening fd (non-blocking, close-on-exec). */
 int  control_server_fd(const struct control_server *);
 
-/* Give a file the socket's audience: mode 0640, group the socket's group
- * (the first of control_groups) when there is one, so what the daemon
- * publishes (the status file, with alert ids) is readable by those who may
- * use the socket and no one else.  0, or -1 with errno. */
-int  control_server_share_fd(const struct control_server *, int fd);
-
 /* Run everything on a libevent base: the listening socket, each connection,
  * and (when the config has cap_dir) the watched CAP directory.  0 or -1 + err.
  * Without it the server accepts no connections.  The server frees its
@@ -151,6 +189,9 @@ int  control_server_attach(struct control_server *, struct event_base *, char *e
  * their length in *len, or NULL when out of memory.  Connections use the
  * same path; exposed for tests and the fuzzer.  `now` is Unix seconds. */
 char *control_handle_line(struct control_server *, const char *line, long long now, size_t *len);
+/* The same for a peer with this uid and role (what a connection does). */
+char *control_handle_line_as(struct control_server *, const char *line, long long now, uid_t uid,
+    enum control_role role, size_t *len);
 
 /* ---- watched CAP directory ----
  * Every regular file in DIR not starting with '.' is read as a CAP document
@@ -161,17 +202,37 @@ char *control_handle_line(struct control_server *, const char *line, long long n
  * files go to DIR/failed/ unread.  Returns how many changed the alerts. */
 int  control_cap_dir_scan(struct control_server *, long long now);
 
-/* ---- client ---- */
+/* ---- client ----
+ * control_client_request() runs a request on the caller's event_base and
+ * never blocks it (the connect is retried on a timer while the listen
+ * queue is full): a web console or any other loop can ask the daemon
+ * without stalling.  control_request() is the same run to completion on an
+ * event_base of its own, for the CLI. */
 
-/* Called for every "alert ..." line of an answer (without the newline). */
+/* Called for every item line of an answer (without the newline). */
 typedef void (*control_line_fn)(void *arg, const char *line);
+/* Called once at the end: rc 0 for "ok", 1 for "error" (final is the
+ * final line, without the newline), -1 when there was no answer (final is
+ * NULL, err says why; eno is EACCES when the socket's permissions kept
+ * this user out, else EIO or the connect's errno). */
+typedef void (*control_done_fn)(void *arg, int rc, const char *final, const char *err, int eno);
 
-/* Connect to `path`, send `request` (one line, without the newline; the
- * version word is added), and read the answer, waiting at most timeout_ms
- * in all.  Item lines go to fn.  The final line goes to final (without the
- * newline).  Returns 0 for "ok", 1 for "error", -1 when there was no
- * answer (err says why: no daemon, refused, timeout; errno is EACCES when
- * the socket's permissions kept this user out). */
+struct control_client;
+/* Connect to `path` and send `request` (one line, without the newline; the
+ * version word is added); item lines go to line_fn (may be NULL), then
+ * done_fn is called exactly once, within timeout_ms.  The client frees
+ * itself after done_fn returns.  NULL + err when it could not even start
+ * (out of memory, path too long); done_fn is not called then. */
+struct control_client *control_client_request(struct event_base *, const char *path, const char *request,
+    int timeout_ms, control_line_fn line_fn, control_done_fn done_fn, void *arg, char *err, size_t errlen);
+/* Abandon a request before its done_fn: nothing more is called.  Accepts NULL. */
+void control_client_cancel(struct control_client *);
+
+/* Connect to `path`, send `request`, and read the answer, waiting at most
+ * timeout_ms in all.  Item lines go to fn.  The final line goes to final
+ * (without the newline).  Returns 0 for "ok", 1 for "error", -1 when there
+ * was no answer (err says why: no daemon, refused, timeout; errno is
+ * EACCES when the socket's permissions kept this user out). */
 int  control_request(const char *path, const char *request, int timeout_ms,
     control_line_fn fn, void *arg, char *final, size_t finalcap, char *err, size_t errlen);
 

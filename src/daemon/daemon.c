@@ -33,10 +33,11 @@
 #include "util/paths.h"
 #include "util/safedir.h"
 
+/* Alert expiry and the store's unrecorded clears are looked at this often. */
 #define DAEMON_STATUS_PERIOD 1.0
 /* File descriptors kept free for everything but boards: every control
- * connection the socket allows, plus files opened for a moment (status,
- * alert writes, CAP files, /dev/urandom, a reload's config and fonts). */
+ * connection the socket allows, plus files opened for a moment (alert
+ * writes, CAP files, /dev/urandom, a reload's config and fonts). */
 #define DAEMON_FD_RESERVE (CONTROL_CONN_MAX + 32)
 
 static const struct timeval daemon_now_tv = { 0, 0 };
@@ -59,7 +60,7 @@ struct daemon {
 	struct daemon_opts opts;
 	char   config_path[PATH_MAX];
 	char  *run_dir;
-	char   pid_path[PATH_MAX], status_path[PATH_MAX];
+	char   pid_path[PATH_MAX];
 	int    run_fd;             /* the run directory, checked once (safedir.h) */
 	size_t board_room;         /* boards the open-file limit leaves room for */
 	size_t unrecorded;         /* cleared alerts whose files could not be deleted, last seen */
@@ -555,7 +556,7 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
-/* ---- status and pid files ---- */
+/* ---- the pid file, and the once-a-second chores ---- */
 
 char *
 daemon_run_dir(const char *control_socket)
@@ -568,73 +569,6 @@ daemon_run_dir(const char *control_socket)
 	dir = strdup(dirname(copy));
 	free(copy);
 	return dir;
-}
-
-static void
-daemon_field(FILE *f, const char *s)
-{
-	fputc('\t', f);
-	for (; *s; s++)
-		fputc(*s == '\t' || *s == '\n' ? ' ' : *s, f);
-}
-
-static void
-daemon_write_status(struct daemon *d)
-{
-	FILE *f;
-	int fd;
-
-	if (d->run_fd < 0)
-		return;
-	/* Never follow or reuse what is at status.tmp: remove it (unlink takes a
-	 * planted symlink itself, not what it points to) and create afresh.  The
-	 * status names alert ids: created 0600, then readable only by those who
-	 * may use the control socket (its group), never, not even for a moment,
-	 * by all. */
-	if (unlinkat(d->run_fd, LS_FILE_STATUS_TMP, 0) < 0 && errno != ENOENT)
-		return;
-	fd = openat(d->run_fd, LS_FILE_STATUS_TMP, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
-	if (d->ctl ? control_server_share_fd(d->ctl, fd) < 0 : fchmod(fd, 0640) < 0)
-		(void)0;   /* stays 0600: safe, only less readable */
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlinkat(d->run_fd, LS_FILE_STATUS_TMP, 0);
-		return;
-	}
-	fprintf(f, "ledsign-status 1\tpid=%d\tupdated=%.3f\tstarted=%.3f\treloads=%u\tconfig=%s\treload_error=",
-	    (int)getpid(), daemon_wall(d), d->started, d->reloads, d->config_path);
-	for (const char *c = d->reload_error; *c; c++)
-		fputc(*c == '\t' || *c == '\n' ? ' ' : *c, f);
-	fputc('\n', f);
-	for (size_t i = 0; i < d->nboards; i++) {
-		struct player_status s;
-		char num[256];
-
-		if (!d->boards[i].p)
-			continue;
-		player_status(d->boards[i].p, &s);
-		fputs("board", f);
-		daemon_field(f, s.board);
-		daemon_field(f, player_state_name(s.state));
-		daemon_field(f, s.item);
-		daemon_field(f, s.rule);
-		snprintf(num, sizeof num, "%llu\t%llu\t%llu\t%llu\t%llu\t%.3f\t%d",
-		    (unsigned long long)s.frames_sent, (unsigned long long)s.frames_skipped,
-		    (unsigned long long)s.errors, (unsigned long long)s.acks, (unsigned long long)s.nacks,
-		    s.last_ack, s.brightness);
-		fputc('\t', f);
-		fputs(num, f);
-		daemon_field(f, s.address);
-		daemon_field(f, s.reason);
-		fputc('\n', f);
-	}
-	if (fclose(f) == 0)
-		renameat(d->run_fd, LS_FILE_STATUS_TMP, d->run_fd, LS_FILE_STATUS);
-	else
-		unlinkat(d->run_fd, LS_FILE_STATUS_TMP, 0);
 }
 
 static void
@@ -658,15 +592,6 @@ daemon_status_cb(evutil_socket_t fd, short what, void *arg)
 			d->unrecorded = now_unrec;
 		}
 	}
-	daemon_write_status(arg);
-}
-
-static void
-daemon_status_once_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	daemon_write_status(arg);
 }
 
 /* After a crash the pid in the file may belong to some other program by now. */
@@ -893,20 +818,35 @@ static void
 daemon_ctl_changed(void *arg)
 {
 	struct daemon *d = arg;
-	struct timeval soon = { 0, 20 * 1000 };
 
 	daemon_rechoose(d);
-	/* once the boards have chosen, `ledsign status` shows the alert on them */
-	event_base_once(d->base, -1, EV_TIMEOUT, daemon_status_once_cb, d, &soon);
 }
 
 static int
 daemon_ctl_reload(void *arg, char *err, size_t errlen)
 {
-	int rc = daemon_reload(arg, err, errlen);
+	return daemon_reload(arg, err, errlen);
+}
 
-	daemon_write_status(arg);
-	return rc;
+/* The "boards" verb: the state `ledsign status` shows, read live. */
+static void
+daemon_ctl_boards(void *arg, struct control_daemon_info *info, control_board_fn fn, void *ctx)
+{
+	struct daemon *d = arg;
+
+	info->wall = daemon_wall(d);
+	info->started = d->started;
+	info->reloads = d->reloads;
+	info->config = d->config_path;
+	info->reload_error = d->reload_error;
+	for (size_t i = 0; i < d->nboards; i++) {
+		struct player_status st;
+
+		if (!d->boards[i].p)
+			continue;
+		player_status(d->boards[i].p, &st);
+		fn(ctx, &st);
+	}
 }
 
 static void
@@ -915,11 +855,23 @@ daemon_ctl_log(void *arg, int level, const char *msg)
 	daemon_log(arg, level ? LOG_WARNING : LOG_INFO, NULL, "%s", msg);
 }
 
+/* The "schedule" verb: the scheduler of the config being played. */
+static const struct sched *
+daemon_ctl_schedule(void *arg, double *wall)
+{
+	struct daemon *d = arg;
+
+	*wall = daemon_wall(d);
+	return d->sched;
+}
+
 static const struct control_ops daemon_ctl_ops = {
 	.cap_parse = daemon_ctl_cap_parse,
 	.changed = daemon_ctl_changed,
 	.reload = daemon_ctl_reload,
 	.log = daemon_ctl_log,
+	.boards = daemon_ctl_boards,
+	.schedule = daemon_ctl_schedule,
 };
 
 /* Alerts survive restarts in state_dir; the control socket lets `ledsign
@@ -1049,7 +1001,6 @@ daemon_hup_cb(evutil_socket_t sig, short what, void *arg)
 	(void)sig;
 	(void)what;
 	daemon_reload(arg, err, sizeof err);
-	daemon_write_status(arg);
 }
 
 struct event_base *daemon_base(struct daemon *d) { return d->base; }
@@ -1180,7 +1131,6 @@ daemon_run(const struct daemon_opts *opts)
 		}
 	}
 	snprintf(d->pid_path, sizeof d->pid_path, "%s/" LS_FILE_PID, d->run_dir);
-	snprintf(d->status_path, sizeof d->status_path, "%s/" LS_FILE_STATUS, d->run_dir);
 	if (!opts->foreground && !d->detached && daemon(0, 0) < 0) {
 		daemon_log(d, LOG_ERR, NULL, "cannot detach: %s", strerror(errno));
 		goto out;
@@ -1286,10 +1236,8 @@ daemon_run(const struct daemon_opts *opts)
 		daemon_log(d, LOG_INFO, NULL, "playing %s on %zu boards (pid %d, campaign clock %s%s)", d->config_path,
 		    d->nboards, (int)getpid(), when, opts->clock_offset != 0 ? ", shifted by --start-at" : "");
 	}
-	daemon_write_status(d);
 	event_base_dispatch(d->base);
 	daemon_report_pacing(d);
-	daemon_write_status(d);
 	{
 		struct rusage ru;
 		if (getrusage(RUSAGE_SELF, &ru) == 0)

@@ -8,9 +8,9 @@
  * stderr or syslog, one line per event, each naming its board.
  *
  * Runtime files live in the directory of the config's control_socket
- * (default LS_PATH_RUN_DIR, util/paths.h): ledsign.pid, and `status`, rewritten every second
- * (and after each reload) with one line per board; `ledsign status` reads it.
- * docs/daemon.md describes both.
+ * (default LS_PATH_RUN_DIR, util/paths.h): the socket and ledsign.pid.  The
+ * board states are read live over the socket (the "boards" verb,
+ * control.h); no status file is written.  docs/daemon.md describes both.
  */
 #ifndef LEDSIGN_DAEMON_H
 #define LEDSIGN_DAEMON_H
@@ -26,7 +26,7 @@ struct daemon_opts {
 	double duration;          /* stop after this many seconds; 0 = run until told */
 	double until;             /* stop when the (virtual) wall clock reaches this; 0 = never */
 	double fps;               /* animated items; 0 = 30 */
-	const char *run_dir;      /* override the directory for pid and status files */
+	const char *run_dir;      /* override the directory for the pid file */
 	const char *user;         /* started as root, run as this user (overrides the config's `user`) */
 };
 

@@ -13,7 +13,7 @@
 
 /* the config file of the installed controller */
 #define LS_PATH_CONFIG          "/etc/ledsign/ledsign.cfg"
-/* runtime files: the control socket, the pid and status files (systemd RuntimeDirectory=) */
+/* runtime files: the control socket and the pid file (systemd RuntimeDirectory=); board states are read over the socket (the boards verb), not from a file */
 #define LS_PATH_RUN_DIR         "/run/ledsign"
 /* the control socket (config setting control_socket); its directory is the run directory */
 #define LS_PATH_CONTROL_SOCKET  LS_PATH_RUN_DIR "/" LS_FILE_CONTROL_SOCKET
@@ -23,7 +23,5 @@
 /* names inside the run directory */
 #define LS_FILE_CONTROL_SOCKET  "control.sock"
 #define LS_FILE_PID             "ledsign.pid"
-#define LS_FILE_STATUS          "status"
-#define LS_FILE_STATUS_TMP      "status.tmp"   /* written, then renamed to LS_FILE_STATUS */
 
 #endif

@@ -2,7 +2,7 @@
  * safedir.h — directories other users must not be able to plant files in.
  *
  * The daemon trusts what it finds in state_dir (alerts shown on every
- * board), its run directory (pid and status files) and the control socket's
+ * board), its run directory (pid file) and the control socket's
  * directory.  Like sshd's StrictModes, each must be owned by the daemon's
  * own user (or root) and writable by nobody else: no group or other write
  * bit, sticky or not.  Only the directory itself is checked, not its

@@ -2,17 +2,17 @@
 # the docs, the systemd unit and `make install` must name the same ones: this
 # reads them through the C preprocessor and checks each place that says them.
 . tests/lib.sh
-printf '#include "util/paths.h"\nCONFIG=LS_PATH_CONFIG\nRUN=LS_PATH_RUN_DIR\nSOCK=LS_PATH_CONTROL_SOCKET\nSTATE=LS_PATH_STATE_DIR\nPID=LS_FILE_PID\nSTATUS=LS_FILE_STATUS\n' |
+printf '#include "util/paths.h"\nCONFIG=LS_PATH_CONFIG\nRUN=LS_PATH_RUN_DIR\nSOCK=LS_PATH_CONTROL_SOCKET\nSTATE=LS_PATH_STATE_DIR\nPID=LS_FILE_PID\n' |
 	${CC:-cc} -E -P -Isrc - | sed 's/" *"//g; s/"//g' >"$TMP/paths.sh" || fail "cannot preprocess src/util/paths.h"
 . "$TMP/paths.sh"
-for v in "$CONFIG" "$RUN" "$SOCK" "$STATE" "$PID" "$STATUS"; do
+for v in "$CONFIG" "$RUN" "$SOCK" "$STATE" "$PID"; do
 	case $v in LS_*|"") fail "paths.h does not define everything (got '$v')";; esac
 done
 [ "$SOCK" = "$RUN/control.sock" ] || fail "the control socket $SOCK is not in the run directory $RUN"
 has() { grep -qF -- "$2" "$1" || fail "$1 does not name $2 (src/util/paths.h)"; }
 # the man page's FILES section, one entry per path
 sed -n '/^\.SH FILES/,/^\.SH /p' docs/ledsign.1 >"$TMP/files.man"
-for p in "$CONFIG" "$SOCK" "$RUN/$PID" "$RUN/$STATUS" "$STATE"; do
+for p in "$CONFIG" "$SOCK" "$RUN/$PID" "$STATE"; do
 	grep -qxF ".I $p" "$TMP/files.man" || fail "docs/ledsign.1 FILES lacks $p"
 done
 has docs/config.md "\`\"$SOCK\"\`"

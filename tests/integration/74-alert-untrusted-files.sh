@@ -4,7 +4,8 @@
 # - An alert file owned by another user (root only: chown) or writable by
 #   others is quarantined and never shown; a FIFO named like an alert file
 #   does not hang the start.
-# - A symlink planted at status.tmp is not followed.
+# - A symlink planted at status.tmp is not followed (the daemon writes no
+#   status file at all since `ledsign status` reads the boards verb).
 . tests/lib.sh
 . tests/alert-lib.sh
 alert_config
@@ -51,9 +52,9 @@ never_colour hall ff0000 || afail "a planted alert is on the board"
 # status.tmp: a planted symlink is replaced, not followed
 echo precious >"$TMP/victim"
 ln -s "$TMP/victim" "$TMP/run/status.tmp"
-sleep 2.5   # the status file is rewritten every second
-[ "$(cat "$TMP/victim")" = precious ] || afail "the status writer followed a symlink at status.tmp"
-[ -f "$TMP/run/status" ] && [ ! -L "$TMP/run/status" ] || afail "status is not a regular file"
-grep -q "^ledsign-status 1" "$TMP/run/status" || afail "status was not written"
+sleep 2.5   # older daemons rewrote a status file every second
+[ "$(cat "$TMP/victim")" = precious ] || afail "the daemon followed a symlink at status.tmp"
+[ ! -e "$TMP/run/status" ] || afail "a status file was written"
+$L status "$CFG" | grep -Eq "^hall +online" || afail "ledsign status does not show hall online"
 kill "$DAEMON"; wait "$DAEMON" 2>/dev/null
 echo "unsafe directories refused; planted alert files quarantined; status.tmp symlink not followed"

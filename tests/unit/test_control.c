@@ -1,5 +1,6 @@
-/* Unit tests for src/daemon/control.c: the request format, the socket with its
- * permissions and peer-credential check, the client, the CAP directory. */
+/* Unit tests for src/daemon/control_*.c: the request format, the verb table and roles,
+ * the socket with its permissions and peer-credential check, the client (blocking and
+ * on the caller's loop), the CAP directory. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -24,6 +25,7 @@
 
 #include "daemon/control.h"
 #include "util/kv.h"
+#include "daemon/player.h"
 
 #define NOBODY 65534
 
@@ -61,7 +63,34 @@ on_log(void *arg, int level, const char *msg)
 	snprintf(logged + n, sizeof logged - n, "%s\n", msg);
 }
 
-static const struct control_ops ops = { .changed = on_changed, .reload = on_reload, .log = on_log };
+/* One board in a known state, as a daemon's player would report it. */
+static void
+on_boards(void *arg, struct control_daemon_info *info, control_board_fn fn, void *ctx)
+{
+	struct player_status st;
+
+	(void)arg;
+	info->wall = 1700000100.5;
+	info->started = 1700000000.25;
+	info->reloads = 2;
+	info->config = "/etc/ledsign/a b.cfg";
+	info->reload_error = "";
+	memset(&st, 0, sizeof st);
+	st.board = "gate";
+	st.state = PLAYER_STALLED;
+	snprintf(st.reason, sizeof st.reason, "no ACK for 3 s");
+	snprintf(st.item, sizeof st.item, "welcome");
+	snprintf(st.rule, sizeof st.rule, "mornings");
+	snprintf(st.address, sizeof st.address, "tcp:127.0.0.1:9");
+	st.frames_sent = 42;
+	st.acks = 40;
+	st.last_ack = 1700000099.0;
+	st.brightness = 80;
+	fn(ctx, &st);
+}
+
+static const struct control_ops ops = { .changed = on_changed, .reload = on_reload, .log = on_log,
+	.boards = on_boards };
 
 static void
 rm_rf(const char *path)
@@ -218,6 +247,93 @@ test_cap_request(void **state)
 	assert_non_null(strstr(a, "error code=usage"));
 }
 
+/* Ask as a peer with this role. */
+static const char *
+ask_as(struct fx *f, enum control_role role, const char *line)
+{
+	static char out[65536];
+	size_t len;
+	char *a = control_handle_line_as(f->srv, line, time(NULL), NOBODY, role, &len);
+
+	assert_non_null(a);
+	assert_true(len < sizeof out);
+	memcpy(out, a, len + 1);
+	free(a);
+	return out;
+}
+
+/* Every verb against every role: a viewer reads, an operator changes
+ * alerts, only an admin reloads; a denial names the role needed. */
+static void
+test_roles(void **state)
+{
+	struct fx *f = *state;
+	const char *a;
+
+	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 status");
+	assert_memory_equal(a, "ok count=0 ", 11);
+	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 alerts");
+	assert_memory_equal(a, "ok count=0 ", 11);
+	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 boards");
+	assert_memory_equal(a, "board ", 6);
+	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 alert text=hi");
+	assert_string_equal(a, "error code=denied message=alert%20needs%20the%20operator%20role;%20user%2065534%20has%20"
+	    "viewer:%20add%20it%20to%20control_operators%20or%20control_operator_groups\n");
+	assert_non_null(strstr(logged, "alert denied to uid 65534 (viewer; needs operator)"));
+	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 clear all=1");
+	assert_memory_equal(a, "error code=denied message=clear%20needs%20the%20operator%20role", 62);
+	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 cap doc=x");
+	assert_memory_equal(a, "error code=denied ", 18);
+	assert_int_equal(alert_store_count(f->store), 0);
+	assert_int_equal(f->changed, 0);
+
+	a = ask_as(f, CONTROL_ROLE_OPERATOR, "ledsign-control/1 alert text=hi id=op1");
+	assert_string_equal(a, "ok id=op1\n");
+	a = ask_as(f, CONTROL_ROLE_OPERATOR, "ledsign-control/1 reload");
+	assert_memory_equal(a, "error code=denied message=reload%20needs%20the%20admin%20role", 60);
+	a = ask_as(f, CONTROL_ROLE_OPERATOR, "ledsign-control/1 clear id=op1");
+	assert_string_equal(a, "ok cleared=1\n");
+	a = ask_as(f, CONTROL_ROLE_ADMIN, "ledsign-control/1 reload");
+	assert_non_null(strstr(a, "error code=reload"));
+	/* no role at all (a connection never gets this far): not even status */
+	a = ask_as(f, CONTROL_ROLE_NONE, "ledsign-control/1 status");
+	assert_memory_equal(a, "error code=denied ", 18);
+
+	/* help lists what the peer may use, and says its role */
+	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 help");
+	assert_non_null(strstr(a, "verb name=boards role=viewer "));
+	assert_null(strstr(a, "name=alert "));
+	assert_non_null(strstr(a, "\nok verbs=5 role=viewer\n"));
+	a = ask_as(f, CONTROL_ROLE_ADMIN, "ledsign-control/1 help");
+	assert_non_null(strstr(a, "verb name=reload role=admin "));
+	assert_non_null(strstr(a, "\nok verbs=9 role=admin\n"));
+	assert_string_equal(control_role_name(CONTROL_ROLE_OPERATOR), "operator");
+}
+
+/* "boards": one versioned key=value line per board, the daemon on the ok line. */
+static void
+test_boards(void **state)
+{
+	struct fx *f = *state;
+	const char *a = ask(f, "ledsign-control/1 boards");
+	char want[1024];
+
+	snprintf(want, sizeof want,
+	    "board name=gate state=stalled reason=no%%20ACK%%20for%%203%%20s item=welcome rule=mornings "
+	    "frames_sent=42 frames_skipped=0 frames_late=0 errors=0 acks=40 nacks=0 last_ack=1700000099.000 "
+	    "brightness=80 address=tcp:127.0.0.1:9\n"
+	    "ok version=1 boards=1 pid=%d wall=1700000100.500 started=1700000000.250 reloads=2 "
+	    "config=/etc/ledsign/a%%20b.cfg reload_error=\n", (int)getpid());
+	assert_string_equal(a, want);
+	a = ask(f, "ledsign-control/1 boards x=1");
+	assert_memory_equal(a, "error code=usage ", 17);
+	/* this server has boards but no scheduler */
+	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 schedule at=1700000000");
+	assert_memory_equal(a, "error code=unsupported ", 23);
+	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 schedule at=soon");
+	assert_memory_equal(a, "error code=usage message=schedule%20takes%20at", 46);
+}
+
 /* ---- over the socket ---- */
 
 struct child_result {
@@ -340,11 +456,183 @@ test_peer_refused(void **state)
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.final, "ok id=ok1");
 	assert_non_null(strstr(alert_store_find(f->store, "ok1")->source, "uid=65534"));
+	r = run_client(f, base, NOBODY, "reload");
+	assert_memory_equal(r.final, "error code=reload ", 18);   /* control_users are admins, as before roles */
 	f->cfg.control_users.n = 0;
 	f->cfg.control_users.v = NULL;
+
+	/* a viewer: reads, but may not change anything */
+	f->cfg.control_viewers.v = users;
+	f->cfg.control_viewers.n = 1;
+	assert_int_equal(control_server_set_config(f->srv, &f->cfg, err, sizeof err), 0);
+	r = run_client(f, base, NOBODY, "status");
+	assert_int_equal(r.rc, 0);
+	assert_memory_equal(r.final, "ok count=1 ", 11);
+	r = run_client(f, base, NOBODY, "boards");
+	assert_int_equal(r.rc, 0);
+	assert_memory_equal(r.final, "ok version=1 boards=1 ", 22);
+	r = run_client(f, base, NOBODY, "clear id=ok1");
+	assert_int_equal(r.rc, 1);
+	assert_memory_equal(r.final, "error code=denied message=clear%20needs%20the%20operator%20role", 62);
+	assert_non_null(alert_store_find(f->store, "ok1"));
+	/* an operator: changes alerts, but does not reload */
+	f->cfg.control_viewers.n = 0;
+	f->cfg.control_operators.v = users;
+	f->cfg.control_operators.n = 1;
+	assert_int_equal(control_server_set_config(f->srv, &f->cfg, err, sizeof err), 0);
+	r = run_client(f, base, NOBODY, "clear id=ok1");
+	assert_int_equal(r.rc, 0);
+	r = run_client(f, base, NOBODY, "reload");
+	assert_memory_equal(r.final, "error code=denied message=reload%20needs%20the%20admin%20role", 60);
+	f->cfg.control_operators.n = 0;
+	f->cfg.control_viewers.v = f->cfg.control_operators.v = NULL;
 	control_server_free(f->srv);   /* its events belong to the base: free them first */
 	f->srv = NULL;
 	event_base_free(base);
+}
+
+struct async_result {
+	int lines, done, rc;
+	char final[256];
+	struct event_base *base;
+	int *left;
+};
+
+static void
+async_line(void *arg, const char *line)
+{
+	((struct async_result *)arg)->lines++;
+	(void)line;
+}
+
+static void
+async_done(void *arg, int rc, const char *final, const char *err, int eno)
+{
+	struct async_result *r = arg;
+
+	(void)eno;
+	r->done++;
+	r->rc = rc;
+	snprintf(r->final, sizeof r->final, "%s", final ? final : err);
+	if (--*r->left == 0)
+		event_base_loopexit(r->base, NULL);
+}
+
+/* The client runs on the caller's loop without blocking it: here the
+ * server is on the same loop, so a client that waited for its answer
+ * (connect, send, read) would wait for ever.  Three requests at once. */
+static void
+test_client_async(void **state)
+{
+	struct fx *f = *state;
+	struct event_base *base = event_base_new();
+	struct async_result r[3];
+	const char *req[3] = { "alert text=one id=a1", "boards", "nosuchverb" };
+	struct timeval limit = { 5, 0 };
+	char err[256];
+	int left = 3;
+
+	assert_int_equal(control_server_attach(f->srv, base, err, sizeof err), 0);
+	memset(r, 0, sizeof r);
+	for (int i = 0; i < 3; i++) {
+		r[i].base = base;
+		r[i].left = &left;
+		assert_non_null(control_client_request(base, f->sock, req[i], 3000, async_line, async_done, &r[i],
+		    err, sizeof err));
+		assert_int_equal(r[i].done, 0);   /* never called from inside the request */
+	}
+	event_base_loopexit(base, &limit);
+	event_base_dispatch(base);
+	assert_int_equal(left, 0);
+	assert_int_equal(r[0].rc, 0);
+	assert_string_equal(r[0].final, "ok id=a1");
+	assert_int_equal(r[1].rc, 0);
+	assert_int_equal(r[1].lines, 1);
+	assert_memory_equal(r[1].final, "ok version=1 boards=1 ", 22);
+	assert_int_equal(r[2].rc, 1);
+	assert_memory_equal(r[2].final, "error code=usage ", 17);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(r[i].done, 1);
+
+	/* no daemon: done says so, once, from the loop */
+	left = 1;
+	memset(&r[0], 0, sizeof r[0]);
+	r[0].base = base;
+	r[0].left = &left;
+	snprintf(err, sizeof err, "%s/none.sock", f->dir);
+	assert_non_null(control_client_request(base, err, "status", 3000, NULL, async_done, &r[0], err, sizeof err));
+	event_base_loopexit(base, &limit);
+	event_base_dispatch(base);
+	assert_int_equal(r[0].done, 1);
+	assert_int_equal(r[0].rc, -1);
+	assert_non_null(strstr(r[0].final, "no ledsign daemon is listening"));
+	control_server_free(f->srv);
+	f->srv = NULL;
+	event_base_free(base);
+}
+
+/* A daemon that refuses a peer answers and closes without reading the
+ * request.  A client writing the rest of a long request then gets EPIPE:
+ * it must read the answer, not die of SIGPIPE (the CLI does not ignore it). */
+static void
+test_client_no_sigpipe(void **state)
+{
+	struct fx *f = *state;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct child_result res;
+	size_t n = 4 * 1024 * 1024;
+	char *big = malloc(n + 1);
+	int lfd, cfd, pfd[2], status;
+	pid_t pid;
+
+	assert_non_null(big);
+	memset(big, 'a', n);
+	big[n] = '\0';
+	memcpy(big, "cap doc=", 8);
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s/fake.sock", f->dir);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(lfd >= 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(lfd, 4), 0);
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		memset(&res, 0, sizeof res);
+		for (int i = 0; i < 2; i++) {
+			memset(&res, 0, sizeof res);
+			res.rc = control_request(sa.sun_path, big, 3000, NULL, NULL, res.final, sizeof res.final, res.err,
+			    sizeof res.err);
+			if (write(pfd[1], &res, sizeof res) != sizeof res)
+				_exit(98);
+		}
+		_exit(0);
+	}
+	close(pfd[1]);
+	/* first a peer that answers and closes, then one that closes unanswered */
+	cfd = accept(lfd, NULL, NULL);
+	assert_true(cfd >= 0);
+	assert_int_equal(write(cfd, "error code=denied message=go%20away\n", 36), 36);
+	usleep(50 * 1000);   /* let the client fill its socket buffer */
+	close(cfd);
+	cfd = accept(lfd, NULL, NULL);
+	assert_true(cfd >= 0);
+	close(cfd);
+	close(lfd);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_false(WIFSIGNALED(status));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(read(pfd[0], &res, sizeof res), (ssize_t)sizeof res);
+	assert_int_equal(res.rc, 1);
+	assert_string_equal(res.final, "error code=denied message=go%20away");
+	assert_int_equal(read(pfd[0], &res, sizeof res), (ssize_t)sizeof res);
+	assert_int_equal(res.rc, -1);
+	assert_true(strstr(res.err, "closed the connection without an answer") != NULL ||
+	    strstr(res.err, "Connection reset by peer") != NULL);
+	close(pfd[0]);
+	free(big);
 }
 
 static void
@@ -367,6 +655,13 @@ test_acl_errors(void **state)
 	assert_int_equal(control_server_set_config(f->srv, &f->cfg, err, sizeof err), 0);
 	assert_non_null(strstr(logged, "no such group \"no-such-user-xyz\""));
 	f->cfg.control_groups.n = 0;
+	f->cfg.control_viewer_groups.v = bad;
+	f->cfg.control_viewer_groups.n = 1;
+	logged[0] = '\0';
+	assert_int_equal(control_server_set_config(f->srv, &f->cfg, err, sizeof err), 0);
+	assert_non_null(strstr(logged, "control_viewer_groups: no such group \"no-such-user-xyz\""));
+	f->cfg.control_viewer_groups.n = 0;
+	f->cfg.control_viewer_groups.v = NULL;
 	f->cfg.control_users.v = f->cfg.control_groups.v = NULL;
 	assert_int_equal(control_server_set_config(f->srv, &f->cfg, err, sizeof err), 0);
 }
@@ -723,9 +1018,13 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_requests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_boards, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_acl_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_client_async, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_client_no_sigpipe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap_dir_watch_and_reload, setup, teardown),

@@ -1,0 +1,667 @@
+/*
+ * control_verbs.c — what the control socket can be asked: the verb table
+ * (name, least role, flags, handler, help) and the handlers.  The server
+ * (control_server.c) frames lines and keeps the limits; this file answers
+ * them.  Handlers that change alerts call into src/alert/.
+ *
+ * A new verb is one row in control_verb_table plus its handler, which gets
+ * the request (with its connection, for verbs that stream) and an answer
+ * buffer.  Answers: item lines, then one "ok ..." or "error code=...".
+ */
+#include "util/diag.h"
+#include "daemon/control_int.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alert/cap.h"
+#include "util/kv.h"
+#include "daemon/player.h"
+#include "schedule/schedule.h"
+
+/* ---- answers ---- */
+
+static void
+ob_reserve(struct control_obuf *b, size_t more)
+{
+	char *np;
+	size_t ncap;
+
+	if (b->oom || b->len + more + 1 <= b->cap)
+		return;
+	ncap = b->cap ? b->cap : 256;
+	while (ncap < b->len + more + 1)
+		ncap *= 2;
+	np = realloc(b->p, ncap);
+	if (np == NULL) {
+		b->oom = 1;
+		return;
+	}
+	b->p = np;
+	b->cap = ncap;
+}
+
+void
+control_ob_add(struct control_obuf *b, const char *s, size_t n)
+{
+	ob_reserve(b, n);
+	if (b->oom)
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+/* Append "WORD k=v k=v\n" from NULL-terminated key/value pairs. */
+void
+control_ob_line(struct control_obuf *b, const char *word, ...)
+{
+	va_list ap;
+	const char *k, *v;
+	char *tmp;
+	size_t cap = 64, len;
+
+	va_start(ap, word);
+	while ((k = va_arg(ap, const char *)) != NULL) {
+		v = va_arg(ap, const char *);
+		cap += strlen(k) + 2 + 3 * strlen(v ? v : "");
+	}
+	va_end(ap);
+	tmp = malloc(cap);
+	if (tmp == NULL) {
+		b->oom = 1;
+		return;
+	}
+	len = strlen(word);
+	memcpy(tmp, word, len + 1);
+	va_start(ap, word);
+	while ((k = va_arg(ap, const char *)) != NULL) {
+		v = va_arg(ap, const char *);
+		kv_put(tmp, cap, &len, k, v ? v : "");
+	}
+	va_end(ap);
+	control_ob_add(b, tmp, len);
+	control_ob_add(b, "\n", 1);
+	free(tmp);
+}
+
+void
+control_ob_error(struct control_obuf *b, const char *code, const char *message)
+{
+	control_ob_line(b, "error", "code", code, "message", message, (const char *)NULL);
+}
+
+/* ---- the handlers ---- */
+
+
+/* Offset of the first control character in t (C0 but line feed, DEL, or a
+ * C1 code point U+0080..U+009F), or -1.  Alert text reaches terminals
+ * (`ledsign alerts`, logs) as well as boards: ESC or CSI there could move
+ * the cursor, retitle the window or hide other lines.  A line feed stays,
+ * as in the config's text: it breaks the line on the board. */
+static long
+control_char_at(const char *t)
+{
+	for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
+		if ((*p < 0x20 && *p != '\n') || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+			return (long)(p - (const unsigned char *)t);
+	}
+	return -1;
+}
+
+static void
+verb_alert(struct control_req *rq, struct control_obuf *b)
+{
+	struct control_server *s = rq->srv;
+	const char *args = rq->args;
+	long long now = rq->now;
+	uid_t uid = rq->uid;
+	struct alert a;
+	char key[32], err[512], id[ALERT_ID_MAX + 1], *val;
+	const char *cur = args;
+	long long dur = -1;
+	long at;
+	int r, have_start = 0;
+
+	memset(&a, 0, sizeof a);
+	a.level = ALERT_EMERGENCY;
+	val = malloc(strlen(args) + 1);
+	if (val == NULL) {
+		control_ob_error(b, "internal", "out of memory");
+		return;
+	}
+	while ((r = kv_next(&cur, key, sizeof key, val, strlen(args) + 1, err, sizeof err)) > 0) {
+		if (strcmp(key, "id") == 0) {
+			if (!alert_id_valid(val)) {
+				snprintf(err, sizeof err, "bad id \"%.100s\": use 1..%d letters, digits and ._:@- starting with a letter or digit",
+				    val, ALERT_ID_MAX);
+				goto bad;
+			}
+			snprintf(a.id, sizeof a.id, "%s", val);
+		} else if (strcmp(key, "text") == 0) {
+			free(a.text);
+			if ((a.text = strdup(val)) == NULL)
+				goto oom;
+		} else if (strcmp(key, "level") == 0) {
+			if (alert_level_parse(val, &a.level) < 0) {
+				snprintf(err, sizeof err, "bad level \"%.40s\": use info, warning or emergency", val);
+				goto bad;
+			}
+		} else if (strcmp(key, "boards") == 0 || strcmp(key, "groups") == 0) {
+			struct ls_strlist *l = key[0] == 'b' ? &a.boards : &a.groups;
+			struct ls_strlist nl;
+			if (alert_names_parse(val, &nl, key, err, sizeof err) < 0)
+				goto bad;
+			ls_strlist_free(l);
+			*l = nl;
+		} else if (strcmp(key, "start") == 0) {
+			if (kv_num(val, &a.start) < 0) {
+				snprintf(err, sizeof err, "bad start \"%.40s\": Unix seconds", val);
+				goto bad;
+			}
+			have_start = 1;
+		} else if (strcmp(key, "expires") == 0) {
+			if (kv_num(val, &a.expires) < 0) {
+				snprintf(err, sizeof err, "bad expires \"%.40s\": Unix seconds", val);
+				goto bad;
+			}
+		} else if (strcmp(key, "for") == 0) {
+			if (kv_num(val, &dur) < 0 || dur <= 0 || dur > 366LL * 86400) {
+				snprintf(err, sizeof err, "bad for \"%.40s\": seconds, 1..31622400", val);
+				goto bad;
+			}
+		} else if (strcmp(key, "source") == 0) {
+			free(a.source);
+			if ((a.source = strdup(val)) == NULL)
+				goto oom;
+		} else {
+			snprintf(err, sizeof err, "unknown key \"%s\" for alert (id, text, level, boards, groups, start, expires, for, source)", key);
+			goto bad;
+		}
+	}
+	if (r < 0)
+		goto bad;
+	if (!have_start)
+		a.start = now;
+	if (dur > 0) {
+		if (a.expires != 0) {
+			snprintf(err, sizeof err, "give either for or expires, not both");
+			goto bad;
+		}
+		a.expires = a.start + dur;
+	}
+	if (a.expires != 0 && a.expires <= now) {
+		snprintf(err, sizeof err, "the alert would already have expired");
+		goto bad;
+	}
+	if (a.source == NULL) {
+		char src[48];
+		snprintf(src, sizeof src, "control:uid=%u", (unsigned)uid);
+		if ((a.source = strdup(src)) == NULL)
+			goto oom;
+	}
+	if (a.text != NULL && (at = control_char_at(a.text)) >= 0) {
+		snprintf(err, sizeof err, "text holds a control character (byte 0x%02x at offset %ld); "
+		    "alert text must be printable (a line feed is allowed)", (unsigned char)a.text[at], at);
+		goto bad;
+	}
+	if ((at = control_char_at(a.source)) >= 0) {
+		snprintf(err, sizeof err, "source holds a control character (byte 0x%02x at offset %ld)",
+		    (unsigned char)a.source[at], at);
+		goto bad;
+	}
+	if (alert_validate(&a, err, sizeof err) < 0)
+		goto bad;
+	if ((r = alert_store_put(s->store, &a, now, id, err, sizeof err)) < 0) {
+		control_ob_error(b, r == ALERT_STORE_FULL ? "full" : "io", err);
+		control_logf(s, 1, "control: alert not stored: %s", err);
+		goto done;
+	}
+	control_logf(s, 0, "control: alert %s stored (%s, uid %u)", id, alert_level_name(a.level), (unsigned)uid);
+	if (s->ops.changed)
+		s->ops.changed(s->arg);
+	control_ob_line(b, "ok", "id", id, (const char *)NULL);
+	goto done;
+oom:
+	snprintf(err, sizeof err, "out of memory");
+bad:
+	control_ob_error(b, "usage", err);
+done:
+	free(val);
+	alert_clear(&a);
+}
+
+static void
+verb_clear(struct control_req *rq, struct control_obuf *b)
+{
+	struct control_server *s = rq->srv;
+	const char *args = rq->args;
+	uid_t uid = rq->uid;
+	char key[32], val[ALERT_ID_MAX * 3 + 8], err[512], num[32];
+	const char *cur = args;
+	int r, all = 0, n, unrec = 0;
+
+	val[0] = '\0';
+	char id[ALERT_ID_MAX + 1] = "";
+	while ((r = kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err)) > 0) {
+		if (strcmp(key, "id") == 0 && strlen(val) <= ALERT_ID_MAX)
+			snprintf(id, sizeof id, "%s", val);
+		else if (strcmp(key, "all") == 0 && strcmp(val, "1") == 0)
+			all = 1;
+		else {
+			snprintf(err, sizeof err, "clear takes id=ID or all=1");
+			r = -1;
+			break;
+		}
+	}
+	if (r < 0 || (id[0] == '\0') == !all) {
+		control_ob_error(b, "usage", r < 0 ? err : "clear takes id=ID or all=1");
+		return;
+	}
+	/* Off the boards even when state_dir cannot record it: a false alarm
+	 * must always come down.  What could not be recorded is said. */
+	n = alert_store_withdraw(s->store, all ? NULL : id, &unrec, err, sizeof err);
+	if (n == 0 && !all) {
+		snprintf(err, sizeof err, "no alert with id %s (ledsign status lists the active ones)", id);
+		control_ob_error(b, "notfound", err);
+		return;
+	}
+	control_logf(s, 0, "control: cleared %s (uid %u)", all ? "all alerts" : id, (unsigned)uid);
+	if (n > 0 && s->ops.changed)
+		s->ops.changed(s->arg);
+	snprintf(num, sizeof num, "%d", n);
+	if (unrec > 0) {
+		char msg[1024], nu[32];
+
+		control_logf(s, 1, "control: %d cleared alert(s) taken off the boards but not recorded: %s", unrec, err);
+		snprintf(msg, sizeof msg, "taken off the boards, but not recorded: %s; until it is, a restart of "
+		    "the daemon shows it again: make the state directory writable and run the clear again "
+		    "(or delete the file by hand)", err);
+		snprintf(nu, sizeof nu, "%d", unrec);
+		control_ob_line(b, "ok", "cleared", num, "unrecorded", nu, "message", msg, (const char *)NULL);
+		return;
+	}
+	control_ob_line(b, "ok", "cleared", num, (const char *)NULL);
+}
+
+static void
+verb_status(struct control_req *rq, struct control_obuf *b)
+{
+	struct control_server *s = rq->srv;
+	long long now = rq->now;
+	size_t n = alert_store_count(s->store), cap = 64 * 1024;
+	char *rec = malloc(cap), num[32], nowbuf[32];
+
+	if (rec == NULL) {
+		control_ob_error(b, "internal", "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct alert *a = alert_store_at(s->store, i);
+		if (alert_format(a, rec, cap) < 0)
+			continue;
+		control_ob_add(b, "alert ", 6);
+		control_ob_add(b, rec, strlen(rec));
+		control_ob_add(b, "\n", 1);
+	}
+	free(rec);
+	snprintf(num, sizeof num, "%zu", n);
+	snprintf(nowbuf, sizeof nowbuf, "%lld", now);
+	control_ob_line(b, "ok", "count", num, "now", nowbuf, (const char *)NULL);
+}
+
+static void
+verb_reload(struct control_req *rq, struct control_obuf *b)
+{
+	struct control_server *s = rq->srv;
+	char err[512] = "reload is not supported by this daemon";
+
+	if (s->ops.reload == NULL || s->ops.reload(s->arg, err, sizeof err) < 0) {
+		control_ob_error(b, "reload", err);
+		return;
+	}
+	control_ob_line(b, "ok", (const char *)NULL);
+}
+
+/* Parse and apply one CAP document; the answer (or an error) goes to b. */
+int
+control_apply_cap(struct control_server *s, const char *doc, size_t len, const char *name, long long now,
+    struct control_obuf *b, int from_dir)
+{
+	struct cap_result r;
+	char err[512], id[ALERT_ID_MAX + 1], num[16];
+	int removed = 0, rc;
+
+	/* the daemon parses in its parser process; tests and tools in this one */
+	rc = s->ops.cap_parse ? s->ops.cap_parse(s->arg, doc, len, name, now, &r, err, sizeof err) :
+	    cap_parse(doc, len, name, s->cfg, now, &r, err, sizeof err);
+	if (rc < 0) {
+		control_ob_error(b, "cap", err);
+		/* a cap_dir file may be half-written: its caller logs once it fails it */
+		if (!from_dir)
+			control_logf(s, 1, "cap: %s", err);
+		return rc == CONTROL_CAP_PARSER_FAILED ? rc : -1;
+	}
+	if (r.action == CAP_IGNORED) {
+		control_ob_line(b, "ok", "action", "ignored", "reason", r.reason, (const char *)NULL);
+		control_logf(s, 0, "cap: %s: ignored: %s", name, r.reason);
+		cap_result_clear(&r);
+		return 0;
+	}
+	if ((rc = cap_apply(s->store, &r, now, id, &removed, err, sizeof err)) < 0) {
+		control_ob_error(b, rc == ALERT_STORE_FULL ? "full" : "io", err);
+		control_logf(s, 1, "cap: %s: %s", name, err);
+		if (s->ops.changed)
+			s->ops.changed(s->arg);
+		cap_result_clear(&r);
+		return -1;
+	}
+	control_logf(s, 0, "cap: %s: %s%s%s, %d cleared", name, cap_action_name(r.action), id[0] ? " " : "", id, removed);
+	if (s->ops.changed && (id[0] || removed))
+		s->ops.changed(s->arg);
+	snprintf(num, sizeof num, "%d", removed);
+	control_ob_line(b, "ok", "action", cap_action_name(r.action), "id", id, "cleared", num, (const char *)NULL);
+	cap_result_clear(&r);
+	return id[0] || removed;
+}
+
+static void
+verb_cap(struct control_req *rq, struct control_obuf *b)
+{
+	struct control_server *s = rq->srv;
+	const char *args = rq->args;
+	long long now = rq->now;
+	char key[32], err[256], name[128] = "request";
+	size_t cap = strlen(args) + 1;
+	char *val = malloc(cap), *doc = NULL;
+	size_t doclen = 0;
+	const char *cur = args;
+	int r;
+
+	if (val == NULL) {
+		control_ob_error(b, "internal", "out of memory");
+		return;
+	}
+	while ((r = kv_next(&cur, key, sizeof key, val, cap, err, sizeof err)) > 0) {
+		if (strcmp(key, "doc") == 0) {
+			free(doc);
+			doclen = strlen(val);
+			if ((doc = strdup(val)) == NULL)
+				break;
+		} else if (strcmp(key, "name") == 0) {
+			snprintf(name, sizeof name, "%s", val);
+		} else {
+			snprintf(err, sizeof err, "cap takes doc=XML and name=NAME");
+			r = -1;
+			break;
+		}
+	}
+	if (r < 0 || doc == NULL)
+		control_ob_error(b, "usage", r < 0 ? err : "cap needs doc=XML (percent-encoded)");
+	else
+		control_apply_cap(s, doc, doclen, name, now, b, 0);
+	free(doc);
+	free(val);
+}
+
+/* "boards": one line per board, then the daemon's own state.  The keys are
+ * the board-state format version 1 (docs/alerts.md): a client ignores keys
+ * it does not know; a key whose meaning changes gets a new version. */
+struct boards_ctx {
+	struct control_obuf *b;
+	unsigned n;
+};
+
+static void
+boards_one(void *arg, const struct player_status *st)
+{
+	struct boards_ctx *bc = arg;
+	char sent[24], skipped[24], late[24], errs[24], acks[24], nacks[24], last[32], bright[16];
+
+	snprintf(sent, sizeof sent, "%llu", (unsigned long long)st->frames_sent);
+	snprintf(skipped, sizeof skipped, "%llu", (unsigned long long)st->frames_skipped);
+	snprintf(late, sizeof late, "%llu", (unsigned long long)st->frames_late);
+	snprintf(errs, sizeof errs, "%llu", (unsigned long long)st->errors);
+	snprintf(acks, sizeof acks, "%llu", (unsigned long long)st->acks);
+	snprintf(nacks, sizeof nacks, "%llu", (unsigned long long)st->nacks);
+	snprintf(last, sizeof last, "%.3f", st->last_ack);
+	snprintf(bright, sizeof bright, "%d", st->brightness);
+	control_ob_line(bc->b, "board", "name", st->board, "state", player_state_name(st->state),
+	    "reason", st->reason, "item", st->item, "rule", st->rule, "frames_sent", sent,
+	    "frames_skipped", skipped, "frames_late", late, "errors", errs, "acks", acks, "nacks", nacks,
+	    "last_ack", last, "brightness", bright, "address", st->address, (const char *)NULL);
+	bc->n++;
+}
+
+static void
+verb_boards(struct control_req *rq, struct control_obuf *b)
+{
+	struct control_server *s = rq->srv;
+	struct control_daemon_info info = { 0 };
+	struct boards_ctx bc = { b, 0 };
+	char n[16], pid[16], wall[32], started[32], reloads[16];
+
+	if (rq->args[0] != '\0') {
+		control_ob_error(b, "usage", "boards takes no arguments");
+		return;
+	}
+	if (s->ops.boards == NULL) {
+		control_ob_error(b, "unsupported", "this server plays no boards");
+		return;
+	}
+	info.pid = (int)getpid();
+	info.config = info.reload_error = "";
+	s->ops.boards(s->arg, &info, boards_one, &bc);
+	snprintf(n, sizeof n, "%u", bc.n);
+	snprintf(pid, sizeof pid, "%d", info.pid);
+	snprintf(wall, sizeof wall, "%.3f", info.wall);
+	snprintf(started, sizeof started, "%.3f", info.started);
+	snprintf(reloads, sizeof reloads, "%u", info.reloads);
+	control_ob_line(b, "ok", "version", "1", "boards", n, "pid", pid, "wall", wall, "started", started,
+	    "reloads", reloads, "config", info.config ? info.config : "",
+	    "reload_error", info.reload_error ? info.reload_error : "", (const char *)NULL);
+}
+
+/* "schedule [at=UNIX] [board=NAME]": what the schedule gives each board at
+ * a moment (default: the daemon's clock now), as `ledsign schedule --at`
+ * computes it, for the config the daemon plays.  Alerts are not applied:
+ * boards and status say what is on the boards. */
+static const char *
+sched_state_name(enum sched_state st)
+{
+	switch (st) {
+	case SCHED_PLAY: return "play";
+	case SCHED_OFF: return "off";
+	case SCHED_POWER_OFF: return "power-off";
+	default: return "blank";
+	}
+}
+
+static void
+verb_schedule(struct control_req *rq, struct control_obuf *b)
+{
+	struct control_server *s = rq->srv;
+	const struct sched *sc;
+	const struct ls_config *cfg;
+	struct tz_civil c;
+	char key[32], val[256], err[256], board[128] = "", num[6][40], local[40];
+	const char *cur = rq->args;
+	double wall = 0, at;
+	long long v;
+	int r, have_at = 0;
+	unsigned n = 0;
+
+	while ((r = kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err)) > 0) {
+		if (strcmp(key, "at") == 0 && kv_num(val, &v) == 0) {
+			at = (double)v;
+			have_at = 1;
+		} else if (strcmp(key, "board") == 0 && strlen(val) < sizeof board) {
+			snprintf(board, sizeof board, "%s", val);
+		} else {
+			snprintf(err, sizeof err, "schedule takes at=UNIX-SECONDS and board=NAME");
+			r = -1;
+			break;
+		}
+	}
+	if (r < 0) {
+		control_ob_error(b, "usage", err);
+		return;
+	}
+	if (s->ops.schedule == NULL || (sc = s->ops.schedule(s->arg, &wall)) == NULL) {
+		control_ob_error(b, "unsupported", "this server plays no schedule");
+		return;
+	}
+	if (!have_at)
+		at = (double)(long long)wall;   /* whole seconds, as at= takes them */
+	cfg = sched_config(sc);
+	if (board[0] != '\0' && ls_config_board(cfg, board) == NULL) {
+		snprintf(err, sizeof err, "no board \"%.100s\" in the config (boards lists them)", board);
+		control_ob_error(b, "notfound", err);
+		return;
+	}
+	for (size_t i = 0; i < cfg->nboards; i++) {
+		const struct ls_board *bd = &cfg->boards[i];
+		struct sched_result res;
+		const char *rule = "";
+
+		if (board[0] != '\0' && strcmp(board, bd->name) != 0)
+			continue;
+		sched_at(sc, bd, at, &res);
+		if (res.rule != NULL)
+			rule = res.rule->name;
+		else if (res.slot.rule != NULL)
+			rule = res.slot.rule->name;
+		snprintf(num[0], sizeof num[0], "%d", res.entry >= 0 ? res.entry + 1 : 0);
+		snprintf(num[1], sizeof num[1], "%.0f", res.cycle_pos);
+		snprintf(num[2], sizeof num[2], "%.0f", res.cycle_len);
+		snprintf(num[3], sizeof num[3], "%.0f", res.entry >= 0 ? res.item_end : res.next_change);
+		snprintf(num[4], sizeof num[4], "%d", res.slot.brightness);
+		snprintf(num[5], sizeof num[5], "%d", res.slot.fallback);
+		control_ob_line(b, "slot", "board", bd->name, "state", sched_state_name(res.slot.state),
+		    "rule", rule, "fallback", num[5], "playlist", res.playlist ? res.playlist->name : "",
+		    "entry", num[0], "item", res.content ? res.content->name : "", "position", num[1],
+		    "cycle", num[2], "until", num[3], "brightness", num[4], (const char *)NULL);
+		n++;
+	}
+	tz_to_civil(sched_tz(sc), (int64_t)at, &c);
+	snprintf(local, sizeof local, "%04d-%02d-%02dT%02d:%02d:%02d", c.year, c.month, c.mday, c.hour, c.min, c.sec);
+	snprintf(num[0], sizeof num[0], "%.0f", at);
+	snprintf(num[1], sizeof num[1], "%u", n);
+	control_ob_line(b, "ok", "at", num[0], "local", local, "zone", tz_name(sched_tz(sc)), "boards", num[1],
+	    (const char *)NULL);
+}
+
+static void verb_help(struct control_req *, struct control_obuf *);
+
+/* Every verb, with the least role that may use it: read-only verbs are
+ * open to viewers, verbs that change what the boards show need an
+ * operator, verbs that change the daemon itself need an admin. */
+static const struct control_verb control_verb_table[] = {
+	{ "status", CONTROL_ROLE_VIEWER, 0, verb_status, "",
+	  "the active alerts: one \"alert RECORD\" line each" },
+	{ "alerts", CONTROL_ROLE_VIEWER, 0, verb_status, "", "the same as status" },
+	{ "boards", CONTROL_ROLE_VIEWER, 0, verb_boards, "",
+	  "each board's state (\"board k=v ...\" lines), the daemon's on the ok line" },
+	{ "schedule", CONTROL_ROLE_VIEWER, 0, verb_schedule, "[at=UNIX] [board=NAME]",
+	  "what the schedule gives each board at a moment (\"slot k=v ...\" lines)" },
+	{ "help", CONTROL_ROLE_VIEWER, 0, verb_help, "", "the verbs this peer may use" },
+	{ "alert", CONTROL_ROLE_OPERATOR, CONTROL_VERB_RESERVE, verb_alert,
+	  "text= [id= level= boards= groups= start= expires= for= source=]", "raise or replace an alert" },
+	{ "clear", CONTROL_ROLE_OPERATOR, CONTROL_VERB_RESERVE, verb_clear, "id= | all=1", "take alerts down" },
+	{ "cap", CONTROL_ROLE_OPERATOR, CONTROL_VERB_LONGLINE, verb_cap, "doc= [name=]",
+	  "apply a CAP 1.2 document" },
+	{ "reload", CONTROL_ROLE_ADMIN, 0, verb_reload, "", "re-read the config file" },
+};
+
+#define NVERBS (sizeof control_verb_table / sizeof control_verb_table[0])
+
+const struct control_verb *
+control_verb_find(const char *name, size_t len)
+{
+	for (size_t i = 0; i < NVERBS; i++)
+		if (strlen(control_verb_table[i].name) == len && memcmp(control_verb_table[i].name, name, len) == 0)
+			return &control_verb_table[i];
+	return NULL;
+}
+
+static void
+verb_help(struct control_req *rq, struct control_obuf *b)
+{
+	char n[16];
+	unsigned k = 0;
+
+	for (size_t i = 0; i < NVERBS; i++) {
+		const struct control_verb *v = &control_verb_table[i];
+
+		if (v->role > rq->role)
+			continue;
+		control_ob_line(b, "verb", "name", v->name, "role", control_role_name(v->role), "args", v->args,
+		    "help", v->help, (const char *)NULL);
+		k++;
+	}
+	snprintf(n, sizeof n, "%u", k);
+	control_ob_line(b, "ok", "verbs", n, "role", control_role_name(rq->role), (const char *)NULL);
+}
+
+char *
+control_dispatch(struct control_server *s, struct control_conn *conn, const char *line, long long now, uid_t uid,
+    enum control_role role, size_t *len)
+{
+	struct control_obuf b = { 0 };
+	struct control_req rq = { s, conn, "", now, uid, role };
+	const struct control_verb *v;
+	const char *sp;
+	size_t vlen, n = strlen(CONTROL_VERSION);
+
+	if (strncmp(line, CONTROL_VERSION, n) != 0 || (line[n] != ' ' && line[n] != '\0')) {
+		control_ob_error(&b, "version", "expected \"" CONTROL_VERSION " VERB ...\"; is this client from another ledsign version?");
+		goto out;
+	}
+	line += n;
+	while (*line == ' ')
+		line++;
+	sp = strchr(line, ' ');
+	vlen = sp ? (size_t)(sp - line) : strlen(line);
+	rq.args = sp ? sp + 1 : "";
+	if ((v = control_verb_find(line, vlen)) == NULL) {
+		control_ob_error(&b, "usage", "missing or unknown verb; the help verb lists them");
+		goto out;
+	}
+	if (role < v->role) {
+		char msg[256];
+
+		snprintf(msg, sizeof msg, "%s needs the %s role; user %u has %s: add it to control_%ss or "
+		    "control_%s_groups", v->name, control_role_name(v->role), (unsigned)uid, control_role_name(role),
+		    control_role_name(v->role), control_role_name(v->role));
+		control_ob_error(&b, "denied", msg);
+		control_log_limited(s, "control: %s denied to uid %u (%s; needs %s)", v->name, (unsigned)uid,
+		    control_role_name(role), control_role_name(v->role));
+		goto out;
+	}
+	v->fn(&rq, &b);
+out:
+	if (b.oom) {
+		free(b.p);
+		b.p = strdup("error code=internal message=out%20of%20memory\n");
+		b.len = b.p ? strlen(b.p) : 0;
+	}
+	*len = b.len;
+	return b.p;
+}
+
+char *
+control_handle_line(struct control_server *s, const char *line, long long now, size_t *len)
+{
+	return control_dispatch(s, NULL, line, now, geteuid(), CONTROL_ROLE_ADMIN, len);
+}
+
+char *
+control_handle_line_as(struct control_server *s, const char *line, long long now, uid_t uid, enum control_role role,
+    size_t *len)
+{
+	return control_dispatch(s, NULL, line, now, uid, role, len);
+}
