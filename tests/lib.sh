@@ -15,3 +15,9 @@ no_own_stderr() { [ -z "$(own_stderr "$1")" ] || { own_stderr "$1"; fail "$2"; }
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # Wait until FILE exists (up to $2 tenths of a second, default 50).
 wait_file() { n=${2:-50}; while [ ! -e "$1" ] && [ "$n" -gt 0 ]; do sleep 0.1; n=$((n - 1)); done; [ -e "$1" ]; }
+# A copy of tests/tools/NAME that other users can run (tests that act as
+# nobody or another uid): the checkout may sit where only root can read
+# (/root/project on a fresh machine).  Opens $TMP to others; prints the path.
+world_tool() { chmod 755 "$TMP"; cp "tests/tools/$1" "$TMP/$1" && chmod 755 "$TMP/$1" && echo "$TMP/$1"; }
+# $B/ledsign copied where other users can run it (see world_tool); prints the path.
+world_ledsign() { chmod 755 "$TMP"; mkdir -p "$TMP/bin" && chmod 755 "$TMP/bin" && cp "$B/ledsign" "$TMP/bin/ledsign" && echo "$TMP/bin/ledsign"; }

@@ -7,7 +7,8 @@
 # "denied"; no status file is left for others to read.
 . tests/lib.sh
 . tests/alert-lib.sh
-C="$PY tests/tools/ctlclient.py"
+L=$(world_ledsign)   # run by other users too: the checkout may be readable by root only
+C="$PY $(world_tool ctlclient.py)"
 as_user() { uid=$1; shift; setpriv --reuid="$uid" --regid=65534 --clear-groups "$@"; }
 chmod 755 "$TMP"
 # Under ASan freed memory sits in a quarantine (256 MiB by default) and

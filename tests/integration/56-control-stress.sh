@@ -6,9 +6,9 @@
 # root reaches every board quickly, and the byte-a-second client is dropped
 # at the request deadline (CONTROL_REQUEST_MS, 10 s).
 . tests/lib.sh
-L=$B/ledsign
+L=$(world_ledsign)   # run by other users too: the checkout may be readable by root only
 PY=/usr/bin/python3
-C="$PY tests/tools/ctlclient.py"
+C="$PY $(world_tool ctlclient.py)"
 SOCK=$TMP/run/control.sock
 CFG=$TMP/stress.cfg
 BOARDS="b1 b2 b3 b4"

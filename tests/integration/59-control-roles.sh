@@ -5,7 +5,8 @@
 # status file, and the table is the same for every role.
 . tests/lib.sh
 . tests/alert-lib.sh
-C="$PY tests/tools/ctlclient.py"
+L=$(world_ledsign)   # run by other users too: the checkout may be readable by root only
+C="$PY $(world_tool ctlclient.py)"
 as_user() { uid=$1; shift; setpriv --reuid="$uid" --regid=65534 --clear-groups "$@"; }
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root to act as other users"; exit 0; }
 chmod 755 "$TMP"

@@ -4,6 +4,7 @@
 # the daemon carries on.  Needs root (to run the client as nobody).
 . tests/lib.sh
 . tests/alert-lib.sh
+L=$(world_ledsign)   # run by other users too: the checkout may be readable by root only
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
 	echo "SKIP: needs root and setpriv"
 	exit 0

@@ -2,8 +2,9 @@
 # alert off the boards at once, and says it could not be recorded and what
 # to do; once the directory is writable again the daemon records it.
 # As root the directory is made read-only with a read-only bind mount in a
-# mount namespace of the daemon's own (root ignores file modes); otherwise
-# with mode 0500.
+# mount namespace of the daemon's own (root ignores file modes); where no
+# mount namespace can be had (a chroot), the alert file is made immutable
+# (chattr +i); otherwise the directory gets mode 0500.
 . tests/lib.sh
 . tests/alert-lib.sh
 alert_config
@@ -25,6 +26,11 @@ if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null && command -v nsenter >
 		n=$((n - 1)); [ $n -gt 0 ] || afail "daemon did not start on the read-only state_dir"; sleep 0.1
 	done
 	nsenter -t "$DAEMON" -m touch "$TMP/state/probe" 2>/dev/null && afail "state_dir is not read-only for the daemon"
+elif [ "$(id -u)" -eq 0 ] && command -v chattr >/dev/null && chattr +i "$TMP/state/$id.alert" 2>/dev/null; then
+	# no mount namespace here (a chroot, a container): an immutable alert
+	# file cannot be removed by root either
+	RO=chattr
+	start_daemon
 else
 	RO=chmod
 	chmod 0500 "$TMP/state"
@@ -46,6 +52,8 @@ $L alerts --socket "$SOCK" | grep -q "^no active alerts" || afail "the alert is 
 # writable again: the daemon records the clear by itself within a few seconds
 if [ "$RO" = mount ]; then
 	nsenter -t "$DAEMON" -m mount -o remount,bind,rw "$TMP/state" || afail "cannot remount"
+elif [ "$RO" = chattr ]; then
+	chattr -i "$TMP/state/$id.alert" || afail "cannot make the alert file removable again"
 else
 	chmod 0700 "$TMP/state"
 fi
