@@ -10,7 +10,7 @@ PKGS="build-essential pkg-config clang
 libconfig-dev libfreetype-dev libharfbuzz-dev libfontconfig-dev libpng-dev
 libserialport-dev libevent-dev libcmocka-dev libxml2-dev libclang-rt-14-dev llvm
 fonts-wqy-zenhei fonts-noto-cjk fonts-unifont
-python3-pil imagemagick socat valgrind tshark gcc-multilib"
+python3-pil imagemagick socat valgrind tshark gcc-multilib bc"
 
 missing=""
 for p in $PKGS; do
