@@ -101,6 +101,12 @@ png_warn(png_structp png, png_const_charp msg)
 	(void)msg;
 }
 
+/* Known ancillary chunks the decoder has no use for (we keep IHDR, PLTE,
+ * tRNS, IDAT, IEND): colour management, text and metadata. */
+static const png_byte unused_chunks[] =
+    "bKGD\0cHRM\0eXIf\0gAMA\0hIST\0iCCP\0iTXt\0oFFs\0pCAL\0pHYs\0sBIT\0"
+    "sCAL\0sPLT\0sRGB\0sTER\0tEXt\0tIME\0zTXt";
+
 struct render_image *
 render_png_decode(const uint8_t *buf, size_t len, size_t max_pixels, char *err, size_t errlen)
 {
@@ -133,6 +139,16 @@ render_png_decode(const uint8_t *buf, size_t len, size_t max_pixels, char *err, 
 		return NULL;
 	}
 	png_set_read_fn(png, &src, png_read_mem);
+	/* A poster costs its pixels and nothing more.  libpng would allocate
+	 * whatever length a chunk claims before reading it (a 126-byte file
+	 * asked for 2 GB), so: the ancillary chunks we do not use are skipped
+	 * unread (read in small pieces for the CRC, never buffered), what we do
+	 * read (PLTE, tRNS) is capped, and so are dimensions and chunk count. */
+	png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, NULL, 0);
+	png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, unused_chunks,
+	    (int)(sizeof unused_chunks / 5));
+	png_set_chunk_malloc_max(png, RENDER_PNG_CHUNK_MAX);
+	png_set_chunk_cache_max(png, 128);
 	png_set_user_limits(png, RENDER_MAX_SIDE * 16, RENDER_MAX_SIDE * 16);
 	png_read_info(png, info);
 	png_get_IHDR(png, info, &w, &h, &depth, &ctype, NULL, NULL, NULL);
