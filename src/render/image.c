@@ -11,6 +11,7 @@
 
 #include <png.h>
 
+#include "render/render.h"
 #include "render/render_int.h"
 
 static uint16_t s2l[256];
@@ -90,7 +91,7 @@ png_fail(png_structp png, png_const_charp msg)
 {
 	struct png_src *s = png_get_error_ptr(png);
 
-	snprintf(s->err, s->errlen, "not a valid PNG: %s", msg);
+	snprintf(s->err, s->errlen, "not a valid PNG: %s; save the picture again as PNG", msg);
 	png_longjmp(png, 1);
 }
 
@@ -400,15 +401,62 @@ render_draw_image(struct render_canvas *c, const struct render_image *img, enum 
 	return 0;
 }
 
+/* Read and decode the PNG file at path under the poster limits. */
+static struct render_image *
+png_load(const char *path, char *err, size_t errlen)
+{
+	struct render_image *img = NULL;
+	FILE *fp;
+	uint8_t *buf = NULL;
+	long len = -1;
+	size_t n = 0;
+
+	err[0] = '\0';
+	if ((fp = fopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fseek(fp, 0, SEEK_END) == 0)
+		len = ftell(fp);
+	if (len < 0 || fseek(fp, 0, SEEK_SET) != 0)
+		snprintf(err, errlen, "cannot read %s", path);
+	else if ((size_t)len > RENDER_MAX_IMAGE_FILE)
+		snprintf(err, errlen, "%s is %ld bytes, more than the %zu MiB a poster file may have; "
+		    "save it smaller", path, len, RENDER_MAX_IMAGE_FILE >> 20);
+	else if ((buf = malloc((size_t)len + 1)) == NULL)
+		snprintf(err, errlen, "out of memory reading %s", path);
+	else if ((n = fread(buf, 1, (size_t)len, fp)) != (size_t)len)
+		snprintf(err, errlen, "cannot read %s: short read", path);
+	fclose(fp);
+	if (err[0] == '\0') {
+		char derr[400] = "";
+		if ((img = render_png_decode(buf, n, RENDER_MAX_IMAGE_PIXELS, derr, sizeof derr)) == NULL)
+			snprintf(err, errlen, "%s: %s", path, derr);
+	}
+	free(buf);
+	return img;
+}
+
+int
+render_png_check(const char *path, int *w, int *h, char *err, size_t errlen)
+{
+	struct render_image *img = png_load(path, err, errlen);
+
+	if (img == NULL)
+		return -1;
+	if (w != NULL)
+		*w = img->w;
+	if (h != NULL)
+		*h = img->h;
+	render_image_free(img);
+	return 0;
+}
+
 static struct render_icache *
 image_load(struct render_ctx *ctx, const char *path)
 {
 	struct render_icache *slot = &ctx->ic[0];
 	char err[512] = "";
-	FILE *fp;
-	uint8_t *buf = NULL;
-	long len = -1;
-	size_t n = 0;
 
 	for (size_t i = 0; i < RENDER_IMAGE_CACHE; i++) {
 		struct render_icache *c = &ctx->ic[i];
@@ -424,30 +472,9 @@ image_load(struct render_ctx *ctx, const char *path)
 	render_image_free(slot->img);
 	render_canvas_free(slot->strip);
 	memset(slot, 0, sizeof *slot);
-	if ((fp = fopen(path, "rb")) == NULL)
-		snprintf(err, sizeof err, "cannot read %s: %s", path, strerror(errno));
-	else {
-		if (fseek(fp, 0, SEEK_END) == 0)
-			len = ftell(fp);
-		if (len < 0 || fseek(fp, 0, SEEK_SET) != 0)
-			snprintf(err, sizeof err, "cannot read %s", path);
-		else if (len > 256L * 1024 * 1024)
-			snprintf(err, sizeof err, "%s is %ld bytes, too large for a poster", path, len);
-		else if ((buf = malloc((size_t)len + 1)) == NULL)
-			snprintf(err, sizeof err, "out of memory reading %s", path);
-		else if ((n = fread(buf, 1, (size_t)len, fp)) != (size_t)len)
-			snprintf(err, sizeof err, "cannot read %s: short read", path);
-		fclose(fp);
-	}
-	if (err[0] == '\0') {
-		char derr[400] = "";
-		slot->img = render_png_decode(buf, n, RENDER_MAX_IMAGE_PIXELS, derr, sizeof derr);
-		if (slot->img == NULL)
-			snprintf(err, sizeof err, "%s: %s", path, derr);
-	}
-	free(buf);
+	slot->img = png_load(path, err, sizeof err);
 	slot->path = strdup(path);
-	if (err[0] != '\0')
+	if (slot->img == NULL)
 		slot->err = strdup(err);
 	slot->used = ++ctx->tick;
 	return slot;

@@ -26,6 +26,8 @@
 #define RENDER_MIN_FIT 12
 /* A poster larger than this many pixels is refused rather than decoded. */
 #define RENDER_MAX_IMAGE_PIXELS ((size_t)8 * 1024 * 1024)
+/* Largest poster file read. */
+#define RENDER_MAX_IMAGE_FILE ((size_t)256 * 1024 * 1024)
 /* Largest chunk the PNG decoder buffers (PLTE and tRNS need under 1 KiB;
  * the rest are skipped unread). */
 #define RENDER_PNG_CHUNK_MAX ((size_t)64 * 1024)
