@@ -656,13 +656,14 @@ load_group(struct loader *L, const config_setting_t *g, const struct key *keys, 
 		const struct key *k = NULL, *best = NULL;
 		int bestd = 3;
 
-		for (const struct key *kk = keys; kk->name; kk++) {
-			int d;
-			if (strcmp(kk->name, name) == 0) {
+		for (const struct key *kk = keys; kk->name && k == NULL; kk++)
+			if (strcmp(kk->name, name) == 0)
 				k = kk;
-				break;
-			}
-			if ((d = distance(kk->name, name)) < bestd) {
+		/* edit distances only for a name that is not known (they were a
+		 * third of the loader's time when computed for every setting) */
+		for (const struct key *kk = keys; kk->name && k == NULL; kk++) {
+			int d = distance(kk->name, name);
+			if (d < bestd) {
 				bestd = d;
 				best = kk;
 			}
