@@ -82,7 +82,9 @@ struct render_font {
 
 /* A glyph placed on a line. */
 struct render_pglyph {
-	const struct render_glyph *g;
+	const struct render_glyph *g;  /* NULL until first drawn: render_layout_glyph */
+	struct render_face *face;
+	unsigned gid;
 	int x;                     /* pen x within the line, pixels */
 };
 
@@ -181,6 +183,8 @@ enum render_wrap { RENDER_WRAP_NONE, RENDER_WRAP_WIDTH };
 struct render_layout *render_layout_text(struct render_ctx *, struct render_font *, const char *utf8,
     int size, enum render_aa, enum render_wrap, int width, int spacing);
 void render_layout_free(struct render_layout *);
+/* Glyph k of a layout, rasterised (and kept in the glyph cache) on first use. */
+const struct render_glyph *render_layout_glyph(struct render_ctx *, struct render_layout *, size_t k);
 /* 1 when a break is allowed between code points a and b (Chinese line-breaking rules). */
 int render_break_ok(uint32_t a, uint32_t b);
 int render_no_start(uint32_t cp);
@@ -199,7 +203,7 @@ struct render_paint {
 	                            * buffer and render_cov_resolve writes the canvas */
 };
 void render_paint_init(struct render_ctx *, struct render_paint *, enum ls_format, ls_rgb color, ls_rgb background);
-void render_draw_layout(struct render_canvas *, const struct render_paint *, const struct render_layout *,
+void render_draw_layout(struct render_ctx *, struct render_canvas *, const struct render_paint *, struct render_layout *,
     size_t first_line, size_t nlines, int x0, int y0, int width, enum ls_halign);
 void render_fill_background(struct render_canvas *, const struct render_paint *);
 /* Write the whole canvas from p->cov: background, text, and its edges blended. */

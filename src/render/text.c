@@ -129,6 +129,14 @@ render_break_ok(uint32_t a, uint32_t b)
 	return 0;
 }
 
+const struct render_glyph *
+render_layout_glyph(struct render_ctx *ctx, struct render_layout *l, size_t k)
+{
+	if (l->g[k].g == NULL)
+		l->g[k].g = render_glyph_get(ctx, l->g[k].face, l->g[k].gid);
+	return l->g[k].g;
+}
+
 void
 render_layout_free(struct render_layout *l)
 {
@@ -141,7 +149,8 @@ render_layout_free(struct render_layout *l)
 
 /* One shaped glyph of a paragraph. */
 struct sglyph {
-	const struct render_glyph *g;
+	struct render_face *face;
+	unsigned gid;
 	uint32_t cluster;            /* code point index in the paragraph */
 	int32_t  x;                  /* pen + offset, 26.6, from the paragraph start */
 };
@@ -153,7 +162,7 @@ struct shaped {
 };
 
 static int
-shaped_push(struct shaped *s, const struct render_glyph *g, uint32_t cluster, int32_t x)
+shaped_push(struct shaped *s, struct render_face *face, unsigned gid, uint32_t cluster, int32_t x)
 {
 	if (s->n == s->cap) {
 		size_t nc = s->cap ? s->cap * 2 : 64;
@@ -163,7 +172,8 @@ shaped_push(struct shaped *s, const struct render_glyph *g, uint32_t cluster, in
 		s->v = nv;
 		s->cap = nc;
 	}
-	s->v[s->n].g = g;
+	s->v[s->n].face = face;
+	s->v[s->n].gid = gid;
 	s->v[s->n].cluster = cluster;
 	s->v[s->n].x = x;
 	s->n++;
@@ -227,11 +237,11 @@ shape_paragraph(struct render_ctx *ctx, struct render_font *f, const uint32_t *c
 		unsigned gn;
 		hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(buf, &gn);
 		hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(buf, NULL);
+		/* glyphs are rasterised when drawn, not here: auto-fit lays a
+		 * text out at up to nine sizes and a page shows a few lines of it */
 		for (unsigned k = 0; k < gn; k++) {
-			const struct render_glyph *g = render_glyph_get(ctx, fc, gi[k].codepoint);
 			int32_t gx = pen + gp[k].x_offset;
-			/* baseline differences between fallback fonts: align on the primary's */
-			if (shaped_push(s, g, gi[k].cluster, gx) != 0)
+			if (shaped_push(s, fc, gi[k].codepoint, gi[k].cluster, gx) != 0)
 				return -1;
 			pen += gp[k].x_advance;
 		}
@@ -262,7 +272,7 @@ push_line(struct render_layout *l, size_t *lcap, size_t first, size_t n, int wid
 }
 
 static int
-push_glyph(struct render_layout *l, size_t *gcap, const struct render_glyph *g, int x)
+push_glyph(struct render_layout *l, size_t *gcap, struct render_face *face, unsigned gid, int x)
 {
 	if (l->ng == *gcap) {
 		size_t nc = *gcap ? *gcap * 2 : 64;
@@ -272,7 +282,9 @@ push_glyph(struct render_layout *l, size_t *gcap, const struct render_glyph *g, 
 		l->g = nv;
 		*gcap = nc;
 	}
-	l->g[l->ng].g = g;
+	l->g[l->ng].g = NULL;
+	l->g[l->ng].face = face;
+	l->g[l->ng].gid = gid;
 	l->g[l->ng].x = x;
 	l->ng++;
 	return 0;
@@ -328,7 +340,7 @@ emit_line(struct render_layout *l, size_t *gcap, size_t *lcap, const struct shap
 	/* glyphs in cluster order: the paragraph's own order for left-to-right text */
 	for (size_t j = ci->at[s]; j < ci->at[et]; j++) {
 		const struct sglyph *sg = &sh->v[ci->order[j]];
-		if (push_glyph(l, gcap, sg->g, (sg->x - bx[s] + 32) >> 6) != 0)
+		if (push_glyph(l, gcap, sg->face, sg->gid, (sg->x - bx[s] + 32) >> 6) != 0)
 			return -1;
 	}
 	return push_line(l, lcap, first, l->ng - first, (bx[et] - bx[s] + 32) >> 6);

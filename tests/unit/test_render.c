@@ -269,7 +269,7 @@ first_glyph(int size, enum render_aa aa, const char *font)
 	l = render_layout_text(ctx, f, "安", size, aa, RENDER_WRAP_NONE, 0, 0);
 	assert_non_null(l);
 	assert_int_equal(l->ng, 1);
-	return l->g[0].g;
+	return render_layout_glyph(ctx, l, 0);
 }
 
 static void
