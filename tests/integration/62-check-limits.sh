@@ -38,6 +38,15 @@ $B/tools/gencfg 1 1048576 >"$TMP/t-1m.cfg"
 if $L check "$TMP/t-1m.cfg" 2>"$TMP/err"; then fail "a 1 MiB text was accepted"; fi
 grep -q "text is 1048576 bytes" "$TMP/err" || fail "1 MiB text message"
 
+# 4000 '{' and one '}': one unknown field, as the renderer reads it (one
+# warning, not one per brace, each rescanning the text)
+{ printf 'boards = ( { name = "b"; width = 64; height = 16; format = "mono"; address = "tcp:127.0.0.1:9"; } );\n'
+  printf 'content = ( { name = "braces"; text = "'
+  i=0; while [ $i -lt 4000 ]; do printf '{'; i=$((i + 1)); done
+  printf '}"; } );\nplaylists = ( { name = "p"; items = ["braces"]; } );\nfallback = "p";\n'; } >"$TMP/braces.cfg"
+$L check "$TMP/braces.cfg" >/dev/null 2>"$TMP/err" || { cat "$TMP/err"; fail "braces.cfg refused"; }
+[ "$(grep -c 'is not a live field' "$TMP/err")" -eq 1 ] || fail "$(grep -c 'is not a live field' "$TMP/err") warnings for one unknown field"
+
 # --- posters: decoded in full under the size limits ---
 /usr/bin/python3 - "$TMP" <<'PY'
 import struct, sys, zlib
