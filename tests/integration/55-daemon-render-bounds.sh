@@ -23,6 +23,8 @@ png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 32, 8, 
        + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 open(d + "/good.png", "wb").write(png)
 open(d + "/later.png", "wb").write(png)
+for i in range(1, 9):
+    open(d + "/p%d.png" % i, "wb").write(png)
 # the largest text check allows: 4096 bytes of Chinese and a live field
 unit = "网络安全为人民，网络安全靠人民。"          # 16 characters, 48 bytes
 text = "{time} " + unit * ((4096 - 7) // len(unit.encode()))
@@ -45,11 +47,14 @@ boards = (
 content = (
   { name = "long"; text = "$(cat "$1")"; duration = 60.0; },
   { name = "scroll"; text = "frames keep coming"; effect = "scroll-left"; speed = 40.0; },
-  { name = "good"; image = "good.png"; duration = 3.0; },
-  { name = "later"; image = "later.png"; effect = "scroll-left"; duration = 1.0; }
+  { name = "g1"; image = "p1.png"; duration = 0.5; }, { name = "g2"; image = "p2.png"; duration = 0.5; },
+  { name = "g3"; image = "p3.png"; duration = 0.5; }, { name = "g4"; image = "p4.png"; duration = 0.5; },
+  { name = "g5"; image = "p5.png"; duration = 0.5; }, { name = "g6"; image = "p6.png"; duration = 0.5; },
+  { name = "g7"; image = "p7.png"; duration = 0.5; }, { name = "g8"; image = "p8.png"; duration = 0.5; },
+  { name = "later"; image = "later.png"; effect = "scroll-left"; duration = 0.5; }
 );
 playlists = ( { name = "pl"; items = ["long"]; }, { name = "ps"; items = ["scroll"]; },
-              { name = "pw"; items = ["good", "later"]; } );
+              { name = "pw"; items = ["g1", "g2", "g3", "g4", "later", "g5", "g6", "g7", "g8"]; } );
 schedule = ( { playlist = "pl"; boards = ["big"]; }, { playlist = "ps"; boards = ["tick"]; },
              { playlist = "pw"; boards = ["wall"]; } );
 EOF
@@ -67,12 +72,11 @@ sleep 0.3
 $L play "$TMP/play.cfg" --foreground --duration 60 2>"$TMP/daemon.log" &
 DAEMON=$!
 PIDS="$PIDS $DAEMON"
-# Once the daemon is up (its start-up check decoded both posters), "later"
-# is truncated before it is first shown, 3 s on: the renderer meets it broken.
-n=50
-until grep -q "wall: now showing good" "$TMP/daemon.log"; do
-	n=$((n - 1)); [ $n -gt 0 ] || { cat "$TMP/daemon.log"; fail "wall never showed good"; }; sleep 0.1
-done
+# Once the daemon is up (its start-up check decoded every poster), "later"
+# is truncated.  wall shows eight other posters between two turns of it, and
+# the renderer keeps eight decoded: each turn reads the file again and meets
+# it broken, whenever the playlist started.
+wait_file "$TMP/snap-wall/latest.png" || { cat "$TMP/daemon.log"; fail "wall showed nothing"; }
 head -c 100 "$TMP/good.png" >"$TMP/later.png"
 wait_file "$TMP/snap-big/latest.png" || { cat "$TMP/daemon.log"; fail "the long text never showed"; }
 wait_file "$TMP/snap-tick/latest.png" || fail "tick showed nothing"
@@ -91,13 +95,13 @@ if $L reload --run-dir "$TMP/run" 2>"$TMP/reload1.err"; then fail "reload with a
 cat "$TMP/reload1.err"
 grep -q "play.cfg:$line: .*later.png.*truncated" "$TMP/reload1.err" || fail "reload did not name line $line"
 grep -q "keeping the running configuration" "$TMP/daemon.log" || fail "no 'keeping' line"
-# ...and at run time, when "later" comes up (every 4 s; it scrolls, so it
+# ...and at run time, when "later" comes up (every 4.5 s; it scrolls, so it
 # fails on every frame), one line names board, item and reason
-n=60
+n=80
 until grep -q "wall: cannot render later" "$TMP/daemon.log"; do
 	n=$((n - 1)); [ $n -gt 0 ] || { cat "$TMP/daemon.log"; fail "the broken poster was never logged"; }; sleep 0.1
 done
-sleep 4.5   # two more turns of "later"
+sleep 5     # at least one more turn of "later", read again and failing again
 grep "cannot render" "$TMP/daemon.log"
 grep -q "wall: cannot render later: .*later.png.*truncated" "$TMP/daemon.log" || fail "the log line lacks the reason"
 [ "$(grep -c 'cannot render' "$TMP/daemon.log")" -eq 1 ] || fail "the broken poster was logged more than once"
