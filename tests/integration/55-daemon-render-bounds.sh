@@ -47,11 +47,11 @@ boards = (
 content = (
   { name = "long"; text = "$(cat "$1")"; duration = 60.0; },
   { name = "scroll"; text = "frames keep coming"; effect = "scroll-left"; speed = 40.0; },
-  { name = "g1"; image = "p1.png"; duration = 0.5; }, { name = "g2"; image = "p2.png"; duration = 0.5; },
-  { name = "g3"; image = "p3.png"; duration = 0.5; }, { name = "g4"; image = "p4.png"; duration = 0.5; },
-  { name = "g5"; image = "p5.png"; duration = 0.5; }, { name = "g6"; image = "p6.png"; duration = 0.5; },
-  { name = "g7"; image = "p7.png"; duration = 0.5; }, { name = "g8"; image = "p8.png"; duration = 0.5; },
-  { name = "later"; image = "later.png"; effect = "scroll-left"; duration = 0.5; }
+  { name = "g1"; image = "p1.png"; duration = 1.0; }, { name = "g2"; image = "p2.png"; duration = 1.0; },
+  { name = "g3"; image = "p3.png"; duration = 1.0; }, { name = "g4"; image = "p4.png"; duration = 1.0; },
+  { name = "g5"; image = "p5.png"; duration = 1.0; }, { name = "g6"; image = "p6.png"; duration = 1.0; },
+  { name = "g7"; image = "p7.png"; duration = 1.0; }, { name = "g8"; image = "p8.png"; duration = 1.0; },
+  { name = "later"; image = "later.png"; effect = "scroll-left"; duration = 1.0; }
 );
 playlists = ( { name = "pl"; items = ["long"]; }, { name = "ps"; items = ["scroll"]; },
               { name = "pw"; items = ["g1", "g2", "g3", "g4", "later", "g5", "g6", "g7", "g8"]; } );
@@ -69,7 +69,7 @@ PIDS="$PIDS $!"
 $B/ledboard --listen "tcp:127.0.0.1:$P3" --size 64x32 --format rgb888 --snapshot "$TMP/snap-wall" 2>/dev/null &
 PIDS="$PIDS $!"
 sleep 0.3
-$L play "$TMP/play.cfg" --foreground --duration 60 2>"$TMP/daemon.log" &
+$L play "$TMP/play.cfg" --foreground --duration 90 2>"$TMP/daemon.log" &
 DAEMON=$!
 PIDS="$PIDS $DAEMON"
 # Once the daemon is up (its start-up check decoded every poster), "later"
@@ -95,13 +95,19 @@ if $L reload --run-dir "$TMP/run" 2>"$TMP/reload1.err"; then fail "reload with a
 cat "$TMP/reload1.err"
 grep -q "play.cfg:$line: .*later.png.*truncated" "$TMP/reload1.err" || fail "reload did not name line $line"
 grep -q "keeping the running configuration" "$TMP/daemon.log" || fail "no 'keeping' line"
-# ...and at run time, when "later" comes up (every 4.5 s; it scrolls, so it
+# ...and at run time, when "later" comes up (every 9 s; it scrolls, so it
 # fails on every frame), one line names board, item and reason
-n=80
+n=120
 until grep -q "wall: cannot render later" "$TMP/daemon.log"; do
 	n=$((n - 1)); [ $n -gt 0 ] || { cat "$TMP/daemon.log"; fail "the broken poster was never logged"; }; sleep 0.1
 done
-sleep 5     # at least one more turn of "later", read again and failing again
+# one more turn of "later": read again, failing again, not logged again
+turns=$(grep -c "wall: now showing later" "$TMP/daemon.log")
+n=120
+until [ "$(grep -c "wall: now showing later" "$TMP/daemon.log")" -gt "$turns" ]; do
+	n=$((n - 1)); [ $n -gt 0 ] || { cat "$TMP/daemon.log"; fail "later did not come round again"; }; sleep 0.1
+done
+sleep 0.5
 grep "cannot render" "$TMP/daemon.log"
 grep -q "wall: cannot render later: .*later.png.*truncated" "$TMP/daemon.log" || fail "the log line lacks the reason"
 [ "$(grep -c 'cannot render' "$TMP/daemon.log")" -eq 1 ] || fail "the broken poster was logged more than once"
