@@ -3,11 +3,14 @@
  * averaging in linear light, dithering for mono and red-green boards.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <png.h>
 
@@ -412,8 +415,22 @@ png_load(const char *path, char *err, size_t errlen)
 	size_t n = 0;
 
 	err[0] = '\0';
-	if ((fp = fopen(path, "rb")) == NULL) {
+	/* non-blocking and regular files only: a FIFO or a device named as a
+	 * poster must not stop a reload (or a frame) on the event loop */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0) {
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s is not a regular file; name a PNG file", path);
+		close(fd);
+		return NULL;
+	}
+	if ((fp = fdopen(fd, "rb")) == NULL) {
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		close(fd);
 		return NULL;
 	}
 	if (fseek(fp, 0, SEEK_END) == 0)

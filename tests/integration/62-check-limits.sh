@@ -6,7 +6,8 @@
 #  - a content text longer than the per-item limit is an error (issue 13 #3:
 #    a 1 MiB text passed and then froze the daemon's event loop);
 #  - posters are decoded in full: truncated, corrupt (CRC, IDAT) and
-#    huge-dimension PNGs are errors at the item's line (issue 13 #9).
+#    huge-dimension PNGs are errors at the item's line, and a FIFO is not
+#    waited on (issue 13 #9).
 . tests/lib.sh
 L=$B/ledsign
 
@@ -93,4 +94,12 @@ for pat in \
 done
 grep -q "posters.cfg:3:" "$TMP/err" && fail "the good poster was refused"
 [ "$(grep -c ': error: ' "$TMP/err")" -eq 5 ] || fail "expected exactly 5 errors"
+
+# A FIFO named as a poster is refused at once (it blocked check, and a
+# reload on the daemon's loop, forever).
+mkfifo "$TMP/fifo.png"
+sed 's/"good.png"/"fifo.png"/' "$TMP/posters.cfg" >"$TMP/fifo.cfg"
+timeout 10 $L check "$TMP/fifo.cfg" 2>"$TMP/err"
+[ $? -eq 1 ] || fail "check of a FIFO poster did not fail at once"
+grep -q "fifo.cfg:3: error: .*fifo.png is not a regular file" "$TMP/err" || fail "FIFO poster message"
 echo ok
