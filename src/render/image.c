@@ -111,8 +111,13 @@ static const png_byte unused_chunks[] =
     "bKGD\0cHRM\0eXIf\0gAMA\0hIST\0iCCP\0iTXt\0oFFs\0pCAL\0pHYs\0sBIT\0"
     "sCAL\0sPLT\0sRGB\0sTER\0tEXt\0tIME\0zTXt";
 
-struct render_image *
-render_png_decode(const uint8_t *buf, size_t len, size_t max_pixels, char *err, size_t errlen)
+/* Decode into *out, or with out NULL only verify: every row inflated,
+ * unfiltered and CRC-checked through one row buffer, nothing converted or
+ * kept (what check and a reload need, at a fraction of the memory).
+ * 0, or -1 with err. */
+static int
+png_decode(const uint8_t *buf, size_t len, size_t max_pixels, struct render_image **out, int *ow, int *oh,
+    char *err, size_t errlen)
 {
 	struct png_src src = { buf, len, 0, err, errlen };
 	png_structp png = NULL;
@@ -124,23 +129,25 @@ render_png_decode(const uint8_t *buf, size_t len, size_t max_pixels, char *err, 
 	int depth, ctype, bpc;
 	size_t rowbytes;
 
+	int passes;
+
 	pthread_once(&tables_once, tables_init);
 	if (len < 8 || png_sig_cmp(buf, 0, 8) != 0) {
 		snprintf(err, errlen, "not a PNG file (the signature is wrong); convert the poster to PNG");
-		return NULL;
+		return -1;
 	}
 	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &src, png_fail, png_warn);
 	if (png == NULL || (info = png_create_info_struct(png)) == NULL) {
 		png_destroy_read_struct(&png, NULL, NULL);
 		snprintf(err, errlen, "out of memory decoding PNG");
-		return NULL;
+		return -1;
 	}
 	if (setjmp(png_jmpbuf(png))) {
 		png_destroy_read_struct(&png, &info, NULL);
 		free(rows);
 		free(raw);
 		render_image_free(img);
-		return NULL;
+		return -1;
 	}
 	png_set_read_fn(png, &src, png_read_mem);
 	/* A poster costs its pixels and nothing more.  libpng would allocate
@@ -172,13 +179,28 @@ render_png_decode(const uint8_t *buf, size_t len, size_t max_pixels, char *err, 
 		png_set_gray_to_rgb(png);
 	if (!(ctype & PNG_COLOR_MASK_ALPHA) && !png_get_valid(png, info, PNG_INFO_tRNS))
 		png_set_add_alpha(png, depth == 16 ? 0xffff : 0xff, PNG_FILLER_AFTER);
-	png_set_interlace_handling(png);
+	passes = png_set_interlace_handling(png);
 	png_read_update_info(png, info);
 	bpc = png_get_bit_depth(png, info) == 16 ? 2 : 1;
 	rowbytes = png_get_rowbytes(png, info);
 	if (rowbytes != (size_t)w * 4 * (size_t)bpc || png_get_channels(png, info) != 4) {
 		snprintf(err, errlen, "unsupported PNG layout after conversion");
 		png_longjmp(png, 1);
+	}
+	if (out == NULL) {
+		if ((raw = malloc(rowbytes)) == NULL) {
+			snprintf(err, errlen, "out of memory for a %ux%u image", (unsigned)w, (unsigned)h);
+			png_longjmp(png, 1);
+		}
+		for (int pass = 0; pass < passes; pass++)
+			for (png_uint_32 y = 0; y < h; y++)
+				png_read_row(png, raw, NULL);
+		png_read_end(png, NULL);
+		png_destroy_read_struct(&png, &info, NULL);
+		free(raw);
+		*ow = (int)w;
+		*oh = (int)h;
+		return 0;
 	}
 	img = calloc(1, sizeof *img);
 	raw = malloc(rowbytes * h);
@@ -207,7 +229,19 @@ render_png_decode(const uint8_t *buf, size_t len, size_t max_pixels, char *err, 
 	png_destroy_read_struct(&png, &info, NULL);
 	free(rows);
 	free(raw);
-	return img;
+	*out = img;
+	*ow = img->w;
+	*oh = img->h;
+	return 0;
+}
+
+struct render_image *
+render_png_decode(const uint8_t *buf, size_t len, size_t max_pixels, char *err, size_t errlen)
+{
+	struct render_image *img = NULL;
+	int w, h;
+
+	return png_decode(buf, len, max_pixels, &img, &w, &h, err, errlen) == 0 ? img : NULL;
 }
 
 /* Box-filter weights: destination cell d covers source [x0 + d*f, x0 + (d+1)*f). */
@@ -404,11 +438,12 @@ render_draw_image(struct render_canvas *c, const struct render_image *img, enum 
 	return 0;
 }
 
-/* Read and decode the PNG file at path under the poster limits. */
-static struct render_image *
-png_load(const char *path, char *err, size_t errlen)
+/* Read the PNG file at path and decode it (into *img) or only verify it
+ * (img NULL) under the poster limits; 0 or -1 with err naming the file. */
+static int
+png_load(const char *path, struct render_image **img, int *w, int *h, char *err, size_t errlen)
 {
-	struct render_image *img = NULL;
+	int rc = -1;
 	FILE *fp;
 	uint8_t *buf = NULL;
 	long len = -1;
@@ -421,17 +456,17 @@ png_load(const char *path, char *err, size_t errlen)
 	struct stat st;
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-		return NULL;
+		return -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s is not a regular file; name a PNG file", path);
 		close(fd);
-		return NULL;
+		return -1;
 	}
 	if ((fp = fdopen(fd, "rb")) == NULL) {
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 		close(fd);
-		return NULL;
+		return -1;
 	}
 	if (fseek(fp, 0, SEEK_END) == 0)
 		len = ftell(fp);
@@ -447,25 +482,24 @@ png_load(const char *path, char *err, size_t errlen)
 	fclose(fp);
 	if (err[0] == '\0') {
 		char derr[400] = "";
-		if ((img = render_png_decode(buf, n, RENDER_MAX_IMAGE_PIXELS, derr, sizeof derr)) == NULL)
+		if ((rc = png_decode(buf, n, RENDER_MAX_IMAGE_PIXELS, img, w, h, derr, sizeof derr)) != 0)
 			snprintf(err, errlen, "%s: %s", path, derr);
 	}
 	free(buf);
-	return img;
+	return rc;
 }
 
 int
 render_png_check(const char *path, int *w, int *h, char *err, size_t errlen)
 {
-	struct render_image *img = png_load(path, err, errlen);
+	int iw, ih;
 
-	if (img == NULL)
+	if (png_load(path, NULL, &iw, &ih, err, errlen) != 0)
 		return -1;
 	if (w != NULL)
-		*w = img->w;
+		*w = iw;
 	if (h != NULL)
-		*h = img->h;
-	render_image_free(img);
+		*h = ih;
 	return 0;
 }
 
@@ -489,7 +523,12 @@ image_load(struct render_ctx *ctx, const char *path)
 	render_image_free(slot->img);
 	render_canvas_free(slot->strip);
 	memset(slot, 0, sizeof *slot);
-	slot->img = png_load(path, err, sizeof err);
+	{
+		int w, h;
+		struct render_image *img = NULL;
+		if (png_load(path, &img, &w, &h, err, sizeof err) == 0)
+			slot->img = img;
+	}
 	slot->path = strdup(path);
 	if (slot->img == NULL)
 		slot->err = strdup(err);

@@ -260,6 +260,45 @@ test_pixel_limit(void **state)
 }
 
 
+
+/* render_png_check (what check and a reload use) reads every row through
+ * one row buffer: it accepts what the decoder accepts, interlaced or not,
+ * and refuses a file cut anywhere. */
+static void
+test_check_file(void **state)
+{
+	char path[] = "/tmp/ledsign-pngcheck-XXXXXX", err[512];
+
+	(void)state;
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	for (int il = 0; il < 2; il++) {
+		struct mem m = make_png(PNG_COLOR_TYPE_PALETTE, 4, il);
+		int w = 0, h = 0;
+		for (size_t n = m.n; n > 0; n = n > 40 ? n - 7 : n - 1) {
+			FILE *fp = fopen(path, "wb");
+			assert_non_null(fp);
+			assert_int_equal(fwrite(m.p, 1, n, fp), n);
+			fclose(fp);
+			err[0] = '\0';
+			int rc = render_png_check(path, &w, &h, err, sizeof err);
+			if (n == m.n) {
+				if (rc != 0)
+					fail_msg("interlace %d: a good file refused: %s", il, err);
+				assert_int_equal(w, W);
+				assert_int_equal(h, H);
+			} else {
+				if (rc == 0)
+					fail_msg("interlace %d: a file cut to %zu of %zu bytes passed", il, n, m.n);
+				assert_non_null(strstr(err, path));
+			}
+		}
+		free(m.p);
+	}
+	unlink(path);
+}
+
 /* VmPeak of this process in KiB: the most address space it ever mapped. */
 static long
 vm_peak_kib(void)
@@ -518,6 +557,7 @@ main(void)
 		cmocka_unit_test(test_truncated_and_corrupt),
 		cmocka_unit_test(test_pixel_limit),
 		cmocka_unit_test(test_chunk_bomb_memory),
+		cmocka_unit_test(test_check_file),
 		cmocka_unit_test(test_linear_average),
 		cmocka_unit_test(test_fit_fill_stretch),
 		cmocka_unit_test(test_alpha_over_background),
