@@ -235,6 +235,12 @@ png_decode(const uint8_t *buf, size_t len, size_t max_pixels, struct render_imag
 	return 0;
 }
 
+int
+render_png_verify(const uint8_t *buf, size_t len, size_t max_pixels, int *w, int *h, char *err, size_t errlen)
+{
+	return png_decode(buf, len, max_pixels, NULL, w, h, err, errlen);
+}
+
 struct render_image *
 render_png_decode(const uint8_t *buf, size_t len, size_t max_pixels, char *err, size_t errlen)
 {

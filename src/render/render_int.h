@@ -222,6 +222,10 @@ struct render_image {
 struct render_image *render_png_decode(const uint8_t *buf, size_t len, size_t max_pixels,
     char *err, size_t errlen);
 void render_image_free(struct render_image *);
+/* render_png_decode without keeping the pixels: every row read through one
+ * row buffer.  0 with the size in *w, *h, or -1 with err. */
+int render_png_verify(const uint8_t *buf, size_t len, size_t max_pixels, int *w, int *h,
+    char *err, size_t errlen);
 int render_draw_image(struct render_canvas *, const struct render_image *, enum ls_fit,
     enum ls_halign, enum ls_valign, ls_rgb background, char *err, size_t errlen);
 /* Draw the item's poster (decoded once, cached by path) into the canvas. */
