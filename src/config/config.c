@@ -28,6 +28,7 @@
 
 #include "config/config.h"
 #include "proto/proto.h"
+#include "render/render.h"
 #include "transport/xport.h"
 #include "util/paths.h"
 #include "util/tz.h"
@@ -70,10 +71,89 @@ struct key {
 	const char   *type_doc;     /* docs/config.md's type; NULL: derived */
 };
 
+/* Names to their position in a section, so that duplicate names and the
+ * cross references cost one lookup each: with a list scan per name, check
+ * of a 25 MB config took 3 s and of 100 MB 50 s.  Open addressing; the
+ * keys point into the config's own strings. */
+struct name_index {
+	const char **key;
+	size_t      *val;
+	size_t       cap;                /* a power of two, at least twice the names */
+};
+
+static size_t
+name_hash(const char *s)
+{
+	size_t h = 14695981039346656037u;    /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static int
+name_index_init(struct name_index *x, size_t n)
+{
+	x->cap = 16;
+	while (x->cap < 2 * n + 16)
+		x->cap *= 2;
+	x->key = calloc(x->cap, sizeof *x->key);
+	x->val = calloc(x->cap, sizeof *x->val);
+	return x->key != NULL && x->val != NULL ? 0 : -1;
+}
+
+static void
+name_index_free(struct name_index *x)
+{
+	free(x->key);
+	free(x->val);
+	memset(x, 0, sizeof *x);
+}
+
+/* The slot of `name`: where it is, or the empty slot it would go in. */
+static size_t
+name_index_slot(const struct name_index *x, const char *name)
+{
+	size_t i = name_hash(name) & (x->cap - 1);
+
+	while (x->key[i] != NULL && strcmp(x->key[i], name) != 0)
+		i = (i + 1) & (x->cap - 1);
+	return i;
+}
+
+/* Position of name, or -1 (also when the index could not be made). */
+static long
+name_index_find(const struct name_index *x, const char *name)
+{
+	size_t i;
+
+	if (x->key == NULL || name == NULL)
+		return -1;
+	i = name_index_slot(x, name);
+	return x->key[i] != NULL ? (long)x->val[i] : -1;
+}
+
+/* Add name at pos unless it is there: returns the earlier position, or -1. */
+static long
+name_index_add(struct name_index *x, const char *name, size_t pos)
+{
+	size_t i = name_index_slot(x, name);
+
+	if (x->key[i] != NULL)
+		return (long)x->val[i];
+	x->key[i] = name;
+	x->val[i] = pos;
+	return -1;
+}
+
+enum { IDX_BOARD, IDX_FONT, IDX_CONTENT, IDX_PLAYLIST, IDX_GROUP, IDX_N };
+
 struct loader {
 	const char        *file;
 	struct ls_diag    *diag;
 	struct ls_config  *cfg;
+	unsigned           flags;        /* LS_CONFIG_* */
+	struct name_index  idx[IDX_N];   /* names of boards, fonts, ..., board groups */
 };
 
 #define ERR(L, line, ...) ls_diag_add((L)->diag, LS_DIAG_ERROR, (L)->file, (line), __VA_ARGS__)
@@ -214,9 +294,9 @@ static const struct key content_keys[] = {
 	{ "name", K_STR, 1, 0, 0, O(struct ls_content, name), NULL, "unique item name",
 	  .doc = "unique; playlists refer to it" },
 	{ "text", K_STR, 0, 0, 0, O(struct ls_content, text), NULL, "UTF-8 text with optional {fields}",
-	  .doc = "UTF-8; may contain live fields `{date}`, `{time}`, `{weekday}` (星期二), `{countdown:YYYY-MM-DD}` (days left)" },
+	  .doc = "UTF-8, at most 4096 bytes (about 1365 Chinese characters; split longer texts into several items); may contain live fields `{date}`, `{time}`, `{weekday}` (星期二), `{countdown:YYYY-MM-DD}` (days left)" },
 	{ "image", K_STR, 0, 0, 0, O(struct ls_content, image), NULL, "PNG file",
-	  .doc = "a PNG file, relative to the config file" },
+	  .doc = "a PNG file, relative to the config file; `check` decodes it in full: truncated or corrupt files and images over 8 Mi pixels are errors at the item's line" },
 	{ "font", K_STR, 0, 0, 0, O(struct ls_content, font), NULL, "font entry or family",
 	  .doc = "a `fonts` entry or a family name",
 	  .def = "`default_font`" },
@@ -708,13 +788,14 @@ load_group(struct loader *L, const config_setting_t *g, const struct key *keys, 
 		const struct key *k = NULL, *best = NULL;
 		int bestd = 3;
 
-		for (const struct key *kk = keys; kk->name; kk++) {
-			int d;
-			if (strcmp(kk->name, name) == 0) {
+		for (const struct key *kk = keys; kk->name && k == NULL; kk++)
+			if (strcmp(kk->name, name) == 0)
 				k = kk;
-				break;
-			}
-			if ((d = distance(kk->name, name)) < bestd) {
+		/* edit distances only for a name that is not known (they were a
+		 * third of the loader's time when computed for every setting) */
+		for (const struct key *kk = keys; kk->name && k == NULL; kk++) {
+			int d = distance(kk->name, name);
+			if (d < bestd) {
 				bestd = d;
 				best = kk;
 			}
@@ -766,23 +847,23 @@ section_elem(struct loader *L, const config_setting_t *list, size_t i, const cha
 	return e;
 }
 
+/* Index the section's names; a name used twice is an error at its second use. */
 static void
 check_duplicates(struct loader *L, const char *section, const void *arr, size_t n, size_t size,
-    size_t name_off, size_t line_off)
+    size_t name_off, size_t line_off, struct name_index *idx)
 {
+	if (name_index_init(idx, n) != 0) {
+		ERR(L, 0, "out of memory checking %s names", section);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const char *a = *(char *const *)((const char *)arr + i * size + name_off);
-		if (a == NULL)
+		long j;
+		if (a == NULL || (j = name_index_add(idx, a, i)) < 0)
 			continue;
-		for (size_t j = 0; j < i; j++) {
-			const char *b = *(char *const *)((const char *)arr + j * size + name_off);
-			if (b && strcmp(a, b) == 0) {
-				ERR(L, *(const int *)((const char *)arr + i * size + line_off),
-				    "%s name \"%s\" is used twice (first at line %d); names must be unique", section, a,
-				    *(const int *)((const char *)arr + j * size + line_off));
-				break;
-			}
-		}
+		ERR(L, *(const int *)((const char *)arr + i * size + line_off),
+		    "%s name \"%s\" is used twice (first at line %d); names must be unique", section, a,
+		    *(const int *)((const char *)arr + (size_t)j * size + line_off));
 	}
 }
 
@@ -802,6 +883,7 @@ struct section {
 	size_t            line_off;   /* int line */
 	void (*defaults)(void *obj);
 	void (*finish)(struct loader *, void *obj, const config_setting_t *e, const char *where);
+	int               index;      /* IDX_* of its names, or -1 */
 };
 
 static void *
@@ -841,7 +923,8 @@ load_section(struct loader *L, const config_setting_t *root, const struct sectio
 			sec->finish(L, obj, e, where);
 	}
 	if (sec->name_off >= 0)
-		check_duplicates(L, sec->what, arr, *count, sec->size, (size_t)sec->name_off, sec->line_off);
+		check_duplicates(L, sec->what, arr, *count, sec->size, (size_t)sec->name_off, sec->line_off,
+		    &L->idx[sec->index]);
 	return arr;
 }
 
@@ -947,6 +1030,13 @@ content_finish(struct loader *L, void *obj, const config_setting_t *e, const cha
 
 	if ((it->text == NULL) == (it->image == NULL))
 		ERR(L, it->line, "%s: give exactly one of \"text\" or \"image\"", where);
+	if (it->text != NULL && strlen(it->text) > LS_CONFIG_TEXT_MAX) {
+		const config_setting_t *t = config_setting_get_member(e, "text");
+		ERR(L, t != NULL ? line_of(t) : it->line,
+		    "%s: text is %zu bytes, more than the limit of %d bytes per item (about %d Chinese "
+		    "characters); split it into several items of one playlist, or show it as a poster image",
+		    where, strlen(it->text), LS_CONFIG_TEXT_MAX, LS_CONFIG_TEXT_MAX / 3);
+	}
 }
 
 /* Playlist items: content names, or groups { item = ...; duration = ...; }. */
@@ -1026,19 +1116,21 @@ rule_finish(struct loader *L, void *obj, const config_setting_t *e, const char *
 }
 
 /* Sections whose elements have a unique name, and those whose do not. */
-#define SECTION(list, what, keys, type, defaults, finish) \
-	{ list, what, keys, sizeof(type), (ptrdiff_t)offsetof(type, name), offsetof(type, line), defaults, finish }
+#define SECTION(list, what, keys, type, defaults, finish, index) \
+	{ list, what, keys, sizeof(type), (ptrdiff_t)offsetof(type, name), offsetof(type, line), defaults, finish, index }
 #define SECTION_UNNAMED(list, what, keys, type, defaults, finish) \
-	{ list, what, keys, sizeof(type), -1, offsetof(type, line), defaults, finish }
+	{ list, what, keys, sizeof(type), -1, offsetof(type, line), defaults, finish, -1 }
 
 static const struct section board_section =
-    SECTION("boards", "board", board_keys, struct ls_board, board_defaults, board_finish);
+    SECTION("boards", "board", board_keys, struct ls_board, board_defaults, board_finish, IDX_BOARD);
 static const struct section font_section =
-    SECTION("fonts", "font", font_keys, struct ls_font, NULL, font_finish);
+    SECTION("fonts", "font", font_keys, struct ls_font, NULL, font_finish, IDX_FONT);
 static const struct section content_section =
-    SECTION("content", "content", content_keys, struct ls_content, content_defaults, content_finish);
+    SECTION("content", "content", content_keys, struct ls_content, content_defaults, content_finish,
+        IDX_CONTENT);
 static const struct section playlist_section =
-    SECTION("playlists", "playlist", playlist_keys, struct ls_playlist, NULL, playlist_finish);
+    SECTION("playlists", "playlist", playlist_keys, struct ls_playlist, NULL, playlist_finish,
+        IDX_PLAYLIST);
 static const struct section rule_section =
     SECTION_UNNAMED("schedule", "schedule rule", rule_keys, struct ls_rule, rule_defaults, rule_finish);
 static const struct section cap_area_section =
@@ -1076,7 +1168,7 @@ font_family_known(const char *family)
 static void
 check_font_ref(struct loader *L, const char *font, int line, const char *where)
 {
-	if (font == NULL || ls_config_font(L->cfg, font))
+	if (font == NULL || name_index_find(&L->idx[IDX_FONT], font) >= 0 || (L->flags & LS_CONFIG_NO_SYSTEM))
 		return;
 	if (strchr(font, '/')) {
 		char *p = ls_config_resolve(L->cfg, font);
@@ -1088,13 +1180,77 @@ check_font_ref(struct loader *L, const char *font, int line, const char *where)
 		    where, font);
 }
 
+/* Every poster decoded as the renderer will (size limits included), each
+ * file once however many items show it: a truncated or corrupt PNG, or one
+ * too large, is reported at every item that uses it. */
+static void
+check_images(struct loader *L)
+{
+	struct ls_config *c = L->cfg;
+	struct name_index seen;
+	char **why;
+
+	if ((why = calloc(c->ncontent + 1, sizeof *why)) == NULL || name_index_init(&seen, c->ncontent) != 0) {
+		free(why);
+		ERR(L, 0, "out of memory checking images");
+		return;
+	}
+	for (size_t i = 0; i < c->ncontent; i++) {
+		struct ls_content *it = &c->content[i];
+		const char *e;
+		long first;
+
+		if (it->image == NULL)
+			continue;
+		if ((first = name_index_add(&seen, it->image, i)) < 0) {
+			char *p = ls_config_resolve(c, it->image);
+			char err[512];
+			if (p == NULL)
+				why[i] = strdup("cannot be checked: out of memory");
+			else if (!file_readable(p)) {
+				if (asprintf(&why[i], "\"%s\" cannot be read: %s", p, strerror(errno)) < 0)
+					why[i] = NULL;
+			} else if (render_png_check(p, NULL, NULL, err, sizeof err) != 0) {
+				/* the decoder's message names the file and what to do */
+				if (asprintf(&why[i], "cannot be shown: %s", err) < 0)
+					why[i] = NULL;
+			}
+			free(p);
+			e = why[i];
+		} else
+			e = why[first];
+		if (e != NULL)
+			ERR(L, it->line, "content \"%s\": image %s", it->name, e);
+	}
+	for (size_t i = 0; i < c->ncontent; i++)
+		free(why[i]);
+	free(why);
+	name_index_free(&seen);
+}
+
+/* Is t a board group? */
+static int
+is_group(struct loader *L, const char *t)
+{
+	return name_index_find(&L->idx[IDX_GROUP], t) >= 0;
+}
+
 static void
 check_references(struct loader *L)
 {
 	struct ls_config *c = L->cfg;
 	char where[128];
+	size_t ngroups = 0;
 
-	for (size_t i = 0; i < c->nfonts; i++) {
+	for (size_t b = 0; b < c->nboards; b++)
+		ngroups += c->boards[b].groups.n;
+	if (name_index_init(&L->idx[IDX_GROUP], ngroups) != 0)
+		ERR(L, 0, "out of memory checking board groups");
+	else
+		for (size_t b = 0; b < c->nboards; b++)
+			for (size_t g = 0; g < c->boards[b].groups.n; g++)
+				name_index_add(&L->idx[IDX_GROUP], c->boards[b].groups.v[g], b);
+	for (size_t i = 0; i < c->nfonts && !(L->flags & LS_CONFIG_NO_SYSTEM); i++) {
 		struct ls_font *f = &c->fonts[i];
 		snprintf(where, sizeof where, "font \"%s\"", f->name);
 		if (f->file) {
@@ -1111,40 +1267,25 @@ check_references(struct loader *L)
 		struct ls_content *it = &c->content[i];
 		snprintf(where, sizeof where, "content \"%s\"", it->name);
 		check_font_ref(L, it->font, it->line, where);
-		if (it->image) {
-			char *p = ls_config_resolve(c, it->image);
-			FILE *fp = fopen(p, "rb");
-			unsigned char sig[8];
-			if (fp == NULL)
-				ERR(L, it->line, "%s: image \"%s\" cannot be read: %s", where, p, strerror(errno));
-			else {
-				if (fread(sig, 1, 8, fp) != 8 || memcmp(sig, "\x89PNG\r\n\x1a\n", 8) != 0)
-					ERR(L, it->line, "%s: image \"%s\" is not a PNG file; convert it to PNG", where, p);
-				fclose(fp);
-			}
-			free(p);
-		}
 	}
+	if (!(L->flags & LS_CONFIG_NO_SYSTEM))
+		check_images(L);
 	for (size_t i = 0; i < c->nplaylists; i++) {
 		struct ls_playlist *p = &c->playlists[i];
 		for (size_t j = 0; j < p->nentries; j++)
-			if (!ls_config_content(c, p->entries[j].item))
+			if (name_index_find(&L->idx[IDX_CONTENT], p->entries[j].item) < 0)
 				ERR(L, p->entries[j].line, "playlist \"%s\": item \"%s\" is not in content", p->name,
 				    p->entries[j].item);
 	}
-	if (c->fallback && !ls_config_playlist(c, c->fallback))
+	if (c->fallback && name_index_find(&L->idx[IDX_PLAYLIST], c->fallback) < 0)
 		ERR(L, 0, "fallback: playlist \"%s\" does not exist", c->fallback);
 	for (size_t i = 0; i < c->nrules; i++) {
 		struct ls_rule *r = &c->rules[i];
-		if (r->playlist && !ls_config_playlist(c, r->playlist))
+		if (r->playlist && name_index_find(&L->idx[IDX_PLAYLIST], r->playlist) < 0)
 			ERR(L, r->line, "schedule: playlist \"%s\" does not exist", r->playlist);
 		for (size_t j = 0; j < r->boards.n; j++) {
 			const char *t = r->boards.v[j];
-			int ok = strcmp(t, "all") == 0 || ls_config_board(c, t) != NULL;
-			for (size_t b = 0; !ok && b < c->nboards; b++)
-				for (size_t g = 0; g < c->boards[b].groups.n; g++)
-					if (strcmp(c->boards[b].groups.v[g], t) == 0)
-						ok = 1;
+			int ok = strcmp(t, "all") == 0 || name_index_find(&L->idx[IDX_BOARD], t) >= 0 || is_group(L, t);
 			if (!ok)
 				ERR(L, r->line, "schedule: \"%s\" is neither a board nor a group; check boards", t);
 		}
@@ -1178,11 +1319,7 @@ check_references(struct loader *L)
 		struct ls_cap_area *a = &c->cap_areas[i];
 		for (size_t j = 0; j < a->groups.n; j++) {
 			const char *t = a->groups.v[j];
-			int ok = strcmp(t, "all") == 0;
-			for (size_t b = 0; !ok && b < c->nboards; b++)
-				for (size_t g = 0; g < c->boards[b].groups.n; g++)
-					if (strcmp(c->boards[b].groups.v[g], t) == 0)
-						ok = 1;
+			int ok = strcmp(t, "all") == 0 || is_group(L, t);
 			if (!ok)
 				ERR(L, a->line, "cap_areas: \"%s\" is not a board group; use a group from boards or \"all\"", t);
 		}
@@ -1199,8 +1336,14 @@ load_top(struct loader *L, const config_setting_t *root)
 struct ls_config *
 ls_config_load(const char *path, struct ls_diag *diag)
 {
+	return ls_config_load_flags(path, 0, diag);
+}
+
+struct ls_config *
+ls_config_load_flags(const char *path, unsigned flags, struct ls_diag *diag)
+{
 	config_t lc;
-	struct loader L = { path, diag, NULL };
+	struct loader L = { .file = path, .diag = diag, .flags = flags };
 	size_t errors_before = diag->errors;
 	const config_setting_t *root;
 
@@ -1246,6 +1389,8 @@ ls_config_load(const char *path, struct ls_diag *diag)
 	if (L.cfg->state_dir == NULL)
 		L.cfg->state_dir = strdup(LS_PATH_STATE_DIR);
 	check_references(&L);
+	for (int i = 0; i < IDX_N; i++)
+		name_index_free(&L.idx[i]);
 	config_destroy(&lc);
 	if (diag->errors > errors_before) {
 		ls_config_free(L.cfg);

@@ -15,6 +15,19 @@
  * ls_config_free, or NULL with at least one error in diag.  Warnings may be
  * added either way. */
 struct ls_config *ls_config_load(const char *path, struct ls_diag *diag);
+
+/* Longest content text, in bytes: a text is shaped and laid out whole on
+ * the daemon's event loop, and this keeps that well under a frame period
+ * (docs/daemon.md, "How long a render may take"). */
+#define LS_CONFIG_TEXT_MAX 4096
+
+/* Skip the checks against this machine: installed font families, font
+ * files and poster files (what `check` on another machine cannot know, and
+ * what the config fuzzer must not spend its time on). */
+#define LS_CONFIG_NO_SYSTEM 0x1u
+
+/* ls_config_load with LS_CONFIG_* flags. */
+struct ls_config *ls_config_load_flags(const char *path, unsigned flags, struct ls_diag *diag);
 void ls_config_free(struct ls_config *);
 
 /* Resolve a path written in the config relative to the config's directory;

@@ -59,6 +59,7 @@ struct player {
 	double arq_wake;                /* when the ARQ wants poll again (mono); INFINITY = no need */
 	int    arq_failed;              /* logged the current failure */
 
+	char   render_failed[320];      /* "item\nreason" of the last render failure logged */
 	uint64_t frames_sent, frames_skipped, frames_late, acks, nacks, errors, garbage;
 	double last_ack;
 	double *jitter;
@@ -592,11 +593,13 @@ player_power(struct player *p, int on, double mono)
 	return 1;
 }
 
-/* Render what is chosen now into p->canvas; 0, or -1 (logged once per item). */
+/* Render what is chosen now into p->canvas; 0, or -1.  A failure is logged
+ * with the board, item and reason once, not on every frame: again only when
+ * the item or the reason changes, or after the item has rendered. */
 static int
 player_render(struct player *p, double wall)
 {
-	char err[256];
+	char err[256], key[sizeof p->render_failed];
 
 	if (p->cur.show != PLAYER_SHOW_ITEM || !p->cur.content || !p->env.render) {
 		render_canvas_clear(p->canvas);
@@ -605,11 +608,18 @@ player_render(struct player *p, double wall)
 	if (render_item(p->env.render, p->board, p->cur.content, wall, wall - p->cur.item_start,
 	        p->canvas, err, sizeof err) < 0) {
 		p->errors++;
-		if (p->frames_sent == 0 || p->need_full)
-			player_log(p, LOG_ERR, "cannot render %s: %s", p->cur.item, err);
+		snprintf(key, sizeof key, "%s\n%s", p->cur.item, err);
+		if (strcmp(key, p->render_failed) != 0) {
+			player_log(p, LOG_ERR, "cannot render %s: %s; the board shows nothing while it is on", p->cur.item, err);
+			snprintf(p->render_failed, sizeof p->render_failed, "%s", key);
+		}
 		render_canvas_clear(p->canvas);
 		return -1;
 	}
+	/* this item is fine now: a later failure of it is news */
+	size_t il = strlen(p->cur.item);
+	if (strncmp(p->render_failed, p->cur.item, il) == 0 && p->render_failed[il] == '\n')
+		p->render_failed[0] = '\0';
 	return 0;
 }
 

@@ -44,7 +44,9 @@ render_check_glyphs(struct render_ctx *ctx, const struct ls_config *cfg, struct 
 				continue;
 			ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, c->line,
 			    "content \"%s\": {%.*s} is not a live field and will be shown as written; "
-			    "the fields are {date} {time} {weekday} {countdown:YYYY-MM-DD}", c->name, (int)len, p + 1);
+			    "the fields are {date} {time} {weekday} {countdown:YYYY-MM-DD}", c->name,
+			    len > 40 ? 40 : (int)len, p + 1);
+			p = e;       /* as render_fields_expand reads it: up to the first '}' */
 		}
 		if ((f = render_font_get(ctx, c->font, err, sizeof err)) == NULL) {
 			ls_diag_add(diag, LS_DIAG_ERROR, cfg->path, c->line, "content \"%s\": %s", c->name, err);
@@ -56,16 +58,28 @@ render_check_glyphs(struct render_ctx *ctx, const struct ls_config *cfg, struct 
 			continue;
 		}
 		n = render_utf8_decode(text, &cps);
+		/* code points already reported for this item: a set, so that a
+		 * text of many missing characters costs n, not n squared */
+		size_t scap = 16;
+		while (scap < 2 * n)
+			scap *= 2;
+		uint32_t *seen = malloc(scap * sizeof *seen);
+		if (seen == NULL)
+			n = 0;
+		else
+			memset(seen, 0xff, scap * sizeof *seen);
 		for (size_t k = 0; k < n; k++) {
 			char ch[8] = "";
-			int dup = 0;
+			size_t h;
 
 			if (!printable(cps[k]) || render_font_pick(ctx, f, cps[k]) >= 0)
 				continue;
-			for (size_t j = 0; j < k; j++)
-				dup |= cps[j] == cps[k];
-			if (dup)
+			for (h = (cps[k] * 2654435761u) & (scap - 1); seen[h] != UINT32_MAX && seen[h] != cps[k];
+			    h = (h + 1) & (scap - 1))
+				;
+			if (seen[h] == cps[k])
 				continue;
+			seen[h] = cps[k];
 			missing++;
 			if (cps[k] != 0xfffd) {
 				uint32_t u = cps[k];
@@ -79,6 +93,7 @@ render_check_glyphs(struct render_ctx *ctx, const struct ls_config *cfg, struct 
 				ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, c->line,
 				    "content \"%s\": the text is not valid UTF-8; save the config as UTF-8", c->name);
 		}
+		free(seen);
 		free(cps);
 		free(text);
 	}

@@ -250,7 +250,7 @@ render_cov_resolve(struct render_canvas *c, const struct render_paint *p)
 /* Draw lines [first, first + nlines) of a layout with the first line's box
  * top at y0; lines are aligned within [x0, x0 + width). */
 void
-render_draw_layout(struct render_canvas *c, const struct render_paint *p, const struct render_layout *l,
+render_draw_layout(struct render_ctx *ctx, struct render_canvas *c, const struct render_paint *p, struct render_layout *l,
     size_t first, size_t nlines, int x0, int y0, int width, enum ls_halign align)
 {
 	int y = y0;
@@ -265,8 +265,13 @@ render_draw_layout(struct render_canvas *c, const struct render_paint *p, const 
 			lx = x0 + width - ln->width;
 		if (y < c->height && y + l->line_h > 0) {
 			for (size_t k = ln->first; k < ln->first + ln->n; k++) {
-				const struct render_glyph *g = l->g[k].g;
-				int gx = lx + l->g[k].x + g->left;
+				/* far outside the board: not even rasterised (a glyph's
+				 * ink stays within a few ems of its pen position) */
+				int px = lx + l->g[k].x;
+				if (px >= c->width + 2 * l->size || px < -4 * l->size)
+					continue;
+				const struct render_glyph *g = render_layout_glyph(ctx, l, k);
+				int gx = px + g->left;
 				if (g->w == 0 || gx >= c->width || gx + g->w <= 0)
 					continue;
 				blit(c, p, g, gx, y + l->baseline - g->top, 0, 0, c->width, c->height);

@@ -3,14 +3,18 @@
  * averaging in linear light, dithering for mono and red-green boards.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <png.h>
 
+#include "render/render.h"
 #include "render/render_int.h"
 
 static uint16_t s2l[256];
@@ -90,7 +94,7 @@ png_fail(png_structp png, png_const_charp msg)
 {
 	struct png_src *s = png_get_error_ptr(png);
 
-	snprintf(s->err, s->errlen, "not a valid PNG: %s", msg);
+	snprintf(s->err, s->errlen, "not a valid PNG: %s; save the picture again as PNG", msg);
 	png_longjmp(png, 1);
 }
 
@@ -101,8 +105,19 @@ png_warn(png_structp png, png_const_charp msg)
 	(void)msg;
 }
 
-struct render_image *
-render_png_decode(const uint8_t *buf, size_t len, size_t max_pixels, char *err, size_t errlen)
+/* Known ancillary chunks the decoder has no use for (we keep IHDR, PLTE,
+ * tRNS, IDAT, IEND): colour management, text and metadata. */
+static const png_byte unused_chunks[] =
+    "bKGD\0cHRM\0eXIf\0gAMA\0hIST\0iCCP\0iTXt\0oFFs\0pCAL\0pHYs\0sBIT\0"
+    "sCAL\0sPLT\0sRGB\0sTER\0tEXt\0tIME\0zTXt";
+
+/* Decode into *out, or with out NULL only verify: every row inflated,
+ * unfiltered and CRC-checked through one row buffer, nothing converted or
+ * kept (what check and a reload need, at a fraction of the memory).
+ * 0, or -1 with err. */
+static int
+png_decode(const uint8_t *buf, size_t len, size_t max_pixels, struct render_image **out, int *ow, int *oh,
+    char *err, size_t errlen)
 {
 	struct png_src src = { buf, len, 0, err, errlen };
 	png_structp png = NULL;
@@ -114,25 +129,37 @@ render_png_decode(const uint8_t *buf, size_t len, size_t max_pixels, char *err, 
 	int depth, ctype, bpc;
 	size_t rowbytes;
 
+	int passes;
+
 	pthread_once(&tables_once, tables_init);
 	if (len < 8 || png_sig_cmp(buf, 0, 8) != 0) {
 		snprintf(err, errlen, "not a PNG file (the signature is wrong); convert the poster to PNG");
-		return NULL;
+		return -1;
 	}
 	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &src, png_fail, png_warn);
 	if (png == NULL || (info = png_create_info_struct(png)) == NULL) {
 		png_destroy_read_struct(&png, NULL, NULL);
 		snprintf(err, errlen, "out of memory decoding PNG");
-		return NULL;
+		return -1;
 	}
 	if (setjmp(png_jmpbuf(png))) {
 		png_destroy_read_struct(&png, &info, NULL);
 		free(rows);
 		free(raw);
 		render_image_free(img);
-		return NULL;
+		return -1;
 	}
 	png_set_read_fn(png, &src, png_read_mem);
+	/* A poster costs its pixels and nothing more.  libpng would allocate
+	 * whatever length a chunk claims before reading it (a 126-byte file
+	 * asked for 2 GB), so: the ancillary chunks we do not use are skipped
+	 * unread (read in small pieces for the CRC, never buffered), what we do
+	 * read (PLTE, tRNS) is capped, and so are dimensions and chunk count. */
+	png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, NULL, 0);
+	png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, unused_chunks,
+	    (int)(sizeof unused_chunks / 5));
+	png_set_chunk_malloc_max(png, RENDER_PNG_CHUNK_MAX);
+	png_set_chunk_cache_max(png, 128);
 	png_set_user_limits(png, RENDER_MAX_SIDE * 16, RENDER_MAX_SIDE * 16);
 	png_read_info(png, info);
 	png_get_IHDR(png, info, &w, &h, &depth, &ctype, NULL, NULL, NULL);
@@ -152,13 +179,28 @@ render_png_decode(const uint8_t *buf, size_t len, size_t max_pixels, char *err, 
 		png_set_gray_to_rgb(png);
 	if (!(ctype & PNG_COLOR_MASK_ALPHA) && !png_get_valid(png, info, PNG_INFO_tRNS))
 		png_set_add_alpha(png, depth == 16 ? 0xffff : 0xff, PNG_FILLER_AFTER);
-	png_set_interlace_handling(png);
+	passes = png_set_interlace_handling(png);
 	png_read_update_info(png, info);
 	bpc = png_get_bit_depth(png, info) == 16 ? 2 : 1;
 	rowbytes = png_get_rowbytes(png, info);
 	if (rowbytes != (size_t)w * 4 * (size_t)bpc || png_get_channels(png, info) != 4) {
 		snprintf(err, errlen, "unsupported PNG layout after conversion");
 		png_longjmp(png, 1);
+	}
+	if (out == NULL) {
+		if ((raw = malloc(rowbytes)) == NULL) {
+			snprintf(err, errlen, "out of memory for a %ux%u image", (unsigned)w, (unsigned)h);
+			png_longjmp(png, 1);
+		}
+		for (int pass = 0; pass < passes; pass++)
+			for (png_uint_32 y = 0; y < h; y++)
+				png_read_row(png, raw, NULL);
+		png_read_end(png, NULL);
+		png_destroy_read_struct(&png, &info, NULL);
+		free(raw);
+		*ow = (int)w;
+		*oh = (int)h;
+		return 0;
 	}
 	img = calloc(1, sizeof *img);
 	raw = malloc(rowbytes * h);
@@ -187,7 +229,25 @@ render_png_decode(const uint8_t *buf, size_t len, size_t max_pixels, char *err, 
 	png_destroy_read_struct(&png, &info, NULL);
 	free(rows);
 	free(raw);
-	return img;
+	*out = img;
+	*ow = img->w;
+	*oh = img->h;
+	return 0;
+}
+
+int
+render_png_verify(const uint8_t *buf, size_t len, size_t max_pixels, int *w, int *h, char *err, size_t errlen)
+{
+	return png_decode(buf, len, max_pixels, NULL, w, h, err, errlen);
+}
+
+struct render_image *
+render_png_decode(const uint8_t *buf, size_t len, size_t max_pixels, char *err, size_t errlen)
+{
+	struct render_image *img = NULL;
+	int w, h;
+
+	return png_decode(buf, len, max_pixels, &img, &w, &h, err, errlen) == 0 ? img : NULL;
 }
 
 /* Box-filter weights: destination cell d covers source [x0 + d*f, x0 + (d+1)*f). */
@@ -384,15 +444,76 @@ render_draw_image(struct render_canvas *c, const struct render_image *img, enum 
 	return 0;
 }
 
+/* Read the PNG file at path and decode it (into *img) or only verify it
+ * (img NULL) under the poster limits; 0 or -1 with err naming the file. */
+static int
+png_load(const char *path, struct render_image **img, int *w, int *h, char *err, size_t errlen)
+{
+	int rc = -1;
+	FILE *fp;
+	uint8_t *buf = NULL;
+	long len = -1;
+	size_t n = 0;
+
+	err[0] = '\0';
+	/* non-blocking and regular files only: a FIFO or a device named as a
+	 * poster must not stop a reload (or a frame) on the event loop */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s is not a regular file; name a PNG file", path);
+		close(fd);
+		return -1;
+	}
+	if ((fp = fdopen(fd, "rb")) == NULL) {
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (fseek(fp, 0, SEEK_END) == 0)
+		len = ftell(fp);
+	if (len < 0 || fseek(fp, 0, SEEK_SET) != 0)
+		snprintf(err, errlen, "cannot read %s", path);
+	else if ((size_t)len > RENDER_MAX_IMAGE_FILE)
+		snprintf(err, errlen, "%s is %ld bytes, more than the %zu MiB a poster file may have; "
+		    "save it smaller", path, len, RENDER_MAX_IMAGE_FILE >> 20);
+	else if ((buf = malloc((size_t)len + 1)) == NULL)
+		snprintf(err, errlen, "out of memory reading %s", path);
+	else if ((n = fread(buf, 1, (size_t)len, fp)) != (size_t)len)
+		snprintf(err, errlen, "cannot read %s: short read", path);
+	fclose(fp);
+	if (err[0] == '\0') {
+		char derr[400] = "";
+		if ((rc = png_decode(buf, n, RENDER_MAX_IMAGE_PIXELS, img, w, h, derr, sizeof derr)) != 0)
+			snprintf(err, errlen, "%s: %s", path, derr);
+	}
+	free(buf);
+	return rc;
+}
+
+int
+render_png_check(const char *path, int *w, int *h, char *err, size_t errlen)
+{
+	int iw, ih;
+
+	if (png_load(path, NULL, &iw, &ih, err, errlen) != 0)
+		return -1;
+	if (w != NULL)
+		*w = iw;
+	if (h != NULL)
+		*h = ih;
+	return 0;
+}
+
 static struct render_icache *
 image_load(struct render_ctx *ctx, const char *path)
 {
 	struct render_icache *slot = &ctx->ic[0];
 	char err[512] = "";
-	FILE *fp;
-	uint8_t *buf = NULL;
-	long len = -1;
-	size_t n = 0;
 
 	for (size_t i = 0; i < RENDER_IMAGE_CACHE; i++) {
 		struct render_icache *c = &ctx->ic[i];
@@ -408,30 +529,14 @@ image_load(struct render_ctx *ctx, const char *path)
 	render_image_free(slot->img);
 	render_canvas_free(slot->strip);
 	memset(slot, 0, sizeof *slot);
-	if ((fp = fopen(path, "rb")) == NULL)
-		snprintf(err, sizeof err, "cannot read %s: %s", path, strerror(errno));
-	else {
-		if (fseek(fp, 0, SEEK_END) == 0)
-			len = ftell(fp);
-		if (len < 0 || fseek(fp, 0, SEEK_SET) != 0)
-			snprintf(err, sizeof err, "cannot read %s", path);
-		else if (len > 256L * 1024 * 1024)
-			snprintf(err, sizeof err, "%s is %ld bytes, too large for a poster", path, len);
-		else if ((buf = malloc((size_t)len + 1)) == NULL)
-			snprintf(err, sizeof err, "out of memory reading %s", path);
-		else if ((n = fread(buf, 1, (size_t)len, fp)) != (size_t)len)
-			snprintf(err, sizeof err, "cannot read %s: short read", path);
-		fclose(fp);
+	{
+		int w, h;
+		struct render_image *img = NULL;
+		if (png_load(path, &img, &w, &h, err, sizeof err) == 0)
+			slot->img = img;
 	}
-	if (err[0] == '\0') {
-		char derr[400] = "";
-		slot->img = render_png_decode(buf, n, RENDER_MAX_IMAGE_PIXELS, derr, sizeof derr);
-		if (slot->img == NULL)
-			snprintf(err, sizeof err, "%s: %s", path, derr);
-	}
-	free(buf);
 	slot->path = strdup(path);
-	if (err[0] != '\0')
+	if (slot->img == NULL)
 		slot->err = strdup(err);
 	slot->used = ++ctx->tick;
 	return slot;

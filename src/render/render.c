@@ -217,13 +217,13 @@ draw_text(struct render_ctx *ctx, const struct ls_board *board, const struct ls_
 	case LS_FX_SCROLL_LEFT: {
 		int x = render_scroll_pos(t, item->speed, w, l->width);
 		int y = valign_y(item->valign, h, l->line_h);
-		render_draw_layout(out, paint, l, 0, l->nlines, x, y, l->width, LS_ALIGN_LEFT);
+		render_draw_layout(ctx, out, paint, l, 0, l->nlines, x, y, l->width, LS_ALIGN_LEFT);
 		break;
 	}
 	case LS_FX_SCROLL_UP: {
 		int bh = block_height(l, l->nlines);
 		int y = render_scroll_pos(t, item->speed, h, bh);
-		render_draw_layout(out, paint, l, 0, l->nlines, 0, y, w, item->align);
+		render_draw_layout(ctx, out, paint, l, 0, l->nlines, 0, y, w, item->align);
 		break;
 	}
 	default: {
@@ -238,7 +238,7 @@ draw_text(struct render_ctx *ctx, const struct ls_board *board, const struct ls_
 			npages = 1;
 		page = npages > 1 ? (size_t)fmod(floor(t / page_seconds(item, npages)), (double)npages) : 0;
 		size_t first = page * per, n = l->nlines - first < per ? l->nlines - first : per;
-		render_draw_layout(out, paint, l, first, n, 0, valign_y(item->valign, h, block_height(l, n)),
+		render_draw_layout(ctx, out, paint, l, first, n, 0, valign_y(item->valign, h, block_height(l, n)),
 		    w, item->align);
 		break;
 	}

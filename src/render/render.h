@@ -34,6 +34,12 @@ int render_item(struct render_ctx *, const struct ls_board *, const struct ls_co
  * were found. */
 size_t render_check_glyphs(struct render_ctx *, const struct ls_config *, struct ls_diag *);
 
+/* Read and fully decode the poster file at `path` under the limits the
+ * renderer uses (file size, pixels, chunk sizes), as `check` and a reload
+ * must: 0 with its size in *w, *h (either may be NULL), or -1 with the
+ * reason in err (which names the file). */
+int render_png_check(const char *path, int *w, int *h, char *err, size_t errlen);
+
 /* Broken-down local time of Unix time `t` in the config's timezone (read
  * from its TZif file; TZ and localtime are not touched).  0 or -1 + err. */
 struct tm;

@@ -26,6 +26,11 @@
 #define RENDER_MIN_FIT 12
 /* A poster larger than this many pixels is refused rather than decoded. */
 #define RENDER_MAX_IMAGE_PIXELS ((size_t)8 * 1024 * 1024)
+/* Largest poster file read. */
+#define RENDER_MAX_IMAGE_FILE ((size_t)256 * 1024 * 1024)
+/* Largest chunk the PNG decoder buffers (PLTE and tRNS need under 1 KiB;
+ * the rest are skipped unread). */
+#define RENDER_PNG_CHUNK_MAX ((size_t)64 * 1024)
 /* Bytes of glyph bitmaps kept before the cache is emptied. */
 #define RENDER_GLYPH_CACHE_BYTES (32u * 1024 * 1024)
 /* The fallback chain is cut after this many fonts. */
@@ -77,7 +82,9 @@ struct render_font {
 
 /* A glyph placed on a line. */
 struct render_pglyph {
-	const struct render_glyph *g;
+	const struct render_glyph *g;  /* NULL until first drawn: render_layout_glyph */
+	struct render_face *face;
+	unsigned gid;
 	int x;                     /* pen x within the line, pixels */
 };
 
@@ -176,6 +183,8 @@ enum render_wrap { RENDER_WRAP_NONE, RENDER_WRAP_WIDTH };
 struct render_layout *render_layout_text(struct render_ctx *, struct render_font *, const char *utf8,
     int size, enum render_aa, enum render_wrap, int width, int spacing);
 void render_layout_free(struct render_layout *);
+/* Glyph k of a layout, rasterised (and kept in the glyph cache) on first use. */
+const struct render_glyph *render_layout_glyph(struct render_ctx *, struct render_layout *, size_t k);
 /* 1 when a break is allowed between code points a and b (Chinese line-breaking rules). */
 int render_break_ok(uint32_t a, uint32_t b);
 int render_no_start(uint32_t cp);
@@ -194,7 +203,7 @@ struct render_paint {
 	                            * buffer and render_cov_resolve writes the canvas */
 };
 void render_paint_init(struct render_ctx *, struct render_paint *, enum ls_format, ls_rgb color, ls_rgb background);
-void render_draw_layout(struct render_canvas *, const struct render_paint *, const struct render_layout *,
+void render_draw_layout(struct render_ctx *, struct render_canvas *, const struct render_paint *, struct render_layout *,
     size_t first_line, size_t nlines, int x0, int y0, int width, enum ls_halign);
 void render_fill_background(struct render_canvas *, const struct render_paint *);
 /* Write the whole canvas from p->cov: background, text, and its edges blended. */
@@ -213,6 +222,10 @@ struct render_image {
 struct render_image *render_png_decode(const uint8_t *buf, size_t len, size_t max_pixels,
     char *err, size_t errlen);
 void render_image_free(struct render_image *);
+/* render_png_decode without keeping the pixels: every row read through one
+ * row buffer.  0 with the size in *w, *h, or -1 with err. */
+int render_png_verify(const uint8_t *buf, size_t len, size_t max_pixels, int *w, int *h,
+    char *err, size_t errlen);
 int render_draw_image(struct render_canvas *, const struct render_image *, enum ls_fit,
     enum ls_halign, enum ls_valign, ls_rgb background, char *err, size_t errlen);
 /* Draw the item's poster (decoded once, cached by path) into the canvas. */

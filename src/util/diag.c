@@ -73,23 +73,45 @@ ls_diag_clear(struct ls_diag *d)
 	memset(d, 0, sizeof *d);
 }
 
+static int
+diag_before(const struct ls_diag_msg *a, const struct ls_diag_msg *b)
+{
+	int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
+
+	return c < 0 || (c == 0 && a->line <= b->line);
+}
+
 void
 ls_diag_sort(struct ls_diag *d)
 {
-	/* insertion sort: stable, and reports are short */
-	for (size_t i = 1; i < d->n; i++) {
-		struct ls_diag_msg m = d->v[i];
-		size_t j = i;
-		while (j > 0) {
-			const struct ls_diag_msg *p = &d->v[j - 1];
-			int c = strcmp(p->file ? p->file : "", m.file ? m.file : "");
-			if (c < 0 || (c == 0 && p->line <= m.line))
-				break;
-			d->v[j] = d->v[j - 1];
-			j--;
+	/* merge sort: stable, and n log n even for a file with an error on
+	 * every one of a million lines reported out of order */
+	struct ls_diag_msg *tmp, *src = d->v, *dst;
+
+	if (d->n < 2)
+		return;
+	if ((tmp = malloc(d->n * sizeof *tmp)) == NULL)
+		return;              /* unsorted is still every message */
+	dst = tmp;
+	for (size_t w = 1; w < d->n; w *= 2) {
+		for (size_t lo = 0; lo < d->n; lo += 2 * w) {
+			size_t mid = lo + w < d->n ? lo + w : d->n;
+			size_t hi = lo + 2 * w < d->n ? lo + 2 * w : d->n;
+			size_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi)
+				dst[k++] = diag_before(&src[i], &src[j]) ? src[i++] : src[j++];
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
 		}
-		d->v[j] = m;
+		struct ls_diag_msg *t = src;
+		src = dst;
+		dst = t;
 	}
+	if (src != d->v)
+		memcpy(d->v, src, d->n * sizeof *src);
+	free(tmp);
 }
 
 void

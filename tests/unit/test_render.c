@@ -269,7 +269,7 @@ first_glyph(int size, enum render_aa aa, const char *font)
 	l = render_layout_text(ctx, f, "安", size, aa, RENDER_WRAP_NONE, 0, 0);
 	assert_non_null(l);
 	assert_int_equal(l->ng, 1);
-	return l->g[0].g;
+	return render_layout_glyph(ctx, l, 0);
 }
 
 static void
@@ -524,6 +524,59 @@ test_preview_dots(void **state)
 	render_canvas_free(cv);
 }
 
+
+/* CPU seconds of one wrapped layout of `bytes` of text (a fresh width each
+ * call, so the layout cache cannot answer). */
+static double
+layout_cpu(struct render_font *f, size_t bytes, int width)
+{
+	static const char unit[] = "网络安全 safe ";   /* 17 bytes */
+	char *text = malloc(bytes + sizeof unit);
+	struct timespec a, b;
+	size_t n = 0;
+
+	while (n < bytes) {
+		memcpy(text + n, unit, sizeof unit - 1);
+		n += sizeof unit - 1;
+	}
+	text[n] = '\0';
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+	struct render_layout *l = render_layout_text(ctx, f, text, 16, RENDER_AA_MONO, RENDER_WRAP_WIDTH, width, 0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+	assert_non_null(l);
+	assert_true(l->nlines > bytes / 64);
+	free(text);
+	return (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+}
+
+/* Layout is linear in the text: four times the text, about four times the
+ * work (it was quadratic: each line scanned every glyph of the paragraph,
+ * 32 KiB took 0.5 s and 128 KiB 5.6 s).  CPU time, best of three, so a busy
+ * machine does not count; quadratic gives 16, linear 4, the bound is 8. */
+static void
+test_layout_linear(void **state)
+{
+	struct render_font *f;
+	char err[256];
+	double small = 1e9, large = 1e9;
+
+	(void)state;
+	f = render_font_get(ctx, NULL, err, sizeof err);
+	assert_non_null(f);
+	layout_cpu(f, 4096, 63);           /* glyphs rasterised once, outside the timing */
+	for (int i = 0; i < 3; i++) {
+		double t = layout_cpu(f, 16384, 64 + i);
+		if (t < small)
+			small = t;
+		t = layout_cpu(f, 65536, 64 + i);
+		if (t < large)
+			large = t;
+	}
+	if (large > 8 * small + 0.002)
+		fail_msg("layout of 64 KiB took %.4f s, of 16 KiB %.4f s: ratio %.1f, not linear",
+		    large, small, large / small);
+}
+
 int
 main(void)
 {
@@ -542,6 +595,7 @@ main(void)
 		cmocka_unit_test(test_timezone_rules),
 		cmocka_unit_test(test_preview_dots),
 		cmocka_unit_test(test_font_entries),
+		cmocka_unit_test(test_layout_linear),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include <png.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "render/render.h"
 #include "render/render_int.h"
@@ -257,6 +259,174 @@ test_pixel_limit(void **state)
 	free(m.p);
 }
 
+
+
+/* render_png_check (what check and a reload use) reads every row through
+ * one row buffer: it accepts what the decoder accepts, interlaced or not,
+ * and refuses a file cut anywhere. */
+static void
+test_check_file(void **state)
+{
+	char path[] = "/tmp/ledsign-pngcheck-XXXXXX", err[512];
+
+	(void)state;
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	for (int il = 0; il < 2; il++) {
+		struct mem m = make_png(PNG_COLOR_TYPE_PALETTE, 4, il);
+		int w = 0, h = 0;
+		for (size_t n = m.n; n > 0; n = n > 40 ? n - 7 : n - 1) {
+			FILE *fp = fopen(path, "wb");
+			assert_non_null(fp);
+			assert_int_equal(fwrite(m.p, 1, n, fp), n);
+			fclose(fp);
+			err[0] = '\0';
+			int rc = render_png_check(path, &w, &h, err, sizeof err);
+			if (n == m.n) {
+				if (rc != 0)
+					fail_msg("interlace %d: a good file refused: %s", il, err);
+				assert_int_equal(w, W);
+				assert_int_equal(h, H);
+			} else {
+				if (rc == 0)
+					fail_msg("interlace %d: a file cut to %zu of %zu bytes passed", il, n, m.n);
+				assert_non_null(strstr(err, path));
+			}
+		}
+		free(m.p);
+	}
+	unlink(path);
+}
+
+/* VmPeak of this process in KiB: the most address space it ever mapped. */
+static long
+vm_peak_kib(void)
+{
+	FILE *fp = fopen("/proc/self/status", "r");
+	char line[256];
+	long v = -1;
+
+	if (fp == NULL)
+		return -1;
+	while (fgets(line, sizeof line, fp))
+		if (sscanf(line, "VmPeak: %ld kB", &v) == 1)
+			break;
+	fclose(fp);
+	return v;
+}
+
+/* Decode buf in a child process; returns by how many KiB the child's peak
+ * address space grew (libpng maps a huge chunk buffer even if it never
+ * touches it, so the peak shows what RSS does not). */
+static long
+decode_peak_growth(const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+	int fd[2];
+	pid_t pid;
+	struct { long grew; char err[256]; } r = { -1, "" };
+
+	assert_int_equal(pipe(fd), 0);
+	if ((pid = fork()) == 0) {
+		long before = vm_peak_kib();
+		struct render_image *img = render_png_decode(buf, len, 1 << 20, r.err, sizeof r.err);
+		r.grew = vm_peak_kib() - before;
+		render_image_free(img);
+		if (write(fd[1], &r, sizeof r) != (ssize_t)sizeof r)
+			_exit(2);
+		_exit(0);
+	}
+	assert_true(pid > 0);
+	close(fd[1]);
+	assert_int_equal(read(fd[0], &r, sizeof r), (ssize_t)sizeof r);
+	close(fd[0]);
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	snprintf(err, errlen, "%s", r.err);
+	return r.grew;
+}
+
+/* 126 bytes found by fuzz_png: a tEXt chunk that claims 2,113,929,253 bytes,
+ * which libpng allocated before reading any of it. */
+static const char bomb_b64[] =
+    "iVBORw0KGgoAAAANSUhEUgAAAAkAAAAFEAAAAADiqEX0AAAABGdBTUEAALGPBNQvRH4AACV0RVh0ZGF0ZTpjcmVhdMbHACBlAAB3"
+    "AAANSUhEUgAAAAkAAAAFEAAAAADiqEX0AAAABGdBTUEAALGPDasxzQgAAC5JREFjZGD4";
+
+static size_t
+b64_decode(const char *s, uint8_t *out)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t n = 0;
+
+	for (; *s && *s != '='; s++) {
+		const char *q = strchr(tab, *s);
+		acc = acc << 6 | (uint32_t)(q - tab);
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			out[n++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return n;
+}
+
+/* CRC-32 as PNG chunks use it (ISO 3309), bit by bit: slow and obviously right. */
+static uint32_t
+png_crc(const uint8_t *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+	}
+	return c ^ 0xffffffffu;
+}
+
+/* A chunk that claims gigabytes must cost no more than the pixel limit:
+ * the ancillary chunks we do not use are skipped unread, and the ones we
+ * read are capped. */
+static void
+test_chunk_bomb_memory(void **state)
+{
+	uint8_t bomb[200];
+	size_t n = b64_decode(bomb_b64, bomb);
+	char err[256];
+	long grew;
+
+	(void)state;
+	assert_int_equal(n, 126);
+	grew = decode_peak_growth(bomb, n, err, sizeof err);
+	if (grew > 64 * 1024)
+		fail_msg("decoding a 126-byte PNG mapped %ld MiB more (%s)", grew / 1024, err);
+	assert_true(err[0] != '\0');
+
+	/* an honest PNG with a 4 MB text comment still decodes, without the comment costing anything */
+	struct mem m = make_png(PNG_COLOR_TYPE_RGB, 8, 0);
+	size_t tlen = 4u << 20, at = 33;   /* after the signature and IHDR */
+	uint8_t *big = malloc(m.n + tlen + 12);
+	memcpy(big, m.p, at);
+	big[at] = (uint8_t)(tlen >> 24); big[at + 1] = (uint8_t)(tlen >> 16);
+	big[at + 2] = (uint8_t)(tlen >> 8); big[at + 3] = (uint8_t)tlen;
+	memcpy(big + at + 4, "tEXt", 4);
+	memset(big + at + 8, 'a', tlen);
+	memcpy(big + at + 8, "Comment", 8);
+	uint32_t crc = png_crc(big + at + 4, tlen + 4);
+	big[at + 8 + tlen] = (uint8_t)(crc >> 24); big[at + 9 + tlen] = (uint8_t)(crc >> 16);
+	big[at + 10 + tlen] = (uint8_t)(crc >> 8); big[at + 11 + tlen] = (uint8_t)crc;
+	memcpy(big + at + 12 + tlen, m.p + at, m.n - at);
+	struct render_image *img = render_png_decode(big, m.n + tlen + 12, 1 << 20, err, sizeof err);
+	if (img == NULL)
+		fail_msg("a PNG with a long tEXt comment did not decode: %s", err);
+	assert_int_equal(img->w, W);
+	render_image_free(img);
+	free(big);
+	free(m.p);
+}
+
 static struct render_image *
 image(int w, int h, const ls_rgb *px, const uint8_t *alpha)
 {
@@ -386,6 +556,8 @@ main(void)
 		cmocka_unit_test(test_every_type),
 		cmocka_unit_test(test_truncated_and_corrupt),
 		cmocka_unit_test(test_pixel_limit),
+		cmocka_unit_test(test_chunk_bomb_memory),
+		cmocka_unit_test(test_check_file),
 		cmocka_unit_test(test_linear_average),
 		cmocka_unit_test(test_fit_fill_stretch),
 		cmocka_unit_test(test_alpha_over_background),
