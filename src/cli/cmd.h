@@ -31,6 +31,7 @@ int cmd_alert(int, char **);
 int cmd_clear(int, char **);
 int cmd_alerts(int, char **);
 int cmd_probe(int, char **);
+int cmd_watch(int, char **);
 /* Print the daemon's active alerts as a table to stdout (what `ledsign alerts`
  * shows; `ledsign status` may append it).  0, or 1 with the reason on stderr. */
 int cmd_alert_list(const char *socket_path, const struct ls_config *);

@@ -22,6 +22,8 @@ cmd_play(int argc, char **argv)
 
 		if (strcmp(a, "--foreground") == 0 || strcmp(a, "-f") == 0) {
 			o.foreground = 1;
+		} else if (strcmp(a, "--debug") == 0 || strcmp(a, "-v") == 0) {
+			o.verbose = 1;
 		} else if (strcmp(a, "--syslog") == 0) {
 			o.use_syslog = 1;
 		} else if (strcmp(a, "--until") == 0 && i + 1 < argc) {

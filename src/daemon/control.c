@@ -30,6 +30,8 @@
 #include <event2/event.h>
 
 #include "alert/cap.h"
+#include "daemon/control_watch.h"
+#include "util/log.h"
 
 /* One user's share: its connections and its request-rate bucket.  Kept
  * while it has connections or an unfilled bucket, so reconnecting does not
@@ -59,6 +61,7 @@ struct control_conn {
 	uint64_t added, sent, pending_end;  /* output bytes: queued, sent, end of the oldest unsent answer */
 	size_t scanned;               /* input bytes already searched for a line end */
 	struct evbuffer_cb_entry *outcb;
+	struct control_watch *watch;  /* a `watch` connection: streams events, no deadline */
 	struct control_conn *next;
 };
 
@@ -83,6 +86,7 @@ struct control_server {
 	size_t npending;
 	int    deadline_ms;        /* a connection must complete a request this often */
 	struct event *relisten;    /* out of fds: accept again a little later */
+	struct event_bus *events;  /* for `watch`; may be NULL */
 	long long quiet_since;     /* log_limited: start of this second */
 	unsigned long quiet_n;     /* ... and lines left out in it */
 };
@@ -99,15 +103,12 @@ static void logf_(struct control_server *, int, const char *, ...) __attribute__
 static void
 logf_(struct control_server *s, int level, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 
-	if (s->ops.log == NULL)
-		return;
+	(void)s;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	log_vmsg(level ? LOG_LV_WARN : LOG_LV_INFO, "control", NULL, fmt, ap);
 	va_end(ap);
-	s->ops.log(s->arg, level, buf);
 }
 
 static char *handle_line(struct control_server *, const char *, long long, size_t *, uid_t);
@@ -443,6 +444,12 @@ control_server_free(struct control_server *s)
 }
 
 void
+control_server_set_events(struct control_server *s, struct event_bus *bus)
+{
+	s->events = bus;
+}
+
+void
 control_server_set_deadline(struct control_server *s, int ms)
 {
 	s->deadline_ms = ms > 0 ? ms : CONTROL_REQUEST_MS;
@@ -565,6 +572,7 @@ conn_free(struct control_conn *c)
 	if (c->longline)
 		s->nlong--;
 	c->peer->nconns--;
+	control_watch_free(c->watch);
 	if (c->outcb != NULL)
 		evbuffer_remove_cb_entry(bufferevent_get_output(c->bev), c->outcb);
 	bufferevent_free(c->bev);
@@ -578,7 +586,8 @@ conn_arm_deadline(struct control_conn *c)
 {
 	struct timeval tv = { c->deadline_ms / 1000, (c->deadline_ms % 1000) * 1000 };
 
-	event_add(c->deadline, &tv);
+	if (c->watch == NULL)
+		event_add(c->deadline, &tv);
 }
 
 static void
@@ -691,6 +700,33 @@ line_ok(struct control_conn *c, struct evbuffer *in, size_t len, const char **co
 	return len <= CONTROL_CAP_LINE_MAX;
 }
 
+/* The `watch` verb: the connection streams events from now on
+ * (control_watch.h; NULL returned, the ok line queued), or gets the error
+ * answer returned (malloc'd, length in *anslen). */
+static char *
+conn_watch(struct control_conn *c, const char *line, size_t *anslen)
+{
+	const char *args = line + strlen(CONTROL_VERSION), *code = "usage";
+	char msg[256];
+	struct obuf b = { 0 };
+
+	*anslen = 0;
+	while (*args == ' ')
+		args++;
+	args += strlen("watch");
+	while (*args == ' ')
+		args++;
+	c->watch = control_watch_new(c->srv->events, c->bev, args, &code, msg, sizeof msg);
+	if (c->watch != NULL) {
+		event_del(c->deadline);
+		evbuffer_drain(bufferevent_get_input(c->bev), evbuffer_get_length(bufferevent_get_input(c->bev)));
+		return NULL;
+	}
+	ob_error(&b, code, msg);
+	*anslen = b.oom ? 0 : b.len;
+	return b.p;
+}
+
 /* Answer the complete requests buffered on c, as far as the limits allow;
  * reading stops while the client does not read its answers (backpressure)
  * or its user is over the request rate, and resumes from write_cb or the
@@ -706,6 +742,16 @@ conn_process(struct control_conn *c)
 	if (c->closing) {
 		if (evbuffer_get_length(out) == 0)
 			conn_free(c);
+		return;
+	}
+	if (c->watch != NULL) {
+		/* a watcher only listens: what it sends is ignored, its EOF ends it */
+		evbuffer_drain(in, evbuffer_get_length(in));
+		if (c->eof) {
+			conn_free(c);
+			return;
+		}
+		control_watch_resume(c->watch);
 		return;
 	}
 	for (int done = 0;; done++) {
@@ -781,12 +827,14 @@ conn_process(struct control_conn *c)
 			ob_error(&b, "busy", "the control socket is full: only alert and clear are taken now; try again");
 			ans = b.p;
 			anslen = b.oom ? 0 : b.len;
+		} else if (strcmp(verb, "watch") == 0) {
+			ans = conn_watch(c, line, &anslen);
 		} else {
 			ans = handle_line(s, line, srv_now(s), &anslen, c->uid);
 		}
 		free(line);
 		conn_queue(c, ans, anslen);
-		if (c->closing)
+		if (c->closing || c->watch != NULL)
 			return;
 	}
 	if (!c->eof)
@@ -1316,7 +1364,7 @@ handle_line(struct control_server *s, const char *line, long long now, size_t *l
 	vlen = sp ? (size_t)(sp - line) : strlen(line);
 	args = sp ? sp + 1 : "";
 	if (vlen == 0 || vlen >= sizeof verb) {
-		ob_error(&b, "usage", "missing or unknown verb; use alert, clear, status, reload or cap");
+		ob_error(&b, "usage", "missing or unknown verb; use alert, clear, status, reload, cap or watch");
 		goto out;
 	}
 	memcpy(verb, line, vlen);
@@ -1332,7 +1380,7 @@ handle_line(struct control_server *s, const char *line, long long now, size_t *l
 	else if (strcmp(verb, "cap") == 0)
 		req_cap(s, args, now, &b);
 	else
-		ob_error(&b, "usage", "unknown verb; use alert, clear, status, reload or cap");
+		ob_error(&b, "usage", "unknown verb; use alert, clear, status, reload, cap or watch");
 out:
 	if (b.oom) {
 		free(b.p);
