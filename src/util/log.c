@@ -8,6 +8,15 @@
 
 static int log_syslog;
 static int log_debug_on;
+static log_sink_fn log_sink;
+static void *log_sink_arg;
+
+void
+log_set_sink(log_sink_fn fn, void *arg)
+{
+	log_sink = fn;
+	log_sink_arg = arg;
+}
 
 void
 log_open(int use_syslog)
@@ -69,6 +78,10 @@ log_vmsg(enum log_level l, const char *subsys, const char *board, const char *fm
 	if (l == LOG_LV_DEBUG && !log_debug_on)
 		return;
 	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (log_sink != NULL) {
+		log_sink(log_sink_arg, l, subsys, board, msg);
+		return;
+	}
 	if (log_debug_on)
 		snprintf(tag, sizeof tag, "[%s] ", subsys ? subsys : "-");
 	if (log_syslog) {

@@ -30,6 +30,10 @@ enum log_level {
 void log_open(int use_syslog);
 /* Close syslog if it was opened; lines go to stderr again. */
 void log_close(void);
+/* Send lines to fn instead of stderr or syslog (tests that check what is
+ * logged); NULL restores.  msg is the formatted message, without board or tag. */
+typedef void (*log_sink_fn)(void *arg, enum log_level, const char *subsys, const char *board, const char *msg);
+void log_set_sink(log_sink_fn fn, void *arg);
 /* 1: write debug lines too (and show each line's subsystem). */
 void log_set_verbose(int);
 int  log_verbose(void);

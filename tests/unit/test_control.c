@@ -23,6 +23,7 @@
 #include <event2/event.h>
 
 #include "daemon/control.h"
+#include "util/log.h"
 
 #define NOBODY 65534
 
@@ -51,16 +52,18 @@ static char logged[4096];
 
 /* Keeps the lines since the test last emptied `logged` (the oldest if it fills). */
 static void
-on_log(void *arg, int level, const char *msg)
+on_log(void *arg, enum log_level level, const char *subsys, const char *board, const char *msg)
 {
 	size_t n = strlen(logged);
 
 	(void)arg;
 	(void)level;
+	(void)subsys;
+	(void)board;
 	snprintf(logged + n, sizeof logged - n, "%s\n", msg);
 }
 
-static const struct control_ops ops = { on_changed, on_reload, on_log, NULL };
+static const struct control_ops ops = { on_changed, on_reload, NULL };
 
 static void
 rm_rf(const char *path)
@@ -732,5 +735,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_full_of_info, setup, teardown),
 	};
 	signal(SIGPIPE, SIG_IGN);
+	log_set_sink(on_log, NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
