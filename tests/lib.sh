@@ -15,3 +15,16 @@ no_own_stderr() { [ -z "$(own_stderr "$1")" ] || { own_stderr "$1"; fail "$2"; }
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # Wait until FILE exists (up to $2 tenths of a second, default 50).
 wait_file() { n=${2:-50}; while [ ! -e "$1" ] && [ "$n" -gt 0 ]; do sleep 0.1; n=$((n - 1)); done; [ -e "$1" ]; }
+# Events instead of log wording: once the daemon's control SOCKET is up,
+# `ledsign watch` from the oldest event the daemon still holds (so nothing
+# since its start is missed), into FILE until the daemon stops; its pid in
+# WATCH.  Usage: watch_events SOCKET FILE
+watch_events() {
+	n=100; until [ -S "$1" ] || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
+	$B/ledsign watch --socket "$1" --since 1 >"$2" 2>"$2.err" &
+	WATCH=$!
+	PIDS="$PIDS $WATCH"
+}
+# Wait until watch output FILE has a line matching the extended regex ERE
+# (up to $3 tenths of a second, default 100); 1 when it never came.
+wait_event() { n=${3:-100}; until grep -Eq "$2" "$1"; do n=$((n - 1)); [ $n -gt 0 ] || return 1; sleep 0.1; done; }

@@ -3,7 +3,10 @@
  * happen, one key=value line each (the control socket's `watch` verb,
  * control_watch.h; the fields are listed in docs/architecture.md).
  *
- *   ledsign watch [--types LIST] [--count N] [--timeout SECONDS] [--socket PATH] [--config FILE]
+ *   ledsign watch [--types LIST] [--since SEQ] [--count N] [--timeout SECONDS] [--socket PATH] [--config FILE]
+ *
+ * --since 1 starts with the oldest event the daemon still holds (its last
+ * 2048), so a script started just after the daemon misses nothing.
  *
  * Runs until the daemon stops (exit 0), N events have been printed (exit
  * 0), or SECONDS pass without reaching N (exit 1).  Output is flushed per
@@ -94,6 +97,7 @@ int
 cmd_watch(int argc, char **argv)
 {
 	const char *socket_path = NULL, *config_path = NULL, *types = NULL;
+	unsigned long long since = 0;
 	long long count = 0;
 	double timeout = 0, end;
 	char req[512], *buf = NULL;
@@ -112,7 +116,13 @@ cmd_watch(int argc, char **argv)
 			config_path = argv[++i];
 		else if (strcmp(argv[i], "--types") == 0)
 			types = argv[++i];
-		else if (strcmp(argv[i], "--count") == 0) {
+		else if (strcmp(argv[i], "--since") == 0) {
+			since = strtoull(argv[++i], &e, 10);
+			if (*e || argv[i][0] < '0' || argv[i][0] > '9') {
+				fprintf(stderr, "ledsign watch: --since wants an event number (seq), not \"%s\"\n", argv[i]);
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--count") == 0) {
 			count = strtoll(argv[++i], &e, 10);
 			if (*e || count <= 0) {
 				fprintf(stderr, "ledsign watch: --count wants a number > 0, not \"%s\"\n", argv[i]);
@@ -143,7 +153,15 @@ cmd_watch(int argc, char **argv)
 	ls_config_free(cfg);   /* socket_path pointed into it; connected, it is not needed */
 	if (fd < 0)
 		return 1;
-	snprintf(req, sizeof req, "%s watch%s%s\n", CONTROL_VERSION, types ? " types=" : "", types ? types : "");
+	{
+		size_t n = (size_t)snprintf(req, sizeof req, "%s watch", CONTROL_VERSION);
+
+		if (types)
+			n += (size_t)snprintf(req + n, sizeof req - n, " types=%s", types);
+		if (since)
+			n += (size_t)snprintf(req + n, sizeof req - n, " since=%llu", since);
+		snprintf(req + n, sizeof req - n, "\n");
+	}
 	if (send(fd, req, strlen(req), MSG_NOSIGNAL) != (ssize_t)strlen(req)) {
 		fprintf(stderr, "ledsign watch: cannot send the request: %s\n", strerror(errno));
 		close(fd);

@@ -31,7 +31,7 @@ static const struct cmd cmd_table[] = {
 	{ "alert", "TEXT [--boards LIST | --groups LIST] [--level info|warning|emergency] [--for 30m | --until TIME] [--id ID] | --cap FILE  [--socket PATH] [--config FILE]", "raise an alert on every board or the chosen ones; prints its id", cmd_alert },
 	{ "clear", "ID | --all  [--socket PATH] [--config FILE]", "take an alert (or all) down; boards return to their schedule", cmd_clear },
 	{ "alerts", "[--socket PATH] [--config FILE]", "list the active alerts with their targets and expiry", cmd_alerts },
-	{ "watch", "[--types LIST] [--count N] [--timeout SECONDS] [--socket PATH] [--config FILE]",
+	{ "watch", "[--types LIST] [--since SEQ] [--count N] [--timeout SECONDS] [--socket PATH] [--config FILE]",
 	  "print the running controller's events (items shown, link states, alerts, reloads) as they happen", cmd_watch },
 	{ "play", "FILE [--foreground] [--syslog] [-v|--debug] [--until TIME | --duration SECONDS] [--start-at TIME] [--fps N] [--run-dir DIR]", "run the controller: play the schedule on every board", cmd_play },
 	{ "status", "[FILE] [--run-dir DIR]", "show each board of the running controller", cmd_status },

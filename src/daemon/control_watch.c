@@ -43,6 +43,7 @@ control_watch_new(struct event_bus *bus, struct bufferevent *bev, const char *ar
 {
 	struct control_watch *w;
 	unsigned mask = EVENT_MASK_DEFAULT;
+	unsigned long long since = 0;
 	char ok[400], key[16], val[400];
 	size_t len = 0;
 	int r;
@@ -53,9 +54,20 @@ control_watch_new(struct event_bus *bus, struct bufferevent *bev, const char *ar
 		return NULL;
 	}
 	while ((r = alert_kv_next(&args, key, sizeof key, val, sizeof val, msg, msglen)) > 0) {
+		if (strcmp(key, "since") == 0) {
+			char *end;
+
+			since = strtoull(val, &end, 10);
+			if (*end != '\0' || val[0] < '0' || val[0] > '9') {
+				*code = "usage";
+				snprintf(msg, msglen, "since= wants an event number (seq), not \"%.40s\"", val);
+				return NULL;
+			}
+			continue;
+		}
 		if (strcmp(key, "types") != 0) {
 			*code = "usage";
-			snprintf(msg, msglen, "watch takes only types=LIST, not %s=", key);
+			snprintf(msg, msglen, "watch takes types=LIST and since=SEQ, not %s=", key);
 			return NULL;
 		}
 		if ((mask = event_mask_parse(val, msg, msglen)) == 0) {
@@ -71,7 +83,8 @@ control_watch_new(struct event_bus *bus, struct bufferevent *bev, const char *ar
 		goto oom;
 	w->bus = bus;
 	w->bev = bev;
-	if ((w->sub = event_bus_subscribe(bus, mask, control_watch_event, w)) == NULL)
+	/* the ok line first: the subscription may deliver (from the loop) right away */
+	if ((w->sub = event_bus_subscribe_from(bus, mask, control_watch_event, w, since)) == NULL)
 		goto oom;
 	{
 		char types[300] = "";

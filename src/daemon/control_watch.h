@@ -2,13 +2,16 @@
  * control_watch.h — the control socket's `watch` verb: a connection that
  * streams the daemon's events (event.h) until the client closes it.
  *
- *   > ledsign-control/1 watch [types=item_start,alert_raised,...]
+ *   > ledsign-control/1 watch [types=item_start,alert_raised,...] [since=SEQ]
  *   < ok version=1 types=item_start,alert_raised
  *   < event type=item_start seq=7 time=1767261600.123 board=b1 item=hello rule=weekday
  *   < event type=dropped seq=900 time=... dropped=12
  *
  * Without types= a watcher gets every type but frame_ack (30 a second per
- * board: ask for it by name).  The output is bounded like every control
+ * board: ask for it by name).  since=SEQ starts with the event numbered
+ * SEQ when the daemon still holds it (its last EVENT_BUS_CAP events; else
+ * the oldest it holds): since=1 after a start shows the boards coming up.
+ * The output is bounded like every control
  * connection's: above CONTROL_OUT_HIGH unsent bytes the watcher is held;
  * events it misses meanwhile are counted in one "type=dropped" line when
  * it reads again.  A watch connection has no request deadline; it ends when

@@ -110,6 +110,9 @@ event_bus_new(size_t cap)
 		return NULL;
 	}
 	b->next = 1;
+	/* kept whether or not anyone listens now, for subscribers that ask for
+	 * the recent past (event_bus_subscribe_from); frame_ack only on demand */
+	b->wanted = EVENT_MASK_DEFAULT;
 	return b;
 }
 
@@ -154,7 +157,7 @@ event_bus_kick(struct event_bus *b)
 static void
 event_bus_rewant(struct event_bus *b)
 {
-	b->wanted = 0;
+	b->wanted = EVENT_MASK_DEFAULT;
 	for (struct event_sub *s = b->subs; s != NULL; s = s->next)
 		if (!s->dead)
 			b->wanted |= s->mask;
@@ -177,7 +180,14 @@ event_count_before(const struct event_bus *b, uint64_t seq, unsigned mask)
 struct event_sub *
 event_bus_subscribe(struct event_bus *b, unsigned mask, event_fn fn, void *arg)
 {
+	return event_bus_subscribe_from(b, mask, fn, arg, 0);
+}
+
+struct event_sub *
+event_bus_subscribe_from(struct event_bus *b, unsigned mask, event_fn fn, void *arg, uint64_t since)
+{
 	struct event_sub *s = calloc(1, sizeof *s), **pp;
+	uint64_t oldest = b->next > b->cap ? b->next - b->cap : 1;
 
 	if (s == NULL)
 		return NULL;
@@ -185,8 +195,10 @@ event_bus_subscribe(struct event_bus *b, unsigned mask, event_fn fn, void *arg)
 	s->mask = (mask & EVENT_MASK_ALL) | EVENT_MASK(EVENT_DROPPED);
 	s->fn = fn;
 	s->arg = arg;
-	s->cursor = b->next;
-	s->seen = event_count_before(b, b->next, s->mask);
+	s->cursor = since == 0 || since >= b->next ? b->next : since < oldest ? oldest : since;
+	s->seen = event_count_before(b, s->cursor, s->mask);
+	if (s->cursor < b->next)
+		event_bus_kick(b);
 	/* at the tail: subscribers are called in the order they subscribed */
 	for (pp = &b->subs; *pp != NULL; pp = &(*pp)->next)
 		;

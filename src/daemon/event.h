@@ -18,9 +18,12 @@
  * it lost, and goes on with the oldest event still held.  Memory is the
  * ring's, however many subscribers there are and however slow.
  *
- * Frame acknowledgements come 30 times a second per board: they are
- * emitted only while some subscriber asked for them (event_bus_wants), and
- * no subscriber gets them unless its mask names them.
+ * The ring keeps the last events whether or not anyone listens, so a
+ * subscriber may start in the recent past (event_bus_subscribe_from): a
+ * watcher that connects just after the daemon started still sees the
+ * boards come online.  Frame acknowledgements come 30 times a second per
+ * board: they are emitted only while some subscriber asked for them
+ * (event_bus_wants), and no subscriber gets them unless its mask names them.
  */
 #ifndef LEDSIGN_EVENT_H
 #define LEDSIGN_EVENT_H
@@ -88,6 +91,10 @@ int  event_bus_attach(struct event_bus *, struct event_base *);
 /* Subscribe to the types in `mask` (EVENT_MASK bits; EVENT_DROPPED is
  * always delivered).  Gets events emitted from now on.  NULL when out of memory. */
 struct event_sub *event_bus_subscribe(struct event_bus *, unsigned mask, event_fn, void *arg);
+/* The same, starting with the event numbered `since` when the ring still
+ * holds it (the oldest it holds when not; 0 or a future seq: from now on). */
+struct event_sub *event_bus_subscribe_from(struct event_bus *, unsigned mask, event_fn, void *arg,
+    uint64_t since);
 /* Stop: no more calls of its callback, even later in a delivery under way. Accepts NULL. */
 void event_bus_unsubscribe(struct event_bus *, struct event_sub *);
 /* A held subscriber can take events again: deliver to it soon. */
@@ -95,7 +102,9 @@ void event_bus_resume(struct event_bus *, struct event_sub *);
 /* Events of its types this subscriber lost, in all. */
 uint64_t event_sub_dropped(const struct event_sub *);
 
-/* 1 when some subscriber takes `type` (emitters skip building unwanted events). */
+/* 1 when `type` is kept: every type but frame_ack always (for
+ * event_bus_subscribe_from), frame_ack while a subscriber takes it.
+ * Emitters skip building unwanted events. */
 int  event_bus_wants(const struct event_bus *, enum event_type);
 /* Emit a copy of *ev (seq and, when 0, time filled in).  Never blocks, never
  * allocates; a NULL bus or an unwanted type is a no-op. */

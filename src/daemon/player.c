@@ -92,6 +92,21 @@ player_shown(const struct player_choice *c)
 	return c->show == PLAYER_SHOW_ITEM ? c->item : c->show == PLAYER_SHOW_BLANK ? "blank" : "power off";
 }
 
+/* A link event: the board's state went from `from` to `to`. */
+static void
+player_emit_link(struct player *p, enum player_state from, enum player_state to, const char *reason)
+{
+	struct ls_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = EVENT_LINK;
+	snprintf(ev.board, sizeof ev.board, "%s", p->name);
+	snprintf(ev.from, sizeof ev.from, "%s", player_state_name(from));
+	snprintf(ev.to, sizeof ev.to, "%s", player_state_name(to));
+	snprintf(ev.reason, sizeof ev.reason, "%s", reason);
+	event_bus_emit(p->env.events, &ev);
+}
+
 /* An item_start or item_stop event for choice c. */
 static void
 player_emit_item(struct player *p, enum event_type t, const struct player_choice *c)
@@ -179,6 +194,8 @@ player_open_link(struct player *p, double mono, char *err, size_t errlen)
 {
 	struct xport_opts o = p->env.xopts;
 	size_t need;
+	int reopen;
+	enum player_state was;
 
 	o.serial = p->board->serial;
 	if (p->proto->udp_src_port > 0)
@@ -189,6 +206,8 @@ player_open_link(struct player *p, double mono, char *err, size_t errlen)
 	need = p->proto->max_frame_bytes(p->board->width, p->board->height, p->board->format);
 	if (o.queue_max < 2 * need + 4096)
 		o.queue_max = 2 * need + 4096;
+	reopen = p->x != NULL;
+	was = p->state;
 	xport_close(p->x);
 	p->x = xport_open(p->board->address, proto_default_port(p->proto, p->board->address), &o, mono, err, errlen);
 	if (!p->x)
@@ -196,6 +215,9 @@ player_open_link(struct player *p, double mono, char *err, size_t errlen)
 	xport_addr_format(xport_address(p->x), p->address, sizeof p->address);
 	p->link_state = xport_state(p->x, p->reason, sizeof p->reason);
 	p->state = (enum player_state)p->link_state;
+	/* a reload that moved the board: the old link is gone */
+	if (reopen && was != p->state)
+		player_emit_link(p, was, p->state, p->reason);
 	p->need_full = 1;
 	p->brightness_sent = -1;
 	p->power_sent = -1;
@@ -392,16 +414,8 @@ player_link_update(struct player *p, double mono)
 		    mono - p->stalled_since, (unsigned long long)p->reconnects, p->reconnects == 1 ? "" : "s");
 	}
 	if (st != p->state) {
-		struct ls_event ev;
-
 		/* logged by the daemon's log subscriber, from this event */
-		memset(&ev, 0, sizeof ev);
-		ev.type = EVENT_LINK;
-		snprintf(ev.board, sizeof ev.board, "%s", p->name);
-		snprintf(ev.from, sizeof ev.from, "%s", player_state_name(p->state));
-		snprintf(ev.to, sizeof ev.to, "%s", player_state_name(st));
-		snprintf(ev.reason, sizeof ev.reason, "%s", reason);
-		event_bus_emit(p->env.events, &ev);
+		player_emit_link(p, p->state, st, reason);
 		p->state = st;
 		snprintf(p->reason, sizeof p->reason, "%s", reason);
 	} else if (st != PLAYER_ONLINE) {

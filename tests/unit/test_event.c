@@ -67,7 +67,7 @@ test_order(void **state)
 
 	(void)state;
 	assert_non_null(b);
-	/* nobody subscribed: nothing is kept */
+	/* before anyone subscribes: kept (seq 1), but a plain subscription starts after it */
 	emit_item(b, EVENT_ITEM_START, 0);
 	r1.self = event_bus_subscribe(b, EVENT_MASK_DEFAULT, rec_fn, &r1);
 	r2.self = event_bus_subscribe(b, EVENT_MASK(EVENT_ITEM_STOP), rec_fn, &r2);
@@ -78,19 +78,37 @@ test_order(void **state)
 	event_bus_deliver(b);
 	assert_int_equal(r1.n, 6);
 	for (size_t i = 0; i < 6; i++) {
-		assert_int_equal(r1.got[i].seq, i + 1);
+		assert_int_equal(r1.got[i].seq, i + 2);
 		char want[8];
 		snprintf(want, sizeof want, "b%zu", i + 1);
 		assert_string_equal(r1.got[i].board, want);
 		assert_true(r1.got[i].time > 1e9);
 	}
 	assert_int_equal(r2.n, 3);
-	assert_int_equal(r2.got[0].seq, 2);
-	assert_int_equal(r2.got[2].seq, 6);
+	assert_int_equal(r2.got[0].seq, 3);
+	assert_int_equal(r2.got[2].seq, 7);
 	/* a second delivery has nothing new */
 	event_bus_deliver(b);
 	assert_int_equal(r1.n, 6);
 	assert_int_equal(event_sub_dropped(r1.self), 0);
+	{
+		/* a late subscriber asks for the past: from seq 1, or from before what the ring holds */
+		struct rec late = { .bus = b }, later = { .bus = b };
+		struct event_bus *small = event_bus_new(4);
+
+		late.self = event_bus_subscribe_from(b, EVENT_MASK(EVENT_ITEM_START), rec_fn, &late, 1);
+		event_bus_deliver(b);
+		assert_int_equal(late.n, 4);          /* seq 1, 2, 4, 6 */
+		assert_int_equal(late.got[0].seq, 1);
+		assert_int_equal(late.got[3].seq, 6);
+		for (int i = 0; i < 6; i++)
+			emit_item(small, EVENT_ITEM_START, i);
+		later.self = event_bus_subscribe_from(small, EVENT_MASK_DEFAULT, rec_fn, &later, 1);
+		event_bus_deliver(small);
+		assert_int_equal(later.n, 4);         /* the oldest the ring holds: 3..6 */
+		assert_int_equal(later.got[0].seq, 3);
+		event_bus_free(small);
+	}
 	event_bus_free(b);
 }
 
@@ -126,8 +144,9 @@ test_unsubscribe_during_delivery(void **state)
 	assert_int_equal(v.n, 0);
 	assert_int_equal(self.n, 2);
 	event_bus_unsubscribe(b, a.self);
-	/* no subscriber wants anything now */
-	assert_false(event_bus_wants(b, EVENT_ITEM_START));
+	/* no subscriber now: events are still kept for later ones, frame_ack is not */
+	assert_true(event_bus_wants(b, EVENT_ITEM_START));
+	assert_false(event_bus_wants(b, EVENT_FRAME_ACK));
 	event_bus_free(b);
 }
 
