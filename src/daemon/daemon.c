@@ -100,6 +100,8 @@ daemon_log_event(void *arg, const struct ls_event *ev)
 		log_info("player", ev->board, "now showing %s (%s)", ev->item, ev->rule);
 		break;
 	case EVENT_LINK:
+		if (ev->from[0] == '\0')
+			break;   /* a new board: player_new logged its address and first state */
 		log_msg(strcmp(ev->to, player_state_name(PLAYER_ONLINE)) == 0 ? LOG_LV_INFO : LOG_LV_WARN, "player",
 		    ev->board, "%s (%s)", ev->to, ev->reason);
 		break;

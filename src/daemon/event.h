@@ -35,7 +35,8 @@ enum event_type {
 	EVENT_ITEM_START,     /* board, item, rule: the board started showing item */
 	EVENT_ITEM_STOP,      /* board, item, rule: ... and stopped (the next start follows) */
 	EVENT_FRAME_ACK,      /* board, frame: the board acknowledged a frame (opt in) */
-	EVENT_LINK,           /* board, from, to, reason: the link changed state */
+	EVENT_LINK,           /* board, from, to, reason: the link changed state
+	                       * (from "" for a board just started: its first state) */
 	EVENT_ALERT_RAISED,   /* id, level, targets: stored (new, or again under its id) */
 	EVENT_ALERT_CLEARED,  /* id, level, targets: cleared (by request or a CAP cancel) */
 	EVENT_ALERT_EXPIRED,  /* id, level, targets: its end time passed */

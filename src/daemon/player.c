@@ -92,16 +92,18 @@ player_shown(const struct player_choice *c)
 	return c->show == PLAYER_SHOW_ITEM ? c->item : c->show == PLAYER_SHOW_BLANK ? "blank" : "power off";
 }
 
-/* A link event: the board's state went from `from` to `to`. */
+/* A link event: the board's state went from `from` (-1: none, a new
+ * board) to `to`. */
 static void
-player_emit_link(struct player *p, enum player_state from, enum player_state to, const char *reason)
+player_emit_link(struct player *p, int from, enum player_state to, const char *reason)
 {
 	struct ls_event ev;
 
 	memset(&ev, 0, sizeof ev);
 	ev.type = EVENT_LINK;
 	snprintf(ev.board, sizeof ev.board, "%s", p->name);
-	snprintf(ev.from, sizeof ev.from, "%s", player_state_name(from));
+	if (from >= 0)
+		snprintf(ev.from, sizeof ev.from, "%s", player_state_name((enum player_state)from));
 	snprintf(ev.to, sizeof ev.to, "%s", player_state_name(to));
 	snprintf(ev.reason, sizeof ev.reason, "%s", reason);
 	event_bus_emit(p->env.events, &ev);
@@ -217,7 +219,7 @@ player_open_link(struct player *p, double mono, char *err, size_t errlen)
 	p->state = (enum player_state)p->link_state;
 	/* a reload that moved the board: the old link is gone */
 	if (reopen && was != p->state)
-		player_emit_link(p, was, p->state, p->reason);
+		player_emit_link(p, (int)was, p->state, p->reason);
 	p->need_full = 1;
 	p->brightness_sent = -1;
 	p->power_sent = -1;
@@ -287,6 +289,8 @@ player_new(const struct ls_board *b, const struct player_env *env, double mono, 
 	if (player_alloc_frames(p, err, errlen) < 0 || player_proto_init(p, err, errlen) < 0 ||
 	    player_open_link(p, mono, err, errlen) < 0)
 		goto fail;
+	/* the board's first state (UDP boards are online from here on) */
+	player_emit_link(p, -1, p->state, p->reason);
 	p->next_frame = mono;
 	p->arq_wake = INFINITY;
 	p->period = PLAYER_STATIC_PERIOD;
@@ -415,7 +419,7 @@ player_link_update(struct player *p, double mono)
 	}
 	if (st != p->state) {
 		/* logged by the daemon's log subscriber, from this event */
-		player_emit_link(p, p->state, st, reason);
+		player_emit_link(p, (int)p->state, st, reason);
 		p->state = st;
 		snprintf(p->reason, sizeof p->reason, "%s", reason);
 	} else if (st != PLAYER_ONLINE) {

@@ -31,13 +31,12 @@ sleep 0.3
 $L play "$TMP/play.cfg" --foreground --duration 14 2>"$TMP/daemon.log" &
 DAEMON=$!
 PIDS="$PIDS $DAEMON"
+watch_events "$TMP/run/control.sock" "$TMP/events"
 frames() { grep -c "frame [0-9]* shown" "$TMP/$1.log"; }
 
 # stalled, and said so, while it hangs
-n=60; until grep -q "hang: stalled (no acknowledgement" "$TMP/daemon.log"; do
-	n=$((n - 1)); [ $n -gt 0 ] || { cat "$TMP/daemon.log"; fail "the hung board was never reported stalled"; }
-	sleep 0.1
-done
+wait_event "$TMP/events" "^type=link .* board=hang from=online to=stalled reason=no%20acknowledgement" 60 ||
+	{ cat "$TMP/events"; fail "the hung board was never reported stalled"; }
 # the status file is rewritten every second
 status_shows() {   # state file
 	n=30; until $L status "$TMP/play.cfg" >"$TMP/$2" 2>&1 && grep -Eq "^hang +$1" "$TMP/$2"; do
