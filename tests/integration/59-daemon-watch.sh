@@ -71,6 +71,10 @@ grep -q "ledsign: b1: online (" "$TMP/daemon.log" || fail "no link log line"
 $L watch --config "$TMP/play.cfg" --types alert_raised --count 1 --timeout 10 >"$TMP/one.out" ||
 	fail "watch --count 1 did not see an event"
 grep -q '^type=alert_raised .* id=drill-2 ' "$TMP/one.out" || fail "watch --count 1 printed $(cat "$TMP/one.out")"
+# an alert that runs out: alert_expired (the daemon looks once a second)
+$L alert "short" --id short-1 --for 2s --config "$TMP/play.cfg" >/dev/null || fail "short alert"
+wait_line "$TMP/watch.out" '^type=alert_expired seq=[0-9]+ time=[0-9.]+ id=short-1 level=emergency targets=$' "no alert_expired event"
+grep -q '^type=alert_cleared .* id=short-1 ' "$TMP/watch.out" && fail "an expired alert was reported cleared"
 # a bad type is refused with the list of types
 $L watch --config "$TMP/play.cfg" --types item_start,bogus --timeout 5 2>"$TMP/bad.err" && fail "bogus type accepted"
 grep -q 'unknown event type "bogus"' "$TMP/bad.err" || { cat "$TMP/bad.err"; fail "no reason for the refusal"; }
@@ -79,4 +83,4 @@ grep -q 'unknown event type "bogus"' "$TMP/bad.err" || { cat "$TMP/bad.err"; fai
 kill "$DAEMON"; wait "$DAEMON" || fail "unclean stop"
 wait "$WATCH" || fail "watch did not end cleanly with the daemon"
 grep -q '^type=item_stop .* board=b1 ' "$TMP/watch.out" || true
-echo "watch: link, item start/stop, alert raised and cleared, in order; filtered; --count; bad type refused"
+echo "watch: link, item start/stop, reload, alert raised, cleared and expired, in order; filtered; --count; bad type refused"
