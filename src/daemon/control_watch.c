@@ -123,9 +123,3 @@ control_watch_resume(struct control_watch *w)
 	if (w != NULL)
 		event_bus_resume(w->bus, w->sub);
 }
-
-unsigned long long
-control_watch_dropped(const struct control_watch *w)
-{
-	return w != NULL && w->sub != NULL ? (unsigned long long)event_sub_dropped(w->sub) : 0;
-}

@@ -44,7 +44,5 @@ void control_watch_free(struct control_watch *);
 /* The client has read its output down (the bufferevent's write callback):
  * go on with the events held meanwhile. */
 void control_watch_resume(struct control_watch *);
-/* Events this watcher lost because it did not read. */
-unsigned long long control_watch_dropped(const struct control_watch *);
 
 #endif

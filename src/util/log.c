@@ -46,18 +46,6 @@ log_verbose(void)
 	return log_debug_on;
 }
 
-const char *
-log_level_name(enum log_level l)
-{
-	switch (l) {
-	case LOG_LV_DEBUG: return "debug";
-	case LOG_LV_INFO:  return "info";
-	case LOG_LV_WARN:  return "warn";
-	case LOG_LV_ERROR: return "error";
-	}
-	return "?";
-}
-
 static int
 log_prio(enum log_level l)
 {

@@ -48,7 +48,4 @@ void log_vmsg(enum log_level, const char *subsys, const char *board, const char 
 #define log_warn(sub, board, ...)  log_msg(LOG_LV_WARN, sub, board, __VA_ARGS__)
 #define log_error(sub, board, ...) log_msg(LOG_LV_ERROR, sub, board, __VA_ARGS__)
 
-/* The level's name: "debug", "info", "warn", "error". */
-const char *log_level_name(enum log_level);
-
 #endif
