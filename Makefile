@@ -14,6 +14,12 @@ B       ?= build
 Q       := $(if $(V),,@)
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# The daemon's own user (dist/ledsign.service User=; `make install` creates it).
+LEDSIGN_USER ?= ledsign
+USERADD ?= useradd
+# The installed config's path, from the one header that names the default paths.
+LS_CONFIG := $(shell sed -n 's/^\#define LS_PATH_CONFIG *"\(.*\)"/\1/p' src/util/paths.h)
+LS_ETC    := $(patsubst %/,%,$(dir $(LS_CONFIG)))
 
 # Every .c under src/ except the CLI (src/cli/) is library code; new modules are picked up by the glob.
 LIB_SRC  := $(filter-out src/cli/%,$(wildcard src/*.c src/*/*.c))
@@ -30,7 +36,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all check unit integration demo bench fuzz asan install clean deps
+.PHONY: all check unit integration demo bench fuzz asan install install-user clean deps config-doc
 all: $(B)/ledsign $(B)/ledboard $(TOOL_BIN)
 
 deps:
@@ -90,6 +96,11 @@ asan:
 	$(if $(SYMBOLIZER),ASAN_SYMBOLIZER_PATH=$(SYMBOLIZER) UBSAN_SYMBOLIZER_PATH=$(SYMBOLIZER)) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" unit integration
 
+# docs/config.md's tables from the config key tables (src/config/config.c);
+# integration test 06 fails when they differ.
+config-doc: $(B)/ledsign
+	@scripts/config-doc.sh $(B)/ledsign docs/config.md
+
 demo: deps all
 	@scripts/demo.sh $(B)
 
@@ -100,15 +111,36 @@ fuzz: deps
 	@tests/fuzz/run.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)/etc/ledsign
+	@[ -n "$(LS_CONFIG)" ] || { echo "make install: no LS_PATH_CONFIG in src/util/paths.h" >&2; exit 1; }
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(LS_ETC)
 	install -m 755 $(B)/ledsign $(B)/ledboard $(DESTDIR)$(PREFIX)/bin/
 	[ ! -f docs/ledsign.1 ] || install -m 644 docs/ledsign.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	[ -f $(DESTDIR)/etc/ledsign/ledsign.cfg ] || install -m 644 content/campaign-week.cfg $(DESTDIR)/etc/ledsign/ledsign.cfg
-	install -d $(DESTDIR)/etc/ledsign/posters
-	for f in content/posters/*.png; do [ -f "$(DESTDIR)/etc/ledsign/posters/$${f##*/}" ] || install -m 644 "$$f" $(DESTDIR)/etc/ledsign/posters/; done
+	[ -f $(DESTDIR)$(LS_CONFIG) ] || install -m 644 content/campaign-week.cfg $(DESTDIR)$(LS_CONFIG)
+	install -d $(DESTDIR)$(LS_ETC)/posters
+	for f in content/posters/*.png; do [ -f "$(DESTDIR)$(LS_ETC)/posters/$${f##*/}" ] || install -m 644 "$$f" $(DESTDIR)$(LS_ETC)/posters/; done
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
-	sed 's|@BINDIR@|$(PREFIX)/bin|g' dist/ledsign.service >$(DESTDIR)$(PREFIX)/lib/systemd/system/ledsign.service
+	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@USER@|$(LEDSIGN_USER)|g' -e 's|@CONFIG@|$(LS_CONFIG)|g' dist/ledsign.service >$(DESTDIR)$(PREFIX)/lib/systemd/system/ledsign.service
 	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/ledsign.service
+	install -d $(DESTDIR)$(PREFIX)/lib/sysusers.d
+	sed 's|@USER@|$(LEDSIGN_USER)|g' dist/ledsign.sysusers >$(DESTDIR)$(PREFIX)/lib/sysusers.d/ledsign.conf
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/sysusers.d/ledsign.conf
+	$(MAKE) -s install-user
+
+# The system user the daemon runs as, unless it exists.  Not in a staged
+# install (DESTDIR: the target's systemd-sysusers makes it from
+# sysusers.d/ledsign.conf) and not without root (then it says what to run).
+USERADD_ARGS = --system --user-group --no-create-home --home-dir /var/lib/ledsign --shell /usr/sbin/nologin --comment "ledsign LED signboard controller" $(LEDSIGN_USER)
+install-user:
+	@if [ -n "$(DESTDIR)" ]; then \
+		echo "install: staged in DESTDIR, so user $(LEDSIGN_USER) is not created here; on the target systemd-sysusers makes it from $(PREFIX)/lib/sysusers.d/ledsign.conf"; \
+	elif getent passwd $(LEDSIGN_USER) >/dev/null; then \
+		echo "install: user $(LEDSIGN_USER) exists"; \
+	elif [ "$$(id -u)" != 0 ]; then \
+		echo "install: not root, so user $(LEDSIGN_USER) is not created; as root run: useradd $(USERADD_ARGS)"; \
+	else \
+		echo "install: creating system user $(LEDSIGN_USER)"; \
+		$(USERADD) $(USERADD_ARGS); \
+	fi
 
 clean:
 	rm -rf build build-asan build-fuzz out

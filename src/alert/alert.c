@@ -8,8 +8,9 @@
  * compact, and a torn write can only ever leave a stray temporary file,
  * which is ignored and removed on the next open.
  */
-#include "util/diag.h"
 #include "alert/alert.h"
+#include "util/diag.h"
+#include "util/kv.h"
 #include "util/safedir.h"
 
 #include <dirent.h>
@@ -107,38 +108,6 @@ alert_id_make(char *buf, size_t len, long long now)
 
 /* ---- alerts ---- */
 
-static void
-strlist_free(struct ls_strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
-static int
-strlist_copy(struct ls_strlist *dst, const struct ls_strlist *src)
-{
-	dst->v = NULL;
-	dst->n = 0;
-	if (src->n == 0)
-		return 0;
-	dst->v = calloc(src->n, sizeof *dst->v);
-	if (dst->v == NULL)
-		return -1;
-	for (size_t i = 0; i < src->n; i++) {
-		dst->v[i] = strdup(src->v[i]);
-		if (dst->v[i] == NULL) {
-			dst->n = i;
-			strlist_free(dst);
-			return -1;
-		}
-	}
-	dst->n = src->n;
-	return 0;
-}
-
 void
 alert_clear(struct alert *a)
 {
@@ -146,8 +115,8 @@ alert_clear(struct alert *a)
 		return;
 	free(a->text);
 	free(a->source);
-	strlist_free(&a->boards);
-	strlist_free(&a->groups);
+	ls_strlist_free(&a->boards);
+	ls_strlist_free(&a->groups);
 	memset(a, 0, sizeof *a);
 }
 
@@ -165,7 +134,7 @@ alert_copy(struct alert *dst, const struct alert *src)
 		goto fail;
 	if (src->source != NULL && (dst->source = strdup(src->source)) == NULL)
 		goto fail;
-	if (strlist_copy(&dst->boards, &src->boards) < 0 || strlist_copy(&dst->groups, &src->groups) < 0)
+	if (ls_strlist_copy(&dst->boards, &src->boards) < 0 || ls_strlist_copy(&dst->groups, &src->groups) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -262,120 +231,6 @@ alert_targets(const struct alert *a, const struct ls_board *b)
 	return 0;
 }
 
-/* ---- key=value records ---- */
-
-static int
-must_escape(unsigned char c)
-{
-	return c <= 0x20 || c == 0x7f || c == '%' || c == '=';
-}
-
-int
-alert_kv_put(char *buf, size_t cap, size_t *len, const char *key, const char *value)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = *len, klen = strlen(key);
-
-	if (cap == 0 || n >= cap)
-		return -1;
-	/* room for separator, key, '=' and NUL */
-	if (n + (n > 0) + klen + 2 > cap)
-		goto full;
-	if (n > 0)
-		buf[n++] = ' ';
-	memcpy(buf + n, key, klen);
-	n += klen;
-	buf[n++] = '=';
-	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-		if (must_escape(*p)) {
-			if (n + 4 > cap)
-				goto full;
-			buf[n++] = '%';
-			buf[n++] = hex[*p >> 4];
-			buf[n++] = hex[*p & 15];
-		} else {
-			if (n + 2 > cap)
-				goto full;
-			buf[n++] = (char)*p;
-		}
-	}
-	buf[n] = '\0';
-	*len = n;
-	return 0;
-full:
-	buf[*len] = '\0';
-	return -1;
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int
-alert_kv_next(const char **cursor, char *key, size_t keycap, char *val, size_t valcap,
-    char *err, size_t errlen)
-{
-	const char *p = *cursor;
-	size_t k = 0, v = 0;
-
-	while (*p == ' ')
-		p++;
-	if (*p == '\0' || *p == '\n' || (*p == '\r' && (p[1] == '\n' || p[1] == '\0'))) {
-		*cursor = p;
-		return 0;
-	}
-	while ((*p >= 'a' && *p <= 'z') || *p == '_') {
-		if (k + 1 >= keycap) {
-			ls_errf(err, errlen, "key too long");
-			return -1;
-		}
-		key[k++] = *p++;
-	}
-	key[k] = '\0';
-	if (k == 0 || *p != '=') {
-		ls_errf(err, errlen, "expected key=value at \"%.20s\"", p);
-		return -1;
-	}
-	p++;
-	while (*p != '\0' && *p != ' ' && *p != '\n' && *p != '\r') {
-		int c = (unsigned char)*p;
-		if (c == '%') {
-			int hi = hexval((unsigned char)p[1]), lo = hi < 0 ? -1 : hexval((unsigned char)p[2]);
-			if (hi < 0 || lo < 0) {
-				ls_errf(err, errlen, "bad %%-escape in value of %s", key);
-				return -1;
-			}
-			c = hi * 16 + lo;
-			if (c == 0) {
-				ls_errf(err, errlen, "NUL byte in value of %s", key);
-				return -1;
-			}
-			p += 3;
-		} else if (c < 0x20 || c == 0x7f) {
-			ls_errf(err, errlen, "control character in value of %s", key);
-			return -1;
-		} else {
-			p++;
-		}
-		if (v + 1 >= valcap) {
-			ls_errf(err, errlen, "value of %s too long", key);
-			return -1;
-		}
-		val[v++] = (char)c;
-	}
-	val[v] = '\0';
-	*cursor = p;
-	return 1;
-}
-
 static int
 join_list(const struct ls_strlist *l, char *buf, size_t cap)
 {
@@ -408,27 +263,27 @@ alert_format(const struct alert *a, char *buf, size_t cap)
 	list = malloc(listcap);
 	if (list == NULL)
 		return -1;
-	if (alert_kv_put(buf, cap, &len, "id", a->id) < 0 ||
-	    alert_kv_put(buf, cap, &len, "level", alert_level_name(a->level)) < 0)
+	if (kv_put(buf, cap, &len, "id", a->id) < 0 ||
+	    kv_put(buf, cap, &len, "level", alert_level_name(a->level)) < 0)
 		goto done;
 	if (join_list(&a->boards, list, listcap) < 0 || (a->boards.n > 0 &&
-	    alert_kv_put(buf, cap, &len, "boards", list) < 0))
+	    kv_put(buf, cap, &len, "boards", list) < 0))
 		goto done;
 	if (join_list(&a->groups, list, listcap) < 0 || (a->groups.n > 0 &&
-	    alert_kv_put(buf, cap, &len, "groups", list) < 0))
+	    kv_put(buf, cap, &len, "groups", list) < 0))
 		goto done;
 	snprintf(num, sizeof num, "%lld", a->start);
-	if (alert_kv_put(buf, cap, &len, "start", num) < 0)
+	if (kv_put(buf, cap, &len, "start", num) < 0)
 		goto done;
 	snprintf(num, sizeof num, "%lld", a->expires);
-	if (alert_kv_put(buf, cap, &len, "expires", num) < 0)
+	if (kv_put(buf, cap, &len, "expires", num) < 0)
 		goto done;
 	snprintf(num, sizeof num, "%lld", a->created);
-	if (alert_kv_put(buf, cap, &len, "created", num) < 0)
+	if (kv_put(buf, cap, &len, "created", num) < 0)
 		goto done;
-	if (a->source != NULL && alert_kv_put(buf, cap, &len, "source", a->source) < 0)
+	if (a->source != NULL && kv_put(buf, cap, &len, "source", a->source) < 0)
 		goto done;
-	if (alert_kv_put(buf, cap, &len, "text", a->text ? a->text : "") < 0)
+	if (kv_put(buf, cap, &len, "text", a->text ? a->text : "") < 0)
 		goto done;
 	rc = (int)len;
 done:
@@ -441,7 +296,7 @@ split_list(const char *s, struct ls_strlist *out, const char *what, char *err, s
 {
 	const char *p = s;
 
-	strlist_free(out);
+	ls_strlist_free(out);
 	if (*s == '\0')
 		return 0;
 	for (;;) {
@@ -474,20 +329,16 @@ oom:
 	return -1;
 }
 
-/* Strict decimal: digits only, no sign, fits in long long. */
-static int
-parse_num(const char *s, long long *out)
+int
+alert_names_parse(const char *s, struct ls_strlist *out, const char *what, char *err, size_t errlen)
 {
-	long long v = 0;
+	struct ls_strlist l = { 0 };
 
-	if (*s == '\0')
+	if (split_list(s, &l, what, err, errlen) < 0 || list_valid(&l, what, err, errlen) < 0) {
+		ls_strlist_free(&l);
 		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > (0x7fffffffffffffffLL - 9) / 10)
-			return -1;
-		v = v * 10 + (*s - '0');
 	}
-	*out = v;
+	*out = l;
 	return 0;
 }
 
@@ -504,7 +355,7 @@ alert_parse(const char *line, struct alert *out, char *err, size_t errlen)
 		ls_errf(err, errlen, "out of memory");
 		return -1;
 	}
-	while ((r = alert_kv_next(&cur, key, sizeof key, val, RECORD_MAX, err, errlen)) > 0) {
+	while ((r = kv_next(&cur, key, sizeof key, val, RECORD_MAX, err, errlen)) > 0) {
 		if (strcmp(key, "id") == 0) {
 			if (strlen(val) > ALERT_ID_MAX)
 				goto badval;
@@ -520,13 +371,13 @@ alert_parse(const char *line, struct alert *out, char *err, size_t errlen)
 			if (split_list(val, &out->groups, "groups", err, errlen) < 0)
 				goto fail;
 		} else if (strcmp(key, "start") == 0) {
-			if (parse_num(val, &out->start) < 0)
+			if (kv_num(val, &out->start) < 0)
 				goto badval;
 		} else if (strcmp(key, "expires") == 0) {
-			if (parse_num(val, &out->expires) < 0)
+			if (kv_num(val, &out->expires) < 0)
 				goto badval;
 		} else if (strcmp(key, "created") == 0) {
-			if (parse_num(val, &out->created) < 0)
+			if (kv_num(val, &out->created) < 0)
 				goto badval;
 		} else if (strcmp(key, "source") == 0) {
 			free(out->source);

@@ -73,19 +73,13 @@ int alert_live(const struct alert *, long long now);
  * name; one of its groups; or the group "all"). */
 int alert_targets(const struct alert *, const struct ls_board *);
 
-/* ---- key=value text form (used by the state files and the control socket) ----
- * A record is space-separated key=value pairs on one line.  Keys are
- * [a-z_]+.  Values are percent-encoded: every byte below 0x21, 0x7f, '%' and
- * '=' becomes %XX, so values never contain spaces or newlines. */
+/* ---- text form: a util/kv.h record per alert ---- */
 
-/* Append " key=ESCAPED(value)" (no leading space when *len == 0) to buf.
- * Returns 0, or -1 when it would not fit (buf is left NUL-terminated). */
-int alert_kv_put(char *buf, size_t cap, size_t *len, const char *key, const char *value);
-/* Take the next pair from *cursor: key and decoded value are written
- * NUL-terminated into the caller's buffers.  Returns 1 for a pair, 0 at the
- * end, -1 on a malformed pair (err says why).  A decoded NUL byte is an error. */
-int alert_kv_next(const char **cursor, char *key, size_t keycap, char *val, size_t valcap,
-    char *err, size_t errlen);
+/* Split a comma-separated list of board or group names ("what" names it in
+ * errors) into *out, checked as alert_validate checks them (at most
+ * ALERT_TARGETS_MAX names of 1..ALERT_NAME_MAX bytes, no spaces or commas).
+ * 0, or -1 with err set and *out untouched. */
+int alert_names_parse(const char *s, struct ls_strlist *out, const char *what, char *err, size_t errlen);
 
 /* Write the alert's fields as a record (no newline).  Bytes written, or -1. */
 int alert_format(const struct alert *, char *buf, size_t cap);

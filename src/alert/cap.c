@@ -216,41 +216,13 @@ parse_datetime(const char *s, long long *out)
 	return 0;
 }
 
-static int
-strlist_add_unique(struct ls_strlist *l, const char *s)
-{
-	char **nv;
-
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return 0;
-	nv = realloc(l->v, (l->n + 1) * sizeof *nv);
-	if (nv == NULL)
-		return -1;
-	l->v = nv;
-	if ((l->v[l->n] = strdup(s)) == NULL)
-		return -1;
-	l->n++;
-	return 0;
-}
-
-static void
-strlist_free(struct ls_strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
 void
 cap_result_clear(struct cap_result *r)
 {
 	if (r == NULL)
 		return;
 	alert_clear(&r->alert);
-	strlist_free(&r->refs);
+	ls_strlist_free(&r->refs);
 	memset(r, 0, sizeof *r);
 }
 
@@ -334,7 +306,7 @@ map_references(const char *refs, struct cap_result *out, const char *name, char 
 		cap_alert_id(sender, ident, id, sizeof id);
 		free(sender);
 		free(ident);
-		if (out->refs.n >= ALERT_TARGETS_MAX || strlist_add_unique(&out->refs, id) < 0) {
+		if (out->refs.n >= ALERT_TARGETS_MAX || ls_strlist_add_unique(&out->refs, id) < 0) {
 			ls_errf(err, errlen, "%s: too many <references>", name);
 			return -1;
 		}
@@ -376,7 +348,7 @@ map_targets(const xmlNode *info, const struct ls_config *cfg, struct alert *a, c
 			continue;
 		matched = 1;
 		for (size_t g = 0; g < m->groups.n; g++)
-			if (strlist_add_unique(&a->groups, m->groups.v[g]) < 0)
+			if (ls_strlist_add_unique(&a->groups, m->groups.v[g]) < 0)
 				oom = 1;
 	}
 	if (what[0] == '\0' && audience != NULL)

@@ -1,46 +1,82 @@
 /*
  * cmd.h — subcommands of the ledsign CLI.
  *
- * Each command lives in its own src/cmd_NAME.c and is listed once in the
- * table in main.c.  A command gets argv with argv[0] = its own name, prints
- * its own output and returns the process exit status (0 ok, 1 failure,
- * 2 usage error).
+ * Each command lives in src/cli/cmd_NAME.c and declares itself there in a
+ * struct cmd_entry: name, synopsis, one-line summary, its options as a
+ * table and its function.  main.c lists the entries; args.c parses every
+ * command's arguments with getopt_long from the table and prints its
+ * --help from the same table (tmux's cmd_entry and arguments.c), so the
+ * options a command takes, its --help and the man page (checked by
+ * tests/integration/05-cli-options.sh) cannot drift apart.  A command's
+ * function gets the parsed arguments, prints its own output and returns the
+ * process exit status (0 ok, 1 failure, 2 usage error).
  */
 #ifndef LEDSIGN_CMD_H
 #define LEDSIGN_CMD_H
 
 #include <stddef.h>
+#include <stdio.h>
 
-struct cmd {
-	const char *name;
-	const char *usage;     /* arguments, shown after "ledsign NAME " */
-	const char *summary;   /* one line for --help */
-	int (*run)(int argc, char **argv);
+/* One option of a command.  Every option has a long name; `letter` adds a
+ * short form.  `arg` names the option's value in --help ("SECONDS"), or is
+ * NULL for a flag.  Given twice, the last value counts. */
+struct cmd_opt {
+	const char *name;     /* --NAME */
+	char        letter;   /* -L, or 0 */
+	const char *arg;      /* value's name, or NULL: a flag */
+	const char *help;     /* one line for --help */
 };
 
-int cmd_check(int, char **);
-int cmd_preview(int, char **);
-int cmd_send(int, char **);
-int cmd_schedule(int, char **);
-int cmd_ports(int, char **);
-int cmd_play(int, char **);
-int cmd_status(int, char **);
-int cmd_reload(int, char **);
+#define CMD_OPTS_MAX 16
+
+struct cmd_args;
+
+struct cmd_entry {
+	const char *name;
+	const char *usage;     /* synopsis, shown after "ledsign NAME " */
+	const char *summary;   /* one line for `ledsign --help` */
+	const struct cmd_opt *opts;   /* ends with { NULL }; NULL: no options */
+	int min_args, max_args;       /* positional arguments; max_args -1: any number */
+	int hidden;                   /* left out of `ledsign --help` (tools for the build) */
+	int (*run)(const struct cmd_args *);
+};
+
+/* What args.c parsed.  Positional arguments keep their order; options may
+ * come before, between or after them, and "--" ends the options. */
+struct cmd_args {
+	const struct cmd_entry *cmd;
+	const char *val[CMD_OPTS_MAX];   /* per row of cmd->opts: the value, "" for a given flag, NULL if absent */
+	int    argc;                     /* positional arguments */
+	char **argv;
+};
+
+/* Parse argv (argv[0] is the command's name) by e's table.  0 with *a
+ * filled (release it with cmd_args_free); -1 after printing --help to
+ * stdout (exit 0); otherwise the exit status after printing why to stderr
+ * (2 a usage error, 1 out of memory). */
+int  cmd_args_parse(const struct cmd_entry *e, int argc, char **argv, struct cmd_args *a);
+void cmd_args_free(struct cmd_args *a);
+/* The command's usage, summary and option table, as --help prints it. */
+void cmd_args_help(const struct cmd_entry *e, FILE *fp);
+/* Value of option `name` (its long name), or NULL when not given.  A name
+ * that is not in the command's table is a programming error: abort(). */
+const char *cmd_arg(const struct cmd_args *a, const char *name);
+/* 1 when flag `name` was given. */
+int  cmd_flag(const struct cmd_args *a, const char *name);
+
+extern const struct cmd_entry cmd_check_entry, cmd_preview_entry, cmd_schedule_entry, cmd_send_entry,
+    cmd_probe_entry, cmd_alert_entry, cmd_clear_entry, cmd_alerts_entry, cmd_play_entry,
+    cmd_status_entry, cmd_reload_entry, cmd_ports_entry, cmd_config_doc_entry, cmd_watch_entry;
+
 struct ls_config;
-int cmd_alert(int, char **);
-int cmd_clear(int, char **);
-int cmd_alerts(int, char **);
-int cmd_probe(int, char **);
-int cmd_watch(int, char **);
 /* Print the daemon's active alerts as a table to stdout (what `ledsign alerts`
  * shows; `ledsign status` may append it).  0, or 1 with the reason on stderr. */
 int cmd_alert_list(const char *socket_path, const struct ls_config *);
 
 /* Shared helpers for commands. */
 /* Load a config, printing every diagnostic to stderr; NULL on error. */
-struct ls_config;
 struct ls_config *cmd_load_config(const char *path);
-/* Print "ledsign NAME: usage: ledsign NAME USAGE" and return 2. */
+/* Print "usage: ledsign NAME USAGE" to stderr and return 2. */
 int cmd_usage(const char *name);
 /* Parse "YYYY-MM-DD HH:MM[:SS]" in the config's timezone; -1 on error. */
 int cmd_parse_time(const struct ls_config *, const char *s, long long *epoch);

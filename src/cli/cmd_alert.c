@@ -19,9 +19,9 @@
 #include "cli/cmd.h"
 #include "config/config.h"
 #include "daemon/control.h"
+#include "util/kv.h"
+#include "util/paths.h"
 
-#define DEFAULT_CONFIG "/etc/ledsign/ledsign.cfg"
-#define DEFAULT_SOCKET "/run/ledsign/control.sock"
 #define REQUEST_TIMEOUT_MS 15000
 
 struct common {
@@ -30,21 +30,16 @@ struct common {
 	struct ls_config *cfg;
 };
 
-/* Options every command takes; returns 1 when argv[*i] was one of them,
- * 0 when not, -1 on a missing value. */
-static int
-common_opt(struct common *c, int argc, char **argv, int *i)
+/* The options all three commands take. */
+#define COMMON_OPTS \
+	{ "socket", 0, "PATH", "the controller's control socket (default: the config's control_socket)" }, \
+	{ "config", 0, "FILE", "the config that names the socket (default " LS_PATH_CONFIG " when readable)" }
+
+static void
+common_args(struct common *c, const struct cmd_args *a)
 {
-	if (strcmp(argv[*i], "--socket") == 0 || strcmp(argv[*i], "--config") == 0) {
-		if (*i + 1 >= argc)
-			return -1;
-		if (argv[*i][2] == 's')
-			c->socket = argv[++*i];
-		else
-			c->config_path = argv[++*i];
-		return 1;
-	}
-	return 0;
+	c->socket = cmd_arg(a, "socket");
+	c->config_path = cmd_arg(a, "config");
 }
 
 static void
@@ -52,16 +47,16 @@ common_load(struct common *c, const char *cmd)
 {
 	const char *path = c->config_path;
 
-	if (path == NULL && access(DEFAULT_CONFIG, R_OK) == 0)
-		path = DEFAULT_CONFIG;
+	if (path == NULL && access(LS_PATH_CONFIG, R_OK) == 0)
+		path = LS_PATH_CONFIG;
 	if (path != NULL) {
 		c->cfg = cmd_load_config(path);
 		if (c->cfg == NULL)
 			fprintf(stderr, "ledsign %s: warning: %s has errors (above); going on with the default "
-			    "socket %s\n", cmd, path, c->socket ? c->socket : DEFAULT_SOCKET);
+			    "socket %s\n", cmd, path, c->socket ? c->socket : LS_PATH_CONTROL_SOCKET);
 	}
 	if (c->socket == NULL)
-		c->socket = c->cfg && c->cfg->control_socket ? c->cfg->control_socket : DEFAULT_SOCKET;
+		c->socket = c->cfg && c->cfg->control_socket ? c->cfg->control_socket : LS_PATH_CONTROL_SOCKET;
 }
 
 /* Copy s into buf with every control character (C0, DEL, C1) shown as
@@ -190,7 +185,7 @@ put_list(char *req, size_t cap, size_t *len, const char *key, const char *list)
 		if (*p != ' ')
 			*o++ = *p;
 	*o = '\0';
-	r = alert_kv_put(req, cap, len, key, clean);
+	r = kv_put(req, cap, len, key, clean);
 	free(clean);
 	return r;
 }
@@ -252,8 +247,8 @@ alert_cap(struct common *c, const char *file)
 	}
 	strcpy(req, "cap");
 	len = 3;
-	alert_kv_put(req, cap, &len, "name", base);
-	alert_kv_put(req, cap, &len, "doc", doc);
+	kv_put(req, cap, &len, "name", base);
+	kv_put(req, cap, &len, "doc", doc);
 	free(doc);
 	rc = send_request("alert", c, req, NULL, NULL, final, sizeof final);
 	free(req);
@@ -274,54 +269,49 @@ alert_cap(struct common *c, const char *file)
 	return 0;
 }
 
-int
-cmd_alert(int argc, char **argv)
+static const struct cmd_opt alert_opts[] = {
+	{ "boards", 0, "LIST", "only these boards (comma-separated names)" },
+	{ "groups", 0, "LIST", "only the boards in these groups (comma-separated)" },
+	{ "level", 0, "LEVEL", "info, warning or emergency (default emergency)" },
+	{ "for", 0, "DURATION", "take it down after 90s, 30m, 2h, 1d (at most 366d)" },
+	{ "until", 0, "TIME", "take it down at TIME (or HH:MM, the next such time)" },
+	{ "id", 0, "ID", "the alert's id (default: a new one); the same id replaces that alert" },
+	{ "cap", 0, "FILE", "raise, update or cancel an alert from a CAP 1.2 document" },
+	COMMON_OPTS,
+	{ NULL, 0, NULL, NULL },
+};
+
+static int cmd_alert(const struct cmd_args *);
+
+const struct cmd_entry cmd_alert_entry = {
+	"alert", "TEXT [--boards LIST | --groups LIST] [--level info|warning|emergency] [--for 30m | --until TIME] [--id ID] | --cap FILE  [--socket PATH] [--config FILE]",
+	"raise an alert on every board or the chosen ones; prints its id", alert_opts, 0, -1, 0, cmd_alert,
+};
+
+static int
+cmd_alert(const struct cmd_args *a)
 {
 	struct common c = { 0 };
-	const char *boards = NULL, *groups = NULL, *level = NULL, *dur = NULL, *until = NULL, *id = NULL,
-	    *capfile = NULL;
+	const char *boards = cmd_arg(a, "boards"), *groups = cmd_arg(a, "groups"), *level = cmd_arg(a, "level"),
+	    *dur = cmd_arg(a, "for"), *until = cmd_arg(a, "until"), *id = cmd_arg(a, "id"),
+	    *capfile = cmd_arg(a, "cap");
 	char *text = NULL, *req = NULL, final[1024], got[ALERT_ID_MAX + 1], num[32];
 	size_t tlen = 0, len, cap;
 	long long secs = 0, when = 0;
 	int rc = 1;
 
-	for (int i = 1; i < argc; i++) {
-		const char **slot = NULL;
-		int r = common_opt(&c, argc, argv, &i);
-
-		if (r < 0)
-			goto usage;
-		if (r > 0)
-			continue;
-		if (strcmp(argv[i], "--boards") == 0) slot = &boards;
-		else if (strcmp(argv[i], "--groups") == 0) slot = &groups;
-		else if (strcmp(argv[i], "--level") == 0) slot = &level;
-		else if (strcmp(argv[i], "--for") == 0) slot = &dur;
-		else if (strcmp(argv[i], "--until") == 0) slot = &until;
-		else if (strcmp(argv[i], "--id") == 0) slot = &id;
-		else if (strcmp(argv[i], "--cap") == 0) slot = &capfile;
-		if (slot != NULL) {
-			if (i + 1 >= argc)
-				goto usage;
-			*slot = argv[++i];
-			continue;
-		}
-		if (argv[i][0] == '-' && argv[i][1] == '-' && argv[i][2] != '\0') {
-			fprintf(stderr, "ledsign alert: unknown option %s\n", argv[i]);
-			goto usage;
-		}
-		/* the text: every other argument, joined with spaces */
-		{
-			size_t al = strlen(argv[i]);
-			char *nt = realloc(text, tlen + al + 2);
-			if (nt == NULL)
-				goto done;
-			text = nt;
-			if (tlen > 0)
-				text[tlen++] = ' ';
-			memcpy(text + tlen, argv[i], al + 1);
-			tlen += al;
-		}
+	common_args(&c, a);
+	/* the text: every argument, joined with spaces */
+	for (int i = 0; i < a->argc; i++) {
+		size_t al = strlen(a->argv[i]);
+		char *nt = realloc(text, tlen + al + 2);
+		if (nt == NULL)
+			goto done;
+		text = nt;
+		if (tlen > 0)
+			text[tlen++] = ' ';
+		memcpy(text + tlen, a->argv[i], al + 1);
+		tlen += al;
 	}
 	if (capfile != NULL) {
 		if (text || boards || groups || level || dur || until || id) {
@@ -377,22 +367,22 @@ cmd_alert(int argc, char **argv)
 	strcpy(req, "alert");
 	len = 5;
 	if (id)
-		alert_kv_put(req, cap, &len, "id", id);
-	alert_kv_put(req, cap, &len, "level", level ? level : "emergency");
+		kv_put(req, cap, &len, "id", id);
+	kv_put(req, cap, &len, "level", level ? level : "emergency");
 	if (boards)
 		put_list(req, cap, &len, "boards", boards);
 	if (groups)
 		put_list(req, cap, &len, "groups", groups);
 	if (secs > 0) {
 		snprintf(num, sizeof num, "%lld", secs);
-		alert_kv_put(req, cap, &len, "for", num);
+		kv_put(req, cap, &len, "for", num);
 	}
 	if (when > 0) {
 		snprintf(num, sizeof num, "%lld", when);
-		alert_kv_put(req, cap, &len, "expires", num);
+		kv_put(req, cap, &len, "expires", num);
 	}
-	alert_kv_put(req, cap, &len, "source", "cli");
-	if (alert_kv_put(req, cap, &len, "text", text) < 0)
+	kv_put(req, cap, &len, "source", "cli");
+	if (kv_put(req, cap, &len, "text", text) < 0)
 		goto done;
 	if (send_request("alert", &c, req, NULL, NULL, final, sizeof final) != 0)
 		goto done;
@@ -413,28 +403,29 @@ done:
 	return rc;
 }
 
-int
-cmd_clear(int argc, char **argv)
+static const struct cmd_opt clear_opts[] = {
+	{ "all", 0, NULL, "take every alert down" },
+	COMMON_OPTS,
+	{ NULL, 0, NULL, NULL },
+};
+
+static int cmd_clear(const struct cmd_args *);
+
+const struct cmd_entry cmd_clear_entry = {
+	"clear", "ID | --all  [--socket PATH] [--config FILE]",
+	"take an alert (or all) down; boards return to their schedule", clear_opts, 0, 1, 0, cmd_clear,
+};
+
+static int
+cmd_clear(const struct cmd_args *a)
 {
 	struct common c = { 0 };
-	const char *id = NULL;
-	int all = 0, rc = 1;
+	const char *id = a->argc > 0 ? a->argv[0] : NULL;
+	int all = cmd_flag(a, "all"), rc = 1;
 	char req[ALERT_ID_MAX * 3 + 32], final[1024], n[16];
 	size_t len;
 
-	for (int i = 1; i < argc; i++) {
-		int r = common_opt(&c, argc, argv, &i);
-		if (r < 0)
-			return cmd_usage("clear");
-		if (r > 0)
-			continue;
-		if (strcmp(argv[i], "--all") == 0)
-			all = 1;
-		else if (argv[i][0] != '-' && id == NULL)
-			id = argv[i];
-		else
-			return cmd_usage("clear");
-	}
+	common_args(&c, a);
 	if ((id == NULL) == !all) {
 		fprintf(stderr, "ledsign clear: give one alert id (see ledsign status) or --all\n");
 		return cmd_usage("clear");
@@ -447,9 +438,9 @@ cmd_clear(int argc, char **argv)
 	strcpy(req, "clear");
 	len = 5;
 	if (all)
-		alert_kv_put(req, sizeof req, &len, "all", "1");
+		kv_put(req, sizeof req, &len, "all", "1");
 	else
-		alert_kv_put(req, sizeof req, &len, "id", id);
+		kv_put(req, sizeof req, &len, "id", id);
 	if (send_request("clear", &c, req, NULL, NULL, final, sizeof final) == 0) {
 		if (control_line_get(final, "cleared", n, sizeof n) < 0)
 			snprintf(n, sizeof n, "?");
@@ -548,17 +539,25 @@ cmd_alert_list(const char *socket_path, const struct ls_config *cfg)
 	return 0;
 }
 
-int
-cmd_alerts(int argc, char **argv)
+static const struct cmd_opt alerts_opts[] = {
+	COMMON_OPTS,
+	{ NULL, 0, NULL, NULL },
+};
+
+static int cmd_alerts(const struct cmd_args *);
+
+const struct cmd_entry cmd_alerts_entry = {
+	"alerts", "[--socket PATH] [--config FILE]", "list the active alerts with their targets and expiry",
+	alerts_opts, 0, 0, 0, cmd_alerts,
+};
+
+static int
+cmd_alerts(const struct cmd_args *a)
 {
 	struct common c = { 0 };
 	int rc;
 
-	for (int i = 1; i < argc; i++) {
-		int r = common_opt(&c, argc, argv, &i);
-		if (r <= 0)
-			return cmd_usage("alerts");
-	}
+	common_args(&c, a);
 	common_load(&c, "alerts");
 	rc = cmd_alert_list(c.socket, c.cfg);
 	ls_config_free(c.cfg);

@@ -18,18 +18,27 @@ list_boards(const struct ls_config *cfg)
 	}
 }
 
-int
-cmd_check(int argc, char **argv)
+static const struct cmd_opt check_opts[] = {
+	{ "list", 0, NULL, "print one line per board (name, width, height, format, protocol, address) instead of the summary" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static int cmd_check(const struct cmd_args *);
+
+const struct cmd_entry cmd_check_entry = {
+	"check", "FILE [--list]", "validate a config file and report every mistake (--list: one line per board)",
+	check_opts, 1, 1, 0, cmd_check,
+};
+
+static int
+cmd_check(const struct cmd_args *a)
 {
 	struct ls_diag d = { 0 };
 	struct ls_config *cfg;
-	int list = 0;
+	const char *file = a->argv[0];
+	int list = cmd_flag(a, "list");
 
-	if (argc == 3 && strcmp(argv[2], "--list") == 0)
-		list = 1;
-	else if (argc != 2)
-		return cmd_usage("check");
-	cfg = ls_config_load(argv[1], &d);
+	cfg = ls_config_load(file, &d);
 	/* The plan-level warnings (overlaps, rules that never apply, boards
 	 * with nothing to show) only make sense on a config that loaded. */
 	if (cfg != NULL && !list) {
@@ -48,7 +57,7 @@ cmd_check(int argc, char **argv)
 	ls_diag_sort(&d);
 	ls_diag_print(&d, stderr);
 	if (cfg == NULL) {
-		fprintf(stderr, "%s: %zu error%s, %zu warning%s; nothing was changed\n", argv[1], d.errors,
+		fprintf(stderr, "%s: %zu error%s, %zu warning%s; nothing was changed\n", file, d.errors,
 		    d.errors == 1 ? "" : "s", d.warnings, d.warnings == 1 ? "" : "s");
 		ls_diag_clear(&d);
 		return 1;
@@ -57,7 +66,7 @@ cmd_check(int argc, char **argv)
 		list_boards(cfg);
 	else
 		printf("%s: configuration OK: %zu boards, %zu content items, %zu playlists, %zu schedule rules%s\n",
-		    argv[1], cfg->nboards, cfg->ncontent, cfg->nplaylists, cfg->nrules,
+		    file, cfg->nboards, cfg->ncontent, cfg->nplaylists, cfg->nrules,
 		    d.warnings ? ", with the warnings above" : "");
 	ls_diag_clear(&d);
 	ls_config_free(cfg);

@@ -8,52 +8,56 @@
 #include "config/config.h"
 #include "daemon/daemon.h"
 
-int
-cmd_play(int argc, char **argv)
+static const struct cmd_opt play_opts[] = {
+	{ "foreground", 'f', NULL, "stay attached and log to standard error (default: detach and log to syslog)" },
+	{ "syslog", 0, NULL, "log to syslog (facility daemon) even in the foreground" },
+	{ "debug", 'v', NULL, "also log debug lines: every event as `ledsign watch` prints it, and each line's subsystem" },
+	{ "until", 0, "TIME", "stop when the campaign clock reaches TIME" },
+	{ "duration", 0, "SECONDS", "stop after that many seconds" },
+	{ "start-at", 0, "TIME", "run the campaign clock from TIME instead of now (demonstrations, tests)" },
+	{ "fps", 0, "N", "frames per second of scrolling and flashing items, 1..240 (default 30)" },
+	{ "run-dir", 0, "DIR", "directory for the pid and status files (default: that of control_socket)" },
+	{ "user", 0, "NAME", "started as root: prepare the directories, then run as this user (also the config's user)" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static int cmd_play(const struct cmd_args *);
+
+const struct cmd_entry cmd_play_entry = {
+	"play", "FILE [--foreground] [--syslog] [--debug] [--until TIME | --duration SECONDS] [--start-at TIME] [--fps N] [--run-dir DIR] [--user NAME]",
+	"run the controller: play the schedule on every board", play_opts, 1, 1, 0, cmd_play,
+};
+
+static int
+cmd_play(const struct cmd_args *a)
 {
 	struct daemon_opts o;
-	const char *file = NULL, *start_at = NULL, *until = NULL;
+	const char *file = a->argv[0], *start_at = cmd_arg(a, "start-at"), *until = cmd_arg(a, "until"), *v;
 	struct ls_config *cfg;
 	int rc;
 
 	memset(&o, 0, sizeof o);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "--foreground") == 0 || strcmp(a, "-f") == 0) {
-			o.foreground = 1;
-		} else if (strcmp(a, "--debug") == 0 || strcmp(a, "-v") == 0) {
-			o.verbose = 1;
-		} else if (strcmp(a, "--syslog") == 0) {
-			o.use_syslog = 1;
-		} else if (strcmp(a, "--until") == 0 && i + 1 < argc) {
-			until = argv[++i];
-		} else if (strcmp(a, "--start-at") == 0 && i + 1 < argc) {
-			start_at = argv[++i];
-		} else if (strcmp(a, "--duration") == 0 && i + 1 < argc) {
-			char *end;
-			o.duration = strtod(argv[++i], &end);
-			if (*end || o.duration <= 0) {
-				fprintf(stderr, "ledsign play: --duration wants seconds > 0, not \"%s\"\n", argv[i]);
-				return 2;
-			}
-		} else if (strcmp(a, "--fps") == 0 && i + 1 < argc) {
-			char *end;
-			o.fps = strtod(argv[++i], &end);
-			if (*end || o.fps <= 0 || o.fps > 240) {
-				fprintf(stderr, "ledsign play: --fps wants 1..240, not \"%s\"\n", argv[i]);
-				return 2;
-			}
-		} else if (strcmp(a, "--run-dir") == 0 && i + 1 < argc) {
-			o.run_dir = argv[++i];
-		} else if (a[0] == '-' || file) {
-			return cmd_usage(argv[0]);
-		} else {
-			file = a;
+	o.foreground = cmd_flag(a, "foreground");
+	o.use_syslog = cmd_flag(a, "syslog");
+	o.verbose = cmd_flag(a, "debug");
+	o.run_dir = cmd_arg(a, "run-dir");
+	o.user = cmd_arg(a, "user");
+	if ((v = cmd_arg(a, "duration")) != NULL) {
+		char *end;
+		o.duration = strtod(v, &end);
+		if (*end || o.duration <= 0) {
+			fprintf(stderr, "ledsign play: --duration wants seconds > 0, not \"%s\"\n", v);
+			return 2;
 		}
 	}
-	if (!file)
-		return cmd_usage(argv[0]);
+	if ((v = cmd_arg(a, "fps")) != NULL) {
+		char *end;
+		o.fps = strtod(v, &end);
+		if (*end || o.fps <= 0 || o.fps > 240) {
+			fprintf(stderr, "ledsign play: --fps wants 1..240, not \"%s\"\n", v);
+			return 2;
+		}
+	}
 	if (until && o.duration > 0) {
 		fprintf(stderr, "ledsign play: give --until or --duration, not both\n");
 		return 2;

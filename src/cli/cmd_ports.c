@@ -6,14 +6,18 @@
 
 #include "cli/cmd.h"
 
-int
-cmd_ports(int argc, char **argv)
+static int cmd_ports(const struct cmd_args *);
+
+const struct cmd_entry cmd_ports_entry = {
+	"ports", "", "list serial ports with description, USB VID:PID and serial number", NULL, 0, 0, 0, cmd_ports,
+};
+
+static int
+cmd_ports(const struct cmd_args *a)
 {
 	struct sp_port **list = NULL;
 	int n = 0;
 
-	if (argc > 1)
-		return cmd_usage(argv[0]);
 	if (sp_list_ports(&list) != SP_OK) {
 		char *m = sp_last_error_message();
 		fprintf(stderr, "ledsign ports: cannot list serial ports: %s\n", m ? m : "unknown error");

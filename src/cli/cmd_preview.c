@@ -200,56 +200,61 @@ out:
 	return rc;
 }
 
+static const struct cmd_opt preview_opts[] = {
+	{ "board", 0, "NAME", "the board to draw (with --all: only this board)" },
+	{ "item", 0, "NAME", "the content item to draw (with --all: only boards showing it)" },
+	{ "all", 0, NULL, "what the schedule shows on every board at --at: DIR/BOARD.png each" },
+	{ "at", 0, "TIME", "the time to draw (default: now)" },
+	{ "raw", 0, NULL, "one PNG pixel per LED, exactly the pixels the board receives" },
+	{ "frames", 0, "N", "the first N frames of an effect, 1..1000 (files in a directory, or a contact sheet)" },
+	{ "interval", 0, "SECONDS", "time between those frames (default 0.1)" },
+	{ "t", 0, "SECONDS", "effect time of the first frame: seconds since the item started" },
+	{ "from", 0, "RAW.png", "draw the LED look of pixels a board showed (a ledboard snapshot); needs --board" },
+	{ "output", 'o', "PATH", "the PNG to write, or a directory for BOARD.png files" },
+	{ NULL, 0, NULL, NULL },
+};
+
+/* Options into struct opts, and the combinations preview takes; -1: usage. */
 static int
-parse_args(int argc, char **argv, struct opts *o)
+parse_args(const struct cmd_args *a, struct opts *o)
 {
+	const char *v;
+	char *end;
+
 	memset(o, 0, sizeof *o);
 	o->interval = 0.1;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		char *end;
-
-		if (strcmp(a, "--all") == 0)
-			o->all = 1;
-		else if (strcmp(a, "--raw") == 0)
-			o->raw = 1;
-		else if (v != NULL && strcmp(a, "--board") == 0)
-			o->board = argv[++i];
-		else if (v != NULL && strcmp(a, "--item") == 0)
-			o->item = argv[++i];
-		else if (v != NULL && strcmp(a, "--at") == 0)
-			o->at = argv[++i];
-		else if (v != NULL && strcmp(a, "-o") == 0)
-			o->out = argv[++i];
-		else if (v != NULL && strcmp(a, "--from") == 0)
-			o->from = argv[++i];
-		else if (v != NULL && strcmp(a, "--frames") == 0) {
-			long n = strtol(v, &end, 10);
-			if (*end || n < 1 || n > 1000) {
-				fprintf(stderr, "ledsign preview: --frames takes 1..1000, not \"%s\"\n", v);
-				return -1;
-			}
-			o->frames = (int)n;
-			i++;
-		} else if (v != NULL && (strcmp(a, "--t") == 0 || strcmp(a, "--interval") == 0)) {
-			double d = strtod(v, &end);
-			if (*end || !(d >= 0) || d > 1e6) {
-				fprintf(stderr, "ledsign preview: %s takes seconds, not \"%s\"\n", a, v);
-				return -1;
-			}
-			if (a[2] == 't')
-				o->t = d;
-			else
-				o->interval = d;
-			i++;
-		} else if (a[0] == '-' || o->file != NULL) {
-			fprintf(stderr, "ledsign preview: unexpected argument \"%s\"\n", a);
+	o->file = a->argv[0];
+	o->all = cmd_flag(a, "all");
+	o->raw = cmd_flag(a, "raw");
+	o->board = cmd_arg(a, "board");
+	o->item = cmd_arg(a, "item");
+	o->at = cmd_arg(a, "at");
+	o->out = cmd_arg(a, "output");
+	o->from = cmd_arg(a, "from");
+	if ((v = cmd_arg(a, "frames")) != NULL) {
+		long n = strtol(v, &end, 10);
+		if (*end || n < 1 || n > 1000) {
+			fprintf(stderr, "ledsign preview: --frames takes 1..1000, not \"%s\"\n", v);
 			return -1;
-		} else
-			o->file = a;
+		}
+		o->frames = (int)n;
 	}
-	if (o->file == NULL || o->out == NULL)
+	for (int k = 0; k < 2; k++) {
+		const char *name = k == 0 ? "t" : "interval";
+		double d;
+		if ((v = cmd_arg(a, name)) == NULL)
+			continue;
+		d = strtod(v, &end);
+		if (*end || !(d >= 0) || d > 1e6) {
+			fprintf(stderr, "ledsign preview: --%s takes seconds, not \"%s\"\n", name, v);
+			return -1;
+		}
+		if (k == 0)
+			o->t = d;
+		else
+			o->interval = d;
+	}
+	if (o->out == NULL)
 		return -1;
 	if (o->from != NULL)
 		return o->board != NULL && o->item == NULL && !o->all && o->frames == 0 ? 0 : -1;
@@ -258,8 +263,15 @@ parse_args(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-int
-cmd_preview(int argc, char **argv)
+static int cmd_preview(const struct cmd_args *);
+
+const struct cmd_entry cmd_preview_entry = {
+	"preview", "FILE (--board NAME --item NAME | --all | --board NAME --from RAW.png) [--at TIME] [--raw] [--frames N] -o PATH|DIR",
+	"write PNGs of what boards show (LED dots, or --raw one pixel per LED)", preview_opts, 1, 1, 0, cmd_preview,
+};
+
+static int
+cmd_preview(const struct cmd_args *a)
 {
 	struct opts o;
 	struct ls_config *cfg;
@@ -270,7 +282,7 @@ cmd_preview(int argc, char **argv)
 	long long now;
 	int rc = 1, failed = 0;
 
-	if (parse_args(argc, argv, &o) != 0)
+	if (parse_args(a, &o) != 0)
 		return cmd_usage("preview");
 	if ((cfg = cmd_load_config(o.file)) == NULL)
 		return 1;

@@ -326,56 +326,57 @@ hold(struct cmd_link *k, const struct render_canvas *c, double pause, int intera
 	}
 }
 
-int
-cmd_probe(int argc, char **argv)
+static const struct cmd_opt probe_opts[] = {
+	{ "board", 0, "NAME", "the board, when not given as the second argument" },
+	{ "pause", 0, "SECONDS", "how long each pattern stays, 0..3600 (default: Enter on a terminal, else 5)" },
+	{ "step", 0, "N", "send only pattern N (1 corner marks, 2 colour bar, 3 byte-order stripe)" },
+	{ "timeout", 0, "SECONDS", "how long to wait for the link and each acknowledgement (default 10)" },
+	{ "dump", 0, "DIR", "write each pattern sent as DIR/probe-N.png, one pixel per LED" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static int cmd_probe(const struct cmd_args *);
+
+const struct cmd_entry cmd_probe_entry = {
+	"probe", "FILE BOARD [--pause SECONDS] [--step N] [--timeout SECONDS] [--dump DIR]",
+	"send test patterns to a board and say what each should look like, and what to change if not",
+	probe_opts, 1, 2, 0, cmd_probe,
+};
+
+static int
+cmd_probe(const struct cmd_args *a)
 {
-	const char *file = NULL, *name = NULL, *dump = NULL;
+	const char *file = a->argv[0], *name = a->argc > 1 ? a->argv[1] : NULL, *dump = cmd_arg(a, "dump"), *v;
 	double pause = -1, timeout = 10;
 	int step = 0, rc = 1;
 	struct ls_config *cfg = NULL;
 	struct render_canvas *c = NULL;
 	struct cmd_link *k = NULL;
 	struct probe_ctx p;
-	char err[512];
+	char err[512], *end = NULL;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		char *end = NULL;
-
-		if (a[0] != '-') {
-			if (file == NULL)
-				file = a;
-			else if (name == NULL)
-				name = a;
-			else
-				return cmd_usage("probe");
-			continue;
-		}
-		if (v == NULL)
+	if (cmd_arg(a, "board") != NULL) {
+		if (name != NULL)
 			return cmd_usage("probe");
-		i++;
-		if (strcmp(a, "--pause") == 0) {
-			pause = strtod(v, &end);
-			if (*end || !(pause >= 0 && pause <= 3600))
-				return cmd_usage("probe");
-		} else if (strcmp(a, "--timeout") == 0) {
-			timeout = strtod(v, &end);
-			if (*end || !(timeout > 0 && timeout <= 3600))
-				return cmd_usage("probe");
-		} else if (strcmp(a, "--step") == 0) {
-			step = (int)strtol(v, &end, 10);
-			if (*end || step < 1 || step > NPATTERNS)
-				return cmd_usage("probe");
-		} else if (strcmp(a, "--dump") == 0) {
-			dump = v;
-		} else if (strcmp(a, "--board") == 0 && name == NULL) {
-			name = v;
-		} else {
-			return cmd_usage("probe");
-		}
+		name = cmd_arg(a, "board");
 	}
-	if (file == NULL || name == NULL)
+	if (name == NULL)
 		return cmd_usage("probe");
+	if ((v = cmd_arg(a, "pause")) != NULL) {
+		pause = strtod(v, &end);
+		if (*end || !(pause >= 0 && pause <= 3600))
+			return cmd_usage("probe");
+	}
+	if ((v = cmd_arg(a, "timeout")) != NULL) {
+		timeout = strtod(v, &end);
+		if (*end || !(timeout > 0 && timeout <= 3600))
+			return cmd_usage("probe");
+	}
+	if ((v = cmd_arg(a, "step")) != NULL) {
+		step = (int)strtol(v, &end, 10);
+		if (*end || step < 1 || step > NPATTERNS)
+			return cmd_usage("probe");
+	}
 	if ((cfg = cmd_load_config(file)) == NULL)
 		return 1;
 	memset(&p, 0, sizeof p);

@@ -264,32 +264,34 @@ report_week(const struct sched_plan *p, const struct sched *s)
 	putchar('\n');
 }
 
-int
-cmd_schedule(int argc, char **argv)
+static const struct cmd_opt schedule_opts[] = {
+	{ "at", 0, "TIME", "per board: the rule, playlist and item in force at TIME (default: now)" },
+	{ "week", 0, "YYYY-MM-DD", "the plan of the seven days from that date, as an hourly grid" },
+	{ "output", 'o', "PLAN.png", "with --week: also draw the plan as a printable PNG" },
+	{ "board", 0, "NAME", "only this board" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static int cmd_schedule(const struct cmd_args *);
+
+const struct cmd_entry cmd_schedule_entry = {
+	"schedule", "FILE [--at \"YYYY-MM-DD HH:MM\" | --week YYYY-MM-DD [-o plan.png]] [--board NAME]",
+	"what each board shows at a time, or the plan of a week (text, printable PNG)", schedule_opts, 1, 1, 0,
+	cmd_schedule,
+};
+
+static int
+cmd_schedule(const struct cmd_args *a)
 {
-	const char *file = NULL, *at = NULL, *week = NULL, *out = NULL, *board = NULL;
+	const char *file = a->argv[0], *at = cmd_arg(a, "at"), *week = cmd_arg(a, "week"),
+	    *out = cmd_arg(a, "output"), *board = cmd_arg(a, "board");
 	struct ls_config *cfg = NULL;
 	struct sched *s = NULL;
 	struct sched_plan *plans = NULL;
 	char err[512];
 	int rc = 1;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--at") == 0 && i + 1 < argc)
-			at = argv[++i];
-		else if (strcmp(a, "--week") == 0 && i + 1 < argc)
-			week = argv[++i];
-		else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc)
-			out = argv[++i];
-		else if (strcmp(a, "--board") == 0 && i + 1 < argc)
-			board = argv[++i];
-		else if (a[0] != '-' && !file)
-			file = a;
-		else
-			return cmd_usage("schedule");
-	}
-	if (!file || (at && week) || (out && !week))
+	if ((at && week) || (out && !week))
 		return cmd_usage("schedule");
 	if (!(cfg = cmd_load_config(file)))
 		return 1;

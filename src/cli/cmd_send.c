@@ -333,53 +333,60 @@ struct send_opts {
 	int verbose;
 };
 
+static const struct cmd_opt send_opts[] = {
+	{ "board", 0, "NAME", "the board to send to" },
+	{ "item", 0, "NAME", "the content item to send" },
+	{ "at", 0, "TIME", "render the item as at TIME (live fields, default: now)" },
+	{ "frames", 0, "N", "push N frames of the item over one connection, 1..100000 (default 1)" },
+	{ "interval", 0, "SECONDS", "effect time between those frames (default 0)" },
+	{ "timeout", 0, "SECONDS", "give up after this long (default: 10 s for the link, then as long as the protocol keeps trying)" },
+	{ "dump", 0, "DIR", "write each frame sent as DIR/frame-NNNNNN.png, one pixel per LED" },
+	{ "verbose", 'v', NULL, "accepted for old scripts; send always reports what it did" },
+	{ NULL, 0, NULL, NULL },
+};
+
 static int
-parse_args(int argc, char **argv, struct send_opts *o)
+parse_args(const struct cmd_args *a, struct send_opts *o)
 {
+	const char *v;
+	char *end = NULL;
+
 	memset(o, 0, sizeof *o);
 	o->frames = 1;
 	o->timeout = 0;      /* default: 10 s to connect, then as long as the protocol tries */
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		char *end = NULL;
-
-		if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
-			o->verbose = 1;
-			continue;
-		}
-		if (a[0] != '-') {
-			if (o->file)
-				return -1;
-			o->file = a;
-			continue;
-		}
-		if (v == NULL)
-			return -1;
-		i++;
-		if (strcmp(a, "--board") == 0) o->board = v;
-		else if (strcmp(a, "--item") == 0) o->item = v;
-		else if (strcmp(a, "--at") == 0) o->at = v;
-		else if (strcmp(a, "--dump") == 0) o->dump = v;
-		else if (strcmp(a, "--frames") == 0) {
-			o->frames = strtol(v, &end, 10);
-			if (*end || o->frames < 1 || o->frames > 100000)
-				return -1;
-		} else if (strcmp(a, "--interval") == 0) {
-			o->interval = strtod(v, &end);
-			if (*end || !(o->interval >= 0 && o->interval < 86400))
-				return -1;
-		} else if (strcmp(a, "--timeout") == 0) {
-			o->timeout = strtod(v, &end);
-			if (*end || !(o->timeout > 0 && o->timeout < 3600))
-				return -1;
-		} else
+	o->file = a->argv[0];
+	o->board = cmd_arg(a, "board");
+	o->item = cmd_arg(a, "item");
+	o->at = cmd_arg(a, "at");
+	o->dump = cmd_arg(a, "dump");
+	o->verbose = cmd_flag(a, "verbose");
+	if ((v = cmd_arg(a, "frames")) != NULL) {
+		o->frames = strtol(v, &end, 10);
+		if (*end || o->frames < 1 || o->frames > 100000)
 			return -1;
 	}
-	return o->file && o->board && o->item ? 0 : -1;
+	if ((v = cmd_arg(a, "interval")) != NULL) {
+		o->interval = strtod(v, &end);
+		if (*end || !(o->interval >= 0 && o->interval < 86400))
+			return -1;
+	}
+	if ((v = cmd_arg(a, "timeout")) != NULL) {
+		o->timeout = strtod(v, &end);
+		if (*end || !(o->timeout > 0 && o->timeout < 3600))
+			return -1;
+	}
+	return o->board && o->item ? 0 : -1;
 }
 
-int
-cmd_send(int argc, char **argv)
+static int cmd_send(const struct cmd_args *);
+
+const struct cmd_entry cmd_send_entry = {
+	"send", "FILE --board NAME --item NAME [--at TIME] [--frames N [--interval SECONDS]] [--timeout SECONDS] [--dump DIR]",
+	"push one item once to a board and wait for it to be shown", send_opts, 1, 1, 0, cmd_send,
+};
+
+static int
+cmd_send(const struct cmd_args *args)
 {
 	struct send_opts o;
 	struct ls_config *cfg = NULL;
@@ -398,7 +405,7 @@ cmd_send(int argc, char **argv)
 	uint64_t link_us;
 	int rc = 1;
 
-	if (parse_args(argc, argv, &o) < 0)
+	if (parse_args(args, &o) < 0)
 		return cmd_usage("send");
 	if ((cfg = cmd_load_config(o.file)) == NULL)
 		return 1;
@@ -447,7 +454,7 @@ cmd_send(int argc, char **argv)
 		/* this process is a new sender: see proto_ops.session */
 		struct proto_session ses;
 
-		ls_session_get(&ses);
+		ls_session_id(ses.id, sizeof ses.id);
 		ops->session(st, &ses);
 	}
 	if (link_open(&l, board, ops, o.timeout > 0 ? o.timeout : 10.0, err, sizeof err) < 0) {
@@ -559,7 +566,7 @@ cmd_link_open(const struct ls_board *board, double timeout, char *err, size_t er
 		/* a probe is a new sender too: see proto_ops.session */
 		struct proto_session ses;
 
-		ls_session_get(&ses);
+		ls_session_id(ses.id, sizeof ses.id);
 		k->ops->session(k->st, &ses);
 	}
 	if (link_open(&k->l, board, k->ops, timeout, err, errlen) < 0)

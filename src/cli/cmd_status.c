@@ -21,8 +21,7 @@
 #include "config/config.h"
 #include "daemon/control.h"
 #include "daemon/daemon.h"
-
-#define CMD_DEFAULT_CONFIG "/etc/ledsign/ledsign.cfg"
+#include "util/paths.h"
 
 struct status_head {
 	int    pid;
@@ -32,27 +31,23 @@ struct status_head {
 	char   reload_error[1024];
 };
 
+static const struct cmd_opt status_opts[] = {
+	{ "run-dir", 0, "DIR", "the controller's run directory (default: that of the config's control_socket)" },
+	{ NULL, 0, NULL, NULL },
+};
+
 /* Find the run directory (and the config, when one is given or at the
  * default path) from the arguments: [FILE] [--run-dir DIR]. */
 static char *
-cmd_status_run_dir(int argc, char **argv, const char *name, struct ls_config **cfgp)
+cmd_status_run_dir(const struct cmd_args *a, const char *name, struct ls_config **cfgp)
 {
-	const char *file = NULL, *dir = NULL;
+	const char *file = a->argc > 0 ? a->argv[0] : NULL, *dir = cmd_arg(a, "run-dir");
 	struct ls_config *cfg = NULL;
 	char *rd;
 
 	*cfgp = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--run-dir") == 0 && i + 1 < argc)
-			dir = argv[++i];
-		else if (argv[i][0] == '-' || file) {
-			cmd_usage(name);
-			return NULL;
-		} else
-			file = argv[i];
-	}
 	if (file || !dir) {
-		cfg = cmd_load_config(file ? file : CMD_DEFAULT_CONFIG);
+		cfg = cmd_load_config(file ? file : LS_PATH_CONFIG);
 		if (!cfg) {
 			fprintf(stderr, "ledsign %s: need the config to find the daemon (or --run-dir DIR)\n", name);
 			return NULL;
@@ -70,7 +65,7 @@ cmd_status_socket(const struct ls_config *cfg, const char *rd, char *buf, size_t
 	if (cfg && cfg->control_socket)
 		snprintf(buf, len, "%s", cfg->control_socket);
 	else
-		snprintf(buf, len, "%s/control.sock", rd);
+		snprintf(buf, len, "%s/" LS_FILE_CONTROL_SOCKET, rd);
 }
 
 static int
@@ -100,7 +95,7 @@ status_open(const char *rd, struct status_head *h, const char *name)
 	char path[4096];
 	FILE *f;
 
-	snprintf(path, sizeof path, "%s/status", rd);
+	snprintf(path, sizeof path, "%s/" LS_FILE_STATUS, rd);
 	f = fopen(path, "r");
 	if (!f) {
 		if (errno == EACCES)
@@ -136,11 +131,24 @@ fmt_ago(char *buf, size_t len, double now, double t)
 		snprintf(buf, len, "%.0fm ago", (now - t) / 60);
 }
 
-int
-cmd_status(int argc, char **argv)
+static int cmd_status(const struct cmd_args *);
+static int cmd_reload(const struct cmd_args *);
+
+const struct cmd_entry cmd_status_entry = {
+	"status", "[FILE] [--run-dir DIR]", "show each board of the running controller", status_opts, 0, 1, 0,
+	cmd_status,
+};
+
+const struct cmd_entry cmd_reload_entry = {
+	"reload", "[FILE] [--run-dir DIR]", "make the running controller check and load its config again",
+	status_opts, 0, 1, 0, cmd_reload,
+};
+
+static int
+cmd_status(const struct cmd_args *a)
 {
 	struct ls_config *cfg;
-	char *rd = cmd_status_run_dir(argc, argv, argv[0], &cfg);
+	char *rd = cmd_status_run_dir(a, a->cmd->name, &cfg);
 	struct status_head h;
 	char line[4096], sock[4096];
 	FILE *f;
@@ -149,7 +157,7 @@ cmd_status(int argc, char **argv)
 	if (!rd)
 		return 1;
 	cmd_status_socket(cfg, rd, sock, sizeof sock);
-	f = status_open(rd, &h, argv[0]);
+	f = status_open(rd, &h, a->cmd->name);
 	free(rd);
 	if (!f) {
 		ls_config_free(cfg);
@@ -186,11 +194,11 @@ cmd_status(int argc, char **argv)
 	return 0;
 }
 
-int
-cmd_reload(int argc, char **argv)
+static int
+cmd_reload(const struct cmd_args *a)
 {
 	struct ls_config *cfg;
-	char *rd = cmd_status_run_dir(argc, argv, argv[0], &cfg);
+	char *rd = cmd_status_run_dir(a, a->cmd->name, &cfg);
 	struct status_head h, h2;
 	struct timespec ts = { 0, 50 * 1000 * 1000 };
 	char sock[4096], final[2048], err[512], msg[2048];
@@ -230,7 +238,7 @@ cmd_reload(int argc, char **argv)
 		return 1;
 	}
 	/* no answer on the socket: signal the daemon named in the status file */
-	f = status_open(rd, &h, argv[0]);
+	f = status_open(rd, &h, a->cmd->name);
 	if (!f) {
 		fprintf(stderr, "ledsign reload: %s\n", err);
 		free(rd);
@@ -246,7 +254,7 @@ cmd_reload(int argc, char **argv)
 	/* the daemon rewrites its status right after a reload attempt */
 	for (int i = 0; i < 200; i++) {
 		nanosleep(&ts, NULL);
-		f = status_open(rd, &h2, argv[0]);
+		f = status_open(rd, &h2, a->cmd->name);
 		if (!f)
 			break;
 		fclose(f);

@@ -27,9 +27,8 @@
 #include "cli/cmd.h"
 #include "config/config.h"
 #include "daemon/control.h"
+#include "util/paths.h"
 
-#define WATCH_DEFAULT_CONFIG "/etc/ledsign/ledsign.cfg"
-#define WATCH_DEFAULT_SOCKET "/run/ledsign/control.sock"
 /* Longest line the daemon sends (an event line is about 1 KiB at most). */
 #define WATCH_LINE_MAX 8192
 
@@ -93,10 +92,29 @@ watch_line(char *line, int *answered, long long *left)
 	return 1;
 }
 
-int
-cmd_watch(int argc, char **argv)
+static const struct cmd_opt watch_opts[] = {
+	{ "types", 0, "LIST", "event types, comma-separated (default: all but frame_ack; \"all\": every type)" },
+	{ "since", 0, "SEQ", "start with event SEQ if the controller still holds it (1: the oldest it holds)" },
+	{ "count", 0, "N", "exit after N events" },
+	{ "timeout", 0, "SECONDS", "exit after SECONDS (status 1 when --count was not reached)" },
+	{ "socket", 0, "PATH", "the controller's control socket (default: the config's control_socket)" },
+	{ "config", 0, "FILE", "the config that names the socket (default " LS_PATH_CONFIG " when readable)" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static int cmd_watch(const struct cmd_args *);
+
+const struct cmd_entry cmd_watch_entry = {
+	"watch", "[--types LIST] [--since SEQ] [--count N] [--timeout SECONDS] [--socket PATH] [--config FILE]",
+	"print the running controller's events (items shown, link states, alerts, reloads) as they happen",
+	watch_opts, 0, 0, 0, cmd_watch,
+};
+
+static int
+cmd_watch(const struct cmd_args *a)
 {
-	const char *socket_path = NULL, *config_path = NULL, *types = NULL;
+	const char *socket_path = cmd_arg(a, "socket"), *config_path = cmd_arg(a, "config");
+	const char *types = cmd_arg(a, "types"), *v;
 	unsigned long long since = 0;
 	long long count = 0;
 	double timeout = 0, end;
@@ -104,50 +122,40 @@ cmd_watch(int argc, char **argv)
 	size_t have = 0;
 	int fd, answered = 0, rc = 1;
 	struct ls_config *cfg = NULL;
+	char *e;
 
-	for (int i = 1; i < argc; i++) {
-		char *e;
-
-		if (i + 1 >= argc)
-			return cmd_usage(argv[0]);
-		if (strcmp(argv[i], "--socket") == 0)
-			socket_path = argv[++i];
-		else if (strcmp(argv[i], "--config") == 0)
-			config_path = argv[++i];
-		else if (strcmp(argv[i], "--types") == 0)
-			types = argv[++i];
-		else if (strcmp(argv[i], "--since") == 0) {
-			since = strtoull(argv[++i], &e, 10);
-			if (*e || argv[i][0] < '0' || argv[i][0] > '9') {
-				fprintf(stderr, "ledsign watch: --since wants an event number (seq), not \"%s\"\n", argv[i]);
-				return 2;
-			}
-		} else if (strcmp(argv[i], "--count") == 0) {
-			count = strtoll(argv[++i], &e, 10);
-			if (*e || count <= 0) {
-				fprintf(stderr, "ledsign watch: --count wants a number > 0, not \"%s\"\n", argv[i]);
-				return 2;
-			}
-		} else if (strcmp(argv[i], "--timeout") == 0) {
-			timeout = strtod(argv[++i], &e);
-			if (*e || !(timeout > 0) || !isfinite(timeout)) {
-				fprintf(stderr, "ledsign watch: --timeout wants seconds > 0, not \"%s\"\n", argv[i]);
-				return 2;
-			}
-		} else
-			return cmd_usage(argv[0]);
+	if ((v = cmd_arg(a, "since")) != NULL) {
+		since = strtoull(v, &e, 10);
+		if (*e || v[0] < '0' || v[0] > '9') {
+			fprintf(stderr, "ledsign watch: --since wants an event number (seq), not \"%s\"\n", v);
+			return 2;
+		}
+	}
+	if ((v = cmd_arg(a, "count")) != NULL) {
+		count = strtoll(v, &e, 10);
+		if (*e || count <= 0) {
+			fprintf(stderr, "ledsign watch: --count wants a number > 0, not \"%s\"\n", v);
+			return 2;
+		}
+	}
+	if ((v = cmd_arg(a, "timeout")) != NULL) {
+		timeout = strtod(v, &e);
+		if (*e || !(timeout > 0) || !isfinite(timeout)) {
+			fprintf(stderr, "ledsign watch: --timeout wants seconds > 0, not \"%s\"\n", v);
+			return 2;
+		}
 	}
 	if (types && (strlen(types) > 300 || strspn(types, "abcdefghijklmnopqrstuvwxyz_,") != strlen(types))) {
 		fprintf(stderr, "ledsign watch: --types wants event type names separated by commas, not \"%s\"\n", types);
 		return 2;
 	}
 	if (socket_path == NULL) {
-		if (config_path == NULL && access(WATCH_DEFAULT_CONFIG, R_OK) == 0)
-			config_path = WATCH_DEFAULT_CONFIG;
+		if (config_path == NULL && access(LS_PATH_CONFIG, R_OK) == 0)
+			config_path = LS_PATH_CONFIG;
 		if (config_path != NULL && (cfg = cmd_load_config(config_path)) == NULL)
 			fprintf(stderr, "ledsign watch: warning: %s has errors (above); trying the default socket %s\n",
-			    config_path, WATCH_DEFAULT_SOCKET);
-		socket_path = cfg && cfg->control_socket ? cfg->control_socket : WATCH_DEFAULT_SOCKET;
+			    config_path, LS_PATH_CONTROL_SOCKET);
+		socket_path = cfg && cfg->control_socket ? cfg->control_socket : LS_PATH_CONTROL_SOCKET;
 	}
 	fd = watch_connect(socket_path);
 	ls_config_free(cfg);   /* socket_path pointed into it; connected, it is not needed */

@@ -17,37 +17,30 @@
 #define LEDSIGN_VERSION "0.1.0"
 #endif
 
-static int cmd_version(int, char **);
-static int cmd_help(int, char **);
+static int cmd_version(const struct cmd_args *);
+static int cmd_help(const struct cmd_args *);
 
-static const struct cmd cmd_table[] = {
-	{ "check", "FILE [--list]", "validate a config file and report every mistake (--list: one line per board)", cmd_check },
-	{ "preview", "FILE (--board NAME --item NAME | --all | --board NAME --from RAW.png) [--at TIME] [--raw] [--frames N] -o PATH|DIR",
-	  "write PNGs of what boards show (LED dots, or --raw one pixel per LED)", cmd_preview },
-	{ "schedule", "FILE [--at \"YYYY-MM-DD HH:MM\" | --week YYYY-MM-DD [-o plan.png]] [--board NAME]", "what each board shows at a time, or the plan of a week (text, printable PNG)", cmd_schedule },
-	{ "send", "FILE --board NAME --item NAME [--at TIME]", "push one item once to a board and wait for it to be shown", cmd_send },
-	{ "probe", "FILE BOARD [--pause SECONDS] [--step N] [--timeout SECONDS] [--dump DIR]",
-	  "send test patterns to a board and say what each should look like, and what to change if not", cmd_probe },
-	{ "alert", "TEXT [--boards LIST | --groups LIST] [--level info|warning|emergency] [--for 30m | --until TIME] [--id ID] | --cap FILE  [--socket PATH] [--config FILE]", "raise an alert on every board or the chosen ones; prints its id", cmd_alert },
-	{ "clear", "ID | --all  [--socket PATH] [--config FILE]", "take an alert (or all) down; boards return to their schedule", cmd_clear },
-	{ "alerts", "[--socket PATH] [--config FILE]", "list the active alerts with their targets and expiry", cmd_alerts },
-	{ "watch", "[--types LIST] [--since SEQ] [--count N] [--timeout SECONDS] [--socket PATH] [--config FILE]",
-	  "print the running controller's events (items shown, link states, alerts, reloads) as they happen", cmd_watch },
-	{ "play", "FILE [--foreground] [--syslog] [-v|--debug] [--until TIME | --duration SECONDS] [--start-at TIME] [--fps N] [--run-dir DIR]", "run the controller: play the schedule on every board", cmd_play },
-	{ "status", "[FILE] [--run-dir DIR]", "show each board of the running controller", cmd_status },
-	{ "reload", "[FILE] [--run-dir DIR]", "make the running controller check and load its config again", cmd_reload },
-	{ "ports", "", "list serial ports with description, USB VID:PID and serial number", cmd_ports },
-	{ "version", "", "print the version", cmd_version },
-	{ "help", "[COMMAND]", "show this help", cmd_help },
+static const struct cmd_entry cmd_version_entry = {
+	"version", "", "print the version", NULL, 0, 0, 0, cmd_version,
+};
+static const struct cmd_entry cmd_help_entry = {
+	"help", "[COMMAND]", "show this help, or a command's options", NULL, 0, 1, 0, cmd_help,
+};
+
+/* In the order `ledsign --help` lists them. */
+static const struct cmd_entry *const cmd_table[] = {
+	&cmd_check_entry, &cmd_preview_entry, &cmd_schedule_entry, &cmd_send_entry, &cmd_probe_entry,
+	&cmd_alert_entry, &cmd_clear_entry, &cmd_alerts_entry, &cmd_watch_entry, &cmd_play_entry, &cmd_status_entry,
+	&cmd_reload_entry, &cmd_ports_entry, &cmd_version_entry, &cmd_help_entry, &cmd_config_doc_entry,
 };
 #define NCMDS (sizeof cmd_table / sizeof cmd_table[0])
 
-static const struct cmd *
+static const struct cmd_entry *
 cmd_find(const char *name)
 {
 	for (size_t i = 0; i < NCMDS; i++)
-		if (strcmp(cmd_table[i].name, name) == 0)
-			return &cmd_table[i];
+		if (strcmp(cmd_table[i]->name, name) == 0)
+			return cmd_table[i];
 	return NULL;
 }
 
@@ -57,30 +50,31 @@ usage_all(FILE *fp)
 	fprintf(fp, "usage: ledsign COMMAND [ARGS]\n\n"
 	    "ledsign plans and plays content on LED signboards.\n\ncommands:\n");
 	for (size_t i = 0; i < NCMDS; i++)
-		fprintf(fp, "  %-9s %s\n", cmd_table[i].name, cmd_table[i].summary);
+		if (!cmd_table[i]->hidden)
+			fprintf(fp, "  %-9s %s\n", cmd_table[i]->name, cmd_table[i]->summary);
 	fprintf(fp, "\nTIME is \"YYYY-MM-DD HH:MM\" in the config's timezone.\n"
 	    "Run 'ledsign help COMMAND' for a command's arguments; the manual is ledsign(1).\n");
 }
 
 static int
-cmd_help(int argc, char **argv)
+cmd_help(const struct cmd_args *a)
 {
-	const struct cmd *c;
+	const struct cmd_entry *c;
 
-	if (argc < 2) {
+	if (a->argc < 1) {
 		usage_all(stdout);
 		return 0;
 	}
-	if ((c = cmd_find(argv[1])) == NULL) {
-		fprintf(stderr, "ledsign: unknown command \"%s\"\n", argv[1]);
+	if ((c = cmd_find(a->argv[0])) == NULL) {
+		fprintf(stderr, "ledsign: unknown command \"%s\"\n", a->argv[0]);
 		return 2;
 	}
-	printf("usage: ledsign %s %s\n  %s\n", c->name, c->usage, c->summary);
+	cmd_args_help(c, stdout);
 	return 0;
 }
 
 static int
-cmd_version(int argc, char **argv)
+cmd_version(const struct cmd_args *a)
 {
 	printf("ledsign %s\n", LEDSIGN_VERSION);
 	return 0;
@@ -89,9 +83,9 @@ cmd_version(int argc, char **argv)
 int
 cmd_usage(const char *name)
 {
-	const struct cmd *c = cmd_find(name);
+	const struct cmd_entry *c = cmd_find(name);
 
-	fprintf(stderr, "usage: ledsign %s %s\n", name, c ? c->usage : "");
+	fprintf(stderr, "usage: ledsign %s%s%s\n", name, c && c->usage[0] ? " " : "", c ? c->usage : "");
 	return 2;
 }
 
@@ -141,7 +135,9 @@ cmd_parse_time(const struct ls_config *cfg, const char *s, long long *epoch)
 int
 main(int argc, char **argv)
 {
-	const struct cmd *c;
+	const struct cmd_entry *c;
+	struct cmd_args a;
+	int rc;
 
 	if (argc < 2) {
 		usage_all(stderr);
@@ -152,15 +148,17 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0)
-		return cmd_version(argc - 1, argv + 1);
+		return cmd_version(NULL);
 	if ((c = cmd_find(argv[1])) == NULL) {
 		fprintf(stderr, "ledsign: unknown command \"%s\"; run 'ledsign --help' for the list\n", argv[1]);
 		return 2;
 	}
-	for (int i = 2; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			printf("usage: ledsign %s %s\n  %s\n", c->name, c->usage, c->summary);
-			return 0;
-		}
-	return c->run(argc - 1, argv + 1);
+	rc = cmd_args_parse(c, argc - 1, argv + 1, &a);
+	if (rc < 0)
+		return 0;   /* --help */
+	if (rc != 0)
+		return rc;
+	rc = c->run(&a);
+	cmd_args_free(&a);
+	return rc;
 }

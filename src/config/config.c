@@ -10,7 +10,9 @@
  *      values are stored through the table's offsets.
  *   3. Cross references (playlists → content, rules → boards and playlists,
  *      content → fonts and image files) are checked once everything is read.
- * Tables, not if-chains: the same tables drive docs/config.md.
+ * Tables, not if-chains: the same tables drive docs/config.md, whose
+ * reference tables ls_config_doc() prints (`make config-doc`; integration
+ * test 06 fails when the file differs).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -27,6 +29,7 @@
 #include "config/config.h"
 #include "proto/proto.h"
 #include "transport/xport.h"
+#include "util/paths.h"
 #include "util/tz.h"
 
 /* What a key's value must be, and how it is stored. */
@@ -47,6 +50,13 @@ enum key_type {
 	K_SPECIAL,   /* handled by the section's own code (only type-checked here) */
 };
 
+/*
+ * One setting.  The tables below are also the reference: `ledsign
+ * config-doc` (ls_config_doc) prints docs/config.md's tables from them, and
+ * integration test 06 fails when the file differs.  The type and default
+ * columns are derived (type, min, max; the value the section's defaults
+ * function sets) unless `type_doc` or `def` say otherwise.
+ */
 struct key {
 	const char   *name;
 	enum key_type type;
@@ -54,7 +64,10 @@ struct key {
 	double        min, max;
 	size_t        off;
 	const char *const *names;   /* K_ENUM */
-	const char   *help;         /* one line, for messages and docs */
+	const char   *help;         /* one line, for messages ("missing required setting") */
+	const char   *doc;          /* docs/config.md's meaning (Markdown); NULL: help */
+	const char   *def;          /* docs/config.md's default (Markdown); NULL: derived */
+	const char   *type_doc;     /* docs/config.md's type; NULL: derived */
 };
 
 struct loader {
@@ -75,115 +88,214 @@ static const char *const kind_names[] = { "play", "off", "power-off", NULL };
 static const char *const bx_source_names[] = { "manual", "sdk", NULL };
 
 #define O(type, field) offsetof(type, field)
+/* the schedule's zone when the file names none */
+#define LS_DEFAULT_TIMEZONE "Asia/Shanghai"
 
 static const struct key top_keys[] = {
-	{ "timezone", K_STR, 0, 0, 0, O(struct ls_config, timezone), NULL, "IANA timezone of the schedule, e.g. \"Asia/Shanghai\"" },
-	{ "fallback", K_STR, 0, 0, 0, O(struct ls_config, fallback), NULL, "playlist shown when no rule applies" },
-	{ "default_font", K_STR, 0, 0, 0, O(struct ls_config, default_font), NULL, "font for items that name none" },
-	{ "control_socket", K_STR, 0, 0, 0, O(struct ls_config, control_socket), NULL, "path of the control socket" },
-	{ "state_dir", K_STR, 0, 0, 0, O(struct ls_config, state_dir), NULL, "where active alerts are kept" },
-	{ "control_users", K_STRLIST, 0, 0, 0, O(struct ls_config, control_users), NULL, "users (names or uids) who may raise alerts; root always may" },
-	{ "control_groups", K_STRLIST, 0, 0, 0, O(struct ls_config, control_groups), NULL, "groups whose members may raise alerts; the socket belongs to the first" },
-	{ "cap_dir", K_STR, 0, 0, 0, O(struct ls_config, cap_dir), NULL, "directory watched for CAP 1.2 alert files" },
-	{ "cap_accept_test", K_BOOL, 0, 0, 0, O(struct ls_config, cap_accept_test), NULL, "also show CAP alerts with status Exercise or Test" },
-	{ "cap_areas", K_SPECIAL, 0, 0, 0, 0, NULL, "CAP area or audience text to board groups" },
-	{ "boards", K_SPECIAL, 1, 0, 0, 0, NULL, "list of boards" },
-	{ "fonts", K_SPECIAL, 0, 0, 0, 0, NULL, "list of named fonts" },
-	{ "content", K_SPECIAL, 1, 0, 0, 0, NULL, "list of content items" },
-	{ "playlists", K_SPECIAL, 1, 0, 0, 0, NULL, "list of playlists" },
-	{ "schedule", K_SPECIAL, 0, 0, 0, 0, NULL, "list of schedule rules" },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
+	{ "timezone", K_STR, 0, 0, 0, O(struct ls_config, timezone), NULL, "IANA timezone of the schedule, e.g. \"Asia/Shanghai\"",
+	  .doc = "IANA time zone every date and time in the file is in. The controller follows it whatever the machine's own `TZ` is, including daylight-saving changes. Example: `timezone = \"Europe/Berlin\";`",
+	  .def = "`\"" LS_DEFAULT_TIMEZONE "\"`" },
+	{ "fallback", K_STR, 0, 0, 0, O(struct ls_config, fallback), NULL, "playlist shown when no rule applies",
+	  .doc = "playlist shown on a board when no schedule rule applies. Example: `fallback = \"everyday\";`",
+	  .def = "none (blank)" },
+	{ "default_font", K_STR, 0, 0, 0, O(struct ls_config, default_font), NULL, "font for items that name none",
+	  .doc = "font for items that name none: a `fonts` entry or a fontconfig family. Example: `default_font = \"WenQuanYi Zen Hei\";`",
+	  .def = "renderer's choice" },
+	{ "control_socket", K_STR, 0, 0, 0, O(struct ls_config, control_socket), NULL, "path of the control socket",
+	  .doc = "Unix socket for `ledsign alert`, `clear`, `status`, `reload`",
+	  .def = "`\"" LS_PATH_CONTROL_SOCKET "\"`" },
+	{ "state_dir", K_STR, 0, 0, 0, O(struct ls_config, state_dir), NULL, "where active alerts are kept",
+	  .doc = "where active alerts are kept across restarts",
+	  .def = "`\"" LS_PATH_STATE_DIR "\"`" },
+	{ "user", K_STR, 0, 0, 0, O(struct ls_config, user), NULL, "user the controller runs as when started as root",
+	  .doc = "started as root (by hand, not by systemd), the controller prepares its directories and then runs as this user, keeping group `dialout` for serial boards; `ledsign play --user` overrides it. Example: `user = \"ledsign\";` (docs/architecture.md, \"Processes\")" },
+	{ "control_users", K_STRLIST, 0, 0, 0, O(struct ls_config, control_users), NULL, "users (names or uids) who may raise alerts; root always may",
+	  .doc = "users (names or uids) who may use the control socket; root and the controller's own user always may. See docs/alerts.md" },
+	{ "control_groups", K_STRLIST, 0, 0, 0, O(struct ls_config, control_groups), NULL, "groups whose members may raise alerts; the socket belongs to the first",
+	  .doc = "members of these groups may use it too; the socket file is given to the first" },
+	{ "cap_dir", K_STR, 0, 0, 0, O(struct ls_config, cap_dir), NULL, "directory watched for CAP 1.2 alert files",
+	  .doc = "directory watched for CAP 1.2 alert files (docs/alerts.md)" },
+	{ "cap_accept_test", K_BOOL, 0, 0, 0, O(struct ls_config, cap_accept_test), NULL, "also show CAP alerts with status Exercise or Test",
+	  .doc = "also show CAP alerts whose status is `Exercise` or `Test`" },
+	{ "cap_areas", K_SPECIAL, 0, 0, 0, 0, NULL, "CAP area or audience text to board groups",
+	  .doc = "CAP area or audience text to board groups, below" },
+	{ "boards", K_SPECIAL, 1, 0, 0, 0, NULL, "list of boards",
+	  .doc = "the boards, below" },
+	{ "fonts", K_SPECIAL, 0, 0, 0, 0, NULL, "list of named fonts",
+	  .doc = "named fonts, below" },
+	{ "content", K_SPECIAL, 1, 0, 0, 0, NULL, "list of content items",
+	  .doc = "the items boards can show, below" },
+	{ "playlists", K_SPECIAL, 1, 0, 0, 0, NULL, "list of playlists",
+	  .doc = "ordered items, below" },
+	{ "schedule", K_SPECIAL, 0, 0, 0, 0, NULL, "list of schedule rules",
+	  .doc = "the rules that decide what plays where and when, below" },
+	{ .name = NULL },
 };
 
 static const struct key board_keys[] = {
-	{ "name", K_STR, 1, 0, 0, O(struct ls_board, name), NULL, "unique board name" },
-	{ "width", K_INT, 1, 1, 4096, O(struct ls_board, width), NULL, "LEDs across" },
-	{ "height", K_INT, 1, 1, 4096, O(struct ls_board, height), NULL, "LEDs down" },
-	{ "format", K_ENUM, 1, 0, 0, O(struct ls_board, format), format_names, "pixel format" },
-	{ "protocol", K_STR, 0, 0, 0, O(struct ls_board, protocol), NULL, "board protocol, default \"lsp\"" },
-	{ "address", K_STR, 1, 0, 0, O(struct ls_board, address), NULL, "tcp:HOST:PORT, udp:HOST:PORT or serial:DEVICE" },
-	{ "groups", K_STRLIST, 0, 0, 0, O(struct ls_board, groups), NULL, "group names" },
-	{ "color", K_COLOR, 0, 0, 0, O(struct ls_board, color), NULL, "LED colour of a mono board" },
-	{ "brightness", K_INT, 0, 0, 100, O(struct ls_board, brightness), NULL, "percent" },
-	{ "baud", K_INT, 0, 50, 4000000, O(struct ls_board, serial.baud), NULL, "serial speed" },
-	{ "data_bits", K_INT, 0, 5, 8, O(struct ls_board, serial.data_bits), NULL, "serial data bits" },
-	{ "parity", K_PARITY, 0, 0, 0, O(struct ls_board, serial.parity), NULL, "\"none\", \"even\" or \"odd\"" },
-	{ "stop_bits", K_INT, 0, 1, 2, O(struct ls_board, serial.stop_bits), NULL, "1 or 2" },
-	{ "flow", K_FLOW, 0, 0, 0, O(struct ls_board, serial.flow), NULL, "\"none\", \"rtscts\" or \"xonxoff\"" },
-	{ "rs485", K_BOOL, 0, 0, 0, O(struct ls_board, serial.rs485), NULL, "half-duplex RS-485 line" },
-	{ "universe", K_INT, 0, 0, 63999, O(struct ls_board, universe), NULL, "first DMX universe (e131, artnet)" },
-	{ "pixel_order", K_STR, 0, 0, 0, O(struct ls_board, pixel_order), NULL, "\"rgb\", \"grb\", ..." },
-	{ "screen_address", K_INT, 0, 0, 65535, O(struct ls_board, screen_address), NULL, "Onbon card address" },
-	{ "card", K_STR, 0, 0, 0, O(struct ls_board, card), NULL, "Onbon card model, e.g. \"bx-5e\"" },
-	{ "bx_transparency", K_INT, 0, 0, 102, O(struct ls_board, bx_transparency), NULL, "Onbon 6E/6Q Transparency byte; 0 as the manual, the SDK sends 101" },
-	{ "bx_area_type", K_ENUM, 0, 0, 0, O(struct ls_board, bx_area_type), bx_source_names, "Onbon 5E/5Q AreaType: \"manual\" 0x10 or \"sdk\" 0x00" },
-	{ "bx_cmd_reserved", K_ENUM, 0, 0, 0, O(struct ls_board, bx_cmd_reserved), bx_source_names, "Onbon: the 2 bytes after Cmd, \"manual\" 0 or \"sdk\" a length" },
-	{ "artnet_sync", K_BOOL, 0, 0, 0, O(struct ls_board, artnet_sync), NULL, "send ArtSync after each frame (artnet)" },
-	{ "multicast_if", K_STR, 0, 0, 0, O(struct ls_board, multicast_if), NULL, "IPv4 address of the interface multicast goes out by, e.g. \"10.1.2.3\"; default: by route" },
-	{ "keepalive", K_INT, 0, 100, 60000, O(struct ls_board, keepalive), NULL, "ms between resends of an unchanged picture; default 1000 for ddp, e131, artnet, 5000 otherwise" },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
+	{ "name", K_STR, 1, 0, 0, O(struct ls_board, name), NULL, "unique board name",
+	  .doc = "unique; used by rules, `preview`, `send`, alerts" },
+	{ "width", K_INT, 1, 1, 4096, O(struct ls_board, width), NULL, "LEDs across",
+	  .doc = "LEDs across" },
+	{ "height", K_INT, 1, 1, 4096, O(struct ls_board, height), NULL, "LEDs down",
+	  .doc = "LEDs down" },
+	{ "format", K_ENUM, 1, 0, 0, O(struct ls_board, format), format_names, "pixel format",
+	  .doc = "`\"mono\"` (one colour), `\"red-green\"` (red, green, amber), `\"rgb565\"`, `\"rgb888\"`" },
+	{ "protocol", K_STR, 0, 0, 0, O(struct ls_board, protocol), NULL, "board protocol, default \"lsp\"",
+	  .doc = "how the board is spoken to: `\"lsp\"` (our own, docs/protocol.md) and the vendor protocols this build has (`ledsign check` lists them when it meets an unknown one)",
+	  .def = "`\"lsp\"`" },
+	{ "address", K_STR, 1, 0, 0, O(struct ls_board, address), NULL, "tcp:HOST:PORT, udp:HOST:PORT or serial:DEVICE",
+	  .doc = "`\"tcp:HOST:PORT\"`, `\"udp:HOST:PORT\"` or `\"serial:/dev/ttyUSB0\"`" },
+	{ "groups", K_STRLIST, 0, 0, 0, O(struct ls_board, groups), NULL, "group names",
+	  .doc = "group names rules and alerts can target, e.g. `[\"indoor\", \"dorms\"]`" },
+	{ "color", K_COLOR, 0, 0, 0, O(struct ls_board, color), NULL, "LED colour of a mono board",
+	  .doc = "LED colour of a mono board, for previews" },
+	{ "brightness", K_INT, 0, 0, 100, O(struct ls_board, brightness), NULL, "percent",
+	  .doc = "percent, when no schedule rule sets one" },
+	{ "baud", K_INT, 0, 50, 4000000, O(struct ls_board, serial.baud), NULL, "serial speed", NULL, NULL, NULL },
+	{ "data_bits", K_INT, 0, 5, 8, O(struct ls_board, serial.data_bits), NULL, "serial data bits", NULL, NULL, NULL },
+	{ "parity", K_PARITY, 0, 0, 0, O(struct ls_board, serial.parity), NULL, "\"none\", \"even\" or \"odd\"",
+	  .doc = "`\"none\"`, `\"even\"` or `\"odd\"`" },
+	{ "stop_bits", K_INT, 0, 1, 2, O(struct ls_board, serial.stop_bits), NULL, "1 or 2",
+	  .doc = "serial stop bits" },
+	{ "flow", K_FLOW, 0, 0, 0, O(struct ls_board, serial.flow), NULL, "\"none\", \"rtscts\" or \"xonxoff\"",
+	  .doc = "`\"none\"`, `\"rtscts\"` or `\"xonxoff\"`" },
+	{ "rs485", K_BOOL, 0, 0, 0, O(struct ls_board, serial.rs485), NULL, "half-duplex RS-485 line", NULL, NULL, NULL },
+	{ "universe", K_INT, 0, 0, 63999, O(struct ls_board, universe), NULL, "first DMX universe (e131, artnet)",
+	  .doc = "first DMX universe (E1.31, Art-Net)",
+	  .def = "protocol default" },
+	{ "pixel_order", K_STR, 0, 0, 0, O(struct ls_board, pixel_order), NULL, "\"rgb\", \"grb\", ...",
+	  .doc = "`\"rgb\"`, `\"grb\"`, ... (E1.31, Art-Net, DDP)",
+	  .def = "`\"rgb\"`" },
+	{ "screen_address", K_INT, 0, 0, 65535, O(struct ls_board, screen_address), NULL, "Onbon card address",
+	  .def = "broadcast" },
+	{ "card", K_STR, 0, 0, 0, O(struct ls_board, card), NULL, "Onbon card model, e.g. \"bx-5e\"",
+	  .doc = "Onbon card model, e.g. `\"bx-5e\"`" },
+	{ "bx_transparency", K_INT, 0, 0, 102, O(struct ls_board, bx_transparency), NULL, "Onbon 6E/6Q Transparency byte; 0 as the manual, the SDK sends 101",
+	  .doc = "Onbon 6E/6Q: the area's Transparency byte. The manual gives no value and the vendor's small Java encoder sends 0; the official SDK sends 101 (overlay on the background). See docs/protocols.md" },
+	{ "bx_area_type", K_ENUM, 0, 0, 0, O(struct ls_board, bx_area_type), bx_source_names, "Onbon 5E/5Q AreaType: \"manual\" 0x10 or \"sdk\" 0x00",
+	  .doc = "Onbon 5E/5Q: AreaType of the dynamic area, `\"manual\"` 0x10 (the 5th-generation manual) or `\"sdk\"` 0x00 (the bx05 SDK)" },
+	{ "bx_cmd_reserved", K_ENUM, 0, 0, 0, O(struct ls_board, bx_cmd_reserved), bx_source_names, "Onbon: the 2 bytes after Cmd, \"manual\" 0 or \"sdk\" a length",
+	  .doc = "Onbon: the 2 bytes after Cmd in A7 00, `\"manual\"` 0 (Reserved) or `\"sdk\"` the length of what follows them (the SDK jars)" },
+	{ "artnet_sync", K_BOOL, 0, 0, 0, O(struct ls_board, artnet_sync), NULL, "send ArtSync after each frame (artnet)",
+	  .doc = "send ArtSync after each frame (Art-Net); see docs/protocols.md" },
+	{ "multicast_if", K_STR, 0, 0, 0, O(struct ls_board, multicast_if), NULL, "IPv4 address of the interface multicast goes out by, e.g. \"10.1.2.3\"; default: by route",
+	  .doc = "IPv4 address of the network card E1.31 multicast leaves by, e.g. `\"10.1.2.3\"` (a controller with a separate lighting network)",
+	  .def = "by route" },
+	{ "keepalive", K_INT, 0, 100, 60000, O(struct ls_board, keepalive), NULL, "ms between resends of an unchanged picture; default 1000 for ddp, e131, artnet, 5000 otherwise",
+	  .doc = "milliseconds between resends of an unchanged picture; DDP, E1.31 and Art-Net receivers give a sender up after 2.5 s, so keep it well under that",
+	  .def = "`1000` for DDP, E1.31, Art-Net; `5000` otherwise" },
+	{ .name = NULL },
 };
 
 static const struct key font_keys[] = {
-	{ "name", K_STR, 1, 0, 0, O(struct ls_font, name), NULL, "name content items use" },
-	{ "family", K_STR, 0, 0, 0, O(struct ls_font, family), NULL, "fontconfig family name" },
-	{ "file", K_STR, 0, 0, 0, O(struct ls_font, file), NULL, "font file path" },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
+	{ "name", K_STR, 1, 0, 0, O(struct ls_font, name), NULL, "name content items use",
+	  .doc = "what content items write in `font`" },
+	{ "family", K_STR, 0, 0, 0, O(struct ls_font, family), NULL, "fontconfig family name",
+	  .doc = "a fontconfig family name" },
+	{ "file", K_STR, 0, 0, 0, O(struct ls_font, file), NULL, "font file path",
+	  .doc = "or a font file, relative to the config file" },
+	{ .name = NULL },
 };
 
 static const struct key content_keys[] = {
-	{ "name", K_STR, 1, 0, 0, O(struct ls_content, name), NULL, "unique item name" },
-	{ "text", K_STR, 0, 0, 0, O(struct ls_content, text), NULL, "UTF-8 text with optional {fields}" },
-	{ "image", K_STR, 0, 0, 0, O(struct ls_content, image), NULL, "PNG file" },
-	{ "font", K_STR, 0, 0, 0, O(struct ls_content, font), NULL, "font entry or family" },
-	{ "size", K_INT, 0, 0, 512, O(struct ls_content, size), NULL, "text height in pixels, 0 = fit" },
-	{ "effect", K_ENUM, 0, 0, 0, O(struct ls_content, effect), effect_names, "how it moves" },
-	{ "speed", K_NUM, 0, 0.1, 10000, O(struct ls_content, speed), NULL, "scroll speed, pixels per second" },
-	{ "flash_hz", K_NUM, 0, 0.1, 50, O(struct ls_content, flash_hz), NULL, "flashes per second" },
-	{ "align", K_ENUM, 0, 0, 0, O(struct ls_content, align), align_names, "horizontal alignment" },
-	{ "valign", K_ENUM, 0, 0, 0, O(struct ls_content, valign), valign_names, "vertical alignment" },
-	{ "fit", K_ENUM, 0, 0, 0, O(struct ls_content, fit), fit_names, "how an image fills the board" },
-	{ "line_spacing", K_INT, 0, -64, 64, O(struct ls_content, line_spacing), NULL, "extra pixels between lines" },
-	{ "color", K_COLOR, 0, 0, 0, O(struct ls_content, color), NULL, "text colour" },
-	{ "background", K_COLOR, 0, 0, 0, O(struct ls_content, background), NULL, "background colour" },
-	{ "duration", K_NUM, 0, 0.1, 86400, O(struct ls_content, duration), NULL, "seconds per turn" },
-	{ "repeat", K_INT, 0, 1, 1000, O(struct ls_content, repeat), NULL, "turns per playlist pass" },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
+	{ "name", K_STR, 1, 0, 0, O(struct ls_content, name), NULL, "unique item name",
+	  .doc = "unique; playlists refer to it" },
+	{ "text", K_STR, 0, 0, 0, O(struct ls_content, text), NULL, "UTF-8 text with optional {fields}",
+	  .doc = "UTF-8; may contain live fields `{date}`, `{time}`, `{weekday}` (星期二), `{countdown:YYYY-MM-DD}` (days left)" },
+	{ "image", K_STR, 0, 0, 0, O(struct ls_content, image), NULL, "PNG file",
+	  .doc = "a PNG file, relative to the config file" },
+	{ "font", K_STR, 0, 0, 0, O(struct ls_content, font), NULL, "font entry or family",
+	  .doc = "a `fonts` entry or a family name",
+	  .def = "`default_font`" },
+	{ "size", K_INT, 0, 0, 512, O(struct ls_content, size), NULL, "text height in pixels, 0 = fit",
+	  .doc = "text height in pixels; 0 = the largest that fits" },
+	{ "effect", K_ENUM, 0, 0, 0, O(struct ls_content, effect), effect_names, "how it moves",
+	  .doc = "`\"static\"`, `\"scroll-left\"`, `\"scroll-up\"`, `\"flash\"`" },
+	{ "speed", K_NUM, 0, 0.1, 10000, O(struct ls_content, speed), NULL, "scroll speed, pixels per second", NULL, NULL, NULL },
+	{ "flash_hz", K_NUM, 0, 0.1, 50, O(struct ls_content, flash_hz), NULL, "flashes per second", NULL, NULL, NULL },
+	{ "align", K_ENUM, 0, 0, 0, O(struct ls_content, align), align_names, "horizontal alignment",
+	  .doc = "`\"left\"`, `\"center\"`, `\"right\"`" },
+	{ "valign", K_ENUM, 0, 0, 0, O(struct ls_content, valign), valign_names, "vertical alignment",
+	  .doc = "`\"top\"`, `\"middle\"`, `\"bottom\"`" },
+	{ "fit", K_ENUM, 0, 0, 0, O(struct ls_content, fit), fit_names, "how an image fills the board",
+	  .doc = "images: `\"fit\"` (whole image, letterboxed), `\"fill\"` (cover, cropped), `\"stretch\"`" },
+	{ "line_spacing", K_INT, 0, -64, 64, O(struct ls_content, line_spacing), NULL, "extra pixels between lines", NULL, NULL, NULL },
+	{ "color", K_COLOR, 0, 0, 0, O(struct ls_content, color), NULL, "text colour",
+	  .doc = "text colour (mono boards use their LED colour)" },
+	{ "background", K_COLOR, 0, 0, 0, O(struct ls_content, background), NULL, "background colour",
+	  .doc = "background" },
+	{ "duration", K_NUM, 0, 0.1, 86400, O(struct ls_content, duration), NULL, "seconds per turn",
+	  .doc = "seconds shown per turn in a playlist" },
+	{ "repeat", K_INT, 0, 1, 1000, O(struct ls_content, repeat), NULL, "turns per playlist pass",
+	  .doc = "turns per pass of a playlist" },
+	{ .name = NULL },
 };
 
 static const struct key cap_area_keys[] = {
-	{ "match", K_STR, 1, 0, 0, O(struct ls_cap_area, match), NULL, "CAP <areaDesc> or <audience> text (any case), or \"*\"" },
-	{ "groups", K_STRLIST, 1, 0, 0, O(struct ls_cap_area, groups), NULL, "board groups, or \"all\"" },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
+	{ "match", K_STR, 1, 0, 0, O(struct ls_cap_area, match), NULL, "CAP <areaDesc> or <audience> text (any case), or \"*\"",
+	  .doc = "a CAP `<areaDesc>` or `<audience>` text (any case), or `\"*\"` for any" },
+	{ "groups", K_STRLIST, 1, 0, 0, O(struct ls_cap_area, groups), NULL, "board groups, or \"all\"",
+	  .doc = "board groups the alert goes to, or `\"all\"`; each group must exist" },
+	{ .name = NULL },
 };
 
 static const struct key playlist_keys[] = {
-	{ "name", K_STR, 1, 0, 0, O(struct ls_playlist, name), NULL, "unique playlist name" },
-	{ "items", K_SPECIAL, 1, 0, 0, 0, NULL, "content names, or groups with item/duration/repeat/hours" },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
+	{ "name", K_STR, 1, 0, 0, O(struct ls_playlist, name), NULL, "unique playlist name",
+	  .doc = "unique; schedule rules and `fallback` refer to it" },
+	{ "items", K_SPECIAL, 1, 0, 0, 0, NULL, "content names, or groups with item/duration/repeat/hours",
+	  .doc = "content names in order; an item may be a group to override its timing, below",
+	  .type_doc = "list" },
+	{ .name = NULL },
 };
 
 static const struct key entry_keys[] = {
-	{ "item", K_STR, 1, 0, 0, O(struct ls_playlist_entry, item), NULL, "content name" },
-	{ "duration", K_NUM, 0, 0.1, 86400, O(struct ls_playlist_entry, duration), NULL, "seconds" },
-	{ "repeat", K_INT, 0, 1, 1000, O(struct ls_playlist_entry, repeat), NULL, "turns" },
-	{ "hours", K_HOURS, 0, 0, 0, O(struct ls_playlist_entry, from_min), NULL, "daily window \"HH:MM-HH:MM\"" },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
+	{ "item", K_STR, 1, 0, 0, O(struct ls_playlist_entry, item), NULL, "content name",
+	  .doc = "content name" },
+	{ "duration", K_NUM, 0, 0.1, 86400, O(struct ls_playlist_entry, duration), NULL, "seconds",
+	  .doc = "seconds per turn",
+	  .def = "the content's" },
+	{ "repeat", K_INT, 0, 1, 1000, O(struct ls_playlist_entry, repeat), NULL, "turns",
+	  .doc = "turns per pass",
+	  .def = "the content's" },
+	{ "hours", K_HOURS, 0, 0, 0, O(struct ls_playlist_entry, from_min), NULL, "daily window \"HH:MM-HH:MM\"",
+	  .doc = "the item plays only inside this daily window; outside it, it is left out of the loop",
+	  .def = "always" },
+	{ .name = NULL },
 };
 
 static const struct key rule_keys[] = {
-	{ "name", K_STR, 0, 0, 0, O(struct ls_rule, name), NULL, "label in reports" },
-	{ "kind", K_ENUM, 0, 0, 0, O(struct ls_rule, kind), kind_names, "\"play\", \"off\" or \"power-off\"" },
-	{ "playlist", K_STR, 0, 0, 0, O(struct ls_rule, playlist), NULL, "playlist to show" },
-	{ "boards", K_STRLIST, 1, 0, 0, O(struct ls_rule, boards), NULL, "board names, group names or \"all\"" },
-	{ "from", K_DATE, 0, 0, 0, O(struct ls_rule, from), NULL, "first day, YYYY-MM-DD" },
-	{ "to", K_DATE, 0, 0, 0, O(struct ls_rule, to), NULL, "last day, YYYY-MM-DD" },
-	{ "dates", K_DATELIST, 0, 0, 0, O(struct ls_rule, dates), NULL, "special days only" },
-	{ "weekdays", K_WEEKDAYS, 0, 0, 0, O(struct ls_rule, weekdays), NULL, "e.g. [\"mon\", \"tue\"] or \"weekend\"" },
-	{ "hours", K_HOURS, 0, 0, 0, O(struct ls_rule, start_min), NULL, "daily window \"HH:MM-HH:MM\"" },
-	{ "priority", K_INT, 0, -1000, 1000, O(struct ls_rule, priority), NULL, "higher wins" },
-	{ "brightness", K_INT, 0, 0, 100, O(struct ls_rule, brightness), NULL, "percent while in force" },
-	{ NULL, 0, 0, 0, 0, 0, NULL, NULL },
+	{ "name", K_STR, 0, 0, 0, O(struct ls_rule, name), NULL, "label in reports",
+	  .doc = "label in `schedule` reports and warnings",
+	  .def = "`\"rule@LINE\"`" },
+	{ "kind", K_ENUM, 0, 0, 0, O(struct ls_rule, kind), kind_names, "\"play\", \"off\" or \"power-off\"",
+	  .doc = "`\"play\"` a playlist, `\"off\"` (board blank), `\"power-off\"` (board powered down: an LSP board that offers POWER gets POWER 0 and keeps its picture for later; other boards are sent black)" },
+	{ "playlist", K_STR, 0, 0, 0, O(struct ls_rule, playlist), NULL, "playlist to show",
+	  .doc = "for `\"play\"`; a play rule with `brightness` and no playlist only dims" },
+	{ "boards", K_STRLIST, 1, 0, 0, O(struct ls_rule, boards), NULL, "board names, group names or \"all\"",
+	  .doc = "board names, group names, or `\"all\"`" },
+	{ "from", K_DATE, 0, 0, 0, O(struct ls_rule, from), NULL, "first day, YYYY-MM-DD",
+	  .doc = "first day, included",
+	  .def = "open" },
+	{ "to", K_DATE, 0, 0, 0, O(struct ls_rule, to), NULL, "last day, YYYY-MM-DD",
+	  .doc = "last day, included",
+	  .def = "open" },
+	{ "dates", K_DATELIST, 0, 0, 0, O(struct ls_rule, dates), NULL, "special days only",
+	  .doc = "special days: the rule applies only on these",
+	  .def = "any day" },
+	{ "weekdays", K_WEEKDAYS, 0, 0, 0, O(struct ls_rule, weekdays), NULL, "e.g. [\"mon\", \"tue\"] or \"weekend\"",
+	  .doc = "e.g. `[\"mon\", \"wed\"]`, `\"weekend\"`",
+	  .def = "every day" },
+	{ "hours", K_HOURS, 0, 0, 0, O(struct ls_rule, start_min), NULL, "daily window \"HH:MM-HH:MM\"",
+	  .doc = "daily window, e.g. `\"07:00-22:00\"`, or `\"22:00-06:00\"` across midnight",
+	  .def = "all day" },
+	{ "priority", K_INT, 0, -1000, 1000, O(struct ls_rule, priority), NULL, "higher wins",
+	  .doc = "higher wins",
+	  .def = "100 with `dates`, else 0" },
+	{ "brightness", K_INT, 0, 0, 100, O(struct ls_rule, brightness), NULL, "percent while in force",
+	  .doc = "percent while the rule applies",
+	  .def = "unchanged" },
+	{ .name = NULL },
 };
 
 static const char *
@@ -294,15 +406,16 @@ ls_parse_hhmm(const char *s, int *minutes)
 	return 0;
 }
 
+static const struct { const char *name; ls_rgb rgb; } color_names[] = {
+	{ "black", 0x000000 }, { "white", 0xffffff }, { "red", 0xff0000 },
+	{ "green", 0x00ff00 }, { "blue", 0x0000ff }, { "yellow", 0xffff00 },
+	{ "amber", 0xffbf00 }, { "orange", 0xff8000 }, { "cyan", 0x00ffff },
+	{ "magenta", 0xff00ff },
+};
+
 static int
 parse_color(const char *s, ls_rgb *out)
 {
-	static const struct { const char *name; ls_rgb rgb; } named[] = {
-		{ "black", 0x000000 }, { "white", 0xffffff }, { "red", 0xff0000 },
-		{ "green", 0x00ff00 }, { "blue", 0x0000ff }, { "yellow", 0xffff00 },
-		{ "amber", 0xffbf00 }, { "orange", 0xff8000 }, { "cyan", 0x00ffff },
-		{ "magenta", 0xff00ff },
-	};
 	if (s[0] == '#' && strlen(s) == 7) {
 		char *end;
 		unsigned long v = strtoul(s + 1, &end, 16);
@@ -312,9 +425,9 @@ parse_color(const char *s, ls_rgb *out)
 		}
 		return -1;
 	}
-	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
-		if (strcmp(s, named[i].name) == 0) {
-			*out = named[i].rgb;
+	for (size_t i = 0; i < sizeof color_names / sizeof color_names[0]; i++)
+		if (strcmp(s, color_names[i].name) == 0) {
+			*out = color_names[i].rgb;
 			return 0;
 		}
 	return -1;
@@ -1091,7 +1204,7 @@ ls_config_load(const char *path, struct ls_diag *diag)
 	L.cfg->rules = load_section(&L, root, &rule_section, &L.cfg->nrules);
 	L.cfg->cap_areas = load_section(&L, root, &cap_area_section, &L.cfg->ncap_areas);
 	if (L.cfg->timezone == NULL)
-		L.cfg->timezone = strdup("Asia/Shanghai");
+		L.cfg->timezone = strdup(LS_DEFAULT_TIMEZONE);
 	else {
 		/* Load it as the schedule will: a readable file under zoneinfo
 		 * is not enough (zone.tab and friends live there too). */
@@ -1103,9 +1216,9 @@ ls_config_load(const char *path, struct ls_diag *diag)
 		tz_free(z);
 	}
 	if (L.cfg->control_socket == NULL)
-		L.cfg->control_socket = strdup("/run/ledsign/control.sock");
+		L.cfg->control_socket = strdup(LS_PATH_CONTROL_SOCKET);
 	if (L.cfg->state_dir == NULL)
-		L.cfg->state_dir = strdup("/var/lib/ledsign");
+		L.cfg->state_dir = strdup(LS_PATH_STATE_DIR);
 	check_references(&L);
 	config_destroy(&lc);
 	if (diag->errors > errors_before) {
@@ -1128,14 +1241,6 @@ ls_config_resolve(const struct ls_config *c, const char *path)
 	return out;
 }
 
-static void
-strlist_free(struct ls_strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-}
-
 void
 ls_config_free(struct ls_config *c)
 {
@@ -1144,7 +1249,7 @@ ls_config_free(struct ls_config *c)
 	for (size_t i = 0; i < c->nboards; i++) {
 		struct ls_board *b = &c->boards[i];
 		free(b->name); free(b->protocol); free(b->address); free(b->pixel_order); free(b->card); free(b->multicast_if);
-		strlist_free(&b->groups);
+		ls_strlist_free(&b->groups);
 	}
 	for (size_t i = 0; i < c->nfonts; i++) {
 		free(c->fonts[i].name); free(c->fonts[i].family); free(c->fonts[i].file);
@@ -1161,17 +1266,142 @@ ls_config_free(struct ls_config *c)
 	}
 	for (size_t i = 0; i < c->nrules; i++) {
 		free(c->rules[i].name); free(c->rules[i].playlist);
-		strlist_free(&c->rules[i].boards);
+		ls_strlist_free(&c->rules[i].boards);
 		free(c->rules[i].dates.v);
 	}
 	free(c->boards); free(c->fonts); free(c->content); free(c->playlists); free(c->rules);
 	free(c->path); free(c->timezone); free(c->fallback); free(c->default_font);
-	free(c->control_socket); free(c->state_dir);
-	strlist_free(&c->control_users); strlist_free(&c->control_groups); free(c->cap_dir);
+	free(c->control_socket); free(c->state_dir); free(c->user);
+	ls_strlist_free(&c->control_users); ls_strlist_free(&c->control_groups); free(c->cap_dir);
 	for (size_t i = 0; i < c->ncap_areas; i++) {
 		free(c->cap_areas[i].match);
-		strlist_free(&c->cap_areas[i].groups);
+		ls_strlist_free(&c->cap_areas[i].groups);
 	}
 	free(c->cap_areas);
 	free(c);
+}
+
+/* ---- docs/config.md's reference tables (ledsign config-doc) ---- */
+
+/* One table of docs/config.md: a key table, and how a fresh element of it
+ * starts out (so the default column shows what the loader really sets). */
+struct doc_block {
+	const char *name;
+	const struct key *keys;
+	size_t size;
+	void (*defaults)(void *obj);
+};
+
+static const struct doc_block doc_blocks[] = {
+	{ "top", top_keys, sizeof(struct ls_config), NULL },
+	{ "boards", board_keys, sizeof(struct ls_board), board_defaults },
+	{ "fonts", font_keys, sizeof(struct ls_font), NULL },
+	{ "content", content_keys, sizeof(struct ls_content), content_defaults },
+	{ "playlists", playlist_keys, sizeof(struct ls_playlist), NULL },
+	{ "items", entry_keys, sizeof(struct ls_playlist_entry), NULL },
+	{ "schedule", rule_keys, sizeof(struct ls_rule), rule_defaults },
+	{ "cap_areas", cap_area_keys, sizeof(struct ls_cap_area), NULL },
+};
+
+static void
+doc_type(FILE *f, const struct key *k)
+{
+	if (k->type_doc != NULL) {
+		fputs(k->type_doc, f);
+		return;
+	}
+	switch (k->type) {
+	case K_INT: fprintf(f, "integer %.0f..%.0f", k->min, k->max); break;
+	case K_NUM: fprintf(f, "number %g..%g", k->min, k->max); break;
+	case K_BOOL: fputs("bool", f); break;
+	case K_STRLIST: fputs("string or list of strings", f); break;
+	case K_COLOR: fputs("colour", f); break;
+	case K_DATE: fputs("date", f); break;
+	case K_DATELIST: fputs("list of dates", f); break;
+	case K_HOURS: fputs("window", f); break;
+	case K_WEEKDAYS: fputs("days", f); break;
+	case K_SPECIAL: fputs("list of groups", f); break;
+	default: fputs("string", f); break;
+	}
+}
+
+/* The default column: said in the table, "required", or the value a fresh
+ * element has after the section's defaults function. */
+static void
+doc_default(FILE *f, const struct key *k, const char *obj)
+{
+	const char *p = obj + k->off;
+
+	if (k->def != NULL) {
+		fputs(k->def, f);
+		return;
+	}
+	if (k->required) {
+		fputs("required", f);
+		return;
+	}
+	switch (k->type) {
+	case K_INT: fprintf(f, "`%d`", *(const int *)p); return;
+	case K_NUM: fprintf(f, "`%g`", *(const double *)p); return;
+	case K_BOOL: fputs(*(const int *)p ? "`true`" : "`false`", f); return;
+	case K_ENUM: fprintf(f, "`\"%s\"`", k->names[*(const int *)p]); return;
+	case K_PARITY: fprintf(f, "`\"%s\"`", *p == 'e' ? "even" : *p == 'o' ? "odd" : "none"); return;
+	case K_FLOW: fprintf(f, "`\"%s\"`", *p == 'r' ? "rtscts" : *p == 'x' ? "xonxoff" : "none"); return;
+	case K_COLOR: {
+		ls_rgb c = *(const ls_rgb *)p;
+		for (size_t i = 0; i < sizeof color_names / sizeof color_names[0]; i++)
+			if (color_names[i].rgb == c) {
+				fprintf(f, "`\"%s\"`", color_names[i].name);
+				return;
+			}
+		fprintf(f, "`\"#%06X\"`", (unsigned)c);
+		return;
+	}
+	default:
+		fputs("none", f);
+		return;
+	}
+}
+
+char *
+ls_config_doc(void)
+{
+	char *out = NULL, *obj = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (f == NULL)
+		return NULL;
+	for (size_t b = 0; b < sizeof doc_blocks / sizeof doc_blocks[0]; b++) {
+		const struct doc_block *d = &doc_blocks[b];
+
+		if ((obj = calloc(1, d->size)) == NULL)
+			goto fail;
+		if (d->defaults)
+			d->defaults(obj);
+		fprintf(f, "<!-- BEGIN generated by `ledsign config-doc` from src/config/config.c: %s -->\n", d->name);
+		fputs("| setting | type | default | meaning |\n|---|---|---|---|\n", f);
+		for (const struct key *k = d->keys; k->name != NULL; k++) {
+			fprintf(f, "| `%s` | ", k->name);
+			doc_type(f, k);
+			fputs(" | ", f);
+			doc_default(f, k, obj);
+			fprintf(f, " | %s |\n", k->doc ? k->doc : k->help);
+		}
+		fprintf(f, "<!-- END generated: %s -->\n", d->name);
+		free(obj);
+		obj = NULL;
+	}
+	if (ferror(f))
+		goto fail;
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+fail:
+	free(obj);
+	fclose(f);
+	free(out);
+	return NULL;
 }

@@ -21,6 +21,12 @@ void ls_config_free(struct ls_config *);
  * returns a malloc'd string. */
 char *ls_config_resolve(const struct ls_config *, const char *path);
 
+/* docs/config.md's reference tables, generated from the key tables that
+ * check every file: one Markdown table per section between
+ * "<!-- BEGIN generated ... NAME -->" and "<!-- END generated: NAME -->"
+ * lines.  A malloc'd string the caller frees, or NULL out of memory. */
+char *ls_config_doc(void);
+
 /* Parse "YYYY-MM-DD" into days since 1970-01-01; -1 on a malformed or impossible date. */
 int ls_parse_date(const char *s, ls_day *out);
 /* Parse "HH:MM" (00:00..24:00) into minutes; -1 on error. */

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "util/strlist.h"
+
 /* Pixel formats a board can take.  Their exact byte layouts are in render/canvas.h. */
 enum ls_format {
 	LS_FMT_MONO,      /* 1 bit per LED */
@@ -35,11 +37,6 @@ enum ls_fit { LS_FIT_FIT, LS_FIT_FILL, LS_FIT_STRETCH };
 
 /* 0xRRGGBB */
 typedef uint32_t ls_rgb;
-
-struct ls_strlist {
-	char   **v;
-	size_t   n;
-};
 
 /* Serial line settings, used when a board's address is serial:... */
 struct ls_serial {
@@ -155,6 +152,7 @@ struct ls_config {
 	char  *default_font;      /* family or font entry name */
 	char  *control_socket;    /* path of the Unix control socket */
 	char  *state_dir;         /* where alerts are persisted */
+	char  *user;              /* started as root, become this user; NULL = stay (daemon/priv.h) */
 	struct ls_strlist control_users;  /* may use the control socket (names or uids); root always may */
 	struct ls_strlist control_groups; /* members of these groups may too (names or gids) */
 	char  *cap_dir;           /* directory watched for CAP 1.2 files; NULL = none */

@@ -31,6 +31,7 @@
 
 #include "alert/cap.h"
 #include "daemon/control_watch.h"
+#include "util/kv.h"
 #include "util/log.h"
 
 /* One user's share: its connections and its request-rate bucket.  Kept
@@ -178,7 +179,7 @@ ob_line(struct obuf *b, const char *word, ...)
 	va_start(ap, word);
 	while ((k = va_arg(ap, const char *)) != NULL) {
 		v = va_arg(ap, const char *);
-		alert_kv_put(tmp, cap, &len, k, v ? v : "");
+		kv_put(tmp, cap, &len, k, v ? v : "");
 	}
 	va_end(ap);
 	ob_add(b, tmp, len);
@@ -998,55 +999,6 @@ accept_fd(struct control_server *s, int fd)
 
 /* ---- requests ---- */
 
-static int
-parse_num(const char *v, long long *out)
-{
-	char *end;
-
-	errno = 0;
-	if (*v < '0' || *v > '9')
-		return -1;
-	*out = strtoll(v, &end, 10);
-	return *end != '\0' || errno != 0 ? -1 : 0;
-}
-
-static int
-split_names(const char *v, struct ls_strlist *l, const char *what, char *err, size_t errlen)
-{
-	char rec[64];
-	struct alert tmp;
-	char *line;
-	size_t n = strlen(v) * 3 + 32, len = 0;
-	int rc;
-
-	/* reuse the record parser's list handling and checks */
-	line = malloc(n);
-	if (line == NULL) {
-		ls_errf(err, errlen, "out of memory");
-		return -1;
-	}
-	line[0] = '\0';
-	snprintf(rec, sizeof rec, "%s", what);
-	alert_kv_put(line, n, &len, "id", "x");
-	alert_kv_put(line, n, &len, "text", "x");
-	alert_kv_put(line, n, &len, rec, v);
-	rc = alert_parse(line, &tmp, err, errlen);
-	free(line);
-	if (rc < 0)
-		return -1;
-	if (strcmp(what, "boards") == 0) {
-		*l = tmp.boards;
-		tmp.boards.v = NULL;
-		tmp.boards.n = 0;
-	} else {
-		*l = tmp.groups;
-		tmp.groups.v = NULL;
-		tmp.groups.n = 0;
-	}
-	alert_clear(&tmp);
-	return 0;
-}
-
 /* Offset of the first control character in t (C0 but line feed, DEL, or a
  * C1 code point U+0080..U+009F), or -1.  Alert text reaches terminals
  * (`ledsign alerts`, logs) as well as boards: ESC or CSI there could move
@@ -1079,7 +1031,7 @@ req_alert(struct control_server *s, const char *args, long long now, uid_t uid, 
 		ob_error(b, "internal", "out of memory");
 		return;
 	}
-	while ((r = alert_kv_next(&cur, key, sizeof key, val, strlen(args) + 1, err, sizeof err)) > 0) {
+	while ((r = kv_next(&cur, key, sizeof key, val, strlen(args) + 1, err, sizeof err)) > 0) {
 		if (strcmp(key, "id") == 0) {
 			if (!alert_id_valid(val)) {
 				snprintf(err, sizeof err, "bad id \"%.100s\": use 1..%d letters, digits and ._:@- starting with a letter or digit",
@@ -1099,25 +1051,23 @@ req_alert(struct control_server *s, const char *args, long long now, uid_t uid, 
 		} else if (strcmp(key, "boards") == 0 || strcmp(key, "groups") == 0) {
 			struct ls_strlist *l = key[0] == 'b' ? &a.boards : &a.groups;
 			struct ls_strlist nl;
-			if (split_names(val, &nl, key, err, sizeof err) < 0)
+			if (alert_names_parse(val, &nl, key, err, sizeof err) < 0)
 				goto bad;
-			for (size_t i = 0; i < l->n; i++)
-				free(l->v[i]);
-			free(l->v);
+			ls_strlist_free(l);
 			*l = nl;
 		} else if (strcmp(key, "start") == 0) {
-			if (parse_num(val, &a.start) < 0) {
+			if (kv_num(val, &a.start) < 0) {
 				snprintf(err, sizeof err, "bad start \"%.40s\": Unix seconds", val);
 				goto bad;
 			}
 			have_start = 1;
 		} else if (strcmp(key, "expires") == 0) {
-			if (parse_num(val, &a.expires) < 0) {
+			if (kv_num(val, &a.expires) < 0) {
 				snprintf(err, sizeof err, "bad expires \"%.40s\": Unix seconds", val);
 				goto bad;
 			}
 		} else if (strcmp(key, "for") == 0) {
-			if (parse_num(val, &dur) < 0 || dur <= 0 || dur > 366LL * 86400) {
+			if (kv_num(val, &dur) < 0 || dur <= 0 || dur > 366LL * 86400) {
 				snprintf(err, sizeof err, "bad for \"%.40s\": seconds, 1..31622400", val);
 				goto bad;
 			}
@@ -1191,7 +1141,7 @@ req_clear(struct control_server *s, const char *args, long long now, uid_t uid, 
 
 	val[0] = '\0';
 	char id[ALERT_ID_MAX + 1] = "";
-	while ((r = alert_kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err)) > 0) {
+	while ((r = kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err)) > 0) {
 		if (strcmp(key, "id") == 0 && strlen(val) <= ALERT_ID_MAX)
 			snprintf(id, sizeof id, "%s", val);
 		else if (strcmp(key, "all") == 0 && strcmp(val, "1") == 0)
@@ -1278,12 +1228,15 @@ apply_cap(struct control_server *s, const char *doc, size_t len, const char *nam
 	char err[512], id[ALERT_ID_MAX + 1], num[16];
 	int removed = 0, rc;
 
-	if (cap_parse(doc, len, name, s->cfg, now, &r, err, sizeof err) < 0) {
+	/* the daemon parses in its parser process; tests and tools in this one */
+	rc = s->ops.cap_parse ? s->ops.cap_parse(s->arg, doc, len, name, now, &r, err, sizeof err) :
+	    cap_parse(doc, len, name, s->cfg, now, &r, err, sizeof err);
+	if (rc < 0) {
 		ob_error(b, "cap", err);
 		/* a cap_dir file may be half-written: its caller logs once it fails it */
 		if (!from_dir)
 			logf_(s, 1, "cap: %s", err);
-		return -1;
+		return rc == CONTROL_CAP_PARSER_FAILED ? rc : -1;
 	}
 	if (r.action == CAP_IGNORED) {
 		ob_line(b, "ok", "action", "ignored", "reason", r.reason, (const char *)NULL);
@@ -1322,7 +1275,7 @@ req_cap(struct control_server *s, const char *args, long long now, struct obuf *
 		ob_error(b, "internal", "out of memory");
 		return;
 	}
-	while ((r = alert_kv_next(&cur, key, sizeof key, val, cap, err, sizeof err)) > 0) {
+	while ((r = kv_next(&cur, key, sizeof key, val, cap, err, sizeof err)) > 0) {
 		if (strcmp(key, "doc") == 0) {
 			free(doc);
 			doclen = strlen(val);
@@ -1608,7 +1561,9 @@ cap_dir_file(struct control_server *s, int dirfd, const char *dir, const char *n
 	}
 	close(fd);
 	free(doc);
-	if (!ok && !cap_settled(s, name, &st, wait_ms)) {
+	/* a document the parser died on is not waited for: a half-written file
+	 * does not crash a parser, and a second try would only crash it again */
+	if (!ok && r != CONTROL_CAP_PARSER_FAILED && !cap_settled(s, name, &st, wait_ms)) {
 		free(b.p);
 		return -1;
 	}
@@ -1945,23 +1900,7 @@ done:
 int
 control_line_get(const char *line, const char *key, char *val, size_t valcap)
 {
-	const char *cur = strchr(line, ' ');
-	char k[32], err[64], *tmp;
-	size_t n;
-	int r, rc = -1;
+	const char *rec = strchr(line, ' ');
 
-	if (cur == NULL || valcap == 0)
-		return -1;
-	n = strlen(cur) + 1;
-	if ((tmp = malloc(n)) == NULL)
-		return -1;
-	while ((r = alert_kv_next(&cur, k, sizeof k, tmp, n, err, sizeof err)) > 0) {
-		if (strcmp(k, key) == 0) {
-			snprintf(val, valcap, "%s", tmp);
-			rc = 0;
-			break;
-		}
-	}
-	free(tmp);
-	return rc;
+	return rec == NULL ? -1 : kv_get(rec, key, val, valcap);
 }

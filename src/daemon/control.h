@@ -86,6 +86,7 @@
 #define CONTROL_BACKLOG 128
 
 struct control_server;
+struct cap_result;
 struct control_conn;
 
 /* What the server calls back into the daemon.  Any may be NULL. */
@@ -98,7 +99,15 @@ struct control_ops {
 	/* The wall clock in Unix seconds (a daemon may run on a virtual
 	 * campaign clock); NULL = time(NULL). */
 	long long (*now)(void *arg);
+	/* Parse a CAP document as cap_parse does, elsewhere (the daemon's parser
+	 * process, daemon/capchild.h); NULL = cap_parse in this process.  0, -1 +
+	 * err, or CONTROL_CAP_PARSER_FAILED + err: the parser died or hung on this
+	 * document, so a cap_dir file is failed at once instead of waiting to see
+	 * whether it was half-written. */
+	int  (*cap_parse)(void *arg, const char *doc, size_t len, const char *name, long long now,
+	    struct cap_result *out, char *err, size_t errlen);
 };
+#define CONTROL_CAP_PARSER_FAILED (-2)
 
 /* Listen on `path` (creating its directory if needed).  A stale socket file
  * is replaced; a live one (another daemon answering) is an error.  The

@@ -6,10 +6,10 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 
-#include "alert/alert.h"
 #include "daemon/control.h"
 #include "daemon/control_watch.h"
 #include "daemon/event.h"
+#include "util/kv.h"
 
 struct control_watch {
 	struct event_bus *bus;
@@ -53,7 +53,7 @@ control_watch_new(struct event_bus *bus, struct bufferevent *bev, const char *ar
 		snprintf(msg, msglen, "this daemon has no event stream");
 		return NULL;
 	}
-	while ((r = alert_kv_next(&args, key, sizeof key, val, sizeof val, msg, msglen)) > 0) {
+	while ((r = kv_next(&args, key, sizeof key, val, sizeof val, msg, msglen)) > 0) {
 		if (strcmp(key, "since") == 0) {
 			char *end;
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -25,9 +26,12 @@
 #include "transport/xport.h"
 
 #include "alert/alert.h"
+#include "daemon/capchild.h"
 #include "daemon/control.h"
+#include "daemon/priv.h"
 #include "schedule/schedule.h"
 #include "util/log.h"
+#include "util/paths.h"
 #include "util/safedir.h"
 
 #define DAEMON_STATUS_PERIOD 1.0
@@ -37,6 +41,9 @@
 #define DAEMON_FD_RESERVE (CONTROL_CONN_MAX + 32)
 
 static const struct timeval daemon_now_tv = { 0, 0 };
+
+static int  daemon_parser_start(struct daemon *);
+static void daemon_parser_stop(struct daemon *, int *);
 
 struct dboard {
 	struct daemon *d;
@@ -82,6 +89,12 @@ struct daemon {
 	unsigned reloads;          /* attempts */
 	char   reload_error[512];  /* "" when the last one worked */
 	int    exit_status;
+	struct capchild *parser;   /* the CAP parser process; NULL while there is none */
+	struct event *parser_ev;   /* its socket: readable only once it is gone */
+	double parser_window;      /* start of the minute parser restarts are counted in (mono) */
+	unsigned parser_restarts;
+	struct priv_user user;     /* who the daemon becomes when started as root */
+	int    have_user, detached;
 };
 
 /* ---- logging: the log is a subscriber of the event stream ---- */
@@ -545,6 +558,11 @@ daemon_reload_do(struct daemon *d, char *err, size_t errlen)
 		}
 		render_ctx_free(oldrc);
 		ls_config_free(oldcfg);
+		/* the parser maps CAP areas with the config it was started with */
+		if (d->parser) {
+			daemon_parser_stop(d, NULL);
+			daemon_parser_start(d);
+		}
 	}
 	/* the event callbacks hold pointers to the dboard slots, which moved */
 	for (size_t i = 0; i < d->nboards; i++) {
@@ -573,7 +591,7 @@ daemon_reload_do(struct daemon *d, char *err, size_t errlen)
 char *
 daemon_run_dir(const char *control_socket)
 {
-	char *copy = strdup(control_socket ? control_socket : "/run/ledsign/control.sock");
+	char *copy = strdup(control_socket ? control_socket : LS_PATH_CONTROL_SOCKET);
 	char *dir;
 
 	if (!copy)
@@ -604,9 +622,9 @@ daemon_write_status(struct daemon *d)
 	 * status names alert ids: created 0600, then readable only by those who
 	 * may use the control socket (its group), never, not even for a moment,
 	 * by all. */
-	if (unlinkat(d->run_fd, "status.tmp", 0) < 0 && errno != ENOENT)
+	if (unlinkat(d->run_fd, LS_FILE_STATUS_TMP, 0) < 0 && errno != ENOENT)
 		return;
-	fd = openat(d->run_fd, "status.tmp", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = openat(d->run_fd, LS_FILE_STATUS_TMP, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
 	if (d->ctl ? control_server_share_fd(d->ctl, fd) < 0 : fchmod(fd, 0640) < 0)
@@ -614,7 +632,7 @@ daemon_write_status(struct daemon *d)
 	f = fdopen(fd, "w");
 	if (!f) {
 		close(fd);
-		unlinkat(d->run_fd, "status.tmp", 0);
+		unlinkat(d->run_fd, LS_FILE_STATUS_TMP, 0);
 		return;
 	}
 	fprintf(f, "ledsign-status 1\tpid=%d\tupdated=%.3f\tstarted=%.3f\treloads=%u\tconfig=%s\treload_error=",
@@ -645,9 +663,9 @@ daemon_write_status(struct daemon *d)
 		fputc('\n', f);
 	}
 	if (fclose(f) == 0)
-		renameat(d->run_fd, "status.tmp", d->run_fd, "status");
+		renameat(d->run_fd, LS_FILE_STATUS_TMP, d->run_fd, LS_FILE_STATUS);
 	else
-		unlinkat(d->run_fd, "status.tmp", 0);
+		unlinkat(d->run_fd, LS_FILE_STATUS_TMP, 0);
 }
 
 static void daemon_alert_events(struct daemon *);
@@ -710,7 +728,7 @@ daemon_write_pid(struct daemon *d)
 	char buf[32];
 
 	if (f) {
-		if (fscanf(f, "%d", &other) == 1 && other > 0 && other != getpid() && kill(other, 0) == 0 &&
+		if (fscanf(f, "%d", &other) == 1 && other > 0 && other != getpid() && (kill(other, 0) == 0 || errno == EPERM) &&
 		    daemon_pid_is_ledsign(other)) {
 			fclose(f);
 			log_msg(LOG_LV_ERROR, "daemon", NULL, "already running as pid %d (%s); stop it first", other, d->pid_path);
@@ -718,7 +736,13 @@ daemon_write_pid(struct daemon *d)
 		}
 		fclose(f);
 	}
-	fd = openat(d->run_fd, "ledsign.pid", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	/* a pid file left by a run as root is not ours to truncate, but the
+	 * directory is */
+	if (unlinkat(d->run_fd, LS_FILE_PID, 0) < 0 && errno != ENOENT) {
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot replace %s: %s", d->pid_path, strerror(errno));
+		return -1;
+	}
+	fd = openat(d->run_fd, LS_FILE_PID, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
 		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot write %s: %s", d->pid_path, strerror(errno));
 		return -1;
@@ -729,6 +753,171 @@ daemon_write_pid(struct daemon *d)
 		return -1;
 	}
 	close(fd);
+	return 0;
+}
+
+/* ---- the CAP parser process and the daemon's user ---- */
+
+/* More restarts than this in a minute and the parser is left stopped until
+ * the next CAP document asks for it: a child that dies at once must not
+ * make the loop spin. */
+#define DAEMON_PARSER_RESTARTS 10
+
+static void daemon_parser_cb(evutil_socket_t, short, void *);
+
+static void
+daemon_parser_watch(struct daemon *d)
+{
+	if (!d->parser || d->parser_ev || !d->base)
+		return;
+	d->parser_ev = event_new(d->base, capchild_fd(d->parser), EV_READ | EV_PERSIST, daemon_parser_cb, d);
+	if (d->parser_ev)
+		event_add(d->parser_ev, NULL);
+}
+
+/* Start a parser process (logged).  0, or -1 (logged). */
+static int
+daemon_parser_start(struct daemon *d)
+{
+	char err[512];
+
+	d->parser = capchild_new(d->cfg, d->have_user ? &d->user : NULL, err, sizeof err);
+	if (!d->parser) {
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "%s; CAP documents are refused until one starts", err);
+		return -1;
+	}
+	daemon_parser_watch(d);
+	log_msg(LOG_LV_INFO, "daemon", NULL, "CAP parser process pid %d", (int)capchild_pid(d->parser));
+	return 0;
+}
+
+static void
+daemon_parser_stop(struct daemon *d, int *status)
+{
+	if (d->parser_ev)
+		event_free(d->parser_ev);
+	d->parser_ev = NULL;
+	capchild_free(d->parser, status);
+	d->parser = NULL;
+}
+
+/* A new parser after one was lost, unless too many were lost this minute. */
+static void
+daemon_parser_restart(struct daemon *d)
+{
+	double mono = xport_now();
+
+	if (mono - d->parser_window > 60 || d->parser_window == 0) {
+		d->parser_window = mono;
+		d->parser_restarts = 0;
+	}
+	if (++d->parser_restarts > DAEMON_PARSER_RESTARTS) {
+		if (d->parser_restarts == DAEMON_PARSER_RESTARTS + 1)
+			log_msg(LOG_LV_ERROR, "daemon", NULL, "CAP parser lost %d times within a minute; the next CAP document "
+			    "starts a new one", DAEMON_PARSER_RESTARTS);
+		return;
+	}
+	daemon_parser_start(d);
+}
+
+/* The parser's socket turns readable while no document is out only when
+ * the parser is gone (killed, crashed): log it and start another. */
+static void
+daemon_parser_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	int st, pid = (int)capchild_pid(d->parser);
+	char how[96];
+
+	daemon_parser_stop(d, &st);
+	capchild_status_text(st, how, sizeof how);
+	log_msg(LOG_LV_WARN, "daemon", NULL, "CAP parser process %d %s; starting a new one", pid, how);
+	daemon_parser_restart(d);
+}
+
+/* control_ops.cap_parse: every CAP document the daemon takes is parsed in
+ * the parser process, never here. */
+static int
+daemon_ctl_cap_parse(void *arg, const char *doc, size_t len, const char *name, long long now,
+    struct cap_result *out, char *err, size_t errlen)
+{
+	struct daemon *d = arg;
+	int rc;
+
+	if (!d->parser) {
+		d->parser_window = 0;   /* asked for: a fresh allowance of restarts */
+		daemon_parser_restart(d);
+	}
+	if (!d->parser) {
+		snprintf(err, errlen, "%s: no CAP parser process could be started (see the log before this); not parsed", name);
+		return -1;
+	}
+	rc = capchild_parse(d->parser, doc, len, name, now, out, err, errlen);
+	if (rc == CAPCHILD_DIED) {
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "%s; starting a new CAP parser process", err);
+		daemon_parser_stop(d, NULL);
+		daemon_parser_restart(d);
+		return CONTROL_CAP_PARSER_FAILED;
+	}
+	return rc;
+}
+
+/* The user to run as: --user, else the config's `user`.  Started as root
+ * with one, prepare the directories the daemon writes and give them to that
+ * user, detach (the parser must be the final process's child), start the
+ * parser (which becomes the user without any extra group), and become the
+ * user, keeping group dialout for serial boards.  Without root, a user that
+ * is not the one running is an error.  0, or -1 (logged). */
+static int
+daemon_become_user(struct daemon *d)
+{
+	const char *name = d->opts.user ? d->opts.user : d->cfg->user;
+	char err[1024];
+	char *sockdir;
+	int rc;
+
+	if (!name)
+		return 0;
+	if (priv_user_lookup(name, 1, &d->user, err, sizeof err) < 0) {
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start: %s", err);
+		return -1;
+	}
+	d->have_user = 1;
+	if (geteuid() != 0) {
+		if (geteuid() == d->user.uid)
+			return 0;      /* already that user (systemd's User=) */
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start: told to run as user %s (uid %u) but started as uid %u; "
+		    "start it as root or as %s", d->user.name, (unsigned)d->user.uid, (unsigned)geteuid(), d->user.name);
+		return -1;
+	}
+	sockdir = daemon_run_dir(d->cfg->control_socket);
+	if (!sockdir)
+		return -1;
+	rc = safedir_give(d->run_dir, 0755, "run directory", d->user.uid, d->user.gid, err, sizeof err);
+	if (rc == 0 && strcmp(sockdir, d->run_dir) != 0)
+		rc = safedir_give(sockdir, 0755, "control socket directory", d->user.uid, d->user.gid, err, sizeof err);
+	if (rc == 0)
+		rc = safedir_give(d->cfg->state_dir, 0700, "state_dir", d->user.uid, d->user.gid, err, sizeof err);
+	free(sockdir);
+	if (rc < 0) {
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start: %s", err);
+		return -1;
+	}
+	if (!d->opts.foreground) {
+		if (daemon(0, 0) < 0) {
+			log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot detach: %s", strerror(errno));
+			return -1;
+		}
+		d->detached = 1;
+	}
+	if (daemon_parser_start(d) < 0)
+		return -1;
+	if (priv_drop(&d->user, err, sizeof err) < 0) {
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start: %s", err);
+		return -1;
+	}
+	log_msg(LOG_LV_INFO, "daemon", NULL, "running as user %s (uid %u, gid %u, %d groups)", d->user.name,
+	    (unsigned)d->user.uid, (unsigned)d->user.gid, d->user.ngroups);
 	return 0;
 }
 
@@ -829,6 +1018,7 @@ daemon_ctl_reload(void *arg, char *err, size_t errlen)
 }
 
 static const struct control_ops daemon_ctl_ops = {
+	.cap_parse = daemon_ctl_cap_parse,
 	.changed = daemon_ctl_changed,
 	.reload = daemon_ctl_reload,
 };
@@ -1031,6 +1221,7 @@ daemon_free(struct daemon *d)
 {
 	control_server_free(d->ctl);
 	d->ctl = NULL;
+	daemon_parser_stop(d, NULL);
 	for (size_t i = 0; i < d->nboards; i++)
 		daemon_board_clear(&d->boards[i]);
 	free(d->boards);
@@ -1094,6 +1285,8 @@ daemon_run(const struct daemon_opts *opts)
 	d->run_dir = opts->run_dir ? strdup(opts->run_dir) : daemon_run_dir(d->cfg->control_socket);
 	if (!d->run_dir)
 		goto out;
+	if (daemon_become_user(d) < 0)
+		goto out;
 	{
 		char err[1024];
 
@@ -1103,9 +1296,9 @@ daemon_run(const struct daemon_opts *opts)
 			goto out;
 		}
 	}
-	snprintf(d->pid_path, sizeof d->pid_path, "%s/ledsign.pid", d->run_dir);
-	snprintf(d->status_path, sizeof d->status_path, "%s/status", d->run_dir);
-	if (!opts->foreground && daemon(0, 0) < 0) {
+	snprintf(d->pid_path, sizeof d->pid_path, "%s/" LS_FILE_PID, d->run_dir);
+	snprintf(d->status_path, sizeof d->status_path, "%s/" LS_FILE_STATUS, d->run_dir);
+	if (!opts->foreground && !d->detached && daemon(0, 0) < 0) {
 		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot detach: %s", strerror(errno));
 		goto out;
 	}
@@ -1123,6 +1316,14 @@ daemon_run(const struct daemon_opts *opts)
 		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start the event loop");
 		goto out_pid;
 	}
+	/* CAP XML is parsed in a process of its own (capchild.h), started
+	 * before the control socket, whose first cap_dir scan needs it */
+	if (!d->parser && daemon_parser_start(d) < 0)
+		goto out_pid;
+	daemon_parser_watch(d);
+	/* a parser running as this same user must not be able to ptrace us or
+	 * read our memory through /proc */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* the alert path first: boards may take every descriptor there is */
 	if (daemon_alerts_start(d) < 0)
 		goto out_pid;
@@ -1215,7 +1416,7 @@ daemon_run(const struct daemon_opts *opts)
 	}
 	d->exit_status = 0;
 out_pid:
-	unlinkat(d->run_fd, "ledsign.pid", 0);
+	unlinkat(d->run_fd, LS_FILE_PID, 0);
 out:
 	daemon_free(d);
 	log_close();

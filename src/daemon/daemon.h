@@ -10,7 +10,7 @@
  * its board.
  *
  * Runtime files live in the directory of the config's control_socket
- * (default /run/ledsign): ledsign.pid, and `status`, rewritten every second
+ * (default LS_PATH_RUN_DIR, util/paths.h): ledsign.pid, and `status`, rewritten every second
  * (and after each reload) with one line per board; `ledsign status` reads it.
  * docs/daemon.md describes both.
  */
@@ -30,6 +30,7 @@ struct daemon_opts {
 	double until;             /* stop when the (virtual) wall clock reaches this; 0 = never */
 	double fps;               /* animated items; 0 = 30 */
 	const char *run_dir;      /* override the directory for pid and status files */
+	const char *user;         /* started as root, run as this user (overrides the config's `user`) */
 };
 
 struct daemon;

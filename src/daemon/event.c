@@ -6,8 +6,8 @@
 
 #include <event2/event.h>
 
-#include "alert/alert.h"
 #include "daemon/event.h"
+#include "util/kv.h"
 
 /* One slot of the ring: the event and, for counting what a late
  * subscriber lost by type, how many of each type came before it. */
@@ -334,7 +334,7 @@ event_bus_deliver(struct event_bus *b)
 }
 
 /* Append one key=value pair, or fail. */
-#define EVENT_PUT(k, v) do { if (alert_kv_put(buf, cap, &len, (k), (v)) < 0) return -1; } while (0)
+#define EVENT_PUT(k, v) do { if (kv_put(buf, cap, &len, (k), (v)) < 0) return -1; } while (0)
 
 int
 event_format(const struct ls_event *e, char *buf, size_t cap)

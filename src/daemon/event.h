@@ -119,7 +119,7 @@ const char *event_type_name(enum event_type);
  * frame_ack included).  The mask, or 0 + err naming the unknown type. */
 unsigned event_mask_parse(const char *list, char *err, size_t errlen);
 /* The event as one line of key=value pairs (no newline), values
- * percent-encoded as in alert.h: "type=item_start seq=7 time=... board=b1
+ * percent-encoded as in util/kv.h: "type=item_start seq=7 time=... board=b1
  * item=hello rule=rule@12".  Bytes written, or -1 when it does not fit. */
 int  event_format(const struct ls_event *, char *buf, size_t cap);
 

@@ -155,7 +155,7 @@ player_proto_init(struct player *p, char *err, size_t errlen)
 		/* a new sender to the board's receiver: see proto_ops.session */
 		struct proto_session ses;
 
-		ls_session_get(&ses);
+		ls_session_id(ses.id, sizeof ses.id);
 		p->proto->session(p->pstate, &ses);
 	}
 	return p->pstate ? 0 : -1;

@@ -84,3 +84,42 @@ safedir_open(const char *path, mode_t mode, const char *what, char *err, size_t 
 	}
 	return fd;
 }
+
+int
+safedir_give(const char *path, mode_t mode, const char *what, uid_t uid, gid_t gid, char *err, size_t errlen)
+{
+	struct stat st;
+	const char *base;
+	int fd, made, ok;
+
+	made = access(path, F_OK) < 0 && errno == ENOENT;
+	if (safedir_mkdirs(path, mode) < 0) {
+		ls_errf(err, errlen, "%s %s: cannot create it: %s", what, path, strerror(errno));
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		ls_errf(err, errlen, "%s %s: cannot open it: %s", what, path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	ok = st.st_uid == uid || (st.st_uid == 0 && (made || strncmp(base, "ledsign", 7) == 0) &&
+	    !(st.st_mode & (S_IWGRP | S_IWOTH)));
+	if (!ok) {
+		ls_errf(err, errlen, "%s %s: owned by uid %u; the daemon's user (uid %u) needs a directory of its "
+		    "own; fix: chown %u %s, or name a directory of its own (such as /run/ledsign or /var/lib/ledsign)",
+		    what, path, (unsigned)st.st_uid, (unsigned)uid, (unsigned)uid, path);
+		close(fd);
+		return -1;
+	}
+	if (st.st_uid != uid && fchown(fd, uid, gid) < 0) {
+		ls_errf(err, errlen, "%s %s: cannot give it to uid %u: %s", what, path, (unsigned)uid, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}

@@ -24,4 +24,13 @@ int safedir_open(const char *path, mode_t mode, const char *what, char *err, siz
  * group or others.  0, or -1 + err ("WHAT PATH: ...; fix: chmod go-w PATH"). */
 int safedir_check_fd(int fd, const char *path, const char *what, char *err, size_t errlen);
 
+/* As root, before becoming `uid`: make `path` like safedir_open and give
+ * it to uid:gid, so the daemon can keep using it after the drop (what
+ * systemd's RuntimeDirectory= and StateDirectory= do for User=).  Only a
+ * directory made now, one already owned by uid, or a root-owned one named
+ * ledsign* (the defaults /run/ledsign, /var/lib/ledsign from a run as root)
+ * is given away: never a shared one such as /run.  Not recursive; files
+ * left in it by root stay root's.  0, or -1 + err with the fix. */
+int safedir_give(const char *path, mode_t mode, const char *what, uid_t uid, gid_t gid, char *err, size_t errlen);
+
 #endif

@@ -7,25 +7,27 @@
 #include "util/session.h"
 
 void
-ls_session_get(struct proto_session *out)
+ls_session_id(uint8_t *id, size_t len)
 {
-	static struct proto_session me;
+	static uint8_t me[LS_SESSION_MAX];
 	static int have;
 
 	if (!have) {
-		ssize_t n = getrandom(me.id, sizeof me.id, GRND_NONBLOCK);
+		ssize_t n = getrandom(me, sizeof me, GRND_NONBLOCK);
 
-		if (n != (ssize_t)sizeof me.id) {
+		if (n != (ssize_t)sizeof me) {
 			/* no entropy yet (early boot): time and pid still differ per process */
 			struct timespec ts;
-			uint64_t v[2];
+			uint64_t v[4];
 
 			clock_gettime(CLOCK_REALTIME, &ts);
 			v[0] = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 			v[1] = (uint64_t)getpid() * 0x9e3779b97f4a7c15ull ^ v[0];
-			memcpy(me.id, v, sizeof me.id);
+			v[2] = v[0] * 0xbf58476d1ce4e5b9ull ^ v[1];
+			v[3] = v[1] * 0x94d049bb133111ebull ^ v[2];
+			memcpy(me, v, sizeof me);
 		}
 		have = 1;
 	}
-	*out = me;
+	memcpy(id, me, len < sizeof me ? len : sizeof me);
 }

@@ -11,9 +11,30 @@ done
 [ -x "$D/usr/bin/ledsign" ] || fail "ledsign not executable"
 grep -q "^ExecStart=/usr/bin/ledsign play /etc/ledsign/ledsign.cfg --foreground$" "$D/usr/lib/systemd/system/ledsign.service" ||
     fail "unit does not run the installed binary"
-grep -q "@BINDIR@" "$D/usr/lib/systemd/system/ledsign.service" && fail "unit has an unfilled @BINDIR@"
+grep -q "@[A-Z]*@" "$D/usr/lib/systemd/system/ledsign.service" && fail "unit has an unfilled @BINDIR@ or @CONFIG@"
 grep -q "^LimitNOFILE=65536$" "$D/usr/lib/systemd/system/ledsign.service" ||
     fail "unit does not raise the open-file limit for many boards"
+# least privilege: its own user, serial ports by group, directories made for it
+U=$D/usr/lib/systemd/system/ledsign.service
+for l in User=ledsign Group=ledsign SupplementaryGroups=dialout RuntimeDirectory=ledsign \
+    StateDirectory=ledsign StateDirectoryMode=0700 NoNewPrivileges=yes; do
+	grep -qx "$l" "$U" || fail "unit lacks $l"
+done
+grep -q "@USER@" "$U" && fail "unit has an unfilled @USER@"
+grep -qx 'u ledsign - "ledsign LED signboard controller" /var/lib/ledsign' "$D/usr/lib/sysusers.d/ledsign.conf" ||
+    fail "sysusers.d/ledsign.conf does not declare user ledsign"
+grep -q "user ledsign is not created here" "$TMP/install.log" || fail "a staged install did not say it leaves the user to sysusers"
+# unstaged: the user is created with useradd --system unless it exists (a
+# stand-in useradd records what it was asked; the system is not changed)
+printf '#!/bin/sh\necho "$@" >"%s"\n' "$TMP/useradd.args" >"$TMP/useradd"
+chmod +x "$TMP/useradd"
+if [ "$(id -u)" = 0 ]; then
+	make -s install-user DESTDIR= USERADD="$TMP/useradd" LEDSIGN_USER=ledsign-t$$ >"$TMP/user.log" 2>&1 || fail "install-user"
+	grep -q -- "--system .*ledsign-t$$\$" "$TMP/useradd.args" 2>/dev/null || fail "install-user did not run useradd --system: $(cat "$TMP/user.log")"
+	rm -f "$TMP/useradd.args"
+	make -s install-user DESTDIR= USERADD="$TMP/useradd" LEDSIGN_USER=nobody >"$TMP/user.log" 2>&1 || fail "install-user (existing)"
+	[ -e "$TMP/useradd.args" ] && fail "install-user ran useradd for a user that exists"
+fi
 "$D/usr/bin/ledsign" check "$D/etc/ledsign/ledsign.cfg" || fail "installed config does not check"
 # the man page renders and names every command the program knows
 if command -v man >/dev/null 2>&1; then

@@ -87,51 +87,6 @@ count_files(const char *dir, const char *suffix)
 }
 
 static void
-test_kv_roundtrip(void **state)
-{
-	char buf[256], key[16], val[128], err[128];
-	const char *cur = buf;
-	size_t len = 0;
-
-	assert_int_equal(alert_kv_put(buf, sizeof buf, &len, "text", "Fire drill = 100% now\n火警"), 0);
-	assert_int_equal(alert_kv_put(buf, sizeof buf, &len, "id", "x"), 0);
-	assert_null(strchr(buf, '\n'));
-	assert_non_null(strstr(buf, "text=Fire%20drill%20%3D%20100%25%20now%0A"));
-	assert_int_equal(alert_kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err), 1);
-	assert_string_equal(key, "text");
-	assert_string_equal(val, "Fire drill = 100% now\n火警");
-	assert_int_equal(alert_kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err), 1);
-	assert_string_equal(val, "x");
-	assert_int_equal(alert_kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err), 0);
-
-	/* too small a buffer fails and leaves the old content */
-	len = 0;
-	assert_int_equal(alert_kv_put(buf, 8, &len, "text", "abcdefgh"), -1);
-	assert_int_equal(len, 0);
-	assert_string_equal(buf, "");
-}
-
-static void
-test_kv_malformed(void **state)
-{
-	static const char *bad[] = { "=x", "KEY=x", "k", "k=%4", "k=%zz", "k=%00", "k=a\tb", "k=v x", NULL };
-	char key[16], val[64], err[128];
-
-	for (int i = 0; bad[i]; i++) {
-		const char *cur = bad[i];
-		int r;
-		err[0] = '\0';
-		while ((r = alert_kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err)) > 0)
-			;
-		assert_int_equal(r, -1);
-		assert_true(err[0] != '\0');
-	}
-	/* value longer than the buffer */
-	const char *cur = "k=0123456789";
-	assert_int_equal(alert_kv_next(&cur, key, sizeof key, val, 5, err, sizeof err), -1);
-}
-
-static void
 test_format_parse(void **state)
 {
 	struct alert a, b;
@@ -665,8 +620,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kv_roundtrip),
-		cmocka_unit_test(test_kv_malformed),
 		cmocka_unit_test(test_format_parse),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_persist_survives_crash),

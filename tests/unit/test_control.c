@@ -24,6 +24,7 @@
 
 #include "daemon/control.h"
 #include "daemon/event.h"
+#include "util/kv.h"
 #include "util/log.h"
 
 #define NOBODY 65534
@@ -64,7 +65,7 @@ on_log(void *arg, enum log_level level, const char *subsys, const char *board, c
 	snprintf(logged + n, sizeof logged - n, "%s\n", msg);
 }
 
-static const struct control_ops ops = { on_changed, on_reload, NULL };
+static const struct control_ops ops = { .changed = on_changed, .reload = on_reload };
 
 static void
 rm_rf(const char *path)
@@ -211,7 +212,7 @@ test_cap_request(void **state)
 
 	snprintf(line, sizeof line, "%s cap", CONTROL_VERSION);
 	len = strlen(line);
-	assert_int_equal(alert_kv_put(line, sizeof line, &len, "doc", doc), 0);
+	assert_int_equal(kv_put(line, sizeof line, &len, "doc", doc), 0);
 	a = ask(f, line);
 	assert_string_equal(a, "ok action=alert id=cap-X1 cleared=0\n");
 	assert_non_null(alert_store_find(f->store, "cap-X1"));

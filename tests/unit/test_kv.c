@@ -1,0 +1,129 @@
+/* test_kv.c — the key=value codec (util/kv.c) and string lists (util/strlist.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "util/kv.h"
+#include "util/strlist.h"
+
+static void
+test_kv_roundtrip(void **state)
+{
+	char buf[256], key[16], val[128], err[128];
+	const char *cur = buf;
+	size_t len = 0;
+
+	assert_int_equal(kv_put(buf, sizeof buf, &len, "text", "Fire drill = 100% now\n火警"), 0);
+	assert_int_equal(kv_put(buf, sizeof buf, &len, "id", "x"), 0);
+	assert_null(strchr(buf, '\n'));
+	assert_non_null(strstr(buf, "text=Fire%20drill%20%3D%20100%25%20now%0A"));
+	assert_int_equal(kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err), 1);
+	assert_string_equal(key, "text");
+	assert_string_equal(val, "Fire drill = 100% now\n火警");
+	assert_int_equal(kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err), 1);
+	assert_string_equal(val, "x");
+	assert_int_equal(kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err), 0);
+
+	/* too small a buffer fails and leaves the old content */
+	len = 0;
+	assert_int_equal(kv_put(buf, 8, &len, "text", "abcdefgh"), -1);
+	assert_int_equal(len, 0);
+	assert_string_equal(buf, "");
+}
+
+static void
+test_kv_malformed(void **state)
+{
+	static const char *bad[] = { "=x", "KEY=x", "k", "k=%4", "k=%zz", "k=%00", "k=a\tb", "k=v x", NULL };
+	char key[16], val[64], err[128];
+
+	for (int i = 0; bad[i]; i++) {
+		const char *cur = bad[i];
+		int r;
+		err[0] = '\0';
+		while ((r = kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err)) > 0)
+			;
+		assert_int_equal(r, -1);
+		assert_true(err[0] != '\0');
+	}
+	/* value longer than the buffer */
+	const char *cur = "k=0123456789";
+	assert_int_equal(kv_next(&cur, key, sizeof key, val, 5, err, sizeof err), -1);
+}
+
+static void
+test_kv_get(void **state)
+{
+	char val[16];
+
+	assert_int_equal(kv_get("id=a-1 message=no%20such%20alert code=x", "message", val, sizeof val), 0);
+	assert_string_equal(val, "no such alert");
+	/* the first of two equal keys; a truncated copy when val is small */
+	assert_int_equal(kv_get("k=first k=second", "k", val, sizeof val), 0);
+	assert_string_equal(val, "first");
+	assert_int_equal(kv_get("k=0123456789abcdefXYZ", "k", val, 8), 0);
+	assert_string_equal(val, "0123456");
+	/* absent, or malformed before the key */
+	assert_int_equal(kv_get("id=1", "message", val, sizeof val), -1);
+	assert_int_equal(kv_get("id=%zz message=x", "message", val, sizeof val), -1);
+	assert_int_equal(kv_get("", "k", val, sizeof val), -1);
+	assert_int_equal(kv_get("k=v", "k", val, 0), -1);
+}
+
+static void
+test_kv_num(void **state)
+{
+	long long v = 42;
+
+	assert_int_equal(kv_num("0", &v), 0);
+	assert_true(v == 0);
+	assert_int_equal(kv_num("9223372036854775807", &v), 0);
+	assert_true(v == 9223372036854775807LL);
+	v = 42;
+	static const char *bad[] = { "", "-1", "+1", " 1", "1 ", "1x", "0x10", "9223372036854775808",
+	    "99999999999999999999", NULL };
+	for (int i = 0; bad[i]; i++) {
+		assert_int_equal(kv_num(bad[i], &v), -1);
+		assert_true(v == 42);
+	}
+}
+
+static void
+test_strlist(void **state)
+{
+	struct ls_strlist a = { 0 }, b;
+
+	assert_int_equal(ls_strlist_add_unique(&a, "north"), 0);
+	assert_int_equal(ls_strlist_add_unique(&a, "south"), 0);
+	assert_int_equal(ls_strlist_add_unique(&a, "north"), 0);
+	assert_int_equal(a.n, 2);
+	assert_int_equal(ls_strlist_copy(&b, &a), 0);
+	assert_int_equal(b.n, 2);
+	assert_ptr_not_equal(b.v[0], a.v[0]);
+	assert_string_equal(b.v[1], "south");
+	ls_strlist_free(&a);
+	assert_null(a.v);
+	assert_int_equal(a.n, 0);
+	ls_strlist_free(&a); /* twice is fine */
+	ls_strlist_free(NULL);
+	ls_strlist_free(&b);
+	assert_int_equal(ls_strlist_copy(&b, &a), 0);
+	assert_null(b.v);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kv_roundtrip),
+		cmocka_unit_test(test_kv_malformed),
+		cmocka_unit_test(test_kv_get),
+		cmocka_unit_test(test_kv_num),
+		cmocka_unit_test(test_strlist),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
