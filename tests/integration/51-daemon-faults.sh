@@ -84,7 +84,8 @@ grep -Eq "^type=link .* board=stalled from=online to=stalled reason=no%20acknowl
 	fail "no stalled event with a reason"
 [ "$(grep -Ec "^type=link .* board=restart from=[a-z]* to=online " "$TMP/events")" -ge 2 ] ||
 	fail "restart came back online without an event"
-grep -q "stalled: no acknowledgement for [0-9.]* s; reconnecting" "$TMP/daemon.log" || fail "the stalled board was not reconnected"
+grep -Eq "^type=link .* board=stalled from=stalled to=offline reason=no%20acknowledgement%20for%20[0-9.]+%20s;%20reconnecting" "$TMP/events" ||
+	fail "the stalled board was not reconnected"
 
 /usr/bin/python3 - "$TMP" <<'EOF' || fail "pacing"
 import re, sys

@@ -55,7 +55,9 @@ done
 g1=$(frames good); t1=$(date +%s.%N)
 status_shows online status2.txt || fail "status does not show the board online again"
 wait "$DAEMON" || { tail -20 "$TMP/daemon.log"; fail "ledsign play exited non-zero"; }
-grep -q "hang: no acknowledgement for [0-9.]* s; reconnecting" "$TMP/daemon.log" || fail "no log line for the reconnect"
+grep -Eq "^type=link .* board=hang from=stalled to=offline reason=no%20acknowledgement%20for%20[0-9.]+%20s;%20reconnecting" "$TMP/events" ||
+	{ cat "$TMP/events"; fail "no link event for the reconnect"; }
+grep -Eq "^type=link .* board=hang from=[a-z]+ to=online reason=connected" "$TMP/events" || fail "no link event for the way back"
 /usr/bin/python3 -c '
 import sys
 g0, g1, t0, t1 = (float(x) for x in sys.argv[1:])
