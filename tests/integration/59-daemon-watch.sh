@@ -75,6 +75,10 @@ grep -q '^type=alert_raised .* id=drill-2 ' "$TMP/one.out" || fail "watch --coun
 $L alert "short" --id short-1 --for 2s --config "$TMP/play.cfg" >/dev/null || fail "short alert"
 wait_line "$TMP/watch.out" '^type=alert_expired seq=[0-9]+ time=[0-9.]+ id=short-1 level=emergency targets=$' "no alert_expired event"
 grep -q '^type=alert_cleared .* id=short-1 ' "$TMP/watch.out" && fail "an expired alert was reported cleared"
+# frame acknowledgements only for a watcher that asks for them
+$L watch --config "$TMP/play.cfg" --types frame_ack --count 3 --timeout 10 >"$TMP/acks.out" || fail "no frame_ack events"
+[ "$(grep -Ec '^type=frame_ack seq=[0-9]+ time=[0-9.]+ board=b1 frame=[0-9]+$' "$TMP/acks.out")" = 3 ] || { cat "$TMP/acks.out"; fail "frame_ack lines"; }
+grep -q "frame_ack" "$TMP/watch.out" && fail "a default watcher got frame_ack events"
 # a bad type is refused with the list of types
 $L watch --config "$TMP/play.cfg" --types item_start,bogus --timeout 5 2>"$TMP/bad.err" && fail "bogus type accepted"
 grep -q 'unknown event type "bogus"' "$TMP/bad.err" || { cat "$TMP/bad.err"; fail "no reason for the refusal"; }
@@ -83,4 +87,4 @@ grep -q 'unknown event type "bogus"' "$TMP/bad.err" || { cat "$TMP/bad.err"; fai
 kill "$DAEMON"; wait "$DAEMON" || fail "unclean stop"
 wait "$WATCH" || fail "watch did not end cleanly with the daemon"
 grep -q '^type=item_stop .* board=b1 ' "$TMP/watch.out" || true
-echo "watch: link, item start/stop, reload, alert raised, cleared and expired, in order; filtered; --count; bad type refused"
+echo "watch: link, item start/stop, reload, alert raised, cleared and expired, in order; filtered; frame_ack on demand; --count; bad type refused"
