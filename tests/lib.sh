@@ -21,3 +21,16 @@ wait_file() { n=${2:-50}; while [ ! -e "$1" ] && [ "$n" -gt 0 ]; do sleep 0.1; n
 world_tool() { chmod 755 "$TMP"; cp "tests/tools/$1" "$TMP/$1" && chmod 755 "$TMP/$1" && echo "$TMP/$1"; }
 # $B/ledsign copied where other users can run it (see world_tool); prints the path.
 world_ledsign() { chmod 755 "$TMP"; mkdir -p "$TMP/bin" && chmod 755 "$TMP/bin" && cp "$B/ledsign" "$TMP/bin/ledsign" && echo "$TMP/bin/ledsign"; }
+# Events instead of log wording: once the daemon's control SOCKET is up,
+# `ledsign watch` from the oldest event the daemon still holds (so nothing
+# since its start is missed), into FILE until the daemon stops; its pid in
+# WATCH.  Usage: watch_events SOCKET FILE
+watch_events() {
+	n=100; until [ -S "$1" ] || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
+	$B/ledsign watch --socket "$1" --since 1 >"$2" 2>"$2.err" &
+	WATCH=$!
+	PIDS="$PIDS $WATCH"
+}
+# Wait until watch output FILE has a line matching the extended regex ERE
+# (up to $3 tenths of a second, default 100); 1 when it never came.
+wait_event() { n=${3:-100}; until grep -Eq "$2" "$1"; do n=$((n - 1)); [ $n -gt 0 ] || return 1; sleep 0.1; done; }

@@ -11,6 +11,7 @@
 static const struct cmd_opt play_opts[] = {
 	{ "foreground", 'f', NULL, "stay attached and log to standard error (default: detach and log to syslog)" },
 	{ "syslog", 0, NULL, "log to syslog (facility daemon) even in the foreground" },
+	{ "debug", 'v', NULL, "also log debug lines: every event as `ledsign watch` prints it, and each line's subsystem" },
 	{ "until", 0, "TIME", "stop when the campaign clock reaches TIME" },
 	{ "duration", 0, "SECONDS", "stop after that many seconds" },
 	{ "start-at", 0, "TIME", "run the campaign clock from TIME instead of now (demonstrations, tests)" },
@@ -23,7 +24,7 @@ static const struct cmd_opt play_opts[] = {
 static int cmd_play(const struct cmd_args *);
 
 const struct cmd_entry cmd_play_entry = {
-	"play", "FILE [--foreground] [--syslog] [--until TIME | --duration SECONDS] [--start-at TIME] [--fps N] [--run-dir DIR] [--user NAME]",
+	"play", "FILE [--foreground] [--syslog] [--debug] [--until TIME | --duration SECONDS] [--start-at TIME] [--fps N] [--run-dir DIR] [--user NAME]",
 	"run the controller: play the schedule on every board", play_opts, 1, 1, 0, cmd_play,
 };
 
@@ -38,6 +39,7 @@ cmd_play(const struct cmd_args *a)
 	memset(&o, 0, sizeof o);
 	o.foreground = cmd_flag(a, "foreground");
 	o.use_syslog = cmd_flag(a, "syslog");
+	o.verbose = cmd_flag(a, "debug");
 	o.run_dir = cmd_arg(a, "run-dir");
 	o.user = cmd_arg(a, "user");
 	if ((v = cmd_arg(a, "duration")) != NULL) {

@@ -8,7 +8,8 @@
  * ("alert RECORD", "board k=v ...", "verb k=v ..."), then one final line
  * "ok key=value ..." or "error code=WORD message=TEXT".  The verbs are rows
  * of one table (control_verbs.c; `help` lists them): status, alerts, boards,
- * schedule, help (viewer), alert, clear, cap (operator), reload (admin).
+ * schedule, help, watch (viewer), alert, clear, cap (operator), reload
+ * (admin).  watch keeps the connection and streams events (control_watch.h).
  *
  * The server never blocks: control_server_attach() puts the listening
  * socket and every connection (a libevent bufferevent with watermarks) on
@@ -132,8 +133,6 @@ struct control_ops {
 	void (*changed)(void *arg);
 	/* "reload": re-read the config; 0, or -1 with a message in err. */
 	int  (*reload)(void *arg, char *err, size_t errlen);
-	/* Log one line (the server never prints); level 0 info, 1 warning. */
-	void (*log)(void *arg, int level, const char *msg);
 	/* The wall clock in Unix seconds (a daemon may run on a virtual
 	 * campaign clock); NULL = time(NULL). */
 	long long (*now)(void *arg);
@@ -169,6 +168,12 @@ void control_server_free(struct control_server *);
  * when out of memory (the old access lists stay then; the config is used
  * either way). */
 int  control_server_set_config(struct control_server *, const struct ls_config *, char *err, size_t errlen);
+
+/* Stream this bus's events to `watch` connections (control_watch.h);
+ * without it `watch` answers error code=unavailable.  The bus must outlive
+ * the server. */
+struct event_bus;
+void control_server_set_events(struct control_server *, struct event_bus *);
 
 /* Change the request deadline (milliseconds; <= 0 restores
  * CONTROL_REQUEST_MS).  For tests. */

@@ -81,6 +81,7 @@ struct control_conn {
 	 * freed), e.g. for a verb that keeps it to stream to. */
 	void (*on_close)(struct control_conn *, void *);
 	void  *on_close_arg;
+	struct control_watch *watch;  /* a `watch` connection: streams events, no deadline */
 	struct control_conn *next;
 };
 
@@ -106,6 +107,7 @@ struct control_server {
 	size_t npending;
 	int    deadline_ms;        /* a connection must complete a request this often */
 	struct event *relisten;    /* out of fds: accept again a little later */
+	struct event_bus *events;  /* for `watch`; may be NULL */
 	long long quiet_since;     /* log_limited: start of this second */
 	unsigned long quiet_n;     /* ... and lines left out in it */
 };
@@ -115,7 +117,7 @@ struct control_server {
  * queued by the server itself). */
 void control_conn_queue(struct control_conn *, char *ans, size_t len);
 
-/* Log one line through ops.log (level 0 info, 1 warning). */
+/* Log one line through util/log.h, subsystem "control" (level 0 info, 1 warning). */
 void control_logf(struct control_server *, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The same, for what a hostile client can cause by the thousand (refusals,
  * drops, denials): the first in each second, then how many were left out. */

@@ -5,6 +5,8 @@
  */
 #include "util/diag.h"
 #include "daemon/control_int.h"
+#include "daemon/control_watch.h"
+#include "util/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,15 +28,12 @@
 void
 control_logf(struct control_server *s, int level, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 
-	if (s->ops.log == NULL)
-		return;
+	(void)s;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	log_vmsg(level ? LOG_LV_WARN : LOG_LV_INFO, "control", NULL, fmt, ap);
 	va_end(ap);
-	s->ops.log(s->arg, level, buf);
 }
 
 long long
@@ -201,6 +200,12 @@ control_server_free(struct control_server *s)
 }
 
 void
+control_server_set_events(struct control_server *s, struct event_bus *bus)
+{
+	s->events = bus;
+}
+
+void
 control_server_set_deadline(struct control_server *s, int ms)
 {
 	s->deadline_ms = ms > 0 ? ms : CONTROL_REQUEST_MS;
@@ -299,6 +304,7 @@ conn_free(struct control_conn *c)
 
 	if (c->on_close != NULL)
 		c->on_close(c, c->on_close_arg);
+	control_watch_free(c->watch);
 	for (pp = &s->conns; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;
@@ -326,7 +332,8 @@ conn_arm_deadline(struct control_conn *c)
 {
 	struct timeval tv = { c->deadline_ms / 1000, (c->deadline_ms % 1000) * 1000 };
 
-	event_add(c->deadline, &tv);
+	if (c->watch == NULL)    /* a watcher streams for as long as it likes */
+		event_add(c->deadline, &tv);
 }
 
 static void
@@ -457,6 +464,16 @@ conn_process(struct control_conn *c)
 			conn_free(c);
 		return;
 	}
+	if (c->watch != NULL) {
+		/* a watcher only listens: what it sends is ignored, its EOF ends it */
+		evbuffer_drain(in, evbuffer_get_length(in));
+		if (c->eof) {
+			conn_free(c);
+			return;
+		}
+		control_watch_resume(c->watch);
+		return;
+	}
 	for (int done = 0;; done++) {
 		struct evbuffer_ptr start, eol;
 		size_t eollen = 0, len, anslen;
@@ -537,7 +554,7 @@ conn_process(struct control_conn *c)
 		}
 		free(line);
 		control_conn_queue(c, ans, anslen);
-		if (c->closing)
+		if (c->closing || c->watch != NULL)
 			return;
 	}
 	if (!c->eof)

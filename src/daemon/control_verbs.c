@@ -10,6 +10,7 @@
  */
 #include "util/diag.h"
 #include "daemon/control_int.h"
+#include "daemon/control_watch.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -17,6 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
 
 #include "alert/cap.h"
 #include "util/kv.h"
@@ -560,6 +565,29 @@ static void verb_help(struct control_req *, struct control_obuf *);
 /* Every verb, with the least role that may use it: read-only verbs are
  * open to viewers, verbs that change what the boards show need an
  * operator, verbs that change the daemon itself need an admin. */
+/* The `watch` verb: from now on the connection streams events
+ * (control_watch.h queues the ok line itself); it is exempt from the
+ * request deadline but not from the output limit. */
+static void
+verb_watch(struct control_req *rq, struct control_obuf *b)
+{
+	struct control_conn *c = rq->conn;
+	const char *code = "usage";
+	char msg[256];
+
+	if (c == NULL) {
+		control_ob_error(b, "usage", "watch needs a connection of its own");
+		return;
+	}
+	c->watch = control_watch_new(rq->srv->events, c->bev, rq->args, &code, msg, sizeof msg);
+	if (c->watch == NULL) {
+		control_ob_error(b, code, msg);
+		return;
+	}
+	event_del(c->deadline);
+	evbuffer_drain(bufferevent_get_input(c->bev), evbuffer_get_length(bufferevent_get_input(c->bev)));
+}
+
 static const struct control_verb control_verb_table[] = {
 	{ "status", CONTROL_ROLE_VIEWER, 0, verb_status, "",
 	  "the active alerts: one \"alert RECORD\" line each" },
@@ -569,6 +597,8 @@ static const struct control_verb control_verb_table[] = {
 	{ "schedule", CONTROL_ROLE_VIEWER, 0, verb_schedule, "[at=UNIX] [board=NAME]",
 	  "what the schedule gives each board at a moment (\"slot k=v ...\" lines)" },
 	{ "help", CONTROL_ROLE_VIEWER, 0, verb_help, "", "the verbs this peer may use" },
+	{ "watch", CONTROL_ROLE_VIEWER, 0, verb_watch, "[types=a,b] [since=SEQ]",
+	  "keep the connection and stream one \"event k=v ...\" line per event (control_watch.h)" },
 	{ "alert", CONTROL_ROLE_OPERATOR, CONTROL_VERB_RESERVE, verb_alert,
 	  "text= [id= level= boards= groups= start= expires= for= source=]", "raise or replace an alert" },
 	{ "clear", CONTROL_ROLE_OPERATOR, CONTROL_VERB_RESERVE, verb_clear, "id= | all=1", "take alerts down" },

@@ -13,7 +13,6 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,6 +20,7 @@
 
 #include "config/config.h"
 #include "daemon/daemon.h"
+#include "daemon/event.h"
 #include "daemon/player.h"
 #include "render/render.h"
 #include "transport/xport.h"
@@ -30,6 +30,7 @@
 #include "daemon/control.h"
 #include "daemon/priv.h"
 #include "schedule/schedule.h"
+#include "util/log.h"
 #include "util/paths.h"
 #include "util/safedir.h"
 
@@ -56,6 +57,14 @@ struct dboard {
 	double look_start;
 };
 
+/* An alert as last seen, to tell raised, cleared and expired apart. */
+struct daemon_seen {
+	char   id[ALERT_ID_MAX + 1];
+	enum alert_level level;
+	long long created, expires;
+	char   targets[160];
+};
+
 struct daemon {
 	struct daemon_opts opts;
 	char   config_path[PATH_MAX];
@@ -73,6 +82,10 @@ struct daemon {
 	size_t nboards;
 	struct alert_store *alerts;
 	struct control_server *ctl;
+	struct event_bus *events;  /* the event stream (event.h) */
+	struct event_sub *logsub;  /* ... and the log, its first subscriber */
+	struct daemon_seen *seen;  /* the alerts at the last look, sorted by id */
+	size_t nseen;
 	double started;            /* wall */
 	unsigned reloads;          /* attempts */
 	char   reload_error[512];  /* "" when the last one worked */
@@ -85,36 +98,37 @@ struct daemon {
 	int    have_user, detached;
 };
 
-/* ---- logging ---- */
+/* ---- logging: the log is a subscriber of the event stream ---- */
 
-void
-daemon_log(struct daemon *d, int prio, const char *board, const char *fmt, ...)
+/* Item starts and link changes are logged from their events, in the words
+ * the daemon always used; everything else is logged where it happens, and
+ * every event once more at debug level, as the line `watch` would print. */
+static int
+daemon_log_event(void *arg, const struct ls_event *ev)
 {
-	char msg[1024];
-	va_list ap;
+	char line[1024];
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (d && d->opts.use_syslog) {
-		syslog(prio, "%s: %s", board ? board : "daemon", msg);
-	} else {
-		struct timespec ts;
-		struct tm tm;
-		char when[32];
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		localtime_r(&ts.tv_sec, &tm);
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-		fprintf(stderr, "%s.%03ld ledsign: %s: %s\n", when, ts.tv_nsec / 1000000, board ? board : "daemon",
-		    msg);
+	(void)arg;
+	switch (ev->type) {
+	case EVENT_ITEM_START:
+		log_info("player", ev->board, "now showing %s (%s)", ev->item, ev->rule);
+		break;
+	case EVENT_LINK:
+		if (ev->from[0] == '\0')
+			break;   /* a new board: player_new logged its address and first state */
+		log_msg(strcmp(ev->to, player_state_name(PLAYER_ONLINE)) == 0 ? LOG_LV_INFO : LOG_LV_WARN, "player",
+		    ev->board, "%s (%s)", ev->to, ev->reason);
+		break;
+	case EVENT_DROPPED:
+		log_warn("events", NULL, "the log lost %llu events: the daemon emitted them faster than it could "
+		    "write them", (unsigned long long)ev->dropped);
+		break;
+	default:
+		break;
 	}
-}
-
-static void
-daemon_player_log(void *ctx, int prio, const char *board, const char *msg)
-{
-	daemon_log(ctx, prio, board, "%s", msg);
+	if (log_verbose() && event_format(ev, line, sizeof line) >= 0)
+		log_debug("events", ev->board[0] ? ev->board : NULL, "%s", line);
+	return 0;
 }
 
 /* ---- time ---- */
@@ -204,7 +218,7 @@ daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_ch
 				db->look_start = (double)(a->start ? a->start : a->created) + d->opts.clock_offset;
 				if (db->look_start > wall)
 					db->look_start = wall;
-				daemon_log(d, LOG_WARNING, b->name, "alert %s (%s) pre-empts the schedule", a->id,
+				log_msg(LOG_LV_WARN, "daemon", b->name, "alert %s (%s) pre-empts the schedule", a->id,
 				    alert_level_name(a->level));
 			}
 		}
@@ -218,7 +232,7 @@ daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_ch
 			return;
 		}
 	} else if (db && db->look_id[0]) {
-		daemon_log(d, LOG_INFO, b->name, "alert %s is over: back to the schedule", db->look_id);
+		log_msg(LOG_LV_INFO, "daemon", b->name, "alert %s is over: back to the schedule", db->look_id);
 		/* the player holds a pointer to the look until it chooses again, just below */
 		db->look_id[0] = '\0';
 	}
@@ -316,8 +330,8 @@ daemon_env(struct daemon *d)
 	memset(&env, 0, sizeof env);
 	env.render = d->render;
 	env.choose = daemon_choose;
-	env.log = daemon_player_log;
 	env.ctx = d;
+	env.events = d->events;
 	env.fps = d->opts.fps;
 	xport_opts_default(&env.xopts);
 	return env;
@@ -365,14 +379,14 @@ daemon_config_parts(struct daemon *d, struct ls_config *cfg, struct render_ctx *
 	for (size_t i = 0; i < diag.n; i++) {
 		char line[1024];
 		ls_diag_format(&diag.v[i], line, sizeof line);
-		daemon_log(d, diag.v[i].level == LS_DIAG_ERROR ? LOG_ERR : LOG_WARNING, NULL, "%s", line);
+		log_msg(diag.v[i].level == LS_DIAG_ERROR ? LOG_LV_ERROR : LOG_LV_WARN, "daemon", NULL, "%s", line);
 	}
 	ls_diag_clear(&diag);
 	if (!*rc)
 		return -1;
 	*sc = sched_new(cfg, err, sizeof err);
 	if (!*sc) {
-		daemon_log(d, LOG_ERR, NULL, "%s: %s", cfg->path, err);
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "%s: %s", cfg->path, err);
 		render_ctx_free(*rc);
 		*rc = NULL;
 		return -1;
@@ -392,7 +406,7 @@ daemon_load(struct daemon *d, char *err, size_t errlen)
 		char line[1024];
 
 		ls_diag_format(&diag.v[i], line, sizeof line);
-		daemon_log(d, diag.v[i].level == LS_DIAG_ERROR ? LOG_ERR : LOG_WARNING, NULL, "%s", line);
+		log_msg(diag.v[i].level == LS_DIAG_ERROR ? LOG_LV_ERROR : LOG_LV_WARN, "daemon", NULL, "%s", line);
 		if (err && !err[0] && diag.v[i].level == LS_DIAG_ERROR)
 			snprintf(err, errlen, "%s", line);
 	}
@@ -402,8 +416,25 @@ daemon_load(struct daemon *d, char *err, size_t errlen)
 	return cfg;
 }
 
+static int daemon_reload_do(struct daemon *, char *, size_t);
+
 int
 daemon_reload(struct daemon *d, char *err, size_t errlen)
+{
+	struct ls_event ev;
+	int rc = daemon_reload_do(d, err, errlen);
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = EVENT_RELOAD;
+	ev.ok = rc == 0;
+	if (rc != 0)
+		snprintf(ev.reason, sizeof ev.reason, "%s", err);
+	event_bus_emit(d->events, &ev);
+	return rc;
+}
+
+static int
+daemon_reload_do(struct daemon *d, char *err, size_t errlen)
 {
 	struct ls_config *cfg;
 	struct render_ctx *rc;
@@ -414,17 +445,17 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 	unsigned kept = 0, restarted = 0, added = 0, removed = 0;
 	size_t nkeep = 0;
 
-	daemon_log(d, LOG_INFO, NULL, "reloading %s", d->config_path);
+	log_msg(LOG_LV_INFO, "daemon", NULL, "reloading %s", d->config_path);
 	d->reloads++;
 	cfg = daemon_load(d, err, errlen);
 	if (!cfg) {
-		daemon_log(d, LOG_ERR, NULL, "reload failed: keeping the running configuration");
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "reload failed: keeping the running configuration");
 		snprintf(d->reload_error, sizeof d->reload_error, "%s", err);
 		return -1;
 	}
 	if (daemon_config_parts(d, cfg, &rc, &sc) < 0) {
 		snprintf(err, errlen, "%s: cannot set up rendering or the schedule", d->config_path);
-		daemon_log(d, LOG_ERR, NULL, "reload failed: keeping the running configuration");
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "reload failed: keeping the running configuration");
 		snprintf(d->reload_error, sizeof d->reload_error, "%s", err);
 		ls_config_free(cfg);
 		return -1;
@@ -483,21 +514,21 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 							nb[i].fd = -2;   /* a new link: register its fd afresh */
 						}
 					} else {
-						daemon_log(d, LOG_ERR, b->name, "%s", perr);
+						log_msg(LOG_LV_ERROR, "daemon", b->name, "%s", perr);
 						daemon_board_clear(&old[j]);
 					}
 					break;
 				}
 			}
 			if (!p && nkeep + added >= d->board_room) {
-				daemon_log(d, LOG_ERR, b->name, "board not played: no file descriptor left under the "
+				log_msg(LOG_LV_ERROR, "daemon", b->name, "board not played: no file descriptor left under the "
 				    "open-file limit (room for %zu boards); raise LimitNOFILE and restart", d->board_room);
 				continue;
 			}
 			if (!p) {
 				p = player_new(b, &env, mono, perr, sizeof perr);
 				if (!p) {
-					daemon_log(d, LOG_ERR, b->name, "%s; board not played", perr);
+					log_msg(LOG_LV_ERROR, "daemon", b->name, "%s; board not played", perr);
 					continue;
 				}
 				if (daemon_board_start(d, &nb[i], p) < 0) {
@@ -509,7 +540,7 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 		}
 		for (size_t j = 0; j < nold; j++) {
 			if (old[j].p) {
-				daemon_log(d, LOG_INFO, player_board(old[j].p)->name, "removed from the configuration");
+				log_msg(LOG_LV_INFO, "daemon", player_board(old[j].p)->name, "removed from the configuration");
 				daemon_board_clear(&old[j]);
 				removed++;
 			}
@@ -524,7 +555,7 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 			char cerr[256];
 
 			if (control_server_set_config(d->ctl, cfg, cerr, sizeof cerr) < 0)
-				daemon_log(d, LOG_WARNING, NULL, "control socket keeps its old access lists: %s", cerr);
+				log_msg(LOG_LV_WARN, "daemon", NULL, "control socket keeps its old access lists: %s", cerr);
 		}
 		render_ctx_free(oldrc);
 		ls_config_free(oldcfg);
@@ -551,7 +582,7 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 		evtimer_assign(db->timer, d->base, daemon_board_timer_cb, db);
 		evtimer_add(db->timer, &daemon_now_tv);
 	}
-	daemon_log(d, LOG_INFO, NULL, "reloaded %s: %zu boards (%u kept playing, %u reconnected, %u added, %u removed)",
+	log_msg(LOG_LV_INFO, "daemon", NULL, "reloaded %s: %zu boards (%u kept playing, %u reconnected, %u added, %u removed)",
 	    d->config_path, cfg->nboards, kept, restarted, added, removed);
 	return 0;
 }
@@ -571,6 +602,8 @@ daemon_run_dir(const char *control_socket)
 	return dir;
 }
 
+static void daemon_alert_events(struct daemon *);
+
 static void
 daemon_status_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -580,14 +613,15 @@ daemon_status_cb(evutil_socket_t fd, short what, void *arg)
 		struct daemon *d = arg;
 
 		if (d->alerts && alert_store_expire(d->alerts, (long long)daemon_real_now()) > 0) {
-			daemon_log(d, LOG_INFO, NULL, "alert(s) expired");
+			log_msg(LOG_LV_INFO, "daemon", NULL, "alert(s) expired");
+			daemon_alert_events(d);
 			daemon_rechoose(d);
 		}
 		if (d->alerts && alert_store_unrecorded(d->alerts) != d->unrecorded) {
 			size_t now_unrec = alert_store_unrecorded(d->alerts);
 
 			if (now_unrec < d->unrecorded)
-				daemon_log(d, now_unrec ? LOG_WARNING : LOG_INFO, NULL, "%zu cleared alert(s) now recorded "
+				log_msg(now_unrec ? LOG_LV_WARN : LOG_LV_INFO, "daemon", NULL, "%zu cleared alert(s) now recorded "
 				    "in %s; %zu still not", d->unrecorded - now_unrec, d->cfg->state_dir, now_unrec);
 			d->unrecorded = now_unrec;
 		}
@@ -622,7 +656,7 @@ daemon_write_pid(struct daemon *d)
 		if (fscanf(f, "%d", &other) == 1 && other > 0 && other != getpid() && (kill(other, 0) == 0 || errno == EPERM) &&
 		    daemon_pid_is_ledsign(other)) {
 			fclose(f);
-			daemon_log(d, LOG_ERR, NULL, "already running as pid %d (%s); stop it first", other, d->pid_path);
+			log_msg(LOG_LV_ERROR, "daemon", NULL, "already running as pid %d (%s); stop it first", other, d->pid_path);
 			return -1;
 		}
 		fclose(f);
@@ -630,12 +664,12 @@ daemon_write_pid(struct daemon *d)
 	/* a pid file left by a run as root is not ours to truncate, but the
 	 * directory is */
 	if (unlinkat(d->run_fd, LS_FILE_PID, 0) < 0 && errno != ENOENT) {
-		daemon_log(d, LOG_ERR, NULL, "cannot replace %s: %s", d->pid_path, strerror(errno));
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot replace %s: %s", d->pid_path, strerror(errno));
 		return -1;
 	}
 	fd = openat(d->run_fd, LS_FILE_PID, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
-		daemon_log(d, LOG_ERR, NULL, "cannot write %s: %s", d->pid_path, strerror(errno));
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot write %s: %s", d->pid_path, strerror(errno));
 		return -1;
 	}
 	snprintf(buf, sizeof buf, "%d\n", (int)getpid());
@@ -674,11 +708,11 @@ daemon_parser_start(struct daemon *d)
 
 	d->parser = capchild_new(d->cfg, d->have_user ? &d->user : NULL, err, sizeof err);
 	if (!d->parser) {
-		daemon_log(d, LOG_ERR, NULL, "%s; CAP documents are refused until one starts", err);
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "%s; CAP documents are refused until one starts", err);
 		return -1;
 	}
 	daemon_parser_watch(d);
-	daemon_log(d, LOG_INFO, NULL, "CAP parser process pid %d", (int)capchild_pid(d->parser));
+	log_msg(LOG_LV_INFO, "daemon", NULL, "CAP parser process pid %d", (int)capchild_pid(d->parser));
 	return 0;
 }
 
@@ -704,7 +738,7 @@ daemon_parser_restart(struct daemon *d)
 	}
 	if (++d->parser_restarts > DAEMON_PARSER_RESTARTS) {
 		if (d->parser_restarts == DAEMON_PARSER_RESTARTS + 1)
-			daemon_log(d, LOG_ERR, NULL, "CAP parser lost %d times within a minute; the next CAP document "
+			log_msg(LOG_LV_ERROR, "daemon", NULL, "CAP parser lost %d times within a minute; the next CAP document "
 			    "starts a new one", DAEMON_PARSER_RESTARTS);
 		return;
 	}
@@ -722,7 +756,7 @@ daemon_parser_cb(evutil_socket_t fd, short what, void *arg)
 
 	daemon_parser_stop(d, &st);
 	capchild_status_text(st, how, sizeof how);
-	daemon_log(d, LOG_WARNING, NULL, "CAP parser process %d %s; starting a new one", pid, how);
+	log_msg(LOG_LV_WARN, "daemon", NULL, "CAP parser process %d %s; starting a new one", pid, how);
 	daemon_parser_restart(d);
 }
 
@@ -745,7 +779,7 @@ daemon_ctl_cap_parse(void *arg, const char *doc, size_t len, const char *name, l
 	}
 	rc = capchild_parse(d->parser, doc, len, name, now, out, err, errlen);
 	if (rc == CAPCHILD_DIED) {
-		daemon_log(d, LOG_ERR, NULL, "%s; starting a new CAP parser process", err);
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "%s; starting a new CAP parser process", err);
 		daemon_parser_stop(d, NULL);
 		daemon_parser_restart(d);
 		return CONTROL_CAP_PARSER_FAILED;
@@ -770,14 +804,14 @@ daemon_become_user(struct daemon *d)
 	if (!name)
 		return 0;
 	if (priv_user_lookup(name, 1, &d->user, err, sizeof err) < 0) {
-		daemon_log(d, LOG_ERR, NULL, "cannot start: %s", err);
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start: %s", err);
 		return -1;
 	}
 	d->have_user = 1;
 	if (geteuid() != 0) {
 		if (geteuid() == d->user.uid)
 			return 0;      /* already that user (systemd's User=) */
-		daemon_log(d, LOG_ERR, NULL, "cannot start: told to run as user %s (uid %u) but started as uid %u; "
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start: told to run as user %s (uid %u) but started as uid %u; "
 		    "start it as root or as %s", d->user.name, (unsigned)d->user.uid, (unsigned)geteuid(), d->user.name);
 		return -1;
 	}
@@ -791,12 +825,12 @@ daemon_become_user(struct daemon *d)
 		rc = safedir_give(d->cfg->state_dir, 0700, "state_dir", d->user.uid, d->user.gid, err, sizeof err);
 	free(sockdir);
 	if (rc < 0) {
-		daemon_log(d, LOG_ERR, NULL, "cannot start: %s", err);
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start: %s", err);
 		return -1;
 	}
 	if (!d->opts.foreground) {
 		if (daemon(0, 0) < 0) {
-			daemon_log(d, LOG_ERR, NULL, "cannot detach: %s", strerror(errno));
+			log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot detach: %s", strerror(errno));
 			return -1;
 		}
 		d->detached = 1;
@@ -804,21 +838,95 @@ daemon_become_user(struct daemon *d)
 	if (daemon_parser_start(d) < 0)
 		return -1;
 	if (priv_drop(&d->user, err, sizeof err) < 0) {
-		daemon_log(d, LOG_ERR, NULL, "cannot start: %s", err);
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start: %s", err);
 		return -1;
 	}
-	daemon_log(d, LOG_INFO, NULL, "running as user %s (uid %u, gid %u, %d groups)", d->user.name,
+	log_msg(LOG_LV_INFO, "daemon", NULL, "running as user %s (uid %u, gid %u, %d groups)", d->user.name,
 	    (unsigned)d->user.uid, (unsigned)d->user.gid, d->user.ngroups);
 	return 0;
 }
 
 /* ---- alerts and the control socket ---- */
 
+static int
+daemon_seen_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct daemon_seen *)a)->id, ((const struct daemon_seen *)b)->id);
+}
+
+static void
+daemon_seen_fill(struct daemon_seen *v, const struct alert *a)
+{
+	size_t n = 0;
+
+	memset(v, 0, sizeof *v);
+	snprintf(v->id, sizeof v->id, "%s", a->id);
+	v->level = a->level;
+	v->created = a->created;
+	v->expires = a->expires;
+	for (int pass = 0; pass < 2; pass++) {
+		const struct ls_strlist *l = pass ? &a->groups : &a->boards;
+
+		for (size_t i = 0; i < l->n && n < sizeof v->targets; i++)
+			n += (size_t)snprintf(v->targets + n, sizeof v->targets - n, "%s%s", n ? "," : "", l->v[i]);
+	}
+}
+
+static void
+daemon_alert_emit(struct daemon *d, enum event_type t, const struct daemon_seen *v)
+{
+	struct ls_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = t;
+	snprintf(ev.id, sizeof ev.id, "%s", v->id);
+	snprintf(ev.level, sizeof ev.level, "%s", alert_level_name(v->level));
+	snprintf(ev.targets, sizeof ev.targets, "%s", v->targets);
+	event_bus_emit(d->events, &ev);
+}
+
+/* The alert store changed (a request, a CAP file, expiry): emit what was
+ * raised (new, or stored again under its id), cleared and expired, by
+ * comparing with what was there at the last look.  A first look (at start)
+ * emits nothing: those alerts were raised before this daemon. */
+static void
+daemon_alert_events(struct daemon *d)
+{
+	size_t n = d->alerts ? alert_store_count(d->alerts) : 0;
+	struct daemon_seen *now = calloc(n ? n : 1, sizeof *now);
+	long long t = (long long)daemon_real_now();
+	int first = d->seen == NULL;
+
+	if (now == NULL)
+		return;   /* the next change compares against the older look */
+	for (size_t i = 0; i < n; i++)
+		daemon_seen_fill(&now[i], alert_store_at(d->alerts, i));
+	qsort(now, n, sizeof *now, daemon_seen_cmp);
+	if (!first) {
+		for (size_t i = 0; i < n; i++) {
+			struct daemon_seen *was = bsearch(&now[i], d->seen, d->nseen, sizeof *now, daemon_seen_cmp);
+
+			if (was == NULL || was->created != now[i].created || was->level != now[i].level ||
+			    strcmp(was->targets, now[i].targets) != 0 || was->expires != now[i].expires)
+				daemon_alert_emit(d, EVENT_ALERT_RAISED, &now[i]);
+		}
+		for (size_t i = 0; i < d->nseen; i++) {
+			if (bsearch(&d->seen[i], now, n, sizeof *now, daemon_seen_cmp) == NULL)
+				daemon_alert_emit(d, d->seen[i].expires != 0 && d->seen[i].expires <= t ?
+				    EVENT_ALERT_EXPIRED : EVENT_ALERT_CLEARED, &d->seen[i]);
+		}
+	}
+	free(d->seen);
+	d->seen = now;
+	d->nseen = n;
+}
+
 static void
 daemon_ctl_changed(void *arg)
 {
 	struct daemon *d = arg;
 
+	daemon_alert_events(d);
 	daemon_rechoose(d);
 }
 
@@ -849,12 +957,6 @@ daemon_ctl_boards(void *arg, struct control_daemon_info *info, control_board_fn 
 	}
 }
 
-static void
-daemon_ctl_log(void *arg, int level, const char *msg)
-{
-	daemon_log(arg, level ? LOG_WARNING : LOG_INFO, NULL, "%s", msg);
-}
-
 /* The "schedule" verb: the scheduler of the config being played. */
 static const struct sched *
 daemon_ctl_schedule(void *arg, double *wall)
@@ -869,7 +971,6 @@ static const struct control_ops daemon_ctl_ops = {
 	.cap_parse = daemon_ctl_cap_parse,
 	.changed = daemon_ctl_changed,
 	.reload = daemon_ctl_reload,
-	.log = daemon_ctl_log,
 	.boards = daemon_ctl_boards,
 	.schedule = daemon_ctl_schedule,
 };
@@ -893,30 +994,32 @@ daemon_alerts_start(struct daemon *d)
 	    safedir_open(sockdir, 0755, "control socket directory", err, sizeof err);
 	free(sockdir);
 	if (fd == -1) {
-		daemon_log(d, LOG_ERR, NULL, "cannot start: %s", err);
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start: %s", err);
 		return -1;
 	}
 	if (fd >= 0)
 		close(fd);
 	d->alerts = alert_store_open(d->cfg->state_dir, (long long)daemon_real_now(), err, sizeof err);
 	if (!d->alerts) {
-		daemon_log(d, LOG_ERR, NULL, "cannot start: alert store: %s", err);
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start: alert store: %s", err);
 		return -1;
 	}
 	for (size_t i = 0; i < alert_store_nproblems(d->alerts); i++)
-		daemon_log(d, LOG_WARNING, NULL, "alert store: %s", alert_store_problem(d->alerts, i));
+		log_msg(LOG_LV_WARN, "daemon", NULL, "alert store: %s", alert_store_problem(d->alerts, i));
 	if (alert_store_count(d->alerts) > 0)
-		daemon_log(d, LOG_WARNING, NULL, "%zu alert(s) still active from before the restart",
+		log_msg(LOG_LV_WARN, "daemon", NULL, "%zu alert(s) still active from before the restart",
 		    alert_store_count(d->alerts));
 	d->ctl = control_server_new(d->cfg->control_socket, d->cfg, d->alerts, &daemon_ctl_ops, d, err,
 	    sizeof err);
 	if (!d->ctl || control_server_attach(d->ctl, d->base, err, sizeof err) < 0) {
-		daemon_log(d, LOG_ERR, NULL, "cannot start: control socket %s: %s", d->cfg->control_socket, err);
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start: control socket %s: %s", d->cfg->control_socket, err);
 		control_server_free(d->ctl);
 		d->ctl = NULL;
 		return -1;
 	}
-	daemon_log(d, LOG_INFO, NULL, "control socket %s", d->cfg->control_socket);
+	control_server_set_events(d->ctl, d->events);
+	daemon_alert_events(d);
+	log_msg(LOG_LV_INFO, "daemon", NULL, "control socket %s", d->cfg->control_socket);
 	return 0;
 }
 
@@ -969,11 +1072,11 @@ daemon_fd_budget(struct daemon *d, rlim_t limit, rlim_t was)
 	d->board_room = lim > open_now + DAEMON_FD_RESERVE ? lim - open_now - DAEMON_FD_RESERVE : 0;
 	if (was != limit)
 		snprintf(raised, sizeof raised, ", raised from %llu", (unsigned long long)was);
-	daemon_log(d, n > d->board_room ? LOG_ERR : LOG_INFO, NULL,
+	log_msg(n > d->board_room ? LOG_LV_ERROR : LOG_LV_INFO, "daemon", NULL,
 	    "open-file limit %zu%s: room for %zu boards (%zu in the config; %zu descriptors in use, %d kept for "
 	    "the control socket and files)", lim, raised, d->board_room, n, open_now, DAEMON_FD_RESERVE);
 	if (n > d->board_room)
-		daemon_log(d, LOG_ERR, NULL, "only the first %zu of %zu boards are played: raise the open-file limit "
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "only the first %zu of %zu boards are played: raise the open-file limit "
 		    "to at least %zu (LimitNOFILE= in ledsign.service, or ulimit -n)", d->board_room, n,
 		    n + open_now + DAEMON_FD_RESERVE);
 }
@@ -987,9 +1090,9 @@ daemon_stop_cb(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	if (sig >= 0 && (what & EV_SIGNAL))
-		daemon_log(d, LOG_INFO, NULL, "%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		log_msg(LOG_LV_INFO, "daemon", NULL, "%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	else
-		daemon_log(d, LOG_INFO, NULL, "run time is over: stopping");
+		log_msg(LOG_LV_INFO, "daemon", NULL, "run time is over: stopping");
 	event_base_loopbreak(d->base);
 }
 
@@ -1038,7 +1141,7 @@ daemon_report_pacing(struct daemon *d)
 		if (!d->boards[i].p)
 			continue;
 		player_status(d->boards[i].p, &s);
-		daemon_log(d, LOG_INFO, s.board, "%s: %llu frames sent, %llu skipped, %llu late, %llu errors, %llu acks",
+		log_msg(LOG_LV_INFO, "daemon", s.board, "%s: %llu frames sent, %llu skipped, %llu late, %llu errors, %llu acks",
 		    player_state_name(s.state), (unsigned long long)s.frames_sent,
 		    (unsigned long long)s.frames_skipped, (unsigned long long)s.frames_late,
 		    (unsigned long long)s.errors, (unsigned long long)s.acks);
@@ -1057,7 +1160,7 @@ daemon_report_pacing(struct daemon *d)
 	}
 	if (n > 0) {
 		qsort(all, n, sizeof *all, daemon_cmp_double);
-		daemon_log(d, LOG_INFO, NULL, "pacing: %zu animated frames, send delay p50 %.3f ms, p99 %.3f ms, max %.3f ms",
+		log_msg(LOG_LV_INFO, "daemon", NULL, "pacing: %zu animated frames, send delay p50 %.3f ms, p99 %.3f ms, max %.3f ms",
 		    n, all[n / 2] * 1e3, all[(size_t)(n * 0.99)] * 1e3, all[n - 1] * 1e3);
 	}
 	free(all);
@@ -1073,6 +1176,11 @@ daemon_free(struct daemon *d)
 	for (size_t i = 0; i < d->nboards; i++)
 		daemon_board_clear(&d->boards[i]);
 	free(d->boards);
+	/* the last events (the boards' item_stop) still reach the log */
+	if (d->events)
+		event_bus_deliver(d->events);
+	event_bus_free(d->events);
+	free(d->seen);
 	if (d->sig_term) event_free(d->sig_term);
 	if (d->sig_int) event_free(d->sig_int);
 	if (d->sig_hup) event_free(d->sig_hup);
@@ -1106,12 +1214,21 @@ daemon_run(const struct daemon_opts *opts)
 	d->run_fd = -1;
 	nofile = daemon_raise_nofile(&nofile_was);
 	if (!realpath(opts->config_path, d->config_path)) {
-		daemon_log(d, LOG_ERR, NULL, "%s: %s", opts->config_path, strerror(errno));
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "%s: %s", opts->config_path, strerror(errno));
 		return 1;
 	}
 	if (opts->use_syslog || !opts->foreground) {
 		d->opts.use_syslog = 1;
-		openlog("ledsign", LOG_PID, LOG_DAEMON);
+		log_open(1);
+	}
+	if (opts->verbose)
+		log_set_verbose(1);
+	d->events = event_bus_new(0);
+	if (d->events == NULL || (d->logsub = event_bus_subscribe(d->events,
+	    log_verbose() ? EVENT_MASK_DEFAULT : EVENT_MASK(EVENT_ITEM_START) | EVENT_MASK(EVENT_LINK),
+	    daemon_log_event, d)) == NULL) {
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start: out of memory");
+		goto out;
 	}
 	d->cfg = daemon_load(d, NULL, 0);
 	if (!d->cfg)
@@ -1126,13 +1243,13 @@ daemon_run(const struct daemon_opts *opts)
 
 		d->run_fd = safedir_open(d->run_dir, 0755, "run directory", err, sizeof err);
 		if (d->run_fd < 0) {
-			daemon_log(d, LOG_ERR, NULL, "cannot start: %s", err);
+			log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start: %s", err);
 			goto out;
 		}
 	}
 	snprintf(d->pid_path, sizeof d->pid_path, "%s/" LS_FILE_PID, d->run_dir);
 	if (!opts->foreground && !d->detached && daemon(0, 0) < 0) {
-		daemon_log(d, LOG_ERR, NULL, "cannot detach: %s", strerror(errno));
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot detach: %s", strerror(errno));
 		goto out;
 	}
 	if (daemon_write_pid(d) < 0)
@@ -1145,8 +1262,8 @@ daemon_run(const struct daemon_opts *opts)
 	d->base = ec ? event_base_new_with_config(ec) : NULL;
 	if (ec)
 		event_config_free(ec);
-	if (!d->base) {
-		daemon_log(d, LOG_ERR, NULL, "cannot start the event loop");
+	if (!d->base || event_bus_attach(d->events, d->base) < 0) {
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start the event loop");
 		goto out_pid;
 	}
 	/* CAP XML is parsed in a process of its own (capchild.h), started
@@ -1176,7 +1293,7 @@ daemon_run(const struct daemon_opts *opts)
 
 		if (i >= d->board_room) {
 			if (i == d->board_room)
-				daemon_log(d, LOG_ERR, d->cfg->boards[i].name, "board not played, nor the %zu after it: "
+				log_msg(LOG_LV_ERROR, "daemon", d->cfg->boards[i].name, "board not played, nor the %zu after it: "
 				    "no file descriptor left under the open-file limit", d->cfg->nboards - i - 1);
 			continue;
 		}
@@ -1184,7 +1301,7 @@ daemon_run(const struct daemon_opts *opts)
 		p = player_new(&d->cfg->boards[i], &env, mono, err, sizeof err);
 
 		if (!p) {
-			daemon_log(d, LOG_ERR, d->cfg->boards[i].name, "%s; board not played", err);
+			log_msg(LOG_LV_ERROR, "daemon", d->cfg->boards[i].name, "%s; board not played", err);
 			continue;
 		}
 		if (daemon_board_start(d, &d->boards[i], p) < 0) {
@@ -1233,7 +1350,7 @@ daemon_run(const struct daemon_opts *opts)
 		if (render_localtime(d->render, (long long)w, &tm, err, sizeof err) < 0)
 			gmtime_r(&w, &tm);
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-		daemon_log(d, LOG_INFO, NULL, "playing %s on %zu boards (pid %d, campaign clock %s%s)", d->config_path,
+		log_msg(LOG_LV_INFO, "daemon", NULL, "playing %s on %zu boards (pid %d, campaign clock %s%s)", d->config_path,
 		    d->nboards, (int)getpid(), when, opts->clock_offset != 0 ? ", shifted by --start-at" : "");
 	}
 	event_base_dispatch(d->base);
@@ -1241,7 +1358,7 @@ daemon_run(const struct daemon_opts *opts)
 	{
 		struct rusage ru;
 		if (getrusage(RUSAGE_SELF, &ru) == 0)
-			daemon_log(d, LOG_INFO, NULL, "stopped; peak memory %.1f MiB, CPU %.2f s", ru.ru_maxrss / 1024.0,
+			log_msg(LOG_LV_INFO, "daemon", NULL, "stopped; peak memory %.1f MiB, CPU %.2f s", ru.ru_maxrss / 1024.0,
 			    (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
 			    ru.ru_stime.tv_usec / 1e6);
 	}
@@ -1250,7 +1367,6 @@ out_pid:
 	unlinkat(d->run_fd, LS_FILE_PID, 0);
 out:
 	daemon_free(d);
-	if (d->opts.use_syslog)
-		closelog();
+	log_close();
 	return d->exit_status;
 }

@@ -4,8 +4,10 @@
  * The daemon owns time and I/O: it loads the config, makes one player per
  * board, and runs the loop until SIGTERM/SIGINT, the end of --duration or
  * --until.  SIGHUP (or `ledsign reload`) reloads the config: the new file is
- * checked first and only swapped in when it has no errors.  Logs go to
- * stderr or syslog, one line per event, each naming its board.
+ * checked first and only swapped in when it has no errors.  What happens
+ * is emitted as typed events (event.h) to the log and to `watch`
+ * subscribers; logs go to stderr or syslog (util/log.h), each line naming
+ * its board.
  *
  * Runtime files live in the directory of the config's control_socket
  * (default LS_PATH_RUN_DIR, util/paths.h): the socket and ledsign.pid.  The
@@ -22,6 +24,7 @@ struct daemon_opts {
 	const char *config_path;
 	int    foreground;        /* 0: detach (and log to syslog) */
 	int    use_syslog;
+	int    verbose;           /* debug lines too (util/log.h), and every event in the log */
 	double clock_offset;      /* seconds added to the wall clock: a virtual campaign time */
 	double duration;          /* stop after this many seconds; 0 = run until told */
 	double until;             /* stop when the (virtual) wall clock reaches this; 0 = never */
@@ -47,9 +50,6 @@ int    daemon_reload(struct daemon *, char *err, size_t errlen);
 void   daemon_rechoose(struct daemon *);
 /* The wall clock as the campaign sees it (real time plus --start-at offset). */
 double daemon_wall(const struct daemon *);
-/* Format one log line about `board` (NULL: the daemon itself). */
-void   daemon_log(struct daemon *, int prio, const char *board, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 /* Directory for runtime files given a config's control socket path (malloc'd). */
 char  *daemon_run_dir(const char *control_socket);

@@ -4,12 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 
+#include "daemon/event.h"
 #include "daemon/player.h"
 #include "proto/proto.h"
 #include "render/canvas.h"
 #include "render/render.h"
+#include "util/log.h"
 #include "util/session.h"
 
 #define PLAYER_JITTER_N 4096     /* pacing samples kept per board */
@@ -73,20 +74,56 @@ player_state_name(enum player_state s)
 }
 
 static void
-player_log(struct player *p, int prio, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+player_log(struct player *p, enum log_level l, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void
-player_log(struct player *p, int prio, const char *fmt, ...)
+player_log(struct player *p, enum log_level l, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
-	if (!p->env.log)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	log_vmsg(l, "player", p->name, fmt, ap);
 	va_end(ap);
-	p->env.log(p->env.ctx, prio, p->name, msg);
+}
+
+/* What the board shows, for events: the item, "blank" or "power off". */
+static const char *
+player_shown(const struct player_choice *c)
+{
+	return c->show == PLAYER_SHOW_ITEM ? c->item : c->show == PLAYER_SHOW_BLANK ? "blank" : "power off";
+}
+
+/* A link event: the board's state went from `from` (-1: none, a new
+ * board) to `to`. */
+static void
+player_emit_link(struct player *p, int from, enum player_state to, const char *reason)
+{
+	struct ls_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = EVENT_LINK;
+	snprintf(ev.board, sizeof ev.board, "%s", p->name);
+	if (from >= 0)
+		snprintf(ev.from, sizeof ev.from, "%s", player_state_name((enum player_state)from));
+	snprintf(ev.to, sizeof ev.to, "%s", player_state_name(to));
+	snprintf(ev.reason, sizeof ev.reason, "%s", reason);
+	event_bus_emit(p->env.events, &ev);
+}
+
+/* An item_start or item_stop event for choice c. */
+static void
+player_emit_item(struct player *p, enum event_type t, const struct player_choice *c)
+{
+	struct ls_event ev;
+
+	if (!event_bus_wants(p->env.events, t))
+		return;
+	memset(&ev, 0, sizeof ev);
+	ev.type = t;
+	snprintf(ev.board, sizeof ev.board, "%s", p->name);
+	snprintf(ev.item, sizeof ev.item, "%s", player_shown(c));
+	snprintf(ev.rule, sizeof ev.rule, "%s", c->rule);
+	event_bus_emit(p->env.events, &ev);
 }
 
 static void
@@ -151,7 +188,7 @@ player_stop_stream(struct player *p, double mono)
 	proto_batch_init(p->batch, p->buf, p->bufcap);
 	if (p->proto->encode_stop(p->pstate, p->batch) == 0 && p->batch->npkts > 0) {
 		player_send_batch(p, XPORT_MSG_KEEP, mono);
-		player_log(p, LOG_INFO, "stream terminated (%zu packets)", p->batch->npkts);
+		player_log(p, LOG_LV_INFO, "stream terminated (%zu packets)", p->batch->npkts);
 	}
 }
 
@@ -160,6 +197,8 @@ player_open_link(struct player *p, double mono, char *err, size_t errlen)
 {
 	struct xport_opts o = p->env.xopts;
 	size_t need;
+	int reopen;
+	enum player_state was;
 
 	o.serial = p->board->serial;
 	if (p->proto->udp_src_port > 0)
@@ -170,6 +209,8 @@ player_open_link(struct player *p, double mono, char *err, size_t errlen)
 	need = p->proto->max_frame_bytes(p->board->width, p->board->height, p->board->format);
 	if (o.queue_max < 2 * need + 4096)
 		o.queue_max = 2 * need + 4096;
+	reopen = p->x != NULL;
+	was = p->state;
 	xport_close(p->x);
 	p->x = xport_open(p->board->address, proto_default_port(p->proto, p->board->address), &o, mono, err, errlen);
 	if (!p->x)
@@ -177,6 +218,9 @@ player_open_link(struct player *p, double mono, char *err, size_t errlen)
 	xport_addr_format(xport_address(p->x), p->address, sizeof p->address);
 	p->link_state = xport_state(p->x, p->reason, sizeof p->reason);
 	p->state = (enum player_state)p->link_state;
+	/* a reload that moved the board: the old link is gone */
+	if (reopen && was != p->state)
+		player_emit_link(p, (int)was, p->state, p->reason);
 	p->need_full = 1;
 	p->brightness_sent = -1;
 	p->power_sent = -1;
@@ -246,10 +290,12 @@ player_new(const struct ls_board *b, const struct player_env *env, double mono, 
 	if (player_alloc_frames(p, err, errlen) < 0 || player_proto_init(p, err, errlen) < 0 ||
 	    player_open_link(p, mono, err, errlen) < 0)
 		goto fail;
+	/* the board's first state (UDP boards are online from here on) */
+	player_emit_link(p, -1, p->state, p->reason);
 	p->next_frame = mono;
 	p->arq_wake = INFINITY;
 	p->period = PLAYER_STATIC_PERIOD;
-	player_log(p, LOG_INFO, "%s: %s", p->address, p->reason);
+	player_log(p, LOG_LV_INFO, "%s: %s", p->address, p->reason);
 	return p;
 fail:
 	player_free(p);
@@ -261,6 +307,8 @@ player_free(struct player *p)
 {
 	if (!p)
 		return;
+	if (p->have_cur)
+		player_emit_item(p, EVENT_ITEM_STOP, &p->cur);
 	player_stop_stream(p, xport_now());
 	xport_close(p->x);
 	if (p->pstate)
@@ -314,7 +362,7 @@ player_set_config(struct player *p, const struct ls_board *b, const struct playe
 		/* the old board is gone with the old config: keep what can be kept */
 		return -1;
 	}
-	player_log(p, LOG_INFO, "board changed: reconnecting to %s", p->address);
+	player_log(p, LOG_LV_INFO, "board changed: reconnecting to %s", p->address);
 	return 0;
 }
 
@@ -344,7 +392,7 @@ player_link_update(struct player *p, double mono)
 			/* a fresh link: the board may have rebooted, so sequence numbers,
 			 * delta bases and brightness all start again */
 			if (player_proto_init(p, err, sizeof err) < 0)
-				player_log(p, LOG_ERR, "protocol restart failed: %s", err);
+				player_log(p, LOG_LV_ERROR, "protocol restart failed: %s", err);
 			render_canvas_free(p->sent);
 			p->sent = NULL;
 			p->need_full = 1;
@@ -371,10 +419,10 @@ player_link_update(struct player *p, double mono)
 		    mono - p->stalled_since, (unsigned long long)p->reconnects, p->reconnects == 1 ? "" : "s");
 	}
 	if (st != p->state) {
+		/* logged by the daemon's log subscriber, from this event */
+		player_emit_link(p, (int)p->state, st, reason);
 		p->state = st;
 		snprintf(p->reason, sizeof p->reason, "%s", reason);
-		player_log(p, st == PLAYER_ONLINE ? LOG_INFO : LOG_WARNING, "%s (%s)", player_state_name(st),
-		    reason);
 	} else if (st != PLAYER_ONLINE) {
 		snprintf(p->reason, sizeof p->reason, "%s", reason);
 	}
@@ -387,7 +435,7 @@ player_notes(struct player *p)
 	const char *n;
 
 	if (p->proto->note && (n = p->proto->note(p->pstate)) != NULL)
-		player_log(p, LOG_WARNING, "%s", n);
+		player_log(p, LOG_LV_WARN, "%s", n);
 }
 
 static void
@@ -403,6 +451,15 @@ player_input(struct player *p, const uint8_t *buf, size_t n, double mono, double
 		case PROTO_REPLY_ACK:
 			p->acks++;
 			p->last_ack = wall;
+			if (event_bus_wants(p->env.events, EVENT_FRAME_ACK)) {
+				struct ls_event ev;
+
+				memset(&ev, 0, sizeof ev);
+				ev.type = EVENT_FRAME_ACK;
+				snprintf(ev.board, sizeof ev.board, "%s", p->name);
+				ev.frame = p->acks;
+				event_bus_emit(p->env.events, &ev);
+			}
 			p->unacked_since = 0;
 			p->stalled_since = 0;
 			break;
@@ -455,7 +512,7 @@ player_arq(struct player *p, double mono)
 		p->need_full = 1;
 		if (!p->arq_failed) {
 			const char *e = p->proto->error ? p->proto->error(p->pstate) : NULL;
-			player_log(p, LOG_WARNING, "delivery failed: %s", e ? e : "no reason given");
+			player_log(p, LOG_LV_WARN, "delivery failed: %s", e ? e : "no reason given");
 			p->arq_failed = 1;
 		}
 		break;
@@ -490,7 +547,7 @@ player_check_stall(struct player *p, double mono)
 		return;
 	since = p->stalled_since > 0 ? p->stalled_since : p->unacked_since;
 	snprintf(why, sizeof why, "no acknowledgement for %.1f s; reconnecting", mono - since);
-	player_log(p, LOG_WARNING, "%s", why);
+	player_log(p, LOG_LV_WARN, "%s", why);
 	p->stalled_since = since;
 	p->reconnects++;
 	xport_reconnect(p->x, mono, why);
@@ -505,7 +562,7 @@ player_check_flood(struct player *p)
 
 	/* the first time, then every 64th pause (about once a minute for a steady flood) */
 	if (n > p->throttled_logged && (p->throttled_logged == 0 || n >= p->throttled_logged + 64)) {
-		player_log(p, LOG_WARNING, "the board sends more than %.0f bytes/s: reading from it pauses while "
+		player_log(p, LOG_LV_WARN, "the board sends more than %.0f bytes/s: reading from it pauses while "
 		    "over that budget (%llu pause%s so far); is something else talking to this address?",
 		    p->env.xopts.read_rate, (unsigned long long)n, n == 1 ? "" : "s");
 		p->throttled_logged = n;
@@ -561,7 +618,7 @@ player_send_brightness(struct player *p, int percent, double mono)
 		return;
 	if (p->proto->offers && p->proto->offers(p->pstate, PROTO_FEAT_BRIGHTNESS) == 0) {
 		if (percent != 100 && !p->told_no_brightness)
-			player_log(p, LOG_WARNING, "the board has no brightness setting: %d%% is not applied", percent);
+			player_log(p, LOG_LV_WARN, "the board has no brightness setting: %d%% is not applied", percent);
 		p->told_no_brightness = 1;
 		p->brightness_sent = percent;
 		return;
@@ -610,7 +667,7 @@ player_render(struct player *p, double wall)
 		p->errors++;
 		snprintf(key, sizeof key, "%s\n%s", p->cur.item, err);
 		if (strcmp(key, p->render_failed) != 0) {
-			player_log(p, LOG_ERR, "cannot render %s: %s; the board shows nothing while it is on", p->cur.item, err);
+			player_log(p, LOG_LV_ERROR, "cannot render %s: %s; the board shows nothing while it is on", p->cur.item, err);
 			snprintf(p->render_failed, sizeof p->render_failed, "%s", key);
 		}
 		render_canvas_clear(p->canvas);
@@ -664,7 +721,7 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 		const char *e = p->proto->error ? p->proto->error(p->pstate) : NULL;
 
 		p->errors++;
-		player_log(p, LOG_ERR, "cannot encode a frame: %s", e ? e : "batch too small");
+		player_log(p, LOG_LV_ERROR, "cannot encode a frame: %s", e ? e : "batch too small");
 		return 0;
 	}
 	if (p->proto->poll)
@@ -747,10 +804,12 @@ player_tick(struct player *p, double mono, double wall)
 		p->env.choose(p->env.ctx, p->board, wall, &c);
 		if (!p->have_cur || c.show != p->cur.show || c.content != p->cur.content ||
 		    c.item_start != p->cur.item_start || strcmp(c.item, p->cur.item) != 0) {
-			if (!p->have_cur || strcmp(c.item, p->cur.item) != 0 || strcmp(c.rule, p->cur.rule) != 0)
-				player_log(p, LOG_INFO, "now showing %s (%s)",
-				    c.show == PLAYER_SHOW_ITEM ? c.item : c.show == PLAYER_SHOW_BLANK ? "blank" : "power off",
-				    c.rule);
+			/* logged ("now showing ...") by the daemon's log subscriber */
+			if (!p->have_cur || strcmp(c.item, p->cur.item) != 0 || strcmp(c.rule, p->cur.rule) != 0) {
+				if (p->have_cur)
+					player_emit_item(p, EVENT_ITEM_STOP, &p->cur);
+				player_emit_item(p, EVENT_ITEM_START, &c);
+			}
 			p->canvas_valid = 0;
 			p->animated = player_is_animated(&c);
 			p->live = c.show == PLAYER_SHOW_ITEM && c.content && c.content->text &&

@@ -30,6 +30,7 @@
 #include "transport/xport.h"
 
 struct render_ctx;
+struct event_bus;
 
 enum player_show {
 	PLAYER_SHOW_ITEM,     /* content */
@@ -49,14 +50,12 @@ struct player_choice {
 
 typedef void (*player_choose_fn)(void *ctx, const struct ls_board *, double wall,
     struct player_choice *out);
-/* One log line about a board; prio is a syslog priority (LOG_INFO, LOG_WARNING...). */
-typedef void (*player_log_fn)(void *ctx, int prio, const char *board, const char *msg);
-
 struct player_env {
 	struct render_ctx *render;          /* for the current config */
 	player_choose_fn choose;
-	player_log_fn log;
-	void  *ctx;                         /* passed to choose and log */
+	void  *ctx;                         /* passed to choose */
+	struct event_bus *events;           /* where item start/stop, link state and frame
+	                                     * acknowledgements go (event.h); may be NULL */
 	double fps;                         /* frames per second for animated items; default 30 */
 	double refresh;                     /* resend an unchanged static frame after this, for
 	                                     * protocols with no keepalive of their own; default 5 s */

@@ -91,8 +91,13 @@ $B/ledboard --listen "tcp:127.0.0.1:$PB" --size 64x16 --format mono --caps rle,d
 PIDS="$PIDS $!"
 wait_listen "$TMP/ba.log"; wait_listen "$TMP/bb.log"
 timeout 30 $L play "$TMP/d.cfg" --foreground --start-at "2023-09-12 09:59:58" --until "2023-09-12 10:00:03" \
-    2>"$TMP/play.log" || { cat "$TMP/play.log"; fail "play failed"; }
-grep -q "a: now showing power off" "$TMP/play.log" || { cat "$TMP/play.log"; fail "power-off rule not in force"; }
+    2>"$TMP/play.log" &
+PLAY=$!
+PIDS="$PIDS $PLAY"
+watch_events "$TMP/run/control.sock" "$TMP/events"
+wait $PLAY || { cat "$TMP/play.log"; fail "play failed"; }
+wait $WATCH || fail "watch did not end with the daemon"
+grep -q "^type=item_start .* board=a item=power%20off rule=sleep$" "$TMP/events" || { cat "$TMP/events"; fail "power-off rule not in force"; }
 grep -q "rx POWER .*power=off -> ACK" "$TMP/ba.log" || { cat "$TMP/ba.log"; fail "no POWER 0 to a board that has POWER"; }
 # after POWER 0 nothing more is sent
 ! sed -n '/power=off/,$p' "$TMP/ba.log" | grep -q "rx FRAME" || fail "frames sent after POWER 0"

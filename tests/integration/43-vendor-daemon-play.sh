@@ -34,9 +34,14 @@ while read -r name w h fmt proto addr; do
 done <"$TMP/boards.txt"
 sleep 0.3
 timeout 30 $L play "$CFG" --foreground --start-at "2023-09-12 10:00" --until "2023-09-12 10:00:04" \
-    2>"$TMP/daemon.log" || { cat "$TMP/daemon.log"; fail "play failed"; }
+    2>"$TMP/daemon.log" &
+PLAY=$!
+PIDS="$PIDS $PLAY"
+watch_events "$TMP/run/control.sock" "$TMP/events"
+wait $PLAY || { cat "$TMP/daemon.log"; fail "play failed"; }
+wait $WATCH || fail "watch did not end with the daemon"
 while read -r name w h fmt proto addr; do
-	grep -q "ledsign: $name: online" "$TMP/daemon.log" || { cat "$TMP/daemon.log"; fail "$name never came online"; }
+	grep -Eq "^type=link .* board=$name from=[a-z]* to=online " "$TMP/events" || { cat "$TMP/events"; fail "$name never came online"; }
 	[ -f "$TMP/snap-$name/latest.png" ] || { cat "$TMP/board-$name.log"; fail "$name ($proto) showed nothing"; }
 	$B/tools/pngcmp --lit "$TMP/snap-$name/latest.png" || fail "$name ($proto) shows a blank picture"
 	[ "$($B/tools/pngcmp --size "$TMP/snap-$name/latest.png")" = "${w}x${h}" ] || fail "$name wrong size"
@@ -47,6 +52,7 @@ done <"$TMP/boards.txt"
 for name in gate dorm-2 teach-b; do
 	grep -q "rx A7 00 dynamic area, frame [0-9]* -> ACK" "$TMP/board-$name.log" || fail "$name: the Onbon card never acknowledged"
 done
-grep -Eq "stalled|NACK" "$TMP/daemon.log" && { cat "$TMP/daemon.log"; fail "a board stalled or refused frames"; }
+grep -q "^type=link .* to=stalled " "$TMP/events" && { cat "$TMP/events"; fail "a board stalled"; }
+grep -q "NACK" "$TMP/daemon.log" && { cat "$TMP/daemon.log"; fail "a board refused frames"; }
 grep -q "run time is over: stopping" "$TMP/daemon.log" || fail "no clean stop"
 echo "campaign played on Onbon BX, DDP, E1.31 and Art-Net boards"

@@ -21,14 +21,19 @@ done <"$TMP/boards.txt"
 sleep 0.3
 start=$(date +%s)
 timeout 30 $L play "$CFG" --foreground --start-at "2023-09-12 10:00" --until "2023-09-12 10:00:04" \
-    2>"$TMP/daemon.log" || { cat "$TMP/daemon.log"; fail "play failed"; }
+    2>"$TMP/daemon.log" &
+PLAY=$!
+PIDS="$PIDS $PLAY"
+watch_events "$TMP/run/control.sock" "$TMP/events"
+wait $PLAY || { cat "$TMP/daemon.log"; fail "play failed"; }
 took=$(( $(date +%s) - start ))
+wait $WATCH || { cat "$TMP/events.err"; fail "watch did not end cleanly with the daemon"; }
 cat "$TMP/daemon.log"
 [ "$took" -ge 3 ] && [ "$took" -le 8 ] || fail "--until stopped after $took s, not about 4"
 grep -q "campaign clock 2023-09-12 10:00:0" "$TMP/daemon.log" || fail "--start-at did not set the campaign clock"
 while read -r name w h fmt proto addr; do
-	grep -q "ledsign: $name: online" "$TMP/daemon.log" || fail "$name never came online"
-	grep -q "ledsign: $name: now showing .*campus-day" "$TMP/daemon.log" || fail "$name: campus-day rule not in force"
+	grep -Eq "^type=link .* board=$name from=[a-z]* to=online " "$TMP/events" || fail "$name never came online"
+	grep -Eq "^type=item_start .* board=$name item=[^ ]+ rule=campus-day" "$TMP/events" || fail "$name: campus-day rule not in force"
 	$B/tools/pngcmp --lit "$TMP/snap-$name/latest.png" || fail "$name shows nothing"
 	[ "$($B/tools/pngcmp --size "$TMP/snap-$name/latest.png")" = "${w}x${h}" ] || fail "$name wrong size"
 done <"$TMP/boards.txt"

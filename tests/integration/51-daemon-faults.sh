@@ -58,6 +58,7 @@ sleep 0.3
 $L play "$TMP/play.cfg" --foreground --duration 9 2>"$TMP/daemon.log" &
 DAEMON=$!
 PIDS="$PIDS $DAEMON"
+watch_events "$TMP/run/control.sock" "$TMP/events"
 
 sleep 2.5
 kill "$RESTART"
@@ -76,9 +77,15 @@ grep -Eq "^good2 +online" "$TMP/status.txt" || fail "good2 not online in status"
 grep -Eq "^stalled +(stalled|offline|connecting)" "$TMP/status.txt" || fail "stalled board not reported stalled"
 grep -Eq "^restart +online" "$TMP/status.txt" || fail "restarted board not back online in status"
 grep -Eq "^slow +online" "$TMP/status.txt" || fail "pty board not online"
-grep -q "restart: offline (connection closed by board" "$TMP/daemon.log" || fail "no offline line with a reason"
-grep -q "stalled: stalled (" "$TMP/daemon.log" || fail "no stalled line with a reason"
-grep -q "stalled: no acknowledgement for [0-9.]* s; reconnecting" "$TMP/daemon.log" || fail "the stalled board was not reconnected"
+wait "$WATCH" || fail "watch did not end with the daemon"
+grep -Eq "^type=link .* board=restart from=online to=offline reason=connection%20closed%20by%20board" "$TMP/events" ||
+	{ cat "$TMP/events"; fail "no offline event with a reason"; }
+grep -Eq "^type=link .* board=stalled from=online to=stalled reason=no%20acknowledgement%20for%20" "$TMP/events" ||
+	fail "no stalled event with a reason"
+[ "$(grep -Ec "^type=link .* board=restart from=[a-z]* to=online " "$TMP/events")" -ge 2 ] ||
+	fail "restart came back online without an event"
+grep -Eq "^type=link .* board=stalled from=stalled to=offline reason=no%20acknowledgement%20for%20[0-9.]+%20s;%20reconnecting" "$TMP/events" ||
+	fail "the stalled board was not reconnected"
 
 /usr/bin/python3 - "$TMP" <<'EOF' || fail "pacing"
 import re, sys

@@ -32,6 +32,7 @@ sleep 0.3
 $L play "$TMP/play.cfg" --foreground --duration 20 2>"$TMP/daemon.log" &
 DAEMON=$!
 PIDS="$PIDS $DAEMON"
+watch_events "$TMP/run/control.sock" "$TMP/events"
 wait_file "$TMP/snap-b1/latest.png" || fail "b1 showed nothing"
 wait_file "$TMP/snap-b2/latest.png" || fail "b2 showed nothing"
 sleep 0.5
@@ -47,6 +48,7 @@ cat "$TMP/reload1.err"
 grep -q "play.cfg:$line:" "$TMP/reload1.err" || fail "reload did not report line $line"
 grep -q "play.cfg:$line:" "$TMP/daemon.log" || fail "daemon did not log line $line"
 grep -q "keeping the running configuration" "$TMP/daemon.log" || fail "no 'keeping' line"
+wait_event "$TMP/events" "^type=reload .* ok=0 reason=.*play.cfg:$line:" || fail "no reload event with ok=0 and the error"
 sleep 0.5
 $B/tools/pngcmp "$TMP/snap-b1/latest.png" "$TMP/old.png" || fail "old content gone after a failed reload"
 kill -0 "$DAEMON" || fail "daemon died on a broken config"
@@ -63,7 +65,9 @@ done
 grep -q "reloaded .*2 boards (2 kept playing, 0 reconnected, 0 added, 0 removed)" "$TMP/daemon.log" ||
     fail "reload did not keep both links"
 kill -0 "$DAEMON" || fail "daemon restarted or died"
-[ "$(grep -c 'online (connected' "$TMP/daemon.log")" -eq 2 ] || fail "a board reconnected on reload"
+wait_event "$TMP/events" "^type=reload .* ok=1 reason=$" || fail "no reload event with ok=1"
+[ "$(grep -Ec '^type=link .* to=online ' "$TMP/events")" -eq 2 ] || { cat "$TMP/events"; fail "a board reconnected on reload"; }
+[ "$(grep -Ec '^type=item_start .* board=b2 ' "$TMP/events")" -eq 1 ] || fail "b2's item restarted on reload"
 # b2: no frame at all was sent for the reload (its picture did not change), and none was ever blank.
 [ "$(ls "$TMP/snap-b2" | grep -c '^frame-')" -eq "$frames_b2" ] || fail "b2 got a frame on reload"
 for f in "$TMP"/snap-b1/frame-* "$TMP"/snap-b2/frame-*; do

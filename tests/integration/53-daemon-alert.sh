@@ -31,6 +31,9 @@ start_daemon() {
 	n=50; until [ -S "$TMP/run/control.sock" ] && $L status "$TMP/play.cfg" >/dev/null 2>&1; do
 		n=$((n - 1)); [ $n -gt 0 ] || { cat "$TMP/daemon.log"; fail "daemon did not start"; }; sleep 0.1
 	done
+	# (after a SIGKILL the old socket file is there before the new daemon listens)
+	watch_events "$TMP/run/control.sock" "$TMP/events-$DAEMON"
+	EVENTS=$TMP/events-$DAEMON
 }
 start_daemon
 $L preview "$TMP/play.cfg" --board b1 --item one --raw -o "$TMP/normal.png" || fail preview
@@ -43,8 +46,9 @@ echo "alert id: $id"
 n=30; while $B/tools/pngcmp "$TMP/snap-b1/latest.png" "$TMP/normal.png" 2>/dev/null; do
 	n=$((n - 1)); [ $n -gt 0 ] || fail "alert never reached b1"; sleep 0.1
 done
-grep -q "b1: alert $id (warning) pre-empts the schedule" "$TMP/daemon.log" || fail "no pre-empt log line"
-grep -q "b2: alert" "$TMP/daemon.log" && fail "b2 is not in the hall group"
+wait_event "$EVENTS" "^type=alert_raised .* id=$id level=warning targets=hall$" || fail "no alert_raised event"
+wait_event "$EVENTS" "^type=item_start .* board=b1 item=alert:warning rule=alert%20$id$" || fail "the alert did not pre-empt b1"
+grep -q "b2 item=alert" "$EVENTS" && fail "b2 is not in the hall group"
 $B/tools/pngcmp "$TMP/snap-b2/latest.png" "$TMP/normal.png" || fail "b2 lost its schedule"
 # the status file follows within moments (it is rewritten after the boards re-choose)
 n=20; until $L status "$TMP/play.cfg" >"$TMP/status.txt" && grep -Eq "^b1 +online +alert:warning +alert $id" "$TMP/status.txt"; do
@@ -67,6 +71,9 @@ $L clear "$id" --config "$TMP/play.cfg" || fail "ledsign clear"
 n=30; until $B/tools/pngcmp "$TMP/snap-b1/latest.png" "$TMP/normal.png" 2>/dev/null; do
 	n=$((n - 1)); [ $n -gt 0 ] || fail "b1 did not return to its schedule"; sleep 0.1
 done
-grep -q "b1: alert $id is over: back to the schedule" "$TMP/daemon.log" || fail "no back-to-schedule line"
+wait_event "$EVENTS" "^type=alert_cleared .* id=$id " || fail "no alert_cleared event"
+wait_event "$EVENTS" "^type=item_start .* board=b1 item=one " || { cat "$EVENTS"; fail "no back-to-schedule item_start"; }
+# after the restart, b1 started with the alert (it survived) and went back once
+[ "$(grep -c '^type=item_start .* board=b1 item=alert:warning' "$EVENTS")" -eq 1 ] || fail "the alert was not on b1 once after the restart"
 kill "$DAEMON"; wait "$DAEMON" || fail "unclean stop"
 echo "alert pre-empted, survived SIGKILL, cleared back to the schedule"

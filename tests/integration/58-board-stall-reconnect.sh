@@ -31,13 +31,12 @@ sleep 0.3
 $L play "$TMP/play.cfg" --foreground --duration 14 2>"$TMP/daemon.log" &
 DAEMON=$!
 PIDS="$PIDS $DAEMON"
+watch_events "$TMP/run/control.sock" "$TMP/events"
 frames() { grep -c "frame [0-9]* shown" "$TMP/$1.log"; }
 
 # stalled, and said so, while it hangs
-n=60; until grep -q "hang: stalled (no acknowledgement" "$TMP/daemon.log"; do
-	n=$((n - 1)); [ $n -gt 0 ] || { cat "$TMP/daemon.log"; fail "the hung board was never reported stalled"; }
-	sleep 0.1
-done
+wait_event "$TMP/events" "^type=link .* board=hang from=online to=stalled reason=no%20acknowledgement" 60 ||
+	{ cat "$TMP/events"; fail "the hung board was never reported stalled"; }
 # the status file is rewritten every second
 status_shows() {   # state file
 	n=30; until $L status "$TMP/play.cfg" >"$TMP/$2" 2>&1 && grep -Eq "^hang +$1" "$TMP/$2"; do
@@ -56,7 +55,9 @@ done
 g1=$(frames good); t1=$(date +%s.%N)
 status_shows online status2.txt || fail "status does not show the board online again"
 wait "$DAEMON" || { tail -20 "$TMP/daemon.log"; fail "ledsign play exited non-zero"; }
-grep -q "hang: no acknowledgement for [0-9.]* s; reconnecting" "$TMP/daemon.log" || fail "no log line for the reconnect"
+grep -Eq "^type=link .* board=hang from=stalled to=offline reason=no%20acknowledgement%20for%20[0-9.]+%20s;%20reconnecting" "$TMP/events" ||
+	{ cat "$TMP/events"; fail "no link event for the reconnect"; }
+grep -Eq "^type=link .* board=hang from=[a-z]+ to=online reason=connected" "$TMP/events" || fail "no link event for the way back"
 /usr/bin/python3 -c '
 import sys
 g0, g1, t0, t1 = (float(x) for x in sys.argv[1:])

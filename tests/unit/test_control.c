@@ -24,8 +24,10 @@
 #include <event2/event.h>
 
 #include "daemon/control.h"
+#include "daemon/event.h"
 #include "util/kv.h"
 #include "daemon/player.h"
+#include "util/log.h"
 
 #define NOBODY 65534
 
@@ -54,12 +56,14 @@ static char logged[4096];
 
 /* Keeps the lines since the test last emptied `logged` (the oldest if it fills). */
 static void
-on_log(void *arg, int level, const char *msg)
+on_log(void *arg, enum log_level level, const char *subsys, const char *board, const char *msg)
 {
 	size_t n = strlen(logged);
 
 	(void)arg;
 	(void)level;
+	(void)subsys;
+	(void)board;
 	snprintf(logged + n, sizeof logged - n, "%s\n", msg);
 }
 
@@ -89,8 +93,7 @@ on_boards(void *arg, struct control_daemon_info *info, control_board_fn fn, void
 	fn(ctx, &st);
 }
 
-static const struct control_ops ops = { .changed = on_changed, .reload = on_reload, .log = on_log,
-	.boards = on_boards };
+static const struct control_ops ops = { .changed = on_changed, .reload = on_reload, .boards = on_boards };
 
 static void
 rm_rf(const char *path)
@@ -303,10 +306,10 @@ test_roles(void **state)
 	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 help");
 	assert_non_null(strstr(a, "verb name=boards role=viewer "));
 	assert_null(strstr(a, "name=alert "));
-	assert_non_null(strstr(a, "\nok verbs=5 role=viewer\n"));
+	assert_non_null(strstr(a, "\nok verbs=6 role=viewer\n"));
 	a = ask_as(f, CONTROL_ROLE_ADMIN, "ledsign-control/1 help");
 	assert_non_null(strstr(a, "verb name=reload role=admin "));
-	assert_non_null(strstr(a, "\nok verbs=9 role=admin\n"));
+	assert_non_null(strstr(a, "\nok verbs=10 role=admin\n"));
 	assert_string_equal(control_role_name(CONTROL_ROLE_OPERATOR), "operator");
 }
 
@@ -925,6 +928,117 @@ test_deadline(void **state)
 	event_base_free(base);
 }
 
+/* A watcher that does not read: the server holds it at its output limit,
+ * the events it misses are counted exactly in one dropped line, the
+ * connection outlives the request deadline, and other requests and
+ * watchers go on. */
+static void
+test_watch(void **state)
+{
+	struct fx *f = *state;
+	struct event_base *base = event_base_new();
+	struct event_bus *bus = event_bus_new(256);
+	static const char req[] = "ledsign-control/1 watch types=link\n";
+	char err[256], buf[8192];
+	static char all[4 << 20];
+	size_t len = 0;
+	unsigned long long got = 0, dropped = 0, last = 0;
+	int w, rcv = 4096, bad;
+	const int N = 6000;
+
+	assert_non_null(bus);
+	assert_int_equal(event_bus_attach(bus, base), 0);
+	control_server_set_events(f->srv, bus);
+	control_server_set_deadline(f->srv, 300);
+	assert_int_equal(control_server_attach(f->srv, base, err, sizeof err), 0);
+	/* a bad type is refused and the connection stays a request connection */
+	bad = raw_connect(f);
+	assert_int_equal(write(bad, "ledsign-control/1 watch types=nope\n", 35), 35);
+	assert_true(loop_for(base, bad, "error code=usage message=unknown%20event%20type", buf, sizeof buf));
+	close(bad);
+
+	w = raw_connect(f);
+	setsockopt(w, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
+	assert_int_equal(write(w, req, sizeof req - 1), (ssize_t)(sizeof req - 1));
+	for (int i = 0; i < 20; i++) {
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		usleep(1000);
+	}
+	/* N link events of about 300 bytes, half a second of them, never read */
+	for (int i = 1; i <= N; i++) {
+		struct ls_event ev = { .type = EVENT_LINK };
+
+		snprintf(ev.board, sizeof ev.board, "b%d", i);
+		snprintf(ev.to, sizeof ev.to, "online");
+		memset(ev.reason, 'x', 250);
+		event_bus_emit(bus, &ev);
+		/* another type, not watched: does not count as dropped */
+		ev.type = EVENT_ITEM_START;
+		event_bus_emit(bus, &ev);
+		if (i % 20 == 0) {
+			event_base_loop(base, EVLOOP_NONBLOCK);
+			usleep(1000);
+		}
+	}
+	for (int i = 0; i < 200; i++) {   /* past the 300 ms deadline */
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		usleep(2000);
+	}
+	/* now read everything there is */
+	for (int idle = 0; idle < 200;) {
+		ssize_t n;
+
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		n = read(w, all + len, sizeof all - 1 - len);
+		if (n > 0) {
+			len += (size_t)n;
+			idle = 0;
+		} else {
+			assert_true(n < 0);   /* not closed: no deadline for a watcher */
+			idle++;
+			usleep(1000);
+		}
+	}
+	all[len] = '\0';
+	/* far less than everything was ever queued: the server held the watcher */
+	assert_true(len < (size_t)N * 300 / 2);
+	assert_memory_equal(all, "ok version=1 types=link\n", 24);
+	for (char *line = strchr(all, '\n') + 1, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		unsigned long long seq, d;
+
+		*nl = '\0';
+		assert_int_equal(sscanf(line, "event type=%*s seq=%llu", &seq), 1);
+		assert_true(seq > last);
+		last = seq;
+		if (sscanf(line, "event type=dropped seq=%*u time=%*s dropped=%llu", &d) == 1)
+			dropped += d;
+		else {
+			assert_non_null(strstr(line, "event type=link "));
+			got++;
+		}
+	}
+	print_message("watch: %zu bytes read of about %d sent, %llu events, %llu counted as dropped\n", len, N * 300,
+	    got, dropped);
+	assert_true(dropped > 0);
+	/* every link event is accounted for: received or counted as dropped */
+	assert_int_equal(got + dropped, (unsigned long long)N);
+	/* and the watcher goes on */
+	{
+		struct ls_event ev = { .type = EVENT_LINK };
+
+		snprintf(ev.board, sizeof ev.board, "after");
+		event_bus_emit(bus, &ev);
+		assert_true(loop_for(base, w, "board=after ", buf, sizeof buf));
+	}
+	close(w);
+	for (int i = 0; i < 10; i++)
+		event_base_loop(base, EVLOOP_NONBLOCK);
+	control_server_free(f->srv);
+	f->srv = NULL;
+	event_bus_free(bus);
+	event_base_free(base);
+}
+
 static void
 drop_cap(const char *dir, const char *name, const char *ident)
 {
@@ -1029,8 +1143,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_cap_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap_dir_watch_and_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deadline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_watch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_of_info, setup, teardown),
 	};
 	signal(SIGPIPE, SIG_IGN);
+	log_set_sink(on_log, NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
