@@ -34,3 +34,21 @@ watch_events() {
 # Wait until watch output FILE has a line matching the extended regex ERE
 # (up to $3 tenths of a second, default 100); 1 when it never came.
 wait_event() { n=${3:-100}; until grep -Eq "$2" "$1"; do n=$((n - 1)); [ $n -gt 0 ] || return 1; sleep 0.1; done; }
+# A config FILE of two 64x16 mono LSP boards on loopback TCP, NAME1 at PORT1
+# and NAME2 at PORT2, scrolling the theme slogan all the time, with the
+# control socket and state under $TMP.  Usage: two_board_cfg FILE N1 P1 N2 P2
+two_board_cfg() {
+	cat >"$1" <<EOF
+timezone = "Asia/Shanghai";
+control_socket = "$TMP/run/control.sock";
+state_dir = "$TMP/state";
+boards = (
+  { name = "$2"; width = 64; height = 16; format = "mono"; protocol = "lsp"; address = "tcp:127.0.0.1:$3"; },
+  { name = "$4"; width = 64; height = 16; format = "mono"; protocol = "lsp"; address = "tcp:127.0.0.1:$5"; }
+);
+content = ( { name = "theme"; text = "网络安全为人民"; effect = "scroll-left"; speed = 32.0; } );
+playlists = ( { name = "week"; items = ["theme"]; } );
+schedule = ( { playlist = "week"; boards = ["all"]; } );
+EOF
+	$B/ledsign check "$1" >/dev/null || fail "test config $1 does not check"
+}

@@ -30,19 +30,7 @@ PIDS="$PIDS $!"
 wait_file "$TMP/flood.port" || fail "flooder did not start"
 PF=$(cat "$TMP/flood.port")
 
-cat >"$TMP/play.cfg" <<EOF
-timezone = "Asia/Shanghai";
-control_socket = "$TMP/run/control.sock";
-state_dir = "$TMP/state";
-boards = (
-  { name = "good";  width = 64; height = 16; format = "mono"; protocol = "lsp"; address = "tcp:127.0.0.1:$P1"; },
-  { name = "flood"; width = 64; height = 16; format = "mono"; protocol = "lsp"; address = "tcp:127.0.0.1:$PF"; }
-);
-content = ( { name = "theme"; text = "网络安全为人民"; effect = "scroll-left"; speed = 32.0; } );
-playlists = ( { name = "week"; items = ["theme"]; } );
-schedule = ( { playlist = "week"; boards = ["all"]; } );
-EOF
-$L check "$TMP/play.cfg" >/dev/null || fail "test config does not check"
+two_board_cfg "$TMP/play.cfg" good $P1 flood $PF
 mkdir -p "$TMP/snap"
 $B/ledboard --listen "tcp:127.0.0.1:$P1" --size 64x16 --format mono --snapshot "$TMP/snap" 2>"$TMP/good.log" &
 PIDS="$PIDS $!"

@@ -8,19 +8,7 @@
 . tests/lib.sh
 L=$B/ledsign
 P1=$(free_port); P2=$(free_port)
-cat >"$TMP/play.cfg" <<EOF
-timezone = "Asia/Shanghai";
-control_socket = "$TMP/run/control.sock";
-state_dir = "$TMP/state";
-boards = (
-  { name = "good"; width = 64; height = 16; format = "mono"; protocol = "lsp"; address = "tcp:127.0.0.1:$P1"; },
-  { name = "hang"; width = 64; height = 16; format = "mono"; protocol = "lsp"; address = "tcp:127.0.0.1:$P2"; }
-);
-content = ( { name = "theme"; text = "网络安全为人民"; effect = "scroll-left"; speed = 32.0; } );
-playlists = ( { name = "week"; items = ["theme"]; } );
-schedule = ( { playlist = "week"; boards = ["all"]; } );
-EOF
-$L check "$TMP/play.cfg" >/dev/null || fail "test config does not check"
+two_board_cfg "$TMP/play.cfg" good $P1 hang $P2
 mkdir -p "$TMP/snap-good" "$TMP/snap-hang"
 $B/ledboard --listen "tcp:127.0.0.1:$P1" --size 64x16 --format mono --snapshot "$TMP/snap-good" 2>"$TMP/good.log" &
 PIDS="$PIDS $!"
