@@ -20,7 +20,7 @@ AS_NOBODY="setpriv --reuid=nobody --regid=nogroup --clear-groups"
 
 $AS_NOBODY $L alert "hijack" --socket "$SOCK" 2>"$TMP/err.txt" && afail "nobody raised an alert through a 0660 socket"
 cat "$TMP/err.txt"
-grep -q "permission denied" "$TMP/err.txt" || afail "no permission message"
+grep -q "control.sock: permission denied; ask for your user to be added" "$TMP/err.txt" || afail "no permission message from ledsign (an exec failure also says permission denied)"
 
 chmod 666 "$SOCK"   # a careless chmod must not let strangers in
 $AS_NOBODY $L alert "hijack" --socket "$SOCK" 2>"$TMP/err.txt" && afail "nobody raised an alert past the peer check"
