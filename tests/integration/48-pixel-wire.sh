@@ -73,6 +73,9 @@ echo "multicast: $(grep -c universe "$TMP/mcast.txt") packets, each universe on 
 
 # Art-Net: the source port of what arrives.
 artnet_rx() {   # [port]
+	# emptied here, not by the receiver's own redirection: otherwise the
+	# wait below may still see the last receiver's "ready" and send too soon
+	: >"$TMP/artnet.txt"
 	/usr/bin/python3 - "${1:-$PA}" >"$TMP/artnet.txt" 2>&1 <<'PY' &
 import socket, sys, select
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
