@@ -1,9 +1,12 @@
 /*
  * capchild.c — the CAP parser process (capchild.h).
  *
- * One document at a time: the daemon writes a request and waits for the
- * reply (bounded by CAPCHILD_TIMEOUT_MS), as it waited for the in-process
- * parse before; the child is the only place libxml2 runs in the daemon.
+ * One document at a time.  capchild_parse writes a request and waits for
+ * the reply (bounded by CAPCHILD_TIMEOUT_MS), for tests and tools; the
+ * daemon attaches the child to its event loop (capchild_attach) and gets
+ * each reply as an event, so a document that hangs the parser costs that
+ * document, not 2 s of every board.  The child is the only place libxml2
+ * runs in the daemon.
  */
 #include "daemon/capchild.h"
 
@@ -23,6 +26,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
 #include "alert/cap_wire.h"
 #include "util/diag.h"
 
@@ -34,6 +41,13 @@ struct capchild {
 	int   fd;
 	int   reaped;
 	int   wstatus;
+	/* attached to a loop (capchild_attach) */
+	struct bufferevent *bev;
+	struct event *timer;          /* CAPCHILD_TIMEOUT_MS for the document out */
+	capchild_reply_fn fn;
+	void *arg;
+	int   busy;                   /* a document is out */
+	char  name[CAP_WIRE_NAME_MAX + 1];   /* ... and its name, for the error */
 };
 
 pid_t capchild_pid(const struct capchild *c) { return c ? c->pid : -1; }
@@ -352,6 +366,10 @@ capchild_free(struct capchild *c, int *status)
 {
 	if (c == NULL)
 		return;
+	if (c->bev != NULL)
+		bufferevent_free(c->bev);   /* safe from its own callbacks */
+	if (c->timer != NULL)
+		event_free(c->timer);
 	if (c->fd >= 0)
 		close(c->fd);
 	if (c->pid > 0)
@@ -397,4 +415,157 @@ capchild_parse(struct capchild *c, const char *doc, size_t len, const char *name
 		return CAPCHILD_DIED;
 	}
 	return rc;
+}
+
+/* ---- on an event loop ---- */
+
+int
+capchild_busy(const struct capchild *c)
+{
+	return c != NULL && c->busy;
+}
+
+/* The child is finished: kill and reap it and tell fn (last: fn may free c). */
+static void
+child_lost(struct capchild *c, const char *why, int timed_out)
+{
+	char err[1024], st[96];
+	int sent = c->busy;
+
+	c->busy = 0;
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	event_del(c->timer);
+	reap(c);
+	capchild_status_text(c->wstatus, st, sizeof st);
+	if (!sent)
+		snprintf(err, sizeof err, "CAP parser process %d %s (%s)", (int)c->pid, st, why);
+	else if (timed_out)
+		snprintf(err, sizeof err, "%s: the CAP parser process (pid %d) did not answer within %d ms and was stopped; "
+		    "the document may be crafted to hang it", c->name, (int)c->pid, CAPCHILD_TIMEOUT_MS);
+	else
+		snprintf(err, sizeof err, "%s: the CAP parser process (pid %d) failed on this document (%s: %s); "
+		    "the document may be crafted to crash it", c->name, (int)c->pid, why, st);
+	c->fn(c->arg, CAPCHILD_DIED, NULL, err, sent);
+}
+
+static void
+child_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct capchild *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	uint8_t hdr[CAP_WIRE_REPLY_HDR], *msg;
+	struct cap_result out;
+	char why[256], perr[CAP_WIRE_ERR_MAX + 1];
+	size_t len;
+	int rc;
+
+	if (!c->busy) {
+		child_lost(c, "it wrote while no document was out", 0);
+		return;
+	}
+	if (evbuffer_get_length(in) < sizeof hdr)
+		return;
+	evbuffer_copyout(in, hdr, sizeof hdr);
+	if (cap_wire_reply_len(hdr, &len, why, sizeof why) < 0) {
+		child_lost(c, why, 0);
+		return;
+	}
+	if (evbuffer_get_length(in) < sizeof hdr + len)
+		return;               /* the rest of the reply is still coming */
+	if ((msg = evbuffer_pullup(in, (ev_ssize_t)(sizeof hdr + len))) == NULL) {
+		child_lost(c, "out of memory", 0);
+		return;
+	}
+	if (cap_wire_decode_reply(msg + sizeof hdr, len, &out, &rc, perr, sizeof perr, why, sizeof why) < 0) {
+		child_lost(c, why, 0);
+		return;
+	}
+	evbuffer_drain(in, sizeof hdr + len);
+	if (evbuffer_get_length(in) > 0) {
+		if (rc == 0)
+			cap_result_clear(&out);
+		child_lost(c, "it wrote more than one reply", 0);
+		return;
+	}
+	c->busy = 0;
+	event_del(c->timer);
+	c->fn(c->arg, rc, rc == 0 ? &out : NULL, perr, 1);
+}
+
+static void
+child_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct capchild *c = arg;
+
+	(void)bev;
+	child_lost(c, (what & BEV_EVENT_EOF) ? "closed" : strerror(EVUTIL_SOCKET_ERROR()), 0);
+}
+
+static void
+child_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	child_lost(arg, "timed out", 1);
+}
+
+int
+capchild_attach(struct capchild *c, struct event_base *base, capchild_reply_fn fn, void *arg, char *err,
+    size_t errlen)
+{
+	if (c->bev != NULL) {
+		ls_errf(err, errlen, "the CAP parser process is already attached");
+		return -1;
+	}
+	c->bev = bufferevent_socket_new(base, c->fd, 0);
+	c->timer = evtimer_new(base, child_timeout_cb, c);
+	if (c->bev == NULL || c->timer == NULL) {
+		if (c->bev != NULL)
+			bufferevent_free(c->bev);
+		if (c->timer != NULL)
+			event_free(c->timer);
+		c->bev = NULL;
+		c->timer = NULL;
+		ls_errf(err, errlen, "cannot watch the CAP parser process: out of memory");
+		return -1;
+	}
+	c->fn = fn;
+	c->arg = arg;
+	bufferevent_setcb(c->bev, child_read_cb, NULL, child_event_cb, c);
+	/* readable while idle only when the child is gone */
+	bufferevent_enable(c->bev, EV_READ);
+	return 0;
+}
+
+int
+capchild_send(struct capchild *c, const char *doc, size_t len, const char *name, long long now, char *err,
+    size_t errlen)
+{
+	uint8_t hdr[CAP_WIRE_REQ_HDR];
+	struct evbuffer *out;
+	struct timeval tv = { CAPCHILD_TIMEOUT_MS / 1000, (CAPCHILD_TIMEOUT_MS % 1000) * 1000 };
+	size_t namelen;
+
+	if (c->bev == NULL || c->busy || c->reaped) {
+		ls_errf(err, errlen, "%s: the CAP parser process is %s", name,
+		    c->reaped ? "not running" : c->busy ? "busy" : "not attached");
+		return -1;
+	}
+	if (cap_wire_encode_request(hdr, name, &namelen, len, now) < 0) {
+		ls_errf(err, errlen, "%s: larger than %d bytes; not parsed", name, CAP_DOC_MAX);
+		return -1;
+	}
+	out = bufferevent_get_output(c->bev);
+	if (evbuffer_add(out, hdr, sizeof hdr) < 0 || evbuffer_add(out, name, namelen) < 0 ||
+	    evbuffer_add(out, doc, len) < 0) {
+		evbuffer_drain(out, evbuffer_get_length(out));
+		ls_errf(err, errlen, "%s: out of memory; not parsed", name);
+		return -1;
+	}
+	memcpy(c->name, name, namelen);
+	c->name[namelen] = '\0';
+	c->busy = 1;
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	event_add(c->timer, &tv);
+	return 0;
 }

@@ -30,6 +30,7 @@
 #define CAPCHILD_DIED (-2)
 
 struct capchild;
+struct event_base;
 
 /* Fork a parser child that parses with `cfg`.  When the caller is root the
  * child becomes `user` (NULL: user nobody) with no supplementary groups;
@@ -51,6 +52,33 @@ int   capchild_fd(const struct capchild *);
  * finished and must be replaced with capchild_free + capchild_new). */
 int capchild_parse(struct capchild *, const char *doc, size_t len, const char *name, long long now,
     struct cap_result *out, char *err, size_t errlen);
+
+/* ---- on an event loop (the daemon) ----
+ *
+ * capchild_parse waits for the reply; the daemon must not (one document
+ * that hangs the parser would hold every board), so it attaches the child
+ * to its loop and gets each reply as an event, or CAPCHILD_DIED from a
+ * CAPCHILD_TIMEOUT_MS timer.  Once attached, use capchild_send, not
+ * capchild_parse. */
+
+/* The outcome of a document sent with capchild_send (sent 1): rc 0 with
+ * *out (the callee owns it: cap_result_clear), -1 + err, or CAPCHILD_DIED +
+ * err.  Or the child went while no document was out (sent 0, CAPCHILD_DIED,
+ * err says how).  After CAPCHILD_DIED the child is finished; the callee may
+ * capchild_free it. */
+typedef void (*capchild_reply_fn)(void *arg, int rc, struct cap_result *out, const char *err, int sent);
+
+/* Watch the child's socket on base; replies go to fn.  0, or -1 + err. */
+int capchild_attach(struct capchild *, struct event_base *base, capchild_reply_fn fn, void *arg, char *err,
+    size_t errlen);
+/* Send one document and return at once; its outcome comes to the attached
+ * fn within CAPCHILD_TIMEOUT_MS (then the child is killed).  0, or -1 + err
+ * (not attached, a document already out, the child gone, or the document
+ * is too large: nothing was sent). */
+int capchild_send(struct capchild *, const char *doc, size_t len, const char *name, long long now, char *err,
+    size_t errlen);
+/* 1 while a document sent with capchild_send has no outcome yet. */
+int capchild_busy(const struct capchild *);
 
 /* Describe a wait status: "exited with status 3", "killed by signal 9". */
 void capchild_status_text(int status, char *buf, size_t len);

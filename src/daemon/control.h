@@ -143,6 +143,16 @@ struct control_ops {
 	 * whether it was half-written. */
 	int  (*cap_parse)(void *arg, const char *doc, size_t len, const char *name, long long now,
 	    struct cap_result *out, char *err, size_t errlen);
+	/* Or start parsing one elsewhere and return at once (the daemon: the
+	 * event loop never waits on one document).  0 when sent: the outcome
+	 * comes later through control_server_cap_parsed, and doc and name stay
+	 * valid until then or until cap_parse_cancel.  -1 + err: not sent, the
+	 * document fails now.  The server sends one at a time and queues up to
+	 * CONTROL_CAP_QUEUE. */
+	int  (*cap_parse_start)(void *arg, const char *doc, size_t len, const char *name, long long now,
+	    char *err, size_t errlen);
+	/* The server is going: drop the outcome of the document out. */
+	void (*cap_parse_cancel)(void *arg);
 	/* "boards": fill info and call fn once per board playing.  NULL:
 	 * "boards" answers error code=unsupported. */
 	void (*boards)(void *arg, struct control_daemon_info *info, control_board_fn fn, void *ctx);
@@ -152,6 +162,16 @@ struct control_ops {
 	const struct sched *(*schedule)(void *arg, double *wall);
 };
 #define CONTROL_CAP_PARSER_FAILED (-2)
+/* CAP documents waiting for the parser (cap_parse_start) at most; a `cap`
+ * request beyond it is answered error code=busy, a cap_dir file waits for
+ * the next scan. */
+#define CONTROL_CAP_QUEUE 16
+
+/* The outcome of the document out (ops.cap_parse_start): rc 0 with *r
+ * (taken over and released here), -1 + err, or CONTROL_CAP_PARSER_FAILED +
+ * err.  Applies it and answers the `cap` request or moves the cap_dir file
+ * it came from, then sends the next document. */
+void control_server_cap_parsed(struct control_server *, int rc, struct cap_result *r, const char *err);
 
 /* Listen on `path` (creating its directory if needed).  A stale socket file
  * is replaced; a live one (another daemon answering) is an error.  The

@@ -21,6 +21,7 @@
 #include <event2/event.h>
 
 #include "alert/cap.h"
+#include "daemon/control.h"
 
 /* ---- watched CAP directory ----
  *
@@ -196,9 +197,41 @@ cap_dir_refuse(struct control_server *s, int dirfd, const char *dir, const char 
 	cap_dir_fail(s, dirfd, dir, name, why);
 }
 
+/* The outcome of one file (r as control_apply_cap, its answer in b):
+ * move it to done/ or failed/, or leave it to settle.  Returns 1 when it
+ * changed the alerts, 0 when handled, -1 when left for later (*wait_ms
+ * lowered to when to look again). */
+static int
+cap_dir_outcome(struct control_server *s, int dirfd, const char *dir, const char *name, const struct stat *st,
+    int r, struct control_obuf *b, long long *wait_ms)
+{
+	int ok = r >= 0;
+
+	/* a document the parser died on is not waited for: a half-written file
+	 * does not crash a parser, and a second try would only crash it again */
+	if (!ok && r != CONTROL_CAP_PARSER_FAILED && !cap_settled(s, name, st, wait_ms))
+		return -1;
+	if (ok) {
+		if (move_to(dirfd, "done", name) < 0) {
+			control_logf(s, 1, "cap_dir %s/%s: cannot move it to done/ (%s); removing it so it is not applied twice",
+			    dir, name, strerror(errno));
+			unlinkat(dirfd, name, 0);
+		}
+	} else {
+		char msg[1024];
+
+		if (b->oom || control_line_get(b->p, "message", msg, sizeof msg) < 0)
+			snprintf(msg, sizeof msg, "%s", b->p && !b->oom ? b->p : "out of memory");
+		control_logf(s, 1, "cap_dir %s/%s: %s; moved to failed/", dir, name, msg);
+		cap_dir_fail(s, dirfd, dir, name, msg);
+	}
+	return r > 0;
+}
+
 /* Read and apply one regular file.  Returns 1 when it changed the alerts,
- * 0 when handled (done/ or failed/), -1 when left for later; *wait_ms is
- * lowered to when a file left for later should be looked at again. */
+ * 0 when handled (done/ or failed/) or handed to the parser process, -1
+ * when left for later; *wait_ms is lowered to when a file left for later
+ * should be looked at again. */
 static int
 cap_dir_file(struct control_server *s, int dirfd, const char *dir, const char *name, long long now,
     long long *wait_ms)
@@ -207,8 +240,15 @@ cap_dir_file(struct control_server *s, int dirfd, const char *dir, const char *n
 	struct control_obuf b = { 0 };
 	char *doc = NULL;
 	ssize_t got;
-	int fd, r = -1, ok = 0;
+	int fd, r = -1;
 
+	if (s->ops.cap_parse_start != NULL && control_capq_find_file(s, dir, name) != NULL) {
+		struct cap_pending *p = cap_pending_find(s, name);
+
+		if (p != NULL)
+			p->seen = 1;  /* at the parser: keep its settle time */
+		return -1;
+	}
 	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return -1;    /* gone, or swapped for a link: the next scan sees what it is */
@@ -220,40 +260,84 @@ cap_dir_file(struct control_server *s, int dirfd, const char *dir, const char *n
 		close(fd);    /* still being written; IN_CLOSE_WRITE brings us back */
 		return -1;
 	}
+	if (s->ops.cap_parse_start != NULL && s->ncapq >= CONTROL_CAP_QUEUE) {
+		close(fd);    /* no room: scanned again once the queue is empty */
+		s->capq_full = 1;
+		return -1;
+	}
 	if (st.st_size > CAP_DOC_MAX) {
 		control_ob_error(&b, "cap", "file larger than 1 MiB; not read");
 	} else if ((doc = malloc((size_t)st.st_size + 1)) == NULL) {
 		control_ob_error(&b, "io", "out of memory");
 	} else if ((got = read(fd, doc, (size_t)st.st_size)) < 0) {
 		control_ob_error(&b, "io", strerror(errno));
+	} else if (s->ops.cap_parse_start != NULL) {
+		/* parsed in the parser process: moved when its answer comes
+		 * (control_cap_dir_parsed), while the loop goes on */
+		struct control_capjob *job = calloc(1, sizeof *job);
+
+		close(fd);
+		if (job == NULL || (job->name = strdup(name)) == NULL || (job->dir = strdup(dir)) == NULL) {
+			control_capjob_free(job);
+			free(doc);
+			return -1;    /* out of memory: the next scan tries again */
+		}
+		job->doc = doc;
+		job->len = (size_t)got;
+		job->now = now;
+		job->st = st;
+		if (control_capq_add(s, job) < 0) {
+			control_capjob_free(job);
+			s->capq_full = 1;
+			return -1;
+		}
+		return 0;
 	} else {
 		r = control_apply_cap(s, doc, (size_t)got, name, now, &b, 1);
-		ok = r >= 0;
 	}
 	close(fd);
 	free(doc);
-	/* a document the parser died on is not waited for: a half-written file
-	 * does not crash a parser, and a second try would only crash it again */
-	if (!ok && r != CONTROL_CAP_PARSER_FAILED && !cap_settled(s, name, &st, wait_ms)) {
-		free(b.p);
-		return -1;
-	}
-	if (ok) {
-		if (move_to(dirfd, "done", name) < 0) {
-			control_logf(s, 1, "cap_dir %s/%s: cannot move it to done/ (%s); removing it so it is not applied twice",
-			    dir, name, strerror(errno));
-			unlinkat(dirfd, name, 0);
-		}
-	} else {
-		char msg[1024];
-
-		if (b.oom || control_line_get(b.p, "message", msg, sizeof msg) < 0)
-			snprintf(msg, sizeof msg, "%s", b.p && !b.oom ? b.p : "out of memory");
-		control_logf(s, 1, "cap_dir %s/%s: %s; moved to failed/", dir, name, msg);
-		cap_dir_fail(s, dirfd, dir, name, msg);
-	}
+	r = cap_dir_outcome(s, dirfd, dir, name, &st, r, &b, wait_ms);
 	free(b.p);
-	return r > 0;
+	return r;
+}
+
+/* Look again at files waiting to settle in wait ms (when >= 0). */
+static void
+cap_settle_in(struct control_server *s, long long wait)
+{
+	if (wait >= 0 && s->capsettle != NULL) {
+		struct timeval tv;
+
+		wait += 50;   /* past the settle time, not a hair before it */
+		tv.tv_sec = (time_t)(wait / 1000);
+		tv.tv_usec = (suseconds_t)(wait % 1000) * 1000;
+		event_add(s->capsettle, &tv);
+	}
+}
+
+void
+control_cap_dir_parsed(struct control_server *s, struct control_capjob *job, int ret, struct control_obuf *b)
+{
+	long long wait = LLONG_MAX;
+	struct stat now;
+	int dirfd = open(job->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dirfd < 0) {
+		control_logf(s, 1, "cap_dir %s: %s", job->dir, strerror(errno));
+		return;
+	}
+	/* replaced or removed while it was parsed: the next scan takes what is there */
+	if (fstatat(dirfd, job->name, &now, AT_SYMLINK_NOFOLLOW) == 0 && now.st_ino == job->st.st_ino &&
+	    now.st_dev == job->st.st_dev)
+		cap_dir_outcome(s, dirfd, job->dir, job->name, &job->st, ret, b, &wait);
+	close(dirfd);
+	if (wait != LLONG_MAX) {
+		/* left to settle: a rescan is due (an earlier one that is
+		 * already due looks at it too) */
+		if (s->capsettle != NULL && !evtimer_pending(s->capsettle, NULL))
+			cap_settle_in(s, wait);
+	}
 }
 
 /* Scan; *wait_ms (when not NULL) gets how long until a file left for later
@@ -319,14 +403,7 @@ cap_scan_and_rearm(struct control_server *s)
 	long long wait;
 
 	cap_dir_scan(s, control_srv_now(s), &wait);
-	if (wait >= 0 && s->capsettle != NULL) {
-		struct timeval tv;
-
-		wait += 50;   /* past the settle time, not a hair before it */
-		tv.tv_sec = (time_t)(wait / 1000);
-		tv.tv_usec = (suseconds_t)(wait % 1000) * 1000;
-		event_add(s->capsettle, &tv);
-	}
+	cap_settle_in(s, wait);
 }
 
 static void

@@ -16,6 +16,7 @@
 #define LEDSIGN_CONTROL_INT_H
 
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "daemon/control.h"
@@ -82,10 +83,23 @@ struct control_conn {
 	void (*on_close)(struct control_conn *, void *);
 	void  *on_close_arg;
 	struct control_watch *watch;  /* a `watch` connection: streams events, no deadline */
+	struct control_capjob *capjob;  /* its `cap` request waits for the parser: no reading, no deadline */
 	struct control_conn *next;
 };
 
 struct cap_pending;
+
+/* A CAP document waiting for (or at) the parser process (ops.cap_parse_start). */
+struct control_capjob {
+	char  *doc;
+	size_t len;
+	char  *name;
+	long long now;
+	struct control_conn *conn;    /* a `cap` request to answer; NULL when it closed meanwhile */
+	char  *dir;                   /* or a cap_dir file, NAME in this directory ... */
+	struct stat st;               /* ... as it was when read */
+	struct control_capjob *next;
+};
 
 struct control_server {
 	char  *path;
@@ -105,6 +119,10 @@ struct control_server {
 	char  *watched;            /* the cap_dir the events above are for */
 	struct cap_pending *pending;   /* cap_dir files that did not parse, not yet settled */
 	size_t npending;
+	struct control_capjob *capq;   /* documents for the parser, the first one out */
+	size_t ncapq;
+	int    capq_out;           /* capq's first document is at the parser */
+	int    capq_full;          /* a cap_dir file was left for want of room: scan once there is */
 	int    deadline_ms;        /* a connection must complete a request this often */
 	struct event *relisten;    /* out of fds: accept again a little later */
 	struct event_bus *events;  /* for `watch`; may be NULL */
@@ -183,7 +201,28 @@ char *control_dispatch(struct control_server *, struct control_conn *, const cha
 int control_apply_cap(struct control_server *, const char *doc, size_t len, const char *name, long long now,
     struct control_obuf *b, int from_dir);
 
+/* Apply the outcome of a parse (rc 0 with *r, taken over; or rc < 0 +
+ * err); the answer goes to b, the return value as control_apply_cap. */
+int control_cap_finish(struct control_server *, int rc, struct cap_result *r, const char *err, const char *name,
+    long long now, struct control_obuf *b, int from_dir);
+
+/* Queue a document for the parser process (taking job over); sends it at
+ * once when none is out.  0, or -1 when CONTROL_CAP_QUEUE are waiting (job
+ * is not taken). */
+int  control_capq_add(struct control_server *, struct control_capjob *);
+/* The queued job for this cap_dir file, or NULL. */
+struct control_capjob *control_capq_find_file(struct control_server *, const char *dir, const char *name);
+void control_capjob_free(struct control_capjob *);   /* accepts NULL */
+/* Forget the queue (the server is going); cancels the document out. */
+void control_capq_clear(struct control_server *);
+/* The connection's `cap` request was answered: go on with its next lines. */
+void control_conn_cap_answered(struct control_conn *);
+
 /* ---- watched CAP directory (control_capdir.c) ---- */
+
+/* The parser's outcome for a cap_dir file: move it (done/, failed/) or
+ * leave it to settle, as a scan does.  ret and b as control_cap_finish. */
+void control_cap_dir_parsed(struct control_server *, struct control_capjob *, int ret, struct control_obuf *b);
 
 /* Watch the config's cap_dir (again, when a reload changed it); a no-op
  * before control_server_attach.  0, or -1 + err. */

@@ -176,6 +176,7 @@ control_server_free(struct control_server *s)
 {
 	if (s == NULL)
 		return;
+	control_capq_clear(s);
 	while (s->conns != NULL)
 		conn_free(s->conns);
 	if (s->quiet_n > 0)
@@ -304,6 +305,8 @@ conn_free(struct control_conn *c)
 
 	if (c->on_close != NULL)
 		c->on_close(c, c->on_close_arg);
+	if (c->capjob != NULL)
+		c->capjob->conn = NULL;   /* still applied when parsed, not answered */
 	control_watch_free(c->watch);
 	for (pp = &s->conns; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == c) {
@@ -332,8 +335,18 @@ conn_arm_deadline(struct control_conn *c)
 {
 	struct timeval tv = { c->deadline_ms / 1000, (c->deadline_ms % 1000) * 1000 };
 
-	if (c->watch == NULL)    /* a watcher streams for as long as it likes */
+	/* a watcher streams for as long as it likes; a `cap` request waits for
+	 * the parser, which has its own limit */
+	if (c->watch == NULL && c->capjob == NULL)
 		event_add(c->deadline, &tv);
+}
+
+void
+control_conn_cap_answered(struct control_conn *c)
+{
+	/* conn_process goes on with its lines (and the deadline is armed again
+	 * once the answer is out) */
+	event_active(c->resume, EV_TIMEOUT, 0);
 }
 
 static void
@@ -464,6 +477,8 @@ conn_process(struct control_conn *c)
 			conn_free(c);
 		return;
 	}
+	if (c->capjob != NULL)
+		return;     /* its `cap` request is at the parser: control_conn_cap_answered resumes it */
 	if (c->watch != NULL) {
 		/* a watcher only listens: what it sends is ignored, its EOF ends it */
 		evbuffer_drain(in, evbuffer_get_length(in));
@@ -554,6 +569,12 @@ conn_process(struct control_conn *c)
 		}
 		free(line);
 		control_conn_queue(c, ans, anslen);
+		if (c->capjob != NULL) {
+			/* read nothing more until its answer is queued */
+			bufferevent_disable(c->bev, EV_READ);
+			event_del(c->deadline);
+			return;
+		}
 		if (c->closing || c->watch != NULL)
 			return;
 	}

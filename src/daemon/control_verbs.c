@@ -332,45 +332,55 @@ verb_reload(struct control_req *rq, struct control_obuf *b)
 	control_ob_line(b, "ok", (const char *)NULL);
 }
 
-/* Parse and apply one CAP document; the answer (or an error) goes to b. */
+/* Parse and apply one CAP document in this process (ops.cap_parse, or
+ * cap_parse when that is NULL); the answer (or an error) goes to b. */
 int
 control_apply_cap(struct control_server *s, const char *doc, size_t len, const char *name, long long now,
     struct control_obuf *b, int from_dir)
 {
 	struct cap_result r;
-	char err[512], id[ALERT_ID_MAX + 1], num[16];
-	int removed = 0, rc;
+	char err[512];
+	int rc;
 
-	/* the daemon parses in its parser process; tests and tools in this one */
 	rc = s->ops.cap_parse ? s->ops.cap_parse(s->arg, doc, len, name, now, &r, err, sizeof err) :
 	    cap_parse(doc, len, name, s->cfg, now, &r, err, sizeof err);
-	if (rc < 0) {
-		control_ob_error(b, "cap", err);
+	return control_cap_finish(s, rc, rc == 0 ? &r : NULL, err, name, now, b, from_dir);
+}
+
+int
+control_cap_finish(struct control_server *s, int rc, struct cap_result *r, const char *perr, const char *name,
+    long long now, struct control_obuf *b, int from_dir)
+{
+	char err[512], id[ALERT_ID_MAX + 1], num[16];
+	int removed = 0;
+
+	if (rc < 0 || r == NULL) {
+		control_ob_error(b, "cap", perr);
 		/* a cap_dir file may be half-written: its caller logs once it fails it */
 		if (!from_dir)
-			control_logf(s, 1, "cap: %s", err);
+			control_logf(s, 1, "cap: %s", perr);
 		return rc == CONTROL_CAP_PARSER_FAILED ? rc : -1;
 	}
-	if (r.action == CAP_IGNORED) {
-		control_ob_line(b, "ok", "action", "ignored", "reason", r.reason, (const char *)NULL);
-		control_logf(s, 0, "cap: %s: ignored: %s", name, r.reason);
-		cap_result_clear(&r);
+	if (r->action == CAP_IGNORED) {
+		control_ob_line(b, "ok", "action", "ignored", "reason", r->reason, (const char *)NULL);
+		control_logf(s, 0, "cap: %s: ignored: %s", name, r->reason);
+		cap_result_clear(r);
 		return 0;
 	}
-	if ((rc = cap_apply(s->store, &r, now, id, &removed, err, sizeof err)) < 0) {
+	if ((rc = cap_apply(s->store, r, now, id, &removed, err, sizeof err)) < 0) {
 		control_ob_error(b, rc == ALERT_STORE_FULL ? "full" : "io", err);
 		control_logf(s, 1, "cap: %s: %s", name, err);
 		if (s->ops.changed)
 			s->ops.changed(s->arg);
-		cap_result_clear(&r);
+		cap_result_clear(r);
 		return -1;
 	}
-	control_logf(s, 0, "cap: %s: %s%s%s, %d cleared", name, cap_action_name(r.action), id[0] ? " " : "", id, removed);
+	control_logf(s, 0, "cap: %s: %s%s%s, %d cleared", name, cap_action_name(r->action), id[0] ? " " : "", id, removed);
 	if (s->ops.changed && (id[0] || removed))
 		s->ops.changed(s->arg);
 	snprintf(num, sizeof num, "%d", removed);
-	control_ob_line(b, "ok", "action", cap_action_name(r.action), "id", id, "cleared", num, (const char *)NULL);
-	cap_result_clear(&r);
+	control_ob_line(b, "ok", "action", cap_action_name(r->action), "id", id, "cleared", num, (const char *)NULL);
+	cap_result_clear(r);
 	return id[0] || removed;
 }
 
@@ -405,10 +415,36 @@ verb_cap(struct control_req *rq, struct control_obuf *b)
 			break;
 		}
 	}
-	if (r < 0 || doc == NULL)
+	if (r < 0 || doc == NULL) {
 		control_ob_error(b, "usage", r < 0 ? err : "cap needs doc=XML (percent-encoded)");
-	else
+	} else if (s->ops.cap_parse_start != NULL && rq->conn != NULL) {
+		/* parsed in the parser process: the answer comes when it does, and
+		 * the connection waits for it (control_server_cap_parsed) */
+		struct control_capjob *job = calloc(1, sizeof *job);
+
+		if (job == NULL || (job->name = strdup(name)) == NULL) {
+			control_capjob_free(job);
+			control_ob_error(b, "internal", "out of memory");
+		} else {
+			job->doc = doc;
+			job->len = doclen;
+			job->now = now;
+			job->conn = rq->conn;
+			doc = NULL;
+			rq->conn->capjob = job;
+			if (control_capq_add(s, job) < 0) {
+				rq->conn->capjob = NULL;
+				control_capjob_free(job);
+				control_ob_error(b, "busy", "the CAP parser has a full queue; try again in a few seconds");
+				control_log_limited(s, "cap: %s: refused, %d documents wait for the parser", name,
+				    CONTROL_CAP_QUEUE);
+			}
+		}
+	} else if (s->ops.cap_parse_start != NULL) {
+		control_ob_error(b, "unsupported", "cap is parsed for connections only");
+	} else {
 		control_apply_cap(s, doc, doclen, name, now, b, 0);
+	}
 	free(doc);
 	free(val);
 }

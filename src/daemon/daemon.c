@@ -45,6 +45,7 @@ static const struct timeval daemon_now_tv = { 0, 0 };
 
 static int  daemon_parser_start(struct daemon *);
 static void daemon_parser_stop(struct daemon *, int *);
+static int  daemon_parser_send(struct daemon *, char *, size_t);
 
 struct dboard {
 	struct daemon *d;
@@ -91,7 +92,13 @@ struct daemon {
 	char   reload_error[512];  /* "" when the last one worked */
 	int    exit_status;
 	struct capchild *parser;   /* the CAP parser process; NULL while there is none */
-	struct event *parser_ev;   /* its socket: readable only once it is gone */
+	int    parser_attached;    /* its replies come to the loop (capchild_attach) */
+	struct {                   /* the CAP document at the parser (control ops.cap_parse_start) */
+		int active;
+		const char *doc, *name;   /* the control server's, valid while active */
+		size_t len;
+		long long now;
+	} capjob;
 	double parser_window;      /* start of the minute parser restarts are counted in (mono) */
 	unsigned parser_restarts;
 	struct priv_user user;     /* who the daemon becomes when started as root */
@@ -563,6 +570,15 @@ daemon_reload_do(struct daemon *d, char *err, size_t errlen)
 		if (d->parser) {
 			daemon_parser_stop(d, NULL);
 			daemon_parser_start(d);
+			if (d->capjob.active) {
+				/* the document out goes to the new parser */
+				char perr[512];
+
+				if (daemon_parser_send(d, perr, sizeof perr) < 0) {
+					d->capjob.active = 0;
+					control_server_cap_parsed(d->ctl, -1, NULL, perr);
+				}
+			}
 		}
 	}
 	/* the event callbacks hold pointers to the dboard slots, which moved */
@@ -688,16 +704,20 @@ daemon_write_pid(struct daemon *d)
  * make the loop spin. */
 #define DAEMON_PARSER_RESTARTS 10
 
-static void daemon_parser_cb(evutil_socket_t, short, void *);
+static void daemon_parser_reply(void *, int, struct cap_result *, const char *, int);
 
 static void
 daemon_parser_watch(struct daemon *d)
 {
-	if (!d->parser || d->parser_ev || !d->base)
+	char err[256];
+
+	if (!d->parser || d->parser_attached || !d->base)
 		return;
-	d->parser_ev = event_new(d->base, capchild_fd(d->parser), EV_READ | EV_PERSIST, daemon_parser_cb, d);
-	if (d->parser_ev)
-		event_add(d->parser_ev, NULL);
+	if (capchild_attach(d->parser, d->base, daemon_parser_reply, d, err, sizeof err) < 0) {
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "%s; CAP documents are refused", err);
+		return;
+	}
+	d->parser_attached = 1;
 }
 
 /* Start a parser process (logged).  0, or -1 (logged). */
@@ -719,9 +739,7 @@ daemon_parser_start(struct daemon *d)
 static void
 daemon_parser_stop(struct daemon *d, int *status)
 {
-	if (d->parser_ev)
-		event_free(d->parser_ev);
-	d->parser_ev = NULL;
+	d->parser_attached = 0;
 	capchild_free(d->parser, status);
 	d->parser = NULL;
 }
@@ -745,46 +763,72 @@ daemon_parser_restart(struct daemon *d)
 	daemon_parser_start(d);
 }
 
-/* The parser's socket turns readable while no document is out only when
- * the parser is gone (killed, crashed): log it and start another. */
-static void
-daemon_parser_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct daemon *d = arg;
-	int st, pid = (int)capchild_pid(d->parser);
-	char how[96];
-
-	daemon_parser_stop(d, &st);
-	capchild_status_text(st, how, sizeof how);
-	log_msg(LOG_LV_WARN, "daemon", NULL, "CAP parser process %d %s; starting a new one", pid, how);
-	daemon_parser_restart(d);
-}
-
-/* control_ops.cap_parse: every CAP document the daemon takes is parsed in
- * the parser process, never here. */
+/* Send the document out (d->capjob) to the parser, starting one if there
+ * is none.  0, or -1 + err. */
 static int
-daemon_ctl_cap_parse(void *arg, const char *doc, size_t len, const char *name, long long now,
-    struct cap_result *out, char *err, size_t errlen)
+daemon_parser_send(struct daemon *d, char *err, size_t errlen)
 {
-	struct daemon *d = arg;
-	int rc;
-
 	if (!d->parser) {
 		d->parser_window = 0;   /* asked for: a fresh allowance of restarts */
 		daemon_parser_restart(d);
 	}
-	if (!d->parser) {
-		snprintf(err, errlen, "%s: no CAP parser process could be started (see the log before this); not parsed", name);
+	if (!d->parser || !d->parser_attached) {
+		snprintf(err, errlen, "%s: no CAP parser process could be started (see the log before this); not parsed",
+		    d->capjob.name);
 		return -1;
 	}
-	rc = capchild_parse(d->parser, doc, len, name, now, out, err, errlen);
+	return capchild_send(d->parser, d->capjob.doc, d->capjob.len, d->capjob.name, d->capjob.now, err, errlen);
+}
+
+/* capchild_reply_fn: the parser answered, died or hung (then it was
+ * killed).  A document out gets its outcome; a lost parser is replaced. */
+static void
+daemon_parser_reply(void *arg, int rc, struct cap_result *out, const char *err, int sent)
+{
+	struct daemon *d = arg;
+	int active = d->capjob.active;
+
 	if (rc == CAPCHILD_DIED) {
-		log_msg(LOG_LV_ERROR, "daemon", NULL, "%s; starting a new CAP parser process", err);
+		log_msg(sent ? LOG_LV_ERROR : LOG_LV_WARN, "daemon", NULL, "%s; starting a new CAP parser process", err);
 		daemon_parser_stop(d, NULL);
 		daemon_parser_restart(d);
-		return CONTROL_CAP_PARSER_FAILED;
+		rc = CONTROL_CAP_PARSER_FAILED;
+		if (!sent)
+			return;
 	}
-	return rc;
+	d->capjob.active = 0;
+	if (!active) {            /* cancelled: the control server is gone */
+		if (rc == 0)
+			cap_result_clear(out);
+		return;
+	}
+	control_server_cap_parsed(d->ctl, rc, out, err);
+}
+
+/* control_ops.cap_parse_start: every CAP document the daemon takes is
+ * parsed in the parser process, never here, and never waited for. */
+static int
+daemon_ctl_cap_parse_start(void *arg, const char *doc, size_t len, const char *name, long long now,
+    char *err, size_t errlen)
+{
+	struct daemon *d = arg;
+
+	d->capjob.doc = doc;
+	d->capjob.len = len;
+	d->capjob.name = name;
+	d->capjob.now = now;
+	if (daemon_parser_send(d, err, errlen) < 0)
+		return -1;
+	d->capjob.active = 1;
+	return 0;
+}
+
+static void
+daemon_ctl_cap_parse_cancel(void *arg)
+{
+	struct daemon *d = arg;
+
+	d->capjob.active = 0;
 }
 
 /* The user to run as: --user, else the config's `user`.  Started as root
@@ -968,7 +1012,8 @@ daemon_ctl_schedule(void *arg, double *wall)
 }
 
 static const struct control_ops daemon_ctl_ops = {
-	.cap_parse = daemon_ctl_cap_parse,
+	.cap_parse_start = daemon_ctl_cap_parse_start,
+	.cap_parse_cancel = daemon_ctl_cap_parse_cancel,
 	.changed = daemon_ctl_changed,
 	.reload = daemon_ctl_reload,
 	.boards = daemon_ctl_boards,
