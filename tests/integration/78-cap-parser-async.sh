@@ -23,11 +23,11 @@ schedule = ( { playlist = "week"; boards = ["all"]; } );
 CFGEOF
 $L check "$CFG" >/dev/null || fail "test config does not check"
 $B/ledboard --listen "tcp:127.0.0.1:$PORT" --size 64x16 --format mono --snapshot "$TMP/snap" \
-    2>"$TMP/board.log" &
+    2>"$TMP/board-hall.log" &
 PIDS="$PIDS $!"
 sleep 0.2
 start_daemon
-frames() { grep -c "frame [0-9]* shown" "$TMP/board.log"; }
+frames() { grep -c "frame [0-9]* shown" "$TMP/board-hall.log"; }
 n=100; until [ "$(frames)" -gt 30 ]; do
 	n=$((n - 1)); [ $n -gt 0 ] || afail "the board shows no frames"; sleep 0.1
 done
