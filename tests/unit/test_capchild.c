@@ -14,6 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <time.h>
+
+#include <event2/event.h>
+
 #include "daemon/capchild.h"
 
 #define NOW 1795572000LL
@@ -100,6 +104,99 @@ test_child_killed(void **state)
 	capchild_free(NULL, NULL);
 }
 
+/* What the attached child told us (capchild_reply_fn). */
+struct outcome {
+	int n, rc, sent;
+	struct cap_result r;
+	char err[1024];
+	struct event_base *base;
+};
+
+static void
+on_reply(void *arg, int rc, struct cap_result *out, const char *err, int sent)
+{
+	struct outcome *o = arg;
+
+	o->n++;
+	o->rc = rc;
+	o->sent = sent;
+	if (rc == 0)
+		o->r = *out;
+	snprintf(o->err, sizeof o->err, "%s", err ? err : "");
+	event_base_loopbreak(o->base);
+}
+
+static double
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* On an event loop: capchild_send returns at once, the reply comes as an
+ * event; a stopped child is given up on by the timer, not by a wait. */
+static void
+test_async(void **state)
+{
+	static struct ls_config cfg;
+	struct event_base *base = event_base_new();
+	struct outcome o = { .base = base };
+	struct capchild *c;
+	char err[512];
+	double t0, sent_in;
+
+	assert_non_null(base);
+	assert_non_null(c = capchild_new(&cfg, NULL, err, sizeof err));
+	assert_int_equal(capchild_attach(c, base, on_reply, &o, err, sizeof err), 0);
+	assert_int_equal(capchild_send(c, doc, strlen(doc), "t.xml", NOW, err, sizeof err), 0);
+	assert_true(capchild_busy(c));
+	/* one at a time */
+	assert_int_equal(capchild_send(c, doc, strlen(doc), "u.xml", NOW, err, sizeof err), -1);
+	event_base_dispatch(base);
+	assert_int_equal(o.n, 1);
+	assert_int_equal(o.rc, 0);
+	assert_int_equal(o.sent, 1);
+	assert_string_equal(o.r.alert.text, "TORNADO WARNING");
+	cap_result_clear(&o.r);
+	assert_false(capchild_busy(c));
+
+	/* a parser error, and the child lives on */
+	assert_int_equal(capchild_send(c, "<alert>", 7, "bad.xml", NOW, err, sizeof err), 0);
+	event_base_dispatch(base);
+	assert_int_equal(o.n, 2);
+	assert_int_equal(o.rc, -1);
+	assert_non_null(strstr(o.err, "bad.xml"));
+
+	/* stopped: send does not wait; the timer fails the document */
+	kill(capchild_pid(c), SIGSTOP);
+	t0 = mono();
+	assert_int_equal(capchild_send(c, doc, strlen(doc), "h.xml", NOW, err, sizeof err), 0);
+	sent_in = mono() - t0;
+	assert_true(sent_in < 0.5);
+	event_base_dispatch(base);
+	assert_int_equal(o.n, 3);
+	assert_int_equal(o.rc, CAPCHILD_DIED);
+	assert_int_equal(o.sent, 1);
+	assert_non_null(strstr(o.err, "h.xml"));
+	assert_non_null(strstr(o.err, "did not answer"));
+	assert_true(mono() - t0 >= CAPCHILD_TIMEOUT_MS / 1000.0 - 0.05);
+	capchild_free(c, NULL);
+
+	/* a child that dies while idle is reported with sent 0 */
+	assert_non_null(c = capchild_new(&cfg, NULL, err, sizeof err));
+	assert_int_equal(capchild_attach(c, base, on_reply, &o, err, sizeof err), 0);
+	kill(capchild_pid(c), SIGKILL);
+	event_base_dispatch(base);
+	assert_int_equal(o.n, 4);
+	assert_int_equal(o.rc, CAPCHILD_DIED);
+	assert_int_equal(o.sent, 0);
+	assert_non_null(strstr(o.err, "killed by signal 9"));
+	capchild_free(c, NULL);
+	event_base_free(base);
+}
+
 static void
 test_users(void **state)
 {
@@ -123,6 +220,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_in_child),
 		cmocka_unit_test(test_child_killed),
+		cmocka_unit_test(test_async),
 		cmocka_unit_test(test_users),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
