@@ -27,6 +27,7 @@
 #include "daemon/event.h"
 #include "util/kv.h"
 #include "daemon/player.h"
+#include "alert/cap.h"
 #include "util/log.h"
 
 #define NOBODY 65534
@@ -866,6 +867,128 @@ test_cap_dir(void **state)
 	f->cfg.cap_dir = NULL;
 }
 
+/* The parser process, played by the test: control_server_cap_parsed is
+ * called by hand, as the daemon calls it when the reply comes. */
+struct fake_parser {
+	int started;
+	char doc[2048], name[256];
+	long long now;
+};
+
+/* The server's arg: a fixture (on_changed counts in it) and the parser. */
+struct async_fx {
+	struct fx fx;
+	struct fake_parser *fp;
+};
+
+static int
+fake_parse_start(void *arg, const char *doc, size_t len, const char *name, long long now, char *err, size_t errlen)
+{
+	struct fake_parser *fp = ((struct async_fx *)arg)->fp;
+
+	(void)err;
+	(void)errlen;
+	assert_true(len < sizeof fp->doc);
+	memcpy(fp->doc, doc, len);
+	fp->doc[len] = '\0';
+	snprintf(fp->name, sizeof fp->name, "%s", name);
+	fp->now = now;
+	fp->started++;
+	return 0;
+}
+
+static const struct control_ops async_ops = { .changed = on_changed, .cap_parse_start = fake_parse_start };
+
+/* cap_dir files with a parser that answers later: none is moved until its
+ * answer comes; one at a time goes to the parser, CONTROL_CAP_QUEUE wait,
+ * the rest wait for a later scan; a document the parser died on is failed
+ * at once with the reason. */
+static void
+test_cap_dir_async(void **state)
+{
+	struct fx *f = *state;
+	struct async_fx *af = calloc(1, sizeof *af);
+	struct fake_parser fp = { 0 };
+	struct control_server *srv;
+	char dir[128], p[256], sock[160], err[256], name[64];
+	int nfiles = CONTROL_CAP_QUEUE + 1, answered = 0;
+
+	af->fx = *f;
+	af->fp = &fp;
+	snprintf(dir, sizeof dir, "%s/capq", f->dir);
+	mkdir(dir, 0750);
+	af->fx.cfg.cap_dir = dir;
+	snprintf(sock, sizeof sock, "%s/run/async.sock", f->dir);
+	srv = control_server_new(sock, &af->fx.cfg, f->store, &async_ops, af, err, sizeof err);
+	assert_non_null(srv);
+	for (int i = 0; i < nfiles; i++) {
+		FILE *w;
+
+		snprintf(p, sizeof p, "%s/q%02d.xml", dir, i);
+		w = fopen(p, "w");
+		assert_non_null(w);
+		fprintf(w, "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>Q%02d</identifier>"
+		    "<sender>s@x</sender><sent>2026-01-01T00:00:00+00:00</sent><status>Actual</status>"
+		    "<msgType>Alert</msgType><scope>Public</scope><info><category>Met</category>"
+		    "<event>Storm</event><urgency>Expected</urgency><severity>Severe</severity>"
+		    "<certainty>Likely</certainty><headline>Storm %d</headline></info></alert>", i, i);
+		fclose(w);
+	}
+	assert_int_equal(control_cap_dir_scan(srv, time(NULL)), 0);
+	assert_int_equal(fp.started, 1);            /* one at the parser */
+	for (int i = 0; i < nfiles; i++) {
+		snprintf(name, sizeof name, "q%02d.xml", i);
+		assert_true(exists(dir, name));         /* nothing moved before its answer */
+	}
+	/* a scan meanwhile sends nothing twice */
+	assert_int_equal(control_cap_dir_scan(srv, time(NULL)), 0);
+	assert_int_equal(fp.started, 1);
+	/* the first (readdir's order): the parser died on it */
+	snprintf(name, sizeof name, "failed/%.40s", fp.name);
+	snprintf(p, sizeof p, "%.40s: the CAP parser process (pid 1) did not answer within 2000 ms", fp.name);
+	control_server_cap_parsed(srv, CONTROL_CAP_PARSER_FAILED, NULL, p);
+	assert_true(exists(dir, name));
+	strcat(name, ".error");
+	assert_true(exists(dir, name));
+	answered++;
+	/* the others: parsed as the parser would, answered one by one */
+	while (fp.started > answered) {
+		struct cap_result r;
+
+		assert_int_equal(cap_parse(fp.doc, strlen(fp.doc), fp.name, &af->fx.cfg, fp.now, &r, err, sizeof err), 0);
+		snprintf(name, sizeof name, "done/%.40s", fp.name);   /* the next one is sent at once */
+		control_server_cap_parsed(srv, 0, &r, "");
+		answered++;
+		assert_true(exists(dir, name));
+	}
+	/* CONTROL_CAP_QUEUE were taken at the first scan; one waited for the next */
+	assert_int_equal(answered, CONTROL_CAP_QUEUE);
+	assert_int_equal(control_cap_dir_scan(srv, time(NULL)), 0);
+	assert_int_equal(fp.started, CONTROL_CAP_QUEUE + 1);
+	{
+		struct cap_result r;
+
+		assert_int_equal(cap_parse(fp.doc, strlen(fp.doc), fp.name, &af->fx.cfg, fp.now, &r, err, sizeof err), 0);
+		control_server_cap_parsed(srv, 0, &r, "");
+	}
+	for (int i = 0, done = 0, failed = 0; i <= nfiles; i++) {
+		if (i == nfiles) {
+			assert_int_equal(done, nfiles - 1);
+			assert_int_equal(failed, 1);
+			break;
+		}
+		snprintf(name, sizeof name, "done/q%02d.xml", i);
+		done += exists(dir, name);
+		snprintf(name, sizeof name, "failed/q%02d.xml", i);
+		failed += exists(dir, name);
+	}
+	assert_int_equal(alert_store_count(f->store), nfiles - 1);
+	/* an answer nobody waits for is dropped */
+	control_server_cap_parsed(srv, -1, NULL, "stray");
+	control_server_free(srv);
+	free(af);
+}
+
 /* A connection must complete a request by the deadline: one that says
  * nothing, and one that sends a byte now and then but never a whole
  * request, are closed; one that completes requests stays. */
@@ -1141,6 +1264,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_client_no_sigpipe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cap_dir_async, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap_dir_watch_and_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deadline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watch, setup, teardown),
