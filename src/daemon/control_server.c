@@ -570,8 +570,8 @@ conn_process(struct control_conn *c)
 		free(line);
 		control_conn_queue(c, ans, anslen);
 		if (c->capjob != NULL) {
-			/* read nothing more until its answer is queued */
-			bufferevent_disable(c->bev, EV_READ);
+			/* no request is taken until its answer is queued; reading goes
+			 * on (bounded by the watermark) so a client that goes is seen */
 			event_del(c->deadline);
 			return;
 		}

@@ -4,7 +4,8 @@
 # each wait up to 2 s for an answer that never comes; meanwhile the board
 # keeps its frame rate.  Then the parser is killed and replaced, the file
 # goes to failed/ saying the parser did not answer, the request gets that
-# error, and the next file is applied.
+# error, and the next file is applied.  A client that goes while its
+# document is at the parser still has it applied.
 . tests/lib.sh
 . tests/alert-lib.sh
 CAPD=$TMP/cap
@@ -95,5 +96,24 @@ grep -q "did not answer" "$TMP/h2.out" || afail "the request the parser hung on 
 cap "$TMP/C2.xml" C2
 $L alert --cap "$TMP/C2.xml" --socket "$SOCK" >/dev/null || afail "the request after a hung parser was refused"
 $L alerts --socket "$SOCK" | grep -q cap-C2 || afail "the CAP alert from the request is not active"
+
+# a client that gives up while its document is at the parser: still applied
+P3=$(parser "$P2")
+kill -STOP "$P3"
+cap "$TMP/C3.xml" C3
+$PY - "$SOCK" "$TMP/C3.xml" <<'PYEOF' || afail "could not send the cap request"
+import socket, sys, urllib.parse
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+doc = urllib.parse.quote(open(sys.argv[2]).read(), safe="")
+s.sendall(("ledsign-control/1 cap name=C3.xml doc=" + doc + "\n").encode())
+s.close()
+PYEOF
+sleep 0.3
+kill -CONT "$P3"
+n=30; until $L alerts --socket "$SOCK" | grep -q cap-C3; do
+	n=$((n - 1)); [ $n -gt 0 ] || afail "a CAP request whose client went before the answer was not applied"; sleep 0.1
+done
+[ "$(children)" = "$P3" ] || afail "the parser was replaced though it answered"
 kill -0 "$DAEMON" 2>/dev/null || afail "the daemon died"
 echo "cap parser async: ok"
