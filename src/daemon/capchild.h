@@ -40,8 +40,7 @@ struct capchild *capchild_new(const struct ls_config *cfg, const struct priv_use
 /* Stop the child (SIGKILL) and reap it; accepts NULL.  *status (when not
  * NULL) gets its wait status, or -1 when it could not be reaped. */
 void capchild_free(struct capchild *, int *status);
-/* The child's pid; the socket the daemon watches while no document is out:
- * it becomes readable only when the child is gone. */
+/* The child's pid, and the daemon's end of its socket. */
 pid_t capchild_pid(const struct capchild *);
 int   capchild_fd(const struct capchild *);
 

@@ -136,15 +136,18 @@ struct control_ops {
 	/* The wall clock in Unix seconds (a daemon may run on a virtual
 	 * campaign clock); NULL = time(NULL). */
 	long long (*now)(void *arg);
-	/* Parse a CAP document as cap_parse does, elsewhere (the daemon's parser
-	 * process, daemon/capchild.h); NULL = cap_parse in this process.  0, -1 +
-	 * err, or CONTROL_CAP_PARSER_FAILED + err: the parser died or hung on this
-	 * document, so a cap_dir file is failed at once instead of waiting to see
-	 * whether it was half-written. */
+	/* Parse a CAP document as cap_parse does, synchronously (a tool or a
+	 * test); NULL (and cap_parse_start NULL) = cap_parse in this process.
+	 * 0, -1 + err, or CONTROL_CAP_PARSER_FAILED + err: the parser died or
+	 * hung on this document, so a cap_dir file is failed at once instead of
+	 * waiting to see whether it was half-written.  Not used when
+	 * cap_parse_start is set. */
 	int  (*cap_parse)(void *arg, const char *doc, size_t len, const char *name, long long now,
 	    struct cap_result *out, char *err, size_t errlen);
-	/* Or start parsing one elsewhere and return at once (the daemon: the
-	 * event loop never waits on one document).  0 when sent: the outcome
+	/* Or start parsing one elsewhere and return at once (the daemon, in its
+	 * parser process, daemon/capchild.h: the event loop never waits on one
+	 * document).  A `cap` request then needs a connection to answer on
+	 * (control_handle_line gets error code=unsupported).  0 when sent: the outcome
 	 * comes later through control_server_cap_parsed, and doc and name stay
 	 * valid until then or until cap_parse_cancel.  -1 + err: not sent, the
 	 * document fails now.  The server sends one at a time and queues up to

@@ -1,11 +1,12 @@
 /*
  * control_int.h — private to src/daemon/control_*.c: the server's state and
- * the seams between its four files.
+ * the seams between its files.
  *
  *   control_server.c  the socket, connections and every limit in control.h
  *   control_acl.c     peer credentials -> role (viewer < operator < admin)
  *   control_verbs.c   the verb table, its handlers and the answer buffer
  *   control_capdir.c  the watched CAP directory
+ *   control_capq.c    CAP documents waiting for the parser process
  *   control_client.c  the client (non-blocking, on the caller's event_base)
  *
  * The server only frames lines and enforces limits; what a line means and
