@@ -90,3 +90,37 @@ afail() {
 	for b in hall gate; do echo "--- board $b"; tail -n 5 "$TMP/board-$b.log"; done
 	fail "$@"
 }
+
+# CAP files for the cap_dir and CAP-parser tests.  cap_typhoon FILE ID
+# [PADDING-BYTES]: a valid CAP 1.2 Actual/Extreme alert "TYPHOON ID" (its
+# ledsign id is cap-ID), padded with a comment to make it large.
+cap_typhoon() {
+	pad=""
+	[ -n "${3:-}" ] && pad="<!-- $(head -c "$3" /dev/zero | tr '\0' x) -->"
+	cat >"$1" <<CAPEOF
+<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>$2</identifier>
+  <sender>duty@school.example</sender>
+  <sent>2026-01-01T08:00:00+08:00</sent>
+  <status>Actual</status>
+  <msgType>Alert</msgType>
+  <scope>Public</scope>
+  $pad
+  <info>
+    <category>Met</category>
+    <event>Typhoon</event>
+    <urgency>Immediate</urgency>
+    <severity>Extreme</severity>
+    <certainty>Observed</certainty>
+    <headline>TYPHOON $2</headline>
+  </info>
+</alert>
+CAPEOF
+}
+# Drop a complete CAP file ID into $CAPD the proper way (written elsewhere,
+# then renamed in).
+cap_drop() { cap_typhoon "$TMP/$1.xml" "$1"; mv "$TMP/$1.xml" "$CAPD/$1.xml"; }
+# Is cap-ID among the active alerts; wait up to 8 s until it is.
+cap_active() { $L alerts --socket "$SOCK" 2>/dev/null | grep -q "cap-$1"; }
+cap_wait_active() { n=80; until cap_active "$1"; do n=$((n - 1)); [ $n -gt 0 ] || return 1; sleep 0.1; done; }

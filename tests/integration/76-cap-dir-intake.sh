@@ -12,38 +12,11 @@ alert_config 'cap_dir = "'"$CAPD"'";'
 start_boards
 start_daemon
 
-cap() {   # file identifier [padding-bytes]
-	pad=""
-	[ -n "${3:-}" ] && pad="<!-- $(head -c "$3" /dev/zero | tr '\0' x) -->"
-	cat >"$1" <<CAPEOF
-<?xml version="1.0" encoding="UTF-8"?>
-<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
-  <identifier>$2</identifier>
-  <sender>duty@school.example</sender>
-  <sent>2026-01-01T08:00:00+08:00</sent>
-  <status>Actual</status>
-  <msgType>Alert</msgType>
-  <scope>Public</scope>
-  $pad
-  <info>
-    <category>Met</category>
-    <event>Typhoon</event>
-    <urgency>Immediate</urgency>
-    <severity>Extreme</severity>
-    <certainty>Observed</certainty>
-    <headline>TYPHOON $2</headline>
-  </info>
-</alert>
-CAPEOF
-}
-# Drop a complete file the proper way (write elsewhere, rename): it makes
-# the daemon scan the whole directory at once.
-poke() { cap "$TMP/$1.xml" "$1"; mv "$TMP/$1.xml" "$CAPD/$1.xml"; }
-active() { $L alerts --socket "$SOCK" 2>/dev/null | grep -q "cap-$1"; }
-wait_active() { n=80; until active "$1"; do n=$((n - 1)); [ $n -gt 0 ] || return 1; sleep 0.1; done; }
+# A complete file dropped the proper way (cap_drop) makes the daemon scan
+# the whole directory at once.
 
 # 1. Half a file, the writer pauses 1.5 s holding it open, then finishes.
-cap "$TMP/w1.xml" W1
+cap_typhoon "$TMP/w1.xml" W1
 size=$(wc -c <"$TMP/w1.xml")
 $PY - "$TMP/w1.xml" "$CAPD/w1.xml" "$TMP/w1.paused" <<'EOF' &
 import sys, time
@@ -56,49 +29,49 @@ with open(sys.argv[2], "wb") as f:
 EOF
 W1=$!
 wait_file "$TMP/w1.paused" || afail "writer did not start"
-poke P1
+cap_drop P1
 wait_file "$CAPD/done/P1.xml" || afail "the poke file was not applied"
 wait "$W1"
 wait_file "$CAPD/done/w1.xml" 80 || afail "a file written with a pause never reached done/"
 [ -e "$CAPD/failed/w1.xml" ] && afail "a file still being written was moved to failed/: $(cat "$CAPD/failed/w1.xml.error")"
-wait_active W1 || afail "the paused writer's alert is not active"
+cap_wait_active W1 || afail "the paused writer's alert is not active"
 
 # 2. Half a file, closed, 1.5 s later the rest appended (the mtime is fresh:
 #    it is given the settle time before it may fail).
-cap "$TMP/w2.xml" W2
+cap_typhoon "$TMP/w2.xml" W2
 head -c $((size / 2)) "$TMP/w2.xml" >"$CAPD/w2.xml"
 sleep 0.3
-poke P2
+cap_drop P2
 sleep 1.2
 tail -c +$((size / 2 + 1)) "$TMP/w2.xml" >>"$CAPD/w2.xml"
 wait_file "$CAPD/done/w2.xml" 80 || afail "a file closed half-way and finished later never reached done/"
 [ -e "$CAPD/failed/w2.xml" ] && afail "a half file closed for 1.5 s was failed"
-wait_active W2 || afail "the appended file's alert is not active"
+cap_wait_active W2 || afail "the appended file's alert is not active"
 
 # 3. A slow cp of a 900 KB CAP: cp copies from a pipe that stalls half-way.
-cap "$TMP/big.xml" BIG 900000
+cap_typhoon "$TMP/big.xml" BIG 900000
 bsize=$(wc -c <"$TMP/big.xml")
 [ "$bsize" -gt 900000 ] && [ "$bsize" -lt 1048576 ] || fail "big CAP is $bsize bytes"
 { head -c 450000 "$TMP/big.xml"; sleep 1.5; tail -c +450001 "$TMP/big.xml"; } | cp /dev/stdin "$CAPD/big.xml" &
 CP=$!
 sleep 0.5
-poke P3
+cap_drop P3
 wait "$CP" || fail "cp failed"
 wait_file "$CAPD/done/big.xml" 80 || afail "a slow cp of a large CAP never reached done/"
 [ -e "$CAPD/failed/big.xml" ] && afail "a file being copied was failed"
-wait_active BIG || afail "the large CAP's alert is not active"
+cap_wait_active BIG || afail "the large CAP's alert is not active"
 cmp -s "$TMP/big.xml" "$CAPD/done/big.xml" || afail "done/big.xml is not the whole file"
 
 # 4. A symbolic link: not followed, moved to failed/ with the reason, logged.
-cap "$TMP/target.xml" LINK
+cap_typhoon "$TMP/target.xml" LINK
 ln -s "$TMP/target.xml" "$CAPD/link.xml"
-poke P4
+cap_drop P4
 wait_file "$CAPD/failed/link.xml.error" 80 || afail "a symbolic link in cap_dir was not moved to failed/"
 [ -L "$CAPD/failed/link.xml" ] || afail "the link itself is not in failed/"
 [ -e "$CAPD/link.xml" ] || [ -L "$CAPD/link.xml" ] && afail "the link is still in cap_dir"
 grep -q "symbolic link" "$CAPD/failed/link.xml.error" || afail "the .error file does not say it is a link"
 grep -q "cap_dir $CAPD/link.xml: a symbolic link" "$TMP/daemon.log" || afail "no log line for the link"
-active LINK && afail "the link's target was applied"
+cap_active LINK && afail "the link's target was applied"
 
 # 5. A broken file still fails, with its reason, after the settle time.
 printf '<html><body>hello</body></html>' >"$CAPD/bad.xml"

@@ -63,31 +63,10 @@ wait_colour hall ff0000 50 || afail "hall does not show the alert"
 $L clear --all --socket "$SOCK" >/dev/null || afail "clear refused"
 wait_colour hall 00ff00 50 || afail "hall did not return to its schedule"
 
-cap() {   # file identifier
-	cat >"$1" <<CAPEOF
-<?xml version="1.0" encoding="UTF-8"?>
-<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
-  <identifier>$2</identifier>
-  <sender>duty@school.example</sender>
-  <sent>2026-01-01T08:00:00+08:00</sent>
-  <status>Actual</status>
-  <msgType>Alert</msgType>
-  <scope>Public</scope>
-  <info>
-    <category>Met</category><event>Typhoon</event>
-    <urgency>Immediate</urgency><severity>Extreme</severity><certainty>Observed</certainty>
-    <headline>TYPHOON $2</headline>
-  </info>
-</alert>
-CAPEOF
-}
-drop() { cap "$TMP/$1.xml" "$1"; mv "$TMP/$1.xml" "$CAPD/$1.xml"; }
-active() { $L alerts --socket "$SOCK" 2>/dev/null | grep -q "cap-$1"; }
-wait_active() { n=80; until active "$1"; do n=$((n - 1)); [ $n -gt 0 ] || return 1; sleep 0.1; done; }
 
-drop C1
+cap_drop C1
 wait_file "$CAPD/done/C1.xml" 80 || afail "a CAP file was not applied by the daemon as nobody"
-wait_active C1 || afail "the CAP alert is not active"
+cap_wait_active C1 || afail "the CAP alert is not active"
 $L clear --all --socket "$SOCK" >/dev/null
 
 # the parser opens no file once started, yet still reads a GB2312 feed
@@ -119,20 +98,20 @@ grep -q "CAP parser process $P1 killed by signal 9" "$TMP/daemon.log" || afail "
 kill -0 "$DAEMON" 2>/dev/null || afail "the daemon died with its parser"
 [ "$(ids "$P2" Uid)" = "$NOBODY $NOBODY $NOBODY $NOBODY" ] || afail "new parser runs with Uid $(ids "$P2" Uid)"
 [ "$(ids "$P2" NoNewPrivs)" = 1 ] || afail "new parser lacks no_new_privs"
-drop C2
+cap_drop C2
 wait_file "$CAPD/done/C2.xml" 80 || afail "the CAP file after the parser was killed was not applied"
-wait_active C2 || afail "the CAP alert after the parser was killed is not active"
+cap_wait_active C2 || afail "the CAP alert after the parser was killed is not active"
 wait_colour hall ff0000 50 || afail "hall does not show the CAP alert after the parser was killed"
 $L clear --all --socket "$SOCK" >/dev/null
 
 # a parser that hangs on a document: that file fails with the reason, the next works
 kill -STOP "$P2"
-drop H1
+cap_drop H1
 wait_file "$CAPD/failed/H1.xml" 120 || afail "the document the parser hung on was not failed"
 grep -q "did not answer" "$CAPD/failed/H1.xml.error" || afail "failed/H1.xml.error does not say why: $(cat "$CAPD/failed/H1.xml.error")"
 grep -q "starting a new CAP parser process" "$TMP/daemon.log" || afail "the hung parser's replacement was not logged"
-drop C3
+cap_drop C3
 wait_file "$CAPD/done/C3.xml" 80 || afail "the CAP file after a hung parser was not applied"
-wait_active C3 || afail "the CAP alert after a hung parser is not active"
+cap_wait_active C3 || afail "the CAP alert after a hung parser is not active"
 kill -0 "$DAEMON" 2>/dev/null || afail "the daemon died"
 echo "least privilege: ok"

@@ -40,24 +40,6 @@ parser() {   # a parser process other than $1
 	done
 	echo "$P"
 }
-cap() {   # file identifier
-	cat >"$1" <<CAPEOF
-<?xml version="1.0" encoding="UTF-8"?>
-<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
-  <identifier>$2</identifier>
-  <sender>duty@school.example</sender>
-  <sent>2026-01-01T08:00:00+08:00</sent>
-  <status>Actual</status>
-  <msgType>Alert</msgType>
-  <scope>Public</scope>
-  <info>
-    <category>Met</category><event>Typhoon</event>
-    <urgency>Immediate</urgency><severity>Extreme</severity><certainty>Observed</certainty>
-    <headline>TYPHOON $2</headline>
-  </info>
-</alert>
-CAPEOF
-}
 # frames the board showed over 2 s from now, as "FRAMES SECONDS"
 window() {
 	f0=$(frames); t0=$(date +%s.%N)
@@ -74,33 +56,33 @@ enough() {   # what, "FRAMES SECONDS"
 # a cap_dir file
 P1=$(parser 0)
 kill -STOP "$P1"
-cap "$TMP/H1.xml" H1; mv "$TMP/H1.xml" "$CAPD/H1.xml"
+cap_drop H1
 enough "cap_dir file" "$(window)"
 wait_file "$CAPD/failed/H1.xml" 50 || afail "the document the parser hung on was not failed"
 grep -q "did not answer" "$CAPD/failed/H1.xml.error" ||
 	afail "failed/H1.xml.error does not say why: $(cat "$CAPD/failed/H1.xml.error")"
-cap "$TMP/C1.xml" C1; mv "$TMP/C1.xml" "$CAPD/C1.xml"
+cap_drop C1
 wait_file "$CAPD/done/C1.xml" 50 || afail "the CAP file after a hung parser was not applied"
 $L alerts --socket "$SOCK" | grep -q cap-C1 || afail "the CAP alert after a hung parser is not active"
 
 # a `cap` request: answered once the parser is given up on, not before
 P2=$(parser "$P1")
 kill -STOP "$P2"
-cap "$TMP/H2.xml" H2
+cap_typhoon "$TMP/H2.xml" H2
 $L alert --cap "$TMP/H2.xml" --socket "$SOCK" >"$TMP/h2.out" 2>&1 &
 REQ=$!
 PIDS="$PIDS $REQ"
 enough "cap request" "$(window)"
 wait "$REQ" && afail "the request the parser hung on was accepted: $(cat "$TMP/h2.out")"
 grep -q "did not answer" "$TMP/h2.out" || afail "the request the parser hung on was not told why: $(cat "$TMP/h2.out")"
-cap "$TMP/C2.xml" C2
+cap_typhoon "$TMP/C2.xml" C2
 $L alert --cap "$TMP/C2.xml" --socket "$SOCK" >/dev/null || afail "the request after a hung parser was refused"
 $L alerts --socket "$SOCK" | grep -q cap-C2 || afail "the CAP alert from the request is not active"
 
 # a client that gives up while its document is at the parser: still applied
 P3=$(parser "$P2")
 kill -STOP "$P3"
-cap "$TMP/C3.xml" C3
+cap_typhoon "$TMP/C3.xml" C3
 $PY - "$SOCK" "$TMP/C3.xml" <<'PYEOF' || afail "could not send the cap request"
 import socket, sys, urllib.parse
 s = socket.socket(socket.AF_UNIX)
