@@ -79,10 +79,6 @@ struct control_conn {
 	uint64_t added, sent, pending_end;  /* output bytes: queued, sent, end of the oldest unsent answer */
 	size_t scanned;               /* input bytes already searched for a line end */
 	struct evbuffer_cb_entry *outcb;
-	/* Called when the connection goes (peer closed, deadline, server
-	 * freed), e.g. for a verb that keeps it to stream to. */
-	void (*on_close)(struct control_conn *, void *);
-	void  *on_close_arg;
 	struct control_watch *watch;  /* a `watch` connection: streams events, no deadline */
 	struct control_capjob *capjob;  /* its `cap` request waits for the parser: no reading, no deadline */
 	struct control_conn *next;

@@ -303,8 +303,6 @@ conn_free(struct control_conn *c)
 	struct control_server *s = c->srv;
 	struct control_conn **pp;
 
-	if (c->on_close != NULL)
-		c->on_close(c, c->on_close_arg);
 	if (c->capjob != NULL)
 		c->capjob->conn = NULL;   /* still applied when parsed, not answered */
 	control_watch_free(c->watch);
