@@ -2,11 +2,12 @@
 # `make demo` and `make check` install missing Debian packages first (scripts/deps.sh).
 
 CC      ?= cc
-PKGS    := libconfig freetype2 harfbuzz fontconfig libpng libevent libserialport libxml-2.0
+PKGS    := libconfig freetype2 harfbuzz fontconfig libpng libevent libserialport libxml-2.0 \
+           libmicrohttpd sqlite3 libcrypt libmosquitto cairo
 WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wno-unused-parameter -Werror
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -Ifirmware-proto $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lgif -lm -lpthread
 FW_CFLAGS = -std=c99 -D_DEFAULT_SOURCE -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Werror $(CFLAGS) -Ifirmware-proto
 
 B       ?= build

@@ -10,6 +10,9 @@ PKGS="build-essential pkg-config clang
 libconfig-dev libfreetype-dev libharfbuzz-dev libfontconfig-dev libpng-dev
 libserialport-dev libevent-dev libcmocka-dev libxml2-dev libclang-rt-14-dev llvm
 fonts-wqy-zenhei fonts-noto-cjk fonts-unifont
+libmicrohttpd-dev libsqlite3-dev libcrypt-dev libgif-dev libcairo2-dev
+mosquitto mosquitto-clients libmosquitto-dev
+chromium chromium-driver python3-selenium
 python3-pil imagemagick socat valgrind tshark gcc-multilib bc"
 
 missing=""
