@@ -44,6 +44,7 @@
 static const struct timeval daemon_now_tv = { 0, 0 };
 
 static int  daemon_parser_start(struct daemon *);
+static void daemon_fd_refusal(const struct daemon *, const char *, size_t, char *, size_t);
 static void daemon_parser_stop(struct daemon *, int *);
 static int  daemon_parser_send(struct daemon *, char *, size_t);
 
@@ -73,6 +74,7 @@ struct daemon {
 	char   pid_path[PATH_MAX];
 	int    run_fd;             /* the run directory, checked once (safedir.h) */
 	size_t board_room;         /* boards the open-file limit leaves room for */
+	size_t fd_limit, fd_base;  /* that limit, and the descriptors open before the boards */
 	size_t unrecorded;         /* cleared alerts whose files could not be deleted, last seen */
 	struct event_base *base;
 	struct event *sig_term, *sig_int, *sig_hup, *stop_timer, *status_timer;
@@ -450,7 +452,6 @@ daemon_reload_do(struct daemon *d, char *err, size_t errlen)
 	struct player_env env;
 	double mono = xport_now();
 	unsigned kept = 0, restarted = 0, added = 0, removed = 0;
-	size_t nkeep = 0;
 
 	log_msg(LOG_LV_INFO, "daemon", NULL, "reloading %s", d->config_path);
 	d->reloads++;
@@ -458,6 +459,14 @@ daemon_reload_do(struct daemon *d, char *err, size_t errlen)
 	if (!cfg) {
 		log_msg(LOG_LV_ERROR, "daemon", NULL, "reload failed: keeping the running configuration");
 		snprintf(d->reload_error, sizeof d->reload_error, "%s", err);
+		return -1;
+	}
+	if (cfg->nboards > d->board_room) {
+		/* every board of a config is played, or the config is not */
+		daemon_fd_refusal(d, d->config_path, cfg->nboards, err, errlen);
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "reload refused, keeping the running configuration: %s", err);
+		snprintf(d->reload_error, sizeof d->reload_error, "%s", err);
+		ls_config_free(cfg);
 		return -1;
 	}
 	if (daemon_config_parts(d, cfg, &rc, &sc) < 0) {
@@ -491,13 +500,6 @@ daemon_reload_do(struct daemon *d, char *err, size_t errlen)
 			sched_free(olds);
 		}
 		env = daemon_env(d);
-		/* boards that keep (or reopen) their link count first against the fd room */
-		for (size_t i = 0; i < cfg->nboards; i++)
-			for (size_t j = 0; j < nold; j++)
-				if (old[j].p && strcmp(player_board(old[j].p)->name, cfg->boards[i].name) == 0) {
-					nkeep++;
-					break;
-				}
 		for (size_t i = 0; i < cfg->nboards; i++) {
 			const struct ls_board *b = &cfg->boards[i];
 			struct player *p = NULL;
@@ -526,11 +528,6 @@ daemon_reload_do(struct daemon *d, char *err, size_t errlen)
 					}
 					break;
 				}
-			}
-			if (!p && nkeep + added >= d->board_room) {
-				log_msg(LOG_LV_ERROR, "daemon", b->name, "board not played: no file descriptor left under the "
-				    "open-file limit (room for %zu boards); raise LimitNOFILE and restart", d->board_room);
-				continue;
 			}
 			if (!p) {
 				p = player_new(b, &env, mono, perr, sizeof perr);
@@ -1088,6 +1085,16 @@ daemon_raise_nofile(rlim_t *was)
 	return rl.rlim_cur;
 }
 
+/* Why N boards of PATH do not fit under the open-file limit, and what to do. */
+static void
+daemon_fd_refusal(const struct daemon *d, const char *path, size_t n, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s: %zu boards need an open-file limit of at least %zu (one descriptor a board, %zu in "
+	    "use, %d kept for the control socket and files), and the hard limit is %zu: raise it (LimitNOFILE= in "
+	    "ledsign.service, or ulimit -n as root) or play fewer boards", path, n, n + d->fd_base + DAEMON_FD_RESERVE,
+	    d->fd_base, DAEMON_FD_RESERVE, d->fd_limit);
+}
+
 /* File descriptors open now (/proc/self/fd; without /proc, a guess). */
 static size_t
 daemon_fds_open(void)
@@ -1106,8 +1113,11 @@ daemon_fds_open(void)
 }
 
 /* How many boards (one descriptor each) fit under the limit, after what is
- * open now and DAEMON_FD_RESERVE; logged with the limit. */
-static void
+ * open now and DAEMON_FD_RESERVE; logged with the limit.  0, or -1 (logged)
+ * when the config's boards do not fit: the daemon then refuses to start
+ * rather than leave boards dark (a board that cannot be played must be
+ * noticed at start, not in an emergency). */
+static int
 daemon_fd_budget(struct daemon *d, rlim_t limit, rlim_t was)
 {
 	size_t open_now = daemon_fds_open(), n = d->cfg->nboards;
@@ -1115,15 +1125,21 @@ daemon_fd_budget(struct daemon *d, rlim_t limit, rlim_t was)
 	char raised[64] = "";
 
 	d->board_room = lim > open_now + DAEMON_FD_RESERVE ? lim - open_now - DAEMON_FD_RESERVE : 0;
+	d->fd_limit = lim;
+	d->fd_base = open_now;
 	if (was != limit)
 		snprintf(raised, sizeof raised, ", raised from %llu", (unsigned long long)was);
 	log_msg(n > d->board_room ? LOG_LV_ERROR : LOG_LV_INFO, "daemon", NULL,
 	    "open-file limit %zu%s: room for %zu boards (%zu in the config; %zu descriptors in use, %d kept for "
 	    "the control socket and files)", lim, raised, d->board_room, n, open_now, DAEMON_FD_RESERVE);
-	if (n > d->board_room)
-		log_msg(LOG_LV_ERROR, "daemon", NULL, "only the first %zu of %zu boards are played: raise the open-file limit "
-		    "to at least %zu (LimitNOFILE= in ledsign.service, or ulimit -n)", d->board_room, n,
-		    n + open_now + DAEMON_FD_RESERVE);
+	if (n > d->board_room) {
+		char why[PATH_MAX + 512];
+
+		daemon_fd_refusal(d, d->config_path, n, why, sizeof why);
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start: %s", why);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- signals and stopping ---- */
@@ -1326,7 +1342,8 @@ daemon_run(const struct daemon_opts *opts)
 		goto out_pid;
 	d->sched = sc;
 	d->started = daemon_wall(d);
-	daemon_fd_budget(d, nofile, nofile_was);
+	if (daemon_fd_budget(d, nofile, nofile_was) < 0)
+		goto out_pid;
 	d->boards = calloc(d->cfg->nboards ? d->cfg->nboards : 1, sizeof *d->boards);
 	if (!d->boards)
 		goto out_pid;
@@ -1336,12 +1353,6 @@ daemon_run(const struct daemon_opts *opts)
 		char err[256];
 		struct player *p;
 
-		if (i >= d->board_room) {
-			if (i == d->board_room)
-				log_msg(LOG_LV_ERROR, "daemon", d->cfg->boards[i].name, "board not played, nor the %zu after it: "
-				    "no file descriptor left under the open-file limit", d->cfg->nboards - i - 1);
-			continue;
-		}
 		env.phase = (double)i / (double)d->cfg->nboards;
 		p = player_new(&d->cfg->boards[i], &env, mono, err, sizeof err);
 
