@@ -11,7 +11,9 @@
  * each board shows for SECS seconds.  Prints
  *   farm boards=N shown=K fps_median=F fps_p10=F fps_min=F gap_p99_ms=G cpu_s=C
  * where gap is the time between two pictures of one board (every board,
- * every picture in the window) and cpu_s the farm's own CPU time.
+ * every picture in the window) and cpu_s the farm's own CPU time.  The
+ * files PORTFILE.start and PORTFILE.end appear when the window opens and
+ * closes, so that bench/scale.sh can read the daemon's CPU time then.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -166,6 +168,17 @@ all_shown(void)
 	return 1;
 }
 
+static void
+marker(const char *portfile, const char *what)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s.%s", portfile, what);
+	if ((f = fopen(path, "w")) != NULL)
+		fclose(f);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -235,7 +248,10 @@ main(int argc, char **argv)
 	}
 	win_start = now_s() + warm;
 	win_end = win_start + secs;
+	serve(ep, win_start, NULL);
+	marker(argv[6], "start");
 	serve(ep, win_end, NULL);
+	marker(argv[6], "end");
 	for (int i = 0; i < nboards; i++) {
 		fps[i] = boards[i].frames / secs;
 		total += boards[i].frames;

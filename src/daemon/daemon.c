@@ -1412,6 +1412,14 @@ daemon_run(const struct daemon_opts *opts)
 	event_base_dispatch(d->base);
 	daemon_report_pacing(d);
 	{
+		struct render_share_stats rs;
+
+		/* since the last reload: the render context is the config's */
+		render_share_stats(d->render, &rs);
+		log_msg(LOG_LV_INFO, "daemon", NULL, "rendering: %lu frames drawn, %lu copied from a board showing the same",
+		    rs.renders, rs.hits);
+	}
+	{
 		struct rusage ru;
 		if (getrusage(RUSAGE_SELF, &ru) == 0)
 			log_msg(LOG_LV_INFO, "daemon", NULL, "stopped; peak memory %.1f MiB, CPU %.2f s", ru.ru_maxrss / 1024.0,

@@ -662,7 +662,12 @@ player_render(struct player *p, double wall)
 		render_canvas_clear(p->canvas);
 		return 0;
 	}
-	if (render_item(p->env.render, p->board, p->cur.content, wall, wall - p->cur.item_start,
+	/* Every board renders at the start of the frame period it falls in (on
+	 * the wall clock): boards showing the same item at the same size and
+	 * format then get the same pixels, drawn once (render_item_shared). */
+	double wq = floor(wall / p->period) * p->period, t = wq - p->cur.item_start;
+
+	if (render_item_shared(p->env.render, p->board, p->cur.content, wq, t > 0 ? t : 0,
 	        p->canvas, err, sizeof err) < 0) {
 		p->errors++;
 		snprintf(key, sizeof key, "%s\n%s", p->cur.item, err);

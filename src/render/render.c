@@ -64,6 +64,7 @@ render_ctx_free(struct render_ctx *ctx)
 		render_canvas_free(ctx->ic[i].strip);
 	}
 	render_zone_free(ctx);
+	render_share_free(ctx->share);
 	free(ctx->cov);
 	FT_Done_FreeType(ctx->ft);
 	free(ctx);

@@ -27,6 +27,19 @@ void render_ctx_free(struct render_ctx *);
 int render_item(struct render_ctx *, const struct ls_board *, const struct ls_content *,
     double now, double t, struct render_canvas *out, char *err, size_t errlen);
 
+/* render_item, once for every board that shows the same item at the same
+ * size and format with the same now and t: the pixels (and the result) of
+ * the first such call are kept in the context and copied for the others
+ * (render/share.c).  For the daemon, whose players give boards in one frame
+ * period the same times. */
+int render_item_shared(struct render_ctx *, const struct ls_board *, const struct ls_content *,
+    double now, double t, struct render_canvas *out, char *err, size_t errlen);
+/* How often render_item_shared drew, and how often it copied. */
+struct render_share_stats {
+	unsigned long renders, hits;
+};
+void render_share_stats(const struct render_ctx *, struct render_share_stats *);
+
 /* For `ledsign check`: a warning in diag (with the item's file:line) for
  * every character of every content text that no installed font can draw,
  * and for {words} that are not live fields; an error for a malformed field

@@ -163,7 +163,11 @@ struct render_ctx {
 	int     mix_valid;
 	uint8_t *cov; size_t covcap;  /* coverage scratch for RGB text */
 	struct tz *zone;             /* the config's timezone, read on first use */
+	struct render_share *share;  /* renders kept for other boards (share.c), made on first use */
 };
+/* Renders kept by render_item_shared: one per item, size and format shown at once. */
+#define RENDER_SHARE_SLOTS 32
+void render_share_free(struct render_share *);
 
 /* fonts (font.c) */
 /* `path` resolved against the config file's directory; malloc'd. */

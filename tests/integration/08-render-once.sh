@@ -1,0 +1,49 @@
+# Issue 20, render once, send many: boards that show the same item at the
+# same size and format are drawn once a frame period and the pixels copied
+# to the others (render_item_shared); what each board shows is still the
+# item.  Two simulated LSP boards and 18 DDP boards (to a port nobody
+# listens on) of 64x16, all scrolling the theme for 3 s.
+. tests/lib.sh
+P1=$(free_port) P2=$(free_port) SINK=$(free_port)
+CFG=$TMP/play.cfg
+{
+	echo "timezone = \"Asia/Shanghai\";"
+	echo "control_socket = \"$TMP/run/control.sock\"; state_dir = \"$TMP/state\";"
+	echo "boards = ("
+	echo "  { name = \"a\"; width = 64; height = 16; format = \"mono\"; protocol = \"lsp\"; address = \"tcp:127.0.0.1:$P1\"; },"
+	echo "  { name = \"b\"; width = 64; height = 16; format = \"mono\"; protocol = \"lsp\"; address = \"tcp:127.0.0.1:$P2\"; },"
+	i=0
+	while [ $i -lt 18 ]; do
+		echo "  { name = \"d$i\"; width = 64; height = 16; format = \"mono\"; protocol = \"ddp\"; address = \"udp:127.0.0.1:$SINK\"; },"
+		i=$((i + 1))
+	done
+	echo "  { name = \"big\"; width = 96; height = 16; format = \"mono\"; protocol = \"ddp\"; address = \"udp:127.0.0.1:$SINK\"; }"
+	echo ");"
+	echo 'content = ( { name = "theme"; text = "网络安全为人民,网络安全靠人民"; effect = "scroll-left"; speed = 32.0; } );'
+	echo 'playlists = ( { name = "week"; items = ["theme"]; } );'
+	echo 'schedule = ( { playlist = "week"; boards = ["all"]; } );'
+} >"$CFG"
+$B/ledsign check "$CFG" >/dev/null || fail "test config does not check"
+for b in a b; do
+	mkdir -p "$TMP/snap-$b"
+	[ $b = a ] && port=$P1 || port=$P2
+	$B/ledboard --listen "tcp:127.0.0.1:$port" --size 64x16 --format mono --snapshot "$TMP/snap-$b" --quiet \
+	    2>>"$TMP/board-$b.log" &
+	PIDS="$PIDS $!"
+done
+sleep 0.2
+$B/ledsign play "$CFG" --foreground --duration 3 2>"$TMP/daemon.log" || { cat "$TMP/daemon.log"; fail "play failed"; }
+line=$(grep "rendering:" "$TMP/daemon.log") || { tail "$TMP/daemon.log"; fail "no rendering summary"; }
+echo "$line"
+drawn=$(echo "$line" | sed -E 's/.*rendering: ([0-9]+) frames drawn.*/\1/')
+copied=$(echo "$line" | sed -E 's/.* ([0-9]+) copied .*/\1/')
+sent=$(sed -n 's/.*: \([0-9]*\) frames sent,.*/\1/p' "$TMP/daemon.log" | awk '{ s += $1 } END { print s + 0 }')
+[ "$sent" -gt 200 ] || fail "only $sent frames sent in 3 s to 21 boards"
+# 20 boards of one size share a render; the 96-wide one has its own: at
+# least 3 copies a drawing even when a loaded machine splits frame periods
+[ "$copied" -ge $((3 * drawn)) ] || fail "$drawn frames drawn and only $copied copied: boards do not share renders"
+[ "$drawn" -ge 60 ] || fail "only $drawn frames drawn in 3 s at 30 fps for two sizes"
+for b in a b; do
+	$B/tools/pngcmp --lit "$TMP/snap-$b/latest.png" || fail "board $b shows nothing"
+done
+echo "render once: $drawn frames drawn for $sent sent to 21 boards"
