@@ -5,9 +5,11 @@
  * same moment (the player gives every board the same effect time within a
  * frame period) get the same pixels: the first board's render_item is kept
  * and copied to the others.  A few entries, least recently used out; they
- * belong to the render context, so a reload starts empty.  The item is
- * compared by value as well as by address, so an alert look rebuilt in the
- * same place with another text is never taken for the old one.
+ * belong to the render context, so a reload starts empty.  Items are
+ * compared by value (every field render_item reads, strings by content),
+ * not by address: an alert look is built per board, and boards of one size
+ * showing one alert share its renders; a look rebuilt in the same place
+ * with another text is never taken for the old one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +19,8 @@
 #include "render/render_int.h"
 
 struct render_share_entry {
-	const struct ls_content *item;
-	struct ls_content copy;      /* the item's fields when it was rendered */
-	char  *text;                 /* and its text */
+	struct ls_content copy;      /* the item's fields when it was rendered, strings left out */
+	char  *text, *image, *font;  /* and its strings (NULL as in the item) */
 	int    w, h;
 	enum ls_format format;
 	double now, t;
@@ -44,17 +45,48 @@ render_share_free(struct render_share *s)
 	for (size_t i = 0; i < RENDER_SHARE_SLOTS; i++) {
 		free(s->e[i].data);
 		free(s->e[i].text);
+		free(s->e[i].image);
+		free(s->e[i].font);
 	}
 	free(s);
+}
+
+/* The item's fields without its strings and its name (which render_item
+ * uses only in messages). */
+static void
+share_fields(const struct ls_content *item, struct ls_content *out)
+{
+	memcpy(out, item, sizeof *out);
+	out->name = out->text = out->image = out->font = NULL;
+	out->line = 0;
+}
+
+static int
+share_streq(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* Keep a copy of string s in *dst; 0, or -1 out of memory. */
+static int
+share_keep(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = s ? strdup(s) : NULL;
+	return s && !*dst ? -1 : 0;
 }
 
 static int
 share_match(const struct render_share_entry *e, const struct ls_content *item, const struct render_canvas *out,
     double now, double t)
 {
-	return e->item == item && e->w == out->width && e->h == out->height && e->format == out->format &&
-	    e->now == now && e->t == t && memcmp(&e->copy, item, sizeof *item) == 0 &&
-	    (e->text == NULL ? item->text == NULL : item->text != NULL && strcmp(e->text, item->text) == 0);
+	struct ls_content f;
+
+	if (e->w != out->width || e->h != out->height || e->format != out->format || e->now != now || e->t != t)
+		return 0;
+	share_fields(item, &f);
+	return memcmp(&e->copy, &f, sizeof f) == 0 && share_streq(e->text, item->text) &&
+	    share_streq(e->image, item->image) && share_streq(e->font, item->font);
 }
 
 int
@@ -94,16 +126,16 @@ render_item_shared(struct render_ctx *ctx, const struct ls_board *board, const s
 		slot->data = nd;
 		slot->bytes = bytes;
 	}
-	free(slot->text);
-	slot->text = item->text ? strdup(item->text) : NULL;
-	if (item->text && !slot->text) {
+	if (share_keep(&slot->text, item->text) < 0 || share_keep(&slot->image, item->image) < 0 ||
+	    share_keep(&slot->font, item->font) < 0) {
+		free(slot->data);
+		slot->data = NULL;
+		slot->bytes = 0;
 		slot->used = 0;
-		slot->item = NULL;
 		return rc;
 	}
 	memcpy(slot->data, out->data, bytes);
-	slot->item = item;
-	memcpy(&slot->copy, item, sizeof *item);
+	share_fields(item, &slot->copy);
 	slot->w = out->width;
 	slot->h = out->height;
 	slot->format = out->format;

@@ -620,6 +620,19 @@ test_render_shared(void **state)
 	assert_true(render_canvas_equal(y, ref));
 	assert_false(render_canvas_equal(x, y));
 	render_canvas_free(ref);
+	/* an equal item elsewhere (an alert look of another board) shares */
+	{
+		char text[64];
+		struct ls_content c2 = c;
+
+		snprintf(text, sizeof text, "%s", c.text);
+		c2.text = text;
+		c2.name = (char *)"alert:x";
+		assert_int_equal(render_item_shared(ctx, &b, &c2, NOW, 1.0, x, err, sizeof err), 0);
+		render_share_stats(ctx, &s0);
+		assert_int_equal(s0.renders, s1.renders);
+		assert_true(render_canvas_equal(x, y));
+	}
 	render_canvas_free(x);
 	render_canvas_free(y);
 	render_canvas_free(z);
