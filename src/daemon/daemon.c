@@ -393,6 +393,9 @@ daemon_config_parts(struct daemon *d, struct ls_config *cfg, struct render_ctx *
 	ls_diag_clear(&diag);
 	if (!*rc)
 		return -1;
+	/* font files stay open (one descriptor each): open them before the
+	 * boards, so the open-file budget counts them */
+	log_msg(LOG_LV_DEBUG, "daemon", NULL, "%zu font files open", render_ctx_open_fonts(*rc));
 	*sc = sched_new(cfg, err, sizeof err);
 	if (!*sc) {
 		log_msg(LOG_LV_ERROR, "daemon", NULL, "%s: %s", cfg->path, err);

@@ -7,13 +7,17 @@
  * point is drawn by the first font of the chain that has it.
  */
 #include <ctype.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <hb-ft.h>
 #include FT_TRUETYPE_TABLES_H
 
+#include "render/render.h"
 #include "render/render_int.h"
 #include <fontconfig/fcfreetype.h>
 
@@ -143,6 +147,117 @@ font_free(struct render_font *f)
 	free(f);
 }
 
+/* ---- font files, read rather than mapped ----
+ *
+ * FT_New_Face maps the whole file, and every page FreeType, its autohinter
+ * or HarfBuzz touches then counts in the daemon's resident memory: 21 MiB of
+ * WenQuanYi Zen Hei for one auto-fitted RGB text, 25-50 MiB for the sample
+ * campaign.  A stream that reads with pread() keeps in memory only what
+ * FreeType keeps (issue 20).  One descriptor per font file, shared by all
+ * its faces and sizes (pread has no file position), kept until the render
+ * context goes. */
+struct render_fontfile {
+	char *path;
+	int   fd;
+	unsigned long size;
+};
+
+static unsigned long
+fontfile_read(FT_Stream st, unsigned long off, unsigned char *buf, unsigned long n)
+{
+	ssize_t r;
+
+	if (n == 0)
+		return off <= st->size ? 0 : 1;   /* a seek: 0 means it worked */
+	r = pread((int)st->descriptor.value, buf, n, (off_t)off);
+	return r < 0 ? 0 : (unsigned long)r;
+}
+
+static void
+fontfile_close(FT_Stream st)
+{
+	free(st);   /* the descriptor belongs to ctx->files */
+}
+
+/* The open file at path (opened now if need be), or NULL. */
+static struct render_fontfile *
+fontfile_get(struct render_ctx *ctx, const char *path)
+{
+	struct render_fontfile *ff, *nv;
+	struct stat sb;
+	int fd;
+
+	for (size_t i = 0; i < ctx->nfiles; i++)
+		if (strcmp(ctx->files[i].path, path) == 0)
+			return &ctx->files[i];
+	if ((nv = realloc(ctx->files, (ctx->nfiles + 1) * sizeof *nv)) == NULL)
+		return NULL;
+	ctx->files = nv;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	ff = &nv[ctx->nfiles];
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || (ff->path = xstrdup(path)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	ff->fd = fd;
+	ff->size = (unsigned long)sb.st_size;
+	ctx->nfiles++;
+	return ff;
+}
+
+/* A face of the font file at path, read through a stream; FreeType's error code. */
+static FT_Error
+font_open_face(struct render_ctx *ctx, const char *path, FT_Long index, FT_Face *out)
+{
+	struct render_fontfile *ff = fontfile_get(ctx, path);
+	FT_StreamRec *st;
+	FT_Open_Args args;
+
+	if (ff == NULL)
+		return FT_Err_Cannot_Open_Resource;
+	if ((st = calloc(1, sizeof *st)) == NULL)
+		return FT_Err_Out_Of_Memory;
+	st->size = ff->size;
+	st->descriptor.value = ff->fd;
+	st->read = fontfile_read;
+	st->close = fontfile_close;
+	memset(&args, 0, sizeof args);
+	args.flags = FT_OPEN_STREAM;
+	args.stream = st;
+	/* FreeType calls st->close when the face goes, or at once when it fails */
+	return FT_Open_Face(ctx->ft, &args, index, out);
+}
+
+size_t
+render_ctx_open_fonts(struct render_ctx *ctx)
+{
+	const struct ls_config *cfg = ctx->cfg;
+	char err[512];
+
+	for (size_t i = 0; cfg != NULL && i <= cfg->ncontent; i++) {
+		/* every content item's font, and the default (i == ncontent) */
+		const char *name = i < cfg->ncontent ? cfg->content[i].font : NULL;
+		struct render_font *f = render_font_get(ctx, name, err, sizeof err);
+
+		for (size_t k = 0; f != NULL && k < f->n; k++)
+			fontfile_get(ctx, f->v[k].file);
+	}
+	return ctx->nfiles;
+}
+
+void
+render_fontfiles_close(struct render_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nfiles; i++) {
+		close(ctx->files[i].fd);
+		free(ctx->files[i].path);
+	}
+	free(ctx->files);
+	ctx->files = NULL;
+	ctx->nfiles = 0;
+}
+
 /* A font given as a file: the chain starts with it; its charset comes from FreeType. */
 static int
 chain_add_file(struct render_ctx *ctx, struct render_font *f, const char *path, char *err, size_t errlen)
@@ -151,7 +266,7 @@ chain_add_file(struct render_ctx *ctx, struct render_font *f, const char *path, 
 	FcCharSet *cs;
 	int rc;
 
-	if (FT_New_Face(ctx->ft, path, 0, &face) != 0) {
+	if (font_open_face(ctx, path, 0, &face) != 0) {
 		snprintf(err, errlen, "cannot open font file %s (missing, or not a font FreeType can read)", path);
 		return -1;
 	}
@@ -281,7 +396,7 @@ face_load_flags(const struct render_face *fc)
  * has one (WenQuanYi Zen Hei and Zen Hei Sharp share one .ttc, the same
  * glyphs, and only Sharp carries the 12-16 px bitmaps). */
 static int
-sibling_with_strike(FT_Library lib, const char *file, FT_Face ft, int px)
+sibling_with_strike(struct render_ctx *ctx, const char *file, FT_Face ft, int px)
 {
 	int nfaces = (int)ft->num_faces;
 
@@ -289,7 +404,7 @@ sibling_with_strike(FT_Library lib, const char *file, FT_Face ft, int px)
 		FT_Face s;
 		int ok;
 
-		if (i == ft->face_index || FT_New_Face(lib, file, i, &s) != 0)
+		if (i == ft->face_index || font_open_face(ctx, file, i, &s) != 0)
 			continue;
 		ok = strike_index(s, px) >= 0 && s->num_glyphs == ft->num_glyphs &&
 		    s->family_name != NULL && ft->family_name != NULL &&
@@ -370,13 +485,13 @@ render_face_get(struct render_ctx *ctx, const char *file, int index, int px, enu
 	fc->px = px;
 	fc->aa = aa;
 	fc->id = (int)ctx->nfaces + 1;
-	if (FT_New_Face(ctx->ft, file, index, &fc->ft) != 0) {
+	if (font_open_face(ctx, file, index, &fc->ft) != 0) {
 		fc->ft = NULL;
 		goto fail;
 	}
-	if (strike_index(fc->ft, px) < 0 && (sib = sibling_with_strike(ctx->ft, file, fc->ft, px)) >= 0) {
+	if (strike_index(fc->ft, px) < 0 && (sib = sibling_with_strike(ctx, file, fc->ft, px)) >= 0) {
 		FT_Face s;
-		if (FT_New_Face(ctx->ft, file, sib, &s) == 0) {
+		if (font_open_face(ctx, file, sib, &s) == 0) {
 			FT_Done_Face(fc->ft);
 			fc->ft = s;
 		}

@@ -67,6 +67,7 @@ render_ctx_free(struct render_ctx *ctx)
 	render_share_free(ctx->share);
 	free(ctx->cov);
 	FT_Done_FreeType(ctx->ft);
+	render_fontfiles_close(ctx);
 	free(ctx);
 }
 

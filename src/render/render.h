@@ -27,6 +27,13 @@ void render_ctx_free(struct render_ctx *);
 int render_item(struct render_ctx *, const struct ls_board *, const struct ls_content *,
     double now, double t, struct render_canvas *out, char *err, size_t errlen);
 
+/* Open every font file the config's items may draw with (each item's font
+ * and its fallbacks, and the default's): the daemon does it before the
+ * boards take the descriptors there are.  A font file stays open, one
+ * descriptor, until the context is freed (it is read, not mapped).
+ * Returns how many font files are open. */
+size_t render_ctx_open_fonts(struct render_ctx *);
+
 /* render_item, once for every board that shows the same item at the same
  * size and format with the same now and t: the pixels (and the result) of
  * the first such call are kept in the context and copied for the others

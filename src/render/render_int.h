@@ -164,6 +164,7 @@ struct render_ctx {
 	uint8_t *cov; size_t covcap;  /* coverage scratch for RGB text */
 	struct tz *zone;             /* the config's timezone, read on first use */
 	struct render_share *share;  /* renders kept for other boards (share.c), made on first use */
+	struct render_fontfile *files; size_t nfiles;  /* open font files (font.c) */
 };
 /* Renders kept by render_item_shared: one per item, size and format shown at once. */
 #define RENDER_SHARE_SLOTS 32
@@ -179,6 +180,8 @@ const struct render_glyph *render_glyph_get(struct render_ctx *, struct render_f
 /* The chain entry able to draw `cp`, or -1. */
 int render_font_pick(struct render_ctx *, struct render_font *, uint32_t cp);
 void render_fonts_free(struct render_ctx *);
+/* Close the font files: after FT_Done_FreeType, which ends every face. */
+void render_fontfiles_close(struct render_ctx *);
 /* Empty the glyph cache (and everything that points into it). */
 void render_glyph_cache_flush(struct render_ctx *);
 
