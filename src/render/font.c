@@ -153,24 +153,78 @@ font_free(struct render_font *f)
  * or HarfBuzz touches then counts in the daemon's resident memory: 21 MiB of
  * WenQuanYi Zen Hei for one auto-fitted RGB text, 25-50 MiB for the sample
  * campaign.  A stream that reads with pread() keeps in memory only what
- * FreeType keeps (issue 20).  One descriptor per font file, shared by all
- * its faces and sizes (pread has no file position), kept until the render
- * context goes. */
+ * FreeType keeps, plus a cache of the last RENDER_FONT_BLOCKS blocks read
+ * (so the glyphs drawn most cost no read), 1 MiB however many fonts
+ * (issue 20).  One descriptor per font file, shared by all its faces and
+ * sizes (pread has no file position), kept until the render context goes. */
 struct render_fontfile {
 	char *path;
 	int   fd;
 	unsigned long size;
 };
 
+/* A face's stream: FreeType's record first, then where its bytes come from. */
+struct fontfile_stream {
+	FT_StreamRec st;
+	struct render_ctx *ctx;
+	int fd;
+};
+
+/* Block `blk` of file fd, from the context's cache or read now; NULL on a
+ * read error.  *len is how many bytes of it the file has. */
+static const uint8_t *
+fontfile_block(struct render_ctx *ctx, int fd, unsigned long blk, size_t *len)
+{
+	struct render_fblock *b, *old;
+	ssize_t r;
+
+	if (ctx->fblocks == NULL && (ctx->fblocks = calloc(RENDER_FONT_BLOCKS, sizeof *ctx->fblocks)) == NULL)
+		return NULL;
+	old = &ctx->fblocks[0];
+	for (size_t i = 0; i < RENDER_FONT_BLOCKS; i++) {
+		b = &ctx->fblocks[i];
+		if (b->used != 0 && b->fd == fd && b->blk == blk) {
+			b->used = ++ctx->tick;
+			*len = b->len;
+			return b->data;
+		}
+		if (b->used < old->used)
+			old = b;
+	}
+	r = pread(fd, old->data, RENDER_FONT_BLOCK, (off_t)(blk * RENDER_FONT_BLOCK));
+	if (r < 0) {
+		old->used = 0;
+		return NULL;
+	}
+	old->fd = fd;
+	old->blk = blk;
+	old->len = (size_t)r;
+	old->used = ++ctx->tick;
+	*len = old->len;
+	return old->data;
+}
+
 static unsigned long
 fontfile_read(FT_Stream st, unsigned long off, unsigned char *buf, unsigned long n)
 {
-	ssize_t r;
+	struct fontfile_stream *fs = (struct fontfile_stream *)st;
+	unsigned long done = 0;
 
 	if (n == 0)
 		return off <= st->size ? 0 : 1;   /* a seek: 0 means it worked */
-	r = pread((int)st->descriptor.value, buf, n, (off_t)off);
-	return r < 0 ? 0 : (unsigned long)r;
+	/* through the block cache: the glyphs drawn most are read once */
+	while (done < n && off + done < st->size) {
+		unsigned long at = off + done, blk = at / RENDER_FONT_BLOCK, in = at % RENDER_FONT_BLOCK, k;
+		size_t len;
+		const uint8_t *b = fontfile_block(fs->ctx, fs->fd, blk, &len);
+
+		if (b == NULL || in >= len)
+			break;
+		k = len - in < n - done ? len - in : n - done;
+		memcpy(buf + done, b + in, k);
+		done += k;
+	}
+	return done;
 }
 
 static void
@@ -211,20 +265,22 @@ static FT_Error
 font_open_face(struct render_ctx *ctx, const char *path, FT_Long index, FT_Face *out)
 {
 	struct render_fontfile *ff = fontfile_get(ctx, path);
-	FT_StreamRec *st;
+	struct fontfile_stream *fs;
 	FT_Open_Args args;
 
 	if (ff == NULL)
 		return FT_Err_Cannot_Open_Resource;
-	if ((st = calloc(1, sizeof *st)) == NULL)
+	if ((fs = calloc(1, sizeof *fs)) == NULL)
 		return FT_Err_Out_Of_Memory;
-	st->size = ff->size;
-	st->descriptor.value = ff->fd;
-	st->read = fontfile_read;
-	st->close = fontfile_close;
+	fs->ctx = ctx;
+	fs->fd = ff->fd;
+	fs->st.size = ff->size;
+	fs->st.descriptor.value = ff->fd;
+	fs->st.read = fontfile_read;
+	fs->st.close = fontfile_close;
 	memset(&args, 0, sizeof args);
 	args.flags = FT_OPEN_STREAM;
-	args.stream = st;
+	args.stream = &fs->st;
 	/* FreeType calls st->close when the face goes, or at once when it fails */
 	return FT_Open_Face(ctx->ft, &args, index, out);
 }
@@ -253,6 +309,8 @@ render_fontfiles_close(struct render_ctx *ctx)
 		close(ctx->files[i].fd);
 		free(ctx->files[i].path);
 	}
+	free(ctx->fblocks);
+	ctx->fblocks = NULL;
 	free(ctx->files);
 	ctx->files = NULL;
 	ctx->nfiles = 0;

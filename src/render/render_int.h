@@ -165,6 +165,16 @@ struct render_ctx {
 	struct tz *zone;             /* the config's timezone, read on first use */
 	struct render_share *share;  /* renders kept for other boards (share.c), made on first use */
 	struct render_fontfile *files; size_t nfiles;  /* open font files (font.c) */
+	struct render_fblock *fblocks;                 /* their last blocks read (font.c) */
+};
+/* Font file bytes kept in memory: RENDER_FONT_BLOCKS blocks of RENDER_FONT_BLOCK. */
+#define RENDER_FONT_BLOCK  16384
+#define RENDER_FONT_BLOCKS 64
+struct render_fblock {
+	int      fd;
+	unsigned long blk, used;
+	size_t   len;
+	uint8_t  data[RENDER_FONT_BLOCK];
 };
 /* Renders kept by render_item_shared: one per item, size and format shown at once. */
 #define RENDER_SHARE_SLOTS 32
