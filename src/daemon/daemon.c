@@ -87,6 +87,8 @@ struct daemon {
 	struct control_server *ctl;
 	struct event_bus *events;  /* the event stream (event.h) */
 	struct event_sub *logsub;  /* ... and the log, its first subscriber */
+	struct alert staged;       /* an alert being written, already on the boards */
+	int    staged_on;
 	struct daemon_seen *seen;  /* the alerts at the last look, sorted by id */
 	size_t nseen;
 	double started;            /* wall */
@@ -212,8 +214,14 @@ daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_ch
 	struct daemon *d = ctx;
 	size_t i = (size_t)(b - d->cfg->boards);
 	struct dboard *db = i < d->nboards ? &d->boards[i] : NULL;
-	const struct alert *a = d->alerts ?
-	    alert_store_for_board(d->alerts, b, (long long)daemon_real_now()) : NULL;
+	long long rnow = (long long)daemon_real_now();
+	const struct alert *a = d->alerts ? alert_store_for_board(d->alerts, b, rnow) : NULL;
+
+	/* an alert being written shows as if stored: it is the newest, and it
+	 * replaces the stored one of its id */
+	if (d->staged_on && alert_live(&d->staged, rnow) && alert_targets(&d->staged, b) &&
+	    (a == NULL || d->staged.level >= a->level || strcmp(a->id, d->staged.id) == 0))
+		a = &d->staged;
 
 	if (db && a) {
 		/* same id is not enough: raising an id again replaces its text or level */
@@ -359,6 +367,40 @@ daemon_board_start(struct daemon *d, struct dboard *db, struct player *p)
 		return -1;
 	evtimer_add(db->timer, &daemon_now_tv);
 	return 0;
+}
+
+/* alert_store_stage_fn: an alert is valid and about to be written.  Its
+ * boards show it now, before the write and its fsyncs (which may take tens
+ * of milliseconds on a small box's card); whoever asked is answered after
+ * them.  With NULL the write is over: the store has the alert or refused
+ * it, and the boards follow the store again. */
+static void
+daemon_alert_stage(void *arg, const struct alert *a)
+{
+	struct daemon *d = arg;
+	long long now = (long long)daemon_real_now();
+
+	if (d->staged_on) {
+		d->staged_on = 0;
+		alert_clear(&d->staged);
+	}
+	if (a == NULL) {
+		daemon_rechoose(d);
+		return;
+	}
+	if (alert_copy(&d->staged, a) < 0)
+		return;   /* shown after the write, as before */
+	d->staged_on = 1;
+	if (!alert_live(&d->staged, now))
+		return;   /* starts later */
+	for (size_t i = 0; i < d->nboards; i++) {
+		struct dboard *db = &d->boards[i];
+
+		if (db->p && alert_targets(&d->staged, player_board(db->p))) {
+			player_poke(db->p);
+			daemon_board_cb(-1, 0, db);   /* render, encode and send now */
+		}
+	}
 }
 
 /* Every board chooses again on its next turn of the loop (not inline: the
@@ -1049,6 +1091,7 @@ daemon_alerts_start(struct daemon *d)
 		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start: alert store: %s", err);
 		return -1;
 	}
+	alert_store_on_stage(d->alerts, daemon_alert_stage, d);
 	for (size_t i = 0; i < alert_store_nproblems(d->alerts); i++)
 		log_msg(LOG_LV_WARN, "daemon", NULL, "alert store: %s", alert_store_problem(d->alerts, i));
 	if (alert_store_count(d->alerts) > 0)
@@ -1245,6 +1288,7 @@ daemon_free(struct daemon *d)
 		event_bus_deliver(d->events);
 	event_bus_free(d->events);
 	free(d->seen);
+	alert_clear(&d->staged);
 	if (d->sig_term) event_free(d->sig_term);
 	if (d->sig_int) event_free(d->sig_int);
 	if (d->sig_hup) event_free(d->sig_hup);
