@@ -688,17 +688,98 @@ lsp_enc_allowed(const struct lsp_state *s, uint8_t enc)
 	    !(base == FW_LSP_ENC_CTX && (a & PROTO_LSP_NO_TEMPLATE(FW_LSP_ENC_TEMPLATE(enc))));
 }
 
+/* The last codings, for boards that code the same frame against the same
+ * picture (issue 20: boards of one size showing one item, or one alert, in
+ * step): proto_lsp_compress_hint is a function of the two frames, what the
+ * board takes and its hint, so a board whose all four equal an earlier
+ * one's gets that coding copied instead of searched again.  Process-wide
+ * and not locked: the daemon codes on one thread.  Frames up to
+ * LSP_MEMO_MAX bytes; LSP_MEMO entries, least recently used out. */
+#define LSP_MEMO     8
+#define LSP_MEMO_MAX 65536
+struct lsp_memo {
+	int      w, h;
+	enum ls_format format;
+	unsigned allowed;
+	int      has_prev;
+	struct proto_lsp_hint hin, hout;
+	struct proto_lsp_coding how;
+	size_t   fbytes, cap;
+	uint8_t *buf;             /* cur, prev (fbytes each), then the coded bytes */
+	unsigned long used;
+};
+static struct lsp_memo lsp_memo[LSP_MEMO];
+static unsigned long lsp_memo_tick, lsp_memo_hit_count;
+
+static int
+lsp_hint_eq(const struct proto_lsp_hint *a, const struct proto_lsp_hint *b)
+{
+	return a->valid == b->valid && a->dx == b->dx && a->dy == b->dy && a->ctx_floor == b->ctx_floor &&
+	    a->ctx_skips == b->ctx_skips;
+}
+
+unsigned long
+proto_lsp_memo_hits(void)
+{
+	return lsp_memo_hit_count;
+}
+
 /* Code s->cur as the board allows (a delta against what it shows when allow_delta). */
 static void
 lsp_code(struct lsp_state *s, int allow_delta)
 {
 	struct proto_image img = { s->width, s->height, s->format, s->stride, s->cur };
 	unsigned allowed = lsp_allowed(s, allow_delta);
+	const uint8_t *prev = allowed & (1u << FW_LSP_ENC_DELTA) ? s->prev : NULL;
+	size_t n = s->fbytes;
+	struct lsp_memo *slot = &lsp_memo[0];
+	struct proto_lsp_hint hin;
 
 	if (!(allowed & (1u << FW_LSP_ENC_DELTA)))
 		s->hint.valid = 0;
-	proto_lsp_compress_hint(&img, allowed & (1u << FW_LSP_ENC_DELTA) ? s->prev : NULL, allowed, &s->hint,
-	    s->work, &s->coded, &s->how);
+	hin = s->hint;
+	for (size_t i = 0; n <= LSP_MEMO_MAX && i < LSP_MEMO; i++) {
+		struct lsp_memo *m = &lsp_memo[i];
+
+		if (m->buf != NULL && m->fbytes == n && m->w == s->width && m->h == s->height && m->format == s->format &&
+		    m->allowed == allowed && m->has_prev == (prev != NULL) && lsp_hint_eq(&m->hin, &hin) &&
+		    memcmp(m->buf, s->cur, n) == 0 && (prev == NULL || memcmp(m->buf + n, prev, n) == 0)) {
+			memcpy(s->work, m->buf + 2 * n, m->how.bytes);
+			s->coded = s->work;
+			s->how = m->how;
+			s->hint = m->hout;
+			m->used = ++lsp_memo_tick;
+			lsp_memo_hit_count++;
+			return;
+		}
+		if (m->used < slot->used)
+			slot = m;
+	}
+	proto_lsp_compress_hint(&img, prev, allowed, &s->hint, s->work, &s->coded, &s->how);
+	if (n > LSP_MEMO_MAX)
+		return;
+	if (slot->cap < 2 * n + s->how.bytes) {
+		uint8_t *nb = realloc(slot->buf, 2 * n + lsp_rle_cap(n));
+
+		if (nb == NULL)
+			return;
+		slot->buf = nb;
+		slot->cap = 2 * n + lsp_rle_cap(n);
+	}
+	memcpy(slot->buf, s->cur, n);
+	if (prev != NULL)
+		memcpy(slot->buf + n, prev, n);
+	memcpy(slot->buf + 2 * n, s->coded, s->how.bytes);
+	slot->fbytes = n;
+	slot->w = s->width;
+	slot->h = s->height;
+	slot->format = s->format;
+	slot->allowed = allowed;
+	slot->has_prev = prev != NULL;
+	slot->hin = hin;
+	slot->hout = s->hint;
+	slot->how = s->how;
+	slot->used = ++lsp_memo_tick;
 }
 
 /* Code s->cur and queue its packets, as a delta against what the board shows when allowed. */

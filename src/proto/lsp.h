@@ -58,6 +58,10 @@ struct proto_lsp_hint {
 int proto_lsp_compress_hint(const struct proto_image *img, const uint8_t *prev, unsigned allowed,
     struct proto_lsp_hint *hint, uint8_t *work, const uint8_t **out, struct proto_lsp_coding *how);
 
+/* How many frames proto_lsp_ops coded by copying the coding of another
+ * board's identical frame against an identical picture (lsp.c). */
+unsigned long proto_lsp_memo_hits(void);
+
 /* Split an encoded frame into FRAME packets of at most max_payload bytes of
  * payload, numbered from *seq (advanced).  0, or -1 when the batch is full. */
 int proto_lsp_packetize(const struct proto_image *img, const struct proto_lsp_coding *how,

@@ -449,6 +449,81 @@ run_arq(double drop, double corrupt, uint8_t fmt, int frames)
 	ops->fini(st);
 }
 
+/* Issue 20, encode once: two boards of one size shown the same frames in
+ * step code each frame once between them (the second copies the first's
+ * coding: same frame, same picture on the board, same hint), and both show
+ * every frame exactly. */
+static void
+test_memo_two_boards(void **unused)
+{
+	static struct tboard t[2];
+	static uint8_t img[64 * 16 * 3], out[65536], back[65536];
+	const struct proto_ops *ops = proto_find("lsp");
+	struct ls_board board;
+	char err[200];
+	void *st[2];
+	uint64_t now = 1000;
+	unsigned long hits0 = proto_lsp_memo_hits();
+	uint32_t stride = fw_pix_stride(FW_PIX_MONO, 64);
+
+	(void)unused;
+	memset(&board, 0, sizeof board);
+	board.name = "unit";
+	board.width = 64;
+	board.height = 16;
+	board.format = LS_FMT_MONO;
+	board.address = "udp:127.0.0.1:9";
+	for (int k = 0; k < 2; k++) {
+		st[k] = ops->init(&board, err, sizeof err);
+		assert_non_null(st[k]);
+		tboard_init(&t[k], 64, 16, FW_PIX_MONO);
+	}
+	for (int f = 0; f < 12; f++) {
+		draw(img, 64, 16, FW_PIX_MONO, f);
+		for (int k = 0; k < 2; k++) {
+			struct proto_image pi = { 64, 16, LS_FMT_MONO, stride, img };
+			struct proto_batch b;
+			int r, rounds = 0;
+
+			proto_batch_init(&b, out, sizeof out);
+			assert_int_equal(ops->encode_frame(st[k], &pi, &b), 0);
+			for (;;) {
+				size_t nback = 0;
+				uint64_t wake;
+
+				for (size_t i = 0; i < b.npkts; i++) {
+					fw_lsp_framer_reset(&t[k].b.rx);
+					for (size_t j = 0; j < b.len[i]; j++)
+						if (fw_lsp_board_feed(&t[k].b, out[b.off[i] + j]) & FW_LSP_EV_REPLY) {
+							memcpy(back + nback, t[k].b.reply, t[k].b.reply_len);
+							nback += t[k].b.reply_len;
+						}
+				}
+				for (size_t off = 0; off < nback;) {
+					size_t used = 0;
+					ops->input(st[k], back + off, nback - off, &used);
+					assert_true(used > 0);
+					off += used;
+				}
+				proto_batch_init(&b, out, sizeof out);
+				r = ops->poll(st[k], now, &b, &wake);
+				if (r == PROTO_TX_DONE || r == PROTO_TX_FAILED)
+					break;
+				if (b.npkts == 0)
+					now = wake;
+				assert_true(++rounds < 1000);
+			}
+			assert_int_equal(r, PROTO_TX_DONE);
+			assert_memory_equal(fw_lsp_board_front(&t[k].b), img, stride * 16);
+		}
+	}
+	/* the second board's codings came from the first's (the session's first
+	 * frames may differ: INFO may arrive with the frame) */
+	assert_true(proto_lsp_memo_hits() - hits0 >= 10);
+	for (int k = 0; k < 2; k++)
+		ops->fini(st[k]);
+}
+
 static void
 test_arq_clean(void **unused)
 {
@@ -674,6 +749,7 @@ main(void)
 		cmocka_unit_test(test_codecs_decode_on_board),
 		cmocka_unit_test(test_hint_follows_scroll),
 		cmocka_unit_test(test_board_rejects),
+		cmocka_unit_test(test_memo_two_boards),
 		cmocka_unit_test(test_arq_clean),
 		cmocka_unit_test(test_arq_lossy),
 		cmocka_unit_test(test_page_playback),
