@@ -51,9 +51,21 @@ common_load(struct common *c, const char *cmd)
 		path = LS_PATH_CONFIG;
 	if (path != NULL) {
 		c->cfg = cmd_load_config(path);
-		if (c->cfg == NULL)
-			fprintf(stderr, "ledsign %s: warning: %s has errors (above); going on with the default "
-			    "socket %s\n", cmd, path, c->socket ? c->socket : LS_PATH_CONTROL_SOCKET);
+		if (c->cfg == NULL) {
+			/* an alert must not wait for the config to be fixed: take
+			 * the socket from its control_socket line if it has one */
+			static char sock[4096];
+			struct ls_config_peek pk = { 0 };
+			char err[512];
+
+			if (c->socket == NULL && ls_config_peek(path, &pk, err, sizeof err) == 0 && pk.control_socket) {
+				snprintf(sock, sizeof sock, "%s", pk.control_socket);
+				c->socket = sock;
+			}
+			ls_config_peek_clear(&pk);
+			fprintf(stderr, "ledsign %s: warning: %s has errors (above); going on with the socket %s\n", cmd,
+			    path, c->socket ? c->socket : LS_PATH_CONTROL_SOCKET);
+		}
 	}
 	if (c->socket == NULL)
 		c->socket = c->cfg && c->cfg->control_socket ? c->cfg->control_socket : LS_PATH_CONTROL_SOCKET;
@@ -460,19 +472,19 @@ cmd_clear(const struct cmd_args *a)
 }
 
 static void
-fmt_time(const struct ls_config *cfg, long long t, char *buf, size_t len)
+fmt_time(const char *timezone, long long t, char *buf, size_t len)
 {
 	struct tm tm;
 	time_t tt = (time_t)t;
 	char *saved = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
 
-	if (cfg && cfg->timezone) {
-		setenv("TZ", cfg->timezone, 1);
+	if (timezone) {
+		setenv("TZ", timezone, 1);
 		tzset();
 	}
 	localtime_r(&tt, &tm);
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
-	if (cfg && cfg->timezone) {
+	if (timezone) {
 		if (saved)
 			setenv("TZ", saved, 1);
 		else
@@ -483,7 +495,7 @@ fmt_time(const struct ls_config *cfg, long long t, char *buf, size_t len)
 }
 
 struct status_ctx {
-	const struct ls_config *cfg;
+	const char *timezone;
 	int n;
 };
 
@@ -512,7 +524,7 @@ status_line(void *arg, const char *line)
 	if (tl == 0)
 		snprintf(targets, sizeof targets, "all");
 	if (a.expires)
-		fmt_time(sc->cfg, a.expires, exp, sizeof exp);
+		fmt_time(sc->timezone, a.expires, exp, sizeof exp);
 	else
 		snprintf(exp, sizeof exp, "until cleared");
 	{
@@ -524,14 +536,14 @@ status_line(void *arg, const char *line)
 }
 
 int
-cmd_alert_list(const char *socket_path, const struct ls_config *cfg)
+cmd_alert_list(const char *socket_path, const char *timezone)
 {
 	struct common c = { 0 };
 	struct status_ctx sc = { 0 };
 	char final[1024];
 
 	c.socket = socket_path;
-	sc.cfg = cfg;
+	sc.timezone = timezone;
 	if (send_request("alerts", &c, "status", status_line, &sc, final, sizeof final) != 0)
 		return 1;
 	if (sc.n == 0)
@@ -559,7 +571,7 @@ cmd_alerts(const struct cmd_args *a)
 
 	common_args(&c, a);
 	common_load(&c, "alerts");
-	rc = cmd_alert_list(c.socket, c.cfg);
+	rc = cmd_alert_list(c.socket, c.cfg ? c.cfg->timezone : NULL);
 	ls_config_free(c.cfg);
 	return rc;
 }

@@ -27,36 +27,65 @@ static const struct cmd_opt status_opts[] = {
 	{ NULL, 0, NULL, NULL },
 };
 
-/* Find the run directory (and the config, when one is given or at the
- * default path) from the arguments: [FILE] [--run-dir DIR]. */
-static char *
-cmd_status_run_dir(const struct cmd_args *a, const char *name, struct ls_config **cfgp)
+/* Where the daemon is, from the arguments [FILE] [--run-dir DIR]: the
+ * control socket, its run directory (the pid file's) and the config's time
+ * zone (for the alerts' times; NULL: the machine's).  Reaching the daemon
+ * must not depend on FILE being valid -- a reload after a bad edit is when
+ * "still playing the old one" matters -- so FILE is only peeked at for
+ * control_socket and timezone (ls_config_peek), and its other errors are
+ * the daemon's to report.  Without FILE, --run-dir DIR names the socket
+ * (DIR/control.sock); with neither, the default config, else the default
+ * run directory. */
+struct where {
+	char sock[4096];
+	char *rd;
+	char *timezone;
+};
+
+static int
+cmd_status_where(const struct cmd_args *a, const char *name, struct where *w)
 {
 	const char *file = a->argc > 0 ? a->argv[0] : NULL, *dir = cmd_arg(a, "run-dir");
-	struct ls_config *cfg = NULL;
-	char *rd;
+	struct ls_config_peek pk = { 0 };
+	char err[512];
 
-	*cfgp = NULL;
-	if (file || !dir) {
-		cfg = cmd_load_config(file ? file : LS_PATH_CONFIG);
-		if (!cfg) {
-			fprintf(stderr, "ledsign %s: need the config to find the daemon (or --run-dir DIR)\n", name);
-			return NULL;
+	memset(w, 0, sizeof *w);
+	if (!file && !dir && access(LS_PATH_CONFIG, R_OK) == 0)
+		file = LS_PATH_CONFIG;
+	if (file && ls_config_peek(file, &pk, err, sizeof err) < 0) {
+		if (!dir && a->argc > 0) {
+			fprintf(stderr, "ledsign %s: %s (give the controller's run directory with --run-dir DIR)\n", name, err);
+			return -1;
 		}
+		fprintf(stderr, "ledsign %s: warning: %s; going on with %s\n", name, err,
+		    dir ? "--run-dir" : "the default run directory " LS_PATH_RUN_DIR);
+	} else if (file && pk.syntax_error && strcmp(name, "status") == 0)
+		fprintf(stderr, "ledsign %s: warning: %s has a syntax error (ledsign check %s shows it); "
+		    "the daemon is found from its control_socket line%s\n", name, file, file,
+		    pk.control_socket ? "" : ", which it does not have: the default");
+	if (pk.control_socket)
+		snprintf(w->sock, sizeof w->sock, "%s", pk.control_socket);
+	else if (dir)
+		snprintf(w->sock, sizeof w->sock, "%s/" LS_FILE_CONTROL_SOCKET, dir);
+	else
+		snprintf(w->sock, sizeof w->sock, "%s", LS_PATH_CONTROL_SOCKET);
+	w->rd = dir ? strdup(dir) : daemon_run_dir(w->sock);
+	w->timezone = pk.timezone;
+	pk.timezone = NULL;
+	ls_config_peek_clear(&pk);
+	if (w->rd == NULL) {
+		fprintf(stderr, "ledsign %s: out of memory\n", name);
+		free(w->timezone);
+		return -1;
 	}
-	rd = dir ? strdup(dir) : daemon_run_dir(cfg->control_socket);
-	*cfgp = cfg;
-	return rd;
+	return 0;
 }
 
-/* The control socket: the config's, or the usual name in the run directory. */
 static void
-cmd_status_socket(const struct ls_config *cfg, const char *rd, char *buf, size_t len)
+where_clear(struct where *w)
 {
-	if (cfg && cfg->control_socket)
-		snprintf(buf, len, "%s", cfg->control_socket);
-	else
-		snprintf(buf, len, "%s/" LS_FILE_CONTROL_SOCKET, rd);
+	free(w->rd);
+	free(w->timezone);
 }
 
 static void
@@ -130,18 +159,16 @@ const struct cmd_entry cmd_reload_entry = {
 static int
 cmd_status(const struct cmd_args *a)
 {
-	struct ls_config *cfg;
-	char *rd = cmd_status_run_dir(a, a->cmd->name, &cfg);
+	struct where w;
 	struct board_rows br = { 0 };
-	char sock[4096], final[4096], err[512], config[1024], rerr[1024], num[64];
+	char final[4096], err[512], config[1024], rerr[1024], num[64];
 	unsigned reloads = 0;
 	double started = 0;
 	int rc, pid = 0, up;
 
-	if (!rd)
+	if (cmd_status_where(a, a->cmd->name, &w) < 0)
 		return 1;
-	cmd_status_socket(cfg, rd, sock, sizeof sock);
-	free(rd);
+	const char *sock = w.sock;
 	/* every board's state, live from the daemon (the "boards" verb) */
 	rc = control_request(sock, "boards", 15000, board_row_keep, &br, final, sizeof final, err, sizeof err);
 	if (rc != 0) {
@@ -155,13 +182,13 @@ cmd_status(const struct cmd_args *a)
 			fprintf(stderr, "ledsign %s: the daemon refused: %s\n", a->cmd->name, msg);
 		}
 		free(br.rows);
-		ls_config_free(cfg);
+		where_clear(&w);
 		return 1;
 	}
 	if (br.oom) {
 		fprintf(stderr, "ledsign %s: out of memory\n", a->cmd->name);
 		free(br.rows);
-		ls_config_free(cfg);
+		where_clear(&w);
 		return 1;
 	}
 	if (control_line_get(final, "version", num, sizeof num) < 0 || strcmp(num, "1") != 0)
@@ -193,8 +220,8 @@ cmd_status(const struct cmd_args *a)
 	/* and the alerts */
 	putchar('\n');
 	fflush(stdout);
-	cmd_alert_list(sock, cfg);
-	ls_config_free(cfg);
+	cmd_alert_list(sock, w.timezone);
+	where_clear(&w);
 	return 0;
 }
 
@@ -218,15 +245,16 @@ read_pid(const char *rd)
 static int
 cmd_reload(const struct cmd_args *a)
 {
-	struct ls_config *cfg;
-	char *rd = cmd_status_run_dir(a, a->cmd->name, &cfg);
-	char sock[4096], final[2048], err[512], msg[2048];
+	struct where w;
+	char final[2048], err[512], msg[2048];
+	char *rd;
 	int rc, pid;
 
-	if (!rd)
+	if (cmd_status_where(a, a->cmd->name, &w) < 0)
 		return 1;
-	cmd_status_socket(cfg, rd, sock, sizeof sock);
-	ls_config_free(cfg);
+	rd = w.rd;
+	free(w.timezone);
+	const char *sock = w.sock;
 	/* the control socket answers with the outcome */
 	rc = control_request(sock, "reload", 30000, NULL, NULL, final, sizeof final, err, sizeof err);
 	if (rc == 0) {
