@@ -266,7 +266,7 @@ parse_args(const struct cmd_args *a, struct opts *o)
 static int cmd_preview(const struct cmd_args *);
 
 const struct cmd_entry cmd_preview_entry = {
-	"preview", "FILE (--board NAME --item NAME | --all | --board NAME --from RAW.png) [--at TIME] [--raw] [--frames N] -o PATH|DIR",
+	"preview", "FILE (--board NAME --item NAME | --all [--board NAME] [--item NAME] | --board NAME --from RAW.png) [--at TIME] [--t SECONDS] [--raw] [--frames N [--interval SECONDS]] -o PATH|DIR",
 	"write PNGs of what boards show (LED dots, or --raw one pixel per LED)", preview_opts, 1, 1, 0, cmd_preview,
 };
 
