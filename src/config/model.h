@@ -178,6 +178,9 @@ const struct ls_font     *ls_config_font(const struct ls_config *, const char *n
 
 /* True when `board` is named by a rule's boards list (its name, one of its groups, or "all"). */
 int ls_board_selected(const struct ls_board *board, const struct ls_strlist *targets);
+/* How messages name a rule: `schedule rule "NAME"`, or `schedule rule at
+ * line N` when it has no name of its own (its name is then "rule@N"). */
+const char *ls_rule_where(const struct ls_rule *, char *buf, size_t len);
 
 /* Format names as written in the config, e.g. "red-green". */
 const char *ls_format_name(enum ls_format);
