@@ -21,6 +21,7 @@
 #include "daemon/control.h"
 #include "util/kv.h"
 #include "util/paths.h"
+#include "util/table.h"
 
 #define REQUEST_TIMEOUT_MS 15000
 
@@ -496,7 +497,8 @@ fmt_time(const char *timezone, long long t, char *buf, size_t len)
 
 struct status_ctx {
 	const char *timezone;
-	int n;
+	struct table *t;      /* the alerts, printed once all are in (aligned by display width) */
+	int n, oom;
 };
 
 static void
@@ -512,8 +514,7 @@ status_line(void *arg, const char *line)
 		printf("? %s\n", clean(line, cline, sizeof cline));
 		return;
 	}
-	if (sc->n++ == 0)
-		printf("%-28s %-9s %-24s %-19s %s\n", "ID", "LEVEL", "TARGETS", "EXPIRES", "TEXT");
+	sc->n++;
 	targets[0] = '\0';
 	for (size_t i = 0; i < a.boards.n; i++)
 		tl += (size_t)snprintf(targets + tl, tl < sizeof targets ? sizeof targets - tl : 0, "%s%s",
@@ -529,8 +530,11 @@ status_line(void *arg, const char *line)
 		snprintf(exp, sizeof exp, "until cleared");
 	{
 		char ctargets[sizeof targets * 4], ctext[ALERT_TEXT_MAX * 4 + 8], cid[ALERT_ID_MAX * 4 + 8];
-		printf("%-28s %-9s %-24s %-19s %s\n", clean(a.id, cid, sizeof cid), alert_level_name(a.level),
-		    clean(targets, ctargets, sizeof ctargets), exp, clean(a.text, ctext, sizeof ctext));
+		const char *const cells[] = { clean(a.id, cid, sizeof cid), alert_level_name(a.level),
+			clean(targets, ctargets, sizeof ctargets), exp, clean(a.text, ctext, sizeof ctext) };
+
+		if (sc->t && table_add(sc->t, cells) < 0)
+			sc->oom = 1;
 	}
 	alert_clear(&a);
 }
@@ -538,17 +542,31 @@ status_line(void *arg, const char *line)
 int
 cmd_alert_list(const char *socket_path, const char *timezone)
 {
+	static const char *const head[] = { "ID", "LEVEL", "TARGETS", "EXPIRES", "TEXT" };
+	static const int max[] = { 0, 0, 40, 0, 0 };
 	struct common c = { 0 };
 	struct status_ctx sc = { 0 };
-	char final[1024];
+	char final[1024], *out;
+	int rc = 0;
 
 	c.socket = socket_path;
 	sc.timezone = timezone;
+	if ((sc.t = table_new(5, head, max, NULL)) == NULL)
+		sc.oom = 1;
 	if (send_request("alerts", &c, "status", status_line, &sc, final, sizeof final) != 0)
-		return 1;
-	if (sc.n == 0)
-		printf("no active alerts; every board follows its schedule\n");
-	return 0;
+		rc = 1;
+	else if (sc.oom || (out = table_render(sc.t)) == NULL) {
+		fprintf(stderr, "ledsign alerts: out of memory\n");
+		rc = 1;
+	} else {
+		if (sc.n == 0)
+			printf("no active alerts; every board follows its schedule\n");
+		else
+			fputs(out, stdout);
+		free(out);
+	}
+	table_free(sc.t);
+	return rc;
 }
 
 static const struct cmd_opt alerts_opts[] = {

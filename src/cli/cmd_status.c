@@ -21,6 +21,7 @@
 #include "daemon/control.h"
 #include "daemon/daemon.h"
 #include "util/paths.h"
+#include "util/table.h"
 
 static const struct cmd_opt status_opts[] = {
 	{ "run-dir", 0, "DIR", "the controller's run directory (default: that of the config's control_socket)" },
@@ -127,11 +128,14 @@ board_row_keep(void *arg, const char *line)
 	br->rows[br->len] = '\0';
 }
 
-static void
-board_row_print(const char *line, double wall)
+/* One "board k=v ..." line of the boards answer as a table row.  Names and
+ * items may be long or Chinese: the table aligns by display width
+ * (util/table.h), not bytes. */
+static int
+board_row_add(struct table *t, const char *line, double wall)
 {
 	char name[128], state[32], item[128], rule[160], sent[24], skipped[24], errs[24], acks[24], last[32],
-	    addr[320], reason[300], ago[32];
+	    addr[320], reason[300], ago[32], tail[640];
 
 #define GET(k, v) if (control_line_get(line, k, v, sizeof v) < 0) v[0] = '\0'
 	GET("name", name); GET("state", state); GET("item", item); GET("rule", rule);
@@ -139,8 +143,9 @@ board_row_print(const char *line, double wall)
 	GET("last_ack", last); GET("address", addr); GET("reason", reason);
 #undef GET
 	fmt_ago(ago, sizeof ago, wall, atof(last));
-	printf("%-12s %-10s %-14s %-16s %8s %8s %6s %8s %-10s %s%s%s\n", name, state, item, rule, sent, skipped,
-	    errs, acks, ago, addr, reason[0] ? "  " : "", reason);
+	snprintf(tail, sizeof tail, "%s%s%s", addr, reason[0] ? "  " : "", reason);
+	const char *const cells[] = { name, state, item, rule, sent, skipped, errs, acks, ago, tail };
+	return table_add(t, cells);
 }
 
 static int cmd_status(const struct cmd_args *);
@@ -210,11 +215,24 @@ cmd_status(const struct cmd_args *a)
 	printf("ledsign play: running, pid %d, %s, up %d:%02d:%02d", pid, config, up / 3600, up / 60 % 60, up % 60);
 	if (reloads)
 		printf(", %u reload%s%s%s", reloads, reloads == 1 ? "" : "s", rerr[0] ? "; last one FAILED: " : "", rerr);
-	printf("\n%-12s %-10s %-14s %-16s %8s %8s %6s %8s %-10s %s\n", "BOARD", "STATE", "ITEM", "RULE", "FRAMES",
-	    "SKIPPED", "ERRORS", "ACKS", "LAST ACK", "ADDRESS / REASON");
-	for (char *l = br.rows, *nl; l && (nl = strchr(l, '\n')) != NULL; l = nl + 1) {
-		*nl = '\0';
-		board_row_print(l, br.wall);
+	{
+		static const char *const head[] = { "BOARD", "STATE", "ITEM", "RULE", "FRAMES", "SKIPPED", "ERRORS",
+			"ACKS", "LAST ACK", "ADDRESS / REASON" };
+		static const int max[] = { 32, 0, 32, 32, 0, 0, 0, 0, 0, 0 }, right[] = { 0, 0, 0, 0, 1, 1, 1, 1, 0, 0 };
+		struct table *t = table_new(10, head, max, right);
+		char *out = NULL;
+		int bad = t == NULL;
+
+		for (char *l = br.rows, *nl; !bad && l && (nl = strchr(l, '\n')) != NULL; l = nl + 1) {
+			*nl = '\0';
+			bad = board_row_add(t, l, br.wall) < 0;
+		}
+		if (!bad && (out = table_render(t)) != NULL)
+			printf("\n%s", out);
+		else
+			fprintf(stderr, "ledsign %s: out of memory\n", a->cmd->name);
+		free(out);
+		table_free(t);
 	}
 	free(br.rows);
 	/* and the alerts */
