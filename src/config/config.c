@@ -352,8 +352,14 @@ static const struct key entry_keys[] = {
 	  .doc = "turns per pass",
 	  .def = "the content's" },
 	{ "hours", K_HOURS, 0, 0, 0, O(struct ls_playlist_entry, from_min), NULL, "daily window \"HH:MM-HH:MM\"",
-	  .doc = "the item plays only inside this daily window; outside it, it is left out of the loop",
+	  .doc = "the item plays only inside this daily window; outside it, it is left out of the loop (a window across midnight belongs to the day it starts, as for rules)",
 	  .def = "always" },
+	{ "weekdays", K_WEEKDAYS, 0, 0, 0, O(struct ls_playlist_entry, weekdays), NULL, "e.g. [\"wed\"] or \"weekend\"",
+	  .doc = "the item plays only on these days of the week, e.g. `[\"wed\"]`, `\"weekend\"`; on others it is left out of the loop",
+	  .def = "every day" },
+	{ "dates", K_DATELIST, 0, 0, 0, O(struct ls_playlist_entry, dates), NULL, "only these days",
+	  .doc = "the item plays only on these days, e.g. `[\"2023-09-13\"]`; with `weekdays`, a day must be both",
+	  .def = "any day" },
 	{ .name = NULL },
 };
 
@@ -1179,8 +1185,16 @@ playlist_finish(struct loader *L, void *obj, const config_setting_t *e, const ch
 			char w2[128];
 			snprintf(w2, sizeof w2, "%s item %zu", where, j + 1);
 			load_group(L, it, entry_keys, pe, w2);
-			if (pe->item == NULL)
+			if (pe->item == NULL) {
+				free(pe->dates.v);
+				memset(pe, 0, sizeof *pe);
 				continue;
+			}
+			/* 0 is "every day" in the model (an entry built in code
+			 * plays every day); a list naming no day is a mistake */
+			if (config_setting_get_member(it, "weekdays") && pe->weekdays == 0)
+				ERR(L, ln, "%s: weekdays names no day, so the item would never play; name the days "
+				    "(e.g. [\"wed\"]) or remove weekdays", w2);
 		} else {
 			ERR(L, ln, "%s: each item must be a content name in quotes or a group { item = ...; }", where);
 			continue;
@@ -1716,8 +1730,10 @@ ls_config_free(struct ls_config *c)
 		free(it->name); free(it->text); free(it->image); free(it->font);
 	}
 	for (size_t i = 0; i < c->nplaylists; i++) {
-		for (size_t j = 0; j < c->playlists[i].nentries; j++)
+		for (size_t j = 0; j < c->playlists[i].nentries; j++) {
 			free(c->playlists[i].entries[j].item);
+			free(c->playlists[i].entries[j].dates.v);
+		}
 		free(c->playlists[i].entries);
 		free(c->playlists[i].name);
 	}

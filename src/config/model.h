@@ -99,12 +99,18 @@ struct ls_content {
 	int    repeat;            /* turns per playlist pass, default 1 */
 };
 
+/* A date as days since 1970-01-01 in the configured timezone (civil date, no time). */
+typedef int32_t ls_day;
+#define LS_DAY_NONE INT32_MIN
+
 struct ls_playlist_entry {
 	char *item;               /* content name */
 	int   line;
 	double duration;          /* overrides the content's duration when > 0 */
 	int   repeat;             /* overrides when > 0 */
 	int   from_min, to_min;   /* per-item daily window in minutes; -1 = always */
+	uint8_t weekdays;         /* bit 0 = Sunday .. bit 6 = Saturday; 0 = every day (unlike a rule's) */
+	struct { ls_day *v; size_t n; } dates; /* only on these days; n = 0: any day */
 };
 
 struct ls_playlist {
@@ -114,9 +120,6 @@ struct ls_playlist {
 	size_t nentries;
 };
 
-/* A date as days since 1970-01-01 in the configured timezone (civil date, no time). */
-typedef int32_t ls_day;
-#define LS_DAY_NONE INT32_MIN
 
 enum ls_rule_kind {
 	LS_RULE_PLAY,     /* show a playlist */

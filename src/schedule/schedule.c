@@ -129,9 +129,26 @@ rule_window_start(const struct ls_rule *r, ls_day day, int m, ls_day *sd, int *s
 }
 
 int
-sched_entry_active(const struct ls_playlist_entry *e, int m)
+sched_entry_active(const struct ls_playlist_entry *e, ls_day day, int m)
 {
-	return in_window(e->from_min, e->to_min, m);
+	int e_end = e->to_min < 0 ? 1440 : e->to_min;
+
+	if (!in_window(e->from_min, e->to_min, m))
+		return 0;
+	if ((e->weekdays == 0 || e->weekdays == 0x7f) && e->dates.n == 0)
+		return 1;
+	/* after midnight a window that crossed it belongs to the day it
+	 * started on, as a rule's does */
+	if (e->from_min > e_end && m < e_end)
+		day--;
+	if (e->dates.n) {
+		size_t i;
+		for (i = 0; i < e->dates.n && e->dates.v[i] != day; i++)
+			;
+		if (i == e->dates.n)
+			return 0;
+	}
+	return e->weekdays == 0 || ((e->weekdays >> tz_weekday(day)) & 1);
 }
 
 static double
@@ -156,27 +173,27 @@ sched_entry_length(const struct ls_config *cfg, const struct ls_playlist_entry *
 
 /* An entry counts when it is in its window and names existing content. */
 static int
-entry_usable(const struct ls_config *cfg, const struct ls_playlist_entry *e, int m)
+entry_usable(const struct ls_config *cfg, const struct ls_playlist_entry *e, ls_day day, int m)
 {
-	return sched_entry_active(e, m) && ls_config_content(cfg, e->item) != NULL;
+	return sched_entry_active(e, day, m) && ls_config_content(cfg, e->item) != NULL;
 }
 
 static double
-cycle_length(const struct ls_config *cfg, const struct ls_playlist *pl, int m)
+cycle_length(const struct ls_config *cfg, const struct ls_playlist *pl, ls_day day, int m)
 {
 	double sum = 0;
 	for (size_t i = 0; i < pl->nentries; i++)
-		if (entry_usable(cfg, &pl->entries[i], m))
+		if (entry_usable(cfg, &pl->entries[i], day, m))
 			sum += sched_entry_length(cfg, &pl->entries[i]);
 	return sum;
 }
 
 /* Does the playlist have anything to show at minute m?  (Cheaper than a length.) */
 static int
-has_item(const struct ls_config *cfg, const struct ls_playlist *pl, int m)
+has_item(const struct ls_config *cfg, const struct ls_playlist *pl, ls_day day, int m)
 {
 	for (size_t i = 0; i < pl->nentries; i++)
-		if (entry_usable(cfg, &pl->entries[i], m))
+		if (entry_usable(cfg, &pl->entries[i], day, m))
 			return 1;
 	return 0;
 }
@@ -212,7 +229,7 @@ sched_slot_at(const struct ls_config *cfg, const struct ls_board *board, ls_day 
 			/* A play rule without a playlist is a dimming rule; one whose
 			 * playlist has nothing in its window now yields. */
 			const struct ls_playlist *pl = r->playlist ? ls_config_playlist(cfg, r->playlist) : NULL;
-			if (!pl || !has_item(cfg, pl, minute))
+			if (!pl || !has_item(cfg, pl, day, minute))
 				continue;
 		}
 		if (!win || r->priority > win->priority) {
@@ -242,7 +259,7 @@ sched_slot_at(const struct ls_config *cfg, const struct ls_board *board, ls_day 
 	}
 	if (cfg->fallback) {
 		const struct ls_playlist *pl = ls_config_playlist(cfg, cfg->fallback);
-		if (pl && has_item(cfg, pl, minute)) {
+		if (pl && has_item(cfg, pl, day, minute)) {
 			out->state = SCHED_PLAY;
 			out->fallback = 1;
 			out->playlist = pl;
@@ -380,7 +397,7 @@ sched_at(const struct sched *s, const struct ls_board *board, double t, struct s
 	}
 	double anchor = mem[0].anchor, total = 0;
 	for (size_t i = 0; i < nmem; i++) {
-		mem[i].len = cycle_length(cfg, mem[i].pl, minute);
+		mem[i].len = cycle_length(cfg, mem[i].pl, day, minute);
 		total += mem[i].len;
 		if (mem[i].anchor > anchor)
 			anchor = mem[i].anchor;
@@ -411,7 +428,7 @@ sched_at(const struct sched *s, const struct ls_board *board, double t, struct s
 	int last = -1;
 	for (size_t j = 0; j < pl->nentries; j++) {
 		const struct ls_playlist_entry *e = &pl->entries[j];
-		if (!entry_usable(cfg, e, minute))
+		if (!entry_usable(cfg, e, day, minute))
 			continue;
 		last = (int)j;
 		double len = sched_entry_length(cfg, e);
@@ -663,7 +680,7 @@ sched_check(const struct ls_config *cfg, struct ls_diag *diag)
 				rs->applies = 1;
 				if (r->kind == LS_RULE_PLAY && r->playlist) {
 					const struct ls_playlist *pl = ls_config_playlist(cfg, r->playlist);
-					if (pl && cycle_length(cfg, pl, m) > 0)
+					if (pl && cycle_length(cfg, pl, day, m) > 0)
 						rs->shows = 1;
 				}
 				int won = sl.rule == r || sl.bright_rule == r;

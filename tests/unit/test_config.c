@@ -232,6 +232,44 @@ test_missing_comma_line(void **state)
 	unlink(path);
 }
 
+/* Playlist entries take weekdays and dates as rules do. */
+static void
+test_entry_days(void **state)
+{
+	struct ls_diag d = { 0 };
+	struct ls_config *c = load_text(
+	    MINIMAL_BOARD
+	    "content = ( { name = \"t\"; text = \"x\"; }, { name = \"w\"; text = \"y\"; } );\n"
+	    "playlists = ( { name = \"p\"; items = ( \"t\", { item = \"w\"; weekdays = [\"wed\"]; },\n"
+	    "                                        { item = \"t\"; dates = [\"2023-09-13\", \"2023-09-15\"]; weekdays = \"weekend\"; } ); } );\n"
+	    "schedule = ( { playlist = \"p\"; boards = [\"b\"]; } );\n", &d);
+	ls_day wed;
+
+	assert_non_null(c);
+	assert_int_equal(c->playlists[0].nentries, 3);
+	assert_int_equal(c->playlists[0].entries[0].weekdays, 0);
+	assert_int_equal(c->playlists[0].entries[0].dates.n, 0);
+	assert_int_equal(c->playlists[0].entries[1].weekdays, 1u << 3);
+	assert_int_equal(c->playlists[0].entries[2].weekdays, (1u << 0) | (1u << 6));
+	assert_int_equal(c->playlists[0].entries[2].dates.n, 2);
+	assert_int_equal(ls_parse_date("2023-09-13", &wed), 0);
+	assert_int_equal(c->playlists[0].entries[2].dates.v[0], wed);
+	ls_config_free(c);
+	ls_diag_clear(&d);
+	unlink(path);
+
+	c = load_text(MINIMAL_BOARD
+	    "content = ( { name = \"t\"; text = \"x\"; } );\n"
+	    "playlists = ( { name = \"p\"; items = ( { item = \"t\"; weekdays = []; }, { item = \"t\"; dates = [\"2023-02-30\"]; },\n"
+	    "                                        { item = \"t\"; weekdays = [\"wen\"]; } ); } );\n", &d);
+	assert_null(c);
+	assert_true(has(&d, 3, "weekdays names no day"));
+	assert_true(has(&d, 3, "\"2023-02-30\" is not a real date"));
+	assert_true(has(&d, 4, "\"wen\" is not a day"));
+	ls_diag_clear(&d);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -244,6 +282,7 @@ main(void)
 		cmocka_unit_test(test_syntax_error),
 		cmocka_unit_test(test_new_user_messages),
 		cmocka_unit_test(test_missing_comma_line),
+		cmocka_unit_test(test_entry_days),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
