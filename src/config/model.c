@@ -35,6 +35,12 @@ ls_config_font(const struct ls_config *c, const char *name)
 	FIND(c->fonts, c->nfonts, name);
 }
 
+const struct ls_layout *
+ls_config_layout(const struct ls_config *c, const char *name)
+{
+	FIND(c->layouts, c->nlayouts, name);
+}
+
 int
 ls_board_selected(const struct ls_board *b, const struct ls_strlist *targets)
 {
