@@ -45,8 +45,10 @@ cmd_check(const struct cmd_args *a)
 		struct render_ctx *rc = render_ctx_new(cfg, &d);
 
 		sched_check(cfg, &d);
-		if (rc != NULL)
+		if (rc != NULL) {
 			render_check_glyphs(rc, cfg, &d);
+			render_check_layouts(rc, cfg, &d);
+		}
 		render_ctx_free(rc);
 		/* a malformed live field is an error: the file is not fit to play */
 		if (d.errors > 0) {

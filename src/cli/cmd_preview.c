@@ -1,7 +1,7 @@
 /*
  * cmd_preview.c — `ledsign preview`: what each board will show, as PNG.
  *
- *   ledsign preview FILE (--board NAME --item NAME | --all [--board NAME] [--item NAME])
+ *   ledsign preview FILE (--board NAME (--item NAME | --layout NAME) | --all [--board NAME] [--item NAME])
  *       [--at "YYYY-MM-DD HH:MM"] [--t SECONDS] [--raw] [--frames N [--interval S]] -o PATH|DIR
  *   ledsign preview FILE --board NAME --from RAW.png -o PATH
  *
@@ -12,8 +12,13 @@
  * BOARD.png (with --frames N and a directory, N files; with --frames N and a
  * .png path, one contact sheet).  --all: -o is
  * a directory that gets BOARD.png per board (BOARD-NNN.png with --frames).
+ *
+ * A layout (screen areas) is drawn as the controller composes it: --all
+ * when a rule shows one, or --layout NAME as an all-day rule would show it
+ * at --at; each area's item at its own effect time.
  */
 #include <errno.h>
+#include <math.h>
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +32,7 @@
 #include "schedule/schedule.h"
 
 struct opts {
-	const char *file, *board, *item, *at, *out, *from;
+	const char *file, *board, *item, *at, *out, *from, *layout;
 	int all, raw, frames;
 	double t, interval;
 };
@@ -114,10 +119,30 @@ write_sheet(const struct opts *o, struct render_canvas **fr, int n, const struct
 	return rc;
 }
 
-/* Render board b showing item c; write to `path` (a file) or into `dir`. */
+/* Draw b showing item c at effect time t, or, when lay is not NULL, the
+ * layout lay->layout with each area's item as far in as at `now`, plus t. */
+static int
+draw(struct render_ctx *ctx, const struct ls_board *b, const struct ls_content *c,
+    const struct sched_result *lay, long long now, double t, struct render_canvas *cv, char *err, size_t errlen)
+{
+	struct render_area_show shows[LS_LAYOUT_MAX_AREAS];
+
+	if (lay == NULL)
+		return render_item(ctx, b, c, (double)now, t, cv, err, errlen);
+	memset(shows, 0, sizeof shows);
+	for (size_t i = 0; i < lay->nareas; i++) {
+		shows[i].content = lay->areas[i].content;
+		shows[i].t = (double)now - lay->areas[i].item_start + t;
+	}
+	return render_compose(ctx, b, lay->layout, shows, (double)now, cv, err, errlen);
+}
+
+/* Render board b showing item c (or the layout in lay); write to `path`
+ * (a file) or into `dir`. */
 static int
 preview_board(const struct opts *o, struct render_ctx *ctx, const struct ls_board *b,
-    const struct ls_content *c, long long now, double t0, const char *path, const char *dir)
+    const struct ls_content *c, const struct sched_result *lay, long long now, double t0, const char *path,
+    const char *dir)
 {
 	int n = o->frames > 0 ? o->frames : 1, rc = 0;
 	struct render_canvas **fr = calloc((size_t)n, sizeof *fr);
@@ -132,7 +157,7 @@ preview_board(const struct opts *o, struct render_ctx *ctx, const struct ls_boar
 			rc = -1;
 			break;
 		}
-		if (render_item(ctx, b, c, (double)now, t, fr[i], err, sizeof err) != 0) {
+		if (draw(ctx, b, c, lay, now, t, fr[i], err, sizeof err) != 0) {
 			fprintf(stderr, "ledsign preview: board %s: %s\n", b->name, err);
 			rc = -1;
 			break;
@@ -203,6 +228,7 @@ out:
 static const struct cmd_opt preview_opts[] = {
 	{ "board", 0, "NAME", "the board to draw (with --all: only this board)" },
 	{ "item", 0, "NAME", "the content item to draw (with --all: only boards showing it)" },
+	{ "layout", 0, "NAME", "instead of --item: the layout's areas as an all-day rule shows them at --at" },
 	{ "all", 0, NULL, "what the schedule shows on every board at --at: DIR/BOARD.png each" },
 	{ "at", 0, "TIME", "the time to draw (default: now)" },
 	{ "raw", 0, NULL, "one PNG pixel per LED, exactly the pixels the board receives" },
@@ -231,6 +257,7 @@ parse_args(const struct cmd_args *a, struct opts *o)
 	o->at = cmd_arg(a, "at");
 	o->out = cmd_arg(a, "output");
 	o->from = cmd_arg(a, "from");
+	o->layout = cmd_arg(a, "layout");
 	if ((v = cmd_arg(a, "frames")) != NULL) {
 		long n = strtol(v, &end, 10);
 		if (*end || n < 1 || n > 1000) {
@@ -257,7 +284,9 @@ parse_args(const struct cmd_args *a, struct opts *o)
 	if (o->out == NULL)
 		return -1;
 	if (o->from != NULL)
-		return o->board != NULL && o->item == NULL && !o->all && o->frames == 0 ? 0 : -1;
+		return o->board != NULL && o->item == NULL && o->layout == NULL && !o->all && o->frames == 0 ? 0 : -1;
+	if (o->layout != NULL)
+		return o->board != NULL && o->item == NULL && !o->all ? 0 : -1;
 	if (!o->all && (o->board == NULL || o->item == NULL))
 		return -1;
 	return 0;
@@ -266,7 +295,7 @@ parse_args(const struct cmd_args *a, struct opts *o)
 static int cmd_preview(const struct cmd_args *);
 
 const struct cmd_entry cmd_preview_entry = {
-	"preview", "FILE (--board NAME --item NAME | --all | --board NAME --from RAW.png) [--at TIME] [--raw] [--frames N] -o PATH|DIR",
+	"preview", "FILE (--board NAME --item NAME | --board NAME --layout NAME | --all | --board NAME --from RAW.png) [--at TIME] [--raw] [--frames N] -o PATH|DIR",
 	"write PNGs of what boards show (LED dots, or --raw one pixel per LED)", preview_opts, 1, 1, 0, cmd_preview,
 };
 
@@ -306,6 +335,33 @@ cmd_preview(const struct cmd_args *a)
 		rc = preview_from_png(&o, b) == 0 ? 0 : 1;
 		goto out;
 	}
+	if (o.layout != NULL) {
+		const struct ls_board *b = ls_config_board(cfg, o.board);
+		const struct ls_layout *lo = ls_config_layout(cfg, o.layout);
+		struct sched_result lay;
+		const char *dir = NULL;
+		if (b == NULL || lo == NULL) {
+			fprintf(stderr, "ledsign preview: %s: no %s named \"%s\"\n", o.file, b == NULL ? "board" : "layout",
+			    b == NULL ? o.board : o.layout);
+			goto out;
+		}
+		if (b->width != lo->width || b->height != lo->height)
+			fprintf(stderr, "ledsign preview: layout %s is for %dx%d boards, board %s is %dx%d: areas are cut "
+			    "or leave LEDs dark\n", lo->name, lo->width, lo->height, b->name, b->width, b->height);
+		if ((sched = sched_new(cfg, err, sizeof err)) == NULL) {
+			fprintf(stderr, "ledsign preview: %s: %s\n", o.file, err);
+			goto out;
+		}
+		sched_layout_at(sched, lo, NAN, (double)now, &lay);
+		if (is_dir(o.out) || (o.frames > 0 && !ends_with(o.out, ".png")))
+			dir = o.out;
+		if (dir != NULL && !is_dir(dir) && mkdir(dir, 0777) != 0) {
+			fprintf(stderr, "ledsign preview: cannot create %s: %s\n", dir, strerror(errno));
+			goto out;
+		}
+		rc = preview_board(&o, ctx, b, NULL, &lay, now, 0, o.out, dir) == 0 ? 0 : 1;
+		goto out;
+	}
 	if (!o.all) {
 		const struct ls_board *b = ls_config_board(cfg, o.board);
 		const struct ls_content *c = ls_config_content(cfg, o.item);
@@ -322,7 +378,7 @@ cmd_preview(const struct cmd_args *a)
 			fprintf(stderr, "ledsign preview: cannot create %s: %s\n", dir, strerror(errno));
 			goto out;
 		}
-		rc = preview_board(&o, ctx, b, c, now, 0, o.out, dir) == 0 ? 0 : 1;
+		rc = preview_board(&o, ctx, b, c, NULL, now, 0, o.out, dir) == 0 ? 0 : 1;
 		goto out;
 	}
 	if (!is_dir(o.out) && mkdir(o.out, 0777) != 0) {
@@ -351,6 +407,12 @@ cmd_preview(const struct cmd_args *a)
 			sched_at(sched, b, (double)now, &res);
 			c = res.content;
 			t0 = c != NULL ? (double)now - res.item_start : 0;
+			if (res.layout != NULL) {
+				/* areas, each as far into its item as the board is */
+				if (preview_board(&o, ctx, b, NULL, &res, now, 0, NULL, o.out) != 0)
+					failed = 1;
+				continue;
+			}
 		}
 		if (c == NULL) {
 			/* nothing plays (off, powered off, or no rule): the board is dark */
@@ -359,11 +421,11 @@ cmd_preview(const struct cmd_args *a)
 				"is powered off by a rule" };
 			fprintf(stderr, "ledsign preview: board %s %s at that time; writing a dark board\n", b->name,
 			    why[res.slot.state <= SCHED_POWER_OFF ? res.slot.state : 0]);
-			if (preview_board(&o, ctx, b, &blank, now, 0, NULL, o.out) != 0)
+			if (preview_board(&o, ctx, b, &blank, NULL, now, 0, NULL, o.out) != 0)
 				failed = 1;
 			continue;
 		}
-		if (preview_board(&o, ctx, b, c, now, t0, NULL, o.out) != 0)
+		if (preview_board(&o, ctx, b, c, NULL, now, t0, NULL, o.out) != 0)
 			failed = 1;
 	}
 	rc = failed;

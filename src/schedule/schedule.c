@@ -549,12 +549,14 @@ sched_layout_at(const struct sched *s, const struct ls_layout *lo, double anchor
 
 	if (!(t >= -1e12 && t <= 1e12))
 		t = 0;
-	if (!(anchor >= -1e12 && anchor <= t))
-		anchor = t;
 	ti = (int64_t)floor(t);
 	memset(out, 0, sizeof *out);
 	out->entry = -1;
 	tz_to_civil(s->tz, ti, &out->local);
+	if (isnan(anchor))
+		anchor = (double)tz_from_local(s->tz, out->local.day, 0);
+	if (!(anchor >= -1e12 && anchor <= t))
+		anchor = t;
 	out->anchor = anchor;
 	out->next_change = INFINITY;
 	pos = t - anchor;

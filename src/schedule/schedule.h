@@ -109,8 +109,9 @@ const struct ls_config *sched_config(const struct sched *);
 int sched_at(const struct sched *, const struct ls_board *, double t, struct sched_result *out);
 
 /* What `layout` shows at Unix time t when it started at `anchor` (as a rule
- * whose window opened then would): fills out->layout and out->areas, and
- * out->next_change with the earliest item change.  Returns 0. */
+ * whose window opened then would; NAN: at local midnight of t's day, as an
+ * all-day rule): fills out->layout and out->areas, and out->next_change
+ * with the earliest item change.  Returns 0. */
 int sched_layout_at(const struct sched *, const struct ls_layout *, double anchor, double t,
     struct sched_result *out);
 
