@@ -112,6 +112,14 @@ while read -r name fmt link; do
 	echo "$name: the controller shows the still layout == preview --all"
 done <"$TMP/boards.txt"
 
+# The schedule verb names the layout and gives a line per area (at 10:00:00)
+out=$(/usr/bin/python3 tests/tools/ctlclient.py ask "$TMP/run/control.sock" 'ledsign-control/1 schedule board=c565 at=1694484000\n')
+echo "$out" | grep -q "^slot board=c565 state=play rule=split .* layout=still$" || { echo "$out"; fail "schedule verb: no layout"; }
+echo "$out" | grep -q "^area board=c565 area=text playlist=still entry=1 item=share position=0 cycle=600 until=1694484600$" ||
+    { echo "$out"; fail "schedule verb: no line for the text area"; }
+[ "$(echo "$out" | grep -c '^area board=c565 ')" -eq 3 ] || { echo "$out"; fail "schedule verb: not 3 areas"; }
+echo "control socket: the schedule verb lists the layout's areas"
+
 # An alert takes the whole board; clear gives the layout back
 id=$($L alert "紧急疏散" --level warning --config "$TMP/l.cfg") || fail "ledsign alert"
 wait_event "$TMP/events" "^type=item_start .* board=c888 item=alert:warning " || fail "the alert did not pre-empt c888"
