@@ -350,6 +350,9 @@ player_set_config(struct player *p, const struct ls_board *b, const struct playe
 	/* the chooser's content pointers belong to the old config: choose again
 	 * now (the names stay for status; an unchanged picture is not resent) */
 	p->cur.content = NULL;
+	p->cur.layout = NULL;
+	p->cur.nareas = 0;
+	memset(p->cur.areas, 0, sizeof p->cur.areas);
 	p->canvas_valid = 0;
 	p->next_frame = mono;
 	if (same)
