@@ -1160,13 +1160,13 @@ layout_finish(struct loader *L, void *obj, const config_setting_t *e, const char
 	}
 	for (size_t i = 0; i < lo->nareas && lo->width > 0 && lo->height > 0; i++) {
 		const struct ls_area *a = &lo->areas[i];
-		if (a->x + a->width > lo->width || a->y + a->height > lo->height)
-			ERR(L, a->line, "%s: area \"%s\" (%dx%d at %d,%d) leaves the %dx%d layout by %d LEDs at the %s; "
+		if (a->x + a->width > lo->width || a->y + a->height > lo->height) {
+			int right = a->x + a->width > lo->width;
+			int by = right ? a->x + a->width - lo->width : a->y + a->height - lo->height;
+			ERR(L, a->line, "%s: area \"%s\" (%dx%d at %d,%d) leaves the %dx%d layout by %d LED%s at the %s; "
 			    "make it smaller or move it %s", where, a->name, a->width, a->height, a->x, a->y,
-			    lo->width, lo->height,
-			    a->x + a->width > lo->width ? a->x + a->width - lo->width : a->y + a->height - lo->height,
-			    a->x + a->width > lo->width ? "right" : "bottom",
-			    a->x + a->width > lo->width ? "left" : "up");
+			    lo->width, lo->height, by, by == 1 ? "" : "s", right ? "right" : "bottom", right ? "left" : "up");
+		}
 		for (size_t j = 0; j < i; j++) {
 			const struct ls_area *b = &lo->areas[j];
 			int x0 = a->x > b->x ? a->x : b->x, y0 = a->y > b->y ? a->y : b->y;

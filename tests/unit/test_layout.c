@@ -164,7 +164,7 @@ test_config_errors(void **state)
 	assert_null(c);
 	if (!has(&d, LS_DIAG_ERROR, 7, "area \"r\" (30x16 at 40,0) leaves the 64x16 layout by 6 LEDs at the right; make it smaller or move it left"))
 		dump(&d), fail();
-	assert_true(has(&d, LS_DIAG_ERROR, 8, "leaves the 64x16 layout by 1 LEDs at the bottom"));
+	assert_true(has(&d, LS_DIAG_ERROR, 8, "leaves the 64x16 layout by 1 LED at the bottom; make it smaller or move it up"));
 	assert_true(has(&d, LS_DIAG_ERROR, 9, "layout \"l\" area \"q\": playlist \"nope\" does not exist"));
 	assert_true(has(&d, LS_DIAG_ERROR, 10, "unknown setting \"wdth\"; did you mean \"width\"?"));
 	assert_true(has(&d, LS_DIAG_ERROR, 12, "layout \"l\" is for 64x16 boards but board \"w\" is 96x16"));
