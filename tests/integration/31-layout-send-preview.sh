@@ -5,7 +5,8 @@
 # draws for the same moment (and what send says it sent).  Then the
 # controller plays a layout chosen by a schedule rule: every board shows what
 # `preview --all` draws, an alert takes the whole board, and after `clear`
-# the layout is back, bit for bit.
+# the layout is back, bit for bit; a reload that moves the areas reaches
+# every board.
 . tests/lib.sh
 L=$B/ledsign
 P=$B/tools/pngcmp
@@ -131,5 +132,20 @@ n=100; until $P "$TMP/snap-c888/latest.png" "$TMP/all/c888.png" 2>/dev/null; do
 	n=$((n - 1)); [ $n -gt 0 ] || fail "c888 did not go back to its layout after clear"; sleep 0.1
 done
 echo "alert: took the whole board, and the layout came back bit for bit after clear"
+
+# A reload that moves the areas: the boards follow, bit for bit
+sed -i -e 's/{ name = "text";   x = 0;  y = 12; width = 80;/{ name = "text";   x = 48; y = 12; width = 80;/' \
+    -e 's/{ name = "poster"; x = 80; y = 12; width = 48;  height = 20; playlist = "posters"; } ); }$/{ name = "poster"; x = 0; y = 12; width = 48;  height = 20; playlist = "posters"; } ); }/' "$TMP/l.cfg"
+grep -q 'name = "text";   x = 48;' "$TMP/l.cfg" || fail "test edit did not apply"
+$L preview "$TMP/l.cfg" --all --at "$AT" --raw -o "$TMP/moved" >/dev/null 2>&1 || fail "preview --all after the edit"
+$P "$TMP/moved/c888.png" "$TMP/all/c888.png" 2>/dev/null && fail "the edit changed nothing"
+$L reload "$TMP/l.cfg" >/dev/null || fail "ledsign reload"
+while read -r name fmt link; do
+	n=100; until $P "$TMP/snap-$name/latest.png" "$TMP/moved/$name.png" 2>/dev/null; do
+		n=$((n - 1)); [ $n -gt 0 ] || { cat "$TMP/daemon.log"; fail "$name did not show the moved areas after reload"; }
+		sleep 0.1
+	done
+done <"$TMP/boards.txt"
+echo "reload: the moved areas reached every board, bit for bit"
 kill "$PLAY" 2>/dev/null
 wait "$PLAY" 2>/dev/null
