@@ -66,10 +66,14 @@ cmd_check(const struct cmd_args *a)
 	}
 	if (list)
 		list_boards(cfg);
-	else
-		printf("%s: configuration OK: %zu boards, %zu content items, %zu playlists, %zu schedule rules%s\n",
-		    file, cfg->nboards, cfg->ncontent, cfg->nplaylists, cfg->nrules,
+	else {
+		char lay[48] = "";
+		if (cfg->nlayouts > 0)
+			snprintf(lay, sizeof lay, ", %zu layout%s", cfg->nlayouts, cfg->nlayouts == 1 ? "" : "s");
+		printf("%s: configuration OK: %zu boards, %zu content items, %zu playlists, %zu schedule rules%s%s\n",
+		    file, cfg->nboards, cfg->ncontent, cfg->nplaylists, cfg->nrules, lay,
 		    d.warnings ? ", with the warnings above" : "");
+	}
 	ls_diag_clear(&d);
 	ls_config_free(cfg);
 	return 0;

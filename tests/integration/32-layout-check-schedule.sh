@@ -37,7 +37,7 @@ for want in \
     'small.cfg:8: warning: layout "l" area "mid" is 8 LEDs high, too low for the text of item "fit" (line 4): auto-fit goes down to 12; make the area at least 12 high'; do
 	grep -qF "$want" "$TMP/small.log" || { cat "$TMP/small.log"; fail "check did not say: $want"; }
 done
-grep -q "configuration OK" "$TMP/small.out" || fail "no summary"
+grep -q "configuration OK: 2 boards, 2 content items, 2 playlists, 1 schedule rules, 1 layout, with the warnings above" "$TMP/small.out" || { cat "$TMP/small.out"; fail "no summary with the layout"; }
 echo "check: areas too small for their text are warnings at the area's line"
 
 # The sample: clean, and the canteen shows its three areas at lunch
