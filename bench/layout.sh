@@ -1,8 +1,8 @@
 #!/bin/sh
 # Screen areas: frames per second of the sample canteen board (128x64
 # rgb888) showing its three-area meal layout (clock strip, poster, scrolling
-# tips) at lunch, against one scrolling item on the whole board; both
-# advance 1/30 s of effect time per frame as the controller does.
+# tips) at lunch, against one scrolling item and one poster on the whole
+# board; all advance 1/30 s of effect time per frame as the controller does.
 #
 # Usage: bench/layout.sh [BUILD_DIR]
 set -eu
@@ -19,3 +19,5 @@ ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Isrc -Ifirmware-proto $CFLAGS_PC -o "$BIN"
 set -- $("$BIN" content/campaign-week.cfg canteen canteen-meal qr-code "2023-09-13 12:05")
 echo "BENCH layout-canteen-meal-fps $1 frames/s"
 echo "BENCH layout-whole-board-scroll-fps $2 frames/s"
+set -- $("$BIN" content/campaign-week.cfg canteen canteen-meal poster-theme "2023-09-13 12:05")
+echo "BENCH layout-whole-board-poster-fps $2 frames/s"
