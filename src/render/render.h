@@ -34,6 +34,39 @@ int render_item(struct render_ctx *, const struct ls_board *, const struct ls_co
  * were found. */
 size_t render_check_glyphs(struct render_ctx *, const struct ls_config *, struct ls_diag *);
 
+/* How a text item is shown on a board, for `ledsign check --legibility`. */
+enum render_show { RENDER_SHOW_NONE, RENDER_SHOW_PAGES, RENDER_SHOW_SCROLL_LEFT, RENDER_SHOW_SCROLL_UP };
+struct render_text_plan {
+	enum render_show how;      /* NONE: the item has no text */
+	int  size;                 /* pixels */
+	int  auto_fit;             /* the size was chosen by auto-fit */
+	int  lines, pages, lines_per_page;
+	int  width;                /* widest line, pixels (a scroll's length) */
+	int  forced;               /* a Latin word, number, date or time is broken inside */
+	int  split;                /* lines that end inside a Chinese word */
+	char shown[512];           /* the lines, " / " between them (cut when long) */
+	char broken[64];           /* the first bad break, as "…end|start…"; "" when none */
+};
+/* Lay out `item`'s text (live fields expanded at `now`) for `board` as
+ * render_item would.  0, or -1 with a message naming the item in err. */
+int render_text_plan(struct render_ctx *, const struct ls_board *, const struct ls_content *,
+    double now, struct render_text_plan *out, char *err, size_t errlen);
+
+/* Static text needing more pages than this gets a warning from `check`. */
+#define RENDER_MAX_PAGES 3
+/* Smallest sizes called legible: WenQuanYi's smallest hand-tuned strike is
+ * 12 px, and below that ideographs lose strokes; Latin and digits read at
+ * 8 px (the 5x7 dot fonts of LED signs, with room above and below). */
+#define RENDER_MIN_LEGIBLE_CJK   12
+#define RENDER_MIN_LEGIBLE_LATIN 8
+/* The legible minimum for a text: the CJK one when it has any CJK character. */
+int render_legible_min(const char *text);
+/* For `ledsign check`: a warning for every board x item (items a rule or the
+ * fallback can show there) whose static text needs more than
+ * RENDER_MAX_PAGES pages, or that is broken inside a word, number or date.
+ * Live fields are expanded at `now`.  Returns the number of warnings. */
+size_t render_check_legibility(struct render_ctx *, const struct ls_config *, double now, struct ls_diag *);
+
 /* Read and fully decode the poster file at `path` under the limits the
  * renderer uses (file size, pixels, chunk sizes), as `check` and a reload
  * must: 0 with its size in *w, *h (either may be NULL), or -1 with the
