@@ -94,4 +94,26 @@ uint8_t *render_preview_dots(const struct render_canvas *, const struct ls_board
 int render_png_write_preview(const struct render_canvas *, const struct ls_board *, const char *path,
     char *err, size_t errlen);
 
+/* The whole site in one picture (`preview --all -o SITE.gif`): every board's
+ * LED look at one pitch (render_site_pitch: the widest board about 960 px),
+ * stacked top to bottom in the order given, each under its name and
+ * size.  Returns malloc'd RGB rows and the size, or NULL when out of memory. */
+int render_site_pitch(const struct ls_board *const *boards, size_t n);
+uint8_t *render_site_picture(struct render_ctx *, const struct ls_board *const *boards,
+    struct render_canvas *const *canvases, size_t n, int pitch, int *w, int *h);
+
+/* Animated GIFs (gif.c, giflib): frames are whole w x h RGB pictures; a
+ * frame equal to the one before only makes that one last longer, others
+ * store the rectangle that changed.  Times are centiseconds from the start
+ * (GIF's unit).  Every call but new returns 0 or -1; new and close give the
+ * reason (naming the file) in err; a failed file is removed. */
+struct render_gif;
+struct render_gif *render_gif_new(const char *path, int w, int h, char *err, size_t errlen);
+/* Show `rgb` from start_cs to end_cs (shorter than 1 cs: skipped). */
+int render_gif_add(struct render_gif *, const uint8_t *rgb, long start_cs, long end_cs);
+/* Frames stored so far (after merging equal ones). */
+size_t render_gif_frames(const struct render_gif *);
+/* Finish the file and free; NULL is fine. */
+int render_gif_close(struct render_gif *, char *err, size_t errlen);
+
 #endif
