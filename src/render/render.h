@@ -27,6 +27,12 @@ void render_ctx_free(struct render_ctx *);
 int render_item(struct render_ctx *, const struct ls_board *, const struct ls_content *,
     double now, double t, struct render_canvas *out, char *err, size_t errlen);
 
+/* `text` with its live fields ({date} {time} {weekday} {countdown:YYYY-MM-DD})
+ * filled in as a board shows them at Unix time `now` in the config's zone
+ * (fields.c).  A malloc'd string, or NULL with a message in err for a
+ * malformed field. */
+char *render_fields_expand(struct render_ctx *, const char *text, double now, char *err, size_t errlen);
+
 /* For `ledsign check`: a warning in diag (with the item's file:line) for
  * every character of every content text that no installed font can draw,
  * and for {words} that are not live fields; an error for a malformed field

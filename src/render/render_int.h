@@ -241,9 +241,7 @@ void render_fill_background(struct render_canvas *, const struct render_paint *)
 /* Write the whole canvas from p->cov: background, text, and its edges blended. */
 void render_cov_resolve(struct render_canvas *, const struct render_paint *);
 
-/* Live fields (fields.c): expand {date} {time} {weekday} {countdown:...} at `now` in `tz`.
- * Returns a malloc'd string, or NULL + err on a malformed field. */
-char *render_fields_expand(struct render_ctx *, const char *text, double now, char *err, size_t errlen);
+/* Live fields (fields.c): render_fields_expand is in render.h. */
 void render_zone_free(struct render_ctx *);
 
 /* Images (image.c) */
