@@ -525,7 +525,8 @@ break_paragraph(struct render_layout *l, size_t *gcap, size_t *lcap, const struc
 
 		if (cls[k] == 0)
 			continue;
-		best[k].veto = UINT32_MAX;
+		memset(&best[k], 0, sizeof best[k]);
+		best[k].veto = UINT32_MAX;   /* worse than any real way */
 		prev[k] = 0;
 		for (size_t j = k; j-- > 0;) {
 			struct bcost c;
