@@ -203,6 +203,11 @@ const struct ls_layout   *ls_config_layout(const struct ls_config *, const char 
 /* True when `board` is named by a rule's boards list (its name, one of its groups, or "all"). */
 int ls_board_selected(const struct ls_board *board, const struct ls_strlist *targets);
 
+/* Set mark[i] = 1 for every content item that a play rule selecting `board`,
+ * or the fallback playlist, may show on it (mark has ncontent bytes; the
+ * caller clears it). */
+void ls_board_content(const struct ls_config *, const struct ls_board *board, uint8_t *mark);
+
 /* Format names as written in the config, e.g. "red-green". */
 const char *ls_format_name(enum ls_format);
 int ls_format_parse(const char *name, enum ls_format *out);
