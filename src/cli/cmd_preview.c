@@ -67,15 +67,15 @@ write_one(const struct opts *o, const struct render_canvas *cv, const struct ls_
 }
 
 /* Frames stacked top to bottom with a gap, each as raw LEDs or as dots. */
-static int
-write_sheet(const struct opts *o, struct render_canvas **fr, int n, const struct ls_board *b, const char *path)
+int
+cmd_preview_sheet(struct render_canvas *const *fr, int n, const struct ls_board *b, int raw, const char *path,
+    char *err, size_t errlen)
 {
-	int fw, fh, gap = o->raw ? 1 : 8, W, H;
+	int fw, fh, gap = raw ? 1 : 8, W, H;
 	uint8_t *sheet;
-	char err[512];
 	int rc;
 
-	if (o->raw) {
+	if (raw) {
 		fw = fr[0]->width;
 		fh = fr[0]->height;
 	} else {
@@ -86,12 +86,12 @@ write_sheet(const struct opts *o, struct render_canvas **fr, int n, const struct
 	W = fw;
 	H = n * fh + (n - 1) * gap;
 	if ((sheet = calloc((size_t)W * (size_t)H, 3)) == NULL) {
-		fprintf(stderr, "ledsign preview: out of memory for a %d-frame sheet\n", n);
+		snprintf(err, errlen, "out of memory for a %d-frame sheet", n);
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
 		uint8_t *dst = sheet + (size_t)i * (size_t)(fh + gap) * (size_t)W * 3;
-		if (o->raw) {
+		if (raw) {
 			for (int y = 0; y < fh; y++)
 				for (int x = 0; x < fw; x++) {
 					ls_rgb v = render_canvas_get(fr[i], x, y);
@@ -105,16 +105,14 @@ write_sheet(const struct opts *o, struct render_canvas **fr, int n, const struct
 			uint8_t *img = render_preview_dots(fr[i], b, 0, &w, &h);
 			if (img == NULL) {
 				free(sheet);
-				fprintf(stderr, "ledsign preview: out of memory\n");
+				snprintf(err, errlen, "out of memory");
 				return -1;
 			}
 			memcpy(dst, img, (size_t)w * (size_t)h * 3);
 			free(img);
 		}
 	}
-	rc = render_png_write_rgb(sheet, W, H, path, err, sizeof err);
-	if (rc != 0)
-		fprintf(stderr, "ledsign preview: %s\n", err);
+	rc = render_png_write_rgb(sheet, W, H, path, err, errlen);
 	free(sheet);
 	return rc;
 }
@@ -135,6 +133,18 @@ draw(struct render_ctx *ctx, const struct ls_board *b, const struct ls_content *
 		shows[i].t = (double)now - lay->areas[i].item_start + t;
 	}
 	return render_compose(ctx, b, lay->layout, shows, (double)now, cv, err, errlen);
+}
+
+static int
+write_sheet(const struct opts *o, struct render_canvas **fr, int n, const struct ls_board *b, const char *path)
+{
+	char err[512];
+
+	if (cmd_preview_sheet(fr, n, b, o->raw, path, err, sizeof err) != 0) {
+		fprintf(stderr, "ledsign preview: %s\n", err);
+		return -1;
+	}
+	return 0;
 }
 
 /* Render board b showing item c (or the layout in lay); write to `path`
@@ -181,47 +191,62 @@ preview_board(const struct opts *o, struct render_ctx *ctx, const struct ls_boar
 	return rc;
 }
 
-/* The LED look (or, with --raw, a clean copy) of a raw PNG a board showed.
- * Each pixel goes through render_canvas_set like any drawing, which leaves
- * canonical colours as they are and maps anything else to what the board
- * could show. */
-static int
-preview_from_png(const struct opts *o, const struct ls_board *b)
+/* A raw PNG a board showed as a canvas of board b.  Each pixel goes through
+ * render_canvas_set like any drawing, which leaves canonical colours as
+ * they are and maps anything else to what the board could show. */
+struct render_canvas *
+cmd_preview_load_raw(const struct ls_board *b, const char *path, char *err, size_t errlen)
 {
 	png_image img;
 	uint8_t *rgb = NULL;
 	struct render_canvas *cv = NULL;
-	int rc = -1;
 
 	memset(&img, 0, sizeof img);
 	img.version = PNG_IMAGE_VERSION;
-	if (!png_image_begin_read_from_file(&img, o->from)) {
-		fprintf(stderr, "ledsign preview: %s: %s\n", o->from, img.message);
-		return -1;
+	if (!png_image_begin_read_from_file(&img, path)) {
+		snprintf(err, errlen, "%s: %s", path, img.message);
+		return NULL;
 	}
 	if ((int)img.width != b->width || (int)img.height != b->height) {
-		fprintf(stderr, "ledsign preview: %s is %ux%u but board %s is %dx%d; give the board it came from\n",
-		    o->from, img.width, img.height, b->name, b->width, b->height);
+		snprintf(err, errlen, "%s is %ux%u but board %s is %dx%d; give the board it came from",
+		    path, img.width, img.height, b->name, b->width, b->height);
 		png_image_free(&img);
-		return -1;
+		return NULL;
 	}
 	img.format = PNG_FORMAT_RGB;
 	if ((rgb = malloc(PNG_IMAGE_SIZE(img))) == NULL || !png_image_finish_read(&img, NULL, rgb, 0, NULL)) {
-		fprintf(stderr, "ledsign preview: %s: %s\n", o->from, rgb ? img.message : "out of memory");
+		snprintf(err, errlen, "%s: %s", path, rgb ? img.message : "out of memory");
 		goto out;
 	}
-	if ((cv = render_canvas_new(b->width, b->height, b->format)) == NULL)
+	if ((cv = render_canvas_new(b->width, b->height, b->format)) == NULL) {
+		snprintf(err, errlen, "out of memory");
 		goto out;
+	}
 	for (int y = 0; y < b->height; y++)
 		for (int x = 0; x < b->width; x++) {
 			const uint8_t *p = rgb + 3 * ((size_t)y * (size_t)b->width + (size_t)x);
 			render_canvas_set(cv, x, y, (ls_rgb)p[0] << 16 | (ls_rgb)p[1] << 8 | p[2]);
 		}
-	rc = write_one(o, cv, b, o->out);
 out:
-	render_canvas_free(cv);
 	free(rgb);
 	png_image_free(&img);
+	return cv;
+}
+
+/* The LED look (or, with --raw, a clean copy) of a raw PNG a board showed. */
+static int
+preview_from_png(const struct opts *o, const struct ls_board *b)
+{
+	char err[512];
+	struct render_canvas *cv = cmd_preview_load_raw(b, o->from, err, sizeof err);
+	int rc;
+
+	if (cv == NULL) {
+		fprintf(stderr, "ledsign preview: %s\n", err);
+		return -1;
+	}
+	rc = write_one(o, cv, b, o->out);
+	render_canvas_free(cv);
 	return rc;
 }
 
@@ -254,7 +279,8 @@ frame_rgb(const struct opts *o, const struct render_canvas *cv, const struct ls_
  * --t), the rule's playlist from its first item, or the schedule. */
 static const struct ls_content *
 gif_item_at(const struct opts *o, const struct ls_config *cfg, const struct sched *sched,
-    const struct ls_board *b, const struct ls_rule *rule, int minute, long long now, double dt, double *t)
+    const struct ls_board *b, const struct ls_rule *rule, ls_day day, int minute, long long now, double dt,
+    double *t)
 {
 	if (o->item != NULL) {
 		*t = o->t + dt;
@@ -266,14 +292,14 @@ gif_item_at(const struct opts *o, const struct ls_config *cfg, const struct sche
 		const struct ls_playlist *pl = ls_config_playlist(cfg, rule->playlist);
 		double cycle = 0, pos;
 		for (size_t k = 0; pl != NULL && k < pl->nentries; k++)
-			if (sched_entry_active(&pl->entries[k], minute))
+			if (sched_entry_active(&pl->entries[k], day, minute))
 				cycle += sched_entry_length(cfg, &pl->entries[k]);
 		if (cycle <= 0)
 			return NULL;
 		pos = fmod(o->t + dt, cycle);
 		for (size_t k = 0; k < pl->nentries; k++) {
 			double len;
-			if (!sched_entry_active(&pl->entries[k], minute))
+			if (!sched_entry_active(&pl->entries[k], day, minute))
 				continue;
 			len = sched_entry_length(cfg, &pl->entries[k]);
 			if (pos < len) {
@@ -310,6 +336,7 @@ preview_gif(const struct opts *o, const struct ls_config *cfg, struct render_ctx
 	size_t n = 0;
 	long nframes = (long)ceil(o->seconds * o->fps - 1e-9);
 	int rc = -1, minute = 0, pitch = 0;
+	ls_day day = 0;
 	char err[512];
 	struct tm tm;
 
@@ -341,6 +368,7 @@ preview_gif(const struct opts *o, const struct ls_config *cfg, struct render_ctx
 			goto out;
 		}
 		minute = tm.tm_hour * 60 + tm.tm_min;
+		day = tz_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 	}
 	if (o->item == NULL && rule == NULL && (sched = sched_new(cfg, err, sizeof err)) == NULL) {
 		fprintf(stderr, "ledsign preview: %s: %s\n", o->file, err);
@@ -359,7 +387,7 @@ preview_gif(const struct opts *o, const struct ls_config *cfg, struct render_ctx
 
 		for (size_t i = 0; i < n; i++) {
 			double t = 0;
-			const struct ls_content *c = gif_item_at(o, cfg, sched, bs[i], rule, minute, now, dt, &t);
+			const struct ls_content *c = gif_item_at(o, cfg, sched, bs[i], rule, day, minute, now, dt, &t);
 			struct ls_content blank = { .name = (char *)"(nothing scheduled)" };
 			if (render_item(ctx, bs[i], c != NULL ? c : &blank, (double)now + dt, t, cv[i], err, sizeof err) != 0) {
 				fprintf(stderr, "ledsign preview: board %s: %s\n", bs[i]->name, err);
@@ -494,7 +522,7 @@ parse_args(const struct cmd_args *a, struct opts *o)
 static int cmd_preview(const struct cmd_args *);
 
 const struct cmd_entry cmd_preview_entry = {
-	"preview", "FILE (--board NAME --item NAME | --board NAME --layout NAME | --all | --board NAME --from RAW.png) [--at TIME] [--raw] [--frames N] -o PATH|DIR\n"
+	"preview", "FILE (--board NAME --item NAME | --board NAME --layout NAME | --all [--board NAME] [--item NAME] | --board NAME --from RAW.png) [--at TIME] [--t SECONDS] [--raw] [--frames N [--interval SECONDS]] -o PATH|DIR\n"
 	"       ledsign preview FILE (--board NAME (--item NAME | --rule NAME) | --all) [--at TIME] [--for SECONDS] [--fps N] -o NAME.gif",
 	"write PNGs of what boards show (LED dots, or --raw one pixel per LED), or animated GIFs", preview_opts, 1, 1, 0, cmd_preview,
 };

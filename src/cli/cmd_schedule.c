@@ -21,6 +21,7 @@
 #include "render/render.h"
 #include "schedule/sched_plan.h"
 #include "schedule/schedule.h"
+#include "util/table.h"
 
 static const char *const wday_en[] = { "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
 	"Friday", "Saturday" };
@@ -62,22 +63,10 @@ state_name(enum sched_state st)
 }
 
 /* Display width of UTF-8 text: CJK and other wide characters count two. */
-static int
-disp_width(const char *s)
-{
-	int w = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p & 0xc0) == 0x80)
-			continue;
-		w += *p >= 0xe0 ? 2 : 1;
-	}
-	return w;
-}
-
 static void
 put_col(const char *s, int width)
 {
-	int w = disp_width(s);
+	int w = table_width(s);
 	fputs(s, stdout);
 	for (; w < width; w++)
 		putchar(' ');
@@ -186,10 +175,10 @@ report_at(const struct sched *s, const struct ls_config *cfg, const char *board,
 		}
 	}
 	for (int k = 0; k < NCOLS; k++) {
-		width[k] = disp_width(head[k]);
+		width[k] = table_width(head[k]);
 		for (size_t i = 0; i < n; i++)
-			if (disp_width(cell[i][k]) > width[k])
-				width[k] = disp_width(cell[i][k]);
+			if (table_width(cell[i][k]) > width[k])
+				width[k] = table_width(cell[i][k]);
 	}
 	for (int k = 0; k < NCOLS; k++)
 		put_col(head[k], width[k] + 1);
@@ -249,7 +238,9 @@ hour_cell(const struct sched_plan *p, int d, int h, char *buf, size_t len)
 	int room = CELL_W - (int)strlen(bri) - (bri[0] ? 1 : 0) - changes;
 	if (room < 3)
 		room = 3;
-	snprintf(buf, len, "%.*s%s%s%s", room, name, bri[0] ? ":" : "", bri, changes ? "+" : "");
+	/* cut by display columns at a character boundary: a Chinese rule name
+	 * takes two columns a character and must not be cut inside one */
+	snprintf(buf, len, "%.*s%s%s%s", (int)table_cut(name, room), name, bri[0] ? ":" : "", bri, changes ? "+" : "");
 }
 
 static void
