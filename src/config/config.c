@@ -147,7 +147,7 @@ name_index_add(struct name_index *x, const char *name, size_t pos)
 	return -1;
 }
 
-enum { IDX_BOARD, IDX_FONT, IDX_CONTENT, IDX_PLAYLIST, IDX_GROUP, IDX_N };
+enum { IDX_BOARD, IDX_FONT, IDX_CONTENT, IDX_PLAYLIST, IDX_LAYOUT, IDX_GROUP, IDX_N };
 
 struct loader {
 	const char        *file;
@@ -220,6 +220,8 @@ static const struct key top_keys[] = {
 	  .doc = "the items boards can show, below" },
 	{ "playlists", K_SPECIAL, 1, 0, 0, 0, NULL, "list of playlists",
 	  .doc = "ordered items, below" },
+	{ "layouts", K_SPECIAL, 0, 0, 0, 0, NULL, "list of screen layouts (areas with a playlist each)",
+	  .doc = "screen layouts: a board divided into areas, each with its own playlist, below" },
 	{ "schedule", K_SPECIAL, 0, 0, 0, 0, NULL, "list of schedule rules",
 	  .doc = "the rules that decide what plays where and when, below" },
 	{ .name = NULL },
@@ -363,6 +365,36 @@ static const struct key entry_keys[] = {
 	{ .name = NULL },
 };
 
+static const struct key layout_keys[] = {
+	{ "name", K_STR, 1, 0, 0, O(struct ls_layout, name), NULL, "unique layout name",
+	  .doc = "unique; schedule rules refer to it with `layout`" },
+	{ "width", K_INT, 1, 1, 4096, O(struct ls_layout, width), NULL, "LEDs across: the width of the boards it is for",
+	  .doc = "LEDs across: only boards of this width and height may show it (`check` says which do not)" },
+	{ "height", K_INT, 1, 1, 4096, O(struct ls_layout, height), NULL, "LEDs down: the height of the boards it is for",
+	  .doc = "LEDs down" },
+	{ "areas", K_SPECIAL, 1, 0, 0, 0, NULL, "the areas: groups with x, y, width, height, playlist",
+	  .doc = "1 to 16 areas, below; a later area is drawn over an earlier one where they overlap (`check` warns)",
+	  .type_doc = "list of groups" },
+	{ .name = NULL },
+};
+
+static const struct key area_keys[] = {
+	{ "name", K_STR, 0, 0, 0, O(struct ls_area, name), NULL, "label in reports",
+	  .doc = "label in `schedule`, `check` and `status`",
+	  .def = "`\"area#N\"`" },
+	{ "x", K_INT, 0, 0, 4095, O(struct ls_area, x), NULL, "left edge, LEDs from the board's left",
+	  .doc = "left edge, in LEDs from the board's left" },
+	{ "y", K_INT, 0, 0, 4095, O(struct ls_area, y), NULL, "top edge, LEDs from the board's top",
+	  .doc = "top edge, in LEDs from the board's top" },
+	{ "width", K_INT, 1, 1, 4096, O(struct ls_area, width), NULL, "LEDs across",
+	  .doc = "LEDs across; the area must stay on the layout" },
+	{ "height", K_INT, 1, 1, 4096, O(struct ls_area, height), NULL, "LEDs down",
+	  .doc = "LEDs down; `check` warns when it is lower than an item's text needs" },
+	{ "playlist", K_STR, 1, 0, 0, O(struct ls_area, playlist), NULL, "playlist shown in the area",
+	  .doc = "what plays in the area, on its own timing: items are drawn at the area's size with their own effects and live fields" },
+	{ .name = NULL },
+};
+
 static const struct key rule_keys[] = {
 	{ "name", K_STR, 0, 0, 0, O(struct ls_rule, name), NULL, "label in reports",
 	  .doc = "label in `schedule` reports and warnings",
@@ -371,6 +403,8 @@ static const struct key rule_keys[] = {
 	  .doc = "`\"play\"` a playlist, `\"off\"` (board blank), `\"power-off\"` (board powered down: an LSP board that offers POWER gets POWER 0 and keeps its picture for later; other boards are sent black)" },
 	{ "playlist", K_STR, 0, 0, 0, O(struct ls_rule, playlist), NULL, "playlist to show",
 	  .doc = "for `\"play\"`; a play rule with `brightness` and no playlist only dims" },
+	{ "layout", K_STR, 0, 0, 0, O(struct ls_rule, layout), NULL, "layout to show instead of a playlist",
+	  .doc = "for `\"play\"`, instead of `playlist`: a `layouts` entry, each area playing its own playlist; every board the rule selects must have the layout's size" },
 	{ "boards", K_STRLIST, 1, 0, 0, O(struct ls_rule, boards), NULL, "board names, group names or \"all\"",
 	  .doc = "board names, group names, or `\"all\"`" },
 	{ "from", K_DATE, 0, 0, 0, O(struct ls_rule, from), NULL, "first day, YYYY-MM-DD",
@@ -1203,6 +1237,73 @@ playlist_finish(struct loader *L, void *obj, const config_setting_t *e, const ch
 	}
 }
 
+/* A layout's areas: groups checked by area_keys, each inside the layout;
+ * overlapping areas are a warning (the later one is drawn over). */
+static void
+layout_finish(struct loader *L, void *obj, const config_setting_t *e, const char *where)
+{
+	struct ls_layout *lo = obj;
+	const config_setting_t *areas = config_setting_get_member(e, "areas");
+
+	if (areas == NULL || !config_setting_is_aggregate(areas) || config_setting_is_group(areas))
+		return;
+	size_t m = (size_t)config_setting_length(areas);
+	if (m == 0 || m > LS_LAYOUT_MAX_AREAS) {
+		ERR(L, line_of(areas), "%s: areas has %zu entries; a layout has 1 to %d areas", where, m,
+		    LS_LAYOUT_MAX_AREAS);
+		if (m == 0)
+			return;
+		m = LS_LAYOUT_MAX_AREAS;
+	}
+	lo->areas = calloc(m + 1, sizeof *lo->areas);
+	for (size_t j = 0; lo->areas != NULL && j < m; j++) {
+		const config_setting_t *g = config_setting_get_elem(areas, (unsigned)j);
+		struct ls_area *a = &lo->areas[lo->nareas];
+		int ln = line_of(g) ? line_of(g) : line_of(areas);
+		char w2[160];
+
+		if (!config_setting_is_group(g)) {
+			ERR(L, ln, "%s: area %zu must be a group { x = ...; y = ...; width = ...; height = ...; "
+			    "playlist = ...; }", where, j + 1);
+			continue;
+		}
+		a->line = ln;
+		snprintf(w2, sizeof w2, "%s area %zu", where, j + 1);
+		if (load_group(L, g, area_keys, a, w2) != 0) {
+			free(a->name);
+			free(a->playlist);
+			memset(a, 0, sizeof *a);
+			continue;
+		}
+		if (a->name == NULL) {
+			char tmp[32];
+			snprintf(tmp, sizeof tmp, "area#%zu", j + 1);
+			a->name = strdup(tmp);
+		}
+		lo->nareas++;
+	}
+	for (size_t i = 0; i < lo->nareas && lo->width > 0 && lo->height > 0; i++) {
+		const struct ls_area *a = &lo->areas[i];
+		if (a->x + a->width > lo->width || a->y + a->height > lo->height) {
+			int right = a->x + a->width > lo->width;
+			int by = right ? a->x + a->width - lo->width : a->y + a->height - lo->height;
+			ERR(L, a->line, "%s: area \"%s\" (%dx%d at %d,%d) leaves the %dx%d layout by %d LED%s at the %s; "
+			    "make it smaller or move it %s", where, a->name, a->width, a->height, a->x, a->y,
+			    lo->width, lo->height, by, by == 1 ? "" : "s", right ? "right" : "bottom", right ? "left" : "up");
+		}
+		for (size_t j = 0; j < i; j++) {
+			const struct ls_area *b = &lo->areas[j];
+			int x0 = a->x > b->x ? a->x : b->x, y0 = a->y > b->y ? a->y : b->y;
+			int x1 = a->x + a->width < b->x + b->width ? a->x + a->width : b->x + b->width;
+			int y1 = a->y + a->height < b->y + b->height ? a->y + a->height : b->y + b->height;
+			if (x1 > x0 && y1 > y0)
+				WARN(L, a->line, "%s: areas \"%s\" (line %d) and \"%s\" overlap in %dx%d LEDs at %d,%d; "
+				    "\"%s\" is drawn over \"%s\" there: move or shrink one so they only touch",
+				    where, b->name, b->line, a->name, x1 - x0, y1 - y0, x0, y0, a->name, b->name);
+		}
+	}
+}
+
 static void
 rule_defaults(void *obj)
 {
@@ -1229,12 +1330,15 @@ rule_finish(struct loader *L, void *obj, const config_setting_t *e, const char *
 		r->name = strdup(tmp);
 	}
 	/* A play rule with brightness but no playlist only dims (schedule.h). */
-	if (r->kind == LS_RULE_PLAY && r->playlist == NULL && r->brightness < 0)
-		ERR(L, r->line, "%s: missing \"playlist\" (or set kind = \"off\", or "
+	if (r->kind == LS_RULE_PLAY && r->playlist == NULL && r->layout == NULL && r->brightness < 0)
+		ERR(L, r->line, "%s: missing \"playlist\" or \"layout\" (or set kind = \"off\", or "
 		    "\"brightness\" for a rule that only dims)", where);
-	if (r->kind != LS_RULE_PLAY && r->playlist != NULL)
-		ERR(L, r->line, "%s: a rule of kind \"%s\" shows nothing; remove \"playlist\"", where,
-		    kind_names[r->kind]);
+	if (r->playlist != NULL && r->layout != NULL)
+		ERR(L, r->line, "%s: give \"playlist\" or \"layout\", not both (a layout's areas name their own "
+		    "playlists)", where);
+	if (r->kind != LS_RULE_PLAY && (r->playlist != NULL || r->layout != NULL))
+		ERR(L, r->line, "%s: a rule of kind \"%s\" shows nothing; remove \"%s\"", where,
+		    kind_names[r->kind], r->playlist ? "playlist" : "layout");
 	if (r->from != LS_DAY_NONE && r->to != LS_DAY_NONE && r->to < r->from)
 		ERR(L, r->line, "%s: \"to\" is before \"from\"; swap them", where);
 }
@@ -1255,6 +1359,8 @@ static const struct section content_section =
 static const struct section playlist_section =
     SECTION("playlists", "playlist", playlist_keys, struct ls_playlist, NULL, playlist_finish,
         IDX_PLAYLIST);
+static const struct section layout_section =
+    SECTION("layouts", "layout", layout_keys, struct ls_layout, NULL, layout_finish, IDX_LAYOUT);
 static const struct section rule_section =
     SECTION_UNNAMED("schedule", "schedule rule", rule_keys, struct ls_rule, rule_defaults, rule_finish);
 static const struct section cap_area_section =
@@ -1405,6 +1511,15 @@ check_references(struct loader *L)
 	if (c->fallback && name_index_find(&L->idx[IDX_PLAYLIST], c->fallback) < 0)
 		ERR(L, 0, "fallback: playlist \"%s\" does not exist%s", c->fallback,
 		    did_you_mean(&L->idx[IDX_PLAYLIST], NULL, c->fallback, dym, sizeof dym));
+	for (size_t i = 0; i < c->nlayouts; i++) {
+		const struct ls_layout *lo = &c->layouts[i];
+		for (size_t j = 0; j < lo->nareas; j++)
+			if (name_index_find(&L->idx[IDX_PLAYLIST], lo->areas[j].playlist) < 0)
+				ERR(L, lo->areas[j].line, "layout \"%s\" area \"%s\": playlist \"%s\" does not exist; "
+				    "add it to playlists or name one that is there%s", lo->name, lo->areas[j].name,
+				    lo->areas[j].playlist, did_you_mean(&L->idx[IDX_PLAYLIST], NULL, lo->areas[j].playlist,
+				    dym, sizeof dym));
+	}
 	for (size_t i = 0; i < c->nrules; i++) {
 		struct ls_rule *r = &c->rules[i];
 
@@ -1412,6 +1527,24 @@ check_references(struct loader *L)
 		if (r->playlist && name_index_find(&L->idx[IDX_PLAYLIST], r->playlist) < 0)
 			ERR(L, r->line, "%s: playlist \"%s\" does not exist%s", where, r->playlist,
 			    did_you_mean(&L->idx[IDX_PLAYLIST], NULL, r->playlist, dym, sizeof dym));
+		if (r->layout) {
+			long li = name_index_find(&L->idx[IDX_LAYOUT], r->layout);
+			if (li < 0)
+				ERR(L, r->line, "%s: layout \"%s\" does not exist; add it to layouts%s", where, r->layout,
+				    did_you_mean(&L->idx[IDX_LAYOUT], NULL, r->layout, dym, sizeof dym));
+			else {
+				/* areas are placed in LEDs: a layout fits boards of its own size only */
+				const struct ls_layout *lo = &c->layouts[li];
+				for (size_t b = 0; b < c->nboards; b++) {
+					const struct ls_board *bd = &c->boards[b];
+					if (ls_board_selected(bd, &r->boards) && (bd->width != lo->width || bd->height != lo->height))
+						ERR(L, r->line, "%s: layout \"%s\" is for %dx%d boards but board "
+						    "\"%s\" is %dx%d; name only boards of that size in the rule, or make a layout "
+						    "for %dx%d", where, lo->name, lo->width, lo->height, bd->name, bd->width,
+						    bd->height, bd->width, bd->height);
+				}
+			}
+		}
 		for (size_t j = 0; j < r->boards.n; j++) {
 			const char *t = r->boards.v[j];
 			int ok = strcmp(t, "all") == 0 || name_index_find(&L->idx[IDX_BOARD], t) >= 0 || is_group(L, t);
@@ -1565,6 +1698,7 @@ ls_config_load_flags(const char *path, unsigned flags, struct ls_diag *diag)
 	L.cfg->fonts = load_section(&L, root, &font_section, &L.cfg->nfonts);
 	L.cfg->content = load_section(&L, root, &content_section, &L.cfg->ncontent);
 	L.cfg->playlists = load_section(&L, root, &playlist_section, &L.cfg->nplaylists);
+	L.cfg->layouts = load_section(&L, root, &layout_section, &L.cfg->nlayouts);
 	L.cfg->rules = load_section(&L, root, &rule_section, &L.cfg->nrules);
 	L.cfg->cap_areas = load_section(&L, root, &cap_area_section, &L.cfg->ncap_areas);
 	if (L.cfg->timezone == NULL)
@@ -1737,8 +1871,17 @@ ls_config_free(struct ls_config *c)
 		free(c->playlists[i].entries);
 		free(c->playlists[i].name);
 	}
+	for (size_t i = 0; i < c->nlayouts; i++) {
+		for (size_t j = 0; j < c->layouts[i].nareas; j++) {
+			free(c->layouts[i].areas[j].name);
+			free(c->layouts[i].areas[j].playlist);
+		}
+		free(c->layouts[i].areas);
+		free(c->layouts[i].name);
+	}
+	free(c->layouts);
 	for (size_t i = 0; i < c->nrules; i++) {
-		free(c->rules[i].name); free(c->rules[i].playlist);
+		free(c->rules[i].name); free(c->rules[i].playlist); free(c->rules[i].layout);
 		ls_strlist_free(&c->rules[i].boards);
 		free(c->rules[i].dates.v);
 	}
@@ -1775,6 +1918,8 @@ static const struct doc_block doc_blocks[] = {
 	{ "content", content_keys, sizeof(struct ls_content), content_defaults },
 	{ "playlists", playlist_keys, sizeof(struct ls_playlist), NULL },
 	{ "items", entry_keys, sizeof(struct ls_playlist_entry), NULL },
+	{ "layouts", layout_keys, sizeof(struct ls_layout), NULL },
+	{ "areas", area_keys, sizeof(struct ls_area), NULL },
 	{ "schedule", rule_keys, sizeof(struct ls_rule), rule_defaults },
 	{ "cap_areas", cap_area_keys, sizeof(struct ls_cap_area), NULL },
 };

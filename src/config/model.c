@@ -36,6 +36,12 @@ ls_config_font(const struct ls_config *c, const char *name)
 	FIND(c->fonts, c->nfonts, name);
 }
 
+const struct ls_layout *
+ls_config_layout(const struct ls_config *c, const char *name)
+{
+	FIND(c->layouts, c->nlayouts, name);
+}
+
 int
 ls_board_selected(const struct ls_board *b, const struct ls_strlist *targets)
 {
@@ -48,6 +54,28 @@ ls_board_selected(const struct ls_board *b, const struct ls_strlist *targets)
 				return 1;
 	}
 	return 0;
+}
+
+static void
+mark_playlist(const struct ls_config *c, const char *name, uint8_t *mark)
+{
+	const struct ls_playlist *pl = name != NULL ? ls_config_playlist(c, name) : NULL;
+
+	if (pl == NULL)
+		return;
+	for (size_t e = 0; e < pl->nentries; e++)
+		for (size_t i = 0; i < c->ncontent; i++)
+			if (strcmp(c->content[i].name, pl->entries[e].item) == 0)
+				mark[i] = 1;
+}
+
+void
+ls_board_content(const struct ls_config *c, const struct ls_board *b, uint8_t *mark)
+{
+	mark_playlist(c, c->fallback, mark);
+	for (size_t r = 0; r < c->nrules; r++)
+		if (c->rules[r].kind == LS_RULE_PLAY && ls_board_selected(b, &c->rules[r].boards))
+			mark_playlist(c, c->rules[r].playlist, mark);
 }
 
 static const char *const format_names[] = {
