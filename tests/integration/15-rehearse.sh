@@ -4,7 +4,8 @@
 # 10:00: each simulated board shows that day's item, bit for bit what
 # preview draws; a reload during the rehearsal (the file now names other
 # real addresses and new text) changes the text on the simulators only;
-# the real boards never get a byte.  Pictures: BOARD.png and a strip.
+# the real boards never get a byte.  Pictures: BOARD.png, a strip, BOARD.gif
+# and site.gif; every simulator ends cleanly.
 . tests/lib.sh
 L=$B/ledsign
 RP=$(free_port); RU=$(free_port)
@@ -78,6 +79,20 @@ for b in gate wall dorm; do
 	    fail "$b-strip.png is $s, not 4 pictures of $one"
 	ls "$TMP/out/boards/$b" | grep -q '^frame-' && fail "$b: raw frames left behind"
 done
+# animations: each board's GIF and the whole site's; gate's shows the text before and after the reload
+for g in gate wall dorm site; do
+	[ "$(head -c 6 "$TMP/out/$g.gif")" = "GIF89a" ] || fail "no $g.gif"
+done
+nf=$(sed -n 's|.*/out/gate.gif  (\([0-9]*\) frames)|\1|p' "$TMP/rehearse.out")
+[ "${nf:-0}" -ge 2 ] || fail "gate.gif has ${nf:-no} frames, not the two texts"
+grep -q "ended badly" "$TMP/rehearse.err" && { cat "$TMP/rehearse.err"; fail "a simulator did not end cleanly"; }
+# ledboard on port 0 ends cleanly on SIGTERM (it once freed its static port string: abort)
+mkdir -p "$TMP/zero"
+$B/ledboard --listen tcp:127.0.0.1:0 --size 8x8 --format mono --snapshot "$TMP/zero" 2>"$TMP/zero.log" &
+Z=$!
+n=50; until grep -q "listening on" "$TMP/zero.log" || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
+kill $Z; wait $Z; zrc=$?
+[ $zrc -eq 0 ] || { cat "$TMP/zero.log"; fail "ledboard on port 0 exited $zrc on SIGTERM"; }
 grep -q "board dorm (serial:$TMP/real-tty@115200) is simulated at serial:$TMP/out/boards/dorm/tty@115200" "$TMP/rehearse.err" ||
     { cat "$TMP/rehearse.err"; fail "the serial board was not moved to a private pty"; }
 echo "ok"
