@@ -678,6 +678,14 @@ cmd_rehearse(const struct cmd_args *a)
 			goto out;
 		}
 		rh.n++;
+		{
+			/* frames left by an earlier rehearsal into the same DIR would
+			 * be taken for this one's */
+			struct track tr;
+			char e2[256];
+
+			track_close(&tr, track_open(&tr, r, e2, sizeof e2) == 0);
+		}
 		if (sim_start(ledboard, r) < 0)
 			goto out;
 	}
