@@ -59,6 +59,13 @@ $L preview "$TMP/r.cfg" --board gate --item day --raw -o "$TMP/want2.png" || fai
 n=50; until $B/tools/pngcmp "$TMP/out/boards/gate/latest.png" "$TMP/want2.png" 2>/dev/null; do
 	n=$((n - 1)); [ $n -gt 0 ] || fail "gate's simulator never showed the reloaded text"; sleep 0.1
 done
+# a board added to the file during the rehearsal has no simulator: that reload is refused
+cp "$TMP/r.cfg" "$TMP/r2.cfg"
+sed -i "s|^boards = (|boards = (\n  { name = \"new\"; width = 64; height = 16; format = \"mono\"; address = \"tcp:127.0.0.1:$RP\"; },|" "$TMP/r.cfg"
+$L check "$TMP/r.cfg" >/dev/null || fail "the config with a new board does not check"
+if $L reload --run-dir "$TMP/out/run" 2>"$TMP/reload2.err"; then fail "a reload with a board that has no simulator was taken"; fi
+grep -q "board new was added after the rehearsal started" "$TMP/reload2.err" || { cat "$TMP/reload2.err"; fail "no reason for the refused reload"; }
+cp "$TMP/r2.cfg" "$TMP/r.cfg"
 wait $REH || { cat "$TMP/rehearse.err"; fail "rehearse failed"; }
 took=$(( $(date +%s) - start ))
 cat "$TMP/rehearse.out"
