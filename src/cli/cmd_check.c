@@ -8,6 +8,7 @@
 #include "config/config.h"
 #include "render/render.h"
 #include "schedule/schedule.h"
+#include "util/table.h"
 
 /* One board per line, for scripts: NAME WIDTH HEIGHT FORMAT PROTOCOL ADDRESS */
 static void
@@ -20,41 +21,24 @@ list_boards(const struct ls_config *cfg)
 	}
 }
 
-/* Display columns of a UTF-8 string: CJK and fullwidth characters take two. */
-static int
-cols(const char *s)
-{
-	int n = 0;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p & 0xc0) == 0x80)
-			continue;
-		n += (*p >= 0xe3 && *p <= 0xef) ? 2 : 1;
-	}
-	return n;
-}
-
-static void
-pad(const char *s, int w)
-{
-	fputs(s, stdout);
-	for (int n = cols(s); n < w; n++)
-		putchar(' ');
-}
-
 /* `check --legibility`: every board x item it may show, and how. */
 static int
 list_legibility(const struct ls_config *cfg, struct render_ctx *rc, double now)
 {
 	size_t pairs = 0, broken = 0, small = 0, many = 0;
+	static const char *const head[] = { "BOARD", "SIZE", "ITEM", "SHOWN AS" };
 	uint8_t *mark = malloc(cfg->ncontent + 1);
-	char err[512];
+	/* names may be long or Chinese: a table aligned by display width */
+	struct table *t = table_new(4, head, NULL, NULL);
+	char err[512], *out;
+	int oom = 0;
 
-	if (mark == NULL) {
+	if (mark == NULL || t == NULL) {
 		fprintf(stderr, "ledsign check: out of memory\n");
+		free(mark);
+		table_free(t);
 		return 1;
 	}
-	printf("BOARD     SIZE     ITEM                    SHOWN AS\n");
 	for (size_t bi = 0; bi < cfg->nboards; bi++) {
 		const struct ls_board *b = &cfg->boards[bi];
 		char bsz[32];
@@ -65,24 +49,24 @@ list_legibility(const struct ls_config *cfg, struct render_ctx *rc, double now)
 		for (size_t i = 0; i < cfg->ncontent; i++) {
 			const struct ls_content *c = &cfg->content[i];
 			struct render_text_plan pl;
-			char how[160];
+			char how[160], *shown = NULL;
+			size_t shown_len = 0;
+			FILE *f;
 
 			if (!mark[i])
 				continue;
 			pairs++;
-			pad(b->name, 9);
-			putchar(' ');
-			pad(bsz, 8);
-			putchar(' ');
-			pad(c->name, 23);
-			putchar(' ');
-			if (c->text == NULL || c->text[0] == '\0') {
-				printf("poster\n");
+			if ((f = open_memstream(&shown, &shown_len)) == NULL) {
+				oom = 1;
 				continue;
 			}
+			if (c->text == NULL || c->text[0] == '\0') {
+				fprintf(f, "poster");
+				goto row;
+			}
 			if (render_text_plan(rc, b, c, now, &pl, err, sizeof err) != 0) {
-				printf("cannot lay out: %s\n", err);
-				continue;
+				fprintf(f, "cannot lay out: %s", err);
+				goto row;
 			}
 			if (pl.how == RENDER_SHOW_SCROLL_LEFT)
 				snprintf(how, sizeof how, "scroll left, %d px long", pl.width);
@@ -93,23 +77,39 @@ list_legibility(const struct ls_config *cfg, struct render_ctx *rc, double now)
 			else
 				snprintf(how, sizeof how, "%d pages of %d line%s", pl.pages, pl.lines_per_page,
 				    pl.lines_per_page == 1 ? "" : "s");
-			printf("%s at %d px%s: %s", how, pl.size, pl.auto_fit ? " (auto-fit)" : "", pl.shown);
+			fprintf(f, "%s at %d px%s: %s", how, pl.size, pl.auto_fit ? " (auto-fit)" : "", pl.shown);
 			if (pl.how == RENDER_SHOW_PAGES && pl.pages > RENDER_MAX_PAGES) {
-				printf("  [MANY PAGES: more than %d; scroll it or use a smaller size]", RENDER_MAX_PAGES);
+				fprintf(f, "  [MANY PAGES: more than %d; scroll it or use a smaller size]", RENDER_MAX_PAGES);
 				many++;
 			}
 			if (pl.forced || pl.split) {
-				printf("  [BROKEN inside a %s: %s]", pl.forced ? "word, number or date" : "word", pl.broken);
+				fprintf(f, "  [BROKEN inside a %s: %s]", pl.forced ? "word, number or date" : "word", pl.broken);
 				broken++;
 			}
 			if (pl.size < render_legible_min(c->text)) {
-				printf("  [SMALL: below %d px, the smallest legible size for this text]",
+				fprintf(f, "  [SMALL: below %d px, the smallest legible size for this text]",
 				    render_legible_min(c->text));
 				small++;
 			}
-			putchar('\n');
+row:
+			if (fclose(f) != 0 || shown == NULL) {
+				oom = 1;
+			} else {
+				const char *const cells[] = { b->name, bsz, c->name, shown };
+				oom |= table_add(t, cells) < 0;
+			}
+			free(shown);
 		}
 	}
+	if (oom || (out = table_render(t)) == NULL) {
+		fprintf(stderr, "ledsign check: out of memory\n");
+		free(mark);
+		table_free(t);
+		return 1;
+	}
+	fputs(out, stdout);
+	free(out);
+	table_free(t);
 	printf("%zu board x item pairs: %zu broken inside a word, %zu with more than %d pages, %zu below the legible size\n",
 	    pairs, broken, many, RENDER_MAX_PAGES, small);
 	free(mark);
