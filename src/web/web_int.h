@@ -59,7 +59,15 @@ int  web_token_eq(const char *a, const char *b);
 /* ---- the board wall's state (wall.c) ---- */
 struct web_wall;
 struct web_wall *web_wall_new(struct web_server *);
+/* Stop the watcher thread and wake every event stream so it ends. */
+void web_wall_stop(struct web_wall *);
 void web_wall_free(struct web_wall *);
+
+/* ---- page handlers (wall.c, alerts.c, audit_page.c) ---- */
+void page_wall(struct web_req *, struct web_resp *);
+void wall_events(struct web_req *, struct web_resp *);
+void wall_board_png(struct web_req *, struct web_resp *);
+void wall_json(struct web_req *, struct web_resp *);
 
 struct web_server {
 	struct web_opts opts;
