@@ -536,8 +536,8 @@ png_flush_cb(png_structp png)
 }
 
 /* RGB rows into a PNG in memory; NULL when out of memory. */
-static uint8_t *
-png_encode(const uint8_t *rgb, int w, int h, size_t *len)
+uint8_t *
+web_png_encode(const uint8_t *rgb, int w, int h, size_t *len)
 {
 	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
 	png_infop info = png ? png_create_info_struct(png) : NULL;
@@ -570,8 +570,8 @@ png_encode(const uint8_t *rgb, int w, int h, size_t *len)
 }
 
 /* LED pitch on the wall: boards of any width come out 256..512 px wide. */
-static int
-wall_pitch(int width)
+int
+web_wall_pitch(int width)
 {
 	int s = width > 0 ? 384 / width : 6;
 
@@ -653,9 +653,9 @@ wall_board_png(struct web_req *rq, struct web_resp *r)
 		web_error(rq, r, 500, web_msg(rq, "err.internal"));
 		return;
 	}
-	rgb = render_preview_dots(cv, &bd, wall_pitch(cv->width), &pw, &ph);
+	rgb = render_preview_dots(cv, &bd, web_wall_pitch(cv->width), &pw, &ph);
 	render_canvas_free(cv);
-	png = rgb ? png_encode(rgb, pw, ph, &plen) : NULL;
+	png = rgb ? web_png_encode(rgb, pw, ph, &plen) : NULL;
 	free(rgb);
 	if (png == NULL) {
 		web_error(rq, r, 500, web_msg(rq, "err.internal"));
@@ -672,6 +672,15 @@ wall_board_png(struct web_req *rq, struct web_resp *r)
 	pthread_mutex_unlock(&w->mu);
 	web_png(r, png, plen);
 	r->cache = "private, max-age=3600";
+}
+
+void
+web_wall_boards(struct web_wall *w, void (*fn)(void *, const char *name, const char *groups), void *arg)
+{
+	pthread_mutex_lock(&w->mu);
+	for (size_t i = 0; i < w->n; i++)
+		fn(arg, w->b[i].name, w->b[i].groups);
+	pthread_mutex_unlock(&w->mu);
 }
 
 /* ---- JSON of one board, for the event stream and boards.json ---- */
@@ -754,10 +763,10 @@ board_card(const struct web_req *rq, struct web_buf *b, const struct wall_board 
 		snprintf(url, sizeof url, "/wall/board/%s.png?v=%llu", u.p ? u.p : "", bd->version);
 		web_buf_free(&u);
 		web_buf_escf(b, "<img src=\"%s\" data-v=\"%llu\" alt=\"%s\" width=\"%d\" height=\"%d\">", url, bd->version, alt,
-		    bd->width * wall_pitch(bd->width), bd->height * wall_pitch(bd->width));
+		    bd->width * web_wall_pitch(bd->width), bd->height * web_wall_pitch(bd->width));
 	} else {
 		web_buf_escf(b, "<img alt=\"%s\" data-v=\"0\" width=\"%d\" height=\"%d\">", alt,
-		    bd->width * wall_pitch(bd->width), bd->height * wall_pitch(bd->width));
+		    bd->width * web_wall_pitch(bd->width), bd->height * web_wall_pitch(bd->width));
 	}
 	web_buf_escf(b, "<figcaption><span class=\"name\">%s</span><span class=\"st st-%s\">%s</span>"
 	    "<div class=\"meta\">%s: <span class=\"item\">%s</span> · %s: <span class=\"rule\">%s</span></div>"
