@@ -48,7 +48,7 @@ static const char console_css[] =
     ".scroll{overflow-x:auto}\n"
     ".group{margin:0 0 1.25rem}\n"
     ".boards{display:flex;flex-wrap:wrap;gap:.75rem}\n"
-    ".board{background:#111;color:#ddd;border-radius:8px;padding:.5rem;max-width:100%}\n"
+    ".board{background:#111;color:#ddd;border-radius:8px;padding:.5rem;max-width:100%;margin:0}\n"
     ".board img{display:block;max-width:100%;height:auto;image-rendering:pixelated;background:#000}\n"
     ".board .name{font-weight:700;color:#fff}\n"
     ".board .meta{font-size:.85rem;color:#bbb;word-break:break-word}\n"
