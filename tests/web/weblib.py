@@ -40,6 +40,10 @@ def browser(width=1280, height=900):
               "--disable-background-networking", "--window-size=%d,%d" % (width, height),
               "--lang=zh-CN", "--hide-scrollbars"):
         o.add_argument(a)
+    if width < 500:
+        # a phone: headless windows are at least 500 px wide, so emulate the screen
+        o.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height,
+                                                                        "pixelRatio": 1.0}})
     d = webdriver.Remote(command_executor=DRIVER, options=o)
     d.set_page_load_timeout(30)
     d.set_script_timeout(30)
