@@ -482,6 +482,23 @@ completed_cb(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_Reque
 	*con_cls = NULL;
 }
 
+/* Percent-decoding as MHD does it, except that a decoded NUL ("%00")
+ * becomes DEL: MHD hands paths and arguments on as C strings, so a NUL
+ * would cut "/static/console.css%00.png" to a path that exists.  DEL
+ * matches no route and no name. */
+static size_t
+unescape_cb(void *cls, struct MHD_Connection *c, char *s)
+{
+	size_t n = MHD_http_unescape(s);
+
+	(void)cls;
+	(void)c;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\0')
+			s[i] = 0x7f;
+	return n;
+}
+
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -642,6 +659,7 @@ web_server_new(const struct web_opts *o, char *err, size_t errlen)
 		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_IDLE_TIMEOUT,
 		    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
 		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+		    MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, s,
 		    MHD_OPTION_HTTPS_MEM_CERT, s->cert_pem,
 		    MHD_OPTION_HTTPS_MEM_KEY, s->key_pem,
 		    MHD_OPTION_END);
@@ -653,6 +671,7 @@ web_server_new(const struct web_opts *o, char *err, size_t errlen)
 		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_IDLE_TIMEOUT,
 		    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
 		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+		    MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, s,
 		    MHD_OPTION_END);
 	if (s->mhd == NULL) {
 		snprintf(err, errlen, "cannot listen on %s (in use, or not an address of this machine?)", s->listen);

@@ -12,6 +12,7 @@ import time
 from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.file_detector import UselessFileDetector
 
 URL = os.environ["WEB_URL"]
 DRIVER = os.environ["DRIVER_URL"]
@@ -45,6 +46,8 @@ def browser(width=1280, height=900):
         o.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height,
                                                                         "pixelRatio": 1.0}})
     d = webdriver.Remote(command_executor=DRIVER, options=o)
+    # chromedriver runs on this machine: file inputs take local paths as they are
+    d.file_detector = UselessFileDetector()
     d.set_page_load_timeout(30)
     d.set_script_timeout(30)
     return d
