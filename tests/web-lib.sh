@@ -58,6 +58,7 @@ start_boards() {
 		$B/ledboard --listen "tcp:127.0.0.1:$port" --size 64x16 --format $fmt --snapshot "$TMP/snap-$b" \
 		    --quiet 2>>"$TMP/board-$b.log" &
 		PIDS="$PIDS $!"
+		echo $! >"$TMP/board-$b.pid"
 	done
 }
 

@@ -3,12 +3,14 @@ every simulated board shows: each LED dot of the wall's picture has the
 colour of the board's own pixel.  Then an alert from the CLI reaches the
 wall live (server-sent events) within 1 s of the boards showing it."""
 import io
+import os
+import signal
 import time
 
 from PIL import Image
 from selenium.webdriver.common.by import By
 
-from weblib import (BOARDS, URL, board_image, browser, check, fail, fetch, ledsign, login, shot, wait)
+from weblib import (BOARDS, TMP, URL, board_image, browser, check, fail, fetch, ledsign, login, shot, wait)
 
 d = browser()
 try:
@@ -80,7 +82,7 @@ try:
 
     # live: an alert raised from the CLI turns the wall's hall red
     before = d.find_element(By.CSS_SELECTOR, '[data-board="hall"] img').get_attribute("data-v")
-    r = ledsign("alert", "走廊测试", "--level", "emergency", "--boards", "hall", "--socket", __import__("os").environ["SOCK"])
+    r = ledsign("alert", "走廊测试", "--level", "emergency", "--boards", "hall", "--socket", os.environ["SOCK"])
     check(r.returncode == 0, "ledsign alert: " + r.stderr)
     t0 = time.monotonic()
     wait(lambda: (255, 0, 0) in board_image("hall").getdata(), 5, "the board never showed the alert")
@@ -100,6 +102,18 @@ try:
     print("wall showed the alert %.2f s after the board (%.2f s after the command)" % (lag, time.monotonic() - t0))
     check(lag <= 1.0, "the wall was %.2f s behind the board" % lag)
     shot(d, "wall-alert")
+
+    # a board that goes away: the wall says so, with the reason, live
+    with open(os.path.join(TMP, "board-gate.pid")) as f:
+        os.kill(int(f.read()), signal.SIGTERM)
+    t0 = time.monotonic()
+    state = wait(lambda: d.find_element(By.CSS_SELECTOR, '[data-board="gate"]').get_attribute("data-state")
+                 in ("offline", "connecting", "stalled") and
+                 d.find_element(By.CSS_SELECTOR, '[data-board="gate"]').get_attribute("data-state"), 15,
+                 "the wall still shows gate online after its board went away")
+    reason = d.find_element(By.CSS_SELECTOR, '[data-board="gate"] .reason').text
+    check(reason != "", "no reason shown for gate's state %s" % state)
+    print("gate went away: the wall shows %s (%s) after %.2f s" % (state, reason, time.monotonic() - t0))
 finally:
     d.quit()
 print("ok")
