@@ -57,7 +57,7 @@ static const char console_css[] =
     ".st-offline,.st-connecting{background:var(--bad);color:#fff}\n"
     ".live{font-size:.85rem;color:var(--muted)}.live.lost{color:var(--bad)}\n"
     ".preview{background:#111;padding:.5rem;border-radius:8px;display:inline-block;max-width:100%}\n"
-    ".preview img{max-width:100%;height:auto}\n"
+    ".preview img{max-width:100%;height:auto}.preview figcaption{color:#ddd}\n"
     ".lvl-emergency{color:var(--bad);font-weight:700}.lvl-warning{color:var(--warn);font-weight:700}\n"
     ".alerttext{white-space:pre-wrap;word-break:break-word}\n"
     "@media (max-width:600px){main{padding:.6rem}header.top{padding:.5rem}.who{margin-left:0}"

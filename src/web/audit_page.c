@@ -92,7 +92,7 @@ page_line(void *arg, const char *line)
 		    web_msg(pc->rq, "audit.target"), web_msg(pc->rq, "audit.detail"));
 	fmt_time(e->time, t, sizeof t);
 	fmt_who(e, who, sizeof who);
-	web_buf_escf(pc->b, "<tr data-id=\"%s\" data-action=\"%s\"><td>%s</td><td class=\"who\">%s</td><td>%s</td>"
+	web_buf_escf(pc->b, "<tr data-id=\"%s\" data-action=\"%s\"><td>%s</td><td class=\"actor\">%s</td><td>%s</td>"
 	    "<td class=\"action\">%s</td><td class=\"target\">%s</td><td class=\"detail alerttext\">%s</td></tr>",
 	    e->id, e->action, t, who, e->origin, e->action, e->target, e->detail);
 	snprintf(pc->oldest, sizeof pc->oldest, "%s", e->id);

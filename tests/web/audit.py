@@ -49,7 +49,7 @@ try:
     wait(lambda: "cleared=" in d.current_url, 10, "not cleared")
 
     d.get(URL + "/audit")
-    rows = [(r.get_attribute("data-action"), r.find_element(By.CSS_SELECTOR, ".who").text,
+    rows = [(r.get_attribute("data-action"), r.find_element(By.CSS_SELECTOR, ".actor").text,
              r.find_element(By.CSS_SELECTOR, ".target").text, r.find_element(By.CSS_SELECTOR, ".detail").text)
             for r in d.find_elements(By.CSS_SELECTOR, "#audit tbody tr")]
     for r in rows:
