@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "daemon/control.h"
 #include "util/log.h"
@@ -144,6 +145,7 @@ post_login(struct web_req *rq, struct web_resp *r)
 		return;
 	}
 	web_login_ok(rq->srv->sessions, name, rq->peer);
+	u.since = (double)time(NULL);
 	if (web_session_create(rq->srv->sessions, &u, id, csrf) < 0) {
 		web_error(rq, r, 500, web_msg(rq, "err.internal"));
 		return;

@@ -3,13 +3,14 @@ token is refused (and changes nothing); a viewer sees no alert form and is
 refused when it posts one anyway; a page without a session sends the
 browser to the login page; login attempts are rate-limited; every answer
 carries the Content-Security-Policy and no framing."""
+import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
 
 from selenium.webdriver.common.by import By
 
-from weblib import (URL, browser, check, fetch, ledsign, login, shot, wait, SOCK)
+from weblib import (LEDSIGN, TMP, URL, browser, check, fetch, ledsign, login, shot, wait, SOCK)
 
 # without a session: to the login page, and nothing from the API
 r = urllib.request.urlopen(URL + "/wall")   # follows the redirect
@@ -65,6 +66,19 @@ try:
     wait(lambda: d.find_element(By.CSS_SELECTOR, "#wall figure"), 10, "a viewer cannot see the wall")
     shot(d, "viewer-alerts")
     print("a viewer is refused alerts")
+    # `ledsign user passwd` (or del) ends the account's open sessions at once
+    r = subprocess.run([LEDSIGN, "user", "passwd", "viewer1", "--users", TMP + "/users.db", "--password-stdin"],
+                       input="another-password\n", capture_output=True, text=True, timeout=30)
+    check(r.returncode == 0, "ledsign user passwd: " + r.stderr)
+    d.get(URL + "/wall")
+    check("/login" in d.current_url, "a session outlived its password change: " + d.current_url)
+    login(d, "viewer1", "another-password")
+    r = subprocess.run([LEDSIGN, "user", "del", "viewer1", "--users", TMP + "/users.db"], capture_output=True,
+                       text=True, timeout=30)
+    check(r.returncode == 0, "ledsign user del: " + r.stderr)
+    d.get(URL + "/alerts")
+    check("/login" in d.current_url, "a session outlived its account: " + d.current_url)
+    print("sessions end with a password change and with the account")
     d.delete_all_cookies()
 
     # rate limit: 5 wrong passwords, then even the right one is refused for a while
