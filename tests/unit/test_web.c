@@ -118,7 +118,7 @@ static void
 test_tokens_sessions(void **state)
 {
 	struct web_sessions *ws = web_sessions_new(1);
-	struct web_user u = { "alice", WEB_ROLE_DUTY }, got;
+	struct web_user u = { "alice", WEB_ROLE_DUTY, 0 }, got;
 	char id[WEB_TOKEN_LEN + 1], csrf[WEB_TOKEN_LEN + 1], c2[WEB_TOKEN_LEN + 1], t1[WEB_TOKEN_LEN + 1],
 	    t2[WEB_TOKEN_LEN + 1];
 
