@@ -13,8 +13,6 @@ from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.file_detector import UselessFileDetector
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
 URL = os.environ["WEB_URL"]
 DRIVER = os.environ["DRIVER_URL"]
@@ -60,10 +58,11 @@ def login(d, user, password=None, expect_ok=True):
     d.find_element(By.ID, "user").clear()
     d.find_element(By.ID, "user").send_keys(user)
     d.find_element(By.ID, "password").send_keys(PASS if password is None else password)
-    old = d.find_element(By.TAG_NAME, "html")
+    d.execute_script("window.__formpage = 1")
     d.find_element(By.ID, "login-submit").click()
     # the answer is a new page: wait until the form's page is gone
-    WebDriverWait(d, 15).until(expected_conditions.staleness_of(old))
+    wait(lambda: d.execute_script("return window.__formpage === undefined && document.readyState === 'complete'"),
+         15, "no answer to the login form")
     if expect_ok:
         wait(lambda: "/login" not in d.current_url, 10, "login as %s did not leave the login page" % user)
 
