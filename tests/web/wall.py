@@ -35,6 +35,8 @@ try:
     north = [f.get_attribute("data-board") for f in
              d.find_elements(By.XPATH, "//section[h2='north']//figure")]
     check(north == ["hall", "lab"], "group north holds %r" % north)
+    here = d.find_elements(By.CSS_SELECTOR, "nav a.here")
+    check(len(here) == 1 and here[0].get_attribute("href").endswith("/wall"), "the navigation does not mark the wall")
     shot(d, "wall")
 
     # each board's picture on the wall, LED by LED, against the board's own PNG
