@@ -105,6 +105,15 @@ try:
     check(lag <= 1.0, "the wall was %.2f s behind the board" % lag)
     shot(d, "wall-alert")
 
+    # English on request, Chinese by default
+    check(d.find_element(By.TAG_NAME, "h1").text == "屏幕墙", "the wall is not in Chinese by default")
+    d.find_element(By.CSS_SELECTOR, "a.lang").click()
+    wait(lambda: d.find_element(By.TAG_NAME, "h1").text == "Board wall", 10, "English was not chosen")
+    check(d.find_element(By.CSS_SELECTOR, '[data-board="hall"] .st').text in ("online", "stalled"),
+          "board states are not in English")
+    d.find_element(By.CSS_SELECTOR, "a.lang").click()
+    wait(lambda: d.find_element(By.TAG_NAME, "h1").text == "屏幕墙", 10, "could not go back to Chinese")
+
     # a board that goes away: the wall says so, with the reason, live
     with open(os.path.join(TMP, "board-gate.pid")) as f:
         os.kill(int(f.read()), signal.SIGTERM)
