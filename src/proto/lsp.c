@@ -31,6 +31,7 @@ enum { PK_UNSENT, PK_SENT, PK_ACKED };
 struct lsp_pkt {
 	size_t   off, len;          /* in st->q.buf */
 	uint64_t sent_ms;
+	uint64_t done_ms;           /* when its last byte is off the line (serial: behind those before it) */
 	uint32_t sent_serial;       /* s->sends when last (re)sent: orders sends within one poll */
 	uint32_t chunk_off;         /* FRAME: where its data sits in the encoded stream */
 	uint16_t frame_id;
@@ -60,8 +61,9 @@ struct lsp_state {
 	size_t   npk, pkmax;
 	size_t   window;
 	unsigned baud;              /* serial line speed, 0 on a network */
+	uint64_t line_free;         /* serial: when the line has sent everything handed to it (ms) */
 	unsigned srtt_ms;
-	uint64_t rtt_sent;          /* send time of a packet acknowledged since the last poll */
+	uint64_t rtt_sent;          /* line-done time of a packet acknowledged since the last poll */
 	int      rtt_pending;
 	int      status;            /* PROTO_TX_* */
 	int      session;           /* INFO_REQ answered */
@@ -613,11 +615,27 @@ lsp_give_up(struct lsp_state *s, const struct lsp_pkt *p)
 		    fw_lsp_error_name(p->last_nack));
 }
 
+/* Packet p goes to the link at `now`: when is it off the line?  On a
+ * serial line bytes leave at the baud rate (10 bits a byte, 8N1) after
+ * those handed over before them; a network takes them at once. */
+static void
+lsp_line(struct lsp_state *s, struct lsp_pkt *p, uint64_t now)
+{
+	p->sent_ms = now;
+	p->done_ms = now;
+	if (s->baud) {
+		uint64_t start = s->line_free > now ? s->line_free : now;
+
+		p->done_ms = start + ((uint64_t)p->len * 10000u + s->baud - 1) / s->baud;
+		s->line_free = p->done_ms;
+	}
+}
+
 /* Copy up to `window` in-flight packets (unsent ones, and due resends) into out. */
 static void
 lsp_emit(struct lsp_state *s, uint64_t now, int timed, struct proto_batch *out, uint64_t *wake)
 {
-	size_t inflight = 0, bytes_ahead = 0;
+	size_t inflight = 0;
 	int blocked = 0;
 
 	for (size_t i = 0; i < s->npk; i++) {
@@ -630,30 +648,29 @@ lsp_emit(struct lsp_state *s, uint64_t now, int timed, struct proto_batch *out, 
 			continue;
 		if (p->state == PK_SENT) {
 			inflight++;
-			bytes_ahead += p->len;
 			if (!p->timed && timed) {
-				p->sent_ms = now;
+				lsp_line(s, p, now);
 				p->timed = 1;
 			}
 			rto = (uint64_t)s->srtt_ms * 2 + 20;
 			if (rto < LSP_RTO_MIN_MS) rto = LSP_RTO_MIN_MS;
 			rto <<= p->tries > 4 ? 3 : p->tries - 1;
 			if (rto > LSP_RTO_MAX_MS) rto = LSP_RTO_MAX_MS;
-			if (s->baud)
-				rto += (uint64_t)bytes_ahead * 10000u / s->baud;
-			if (p->resend || (p->timed && now >= p->sent_ms + rto)) {
+			/* counted from when its last byte left: on a serial line
+			 * that is behind every byte sent before it, acknowledged
+			 * or not (they held the line all the same) */
+			if (p->resend || (p->timed && now >= p->done_ms + rto)) {
 				if (p->tries >= LSP_MAX_TRIES) {
 					lsp_give_up(s, p);
 					return;
 				}
 				send = 2;      /* a retransmission */
-			} else if (p->timed && wake && (*wake == 0 || p->sent_ms + rto < *wake)) {
-				*wake = p->sent_ms + rto;
+			} else if (p->timed && wake && (*wake == 0 || p->done_ms + rto < *wake)) {
+				*wake = p->done_ms + rto;
 			}
 		} else if (!blocked && inflight < s->window) {
 			send = 1;
 			inflight++;
-			bytes_ahead += p->len;
 		}
 		if (p->barrier && p->state != PK_ACKED)
 			blocked = 1;
@@ -681,7 +698,8 @@ lsp_emit(struct lsp_state *s, uint64_t now, int timed, struct proto_batch *out, 
 		p->sent_serial = ++s->sends;
 		p->resend = 0;
 		p->timed = (uint8_t)timed;
-		p->sent_ms = now;
+		if (timed)
+			lsp_line(s, p, now);
 		s->st.packets++;
 		s->st.bytes_out += p->len;
 		if (timed && wake) {
@@ -876,8 +894,10 @@ lsp_acked(struct lsp_state *s, struct lsp_pkt *p)
 		s->st.frame_bytes_acked += p->len;
 	/* Karn: only packets sent once give a round-trip sample; it is taken
 	 * at the next poll, the first moment we know the time again. */
-	if (!p->retried && p->timed && (!s->rtt_pending || p->sent_ms < s->rtt_sent))
-		s->rtt_sent = p->sent_ms, s->rtt_pending = 1;
+	/* (from the end of its transmission: the round trip is the board's
+	 * turnaround and answer, not the line time, which lsp_line adds) */
+	if (!p->retried && p->timed && (!s->rtt_pending || p->done_ms < s->rtt_sent))
+		s->rtt_sent = p->done_ms, s->rtt_pending = 1;
 	for (size_t i = 0; i < s->npk; i++) {
 		if (s->pk[i].state == PK_ACKED)
 			continue;
