@@ -102,16 +102,22 @@ static void
 board_row_print(const char *line, double wall)
 {
 	char name[128], state[32], item[128], rule[160], sent[24], skipped[24], errs[24], acks[24], last[32],
-	    addr[320], reason[300], ago[32];
+	    addr[320], reason[300], ago[32], playing[32], prog[32];
 
 #define GET(k, v) if (control_line_get(line, k, v, sizeof v) < 0) v[0] = '\0'
 	GET("name", name); GET("state", state); GET("item", item); GET("rule", rule);
 	GET("frames_sent", sent); GET("frames_skipped", skipped); GET("errors", errs); GET("acks", acks);
 	GET("last_ack", last); GET("address", addr); GET("reason", reason);
+	GET("playing", playing); GET("programme", prog);
 #undef GET
 	fmt_ago(ago, sizeof ago, wall, atof(last));
-	printf("%-12s %-10s %-14s %-16s %8s %8s %6s %8s %-10s %s%s%s\n", name, state, item, rule, sent, skipped,
-	    errs, acks, ago, addr, reason[0] ? "  " : "", reason);
+	/* an older daemon says nothing of programmes: "-" */
+	if (!playing[0])
+		snprintf(playing, sizeof playing, "-");
+	if (!prog[0] || strcmp(prog, "00000000") == 0)
+		snprintf(prog, sizeof prog, "-");
+	printf("%-12s %-10s %-14s %-16s %8s %8s %6s %8s %-10s %-10s %-8s %s%s%s\n", name, state, item, rule, sent,
+	    skipped, errs, acks, ago, playing, prog, addr, reason[0] ? "  " : "", reason);
 }
 
 static int cmd_status(const struct cmd_args *);
@@ -183,8 +189,8 @@ cmd_status(const struct cmd_args *a)
 	printf("ledsign play: running, pid %d, %s, up %d:%02d:%02d", pid, config, up / 3600, up / 60 % 60, up % 60);
 	if (reloads)
 		printf(", %u reload%s%s%s", reloads, reloads == 1 ? "" : "s", rerr[0] ? "; last one FAILED: " : "", rerr);
-	printf("\n%-12s %-10s %-14s %-16s %8s %8s %6s %8s %-10s %s\n", "BOARD", "STATE", "ITEM", "RULE", "FRAMES",
-	    "SKIPPED", "ERRORS", "ACKS", "LAST ACK", "ADDRESS / REASON");
+	printf("\n%-12s %-10s %-14s %-16s %8s %8s %6s %8s %-10s %-10s %-8s %s\n", "BOARD", "STATE", "ITEM", "RULE",
+	    "FRAMES", "SKIPPED", "ERRORS", "ACKS", "LAST ACK", "PLAYING", "PROGRAM", "ADDRESS / REASON");
 	for (char *l = br.rows, *nl; l && (nl = strchr(l, '\n')) != NULL; l = nl + 1) {
 		*nl = '\0';
 		board_row_print(l, br.wall);

@@ -7,6 +7,8 @@
 
 #include "daemon/event.h"
 #include "daemon/player.h"
+#include "daemon/programme.h"
+#include "proto/lsp.h"
 #include "proto/proto.h"
 #include "render/canvas.h"
 #include "render/render.h"
@@ -29,6 +31,8 @@ struct player {
 	uint8_t *buf;
 	size_t  bufcap;
 	struct proto_batch *batch;
+	struct programme *prog;         /* LSP boards: the programme stored on the board */
+	int    board_plays;             /* the board plays its programme: we send no frames */
 
 	enum player_state state;
 	enum xport_state link_state;
@@ -152,6 +156,16 @@ player_proto_init(struct player *p, char *err, size_t errlen)
 	/* init copies what it needs: no protocol keeps the board pointer.  The
 	 * config already folded "serial:DEV@BAUD" into serial.baud. */
 	p->pstate = p->proto->init(p->board, err, errlen);
+	/* LSP boards may store the day's programme (daemon/programme.c) */
+	if (p->pstate && p->proto == &proto_lsp_ops) {
+		if (!p->prog)
+			p->prog = programme_new(p->board);
+		else
+			programme_reset(p->prog, p->board, 1);
+	} else {
+		programme_free(p->prog);
+		p->prog = NULL;
+	}
 	if (p->pstate && p->proto->session) {
 		/* a new sender to the board's receiver: see proto_ops.session */
 		struct proto_session ses;
@@ -313,6 +327,7 @@ player_free(struct player *p)
 	xport_close(p->x);
 	if (p->pstate)
 		p->proto->fini(p->pstate);
+	programme_free(p->prog);
 	render_canvas_free(p->canvas);
 	render_canvas_free(p->sent);
 	free(p->buf);
@@ -352,6 +367,10 @@ player_set_config(struct player *p, const struct ls_board *b, const struct playe
 	p->cur.content = NULL;
 	p->canvas_valid = 0;
 	p->next_frame = mono;
+	/* the programme is the old config's: build it again (the board keeps
+	 * playing what it holds until the new one is there) */
+	if (p->prog)
+		programme_reset(p->prog, b, !same);
 	if (same)
 		return 1;
 	/* the old stream ends on the old link, in the old protocol */
@@ -393,6 +412,9 @@ player_link_update(struct player *p, double mono)
 			 * delta bases and brightness all start again */
 			if (player_proto_init(p, err, sizeof err) < 0)
 				player_log(p, LOG_LV_ERROR, "protocol restart failed: %s", err);
+			if (p->prog)
+				programme_reset(p->prog, p->board, 1);
+			p->board_plays = 0;
 			render_canvas_free(p->sent);
 			p->sent = NULL;
 			p->need_full = 1;
@@ -694,6 +716,18 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 		p->frames_skipped++;
 		return 1;
 	}
+	/* A board with a stored programme plays what it can by itself
+	 * (daemon/programme.c); this may queue its upload, CLOCK or RESUME. */
+	if (p->prog && programme_frame(p->prog, p->pstate, &p->cur, p->env.sched, p->env.render, wall, mono) ==
+	    PROGRAMME_BOARD) {
+		p->board_plays = 1;
+		return 0;
+	}
+	if (p->board_plays) {
+		/* streaming again: the board shows its own picture, not our last one */
+		p->board_plays = 0;
+		p->need_full = 1;
+	}
 	/* A power-off rule: POWER 0 where the board has it, and nothing more
 	 * until the rule ends; else black frames below. */
 	if (p->cur.show == PLAYER_SHOW_POWER_OFF && player_power(p, 0, mono))
@@ -877,6 +911,8 @@ player_status(const struct player *p, struct player_status *s)
 	s->last_ack = p->last_ack;
 	s->brightness = p->brightness_sent;
 	s->link = *xport_stats(p->x);
+	snprintf(s->programme, sizeof s->programme, "%s", p->prog ? programme_mode(p->prog) : "-");
+	s->programme_version = p->prog ? programme_version(p->prog) : 0;
 }
 
 size_t

@@ -31,6 +31,7 @@
 
 struct render_ctx;
 struct event_bus;
+struct sched;
 
 enum player_show {
 	PLAYER_SHOW_ITEM,     /* content */
@@ -52,6 +53,8 @@ typedef void (*player_choose_fn)(void *ctx, const struct ls_board *, double wall
     struct player_choice *out);
 struct player_env {
 	struct render_ctx *render;          /* for the current config */
+	const struct sched *sched;          /* the schedule boards with a stored programme
+	                                     * (daemon/programme.h) are given; may be NULL */
 	player_choose_fn choose;
 	void  *ctx;                         /* passed to choose */
 	struct event_bus *events;           /* where item start/stop, link state and frame
@@ -84,6 +87,8 @@ struct player_status {
 	double last_ack;                    /* wall time of the last acknowledgement; 0 = never */
 	int    brightness;
 	struct xport_stats link;
+	char   programme[16];               /* "stored", "streaming", "uploading", "-" (programme.h) */
+	uint32_t programme_version;         /* the programme the board holds; 0 = none */
 };
 
 struct player;
