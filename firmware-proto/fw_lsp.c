@@ -1142,7 +1142,9 @@ handle_packet(struct fw_lsp_board *b)
 		b->clock_s = (int64_t)((uint64_t)fw_lsp_get32(p) | (uint64_t)fw_lsp_get32(p + 4) << 32);
 		b->utc_offset_min = (int16_t)fw_lsp_get16(p + 8);
 		b->clock_at_ms = b->now_ms;
-		b->clock_valid = 1;
+		/* a programme plays on a clock from 1970 to year 36812: beyond, the
+		 * arithmetic in ms would not fit 64 bits */
+		b->clock_valid = b->clock_s >= 0 && b->clock_s < ((int64_t)1 << 40);
 		b->wake_ms = b->now_ms;   /* the programme's place may have moved */
 		return FW_LSP_EV_SETTING | ack(b);
 	case FW_LSP_PROGRAMME:
