@@ -525,8 +525,11 @@ programme_frame(struct programme *pg, void *lsp, const struct player_choice *c, 
 	if (!pg || !lsp || !sc || !rc)
 		return PROGRAMME_STREAM;
 	proto_lsp_get_stats(lsp, &st);
+	/* Nothing before the board's INFO: a board that holds our programme
+	 * must not be shown a frame of ours first (it would then wait out the
+	 * hold with it); a 1.0 board gets its first frame a round trip later. */
 	if (!st.info_known)
-		return PROGRAMME_STREAM;
+		return PROGRAMME_BOARD;
 	if (pg->st == PS_INFO) {
 		if (!pg->known) {
 			pg->board_version = st.board_prog_version;
