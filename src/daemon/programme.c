@@ -37,6 +37,7 @@
 #define PROG_MIN_AHEAD  600.0     /* less than this ahead of now is not worth storing */
 #define PROG_HOLD_MS    3000      /* the board takes over 3 s after the host goes quiet */
 #define PROG_PING_S     1.0       /* while streaming, a packet at least this often */
+#define PROG_PING_BOARD 2.0       /* while the board plays, a PING this often: is it still there? */
 #define PROG_CLOCK_S    600.0     /* the board's clock set again this often */
 #define PROG_SAMPLES    8         /* moments of a turn checked per item */
 
@@ -574,15 +575,17 @@ programme_frame(struct programme *pg, void *lsp, const struct player_choice *c, 
 		proto_lsp_queue_clock(lsp, (int64_t)floor(wall), prog_utc_offset(sc, wall));
 		pg->clock_sent = mono;
 	}
+	/* A packet now and then: while we stream, it keeps the board from
+	 * taking over (the hold); while it plays, its answer says it is there
+	 * (the player's stall watch needs something to be answered). */
+	if (st.packets != pg->last_packets) {
+		pg->last_packets = st.packets;
+		pg->last_activity = mono;
+	} else if (mono - pg->last_activity >= (pg->streaming ? PROG_PING_S : PROG_PING_BOARD) && proto_lsp_idle(lsp)) {
+		proto_lsp_queue_msg(lsp, FW_LSP_PING, NULL, 0);
+		pg->last_activity = mono;
+	}
 	if (!prog_covers(pg, c, wall)) {
-		/* streamed: keep the board from taking over while we are here */
-		if (st.packets != pg->last_packets) {
-			pg->last_packets = st.packets;
-			pg->last_activity = mono;
-		} else if (mono - pg->last_activity >= PROG_PING_S && proto_lsp_idle(lsp)) {
-			proto_lsp_queue_msg(lsp, FW_LSP_PING, NULL, 0);
-			pg->last_activity = mono;
-		}
 		pg->streaming = 1;
 		pg->board_live = 1;
 		return PROGRAMME_STREAM;
