@@ -67,6 +67,7 @@ struct lb {
 	int      stall, keep, quiet, nagle;
 	long     stall_after;   /* hang after this many frames; 0 = never */
 	int      hung;          /* not reading (since stall_after), until a new TCP connection */
+	int      cut;           /* SIGUSR1: the cable is cut: nothing in, nothing out, no connections */
 	unsigned seed;
 	/* runtime */
 	int      lfd;           /* tcp listener, udp socket or pty master */
@@ -82,12 +83,20 @@ struct lb {
 };
 
 static volatile sig_atomic_t lb_stop;
+static volatile sig_atomic_t lb_cut_flip;   /* SIGUSR1: cut the link, or mend it */
 
 static void
 lb_on_signal(int sig)
 {
 	(void)sig;
 	lb_stop = 1;
+}
+
+static void
+lb_on_usr1(int sig)
+{
+	(void)sig;
+	lb_cut_flip = 1;
 }
 
 static void
@@ -260,6 +269,8 @@ lb_reply(void *ctx, const uint8_t *buf, size_t len)
 	struct lb *lb = ctx;
 	uint8_t tmp[4096];
 
+	if (lb->cut)
+		return;       /* nobody hears it */
 	if (lb->drop > 0 && lb_rand(lb) < lb->drop) {
 		lb->tx_dropped++;
 		return;
@@ -665,6 +676,8 @@ main(int argc, char **argv)
 	sa.sa_handler = lb_on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = lb_on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (lb.kind == LB_PTY)
@@ -708,7 +721,14 @@ main(int argc, char **argv)
 				timeout.tv_nsec = (long)w * 1000L;
 			}
 		}
-		if (lb.kind == LB_TCP) {
+		if (lb_cut_flip) {
+			lb_cut_flip = 0;
+			lb.cut = !lb.cut;
+			fprintf(stderr, "ledboard: link %s\n", lb.cut ? "cut" : "mended");
+		}
+		if (lb.cut) {
+			/* a cut cable: the board plays on, hearing nothing */
+		} else if (lb.kind == LB_TCP) {
 			pfd[n].fd = lb.lfd; pfd[n].events = POLLIN; lis_idx = (int)n++;
 			if (lb.cfd >= 0 && !lb.stall && !lb.hung) {
 				pfd[n].fd = lb.cfd; pfd[n].events = POLLIN; conn_idx = (int)n++;

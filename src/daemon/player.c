@@ -530,9 +530,9 @@ player_arq(struct player *p, double mono)
 		break;
 	case PROTO_TX_FAILED:
 		p->arq_busy = 0;
-		p->errors++;
 		p->need_full = 1;
 		if (!p->arq_failed) {
+			p->errors++;       /* once per failure, however often it is polled */
 			const char *e = p->proto->error ? p->proto->error(p->pstate) : NULL;
 			player_log(p, LOG_LV_WARN, "delivery failed: %s", e ? e : "no reason given");
 			p->arq_failed = 1;
@@ -712,16 +712,17 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 	if (p->link_state != XPORT_ONLINE && p->link_state != XPORT_STALLED)
 		return 0;
 	/* the previous frame is still on its way: skip rather than queue */
-	if (xport_queued(p->x) > 0 || p->arq_busy) {
-		p->frames_skipped++;
-		return 1;
-	}
 	/* A board with a stored programme plays what it can by itself
-	 * (daemon/programme.c); this may queue its upload, CLOCK or RESUME. */
+	 * (daemon/programme.c); this may queue its upload, CLOCK or RESUME.
+	 * Nothing to send is no skipped frame, busy link or not. */
 	if (p->prog && programme_frame(p->prog, p->pstate, &p->cur, p->env.sched, p->env.render, wall, mono) ==
 	    PROGRAMME_BOARD) {
 		p->board_plays = 1;
 		return 0;
+	}
+	if (xport_queued(p->x) > 0 || p->arq_busy) {
+		p->frames_skipped++;
+		return 1;
 	}
 	if (p->board_plays) {
 		/* streaming again: the board shows its own picture, not our last one */

@@ -814,6 +814,25 @@ nomem:
 	return NULL;
 }
 
+/* After a failure, new work tries again: a board that stopped answering may
+ * be back, and what is still queued (INFO_REQ, settings) gets its full
+ * count of sends again. */
+static void
+lsp_retry_failed(struct lsp_state *s)
+{
+	if (s->status == PROTO_TX_FAILED) {
+		for (size_t i = 0; i < s->npk; i++)
+			if (s->pk[i].state == PK_SENT) {
+				s->pk[i].state = PK_UNSENT;
+				s->pk[i].tries = s->pk[i].nacked = 0;
+				s->pk[i].retried = 0;
+			}
+	}
+	if (s->status == PROTO_TX_FAILED || s->status == PROTO_TX_DONE)
+		s->status = PROTO_TX_IDLE;
+	s->err[0] = '\0';
+}
+
 static int
 lsp_encode_frame(void *state, const struct proto_image *img, struct proto_batch *out)
 {
@@ -826,19 +845,7 @@ lsp_encode_frame(void *state, const struct proto_image *img, struct proto_batch 
 	}
 	for (int y = 0; y < s->height; y++)
 		memcpy(s->cur + (size_t)y * s->stride, img->data + (size_t)y * img->stride, s->stride);
-	if (s->status == PROTO_TX_FAILED) {
-		/* A board that stopped answering may be back: what is still queued
-		 * (INFO_REQ, settings) gets its full count of sends again. */
-		for (size_t i = 0; i < s->npk; i++)
-			if (s->pk[i].state == PK_SENT) {
-				s->pk[i].state = PK_UNSENT;
-				s->pk[i].tries = s->pk[i].nacked = 0;
-				s->pk[i].retried = 0;
-			}
-	}
-	if (s->status == PROTO_TX_FAILED || s->status == PROTO_TX_DONE)
-		s->status = PROTO_TX_IDLE;
-	s->err[0] = '\0';
+	lsp_retry_failed(s);
 	/* A newer frame supersedes one still in flight; settings stay queued. */
 	lsp_queue_filter(s, lsp_keep_unacked_nonframe);
 	if (!s->session && (s->npk == 0 || s->pk[0].type != FW_LSP_INFO_REQ) && lsp_queue_hello(s) < 0)
@@ -1372,6 +1379,7 @@ proto_lsp_queue_msg(void *state, uint8_t type, const uint8_t *payload, size_t le
 		return 1;
 	if (type == FW_LSP_RESUME)
 		s->prev_valid = 0;     /* the board will show its programme: no base for a delta */
+	lsp_retry_failed(s);
 	return lsp_queue_msg(s, type, payload, len, 0);
 }
 
@@ -1380,7 +1388,7 @@ proto_lsp_idle(void *state)
 {
 	const struct lsp_state *s = state;
 
-	return s->session && s->npk == 0;
+	return s->session && (s->npk == 0 || s->status == PROTO_TX_FAILED);
 }
 
 void

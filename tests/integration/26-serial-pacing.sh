@@ -38,3 +38,39 @@ printf 'poster: %s bytes out in %s ms, %.3f x line time, %s retransmitted\n' "$o
 $L preview "$TMP/p.cfg" --board slow --item poster --raw -o "$TMP/p1.png"
 $B/tools/pngcmp "$TMP/snap1/latest.png" "$TMP/p1.png" || fail "board differs from preview"
 echo "ok"
+
+#  2. The theme slogan scrolling at 32 LEDs a second on a 128x32 mono board
+#     at 9600 baud: streamed, every step would be a frame on a line that
+#     takes 200 bytes a second at best; stored, the board scrolls it itself.
+#     Its pictures (ledboard's log, on the board's clock) come one LED step
+#     after another: 95 % of them no further apart than the speed implies
+#     (31.25 ms) plus 5 ms, none more than 3 steps apart, where the text is
+#     on the board (its gap of a board's width goes dark once).
+mkdir -p "$TMP/run" "$TMP/state" "$TMP/snap2" && chmod 700 "$TMP/run" "$TMP/state"
+cat >"$TMP/s.cfg" <<CFG
+timezone = "Asia/Shanghai";
+control_socket = "$TMP/run/control.sock";
+state_dir = "$TMP/state";
+boards = ( { name = "slow"; width = 128; height = 32; format = "mono"; protocol = "lsp";
+             address = "serial:$TMP/pty1"; baud = 9600; } );
+content = ( { name = "theme"; text = "网络安全为人民,网络安全靠人民"; effect = "scroll-left"; speed = 32.0; } );
+playlists = ( { name = "p"; items = ["theme"]; } );
+schedule = ( { playlist = "p"; boards = ["all"]; } );
+CFG
+$B/ledboard --listen "pty:$TMP/pty1" --size 128x32 --format mono --baud 9600 --snapshot "$TMP/snap2" \
+    2>"$TMP/b2.log" &
+PIDS="$PIDS $!"
+wait_listen "$TMP/b2.log"
+$L play "$TMP/s.cfg" --foreground 2>"$TMP/d2.log" &
+D=$!; PIDS="$PIDS $D"
+n=300; until grep -q "programme version=" "$TMP/b2.log" || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
+[ $n -gt 0 ] || { cat "$TMP/d2.log"; tail "$TMP/b2.log"; fail "no stored programme on the 9600-baud board"; }
+START=$(wc -l <"$TMP/b2.log")
+sleep 4
+kill $D; wait $D 2>/dev/null
+tail -n +$((START + 1)) "$TMP/b2.log" | sed -n 's/.*programme version=.* clock=\([0-9.]*\)$/\1/p' >"$TMP/clk.txt"
+awk 'NR > 1 { d = ($1 - p) * 1000; if (d < 1000) { n++; if (d <= 31.25 + 5) ok++; if (d > 3 * 31.25) bad++;
+    if (d > max) max = d; sum += d } } { p = $1 }
+    END { printf "9600 baud, stored scroll: %d steps, mean %.2f ms apart, max %.2f ms, %.1f %% within 36.25 ms, %d over 3 steps\n",
+      n, sum / n, max, 100 * ok / n, bad; exit !(n >= 80 && ok >= 0.95 * n && bad == 0) }' "$TMP/clk.txt" ||
+    fail "the stored scroll on the 9600-baud board is not smooth"
