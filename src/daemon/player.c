@@ -541,6 +541,9 @@ player_arq(struct player *p, double mono)
 	default:   /* IDLE, DONE */
 		p->arq_busy = 0;
 		p->arq_failed = 0;
+		/* the next image of a programme upload goes now */
+		if (st == PROTO_TX_DONE && programme_wants_turn(p->prog))
+			p->poked = 1;
 		break;
 	}
 	player_notes(p);

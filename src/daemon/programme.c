@@ -142,6 +142,12 @@ programme_version(const struct programme *pg)
 	return pg->board_version;
 }
 
+int
+programme_wants_turn(const struct programme *pg)
+{
+	return pg && (pg->st == PS_UPLOAD || pg->st == PS_SENT);
+}
+
 static uint8_t
 prog_fmt(enum ls_format f)
 {

@@ -46,6 +46,10 @@ void programme_reset(struct programme *, const struct ls_board *b, int session);
 enum programme_do programme_frame(struct programme *, void *lsp, const struct player_choice *,
     const struct sched *, struct render_ctx *, double wall, double mono);
 
+/* An upload is under way: give programme_frame a turn as soon as the link
+ * has delivered what it had (not at the next frame of a static item). */
+int programme_wants_turn(const struct programme *);
+
 /* For status: "streaming", "stored", "uploading", "building", or "-" (the
  * board has no programme support); and the programme version the board
  * holds (0 = none). */
