@@ -42,6 +42,9 @@ echo "streamed: $st bytes and $(steps "$TMP/b1.log") pictures in $SECS s; stored
 echo "BENCH scroll-bytes-per-minute-9600-streamed $((st * 60 / SECS)) bytes"
 echo "BENCH scroll-bytes-per-minute-9600-stored $((so * 60 / SECS)) bytes"
 echo "BENCH scroll-bytes-per-minute-9600 $(echo "$st / $so" | bc -l | xargs printf '%.1f') x"
+# once stored: what keeps going to the board (a PING every 2 s, CLOCK every 10 min), per minute
+t_up=$(grep -n "rx PROGRAMME" "$TMP/b2.log" | head -1 | cut -d: -f1)
+echo "BENCH scroll-bytes-per-minute-9600-stored-after-upload $(( (so - up) * 60 / SECS )) bytes"
 echo "BENCH scroll-pictures-per-second-9600-streamed $(echo "$(steps "$TMP/b1.log") / $SECS" | bc -l | xargs printf '%.1f') fps"
 echo "BENCH scroll-pictures-per-second-9600-stored $(echo "$(steps "$TMP/b2.log") / $SECS" | bc -l | xargs printf '%.1f') fps"
 

@@ -462,6 +462,27 @@ prog_utc_offset(const struct sched *sc, double wall)
 	return sched_tz(sc) ? tz_offset(sched_tz(sc), (int64_t)floor(wall), &dst) / 60 : 0;
 }
 
+/* "N images, B bytes (W1xH1 W2xH2 ...)" for the log. */
+static void
+prog_images(const struct programme *pg, char *buf, size_t len)
+{
+	size_t n = 0, bytes = 0, k = 0, off;
+	char sizes[200] = "";
+
+	for (size_t i = 0; i < pg->nitems; i++)
+		if (pg->items[i].img) {
+			n++;
+			bytes += render_canvas_size(pg->items[i].img);
+			if (k < sizeof sizes - 24) {
+				off = (size_t)snprintf(sizes + k, sizeof sizes - k, "%s%dx%d", k ? " " : "",
+				    pg->items[i].img->width, pg->items[i].img->height);
+				k += off;
+			}
+		}
+	snprintf(buf, len, "%zu image%s, %zu bytes of page memory%s%s%s", n, n == 1 ? "" : "s", bytes,
+	    n ? " (" : "", sizes, n ? ")" : "");
+}
+
 /* Queue the next step of an upload; the ARQ sends it. */
 static void
 prog_upload(struct programme *pg, void *lsp, const struct proto_lsp_stats *st, const struct sched *sc, double wall,
@@ -565,13 +586,24 @@ programme_frame(struct programme *pg, void *lsp, const struct player_choice *c, 
 			pg->next_slot = 0;
 		}
 	}
+	if ((pg->st == PS_UPLOAD || pg->st == PS_SENT) && proto_lsp_failed(lsp)) {
+		/* the board refused an image or the programme, or stopped answering:
+		 * stream; a new session (a reconnect) tries again */
+		log_msg(LOG_LV_WARN, "programme", pg->board->name, "the programme could not be stored (%s): streaming instead",
+		    proto_lsp_ops.error(lsp) ? proto_lsp_ops.error(lsp) : "no reason given");
+		pg->st = PS_NONE;
+	}
 	if (pg->st == PS_UPLOAD && proto_lsp_idle(lsp))
 		prog_upload(pg, lsp, &st, sc, wall, mono);
 	else if (pg->st == PS_SENT && proto_lsp_idle(lsp)) {
+		char im[300];
+
 		pg->st = PS_READY;
 		pg->board_version = pg->version;
+		prog_images(pg, im, sizeof im);
 		log_msg(LOG_LV_INFO, "programme", pg->board->name, "programme %08lx stored on the board (%zu segments, "
-		    "%zu entries, until %.0f s from now)", (unsigned long)pg->version, pg->ng, pg->ne, pg->until - wall);
+		    "%zu entries, %s; until %.0f s from now)", (unsigned long)pg->version, pg->ng, pg->ne, im,
+		    pg->until - wall);
 	}
 	if (pg->st != PS_READY) {
 		pg->streaming = 1;

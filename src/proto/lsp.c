@@ -1384,6 +1384,14 @@ proto_lsp_queue_msg(void *state, uint8_t type, const uint8_t *payload, size_t le
 }
 
 int
+proto_lsp_failed(void *state)
+{
+	const struct lsp_state *s = state;
+
+	return s->status == PROTO_TX_FAILED;
+}
+
+int
 proto_lsp_idle(void *state)
 {
 	const struct lsp_state *s = state;

@@ -100,7 +100,9 @@ size_t proto_lsp_programme_encode(uint32_t version, uint16_t hold, const struct 
  * 0; 1 when the board does not offer it; -1 for another type, a payload
  * over the board's limit, or a full queue. */
 int proto_lsp_queue_msg(void *state, uint8_t type, const uint8_t *payload, size_t len);
-/* 1 when the session has begun and nothing waits for an answer. */
+/* 1 when the last delivery failed (see proto_ops.error) and nothing new was queued since. */
+int proto_lsp_failed(void *state);
+/* 1 when the session has begun and nothing waits for an answer (or what waited failed). */
 int proto_lsp_idle(void *state);
 
 #endif
