@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "daemon/player.h"
 #include "daemon/programme.h"
@@ -76,6 +77,7 @@ struct programme {
 	unsigned long last_packets;
 	int    streaming;           /* the last answer was STREAM */
 	int    known;               /* board_version and board_live are ours, not INFO's */
+	double build_ms;            /* what the last build took (it runs on the event loop) */
 };
 
 struct programme *
@@ -574,7 +576,14 @@ programme_frame(struct programme *pg, void *lsp, const struct player_choice *c, 
 		return PROGRAMME_STREAM;
 	/* a new block, or first time: build; upload only what the board lacks */
 	if (pg->block != floor(wall / PROG_BLOCK) * PROG_BLOCK && proto_lsp_idle(lsp)) {
-		if (prog_build(pg, &st, sc, rc, wall) < 0) {
+		struct timespec t0, t1;
+		int built;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		built = prog_build(pg, &st, sc, rc, wall);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		pg->build_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+		if (built < 0) {
 			pg->st = PS_NONE;
 		} else if (pg->version == pg->board_version) {
 			pg->st = PS_READY;
@@ -602,8 +611,8 @@ programme_frame(struct programme *pg, void *lsp, const struct player_choice *c, 
 		pg->board_version = pg->version;
 		prog_images(pg, im, sizeof im);
 		log_msg(LOG_LV_INFO, "programme", pg->board->name, "programme %08lx stored on the board (%zu segments, "
-		    "%zu entries, %s; until %.0f s from now)", (unsigned long)pg->version, pg->ng, pg->ne, im,
-		    pg->until - wall);
+		    "%zu entries, %s; until %.0f s from now; built in %.1f ms)", (unsigned long)pg->version, pg->ng,
+		    pg->ne, im, pg->until - wall, pg->build_ms);
 	}
 	if (pg->st != PS_READY) {
 		pg->streaming = 1;
