@@ -331,6 +331,7 @@ fw_lsp_type_name(uint8_t type)
 	case FW_LSP_CLOCK:      return "CLOCK";
 	case FW_LSP_PROGRAMME:  return "PROGRAMME";
 	case FW_LSP_RESUME:     return "RESUME";
+	case FW_LSP_HOLD:       return "HOLD";
 	case FW_LSP_ACK:        return "ACK";
 	case FW_LSP_NACK:       return "NACK";
 	case FW_LSP_INFO:       return "INFO";
@@ -1161,6 +1162,14 @@ handle_packet(struct fw_lsp_board *b)
 		b->wake_ms = b->now_ms;
 		/* at once: no dark moment between the live picture and the programme's */
 		return (b->prog_version != 0 && b->clock_valid ? prog_render(b) : 0) | ack(b);
+	case FW_LSP_HOLD:
+		if (!has_cap(b, FW_LSP_CAP_PROGRAMME))
+			return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
+		if (n != 2)
+			return nack(b, FW_LSP_E_LENGTH, 2);
+		/* 0: what is live stays until RESUME (an alert outlasts the host) */
+		b->prog_hold = fw_lsp_get16(p);
+		return FW_LSP_EV_SETTING | ack(b);
 	default:
 		e = FW_LSP_E_TYPE;
 		return nack(b, e, type);

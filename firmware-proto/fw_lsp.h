@@ -54,6 +54,7 @@ enum fw_lsp_type {
 	FW_LSP_CLOCK      = 0x14,   /* payload: unix seconds(8, signed) utc offset minutes(2, signed) */
 	FW_LSP_PROGRAMME  = 0x15,   /* 1.1: the day's programme, see FW_LSP_PROG_* */
 	FW_LSP_RESUME     = 0x16,   /* 1.1: leave live frames, play the programme now; no payload */
+	FW_LSP_HOLD       = 0x17,   /* 1.1: payload hold ms(2): how long live frames outlast the host's silence */
 	FW_LSP_ACK        = 0x80,   /* payload: acked type(1) [ping echo] */
 	FW_LSP_NACK       = 0x81,   /* payload: acked type(1) error(1) detail(4) */
 	FW_LSP_INFO       = 0x82,   /* payload: see FW_LSP_INFO_* */

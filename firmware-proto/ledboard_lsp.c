@@ -145,6 +145,8 @@ lb_lsp_describe(const struct fw_lsp_board *b, unsigned ev, char *line, size_t le
 	else if (l->type == FW_LSP_PROGRAMME && !l->error && (ev & FW_LSP_EV_REPLY))
 		n += snprintf(line + n, len - (size_t)n, " version=%lu entries=%u segments=%u hold=%u",
 		    (unsigned long)b->prog_version, b->prog_nentries, b->prog_nsegs, b->prog_hold);
+	else if (l->type == FW_LSP_HOLD && (ev & FW_LSP_EV_SETTING))
+		n += snprintf(line + n, len - (size_t)n, " hold=%u", b->prog_hold);
 	else if (l->type == FW_LSP_CLOCK && (ev & FW_LSP_EV_SETTING))
 		n += snprintf(line + n, len - (size_t)n, " clock=%lld offset=%d",
 		    (long long)b->clock_s, b->utc_offset_min);

@@ -78,6 +78,7 @@ struct programme {
 	int    streaming;           /* the last answer was STREAM */
 	int    known;               /* board_version and board_live are ours, not INFO's */
 	double build_ms;            /* what the last build took (it runs on the event loop) */
+	int    hold;                /* the board's hold as we last set it; -1 = not known */
 };
 
 struct programme *
@@ -122,6 +123,7 @@ programme_reset(struct programme *pg, const struct ls_board *b, int session)
 		pg->board_live = 1;
 		pg->board_version = 0;
 		pg->clock_sent = -1e9;
+		pg->hold = -1;
 	}
 }
 
@@ -527,7 +529,20 @@ prog_upload(struct programme *pg, void *lsp, const struct proto_lsp_stats *st, c
 			return;
 		}
 		pg->st = PS_SENT;
+		pg->hold = PROG_HOLD_MS;
 	}
+}
+
+/* Set the board's hold: 0 while an alert shows (it stays up if we die; a
+ * board must never drop an alert because the controller crashed), else
+ * PROG_HOLD_MS (the board takes over from our other live frames). */
+static void
+prog_hold(struct programme *pg, void *lsp, int hold)
+{
+	uint8_t p[2] = { (uint8_t)hold, (uint8_t)(hold >> 8) };
+
+	if (pg->hold != hold && proto_lsp_queue_msg(lsp, FW_LSP_HOLD, p, sizeof p) == 0)
+		pg->hold = hold;
 }
 
 /* Is what the choice shows what the board's programme plays now? */
@@ -615,6 +630,9 @@ programme_frame(struct programme *pg, void *lsp, const struct player_choice *c, 
 		    pg->ne, im, pg->until - wall, pg->build_ms);
 	}
 	if (pg->st != PS_READY) {
+		/* the board may still hold an older programme: an alert stays up all the same */
+		if (st.caps_used & FW_LSP_CAP_PROGRAMME)
+			prog_hold(pg, lsp, strncmp(c->rule, "alert", 5) == 0 ? 0 : PROG_HOLD_MS);
 		pg->streaming = 1;
 		return PROGRAMME_STREAM;
 	}
@@ -635,8 +653,10 @@ programme_frame(struct programme *pg, void *lsp, const struct player_choice *c, 
 	if (!prog_covers(pg, c, wall)) {
 		pg->streaming = 1;
 		pg->board_live = 1;
+		prog_hold(pg, lsp, strncmp(c->rule, "alert", 5) == 0 ? 0 : PROG_HOLD_MS);
 		return PROGRAMME_STREAM;
 	}
+	prog_hold(pg, lsp, PROG_HOLD_MS);
 	if (pg->board_live) {
 		/* back to the programme at once: the board draws its picture itself */
 		if (proto_lsp_queue_msg(lsp, FW_LSP_RESUME, NULL, 0) == 0)

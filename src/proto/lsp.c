@@ -463,7 +463,8 @@ lsp_type_cap(uint8_t type)
 	case FW_LSP_CLOCK:      return FW_LSP_CAP_CLOCK;
 	case FW_LSP_PAGE:       return FW_LSP_CAP_PAGE;
 	case FW_LSP_PROGRAMME:
-	case FW_LSP_RESUME:     return FW_LSP_CAP_PROGRAMME;
+	case FW_LSP_RESUME:
+	case FW_LSP_HOLD:       return FW_LSP_CAP_PROGRAMME;
 	default:                return 0;
 	}
 }
@@ -1371,7 +1372,7 @@ proto_lsp_queue_msg(void *state, uint8_t type, const uint8_t *payload, size_t le
 	struct lsp_state *s = state;
 	uint16_t need = lsp_type_cap(type);
 
-	if (type != FW_LSP_PROGRAMME && type != FW_LSP_RESUME && type != FW_LSP_PING)
+	if (type != FW_LSP_PROGRAMME && type != FW_LSP_RESUME && type != FW_LSP_HOLD && type != FW_LSP_PING)
 		return -1;
 	if (len > s->max_payload)
 		return -1;

@@ -96,7 +96,7 @@ int proto_lsp_queue_slot(void *state, const struct proto_image *, const struct p
  * when it does not fit cap or the limits.  Pure. */
 size_t proto_lsp_programme_encode(uint32_t version, uint16_t hold, const struct fw_lsp_prog_entry *,
     size_t nentries, const struct fw_lsp_prog_seg *, size_t nsegs, uint8_t *out, size_t cap);
-/* Queue PROGRAMME, RESUME or PING with this payload for reliable delivery.
+/* Queue PROGRAMME, RESUME, HOLD or PING with this payload for reliable delivery.
  * 0; 1 when the board does not offer it; -1 for another type, a payload
  * over the board's limit, or a full queue. */
 int proto_lsp_queue_msg(void *state, uint8_t type, const uint8_t *payload, size_t len);

@@ -11,8 +11,10 @@
 #     and uploads nothing (no image, no PROGRAMME), sets the clock and
 #     takes over: `status` says stored with that version, and no frame the
 #     board shows from then on is dark;
-#  3. an alert is on the board at once (a live frame) and, when cleared,
-#     the board is back on its programme with the next picture (RESUME), no
+#  3. an alert is on the board at once (a live frame), with HOLD 0: when
+#     the controller is killed the board keeps the alert up (it does not go
+#     back to its programme); a controller started again clears it, and the
+#     board is back on its programme with the next picture (RESUME), no
 #     dark one between.
 . tests/lib.sh
 L=$B/ledsign
@@ -118,7 +120,19 @@ n=50; until [ -s "$TMP/snap/latest.png" ] && ! $B/tools/pngcmp "$TMP/snap/latest
     ! $B/tools/pngcmp "$TMP/snap/latest.png" "$TMP/C.png" >/dev/null 2>&1 || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
 [ $n -gt 0 ] || fail "the alert did not reach the board within 5 s"
 grep -q "rx FRAME .* complete" "$TMP/board.log" || fail "the alert did not come as a live frame"
-sleep 1
+n=30; until grep -q "rx HOLD .* hold=0 " "$TMP/board.log" || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
+[ $n -gt 0 ] || fail "the board was not told to keep the alert up (HOLD 0)"
+cp "$TMP/snap/latest.png" "$TMP/alert.png"
+# the controller dies with the alert up: the board keeps it (100 s of its time)
+kill -9 $D2; wait $D2 2>/dev/null
+AT=$(wc -l <"$TMP/board.log")
+sleep 2
+! tail -n +$((AT + 1)) "$TMP/board.log" | grep -q "programme version=" ||
+    fail "the board dropped the alert for its programme when the controller died"
+$B/tools/pngcmp "$TMP/snap/latest.png" "$TMP/alert.png" || fail "the alert is no longer on the board"
+$L play "$TMP/c.cfg" --foreground --start-at "2023-09-12 12:00" 2>"$TMP/d3.log" &
+D2=$!; PIDS="$PIDS $D2"
+sleep 1.5
 $L clear --all --config "$TMP/c.cfg" >/dev/null || fail "clear"
 n=50; until grep -q "rx RESUME" "$TMP/board.log" || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
 [ $n -gt 0 ] || fail "no RESUME after the alert was cleared"
