@@ -50,6 +50,7 @@ resumes=$(grep -c "rx RESUME .* -> ACK" "$TMP/new.log")
 clockframes=$(awk '/rx RESUME/ { r = 1 } /rx FRAME .* complete/ && r { n++ } END { print n + 0 }' "$TMP/new.log")
 echo "1.1 board: $resumes RESUMEs (the stored text), $clockframes live frames between (the clock)"
 [ "$resumes" -ge 2 ] || fail "the stored text did not come back from the board's programme each turn"
-[ "$clockframes" -ge 2 ] || fail "the clock was not streamed"
+# ({time} is HH:MM: a frame each time the clock comes round, more when the minute turns)
+[ "$clockframes" -ge 1 ] && [ "$clockframes" -ge $((resumes - 1)) ] || fail "the clock was not streamed each turn"
 grep -q "programme version=.* entry=1 " "$TMP/new.log" || fail "the board never showed the text from its programme"
 echo ok
