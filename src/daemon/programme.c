@@ -264,31 +264,34 @@ prog_item(struct programme *pg, struct render_ctx *rc, const struct ls_content *
 
 /* One step of the schedule: what decides the picture, for telling runs apart. */
 struct prog_key {
-	int dark;
+	int dark;                   /* nothing to show: a dark segment */
+	int host;                   /* only the host can show it (a layout, a rotation): streamed */
 	const struct ls_playlist *pl;
 	double anchor;
 	uint64_t mask;              /* entries in their windows */
 };
 
-static int
+static void
 prog_key(const struct ls_config *cfg, const struct sched_result *r, struct prog_key *k)
 {
 	int minute = r->local.hour * 60 + r->local.min;
 
 	memset(k, 0, sizeof *k);
-	if (r->slot.state != SCHED_PLAY || !r->playlist) {
+	if (r->slot.state != SCHED_PLAY || (!r->playlist && !r->layout)) {
 		k->dark = 1;
-		return 0;
+		return;
 	}
-	if (r->slot.ntied > 1 || r->playlist->nentries > 64)
-		return -1;             /* rotations between rules: the host's */
+	if (r->layout || r->slot.ntied > 1 || !r->playlist || r->playlist->nentries > 64) {
+		/* screen areas, rotations between rules: the host's (streamed) */
+		k->host = 1;
+		return;
+	}
 	k->pl = r->playlist;
 	k->anchor = r->anchor;
 	for (size_t j = 0; j < r->playlist->nentries; j++)
-		if (sched_entry_active(&r->playlist->entries[j], minute) &&
+		if (sched_entry_active(&r->playlist->entries[j], r->local.day, minute) &&
 		    ls_config_content(cfg, r->playlist->entries[j].item))
 			k->mask |= (uint64_t)1 << j;
-	return 0;
 }
 
 /* Entries for one run; 0, or -1 when they do not fit. */
@@ -372,7 +375,7 @@ prog_build(struct programme *pg, const struct proto_lsp_stats *st, const struct 
 	const struct ls_config *cfg = sched_config(sc);
 	double t, end;
 	struct prog_key cur, k;
-	int have = 0;
+	int have = 0, host_entry = -1;
 	uint8_t buf[FW_LSP_MAX_PAYLOAD];
 	size_t maxp = st->board_max_payload < FW_LSP_MAX_PAYLOAD ? st->board_max_payload : FW_LSP_MAX_PAYLOAD;
 
@@ -388,12 +391,12 @@ prog_build(struct programme *pg, const struct proto_lsp_stats *st, const struct 
 		double next;
 
 		sched_at(sc, pg->board, t, &r);
-		if (prog_key(cfg, &r, &k) < 0)
-			break;
+		prog_key(cfg, &r, &k);
 		next = r.next_change > t + 0.5 ? r.next_change : t + 1;
 		if (next > end)
 			next = end;
-		if (have && k.dark == cur.dark && k.pl == cur.pl && k.anchor == cur.anchor && k.mask == cur.mask) {
+		if (have && k.dark == cur.dark && k.host == cur.host && k.pl == cur.pl && k.anchor == cur.anchor &&
+		    k.mask == cur.mask) {
 			pg->g[pg->ng - 1].end = (uint32_t)floor(next);
 			pg->until = floor(next);
 			t = next;
@@ -405,8 +408,20 @@ prog_build(struct programme *pg, const struct proto_lsp_stats *st, const struct 
 		memset(g, 0, sizeof *g);
 		g->start = (uint32_t)floor(t);
 		g->end = (uint32_t)floor(next);
-		g->anchor = k.dark ? g->start : (uint32_t)floor(k.anchor);
-		if (!k.dark) {
+		g->anchor = k.dark || k.host ? g->start : (uint32_t)floor(k.anchor);
+		if (k.host) {
+			/* one entry of the host's, shared by every such segment */
+			if (host_entry < 0) {
+				if (pg->ne >= FW_LSP_PROG_ENTRIES)
+					break;
+				host_entry = (int)pg->ne;
+				pg->eitem[pg->ne] = 0xFF;
+				pg->e[pg->ne].duration_ms = 3600000;
+				pg->ne++;
+			}
+			g->first = (uint8_t)host_entry;
+			g->count = 1;
+		} else if (!k.dark) {
 			size_t ne0 = pg->ne;
 
 			if (k.anchor != floor(k.anchor) || prog_entries(pg, cfg, rc, &k, wall, g) < 0) {
@@ -416,7 +431,7 @@ prog_build(struct programme *pg, const struct proto_lsp_stats *st, const struct 
 		}
 		/* the message must fit the board's payload */
 		if (FW_LSP_PROG_HEAD + pg->ne * FW_LSP_PROG_ENTRY + (pg->ng + 1) * FW_LSP_PROG_SEG > maxp) {
-			pg->ne = k.dark ? pg->ne : g->first;
+			pg->ne = k.dark || k.host ? pg->ne : g->first;
 			break;
 		}
 		pg->ng++;
@@ -428,8 +443,14 @@ prog_build(struct programme *pg, const struct proto_lsp_stats *st, const struct 
 	prog_slots(pg, st);
 	/* now that items have slots (or are the host's), the entries say so */
 	for (size_t i = 0; i < pg->ne; i++) {
-		const struct prog_item *it = &pg->items[pg->eitem[i]];
+		const struct prog_item *it = pg->eitem[i] == 0xFF ? NULL : &pg->items[pg->eitem[i]];
 
+		if (!it) {
+			pg->e[i].slot = FW_LSP_PROG_HOST;
+			pg->e[i].effect = FW_LSP_FX_NONE;
+			pg->e[i].param = 0;
+			continue;
+		}
 		pg->e[i].slot = it->img ? it->slot : FW_LSP_PROG_HOST;
 		pg->e[i].effect = it->img ? it->effect : FW_LSP_FX_NONE;
 		pg->e[i].param = it->img ? it->param : 0;

@@ -5,8 +5,8 @@
 #  1. the controller is killed (SIGKILL): for more than 10 minutes of the
 #     board's time it plays on, every picture one of A, B, C (never dark),
 #     each the item the schedule wants at the board's clock, and every
-#     item change the schedule has in that time (about 40) within 6 s of it
-#     on the board's clock (0.12 s of real time);
+#     item change the schedule has in that time (about 40) within 8 s of it
+#     on the board's clock (0.16 s of real time);
 #  2. a new controller finds the board holding the same programme version
 #     and uploads nothing (no image, no PROGRAMME), sets the clock and
 #     takes over: `status` says stored with that version, and no frame the
@@ -39,7 +39,10 @@ $L check "$TMP/c.cfg" >/dev/null || { $L check "$TMP/c.cfg"; fail "test config d
 for i in A B C; do
 	$L preview "$TMP/c.cfg" --board hall --item $i --raw -o "$TMP/$i.png" >/dev/null || fail "preview $i"
 done
-$B/ledboard --listen "tcp:127.0.0.1:$PORT" --size 128x32 --format mono --snapshot "$TMP/snap" --keep \
+# (at real-time priority where we may: on a loaded machine its wake-ups, 50
+# times magnified on its clock, are what this test measures)
+RT=""; chrt -f 10 true 2>/dev/null && RT="chrt -f 10"
+$RT $B/ledboard --listen "tcp:127.0.0.1:$PORT" --size 128x32 --format mono --snapshot "$TMP/snap" --keep \
     --clock-rate 50 2>"$TMP/board.log" &
 BOARD=$!; PIDS="$PIDS $BOARD"
 wait_file "$TMP/board.log" && n=50; while ! grep -q "listening on" "$TMP/board.log" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
@@ -80,12 +83,12 @@ while read -r clk frame; do
 	# a change shows at its boundary: the item wanted 0.5 s on must be it
 	want2=$(expect "$(echo "$clk + 0.5" | bc | cut -d. -f1)")
 	[ "$got" = "$want" ] || [ "$got" = "$want2" ] || fail "at board clock $clk the board shows $got, the schedule wants $want"
-	# the boundary it belongs to must be no more than 6 s of board time
-	# before (0.12 s of real time: a loaded machine wakes ledboard late)
-	before=$(expect "$(echo "$clk - 6" | bc | cut -d. -f1)")
+	# the boundary it belongs to must be no more than 8 s of board time
+	# before (0.16 s of real time: a loaded machine wakes ledboard late)
+	before=$(expect "$(echo "$clk - 8" | bc | cut -d. -f1)")
 	if [ -n "$last" ] && [ "$got" != "$last" ]; then
 		changes=$((changes + 1))
-		[ "$before" != "$got" ] || fail "the change to $got at board clock $clk came more than 6 s (board time) late"
+		[ "$before" != "$got" ] || fail "the change to $got at board clock $clk came more than 8 s (board time) late"
 	fi
 	last=$got; lastclk=$clk
 done <"$TMP/shows.txt"
