@@ -1,22 +1,27 @@
 /*
- * cmd_schedule.c — `ledsign schedule FILE [--at TIME | --week DAY [-o plan.png]] [--board NAME]`
+ * cmd_schedule.c — `ledsign schedule FILE [--at TIME | --week DAY [-o plan.pdf|plan.png]] [--board NAME]`
  *
  * --at:   one line per board: board -> rule -> playlist -> item, with the
  *         position in the cycle, when the item changes and the brightness;
  *         a board showing a layout gets a line per area below its own.
  * --week: per board a grid of 24 hours by 7 days, as text; -o also draws it
- *         as a printable PNG (sched_plan.c).
+ *         for printing, one A4-landscape page per board: a PDF, or one PNG
+ *         per board (sched_plan.c).
+ * Live fields in the SHOWS column are filled in for --at, as the board shows them.
  * Times are local to the config's timezone, whatever TZ this shell has.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "cli/cmd.h"
 #include "config/config.h"
+#include "render/render.h"
 #include "schedule/sched_plan.h"
 #include "schedule/schedule.h"
+#include "util/table.h"
 
 static const char *const wday_en[] = { "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
 	"Friday", "Saturday" };
@@ -58,22 +63,10 @@ state_name(enum sched_state st)
 }
 
 /* Display width of UTF-8 text: CJK and other wide characters count two. */
-static int
-disp_width(const char *s)
-{
-	int w = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p & 0xc0) == 0x80)
-			continue;
-		w += *p >= 0xe0 ? 2 : 1;
-	}
-	return w;
-}
-
 static void
 put_col(const char *s, int width)
 {
-	int w = disp_width(s);
+	int w = table_width(s);
 	fputs(s, stdout);
 	for (; w < width; w++)
 		putchar(' ');
@@ -93,6 +86,9 @@ hhmmss(const struct sched *s, double t, char *buf, size_t len)
 static int
 report_at(const struct sched *s, const struct ls_config *cfg, const char *board, double t)
 {
+	struct ls_diag d = { 0 };
+	/* for the SHOWS column: live fields as the board shows them at t */
+	struct render_ctx *rctx = render_ctx_new(cfg, &d);
 	static const char *const head[NCOLS] = { "BOARD", "STATE", "RULE", "PLAYLIST", "ITEM", "POSITION",
 		"UNTIL", "BRIGHT" };
 	struct tz_civil c;
@@ -110,6 +106,8 @@ report_at(const struct sched *s, const struct ls_config *cfg, const char *board,
 	if (!cell || !texts) {
 		free(cell);
 		free(texts);
+		render_ctx_free(rctx);
+		ls_diag_clear(&d);
 		fprintf(stderr, "ledsign schedule: out of memory\n");
 		return 1;
 	}
@@ -177,10 +175,10 @@ report_at(const struct sched *s, const struct ls_config *cfg, const char *board,
 		}
 	}
 	for (int k = 0; k < NCOLS; k++) {
-		width[k] = disp_width(head[k]);
+		width[k] = table_width(head[k]);
 		for (size_t i = 0; i < n; i++)
-			if (disp_width(cell[i][k]) > width[k])
-				width[k] = disp_width(cell[i][k]);
+			if (table_width(cell[i][k]) > width[k])
+				width[k] = table_width(cell[i][k]);
 	}
 	for (int k = 0; k < NCOLS; k++)
 		put_col(head[k], width[k] + 1);
@@ -188,10 +186,16 @@ report_at(const struct sched *s, const struct ls_config *cfg, const char *board,
 	for (size_t i = 0; i < n; i++) {
 		for (int k = 0; k < NCOLS; k++)
 			put_col(cell[i][k], width[k] + 1);
-		printf("%s\n", texts[i] ? texts[i] : "");
+		char *shown = NULL, ferr[256];
+		if (texts[i] != NULL && rctx != NULL && strchr(texts[i], '{') != NULL)
+			shown = render_fields_expand(rctx, texts[i], t, ferr, sizeof ferr);
+		printf("%s\n", shown ? shown : texts[i] ? texts[i] : "");
+		free(shown);
 	}
 	free(cell);
 	free(texts);
+	render_ctx_free(rctx);
+	ls_diag_clear(&d);
 	if (board && nboards == 0) {
 		fprintf(stderr, "ledsign schedule: no board \"%s\" in %s\n", board, cfg->path);
 		return 1;
@@ -234,7 +238,9 @@ hour_cell(const struct sched_plan *p, int d, int h, char *buf, size_t len)
 	int room = CELL_W - (int)strlen(bri) - (bri[0] ? 1 : 0) - changes;
 	if (room < 3)
 		room = 3;
-	snprintf(buf, len, "%.*s%s%s%s", room, name, bri[0] ? ":" : "", bri, changes ? "+" : "");
+	/* cut by display columns at a character boundary: a Chinese rule name
+	 * takes two columns a character and must not be cut inside one */
+	snprintf(buf, len, "%.*s%s%s%s", (int)table_cut(name, room), name, bri[0] ? ":" : "", bri, changes ? "+" : "");
 }
 
 static void
@@ -315,7 +321,7 @@ report_week(const struct sched_plan *p, const struct sched *s)
 static const struct cmd_opt schedule_opts[] = {
 	{ "at", 0, "TIME", "per board: the rule, playlist and item in force at TIME (default: now)" },
 	{ "week", 0, "YYYY-MM-DD", "the plan of the seven days from that date, as an hourly grid" },
-	{ "output", 'o', "PLAN.png", "with --week: also draw the plan as a printable PNG" },
+	{ "output", 'o', "PLAN.pdf|PLAN.png", "with --week: also draw the plan, one A4-landscape page per board: a PDF, or PLAN-BOARD.png each" },
 	{ "board", 0, "NAME", "only this board" },
 	{ NULL, 0, NULL, NULL },
 };
@@ -323,8 +329,8 @@ static const struct cmd_opt schedule_opts[] = {
 static int cmd_schedule(const struct cmd_args *);
 
 const struct cmd_entry cmd_schedule_entry = {
-	"schedule", "FILE [--at \"YYYY-MM-DD HH:MM\" | --week YYYY-MM-DD [-o plan.png]] [--board NAME]",
-	"what each board shows at a time, or the plan of a week (text, printable PNG)", schedule_opts, 1, 1, 0,
+	"schedule", "FILE [--at \"YYYY-MM-DD HH:MM\" | --week YYYY-MM-DD [-o plan.pdf|plan.png]] [--board NAME]",
+	"what each board shows at a time, or the plan of a week (text, printable PDF or PNGs)", schedule_opts, 1, 1, 0,
 	cmd_schedule,
 };
 
@@ -386,11 +392,20 @@ cmd_schedule(const struct cmd_args *a)
 	    "\":40\" = brightness 40%%; \"(off)\" = board dark; \"!NOTHING!\" = on with nothing to show;\n"
 	    "\"*\" = equal-priority rules take turns (ledsign check warns).\n");
 	if (out) {
-		if (sched_plan_png(plans, n, tz_name(sched_tz(s)), out, err, sizeof err) < 0) {
+		size_t ol = strlen(out);
+		int pdf = ol >= 4 && strcasecmp(out + ol - 4, ".pdf") == 0;
+		if (sched_plan_draw(plans, n, tz_name(sched_tz(s)), out, err, sizeof err) < 0) {
 			fprintf(stderr, "ledsign schedule: %s\n", err);
 			goto done;
 		}
-		printf("wrote %s (%zu board%s, one A4-landscape page each at 150 dpi)\n", out, n, n == 1 ? "" : "s");
+		if (pdf)
+			printf("wrote %s (%zu A4-landscape page%s, one per board)\n", out, n, n == 1 ? "" : "s");
+		else
+			for (size_t i = 0; i < n; i++) {
+				char page[4096];
+				sched_plan_page_path(out, plans[i].board->name, page, sizeof page);
+				printf("wrote %s (%s, A4 landscape at 150 dpi)\n", page, plans[i].board->name);
+			}
 	}
 	rc = 0;
 done:

@@ -389,7 +389,7 @@ parse_args(const struct cmd_args *a, struct send_opts *o)
 static int cmd_send(const struct cmd_args *);
 
 const struct cmd_entry cmd_send_entry = {
-	"send", "FILE --board NAME (--item NAME | --layout NAME) [--at TIME] [--frames N [--interval SECONDS]] [--timeout SECONDS] [--dump DIR]",
+	"send", "FILE --board NAME (--item NAME | --layout NAME) [--at TIME] [--frames N [--interval SECONDS]] [--timeout SECONDS] [--dump DIR] [-v]",
 	"push one item (or layout) once to a board and wait for it to be shown", send_opts, 1, 1, 0, cmd_send,
 };
 

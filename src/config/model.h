@@ -99,12 +99,18 @@ struct ls_content {
 	int    repeat;            /* turns per playlist pass, default 1 */
 };
 
+/* A date as days since 1970-01-01 in the configured timezone (civil date, no time). */
+typedef int32_t ls_day;
+#define LS_DAY_NONE INT32_MIN
+
 struct ls_playlist_entry {
 	char *item;               /* content name */
 	int   line;
 	double duration;          /* overrides the content's duration when > 0 */
 	int   repeat;             /* overrides when > 0 */
 	int   from_min, to_min;   /* per-item daily window in minutes; -1 = always */
+	uint8_t weekdays;         /* bit 0 = Sunday .. bit 6 = Saturday; 0 = every day (unlike a rule's) */
+	struct { ls_day *v; size_t n; } dates; /* only on these days; n = 0: any day */
 };
 
 struct ls_playlist {
@@ -135,9 +141,6 @@ struct ls_layout {
 	size_t nareas;            /* 1..LS_LAYOUT_MAX_AREAS */
 };
 
-/* A date as days since 1970-01-01 in the configured timezone (civil date, no time). */
-typedef int32_t ls_day;
-#define LS_DAY_NONE INT32_MIN
 
 enum ls_rule_kind {
 	LS_RULE_PLAY,     /* show a playlist */
@@ -202,6 +205,14 @@ const struct ls_layout   *ls_config_layout(const struct ls_config *, const char 
 
 /* True when `board` is named by a rule's boards list (its name, one of its groups, or "all"). */
 int ls_board_selected(const struct ls_board *board, const struct ls_strlist *targets);
+/* How messages name a rule: `schedule rule "NAME"`, or `schedule rule at
+ * line N` when it has no name of its own (its name is then "rule@N"). */
+const char *ls_rule_where(const struct ls_rule *, char *buf, size_t len);
+
+/* Set mark[i] = 1 for every content item that a play rule selecting `board`,
+ * or the fallback playlist, may show on it (mark has ncontent bytes; the
+ * caller clears it). */
+void ls_board_content(const struct ls_config *, const struct ls_board *board, uint8_t *mark);
 
 /* Format names as written in the config, e.g. "red-green". */
 const char *ls_format_name(enum ls_format);

@@ -431,6 +431,17 @@ daemon_load(struct daemon *d, char *err, size_t errlen)
 			snprintf(err, errlen, "%s", line);
 	}
 	ls_diag_clear(&diag);
+	if (cfg && d->opts.rewrite) {
+		char why[512] = "";
+
+		if (d->opts.rewrite(cfg, d->opts.rewrite_arg, why, sizeof why) < 0) {
+			log_msg(LOG_LV_ERROR, "daemon", NULL, "%s: %s", d->config_path, why);
+			if (err && errlen)
+				snprintf(err, errlen, "%s: %s", d->config_path, why);
+			ls_config_free(cfg);
+			return NULL;
+		}
+	}
 	if (!cfg && err && !err[0])
 		snprintf(err, errlen, "%s: cannot load", d->config_path);
 	return cfg;

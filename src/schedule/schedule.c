@@ -129,9 +129,26 @@ rule_window_start(const struct ls_rule *r, ls_day day, int m, ls_day *sd, int *s
 }
 
 int
-sched_entry_active(const struct ls_playlist_entry *e, int m)
+sched_entry_active(const struct ls_playlist_entry *e, ls_day day, int m)
 {
-	return in_window(e->from_min, e->to_min, m);
+	int e_end = e->to_min < 0 ? 1440 : e->to_min;
+
+	if (!in_window(e->from_min, e->to_min, m))
+		return 0;
+	if ((e->weekdays == 0 || e->weekdays == 0x7f) && e->dates.n == 0)
+		return 1;
+	/* after midnight a window that crossed it belongs to the day it
+	 * started on, as a rule's does */
+	if (e->from_min > e_end && m < e_end)
+		day--;
+	if (e->dates.n) {
+		size_t i;
+		for (i = 0; i < e->dates.n && e->dates.v[i] != day; i++)
+			;
+		if (i == e->dates.n)
+			return 0;
+	}
+	return e->weekdays == 0 || ((e->weekdays >> tz_weekday(day)) & 1);
 }
 
 static double
@@ -156,40 +173,40 @@ sched_entry_length(const struct ls_config *cfg, const struct ls_playlist_entry *
 
 /* An entry counts when it is in its window and names existing content. */
 static int
-entry_usable(const struct ls_config *cfg, const struct ls_playlist_entry *e, int m)
+entry_usable(const struct ls_config *cfg, const struct ls_playlist_entry *e, ls_day day, int m)
 {
-	return sched_entry_active(e, m) && ls_config_content(cfg, e->item) != NULL;
+	return sched_entry_active(e, day, m) && ls_config_content(cfg, e->item) != NULL;
 }
 
 static double
-cycle_length(const struct ls_config *cfg, const struct ls_playlist *pl, int m)
+cycle_length(const struct ls_config *cfg, const struct ls_playlist *pl, ls_day day, int m)
 {
 	double sum = 0;
 	for (size_t i = 0; i < pl->nentries; i++)
-		if (entry_usable(cfg, &pl->entries[i], m))
+		if (entry_usable(cfg, &pl->entries[i], day, m))
 			sum += sched_entry_length(cfg, &pl->entries[i]);
 	return sum;
 }
 
 /* Does the playlist have anything to show at minute m?  (Cheaper than a length.) */
 static int
-has_item(const struct ls_config *cfg, const struct ls_playlist *pl, int m)
+has_item(const struct ls_config *cfg, const struct ls_playlist *pl, ls_day day, int m)
 {
 	for (size_t i = 0; pl != NULL && i < pl->nentries; i++)
-		if (entry_usable(cfg, &pl->entries[i], m))
+		if (entry_usable(cfg, &pl->entries[i], day, m))
 			return 1;
 	return 0;
 }
 
 /* A layout's turn in a rotation: its longest area cycle. */
 static double
-layout_cycle_length(const struct ls_config *cfg, const struct ls_layout *lo, int m)
+layout_cycle_length(const struct ls_config *cfg, const struct ls_layout *lo, ls_day day, int m)
 {
 	double len = 0;
 
 	for (size_t i = 0; i < lo->nareas; i++) {
 		const struct ls_playlist *pl = ls_config_playlist(cfg, lo->areas[i].playlist);
-		double l = pl ? cycle_length(cfg, pl, m) : 0;
+		double l = pl ? cycle_length(cfg, pl, day, m) : 0;
 		if (l > len)
 			len = l;
 	}
@@ -198,10 +215,10 @@ layout_cycle_length(const struct ls_config *cfg, const struct ls_layout *lo, int
 
 /* Does the layout have anything to show at minute m: does any area? */
 static int
-layout_has_item(const struct ls_config *cfg, const struct ls_layout *lo, int m)
+layout_has_item(const struct ls_config *cfg, const struct ls_layout *lo, ls_day day, int m)
 {
 	for (size_t i = 0; i < lo->nareas; i++)
-		if (has_item(cfg, ls_config_playlist(cfg, lo->areas[i].playlist), m))
+		if (has_item(cfg, ls_config_playlist(cfg, lo->areas[i].playlist), day, m))
 			return 1;
 	return 0;
 }
@@ -238,7 +255,7 @@ sched_slot_at(const struct ls_config *cfg, const struct ls_board *board, ls_day 
 			 * playlist has nothing in its window now yields. */
 			const struct ls_playlist *pl = r->playlist ? ls_config_playlist(cfg, r->playlist) : NULL;
 			const struct ls_layout *lo = r->layout ? ls_config_layout(cfg, r->layout) : NULL;
-			if (lo ? !layout_has_item(cfg, lo, minute) : !pl || !has_item(cfg, pl, minute))
+			if (lo ? !layout_has_item(cfg, lo, day, minute) : !pl || !has_item(cfg, pl, day, minute))
 				continue;
 		}
 		if (!win || r->priority > win->priority) {
@@ -271,7 +288,7 @@ sched_slot_at(const struct ls_config *cfg, const struct ls_board *board, ls_day 
 	}
 	if (cfg->fallback) {
 		const struct ls_playlist *pl = ls_config_playlist(cfg, cfg->fallback);
-		if (pl && has_item(cfg, pl, minute)) {
+		if (pl && has_item(cfg, pl, day, minute)) {
 			out->state = SCHED_PLAY;
 			out->fallback = 1;
 			out->playlist = pl;
@@ -368,7 +385,7 @@ struct member {
 /* The item at `pos` seconds into one pass of pl (items in their window at
  * `minute`), t being the instant: fills a's entry, turn and item times. */
 static void
-playlist_locate(const struct ls_config *cfg, const struct ls_playlist *pl, double pos, int minute, double t,
+playlist_locate(const struct ls_config *cfg, const struct ls_playlist *pl, double pos, ls_day day, int minute, double t,
     struct sched_area *a)
 {
 	double acc = 0;
@@ -379,7 +396,7 @@ playlist_locate(const struct ls_config *cfg, const struct ls_playlist *pl, doubl
 	a->item_start = a->item_end = t;
 	for (size_t j = 0; j < pl->nentries; j++) {
 		const struct ls_playlist_entry *e = &pl->entries[j];
-		if (!entry_usable(cfg, e, minute))
+		if (!entry_usable(cfg, e, day, minute))
 			continue;
 		last = (int)j;
 		double len = sched_entry_length(cfg, e);
@@ -415,7 +432,7 @@ playlist_locate(const struct ls_config *cfg, const struct ls_playlist *pl, doubl
 /* Every area of lo at t, its turn having begun `pos` seconds before t;
  * lowers out->next_change to the first item change. */
 static void
-layout_locate(const struct ls_config *cfg, const struct ls_layout *lo, double pos, int minute, double t,
+layout_locate(const struct ls_config *cfg, const struct ls_layout *lo, double pos, ls_day day, int minute, double t,
     struct sched_result *out)
 {
 	out->layout = lo;
@@ -423,7 +440,7 @@ layout_locate(const struct ls_config *cfg, const struct ls_layout *lo, double po
 	for (size_t i = 0; i < out->nareas; i++) {
 		struct sched_area *a = &out->areas[i];
 		const struct ls_playlist *pl = ls_config_playlist(cfg, lo->areas[i].playlist);
-		double len = pl ? cycle_length(cfg, pl, minute) : 0;
+		double len = pl ? cycle_length(cfg, pl, day, minute) : 0;
 
 		memset(a, 0, sizeof *a);
 		a->area = &lo->areas[i];
@@ -436,7 +453,7 @@ layout_locate(const struct ls_config *cfg, const struct ls_layout *lo, double po
 		a->cycle_pos = fmod(pos, len);
 		if (len - a->cycle_pos < EPS)
 			a->cycle_pos = 0;
-		playlist_locate(cfg, pl, a->cycle_pos, minute, t, a);
+		playlist_locate(cfg, pl, a->cycle_pos, day, minute, t, a);
 		if (a->entry >= 0 && a->item_end < out->next_change)
 			out->next_change = a->item_end;
 	}
@@ -492,8 +509,8 @@ sched_at(const struct sched *s, const struct ls_board *board, double t, struct s
 	}
 	double anchor = mem[0].anchor, total = 0;
 	for (size_t i = 0; i < nmem; i++) {
-		mem[i].len = mem[i].layout ? layout_cycle_length(cfg, mem[i].layout, minute)
-		    : mem[i].pl ? cycle_length(cfg, mem[i].pl, minute) : 0;
+		mem[i].len = mem[i].layout ? layout_cycle_length(cfg, mem[i].layout, day, minute)
+		    : mem[i].pl ? cycle_length(cfg, mem[i].pl, day, minute) : 0;
 		total += mem[i].len;
 		if (mem[i].anchor > anchor)
 			anchor = mem[i].anchor;
@@ -521,7 +538,7 @@ sched_at(const struct sched *s, const struct ls_board *board, double t, struct s
 
 	if (mem[k].layout) {
 		out->playlist = NULL;
-		layout_locate(cfg, mem[k].layout, pos, minute, t, out);
+		layout_locate(cfg, mem[k].layout, pos, day, minute, t, out);
 		/* in a rotation the layout's turn ends */
 		if (nmem > 1 && t - pos + mem[k].len < out->next_change)
 			out->next_change = t - pos + mem[k].len;
@@ -529,7 +546,7 @@ sched_at(const struct sched *s, const struct ls_board *board, double t, struct s
 	}
 	struct sched_area a;
 	const struct ls_playlist *pl = mem[k].pl;
-	playlist_locate(cfg, pl, pos, minute, t, &a);
+	playlist_locate(cfg, pl, pos, day, minute, t, &a);
 	out->entry = a.entry;
 	out->content = a.content;
 	out->turn = a.turn;
@@ -560,7 +577,7 @@ sched_layout_at(const struct sched *s, const struct ls_layout *lo, double anchor
 	out->anchor = anchor;
 	out->next_change = INFINITY;
 	pos = t - anchor;
-	layout_locate(s->cfg, lo, pos, out->local.hour * 60 + out->local.min, t, out);
+	layout_locate(s->cfg, lo, pos, out->local.day, out->local.hour * 60 + out->local.min, t, out);
 	return 0;
 }
 
@@ -780,12 +797,12 @@ sched_check(const struct ls_config *cfg, struct ls_diag *diag)
 				rs->applies = 1;
 				if (r->kind == LS_RULE_PLAY && r->playlist) {
 					const struct ls_playlist *pl = ls_config_playlist(cfg, r->playlist);
-					if (pl && cycle_length(cfg, pl, m) > 0)
+					if (pl && cycle_length(cfg, pl, day, m) > 0)
 						rs->shows = 1;
 				}
 				if (r->kind == LS_RULE_PLAY && r->layout) {
 					const struct ls_layout *lo = ls_config_layout(cfg, r->layout);
-					if (lo && layout_has_item(cfg, lo, m))
+					if (lo && layout_has_item(cfg, lo, day, m))
 						rs->shows = 1;
 				}
 				int won = sl.rule == r || sl.bright_rule == r;

@@ -119,8 +119,9 @@ int sched_layout_at(const struct sched *, const struct ls_layout *, double ancho
 void sched_slot_at(const struct ls_config *, const struct ls_board *, ls_day day, int minute,
     struct sched_slot *out);
 
-/* Is the item at `e` inside its own window at local minute m? */
-int sched_entry_active(const struct ls_playlist_entry *e, int minute);
+/* Is the item at `e` inside its own window (hours, weekdays, dates) at
+ * local date `day`, minute m? */
+int sched_entry_active(const struct ls_playlist_entry *e, ls_day day, int minute);
 /* Seconds one pass of entry e takes (duration * repeat). */
 double sched_entry_length(const struct ls_config *, const struct ls_playlist_entry *e);
 /* Does rule r apply to (date, minute) as far as dates, weekdays and window go? */
