@@ -42,76 +42,123 @@ pad(const char *s, int w)
 		putchar(' ');
 }
 
-/* `check --legibility`: every board x item it may show, and how. */
+/* What `check --legibility` counts. */
+struct legib_count {
+	size_t pairs, broken, small, many;
+	int    board_w;       /* the BOARD column's width */
+};
+
+/* One row per item marked in `mark`, as shown on `b` (a board, or an area
+ * as a board of its size) labelled `label`. */
+static void
+legibility_rows(const struct ls_config *cfg, struct render_ctx *rc, const struct ls_board *b, const char *label,
+    const uint8_t *mark, double now, struct legib_count *n)
+{
+	char bsz[32], err[512];
+
+	snprintf(bsz, sizeof bsz, "%dx%d", b->width, b->height);
+	for (size_t i = 0; i < cfg->ncontent; i++) {
+		const struct ls_content *c = &cfg->content[i];
+		struct render_text_plan pl;
+		char how[160];
+
+		if (!mark[i])
+			continue;
+		n->pairs++;
+		pad(label, n->board_w);
+		putchar(' ');
+		pad(bsz, 8);
+		putchar(' ');
+		pad(c->name, 23);
+		putchar(' ');
+		if (c->text == NULL || c->text[0] == '\0') {
+			printf("poster\n");
+			continue;
+		}
+		if (render_text_plan(rc, b, c, now, &pl, err, sizeof err) != 0) {
+			printf("cannot lay out: %s\n", err);
+			continue;
+		}
+		if (pl.how == RENDER_SHOW_SCROLL_LEFT)
+			snprintf(how, sizeof how, "scroll left, %d px long", pl.width);
+		else if (pl.how == RENDER_SHOW_SCROLL_UP)
+			snprintf(how, sizeof how, "scroll up, %d lines", pl.lines);
+		else if (pl.pages == 1)
+			snprintf(how, sizeof how, "one page, %d line%s", pl.lines, pl.lines == 1 ? "" : "s");
+		else
+			snprintf(how, sizeof how, "%d pages of %d line%s", pl.pages, pl.lines_per_page,
+			    pl.lines_per_page == 1 ? "" : "s");
+		printf("%s at %d px%s: %s", how, pl.size, pl.auto_fit ? " (auto-fit)" : "", pl.shown);
+		if (pl.how == RENDER_SHOW_PAGES && pl.pages > RENDER_MAX_PAGES) {
+			printf("  [MANY PAGES: more than %d; scroll it or use a smaller size]", RENDER_MAX_PAGES);
+			n->many++;
+		}
+		if (pl.forced || pl.split) {
+			printf("  [BROKEN inside a %s: %s]", pl.forced ? "word, number or date" : "word", pl.broken);
+			n->broken++;
+		}
+		if (pl.size < render_legible_min(c->text)) {
+			printf("  [SMALL: below %d px, the smallest legible size for this text]",
+			    render_legible_min(c->text));
+			n->small++;
+		}
+		putchar('\n');
+	}
+}
+
+/* `check --legibility`: every board x item it may show, and how; a
+ * layout's items as BOARD/AREA at the area's size. */
 static int
 list_legibility(const struct ls_config *cfg, struct render_ctx *rc, double now)
 {
-	size_t pairs = 0, broken = 0, small = 0, many = 0;
+	struct legib_count n = { 0 };
 	uint8_t *mark = malloc(cfg->ncontent + 1);
-	char err[512];
 
 	if (mark == NULL) {
 		fprintf(stderr, "ledsign check: out of memory\n");
 		return 1;
 	}
-	printf("BOARD     SIZE     ITEM                    SHOWN AS\n");
+	/* room for the longest BOARD or BOARD/AREA */
+	n.board_w = 9;
+	for (size_t bi = 0; bi < cfg->nboards; bi++) {
+		const struct ls_layout *los[16];
+		size_t nlo = ls_board_layouts(cfg, &cfg->boards[bi], los, sizeof los / sizeof los[0]);
+		int w = cols(cfg->boards[bi].name);
+
+		if (w > n.board_w)
+			n.board_w = w;
+		for (size_t l = 0; l < nlo; l++)
+			for (size_t a = 0; a < los[l]->nareas; a++)
+				if (w + 1 + cols(los[l]->areas[a].name) > n.board_w)
+					n.board_w = w + 1 + cols(los[l]->areas[a].name);
+	}
+	pad("BOARD", n.board_w);
+	printf(" SIZE     ITEM                    SHOWN AS\n");
 	for (size_t bi = 0; bi < cfg->nboards; bi++) {
 		const struct ls_board *b = &cfg->boards[bi];
-		char bsz[32];
+		const struct ls_layout *los[16];
+		size_t nlo;
 
-		snprintf(bsz, sizeof bsz, "%dx%d", b->width, b->height);
 		memset(mark, 0, cfg->ncontent + 1);
 		ls_board_content(cfg, b, mark);
-		for (size_t i = 0; i < cfg->ncontent; i++) {
-			const struct ls_content *c = &cfg->content[i];
-			struct render_text_plan pl;
-			char how[160];
+		legibility_rows(cfg, rc, b, b->name, mark, now, &n);
+		nlo = ls_board_layouts(cfg, b, los, sizeof los / sizeof los[0]);
+		for (size_t l = 0; l < nlo; l++)
+			for (size_t a = 0; a < los[l]->nareas; a++) {
+				const struct ls_area *ar = &los[l]->areas[a];
+				struct ls_board ab = *b;
+				char label[160];
 
-			if (!mark[i])
-				continue;
-			pairs++;
-			pad(b->name, 9);
-			putchar(' ');
-			pad(bsz, 8);
-			putchar(' ');
-			pad(c->name, 23);
-			putchar(' ');
-			if (c->text == NULL || c->text[0] == '\0') {
-				printf("poster\n");
-				continue;
+				ab.width = ar->width;
+				ab.height = ar->height;
+				snprintf(label, sizeof label, "%s/%s", b->name, ar->name);
+				memset(mark, 0, cfg->ncontent + 1);
+				ls_area_content(cfg, ar, mark);
+				legibility_rows(cfg, rc, &ab, label, mark, now, &n);
 			}
-			if (render_text_plan(rc, b, c, now, &pl, err, sizeof err) != 0) {
-				printf("cannot lay out: %s\n", err);
-				continue;
-			}
-			if (pl.how == RENDER_SHOW_SCROLL_LEFT)
-				snprintf(how, sizeof how, "scroll left, %d px long", pl.width);
-			else if (pl.how == RENDER_SHOW_SCROLL_UP)
-				snprintf(how, sizeof how, "scroll up, %d lines", pl.lines);
-			else if (pl.pages == 1)
-				snprintf(how, sizeof how, "one page, %d line%s", pl.lines, pl.lines == 1 ? "" : "s");
-			else
-				snprintf(how, sizeof how, "%d pages of %d line%s", pl.pages, pl.lines_per_page,
-				    pl.lines_per_page == 1 ? "" : "s");
-			printf("%s at %d px%s: %s", how, pl.size, pl.auto_fit ? " (auto-fit)" : "", pl.shown);
-			if (pl.how == RENDER_SHOW_PAGES && pl.pages > RENDER_MAX_PAGES) {
-				printf("  [MANY PAGES: more than %d; scroll it or use a smaller size]", RENDER_MAX_PAGES);
-				many++;
-			}
-			if (pl.forced || pl.split) {
-				printf("  [BROKEN inside a %s: %s]", pl.forced ? "word, number or date" : "word", pl.broken);
-				broken++;
-			}
-			if (pl.size < render_legible_min(c->text)) {
-				printf("  [SMALL: below %d px, the smallest legible size for this text]",
-				    render_legible_min(c->text));
-				small++;
-			}
-			putchar('\n');
-		}
 	}
 	printf("%zu board x item pairs: %zu broken inside a word, %zu with more than %d pages, %zu below the legible size\n",
-	    pairs, broken, many, RENDER_MAX_PAGES, small);
+	    n.pairs, n.broken, n.many, RENDER_MAX_PAGES, n.small);
 	free(mark);
 	return 0;
 }
