@@ -29,6 +29,7 @@
 #include "daemon/capchild.h"
 #include "daemon/control.h"
 #include "daemon/priv.h"
+#include "record/audit.h"
 #include "schedule/schedule.h"
 #include "util/log.h"
 #include "util/paths.h"
@@ -106,6 +107,7 @@ struct daemon {
 	double parser_window;      /* start of the minute parser restarts are counted in (mono) */
 	unsigned parser_restarts;
 	struct priv_user user;     /* who the daemon becomes when started as root */
+	struct audit *audit;       /* STATE_DIR/audit.db (record/audit.h), or NULL */
 	int    have_user, detached;
 };
 
@@ -179,6 +181,19 @@ daemon_choose_schedule(struct daemon *d, const struct ls_board *b, double wall, 
 		snprintf(c->rule, sizeof c->rule, "%s", r.slot.fallback ? "fallback" : "none");
 	switch (r.slot.state) {
 	case SCHED_PLAY:
+		if (r.layout) {
+			/* areas: the player composes them (player.c, the compose step) */
+			c->show = PLAYER_SHOW_ITEM;
+			c->layout = r.layout;
+			c->item_start = r.anchor;
+			c->nareas = r.nareas;
+			for (size_t i = 0; i < r.nareas; i++) {
+				c->areas[i].content = r.areas[i].content;
+				c->areas[i].item_start = r.areas[i].item_start;
+			}
+			snprintf(c->item, sizeof c->item, "layout:%s", r.layout->name);
+			return;
+		}
 		if (r.content) {
 			c->show = PLAYER_SHOW_ITEM;
 			c->content = r.content;
@@ -346,6 +361,7 @@ daemon_env(struct daemon *d)
 
 	memset(&env, 0, sizeof env);
 	env.render = d->render;
+	env.sched = d->sched;
 	env.choose = daemon_choose;
 	env.ctx = d;
 	env.events = d->events;
@@ -465,6 +481,17 @@ daemon_load(struct daemon *d, char *err, size_t errlen)
 			snprintf(err, errlen, "%s", line);
 	}
 	ls_diag_clear(&diag);
+	if (cfg && d->opts.rewrite) {
+		char why[512] = "";
+
+		if (d->opts.rewrite(cfg, d->opts.rewrite_arg, why, sizeof why) < 0) {
+			log_msg(LOG_LV_ERROR, "daemon", NULL, "%s: %s", d->config_path, why);
+			if (err && errlen)
+				snprintf(err, errlen, "%s: %s", d->config_path, why);
+			ls_config_free(cfg);
+			return NULL;
+		}
+	}
 	if (!cfg && err && !err[0])
 		snprintf(err, errlen, "%s: cannot load", d->config_path);
 	return cfg;
@@ -1106,6 +1133,15 @@ daemon_alerts_start(struct daemon *d)
 		return -1;
 	}
 	control_server_set_events(d->ctl, d->events);
+	{
+		/* the audit log sits next to the alerts; without it the boards still play */
+		char path[4096];
+
+		snprintf(path, sizeof path, "%s/audit.db", d->cfg->state_dir);
+		if ((d->audit = audit_open(path, err, sizeof err)) == NULL)
+			log_msg(LOG_LV_ERROR, "daemon", NULL, "audit log: %s; alerts and changes are not recorded", err);
+		control_server_set_audit(d->ctl, d->audit);
+	}
 	daemon_alert_events(d);
 	log_msg(LOG_LV_INFO, "daemon", NULL, "control socket %s", d->cfg->control_socket);
 	return 0;
@@ -1278,6 +1314,8 @@ static void
 daemon_free(struct daemon *d)
 {
 	control_server_free(d->ctl);
+	audit_close(d->audit);
+	d->audit = NULL;
 	d->ctl = NULL;
 	daemon_parser_stop(d, NULL);
 	for (size_t i = 0; i < d->nboards; i++)

@@ -30,7 +30,9 @@
 #include "transport/xport.h"
 
 struct render_ctx;
+struct render_canvas;
 struct event_bus;
+struct sched;
 
 enum player_show {
 	PLAYER_SHOW_ITEM,     /* content */
@@ -38,11 +40,22 @@ enum player_show {
 	PLAYER_SHOW_POWER_OFF,/* LEDs off: POWER 0 where the board has it, else black */
 };
 
+/* One area of a layout: its item and when that started. */
+struct player_area {
+	const struct ls_content *content;   /* NULL: the area is dark */
+	double item_start;
+};
+
 /* What the chooser decided for one board at one moment. */
 struct player_choice {
 	enum player_show show;
 	const struct ls_content *content;   /* for PLAYER_SHOW_ITEM; owned by the chooser */
 	double item_start;                  /* Unix time the item started showing (effects count from it) */
+	/* PLAYER_SHOW_ITEM may instead be a layout (content NULL): each area's
+	 * item, composed into one frame (render_compose); owned by the chooser */
+	const struct ls_layout *layout;
+	size_t nareas;
+	struct player_area areas[LS_LAYOUT_MAX_AREAS];
 	int    brightness;                  /* 0..100 */
 	char   rule[128];                   /* what decided it, for status: "rule@31", "fallback", "alert a-..." */
 	char   item[64];                    /* item name for status and logs */
@@ -52,6 +65,8 @@ typedef void (*player_choose_fn)(void *ctx, const struct ls_board *, double wall
     struct player_choice *out);
 struct player_env {
 	struct render_ctx *render;          /* for the current config */
+	const struct sched *sched;          /* the schedule boards with a stored programme
+	                                     * (daemon/programme.h) are given; may be NULL */
 	player_choose_fn choose;
 	void  *ctx;                         /* passed to choose */
 	struct event_bus *events;           /* where item start/stop, link state and frame
@@ -82,8 +97,17 @@ struct player_status {
 	char   address[300];
 	uint64_t frames_sent, frames_skipped, frames_late, acks, nacks, errors, garbage;
 	double last_ack;                    /* wall time of the last acknowledgement; 0 = never */
+	/* the frame the board last acknowledged (protocols without
+	 * acknowledgements: the last sent, shown_acked 0); NULL = none yet.
+	 * Valid until the player runs again. */
+	const struct render_canvas *shown;
+	uint64_t shown_frame;               /* the acknowledgement (or frame) count it came with */
+	double shown_at;                    /* wall time it was acknowledged (or sent) */
+	int    shown_acked;
 	int    brightness;
 	struct xport_stats link;
+	char   programme[16];               /* "stored", "streaming", "uploading", "-" (programme.h) */
+	uint32_t programme_version;         /* the programme the board holds; 0 = none */
 };
 
 struct player;
