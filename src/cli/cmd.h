@@ -71,9 +71,9 @@ extern const struct cmd_entry cmd_check_entry, cmd_preview_entry, cmd_schedule_e
 
 struct ls_config;
 /* Print the daemon's active alerts as a table to stdout (what `ledsign alerts`
- * shows; `ledsign status` may append it), times in `timezone` (NULL: the
+ * shows; `ledsign status` may append it), times in time zone `zone` (NULL: the
  * machine's).  0, or 1 with the reason on stderr. */
-int cmd_alert_list(const char *socket_path, const char *timezone);
+int cmd_alert_list(const char *socket_path, const char *zone);
 
 /* Shared helpers for commands. */
 /* Load a config, printing every diagnostic to stderr; NULL on error. */
