@@ -71,7 +71,7 @@ extern const struct cmd_entry cmd_check_entry, cmd_preview_entry, cmd_schedule_e
 
 struct ls_config;
 /* Print the daemon's active alerts as a table to stdout (what `ledsign alerts`
- * shows; `ledsign status` may append it), times in `zone` (NULL: the
+ * shows; `ledsign status` may append it), times in time zone `zone` (NULL: the
  * machine's).  0, or 1 with the reason on stderr. */
 int cmd_alert_list(const char *socket_path, const char *zone);
 

@@ -8,6 +8,7 @@
 #include "config/config.h"
 #include "render/render.h"
 #include "schedule/schedule.h"
+#include "util/table.h"
 
 /* One board per line, for scripts: NAME WIDTH HEIGHT FORMAT PROTOCOL ADDRESS */
 static void
@@ -20,32 +21,11 @@ list_boards(const struct ls_config *cfg)
 	}
 }
 
-/* Display columns of a UTF-8 string: CJK and fullwidth characters take two. */
-static int
-cols(const char *s)
-{
-	int n = 0;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p & 0xc0) == 0x80)
-			continue;
-		n += (*p >= 0xe3 && *p <= 0xef) ? 2 : 1;
-	}
-	return n;
-}
-
-static void
-pad(const char *s, int w)
-{
-	fputs(s, stdout);
-	for (int n = cols(s); n < w; n++)
-		putchar(' ');
-}
-
-/* What `check --legibility` counts. */
+/* What `check --legibility` counts, and the table it fills. */
 struct legib_count {
 	size_t pairs, broken, small, many;
-	int    board_w;       /* the BOARD column's width */
+	struct table *t;
+	int oom;
 };
 
 /* One row per item marked in `mark`, as shown on `b` (a board, or an area
@@ -60,24 +40,24 @@ legibility_rows(const struct ls_config *cfg, struct render_ctx *rc, const struct
 	for (size_t i = 0; i < cfg->ncontent; i++) {
 		const struct ls_content *c = &cfg->content[i];
 		struct render_text_plan pl;
-		char how[160];
+		char how[160], *shown = NULL;
+		size_t shown_len = 0;
+		FILE *f;
 
 		if (!mark[i])
 			continue;
 		n->pairs++;
-		pad(label, n->board_w);
-		putchar(' ');
-		pad(bsz, 8);
-		putchar(' ');
-		pad(c->name, 23);
-		putchar(' ');
-		if (c->text == NULL || c->text[0] == '\0') {
-			printf("poster\n");
+		if ((f = open_memstream(&shown, &shown_len)) == NULL) {
+			n->oom = 1;
 			continue;
 		}
+		if (c->text == NULL || c->text[0] == '\0') {
+			fprintf(f, "poster");
+			goto row;
+		}
 		if (render_text_plan(rc, b, c, now, &pl, err, sizeof err) != 0) {
-			printf("cannot lay out: %s\n", err);
-			continue;
+			fprintf(f, "cannot lay out: %s", err);
+			goto row;
 		}
 		if (pl.how == RENDER_SHOW_SCROLL_LEFT)
 			snprintf(how, sizeof how, "scroll left, %d px long", pl.width);
@@ -88,21 +68,28 @@ legibility_rows(const struct ls_config *cfg, struct render_ctx *rc, const struct
 		else
 			snprintf(how, sizeof how, "%d pages of %d line%s", pl.pages, pl.lines_per_page,
 			    pl.lines_per_page == 1 ? "" : "s");
-		printf("%s at %d px%s: %s", how, pl.size, pl.auto_fit ? " (auto-fit)" : "", pl.shown);
+		fprintf(f, "%s at %d px%s: %s", how, pl.size, pl.auto_fit ? " (auto-fit)" : "", pl.shown);
 		if (pl.how == RENDER_SHOW_PAGES && pl.pages > RENDER_MAX_PAGES) {
-			printf("  [MANY PAGES: more than %d; scroll it or use a smaller size]", RENDER_MAX_PAGES);
+			fprintf(f, "  [MANY PAGES: more than %d; scroll it or use a smaller size]", RENDER_MAX_PAGES);
 			n->many++;
 		}
 		if (pl.forced || pl.split) {
-			printf("  [BROKEN inside a %s: %s]", pl.forced ? "word, number or date" : "word", pl.broken);
+			fprintf(f, "  [BROKEN inside a %s: %s]", pl.forced ? "word, number or date" : "word", pl.broken);
 			n->broken++;
 		}
 		if (pl.size < render_legible_min(c->text)) {
-			printf("  [SMALL: below %d px, the smallest legible size for this text]",
+			fprintf(f, "  [SMALL: below %d px, the smallest legible size for this text]",
 			    render_legible_min(c->text));
 			n->small++;
 		}
-		putchar('\n');
+row:
+		if (fclose(f) != 0 || shown == NULL) {
+			n->oom = 1;
+		} else {
+			const char *const cells[] = { label, bsz, c->name, shown };
+			n->oom |= table_add(n->t, cells) < 0;
+		}
+		free(shown);
 	}
 }
 
@@ -111,29 +98,18 @@ legibility_rows(const struct ls_config *cfg, struct render_ctx *rc, const struct
 static int
 list_legibility(const struct ls_config *cfg, struct render_ctx *rc, double now)
 {
-	struct legib_count n = { 0 };
+	static const char *const head[] = { "BOARD", "SIZE", "ITEM", "SHOWN AS" };
+	/* names may be long or Chinese: a table aligned by display width */
+	struct legib_count n = { .t = table_new(4, head, NULL, NULL) };
 	uint8_t *mark = malloc(cfg->ncontent + 1);
+	char *out;
 
-	if (mark == NULL) {
+	if (mark == NULL || n.t == NULL) {
 		fprintf(stderr, "ledsign check: out of memory\n");
+		free(mark);
+		table_free(n.t);
 		return 1;
 	}
-	/* room for the longest BOARD or BOARD/AREA */
-	n.board_w = 9;
-	for (size_t bi = 0; bi < cfg->nboards; bi++) {
-		const struct ls_layout *los[16];
-		size_t nlo = ls_board_layouts(cfg, &cfg->boards[bi], los, sizeof los / sizeof los[0]);
-		int w = cols(cfg->boards[bi].name);
-
-		if (w > n.board_w)
-			n.board_w = w;
-		for (size_t l = 0; l < nlo; l++)
-			for (size_t a = 0; a < los[l]->nareas; a++)
-				if (w + 1 + cols(los[l]->areas[a].name) > n.board_w)
-					n.board_w = w + 1 + cols(los[l]->areas[a].name);
-	}
-	pad("BOARD", n.board_w);
-	printf(" SIZE     ITEM                    SHOWN AS\n");
 	for (size_t bi = 0; bi < cfg->nboards; bi++) {
 		const struct ls_board *b = &cfg->boards[bi];
 		const struct ls_layout *los[16];
@@ -157,6 +133,15 @@ list_legibility(const struct ls_config *cfg, struct render_ctx *rc, double now)
 				legibility_rows(cfg, rc, &ab, label, mark, now, &n);
 			}
 	}
+	if (n.oom || (out = table_render(n.t)) == NULL) {
+		fprintf(stderr, "ledsign check: out of memory\n");
+		free(mark);
+		table_free(n.t);
+		return 1;
+	}
+	fputs(out, stdout);
+	free(out);
+	table_free(n.t);
 	printf("%zu board x item pairs: %zu broken inside a word, %zu with more than %d pages, %zu below the legible size\n",
 	    n.pairs, n.broken, n.many, RENDER_MAX_PAGES, n.small);
 	free(mark);
