@@ -154,6 +154,7 @@ cmd_check(const struct cmd_args *a)
 		}
 		if (rc != NULL) {
 			render_check_glyphs(rc, cfg, &d);
+			render_check_layouts(rc, cfg, &d);
 			render_check_legibility(rc, cfg, (double)now, &d);
 		}
 		if (rc != NULL && legible && d.errors == 0) {
@@ -181,10 +182,14 @@ cmd_check(const struct cmd_args *a)
 		list_boards(cfg);
 	else if (legible)
 		status = rc_list;
-	else
-		printf("%s: configuration OK: %zu boards, %zu content items, %zu playlists, %zu schedule rules%s\n",
-		    file, cfg->nboards, cfg->ncontent, cfg->nplaylists, cfg->nrules,
+	else {
+		char lay[48] = "";
+		if (cfg->nlayouts > 0)
+			snprintf(lay, sizeof lay, ", %zu layout%s", cfg->nlayouts, cfg->nlayouts == 1 ? "" : "s");
+		printf("%s: configuration OK: %zu boards, %zu content items, %zu playlists, %zu schedule rules%s%s\n",
+		    file, cfg->nboards, cfg->ncontent, cfg->nplaylists, cfg->nrules, lay,
 		    d.warnings ? ", with the warnings above" : "");
+	}
 	ls_diag_clear(&d);
 	ls_config_free(cfg);
 	return status;

@@ -1,4 +1,5 @@
 /* model.c — lookups over the config model; see model.h. */
+#include <stdio.h>
 #include <string.h>
 
 #include "config/model.h"
@@ -33,6 +34,12 @@ const struct ls_font *
 ls_config_font(const struct ls_config *c, const char *name)
 {
 	FIND(c->fonts, c->nfonts, name);
+}
+
+const struct ls_layout *
+ls_config_layout(const struct ls_config *c, const char *name)
+{
+	FIND(c->layouts, c->nlayouts, name);
 }
 
 int
@@ -93,4 +100,17 @@ ls_format_parse(const char *name, enum ls_format *out)
 			return 0;
 		}
 	return -1;
+}
+
+const char *
+ls_rule_where(const struct ls_rule *r, char *buf, size_t len)
+{
+	char own[32];
+
+	snprintf(own, sizeof own, "rule@%d", r->line);
+	if (r->name == NULL || strcmp(r->name, own) == 0)
+		snprintf(buf, len, "schedule rule at line %d", r->line);
+	else
+		snprintf(buf, len, "schedule rule \"%s\"", r->name);
+	return buf;
 }

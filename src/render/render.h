@@ -27,6 +27,28 @@ void render_ctx_free(struct render_ctx *);
 int render_item(struct render_ctx *, const struct ls_board *, const struct ls_content *,
     double now, double t, struct render_canvas *out, char *err, size_t errlen);
 
+/* One area of a layout for render_compose: the item it shows and how far
+ * into it (seconds since the item started, for effects). */
+struct render_area_show {
+	const struct ls_content *content;   /* NULL: the area stays dark */
+	double t;
+};
+
+/* Draw a layout for `board` into `out` (the board's size and format;
+ * cleared first): each area's item rendered at the area's size in the
+ * board's format, as render_item would on a board that size, then copied
+ * into place bit for bit; later areas over earlier ones.  shows[i] is for
+ * layout->areas[i].  An area that fails to render stays dark and the others
+ * are still drawn; then -1 with the first failure (naming the area) in err,
+ * else 0. */
+int render_compose(struct render_ctx *, const struct ls_board *, const struct ls_layout *,
+    const struct render_area_show *shows, double now, struct render_canvas *out, char *err, size_t errlen);
+
+/* For `ledsign check`: warnings for layout areas too small for the text of
+ * an item in their playlist (lower than its size, than the smallest size
+ * auto-fit uses, or narrower than one character), with the area's
+ * file:line and what to do.  Returns how many. */
+size_t render_check_layouts(struct render_ctx *, const struct ls_config *, struct ls_diag *);
 /* `text` with its live fields ({date} {time} {weekday} {countdown:YYYY-MM-DD})
  * filled in as a board shows them at Unix time `now` in the config's zone
  * (fields.c).  A malloc'd string, or NULL with a message in err for a

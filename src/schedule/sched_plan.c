@@ -220,7 +220,7 @@ legend_colours(const struct sched_plan *p, struct legend *lg)
 	for (int i = 0; i < lg->n; i++) {
 		int w = lg->who[i];
 		lg->colour[i] = C_FALLBACK;
-		if (w >= 0 && p->cfg->rules[w].kind == LS_RULE_PLAY && p->cfg->rules[w].playlist)
+		if (w >= 0 && p->cfg->rules[w].kind == LS_RULE_PLAY && (p->cfg->rules[w].playlist || p->cfg->rules[w].layout))
 			lg->colour[i] = palette[k++ % (int)(sizeof palette / sizeof palette[0])];
 	}
 }
@@ -322,6 +322,8 @@ rule_summary(const struct sched_plan *p, int who, char *buf, size_t len)
 		snprintf(what, sizeof what, "power off");
 	else if (r->playlist)
 		snprintf(what, sizeof what, "playlist \"%s\"", r->playlist);
+	else if (r->layout)
+		snprintf(what, sizeof what, "layout \"%s\" (areas)", r->layout);
 	else
 		snprintf(what, sizeof what, "dims only");
 	if (r->start_min >= 0) {
@@ -465,7 +467,8 @@ draw_page(struct pen *pen, const struct sched_plan *p, const char *zone)
 		double lx = MARGIN + (i % 2) * lcolw, y = ly + (i / 2) * LEGEND_ROW;
 		struct sched_plan_cell c = { .who = (int16_t)lg.who[i], .state = SCHED_PLAY };
 		int w = lg.who[i];
-		int dims = w >= 0 && p->cfg->rules[w].kind == LS_RULE_PLAY && !p->cfg->rules[w].playlist;
+		int dims = w >= 0 && p->cfg->rules[w].kind == LS_RULE_PLAY && !p->cfg->rules[w].playlist &&
+		    !p->cfg->rules[w].layout;
 		if (w == SCHED_PLAN_BLANK)
 			c.state = SCHED_BLANK;
 		else if (w >= 0 && p->cfg->rules[w].kind == LS_RULE_OFF)
