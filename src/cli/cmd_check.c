@@ -42,77 +42,80 @@ pad(const char *s, int w)
 		putchar(' ');
 }
 
-/* `check --legibility`: every board x item it may show, and how. */
+struct legible_list {
+	struct render_ctx *rc;
+	double now;
+	size_t pairs, broken, small, many;
+};
+
+/* One row of `check --legibility`. */
+static void
+list_pair(void *arg, const struct ls_board *shown, const struct ls_board *b, const struct ls_layout *lo,
+    const struct ls_area *area, const struct ls_content *c)
+{
+	struct legible_list *k = arg;
+	struct render_text_plan pl;
+	char how[160], bsz[32], item[160], err[512];
+
+	(void)lo;
+	k->pairs++;
+	snprintf(bsz, sizeof bsz, "%dx%d", shown->width, shown->height);
+	if (area != NULL)
+		snprintf(item, sizeof item, "%s (area %s)", c->name, area->name ? area->name : "?");
+	else
+		snprintf(item, sizeof item, "%s", c->name);
+	pad(b->name, 9);
+	putchar(' ');
+	pad(bsz, 8);
+	putchar(' ');
+	pad(item, 31);
+	putchar(' ');
+	if (c->text == NULL || c->text[0] == '\0') {
+		printf("poster\n");
+		return;
+	}
+	if (render_text_plan(k->rc, shown, c, k->now, &pl, err, sizeof err) != 0) {
+		printf("cannot lay out: %s\n", err);
+		return;
+	}
+	if (pl.how == RENDER_SHOW_SCROLL_LEFT)
+		snprintf(how, sizeof how, "scroll left, %d px long", pl.width);
+	else if (pl.how == RENDER_SHOW_SCROLL_UP)
+		snprintf(how, sizeof how, "scroll up, %d lines", pl.lines);
+	else if (pl.pages == 1)
+		snprintf(how, sizeof how, "one page, %d line%s", pl.lines, pl.lines == 1 ? "" : "s");
+	else
+		snprintf(how, sizeof how, "%d pages of %d line%s", pl.pages, pl.lines_per_page,
+		    pl.lines_per_page == 1 ? "" : "s");
+	printf("%s at %d px%s: %s", how, pl.size, pl.auto_fit ? " (auto-fit)" : "", pl.shown);
+	if (pl.how == RENDER_SHOW_PAGES && pl.pages > RENDER_MAX_PAGES) {
+		printf("  [MANY PAGES: more than %d; scroll it or use a smaller size]", RENDER_MAX_PAGES);
+		k->many++;
+	}
+	if (pl.forced || pl.split) {
+		printf("  [BROKEN inside a %s: %s]", pl.forced ? "word, number or date" : "word", pl.broken);
+		k->broken++;
+	}
+	if (pl.size < render_legible_min(c->text)) {
+		printf("  [SMALL: below %d px, the smallest legible size for this text]", render_legible_min(c->text));
+		k->small++;
+	}
+	putchar('\n');
+}
+
+/* `check --legibility`: every board x item (and area x item) it may show, and how. */
 static int
 list_legibility(const struct ls_config *cfg, struct render_ctx *rc, double now)
 {
-	size_t pairs = 0, broken = 0, small = 0, many = 0;
-	uint8_t *mark = malloc(cfg->ncontent + 1);
-	char err[512];
+	struct legible_list k = { rc, now, 0, 0, 0, 0 };
 
-	if (mark == NULL) {
+	printf("BOARD     SIZE     ITEM                            SHOWN AS\n");
+	if (render_legibility_pairs(cfg, list_pair, &k) != 0) {
 		fprintf(stderr, "ledsign check: out of memory\n");
 		return 1;
 	}
-	printf("BOARD     SIZE     ITEM                    SHOWN AS\n");
-	for (size_t bi = 0; bi < cfg->nboards; bi++) {
-		const struct ls_board *b = &cfg->boards[bi];
-		char bsz[32];
-
-		snprintf(bsz, sizeof bsz, "%dx%d", b->width, b->height);
-		memset(mark, 0, cfg->ncontent + 1);
-		ls_board_content(cfg, b, mark);
-		for (size_t i = 0; i < cfg->ncontent; i++) {
-			const struct ls_content *c = &cfg->content[i];
-			struct render_text_plan pl;
-			char how[160];
-
-			if (!mark[i])
-				continue;
-			pairs++;
-			pad(b->name, 9);
-			putchar(' ');
-			pad(bsz, 8);
-			putchar(' ');
-			pad(c->name, 23);
-			putchar(' ');
-			if (c->text == NULL || c->text[0] == '\0') {
-				printf("poster\n");
-				continue;
-			}
-			if (render_text_plan(rc, b, c, now, &pl, err, sizeof err) != 0) {
-				printf("cannot lay out: %s\n", err);
-				continue;
-			}
-			if (pl.how == RENDER_SHOW_SCROLL_LEFT)
-				snprintf(how, sizeof how, "scroll left, %d px long", pl.width);
-			else if (pl.how == RENDER_SHOW_SCROLL_UP)
-				snprintf(how, sizeof how, "scroll up, %d lines", pl.lines);
-			else if (pl.pages == 1)
-				snprintf(how, sizeof how, "one page, %d line%s", pl.lines, pl.lines == 1 ? "" : "s");
-			else
-				snprintf(how, sizeof how, "%d pages of %d line%s", pl.pages, pl.lines_per_page,
-				    pl.lines_per_page == 1 ? "" : "s");
-			printf("%s at %d px%s: %s", how, pl.size, pl.auto_fit ? " (auto-fit)" : "", pl.shown);
-			if (pl.how == RENDER_SHOW_PAGES && pl.pages > RENDER_MAX_PAGES) {
-				printf("  [MANY PAGES: more than %d; scroll it or use a smaller size]", RENDER_MAX_PAGES);
-				many++;
-			}
-			if (pl.forced || pl.split) {
-				printf("  [BROKEN inside a %s: %s]", pl.forced ? "word, number or date" : "word", pl.broken);
-				broken++;
-			}
-			if (pl.size < render_legible_min(c->text)) {
-				printf("  [SMALL: below %d px, the smallest legible size for this text]",
-				    render_legible_min(c->text));
-				small++;
-			}
-			putchar('\n');
-		}
-	}
 	printf("%zu board x item pairs: %zu broken inside a word, %zu with more than %d pages, %zu below the legible size\n",
-	    pairs, broken, many, RENDER_MAX_PAGES, small);
-	free(mark);
+	    k.pairs, k.broken, k.many, RENDER_MAX_PAGES, k.small);
 	return 0;
 }
 

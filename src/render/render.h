@@ -89,10 +89,18 @@ int render_text_plan(struct render_ctx *, const struct ls_board *, const struct 
 #define RENDER_MIN_LEGIBLE_LATIN 8
 /* The legible minimum for a text: the CJK one when it has any CJK character. */
 int render_legible_min(const char *text);
-/* For `ledsign check`: a warning for every board x item (items a rule or the
- * fallback can show there) whose static text needs more than
- * RENDER_MAX_PAGES pages, or that is broken inside a word, number or date.
- * Live fields are expanded at `now`.  Returns the number of warnings. */
+/* Every board x item a rule or the fallback can show there, and every area x
+ * item of a layout a rule puts on a board: fn(arg, shown_as, board, layout,
+ * area, item), where shown_as is the board, or for an area a copy of the
+ * board with the area's size (layout and area NULL for the whole board).
+ * 0, or -1 when out of memory. */
+typedef void (*render_pair_fn)(void *arg, const struct ls_board *shown_as, const struct ls_board *board,
+    const struct ls_layout *layout, const struct ls_area *area, const struct ls_content *item);
+int render_legibility_pairs(const struct ls_config *, render_pair_fn fn, void *arg);
+/* For `ledsign check`: a warning for every pair above whose static text
+ * needs more than RENDER_MAX_PAGES pages, or that is broken inside a word,
+ * number or date.  Live fields are expanded at `now`.  Returns the number
+ * of warnings. */
 size_t render_check_legibility(struct render_ctx *, const struct ls_config *, double now, struct ls_diag *);
 
 /* Read and fully decode the poster file at `path` under the limits the
