@@ -331,6 +331,7 @@ preview_gif(const struct opts *o, const struct ls_config *cfg, struct render_ctx
 	const struct ls_board **bs = calloc(cfg->nboards + 1, sizeof *bs);
 	struct render_canvas **cv = calloc(cfg->nboards + 1, sizeof *cv);
 	const struct ls_rule *rule = NULL;
+	const struct ls_layout *lo = NULL;
 	struct sched *sched = NULL;
 	struct render_gif *gif = NULL;
 	size_t n = 0;
@@ -358,9 +359,13 @@ preview_gif(const struct opts *o, const struct ls_config *cfg, struct render_ctx
 		for (size_t r = 0; r < cfg->nrules && rule == NULL; r++)
 			if (cfg->rules[r].name != NULL && strcmp(cfg->rules[r].name, o->rule) == 0)
 				rule = &cfg->rules[r];
-		if (rule == NULL || rule->kind != LS_RULE_PLAY || rule->playlist == NULL) {
-			fprintf(stderr, "ledsign preview: %s: no schedule rule named \"%s\" that plays a playlist\n",
+		if (rule == NULL || rule->kind != LS_RULE_PLAY || (rule->playlist == NULL && rule->layout == NULL)) {
+			fprintf(stderr, "ledsign preview: %s: no schedule rule named \"%s\" that plays a playlist or a layout\n",
 			    o->file, o->rule);
+			goto out;
+		}
+		if (rule->layout != NULL && (lo = ls_config_layout(cfg, rule->layout)) == NULL) {
+			fprintf(stderr, "ledsign preview: %s: rule %s: no layout named \"%s\"\n", o->file, o->rule, rule->layout);
 			goto out;
 		}
 		if (render_localtime(ctx, now, &tm, err, sizeof err) != 0) {
@@ -370,7 +375,7 @@ preview_gif(const struct opts *o, const struct ls_config *cfg, struct render_ctx
 		minute = tm.tm_hour * 60 + tm.tm_min;
 		day = tz_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 	}
-	if (o->item == NULL && rule == NULL && (sched = sched_new(cfg, err, sizeof err)) == NULL) {
+	if (o->item == NULL && (rule == NULL || lo != NULL) && (sched = sched_new(cfg, err, sizeof err)) == NULL) {
 		fprintf(stderr, "ledsign preview: %s: %s\n", o->file, err);
 		goto out;
 	}
@@ -386,10 +391,30 @@ preview_gif(const struct opts *o, const struct ls_config *cfg, struct render_ctx
 		int w, h;
 
 		for (size_t i = 0; i < n; i++) {
-			double t = 0;
-			const struct ls_content *c = gif_item_at(o, cfg, sched, bs[i], rule, day, minute, now, dt, &t);
+			double t = 0, T = (double)now + dt;
+			const struct ls_content *c;
 			struct ls_content blank = { .name = (char *)"(nothing scheduled)" };
-			if (render_item(ctx, bs[i], c != NULL ? c : &blank, (double)now + dt, t, cv[i], err, sizeof err) != 0) {
+			struct sched_result res;
+			if (lo != NULL)          /* a rule's layout, its areas from their first items at --at */
+				sched_layout_at(sched, lo, (double)now - o->t, T, &res);
+			else if (sched != NULL)
+				sched_at(sched, bs[i], T, &res);
+			if (sched != NULL && res.layout != NULL) {
+				/* a layout: each area as far into its item as the board is */
+				struct render_area_show shows[LS_LAYOUT_MAX_AREAS];
+				memset(shows, 0, sizeof shows);
+				for (size_t k = 0; k < res.nareas; k++) {
+					shows[k].content = res.areas[k].content;
+					shows[k].t = T - res.areas[k].item_start;
+				}
+				if (render_compose(ctx, bs[i], res.layout, shows, T, cv[i], err, sizeof err) != 0) {
+					fprintf(stderr, "ledsign preview: board %s: %s\n", bs[i]->name, err);
+					goto out;
+				}
+				continue;
+			}
+			c = gif_item_at(o, cfg, sched, bs[i], rule, day, minute, now, dt, &t);
+			if (render_item(ctx, bs[i], c != NULL ? c : &blank, T, t, cv[i], err, sizeof err) != 0) {
 				fprintf(stderr, "ledsign preview: board %s: %s\n", bs[i]->name, err);
 				goto out;
 			}
@@ -436,7 +461,7 @@ static const struct cmd_opt preview_opts[] = {
 	{ "interval", 0, "SECONDS", "time between those frames (default 0.1)" },
 	{ "t", 0, "SECONDS", "effect time of the first frame: seconds since the item started" },
 	{ "from", 0, "RAW.png", "draw the LED look of pixels a board showed (a ledboard snapshot); needs --board" },
-	{ "rule", 0, "NAME", "with --board and -o NAME.gif: the rule's playlist from its first item" },
+	{ "rule", 0, "NAME", "with --board and -o NAME.gif: the rule's playlist (or layout) from its first item" },
 	{ "for", 0, "SECONDS", "length of an animated GIF (-o NAME.gif), 0.1..600 (default 10)" },
 	{ "fps", 0, "N", "frames per second of an animated GIF, 1..50 (default 30, as ledsign play)" },
 	{ "output", 'o', "PATH", "the PNG to write, a directory for BOARD.png files, or NAME.gif for an animation" },

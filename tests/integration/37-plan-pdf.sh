@@ -66,7 +66,7 @@ $L schedule $CFG --week 2023-09-11 -o /nonexistent/dir/plan.pdf >/dev/null 2>"$T
 grep -q "cannot write /nonexistent/dir/plan.pdf" "$TMP/err" || { cat "$TMP/err"; fail "no write error"; }
 
 # schedule --at: live fields filled in as the boards show them
-$L schedule $CFG --at "2023-09-12 12:05" >"$TMP/at.txt" || fail "schedule --at"
+$L schedule $CFG --at "2023-09-12 12:06" >"$TMP/at.txt" || fail "schedule --at"
 grep -q "{countdown" "$TMP/at.txt" && { cat "$TMP/at.txt"; fail "{countdown:...} printed raw"; }
 grep -Eq "^gate .*9:countdown .* 距宣传周闭幕还有5天$" "$TMP/at.txt" || { cat "$TMP/at.txt"; fail "countdown not filled in"; }
 $L schedule $CFG --at "2023-09-10 08:00" --board gate >"$TMP/at.txt" || fail "schedule --at (fallback)"
