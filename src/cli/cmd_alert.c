@@ -473,19 +473,19 @@ cmd_clear(const struct cmd_args *a)
 }
 
 static void
-fmt_time(const char *timezone, long long t, char *buf, size_t len)
+fmt_time(const char *zone, long long t, char *buf, size_t len)
 {
 	struct tm tm;
 	time_t tt = (time_t)t;
 	char *saved = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
 
-	if (timezone) {
-		setenv("TZ", timezone, 1);
+	if (zone) {
+		setenv("TZ", zone, 1);
 		tzset();
 	}
 	localtime_r(&tt, &tm);
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
-	if (timezone) {
+	if (zone) {
 		if (saved)
 			setenv("TZ", saved, 1);
 		else
@@ -540,7 +540,7 @@ status_line(void *arg, const char *line)
 }
 
 int
-cmd_alert_list(const char *socket_path, const char *timezone)
+cmd_alert_list(const char *socket_path, const char *zone)
 {
 	static const char *const head[] = { "ID", "LEVEL", "TARGETS", "EXPIRES", "TEXT" };
 	static const int max[] = { 0, 0, 40, 0, 0 };
@@ -550,7 +550,7 @@ cmd_alert_list(const char *socket_path, const char *timezone)
 	int rc = 0;
 
 	c.socket = socket_path;
-	sc.timezone = timezone;
+	sc.timezone = zone;
 	if ((sc.t = table_new(5, head, max, NULL)) == NULL)
 		sc.oom = 1;
 	if (send_request("alerts", &c, "status", status_line, &sc, final, sizeof final) != 0)
