@@ -276,11 +276,11 @@ frame_rgb(const struct opts *o, const struct render_canvas *cv, const struct ls_
 }
 
 /* What board b shows `dt` seconds after --at in GIF mode: the item (from
- * --t), the rule's playlist from its first item, or the schedule. */
+ * --t), or the rule's playlist from its first item (preview_gif asks the
+ * schedule itself, which may give a layout). */
 static const struct ls_content *
-gif_item_at(const struct opts *o, const struct ls_config *cfg, const struct sched *sched,
-    const struct ls_board *b, const struct ls_rule *rule, ls_day day, int minute, long long now, double dt,
-    double *t)
+gif_item_at(const struct opts *o, const struct ls_config *cfg, const struct ls_rule *rule, ls_day day, int minute,
+    double dt, double *t)
 {
 	if (o->item != NULL) {
 		*t = o->t + dt;
@@ -314,24 +314,20 @@ gif_item_at(const struct opts *o, const struct ls_config *cfg, const struct sche
 		}
 		return NULL;
 	}
-	{
-		struct sched_result res;
-		sched_at(sched, b, (double)now + dt, &res);
-		*t = res.content != NULL ? (double)now + dt - res.item_start : 0;
-		return res.content;
-	}
+	return NULL;
 }
 
 /* -o NAME.gif: an animated GIF over --for seconds at --fps: one board's
- * item (--item) or rule (--rule), or with --all every board in one picture
- * following the schedule. */
+ * item (--item), layout (--layout) or rule (--rule, a playlist or a
+ * layout), or with --all every board in one picture following the schedule
+ * (layouts composed). */
 static int
 preview_gif(const struct opts *o, const struct ls_config *cfg, struct render_ctx *ctx, long long now)
 {
 	const struct ls_board **bs = calloc(cfg->nboards + 1, sizeof *bs);
 	struct render_canvas **cv = calloc(cfg->nboards + 1, sizeof *cv);
 	const struct ls_rule *rule = NULL;
-	const struct ls_layout *lo = NULL;
+	const struct ls_layout *lo = NULL;   /* --layout, or a --rule that shows one */
 	struct sched *sched = NULL;
 	struct render_gif *gif = NULL;
 	size_t n = 0;
@@ -360,12 +356,8 @@ preview_gif(const struct opts *o, const struct ls_config *cfg, struct render_ctx
 			if (cfg->rules[r].name != NULL && strcmp(cfg->rules[r].name, o->rule) == 0)
 				rule = &cfg->rules[r];
 		if (rule == NULL || rule->kind != LS_RULE_PLAY || (rule->playlist == NULL && rule->layout == NULL)) {
-			fprintf(stderr, "ledsign preview: %s: no schedule rule named \"%s\" that plays a playlist or a layout\n",
+			fprintf(stderr, "ledsign preview: %s: no schedule rule named \"%s\" that plays a playlist or layout\n",
 			    o->file, o->rule);
-			goto out;
-		}
-		if (rule->layout != NULL && (lo = ls_config_layout(cfg, rule->layout)) == NULL) {
-			fprintf(stderr, "ledsign preview: %s: rule %s: no layout named \"%s\"\n", o->file, o->rule, rule->layout);
 			goto out;
 		}
 		if (render_localtime(ctx, now, &tm, err, sizeof err) != 0) {
@@ -375,6 +367,12 @@ preview_gif(const struct opts *o, const struct ls_config *cfg, struct render_ctx
 		minute = tm.tm_hour * 60 + tm.tm_min;
 		day = tz_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 	}
+	if (o->layout != NULL && (lo = ls_config_layout(cfg, o->layout)) == NULL) {
+		fprintf(stderr, "ledsign preview: %s: no layout named \"%s\"\n", o->file, o->layout);
+		goto out;
+	}
+	if (rule != NULL && rule->layout != NULL)
+		lo = ls_config_layout(cfg, rule->layout);
 	if (o->item == NULL && (rule == NULL || lo != NULL) && (sched = sched_new(cfg, err, sizeof err)) == NULL) {
 		fprintf(stderr, "ledsign preview: %s: %s\n", o->file, err);
 		goto out;
@@ -391,30 +389,34 @@ preview_gif(const struct opts *o, const struct ls_config *cfg, struct render_ctx
 		int w, h;
 
 		for (size_t i = 0; i < n; i++) {
-			double t = 0, T = (double)now + dt;
-			const struct ls_content *c;
+			double t = 0;
+			const struct ls_content *c = NULL;
 			struct ls_content blank = { .name = (char *)"(nothing scheduled)" };
-			struct sched_result res;
-			if (lo != NULL)          /* a rule's layout, its areas from their first items at --at */
-				sched_layout_at(sched, lo, (double)now - o->t, T, &res);
-			else if (sched != NULL)
-				sched_at(sched, bs[i], T, &res);
-			if (sched != NULL && res.layout != NULL) {
-				/* a layout: each area as far into its item as the board is */
+			struct sched_result lay;
+			int rc2;
+
+			/* a layout: --layout (from midnight), a --rule that shows one
+			 * (from --t before --at), or the schedule's */
+			lay.layout = NULL;
+			if (lo != NULL)
+				sched_layout_at(sched, lo, o->layout != NULL ? NAN : (double)now - o->t, (double)now + dt, &lay);
+			else if (o->item == NULL && rule == NULL) {
+				sched_at(sched, bs[i], (double)now + dt, &lay);
+				c = lay.content;
+				t = c != NULL ? (double)now + dt - lay.item_start : 0;
+			} else
+				c = gif_item_at(o, cfg, rule, day, minute, dt, &t);
+			if (lay.layout != NULL) {
 				struct render_area_show shows[LS_LAYOUT_MAX_AREAS];
 				memset(shows, 0, sizeof shows);
-				for (size_t k = 0; k < res.nareas; k++) {
-					shows[k].content = res.areas[k].content;
-					shows[k].t = T - res.areas[k].item_start;
+				for (size_t k = 0; k < lay.nareas; k++) {
+					shows[k].content = lay.areas[k].content;
+					shows[k].t = (double)now + dt - lay.areas[k].item_start + (o->layout != NULL ? o->t : 0);
 				}
-				if (render_compose(ctx, bs[i], res.layout, shows, T, cv[i], err, sizeof err) != 0) {
-					fprintf(stderr, "ledsign preview: board %s: %s\n", bs[i]->name, err);
-					goto out;
-				}
-				continue;
-			}
-			c = gif_item_at(o, cfg, sched, bs[i], rule, day, minute, now, dt, &t);
-			if (render_item(ctx, bs[i], c != NULL ? c : &blank, T, t, cv[i], err, sizeof err) != 0) {
+				rc2 = render_compose(ctx, bs[i], lay.layout, shows, (double)now + dt, cv[i], err, sizeof err);
+			} else
+				rc2 = render_item(ctx, bs[i], c != NULL ? c : &blank, (double)now + dt, t, cv[i], err, sizeof err);
+			if (rc2 != 0) {
 				fprintf(stderr, "ledsign preview: board %s: %s\n", bs[i]->name, err);
 				goto out;
 			}
@@ -531,8 +533,8 @@ parse_args(const struct cmd_args *a, struct opts *o)
 		return -1;
 	o->gif = ends_with(o->out, ".gif");
 	if (o->gif)      /* one board's item or rule, or the site (--all, with --board: one board, scheduled) */
-		return o->from == NULL && o->frames == 0 && (o->all ? o->rule == NULL :
-		    o->board != NULL && (o->item != NULL) != (o->rule != NULL)) ? 0 : -1;
+		return o->from == NULL && o->frames == 0 && (o->all ? o->rule == NULL && o->layout == NULL :
+		    o->board != NULL && (o->item != NULL) + (o->rule != NULL) + (o->layout != NULL) == 1) ? 0 : -1;
 	if (o->rule != NULL || cmd_arg(a, "for") != NULL || cmd_arg(a, "fps") != NULL)
 		return -1;       /* animation options without a .gif */
 	if (o->from != NULL)
@@ -548,7 +550,7 @@ static int cmd_preview(const struct cmd_args *);
 
 const struct cmd_entry cmd_preview_entry = {
 	"preview", "FILE (--board NAME --item NAME | --board NAME --layout NAME | --all [--board NAME] [--item NAME] | --board NAME --from RAW.png) [--at TIME] [--t SECONDS] [--raw] [--frames N [--interval SECONDS]] -o PATH|DIR\n"
-	"       ledsign preview FILE (--board NAME (--item NAME | --rule NAME) | --all) [--at TIME] [--for SECONDS] [--fps N] -o NAME.gif",
+	"       ledsign preview FILE (--board NAME (--item NAME | --layout NAME | --rule NAME) | --all) [--at TIME] [--for SECONDS] [--fps N] -o NAME.gif",
 	"write PNGs of what boards show (LED dots, or --raw one pixel per LED), or animated GIFs", preview_opts, 1, 1, 0, cmd_preview,
 };
 

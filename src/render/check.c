@@ -109,104 +109,76 @@ render_legible_min(const char *text)
 	return RENDER_MIN_LEGIBLE_LATIN;
 }
 
-/* Mark the items of playlist `name` in mark. */
-static void
-mark_items(const struct ls_config *cfg, const char *name, uint8_t *mark)
+/* The legibility warnings for the items marked in `mark` on `b` (a board,
+ * or an area as a board of its size), which messages call `where`. */
+static size_t
+legibility_items(struct render_ctx *ctx, const struct ls_config *cfg, const struct ls_board *b, const char *where,
+    const uint8_t *mark, double now, struct ls_diag *diag)
 {
-	const struct ls_playlist *pl = name != NULL ? ls_config_playlist(cfg, name) : NULL;
+	size_t found = 0;
+	char err[512];
 
-	for (size_t e = 0; pl != NULL && e < pl->nentries; e++)
-		for (size_t i = 0; i < cfg->ncontent; i++)
-			if (strcmp(cfg->content[i].name, pl->entries[e].item) == 0)
-				mark[i] = 1;
-}
+	for (size_t i = 0; i < cfg->ncontent; i++) {
+		const struct ls_content *c = &cfg->content[i];
+		struct render_text_plan pl;
 
-int
-render_legibility_pairs(const struct ls_config *cfg, render_pair_fn fn, void *arg)
-{
-	uint8_t *mark = malloc(cfg->ncontent + 1);
-
-	if (mark == NULL)
-		return -1;
-	for (size_t bi = 0; bi < cfg->nboards; bi++) {
-		const struct ls_board *b = &cfg->boards[bi];
-
-		/* the whole board: a play rule's playlist or the fallback */
-		memset(mark, 0, cfg->ncontent + 1);
-		ls_board_content(cfg, b, mark);
-		for (size_t i = 0; i < cfg->ncontent; i++)
-			if (mark[i])
-				fn(arg, b, b, NULL, NULL, &cfg->content[i]);
-		/* each area of each layout a rule puts on this board, at the area's size
-		 * (render_compose draws an area as a board of that size) */
-		for (size_t li = 0; li < cfg->nlayouts; li++) {
-			const struct ls_layout *lo = &cfg->layouts[li];
-			int used = 0;
-			for (size_t r = 0; r < cfg->nrules && !used; r++)
-				used = cfg->rules[r].kind == LS_RULE_PLAY && cfg->rules[r].layout != NULL &&
-				    strcmp(cfg->rules[r].layout, lo->name) == 0 && ls_board_selected(b, &cfg->rules[r].boards);
-			for (size_t ai = 0; used && ai < lo->nareas; ai++) {
-				struct ls_board ab = *b;
-				ab.width = lo->areas[ai].width;
-				ab.height = lo->areas[ai].height;
-				memset(mark, 0, cfg->ncontent + 1);
-				mark_items(cfg, lo->areas[ai].playlist, mark);
-				for (size_t i = 0; i < cfg->ncontent; i++)
-					if (mark[i])
-						fn(arg, &ab, b, lo, &lo->areas[ai], &cfg->content[i]);
-			}
+		if (!mark[i] || c->text == NULL || c->text[0] == '\0')
+			continue;
+		if (render_text_plan(ctx, b, c, now, &pl, err, sizeof err) != 0)
+			continue;        /* render_check_glyphs reports the item's errors */
+		if (pl.how == RENDER_SHOW_PAGES && pl.pages > RENDER_MAX_PAGES) {
+			ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, c->line,
+			    "content \"%s\" on %s (%dx%d) needs %d pages at %d px; "
+			    "make it effect = \"scroll-left\", shorten it, or set a smaller size",
+			    c->name, where, b->width, b->height, pl.pages, pl.size);
+			found++;
+		}
+		if (pl.forced || pl.split) {
+			ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, c->line,
+			    "content \"%s\" on %s (%dx%d) is broken inside a %s at %d px (%s); "
+			    "make it effect = \"scroll-left\", add a space where it may break, or set a smaller size",
+			    c->name, where, b->width, b->height, pl.forced ? "word, number or date" : "word",
+			    pl.size, pl.broken);
+			found++;
 		}
 	}
-	free(mark);
-	return 0;
-}
-
-struct legible_check {
-	struct render_ctx *ctx;
-	const struct ls_config *cfg;
-	double now;
-	struct ls_diag *diag;
-	size_t found;
-};
-
-static void
-check_pair(void *arg, const struct ls_board *shown, const struct ls_board *b, const struct ls_layout *lo,
-    const struct ls_area *area, const struct ls_content *c)
-{
-	struct legible_check *k = arg;
-	struct render_text_plan pl;
-	char err[512], where[256];
-
-	if (c->text == NULL || c->text[0] == '\0')
-		return;
-	if (render_text_plan(k->ctx, shown, c, k->now, &pl, err, sizeof err) != 0)
-		return;              /* render_check_glyphs reports the item's errors */
-	if (lo != NULL)
-		snprintf(where, sizeof where, "in area \"%s\" (%dx%d) of layout \"%s\" on board \"%s\"",
-		    area->name ? area->name : "?", shown->width, shown->height, lo->name, b->name);
-	else
-		snprintf(where, sizeof where, "on board \"%s\" (%dx%d)", b->name, b->width, b->height);
-	if (pl.how == RENDER_SHOW_PAGES && pl.pages > RENDER_MAX_PAGES) {
-		ls_diag_add(k->diag, LS_DIAG_WARNING, k->cfg->path, c->line,
-		    "content \"%s\" %s needs %d pages at %d px; "
-		    "make it effect = \"scroll-left\", shorten it, or set a smaller size",
-		    c->name, where, pl.pages, pl.size);
-		k->found++;
-	}
-	if (pl.forced || pl.split) {
-		ls_diag_add(k->diag, LS_DIAG_WARNING, k->cfg->path, c->line,
-		    "content \"%s\" %s is broken inside a %s at %d px (%s); "
-		    "make it effect = \"scroll-left\", add a space where it may break, or set a smaller size",
-		    c->name, where, pl.forced ? "word, number or date" : "word", pl.size, pl.broken);
-		k->found++;
-	}
+	return found;
 }
 
 size_t
 render_check_legibility(struct render_ctx *ctx, const struct ls_config *cfg, double now, struct ls_diag *diag)
 {
-	struct legible_check k = { ctx, cfg, now, diag, 0 };
+	size_t found = 0;
+	uint8_t *mark = malloc(cfg->ncontent + 1);
+	char where[256];
 
-	render_legibility_pairs(cfg, check_pair, &k);
-	return k.found;
+	if (mark == NULL)
+		return 0;
+	for (size_t bi = 0; bi < cfg->nboards; bi++) {
+		const struct ls_board *b = &cfg->boards[bi];
+		const struct ls_layout *los[16];
+		size_t nlo;
+
+		memset(mark, 0, cfg->ncontent + 1);
+		ls_board_content(cfg, b, mark);
+		snprintf(where, sizeof where, "board \"%s\"", b->name);
+		found += legibility_items(ctx, cfg, b, where, mark, now, diag);
+		/* a layout's items are drawn at their area's size */
+		nlo = ls_board_layouts(cfg, b, los, sizeof los / sizeof los[0]);
+		for (size_t l = 0; l < nlo; l++)
+			for (size_t a = 0; a < los[l]->nareas; a++) {
+				const struct ls_area *ar = &los[l]->areas[a];
+				struct ls_board ab = *b;
+
+				ab.width = ar->width;
+				ab.height = ar->height;
+				memset(mark, 0, cfg->ncontent + 1);
+				ls_area_content(cfg, ar, mark);
+				snprintf(where, sizeof where, "board \"%s\" in area \"%s\" of layout \"%s\"", b->name, ar->name,
+				    los[l]->name);
+				found += legibility_items(ctx, cfg, &ab, where, mark, now, diag);
+			}
+	}
+	free(mark);
+	return found;
 }

@@ -27,6 +27,13 @@ void render_ctx_free(struct render_ctx *);
 int render_item(struct render_ctx *, const struct ls_board *, const struct ls_content *,
     double now, double t, struct render_canvas *out, char *err, size_t errlen);
 
+/* The whole line of a fixed text that scrolls left, as one image of the
+ * board's height and the text's width (render/strip.c): what a board that
+ * scrolls by itself needs.  NULL + err for any other item.  Free with
+ * render_canvas_free. */
+struct render_canvas *render_strip(struct render_ctx *, const struct ls_board *, const struct ls_content *,
+    char *err, size_t errlen);
+
 /* One area of a layout for render_compose: the item it shows and how far
  * into it (seconds since the item started, for effects). */
 struct render_area_show {
@@ -89,18 +96,11 @@ int render_text_plan(struct render_ctx *, const struct ls_board *, const struct 
 #define RENDER_MIN_LEGIBLE_LATIN 8
 /* The legible minimum for a text: the CJK one when it has any CJK character. */
 int render_legible_min(const char *text);
-/* Every board x item a rule or the fallback can show there, and every area x
- * item of a layout a rule puts on a board: fn(arg, shown_as, board, layout,
- * area, item), where shown_as is the board, or for an area a copy of the
- * board with the area's size (layout and area NULL for the whole board).
- * 0, or -1 when out of memory. */
-typedef void (*render_pair_fn)(void *arg, const struct ls_board *shown_as, const struct ls_board *board,
-    const struct ls_layout *layout, const struct ls_area *area, const struct ls_content *item);
-int render_legibility_pairs(const struct ls_config *, render_pair_fn fn, void *arg);
-/* For `ledsign check`: a warning for every pair above whose static text
- * needs more than RENDER_MAX_PAGES pages, or that is broken inside a word,
- * number or date.  Live fields are expanded at `now`.  Returns the number
- * of warnings. */
+/* For `ledsign check`: a warning for every board x item (items a rule or the
+ * fallback can show there, and each layout area's items at the area's size)
+ * whose static text needs more than RENDER_MAX_PAGES pages, or that is
+ * broken inside a word, number or date.  Live fields are expanded at `now`.
+ * Returns the number of warnings. */
 size_t render_check_legibility(struct render_ctx *, const struct ls_config *, double now, struct ls_diag *);
 
 /* Read and fully decode the poster file at `path` under the limits the

@@ -54,8 +54,8 @@ for c in cmds:
             hs.add(o.group(1))
     # the usage line names every option too: a new user reads it first
     # (preview's --interval and --t were once only in docs/rendering.md)
-    # (several forms: "usage: ledsign C ..." and "       ledsign C ..." lines)
-    usage = '\n'.join(l for l in help_[0].split('\n') if l.startswith('usage:') or l.startswith('       ledsign '))
+    # (a command may have several usage lines: "usage: ..." then "       ledsign CMD ...")
+    usage = '\n'.join(l for l in help_[0].split('\n') if l.startswith('usage: ') or l.startswith('       ledsign '))
     ul, us = opts(usage)
     for line in help_[1].splitlines():
         o = re.match(r'^  (?:-([a-zA-Z]), )? *--([a-z][a-z-]*)', line)

@@ -23,7 +23,7 @@ grep -Eq "^gate +192x32 +no-security-no-nation +one page, 2 lines at 16 px \(aut
 	{ grep "no-security" "$TMP/out"; fail "no-security-no-nation on the gate"; }
 grep -Eq "^canteen +128x64 +poster-theme +poster$" "$TMP/out" || fail "posters not listed"
 # the areas of the canteen's meal layout, each at its own size
-grep -Eq "^canteen +128x16 +countdown \(area tips\) +one page, 1 line at 1[2-6] px \(auto-fit\): 距宣传周闭幕还有5天$" "$TMP/out" ||
+grep -Eq "^canteen/tips +128x16 +countdown +one page, 1 line at 1[2-6] px \(auto-fit\): 距宣传周闭幕还有5天$" "$TMP/out" ||
 	{ grep "area" "$TMP/out"; fail "layout areas not listed at their size"; }
 
 # A small board with a long static text and a fixed 9 px size.
@@ -59,7 +59,7 @@ layouts = ( { name = "split"; width = 128; height = 32; areas = (
 schedule = ( { name = "r"; layout = "split"; boards = ["hall"]; } );
 CFG
 $L check "$TMP/area.cfg" >/dev/null 2>"$TMP/err" || { cat "$TMP/err"; fail "area.cfg rejected"; }
-grep -q "area.cfg:4: warning: content \"nation\" in area \"left\" (64x16) of layout \"split\" on board \"hall\" needs 4 pages at 16 px" "$TMP/err" ||
+grep -q "area.cfg:4: warning: content \"nation\" on board \"hall\" in area \"left\" of layout \"split\" (64x16) needs 4 pages at 16 px" "$TMP/err" ||
 	{ cat "$TMP/err"; fail "no warning for the area"; }
 # --at must be a time
 $L check "$TMP/small.cfg" --legibility --at "tomorrow" >/dev/null 2>"$TMP/err" && fail "bad --at accepted"

@@ -110,7 +110,7 @@ $PY "$TMP/site.py" "$TMP/lunch-site.gif" "$TMP/lunch-png" "$TMP/boards.txt" >"$T
 	{ cat "$TMP/site.out"; fail "site GIF at lunch does not show what preview --all shows (the canteen's layout)"; }
 
 # --- a rule's playlist on one board; a file others can read
-$L preview $CFG --board canteen --rule lunch --at "2023-09-13 12:00" --for 2 --fps 5 -o "$TMP/lunch.gif" ||
+$L preview $CFG --board canteen --rule campaign-canteen --at "2023-09-13 15:00" --for 2 --fps 5 -o "$TMP/lunch.gif" ||
 	fail "rule GIF"
 $PY -c "
 from PIL import Image
@@ -121,7 +121,7 @@ im = Image.open('$TMP/lunch.gif'); assert im.size == (896, 448), im.size
 # --- errors
 $L preview $CFG --board canteen --rule nosuch -o "$TMP/x.gif" 2>"$TMP/err" && fail "unknown rule accepted"
 grep -q 'no schedule rule named "nosuch"' "$TMP/err" || { cat "$TMP/err"; fail "unknown rule message"; }
-$L preview $CFG --board canteen --rule lunch -o "$TMP/x.png" 2>/dev/null && fail "--rule without .gif accepted"
+$L preview $CFG --board canteen --rule campaign-canteen -o "$TMP/x.png" 2>/dev/null && fail "--rule without .gif accepted"
 $L preview $CFG --board canteen --item theme --fps 99 -o "$TMP/x.gif" 2>"$TMP/err" && fail "--fps 99 accepted"
 $L preview $CFG --board canteen --item theme -o "$TMP/nodir/x.gif" 2>"$TMP/err" && fail "unwritable path accepted"
 grep -q "$TMP/nodir/x.gif" "$TMP/err" || { cat "$TMP/err"; fail "unwritable path not named"; }
