@@ -556,7 +556,7 @@ static void
 boards_one(void *arg, const struct player_status *st)
 {
 	struct boards_ctx *bc = arg;
-	char sent[24], skipped[24], late[24], errs[24], acks[24], nacks[24], last[32], bright[16];
+	char sent[24], skipped[24], late[24], errs[24], acks[24], nacks[24], last[32], bright[16], pv[16];
 
 	snprintf(sent, sizeof sent, "%llu", (unsigned long long)st->frames_sent);
 	snprintf(skipped, sizeof skipped, "%llu", (unsigned long long)st->frames_skipped);
@@ -566,10 +566,12 @@ boards_one(void *arg, const struct player_status *st)
 	snprintf(nacks, sizeof nacks, "%llu", (unsigned long long)st->nacks);
 	snprintf(last, sizeof last, "%.3f", st->last_ack);
 	snprintf(bright, sizeof bright, "%d", st->brightness);
+	snprintf(pv, sizeof pv, "%08lx", (unsigned long)st->programme_version);
 	control_ob_line(bc->b, "board", "name", st->board, "state", player_state_name(st->state),
 	    "reason", st->reason, "item", st->item, "rule", st->rule, "frames_sent", sent,
 	    "frames_skipped", skipped, "frames_late", late, "errors", errs, "acks", acks, "nacks", nacks,
-	    "last_ack", last, "brightness", bright, "address", st->address, (const char *)NULL);
+	    "last_ack", last, "brightness", bright, "address", st->address, "playing", st->programme,
+	    "programme", pv, (const char *)NULL);
 	bc->n++;
 }
 

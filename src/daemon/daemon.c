@@ -351,6 +351,7 @@ daemon_env(struct daemon *d)
 
 	memset(&env, 0, sizeof env);
 	env.render = d->render;
+	env.sched = d->sched;
 	env.choose = daemon_choose;
 	env.ctx = d;
 	env.events = d->events;

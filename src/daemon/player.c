@@ -7,6 +7,8 @@
 
 #include "daemon/event.h"
 #include "daemon/player.h"
+#include "daemon/programme.h"
+#include "proto/lsp.h"
 #include "proto/proto.h"
 #include "render/canvas.h"
 #include "render/render.h"
@@ -34,6 +36,8 @@ struct player {
 	uint8_t *buf;
 	size_t  bufcap;
 	struct proto_batch *batch;
+	struct programme *prog;         /* LSP boards: the programme stored on the board */
+	int    board_plays;             /* the board plays its programme: we send no frames */
 
 	enum player_state state;
 	enum xport_state link_state;
@@ -157,6 +161,16 @@ player_proto_init(struct player *p, char *err, size_t errlen)
 	/* init copies what it needs: no protocol keeps the board pointer.  The
 	 * config already folded "serial:DEV@BAUD" into serial.baud. */
 	p->pstate = p->proto->init(p->board, err, errlen);
+	/* LSP boards may store the day's programme (daemon/programme.c) */
+	if (p->pstate && p->proto == &proto_lsp_ops) {
+		if (!p->prog)
+			p->prog = programme_new(p->board);
+		else
+			programme_reset(p->prog, p->board, 1);
+	} else {
+		programme_free(p->prog);
+		p->prog = NULL;
+	}
 	if (p->pstate && p->proto->session) {
 		/* a new sender to the board's receiver: see proto_ops.session */
 		struct proto_session ses;
@@ -319,6 +333,7 @@ player_free(struct player *p)
 	xport_close(p->x);
 	if (p->pstate)
 		p->proto->fini(p->pstate);
+	programme_free(p->prog);
 	render_canvas_free(p->canvas);
 	render_canvas_free(p->sent);
 	render_canvas_free(p->shown);
@@ -362,6 +377,10 @@ player_set_config(struct player *p, const struct ls_board *b, const struct playe
 	memset(p->cur.areas, 0, sizeof p->cur.areas);
 	p->canvas_valid = 0;
 	p->next_frame = mono;
+	/* the programme is the old config's: build it again (the board keeps
+	 * playing what it holds until the new one is there) */
+	if (p->prog)
+		programme_reset(p->prog, b, !same);
 	if (same)
 		return 1;
 	/* the old stream ends on the old link, in the old protocol */
@@ -403,6 +422,9 @@ player_link_update(struct player *p, double mono)
 			 * delta bases and brightness all start again */
 			if (player_proto_init(p, err, sizeof err) < 0)
 				player_log(p, LOG_LV_ERROR, "protocol restart failed: %s", err);
+			if (p->prog)
+				programme_reset(p->prog, p->board, 1);
+			p->board_plays = 0;
 			render_canvas_free(p->sent);
 			p->sent = NULL;
 			p->sent_unacked = 0;
@@ -540,9 +562,9 @@ player_arq(struct player *p, double mono)
 		break;
 	case PROTO_TX_FAILED:
 		p->arq_busy = 0;
-		p->errors++;
 		p->need_full = 1;
 		if (!p->arq_failed) {
+			p->errors++;       /* once per failure, however often it is polled */
 			const char *e = p->proto->error ? p->proto->error(p->pstate) : NULL;
 			player_log(p, LOG_LV_WARN, "delivery failed: %s", e ? e : "no reason given");
 			p->arq_failed = 1;
@@ -551,6 +573,9 @@ player_arq(struct player *p, double mono)
 	default:   /* IDLE, DONE */
 		p->arq_busy = 0;
 		p->arq_failed = 0;
+		/* the next image of a programme upload goes now */
+		if (st == PROTO_TX_DONE && programme_wants_turn(p->prog))
+			p->poked = 1;
 		break;
 	}
 	player_notes(p);
@@ -740,9 +765,22 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 	if (p->link_state != XPORT_ONLINE && p->link_state != XPORT_STALLED)
 		return 0;
 	/* the previous frame is still on its way: skip rather than queue */
+	/* A board with a stored programme plays what it can by itself
+	 * (daemon/programme.c); this may queue its upload, CLOCK or RESUME.
+	 * Nothing to send is no skipped frame, busy link or not. */
+	if (p->prog && programme_frame(p->prog, p->pstate, &p->cur, p->env.sched, p->env.render, wall, mono) ==
+	    PROGRAMME_BOARD) {
+		p->board_plays = 1;
+		return 0;
+	}
 	if (xport_queued(p->x) > 0 || p->arq_busy) {
 		p->frames_skipped++;
 		return 1;
+	}
+	if (p->board_plays) {
+		/* streaming again: the board shows its own picture, not our last one */
+		p->board_plays = 0;
+		p->need_full = 1;
 	}
 	/* A power-off rule: POWER 0 where the board has it, and nothing more
 	 * until the rule ends; else black frames below. */
@@ -982,6 +1020,8 @@ player_status(const struct player *p, struct player_status *s)
 	s->shown_acked = p->proto->wants_ack;
 	s->brightness = p->brightness_sent;
 	s->link = *xport_stats(p->x);
+	snprintf(s->programme, sizeof s->programme, "%s", p->prog ? programme_mode(p->prog) : "-");
+	s->programme_version = p->prog ? programme_version(p->prog) : 0;
 }
 
 size_t

@@ -32,6 +32,7 @@
 struct render_ctx;
 struct render_canvas;
 struct event_bus;
+struct sched;
 
 enum player_show {
 	PLAYER_SHOW_ITEM,     /* content */
@@ -64,6 +65,8 @@ typedef void (*player_choose_fn)(void *ctx, const struct ls_board *, double wall
     struct player_choice *out);
 struct player_env {
 	struct render_ctx *render;          /* for the current config */
+	const struct sched *sched;          /* the schedule boards with a stored programme
+	                                     * (daemon/programme.h) are given; may be NULL */
 	player_choose_fn choose;
 	void  *ctx;                         /* passed to choose */
 	struct event_bus *events;           /* where item start/stop, link state and frame
@@ -103,6 +106,8 @@ struct player_status {
 	int    shown_acked;
 	int    brightness;
 	struct xport_stats link;
+	char   programme[16];               /* "stored", "streaming", "uploading", "-" (programme.h) */
+	uint32_t programme_version;         /* the programme the board holds; 0 = none */
 };
 
 struct player;
