@@ -742,6 +742,9 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 	if (p->prog && programme_frame(p->prog, p->pstate, &p->cur, p->env.sched, p->env.render, wall, mono) ==
 	    PROGRAMME_BOARD) {
 		p->board_plays = 1;
+		/* back from a power-off rule: the board's own picture, lit */
+		if (p->power_sent == 0)
+			player_power(p, 1, mono);
 		return 0;
 	}
 	if (xport_queued(p->x) > 0 || p->arq_busy) {

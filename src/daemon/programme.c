@@ -79,6 +79,7 @@ struct programme {
 	int    known;               /* board_version and board_live are ours, not INFO's */
 	double build_ms;            /* what the last build took (it runs on the event loop) */
 	int    hold;                /* the board's hold as we last set it; -1 = not known */
+	int    streamed;            /* a frame went before the board's INFO (it shows it, live) */
 };
 
 struct programme *
@@ -124,6 +125,7 @@ programme_reset(struct programme *pg, const struct ls_board *b, int session)
 		pg->board_version = 0;
 		pg->clock_sent = -1e9;
 		pg->hold = -1;
+		pg->streamed = 0;
 	}
 }
 
@@ -277,6 +279,11 @@ prog_key(const struct ls_config *cfg, const struct sched_result *r, struct prog_
 	int minute = r->local.hour * 60 + r->local.min;
 
 	memset(k, 0, sizeof *k);
+	if (r->slot.state == SCHED_POWER_OFF) {
+		/* the host's POWER 0: the board keeps its picture, dark LEDs */
+		k->host = 1;
+		return;
+	}
 	if (r->slot.state != SCHED_PLAY || (!r->playlist && !r->layout)) {
 		k->dark = 1;
 		return;
@@ -591,15 +598,16 @@ programme_frame(struct programme *pg, void *lsp, const struct player_choice *c, 
 	if (!pg || !lsp || !sc || !rc)
 		return PROGRAMME_STREAM;
 	proto_lsp_get_stats(lsp, &st);
-	/* Nothing before the board's INFO: a board that holds our programme
-	 * must not be shown a frame of ours first (it would then wait out the
-	 * hold with it); a 1.0 board gets its first frame a round trip later. */
-	if (!st.info_known)
-		return PROGRAMME_BOARD;
+	/* Before the board's INFO the first frame goes as ever (behind INFO_REQ):
+	 * a board that turns out to hold our programme then gets RESUME. */
+	if (!st.info_known) {
+		pg->streamed = 1;
+		return PROGRAMME_STREAM;
+	}
 	if (pg->st == PS_INFO) {
 		if (!pg->known) {
 			pg->board_version = st.board_prog_version;
-			pg->board_live = st.board_mode != FW_LSP_MODE_PROGRAMME;
+			pg->board_live = st.board_mode != FW_LSP_MODE_PROGRAMME || pg->streamed;
 			pg->known = 1;
 		}
 		if (!(st.caps_used & FW_LSP_CAP_PROGRAMME) || st.board_minor < 1) {
