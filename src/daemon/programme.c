@@ -464,6 +464,15 @@ prog_build(struct programme *pg, const struct proto_lsp_stats *st, const struct 
 	}
 	if (pg->ng == 0 || pg->until < wall + PROG_MIN_AHEAD)
 		return -1;
+	{
+		/* nothing the board can play by itself (all layouts, live fields): stream */
+		size_t nimg = 0;
+
+		for (size_t i = 0; i < pg->nitems; i++)
+			nimg += pg->items[i].img != NULL;
+		if (nimg == 0)
+			return -1;
+	}
 	pg->version = 2166136261u;
 	for (size_t i = 0; i < pg->nitems; i++)
 		if (pg->items[i].img) {
