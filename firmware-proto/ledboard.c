@@ -362,7 +362,7 @@ lb_open_socket(struct lb *lb)
 	/* Port 0 lets the kernel choose a free one; say which, so a script that
 	 * runs many boards (make demo, tests) never collides with another run. */
 	if (strcmp(lb->port, "0") == 0) {
-		static char chosen[8];
+		char chosen[8], *dup;
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof ss;
 		if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
@@ -370,7 +370,11 @@ lb_open_socket(struct lb *lb)
 			    ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) :
 			    ntohs(((struct sockaddr_in *)&ss)->sin_port);
 			snprintf(chosen, sizeof chosen, "%u", p);
-			lb->port = chosen;
+			/* lb->port is freed at exit: it must stay malloc'd */
+			if ((dup = strdup(chosen)) != NULL) {
+				free(lb->port);
+				lb->port = dup;
+			}
 		}
 	}
 }

@@ -63,7 +63,7 @@ cmd_status_where(const struct cmd_args *a, const char *name, struct where *w)
 	} else if (file && pk.syntax_error && strcmp(name, "status") == 0)
 		fprintf(stderr, "ledsign %s: warning: %s has a syntax error (ledsign check %s shows it); "
 		    "the daemon is found from its control_socket line%s\n", name, file, file,
-		    pk.control_socket ? "" : ", which it does not have: the default");
+		    pk.control_socket ? "" : dir ? ", which it does not have: --run-dir's" : ", which it does not have: the default");
 	if (pk.control_socket)
 		snprintf(w->sock, sizeof w->sock, "%s", pk.control_socket);
 	else if (dir)
