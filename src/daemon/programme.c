@@ -655,7 +655,8 @@ programme_frame(struct programme *pg, void *lsp, const struct player_choice *c, 
 		    proto_lsp_ops.error(lsp) ? proto_lsp_ops.error(lsp) : "no reason given");
 		pg->st = PS_NONE;
 	}
-	if (pg->st == PS_UPLOAD && proto_lsp_idle(lsp))
+	/* (not while an alert shows: its frames go first, the upload waits) */
+	if (pg->st == PS_UPLOAD && proto_lsp_idle(lsp) && strncmp(c->rule, "alert", 5) != 0)
 		prog_upload(pg, lsp, &st, sc, wall, mono);
 	else if (pg->st == PS_SENT && proto_lsp_idle(lsp)) {
 		char im[300];
