@@ -771,6 +771,26 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 	if (p->prog && programme_frame(p->prog, p->pstate, &p->cur, p->env.sched, p->env.render, wall, mono) ==
 	    PROGRAMME_BOARD) {
 		p->board_plays = 1;
+		/* back from a power-off rule: the board's own picture, lit */
+		if (p->power_sent == 0)
+			player_power(p, 1, mono);
+		/* What the board plays, for snapshots (the console's wall): the
+		 * picture the controller would stream, which programme.c checked
+		 * the board's playback draws too, refreshed once a second. */
+		if (!p->shown || wall - p->shown_at >= 1.0 || wall < p->shown_at) {
+			player_render(p, wall);
+			p->canvas_valid = 1;
+			if (p->shown && render_canvas_size(p->shown) != render_canvas_size(p->canvas)) {
+				render_canvas_free(p->shown);
+				p->shown = NULL;
+			}
+			if (p->shown == NULL)
+				p->shown = render_canvas_dup(p->canvas);
+			else
+				memcpy(p->shown->data, p->canvas->data, render_canvas_size(p->canvas));
+			p->shown_frame = p->acks;
+			p->shown_at = wall;
+		}
 		return 0;
 	}
 	if (xport_queued(p->x) > 0 || p->arq_busy) {

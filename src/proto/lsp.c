@@ -661,6 +661,12 @@ lsp_emit(struct lsp_state *s, uint64_t now, int timed, struct proto_batch *out, 
 			}
 			rto = (uint64_t)s->srtt_ms * 2 + 20;
 			if (rto < LSP_RTO_MIN_MS) rto = LSP_RTO_MIN_MS;
+			/* on a serial line, a quarter of the time the packet held the
+			 * line at least: when the line really finished is known no better
+			 * than the wake-ups of both ends on a busy machine, and a
+			 * needless resend of 1 KiB costs a second at 9600 baud */
+			if (s->baud && (p->done_ms - p->sent_ms) / 4 > rto)
+				rto = (p->done_ms - p->sent_ms) / 4;
 			rto <<= p->tries > 4 ? 3 : p->tries - 1;
 			if (rto > LSP_RTO_MAX_MS) rto = LSP_RTO_MAX_MS;
 			/* counted from when its last byte left: on a serial line
