@@ -30,6 +30,7 @@
 #include "daemon/control.h"
 #include "daemon/priv.h"
 #include "schedule/schedule.h"
+#include "record/record.h"
 #include "util/log.h"
 #include "util/paths.h"
 #include "util/safedir.h"
@@ -85,6 +86,9 @@ struct daemon {
 	struct control_server *ctl;
 	struct event_bus *events;  /* the event stream (event.h) */
 	struct event_sub *logsub;  /* ... and the log, its first subscriber */
+	struct record *rec;        /* proof of play (record.h), a subscriber too */
+	struct event_sub *recsub;
+	uint64_t rec_lost;         /* its rows lost, last logged */
 	struct daemon_seen *seen;  /* the alerts at the last look, sorted by id */
 	size_t nseen;
 	double started;            /* wall */
@@ -137,6 +141,24 @@ daemon_log_event(void *arg, const struct ls_event *ev)
 		log_debug("events", ev->board[0] ? ev->board : NULL, "%s", line);
 	return 0;
 }
+
+/* Proof of play: every event the recorder wants goes to it; it never
+ * holds the loop (rows go to its writer thread). */
+static int
+daemon_record_event(void *arg, const struct ls_event *ev)
+{
+	struct daemon *d = arg;
+
+	if (ev->type == EVENT_DROPPED)
+		log_warn("record", NULL, "proof of play lost %llu events: the daemon emitted them faster than the "
+		    "recorder took them; plays around now may be short", (unsigned long long)ev->dropped);
+	record_event(d->rec, ev);
+	return 0;
+}
+
+#define DAEMON_RECORD_MASK (EVENT_MASK(EVENT_ITEM_START) | EVENT_MASK(EVENT_ITEM_STOP) | \
+	EVENT_MASK(EVENT_FRAME_ACK) | EVENT_MASK(EVENT_LINK) | EVENT_MASK(EVENT_ALERT_RAISED) | \
+	EVENT_MASK(EVENT_ALERT_CLEARED) | EVENT_MASK(EVENT_ALERT_EXPIRED))
 
 /* ---- time ---- */
 
@@ -633,6 +655,20 @@ daemon_status_cb(evutil_socket_t fd, short what, void *arg)
 			daemon_alert_events(d);
 			daemon_rechoose(d);
 		}
+		if (d->rec) {
+			uint64_t lost;
+
+			record_tick(d->rec, daemon_real_now());
+			if ((lost = record_lost(d->rec)) != d->rec_lost) {
+				char why[256];
+
+				record_last_error(d->rec, why, sizeof why);
+				log_warn("record", NULL, "proof of play: %llu rows not written to %s/%s%s%s",
+				    (unsigned long long)(lost - d->rec_lost), d->cfg->state_dir, RECORD_FILE,
+				    why[0] ? ": " : " (the disk is too slow)", why);
+				d->rec_lost = lost;
+			}
+		}
 		if (d->alerts && alert_store_unrecorded(d->alerts) != d->unrecorded) {
 			size_t now_unrec = alert_store_unrecorded(d->alerts);
 
@@ -1049,6 +1085,16 @@ daemon_alerts_start(struct daemon *d)
 		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start: alert store: %s", err);
 		return -1;
 	}
+	/* proof of play next to the alerts; a controller that cannot keep it
+	 * still plays and alerts (the log says why, the report finds no file) */
+	d->rec = record_open(d->cfg->state_dir, d->opts.clock_offset, err, sizeof err);
+	if (!d->rec)
+		log_msg(LOG_LV_ERROR, "record", NULL, "no proof of play: %s", err);
+	else if ((d->recsub = event_bus_subscribe(d->events, DAEMON_RECORD_MASK, daemon_record_event, d)) == NULL) {
+		log_msg(LOG_LV_ERROR, "record", NULL, "no proof of play: out of memory");
+		record_close(d->rec, daemon_real_now());
+		d->rec = NULL;
+	}
 	for (size_t i = 0; i < alert_store_nproblems(d->alerts); i++)
 		log_msg(LOG_LV_WARN, "daemon", NULL, "alert store: %s", alert_store_problem(d->alerts, i));
 	if (alert_store_count(d->alerts) > 0)
@@ -1225,6 +1271,7 @@ daemon_free(struct daemon *d)
 	if (d->events)
 		event_bus_deliver(d->events);
 	event_bus_free(d->events);
+	record_close(d->rec, daemon_real_now());
 	free(d->seen);
 	if (d->sig_term) event_free(d->sig_term);
 	if (d->sig_int) event_free(d->sig_int);

@@ -62,6 +62,8 @@ struct player {
 
 	char   render_failed[320];      /* "item\nreason" of the last render failure logged */
 	uint64_t frames_sent, frames_skipped, frames_late, acks, nacks, errors, garbage;
+	uint64_t frames_acked;     /* whole frames the board confirmed (frame_ack events) */
+	uint64_t proto_frames_acked; /* the protocol state's count when last looked at */
 	double last_ack;
 	double *jitter;
 	size_t  njitter, jpos;
@@ -152,6 +154,7 @@ player_proto_init(struct player *p, char *err, size_t errlen)
 	/* init copies what it needs: no protocol keeps the board pointer.  The
 	 * config already folded "serial:DEV@BAUD" into serial.baud. */
 	p->pstate = p->proto->init(p->board, err, errlen);
+	p->proto_frames_acked = 0;
 	if (p->pstate && p->proto->session) {
 		/* a new sender to the board's receiver: see proto_ops.session */
 		struct proto_session ses;
@@ -451,14 +454,26 @@ player_input(struct player *p, const uint8_t *buf, size_t n, double mono, double
 		case PROTO_REPLY_ACK:
 			p->acks++;
 			p->last_ack = wall;
-			if (event_bus_wants(p->env.events, EVENT_FRAME_ACK)) {
-				struct ls_event ev;
+			{
+				/* one event per frame the board confirmed, not per
+				 * acknowledged packet (chunks, settings) */
+				uint64_t fa = p->proto->frames_acked ? p->proto->frames_acked(p->pstate) :
+				    p->proto_frames_acked + 1;
 
-				memset(&ev, 0, sizeof ev);
-				ev.type = EVENT_FRAME_ACK;
-				snprintf(ev.board, sizeof ev.board, "%s", p->name);
-				ev.frame = p->acks;
-				event_bus_emit(p->env.events, &ev);
+				/* the protocol's count restarts with its state (reconnect) */
+				while (p->proto_frames_acked < fa) {
+					p->proto_frames_acked++;
+					p->frames_acked++;
+					if (event_bus_wants(p->env.events, EVENT_FRAME_ACK)) {
+						struct ls_event ev;
+
+						memset(&ev, 0, sizeof ev);
+						ev.type = EVENT_FRAME_ACK;
+						snprintf(ev.board, sizeof ev.board, "%s", p->name);
+						ev.frame = p->frames_acked;
+						event_bus_emit(p->env.events, &ev);
+					}
+				}
 			}
 			p->unacked_since = 0;
 			p->stalled_since = 0;
