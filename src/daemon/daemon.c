@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -89,6 +90,8 @@ struct daemon {
 	struct record *rec;        /* proof of play (record.h), a subscriber too */
 	struct event_sub *recsub;
 	uint64_t rec_lost;         /* its rows lost, last logged */
+	pid_t  link_pid;           /* `ledsign district-link`, while the config has a district */
+	double link_started;       /* mono, for the back-off after it died */
 	struct daemon_seen *seen;  /* the alerts at the last look, sorted by id */
 	size_t nseen;
 	double started;            /* wall */
@@ -642,6 +645,79 @@ daemon_run_dir(const char *control_socket)
 
 static void daemon_alert_events(struct daemon *);
 
+/* ---- the district link: a process of its own (docs/district.md) ---- */
+
+/* The link asks to be started again at once (its district group changed). */
+#define DAEMON_LINK_RESTART 3
+#define DAEMON_LINK_BACKOFF 5.0
+
+/* Fork and exec `ledsign district-link CONFIG`.  It talks to us only over
+ * the control socket, so a broker that hangs never holds a board. */
+static void
+daemon_link_start(struct daemon *d)
+{
+	pid_t pid;
+
+	if (!d->cfg->district || d->link_pid > 0)
+		return;
+	d->link_started = xport_now();
+	pid = fork();
+	if (pid < 0) {
+		log_msg(LOG_LV_ERROR, "district", NULL, "cannot start the district link: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		/* dies with the controller; every descriptor of ours is close-on-exec */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		signal(SIGPIPE, SIG_DFL);
+		execl("/proc/self/exe", "ledsign", "district-link", d->config_path, (char *)NULL);
+		_exit(127);
+	}
+	d->link_pid = pid;
+	log_msg(LOG_LV_INFO, "district", NULL, "district link started (pid %d) for school %s", (int)pid,
+	    d->cfg->district->school);
+}
+
+/* Once a second: a link that ended is started again (at once when it
+ * asked, else after DAEMON_LINK_BACKOFF); none while there is no district. */
+static void
+daemon_link_check(struct daemon *d)
+{
+	int st;
+
+	if (d->link_pid > 0 && waitpid(d->link_pid, &st, WNOHANG) == d->link_pid) {
+		int asked = WIFEXITED(st) && WEXITSTATUS(st) == DAEMON_LINK_RESTART;
+
+		if (!asked)
+			log_msg(LOG_LV_WARN, "district", NULL, "the district link (pid %d) %s %d; starting it again",
+			    (int)d->link_pid, WIFSIGNALED(st) ? "died of signal" : "exited with status",
+			    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+		d->link_pid = 0;
+		if (asked)
+			d->link_started = 0;
+	}
+	if (d->link_pid == 0 && d->cfg->district && xport_now() - d->link_started >= DAEMON_LINK_BACKOFF)
+		daemon_link_start(d);
+	if (d->link_pid > 0 && !d->cfg->district) {
+		kill(d->link_pid, SIGTERM);
+		waitpid(d->link_pid, &st, 0);
+		d->link_pid = 0;
+		log_msg(LOG_LV_INFO, "district", NULL, "district link stopped: the config has no district any more");
+	}
+}
+
+static void
+daemon_link_stop(struct daemon *d)
+{
+	int st;
+
+	if (d->link_pid > 0) {
+		kill(d->link_pid, SIGTERM);
+		waitpid(d->link_pid, &st, 0);
+		d->link_pid = 0;
+	}
+}
+
 static void
 daemon_status_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -655,6 +731,7 @@ daemon_status_cb(evutil_socket_t fd, short what, void *arg)
 			daemon_alert_events(d);
 			daemon_rechoose(d);
 		}
+		daemon_link_check(d);
 		if (d->rec) {
 			uint64_t lost;
 
@@ -1261,6 +1338,7 @@ daemon_report_pacing(struct daemon *d)
 static void
 daemon_free(struct daemon *d)
 {
+	daemon_link_stop(d);
 	control_server_free(d->ctl);
 	d->ctl = NULL;
 	daemon_parser_stop(d, NULL);
@@ -1445,6 +1523,7 @@ daemon_run(const struct daemon_opts *opts)
 		log_msg(LOG_LV_INFO, "daemon", NULL, "playing %s on %zu boards (pid %d, campaign clock %s%s)", d->config_path,
 		    d->nboards, (int)getpid(), when, opts->clock_offset != 0 ? ", shifted by --start-at" : "");
 	}
+	daemon_link_start(d);
 	event_base_dispatch(d->base);
 	daemon_report_pacing(d);
 	{

@@ -169,6 +169,36 @@ report_add_file(struct report *r, const char *path, const char *prefix, report_k
 	return rc;
 }
 
+int
+report_add_row(struct report *r, const char *key, const char *item, double seconds, uint64_t frames, uint64_t plays)
+{
+	struct record_sum m = { key, item, seconds, frames, plays };
+	const char *prefix = r->prefix;
+
+	r->prefix = NULL;
+	r->cur = &m;
+	report_add_key(r, key);
+	r->cur = NULL;
+	r->prefix = prefix;
+	return r->oom ? -1 : 0;
+}
+
+int
+report_add_alert(struct report *r, const char *where, double time, const char *event, const char *id,
+    const char *level, const char *targets)
+{
+	struct record_alert a = { time, event, id, level, targets };
+	struct report_read rd = { r, NULL, NULL };
+	const char *prefix = r->prefix;
+	int rc;
+
+	r->prefix = where;
+	rc = report_alert_cb(&rd, &a);
+	r->prefix = prefix;
+	r->dirty = 1;
+	return rc ? -1 : 0;
+}
+
 static int
 report_cmp_row(const void *a, const void *b)
 {

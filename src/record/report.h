@@ -46,6 +46,13 @@ typedef void (*report_keys_fn)(void *arg, struct report *, const char *board, re
 int  report_add_file(struct report *, const char *path, const char *prefix, report_keys_fn keys, void *arg,
     char *err, size_t errlen);
 
+/* Add one row or one alert by hand (a school's answer over the network,
+ * already summed).  0, or -1 when out of memory. */
+int  report_add_row(struct report *, const char *key, const char *item, double seconds, uint64_t frames,
+    uint64_t plays);
+int  report_add_alert(struct report *, const char *where, double time, const char *event, const char *id,
+    const char *level, const char *targets);
+
 /* The rows, sorted by key then item, and the alerts in time order. */
 size_t report_nrows(const struct report *);
 const struct report_row *report_row(const struct report *, size_t i);
