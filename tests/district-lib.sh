@@ -56,7 +56,8 @@ bureau = { host = "127.0.0.1"; port = $MQ_PORT; tls = true; ca_file = "$TMP/tls/
 CFG
 }
 # A school NAME with NB simulated boards (lsp over TCP, 64x16 mono, groups
-# "hall" for the first, "yard" for the rest), in $TMP/NAME/ with
+# "hall" for the first, "yard" for the rest; each stops after $EXIT_AFTER
+# frames when that is set), in $TMP/NAME/ with
 # campaign.cfg included as its bundle file.  Boards start now, the
 # controller with school_play.  Usage: school_make NAME NB
 school_make() {
@@ -67,7 +68,7 @@ school_make() {
 		g=yard; [ $i = 1 ] && g=hall
 		boards="$boards{ name = \"b$i\"; width = 64; height = 16; format = \"mono\"; protocol = \"lsp\"; address = \"tcp:127.0.0.1:$p\"; groups = [\"$g\"]; },"
 		mkdir -p "$d/snap/b$i"
-		$B/ledboard --listen "tcp:127.0.0.1:$p" --size 64x16 --format mono --snapshot "$d/snap/b$i" --quiet 2>"$d/b$i.log" &
+		$B/ledboard --listen "tcp:127.0.0.1:$p" --size 64x16 --format mono --snapshot "$d/snap/b$i" ${EXIT_AFTER:+--exit-after $EXIT_AFTER} 2>"$d/b$i.log" &
 		PIDS="$PIDS $!"
 		i=$((i + 1))
 	done
@@ -81,7 +82,7 @@ district = { host = "127.0.0.1"; port = $MQ_PORT; ca_file = "$TMP/tls/ca.pem"; d
 @include "campaign.cfg"
 CFG
 	cat >"$d/campaign.cfg" <<CFG
-content = ( { name = "local"; text = "本校通知"; } );
+content = ( { name = "local"; text = "本校通知"; effect = "scroll-left"; speed = 32.0; } );
 playlists = ( { name = "p"; items = ["local"]; } );
 schedule = ( { name = "always"; playlist = "p"; boards = ["all"]; } );
 CFG

@@ -202,6 +202,8 @@ sess_store(char **slot, const void *p, int len)
 	}
 }
 
+static int first_get(const char *payload, const char *key, char *val, size_t cap);
+
 static void
 on_message(struct mosquitto *m, void *obj, const struct mosquitto_message *msg)
 {
@@ -233,8 +235,7 @@ on_message(struct mosquitto *m, void *obj, const struct mosquitto_message *msg)
 		char rid[64] = "";
 
 		sess_store(&sc->report, msg->payload, msg->payloadlen);
-		if (sc->report && (kv_get(strchr(sc->report, ' ') ? strchr(sc->report, ' ') + 1 : "", "request", rid,
-		    sizeof rid) < 0 || strcmp(rid, s->want_report) != 0)) {
+		if (sc->report && (first_get(sc->report, "request", rid, sizeof rid) < 0 || strcmp(rid, s->want_report) != 0)) {
 			free(sc->report);
 			sc->report = NULL;
 		}
