@@ -169,6 +169,7 @@ struct bsess {
 	struct school *schools;
 	size_t nschools;
 	char   prefix[200];     /* ledsign/v1/D/school/ */
+	double last_msg;        /* when the last message came (monotonic) */
 };
 
 static struct school *
@@ -203,6 +204,7 @@ sess_store(char **slot, const void *p, int len)
 }
 
 static int first_get(const char *payload, const char *key, char *val, size_t cap);
+static double mono(void);
 
 static void
 on_message(struct mosquitto *m, void *obj, const struct mosquitto_message *msg)
@@ -213,6 +215,7 @@ on_message(struct mosquitto *m, void *obj, const struct mosquitto_message *msg)
 	struct school *sc;
 
 	(void)m;
+	s->last_msg = mono();
 	if (strncmp(t, s->prefix, strlen(s->prefix)) != 0)
 		return;
 	t += strlen(s->prefix);
@@ -411,10 +414,22 @@ sess_collect(struct bsess *s, double settle)
 		fprintf(stderr, "ledsign district: cannot subscribe to %s: %s\n", topic, mosquitto_strerror(rc));
 		return -1;
 	}
+	/* retained messages come right after the subscription: at least
+	 * `settle` seconds, then until none came for 0.3 s (a district of a
+	 * hundred schools holds thousands), at most 15 s */
+	s->last_msg = mono();
 	end = mono() + settle;
-	while (mono() < end)
-		if (mosquitto_loop(s->m, 50, 1) != MOSQ_ERR_SUCCESS)
+	for (;;) {
+		double t = mono();
+
+		if (t >= end && (t - s->last_msg > 0.3 || t >= end + 15))
+			break;
+		if ((rc = mosquitto_loop(s->m, 50, 1)) != MOSQ_ERR_SUCCESS) {
+			fprintf(stderr, "ledsign district: connection to %s:%d lost: %s\n", s->b->host, s->b->port,
+			    rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
 			return -1;
+		}
+	}
 	return 0;
 }
 
