@@ -108,7 +108,7 @@ struct dlink {
 	unsigned long qdropped;
 	int    connected, conn_changed;
 	int    pipefd[2];
-	struct event *pipe_ev, *connect_timer, *watch_timer, *pub_timer, *period_timer, *sig_term, *sig_int;
+	struct event *pipe_ev, *connect_timer, *nag_timer, *watch_timer, *pub_timer, *period_timer, *sig_term, *sig_int;
 	struct bufferevent *watch;
 	int    watch_answered;
 	struct lboard *boards;
@@ -628,8 +628,10 @@ alert_done_cb(void *arg, int rc, const char *final, const char *err, int eno)
 	(void)eno;
 	if (a) {
 		if (r->clearing) {
-			/* "notfound": it was not (or no longer) up here; cleared all the same */
-			a->state = LA_CLEARED;
+			/* "notfound": it was not (or no longer) up here; cleared all the same
+			 * (one that ran out on its way stays "expired") */
+			if (a->state != LA_EXPIRED)
+				a->state = LA_CLEARED;
 		} else if (rc == 0) {
 			a->state = LA_SHOWING;
 			a->reason[0] = '\0';
@@ -1365,6 +1367,8 @@ mq_disconnect_cb(struct mosquitto *m, void *obj, int rc)
 	}
 }
 
+static void link_nag(struct dlink *);
+
 static void
 link_pipe_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -1404,6 +1408,7 @@ link_pipe_cb(evutil_socket_t fd, short what, void *arg)
 		} else {
 			log_warn(LINK_WHO, NULL, "lost the broker %s:%d; reconnecting (school-local content and alerts go on)",
 			    l->dc->host, l->dc->port);
+			link_nag(l);
 		}
 	}
 	while (q) {
@@ -1440,6 +1445,31 @@ link_connect_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	l->loop_started = 1;
+}
+
+/* 5 s after starting or losing the broker: say so once if it is still away */
+static void
+link_nag_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dlink *l = arg;
+	int c;
+
+	(void)fd;
+	(void)what;
+	pthread_mutex_lock(&l->mu);
+	c = l->connected;
+	pthread_mutex_unlock(&l->mu);
+	if (c != 1)
+		log_warn(LINK_WHO, NULL, "cannot reach the broker %s:%d yet; trying on (school-local content and alerts go "
+		    "on meanwhile)", l->dc->host, l->dc->port);
+}
+
+static void
+link_nag(struct dlink *l)
+{
+	struct timeval tv = { 5, 0 };
+
+	evtimer_add(l->nag_timer, &tv);
 }
 
 static void
@@ -1491,7 +1521,7 @@ link_setup_mqtt(struct dlink *l)
 	}
 	lfmt(topic, sizeof topic, "%sonline", l->t_school);
 	mosquitto_will_set(l->mosq, topic, 1, "0", 1, true);
-	mosquitto_reconnect_delay_set(l->mosq, 1, 30, true);
+	mosquitto_reconnect_delay_set(l->mosq, 1, 10, true);
 	mosquitto_connect_callback_set(l->mosq, mq_connect_cb);
 	mosquitto_disconnect_callback_set(l->mosq, mq_disconnect_cb);
 	mosquitto_message_callback_set(l->mosq, mq_message_cb);
@@ -1555,12 +1585,13 @@ district_link_run(const char *config_path)
 		goto out;
 	l->pipe_ev = event_new(l->base, l->pipefd[0], EV_READ | EV_PERSIST, link_pipe_cb, l);
 	l->connect_timer = evtimer_new(l->base, link_connect_cb, l);
+	l->nag_timer = evtimer_new(l->base, link_nag_cb, l);
 	l->watch_timer = evtimer_new(l->base, watch_timer_cb, l);
 	l->pub_timer = evtimer_new(l->base, link_pub_cb, l);
 	l->period_timer = event_new(l->base, -1, EV_PERSIST, link_period_cb, l);
 	l->sig_term = evsignal_new(l->base, SIGTERM, link_stop_cb, l);
 	l->sig_int = evsignal_new(l->base, SIGINT, link_stop_cb, l);
-	if (!l->pipe_ev || !l->connect_timer || !l->watch_timer || !l->pub_timer || !l->period_timer || !l->sig_term ||
+	if (!l->pipe_ev || !l->connect_timer || !l->nag_timer || !l->watch_timer || !l->pub_timer || !l->period_timer || !l->sig_term ||
 	    !l->sig_int)
 		goto out;
 	if (link_setup_mqtt(l) < 0)
@@ -1571,6 +1602,7 @@ district_link_run(const char *config_path)
 	event_add(l->sig_int, NULL);
 	event_add(l->period_timer, &period);
 	evtimer_add(l->connect_timer, &now);
+	link_nag(l);
 	watch_start(l);
 	log_info(LINK_WHO, NULL, "school %s of district %s: broker %s:%d%s", l->dc->school, l->dc->district, l->dc->host,
 	    l->dc->port, l->dc->tls ? " (TLS)" : " (no TLS)");
@@ -1594,6 +1626,7 @@ out:
 		bufferevent_free(l->watch);
 	if (l->pipe_ev) event_free(l->pipe_ev);
 	if (l->connect_timer) event_free(l->connect_timer);
+	if (l->nag_timer) event_free(l->nag_timer);
 	if (l->watch_timer) event_free(l->watch_timer);
 	if (l->pub_timer) event_free(l->pub_timer);
 	if (l->period_timer) event_free(l->period_timer);
