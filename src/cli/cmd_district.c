@@ -405,13 +405,24 @@ sess_publish(struct bsess *s, const char *topic, const void *p, size_t len, int 
 static int
 sess_collect(struct bsess *s, double settle)
 {
-	char topic[256];
+	char t[5][400], *subs[5];
 	double end;
-	int rc;
+	int rc, n = 0;
 
-	snprintf(topic, sizeof topic, "%s+/#", s->prefix);
-	if ((rc = mosquitto_subscribe(s->m, NULL, topic, 1)) != MOSQ_ERR_SUCCESS) {
-		fprintf(stderr, "ledsign district: cannot subscribe to %s: %s\n", topic, mosquitto_strerror(rc));
+	/* only what this command reads: every alert ever raised leaves a
+	 * retained coverage per school, and the broker queues a client's
+	 * retained messages only up to max_queued_messages */
+	snprintf(t[n++], sizeof t[0], "%s+/online", s->prefix);
+	snprintf(t[n++], sizeof t[0], "%s+/state", s->prefix);
+	snprintf(t[n++], sizeof t[0], "%s+/bundle", s->prefix);
+	if (s->want_alert[0])
+		snprintf(t[n++], sizeof t[0], "%s+/alert/%s", s->prefix, s->want_alert);
+	if (s->want_report[0])
+		snprintf(t[n++], sizeof t[0], "%s+/report", s->prefix);
+	for (int i = 0; i < n; i++)
+		subs[i] = t[i];
+	if ((rc = mosquitto_subscribe_multiple(s->m, NULL, n, subs, 1, 0, NULL)) != MOSQ_ERR_SUCCESS) {
+		fprintf(stderr, "ledsign district: cannot subscribe to %s: %s\n", t[0], mosquitto_strerror(rc));
 		return -1;
 	}
 	/* retained messages come right after the subscription: at least
@@ -420,9 +431,9 @@ sess_collect(struct bsess *s, double settle)
 	s->last_msg = mono();
 	end = mono() + settle;
 	for (;;) {
-		double t = mono();
+		double now = mono();
 
-		if (t >= end && (t - s->last_msg > 0.3 || t >= end + 15))
+		if (now >= end && (now - s->last_msg > 0.3 || now >= end + 15))
 			break;
 		if ((rc = mosquitto_loop(s->m, 50, 1)) != MOSQ_ERR_SUCCESS) {
 			fprintf(stderr, "ledsign district: connection to %s:%d lost: %s\n", s->b->host, s->b->port,
