@@ -57,10 +57,15 @@ school_cfg() {
 }
 play() { "$L" play "$OUT/$1/school.cfg" --foreground 2>"$OUT/$1/daemon.log" & PIDS="$PIDS $!"; }
 
+# the broker's CPU seconds so far (user + system) and its resident memory
+broker_cpu() { awk '{ printf "%.2f", ($14 + $15) / 100 }' /proc/$MQ/stat; }
+broker_rss() { awk '/VmRSS/ { print $2 / 1024 " MiB" }' /proc/$MQ/status; }
+
 # ---- alert latency: SCHOOLS x BOARDS boards ----
 N=$((SCHOOLS * BOARDS))
 ${CC:-cc} -std=c11 -O2 -Ifirmware-proto -o "$OUT/alertfarm" bench/alertfarm.c firmware-proto/ledboard_lsp.c \
     "$B/libfwproto.a" || exit 1
+cpu0=$(broker_cpu)
 ALERTFARM_BUREAU="$OUT/bureau.cfg" "$OUT/alertfarm" "$N" "$OUT/ports" "$L" none "$ROUNDS" 32 8 >"$OUT/farm.out" &
 FARM=$!
 PIDS="$PIDS $FARM"
@@ -80,6 +85,14 @@ p99=$(sed -n 's/^BENCH district-alert-p99 \([0-9.]*\) ms/\1/p' "$OUT/farm.out")
 p50=$(sed -n 's/^BENCH district-alert-p50 \([0-9.]*\) ms/\1/p' "$OUT/farm.out")
 echo "district alert: $SCHOOLS schools x $BOARDS boards, $ROUNDS rounds: p50 $p50 ms" >&2
 echo "BENCH district-alert-p99-ms $p99 ms"
+echo "district alert: the broker used $(echo "$(broker_cpu) - $cpu0" | bc -l) s of CPU for the whole phase (connects, states, events, $ROUNDS alerts and clears), $(broker_rss) resident" >&2
+# how much of that is the broker's fan-out: per round, from the first
+# school's link taking the alert to the last one's (their log lines)
+cat "$OUT"/s*/daemon.log | sed -n 's/^[0-9-]* \([0-9:.]*\) ledsign: daemon: district alert \(bench-[0-9]*\) .*raising it here/\2 \1/p' |
+	awk '{ split($2, t, ":"); s = t[1] * 3600 + t[2] * 60 + t[3]; if (!($1 in lo) || s < lo[$1]) lo[$1] = s; if (s > hi[$1]) hi[$1] = s }
+	     END { for (k in lo) print (hi[k] - lo[k]) * 1000 }' | sort -n >"$OUT/spread"
+echo "district alert: spread between the first and the last school's link taking it, per round (ms): $(tr '\n' ' ' <"$OUT/spread")" >&2
+echo "BENCH district-alert-fanout-spread-max-ms $(tail -1 "$OUT/spread") ms"
 for p in $PIDS; do [ "$p" = "$MQ" ] || kill "$p" 2>/dev/null; done
 wait_except_broker() { for p in $PIDS; do [ "$p" = "$MQ" ] || wait "$p" 2>/dev/null; done; }
 wait_except_broker
@@ -116,11 +129,12 @@ n=240; while :; do
 	sleep 0.5
 done
 size=$(du -sb "$OUT/bundle" | cut -f1)
+cpu0=$(broker_cpu)
 t0=$(date +%s.%N)
 "$L" district bundle "$OUT/bundle" --version 1 --bureau "$OUT/bureau.cfg" --wait 600 >"$OUT/bundle.out" 2>&1 ||
 	{ grep -v ': accepted$' "$OUT/bundle.out" | head >&2; fail "the bundle was not accepted everywhere"; }
 t1=$(date +%s.%N)
 ok=$(grep -c ': accepted$' "$OUT/bundle.out")
 secs=$(echo "$t1 - $t0" | bc -l)
-echo "district bundle: $size bytes to $ok of $BSCHOOLS schools in $secs s" >&2
+echo "district bundle: $size bytes to $ok of $BSCHOOLS schools in $secs s; the broker used $(echo "$(broker_cpu) - $cpu0" | bc -l) s of CPU, $(broker_rss) resident" >&2
 printf 'BENCH district-bundle-100-schools-s %.2f s\n' "$secs"
