@@ -38,6 +38,8 @@ broker_start() {
 	    -e "s|/var/lib/mosquitto/|$TMP/mq/|" -e "s|^autosave_interval.*|autosave_interval 1|" \
 	    dist/mosquitto.conf >"$TMP/mosquitto.conf"
 	printf 'log_dest file %s/mq/log\nlog_type all\nuser %s\n' "$TMP" "$(id -un)" >>"$TMP/mosquitto.conf"
+	# a restart: wait for this run's listener, not the last one's line
+	[ -f "$TMP/mq/log" ] && mv "$TMP/mq/log" "$TMP/mq/log.$(date +%s%N)"
 	/usr/sbin/mosquitto -c "$TMP/mosquitto.conf" 2>>"$TMP/mq/stderr" &
 	MQ=$!
 	PIDS="$PIDS $MQ"

@@ -3,6 +3,7 @@
  * and `ledsign district-link`, a school's side.
  *
  *   ledsign district alert TEXT [--id ID] [--level L] [--for DUR] [--schools L] [--boards L] [--groups L] [--wait S]
+ *   ledsign district cap FILE [--schools L] [--wait S]
  *   ledsign district clear ID [--wait S]
  *   ledsign district coverage ID
  *   ledsign district bundle DIR --version N [--label TEXT] [--schools L] [--wait S]
@@ -28,6 +29,7 @@
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 
+#include "alert/cap.h"
 #include "cli/cmd.h"
 #include "district/dmsg.h"
 #include "district/link.h"
@@ -59,12 +61,12 @@ static const struct cmd_opt district_opts[] = {
 	{ "id", 0, "ID", "alert: its id (default: made up)" },
 	{ "level", 0, "LEVEL", "alert: info, warning or emergency (default emergency)" },
 	{ "for", 0, "DURATION", "alert: how long it shows, e.g. 30m, 2h (default: until cleared)" },
-	{ "schools", 0, "LIST", "alert, bundle: only these schools (default: every school)" },
+	{ "schools", 0, "LIST", "alert, cap, bundle: only these schools (default: every school)" },
 	{ "boards", 0, "LIST", "alert: only these boards at each school" },
 	{ "groups", 0, "LIST", "alert: only these board groups at each school" },
 	{ "version", 0, "N", "bundle: its version, higher than any before" },
 	{ "label", 0, "TEXT", "bundle: what the bureau calls it" },
-	{ "wait", 'w', "SECONDS", "alert, clear, bundle: wait for every school's answer; report: for the schools' data (default 5)" },
+	{ "wait", 'w', "SECONDS", "alert, cap, clear, bundle: wait for every school's answer; report: for the schools' data (default 5)" },
 	{ "from", 0, "TIME", "report: start, \"YYYY-MM-DD HH:MM[:SS]\" UTC (default: the beginning)" },
 	{ "to", 0, "TIME", "report: end (default: now)" },
 	{ "output", 'o', "FILE", "report: FILE.csv or FILE.png (default: CSV on standard output)" },
@@ -74,7 +76,7 @@ static const struct cmd_opt district_opts[] = {
 static int cmd_district(const struct cmd_args *);
 
 const struct cmd_entry cmd_district_entry = {
-	"district", "alert TEXT | clear ID | coverage ID | bundle DIR --version N | status | report  --bureau FILE [options]",
+	"district", "alert TEXT | cap FILE | clear ID | coverage ID | bundle DIR --version N | status | report  --bureau FILE [options]",
 	"the district bureau: alerts and campaign bundles to every school, their boards' state and proof of play",
 	district_opts, 1, 2, 0, cmd_district,
 };
@@ -562,6 +564,8 @@ coverage_print(struct bsess *s, const char *id)
 
 /* ---- subcommands ---- */
 
+static uint8_t *slurp(const char *path, size_t max, size_t *len);
+
 static int
 district_alert(const struct cmd_args *a, struct bsess *s, struct bureau *b)
 {
@@ -638,6 +642,96 @@ district_alert(const struct cmd_args *a, struct bsess *s, struct bureau *b)
 out:
 	free(buf);
 	alert_clear(&m.a);
+	return rc;
+}
+
+/* Publish one district alert message for id (raised from CAP when doc is
+ * set, else cleared). */
+static int
+publish_alert(struct bsess *s, struct bureau *b, const char *id, const char *schools, const char *doc, size_t len)
+{
+	struct dmsg_alert m;
+	char topic[256], *buf;
+	size_t cap = 4096 + len;
+	int n, rc = -1;
+
+	memset(&m, 0, sizeof m);
+	snprintf(m.id, sizeof m.id, "%s", id);
+	m.time = (long long)time(NULL);
+	m.cleared = doc == NULL;
+	if (schools)
+		snprintf(m.schools, sizeof m.schools, "%s", schools);
+	m.cap = (char *)doc;
+	m.caplen = len;
+	if ((buf = malloc(cap)) == NULL || (n = dmsg_alert_encode(&m, buf, cap)) < 0) {
+		fprintf(stderr, "ledsign district: cannot encode alert %s\n", id);
+		goto out;
+	}
+	snprintf(topic, sizeof topic, DMSG_ROOT "/%s/bureau/all/alert/%s", b->district, id);
+	rc = sess_publish(s, topic, buf, (size_t)n, 1);
+out:
+	free(buf);
+	return rc;
+}
+
+/* A CAP 1.2 file from the bureau: checked here, then handed to every
+ * school as it is, where the controller maps its areas to board groups
+ * with the school's own cap_areas.  Alert: raised under its CAP id;
+ * Update: the referenced ones cleared, this one raised; Cancel: the
+ * referenced ones cleared. */
+static int
+district_cap(const struct cmd_args *a, struct bsess *s, struct bureau *b)
+{
+	struct cap_result r;
+	char err[512], *doc;
+	size_t len = 0;
+	const char *v;
+	int rc = 1;
+
+	memset(&r, 0, sizeof r);
+	if (a->argc < 2) {
+		fprintf(stderr, "ledsign district cap: the CAP file, please\n");
+		return 2;
+	}
+	if ((doc = (char *)slurp(a->argv[1], CAP_DOC_MAX, &len)) == NULL) {
+		fprintf(stderr, "ledsign district cap: %s: %s\n", a->argv[1], errno == EFBIG ? "over 1 MiB or not a file" :
+		    strerror(errno));
+		return 1;
+	}
+	doc[len] = '\0';
+	if (strlen(doc) != len || cap_parse(doc, len, a->argv[1], NULL, (long long)time(NULL), &r, err, sizeof err) < 0) {
+		fprintf(stderr, "ledsign district cap: %s\n", strlen(doc) != len ? "the file holds a NUL byte" : err);
+		goto out;
+	}
+	if (r.action == CAP_IGNORED) {
+		fprintf(stderr, "ledsign district cap: %s: nothing to send: %s\n", a->argv[1], r.reason);
+		goto out;
+	}
+	for (size_t i = 0; i < r.refs.n; i++)
+		if (publish_alert(s, b, r.refs.v[i], cmd_arg(a, "schools"), NULL, 0) < 0)
+			goto out;
+		else
+			printf("cleared %s\n", r.refs.v[i]);
+	if (r.action == CAP_ALERT || r.action == CAP_UPDATE) {
+		snprintf(s->want_alert, sizeof s->want_alert, "%s", r.alert.id);
+		if (cmd_arg(a, "wait") && sess_collect(s, 0.3) < 0)
+			goto out;
+		if (publish_alert(s, b, r.alert.id, cmd_arg(a, "schools"), doc, len) < 0)
+			goto out;
+		printf("%s\n", r.alert.id);
+		fflush(stdout);
+		rc = 0;
+		if ((v = cmd_arg(a, "wait")) != NULL) {
+			g_schools = cmd_arg(a, "schools");
+			sess_run(s, atof(v), coverage_done);
+			rc = coverage_print(s, r.alert.id);
+		}
+	} else {
+		rc = 0;
+	}
+out:
+	cap_result_clear(&r);
+	free(doc);
 	return rc;
 }
 
@@ -1003,8 +1097,8 @@ cmd_district(const struct cmd_args *a)
 	int rc;
 
 	if (strcmp(verb, "alert") && strcmp(verb, "clear") && strcmp(verb, "coverage") && strcmp(verb, "bundle") &&
-	    strcmp(verb, "status") && strcmp(verb, "report")) {
-		fprintf(stderr, "ledsign district: \"%s\": alert, clear, coverage, bundle, status or report\n", verb);
+	    strcmp(verb, "status") && strcmp(verb, "report") && strcmp(verb, "cap")) {
+		fprintf(stderr, "ledsign district: \"%s\": alert, cap, clear, coverage, bundle, status or report\n", verb);
 		return 2;
 	}
 	if (!bf) {
@@ -1021,6 +1115,8 @@ cmd_district(const struct cmd_args *a)
 		rc = district_alert(a, &s, &b);
 	else if (strcmp(verb, "clear") == 0)
 		rc = district_clear(a, &s, &b);
+	else if (strcmp(verb, "cap") == 0)
+		rc = district_cap(a, &s, &b);
 	else if (strcmp(verb, "coverage") == 0)
 		rc = district_coverage(a, &s);
 	else if (strcmp(verb, "bundle") == 0)

@@ -268,9 +268,17 @@ dmsg_alert_encode(const struct dmsg_alert *m, char *buf, size_t cap)
 	snprintf(num, sizeof num, "%lld", m->time);
 	if (kv_put(buf, cap, &len, "state", m->cleared ? "cleared" : "raised") < 0 ||
 	    kv_put(buf, cap, &len, "id", m->id) < 0 || kv_put(buf, cap, &len, "time", num) < 0 ||
-	    (m->schools[0] && kv_put(buf, cap, &len, "schools", m->schools) < 0))
+	    (m->schools[0] && kv_put(buf, cap, &len, "schools", m->schools) < 0) ||
+	    (!m->cleared && m->cap && kv_put(buf, cap, &len, "cap", "1") < 0))
 		return -1;
-	if (!m->cleared) {
+	if (!m->cleared && m->cap) {
+		if (len + 1 + m->caplen + 1 > cap)
+			return -1;
+		buf[len++] = '\n';
+		memcpy(buf + len, m->cap, m->caplen);
+		len += m->caplen;
+		buf[len] = '\0';
+	} else if (!m->cleared) {
 		if (len + 2 > cap)
 			return -1;
 		buf[len++] = '\n';
@@ -288,7 +296,7 @@ dmsg_alert_parse(const char *buf, size_t len, struct dmsg_alert *m, char *err, s
 {
 	char kind[16], key[32], val[1024], e2[256], *copy = NULL;
 	const char *rest, *cur, *nl;
-	int r, have_state = 0;
+	int r, have_state = 0, is_cap = 0;
 
 	memset(m, 0, sizeof *m);
 	if (len > DMSG_MSG_MAX || memchr(buf, '\0', len)) {
@@ -325,6 +333,8 @@ dmsg_alert_parse(const char *buf, size_t len, struct dmsg_alert *m, char *err, s
 				snprintf(err, errlen, "bad time \"%.40s\"", val);
 				goto fail;
 			}
+		} else if (strcmp(key, "cap") == 0) {
+			is_cap = strcmp(val, "1") == 0;
 		} else if (strcmp(key, "schools") == 0) {
 			if (strlen(val) >= sizeof m->schools) {
 				snprintf(err, errlen, "schools list too long");
@@ -342,6 +352,16 @@ dmsg_alert_parse(const char *buf, size_t len, struct dmsg_alert *m, char *err, s
 		if (!nl) {
 			snprintf(err, errlen, "raised alert %s carries no alert record", m->id);
 			goto fail;
+		}
+		if (is_cap) {
+			/* the school's controller parses it (its CAP parser process, its cap_areas) */
+			m->caplen = len - (size_t)(nl + 1 - copy);
+			if (m->caplen == 0 || m->caplen > 1024 * 1024 || (m->cap = strdup(nl + 1)) == NULL) {
+				snprintf(err, errlen, "CAP alert %s: empty, over 1 MiB, or out of memory", m->id);
+				goto fail;
+			}
+			free(copy);
+			return 0;
 		}
 		/* the same parser and checks as an alert file or request */
 		if (alert_parse(nl + 1, &m->a, e2, sizeof e2) < 0 || alert_validate(&m->a, e2, sizeof e2) < 0) {

@@ -35,7 +35,7 @@
 #define DMSG_BUNDLE_MAX (16 * 1024 * 1024)
 #define DMSG_BUNDLE_FILES 256
 #define DMSG_NAME_MAX 100
-#define DMSG_MSG_MAX (256 * 1024)
+#define DMSG_MSG_MAX (1024 * 1024 + 4096)   /* a CAP document (CAP_DOC_MAX) and its header */
 /* The config file in a bundle; the rest are posters/NAME. */
 #define DMSG_BUNDLE_CONFIG "campaign.cfg"
 
@@ -72,8 +72,13 @@ struct dmsg_alert {
 	char   schools[1024];             /* comma-separated; "" = every school */
 	long long time;                   /* when the bureau sent it */
 	struct alert a;                   /* raised: the alert as the schools store it */
+	char  *cap;                       /* or raised from a CAP 1.2 document: the document
+	                                   * (malloc'd, NUL-terminated; the caller frees it), which
+	                                   * each school maps with its own cap_areas; `a` is empty */
+	size_t caplen;
 };
-/* Encode: header line, then (raised) the alert's record.  Bytes, or -1. */
+/* Encode: header line, then (raised) the alert's record or the CAP
+ * document (header key cap=1).  Bytes, or -1. */
 int  dmsg_alert_encode(const struct dmsg_alert *m, char *buf, size_t cap);
 /* Parse into *m (m->a owned by the caller afterwards: alert_clear). 0, or -1 + err. */
 int  dmsg_alert_parse(const char *buf, size_t len, struct dmsg_alert *m, char *err, size_t errlen);

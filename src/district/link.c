@@ -615,8 +615,49 @@ watch_timer_cb(evutil_socket_t fd, short what, void *arg)
 struct alert_req {
 	struct dlink *l;
 	char   id[ALERT_ID_MAX + 1];
-	int    clearing;
+	int    clearing, cap;
 };
+
+static void link_request(struct dlink *l, const char *req, struct alert_req *r);
+
+/* A CAP alert's targets, as the controller mapped them: its `status` line. */
+static void
+cap_status_line_cb(void *arg, const char *line)
+{
+	struct alert_req *r = arg;
+	struct lalert *a = link_alert(r->l, r->id);
+	struct alert got;
+	char err[128];
+
+	if (!a || strncmp(line, "alert ", 6) != 0)
+		return;
+	memset(&got, 0, sizeof got);
+	if (alert_parse(line + 6, &got, err, sizeof err) == 0 && strcmp(got.id, a->local) == 0) {
+		alert_clear(&a->a);
+		a->a = got;
+		return;
+	}
+	alert_clear(&got);
+}
+
+static void
+cap_status_done_cb(void *arg, int rc, const char *final, const char *err, int eno)
+{
+	struct alert_req *r = arg;
+	struct lalert *a = link_alert(r->l, r->id);
+
+	(void)rc;
+	(void)final;
+	(void)err;
+	(void)eno;
+	if (a) {
+		if (a->state == LA_PENDING)
+			a->state = LA_SHOWING;
+		a->dirty = 1;
+		link_changed(r->l);
+	}
+	free(r);
+}
 
 static void
 alert_done_cb(void *arg, int rc, const char *final, const char *err, int eno)
@@ -626,6 +667,34 @@ alert_done_cb(void *arg, int rc, const char *final, const char *err, int eno)
 	struct lalert *a = link_alert(l, r->id);
 
 	(void)eno;
+	if (a && r->cap && rc == 0 && final) {
+		/* "ok action=alert|update|cancel|ignored id=ID reason=..." */
+		char action[16] = "", id[ALERT_ID_MAX + 1] = "", why[256] = "";
+
+		control_line_get(final, "action", action, sizeof action);
+		control_line_get(final, "id", id, sizeof id);
+		control_line_get(final, "reason", why, sizeof why);
+		if ((strcmp(action, "alert") == 0 || strcmp(action, "update") == 0) && id[0]) {
+			char err2[128];
+
+			dcopy(a->local, sizeof a->local, id);
+			a->state = LA_PENDING;
+			a->dirty = 1;
+			if (!control_client_request(l->base, l->cfg->control_socket, "status", LINK_REQUEST_MS, cap_status_line_cb,
+			    cap_status_done_cb, r, err2, sizeof err2)) {
+				a->state = LA_SHOWING;
+				free(r);
+			}
+			link_changed(l);
+			return;
+		}
+		a->state = strcmp(action, "cancel") == 0 ? LA_CLEARED : LA_REJECTED;
+		lfmt(a->reason, sizeof a->reason, "%s%s%s", action, why[0] ? ": " : "", why);
+		a->dirty = 1;
+		link_changed(l);
+		free(r);
+		return;
+	}
 	if (a) {
 		if (r->clearing) {
 			/* "notfound": it was not (or no longer) up here; cleared all the same
@@ -703,10 +772,13 @@ link_on_alert(struct dlink *l, const char *id_in_topic, const uint8_t *payload, 
 		log_warn(LINK_WHO, NULL, "district alert on topic alert/%s says id %s (or the id is too long): refused",
 		    id_in_topic, m.id);
 		alert_clear(&m.a);
+		free(m.cap);
 		return;
 	}
 	if (!dmsg_list_has(m.schools, l->dc->school)) {
 		/* not for this school (any more): take it down if it was up */
+		free(m.cap);
+		m.cap = NULL;
 		if ((a = link_alert(l, m.id)) == NULL || a->state != LA_SHOWING) {
 			alert_clear(&m.a);
 			return;
@@ -715,6 +787,7 @@ link_on_alert(struct dlink *l, const char *id_in_topic, const uint8_t *payload, 
 	}
 	if ((a = link_alert_add(l, m.id)) == NULL || (r = calloc(1, sizeof *r)) == NULL) {
 		alert_clear(&m.a);
+		free(m.cap);
 		return;
 	}
 	r->l = l;
@@ -729,7 +802,46 @@ link_on_alert(struct dlink *l, const char *id_in_topic, const uint8_t *payload, 
 		kv_put(q + ql, sizeof q - ql, &(size_t){ 0 }, "id", a->local);
 		log_info(LINK_WHO, NULL, "district alert %s cleared by the bureau", m.id);
 		link_request(l, q, r);
+		/* one raised from CAP is stored under its CAP id, which the bureau
+		 * uses as the district id (`ledsign district cap`): also after this
+		 * link restarted and forgot the mapping */
+		if (strncmp(m.id, "cap-", 4) == 0 && strcmp(a->local, m.id) != 0 &&
+		    (r = calloc(1, sizeof *r)) != NULL) {
+			size_t l2 = 0;
+
+			r->l = l;
+			dcopy(r->id, sizeof r->id, m.id);
+			r->clearing = 1;
+			lfmt(q, sizeof q, "clear ");
+			kv_put(q + 6, sizeof q - 6, &l2, "id", m.id);
+			link_request(l, q, r);
+		}
 		alert_clear(&m.a);
+		return;
+	}
+	if (m.cap) {
+		/* the school's controller maps it (its CAP parser process, its
+		 * cap_areas) exactly as a CAP file in its own cap_dir */
+		size_t qcap = 64 + 3 * m.caplen + 3 * ALERT_ID_MAX, ql = 0;
+		char name[ALERT_ID_MAX + 16];
+
+		if ((req = malloc(qcap)) != NULL) {
+			lfmt(req, qcap, "cap ");
+			lfmt(name, sizeof name, "district:%s", m.id);
+			if (kv_put(req + 4, qcap - 4, &ql, "doc", m.cap) == 0 && kv_put(req + 4, qcap - 4, &ql, "name", name) == 0) {
+				r->cap = 1;
+				if (a->state != LA_SHOWING)
+					a->state = LA_PENDING;
+				a->dirty = 1;
+				log_info(LINK_WHO, NULL, "district CAP alert %s: handing it to the controller", m.id);
+				link_request(l, req, r);
+				r = NULL;
+			}
+			free(req);
+		}
+		free(r);
+		free(m.cap);
+		link_changed(l);
 		return;
 	}
 	alert_clear(&a->a);

@@ -6,9 +6,11 @@
 # the clear still arrive); a school that is down for an alert shows it when
 # it comes back, and one that is down for the clear takes it down when it
 # comes back; a school's account cannot raise a district alert (the broker
-# refuses it and no board shows it).
+# refuses it and no board shows it); a CAP file from the bureau is mapped by
+# each school and shown on every board, and a CAP Cancel takes it down.
 . tests/lib.sh
 . tests/district-lib.sh
+. tests/alert-lib.sh
 district_tls
 district_accounts s1 s2 s3
 broker_start
@@ -79,4 +81,18 @@ printf 'nope\n' >"$TMP/bad.pass"
 sed "s|$TMP/s2.pass|$TMP/bad.pass|" "$TMP/rogue.cfg" >"$TMP/bad.cfg"
 $L district status --bureau "$TMP/bad.cfg" 2>"$TMP/bad.err" && fail "a wrong password was let in"
 grep -q 'refused s2' "$TMP/bad.err" || { cat "$TMP/bad.err"; fail "no reason for the wrong password"; }
-echo "district alerts: coverage 5/5 at 3 schools, group targets, broker restart, school away for alert and clear, ACL"
+# a CAP file from the bureau: each school's controller maps it (its CAP
+# parser process) and shows it; a CAP Cancel takes it down everywhere
+cap_typhoon "$TMP/tf.xml" tf-9
+$L district cap "$TMP/tf.xml" $BF --wait 15 >"$TMP/cap.out" || { cat "$TMP/cap.out"; fail "district cap: coverage"; }
+grep -q '^coverage cap-tf-9: 5 of 5 boards at 3 schools, complete$' "$TMP/cap.out" || { cat "$TMP/cap.out"; fail "cap coverage line"; }
+$L alerts --config "$TMP/s2/school.cfg" | grep -q '^cap-tf-9 ' || fail "s2 does not hold cap-tf-9"
+sed -e 's|<identifier>tf-9</identifier>|<identifier>tf-9-cancel</identifier>|' -e 's|<msgType>Alert</msgType>|<msgType>Cancel</msgType><references>duty@school.example,tf-9,2026-01-01T08:00:00+08:00</references>|' \
+	"$TMP/tf.xml" >"$TMP/tf-cancel.xml"
+$L district cap "$TMP/tf-cancel.xml" $BF >"$TMP/capc.out" || { cat "$TMP/capc.out"; fail "district cap cancel"; }
+grep -q '^cleared cap-tf-9$' "$TMP/capc.out" || { cat "$TMP/capc.out"; fail "the cancel cleared nothing"; }
+for s in s1 s2 s3; do
+	n=40; while $L alerts --config "$TMP/$s/school.cfg" | grep -q 'cap-tf-9'; do
+		n=$((n - 1)); [ $n -gt 0 ] || fail "$s still shows cap-tf-9 after the CAP cancel"; sleep 0.25; done
+done
+echo "district alerts: coverage 5/5 at 3 schools, group targets, broker restart, school away for alert and clear, ACL, CAP alert and cancel"
