@@ -1,7 +1,9 @@
 #!/bin/sh
 # make demo: start one simulated board (build/ledboard) per board of the sample
 # campaign, play the campaign onto them with `ledsign play` as if it were
-# 12 September 10:00 (campus day), and leave a PNG of what each board showed.
+# 12 September 10:00 (campus day), and leave a PNG of what each board showed,
+# and one animated GIF of the whole site (every board, LED look) on a normal
+# campaign morning, 13 September 10:00, when the slogans and laws scroll.
 set -eu
 B=${1:-build}
 # DEMO_OUT moves everything the demo writes (tests use a scratch directory).
@@ -9,7 +11,9 @@ ROOTOUT=${DEMO_OUT:-out}
 OUT=$ROOTOUT/demo
 AT="2023-09-12 10:00"
 SECONDS_TO_PLAY=8
-rm -rf "$OUT" "$ROOTOUT/raw" "$ROOTOUT"/*.png
+SITE_AT="2023-09-13 10:00"
+SITE_SECONDS=6
+rm -rf "$OUT" "$ROOTOUT/raw" "$ROOTOUT"/*.png "$ROOTOUT/site.gif"
 mkdir -p "$OUT" "$ROOTOUT/raw"
 pids=""
 cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -66,3 +70,5 @@ while read -r name w h fmt proto addr; do
 	"$B/ledsign" preview "$CFG" --board "$name" --from "$ROOTOUT/raw/$name.png" -o "$ROOTOUT/$name.png"
 	echo "  $ROOTOUT/$name.png  (${w}x${h} $fmt)"
 done <"$OUT/boards.txt"
+"$B/ledsign" preview "$CFG" --all --at "$SITE_AT" --for "$SITE_SECONDS" -o "$ROOTOUT/site.gif"
+echo "demo: the whole site as on $SITE_AT, $SITE_SECONDS s at 30 fps: $ROOTOUT/site.gif"

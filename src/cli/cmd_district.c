@@ -76,7 +76,12 @@ static const struct cmd_opt district_opts[] = {
 static int cmd_district(const struct cmd_args *);
 
 const struct cmd_entry cmd_district_entry = {
-	"district", "alert TEXT | cap FILE | clear ID | coverage ID | bundle DIR --version N | status | report  --bureau FILE [options]",
+	"district", "alert TEXT [--id ID] [--level LEVEL] [--for DURATION] [--schools LIST] [--boards LIST | --groups LIST] "
+	"[--wait SECONDS] --bureau FILE\n"
+	"       ledsign district cap FILE [--schools LIST] [--wait SECONDS] --bureau FILE\n"
+	"       ledsign district clear ID [--wait SECONDS] | coverage ID | status  --bureau FILE\n"
+	"       ledsign district bundle DIR --version N [--label TEXT] [--schools LIST] [--wait SECONDS] --bureau FILE\n"
+	"       ledsign district report [--from TIME] [--to TIME] [--wait SECONDS] [-o FILE.csv|FILE.png] --bureau FILE",
 	"the district bureau: alerts and campaign bundles to every school, their boards' state and proof of play",
 	district_opts, 1, 2, 0, cmd_district,
 };

@@ -353,6 +353,9 @@ player_set_config(struct player *p, const struct ls_board *b, const struct playe
 	/* the chooser's content pointers belong to the old config: choose again
 	 * now (the names stay for status; an unchanged picture is not resent) */
 	p->cur.content = NULL;
+	p->cur.layout = NULL;
+	p->cur.nareas = 0;
+	memset(p->cur.areas, 0, sizeof p->cur.areas);
 	p->canvas_valid = 0;
 	p->next_frame = mono;
 	if (same)
@@ -665,6 +668,23 @@ player_power(struct player *p, int on, double mono)
 	return 1;
 }
 
+/* The compose step: a layout's areas, each at its own effect time, into
+ * p->canvas.  Everything else about a frame (pacing, change detection,
+ * sending) is the same as for one item. */
+static int
+player_compose(struct player *p, double wall, char *err, size_t errlen)
+{
+	struct render_area_show shows[LS_LAYOUT_MAX_AREAS];
+	size_t n = p->cur.nareas < p->cur.layout->nareas ? p->cur.nareas : p->cur.layout->nareas;
+
+	memset(shows, 0, sizeof shows);
+	for (size_t i = 0; i < n; i++) {
+		shows[i].content = p->cur.areas[i].content;
+		shows[i].t = wall - p->cur.areas[i].item_start;
+	}
+	return render_compose(p->env.render, p->board, p->cur.layout, shows, wall, p->canvas, err, errlen);
+}
+
 /* Render what is chosen now into p->canvas; 0, or -1.  A failure is logged
  * with the board, item and reason once, not on every frame: again only when
  * the item or the reason changes, or after the item has rendered. */
@@ -673,11 +693,12 @@ player_render(struct player *p, double wall)
 {
 	char err[256], key[sizeof p->render_failed];
 
-	if (p->cur.show != PLAYER_SHOW_ITEM || !p->cur.content || !p->env.render) {
+	if (p->cur.show != PLAYER_SHOW_ITEM || (!p->cur.content && !p->cur.layout) || !p->env.render) {
 		render_canvas_clear(p->canvas);
 		return 0;
 	}
-	if (render_item(p->env.render, p->board, p->cur.content, wall, wall - p->cur.item_start,
+	if (p->cur.layout ? player_compose(p, wall, err, sizeof err) < 0 :
+	    render_item(p->env.render, p->board, p->cur.content, wall, wall - p->cur.item_start,
 	        p->canvas, err, sizeof err) < 0) {
 		p->errors++;
 		snprintf(key, sizeof key, "%s\n%s", p->cur.item, err);
@@ -776,11 +797,11 @@ player_grid_next(const struct player *p, double t)
 }
 
 static int
-player_is_animated(const struct player_choice *c)
+content_animated(const struct ls_content *c)
 {
-	if (c->show != PLAYER_SHOW_ITEM || !c->content)
+	if (!c)
 		return 0;
-	switch (c->content->effect) {
+	switch (c->effect) {
 	case LS_FX_SCROLL_LEFT:
 	case LS_FX_SCROLL_UP:
 	case LS_FX_FLASH:
@@ -788,6 +809,53 @@ player_is_animated(const struct player_choice *c)
 	case LS_FX_STATIC:
 		break;
 	}
+	return 0;
+}
+
+static int
+content_live(const struct ls_content *c)
+{
+	return c && c->text && strchr(c->text, '{') != NULL;
+}
+
+/* A layout is animated (or live) when any of its areas is. */
+static int
+player_is_animated(const struct player_choice *c)
+{
+	int any = 0;
+
+	if (c->show != PLAYER_SHOW_ITEM)
+		return 0;
+	if (!c->layout)
+		return content_animated(c->content);
+	for (size_t i = 0; i < c->nareas; i++)
+		any |= content_animated(c->areas[i].content);
+	return any;
+}
+
+static int
+player_is_live(const struct player_choice *c)
+{
+	int any = 0;
+
+	if (c->show != PLAYER_SHOW_ITEM)
+		return 0;
+	if (!c->layout)
+		return content_live(c->content);
+	for (size_t i = 0; i < c->nareas; i++)
+		any |= content_live(c->areas[i].content);
+	return any;
+}
+
+/* Did an area of the layout start another item? */
+static int
+player_areas_differ(const struct player_choice *a, const struct player_choice *b)
+{
+	if (a->layout != b->layout || a->nareas != b->nareas)
+		return 1;
+	for (size_t i = 0; i < a->nareas; i++)
+		if (a->areas[i].content != b->areas[i].content || a->areas[i].item_start != b->areas[i].item_start)
+			return 1;
 	return 0;
 }
 
@@ -818,7 +886,8 @@ player_tick(struct player *p, double mono, double wall)
 		c.brightness = p->board->brightness;
 		p->env.choose(p->env.ctx, p->board, wall, &c);
 		if (!p->have_cur || c.show != p->cur.show || c.content != p->cur.content ||
-		    c.item_start != p->cur.item_start || strcmp(c.item, p->cur.item) != 0) {
+		    c.item_start != p->cur.item_start || strcmp(c.item, p->cur.item) != 0 ||
+		    player_areas_differ(&c, &p->cur)) {
 			/* logged ("now showing ...") by the daemon's log subscriber */
 			if (!p->have_cur || strcmp(c.item, p->cur.item) != 0 || strcmp(c.rule, p->cur.rule) != 0) {
 				if (p->have_cur)
@@ -827,8 +896,7 @@ player_tick(struct player *p, double mono, double wall)
 			}
 			p->canvas_valid = 0;
 			p->animated = player_is_animated(&c);
-			p->live = c.show == PLAYER_SHOW_ITEM && c.content && c.content->text &&
-			    strchr(c.content->text, '{') != NULL;
+			p->live = player_is_live(&c);
 			p->period = p->animated ? 1.0 / p->env.fps : PLAYER_STATIC_PERIOD;
 			p->have_cur = 1;
 		}

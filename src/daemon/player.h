@@ -38,11 +38,22 @@ enum player_show {
 	PLAYER_SHOW_POWER_OFF,/* LEDs off: POWER 0 where the board has it, else black */
 };
 
+/* One area of a layout: its item and when that started. */
+struct player_area {
+	const struct ls_content *content;   /* NULL: the area is dark */
+	double item_start;
+};
+
 /* What the chooser decided for one board at one moment. */
 struct player_choice {
 	enum player_show show;
 	const struct ls_content *content;   /* for PLAYER_SHOW_ITEM; owned by the chooser */
 	double item_start;                  /* Unix time the item started showing (effects count from it) */
+	/* PLAYER_SHOW_ITEM may instead be a layout (content NULL): each area's
+	 * item, composed into one frame (render_compose); owned by the chooser */
+	const struct ls_layout *layout;
+	size_t nareas;
+	struct player_area areas[LS_LAYOUT_MAX_AREAS];
 	int    brightness;                  /* 0..100 */
 	char   rule[128];                   /* what decided it, for status: "rule@31", "fallback", "alert a-..." */
 	char   item[64];                    /* item name for status and logs */

@@ -99,3 +99,55 @@ render_check_glyphs(struct render_ctx *ctx, const struct ls_config *cfg, struct 
 	}
 	return missing;
 }
+
+int
+render_legible_min(const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; p != NULL && *p; p++)
+		if (*p >= 0xe3 && *p <= 0xef)      /* U+3000..U+FFFF: CJK, kana, fullwidth */
+			return RENDER_MIN_LEGIBLE_CJK;
+	return RENDER_MIN_LEGIBLE_LATIN;
+}
+
+size_t
+render_check_legibility(struct render_ctx *ctx, const struct ls_config *cfg, double now, struct ls_diag *diag)
+{
+	size_t found = 0;
+	uint8_t *mark = malloc(cfg->ncontent + 1);
+	char err[512];
+
+	if (mark == NULL)
+		return 0;
+	for (size_t bi = 0; bi < cfg->nboards; bi++) {
+		const struct ls_board *b = &cfg->boards[bi];
+
+		memset(mark, 0, cfg->ncontent + 1);
+		ls_board_content(cfg, b, mark);
+		for (size_t i = 0; i < cfg->ncontent; i++) {
+			const struct ls_content *c = &cfg->content[i];
+			struct render_text_plan pl;
+
+			if (!mark[i] || c->text == NULL || c->text[0] == '\0')
+				continue;
+			if (render_text_plan(ctx, b, c, now, &pl, err, sizeof err) != 0)
+				continue;        /* render_check_glyphs reports the item's errors */
+			if (pl.how == RENDER_SHOW_PAGES && pl.pages > RENDER_MAX_PAGES) {
+				ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, c->line,
+				    "content \"%s\" on board \"%s\" (%dx%d) needs %d pages at %d px; "
+				    "make it effect = \"scroll-left\", shorten it, or set a smaller size",
+				    c->name, b->name, b->width, b->height, pl.pages, pl.size);
+				found++;
+			}
+			if (pl.forced || pl.split) {
+				ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, c->line,
+				    "content \"%s\" on board \"%s\" (%dx%d) is broken inside a %s at %d px (%s); "
+				    "make it effect = \"scroll-left\", add a space where it may break, or set a smaller size",
+				    c->name, b->name, b->width, b->height, pl.forced ? "word, number or date" : "word",
+				    pl.size, pl.broken);
+				found++;
+			}
+		}
+	}
+	free(mark);
+	return found;
+}
