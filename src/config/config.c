@@ -187,7 +187,7 @@ static const struct key top_keys[] = {
 	  .doc = "Unix socket for `ledsign alert`, `clear`, `status`, `reload`",
 	  .def = "`\"" LS_PATH_CONTROL_SOCKET "\"`" },
 	{ "state_dir", K_STR, 0, 0, 0, O(struct ls_config, state_dir), NULL, "where active alerts are kept",
-	  .doc = "where active alerts are kept across restarts",
+	  .doc = "where active alerts are kept across restarts, and proof of play (`proof.db`, docs/record.md)",
 	  .def = "`\"" LS_PATH_STATE_DIR "\"`" },
 	{ "user", K_STR, 0, 0, 0, O(struct ls_config, user), NULL, "user the controller runs as when started as root",
 	  .doc = "started as root (by hand, not by systemd), the controller prepares its directories and then runs as this user, keeping group `dialout` for serial boards; `ledsign play --user` overrides it. Example: `user = \"ledsign\";` (docs/architecture.md, \"Processes\")" },
