@@ -1163,6 +1163,18 @@ link_save_version(struct dlink *l, long long v)
 
 static void link_on_bundle(struct dlink *l, const uint8_t *payload, size_t len);
 
+/* The bundle did not take: the posters before it go back in place. */
+static void
+link_posters_back(struct dlink *l)
+{
+	char path[PATH_MAX], old[PATH_MAX];
+
+	lfmt(path, sizeof path, "%s/" LINK_POSTERS, l->cfgdir);
+	lfmt(old, sizeof old, "%s/.district-posters.old", l->cfgdir);
+	link_rmtree(path);
+	rename(old, path);
+}
+
 static void
 reload_done_cb(void *arg, int rc, const char *final, const char *err, int eno)
 {
@@ -1180,6 +1192,8 @@ reload_done_cb(void *arg, int rc, const char *final, const char *err, int eno)
 		link_changed(l);
 		if (l->pending.had_backup)
 			unlink(l->pending.backup);
+		lfmt(path, sizeof path, "%s/.district-posters.old", l->cfgdir);
+		link_rmtree(path);
 	} else {
 		if (final)
 			control_line_get(final, "message", msg, sizeof msg);
@@ -1187,6 +1201,7 @@ reload_done_cb(void *arg, int rc, const char *final, const char *err, int eno)
 		lfmt(path, sizeof path, "%s/%s", l->cfgdir, l->dc->bundle_file);
 		if (l->pending.had_backup)
 			rename(l->pending.backup, path);
+		link_posters_back(l);
 		lfmt(l->pending.reason, sizeof l->pending.reason, "the controller's reload failed: %s",
 		    msg[0] ? msg : err ? err : "no answer");
 		link_bundle_result(l, l->pending.version, 0, l->pending.reason);
@@ -1281,11 +1296,12 @@ link_on_bundle(struct dlink *l, const uint8_t *payload, size_t len)
 	    (errno == EEXIST && unlink(l->pending.backup) == 0 && link(path, l->pending.backup) == 0);
 	if (link_write_file(path, cf->data, cf->len, err, sizeof err) < 0) {
 		link_rmtree(stage);
+		link_posters_back(l);
 		link_bundle_result(l, b.version, 0, err);
 		return;
 	}
 	link_rmtree(stage);
-	link_rmtree(old);
+	/* the old posters stay as .district-posters.old until the reload took */
 	l->pending.version = b.version;
 	l->bundle_busy = 1;
 	if (!control_client_request(l->base, l->cfg->control_socket, "reload", 30000, NULL, reload_done_cb, l, err,
