@@ -684,6 +684,14 @@ daemon_link_start(struct daemon *d)
 
 	if (!d->cfg->district || d->link_pid > 0)
 		return;
+	/* a rehearsal (opts.rewrite: simulated boards) must not reach the
+	 * district: no state published, no bundle written over the real files */
+	if (d->opts.rewrite) {
+		if (d->link_started == 0)
+			log_msg(LOG_LV_INFO, "district", NULL, "rehearsing: the district link is not started");
+		d->link_started = xport_now();
+		return;
+	}
 	d->link_started = xport_now();
 	pid = fork();
 	if (pid < 0) {
