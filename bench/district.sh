@@ -11,6 +11,9 @@
 #     and posters of random pixels, so nothing compresses), from starting
 #     `ledsign district bundle` to the last school's "accepted".
 # Usage: bench/district.sh [BUILD_DIR]; SCHOOLS, BOARDS, ROUNDS, BSCHOOLS, BUNDLE_MB from the environment.
+# STATE_ROOT=/dev/shm puts every school's state_dir (alerts, fsync'd before
+# they show; proof.db) in memory: on one machine 20 controllers otherwise
+# queue their fsyncs on one disk, which 20 schools' own machines do not.
 B=${1:-build}
 SCHOOLS=${SCHOOLS:-20}
 BOARDS=${BOARDS:-50}
@@ -19,7 +22,7 @@ BSCHOOLS=${BSCHOOLS:-100}
 BUNDLE_MB=${BUNDLE_MB:-5}
 OUT=$(mktemp -d)
 PIDS=""
-stop() { for p in $PIDS; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$OUT"; }
+stop() { for p in $PIDS; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$OUT" ${STATE_ROOT:+"$STATE_ROOT/$OUT"}; }
 trap stop EXIT
 trap 'exit 1' INT TERM
 fail() { echo "bench/district: $*" >&2; exit 1; }
@@ -40,7 +43,7 @@ bureau_file "$OUT/bureau.cfg"
 school_cfg() {
 	d="$OUT/$1"; mkdir -p "$d/run"
 	{
-		echo "timezone = \"UTC\"; control_socket = \"$d/run/control.sock\"; state_dir = \"$d/state\";"
+		echo "timezone = \"UTC\"; control_socket = \"$d/run/control.sock\"; state_dir = \"${STATE_ROOT:+$STATE_ROOT/}$d/state\";"
 		echo "boards = ("
 		if [ -n "$2" ]; then
 			sed -n "$3,$4p" "$2" | awk '{ printf "%s{ name = \"b%03d\"; width = 32; height = 8; format = \"rgb888\"; protocol = \"lsp\"; address = \"tcp:127.0.0.1:%s\"; }\n", (NR > 1 ? "," : ""), NR, $1 }'
