@@ -59,7 +59,9 @@ CFG
 }
 # A school NAME with NB simulated boards (lsp over TCP, 64x16 mono, groups
 # "hall" for the first, "yard" for the rest; each stops after $EXIT_AFTER
-# frames when that is set), in $TMP/NAME/ with
+# frames when that is set, and is then an LSP 1.0 board, streamed every
+# frame, so that its frames shown are the frames acknowledged), in
+# $TMP/NAME/ with
 # campaign.cfg included as its bundle file.  Boards start now, the
 # controller with school_play.  Usage: school_make NAME NB
 school_make() {
@@ -70,7 +72,7 @@ school_make() {
 		g=yard; [ $i = 1 ] && g=hall
 		boards="$boards{ name = \"b$i\"; width = 64; height = 16; format = \"mono\"; protocol = \"lsp\"; address = \"tcp:127.0.0.1:$p\"; groups = [\"$g\"]; },"
 		mkdir -p "$d/snap/b$i"
-		$B/ledboard --listen "tcp:127.0.0.1:$p" --size 64x16 --format mono --snapshot "$d/snap/b$i" ${EXIT_AFTER:+--exit-after $EXIT_AFTER} 2>"$d/b$i.log" &
+		$B/ledboard --listen "tcp:127.0.0.1:$p" --size 64x16 --format mono --snapshot "$d/snap/b$i" ${EXIT_AFTER:+--exit-after $EXIT_AFTER --caps rle,rowxor,delta,page,brightness,power,clock} 2>"$d/b$i.log" &
 		PIDS="$PIDS $!"
 		i=$((i + 1))
 	done

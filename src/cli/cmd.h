@@ -67,13 +67,13 @@ int  cmd_flag(const struct cmd_args *a, const char *name);
 extern const struct cmd_entry cmd_check_entry, cmd_preview_entry, cmd_schedule_entry, cmd_send_entry,
     cmd_probe_entry, cmd_alert_entry, cmd_clear_entry, cmd_alerts_entry, cmd_play_entry,
     cmd_status_entry, cmd_reload_entry, cmd_ports_entry, cmd_config_doc_entry, cmd_watch_entry,
-    cmd_rehearse_entry, cmd_report_entry, cmd_district_entry, cmd_district_link_entry;
+    cmd_rehearse_entry, cmd_web_entry, cmd_user_entry, cmd_report_entry, cmd_district_entry, cmd_district_link_entry;
 
 struct ls_config;
 /* Print the daemon's active alerts as a table to stdout (what `ledsign alerts`
- * shows; `ledsign status` may append it), times in `timezone` (NULL: the
+ * shows; `ledsign status` may append it), times in time zone `zone` (NULL: the
  * machine's).  0, or 1 with the reason on stderr. */
-int cmd_alert_list(const char *socket_path, const char *timezone);
+int cmd_alert_list(const char *socket_path, const char *zone);
 
 /* Shared helpers for commands. */
 /* Load a config, printing every diagnostic to stderr; NULL on error. */

@@ -8,6 +8,7 @@
  * the commands warn and fall back to the default socket path.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -473,19 +474,19 @@ cmd_clear(const struct cmd_args *a)
 }
 
 static void
-fmt_time(const char *timezone, long long t, char *buf, size_t len)
+fmt_time(const char *zone, long long t, char *buf, size_t len)
 {
 	struct tm tm;
 	time_t tt = (time_t)t;
 	char *saved = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
 
-	if (timezone) {
-		setenv("TZ", timezone, 1);
+	if (zone) {
+		setenv("TZ", zone, 1);
 		tzset();
 	}
 	localtime_r(&tt, &tm);
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
-	if (timezone) {
+	if (zone) {
 		if (saved)
 			setenv("TZ", saved, 1);
 		else
@@ -493,6 +494,36 @@ fmt_time(const char *timezone, long long t, char *buf, size_t len)
 		tzset();
 	}
 	free(saved);
+}
+
+/* Who raised an alert, from its source as the daemon wrote it: a console
+ * user ("web:NAME uid=N"), a Unix user ("... uid=N", named here), or a CAP
+ * sender (the source as it is). */
+static void
+alert_by(const char *src, char *buf, size_t len)
+{
+	const char *u;
+	char *end;
+	unsigned long uid;
+	struct passwd *pw;
+
+	if (src == NULL || src[0] == '\0') {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (strncmp(src, "web:", 4) == 0) {
+		snprintf(buf, len, "%.*s (console)", (int)strcspn(src + 4, " "), src + 4);
+		return;
+	}
+	if ((u = strstr(src, "uid=")) != NULL) {
+		uid = strtoul(u + 4, &end, 10);
+		if (end != u + 4 && (pw = getpwuid((uid_t)uid)) != NULL)
+			snprintf(buf, len, "%s (uid %lu)", pw->pw_name, uid);
+		else
+			snprintf(buf, len, "uid %lu", uid);
+		return;
+	}
+	snprintf(buf, len, "%s", src);
 }
 
 struct status_ctx {
@@ -529,10 +560,17 @@ status_line(void *arg, const char *line)
 	else
 		snprintf(exp, sizeof exp, "until cleared");
 	{
-		char ctargets[sizeof targets * 4], ctext[ALERT_TEXT_MAX * 4 + 8], cid[ALERT_ID_MAX * 4 + 8];
-		const char *const cells[] = { clean(a.id, cid, sizeof cid), alert_level_name(a.level),
-			clean(targets, ctargets, sizeof ctargets), exp, clean(a.text, ctext, sizeof ctext) };
+		char ctargets[sizeof targets * 4], ctext[ALERT_TEXT_MAX * 4 + 8], cid[ALERT_ID_MAX * 4 + 8], by[160],
+		    cby[sizeof by * 4];
+		const char *cells[6];
 
+		alert_by(a.source, by, sizeof by);
+		cells[0] = clean(a.id, cid, sizeof cid);
+		cells[1] = alert_level_name(a.level);
+		cells[2] = clean(targets, ctargets, sizeof ctargets);
+		cells[3] = exp;
+		cells[4] = clean(by, cby, sizeof cby);
+		cells[5] = clean(a.text, ctext, sizeof ctext);
 		if (sc->t && table_add(sc->t, cells) < 0)
 			sc->oom = 1;
 	}
@@ -540,18 +578,18 @@ status_line(void *arg, const char *line)
 }
 
 int
-cmd_alert_list(const char *socket_path, const char *timezone)
+cmd_alert_list(const char *socket_path, const char *zone)
 {
-	static const char *const head[] = { "ID", "LEVEL", "TARGETS", "EXPIRES", "TEXT" };
-	static const int max[] = { 0, 0, 40, 0, 0 };
+	static const char *const head[] = { "ID", "LEVEL", "TARGETS", "EXPIRES", "BY", "TEXT" };
+	static const int max[] = { 0, 0, 40, 0, 32, 0 };
 	struct common c = { 0 };
 	struct status_ctx sc = { 0 };
 	char final[1024], *out;
 	int rc = 0;
 
 	c.socket = socket_path;
-	sc.timezone = timezone;
-	if ((sc.t = table_new(5, head, max, NULL)) == NULL)
+	sc.timezone = zone;
+	if ((sc.t = table_new(6, head, max, NULL)) == NULL)
 		sc.oom = 1;
 	if (send_request("alerts", &c, "status", status_line, &sc, final, sizeof final) != 0)
 		rc = 1;

@@ -276,11 +276,11 @@ frame_rgb(const struct opts *o, const struct render_canvas *cv, const struct ls_
 }
 
 /* What board b shows `dt` seconds after --at in GIF mode: the item (from
- * --t), the rule's playlist from its first item, or the schedule. */
+ * --t), or the rule's playlist from its first item (preview_gif asks the
+ * schedule itself, which may give a layout). */
 static const struct ls_content *
-gif_item_at(const struct opts *o, const struct ls_config *cfg, const struct sched *sched,
-    const struct ls_board *b, const struct ls_rule *rule, ls_day day, int minute, long long now, double dt,
-    double *t)
+gif_item_at(const struct opts *o, const struct ls_config *cfg, const struct ls_rule *rule, ls_day day, int minute,
+    double dt, double *t)
 {
 	if (o->item != NULL) {
 		*t = o->t + dt;
@@ -314,23 +314,20 @@ gif_item_at(const struct opts *o, const struct ls_config *cfg, const struct sche
 		}
 		return NULL;
 	}
-	{
-		struct sched_result res;
-		sched_at(sched, b, (double)now + dt, &res);
-		*t = res.content != NULL ? (double)now + dt - res.item_start : 0;
-		return res.content;
-	}
+	return NULL;
 }
 
 /* -o NAME.gif: an animated GIF over --for seconds at --fps: one board's
- * item (--item) or rule (--rule), or with --all every board in one picture
- * following the schedule. */
+ * item (--item), layout (--layout) or rule (--rule, a playlist or a
+ * layout), or with --all every board in one picture following the schedule
+ * (layouts composed). */
 static int
 preview_gif(const struct opts *o, const struct ls_config *cfg, struct render_ctx *ctx, long long now)
 {
 	const struct ls_board **bs = calloc(cfg->nboards + 1, sizeof *bs);
 	struct render_canvas **cv = calloc(cfg->nboards + 1, sizeof *cv);
 	const struct ls_rule *rule = NULL;
+	const struct ls_layout *lo = NULL;   /* --layout, or a --rule that shows one */
 	struct sched *sched = NULL;
 	struct render_gif *gif = NULL;
 	size_t n = 0;
@@ -358,8 +355,8 @@ preview_gif(const struct opts *o, const struct ls_config *cfg, struct render_ctx
 		for (size_t r = 0; r < cfg->nrules && rule == NULL; r++)
 			if (cfg->rules[r].name != NULL && strcmp(cfg->rules[r].name, o->rule) == 0)
 				rule = &cfg->rules[r];
-		if (rule == NULL || rule->kind != LS_RULE_PLAY || rule->playlist == NULL) {
-			fprintf(stderr, "ledsign preview: %s: no schedule rule named \"%s\" that plays a playlist\n",
+		if (rule == NULL || rule->kind != LS_RULE_PLAY || (rule->playlist == NULL && rule->layout == NULL)) {
+			fprintf(stderr, "ledsign preview: %s: no schedule rule named \"%s\" that plays a playlist or layout\n",
 			    o->file, o->rule);
 			goto out;
 		}
@@ -370,7 +367,13 @@ preview_gif(const struct opts *o, const struct ls_config *cfg, struct render_ctx
 		minute = tm.tm_hour * 60 + tm.tm_min;
 		day = tz_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 	}
-	if (o->item == NULL && rule == NULL && (sched = sched_new(cfg, err, sizeof err)) == NULL) {
+	if (o->layout != NULL && (lo = ls_config_layout(cfg, o->layout)) == NULL) {
+		fprintf(stderr, "ledsign preview: %s: no layout named \"%s\"\n", o->file, o->layout);
+		goto out;
+	}
+	if (rule != NULL && rule->layout != NULL)
+		lo = ls_config_layout(cfg, rule->layout);
+	if (o->item == NULL && (rule == NULL || lo != NULL) && (sched = sched_new(cfg, err, sizeof err)) == NULL) {
 		fprintf(stderr, "ledsign preview: %s: %s\n", o->file, err);
 		goto out;
 	}
@@ -387,9 +390,33 @@ preview_gif(const struct opts *o, const struct ls_config *cfg, struct render_ctx
 
 		for (size_t i = 0; i < n; i++) {
 			double t = 0;
-			const struct ls_content *c = gif_item_at(o, cfg, sched, bs[i], rule, day, minute, now, dt, &t);
+			const struct ls_content *c = NULL;
 			struct ls_content blank = { .name = (char *)"(nothing scheduled)" };
-			if (render_item(ctx, bs[i], c != NULL ? c : &blank, (double)now + dt, t, cv[i], err, sizeof err) != 0) {
+			struct sched_result lay;
+			int rc2;
+
+			/* a layout: --layout (from midnight), a --rule that shows one
+			 * (from --t before --at), or the schedule's */
+			lay.layout = NULL;
+			if (lo != NULL)
+				sched_layout_at(sched, lo, o->layout != NULL ? NAN : (double)now - o->t, (double)now + dt, &lay);
+			else if (o->item == NULL && rule == NULL) {
+				sched_at(sched, bs[i], (double)now + dt, &lay);
+				c = lay.content;
+				t = c != NULL ? (double)now + dt - lay.item_start : 0;
+			} else
+				c = gif_item_at(o, cfg, rule, day, minute, dt, &t);
+			if (lay.layout != NULL) {
+				struct render_area_show shows[LS_LAYOUT_MAX_AREAS];
+				memset(shows, 0, sizeof shows);
+				for (size_t k = 0; k < lay.nareas; k++) {
+					shows[k].content = lay.areas[k].content;
+					shows[k].t = (double)now + dt - lay.areas[k].item_start + (o->layout != NULL ? o->t : 0);
+				}
+				rc2 = render_compose(ctx, bs[i], lay.layout, shows, (double)now + dt, cv[i], err, sizeof err);
+			} else
+				rc2 = render_item(ctx, bs[i], c != NULL ? c : &blank, (double)now + dt, t, cv[i], err, sizeof err);
+			if (rc2 != 0) {
 				fprintf(stderr, "ledsign preview: board %s: %s\n", bs[i]->name, err);
 				goto out;
 			}
@@ -436,7 +463,7 @@ static const struct cmd_opt preview_opts[] = {
 	{ "interval", 0, "SECONDS", "time between those frames (default 0.1)" },
 	{ "t", 0, "SECONDS", "effect time of the first frame: seconds since the item started" },
 	{ "from", 0, "RAW.png", "draw the LED look of pixels a board showed (a ledboard snapshot); needs --board" },
-	{ "rule", 0, "NAME", "with --board and -o NAME.gif: the rule's playlist from its first item" },
+	{ "rule", 0, "NAME", "with --board and -o NAME.gif: the rule's playlist (or layout) from its first item" },
 	{ "for", 0, "SECONDS", "length of an animated GIF (-o NAME.gif), 0.1..600 (default 10)" },
 	{ "fps", 0, "N", "frames per second of an animated GIF, 1..50 (default 30, as ledsign play)" },
 	{ "output", 'o', "PATH", "the PNG to write, a directory for BOARD.png files, or NAME.gif for an animation" },
@@ -506,8 +533,8 @@ parse_args(const struct cmd_args *a, struct opts *o)
 		return -1;
 	o->gif = ends_with(o->out, ".gif");
 	if (o->gif)      /* one board's item or rule, or the site (--all, with --board: one board, scheduled) */
-		return o->from == NULL && o->frames == 0 && (o->all ? o->rule == NULL :
-		    o->board != NULL && (o->item != NULL) != (o->rule != NULL)) ? 0 : -1;
+		return o->from == NULL && o->frames == 0 && (o->all ? o->rule == NULL && o->layout == NULL :
+		    o->board != NULL && (o->item != NULL) + (o->rule != NULL) + (o->layout != NULL) == 1) ? 0 : -1;
 	if (o->rule != NULL || cmd_arg(a, "for") != NULL || cmd_arg(a, "fps") != NULL)
 		return -1;       /* animation options without a .gif */
 	if (o->from != NULL)
@@ -523,7 +550,7 @@ static int cmd_preview(const struct cmd_args *);
 
 const struct cmd_entry cmd_preview_entry = {
 	"preview", "FILE (--board NAME --item NAME | --board NAME --layout NAME | --all [--board NAME] [--item NAME] | --board NAME --from RAW.png) [--at TIME] [--t SECONDS] [--raw] [--frames N [--interval SECONDS]] -o PATH|DIR\n"
-	"       ledsign preview FILE (--board NAME (--item NAME | --rule NAME) | --all) [--at TIME] [--for SECONDS] [--fps N] -o NAME.gif",
+	"       ledsign preview FILE (--board NAME (--item NAME | --layout NAME | --rule NAME) | --all) [--at TIME] [--for SECONDS] [--fps N] -o NAME.gif",
 	"write PNGs of what boards show (LED dots, or --raw one pixel per LED), or animated GIFs", preview_opts, 1, 1, 0, cmd_preview,
 };
 

@@ -16,13 +16,15 @@
  * file, so relative poster and font paths and @include keep working.
  *
  * Left in DIR: BOARD.png (the last picture, LED look), BOARD-strip.png
- * (pictures at even times over the run, top to bottom) and boards/BOARD/
+ * (pictures at even times over the run, top to bottom), BOARD.gif and
+ * site.gif (the run animated, one board and every board) and boards/BOARD/
  * (ledboard's log and raw latest.png).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -211,18 +213,30 @@ sim_ready(struct rboard *r)
 	return 0;
 }
 
-static void
+/* Stop every simulator; -1 when one did not end cleanly (its log says why). */
+static int
 sim_stop(struct rehearsal *rh)
 {
+	int rc = 0;
+
 	for (size_t i = 0; i < rh->n; i++)
 		if (rh->rb[i].pid > 0)
 			kill(rh->rb[i].pid, SIGTERM);
 	for (size_t i = 0; i < rh->n; i++)
 		if (rh->rb[i].pid > 0) {
-			while (waitpid(rh->rb[i].pid, NULL, 0) < 0 && errno == EINTR)
+			int st = 0;
+
+			while (waitpid(rh->rb[i].pid, &st, 0) < 0 && errno == EINTR)
 				;
 			rh->rb[i].pid = 0;
+			if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0) && !(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM)) {
+				fprintf(stderr, "ledsign rehearse: the simulator of board %s ended badly (%s %d); see %s/ledboard.log\n",
+				    rh->rb[i].b->name, WIFSIGNALED(st) ? "signal" : "exit status",
+				    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st), rh->rb[i].dir);
+				rc = -1;
+			}
 		}
+	return rc;
 }
 
 static int
@@ -287,19 +301,106 @@ is_frame(const struct dirent *e)
 	return strncmp(e->d_name, "frame-", 6) == 0;
 }
 
-/* Board r's pictures: DIR/NAME.png (the last one, LED look) and
- * DIR/NAME-strip.png (nframes at even times from t0 to t1); the raw frames
- * are then removed (latest.png stays).  0, or -1 with a message printed. */
+/* The frames one simulator received, in order, with the times they were
+ * written: what the board showed at time t is the last one written by t. */
+struct track {
+	struct rboard *r;
+	struct dirent **ent;
+	double *mt;
+	int    n, cur;                  /* cur: the frame in cv, -1 none */
+	struct render_canvas *cv;       /* what the board shows at the last track_at */
+};
+
+static int
+track_open(struct track *tr, struct rboard *r, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 320];
+
+	memset(tr, 0, sizeof *tr);
+	tr->r = r;
+	tr->cur = -1;
+	if ((tr->n = scandir(r->dir, &tr->ent, is_frame, by_name)) < 0) {
+		tr->n = 0;
+		snprintf(err, errlen, "%.300s: %s", r->dir, strerror(errno));
+		return -1;
+	}
+	if ((tr->mt = calloc((size_t)tr->n + 1, sizeof *tr->mt)) == NULL ||
+	    (tr->cv = render_canvas_new(r->b->width, r->b->height, r->b->format)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < tr->n; i++) {
+		struct stat st;
+
+		snprintf(path, sizeof path, "%s/%s", r->dir, tr->ent[i]->d_name);
+		tr->mt[i] = stat(path, &st) == 0 ? (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9 : 0;
+	}
+	return 0;
+}
+
+/* Move to time t: 1 when the picture changed, 0 not, -1 with err. */
+static int
+track_at(struct track *tr, double t, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 320];
+	struct render_canvas *cv;
+	int i = tr->cur;
+
+	while (i + 1 < tr->n && tr->mt[i + 1] <= t)
+		i++;
+	if (i == tr->cur)
+		return 0;
+	snprintf(path, sizeof path, "%s/%s", tr->r->dir, tr->ent[i]->d_name);
+	if ((cv = cmd_preview_load_raw(tr->r->b, path, err, errlen)) == NULL)
+		return -1;
+	render_canvas_free(tr->cv);
+	tr->cv = cv;
+	tr->cur = i;
+	return 1;
+}
+
+/* Remove the raw frames (latest.png stays) and free. */
+static void
+track_close(struct track *tr, int remove)
+{
+	char path[PATH_MAX + 320];
+
+	for (int i = 0; i < tr->n; i++) {
+		if (remove) {
+			snprintf(path, sizeof path, "%s/%s", tr->r->dir, tr->ent[i]->d_name);
+			unlink(path);
+		}
+		free(tr->ent[i]);
+	}
+	free(tr->ent);
+	free(tr->mt);
+	render_canvas_free(tr->cv);
+	memset(tr, 0, sizeof *tr);
+}
+
+/* GIF frames are taken every REHEARSE_GIF_CS centiseconds of the run (a
+ * board's own GIF) or REHEARSE_SITE_CS (the whole site): enough to see a
+ * scroll move and an item change, a few MB for a 30 s rehearsal. */
+#define REHEARSE_GIF_CS  10
+#define REHEARSE_SITE_CS 20
+
+/* Board r's pictures: OUT/NAME.png (the last one, LED look),
+ * OUT/NAME-strip.png (nframes at even times from t0 to t1) and OUT/NAME.gif
+ * (the run as it looked, REHEARSE_GIF_CS a frame).  0, or -1 with a message
+ * printed. */
 static int
 pictures(const char *out, struct rboard *r, int nframes, double t0, double t1)
 {
 	const struct ls_board *b = r->b;
-	struct dirent **ent = NULL;
 	struct render_canvas *last = NULL, **fr = NULL;
+	struct render_gif *gif = NULL;
+	struct track tr;
 	char path[PATH_MAX + 320], err[512];
-	double *mt = NULL;
-	int n = 0, rc = -1, k = 0;
+	uint8_t *rgb = NULL;
+	int rc = -1, k = 0, pitch, w, h;
+	long cs, end = lround((t1 - t0) * 100), shown_from = 0;
 
+	memset(&tr, 0, sizeof tr);
 	snprintf(path, sizeof path, "%s/latest.png", r->dir);
 	if ((last = cmd_preview_load_raw(b, path, err, sizeof err)) == NULL) {
 		fprintf(stderr, "ledsign rehearse: board %s showed nothing (%s); see %s/ledboard.log\n", b->name, err,
@@ -307,64 +408,179 @@ pictures(const char *out, struct rboard *r, int nframes, double t0, double t1)
 		return -1;
 	}
 	snprintf(path, sizeof path, "%s/%s.png", out, b->name);
-	if (render_png_write_preview(last, b, path, err, sizeof err) != 0) {
-		fprintf(stderr, "ledsign rehearse: %s\n", err);
-		goto done;
-	}
+	if (render_png_write_preview(last, b, path, err, sizeof err) != 0)
+		goto fail;
 	printf("  %s\n", path);
-	if ((n = scandir(r->dir, &ent, is_frame, by_name)) < 0) {
-		fprintf(stderr, "ledsign rehearse: %s: %s\n", r->dir, strerror(errno));
-		goto done;
-	}
-	if ((mt = calloc((size_t)n + 1, sizeof *mt)) == NULL || (fr = calloc((size_t)nframes, sizeof *fr)) == NULL)
-		goto oom;
-	for (int i = 0; i < n; i++) {
-		struct stat st;
+	if (track_open(&tr, r, err, sizeof err) < 0 || (fr = calloc((size_t)nframes, sizeof *fr)) == NULL)
+		goto fail;
+	/* the strip: at each of nframes even times, what the board showed */
+	for (int s = 0; s < nframes; s++) {
+		int ch = track_at(&tr, t0 + (t1 - t0) * (s + 1) / nframes, err, sizeof err);
 
-		snprintf(path, sizeof path, "%s/%s", r->dir, ent[i]->d_name);
-		mt[i] = stat(path, &st) == 0 ? (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9 : 0;
-	}
-	/* at each of nframes even times, the last frame the board had taken */
-	for (int s = 0, i = -1; s < nframes; s++) {
-		double at = t0 + (t1 - t0) * (s + 1) / nframes;
-
-		while (i + 1 < n && mt[i + 1] <= at)
-			i++;
-		if (i < 0)
-			continue;
-		snprintf(path, sizeof path, "%s/%s", r->dir, ent[i]->d_name);
-		if ((fr[k] = cmd_preview_load_raw(b, path, err, sizeof err)) == NULL) {
-			fprintf(stderr, "ledsign rehearse: %s\n", err);
-			goto done;
+		if (ch < 0)
+			goto fail;
+		if (tr.cur >= 0) {
+			if ((fr[k] = render_canvas_dup(tr.cv)) == NULL) {
+				snprintf(err, sizeof err, "out of memory");
+				goto fail;
+			}
+			k++;
 		}
-		k++;
 	}
 	if (k == 0)
 		fr[k++] = last, last = NULL;
 	snprintf(path, sizeof path, "%s/%s-strip.png", out, b->name);
-	if (cmd_preview_sheet(fr, k, b, 0, path, err, sizeof err) != 0) {
-		fprintf(stderr, "ledsign rehearse: %s\n", err);
-		goto done;
-	}
+	if (cmd_preview_sheet(fr, k, b, 0, path, err, sizeof err) != 0)
+		goto fail;
 	printf("  %s  (%d pictures, %.1f s apart)\n", path, k, (t1 - t0) / nframes);
-	for (int i = 0; i < n; i++) {
-		snprintf(path, sizeof path, "%s/%s", r->dir, ent[i]->d_name);
-		unlink(path);
+	/* the GIF: from the start again, every REHEARSE_GIF_CS */
+	track_close(&tr, 0);
+	if (track_open(&tr, r, err, sizeof err) < 0)
+		goto fail;
+	pitch = render_site_pitch(&b, 1);
+	for (cs = 0; cs <= end; cs += REHEARSE_GIF_CS) {
+		int ch = track_at(&tr, t0 + cs / 100.0, err, sizeof err);
+
+		if (ch < 0)
+			goto fail;
+		if (ch == 0 && cs < end)
+			continue;
+		/* the picture changed (or the run ended): the one before lasted until now */
+		if (rgb && render_gif_add(gif, rgb, shown_from, cs) != 0)
+			goto gif_fail;
+		free(rgb);
+		rgb = NULL;
+		if (tr.cur < 0 || cs == end)
+			continue;
+		if ((rgb = render_preview_dots(tr.cv, b, pitch, &w, &h)) == NULL) {
+			snprintf(err, sizeof err, "out of memory");
+			goto fail;
+		}
+		if (gif == NULL) {
+			snprintf(path, sizeof path, "%s/%s.gif", out, b->name);
+			if ((gif = render_gif_new(path, w, h, err, sizeof err)) == NULL)
+				goto fail;
+		}
+		shown_from = cs;
+	}
+	if (gif) {
+		size_t nf = render_gif_frames(gif);
+
+		snprintf(path, sizeof path, "%s/%s.gif", out, b->name);
+		if (render_gif_close(gif, err, sizeof err) != 0) {
+			gif = NULL;
+			goto fail;
+		}
+		gif = NULL;
+		printf("  %s  (%zu frames)\n", path, nf);
 	}
 	rc = 0;
 	goto done;
-oom:
-	fprintf(stderr, "ledsign rehearse: out of memory\n");
+gif_fail:
+	snprintf(err, sizeof err, "%s/%s.gif: cannot add a frame", out, b->name);
+fail:
+	fprintf(stderr, "ledsign rehearse: board %s: %s\n", b->name, err);
 done:
+	render_gif_close(gif, err, sizeof err);
+	free(rgb);
+	track_close(&tr, 0);
 	for (int i = 0; fr && i < nframes; i++)
 		render_canvas_free(fr[i]);
 	free(fr);
-	for (int i = 0; ent && i < n; i++)
-		free(ent[i]);
-	free(ent);
-	free(mt);
 	render_canvas_free(last);
 	return rc;
+}
+
+/* OUT/site.gif: every board at once, as `preview --all -o SITE.gif` draws
+ * the site, REHEARSE_SITE_CS a frame.  0, or -1 with a message printed. */
+static int
+site_gif(const char *out, const struct ls_config *cfg, struct rehearsal *rh, double t0, double t1)
+{
+	struct track *tr = calloc(rh->n + 1, sizeof *tr);
+	const struct ls_board **bs = calloc(rh->n + 1, sizeof *bs);
+	struct render_canvas **cv = calloc(rh->n + 1, sizeof *cv);
+	struct render_gif *gif = NULL;
+	struct render_ctx *ctx = NULL;
+	struct ls_diag d = { 0 };
+	char path[PATH_MAX + 32], err[512] = "out of memory";
+	uint8_t *rgb = NULL;
+	long end = lround((t1 - t0) * 100), shown_from = 0;
+	int rc = -1, pitch, w, h;
+
+	snprintf(path, sizeof path, "%s/site.gif", out);
+	if (!tr || !bs || !cv || (ctx = render_ctx_new(cfg, &d)) == NULL)
+		goto fail;
+	for (size_t i = 0; i < rh->n; i++) {
+		if (track_open(&tr[i], &rh->rb[i], err, sizeof err) < 0)
+			goto fail;
+		bs[i] = rh->rb[i].b;
+		cv[i] = tr[i].cv;
+	}
+	pitch = render_site_pitch(bs, rh->n);
+	for (long cs = 0; cs <= end; cs += REHEARSE_SITE_CS) {
+		int changed = cs == end;
+
+		for (size_t i = 0; i < rh->n; i++) {
+			int ch = track_at(&tr[i], t0 + cs / 100.0, err, sizeof err);
+			if (ch < 0)
+				goto fail;
+			changed |= ch;
+			cv[i] = tr[i].cv;
+		}
+		if (!changed && rgb)
+			continue;
+		if (rgb && render_gif_add(gif, rgb, shown_from, cs) != 0) {
+			snprintf(err, sizeof err, "cannot add a frame");
+			goto fail;
+		}
+		free(rgb);
+		rgb = NULL;
+		if (cs == end)
+			break;
+		if ((rgb = render_site_picture(ctx, bs, cv, rh->n, pitch, &w, &h)) == NULL) {
+			snprintf(err, sizeof err, "out of memory");
+			goto fail;
+		}
+		if (gif == NULL && (gif = render_gif_new(path, w, h, err, sizeof err)) == NULL)
+			goto fail;
+		shown_from = cs;
+	}
+	if (render_gif_close(gif, err, sizeof err) != 0) {
+		gif = NULL;
+		goto fail;
+	}
+	gif = NULL;
+	printf("  %s  (every board)\n", path);
+	rc = 0;
+	goto done;
+fail:
+	fprintf(stderr, "ledsign rehearse: %s: %s\n", path, err);
+done:
+	render_gif_close(gif, err, sizeof err);
+	free(rgb);
+	for (size_t i = 0; tr && i < rh->n; i++)
+		track_close(&tr[i], 0);
+	free(tr);
+	free(bs);
+	free(cv);
+	render_ctx_free(ctx);
+	ls_diag_clear(&d);
+	return rc;
+}
+
+/* The raw frames are only material for the pictures: remove them. */
+static void
+remove_frames(struct rehearsal *rh)
+{
+	for (size_t i = 0; i < rh->n; i++) {
+		struct track tr;
+		char err[256];
+
+		if (track_open(&tr, &rh->rb[i], err, sizeof err) == 0)
+			track_close(&tr, 1);
+		else
+			track_close(&tr, 0);
+	}
 }
 
 static int
@@ -462,6 +678,14 @@ cmd_rehearse(const struct cmd_args *a)
 			goto out;
 		}
 		rh.n++;
+		{
+			/* frames left by an earlier rehearsal into the same DIR would
+			 * be taken for this one's */
+			struct track tr;
+			char e2[256];
+
+			track_close(&tr, track_open(&tr, r, e2, sizeof e2) == 0);
+		}
 		if (sim_start(ledboard, r) < 0)
 			goto out;
 	}
@@ -503,12 +727,14 @@ cmd_rehearse(const struct cmd_args *a)
 		fprintf(stderr, "ledsign rehearse: the controller could not play %s (above)\n", file);
 		goto out;
 	}
-	sim_stop(&rh);
+	rc = sim_stop(&rh) < 0;
 	printf("rehearsal of %s from %s for %.0f s; what each simulated board showed:\n", file, at, dur);
-	rc = 0;
 	for (size_t i = 0; i < rh.n; i++)
 		if (pictures(out, &rh.rb[i], nframes, t0, t0 + dur) < 0)
 			rc = 1;
+	if (rh.n > 0 && site_gif(out, cfg, &rh, t0, t0 + dur) < 0)
+		rc = 1;
+	remove_frames(&rh);
 out:
 	sim_stop(&rh);
 	free(rh.rb);

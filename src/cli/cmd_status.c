@@ -63,7 +63,7 @@ cmd_status_where(const struct cmd_args *a, const char *name, struct where *w)
 	} else if (file && pk.syntax_error && strcmp(name, "status") == 0)
 		fprintf(stderr, "ledsign %s: warning: %s has a syntax error (ledsign check %s shows it); "
 		    "the daemon is found from its control_socket line%s\n", name, file, file,
-		    pk.control_socket ? "" : ", which it does not have: the default");
+		    pk.control_socket ? "" : dir ? ", which it does not have: --run-dir's" : ", which it does not have: the default");
 	if (pk.control_socket)
 		snprintf(w->sock, sizeof w->sock, "%s", pk.control_socket);
 	else if (dir)
@@ -135,16 +135,22 @@ static int
 board_row_add(struct table *t, const char *line, double wall)
 {
 	char name[128], state[32], item[128], rule[160], sent[24], skipped[24], errs[24], acks[24], last[32],
-	    addr[320], reason[300], ago[32], tail[640];
+	    addr[320], reason[300], ago[32], tail[640], playing[32], prog[32];
 
 #define GET(k, v) if (control_line_get(line, k, v, sizeof v) < 0) v[0] = '\0'
 	GET("name", name); GET("state", state); GET("item", item); GET("rule", rule);
 	GET("frames_sent", sent); GET("frames_skipped", skipped); GET("errors", errs); GET("acks", acks);
 	GET("last_ack", last); GET("address", addr); GET("reason", reason);
+	GET("playing", playing); GET("programme", prog);
 #undef GET
 	fmt_ago(ago, sizeof ago, wall, atof(last));
+	/* an older daemon says nothing of programmes: "-" */
+	if (!playing[0])
+		snprintf(playing, sizeof playing, "-");
+	if (!prog[0] || strcmp(prog, "00000000") == 0)
+		snprintf(prog, sizeof prog, "-");
 	snprintf(tail, sizeof tail, "%s%s%s", addr, reason[0] ? "  " : "", reason);
-	const char *const cells[] = { name, state, item, rule, sent, skipped, errs, acks, ago, tail };
+	const char *const cells[] = { name, state, item, rule, sent, skipped, errs, acks, ago, playing, prog, tail };
 	return table_add(t, cells);
 }
 
@@ -217,9 +223,10 @@ cmd_status(const struct cmd_args *a)
 		printf(", %u reload%s%s%s", reloads, reloads == 1 ? "" : "s", rerr[0] ? "; last one FAILED: " : "", rerr);
 	{
 		static const char *const head[] = { "BOARD", "STATE", "ITEM", "RULE", "FRAMES", "SKIPPED", "ERRORS",
-			"ACKS", "LAST ACK", "ADDRESS / REASON" };
-		static const int max[] = { 32, 0, 32, 32, 0, 0, 0, 0, 0, 0 }, right[] = { 0, 0, 0, 0, 1, 1, 1, 1, 0, 0 };
-		struct table *t = table_new(10, head, max, right);
+			"ACKS", "LAST ACK", "PLAYING", "PROGRAM", "ADDRESS / REASON" };
+		static const int max[] = { 32, 0, 32, 32, 0, 0, 0, 0, 0, 0, 0, 0 },
+		    right[] = { 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0 };
+		struct table *t = table_new(12, head, max, right);
 		char *out = NULL;
 		int bad = t == NULL;
 

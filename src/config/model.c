@@ -78,6 +78,32 @@ ls_board_content(const struct ls_config *c, const struct ls_board *b, uint8_t *m
 			mark_playlist(c, c->rules[r].playlist, mark);
 }
 
+void
+ls_area_content(const struct ls_config *c, const struct ls_area *a, uint8_t *mark)
+{
+	mark_playlist(c, a->playlist, mark);
+}
+
+size_t
+ls_board_layouts(const struct ls_config *c, const struct ls_board *b, const struct ls_layout **out, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t r = 0; r < c->nrules; r++) {
+		const struct ls_layout *lo;
+		size_t k;
+
+		if (c->rules[r].kind != LS_RULE_PLAY || c->rules[r].layout == NULL ||
+		    !ls_board_selected(b, &c->rules[r].boards) || (lo = ls_config_layout(c, c->rules[r].layout)) == NULL)
+			continue;
+		for (k = 0; k < n && out[k] != lo; k++)
+			;
+		if (k == n && n < cap)
+			out[n++] = lo;
+	}
+	return n;
+}
+
 static const char *const format_names[] = {
 	[LS_FMT_MONO] = "mono",
 	[LS_FMT_REDGREEN] = "red-green",

@@ -230,6 +230,12 @@ const char *ls_rule_where(const struct ls_rule *, char *buf, size_t len);
  * or the fallback playlist, may show on it (mark has ncontent bytes; the
  * caller clears it). */
 void ls_board_content(const struct ls_config *, const struct ls_board *board, uint8_t *mark);
+/* The same for the items one area of a layout may show (its playlist). */
+void ls_area_content(const struct ls_config *, const struct ls_area *, uint8_t *mark);
+/* The layouts play rules selecting `board` may show on it, each once, into
+ * out (at most cap); returns how many. */
+size_t ls_board_layouts(const struct ls_config *, const struct ls_board *board, const struct ls_layout **out,
+    size_t cap);
 
 /* Format names as written in the config, e.g. "red-green". */
 const char *ls_format_name(enum ls_format);

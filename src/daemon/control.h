@@ -8,8 +8,8 @@
  * ("alert RECORD", "board k=v ...", "verb k=v ..."), then one final line
  * "ok key=value ..." or "error code=WORD message=TEXT".  The verbs are rows
  * of one table (control_verbs.c; `help` lists them): status, alerts, boards,
- * schedule, help, watch (viewer), alert, clear, cap (operator), reload
- * (admin).  watch keeps the connection and streams events (control_watch.h).
+ * snapshot, schedule, audit, help, watch (viewer), alert, clear, cap, record
+ * (operator), reload (admin).  watch keeps the connection and streams events (control_watch.h).
  *
  * The server never blocks: control_server_attach() puts the listening
  * socket and every connection (a libevent bufferevent with watermarks) on
@@ -197,6 +197,13 @@ int  control_server_set_config(struct control_server *, const struct ls_config *
  * the server. */
 struct event_bus;
 void control_server_set_events(struct control_server *, struct event_bus *);
+
+/* Record alerts raised and cleared, CAP documents applied, reloads, and
+ * what clients report with the `record` verb in this audit log
+ * (record/audit.h); the `audit` verb lists it.  NULL: none (`audit`
+ * answers error code=unavailable).  It must outlive the server. */
+struct audit;
+void control_server_set_audit(struct control_server *, struct audit *);
 
 /* Change the request deadline (milliseconds; <= 0 restores
  * CONTROL_REQUEST_MS).  For tests. */

@@ -7,6 +7,8 @@
 
 #include "daemon/event.h"
 #include "daemon/player.h"
+#include "daemon/programme.h"
+#include "proto/lsp.h"
 #include "proto/proto.h"
 #include "render/canvas.h"
 #include "render/render.h"
@@ -26,9 +28,16 @@ struct player {
 	void  *pstate;
 	struct render_canvas *canvas;   /* the frame being made */
 	struct render_canvas *sent;     /* the last frame handed to the link; NULL = none */
+	struct render_canvas *shown;    /* the last frame the board acknowledged (or, for a protocol
+	                                 * without acknowledgements, the last sent); NULL = none */
+	int    sent_unacked;            /* `sent` is not acknowledged yet */
+	uint64_t shown_frame;           /* acks when it was acknowledged (frames sent, unacknowledged) */
+	double shown_at;                /* wall time of that */
 	uint8_t *buf;
 	size_t  bufcap;
 	struct proto_batch *batch;
+	struct programme *prog;         /* LSP boards: the programme stored on the board */
+	int    board_plays;             /* the board plays its programme: we send no frames */
 
 	enum player_state state;
 	enum xport_state link_state;
@@ -155,6 +164,16 @@ player_proto_init(struct player *p, char *err, size_t errlen)
 	 * config already folded "serial:DEV@BAUD" into serial.baud. */
 	p->pstate = p->proto->init(p->board, err, errlen);
 	p->proto_frames_acked = 0;
+	/* LSP boards may store the day's programme (daemon/programme.c) */
+	if (p->pstate && p->proto == &proto_lsp_ops) {
+		if (!p->prog)
+			p->prog = programme_new(p->board);
+		else
+			programme_reset(p->prog, p->board, 1);
+	} else {
+		programme_free(p->prog);
+		p->prog = NULL;
+	}
 	if (p->pstate && p->proto->session) {
 		/* a new sender to the board's receiver: see proto_ops.session */
 		struct proto_session ses;
@@ -243,6 +262,7 @@ player_alloc_frames(struct player *p, char *err, size_t errlen)
 	render_canvas_free(p->canvas);
 	render_canvas_free(p->sent);
 	p->sent = NULL;
+	p->sent_unacked = 0;
 	p->canvas = render_canvas_new(b->width, b->height, b->format);
 	if (!p->canvas) {
 		snprintf(err, errlen, "board %s: cannot make a %dx%d canvas", b->name, b->width, b->height);
@@ -316,8 +336,10 @@ player_free(struct player *p)
 	xport_close(p->x);
 	if (p->pstate)
 		p->proto->fini(p->pstate);
+	programme_free(p->prog);
 	render_canvas_free(p->canvas);
 	render_canvas_free(p->sent);
+	render_canvas_free(p->shown);
 	free(p->buf);
 	free(p->batch);
 	free(p->jitter);
@@ -358,6 +380,10 @@ player_set_config(struct player *p, const struct ls_board *b, const struct playe
 	memset(p->cur.areas, 0, sizeof p->cur.areas);
 	p->canvas_valid = 0;
 	p->next_frame = mono;
+	/* the programme is the old config's: build it again (the board keeps
+	 * playing what it holds until the new one is there) */
+	if (p->prog)
+		programme_reset(p->prog, b, !same);
 	if (same)
 		return 1;
 	/* the old stream ends on the old link, in the old protocol */
@@ -399,8 +425,12 @@ player_link_update(struct player *p, double mono)
 			 * delta bases and brightness all start again */
 			if (player_proto_init(p, err, sizeof err) < 0)
 				player_log(p, LOG_LV_ERROR, "protocol restart failed: %s", err);
+			if (p->prog)
+				programme_reset(p->prog, p->board, 1);
+			p->board_plays = 0;
 			render_canvas_free(p->sent);
 			p->sent = NULL;
+			p->sent_unacked = 0;
 			p->need_full = 1;
 			p->brightness_sent = -1;
 			p->power_sent = -1;
@@ -444,6 +474,25 @@ player_notes(struct player *p)
 		player_log(p, LOG_LV_WARN, "%s", n);
 }
 
+/* The board has what `sent` holds: keep a copy for snapshots (the console's
+ * board wall shows what the board acknowledged, not a second rendering). */
+static void
+player_keep_shown(struct player *p, uint64_t frame, double wall)
+{
+	if (p->shown && (p->shown->width != p->sent->width || p->shown->height != p->sent->height ||
+	    p->shown->format != p->sent->format)) {
+		render_canvas_free(p->shown);
+		p->shown = NULL;
+	}
+	if (p->shown == NULL)
+		p->shown = render_canvas_dup(p->sent);
+	else
+		memcpy(p->shown->data, p->sent->data, render_canvas_size(p->sent));
+	p->sent_unacked = 0;
+	p->shown_frame = frame;
+	p->shown_at = wall;
+}
+
 static void
 player_input(struct player *p, const uint8_t *buf, size_t n, double mono, double wall)
 {
@@ -457,12 +506,29 @@ player_input(struct player *p, const uint8_t *buf, size_t n, double mono, double
 		case PROTO_REPLY_ACK:
 			p->acks++;
 			p->last_ack = wall;
+			if (p->sent_unacked && p->sent)
+				player_keep_shown(p, p->acks, wall);
 			{
 				/* one event per frame the board confirmed, not per
 				 * acknowledged packet (chunks, settings) */
 				uint64_t fa = p->proto->frames_acked ? p->proto->frames_acked(p->pstate) :
 				    p->proto_frames_acked + 1;
 
+				/* a board playing its stored programme (daemon/programme.c)
+				 * is sent no frames, only pings: each acknowledgement says
+				 * it still plays what the schedule wants, which is what
+				 * proof of play needs (reason "stored", frame unchanged) */
+				if (p->proto_frames_acked >= fa && p->prog && strcmp(programme_mode(p->prog), "stored") == 0 &&
+				    event_bus_wants(p->env.events, EVENT_FRAME_ACK)) {
+					struct ls_event ev;
+
+					memset(&ev, 0, sizeof ev);
+					ev.type = EVENT_FRAME_ACK;
+					snprintf(ev.board, sizeof ev.board, "%s", p->name);
+					snprintf(ev.reason, sizeof ev.reason, "stored");
+					ev.frame = p->frames_acked;
+					event_bus_emit(p->env.events, &ev);
+				}
 				/* the protocol's count restarts with its state (reconnect) */
 				while (p->proto_frames_acked < fa) {
 					p->proto_frames_acked++;
@@ -526,9 +592,9 @@ player_arq(struct player *p, double mono)
 		break;
 	case PROTO_TX_FAILED:
 		p->arq_busy = 0;
-		p->errors++;
 		p->need_full = 1;
 		if (!p->arq_failed) {
+			p->errors++;       /* once per failure, however often it is polled */
 			const char *e = p->proto->error ? p->proto->error(p->pstate) : NULL;
 			player_log(p, LOG_LV_WARN, "delivery failed: %s", e ? e : "no reason given");
 			p->arq_failed = 1;
@@ -537,6 +603,9 @@ player_arq(struct player *p, double mono)
 	default:   /* IDLE, DONE */
 		p->arq_busy = 0;
 		p->arq_failed = 0;
+		/* the next image of a programme upload goes now */
+		if (st == PROTO_TX_DONE && programme_wants_turn(p->prog))
+			p->poked = 1;
 		break;
 	}
 	player_notes(p);
@@ -726,9 +795,22 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 	if (p->link_state != XPORT_ONLINE && p->link_state != XPORT_STALLED)
 		return 0;
 	/* the previous frame is still on its way: skip rather than queue */
+	/* A board with a stored programme plays what it can by itself
+	 * (daemon/programme.c); this may queue its upload, CLOCK or RESUME.
+	 * Nothing to send is no skipped frame, busy link or not. */
+	if (p->prog && programme_frame(p->prog, p->pstate, &p->cur, p->env.sched, p->env.render, wall, mono) ==
+	    PROGRAMME_BOARD) {
+		p->board_plays = 1;
+		return 0;
+	}
 	if (xport_queued(p->x) > 0 || p->arq_busy) {
 		p->frames_skipped++;
 		return 1;
+	}
+	if (p->board_plays) {
+		/* streaming again: the board shows its own picture, not our last one */
+		p->board_plays = 0;
+		p->need_full = 1;
 	}
 	/* A power-off rule: POWER 0 where the board has it, and nothing more
 	 * until the rule ends; else black frames below. */
@@ -780,6 +862,10 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 		p->sent = render_canvas_dup(p->canvas);
 	else
 		memcpy(p->sent->data, p->canvas->data, render_canvas_size(p->canvas));
+	p->sent_unacked = 1;
+	/* nothing will acknowledge it: what was sent is the best knowledge */
+	if (!p->proto->wants_ack && p->sent)
+		player_keep_shown(p, p->frames_sent, wall);
 	/* LEDs on: after a POWER 0, and once per session in case an earlier
 	 * run left the board off */
 	if (p->cur.show != PLAYER_SHOW_POWER_OFF && p->power_sent != 1)
@@ -958,8 +1044,14 @@ player_status(const struct player *p, struct player_status *s)
 	s->errors = p->errors + xport_stats(p->x)->errors;
 	s->garbage = p->garbage;
 	s->last_ack = p->last_ack;
+	s->shown = p->shown;
+	s->shown_frame = p->shown_frame;
+	s->shown_at = p->shown_at;
+	s->shown_acked = p->proto->wants_ack;
 	s->brightness = p->brightness_sent;
 	s->link = *xport_stats(p->x);
+	snprintf(s->programme, sizeof s->programme, "%s", p->prog ? programme_mode(p->prog) : "-");
+	s->programme_version = p->prog ? programme_version(p->prog) : 0;
 }
 
 size_t

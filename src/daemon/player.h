@@ -30,7 +30,9 @@
 #include "transport/xport.h"
 
 struct render_ctx;
+struct render_canvas;
 struct event_bus;
+struct sched;
 
 enum player_show {
 	PLAYER_SHOW_ITEM,     /* content */
@@ -63,6 +65,8 @@ typedef void (*player_choose_fn)(void *ctx, const struct ls_board *, double wall
     struct player_choice *out);
 struct player_env {
 	struct render_ctx *render;          /* for the current config */
+	const struct sched *sched;          /* the schedule boards with a stored programme
+	                                     * (daemon/programme.h) are given; may be NULL */
 	player_choose_fn choose;
 	void  *ctx;                         /* passed to choose */
 	struct event_bus *events;           /* where item start/stop, link state and frame
@@ -93,8 +97,17 @@ struct player_status {
 	char   address[300];
 	uint64_t frames_sent, frames_skipped, frames_late, acks, nacks, errors, garbage;
 	double last_ack;                    /* wall time of the last acknowledgement; 0 = never */
+	/* the frame the board last acknowledged (protocols without
+	 * acknowledgements: the last sent, shown_acked 0); NULL = none yet.
+	 * Valid until the player runs again. */
+	const struct render_canvas *shown;
+	uint64_t shown_frame;               /* the acknowledgement (or frame) count it came with */
+	double shown_at;                    /* wall time it was acknowledged (or sent) */
+	int    shown_acked;
 	int    brightness;
 	struct xport_stats link;
+	char   programme[16];               /* "stored", "streaming", "uploading", "-" (programme.h) */
+	uint32_t programme_version;         /* the programme the board holds; 0 = none */
 };
 
 struct player;

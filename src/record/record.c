@@ -119,7 +119,7 @@ record_end_play(struct record *r, struct record_board *b, double end)
 {
 	struct record_row row;
 
-	if (b->start == 0 || b->frames == 0) {
+	if (b->start == 0) {
 		b->start = 0;
 		b->frames = 0;
 		return;
@@ -191,7 +191,10 @@ record_event(struct record *r, const struct ls_event *ev)
 			break;
 		if (b->start == 0)
 			b->start = t;
-		b->frames++;
+		/* "stored": the board confirms it plays its stored programme; no
+		 * frame was sent, so none is counted, but the play goes on */
+		if (strcmp(ev->reason, "stored") != 0)
+			b->frames++;
 		break;
 	case EVENT_LINK:
 		b->online = strcmp(ev->to, "online") == 0;

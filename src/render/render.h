@@ -27,6 +27,13 @@ void render_ctx_free(struct render_ctx *);
 int render_item(struct render_ctx *, const struct ls_board *, const struct ls_content *,
     double now, double t, struct render_canvas *out, char *err, size_t errlen);
 
+/* The whole line of a fixed text that scrolls left, as one image of the
+ * board's height and the text's width (render/strip.c): what a board that
+ * scrolls by itself needs.  NULL + err for any other item.  Free with
+ * render_canvas_free. */
+struct render_canvas *render_strip(struct render_ctx *, const struct ls_board *, const struct ls_content *,
+    char *err, size_t errlen);
+
 /* One area of a layout for render_compose: the item it shows and how far
  * into it (seconds since the item started, for effects). */
 struct render_area_show {

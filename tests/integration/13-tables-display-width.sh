@@ -1,5 +1,5 @@
 # Tables line up by display width, not bytes: `status` (boards and alerts),
-# `alerts`, `schedule --at` and the `--week` grid with long and Chinese
+# `alerts`, `schedule --at`, the `--week` grid and `check --legibility` with long and Chinese
 # board, item and rule names and a narrow "—"; week cells are cut at a
 # character boundary.  Whatever the user's locale.
 . tests/lib.sh
@@ -62,6 +62,9 @@ for loc in C C.UTF-8; do
 	aligned "$TMP/at.$loc" BOARD PLAYLIST "午餐  " || fail "schedule --at ($loc): PLAYLIST column"
 	aligned "$TMP/at.$loc" BOARD ITEM "1:安全" || fail "schedule --at ($loc): ITEM column"
 done
+$L check "$TMP/t.cfg" --legibility --at "2023-09-12 12:05" >"$TMP/leg" || fail "check --legibility"
+aligned "$TMP/leg" BOARD ITEM "安全口号" || fail "check --legibility: ITEM column"
+aligned "$TMP/leg" BOARD "SHOWN AS" "2 pages" || fail "check --legibility: SHOWN AS column"
 $L schedule "$TMP/t.cfg" --week 2023-09-11 --board gate >"$TMP/week" || fail "schedule --week"
 /usr/bin/python3 - "$TMP/week" <<'PY' || fail "week grid: a cell cut inside a character, or rows of unequal width"
 import re, sys, unicodedata

@@ -64,3 +64,25 @@ for item in big fit; do
 	$P "$TMP/all/b.png" "$TMP/$item.png" 2>/dev/null && fail "preview --all drew item $item on the whole board"
 done
 echo "preview: --all draws the layout a rule shows, as --layout does"
+
+# Legibility inside areas: items are judged at their area's size
+$L check content/campaign-week.cfg --legibility --at "2023-09-13 12:05" >"$TMP/legib.txt" || fail "check --legibility"
+grep -Eq '^canteen/tips +128x16 +campus-card +one page, 1 line at 16 px' "$TMP/legib.txt" || { cat "$TMP/legib.txt"; fail "--legibility: no tips area row"; }
+grep -Eq '^canteen/clock +128x16 +clock-strip +one page, 1 line at 16 px \(auto-fit\): 星期三 12:05$' "$TMP/legib.txt" ||
+    { cat "$TMP/legib.txt"; fail "--legibility: no clock strip row"; }
+grep -Eq '^canteen +128x64 +campus-card ' "$TMP/legib.txt" && fail "--legibility: an area item judged at the whole board's size"
+cat >"$TMP/pages.cfg" <<'CFG'
+timezone = "Asia/Shanghai";
+boards = ( { name = "b"; width = 128; height = 32; format = "mono"; address = "tcp:127.0.0.1:1"; } );
+content = ( { name = "long"; text = "网络安全为人民网络安全靠人民共建网络安全共享网络文明"; size = 16; },
+  { name = "x"; text = "安全"; } );
+playlists = ( { name = "p"; items = ["long"]; }, { name = "q"; items = ["x"]; } );
+layouts = ( { name = "l"; width = 128; height = 32; areas = (
+  { name = "left"; x = 0; y = 0; width = 32; height = 32; playlist = "p"; },
+  { name = "right"; x = 32; y = 0; width = 96; height = 32; playlist = "q"; } ); } );
+schedule = ( { layout = "l"; boards = ["b"]; } );
+CFG
+$L check "$TMP/pages.cfg" >/dev/null 2>"$TMP/pages.log" || { cat "$TMP/pages.log"; fail "pages.cfg does not check"; }
+grep -qF 'pages.cfg:3: warning: content "long" on board "b" in area "left" of layout "l" (32x32) needs 7 pages at 16 px' "$TMP/pages.log" ||
+    { cat "$TMP/pages.log"; fail "no many-pages warning for the area"; }
+echo "check --legibility: a layout's items at their area's size, warnings naming the area"

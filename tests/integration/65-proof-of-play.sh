@@ -5,10 +5,14 @@
 # The report for the test's period adds up, board by board, to exactly the
 # frames the boards showed (and acknowledged); the alert is on the
 # timeline; --groups, --boards, a period with nothing in it, and the PNG
-# chart.
+# chart.  Those two are LSP 1.0 boards (no PROGRAMME capability), so every
+# frame they show is streamed; a third, a 1.1 board, plays its stored
+# programme by itself and is sent only pings: its play is counted from its
+# acknowledgements all the same, with hours and (almost) no frames.
 . tests/lib.sh
 L=$B/ledsign
-P1=$(free_port); P2=$(free_port)
+P1=$(free_port); P2=$(free_port); P3=$(free_port)
+V10="--caps rle,rowxor,delta,page,brightness,power,clock"
 N1=120; N2=75
 cat >"$TMP/play.cfg" <<CFG
 timezone = "UTC";
@@ -16,7 +20,8 @@ control_socket = "$TMP/run/control.sock";
 state_dir = "$TMP/state";
 boards = (
   { name = "gate"; width = 64; height = 16; format = "mono"; protocol = "lsp"; address = "tcp:127.0.0.1:$P1"; groups = ["outdoor"]; },
-  { name = "hall"; width = 64; height = 16; format = "mono"; protocol = "lsp"; address = "tcp:127.0.0.1:$P2"; groups = ["indoor"]; }
+  { name = "hall"; width = 64; height = 16; format = "mono"; protocol = "lsp"; address = "tcp:127.0.0.1:$P2"; groups = ["indoor"]; },
+  { name = "yard"; width = 64; height = 16; format = "mono"; protocol = "lsp"; address = "tcp:127.0.0.1:$P3"; groups = ["outdoor"]; }
 );
 content = ( { name = "theme"; text = "网络安全为人民"; effect = "scroll-left"; speed = 32.0; } );
 playlists = ( { name = "week"; items = ["theme"]; } );
@@ -24,11 +29,13 @@ schedule = ( { name = "always"; playlist = "week"; boards = ["all"]; } );
 CFG
 $L check "$TMP/play.cfg" >/dev/null || fail "config does not check"
 FROM=$(date -u +"%Y-%m-%d %H:%M:%S")
-mkdir -p "$TMP/s1" "$TMP/s2"
-$B/ledboard --listen "tcp:127.0.0.1:$P1" --size 64x16 --format mono --snapshot "$TMP/s1" --exit-after $N1 2>"$TMP/b1.log" &
+mkdir -p "$TMP/s1" "$TMP/s2" "$TMP/s3"
+$B/ledboard --listen "tcp:127.0.0.1:$P1" --size 64x16 --format mono --snapshot "$TMP/s1" $V10 --exit-after $N1 2>"$TMP/b1.log" &
 B1=$!; PIDS="$PIDS $B1"
-$B/ledboard --listen "tcp:127.0.0.1:$P2" --size 64x16 --format mono --snapshot "$TMP/s2" --exit-after $N2 2>"$TMP/b2.log" &
+$B/ledboard --listen "tcp:127.0.0.1:$P2" --size 64x16 --format mono --snapshot "$TMP/s2" $V10 --exit-after $N2 2>"$TMP/b2.log" &
 B2=$!; PIDS="$PIDS $B2"
+$B/ledboard --listen "tcp:127.0.0.1:$P3" --size 64x16 --format mono --snapshot "$TMP/s3" --quiet 2>"$TMP/b3.log" &
+B3=$!; PIDS="$PIDS $B3"
 $L play "$TMP/play.cfg" --foreground --duration 60 2>"$TMP/daemon.log" &
 D=$!; PIDS="$PIDS $D"
 watch_events "$TMP/run/control.sock" "$TMP/ev"
@@ -59,6 +66,10 @@ sum() { awk -F, -v b="$2" 'NF == 0 { exit } $1 == b { f += $5 } END { print f + 
 grep -Eq '^gate,theme,[0-9.]+,[0-9.]+,[1-9][0-9]*,[2-9]' "$TMP/r.csv" || fail "gate's theme should be two plays (before and after the alert)"
 grep -Eq '^gate,alert:warning,[0-9.]+,[0-9.]+,[1-9][0-9]*,1$' "$TMP/r.csv" || fail "the alert's frames are not on the gate"
 grep -q '^hall,alert' "$TMP/r.csv" && fail "hall was not targeted but has alert frames"
+# the board on its stored programme: a play as long as it was up, though hardly any frame was sent
+awk -F, 'NF == 0 { exit } $1 == "yard" && $2 == "theme" { s += $4; f += $5 } END { if (s < 4 || f > 10) { print "yard: " s " s, " f " frames"; exit 1 } }' "$TMP/r.csv" ||
+	fail "the board playing its stored programme has no proof of play"
+grep -q 'stored' "$TMP/daemon.log" || true
 # hours: each board's seconds are at most the time it was up, and more than its frames at 30 fps take
 awk -F, 'NF == 0 { exit } NR > 1 { s[$1] += $4 } END { if (s["gate"] < 3 || s["gate"] > 30 || s["hall"] < 2 || s["hall"] > 30) exit 1 }' "$TMP/r.csv" ||
 	fail "implausible seconds"
@@ -68,7 +79,7 @@ grep -Eq '^[0-9-]+ [0-9:]+,,drill-1,cleared,warning,gate$' "$TMP/r.csv" || fail 
 # by group, and only some boards
 $L report "$TMP/play.cfg" --from "$FROM" --to "$TO" --groups indoor,outdoor >"$TMP/g.csv" || fail "report --groups"
 head -1 "$TMP/g.csv" | grep -q '^group,item,' || fail "no group column"
-[ "$(sum "$TMP/g.csv" outdoor)" = $N1 ] && [ "$(sum "$TMP/g.csv" indoor)" = $N2 ] || { cat "$TMP/g.csv"; fail "group sums"; }
+[ "$(sum "$TMP/g.csv" outdoor)" = $(( N1 + $(sum "$TMP/r.csv" yard) )) ] && [ "$(sum "$TMP/g.csv" indoor)" = $N2 ] || { cat "$TMP/g.csv"; fail "group sums"; }
 $L report "$TMP/play.cfg" --from "$FROM" --to "$TO" --boards hall >"$TMP/h.csv" || fail "report --boards"
 grep -q '^gate,' "$TMP/h.csv" && fail "--boards hall listed gate"
 [ "$(sum "$TMP/h.csv" hall)" = $N2 ] || fail "--boards hall"
@@ -84,4 +95,4 @@ $L report "$TMP/play.cfg" --from "yesterday" 2>"$TMP/bad.err" && fail "a bad --f
 grep -q 'YYYY-MM-DD HH:MM' "$TMP/bad.err" || fail "no reason for the bad --from"
 $L report "$TMP/play.cfg" -o "$TMP/r.txt" 2>"$TMP/bad2.err" && fail "an unknown output type was taken"
 grep -q '.csv or .png' "$TMP/bad2.err" || fail "no reason for the output type"
-echo "proof of play: $N1 + $N2 acknowledged frames = the report's; alert on the timeline; groups, boards, PNG"
+echo "proof of play: $N1 + $N2 acknowledged frames = the report's; a stored programme's play from its pings; alert on the timeline; groups, boards, PNG"
