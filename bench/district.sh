@@ -72,7 +72,7 @@ cpu0=$(broker_cpu)
 ALERTFARM_BUREAU="$OUT/bureau.cfg" "$OUT/alertfarm" "$N" "$OUT/ports" "$L" none "$ROUNDS" 32 8 >"$OUT/farm.out" &
 FARM=$!
 PIDS="$PIDS $FARM"
-n=200; while [ "$(wc -l <"$OUT/ports" 2>/dev/null || echo 0)" -lt "$N" ]; do
+n=200; while [ "$(cat "$OUT/ports" 2>/dev/null | wc -l)" -lt "$N" ]; do
 	n=$((n - 1)); [ $n -gt 0 ] || fail "the board farm did not start"; sleep 0.05
 done
 i=1; while [ $i -le $SCHOOLS ]; do
