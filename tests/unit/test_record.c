@@ -231,6 +231,56 @@ test_report(void **state)
 	cleanup();
 }
 
+/* A week-long item is cut every RECORD_SPLIT_S, so it is in the file as
+ * the week goes; a board on its stored programme (acknowledged pings,
+ * reason "stored") has plays with hours and no frames. */
+static void
+test_split_and_stored(void **state)
+{
+	struct got g;
+	char path[128], err[256];
+	struct record *r;
+	struct ls_event e;
+
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/test_record.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	r = record_open(dir, 0, err, sizeof err);
+	assert_non_null(r);
+	ev(r, EVENT_ITEM_START, 1000, "b1", "theme");
+	ev(r, EVENT_FRAME_ACK, 1000, "b1", NULL);
+	record_tick(r, 1000 + RECORD_SPLIT_S - 1);   /* not yet */
+	ev(r, EVENT_FRAME_ACK, 1000 + RECORD_SPLIT_S - 1, "b1", NULL);
+	record_tick(r, 1000 + RECORD_SPLIT_S);       /* cut here */
+	ev(r, EVENT_FRAME_ACK, 1000 + RECORD_SPLIT_S + 1, "b1", NULL);
+	ev(r, EVENT_ITEM_STOP, 1000 + RECORD_SPLIT_S + 10, "b1", "theme");
+	ev(r, EVENT_ITEM_START, 2000, "b2", "poster");
+	memset(&e, 0, sizeof e);
+	e.type = EVENT_FRAME_ACK;
+	snprintf(e.board, sizeof e.board, "b2");
+	snprintf(e.reason, sizeof e.reason, "stored");
+	for (int i = 0; i < 5; i++) {
+		e.time = 2002 + 2 * i;
+		record_event(r, &e);
+	}
+	ev(r, EVENT_ITEM_STOP, 2100, "b2", "poster");
+	record_close(r, 3000);
+	snprintf(path, sizeof path, "%s/%s", dir, RECORD_FILE);
+	memset(&g, 0, sizeof g);
+	assert_int_equal(record_read(path, 0, 1e10, sum_cb, alert_cb, &g, err, sizeof err), 0);
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.key[0], "b1");
+	assert_int_equal(g.plays[0], 2);
+	assert_int_equal(g.frames[0], 3);
+	/* 1000..1300 and 1301..1310: the second play starts at its first acknowledgement */
+	assert_true(g.secs[0] > RECORD_SPLIT_S + 9 - 0.01 && g.secs[0] < RECORD_SPLIT_S + 9 + 0.01);
+	assert_string_equal(g.key[1], "b2");
+	assert_int_equal(g.frames[1], 0);
+	assert_int_equal(g.plays[1], 1);
+	assert_true(g.secs[1] > 97.99 && g.secs[1] < 98.01);
+	cleanup();
+}
+
 int
 main(void)
 {
@@ -238,6 +288,7 @@ main(void)
 		cmocka_unit_test(test_plays),
 		cmocka_unit_test(test_offset),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_split_and_stored),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
