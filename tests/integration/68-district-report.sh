@@ -3,7 +3,8 @@
 # proof.db, and the bureau's CSV has one row per school/board and item that
 # adds up to the frames each simulated board showed (each stops after a
 # fixed number); the alert timeline names the school; the PNG chart; a
-# school's local report says the same for its boards.
+# school's local report says the same for its boards.  The link, killed,
+# is started again by its controller.
 . tests/lib.sh
 . tests/district-lib.sh
 district_tls
@@ -40,4 +41,12 @@ $L report "$TMP/s1/school.cfg" --from "$FROM" --to "$TO" >"$TMP/s1.csv" || fail 
 [ "$(sum "$TMP/s1.csv" b2)" = $EXIT_AFTER ] || fail "s1's local report"
 $L district report $BF --from "$FROM" --to "$TO" -o "$TMP/d.png" >/dev/null 2>&1 || fail "district report -o png"
 [ "$(head -c 8 "$TMP/d.png" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ] || fail "not a PNG"
-echo "district report: 3 boards at 2 schools, $EXIT_AFTER frames each, alert timeline per school, PNG"
+# the link is a process of its own: killed, the controller starts it again
+LINK=$(pgrep -P "$SP_s2" -f 'district-link') || fail "no district-link child of s2's controller"
+kill -KILL "$LINK"   # a crash, not a stop
+n=150; until grep -q "the district link (pid $LINK) died of signal 9; starting it again" "$TMP/s2/daemon.log"; do
+	n=$((n - 1)); [ $n -gt 0 ] || fail "the controller did not notice its link died"; sleep 0.1; done
+n=150; until [ "$(grep -c 'district link started' "$TMP/s2/daemon.log")" -ge 2 ]; do
+	n=$((n - 1)); [ $n -gt 0 ] || fail "the link was not started again"; sleep 0.1; done
+wait_online "s2" 20 || fail "s2 is not back online after its link restarted"
+echo "district report: 3 boards at 2 schools, $EXIT_AFTER frames each, alert timeline per school, PNG; the link restarted"
