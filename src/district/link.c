@@ -1649,7 +1649,7 @@ link_setup_mqtt(struct dlink *l)
 	}
 	lfmt(topic, sizeof topic, "%sonline", l->t_school);
 	mosquitto_will_set(l->mosq, topic, 1, "0", 1, true);
-	mosquitto_reconnect_delay_set(l->mosq, 1, 10, true);
+	mosquitto_reconnect_delay_set(l->mosq, 1, 5, true);
 	mosquitto_connect_callback_set(l->mosq, mq_connect_cb);
 	mosquitto_disconnect_callback_set(l->mosq, mq_disconnect_cb);
 	mosquitto_message_callback_set(l->mosq, mq_message_cb);
