@@ -931,6 +931,7 @@ lsp_acked(struct lsp_state *s, struct lsp_pkt *p)
 		s->prev_valid = 1;
 		s->prev_id = s->frame_id;
 		s->frame_queued = 0;
+		s->st.frames_acked++;
 	}
 	if (!any_left) {
 		s->npk = 0;
@@ -1414,6 +1415,14 @@ proto_lsp_get_stats(void *state, struct proto_lsp_stats *out)
 	*out = s->st;
 }
 
+static uint64_t
+lsp_frames_acked(void *state)
+{
+	const struct lsp_state *s = state;
+
+	return s->st.frames_acked;
+}
+
 const struct proto_ops proto_lsp_ops = {
 	.name = "lsp",
 	.supports = lsp_supports,
@@ -1430,4 +1439,5 @@ const struct proto_ops proto_lsp_ops = {
 	.encode_power = lsp_encode_power,
 	.offers = lsp_offers,
 	.note = lsp_note_take,
+	.frames_acked = lsp_frames_acked,
 };
