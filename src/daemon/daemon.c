@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@
 #include "daemon/priv.h"
 #include "record/audit.h"
 #include "schedule/schedule.h"
+#include "record/record.h"
 #include "util/log.h"
 #include "util/paths.h"
 #include "util/safedir.h"
@@ -88,6 +90,11 @@ struct daemon {
 	struct control_server *ctl;
 	struct event_bus *events;  /* the event stream (event.h) */
 	struct event_sub *logsub;  /* ... and the log, its first subscriber */
+	struct record *rec;        /* proof of play (record.h), a subscriber too */
+	struct event_sub *recsub;
+	uint64_t rec_lost;         /* its rows lost, last logged */
+	pid_t  link_pid;           /* `ledsign district-link`, while the config has a district */
+	double link_started;       /* mono, for the back-off after it died */
 	struct alert staged;       /* an alert being written, already on the boards */
 	int    staged_on;
 	struct daemon_seen *seen;  /* the alerts at the last look, sorted by id */
@@ -143,6 +150,24 @@ daemon_log_event(void *arg, const struct ls_event *ev)
 		log_debug("events", ev->board[0] ? ev->board : NULL, "%s", line);
 	return 0;
 }
+
+/* Proof of play: every event the recorder wants goes to it; it never
+ * holds the loop (rows go to its writer thread). */
+static int
+daemon_record_event(void *arg, const struct ls_event *ev)
+{
+	struct daemon *d = arg;
+
+	if (ev->type == EVENT_DROPPED)
+		log_warn("record", NULL, "proof of play lost %llu events: the daemon emitted them faster than the "
+		    "recorder took them; plays around now may be short", (unsigned long long)ev->dropped);
+	record_event(d->rec, ev);
+	return 0;
+}
+
+#define DAEMON_RECORD_MASK (EVENT_MASK(EVENT_ITEM_START) | EVENT_MASK(EVENT_ITEM_STOP) | \
+	EVENT_MASK(EVENT_FRAME_ACK) | EVENT_MASK(EVENT_LINK) | EVENT_MASK(EVENT_ALERT_RAISED) | \
+	EVENT_MASK(EVENT_ALERT_CLEARED) | EVENT_MASK(EVENT_ALERT_EXPIRED))
 
 /* ---- time ---- */
 
@@ -705,6 +730,87 @@ daemon_run_dir(const char *control_socket)
 
 static void daemon_alert_events(struct daemon *);
 
+/* ---- the district link: a process of its own (docs/district.md) ---- */
+
+/* The link asks to be started again at once (its district group changed). */
+#define DAEMON_LINK_RESTART 3
+#define DAEMON_LINK_BACKOFF 5.0
+
+/* Fork and exec `ledsign district-link CONFIG`.  It talks to us only over
+ * the control socket, so a broker that hangs never holds a board. */
+static void
+daemon_link_start(struct daemon *d)
+{
+	pid_t pid;
+
+	if (!d->cfg->district || d->link_pid > 0)
+		return;
+	/* a rehearsal (opts.rewrite: simulated boards) must not reach the
+	 * district: no state published, no bundle written over the real files */
+	if (d->opts.rewrite) {
+		if (d->link_started == 0)
+			log_msg(LOG_LV_INFO, "district", NULL, "rehearsing: the district link is not started");
+		d->link_started = xport_now();
+		return;
+	}
+	d->link_started = xport_now();
+	pid = fork();
+	if (pid < 0) {
+		log_msg(LOG_LV_ERROR, "district", NULL, "cannot start the district link: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		/* dies with the controller; every descriptor of ours is close-on-exec */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		signal(SIGPIPE, SIG_DFL);
+		execl("/proc/self/exe", "ledsign", "district-link", d->config_path, (char *)NULL);
+		_exit(127);
+	}
+	d->link_pid = pid;
+	log_msg(LOG_LV_INFO, "district", NULL, "district link started (pid %d) for school %s", (int)pid,
+	    d->cfg->district->school);
+}
+
+/* Once a second: a link that ended is started again (at once when it
+ * asked, else after DAEMON_LINK_BACKOFF); none while there is no district. */
+static void
+daemon_link_check(struct daemon *d)
+{
+	int st;
+
+	if (d->link_pid > 0 && waitpid(d->link_pid, &st, WNOHANG) == d->link_pid) {
+		int asked = WIFEXITED(st) && WEXITSTATUS(st) == DAEMON_LINK_RESTART;
+
+		if (!asked)
+			log_msg(LOG_LV_WARN, "district", NULL, "the district link (pid %d) %s %d; starting it again",
+			    (int)d->link_pid, WIFSIGNALED(st) ? "died of signal" : "exited with status",
+			    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+		d->link_pid = 0;
+		if (asked)
+			d->link_started = 0;
+	}
+	if (d->link_pid == 0 && d->cfg->district && xport_now() - d->link_started >= DAEMON_LINK_BACKOFF)
+		daemon_link_start(d);
+	if (d->link_pid > 0 && !d->cfg->district) {
+		kill(d->link_pid, SIGTERM);
+		waitpid(d->link_pid, &st, 0);
+		d->link_pid = 0;
+		log_msg(LOG_LV_INFO, "district", NULL, "district link stopped: the config has no district any more");
+	}
+}
+
+static void
+daemon_link_stop(struct daemon *d)
+{
+	int st;
+
+	if (d->link_pid > 0) {
+		kill(d->link_pid, SIGTERM);
+		waitpid(d->link_pid, &st, 0);
+		d->link_pid = 0;
+	}
+}
+
 static void
 daemon_status_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -717,6 +823,21 @@ daemon_status_cb(evutil_socket_t fd, short what, void *arg)
 			log_msg(LOG_LV_INFO, "daemon", NULL, "alert(s) expired");
 			daemon_alert_events(d);
 			daemon_rechoose(d);
+		}
+		daemon_link_check(d);
+		if (d->rec) {
+			uint64_t lost;
+
+			record_tick(d->rec, daemon_real_now());
+			if ((lost = record_lost(d->rec)) != d->rec_lost) {
+				char why[256];
+
+				record_last_error(d->rec, why, sizeof why);
+				log_warn("record", NULL, "proof of play: %llu rows not written to %s/%s%s%s",
+				    (unsigned long long)(lost - d->rec_lost), d->cfg->state_dir, RECORD_FILE,
+				    why[0] ? ": " : " (the disk is too slow)", why);
+				d->rec_lost = lost;
+			}
 		}
 		if (d->alerts && alert_store_unrecorded(d->alerts) != d->unrecorded) {
 			size_t now_unrec = alert_store_unrecorded(d->alerts);
@@ -1134,6 +1255,16 @@ daemon_alerts_start(struct daemon *d)
 		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start: alert store: %s", err);
 		return -1;
 	}
+	/* proof of play next to the alerts; a controller that cannot keep it
+	 * still plays and alerts (the log says why, the report finds no file) */
+	d->rec = record_open(d->cfg->state_dir, d->opts.clock_offset, err, sizeof err);
+	if (!d->rec)
+		log_msg(LOG_LV_ERROR, "record", NULL, "no proof of play: %s", err);
+	else if ((d->recsub = event_bus_subscribe(d->events, DAEMON_RECORD_MASK, daemon_record_event, d)) == NULL) {
+		log_msg(LOG_LV_ERROR, "record", NULL, "no proof of play: out of memory");
+		record_close(d->rec, daemon_real_now());
+		d->rec = NULL;
+	}
 	alert_store_on_stage(d->alerts, daemon_alert_stage, d);
 	for (size_t i = 0; i < alert_store_nproblems(d->alerts); i++)
 		log_msg(LOG_LV_WARN, "daemon", NULL, "alert store: %s", alert_store_problem(d->alerts, i));
@@ -1329,6 +1460,7 @@ daemon_report_pacing(struct daemon *d)
 static void
 daemon_free(struct daemon *d)
 {
+	daemon_link_stop(d);
 	control_server_free(d->ctl);
 	audit_close(d->audit);
 	d->audit = NULL;
@@ -1341,6 +1473,7 @@ daemon_free(struct daemon *d)
 	if (d->events)
 		event_bus_deliver(d->events);
 	event_bus_free(d->events);
+	record_close(d->rec, daemon_real_now());
 	free(d->seen);
 	alert_clear(&d->staged);
 	if (d->sig_term) event_free(d->sig_term);
@@ -1510,6 +1643,7 @@ daemon_run(const struct daemon_opts *opts)
 		log_msg(LOG_LV_INFO, "daemon", NULL, "playing %s on %zu boards (pid %d, campaign clock %s%s)", d->config_path,
 		    d->nboards, (int)getpid(), when, opts->clock_offset != 0 ? ", shifted by --start-at" : "");
 	}
+	daemon_link_start(d);
 	event_base_dispatch(d->base);
 	daemon_report_pacing(d);
 	{

@@ -71,6 +71,8 @@ struct player {
 
 	char   render_failed[320];      /* "item\nreason" of the last render failure logged */
 	uint64_t frames_sent, frames_skipped, frames_late, acks, nacks, errors, garbage;
+	uint64_t frames_acked;     /* whole frames the board confirmed (frame_ack events) */
+	uint64_t proto_frames_acked; /* the protocol state's count when last looked at */
 	double last_ack;
 	double *jitter;
 	size_t  njitter, jpos;
@@ -161,6 +163,7 @@ player_proto_init(struct player *p, char *err, size_t errlen)
 	/* init copies what it needs: no protocol keeps the board pointer.  The
 	 * config already folded "serial:DEV@BAUD" into serial.baud. */
 	p->pstate = p->proto->init(p->board, err, errlen);
+	p->proto_frames_acked = 0;
 	/* LSP boards may store the day's programme (daemon/programme.c) */
 	if (p->pstate && p->proto == &proto_lsp_ops) {
 		if (!p->prog)
@@ -505,14 +508,41 @@ player_input(struct player *p, const uint8_t *buf, size_t n, double mono, double
 			p->last_ack = wall;
 			if (p->sent_unacked && p->sent)
 				player_keep_shown(p, p->acks, wall);
-			if (event_bus_wants(p->env.events, EVENT_FRAME_ACK)) {
-				struct ls_event ev;
+			{
+				/* one event per frame the board confirmed, not per
+				 * acknowledged packet (chunks, settings) */
+				uint64_t fa = p->proto->frames_acked ? p->proto->frames_acked(p->pstate) :
+				    p->proto_frames_acked + 1;
 
-				memset(&ev, 0, sizeof ev);
-				ev.type = EVENT_FRAME_ACK;
-				snprintf(ev.board, sizeof ev.board, "%s", p->name);
-				ev.frame = p->acks;
-				event_bus_emit(p->env.events, &ev);
+				/* a board playing its stored programme (daemon/programme.c)
+				 * is sent no frames, only pings: each acknowledgement says
+				 * it still plays what the schedule wants, which is what
+				 * proof of play needs (reason "stored", frame unchanged) */
+				if (p->proto_frames_acked >= fa && p->prog && strcmp(programme_mode(p->prog), "stored") == 0 &&
+				    event_bus_wants(p->env.events, EVENT_FRAME_ACK)) {
+					struct ls_event ev;
+
+					memset(&ev, 0, sizeof ev);
+					ev.type = EVENT_FRAME_ACK;
+					snprintf(ev.board, sizeof ev.board, "%s", p->name);
+					snprintf(ev.reason, sizeof ev.reason, "stored");
+					ev.frame = p->frames_acked;
+					event_bus_emit(p->env.events, &ev);
+				}
+				/* the protocol's count restarts with its state (reconnect) */
+				while (p->proto_frames_acked < fa) {
+					p->proto_frames_acked++;
+					p->frames_acked++;
+					if (event_bus_wants(p->env.events, EVENT_FRAME_ACK)) {
+						struct ls_event ev;
+
+						memset(&ev, 0, sizeof ev);
+						ev.type = EVENT_FRAME_ACK;
+						snprintf(ev.board, sizeof ev.board, "%s", p->name);
+						ev.frame = p->frames_acked;
+						event_bus_emit(p->env.events, &ev);
+					}
+				}
 			}
 			p->unacked_since = 0;
 			p->stalled_since = 0;
@@ -778,6 +808,26 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 	if (p->prog && programme_frame(p->prog, p->pstate, &p->cur, p->env.sched, p->env.render, wall, mono) ==
 	    PROGRAMME_BOARD) {
 		p->board_plays = 1;
+		/* back from a power-off rule: the board's own picture, lit */
+		if (p->power_sent == 0)
+			player_power(p, 1, mono);
+		/* What the board plays, for snapshots (the console's wall): the
+		 * picture the controller would stream, which programme.c checked
+		 * the board's playback draws too, refreshed once a second. */
+		if (!p->shown || wall - p->shown_at >= 1.0 || wall < p->shown_at) {
+			player_render(p, wall);
+			p->canvas_valid = 1;
+			if (p->shown && render_canvas_size(p->shown) != render_canvas_size(p->canvas)) {
+				render_canvas_free(p->shown);
+				p->shown = NULL;
+			}
+			if (p->shown == NULL)
+				p->shown = render_canvas_dup(p->canvas);
+			else
+				memcpy(p->shown->data, p->canvas->data, render_canvas_size(p->canvas));
+			p->shown_frame = p->acks;
+			p->shown_at = wall;
+		}
 		return 0;
 	}
 	if (xport_queued(p->x) > 0 || p->arq_busy) {

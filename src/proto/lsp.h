@@ -83,6 +83,7 @@ struct proto_lsp_stats {
 	unsigned long frames, frame_bytes_raw, frame_bytes_coded;
 	unsigned long frame_bytes_wire;  /* FRAME packets as first sent, headers and CRCs included */
 	unsigned long frame_bytes_acked; /* FRAME packets the board acknowledged, counted once each */
+	unsigned long frames_acked;      /* whole frames the board acknowledged (every chunk in): shown */
 	struct proto_lsp_coding last;   /* how the last frame was coded */
 	int      info_known;            /* the board answered INFO_REQ */
 	uint16_t board_max_payload, board_caps;

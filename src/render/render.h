@@ -117,9 +117,10 @@ int render_text_plan(struct render_ctx *, const struct ls_board *, const struct 
 /* The legible minimum for a text: the CJK one when it has any CJK character. */
 int render_legible_min(const char *text);
 /* For `ledsign check`: a warning for every board x item (items a rule or the
- * fallback can show there) whose static text needs more than
- * RENDER_MAX_PAGES pages, or that is broken inside a word, number or date.
- * Live fields are expanded at `now`.  Returns the number of warnings. */
+ * fallback can show there, and each layout area's items at the area's size)
+ * whose static text needs more than RENDER_MAX_PAGES pages, or that is
+ * broken inside a word, number or date.  Live fields are expanded at `now`.
+ * Returns the number of warnings. */
 size_t render_check_legibility(struct render_ctx *, const struct ls_config *, double now, struct ls_diag *);
 
 /* Read and fully decode the poster file at `path` under the limits the
