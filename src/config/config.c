@@ -157,6 +157,9 @@ struct loader {
 };
 
 #define ERR(L, line, ...) ls_diag_add((L)->diag, LS_DIAG_ERROR, (L)->file, (line), __VA_ARGS__)
+/* An error at an element's own file and line (cross references, after loading). */
+#define ERR_AT(L, obj, ...) ls_diag_add((L)->diag, LS_DIAG_ERROR, (obj)->src_file ? (obj)->src_file : (L)->cfg->path, \
+    (obj)->line, __VA_ARGS__)
 #define WARN(L, line, ...) ls_diag_add((L)->diag, LS_DIAG_WARNING, (L)->file, (line), __VA_ARGS__)
 
 static const char *const effect_names[] = { "static", "scroll-left", "scroll-up", "flash", NULL };
@@ -850,7 +853,7 @@ section_elem(struct loader *L, const config_setting_t *list, size_t i, const cha
 /* Index the section's names; a name used twice is an error at its second use. */
 static void
 check_duplicates(struct loader *L, const char *section, const void *arr, size_t n, size_t size,
-    size_t name_off, size_t line_off, struct name_index *idx)
+    size_t name_off, size_t line_off, size_t file_off, struct name_index *idx)
 {
 	if (name_index_init(idx, n) != 0) {
 		ERR(L, 0, "out of memory checking %s names", section);
@@ -861,8 +864,11 @@ check_duplicates(struct loader *L, const char *section, const void *arr, size_t 
 		long j;
 		if (a == NULL || (j = name_index_add(idx, a, i)) < 0)
 			continue;
-		ERR(L, *(const int *)((const char *)arr + i * size + line_off),
-		    "%s name \"%s\" is used twice (first at line %d); names must be unique", section, a,
+		const char *fi = *(const char *const *)((const char *)arr + i * size + file_off);
+		const char *fj = *(const char *const *)((const char *)arr + (size_t)j * size + file_off);
+		ls_diag_add(L->diag, LS_DIAG_ERROR, fi, *(const int *)((const char *)arr + i * size + line_off),
+		    "%s name \"%s\" is used twice (first at %s%sline %d); names must be unique", section, a,
+		    fj != fi ? fj : "", fj != fi ? ":" : "",
 		    *(const int *)((const char *)arr + (size_t)j * size + line_off));
 	}
 }
@@ -876,6 +882,7 @@ check_duplicates(struct loader *L, const char *section, const void *arr, size_t 
  */
 struct section {
 	const char       *list;       /* setting name, e.g. "boards" */
+	size_t            file_off;   /* const char *src_file */
 	const char       *what;       /* "board", for messages */
 	const struct key *keys;
 	size_t            size;       /* of one element */
@@ -886,9 +893,27 @@ struct section {
 	int               index;      /* IDX_* of its names, or -1 */
 };
 
+/* The config's own copy of the name of the file `s` came from (libconfig's
+ * lives only as long as its config_t): the main file, or one it @includes. */
+static const char *
+source_file(struct loader *L, const config_setting_t *s)
+{
+	const char *f = s != NULL ? config_setting_source_file(s) : NULL;
+
+	if (f == NULL || strcmp(f, L->cfg->path) == 0)
+		return L->cfg->path;
+	for (size_t i = 0; i < L->cfg->files.n; i++)
+		if (strcmp(L->cfg->files.v[i], f) == 0)
+			return L->cfg->files.v[i];
+	if (ls_strlist_add_unique(&L->cfg->files, f) < 0)
+		return L->cfg->path;
+	return L->cfg->files.v[L->cfg->files.n - 1];
+}
+
 static void *
 load_section(struct loader *L, const config_setting_t *root, const struct section *sec, size_t *count)
 {
+	const char *saved = L->file;
 	const config_setting_t *list;
 	size_t n = list_length(L, root, sec->list, &list);
 	char *arr = calloc(n + 1, sec->size);
@@ -906,6 +931,9 @@ load_section(struct loader *L, const config_setting_t *root, const struct sectio
 		(*count)++;
 		line = line_of(e);
 		*(int *)(obj + sec->line_off) = line;
+		/* messages about this element name the file it is in */
+		L->file = source_file(L, e);
+		*(const char **)(obj + sec->file_off) = L->file;
 		if (sec->defaults)
 			sec->defaults(obj);
 		if (sec->name_off >= 0) {
@@ -921,10 +949,11 @@ load_section(struct loader *L, const config_setting_t *root, const struct sectio
 		}
 		if (sec->finish)
 			sec->finish(L, obj, e, where);
+		L->file = saved;
 	}
 	if (sec->name_off >= 0)
 		check_duplicates(L, sec->what, arr, *count, sec->size, (size_t)sec->name_off, sec->line_off,
-		    &L->idx[sec->index]);
+		    sec->file_off, &L->idx[sec->index]);
 	return arr;
 }
 
@@ -1060,6 +1089,7 @@ playlist_finish(struct loader *L, void *obj, const config_setting_t *e, const ch
 
 		pe->from_min = pe->to_min = -1;
 		pe->line = ln;
+		pe->src_file = p->src_file;
 		if (is_string(it)) {
 			const char *v = get_string(L, it, where);
 			if (v == NULL)
@@ -1117,9 +1147,9 @@ rule_finish(struct loader *L, void *obj, const config_setting_t *e, const char *
 
 /* Sections whose elements have a unique name, and those whose do not. */
 #define SECTION(list, what, keys, type, defaults, finish, index) \
-	{ list, what, keys, sizeof(type), (ptrdiff_t)offsetof(type, name), offsetof(type, line), defaults, finish, index }
+	{ list, offsetof(type, src_file), what, keys, sizeof(type), (ptrdiff_t)offsetof(type, name), offsetof(type, line), defaults, finish, index }
 #define SECTION_UNNAMED(list, what, keys, type, defaults, finish) \
-	{ list, what, keys, sizeof(type), -1, offsetof(type, line), defaults, finish, -1 }
+	{ list, offsetof(type, src_file), what, keys, sizeof(type), -1, offsetof(type, line), defaults, finish, -1 }
 
 static const struct section board_section =
     SECTION("boards", "board", board_keys, struct ls_board, board_defaults, board_finish, IDX_BOARD);
@@ -1166,17 +1196,17 @@ font_family_known(const char *family)
 }
 
 static void
-check_font_ref(struct loader *L, const char *font, int line, const char *where)
+check_font_ref(struct loader *L, const char *font, const char *file, int line, const char *where)
 {
 	if (font == NULL || name_index_find(&L->idx[IDX_FONT], font) >= 0 || (L->flags & LS_CONFIG_NO_SYSTEM))
 		return;
 	if (strchr(font, '/')) {
 		char *p = ls_config_resolve(L->cfg, font);
 		if (!file_readable(p))
-			ERR(L, line, "%s: font file \"%s\" cannot be read: %s", where, p, strerror(errno));
+			ls_diag_add(L->diag, LS_DIAG_ERROR, file ? file : L->cfg->path, line, "%s: font file \"%s\" cannot be read: %s", where, p, strerror(errno));
 		free(p);
 	} else if (!font_family_known(font))
-		ERR(L, line, "%s: font \"%s\" is neither a fonts entry nor an installed font family (fc-list shows those)",
+		ls_diag_add(L->diag, LS_DIAG_ERROR, file ? file : L->cfg->path, line, "%s: font \"%s\" is neither a fonts entry nor an installed font family (fc-list shows those)",
 		    where, font);
 }
 
@@ -1220,7 +1250,7 @@ check_images(struct loader *L)
 		} else
 			e = why[first];
 		if (e != NULL)
-			ERR(L, it->line, "content \"%s\": image %s", it->name, e);
+			ERR_AT(L, it, "content \"%s\": image %s", it->name, e);
 	}
 	for (size_t i = 0; i < c->ncontent; i++)
 		free(why[i]);
@@ -1256,17 +1286,17 @@ check_references(struct loader *L)
 		if (f->file) {
 			char *p = ls_config_resolve(c, f->file);
 			if (!file_readable(p))
-				ERR(L, f->line, "%s: file \"%s\" cannot be read: %s", where, p, strerror(errno));
+				ERR_AT(L, f, "%s: file \"%s\" cannot be read: %s", where, p, strerror(errno));
 			free(p);
 		} else if (f->family && !font_family_known(f->family))
-			ERR(L, f->line, "%s: family \"%s\" is not installed (fc-list shows those)", where, f->family);
+			ERR_AT(L, f, "%s: family \"%s\" is not installed (fc-list shows those)", where, f->family);
 	}
 	if (c->default_font)
-		check_font_ref(L, c->default_font, 0, "default_font");
+		check_font_ref(L, c->default_font, NULL, 0, "default_font");
 	for (size_t i = 0; i < c->ncontent; i++) {
 		struct ls_content *it = &c->content[i];
 		snprintf(where, sizeof where, "content \"%s\"", it->name);
-		check_font_ref(L, it->font, it->line, where);
+		check_font_ref(L, it->font, it->src_file, it->line, where);
 	}
 	if (!(L->flags & LS_CONFIG_NO_SYSTEM))
 		check_images(L);
@@ -1274,7 +1304,7 @@ check_references(struct loader *L)
 		struct ls_playlist *p = &c->playlists[i];
 		for (size_t j = 0; j < p->nentries; j++)
 			if (name_index_find(&L->idx[IDX_CONTENT], p->entries[j].item) < 0)
-				ERR(L, p->entries[j].line, "playlist \"%s\": item \"%s\" is not in content", p->name,
+				ERR_AT(L, &p->entries[j], "playlist \"%s\": item \"%s\" is not in content", p->name,
 				    p->entries[j].item);
 	}
 	if (c->fallback && name_index_find(&L->idx[IDX_PLAYLIST], c->fallback) < 0)
@@ -1282,12 +1312,12 @@ check_references(struct loader *L)
 	for (size_t i = 0; i < c->nrules; i++) {
 		struct ls_rule *r = &c->rules[i];
 		if (r->playlist && name_index_find(&L->idx[IDX_PLAYLIST], r->playlist) < 0)
-			ERR(L, r->line, "schedule: playlist \"%s\" does not exist", r->playlist);
+			ERR_AT(L, r, "schedule: playlist \"%s\" does not exist", r->playlist);
 		for (size_t j = 0; j < r->boards.n; j++) {
 			const char *t = r->boards.v[j];
 			int ok = strcmp(t, "all") == 0 || name_index_find(&L->idx[IDX_BOARD], t) >= 0 || is_group(L, t);
 			if (!ok)
-				ERR(L, r->line, "schedule: \"%s\" is neither a board nor a group; check boards", t);
+				ERR_AT(L, r, "schedule: \"%s\" is neither a board nor a group; check boards", t);
 		}
 	}
 	/* the control socket's user and group lists: a warning only, since the
@@ -1321,7 +1351,7 @@ check_references(struct loader *L)
 			const char *t = a->groups.v[j];
 			int ok = strcmp(t, "all") == 0 || is_group(L, t);
 			if (!ok)
-				ERR(L, a->line, "cap_areas: \"%s\" is not a board group; use a group from boards or \"all\"", t);
+				ERR_AT(L, a, "cap_areas: \"%s\" is not a board group; use a group from boards or \"all\"", t);
 		}
 	}
 }
@@ -1351,6 +1381,15 @@ ls_config_load_flags(const char *path, unsigned flags, struct ls_diag *diag)
 		return NULL;
 	L.cfg->path = strdup(path);
 	config_init(&lc);
+	/* @include "NAME" is relative to the main file's directory (libconfig
+	 * would take it relative to the working directory otherwise) */
+	{
+		const char *slash = strrchr(path, '/');
+		char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+		if (dir != NULL)
+			config_set_include_dir(&lc, dir);
+		free(dir);
+	}
 	if (!config_read_file(&lc, path)) {
 		if (config_error_type(&lc) == CONFIG_ERR_FILE_IO)
 			ls_diag_add(diag, LS_DIAG_ERROR, path, 0, "cannot read the file: %s", strerror(errno));
@@ -1441,6 +1480,7 @@ ls_config_free(struct ls_config *c)
 		free(c->rules[i].dates.v);
 	}
 	free(c->boards); free(c->fonts); free(c->content); free(c->playlists); free(c->rules);
+	ls_strlist_free(&c->files);
 	free(c->path); free(c->timezone); free(c->fallback); free(c->default_font);
 	free(c->control_socket); free(c->state_dir); free(c->user);
 	ls_strlist_free(&c->control_users); ls_strlist_free(&c->control_groups);
