@@ -27,49 +27,12 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/config_int.h"
 #include "proto/proto.h"
 #include "render/render.h"
 #include "transport/xport.h"
 #include "util/paths.h"
 #include "util/tz.h"
-
-/* What a key's value must be, and how it is stored. */
-enum key_type {
-	K_STR,       /* char * */
-	K_INT,       /* int, within [min, max] */
-	K_NUM,       /* double, within [min, max]; integers accepted */
-	K_BOOL,      /* int 0/1 */
-	K_ENUM,      /* int: index into names[] (or the value in vals[]) */
-	K_STRLIST,   /* struct ls_strlist; a single string is a list of one */
-	K_COLOR,     /* ls_rgb: "#RRGGBB" or a colour name */
-	K_DATE,      /* ls_day: "YYYY-MM-DD" */
-	K_DATELIST,  /* rule dates */
-	K_HOURS,     /* "HH:MM-HH:MM" into two ints (start, end) at off */
-	K_WEEKDAYS,  /* uint8_t bitmask */
-	K_PARITY,    /* char */
-	K_FLOW,      /* char */
-	K_SPECIAL,   /* handled by the section's own code (only type-checked here) */
-};
-
-/*
- * One setting.  The tables below are also the reference: `ledsign
- * config-doc` (ls_config_doc) prints docs/config.md's tables from them, and
- * integration test 06 fails when the file differs.  The type and default
- * columns are derived (type, min, max; the value the section's defaults
- * function sets) unless `type_doc` or `def` say otherwise.
- */
-struct key {
-	const char   *name;
-	enum key_type type;
-	int           required;
-	double        min, max;
-	size_t        off;
-	const char *const *names;   /* K_ENUM */
-	const char   *help;         /* one line, for messages ("missing required setting") */
-	const char   *doc;          /* docs/config.md's meaning (Markdown); NULL: help */
-	const char   *def;          /* docs/config.md's default (Markdown); NULL: derived */
-	const char   *type_doc;     /* docs/config.md's type; NULL: derived */
-};
 
 /* Names to their position in a section, so that duplicate names and the
  * cross references cost one lookup each: with a list scan per name, check
@@ -344,7 +307,7 @@ static const struct key playlist_keys[] = {
 	{ .name = NULL },
 };
 
-static const struct key entry_keys[] = {
+const struct key config_entry_keys[] = {
 	{ "item", K_STR, 1, 0, 0, O(struct ls_playlist_entry, item), NULL, "content name",
 	  .doc = "content name" },
 	{ "duration", K_NUM, 0, 0.1, 86400, O(struct ls_playlist_entry, duration), NULL, "seconds",
@@ -900,13 +863,26 @@ source_file(struct loader *L, const config_setting_t *s)
 {
 	const char *f = s != NULL ? config_setting_source_file(s) : NULL;
 
+	char *full = NULL;
+	const char *name;
+
 	if (f == NULL || strcmp(f, L->cfg->path) == 0)
 		return L->cfg->path;
-	for (size_t i = 0; i < L->cfg->files.n; i++)
-		if (strcmp(L->cfg->files.v[i], f) == 0)
-			return L->cfg->files.v[i];
-	if (ls_strlist_add_unique(&L->cfg->files, f) < 0)
+	/* libconfig 1.5 keeps an included file's name as written in
+	 * @include; it is relative to the main file's directory */
+	if (f[0] != '/' && (full = ls_config_resolve(L->cfg, f)) == NULL)
 		return L->cfg->path;
+	name = full ? full : f;
+	for (size_t i = 0; i < L->cfg->files.n; i++)
+		if (strcmp(L->cfg->files.v[i], name) == 0) {
+			free(full);
+			return L->cfg->files.v[i];
+		}
+	if (ls_strlist_add_unique(&L->cfg->files, name) < 0) {
+		free(full);
+		return L->cfg->path;
+	}
+	free(full);
 	return L->cfg->files.v[L->cfg->files.n - 1];
 }
 
@@ -1098,7 +1074,7 @@ playlist_finish(struct loader *L, void *obj, const config_setting_t *e, const ch
 		} else if (config_setting_is_group(it)) {
 			char w2[128];
 			snprintf(w2, sizeof w2, "%s item %zu", where, j + 1);
-			load_group(L, it, entry_keys, pe, w2);
+			load_group(L, it, config_entry_keys, pe, w2);
 			if (pe->item == NULL)
 				continue;
 		} else {
@@ -1393,12 +1369,17 @@ ls_config_load_flags(const char *path, unsigned flags, struct ls_diag *diag)
 	if (!config_read_file(&lc, path)) {
 		if (config_error_type(&lc) == CONFIG_ERR_FILE_IO)
 			ls_diag_add(diag, LS_DIAG_ERROR, path, 0, "cannot read the file: %s", strerror(errno));
-		else
-			ls_diag_add(diag, LS_DIAG_ERROR, config_error_file(&lc) ? config_error_file(&lc) : path,
+		else {
+			/* an error in an @included file: its name as written, relative to path's directory */
+			const char *ef = config_error_file(&lc) ? config_error_file(&lc) : path;
+			char *full = ef[0] != '/' && strcmp(ef, path) != 0 ? ls_config_resolve(L.cfg, ef) : NULL;
+			ls_diag_add(diag, LS_DIAG_ERROR, full ? full : ef,
 			    config_error_line(&lc), "%s%s here or on the line before (settings end with ';', strings are "
 			    "in double quotes, a list that mixes names and groups uses ( ) not [ ])",
 			    strcmp(config_error_text(&lc), "syntax error") == 0 ? "" : "syntax error: ",
 			    config_error_text(&lc));
+			free(full);
+		}
 		config_destroy(&lc);
 		ls_config_free(L.cfg);
 		return NULL;
@@ -1512,7 +1493,7 @@ static const struct doc_block doc_blocks[] = {
 	{ "fonts", font_keys, sizeof(struct ls_font), NULL },
 	{ "content", content_keys, sizeof(struct ls_content), content_defaults },
 	{ "playlists", playlist_keys, sizeof(struct ls_playlist), NULL },
-	{ "items", entry_keys, sizeof(struct ls_playlist_entry), NULL },
+	{ "items", config_entry_keys, sizeof(struct ls_playlist_entry), NULL },
 	{ "schedule", rule_keys, sizeof(struct ls_rule), rule_defaults },
 	{ "cap_areas", cap_area_keys, sizeof(struct ls_cap_area), NULL },
 };
@@ -1617,5 +1598,23 @@ fail:
 	free(obj);
 	fclose(f);
 	free(out);
+	return NULL;
+}
+
+/* ---- for the staff file's writer (config_int.h) ---- */
+
+const struct config_staff_section config_staff_content = { "content", content_keys, sizeof(struct ls_content),
+	content_defaults };
+const struct config_staff_section config_staff_playlists = { "playlists", playlist_keys, sizeof(struct ls_playlist),
+	NULL };
+const struct config_staff_section config_staff_schedule = { "schedule", rule_keys, sizeof(struct ls_rule),
+	rule_defaults };
+
+const char *
+config_color_name(ls_rgb c)
+{
+	for (size_t i = 0; i < sizeof color_names / sizeof color_names[0]; i++)
+		if (color_names[i].rgb == c)
+			return color_names[i].name;
 	return NULL;
 }
