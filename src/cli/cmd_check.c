@@ -4,8 +4,7 @@
 
 #include "cli/cmd.h"
 #include "config/config.h"
-#include "render/render.h"
-#include "schedule/schedule.h"
+#include "config/staff.h"
 
 /* One board per line, for scripts: NAME WIDTH HEIGHT FORMAT PROTOCOL ADDRESS */
 static void
@@ -38,22 +37,11 @@ cmd_check(const struct cmd_args *a)
 	const char *file = a->argv[0];
 	int list = cmd_flag(a, "list");
 
-	cfg = ls_config_load(file, &d);
-	/* The plan-level warnings (overlaps, rules that never apply, boards
-	 * with nothing to show) only make sense on a config that loaded. */
-	if (cfg != NULL && !list) {
-		struct render_ctx *rc = render_ctx_new(cfg, &d);
-
-		sched_check(cfg, &d);
-		if (rc != NULL)
-			render_check_glyphs(rc, cfg, &d);
-		render_ctx_free(rc);
-		/* a malformed live field is an error: the file is not fit to play */
-		if (d.errors > 0) {
-			ls_config_free(cfg);
-			cfg = NULL;
-		}
-	}
+	/* the same checker the controller runs on a staff file before saving
+	 * it (config/staff.h): the file, then the plan-level warnings
+	 * (overlaps, rules that never apply, boards with nothing to show) and
+	 * glyphs; a malformed live field is an error */
+	cfg = list ? ls_config_load(file, &d) : ls_check_config(file, NULL, &d);
 	ls_diag_sort(&d);
 	ls_diag_print(&d, stderr);
 	if (cfg == NULL) {

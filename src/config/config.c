@@ -1348,6 +1348,12 @@ ls_config_load(const char *path, struct ls_diag *diag)
 struct ls_config *
 ls_config_load_flags(const char *path, unsigned flags, struct ls_diag *diag)
 {
+	return config_load_text(path, NULL, flags, diag);
+}
+
+struct ls_config *
+config_load_text(const char *path, const char *text, unsigned flags, struct ls_diag *diag)
+{
 	config_t lc;
 	struct loader L = { .file = path, .diag = diag, .flags = flags };
 	size_t errors_before = diag->errors;
@@ -1366,8 +1372,8 @@ ls_config_load_flags(const char *path, unsigned flags, struct ls_diag *diag)
 			config_set_include_dir(&lc, dir);
 		free(dir);
 	}
-	if (!config_read_file(&lc, path)) {
-		if (config_error_type(&lc) == CONFIG_ERR_FILE_IO)
+	if (!(text != NULL ? config_read_string(&lc, text) : config_read_file(&lc, path))) {
+		if (config_error_type(&lc) == CONFIG_ERR_FILE_IO && text == NULL)
 			ls_diag_add(diag, LS_DIAG_ERROR, path, 0, "cannot read the file: %s", strerror(errno));
 		else {
 			/* an error in an @included file: its name as written, relative to path's directory */

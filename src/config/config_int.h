@@ -65,4 +65,9 @@ extern const struct key config_entry_keys[];
  * has one ("red"), else NULL. */
 const char *config_color_name(ls_rgb c);
 
+/* ls_config_load_flags on `text`, the main file's contents as if read
+ * from `path` (paths and @include resolve against path's directory). */
+struct ls_diag;
+struct ls_config *config_load_text(const char *path, const char *text, unsigned flags, struct ls_diag *diag);
+
 #endif

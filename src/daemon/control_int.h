@@ -175,6 +175,13 @@ typedef void (*control_verb_fn)(struct control_req *, struct control_obuf *);
 /* Schedule questions (control_sched.c): why v=1, week v=1. */
 void control_verb_why(struct control_req *, struct control_obuf *);
 void control_verb_week(struct control_req *, struct control_obuf *);
+/* The staff file and its history (control_staff.c). */
+void control_verb_staff(struct control_req *, struct control_obuf *);
+void control_verb_staff_save(struct control_req *, struct control_obuf *);
+void control_verb_staff_versions(struct control_req *, struct control_obuf *);
+void control_verb_staff_version(struct control_req *, struct control_obuf *);
+void control_verb_staff_restore(struct control_req *, struct control_obuf *);
+void control_verb_staff_adopt(struct control_req *, struct control_obuf *);
 
 #define CONTROL_VERB_RESERVE  0x1   /* taken in the alert reserve slots (a full socket) */
 #define CONTROL_VERB_LONGLINE 0x2   /* its line may be CONTROL_CAP_LINE_MAX long */

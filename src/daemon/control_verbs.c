@@ -645,6 +645,19 @@ static const struct control_verb control_verb_table[] = {
 	{ "cap", CONTROL_ROLE_OPERATOR, CONTROL_VERB_LONGLINE, verb_cap, "doc= [name=]",
 	  "apply a CAP 1.2 document" },
 	{ "reload", CONTROL_ROLE_ADMIN, 0, verb_reload, "", "re-read the config file" },
+	{ "staff", CONTROL_ROLE_VIEWER, 0, control_verb_staff, "v=1",
+	  "the staff file's text (a \"staff\" line), fingerprint and whether it was edited by hand" },
+	{ "staff-versions", CONTROL_ROLE_VIEWER, 0, control_verb_staff_versions, "v=1 [limit=N]",
+	  "the staff file's versions, newest first (\"version\" lines)" },
+	{ "staff-version", CONTROL_ROLE_VIEWER, 0, control_verb_staff_version, "v=1 id=N",
+	  "one version's text and diff" },
+	{ "staff-save", CONTROL_ROLE_ADMIN, CONTROL_VERB_LONGLINE, control_verb_staff_save,
+	  "v=1 text= [author= base= summary=]",
+	  "check the config with this staff file; when clean write it, keep it as a version and reload" },
+	{ "staff-restore", CONTROL_ROLE_ADMIN, 0, control_verb_staff_restore, "v=1 id=N [author= base=]",
+	  "save an earlier version's text again, as a new version" },
+	{ "staff-adopt", CONTROL_ROLE_ADMIN, 0, control_verb_staff_adopt, "v=1 [author= summary=]",
+	  "take a hand edit of the staff file into the history" },
 };
 
 #define NVERBS (sizeof control_verb_table / sizeof control_verb_table[0])

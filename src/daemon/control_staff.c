@@ -1,0 +1,518 @@
+/*
+ * control_staff.c — the staff file through the control socket: read it,
+ * save a new text after the whole config checks clean with it, list and
+ * show versions, restore one, take a hand edit into the history
+ * (docs/alerts.md, "Verbs"; docs/console.md, "Editing" and "History").
+ *
+ *   staff v=1                         the file's text, fingerprint, conflict
+ *   staff-save v=1 text= [author=] [base=HASH] [summary=]
+ *   staff-versions v=1 [limit=N]
+ *   staff-version v=1 id=N            one version's text and diff
+ *   staff-restore v=1 id=N [author=]  save that version's text again (a new version)
+ *   staff-adopt v=1 [author=]         record the hand-edited file as a version
+ *
+ * A save is checked by ls_check_config (the checker `ledsign check` runs)
+ * on the whole config with the candidate in place of the staff file; each
+ * problem comes back as a "problem" line with the file and line and, for
+ * the staff file, the section, item and setting it is about.  Only a clean
+ * candidate is written (a new file renamed over the old, both fsynced), kept
+ * as a version in STATE_DIR/versions.db (record/versions.h) and reloaded.
+ * A file that differs from the last version ledsign wrote was edited by
+ * hand: it is never written over (error code=conflict) until staff-adopt
+ * takes it into the history.
+ */
+#include "daemon/control_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "config/staff.h"
+#include "record/versions.h"
+#include "util/kv.h"
+
+#define STAFF_VERB_VERSION "1"
+
+struct staff_args {
+	char   v[8], author[128], base[32], summary[200];
+	long long id, limit;
+	char  *text;                 /* malloc'd, or NULL */
+};
+
+static int
+staff_args(struct control_req *rq, struct control_obuf *b, const char *verb, struct staff_args *a)
+{
+	const char *cur = rq->args;
+	char key[32], err[256], *val;
+	long long n;
+	int r;
+	size_t cap = strlen(rq->args) + 1;
+
+	memset(a, 0, sizeof *a);
+	if ((val = malloc(cap)) == NULL) {
+		b->oom = 1;
+		return -1;
+	}
+	while ((r = kv_next(&cur, key, sizeof key, val, cap, err, sizeof err)) > 0) {
+		if (strcmp(key, "v") == 0 && strlen(val) < sizeof a->v)
+			snprintf(a->v, sizeof a->v, "%s", val);
+		else if (strcmp(key, "author") == 0 && strlen(val) < sizeof a->author)
+			snprintf(a->author, sizeof a->author, "%s", val);
+		else if (strcmp(key, "base") == 0 && strlen(val) < sizeof a->base)
+			snprintf(a->base, sizeof a->base, "%s", val);
+		else if (strcmp(key, "summary") == 0 && strlen(val) < sizeof a->summary)
+			snprintf(a->summary, sizeof a->summary, "%s", val);
+		else if (strcmp(key, "id") == 0 && kv_num(val, &n) == 0 && n > 0)
+			a->id = n;
+		else if (strcmp(key, "limit") == 0 && kv_num(val, &n) == 0 && n > 0)
+			a->limit = n;
+		else if (strcmp(key, "text") == 0 && a->text == NULL && strlen(val) <= LS_STAFF_MAX) {
+			if ((a->text = strdup(val)) == NULL) {
+				b->oom = 1;
+				free(val);
+				return -1;
+			}
+		} else {
+			snprintf(err, sizeof err, "%s: unknown or malformed argument \"%s\" (help lists the arguments)", verb,
+			    key);
+			r = -1;
+			break;
+		}
+	}
+	free(val);
+	if (r < 0) {
+		control_ob_error(b, "usage", err);
+		free(a->text);
+		a->text = NULL;
+		return -1;
+	}
+	if (strcmp(a->v, STAFF_VERB_VERSION) != 0) {
+		snprintf(err, sizeof err, "%s: this daemon answers v=" STAFF_VERB_VERSION "; the request asked for v=%s",
+		    verb, a->v[0] ? a->v : "(none)");
+		control_ob_error(b, "version", err);
+		free(a->text);
+		a->text = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The staff file's path and what it holds now ("" when it does not exist). */
+struct staff_ctx {
+	char *main;       /* the config's path (a copy: a reload replaces the config) */
+	char *path;       /* the staff file */
+	char *current;    /* its text now */
+	char  hash[17];
+	struct versions *vs;
+	struct versions_entry latest;
+	int   have_latest;
+};
+
+static void
+staff_ctx_free(struct staff_ctx *c)
+{
+	free(c->main);
+	free(c->path);
+	free(c->current);
+	if (c->have_latest > 0)
+		versions_entry_free(&c->latest);
+	versions_close(c->vs);
+}
+
+static char *
+read_all(const char *path, int *missing)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t n;
+
+	*missing = f == NULL && errno == ENOENT;
+	if (f == NULL)
+		return *missing ? strdup("") : NULL;
+	if ((buf = malloc(LS_STAFF_MAX + 1)) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	n = fread(buf, 1, LS_STAFF_MAX, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+static int
+staff_open(struct control_req *rq, struct control_obuf *b, struct staff_ctx *c)
+{
+	const struct ls_config *cfg = rq->srv->cfg;
+	char err[600], db[4096];
+	int missing;
+
+	memset(c, 0, sizeof c[0]);
+	if (cfg == NULL || cfg->path == NULL) {
+		control_ob_error(b, "unsupported", "this server has no config file");
+		return -1;
+	}
+	if ((c->main = strdup(cfg->path)) == NULL || (c->path = ls_staff_path(cfg->path, err, sizeof err)) == NULL) {
+		if (c->main == NULL)
+			b->oom = 1;
+		else
+			control_ob_error(b, "unsupported", err);
+		return -1;
+	}
+	if ((c->current = read_all(c->path, &missing)) == NULL) {
+		snprintf(err, sizeof err, "%.300s: cannot be read: %s", c->path, strerror(errno));
+		control_ob_error(b, "io", err);
+		return -1;
+	}
+	versions_hash(c->current, strlen(c->current), c->hash);
+	snprintf(db, sizeof db, "%s/versions.db", cfg->state_dir);
+	if ((c->vs = versions_open(db, err, sizeof err)) == NULL ||
+	    (c->have_latest = versions_get(c->vs, 0, &c->latest, err, sizeof err)) < 0) {
+		control_ob_error(b, "io", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+conflict(const struct staff_ctx *c)
+{
+	return c->have_latest > 0 && strcmp(c->latest.text, c->current) != 0;
+}
+
+/* "web:alice (uid 999)": who asked, as the console says and as the socket saw it. */
+static void
+author_of(struct control_req *rq, const struct staff_args *a, char *out, size_t len)
+{
+	if (a->author[0])
+		snprintf(out, len, "%s (uid %u)", a->author, (unsigned)rq->uid);
+	else
+		snprintf(out, len, "uid %u", (unsigned)rq->uid);
+}
+
+void
+control_verb_staff(struct control_req *rq, struct control_obuf *b)
+{
+	struct staff_args a;
+	struct staff_ctx c;
+	char latest[24];
+
+	if (staff_args(rq, b, "staff", &a) < 0)
+		return;
+	free(a.text);
+	if (staff_open(rq, b, &c) < 0)
+		goto done;
+	snprintf(latest, sizeof latest, "%lld", c.have_latest > 0 ? c.latest.id : 0);
+	control_ob_line(b, "staff", "text", c.current, (const char *)NULL);
+	control_ob_line(b, "ok", "version", STAFF_VERB_VERSION, "file", c.path, "config", c.main, "hash", c.hash,
+	    "conflict", conflict(&c) ? "1" : "0", "latest", latest,
+	    "latest_hash", c.have_latest > 0 ? c.latest.hash : "", (const char *)NULL);
+done:
+	staff_ctx_free(&c);
+}
+
+/* Write path's new text: a temporary file beside it, fsync, rename, fsync
+ * of the directory.  0 or -1 + err. */
+static int
+write_atomic(const char *path, const char *text, char *err, size_t errlen)
+{
+	char tmp[4096], dir[4096];
+	size_t len = strlen(text), off = 0;
+	int fd, dfd;
+
+	snprintf(tmp, sizeof tmp, "%s.new-%d", path, (int)getpid());
+	snprintf(dir, sizeof dir, "%s", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0) {
+		snprintf(err, errlen, "%.300s: %s (the controller needs write permission on the staff file's directory)",
+		    tmp, strerror(errno));
+		return -1;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(err, errlen, "%.300s: %s", tmp, n < 0 ? strerror(errno) : "short write");
+			goto fail;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) != 0) {
+		snprintf(err, errlen, "%.300s: fsync: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	if (rename(tmp, path) != 0) {
+		snprintf(err, errlen, "%.300s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	if ((dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+fail:
+	close(fd);
+	unlink(tmp);
+	return -1;
+}
+
+/* problem lines for every message; returns the errors */
+static size_t
+report_problems(struct control_obuf *b, const struct staff_ctx *c, const char *text, const struct ls_diag *d)
+{
+	char line[16], section[32], item[128], key[64];
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct ls_diag_msg *e = &d->v[i];
+		int in_staff = e->file != NULL && strcmp(e->file, c->path) == 0;
+
+		section[0] = item[0] = key[0] = '\0';
+		if (in_staff && e->line > 0)
+			ls_staff_locate(text, e->line, e->text, section, sizeof section, item, sizeof item, key, sizeof key);
+		snprintf(line, sizeof line, "%d", e->line);
+		control_ob_line(b, "problem", "level", e->level == LS_DIAG_ERROR ? "error" : "warning",
+		    "file", e->file ? e->file : "", "line", line, "staff", in_staff ? "1" : "0", "section", section,
+		    "item", item, "key", key, "message", e->text, (const char *)NULL);
+	}
+	return d->errors;
+}
+
+/* The save path shared by staff-save and staff-restore. */
+static void
+staff_store(struct control_req *rq, struct control_obuf *b, struct staff_ctx *c, const char *text,
+    const char *author, const char *base, const char *summary, long long restored_from)
+{
+	struct control_server *s = rq->srv;
+	struct ls_diag d = { 0 };
+	struct ls_config *cfg;
+	struct versions_entry e = { 0 };
+	char err[600], id[24], warn[24], rerr[512] = "";
+	long long vid = 0;
+
+	if (conflict(c)) {
+		snprintf(err, sizeof err, "%.300s was changed by hand since ledsign wrote version %lld; it is kept as it is "
+		    "and nothing was saved: take the hand edit into the history first (staff-adopt)", c->path, c->latest.id);
+		control_ob_error(b, "conflict", err);
+		return;
+	}
+	if (base != NULL && base[0] && strcmp(base, c->hash) != 0) {
+		snprintf(err, sizeof err, "%.300s changed since it was read (now %s, the edit started from %s); "
+		    "nothing was saved: reload the page and make the change again", c->path, c->hash, base);
+		control_ob_error(b, "stale", err);
+		return;
+	}
+	cfg = ls_check_config(c->main, text, &d);
+	ls_diag_sort(&d);
+	if (report_problems(b, c, text, &d) > 0 || cfg == NULL) {
+		snprintf(err, sizeof err, "%zu error%s in the config with this staff file; nothing was changed", d.errors,
+		    d.errors == 1 ? "" : "s");
+		control_ob_error(b, "invalid", err);
+		ls_config_free(cfg);
+		ls_diag_clear(&d);
+		return;
+	}
+	ls_config_free(cfg);
+	snprintf(warn, sizeof warn, "%zu", d.warnings);
+	ls_diag_clear(&d);
+	if (strcmp(text, c->current) == 0 && c->have_latest > 0) {
+		snprintf(id, sizeof id, "%lld", c->latest.id);
+		control_ob_line(b, "ok", "version", STAFF_VERB_VERSION, "id", id, "hash", c->hash, "unchanged", "1",
+		    "warnings", warn, (const char *)NULL);
+		return;
+	}
+	/* the first save keeps the file as it was found, so it can be restored */
+	if (c->have_latest == 0 && c->current[0] != '\0') {
+		e = (struct versions_entry){ .author = "ledsign", .file = c->path, .text = c->current,
+			.summary = "the file as ledsign found it" };
+		if (versions_add(c->vs, &e, NULL, err, sizeof err) < 0) {
+			control_ob_error(b, "io", err);
+			return;
+		}
+	}
+	if (write_atomic(c->path, text, err, sizeof err) < 0) {
+		control_ob_error(b, "io", err);
+		return;
+	}
+	e = (struct versions_entry){ .author = author, .file = c->path, .text = text, .summary = summary,
+		.restored_from = restored_from };
+	if (versions_add(c->vs, &e, &vid, err, sizeof err) < 0) {
+		/* written but not recorded: the next save would call it a hand edit */
+		control_logf(s, 1, "staff: %s written but its version not recorded: %s", c->path, err);
+		control_ob_error(b, "io", err);
+		return;
+	}
+	control_logf(s, 0, "staff: %s saved as version %lld by %s", c->path, vid, author);
+	if (s->ops.reload != NULL && s->ops.reload(s->arg, rerr, sizeof rerr) < 0)
+		control_logf(s, 1, "staff: reload after version %lld failed: %s", vid, rerr);
+	versions_hash(text, strlen(text), c->hash);
+	snprintf(id, sizeof id, "%lld", vid);
+	control_ob_line(b, "ok", "version", STAFF_VERB_VERSION, "id", id, "hash", c->hash, "unchanged", "0",
+	    "warnings", warn, "reload_error", rerr, (const char *)NULL);
+}
+
+void
+control_verb_staff_save(struct control_req *rq, struct control_obuf *b)
+{
+	struct staff_args a;
+	struct staff_ctx c;
+	char author[200];
+
+	if (staff_args(rq, b, "staff-save", &a) < 0)
+		return;
+	if (a.text == NULL) {
+		control_ob_error(b, "usage", "staff-save needs text= (the whole staff file)");
+		return;
+	}
+	if (staff_open(rq, b, &c) == 0) {
+		author_of(rq, &a, author, sizeof author);
+		staff_store(rq, b, &c, a.text, author, a.base, a.summary, 0);
+	}
+	staff_ctx_free(&c);
+	free(a.text);
+}
+
+void
+control_verb_staff_restore(struct control_req *rq, struct control_obuf *b)
+{
+	struct staff_args a;
+	struct staff_ctx c;
+	struct versions_entry old;
+	char author[200], err[300], summary[64];
+	int r;
+
+	if (staff_args(rq, b, "staff-restore", &a) < 0)
+		return;
+	free(a.text);
+	if (a.id <= 0) {
+		control_ob_error(b, "usage", "staff-restore needs id=N (staff-versions lists them)");
+		return;
+	}
+	if (staff_open(rq, b, &c) == 0) {
+		if ((r = versions_get(c.vs, a.id, &old, err, sizeof err)) <= 0) {
+			if (r == 0)
+				snprintf(err, sizeof err, "there is no version %lld (staff-versions lists them)", a.id);
+			control_ob_error(b, r == 0 ? "notfound" : "io", err);
+		} else {
+			author_of(rq, &a, author, sizeof author);
+			snprintf(summary, sizeof summary, "restored version %lld", a.id);
+			staff_store(rq, b, &c, old.text, author, a.base, summary, a.id);
+			versions_entry_free(&old);
+		}
+	}
+	staff_ctx_free(&c);
+}
+
+void
+control_verb_staff_adopt(struct control_req *rq, struct control_obuf *b)
+{
+	struct staff_args a;
+	struct staff_ctx c;
+	struct versions_entry e;
+	char author[200], err[300], id[24];
+	long long vid;
+
+	if (staff_args(rq, b, "staff-adopt", &a) < 0)
+		return;
+	free(a.text);
+	if (staff_open(rq, b, &c) == 0) {
+		if (!conflict(&c))
+			control_ob_error(b, "noconflict", "the staff file is as ledsign last wrote it; there is no hand edit to take");
+		else {
+			author_of(rq, &a, author, sizeof author);
+			e = (struct versions_entry){ .author = author, .file = c.path, .text = c.current,
+				.summary = a.summary[0] ? a.summary : "hand edit taken into the history" };
+			if (versions_add(c.vs, &e, &vid, err, sizeof err) < 0)
+				control_ob_error(b, "io", err);
+			else {
+				snprintf(id, sizeof id, "%lld", vid);
+				control_ob_line(b, "ok", "version", STAFF_VERB_VERSION, "id", id, "hash", c.hash,
+				    (const char *)NULL);
+			}
+		}
+	}
+	staff_ctx_free(&c);
+}
+
+struct list_ctx {
+	struct control_obuf *b;
+};
+
+static int
+list_one(void *arg, const struct versions_entry *e)
+{
+	struct list_ctx *l = arg;
+	char id[24], t[32], from[24];
+
+	snprintf(id, sizeof id, "%lld", e->id);
+	snprintf(t, sizeof t, "%.0f", e->time);
+	snprintf(from, sizeof from, "%lld", e->restored_from);
+	control_ob_line(l->b, "version", "id", id, "time", t, "author", e->author ? e->author : "",
+	    "hash", e->hash ? e->hash : "", "summary", e->summary ? e->summary : "", "restored_from", from,
+	    (const char *)NULL);
+	return 0;
+}
+
+void
+control_verb_staff_versions(struct control_req *rq, struct control_obuf *b)
+{
+	struct staff_args a;
+	struct staff_ctx c;
+	struct list_ctx l = { b };
+	char err[300], n[24];
+	int k;
+
+	if (staff_args(rq, b, "staff-versions", &a) < 0)
+		return;
+	free(a.text);
+	if (staff_open(rq, b, &c) == 0) {
+		if ((k = versions_list(c.vs, a.limit > 0 && a.limit < 1000 ? (int)a.limit : 100, list_one, &l, err,
+		    sizeof err)) < 0)
+			control_ob_error(b, "io", err);
+		else {
+			snprintf(n, sizeof n, "%d", k);
+			control_ob_line(b, "ok", "version", STAFF_VERB_VERSION, "versions", n, "conflict",
+			    conflict(&c) ? "1" : "0", "hash", c.hash, (const char *)NULL);
+		}
+	}
+	staff_ctx_free(&c);
+}
+
+void
+control_verb_staff_version(struct control_req *rq, struct control_obuf *b)
+{
+	struct staff_args a;
+	struct staff_ctx c;
+	struct versions_entry e;
+	char err[300], id[24], t[32], from[24];
+	int r;
+
+	if (staff_args(rq, b, "staff-version", &a) < 0)
+		return;
+	free(a.text);
+	if (a.id <= 0) {
+		control_ob_error(b, "usage", "staff-version needs id=N");
+		return;
+	}
+	if (staff_open(rq, b, &c) == 0) {
+		if ((r = versions_get(c.vs, a.id, &e, err, sizeof err)) <= 0) {
+			if (r == 0)
+				snprintf(err, sizeof err, "there is no version %lld", a.id);
+			control_ob_error(b, r == 0 ? "notfound" : "io", err);
+		} else {
+			snprintf(id, sizeof id, "%lld", e.id);
+			snprintf(t, sizeof t, "%.0f", e.time);
+			snprintf(from, sizeof from, "%lld", e.restored_from);
+			control_ob_line(b, "version", "id", id, "time", t, "author", e.author, "hash", e.hash,
+			    "summary", e.summary, "restored_from", from, "text", e.text, "diff", e.diff, (const char *)NULL);
+			control_ob_line(b, "ok", "version", STAFF_VERB_VERSION, (const char *)NULL);
+			versions_entry_free(&e);
+		}
+	}
+	staff_ctx_free(&c);
+}
