@@ -8,6 +8,7 @@
  * the commands warn and fall back to the default socket path.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -482,6 +483,36 @@ fmt_time(const struct ls_config *cfg, long long t, char *buf, size_t len)
 	free(saved);
 }
 
+/* Who raised an alert, from its source as the daemon wrote it: a console
+ * user ("web:NAME uid=N"), a Unix user ("... uid=N", named here), or a CAP
+ * sender (the source as it is). */
+static void
+alert_by(const char *src, char *buf, size_t len)
+{
+	const char *u;
+	char *end;
+	unsigned long uid;
+	struct passwd *pw;
+
+	if (src == NULL || src[0] == '\0') {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (strncmp(src, "web:", 4) == 0) {
+		snprintf(buf, len, "%.*s (console)", (int)strcspn(src + 4, " "), src + 4);
+		return;
+	}
+	if ((u = strstr(src, "uid=")) != NULL) {
+		uid = strtoul(u + 4, &end, 10);
+		if (end != u + 4 && (pw = getpwuid((uid_t)uid)) != NULL)
+			snprintf(buf, len, "%s (uid %lu)", pw->pw_name, uid);
+		else
+			snprintf(buf, len, "uid %lu", uid);
+		return;
+	}
+	snprintf(buf, len, "%s", src);
+}
+
 struct status_ctx {
 	const struct ls_config *cfg;
 	int n;
@@ -501,7 +532,7 @@ status_line(void *arg, const char *line)
 		return;
 	}
 	if (sc->n++ == 0)
-		printf("%-28s %-9s %-24s %-19s %s\n", "ID", "LEVEL", "TARGETS", "EXPIRES", "TEXT");
+		printf("%-28s %-9s %-24s %-19s %-20s %s\n", "ID", "LEVEL", "TARGETS", "EXPIRES", "BY", "TEXT");
 	targets[0] = '\0';
 	for (size_t i = 0; i < a.boards.n; i++)
 		tl += (size_t)snprintf(targets + tl, tl < sizeof targets ? sizeof targets - tl : 0, "%s%s",
@@ -516,9 +547,11 @@ status_line(void *arg, const char *line)
 	else
 		snprintf(exp, sizeof exp, "until cleared");
 	{
-		char ctargets[sizeof targets * 4], ctext[ALERT_TEXT_MAX * 4 + 8], cid[ALERT_ID_MAX * 4 + 8];
-		printf("%-28s %-9s %-24s %-19s %s\n", clean(a.id, cid, sizeof cid), alert_level_name(a.level),
-		    clean(targets, ctargets, sizeof ctargets), exp, clean(a.text, ctext, sizeof ctext));
+		char ctargets[sizeof targets * 4], ctext[ALERT_TEXT_MAX * 4 + 8], cid[ALERT_ID_MAX * 4 + 8], by[160],
+		    cby[sizeof by * 4];
+		alert_by(a.source, by, sizeof by);
+		printf("%-28s %-9s %-24s %-19s %-20s %s\n", clean(a.id, cid, sizeof cid), alert_level_name(a.level),
+		    clean(targets, ctargets, sizeof ctargets), exp, clean(by, cby, sizeof cby), clean(a.text, ctext, sizeof ctext));
 	}
 	alert_clear(&a);
 }

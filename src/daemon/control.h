@@ -199,6 +199,13 @@ int  control_server_set_config(struct control_server *, const struct ls_config *
 struct event_bus;
 void control_server_set_events(struct control_server *, struct event_bus *);
 
+/* Record alerts raised and cleared, CAP documents applied, reloads, and
+ * what clients report with the `record` verb in this audit log
+ * (record/audit.h); the `audit` verb lists it.  NULL: none (`audit`
+ * answers error code=unavailable).  It must outlive the server. */
+struct audit;
+void control_server_set_audit(struct control_server *, struct audit *);
+
 /* Change the request deadline (milliseconds; <= 0 restores
  * CONTROL_REQUEST_MS).  For tests. */
 void control_server_set_deadline(struct control_server *, int ms);

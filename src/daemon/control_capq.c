@@ -26,6 +26,7 @@ control_capjob_free(struct control_capjob *job)
 	free(job->doc);
 	free(job->name);
 	free(job->dir);
+	free(job->actor);
 	free(job);
 }
 
@@ -49,7 +50,10 @@ capq_finish_first(struct control_server *s, int rc, struct cap_result *r, const 
 	s->capq = job->next;
 	s->ncapq--;
 	s->capq_out = 0;
+	s->who_uid = job->dir != NULL ? -1 : job->uid;
+	s->who_actor = job->actor;
 	ret = control_cap_finish(s, rc, r, err, job->name, job->now, &b, job->dir != NULL);
+	s->who_actor = NULL;
 	if (job->dir != NULL) {
 		control_cap_dir_parsed(s, job, ret, &b);
 		free(b.p);

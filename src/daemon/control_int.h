@@ -93,6 +93,8 @@ struct control_capjob {
 	char  *name;
 	long long now;
 	struct control_conn *conn;    /* a `cap` request to answer; NULL when it closed meanwhile */
+	long long uid;                /* who sent it (-1: a cap_dir file), for the audit log */
+	char  *actor;                 /* the console user it came for, or NULL */
 	char  *dir;                   /* or a cap_dir file, NAME in this directory ... */
 	struct stat st;               /* ... as it was when read */
 	struct control_capjob *next;
@@ -123,6 +125,9 @@ struct control_server {
 	int    deadline_ms;        /* a connection must complete a request this often */
 	struct event *relisten;    /* out of fds: accept again a little later */
 	struct event_bus *events;  /* for `watch`; may be NULL */
+	struct audit *audit;       /* the audit log (record/audit.h); may be NULL */
+	long long who_uid;         /* who the CAP document being applied came from ... */
+	const char *who_actor;     /* ... for control_cap_finish's audit entry */
 	long long quiet_since;     /* log_limited: start of this second */
 	unsigned long quiet_n;     /* ... and lines left out in it */
 };
@@ -225,6 +230,11 @@ void control_capjob_free(struct control_capjob *);   /* accepts NULL */
 void control_capq_clear(struct control_server *);
 /* The connection's `cap` request was answered: go on with its next lines. */
 void control_conn_cap_answered(struct control_conn *);
+
+/* Record an action in the audit log (when the server has one); origin
+ * NULL: "web" when actor is set, else "cli".  A failure is logged. */
+void control_audit(struct control_server *, long long uid, const char *actor, const char *origin, const char *action,
+    const char *target, const char *detail);
 
 /* ---- watched CAP directory (control_capdir.c) ---- */
 

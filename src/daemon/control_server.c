@@ -207,6 +207,12 @@ control_server_set_events(struct control_server *s, struct event_bus *bus)
 }
 
 void
+control_server_set_audit(struct control_server *s, struct audit *a)
+{
+	s->audit = a;
+}
+
+void
 control_server_set_deadline(struct control_server *s, int ms)
 {
 	s->deadline_ms = ms > 0 ? ms : CONTROL_REQUEST_MS;

@@ -5,11 +5,11 @@
  * (docs/alerts.md, "Verbs"; docs/console.md, "Editing" and "History").
  *
  *   staff v=1                         the file's text, fingerprint, conflict
- *   staff-save v=1 text= [author=] [base=HASH] [summary=]
+ *   staff-save v=1 text= [actor=] [base=HASH] [summary=]
  *   staff-versions v=1 [limit=N]
  *   staff-version v=1 id=N            one version's text and diff
- *   staff-restore v=1 id=N [author=]  save that version's text again (a new version)
- *   staff-adopt v=1 [author=]         record the hand-edited file as a version
+ *   staff-restore v=1 id=N [actor=]  save that version's text again (a new version)
+ *   staff-adopt v=1 [actor=]         record the hand-edited file as a version
  *
  * A save is checked by ls_check_config (the checker `ledsign check` runs)
  * on the whole config with the candidate in place of the staff file; each
@@ -44,6 +44,22 @@ struct staff_args {
 	char  *text;                 /* malloc'd, or NULL */
 };
 
+/* A console user's name (the accounts' rule: 1..64 of [A-Za-z0-9._-]), so
+ * the history and the audit log cannot be made to show two. */
+static int
+actor_ok(const char *a)
+{
+	size_t n = strlen(a);
+
+	if (n == 0 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((a[i] >= 'a' && a[i] <= 'z') || (a[i] >= 'A' && a[i] <= 'Z') || (a[i] >= '0' && a[i] <= '9') ||
+		    a[i] == '.' || a[i] == '_' || a[i] == '-'))
+			return 0;
+	return 1;
+}
+
 static int
 staff_args(struct control_req *rq, struct control_obuf *b, const char *verb, struct staff_args *a)
 {
@@ -61,7 +77,7 @@ staff_args(struct control_req *rq, struct control_obuf *b, const char *verb, str
 	while ((r = kv_next(&cur, key, sizeof key, val, cap, err, sizeof err)) > 0) {
 		if (strcmp(key, "v") == 0 && strlen(val) < sizeof a->v)
 			snprintf(a->v, sizeof a->v, "%s", val);
-		else if (strcmp(key, "author") == 0 && strlen(val) < sizeof a->author)
+		else if (strcmp(key, "actor") == 0 && actor_ok(val))
 			snprintf(a->author, sizeof a->author, "%s", val);
 		else if (strcmp(key, "base") == 0 && strlen(val) < sizeof a->base)
 			snprintf(a->base, sizeof a->base, "%s", val);
@@ -184,7 +200,7 @@ conflict(const struct staff_ctx *c)
 	return c->have_latest > 0 && strcmp(c->latest.text, c->current) != 0;
 }
 
-/* "web:alice (uid 999)": who asked, as the console says and as the socket saw it. */
+/* "alice (uid 999)": who asked, as the console says and as the socket saw it. */
 static void
 author_of(struct control_req *rq, const struct staff_args *a, char *out, size_t len)
 {
@@ -286,7 +302,7 @@ report_problems(struct control_obuf *b, const struct staff_ctx *c, const char *t
 /* The save path shared by staff-save and staff-restore. */
 static void
 staff_store(struct control_req *rq, struct control_obuf *b, struct staff_ctx *c, const char *text,
-    const char *author, const char *base, const char *summary, long long restored_from)
+    const char *actor, const char *author, const char *base, const char *summary, long long restored_from)
 {
 	struct control_server *s = rq->srv;
 	struct ls_diag d = { 0 };
@@ -348,6 +364,12 @@ staff_store(struct control_req *rq, struct control_obuf *b, struct staff_ctx *c,
 		return;
 	}
 	control_logf(s, 0, "staff: %s saved as version %lld by %s", c->path, vid, author);
+	{
+		char det[300];
+		snprintf(det, sizeof det, "version %lld%s%s", vid, summary && summary[0] ? ": " : "", summary ? summary : "");
+		control_audit(s, (long long)rq->uid, actor[0] ? actor : NULL, NULL, restored_from ? "restore" : "save",
+		    c->path, det);
+	}
 	if (s->ops.reload != NULL && s->ops.reload(s->arg, rerr, sizeof rerr) < 0)
 		control_logf(s, 1, "staff: reload after version %lld failed: %s", vid, rerr);
 	versions_hash(text, strlen(text), c->hash);
@@ -371,7 +393,7 @@ control_verb_staff_save(struct control_req *rq, struct control_obuf *b)
 	}
 	if (staff_open(rq, b, &c) == 0) {
 		author_of(rq, &a, author, sizeof author);
-		staff_store(rq, b, &c, a.text, author, a.base, a.summary, 0);
+		staff_store(rq, b, &c, a.text, a.author, author, a.base, a.summary, 0);
 	}
 	staff_ctx_free(&c);
 	free(a.text);
@@ -401,7 +423,7 @@ control_verb_staff_restore(struct control_req *rq, struct control_obuf *b)
 		} else {
 			author_of(rq, &a, author, sizeof author);
 			snprintf(summary, sizeof summary, "restored version %lld", a.id);
-			staff_store(rq, b, &c, old.text, author, a.base, summary, a.id);
+			staff_store(rq, b, &c, old.text, a.author, author, a.base, summary, a.id);
 			versions_entry_free(&old);
 		}
 	}
@@ -430,7 +452,10 @@ control_verb_staff_adopt(struct control_req *rq, struct control_obuf *b)
 			if (versions_add(c.vs, &e, &vid, err, sizeof err) < 0)
 				control_ob_error(b, "io", err);
 			else {
+				char det[64];
 				snprintf(id, sizeof id, "%lld", vid);
+				snprintf(det, sizeof det, "version %lld: a hand edit", vid);
+				control_audit(rq->srv, (long long)rq->uid, a.author[0] ? a.author : NULL, NULL, "adopt", c.path, det);
 				control_ob_line(b, "ok", "version", STAFF_VERB_VERSION, "id", id, "hash", c.hash,
 				    (const char *)NULL);
 			}

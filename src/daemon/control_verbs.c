@@ -24,7 +24,10 @@
 #include <event2/event.h>
 
 #include "alert/cap.h"
+#include "record/audit.h"
+#include "util/base64.h"
 #include "util/kv.h"
+#include "render/canvas.h"
 #include "daemon/player.h"
 #include "schedule/schedule.h"
 
@@ -100,6 +103,45 @@ control_ob_error(struct control_obuf *b, const char *code, const char *message)
 	control_ob_line(b, "error", "code", code, "message", message, (const char *)NULL);
 }
 
+/* ---- the audit log ---- */
+
+void
+control_audit(struct control_server *s, long long uid, const char *actor, const char *origin, const char *action,
+    const char *target, const char *detail)
+{
+	struct audit_entry e;
+	char err[512];
+
+	if (s->audit == NULL)
+		return;
+	memset(&e, 0, sizeof e);
+	e.origin = origin ? origin : actor && actor[0] ? "web" : "cli";
+	e.uid = uid;
+	e.actor = actor ? actor : "";
+	e.action = action;
+	e.target = target ? target : "";
+	e.detail = detail ? detail : "";
+	if (audit_add(s->audit, &e, NULL, err, sizeof err) < 0)
+		control_log_limited(s, "audit: cannot record %s %s: %s", action, e.target, err);
+}
+
+/* A console user's name as the actor= of a request: what the console's
+ * accounts allow (users.h), so a log line or CSV cell cannot be made to
+ * look like two.  1 when valid. */
+static int
+actor_valid(const char *a)
+{
+	size_t n = strlen(a);
+
+	if (n == 0 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((a[i] >= 'a' && a[i] <= 'z') || (a[i] >= 'A' && a[i] <= 'Z') || (a[i] >= '0' && a[i] <= '9') ||
+		    a[i] == '.' || a[i] == '_' || a[i] == '-'))
+			return 0;
+	return 1;
+}
+
 /* ---- the handlers ---- */
 
 
@@ -126,7 +168,7 @@ verb_alert(struct control_req *rq, struct control_obuf *b)
 	long long now = rq->now;
 	uid_t uid = rq->uid;
 	struct alert a;
-	char key[32], err[512], id[ALERT_ID_MAX + 1], *val;
+	char key[32], err[512], id[ALERT_ID_MAX + 1], *val, actor[65] = "";
 	const char *cur = args;
 	long long dur = -1;
 	long at;
@@ -183,8 +225,14 @@ verb_alert(struct control_req *rq, struct control_obuf *b)
 			free(a.source);
 			if ((a.source = strdup(val)) == NULL)
 				goto oom;
+		} else if (strcmp(key, "actor") == 0) {
+			if (!actor_valid(val)) {
+				snprintf(err, sizeof err, "bad actor \"%.70s\": a console user name", val);
+				goto bad;
+			}
+			snprintf(actor, sizeof actor, "%s", val);
 		} else {
-			snprintf(err, sizeof err, "unknown key \"%s\" for alert (id, text, level, boards, groups, start, expires, for, source)", key);
+			snprintf(err, sizeof err, "unknown key \"%s\" for alert (id, text, level, boards, groups, start, expires, for, source, actor)", key);
 			goto bad;
 		}
 	}
@@ -203,9 +251,17 @@ verb_alert(struct control_req *rq, struct control_obuf *b)
 		snprintf(err, sizeof err, "the alert would already have expired");
 		goto bad;
 	}
-	if (a.source == NULL) {
-		char src[48];
-		snprintf(src, sizeof src, "control:uid=%u", (unsigned)uid);
+	{
+		/* who raised it, as the socket knows it: `ledsign alerts` shows it */
+		char src[300];
+
+		if (actor[0])
+			snprintf(src, sizeof src, "web:%s uid=%u", actor, (unsigned)uid);
+		else if (a.source != NULL)
+			snprintf(src, sizeof src, "%.200s uid=%u", a.source, (unsigned)uid);
+		else
+			snprintf(src, sizeof src, "control:uid=%u", (unsigned)uid);
+		free(a.source);
 		if ((a.source = strdup(src)) == NULL)
 			goto oom;
 	}
@@ -227,6 +283,24 @@ verb_alert(struct control_req *rq, struct control_obuf *b)
 		goto done;
 	}
 	control_logf(s, 0, "control: alert %s stored (%s, uid %u)", id, alert_level_name(a.level), (unsigned)uid);
+	{
+		char *det;
+		size_t dl = strlen(a.text ? a.text : "") + 3 * 256 + 512, n = 0;
+		char tg[256] = "", ex[32] = "never";
+
+		for (size_t i = 0; i < a.boards.n; i++)
+			n += (size_t)snprintf(tg + n, n < sizeof tg ? sizeof tg - n : 0, "%s%s", n ? "," : "", a.boards.v[i]);
+		for (size_t i = 0; i < a.groups.n; i++)
+			n += (size_t)snprintf(tg + n, n < sizeof tg ? sizeof tg - n : 0, "%s@%s", n ? "," : "", a.groups.v[i]);
+		if (a.expires)
+			snprintf(ex, sizeof ex, "%lld", a.expires);
+		if ((det = malloc(dl)) != NULL) {
+			snprintf(det, dl, "level=%s targets=%s expires=%s source=%s text=%s", alert_level_name(a.level),
+			    tg[0] ? tg : "all", ex, a.source, a.text ? a.text : "");
+			control_audit(s, uid, actor, NULL, "alert", id, det);
+			free(det);
+		}
+	}
 	if (s->ops.changed)
 		s->ops.changed(s->arg);
 	control_ob_line(b, "ok", "id", id, (const char *)NULL);
@@ -246,7 +320,7 @@ verb_clear(struct control_req *rq, struct control_obuf *b)
 	struct control_server *s = rq->srv;
 	const char *args = rq->args;
 	uid_t uid = rq->uid;
-	char key[32], val[ALERT_ID_MAX * 3 + 8], err[512], num[32];
+	char key[32], val[ALERT_ID_MAX * 3 + 8], err[512], num[32], actor[65] = "";
 	const char *cur = args;
 	int r, all = 0, n, unrec = 0;
 
@@ -257,6 +331,8 @@ verb_clear(struct control_req *rq, struct control_obuf *b)
 			snprintf(id, sizeof id, "%s", val);
 		else if (strcmp(key, "all") == 0 && strcmp(val, "1") == 0)
 			all = 1;
+		else if (strcmp(key, "actor") == 0 && actor_valid(val))
+			snprintf(actor, sizeof actor, "%s", val);
 		else {
 			snprintf(err, sizeof err, "clear takes id=ID or all=1");
 			r = -1;
@@ -276,6 +352,8 @@ verb_clear(struct control_req *rq, struct control_obuf *b)
 		return;
 	}
 	control_logf(s, 0, "control: cleared %s (uid %u)", all ? "all alerts" : id, (unsigned)uid);
+	snprintf(num, sizeof num, "cleared=%d", n);
+	control_audit(s, uid, actor, NULL, "clear", all ? "all" : id, num);
 	if (n > 0 && s->ops.changed)
 		s->ops.changed(s->arg);
 	snprintf(num, sizeof num, "%d", n);
@@ -323,12 +401,16 @@ static void
 verb_reload(struct control_req *rq, struct control_obuf *b)
 {
 	struct control_server *s = rq->srv;
-	char err[512] = "reload is not supported by this daemon";
+	char err[512] = "reload is not supported by this daemon", actor[65] = "";
 
+	if (kv_get(rq->args, "actor", actor, sizeof actor) < 0 || !actor_valid(actor))
+		actor[0] = '\0';
 	if (s->ops.reload == NULL || s->ops.reload(s->arg, err, sizeof err) < 0) {
+		control_audit(s, rq->uid, actor, NULL, "reload", "", err);
 		control_ob_error(b, "reload", err);
 		return;
 	}
+	control_audit(s, rq->uid, actor, NULL, "reload", "", "ok");
 	control_ob_line(b, "ok", (const char *)NULL);
 }
 
@@ -351,10 +433,14 @@ int
 control_cap_finish(struct control_server *s, int rc, struct cap_result *r, const char *perr, const char *name,
     long long now, struct control_obuf *b, int from_dir)
 {
-	char err[512], id[ALERT_ID_MAX + 1], num[16];
+	char err[512], id[ALERT_ID_MAX + 1], num[16], det[700];
 	int removed = 0;
+	long long who = from_dir ? -1 : s->who_uid;
+	const char *actor = from_dir ? NULL : s->who_actor, *origin = from_dir ? "cap_dir" : NULL;
 
 	if (rc < 0 || r == NULL) {
+		snprintf(det, sizeof det, "failed: %s", perr ? perr : "");
+		control_audit(s, who, actor, origin, "cap", name, det);
 		control_ob_error(b, "cap", perr);
 		/* a cap_dir file may be half-written: its caller logs once it fails it */
 		if (!from_dir)
@@ -376,6 +462,8 @@ control_cap_finish(struct control_server *s, int rc, struct cap_result *r, const
 		return -1;
 	}
 	control_logf(s, 0, "cap: %s: %s%s%s, %d cleared", name, cap_action_name(r->action), id[0] ? " " : "", id, removed);
+	snprintf(det, sizeof det, "action=%s id=%s cleared=%d", cap_action_name(r->action), id, removed);
+	control_audit(s, who, actor, origin, "cap", name, det);
 	if (s->ops.changed && (id[0] || removed))
 		s->ops.changed(s->arg);
 	snprintf(num, sizeof num, "%d", removed);
@@ -390,7 +478,7 @@ verb_cap(struct control_req *rq, struct control_obuf *b)
 	struct control_server *s = rq->srv;
 	const char *args = rq->args;
 	long long now = rq->now;
-	char key[32], err[256], name[128] = "request";
+	char key[32], err[256], name[128] = "request", actor[65] = "";
 	size_t cap = strlen(args) + 1;
 	char *val = malloc(cap), *doc = NULL;
 	size_t doclen = 0;
@@ -409,8 +497,10 @@ verb_cap(struct control_req *rq, struct control_obuf *b)
 				break;
 		} else if (strcmp(key, "name") == 0) {
 			snprintf(name, sizeof name, "%s", val);
+		} else if (strcmp(key, "actor") == 0 && actor_valid(val)) {
+			snprintf(actor, sizeof actor, "%s", val);
 		} else {
-			snprintf(err, sizeof err, "cap takes doc=XML and name=NAME");
+			snprintf(err, sizeof err, "cap takes doc=XML, name=NAME and actor=USER");
 			r = -1;
 			break;
 		}
@@ -430,6 +520,8 @@ verb_cap(struct control_req *rq, struct control_obuf *b)
 			job->len = doclen;
 			job->now = now;
 			job->conn = rq->conn;
+			job->uid = rq->uid;
+			job->actor = actor[0] ? strdup(actor) : NULL;
 			doc = NULL;
 			rq->conn->capjob = job;
 			if (control_capq_add(s, job) < 0) {
@@ -443,7 +535,10 @@ verb_cap(struct control_req *rq, struct control_obuf *b)
 	} else if (s->ops.cap_parse_start != NULL) {
 		control_ob_error(b, "unsupported", "cap is parsed for connections only");
 	} else {
+		s->who_uid = rq->uid;
+		s->who_actor = actor;
 		control_apply_cap(s, doc, doclen, name, now, b, 0);
+		s->who_actor = NULL;
 	}
 	free(doc);
 	free(val);
@@ -505,6 +600,111 @@ verb_boards(struct control_req *rq, struct control_obuf *b)
 	control_ob_line(b, "ok", "version", "1", "boards", n, "pid", pid, "wall", wall, "started", started,
 	    "reloads", reloads, "config", info.config ? info.config : "",
 	    "reload_error", info.reload_error ? info.reload_error : "", (const char *)NULL);
+}
+
+/* "snapshot [boards=A,B]": what each board (or the named ones) shows, as
+ * the board acknowledged it: its pixels (the canvas bytes in the board's
+ * format, rows of `stride` bytes, base64), the acknowledgement count and
+ * time they came with, the board's state and reason, item and rule, its
+ * size, format, LED colour and groups.  Format version 1 (docs/alerts.md).
+ * Pixels stop being sent past SNAPSHOT_MAX answer bytes (omitted=1): ask
+ * for fewer boards at a time. */
+#define SNAPSHOT_MAX (8 * 1024 * 1024)
+
+struct snap_ctx {
+	struct control_obuf *b;
+	const struct ls_config *cfg;
+	const char *only;             /* ",a,b," or NULL for every board */
+	unsigned n;
+};
+
+static void
+snapshot_one(void *arg, const struct player_status *st)
+{
+	struct snap_ctx *sc = arg;
+	const struct ls_board *bd = ls_config_board(sc->cfg, st->board);
+	const struct render_canvas *cv = st->shown;
+	char key[160], w[16], h[16], frame[24], at[32], col[8], stride[16], groups[512] = "", *pix = NULL;
+	size_t gl = 0;
+	int omitted = 0;
+
+	if (sc->only) {
+		snprintf(key, sizeof key, ",%s,", st->board);
+		if (strstr(sc->only, key) == NULL)
+			return;
+	}
+	if (bd)
+		for (size_t i = 0; i < bd->groups.n; i++)
+			gl += (size_t)snprintf(groups + gl, gl < sizeof groups ? sizeof groups - gl : 0, "%s%s", gl ? "," : "",
+			    bd->groups.v[i]);
+	snprintf(w, sizeof w, "%d", cv ? cv->width : bd ? bd->width : 0);
+	snprintf(h, sizeof h, "%d", cv ? cv->height : bd ? bd->height : 0);
+	snprintf(stride, sizeof stride, "%zu", cv ? cv->stride : 0);
+	snprintf(frame, sizeof frame, "%llu", (unsigned long long)st->shown_frame);
+	snprintf(at, sizeof at, "%.3f", st->shown_at);
+	snprintf(col, sizeof col, "%06x", bd ? (unsigned)bd->color & 0xffffff : 0xff0000u);
+	if (cv && sc->b->len < SNAPSHOT_MAX) {
+		size_t n = render_canvas_size(cv);
+
+		if ((pix = malloc(BASE64_LEN(n) + 1)) == NULL) {
+			sc->b->oom = 1;
+			return;
+		}
+		base64_encode(cv->data, n, pix);
+	} else if (cv) {
+		omitted = 1;
+	}
+	control_ob_line(sc->b, "snapshot", "name", st->board, "state", player_state_name(st->state), "reason", st->reason,
+	    "item", st->item, "rule", st->rule, "width", w, "height", h,
+	    "format", ls_format_name(cv ? cv->format : bd ? bd->format : LS_FMT_MONO), "stride", stride, "color", col,
+	    "groups", groups, "frame", frame, "at", at, "acked", st->shown_acked ? "1" : "0", "omitted", omitted ? "1" : "0",
+	    "pixels", pix ? pix : "", (const char *)NULL);
+	free(pix);
+	sc->n++;
+}
+
+static void
+verb_snapshot(struct control_req *rq, struct control_obuf *b)
+{
+	struct control_server *s = rq->srv;
+	struct control_daemon_info info = { 0 };
+	struct snap_ctx sc = { b, s->cfg, NULL, 0 };
+	char key[32], err[256], n[16], wall[32], *val, *only = NULL;
+	const char *cur = rq->args;
+	size_t cap = strlen(rq->args) + 3;
+	int r;
+
+	if ((val = malloc(cap)) == NULL) {
+		control_ob_error(b, "internal", "out of memory");
+		return;
+	}
+	while ((r = kv_next(&cur, key, sizeof key, val, cap, err, sizeof err)) > 0) {
+		if (strcmp(key, "boards") == 0 && only == NULL && (only = malloc(strlen(val) + 3)) != NULL) {
+			snprintf(only, strlen(val) + 3, ",%s,", val);
+		} else {
+			snprintf(err, sizeof err, "snapshot takes boards=NAME,NAME,...");
+			r = -1;
+			break;
+		}
+	}
+	free(val);
+	if (r < 0) {
+		control_ob_error(b, "usage", err);
+		free(only);
+		return;
+	}
+	if (s->ops.boards == NULL) {
+		control_ob_error(b, "unsupported", "this server plays no boards");
+		free(only);
+		return;
+	}
+	sc.only = only;
+	info.config = info.reload_error = "";
+	s->ops.boards(s->arg, &info, snapshot_one, &sc);
+	free(only);
+	snprintf(n, sizeof n, "%u", sc.n);
+	snprintf(wall, sizeof wall, "%.3f", info.wall);
+	control_ob_line(b, "ok", "version", "1", "boards", n, "wall", wall, (const char *)NULL);
 }
 
 /* "schedule [at=UNIX] [board=NAME]": what the schedule gives each board at
@@ -596,6 +796,121 @@ verb_schedule(struct control_req *rq, struct control_obuf *b)
 	    (const char *)NULL);
 }
 
+/* "record action= [target= detail= actor= origin=]": a client (the
+ * console) reports what one of its users did, for the audit log.  The
+ * peer's uid is recorded with it, so a claim is always tied to who made it. */
+static void
+verb_record(struct control_req *rq, struct control_obuf *b)
+{
+	struct control_server *s = rq->srv;
+	char key[32], err[256], actor[65] = "", origin[17] = "", action[33] = "", *target = NULL, *detail = NULL, *val;
+	const char *cur = rq->args;
+	size_t cap = strlen(rq->args) + 1;
+	int r;
+
+	if ((val = malloc(cap)) == NULL) {
+		control_ob_error(b, "internal", "out of memory");
+		return;
+	}
+	while ((r = kv_next(&cur, key, sizeof key, val, cap, err, sizeof err)) > 0) {
+		if (strcmp(key, "action") == 0 && strlen(val) < sizeof action && val[0] &&
+		    strspn(val, "abcdefghijklmnopqrstuvwxyz-_") == strlen(val)) {
+			snprintf(action, sizeof action, "%s", val);
+		} else if (strcmp(key, "origin") == 0 && strlen(val) < sizeof origin && val[0] &&
+		    strspn(val, "abcdefghijklmnopqrstuvwxyz_") == strlen(val)) {
+			snprintf(origin, sizeof origin, "%s", val);
+		} else if (strcmp(key, "actor") == 0 && (val[0] == '\0' || actor_valid(val))) {
+			snprintf(actor, sizeof actor, "%s", val);
+		} else if (strcmp(key, "target") == 0 && control_char_at(val) < 0) {
+			free(target);
+			target = strdup(val);
+		} else if (strcmp(key, "detail") == 0 && control_char_at(val) < 0) {
+			free(detail);
+			detail = strdup(val);
+		} else if (strcmp(key, "peer") == 0) {
+			/* the client's own client (a browser's address): kept in the detail */
+		} else {
+			snprintf(err, sizeof err, "record takes action=WORD (a-z, -, _), target=, detail= (no control "
+			    "characters), actor=USER, origin=WORD; \"%s\" is not one of them or not valid", key);
+			r = -1;
+			break;
+		}
+	}
+	if (r < 0 || action[0] == '\0') {
+		control_ob_error(b, "usage", r < 0 ? err : "record needs action=WORD");
+	} else if (s->audit == NULL) {
+		control_ob_error(b, "unavailable", "this server keeps no audit log");
+	} else {
+		control_audit(s, rq->uid, actor, origin[0] ? origin : NULL, action, target, detail);
+		control_ob_line(b, "ok", (const char *)NULL);
+	}
+	free(target);
+	free(detail);
+	free(val);
+}
+
+/* "audit [before=ID] [limit=N]": the audit log, newest first, one
+ * "entry id= time= origin= uid= actor= action= target= detail=" line each
+ * (format version 1); the ok line says how many and the oldest id, for
+ * the next page (before=that id). */
+struct audit_ctx {
+	struct control_obuf *b;
+	long long last;
+};
+
+static int
+audit_one(void *arg, const struct audit_entry *e)
+{
+	struct audit_ctx *ac = arg;
+	char id[24], t[32], uid[24];
+
+	snprintf(id, sizeof id, "%lld", e->id);
+	snprintf(t, sizeof t, "%.3f", e->time);
+	snprintf(uid, sizeof uid, "%lld", e->uid);
+	control_ob_line(ac->b, "entry", "id", id, "time", t, "origin", e->origin, "uid", uid, "actor", e->actor,
+	    "action", e->action, "target", e->target, "detail", e->detail, (const char *)NULL);
+	ac->last = e->id;
+	return ac->b->len > CONTROL_OUT_HIGH * 4;   /* an answer stays bounded whatever the fields hold */
+}
+
+static void
+verb_audit(struct control_req *rq, struct control_obuf *b)
+{
+	struct control_server *s = rq->srv;
+	struct audit_ctx ac = { b, 0 };
+	char key[32], val[32], err[512], num[24], last[24];
+	const char *cur = rq->args;
+	long long before = 0, limit = 100, v;
+	int r, n;
+
+	while ((r = kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err)) > 0) {
+		if (strcmp(key, "before") == 0 && kv_num(val, &v) == 0)
+			before = v;
+		else if (strcmp(key, "limit") == 0 && kv_num(val, &v) == 0 && v >= 1 && v <= 1000)
+			limit = v;
+		else {
+			snprintf(err, sizeof err, "audit takes before=ID and limit=1..1000");
+			r = -1;
+			break;
+		}
+	}
+	if (r < 0) {
+		control_ob_error(b, "usage", err);
+		return;
+	}
+	if (s->audit == NULL) {
+		control_ob_error(b, "unavailable", "this server keeps no audit log");
+		return;
+	}
+	if ((n = audit_list(s->audit, before, (int)limit, audit_one, &ac, err, sizeof err)) < 0) {
+		control_ob_error(b, "io", err);
+		return;
+	}
+	snprintf(num, sizeof num, "%d", n);
+	snprintf(last, sizeof last, "%lld", ac.last);
+	control_ob_line(b, "ok", "version", "1", "entries", num, "oldest", last, (const char *)NULL);
+}
+
 static void verb_help(struct control_req *, struct control_obuf *);
 
 /* Every verb, with the least role that may use it: read-only verbs are
@@ -630,6 +945,8 @@ static const struct control_verb control_verb_table[] = {
 	{ "alerts", CONTROL_ROLE_VIEWER, 0, verb_status, "", "the same as status" },
 	{ "boards", CONTROL_ROLE_VIEWER, 0, verb_boards, "",
 	  "each board's state (\"board k=v ...\" lines), the daemon's on the ok line" },
+	{ "snapshot", CONTROL_ROLE_VIEWER, 0, verb_snapshot, "[boards=A,B]",
+	  "what each board shows, as it acknowledged it (\"snapshot k=v ... pixels=BASE64\" lines)" },
 	{ "schedule", CONTROL_ROLE_VIEWER, 0, verb_schedule, "[at=UNIX] [board=NAME]",
 	  "what the schedule gives each board at a moment (\"slot k=v ...\" lines)" },
 	{ "why", CONTROL_ROLE_VIEWER, 0, control_verb_why, "v=1 [at=UNIX] [board=NAME | group=NAME]",
@@ -644,7 +961,11 @@ static const struct control_verb control_verb_table[] = {
 	{ "clear", CONTROL_ROLE_OPERATOR, CONTROL_VERB_RESERVE, verb_clear, "id= | all=1", "take alerts down" },
 	{ "cap", CONTROL_ROLE_OPERATOR, CONTROL_VERB_LONGLINE, verb_cap, "doc= [name=]",
 	  "apply a CAP 1.2 document" },
-	{ "reload", CONTROL_ROLE_ADMIN, 0, verb_reload, "", "re-read the config file" },
+	{ "record", CONTROL_ROLE_OPERATOR, 0, verb_record, "action= [target= detail= actor= origin=]",
+	  "add an entry to the audit log (what a console user did)" },
+	{ "audit", CONTROL_ROLE_VIEWER, 0, verb_audit, "[before=ID] [limit=N]",
+	  "the audit log, newest first (\"entry k=v ...\" lines)" },
+	{ "reload", CONTROL_ROLE_ADMIN, 0, verb_reload, "[actor=]", "re-read the config file" },
 	{ "staff", CONTROL_ROLE_VIEWER, 0, control_verb_staff, "v=1",
 	  "the staff file's text (a \"staff\" line), fingerprint and whether it was edited by hand" },
 	{ "staff-versions", CONTROL_ROLE_VIEWER, 0, control_verb_staff_versions, "v=1 [limit=N]",
@@ -652,11 +973,11 @@ static const struct control_verb control_verb_table[] = {
 	{ "staff-version", CONTROL_ROLE_VIEWER, 0, control_verb_staff_version, "v=1 id=N",
 	  "one version's text and diff" },
 	{ "staff-save", CONTROL_ROLE_ADMIN, CONTROL_VERB_LONGLINE, control_verb_staff_save,
-	  "v=1 text= [author= base= summary=]",
+	  "v=1 text= [actor= base= summary=]",
 	  "check the config with this staff file; when clean write it, keep it as a version and reload" },
-	{ "staff-restore", CONTROL_ROLE_ADMIN, 0, control_verb_staff_restore, "v=1 id=N [author= base=]",
+	{ "staff-restore", CONTROL_ROLE_ADMIN, 0, control_verb_staff_restore, "v=1 id=N [actor= base=]",
 	  "save an earlier version's text again, as a new version" },
-	{ "staff-adopt", CONTROL_ROLE_ADMIN, 0, control_verb_staff_adopt, "v=1 [author= summary=]",
+	{ "staff-adopt", CONTROL_ROLE_ADMIN, 0, control_verb_staff_adopt, "v=1 [actor= summary=]",
 	  "take a hand edit of the staff file into the history" },
 };
 

@@ -29,6 +29,7 @@
 #include "daemon/capchild.h"
 #include "daemon/control.h"
 #include "daemon/priv.h"
+#include "record/audit.h"
 #include "schedule/schedule.h"
 #include "util/log.h"
 #include "util/paths.h"
@@ -102,6 +103,7 @@ struct daemon {
 	double parser_window;      /* start of the minute parser restarts are counted in (mono) */
 	unsigned parser_restarts;
 	struct priv_user user;     /* who the daemon becomes when started as root */
+	struct audit *audit;       /* STATE_DIR/audit.db (record/audit.h), or NULL */
 	int    have_user, detached;
 };
 
@@ -1063,6 +1065,15 @@ daemon_alerts_start(struct daemon *d)
 		return -1;
 	}
 	control_server_set_events(d->ctl, d->events);
+	{
+		/* the audit log sits next to the alerts; without it the boards still play */
+		char path[4096];
+
+		snprintf(path, sizeof path, "%s/audit.db", d->cfg->state_dir);
+		if ((d->audit = audit_open(path, err, sizeof err)) == NULL)
+			log_msg(LOG_LV_ERROR, "daemon", NULL, "audit log: %s; alerts and changes are not recorded", err);
+		control_server_set_audit(d->ctl, d->audit);
+	}
 	daemon_alert_events(d);
 	log_msg(LOG_LV_INFO, "daemon", NULL, "control socket %s", d->cfg->control_socket);
 	return 0;
@@ -1216,6 +1227,8 @@ static void
 daemon_free(struct daemon *d)
 {
 	control_server_free(d->ctl);
+	audit_close(d->audit);
+	d->audit = NULL;
 	d->ctl = NULL;
 	daemon_parser_stop(d, NULL);
 	for (size_t i = 0; i < d->nboards; i++)

@@ -26,6 +26,11 @@ struct player {
 	void  *pstate;
 	struct render_canvas *canvas;   /* the frame being made */
 	struct render_canvas *sent;     /* the last frame handed to the link; NULL = none */
+	struct render_canvas *shown;    /* the last frame the board acknowledged (or, for a protocol
+	                                 * without acknowledgements, the last sent); NULL = none */
+	int    sent_unacked;            /* `sent` is not acknowledged yet */
+	uint64_t shown_frame;           /* acks when it was acknowledged (frames sent, unacknowledged) */
+	double shown_at;                /* wall time of that */
 	uint8_t *buf;
 	size_t  bufcap;
 	struct proto_batch *batch;
@@ -240,6 +245,7 @@ player_alloc_frames(struct player *p, char *err, size_t errlen)
 	render_canvas_free(p->canvas);
 	render_canvas_free(p->sent);
 	p->sent = NULL;
+	p->sent_unacked = 0;
 	p->canvas = render_canvas_new(b->width, b->height, b->format);
 	if (!p->canvas) {
 		snprintf(err, errlen, "board %s: cannot make a %dx%d canvas", b->name, b->width, b->height);
@@ -315,6 +321,7 @@ player_free(struct player *p)
 		p->proto->fini(p->pstate);
 	render_canvas_free(p->canvas);
 	render_canvas_free(p->sent);
+	render_canvas_free(p->shown);
 	free(p->buf);
 	free(p->batch);
 	free(p->jitter);
@@ -395,6 +402,7 @@ player_link_update(struct player *p, double mono)
 				player_log(p, LOG_LV_ERROR, "protocol restart failed: %s", err);
 			render_canvas_free(p->sent);
 			p->sent = NULL;
+			p->sent_unacked = 0;
 			p->need_full = 1;
 			p->brightness_sent = -1;
 			p->power_sent = -1;
@@ -438,6 +446,25 @@ player_notes(struct player *p)
 		player_log(p, LOG_LV_WARN, "%s", n);
 }
 
+/* The board has what `sent` holds: keep a copy for snapshots (the console's
+ * board wall shows what the board acknowledged, not a second rendering). */
+static void
+player_keep_shown(struct player *p, uint64_t frame, double wall)
+{
+	if (p->shown && (p->shown->width != p->sent->width || p->shown->height != p->sent->height ||
+	    p->shown->format != p->sent->format)) {
+		render_canvas_free(p->shown);
+		p->shown = NULL;
+	}
+	if (p->shown == NULL)
+		p->shown = render_canvas_dup(p->sent);
+	else
+		memcpy(p->shown->data, p->sent->data, render_canvas_size(p->sent));
+	p->sent_unacked = 0;
+	p->shown_frame = frame;
+	p->shown_at = wall;
+}
+
 static void
 player_input(struct player *p, const uint8_t *buf, size_t n, double mono, double wall)
 {
@@ -451,6 +478,8 @@ player_input(struct player *p, const uint8_t *buf, size_t n, double mono, double
 		case PROTO_REPLY_ACK:
 			p->acks++;
 			p->last_ack = wall;
+			if (p->sent_unacked && p->sent)
+				player_keep_shown(p, p->acks, wall);
 			if (event_bus_wants(p->env.events, EVENT_FRAME_ACK)) {
 				struct ls_event ev;
 
@@ -744,6 +773,10 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 		p->sent = render_canvas_dup(p->canvas);
 	else
 		memcpy(p->sent->data, p->canvas->data, render_canvas_size(p->canvas));
+	p->sent_unacked = 1;
+	/* nothing will acknowledge it: what was sent is the best knowledge */
+	if (!p->proto->wants_ack && p->sent)
+		player_keep_shown(p, p->frames_sent, wall);
 	/* LEDs on: after a POWER 0, and once per session in case an earlier
 	 * run left the board off */
 	if (p->cur.show != PLAYER_SHOW_POWER_OFF && p->power_sent != 1)
@@ -875,6 +908,10 @@ player_status(const struct player *p, struct player_status *s)
 	s->errors = p->errors + xport_stats(p->x)->errors;
 	s->garbage = p->garbage;
 	s->last_ack = p->last_ack;
+	s->shown = p->shown;
+	s->shown_frame = p->shown_frame;
+	s->shown_at = p->shown_at;
+	s->shown_acked = p->proto->wants_ack;
 	s->brightness = p->brightness_sent;
 	s->link = *xport_stats(p->x);
 }

@@ -30,6 +30,7 @@
 #include "transport/xport.h"
 
 struct render_ctx;
+struct render_canvas;
 struct event_bus;
 
 enum player_show {
@@ -82,6 +83,13 @@ struct player_status {
 	char   address[300];
 	uint64_t frames_sent, frames_skipped, frames_late, acks, nacks, errors, garbage;
 	double last_ack;                    /* wall time of the last acknowledgement; 0 = never */
+	/* the frame the board last acknowledged (protocols without
+	 * acknowledgements: the last sent, shown_acked 0); NULL = none yet.
+	 * Valid until the player runs again. */
+	const struct render_canvas *shown;
+	uint64_t shown_frame;               /* the acknowledgement (or frame) count it came with */
+	double shown_at;                    /* wall time it was acknowledged (or sent) */
+	int    shown_acked;
 	int    brightness;
 	struct xport_stats link;
 };

@@ -82,6 +82,7 @@ const struct web_msg_row web_msgs_en[] = {
 	{ "alerts.expires", "Expires" },
 	{ "alerts.never", "never" },
 	{ "alerts.empty", "Write the alert's text." },
+	{ "alerts.stale", "That preview is no longer valid (over 10 minutes old, already raised, or another account's); preview again." },
 	{ "alerts.refused", "The controller refused: " },
 	{ "level.info", "info" },
 	{ "level.warning", "warning" },

@@ -82,6 +82,7 @@ const struct web_msg_row web_msgs_zh[] = {
 	{ "alerts.expires", "到期" },
 	{ "alerts.never", "不过期" },
 	{ "alerts.empty", "请填写通知内容。" },
+	{ "alerts.stale", "该预览已失效（超过 10 分钟、已发布过或来自别的账号），请重新预览。" },
 	{ "alerts.refused", "控制器拒绝了：" },
 	{ "level.info", "提示" },
 	{ "level.warning", "警告" },

@@ -193,6 +193,15 @@ page_lang(struct web_req *rq, struct web_resp *r)
 
 const struct web_route web_routes_core[] = {
 	{ "GET", "/", 0, WEB_ROLE_VIEWER, page_home, "nav.home" },
+	{ "GET", "/wall", 0, WEB_ROLE_VIEWER, page_wall, "nav.wall" },
+	{ "GET", "/wall/events", 0, WEB_ROLE_VIEWER, wall_events, NULL },
+	{ "GET", "/wall/board/", WEB_ROUTE_PREFIX, WEB_ROLE_VIEWER, wall_board_png, NULL },
+	{ "GET", "/wall/boards.json", 0, WEB_ROLE_VIEWER, wall_json, NULL },
+	{ "GET", "/alerts", 0, WEB_ROLE_VIEWER, page_alerts, "nav.alerts" },
+	{ "POST", "/alerts/preview", 0, WEB_ROLE_DUTY, post_alert_preview, NULL },
+	{ "POST", "/alerts/raise", 0, WEB_ROLE_DUTY, post_alert_raise, NULL },
+	{ "POST", "/alerts/clear", 0, WEB_ROLE_DUTY, post_alert_clear, NULL },
+	{ "POST", "/alerts/cap", 0, WEB_ROLE_DUTY, post_alert_cap, NULL },
 	{ "GET", "/login", 0, WEB_ROLE_PUBLIC, page_login, NULL },
 	{ "POST", "/login", 0, WEB_ROLE_PUBLIC, post_login, NULL },
 	{ "POST", "/logout", 0, WEB_ROLE_VIEWER, post_logout, NULL },

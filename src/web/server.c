@@ -630,7 +630,10 @@ web_server_new(const struct web_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	/*WALL_NEW*/
+	if ((s->wall = web_wall_new(s)) == NULL) {
+		snprintf(err, errlen, "cannot start the board wall's watcher thread");
+		goto fail;
+	}
 	if (s->https)
 		s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, s,
 		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -682,9 +685,10 @@ web_server_free(struct web_server *s)
 	if (s == NULL)
 		return;
 	s->stopping = 1;
-	/*WALL_FREE*/
+	web_wall_stop(s->wall);   /* wakes the event streams, so their connections can end */
 	if (s->mhd)
 		MHD_stop_daemon(s->mhd);
+	web_wall_free(s->wall);
 	web_sessions_free(s->sessions);
 	free(s->cert_pem);
 	free(s->key_pem);

@@ -59,7 +59,27 @@ int  web_token_eq(const char *a, const char *b);
 /* ---- the board wall's state (wall.c) ---- */
 struct web_wall;
 struct web_wall *web_wall_new(struct web_server *);
+/* Stop the watcher thread and wake every event stream so it ends. */
+void web_wall_stop(struct web_wall *);
 void web_wall_free(struct web_wall *);
+
+/* ---- page handlers (wall.c, alerts.c, audit_page.c) ---- */
+void page_wall(struct web_req *, struct web_resp *);
+void wall_events(struct web_req *, struct web_resp *);
+void wall_board_png(struct web_req *, struct web_resp *);
+void wall_json(struct web_req *, struct web_resp *);
+void page_alerts(struct web_req *, struct web_resp *);
+void post_alert_preview(struct web_req *, struct web_resp *);
+void post_alert_raise(struct web_req *, struct web_resp *);
+void post_alert_clear(struct web_req *, struct web_resp *);
+void post_alert_cap(struct web_req *, struct web_resp *);
+
+/* Every board on the wall: its name and groups (comma list), under the wall's lock. */
+void web_wall_boards(struct web_wall *, void (*fn)(void *, const char *name, const char *groups), void *arg);
+/* The LED pitch the wall draws a board of this width with. */
+int  web_wall_pitch(int width);
+/* RGB rows (w x h) as a PNG in memory (malloc'd, *len bytes); NULL when out of memory. */
+uint8_t *web_png_encode(const uint8_t *rgb, int w, int h, size_t *len);
 
 struct web_server {
 	struct web_opts opts;

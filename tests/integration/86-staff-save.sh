@@ -18,7 +18,7 @@ ask staff v=9 | grep -q "^error code=version" || fail "staff v=9 accepted"
 
 # an error: nothing changes, the problem names the field
 $B/ledsign staff-text "$MAIN" | sed 's/text = "OK";/text = "{countdown:2023-02-30}";/' >"$TMP/bad.cfg"
-out=$(save "$TMP/bad.cfg" author=web:alice)
+out=$(save "$TMP/bad.cfg" actor=alice)
 echo "$out"
 echo "$out" | grep -q "^problem level=error file=$STAFF line=[0-9]* staff=1 section=content item=ok key=text message=" ||
     fail "bad save: no problem at content ok text"
@@ -30,7 +30,7 @@ save "$TMP/boards.cfg" | grep -q "^problem level=error .*does%20not%20belong%20i
 
 # a clean save: written, versioned (the file as found is version 1), reloaded
 $B/ledsign staff-text "$MAIN" | sed 's/text = "OK";/text = "NEW";/' >"$TMP/new.cfg"
-out=$(save "$TMP/new.cfg" author=web:alice)
+out=$(save "$TMP/new.cfg" actor=alice)
 echo "$out"
 echo "$out" | grep -q "^ok version=1 id=2 hash=[0-9a-f]* unchanged=0 warnings=0 reload_error=$" || fail "save: $out"
 cmp "$STAFF" "$TMP/new.cfg" || fail "the saved file is not the text sent"
@@ -38,7 +38,7 @@ $L check "$MAIN" >/dev/null || fail "the saved config does not check"
 ask boards | grep -q "^ok version=1 .* reloads=1 " || fail "no reload after the save"
 out=$(ask staff-versions v=1)
 echo "$out"
-echo "$out" | grep -q "^version id=2 time=[0-9]* author=web:alice%20(uid%20$(id -u)) hash=[0-9a-f]* summary=+1%20-1%20lines restored_from=0$" ||
+echo "$out" | grep -q "^version id=2 time=[0-9]* author=alice%20(uid%20$(id -u)) hash=[0-9a-f]* summary=+1%20-1%20lines restored_from=0$" ||
     fail "versions: no version 2 by alice"
 echo "$out" | grep -q "^version id=1 .* author=ledsign .*summary=the%20file%20as%20ledsign%20found%20it%20(+15%20-0%20lines)" || fail "versions: no version 1"
 out=$(ask staff-version v=1 id=2)
@@ -54,12 +54,12 @@ cp "$STAFF" "$TMP/hand.cfg"
 ask staff v=1 | grep -q "^ok .* conflict=1 latest=2 " || fail "the hand edit is not a conflict"
 save "$TMP/orig.cfg" | grep -q "^error code=conflict message=.*changed%20by%20hand" || fail "saved over a hand edit"
 cmp "$STAFF" "$TMP/hand.cfg" || fail "the hand edit was overwritten"
-ask staff-adopt v=1 author=web:bob | grep -q "^ok version=1 id=3 " || fail "adopt"
+ask staff-adopt v=1 actor=bob | grep -q "^ok version=1 id=3 " || fail "adopt"
 ask staff v=1 | grep -q "^ok .* conflict=0 latest=3 " || fail "still a conflict after adopt"
 ask staff-adopt v=1 | grep -q "^error code=noconflict" || fail "adopt without a hand edit"
 
 # restore version 1 in one step: a new version, the old text back
-out=$(ask staff-restore v=1 id=1 author=web:alice)
+out=$(ask staff-restore v=1 id=1 actor=alice)
 echo "$out" | grep -q "^ok version=1 id=4 " || fail "restore: $out"
 cmp "$STAFF" "$TMP/orig.cfg" || fail "restore did not bring version 1's text back"
 ask staff-versions v=1 | grep -q "^version id=4 .*summary=restored%20version%201%20.* restored_from=1$" || fail "restore not recorded"
@@ -74,4 +74,10 @@ for q in ("UPDATE versions SET author='x'", "DELETE FROM versions"):
     except sqlite3.DatabaseError:
         pass
 PYEOF
+# every save, restore and adoption is in the audit log, with who
+out=$(ask audit)
+echo "$out" | grep -q "^entry .*actor=alice .*action=save target=$STAFF detail=version%202$" || fail "audit: no save: $out"
+echo "$out" | grep -q "^entry .*actor=bob .*action=adopt target=$STAFF " || fail "audit: no adopt"
+echo "$out" | grep -q "^entry .*actor=alice .*action=restore target=$STAFF detail=version%204:%20restored%20version%201" ||
+    fail "audit: no restore"
 echo "staff-save: ok"
