@@ -1624,3 +1624,20 @@ config_color_name(ls_rgb c)
 			return color_names[i].name;
 	return NULL;
 }
+
+int
+ls_parse_color(const char *s, ls_rgb *out)
+{
+	return parse_color(s, out);
+}
+
+int
+ls_parse_effect(const char *s, enum ls_effect *out)
+{
+	for (int i = 0; effect_names[i]; i++)
+		if (strcmp(s, effect_names[i]) == 0) {
+			*out = (enum ls_effect)i;
+			return 0;
+		}
+	return -1;
+}

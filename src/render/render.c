@@ -213,6 +213,8 @@ draw_text(struct render_ctx *ctx, const struct ls_board *board, const struct ls_
 		    item->name ? item->name : "?", f->primary_desc, size);
 		return -1;
 	}
+	ctx->last = (struct render_text_info){ size, l->nlines, 1, l->width,
+		item->effect == LS_FX_SCROLL_LEFT || item->effect == LS_FX_SCROLL_UP };
 	switch (item->effect) {
 	case LS_FX_SCROLL_LEFT: {
 		int x = render_scroll_pos(t, item->speed, w, l->width);
@@ -236,6 +238,7 @@ draw_text(struct render_ctx *ctx, const struct ls_board *board, const struct ls_
 		npages = (l->nlines + per - 1) / per;
 		if (npages == 0)
 			npages = 1;
+		ctx->last.pages = npages;
 		page = npages > 1 ? (size_t)fmod(floor(t / page_seconds(item, npages)), (double)npages) : 0;
 		size_t first = page * per, n = l->nlines - first < per ? l->nlines - first : per;
 		render_draw_layout(ctx, out, paint, l, first, n, 0, valign_y(item->valign, h, block_height(l, n)),
@@ -303,6 +306,31 @@ render_item(struct render_ctx *ctx, const struct ls_board *board, const struct l
 			render_fill_background(out, &paint);
 	}
 	free(text);
+	return rc;
+}
+
+int
+render_item_info(struct render_ctx *ctx, const struct ls_board *board, const struct ls_content *item, double now,
+    struct render_text_info *out, char *err, size_t errlen)
+{
+	struct render_canvas *cv = render_canvas_new(board->width, board->height, board->format);
+	struct ls_content still = *item;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (cv == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memset(&ctx->last, 0, sizeof ctx->last);
+	if (still.effect == LS_FX_FLASH)
+		still.effect = LS_FX_STATIC;   /* the lit half: laid out the same */
+	rc = render_item(ctx, board, &still, now, 0.0, cv, err, errlen);
+	if (rc == 0) {
+		*out = ctx->last;
+		out->scrolls = item->effect == LS_FX_SCROLL_LEFT || item->effect == LS_FX_SCROLL_UP;
+	}
+	render_canvas_free(cv);
 	return rc;
 }
 

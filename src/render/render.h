@@ -27,6 +27,21 @@ void render_ctx_free(struct render_ctx *);
 int render_item(struct render_ctx *, const struct ls_board *, const struct ls_content *,
     double now, double t, struct render_canvas *out, char *err, size_t errlen);
 
+/* How an item's text is laid out on a board: the size used (auto-fit's
+ * choice when size is 0), the lines, and the pages a static or flashing
+ * text is cut into (each shows duration/pages seconds); a scrolling text is
+ * one page of `width` pixels.  For the console's warnings as staff type. */
+struct render_text_info {
+	int    size;
+	size_t lines, pages;
+	int    width;
+	int    scrolls;     /* scroll-left or scroll-up */
+};
+/* Lay `item` out for `board` as render_item does (it draws it once into a
+ * scratch canvas).  0 with *out filled (all zero for an image), or -1 + err. */
+int render_item_info(struct render_ctx *, const struct ls_board *, const struct ls_content *, double now,
+    struct render_text_info *out, char *err, size_t errlen);
+
 /* For `ledsign check`: a warning in diag (with the item's file:line) for
  * every character of every content text that no installed font can draw,
  * and for {words} that are not live fields; an error for a malformed field

@@ -18,6 +18,7 @@
 #include "util/diag.h"
 #include "config/model.h"
 #include "render/canvas.h"
+#include "render/render.h"
 
 #define RENDER_DEFAULT_FONT "WenQuanYi Zen Hei"
 /* Largest text size auto-fit and the config may ask for, in pixels. */
@@ -163,6 +164,7 @@ struct render_ctx {
 	int     mix_valid;
 	uint8_t *cov; size_t covcap;  /* coverage scratch for RGB text */
 	struct tz *zone;             /* the config's timezone, read on first use */
+	struct render_text_info last;  /* how the last text drawn was laid out (render_item_info) */
 };
 
 /* fonts (font.c) */
