@@ -251,3 +251,44 @@ config_write_staff(const struct ls_config *cfg, size_t *len)
 		*len = n;
 	return out;
 }
+
+char *
+config_quote(const char *s)
+{
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+
+	if (f == NULL)
+		return NULL;
+	put_str(f, s);
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+char *
+config_write_playlist(const struct ls_playlist *pl)
+{
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+
+	if (f == NULL)
+		return NULL;
+	fputs("{ name = ", f);
+	put_str(f, pl->name);
+	fputs("; items = (", f);
+	for (size_t j = 0; j < pl->nentries; j++) {
+		fputs(j ? ", " : "", f);
+		put_entry(f, &pl->entries[j]);
+	}
+	fputs("); }", f);
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}

@@ -23,6 +23,12 @@
  * terminated, its length in *len (may be NULL); NULL when out of memory. */
 char *config_write_staff(const struct ls_config *cfg, size_t *len);
 
+/* s as a libconfig string literal, quotes included (malloc'd; NULL out of memory). */
+char *config_quote(const char *s);
+/* One playlist as its staff-file element, "{ name = ...; items = (...); }"
+ * (malloc'd; NULL out of memory): for an editor that reorders entries. */
+char *config_write_playlist(const struct ls_playlist *);
+
 /* The settings a staff file may hold at top level: "content", "playlists",
  * "schedule"; 1 when name is one of them. */
 int config_staff_key(const char *name);

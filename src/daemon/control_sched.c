@@ -32,7 +32,7 @@
 struct sched_args {
 	int    have_at;
 	double at;
-	char   board[128], group[128], first[16], v[8];
+	char   board[128], group[128], first[16], v[8], local[24];
 };
 
 /* Parse key=value arguments; 0, or -1 after an error answer. */
@@ -56,6 +56,8 @@ sched_args(struct control_req *rq, struct control_obuf *b, const char *verb, con
 			snprintf(a->group, sizeof a->group, "%s", val);
 		else if (strcmp(key, "first") == 0 && strlen(val) < sizeof a->first)
 			snprintf(a->first, sizeof a->first, "%s", val);
+		else if (strcmp(key, "local") == 0 && strlen(val) < sizeof a->local)
+			snprintf(a->local, sizeof a->local, "%s", val);
 		else if (strcmp(key, "v") == 0 && strlen(val) < sizeof a->v)
 			snprintf(a->v, sizeof a->v, "%s", val);
 		else {
@@ -140,10 +142,25 @@ control_verb_why(struct control_req *rq, struct control_obuf *b)
 	char num[8][40], local[40], text[512];
 	size_t n = 0;
 
-	if (sched_args(rq, b, "why", "v=1 [at=UNIX] [board=NAME | group=NAME]", &a) < 0)
+	if (sched_args(rq, b, "why", "v=1 [at=UNIX | local=YYYY-MM-DDTHH:MM] [board=NAME | group=NAME]", &a) < 0)
 		return;
 	if ((sc = sched_of(rq, b, &wall)) == NULL)
 		return;
+	if (a.local[0] != '\0') {
+		/* a wall-clock time in the config's zone, as the console's calendar names it */
+		char date[11];
+		int h, m, used = 0;
+		ls_day day;
+		snprintf(date, sizeof date, "%.10s", a.local);
+		if (strlen(a.local) < 16 || (a.local[10] != 'T' && a.local[10] != ' ') || ls_parse_date(date, &day) < 0 ||
+		    sscanf(a.local + 11, "%2d:%2d%n", &h, &m, &used) != 2 || a.local[11 + used] != '\0' || h < 0 || h > 23 ||
+		    m < 0 || m > 59) {
+			control_ob_error(b, "usage", "why: local= is YYYY-MM-DDTHH:MM in the config's time zone");
+			return;
+		}
+		a.at = (double)tz_from_local(sched_tz(sc), day, h * 3600 + m * 60);
+		a.have_at = 1;
+	}
 	if (!a.have_at)
 		a.at = (double)(long long)wall;
 	cfg = sched_config(sc);

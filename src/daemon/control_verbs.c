@@ -949,7 +949,7 @@ static const struct control_verb control_verb_table[] = {
 	  "what each board shows, as it acknowledged it (\"snapshot k=v ... pixels=BASE64\" lines)" },
 	{ "schedule", CONTROL_ROLE_VIEWER, 0, verb_schedule, "[at=UNIX] [board=NAME]",
 	  "what the schedule gives each board at a moment (\"slot k=v ...\" lines)" },
-	{ "why", CONTROL_ROLE_VIEWER, 0, control_verb_why, "v=1 [at=UNIX] [board=NAME | group=NAME]",
+	{ "why", CONTROL_ROLE_VIEWER, 0, control_verb_why, "v=1 [at=UNIX | local=YYYY-MM-DDTHH:MM] [board=NAME | group=NAME]",
 	  "why each board shows what it shows: \"board\" and \"rule\" lines (schedule --at --why)" },
 	{ "week", CONTROL_ROLE_VIEWER, 0, control_verb_week, "v=1 first=YYYY-MM-DD [board=NAME | group=NAME]",
 	  "the week's plan per board and day: \"run\" lines (schedule --week)" },

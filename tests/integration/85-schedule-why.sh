@@ -42,6 +42,8 @@ echo "$out" | grep -q "^rule board=gate name=mondays .* reason=weekday by= .*tex
 echo "$out" | grep -q "^rule board=gate name=late " && fail "why: a rule for north listed for gate"
 echo "$out" | grep -q "^ok version=1 at=1800000000 local=2027-01-15T16:00:00 zone=Asia/Shanghai boards=2 fallback=normal" ||
     fail "why: ok line"
+$PY tests/tools/ctlclient.py ask "$SOCK" 'ledsign-control/1 why v=1 local=2027-01-15T16:00 board=hall\n' |
+    grep -q "^ok version=1 at=1800000000 local=2027-01-15T16:00:00 .* boards=1" || fail "why local= is not the same moment"
 $PY tests/tools/ctlclient.py ask "$SOCK" 'ledsign-control/1 why v=2\n' | grep -q "^error code=version " ||
     fail "why v=2 not refused as a version"
 $PY tests/tools/ctlclient.py ask "$SOCK" 'ledsign-control/1 why v=1 group=south\n' | grep -q "^ok .* boards=1" ||
