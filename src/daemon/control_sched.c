@@ -139,7 +139,7 @@ control_verb_why(struct control_req *rq, struct control_obuf *b)
 	const struct ls_config *cfg;
 	struct tz_civil c;
 	double wall = 0;
-	char num[8][40], local[40], text[512];
+	char num[8][40], local[40], text[512], groups[1024];
 	size_t n = 0;
 
 	if (sched_args(rq, b, "why", "v=1 [at=UNIX | local=YYYY-MM-DDTHH:MM] [board=NAME | group=NAME]", &a) < 0)
@@ -180,13 +180,17 @@ control_verb_why(struct control_req *rq, struct control_obuf *b)
 			return;
 		}
 		rule = res.rule ? res.rule : res.slot.rule;
+		groups[0] = '\0';
+		for (size_t g = 0, used = 0; g < bd->groups.n; g++)
+			used += (size_t)snprintf(groups + used, used < sizeof groups ? sizeof groups - used : 0, "%s%s",
+			    g ? "," : "", bd->groups.v[g]);
 		al = rq->srv->store ? alert_store_for_board(rq->srv->store, bd, (long long)a.at) : NULL;
 		snprintf(num[0], sizeof num[0], "%d", rule ? rule->line : 0);
 		snprintf(num[1], sizeof num[1], "%d", res.slot.fallback);
 		snprintf(num[2], sizeof num[2], "%d", res.entry >= 0 ? res.entry + 1 : 0);
 		snprintf(num[3], sizeof num[3], "%d", res.slot.brightness);
 		snprintf(num[4], sizeof num[4], "%d", res.slot.ntied > 1 ? res.slot.ntied : 1);
-		control_ob_line(b, "board", "name", bd->name, "state", state_word(res.slot.state),
+		control_ob_line(b, "board", "name", bd->name, "groups", groups, "state", state_word(res.slot.state),
 		    "rule", rule ? rule->name : "", "rule_line", num[0], "rule_file", rule ? LS_FILE(cfg, rule) : "",
 		    "fallback", num[1], "playlist", res.playlist ? res.playlist->name : "", "entry", num[2],
 		    "item", res.content ? res.content->name : "", "brightness", num[3],

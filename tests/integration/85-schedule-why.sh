@@ -33,7 +33,7 @@ start_daemon
 # 1800000000 = Friday 2027-01-15 16:00 in Asia/Shanghai
 out=$($PY tests/tools/ctlclient.py ask "$SOCK" 'ledsign-control/1 why v=1 at=1800000000\n')
 echo "$out"
-echo "$out" | grep -q "^board name=hall state=off rule=late rule_line=[0-9]* rule_file=$TMP/alerts.cfg fallback=0 " ||
+echo "$out" | grep -q "^board name=hall groups=north state=off rule=late rule_line=[0-9]* rule_file=$TMP/alerts.cfg fallback=0 " ||
     fail "why: hall is not off by late"
 echo "$out" | grep -q "^rule board=hall name=day line=[0-9]* file=[^ ]* priority=5 reason=priority by=late " ||
     fail "why: day is not beaten by late on priority for hall"
