@@ -190,14 +190,14 @@ content_field_errors(struct web_buf *b, struct content_result *r, const char *se
 void
 content_result_html(const struct web_req *rq, struct web_buf *b, struct content_result *r)
 {
-	if (r == NULL)
+	int any = 0;
+
+	(void)rq;
+	for (size_t i = 0; r && i < r->n; i++)
+		any |= r->v[i].line >= 0;
+	if (!any)
 		return;
-	if (!r->ok)
-		web_buf_escf(b, "<div class=\"card save-error\" role=\"alert\"><p class=\"error\">%s %s</p>",
-		    web_msg(rq, "c.savefailed"), r->message);
-	else
-		web_buf_puts(b, "<div class=\"card\">");
-	web_buf_puts(b, "<ul class=\"problems\">");
+	web_buf_puts(b, "<div class=\"card\"><ul class=\"problems\" id=\"problems\">");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct content_problem *p = &r->v[i];
 		if (p->line < 0)

@@ -152,7 +152,8 @@ page_version(struct web_req *rq, struct web_resp *r)
 		size_t n = e ? (size_t)(e - p) : strlen(p);
 		char *line = strndup(p, n);
 		if (line) {
-			const char *cls = line[0] == '+' ? "d-add" : line[0] == '-' ? "d-del" : line[0] == '@' ? "d-hunk" : "d-ctx";
+			const char *cls = strncmp(line, "--- ", 4) == 0 || strncmp(line, "+++ ", 4) == 0 || line[0] == '@' ? "d-hunk"
+			    : line[0] == '+' ? "d-add" : line[0] == '-' ? "d-del" : "d-ctx";
 			web_buf_escf(&b, "<span class=\"%s\">%s</span>\n", cls, line);
 			free(line);
 		}
@@ -182,6 +183,8 @@ post_restore(struct web_req *rq, struct web_resp *r)
 		snprintf(to, sizeof to, "/history?restored=%lld", res.id);
 		web_redirect(r, to);
 	} else {
+		web_buf_escf(&b, "<p class=\"error\" role=\"alert\" id=\"save-error\">%s %s</p>", web_msg(rq, "c.savefailed"),
+		    res.message);
 		content_result_html(rq, &b, &res);
 		web_buf_escf(&b, "<p><a href=\"/history\">%s</a></p>", web_msg(rq, "c.back"));
 		web_page(rq, r, 422, web_msg(rq, "c.history.title"), &b);
