@@ -12,6 +12,12 @@
  *
  * usage: alertfarm N PORTFILE LEDSIGN SOCKET ROUNDS WIDTH HEIGHT
  * It writes one port per line to PORTFILE, then waits for the daemon.
+ *
+ * ROUNDS 0 is the passive mode of bench/web.sh: something else raises and
+ * clears the alerts (a browser), and the farm prints "lit T" when the last
+ * board has shown a lit frame and "dark T" when all are dark again, T on
+ * CLOCK_MONOTONIC (Python's time.monotonic() is the same clock), until it
+ * is killed or nothing happens for 10 minutes.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -211,9 +217,9 @@ main(int argc, char **argv)
 	scr.stride = fw_pix_stride(scr.format, scr.width);
 	boards = calloc((size_t)nboards, sizeof *boards);
 	pfds = calloc((size_t)nboards, sizeof *pfds);
-	lat = calloc((size_t)rounds, sizeof *lat);
+	lat = calloc((size_t)rounds + 1, sizeof *lat);
 	pf = fopen(argv[2], "w");
-	if (!boards || !pfds || !lat || !pf || nboards <= 0 || rounds <= 0)
+	if (!boards || !pfds || !lat || !pf || nboards <= 0 || rounds < 0)
 		return 1;
 	for (int i = 0; i < nboards; i++) {
 		struct board *b = &boards[i];
@@ -247,6 +253,23 @@ main(int argc, char **argv)
 			up += boards[i].frames > 0;
 		fprintf(stderr, "alertfarm: only %d of %d boards showed their (blank) schedule\n", up, nboards);
 		return 1;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	while (rounds == 0) {
+		double last = 0;
+
+		if (!serve(600, all_lit_since, 0))
+			return 0;
+		for (int i = 0; i < nboards; i++)
+			if (boards[i].lit_at > last)
+				last = boards[i].lit_at;
+		printf("lit %.6f\n", last);
+		fflush(stdout);
+		if (!serve(600, all_shown_dark, 0))
+			return 0;
+		printf("dark %.6f\n", now_s());
+		fflush(stdout);
 	}
 	for (int r = 0; r < rounds; r++) {
 		char text[64], id[32];

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "daemon/control.h"
 #include "util/log.h"
@@ -144,6 +145,7 @@ post_login(struct web_req *rq, struct web_resp *r)
 		return;
 	}
 	web_login_ok(rq->srv->sessions, name, rq->peer);
+	u.since = (double)time(NULL);
 	if (web_session_create(rq->srv->sessions, &u, id, csrf) < 0) {
 		web_error(rq, r, 500, web_msg(rq, "err.internal"));
 		return;
@@ -202,6 +204,8 @@ const struct web_route web_routes_core[] = {
 	{ "POST", "/alerts/raise", 0, WEB_ROLE_DUTY, post_alert_raise, NULL },
 	{ "POST", "/alerts/clear", 0, WEB_ROLE_DUTY, post_alert_clear, NULL },
 	{ "POST", "/alerts/cap", 0, WEB_ROLE_DUTY, post_alert_cap, NULL },
+	{ "GET", "/audit", 0, WEB_ROLE_VIEWER, page_audit, "nav.audit" },
+	{ "GET", "/audit.csv", 0, WEB_ROLE_VIEWER, audit_csv, NULL },
 	{ "GET", "/login", 0, WEB_ROLE_PUBLIC, page_login, NULL },
 	{ "POST", "/login", 0, WEB_ROLE_PUBLIC, post_login, NULL },
 	{ "POST", "/logout", 0, WEB_ROLE_VIEWER, post_logout, NULL },

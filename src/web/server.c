@@ -28,6 +28,7 @@
 #include "daemon/control.h"
 #include "util/kv.h"
 #include "util/log.h"
+#include "web/users.h"
 #include "web/web.h"
 #include "web/web_int.h"
 
@@ -314,6 +315,37 @@ peer_name(struct MHD_Connection *c, char *buf, size_t len)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, (socklen_t)len);
 }
 
+/* The account behind a session, looked up again on every request: a user
+ * deleted, or whose password or role changed after this session logged
+ * in (`ledsign user del|passwd`), is logged out at once.  0 then (the
+ * session is dropped), 1 when it still stands. */
+static int
+session_current(struct web_server *s, const char *sid, struct web_user *user)
+{
+	struct web_users *db;
+	enum web_role role;
+	double changed = 0;
+	char err[512];
+	int rc;
+
+	if ((db = web_users_open(s->users, 0, err, sizeof err)) == NULL) {
+		log_error("web", NULL, "accounts: %s", err);
+		return 0;
+	}
+	rc = web_users_get(db, user->name, &role, &changed, err, sizeof err);
+	web_users_close(db);
+	if (rc < 0)
+		log_error("web", NULL, "accounts: %s", err);
+	if (rc != 1 || changed > user->since || role != user->role) {
+		if (rc == 1 || rc == 0)
+			log_info("web", NULL, "session of %s ended: the account was %s", user->name,
+			    rc == 0 ? "deleted" : "changed");
+		web_session_drop(s->sessions, sid);
+		return 0;
+	}
+	return 1;
+}
+
 /* Non-GET requests must carry the CSRF token: the form field "csrf" or the
  * X-CSRF-Token header, equal to the session's (or, before login, to the
  * pre-login cookie the login form was served with). */
@@ -357,7 +389,7 @@ handle(struct web_server *s, struct MHD_Connection *c, const char *url, const ch
 	lang = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "ls_lang");
 	rq.lang = lang && strcmp(lang, "en") == 0 ? "en" : "zh";
 	sid = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "ls_session");
-	if (sid && web_session_get(s->sessions, sid, &user, csrf) == 0) {
+	if (sid && web_session_get(s->sessions, sid, &user, csrf) == 0 && session_current(s, sid, &user)) {
 		have_user = 1;
 		rq.user = &user;
 		rq.csrf = csrf;
@@ -480,6 +512,23 @@ completed_cb(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_Reque
 	fields_free(wc->fields);
 	free(wc);
 	*con_cls = NULL;
+}
+
+/* Percent-decoding as MHD does it, except that a decoded NUL ("%00")
+ * becomes DEL: MHD hands paths and arguments on as C strings, so a NUL
+ * would cut "/static/console.css%00.png" to a path that exists.  DEL
+ * matches no route and no name. */
+static size_t
+unescape_cb(void *cls, struct MHD_Connection *c, char *s)
+{
+	size_t n = MHD_http_unescape(s);
+
+	(void)cls;
+	(void)c;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\0')
+			s[i] = 0x7f;
+	return n;
 }
 
 static void
@@ -642,6 +691,7 @@ web_server_new(const struct web_opts *o, char *err, size_t errlen)
 		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_IDLE_TIMEOUT,
 		    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
 		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+		    MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, s,
 		    MHD_OPTION_HTTPS_MEM_CERT, s->cert_pem,
 		    MHD_OPTION_HTTPS_MEM_KEY, s->key_pem,
 		    MHD_OPTION_END);
@@ -653,6 +703,7 @@ web_server_new(const struct web_opts *o, char *err, size_t errlen)
 		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_IDLE_TIMEOUT,
 		    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
 		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+		    MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, s,
 		    MHD_OPTION_END);
 	if (s->mhd == NULL) {
 		snprintf(err, errlen, "cannot listen on %s (in use, or not an address of this machine?)", s->listen);

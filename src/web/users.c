@@ -283,6 +283,30 @@ web_users_check(struct web_users *u, const char *name, const char *pw, struct we
 }
 
 int
+web_users_get(struct web_users *u, const char *name, enum web_role *role, double *changed, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, found = 0;
+
+	if (sqlite3_prepare_v2(u->db, "SELECT role, changed FROM users WHERE name = ?1", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", u->path, sqlite3_errmsg(u->db));
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		found = web_role_parse((const char *)sqlite3_column_text(st, 0), role) == 0;
+		*changed = sqlite3_column_double(st, 1);
+	} else if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "%s: %s", u->path, sqlite3_errmsg(u->db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+int
 web_users_list(struct web_users *u, web_users_fn fn, void *arg, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;

@@ -38,6 +38,11 @@ int  web_users_del(struct web_users *, const char *name, char *err, size_t errle
 int  web_users_check(struct web_users *, const char *name, const char *password, struct web_user *out,
     char *err, size_t errlen);
 
+/* A user's role and when the account last changed (password or role):
+ * 1 found, 0 no such user, -1 + err. */
+int  web_users_get(struct web_users *, const char *name, enum web_role *role, double *changed, char *err,
+    size_t errlen);
+
 typedef void (*web_users_fn)(void *arg, const char *name, enum web_role, double created, double changed);
 int  web_users_list(struct web_users *, web_users_fn, void *arg, char *err, size_t errlen);
 

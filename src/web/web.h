@@ -96,6 +96,7 @@ struct web_session;
 struct web_user {
 	char name[64];
 	enum web_role role;
+	double since;                 /* when this session logged in (Unix seconds) */
 };
 
 struct web_field {

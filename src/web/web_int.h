@@ -73,6 +73,8 @@ void post_alert_preview(struct web_req *, struct web_resp *);
 void post_alert_raise(struct web_req *, struct web_resp *);
 void post_alert_clear(struct web_req *, struct web_resp *);
 void post_alert_cap(struct web_req *, struct web_resp *);
+void page_audit(struct web_req *, struct web_resp *);
+void audit_csv(struct web_req *, struct web_resp *);
 
 /* Every board on the wall: its name and groups (comma list), under the wall's lock. */
 void web_wall_boards(struct web_wall *, void (*fn)(void *, const char *name, const char *groups), void *arg);

@@ -1,0 +1,28 @@
+# The console authorises every request on the server: POSTs without the
+# CSRF token refused and changing nothing, a viewer refused alerts (no
+# form, and 403 when it posts anyway), no session -> login page, login
+# attempts rate-limited, CSP without inline script and no framing.
+. tests/lib.sh
+. tests/web-lib.sh
+web_start_all
+run_browser csrf_roles
+# least privilege: started as root with --user, the console binds its port
+# and then runs as that user for good
+if [ "$(id -u)" = 0 ]; then
+	chmod 755 "$TMP"
+	$L web --listen 127.0.0.1:0 --socket "$SOCK" --users "$TMP/users.db" --user nobody >"$TMP/web2.out" 2>"$TMP/web2.log" &
+	W2=$!
+	PIDS="$PIDS $W2"
+	n=100; until grep -q "serving http" "$TMP/web2.out" 2>/dev/null; do
+		n=$((n - 1)); [ $n -gt 0 ] || { cat "$TMP/web2.log"; fail "ledsign web --user nobody did not start"; }; sleep 0.1
+	done
+	uids=$(sed -n 's/^Uid:[[:space:]]*//p' /proc/$W2/status)
+	[ "$uids" = "$(printf '65534\t65534\t65534\t65534')" ] || fail "ledsign web --user nobody runs with uids $uids"
+	url=$(sed -n 's|.*serving \(http://[0-9.]*:[0-9]*\)/.*|\1|p' "$TMP/web2.out")
+	$PY -c "import urllib.request,sys; r=urllib.request.urlopen('$url/login'); sys.exit(r.status != 200)" ||
+	    fail "ledsign web --user nobody does not serve its login page"
+	echo "ledsign web --user nobody: uids $uids, serving"
+else
+	echo "SKIP web --user: needs root to change user (running as uid $(id -u))"
+fi
+echo "81-web-csrf-roles: ok"
