@@ -187,6 +187,7 @@ void control_verb_staff_versions(struct control_req *, struct control_obuf *);
 void control_verb_staff_version(struct control_req *, struct control_obuf *);
 void control_verb_staff_restore(struct control_req *, struct control_obuf *);
 void control_verb_staff_adopt(struct control_req *, struct control_obuf *);
+void control_verb_staff_poster(struct control_req *, struct control_obuf *);
 
 #define CONTROL_VERB_RESERVE  0x1   /* taken in the alert reserve slots (a full socket) */
 #define CONTROL_VERB_LONGLINE 0x2   /* its line may be CONTROL_CAP_LINE_MAX long */

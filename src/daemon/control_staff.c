@@ -29,19 +29,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/config.h"
 #include "config/staff.h"
 #include "record/versions.h"
+#include "render/render.h"
+#include "util/base64.h"
 #include "util/kv.h"
 
 #define STAFF_VERB_VERSION "1"
+/* Largest poster accepted through the socket (it is decoded in full, under
+ * the renderer's limits, before it is kept). */
+#define STAFF_POSTER_MAX (1024 * 1024)
 
 struct staff_args {
 	char   v[8], author[128], base[32], summary[200];
 	long long id, limit;
 	char  *text;                 /* malloc'd, or NULL */
+	char  *data;                 /* staff-poster: base64, malloc'd, or NULL */
+	char   name[80];             /* staff-poster: the file's name */
 };
 
 /* A console user's name (the accounts' rule: 1..64 of [A-Za-z0-9._-]), so
@@ -83,7 +91,15 @@ staff_args(struct control_req *rq, struct control_obuf *b, const char *verb, str
 			snprintf(a->base, sizeof a->base, "%s", val);
 		else if (strcmp(key, "summary") == 0 && strlen(val) < sizeof a->summary)
 			snprintf(a->summary, sizeof a->summary, "%s", val);
-		else if (strcmp(key, "id") == 0 && kv_num(val, &n) == 0 && n > 0)
+		else if (strcmp(key, "name") == 0 && strlen(val) < sizeof a->name)
+			snprintf(a->name, sizeof a->name, "%s", val);
+		else if (strcmp(key, "data") == 0 && a->data == NULL && strlen(val) <= BASE64_LEN(STAFF_POSTER_MAX)) {
+			if ((a->data = strdup(val)) == NULL) {
+				b->oom = 1;
+				free(val);
+				return -1;
+			}
+		} else if (strcmp(key, "id") == 0 && kv_num(val, &n) == 0 && n > 0)
 			a->id = n;
 		else if (strcmp(key, "limit") == 0 && kv_num(val, &n) == 0 && n > 0)
 			a->limit = n;
@@ -104,7 +120,8 @@ staff_args(struct control_req *rq, struct control_obuf *b, const char *verb, str
 	if (r < 0) {
 		control_ob_error(b, "usage", err);
 		free(a->text);
-		a->text = NULL;
+		free(a->data);
+		a->text = a->data = NULL;
 		return -1;
 	}
 	if (strcmp(a->v, STAFF_VERB_VERSION) != 0) {
@@ -112,7 +129,8 @@ staff_args(struct control_req *rq, struct control_obuf *b, const char *verb, str
 		    verb, a->v[0] ? a->v : "(none)");
 		control_ob_error(b, "version", err);
 		free(a->text);
-		a->text = NULL;
+		free(a->data);
+		a->text = a->data = NULL;
 		return -1;
 	}
 	return 0;
@@ -539,5 +557,93 @@ control_verb_staff_version(struct control_req *rq, struct control_obuf *b)
 			versions_entry_free(&e);
 		}
 	}
+	staff_ctx_free(&c);
+}
+
+/* "staff-poster v=1 name=NAME.png data=BASE64": a poster for the staff
+ * file's items, kept as posters/NAME.png beside it.  The name is a plain
+ * file name; the PNG is decoded in full under the renderer's limits before
+ * it is renamed into place, and an existing poster is never replaced (a
+ * poster in use would change without a version). */
+void
+control_verb_staff_poster(struct control_req *rq, struct control_obuf *b)
+{
+	struct staff_args a;
+	struct staff_ctx c;
+	uint8_t *png = NULL;
+	char dir[4096], tmp[4200], final[4200], err[600], rel[128], wh[2][16], *slash;
+	long n;
+	int w = 0, h = 0, fd = -1;
+	size_t len;
+
+	if (staff_args(rq, b, "staff-poster", &a) < 0)
+		return;
+	free(a.text);
+	len = strlen(a.name);
+	if (len < 5 || len > 64 || strcmp(a.name + len - 4, ".png") != 0 || a.name[0] == '.' ||
+	    strspn(a.name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != len) {
+		control_ob_error(b, "usage", "staff-poster: name= is a plain file name ending in .png (letters, digits, . _ -)");
+		free(a.data);
+		return;
+	}
+	if (a.data == NULL || (png = malloc(STAFF_POSTER_MAX + 4)) == NULL ||
+	    (n = base64_decode(a.data, png, STAFF_POSTER_MAX + 3)) < 0 || n > STAFF_POSTER_MAX) {
+		control_ob_error(b, "usage", "staff-poster: data= is the PNG in base64, at most 1 MiB");
+		free(png);
+		free(a.data);
+		return;
+	}
+	free(a.data);
+	if (staff_open(rq, b, &c) < 0)
+		goto done;
+	snprintf(dir, sizeof dir, "%s", c.path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		snprintf(slash, sizeof dir - (size_t)(slash - dir), "/posters");
+	else
+		snprintf(dir, sizeof dir, "posters");
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		snprintf(err, sizeof err, "%.300s: %s", dir, strerror(errno));
+		control_ob_error(b, "io", err);
+		goto done;
+	}
+	snprintf(final, sizeof final, "%s/%s", dir, a.name);
+	snprintf(tmp, sizeof tmp, "%s/.%s.new-%d", dir, a.name, (int)getpid());
+	if (access(final, F_OK) == 0) {
+		snprintf(err, sizeof err, "posters/%s is there already; give the new poster another name", a.name);
+		control_ob_error(b, "exists", err);
+		goto done;
+	}
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0 ||
+	    write(fd, png, (size_t)n) != (ssize_t)n || fsync(fd) != 0) {
+		snprintf(err, sizeof err, "%.300s: %s", tmp, strerror(errno));
+		control_ob_error(b, "io", err);
+		if (fd >= 0)
+			unlink(tmp);
+		goto done;
+	}
+	close(fd);
+	fd = -1;
+	if (render_png_check(tmp, &w, &h, err, sizeof err) != 0) {
+		unlink(tmp);
+		control_ob_error(b, "invalid", err);
+		goto done;
+	}
+	if (link(tmp, final) != 0) {     /* not rename: never replaces a poster that appeared meanwhile */
+		snprintf(err, sizeof err, "%.300s: %s", final, strerror(errno));
+		unlink(tmp);
+		control_ob_error(b, errno == EEXIST ? "exists" : "io", err);
+		goto done;
+	}
+	unlink(tmp);
+	snprintf(rel, sizeof rel, "posters/%s", a.name);
+	snprintf(wh[0], sizeof wh[0], "%d", w);
+	snprintf(wh[1], sizeof wh[1], "%d", h);
+	control_audit(rq->srv, (long long)rq->uid, a.author[0] ? a.author : NULL, NULL, "poster", rel, wh[0]);
+	control_ob_line(b, "ok", "version", STAFF_VERB_VERSION, "image", rel, "width", wh[0], "height", wh[1],
+	    (const char *)NULL);
+done:
+	if (fd >= 0)
+		close(fd);
+	free(png);
 	staff_ctx_free(&c);
 }

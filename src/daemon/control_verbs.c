@@ -979,6 +979,8 @@ static const struct control_verb control_verb_table[] = {
 	  "save an earlier version's text again, as a new version" },
 	{ "staff-adopt", CONTROL_ROLE_ADMIN, 0, control_verb_staff_adopt, "v=1 [actor= summary=]",
 	  "take a hand edit of the staff file into the history" },
+	{ "staff-poster", CONTROL_ROLE_ADMIN, CONTROL_VERB_LONGLINE, control_verb_staff_poster,
+	  "v=1 name=NAME.png data=BASE64 [actor=]", "keep a new poster (PNG, at most 1 MiB, decoded in full first) as posters/NAME.png beside the staff file" },
 };
 
 #define NVERBS (sizeof control_verb_table / sizeof control_verb_table[0])

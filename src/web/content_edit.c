@@ -21,6 +21,8 @@
 #include "daemon/control.h"
 #include "render/canvas.h"
 #include "render/render.h"
+#include "util/base64.h"
+#include "util/kv.h"
 #include "util/tz.h"
 #include "web/content_int.h"
 #include "web/web_int.h"
@@ -83,8 +85,15 @@ page_content(struct web_req *rq, struct web_resp *r)
 		return;
 	}
 	web_buf_escf(&b, "<h2>%s</h2>", web_msg(rq, "c.items"));
-	if (edit)
+	if (edit) {
 		web_buf_escf(&b, "<p><a class=\"button\" href=\"/content/item\">%s</a></p>", web_msg(rq, "c.newitem"));
+		web_buf_puts(&b, "<form method=\"post\" action=\"/content/poster\" enctype=\"multipart/form-data\" class=\"card\" id=\"poster-form\">");
+		web_buf_csrf(&b, rq);
+		web_buf_escf(&b, "<label for=\"poster\">%s</label><input type=\"file\" id=\"poster\" name=\"poster\" accept=\"image/png\">"
+		    "<label for=\"pname\">%s</label><input type=\"text\" id=\"pname\" name=\"pname\" placeholder=\"notice-128x64.png\">"
+		    "<p><button type=\"submit\" id=\"upload\">%s</button></p></form>", web_msg(rq, "c.poster"),
+		    web_msg(rq, "c.poster.name"), web_msg(rq, "c.upload"));
+	}
 	web_buf_escf(&b, "<div class=\"scroll\"><table id=\"items\"><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 	    web_msg(rq, "c.name"), web_msg(rq, "c.shows"), web_msg(rq, "c.effect"));
 	for (size_t i = 0; i < cfg->ncontent; i++) {
@@ -307,6 +316,11 @@ page_item(struct web_req *rq, struct web_resp *r)
 		return;
 	}
 	form_from_model(&f, c);
+	if (c == NULL && web_field(rq, "image") != NULL) {
+		/* a poster just uploaded: a new item showing it */
+		f.v[2] = web_field(rq, "image");
+		f.v[7] = NULL;
+	}
 	item_page(rq, r, 200, &f, st.hash, cfg, NULL, &st);
 	ls_config_free(cfg);
 	content_staff_free(&st);
@@ -929,4 +943,81 @@ done:
 	free(elem);
 	ls_config_free(cfg);
 	content_staff_free(&st);
+}
+
+/* ---- posters ---- */
+
+void
+post_poster(struct web_req *rq, struct web_resp *r)
+{
+	const struct web_field *file = web_file(rq, "poster");
+	const char *pname = web_field(rq, "pname");
+	char name[80], final[1024], err[512], image[128], *req = NULL, *b64 = NULL;
+	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	size_t cap, n = 0, k = 0;
+	int rc;
+
+	if (file == NULL || file->len == 0) {
+		web_error(rq, r, 400, web_msg(rq, "c.poster.none"));
+		return;
+	}
+	if (file->len > 1024 * 1024) {
+		web_error(rq, r, 413, web_msg(rq, "c.poster.big"));
+		return;
+	}
+	if (file->len < 8 || memcmp(file->data, sig, 8) != 0) {
+		web_error(rq, r, 415, web_msg(rq, "c.poster.notpng"));
+		return;
+	}
+	/* the name: as given, else the uploaded file's last path part, kept to
+	 * letters, digits, . _ - (the daemon checks it again) */
+	const char *src = pname && pname[0] ? pname : file->filename ? file->filename : "poster.png";
+	const char *base = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
+	if (strrchr(base, '\\'))
+		base = strrchr(base, '\\') + 1;
+	for (const char *p = base; *p && k + 5 < sizeof name && k < 60; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		    (*p == '.' && k > 0))
+			name[k++] = *p;
+	name[k] = '\0';
+	if (k < 4 || strcmp(name + k - 4, ".png") != 0)
+		snprintf(name + (k > 60 ? 60 : k), sizeof name - (k > 60 ? 60 : k), ".png");
+	if (name[0] == '.' || strlen(name) < 5) {
+		web_error(rq, r, 400, web_msg(rq, "c.poster.name"));
+		return;
+	}
+	cap = BASE64_LEN(file->len) + 512;
+	if ((b64 = malloc(BASE64_LEN(file->len) + 1)) == NULL || (req = malloc(cap)) == NULL) {
+		free(b64);
+		web_error(rq, r, 500, "out of memory");
+		return;
+	}
+	base64_encode((const uint8_t *)file->data, file->len, b64);
+	snprintf(req, cap, "staff-poster v=1");
+	n = strlen(req);
+	if (rq->user)
+		kv_put(req, cap, &n, "actor", rq->user->name);
+	kv_put(req, cap, &n, "name", name);
+	kv_put(req, cap, &n, "data", b64);
+	rc = web_control(rq, req, NULL, NULL, final, sizeof final, err, sizeof err);
+	free(req);
+	free(b64);
+	if (rc != 0) {
+		if (rc > 0 && control_line_get(final, "message", err, sizeof err) < 0)
+			snprintf(err, sizeof err, "%.500s", final);
+		web_error(rq, r, 422, err);
+		return;
+	}
+	if (control_line_get(final, "image", image, sizeof image) < 0) {
+		web_error(rq, r, 502, final);
+		return;
+	}
+	{
+		struct web_buf u = { 0 };
+		char to[300];
+		web_buf_url(&u, image);
+		snprintf(to, sizeof to, "/content/item?image=%.200s", u.p ? u.p : "");
+		web_buf_free(&u);
+		web_redirect(r, to);
+	}
 }

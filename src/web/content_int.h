@@ -91,6 +91,7 @@ void page_playlist(struct web_req *, struct web_resp *);
 void post_playlist(struct web_req *, struct web_resp *);
 void page_rule(struct web_req *, struct web_resp *);
 void post_rule(struct web_req *, struct web_resp *);
+void post_poster(struct web_req *, struct web_resp *);
 void page_history(struct web_req *, struct web_resp *);
 void page_version(struct web_req *, struct web_resp *);
 void post_restore(struct web_req *, struct web_resp *);

@@ -113,6 +113,12 @@ const struct web_msg_row web_msgs_content_zh[] = {
 	{ "c.version", "版本" },
 	{ "c.diff", "与上一版本的差异" },
 	{ "c.fulltext", "完整内容" },
+	{ "c.poster", "上传海报（PNG，最大 1 MiB）" },
+	{ "c.poster.name", "文件名（如 notice-128x64.png）" },
+	{ "c.upload", "上传" },
+	{ "c.poster.none", "没有选择文件" },
+	{ "c.poster.big", "文件超过 1 MiB" },
+	{ "c.poster.notpng", "不是 PNG 图片" },
 	{ NULL, NULL },
 };
 
@@ -224,5 +230,11 @@ const struct web_msg_row web_msgs_content_en[] = {
 	{ "c.version", "Version" },
 	{ "c.diff", "Changes from the version before" },
 	{ "c.fulltext", "The whole file" },
+	{ "c.poster", "Upload a poster (PNG, at most 1 MiB)" },
+	{ "c.poster.name", "File name (e.g. notice-128x64.png)" },
+	{ "c.upload", "Upload" },
+	{ "c.poster.none", "No file chosen" },
+	{ "c.poster.big", "The file is over 1 MiB" },
+	{ "c.poster.notpng", "Not a PNG image" },
 	{ NULL, NULL },
 };

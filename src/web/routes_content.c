@@ -21,6 +21,7 @@ const struct web_route web_routes_content[] = {
 	{ "GET", "/content/check.json", 0, WEB_ROLE_VIEWER, item_check_json, NULL },
 	{ "GET", "/content/playlist", 0, WEB_ROLE_VIEWER, page_playlist, NULL },
 	{ "POST", "/content/playlist", 0, WEB_ROLE_EDITOR, post_playlist, NULL },
+	{ "POST", "/content/poster", 0, WEB_ROLE_EDITOR, post_poster, NULL },
 	{ "GET", "/content/rule", 0, WEB_ROLE_VIEWER, page_rule, NULL },
 	{ "POST", "/content/rule", 0, WEB_ROLE_EDITOR, post_rule, NULL },
 	{ "GET", "/history", 0, WEB_ROLE_VIEWER, page_history, "nav.history" },

@@ -74,10 +74,26 @@ for q in ("UPDATE versions SET author='x'", "DELETE FROM versions"):
     except sqlite3.DatabaseError:
         pass
 PYEOF
+# posters: a plain name, decoded in full before it is kept, never replaced
+$PY -c "
+from PIL import Image; import sys
+Image.new('RGB', (64, 16), (0, 0, 255)).save(sys.argv[1])
+d = open(sys.argv[1], 'rb').read(); open(sys.argv[2], 'wb').write(d[:len(d) // 2])" "$TMP/blue.png" "$TMP/cut.png"
+b64() { base64 -w0 "$1"; }
+ask "staff-poster v=1 name=blue.png actor=alice data=$(b64 "$TMP/blue.png")" | grep -q "^ok version=1 image=posters/blue.png width=64 height=16" ||
+    fail "poster not kept"
+cmp "$TMP/conf/posters/blue.png" "$TMP/blue.png" || fail "the poster kept is not the one sent"
+ask "staff-poster v=1 name=blue.png data=$(b64 "$TMP/blue.png")" | grep -q "^error code=exists" || fail "a poster was replaced"
+ask "staff-poster v=1 name=cut.png data=$(b64 "$TMP/cut.png")" | grep -q "^error code=invalid" || fail "a truncated PNG was kept"
+[ ! -e "$TMP/conf/posters/cut.png" ] || fail "the truncated PNG is in posters/"
+ask "staff-poster v=1 name=../evil.png data=$(b64 "$TMP/blue.png")" | grep -q "^error code=usage" || fail "a path was taken as a name"
+[ "$(ls -A "$TMP/conf/posters")" = "blue.png" ] || fail "posters/ holds more than blue.png: $(ls -A "$TMP/conf/posters")"
+
 # every save, restore and adoption is in the audit log, with who
 out=$(ask audit)
 echo "$out" | grep -q "^entry .*actor=alice .*action=save target=$STAFF detail=version%202$" || fail "audit: no save: $out"
 echo "$out" | grep -q "^entry .*actor=bob .*action=adopt target=$STAFF " || fail "audit: no adopt"
 echo "$out" | grep -q "^entry .*actor=alice .*action=restore target=$STAFF detail=version%204:%20restored%20version%201" ||
     fail "audit: no restore"
+echo "$out" | grep -q "^entry .*actor=alice .*action=poster target=posters/blue.png " || fail "audit: no poster"
 echo "staff-save: ok"

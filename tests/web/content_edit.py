@@ -101,16 +101,49 @@ try:
     wait(lambda: shows("hall", GREEN) and not shows("hall", RED), 10, "hall does not show the old slogan again")
     shot(d, "content-history")
 
+    # --- a poster: uploaded, previewed on every board, made an item
+    from PIL import Image
+    Image.new("RGB", (64, 16), (0, 0, 255)).save(os.path.join(os.environ["TMP"], "blue.png"))
+    with open(os.path.join(os.environ["TMP"], "not.png"), "w") as f:
+        f.write("<script>alert(1)</script>")
+    d.get(URL + "/content")
+    d.find_element(By.ID, "poster").send_keys(os.path.join(os.environ["TMP"], "not.png"))
+    d.find_element(By.ID, "upload").click()
+    wait(lambda: "PNG" in d.find_element(By.TAG_NAME, "main").text, 10, "a file that is not a PNG was not refused")
+    d.get(URL + "/content")
+    d.find_element(By.ID, "poster").send_keys(os.path.join(os.environ["TMP"], "blue.png"))
+    d.find_element(By.ID, "pname").send_keys("blue-64x16.png")
+    d.find_element(By.ID, "upload").click()
+    wait(lambda: "/content/item?image=posters" in d.current_url, 10, "the upload did not lead to a new item")
+    check(d.find_element(By.ID, "f-image").get_attribute("value") == "posters/blue-64x16.png", "the item's image")
+    wait(lambda: preview_loaded(d), 10, "the poster previews did not load")
+    blue = d.execute_script("""var i = document.querySelector('img.lp[data-board="hall"]');
+        var c = document.createElement('canvas'); c.width = i.naturalWidth; c.height = i.naturalHeight;
+        var x = c.getContext('2d'); x.drawImage(i, 0, 0); var p = x.getImageData(0, 0, c.width, c.height).data, n = 0;
+        for (var k = 0; k < p.length; k += 4) if (p[k + 2] > 200 && p[k] < 60 && p[k + 1] < 60) n++; return n;""")
+    check(blue > 200, "the poster's preview on hall is not blue (%d)" % blue)
+    d.find_element(By.ID, "f-name").send_keys("poster-blue")
+    d.find_element(By.ID, "save").click()
+    wait(lambda: d.find_elements(By.ID, "saved"), 10, "the poster item was not saved")
+    check(b'{ name = "poster-blue"; image = "posters/blue-64x16.png"; }' in staff_text(), "the poster item in the staff file")
+
     # --- the week and why
     d.get(URL + "/schedule?first=2027-01-11&target=group:north")
     runs = d.find_elements(By.CSS_SELECTOR, "svg.week a.run")
-    check(len(runs) == 14, "the north group's week should be 7 runs for each of hall and lab, not %d" % len(runs))
+    # weekdays: night, fallback, school-day, fallback, night; weekend: night, fallback, night
+    check(len(runs) == 2 * (5 * 5 + 2 * 3), "the north group's week: 31 runs for each of hall and lab, not %d" % len(runs))
+    check(d.find_element(By.CSS_SELECTOR, 'svg.week a.run[data-board="hall"][data-day="2027-01-13"][data-from="07:30"]')
+          .get_attribute("data-who") == "school-day", "hall's Wednesday 07:30 is not school-day")
     check({r.get_attribute("data-board") for r in runs} == {"hall", "lab"}, "the group's boards")
     shot(d, "schedule-week")
     d.get(URL + "/schedule/why?local=2027-01-13T10:00")
     boards = d.find_elements(By.CSS_SELECTOR, ".why-board")
     check(len(boards) == 3, "why: not every board")
     check("ok" in d.find_element(By.CSS_SELECTOR, '.why-board[data-board="gate"] .item').text, "why: gate's item")
+    check(d.find_element(By.CSS_SELECTOR, '.why-board[data-board="hall"] .rule').text == "school-day", "why: hall's rule")
+    check("22:00-06:00" in d.find_element(By.CSS_SELECTOR, '.why-board[data-board="hall"] tr.reason-window').text,
+          "why: night is not out on its hours for hall")
+    shot(d, "schedule-why")
     check("2027-01-13T10:00:00" in d.find_element(By.ID, "why-when").text, "why: the moment")
 
     # --- a playlist: add an item and move it up with the keyboard
