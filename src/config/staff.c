@@ -164,22 +164,28 @@ map_config(const struct line_map *m, struct ls_config *c)
 	MAP_ARRAY(m, c->cap_areas, c->ncap_areas);
 }
 
-/* The staff text's own shape: only the three sections, no @include. */
+/* The staff text's own shape: only the three sections, no @include.  A
+ * text with an @include is not given to libconfig at all, which would open
+ * the file it names (anything the controller can read, /dev/zero too). */
 static void
 check_staff_shape(const char *path, const char *staff, const char *text, struct ls_diag *diag)
 {
 	config_t lc;
 	char name[512];
-	int line = 1;
+	int line = 1, includes = 0;
 
 	for (const char *p = text; *p; line++) {
 		const char *e = strchr(p, '\n');
 		if (e == NULL)
 			e = p + strlen(p);
-		if (include_line(p, e, name, sizeof name))
+		if (include_line(p, e, name, sizeof name)) {
 			ls_diag_add(diag, LS_DIAG_ERROR, staff, line, "the staff file may not @include other files");
+			includes++;
+		}
 		p = *e ? e + 1 : e;
 	}
+	if (includes)
+		return;
 	config_init(&lc);
 	if (config_read_string(&lc, text)) {
 		config_setting_t *root = config_root_setting(&lc);
@@ -317,9 +323,13 @@ ls_staff_locate(const char *text, int line, const char *msg, char *section, size
 {
 	config_t lc;
 
+	char name[512];
+
 	snprintf(section, seclen, "%s", "");
 	snprintf(item, itemlen, "%s", "");
 	snprintf(key, keylen, "%s", "");
+	if (find_include(text, name, sizeof name) != 0)
+		return;    /* never parsed: libconfig would open the file it names */
 	config_init(&lc);
 	if (!config_read_string(&lc, text)) {
 		config_destroy(&lc);
