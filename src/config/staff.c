@@ -374,6 +374,8 @@ ls_staff_locate(const char *text, int line, const char *msg, char *section, size
 			if (key[0] == '\0' && strcmp(section, "content") == 0) {
 				if (config_setting_get_member(hit, "image") != NULL && strstr(msg, "image"))
 					snprintf(key, keylen, "image");
+				else if (config_setting_get_member(hit, "font") != NULL && strstr(msg, "font"))
+					snprintf(key, keylen, "font");
 				else if (config_setting_get_member(hit, "text") != NULL)
 					snprintf(key, keylen, "text");
 			}

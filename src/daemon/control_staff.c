@@ -29,8 +29,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/util.h>
 
 #include "config/config.h"
 #include "config/staff.h"
@@ -317,43 +323,91 @@ report_problems(struct control_obuf *b, const struct staff_ctx *c, const char *t
 	return d->errors;
 }
 
-/* The save path shared by staff-save and staff-restore. */
-static void
-staff_store(struct control_req *rq, struct control_obuf *b, struct staff_ctx *c, const char *text,
-    const char *actor, const char *author, const char *base, const char *summary, long long restored_from)
-{
-	struct control_server *s = rq->srv;
-	struct ls_diag d = { 0 };
-	struct ls_config *cfg;
-	struct versions_entry e = { 0 };
-	char err[600], id[24], warn[24], rerr[512] = "";
-	long long vid = 0;
+/* ---- the check, in a child process ----
+ * Checking a config loads fonts and decodes every poster: 90 ms for the
+ * sample campaign (bench/staff.sh), far more for a large one.  The
+ * controller's loop must not wait for it (the boards would miss frames),
+ * so the check runs in a child forked for it, like the CAP parser's work
+ * (docs/architecture.md): its report comes back on a pipe as an event, and
+ * the connection takes no other request meanwhile.  One save is checked at
+ * a time; another gets error code=busy.  Without a connection or an event
+ * loop (control_handle_line: tests, the fuzzer) the same check runs inline. */
 
-	if (conflict(c)) {
-		snprintf(err, sizeof err, "%.300s was changed by hand since ledsign wrote version %lld; it is kept as it is "
-		    "and nothing was saved: take the hand edit into the history first (staff-adopt)", c->path, c->latest.id);
-		control_ob_error(b, "conflict", err);
+#define STAFF_CHECK_MS 30000
+
+struct control_staffjob {
+	struct control_server *srv;
+	struct control_conn *conn;    /* to answer; NULL once it went */
+	pid_t  pid;
+	int    fd;
+	struct event *ev, *timer;
+	struct evbuffer *report;
+	struct staff_ctx c;
+	char  *text;
+	char   actor[128], author[200], summary[200];
+	long long restored_from;
+	long long uid;
+};
+
+/* What the check found, as "problem ..." lines and a last line
+ * "checked errors=N warnings=M" (the child's report, or the inline one). */
+static void
+staff_check_report(const struct staff_ctx *c, const char *text, struct control_obuf *ob)
+{
+	struct ls_diag d = { 0 };
+	struct ls_config *cfg = ls_check_config(c->main, text, &d);
+	char ne[24], nw[24];
+
+	ls_diag_sort(&d);
+	report_problems(ob, c, text, &d);
+	snprintf(ne, sizeof ne, "%zu", cfg == NULL && d.errors == 0 ? (size_t)1 : d.errors);
+	snprintf(nw, sizeof nw, "%zu", d.warnings);
+	control_ob_line(ob, "checked", "errors", ne, "warnings", nw, (const char *)NULL);
+	ls_config_free(cfg);
+	ls_diag_clear(&d);
+}
+
+/* After a clean check: write, keep the version, reload.  report holds the
+ * problem lines (warnings) and the checked line; the answer goes to b. */
+static void
+staff_finish(struct control_server *s, struct staff_ctx *c, const char *text, const char *actor, const char *author,
+    const char *summary, long long restored_from, long long uid, const char *report, struct control_obuf *b)
+{
+	struct versions_entry e = { 0 };
+	const char *last = NULL;
+	char err[600], id[24], warn[24] = "0", nerr[24] = "1", rerr[512] = "", *now;
+	long long vid = 0;
+	int missing;
+
+	/* the problem lines as they are; the checked line last */
+	for (const char *p = report; p && *p;) {
+		const char *e2 = strchr(p, '\n');
+		size_t n = e2 ? (size_t)(e2 - p) + 1 : strlen(p);
+		if (strncmp(p, "checked ", 8) == 0)
+			last = p;
+		else
+			control_ob_add(b, p, n);
+		p += n;
+	}
+	if (last != NULL) {
+		control_line_get(last, "errors", nerr, sizeof nerr);
+		control_line_get(last, "warnings", warn, sizeof warn);
+	}
+	if (last == NULL || strcmp(nerr, "0") != 0) {
+		snprintf(err, sizeof err, last == NULL ? "the check did not finish; nothing was changed"
+		    : "%s error%s in the config with this staff file; nothing was changed", nerr, strcmp(nerr, "1") ? "s" : "");
+		control_ob_error(b, last == NULL ? "internal" : "invalid", err);
 		return;
 	}
-	if (base != NULL && base[0] && strcmp(base, c->hash) != 0) {
-		snprintf(err, sizeof err, "%.300s changed since it was read (now %s, the edit started from %s); "
-		    "nothing was saved: reload the page and make the change again", c->path, c->hash, base);
+	/* a hand edit made while the check ran is not written over either */
+	if ((now = read_all(c->path, &missing)) == NULL || strcmp(now, c->current) != 0) {
+		free(now);
+		snprintf(err, sizeof err, "%.300s changed while the save was checked; nothing was saved: reload and "
+		    "make the change again", c->path);
 		control_ob_error(b, "stale", err);
 		return;
 	}
-	cfg = ls_check_config(c->main, text, &d);
-	ls_diag_sort(&d);
-	if (report_problems(b, c, text, &d) > 0 || cfg == NULL) {
-		snprintf(err, sizeof err, "%zu error%s in the config with this staff file; nothing was changed", d.errors,
-		    d.errors == 1 ? "" : "s");
-		control_ob_error(b, "invalid", err);
-		ls_config_free(cfg);
-		ls_diag_clear(&d);
-		return;
-	}
-	ls_config_free(cfg);
-	snprintf(warn, sizeof warn, "%zu", d.warnings);
-	ls_diag_clear(&d);
+	free(now);
 	if (strcmp(text, c->current) == 0 && c->have_latest > 0) {
 		snprintf(id, sizeof id, "%lld", c->latest.id);
 		control_ob_line(b, "ok", "version", STAFF_VERB_VERSION, "id", id, "hash", c->hash, "unchanged", "1",
@@ -385,8 +439,7 @@ staff_store(struct control_req *rq, struct control_obuf *b, struct staff_ctx *c,
 	{
 		char det[300];
 		snprintf(det, sizeof det, "version %lld%s%s", vid, summary && summary[0] ? ": " : "", summary ? summary : "");
-		control_audit(s, (long long)rq->uid, actor[0] ? actor : NULL, NULL, restored_from ? "restore" : "save",
-		    c->path, det);
+		control_audit(s, uid, actor[0] ? actor : NULL, NULL, restored_from ? "restore" : "save", c->path, det);
 	}
 	if (s->ops.reload != NULL && s->ops.reload(s->arg, rerr, sizeof rerr) < 0)
 		control_logf(s, 1, "staff: reload after version %lld failed: %s", vid, rerr);
@@ -394,6 +447,219 @@ staff_store(struct control_req *rq, struct control_obuf *b, struct staff_ctx *c,
 	snprintf(id, sizeof id, "%lld", vid);
 	control_ob_line(b, "ok", "version", STAFF_VERB_VERSION, "id", id, "hash", c->hash, "unchanged", "0",
 	    "warnings", warn, "reload_error", rerr, (const char *)NULL);
+}
+
+static void
+staffjob_free(struct control_staffjob *j)
+{
+	if (j == NULL)
+		return;
+	if (j->ev != NULL)
+		event_free(j->ev);
+	if (j->timer != NULL)
+		event_free(j->timer);
+	if (j->fd >= 0)
+		close(j->fd);
+	if (j->pid > 0) {
+		kill(j->pid, SIGKILL);
+		waitpid(j->pid, NULL, 0);
+	}
+	if (j->report != NULL)
+		evbuffer_free(j->report);
+	staff_ctx_free(&j->c);
+	free(j->text);
+	free(j);
+}
+
+/* The child's report is complete (or it failed, report NULL): finish and answer. */
+static void
+staffjob_done(struct control_staffjob *j, const char *report, const char *why)
+{
+	struct control_server *s = j->srv;
+	struct control_obuf b = { 0 };
+
+	if (j->pid > 0) {
+		if (report == NULL)
+			kill(j->pid, SIGKILL);
+		waitpid(j->pid, NULL, 0);
+		j->pid = 0;
+	}
+	if (report == NULL)
+		control_ob_error(&b, "internal", why);
+	else
+		staff_finish(s, &j->c, j->text, j->actor, j->author, j->summary, j->restored_from, j->uid, report, &b);
+	s->staffjob = NULL;
+	if (j->conn != NULL) {
+		struct control_conn *c = j->conn;
+		if (b.oom) {
+			free(b.p);
+			b.p = strdup("error code=internal message=out%20of%20memory\n");
+			b.len = b.p ? strlen(b.p) : 0;
+		}
+		c->staffjob = NULL;
+		control_conn_queue(c, b.p, b.len);
+		control_conn_cap_answered(c);
+	} else
+		free(b.p);     /* the client went: saved (or not), not answered */
+	staffjob_free(j);
+}
+
+static void
+staffjob_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct control_staffjob *j = arg;
+	int n;
+
+	(void)what;
+	n = evbuffer_read(j->report, fd, 65536);
+	if (n > 0 && evbuffer_get_length(j->report) <= 4u * 1024 * 1024)
+		return;
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n == 0) {
+		char *rep;
+		size_t len = evbuffer_get_length(j->report);
+		if ((rep = malloc(len + 1)) == NULL) {
+			staffjob_done(j, NULL, "out of memory");
+			return;
+		}
+		evbuffer_remove(j->report, rep, len);
+		rep[len] = '\0';
+		staffjob_done(j, rep, NULL);
+		free(rep);
+		return;
+	}
+	staffjob_done(j, NULL, n < 0 ? "the checker's pipe failed" : "the checker's report is too long");
+}
+
+static void
+staffjob_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	staffjob_done(arg, NULL, "the check took longer than 30 s; nothing was changed");
+}
+
+void
+control_staffjob_conn_gone(struct control_conn *c)
+{
+	if (c->staffjob != NULL)
+		c->staffjob->conn = NULL;
+	c->staffjob = NULL;
+}
+
+void
+control_staffjob_server_gone(struct control_server *s)
+{
+	struct control_staffjob *j = s->staffjob;
+
+	if (j == NULL)
+		return;
+	s->staffjob = NULL;
+	if (j->conn != NULL)
+		j->conn->staffjob = NULL;
+	staffjob_free(j);
+}
+
+/* Start checking text in a child; 0 when started (the answer comes later),
+ * -1 to check inline instead. */
+static int
+staffjob_start(struct control_req *rq, struct staff_ctx *c, const char *text, const char *actor, const char *author,
+    const char *summary, long long restored_from)
+{
+	struct control_server *s = rq->srv;
+	struct control_staffjob *j;
+	struct timeval tv = { STAFF_CHECK_MS / 1000, 0 };
+	int pfd[2];
+
+	if (rq->conn == NULL || s->base == NULL || (j = calloc(1, sizeof *j)) == NULL)
+		return -1;
+	j->fd = -1;
+	if ((j->text = strdup(text)) == NULL || (j->report = evbuffer_new()) == NULL || pipe2(pfd, O_CLOEXEC) != 0) {
+		staffjob_free(j);
+		return -1;
+	}
+	if ((j->pid = fork()) < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		j->pid = 0;
+		staffjob_free(j);
+		return -1;
+	}
+	if (j->pid == 0) {
+		/* the child: check, report, go; it touches nothing of the parent's */
+		struct control_obuf ob = { 0 };
+		size_t off = 0;
+		close(pfd[0]);
+		staff_check_report(c, text, &ob);
+		while (!ob.oom && off < ob.len) {
+			ssize_t w = write(pfd[1], ob.p + off, ob.len - off);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;
+			off += (size_t)w;
+		}
+		_exit(0);
+	}
+	close(pfd[1]);
+	j->fd = pfd[0];
+	evutil_make_socket_nonblocking(j->fd);
+	if ((j->ev = event_new(s->base, j->fd, EV_READ | EV_PERSIST, staffjob_read, j)) == NULL ||
+	    (j->timer = evtimer_new(s->base, staffjob_timeout, j)) == NULL || event_add(j->ev, NULL) != 0 ||
+	    evtimer_add(j->timer, &tv) != 0) {
+		staffjob_free(j);
+		return -1;
+	}
+	j->srv = s;
+	j->conn = rq->conn;
+	j->c = *c;
+	memset(c, 0, sizeof *c);     /* the job owns the context now */
+	snprintf(j->actor, sizeof j->actor, "%s", actor);
+	snprintf(j->author, sizeof j->author, "%s", author);
+	snprintf(j->summary, sizeof j->summary, "%s", summary ? summary : "");
+	j->restored_from = restored_from;
+	j->uid = (long long)rq->uid;
+	s->staffjob = j;
+	rq->conn->staffjob = j;
+	return 0;
+}
+
+/* The save path shared by staff-save and staff-restore. */
+static void
+staff_store(struct control_req *rq, struct control_obuf *b, struct staff_ctx *c, const char *text,
+    const char *actor, const char *author, const char *base, const char *summary, long long restored_from)
+{
+	struct control_obuf rep = { 0 };
+	char err[600];
+
+	if (conflict(c)) {
+		snprintf(err, sizeof err, "%.300s was changed by hand since ledsign wrote version %lld; it is kept as it is "
+		    "and nothing was saved: take the hand edit into the history first (staff-adopt)", c->path, c->latest.id);
+		control_ob_error(b, "conflict", err);
+		return;
+	}
+	if (base != NULL && base[0] && strcmp(base, c->hash) != 0) {
+		snprintf(err, sizeof err, "%.300s changed since it was read (now %s, the edit started from %s); "
+		    "nothing was saved: reload the page and make the change again", c->path, c->hash, base);
+		control_ob_error(b, "stale", err);
+		return;
+	}
+	if (rq->srv->staffjob != NULL) {
+		control_ob_error(b, "busy", "another save is being checked; try again in a moment");
+		return;
+	}
+	if (staffjob_start(rq, c, text, actor, author, summary, restored_from) == 0)
+		return;      /* answered when the check is done */
+	staff_check_report(c, text, &rep);
+	if (rep.oom) {
+		free(rep.p);
+		b->oom = 1;
+		return;
+	}
+	control_ob_add(&rep, "", 1);
+	staff_finish(rq->srv, c, text, actor, author, summary, restored_from, (long long)rq->uid, rep.p, b);
+	free(rep.p);
 }
 
 void

@@ -16,6 +16,10 @@ struct versions {
 
 static const char schema[] =
     "PRAGMA journal_mode=WAL;"
+    /* a commit waits for no fsync (the checkpoint does): a version lost to a
+     * power cut makes the file differ from the last version, which the
+     * console shows as a hand edit, never written over */
+    "PRAGMA synchronous=NORMAL;"
     "CREATE TABLE IF NOT EXISTS versions ("
     " id INTEGER PRIMARY KEY, time REAL NOT NULL, author TEXT NOT NULL, file TEXT NOT NULL,"
     " hash TEXT NOT NULL, text TEXT NOT NULL, diff TEXT NOT NULL, summary TEXT NOT NULL,"
