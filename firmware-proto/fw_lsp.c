@@ -329,6 +329,9 @@ fw_lsp_type_name(uint8_t type)
 	case FW_LSP_BRIGHTNESS: return "BRIGHTNESS";
 	case FW_LSP_POWER:      return "POWER";
 	case FW_LSP_CLOCK:      return "CLOCK";
+	case FW_LSP_PROGRAMME:  return "PROGRAMME";
+	case FW_LSP_RESUME:     return "RESUME";
+	case FW_LSP_HOLD:       return "HOLD";
 	case FW_LSP_ACK:        return "ACK";
 	case FW_LSP_NACK:       return "NACK";
 	case FW_LSP_INFO:       return "INFO";
@@ -380,6 +383,7 @@ fw_lsp_board_init(struct fw_lsp_board *b, const struct fw_lsp_board_config *cfg)
 	memset(cfg->fb[1], 0, b->fb_bytes);
 	b->brightness = 100;
 	b->power = 1;
+	b->prog_entry = -1;
 	fw_lsp_framer_reset(&b->rx);
 	return 0;
 }
@@ -437,7 +441,7 @@ fw_lsp_board_caps(const struct fw_lsp_board *b)
 	uint16_t caps = FW_LSP_CAP_ALL;
 
 	if (b->cfg.page_slots == 0)
-		caps &= (uint16_t)~FW_LSP_CAP_PAGE;
+		caps &= (uint16_t)~(FW_LSP_CAP_PAGE | FW_LSP_CAP_PROGRAMME);
 	return (uint16_t)(caps & ~b->cfg.caps_off);
 }
 
@@ -451,7 +455,7 @@ has_cap(const struct fw_lsp_board *b, uint16_t cap)
 static unsigned
 handle_info_req(struct fw_lsp_board *b)
 {
-	uint8_t p[FW_LSP_INFO_LEN + FW_LSP_FW_NAME_MAX];
+	uint8_t p[FW_LSP_INFO_LEN + FW_LSP_FW_NAME_MAX + FW_LSP_INFO_EXT];
 	size_t n = 0;
 	uint16_t caps = fw_lsp_board_caps(b);
 	/* A new host session: frame ids start again, so forget the last one. */
@@ -475,7 +479,15 @@ handle_info_req(struct fw_lsp_board *b)
 	p[23] = (uint8_t)n;
 	if (n > 0)   /* fw_name may be NULL: memcpy must not see it even for 0 bytes */
 		memcpy(p + FW_LSP_INFO_LEN, b->cfg.fw_name, n);
-	return reply(b, FW_LSP_INFO, p, FW_LSP_INFO_LEN + n);
+	n += FW_LSP_INFO_LEN;
+	if (caps & FW_LSP_CAP_PROGRAMME) {
+		/* 1.1 appends: a host of 1.0 reads the name by its length and stops */
+		p[n] = FW_LSP_MINOR;
+		fw_lsp_put32(p + n + 1, b->prog_version);
+		p[n + 5] = fw_lsp_board_mode(b);
+		n += FW_LSP_INFO_EXT;
+	}
+	return reply(b, FW_LSP_INFO, p, n);
 }
 
 /* Place one decoded byte of the incoming frame.  -1 when it overflows. */
@@ -570,7 +582,12 @@ slot_claim(struct fw_lsp_board *b, uint8_t s, uint32_t bytes, uint16_t w, uint16
 		memset(b->slots, 0, sizeof b->slots);
 		b->page_used = 0;
 		b->page_playing = 0;
+		b->prog_version = 0;   /* and the programme that showed them */
 	}
+	/* A programme that shows this slot ends (the picture stays). */
+	for (unsigned i = 0; b->prog_version != 0 && i < b->prog_nentries; i++)
+		if (b->prog[i].slot == s)
+			b->prog_version = 0;
 	/* Rewriting a slot the page plays stops playback (the picture stays):
 	 * it must not show a half-written image. */
 	for (unsigned i = 0; b->page_playing && i < b->page_count; i++)
@@ -774,6 +791,7 @@ handle_frame(struct fw_lsp_board *b, const uint8_t *p, uint16_t n)
 		b->front_id = b->in_id;
 		b->front_valid = 1;
 		b->page_playing = 0;   /* a live frame takes over from page playback */
+		b->live = 1;           /* ... and from the programme, until RESUME or the hold */
 		ev |= FW_LSP_EV_SHOW;
 	} else {
 		b->slots[b->in_slot].ready = 1;
@@ -781,38 +799,209 @@ handle_frame(struct fw_lsp_board *b, const uint8_t *p, uint16_t n)
 	return ev | ack(b);
 }
 
+uint32_t
+fw_lsp_entry_render(uint8_t *dst, uint16_t w, uint16_t h, uint8_t format, const uint8_t *img,
+    uint16_t iw, uint16_t ih, uint8_t effect, uint16_t param, uint32_t t)
+{
+	int32_t ox = 0, oy = 0;
+	uint32_t moved = param ? (uint32_t)(((uint64_t)t * param) / 1000u) : 0, next = 0xFFFFFFFFu;
+
+	switch (effect) {
+	case FW_LSP_FX_SCROLL_LEFT:
+		ox = (int32_t)moved - (int32_t)w;
+		break;
+	case FW_LSP_FX_SCROLL_UP:
+		oy = (int32_t)moved - (int32_t)h;
+		break;
+	case FW_LSP_FX_SCROLL_LEFT_LOOP:
+		ox = (int32_t)((moved + w) % ((uint32_t)w + iw)) - (int32_t)w;
+		break;
+	case FW_LSP_FX_SCROLL_UP_LOOP:
+		oy = (int32_t)((moved + h) % ((uint32_t)h + ih)) - (int32_t)h;
+		break;
+	default:
+		break;
+	}
+	if (effect != FW_LSP_FX_NONE && effect != FW_LSP_FX_FLASH && param > 0)
+		/* the next LED of movement */
+		next = (uint32_t)((((uint64_t)moved + 1u) * 1000u + param - 1u) / param) - t;
+	/* FLASH: a period of floor(10000 / param) ms, dark from floor(period / 2) on */
+	if (effect == FW_LSP_FX_FLASH && param > 0 && param <= FW_LSP_FLASH_MAX) {
+		uint32_t period = 10000u / param, at = t % period;
+
+		next = at < period / 2 ? period / 2 - at : period - at;
+		if (at >= period / 2) {
+			memset(dst, 0, fw_pix_stride(format, w) * h);
+			return next;
+		}
+	}
+	fw_pix_window(dst, w, h, img, iw, ih, format, ox, oy);
+	return next;
+}
+
+/* Put the back buffer up when it differs from what shows. */
+static unsigned
+show_back(struct fw_lsp_board *b)
+{
+	if (memcmp(b->cfg.fb[b->front ^ 1], b->cfg.fb[b->front], b->fb_bytes) == 0)
+		return 0;
+	b->front ^= 1;
+	b->front_valid = 0;     /* a page or programme picture is no base for deltas */
+	return FW_LSP_EV_SHOW;
+}
+
+static unsigned prog_tick(struct fw_lsp_board *, uint32_t now_ms);
+
 /* Draw the current page entry at time t (ms into it) into the back buffer and show it. */
 static unsigned
 page_render(struct fw_lsp_board *b, uint32_t t)
 {
 	const struct fw_lsp_page_entry *e = &b->page[b->page_pos];
 	const struct fw_lsp_slot *s = &b->slots[e->slot];
-	uint8_t *dst = b->cfg.fb[b->front ^ 1];
-	int32_t ox = 0, oy = 0;
-	uint32_t moved = (uint32_t)(((uint64_t)t * e->param) / 1000u);
 
-	switch (e->effect) {
-	case FW_LSP_FX_SCROLL_LEFT:
-		ox = (int32_t)moved - (int32_t)b->cfg.width;
-		break;
-	case FW_LSP_FX_SCROLL_UP:
-		oy = (int32_t)moved - (int32_t)b->cfg.height;
-		break;
-	default:
-		break;
-	}
-	/* FLASH: a period of floor(10000 / param) ms, dark from floor(period / 2) on */
-	if (e->effect == FW_LSP_FX_FLASH && e->param > 0 && e->param <= FW_LSP_FLASH_MAX &&
-	    (t % (10000u / e->param)) >= (10000u / e->param) / 2)
-		memset(dst, 0, b->fb_bytes);
-	else
-		fw_pix_window(dst, b->cfg.width, b->cfg.height, s->data, s->width, s->height,
-		    b->cfg.format, ox, oy);
-	if (memcmp(dst, b->cfg.fb[b->front], b->fb_bytes) == 0)
+	fw_lsp_entry_render(b->cfg.fb[b->front ^ 1], b->cfg.width, b->cfg.height, b->cfg.format, s->data,
+	    s->width, s->height, e->effect, e->param, t);
+	return show_back(b);
+}
+
+int64_t
+fw_lsp_board_clock_ms(const struct fw_lsp_board *b, uint32_t now_ms)
+{
+	if (!b->clock_valid)
 		return 0;
-	b->front ^= 1;
-	b->front_valid = 0;     /* a page picture is no base for deltas */
-	return FW_LSP_EV_SHOW;
+	return b->clock_s * 1000 + (int64_t)(uint32_t)(now_ms - b->clock_at_ms);
+}
+
+uint8_t
+fw_lsp_board_mode(const struct fw_lsp_board *b)
+{
+	if (b->page_playing)
+		return FW_LSP_MODE_PAGE;
+	return b->prog_version != 0 && !b->live ? FW_LSP_MODE_PROGRAMME : FW_LSP_MODE_LIVE;
+}
+
+uint32_t
+fw_lsp_board_wake(const struct fw_lsp_board *b, uint32_t now_ms)
+{
+	uint32_t d = b->wake_ms - now_ms;
+
+	if (fw_lsp_board_mode(b) != FW_LSP_MODE_PROGRAMME || !b->clock_valid)
+		return b->page_playing ? 20u : 0xFFFFFFFFu;
+	return d > 0x7FFFFFFFu ? 0 : d;   /* (already due) */
+}
+
+/* Show what the programme plays now: the segment in force, the entry at
+ * its loop position, the effect at its time into the entry. */
+static unsigned
+prog_render(struct fw_lsp_board *b)
+{
+	int64_t now = fw_lsp_board_clock_ms(b, b->now_ms), pos, cycle = 0, until;
+	const struct fw_lsp_prog_seg *g = NULL;
+	uint8_t *dst = b->cfg.fb[b->front ^ 1];
+	uint32_t next;
+	uint8_t i;
+
+	b->wake_ms = b->now_ms + 1000u;   /* nothing in force: look again in a second */
+	for (i = 0; i < b->prog_nsegs; i++)
+		if (now >= (int64_t)b->seg[i].start * 1000 && now < (int64_t)b->seg[i].end * 1000) {
+			g = &b->seg[i];
+			break;
+		}
+	if (g == NULL)
+		return 0;              /* no segment: the picture stays */
+	until = (int64_t)g->end * 1000 - now;
+	if (g->count == 0) {
+		b->prog_entry = -2;
+		memset(dst, 0, b->fb_bytes);
+		b->wake_ms = b->now_ms + (uint32_t)(until < 1000 ? until : 1000);
+		return show_back(b);
+	}
+	for (i = 0; i < g->count; i++)
+		cycle += b->prog[g->first + i].duration_ms;
+	pos = (now - (int64_t)g->anchor * 1000) % cycle;
+	if (pos < 0)
+		pos += cycle;
+	for (i = 0; i + 1 < g->count && pos >= (int64_t)b->prog[g->first + i].duration_ms; i++)
+		pos -= b->prog[g->first + i].duration_ms;
+	{
+		const struct fw_lsp_prog_entry *e = &b->prog[g->first + i];
+		int64_t left = (int64_t)e->duration_ms - pos;
+
+		if (left < until)
+			until = left;
+		b->prog_entry = g->first + i;
+		if (e->slot == FW_LSP_PROG_HOST) {
+			/* the host's own content: what shows stays */
+			b->wake_ms = b->now_ms + (uint32_t)(until < 1000 ? until : 1000);
+			return 0;
+		}
+		next = fw_lsp_entry_render(dst, b->cfg.width, b->cfg.height, b->cfg.format, b->slots[e->slot].data,
+		    b->slots[e->slot].width, b->slots[e->slot].height, e->effect, e->param, (uint32_t)pos);
+		if ((int64_t)next > until)
+			next = (uint32_t)until;
+		if (next > 1000u)
+			next = 1000u;
+		b->wake_ms = b->now_ms + (next ? next : 1u);
+	}
+	return show_back(b);
+}
+
+/* PROGRAMME: every field checked before anything is applied. */
+static unsigned
+handle_programme(struct fw_lsp_board *b, const uint8_t *p, uint16_t n)
+{
+	uint8_t ne, ns, i;
+	uint32_t version;
+
+	if (n < FW_LSP_PROG_HEAD)
+		return nack(b, FW_LSP_E_LENGTH, 0);
+	ne = p[6];
+	ns = p[7];
+	if (n != FW_LSP_PROG_HEAD + (uint32_t)ne * FW_LSP_PROG_ENTRY + (uint32_t)ns * FW_LSP_PROG_SEG)
+		return nack(b, FW_LSP_E_LENGTH, 0);
+	if (ne > FW_LSP_PROG_ENTRIES)
+		return nack(b, FW_LSP_E_RANGE, FW_LSP_PROG_ENTRIES);
+	if (ns > FW_LSP_PROG_SEGS)
+		return nack(b, FW_LSP_E_RANGE, FW_LSP_PROG_SEGS);
+	version = fw_lsp_get32(p);
+	for (i = 0; i < ne; i++) {
+		const uint8_t *e = p + FW_LSP_PROG_HEAD + (uint32_t)i * FW_LSP_PROG_ENTRY;
+		uint16_t param = fw_lsp_get16(e + 2);
+
+		if ((e[0] != FW_LSP_PROG_HOST && (e[0] >= b->cfg.page_slots || !b->slots[e[0]].ready)) ||
+		    e[1] > FW_LSP_FX_SCROLL_UP_LOOP || (e[1] != FW_LSP_FX_NONE && param == 0) ||
+		    (e[1] == FW_LSP_FX_FLASH && param > FW_LSP_FLASH_MAX) || fw_lsp_get32(e + 4) == 0)
+			return nack(b, FW_LSP_E_RANGE, i);
+	}
+	for (i = 0; i < ns; i++) {
+		const uint8_t *g = p + FW_LSP_PROG_HEAD + (uint32_t)ne * FW_LSP_PROG_ENTRY + (uint32_t)i * FW_LSP_PROG_SEG;
+
+		if (fw_lsp_get32(g + 4) <= fw_lsp_get32(g) || (uint32_t)g[12] + g[13] > ne)
+			return nack(b, FW_LSP_E_RANGE, (uint32_t)ne + i);
+	}
+	for (i = 0; i < ne; i++) {
+		const uint8_t *e = p + FW_LSP_PROG_HEAD + (uint32_t)i * FW_LSP_PROG_ENTRY;
+
+		b->prog[i].slot = e[0];
+		b->prog[i].effect = e[1];
+		b->prog[i].param = fw_lsp_get16(e + 2);
+		b->prog[i].duration_ms = fw_lsp_get32(e + 4);
+	}
+	for (i = 0; i < ns; i++) {
+		const uint8_t *g = p + FW_LSP_PROG_HEAD + (uint32_t)ne * FW_LSP_PROG_ENTRY + (uint32_t)i * FW_LSP_PROG_SEG;
+
+		b->seg[i].start = fw_lsp_get32(g);
+		b->seg[i].end = fw_lsp_get32(g + 4);
+		b->seg[i].anchor = fw_lsp_get32(g + 8);
+		b->seg[i].first = g[12];
+		b->seg[i].count = g[13];
+	}
+	b->prog_version = version;
+	b->prog_hold = fw_lsp_get16(p + 4);
+	b->prog_nentries = ne;
+	b->prog_nsegs = ns;
+	b->wake_ms = b->now_ms;
+	return (fw_lsp_board_mode(b) == FW_LSP_MODE_PROGRAMME && b->clock_valid ? prog_render(b) : 0) | ack(b);
 }
 
 static unsigned
@@ -859,7 +1048,7 @@ fw_lsp_board_tick(struct fw_lsp_board *b, uint32_t now_ms)
 
 	b->now_ms = now_ms;
 	if (!b->page_playing)
-		return 0;
+		return prog_tick(b, now_ms);
 	t = now_ms - b->page_t0;
 	/* Skip over entries that are over; a long stall must not spin forever. */
 	for (unsigned guard = 0; t >= b->page[b->page_pos].duration_ms && guard < 256; guard++) {
@@ -878,6 +1067,24 @@ fw_lsp_board_tick(struct fw_lsp_board *b, uint32_t now_ms)
 	return ev | page_render(b, t);
 }
 
+/* The programme: back to it when the host has been silent for the hold,
+ * then the picture it plays now (only when it can change). */
+static unsigned
+prog_tick(struct fw_lsp_board *b, uint32_t now_ms)
+{
+	if (b->prog_version == 0 || !b->clock_valid || b->page_playing)
+		return 0;
+	if (b->live) {
+		if (b->prog_hold == 0 || (uint32_t)(now_ms - b->rx_ms) < b->prog_hold)
+			return 0;
+		b->live = 0;           /* the host went quiet: the board plays on by itself */
+		b->wake_ms = now_ms;
+	}
+	if ((int32_t)(now_ms - b->wake_ms) < 0)
+		return 0;
+	return prog_render(b);
+}
+
 static unsigned
 handle_packet(struct fw_lsp_board *b)
 {
@@ -888,6 +1095,7 @@ handle_packet(struct fw_lsp_board *b)
 
 	if (fw_lsp_framer_flags(&b->rx) & FW_LSP_F_REPLY)
 		return 0;      /* another board's answer on a shared line */
+	b->rx_ms = b->now_ms;  /* the host is there: the programme's hold counts from here */
 	/* INFO_REQ is answered in any version: it is how a host learns ours. */
 	if (fw_lsp_framer_ver(&b->rx) != FW_LSP_VERSION && type != FW_LSP_INFO_REQ)
 		return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
@@ -935,6 +1143,32 @@ handle_packet(struct fw_lsp_board *b)
 		b->clock_s = (int64_t)((uint64_t)fw_lsp_get32(p) | (uint64_t)fw_lsp_get32(p + 4) << 32);
 		b->utc_offset_min = (int16_t)fw_lsp_get16(p + 8);
 		b->clock_at_ms = b->now_ms;
+		/* a programme plays on a clock from 1970 to year 36812: beyond, the
+		 * arithmetic in ms would not fit 64 bits */
+		b->clock_valid = b->clock_s >= 0 && b->clock_s < ((int64_t)1 << 40);
+		b->wake_ms = b->now_ms;   /* the programme's place may have moved */
+		return FW_LSP_EV_SETTING | ack(b);
+	case FW_LSP_PROGRAMME:
+		if (!has_cap(b, FW_LSP_CAP_PROGRAMME))
+			return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
+		return handle_programme(b, p, n);
+	case FW_LSP_RESUME:
+		if (!has_cap(b, FW_LSP_CAP_PROGRAMME))
+			return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
+		if (n != 0)
+			return nack(b, FW_LSP_E_LENGTH, 0);
+		b->live = 0;
+		b->page_playing = 0;
+		b->wake_ms = b->now_ms;
+		/* at once: no dark moment between the live picture and the programme's */
+		return (b->prog_version != 0 && b->clock_valid ? prog_render(b) : 0) | ack(b);
+	case FW_LSP_HOLD:
+		if (!has_cap(b, FW_LSP_CAP_PROGRAMME))
+			return nack(b, FW_LSP_E_UNSUPPORTED, FW_LSP_VERSION);
+		if (n != 2)
+			return nack(b, FW_LSP_E_LENGTH, 2);
+		/* 0: what is live stays until RESUME (an alert outlasts the host) */
+		b->prog_hold = fw_lsp_get16(p);
 		return FW_LSP_EV_SETTING | ack(b);
 	default:
 		e = FW_LSP_E_TYPE;

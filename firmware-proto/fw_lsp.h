@@ -30,6 +30,7 @@
 #define FW_LSP_SYNC0        0x4Cu   /* 'L' */
 #define FW_LSP_SYNC1        0x53u   /* 'S' */
 #define FW_LSP_VERSION      1u      /* protocol version this code speaks */
+#define FW_LSP_MINOR        1u      /* ... and its revision: 1.1 adds PROGRAMME (FW_LSP_CAP_PROGRAMME) */
 #define FW_LSP_HDR_LEN      10u
 #define FW_LSP_CRC_LEN      2u
 #define FW_LSP_OVERHEAD     (FW_LSP_HDR_LEN + FW_LSP_CRC_LEN)
@@ -51,6 +52,9 @@ enum fw_lsp_type {
 	FW_LSP_BRIGHTNESS = 0x12,   /* payload: percent(1) 0..100 */
 	FW_LSP_POWER      = 0x13,   /* payload: on(1) 0 or 1 */
 	FW_LSP_CLOCK      = 0x14,   /* payload: unix seconds(8, signed) utc offset minutes(2, signed) */
+	FW_LSP_PROGRAMME  = 0x15,   /* 1.1: the day's programme, see FW_LSP_PROG_* */
+	FW_LSP_RESUME     = 0x16,   /* 1.1: leave live frames, play the programme now; no payload */
+	FW_LSP_HOLD       = 0x17,   /* 1.1: payload hold ms(2): how long live frames outlast the host's silence */
 	FW_LSP_ACK        = 0x80,   /* payload: acked type(1) [ping echo] */
 	FW_LSP_NACK       = 0x81,   /* payload: acked type(1) error(1) detail(4) */
 	FW_LSP_INFO       = 0x82,   /* payload: see FW_LSP_INFO_* */
@@ -79,7 +83,8 @@ enum fw_lsp_error {
 #define FW_LSP_CAP_BRIGHTNESS 0x0010u
 #define FW_LSP_CAP_POWER      0x0020u
 #define FW_LSP_CAP_CLOCK      0x0040u
-#define FW_LSP_CAP_ALL        0x007Fu
+#define FW_LSP_CAP_PROGRAMME  0x0080u   /* 1.1: PROGRAMME, RESUME, INFO's programme fields */
+#define FW_LSP_CAP_ALL        0x00FFu
 
 /* ---- FRAME ------------------------------------------------------------ */
 /* FRAME payload: a 4-byte head, optional fields chosen by `flags` in this
@@ -150,10 +155,53 @@ enum fw_lsp_encoding {
 #define FW_LSP_FLASH_MAX     1000u   /* FLASH param: at most 100 Hz */
 enum fw_lsp_effect {
 	FW_LSP_FX_NONE = 0, FW_LSP_FX_SCROLL_LEFT = 1, FW_LSP_FX_SCROLL_UP = 2, FW_LSP_FX_FLASH = 3,
+	/* 1.1, PROGRAMME entries only: the image goes round and round, starting
+	 * at the board's left (top) edge, a board's width (height) of dark
+	 * between the end and the next start */
+	FW_LSP_FX_SCROLL_LEFT_LOOP = 4, FW_LSP_FX_SCROLL_UP_LOOP = 5,
 };
 
+/* ---- PROGRAMME (1.1) --------------------------------------------------- */
+/* PROGRAMME payload: version(4) hold ms(2) nentries(1) nsegments(1), then
+ * nentries entries of 8 bytes:   slot(1) effect(1) param(2) duration ms(4)
+ * and nsegments segments of 14:  start(4) end(4) anchor(4) first(1) count(1)
+ * Times are unix seconds on the board's clock (CLOCK).  During [start, end)
+ * the board plays entries first .. first+count-1 in a loop whose position
+ * is (now - anchor) modulo the sum of their durations; count 0: dark.  An
+ * entry with slot FW_LSP_PROG_HOST is content only the host can make (a
+ * clock, a countdown): the board keeps the picture it has.  Version 0
+ * clears the programme.  The board plays it whenever no live frame is
+ * newer: after RESUME, and after `hold` ms without a packet from the host
+ * since the last live frame (0: only after RESUME). */
+#define FW_LSP_PROG_HEAD     8u
+#define FW_LSP_PROG_ENTRY    8u
+#define FW_LSP_PROG_SEG      14u
+#define FW_LSP_PROG_ENTRIES  32u
+#define FW_LSP_PROG_SEGS     32u
+#define FW_LSP_PROG_HOST     0xFFu
+/* INFO in 1.1 appends, after the firmware name: minor(1) programme version(4) mode(1) */
+#define FW_LSP_INFO_EXT      6u
+enum fw_lsp_mode { FW_LSP_MODE_LIVE = 0, FW_LSP_MODE_PROGRAMME = 1, FW_LSP_MODE_PAGE = 2 };
+
+struct fw_lsp_prog_entry {
+	uint8_t  slot, effect;
+	uint16_t param;
+	uint32_t duration_ms;
+};
+struct fw_lsp_prog_seg {
+	uint32_t start, end, anchor;
+	uint8_t  first, count;
+};
+
+/* What an entry shows t ms into it: image img (iw x ih, the board's format)
+ * through a w x h window moved as the effect says, into dst.  The board's
+ * playback and a host that checks what a board would show both use it.
+ * Returns the ms from t until the picture can next change (0xFFFFFFFF: never). */
+uint32_t fw_lsp_entry_render(uint8_t *dst, uint16_t w, uint16_t h, uint8_t format, const uint8_t *img,
+    uint16_t iw, uint16_t ih, uint8_t effect, uint16_t param, uint32_t t);
+
 /* ---- INFO ------------------------------------------------------------- */
-/* INFO payload (24 + n bytes):
+/* INFO payload (24 + n bytes, 1.1: + FW_LSP_INFO_EXT):
  *   0 version(1) 1 format(1) 2 width(2) 4 height(2) 6 max payload(2)
  *   8 caps(2) 10 page slots(1) 11 brightness(1) 12 page memory bytes(4)
  *  16 frame buffer bytes(4) 20 power(1) 21 reserved(2) 23 n(1) 24 firmware name (n <= 32) */
@@ -283,7 +331,7 @@ struct fw_lsp_board_config {
 	uint16_t caps_off;
 };
 
-#define FW_LSP_SLOTS 8u
+#define FW_LSP_SLOTS 32u
 
 /* Event bits returned by fw_lsp_board_feed and fw_lsp_board_tick. */
 #define FW_LSP_EV_PACKET  0x01u  /* a packet was handled: see board->last */
@@ -339,6 +387,17 @@ struct fw_lsp_board {
 	uint8_t  page_count, page_flags, page_pos, page_playing;
 	uint32_t page_t0;         /* ms when the current entry started */
 	uint32_t now_ms;          /* last time given to fw_lsp_board_tick */
+	/* programme (1.1) */
+	struct fw_lsp_prog_entry prog[FW_LSP_PROG_ENTRIES];
+	struct fw_lsp_prog_seg   seg[FW_LSP_PROG_SEGS];
+	uint32_t prog_version;    /* 0 = none */
+	uint16_t prog_hold;
+	uint8_t  prog_nentries, prog_nsegs;
+	uint8_t  live;            /* a live frame is newer than the programme's turn */
+	uint8_t  clock_valid;
+	uint32_t rx_ms;           /* now_ms of the last good packet from the host */
+	uint32_t wake_ms;         /* now_ms by which the picture may change; see fw_lsp_board_wake */
+	int32_t  prog_entry;      /* entry shown, -1 none, -2 dark: for logs */
 	/* settings */
 	uint8_t  brightness, power;
 	int64_t  clock_s;         /* unix time at clock_at_ms */
@@ -358,6 +417,13 @@ void fw_lsp_board_reset_link(struct fw_lsp_board *);
 unsigned fw_lsp_board_feed(struct fw_lsp_board *, uint8_t byte);
 /* Advance page playback to now_ms (a free-running millisecond counter); returns EV bits. */
 unsigned fw_lsp_board_tick(struct fw_lsp_board *, uint32_t now_ms);
+/* ms from now_ms until the board wants its next tick (a scroll step, an
+ * entry's end); 0xFFFFFFFF when nothing is due. */
+uint32_t fw_lsp_board_wake(const struct fw_lsp_board *, uint32_t now_ms);
+/* The board's clock in unix milliseconds at now_ms; 0 before a CLOCK. */
+int64_t fw_lsp_board_clock_ms(const struct fw_lsp_board *, uint32_t now_ms);
+/* What plays: FW_LSP_MODE_*. */
+uint8_t fw_lsp_board_mode(const struct fw_lsp_board *);
 /* The framebuffer currently shown. */
 const uint8_t *fw_lsp_board_front(const struct fw_lsp_board *);
 /* The FW_LSP_CAP_* bits the board reports in INFO. */

@@ -62,9 +62,12 @@ struct lb {
 	double   drop, corrupt;
 	long     delay_ms;
 	long     baud;
+	long     clock_rate;    /* --clock-rate N: the board's clock runs N times fast */
+	uint64_t clock_t0;      /* µs the board's clock started */
 	int      stall, keep, quiet, nagle;
 	long     stall_after;   /* hang after this many frames; 0 = never */
 	int      hung;          /* not reading (since stall_after), until a new TCP connection */
+	int      cut;           /* SIGUSR1: the cable is cut: nothing in, nothing out, no connections */
 	unsigned seed;
 	/* runtime */
 	int      lfd;           /* tcp listener, udp socket or pty master */
@@ -80,12 +83,20 @@ struct lb {
 };
 
 static volatile sig_atomic_t lb_stop;
+static volatile sig_atomic_t lb_cut_flip;   /* SIGUSR1: cut the link, or mend it */
 
 static void
 lb_on_signal(int sig)
 {
 	(void)sig;
 	lb_stop = 1;
+}
+
+static void
+lb_on_usr1(int sig)
+{
+	(void)sig;
+	lb_cut_flip = 1;
 }
 
 static void
@@ -176,7 +187,7 @@ lb_show(void *ctx, const uint8_t *fb)
 	}
 	lb_snapshot(lb, fb, "latest.png");
 	if (!lb->quiet)
-		fprintf(stderr, "ledboard: frame %ld shown\n", lb->frames);
+		fprintf(stderr, "ledboard: frame %ld shown at %.3f\n", lb->frames, (double)lb_now_us() / 1e6);
 	if (lb->stall_after > 0 && lb->frames == lb->stall_after) {
 		lb->hung = 1;
 		fprintf(stderr, "ledboard: hanging after %ld frames: no longer reading this connection\n", lb->frames);
@@ -258,6 +269,8 @@ lb_reply(void *ctx, const uint8_t *buf, size_t len)
 	struct lb *lb = ctx;
 	uint8_t tmp[4096];
 
+	if (lb->cut)
+		return;       /* nobody hears it */
 	if (lb->drop > 0 && lb_rand(lb) < lb->drop) {
 		lb->tx_dropped++;
 		return;
@@ -349,7 +362,7 @@ lb_open_socket(struct lb *lb)
 	/* Port 0 lets the kernel choose a free one; say which, so a script that
 	 * runs many boards (make demo, tests) never collides with another run. */
 	if (strcmp(lb->port, "0") == 0) {
-		static char chosen[8];
+		char chosen[8], *dup;
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof ss;
 		if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
@@ -357,7 +370,11 @@ lb_open_socket(struct lb *lb)
 			    ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) :
 			    ntohs(((struct sockaddr_in *)&ss)->sin_port);
 			snprintf(chosen, sizeof chosen, "%u", p);
-			lb->port = chosen;
+			/* lb->port is freed at exit: it must stay malloc'd */
+			if ((dup = strdup(chosen)) != NULL) {
+				free(lb->port);
+				lb->port = dup;
+			}
 		}
 	}
 }
@@ -515,7 +532,7 @@ lb_usage(void)
 	    "                [--protocol NAME[:OPTIONS]] [--exit-after FRAMES] [--keep]\n"
 	    "                [--drop P] [--corrupt P] [--delay MS] [--stall] [--stall-after N]\n"
 	    "                [--baud N] [--seed N] [--quiet] [--caps none|LIST] [--claim LIST]\n"
-	    "                [--nagle] [--reboot-after FRAMES]\n"
+	    "                [--nagle] [--reboot-after FRAMES] [--clock-rate N]\n"
 	    "protocols:");
 	for (size_t i = 0; ledboard_protos[i]; i++)
 		fprintf(stderr, " %s", ledboard_protos[i]->name);
@@ -578,6 +595,7 @@ lb_options(struct lb *lb, int argc, char **argv)
 		else if (strcmp(a, "--delay") == 0) lb->delay_ms = lb_num(a, v, 0, 600000);
 		else if (strcmp(a, "--stall-after") == 0) lb->stall_after = lb_num(a, v, 1, LONG_MAX);
 		else if (strcmp(a, "--baud") == 0) lb->baud = lb_num(a, v, 50, 100000000);
+		else if (strcmp(a, "--clock-rate") == 0) lb->clock_rate = lb_num(a, v, 1, 1000);
 		else if (strcmp(a, "--seed") == 0) lb->seed = (unsigned)lb_num(a, v, 0, LONG_MAX);
 		else { fprintf(stderr, "ledboard: unknown option %s\n", a); lb_usage(); }
 		i += takes;
@@ -605,6 +623,14 @@ lb_options(struct lb *lb, int argc, char **argv)
 		lb_die("--protocol %s: unknown (see --help for the list)", proto);
 	if ((lb->scr.caps != NULL || lb->scr.claim != NULL) && strcmp(lb->proto->name, "lsp") != 0)
 		lb_die("--caps and --claim are for --protocol lsp (the others have no capabilities)");
+}
+
+/* The board's millisecond counter at real time `now` (µs): --clock-rate
+ * makes it run fast, so a test sees hours of a programme in minutes. */
+static uint32_t
+lb_board_ms(const struct lb *lb, uint64_t now)
+{
+	return (uint32_t)((lb->clock_t0 + (now - lb->clock_t0) * (uint64_t)lb->clock_rate) / 1000u);
 }
 
 static void
@@ -654,6 +680,8 @@ main(int argc, char **argv)
 	sa.sa_handler = lb_on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = lb_on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (lb.kind == LB_PTY)
@@ -666,6 +694,9 @@ main(int argc, char **argv)
 	    lb.kind == LB_PTY ? "" : lb.port, lb.scr.width, lb.scr.height,
 	    fw_pix_name(lb.scr.format), lb.proto->name);
 
+	lb.clock_t0 = lb_now_us();
+	if (lb.clock_rate < 1)
+		lb.clock_rate = 1;
 	while (!lb_stop) {
 		struct pollfd pfd[2];
 		nfds_t n = 0;
@@ -685,7 +716,23 @@ main(int argc, char **argv)
 			else if (next - now < 20000)
 				timeout.tv_nsec = (long)(next - now) * 1000L;
 		}
-		if (lb.kind == LB_TCP) {
+		if (lb.proto->wake) {
+			/* the board's next scroll step, in real µs */
+			uint64_t w = (uint64_t)lb.proto->wake(lb.state, lb_board_ms(&lb, now)) * 1000u /
+			    (uint64_t)lb.clock_rate;
+			if (w < (uint64_t)timeout.tv_sec * 1000000u + (uint64_t)timeout.tv_nsec / 1000u) {
+				timeout.tv_sec = 0;
+				timeout.tv_nsec = (long)w * 1000L;
+			}
+		}
+		if (lb_cut_flip) {
+			lb_cut_flip = 0;
+			lb.cut = !lb.cut;
+			fprintf(stderr, "ledboard: link %s\n", lb.cut ? "cut" : "mended");
+		}
+		if (lb.cut) {
+			/* a cut cable: the board plays on, hearing nothing */
+		} else if (lb.kind == LB_TCP) {
 			pfd[n].fd = lb.lfd; pfd[n].events = POLLIN; lis_idx = (int)n++;
 			if (lb.cfd >= 0 && !lb.stall && !lb.hung) {
 				pfd[n].fd = lb.cfd; pfd[n].events = POLLIN; conn_idx = (int)n++;
@@ -702,7 +749,7 @@ main(int argc, char **argv)
 		now = lb_now_us();
 		lb_flush_due(&lb, now);
 		if (lb.proto->tick)
-			lb.proto->tick(lb.state, (uint32_t)(now / 1000u));
+			lb.proto->tick(lb.state, lb_board_ms(&lb, now));
 	}
 
 	fprintf(stderr, "ledboard: stopping after %ld frames; %lu chunks received, "

@@ -40,6 +40,7 @@ lb_lsp_caps_off(const char *list, char *err, size_t errlen)
 		{ "rle", FW_LSP_CAP_RLE }, { "rowxor", FW_LSP_CAP_ROWXOR }, { "delta", FW_LSP_CAP_DELTA },
 		{ "page", FW_LSP_CAP_PAGE }, { "brightness", FW_LSP_CAP_BRIGHTNESS },
 		{ "power", FW_LSP_CAP_POWER }, { "clock", FW_LSP_CAP_CLOCK },
+		{ "programme", FW_LSP_CAP_PROGRAMME },
 	};
 	uint16_t on = 0;
 	const char *p = list;
@@ -56,7 +57,7 @@ lb_lsp_caps_off(const char *list, char *err, size_t errlen)
 				break;
 		if (i == sizeof names / sizeof names[0]) {
 			snprintf(err, errlen, "--caps %s: unknown capability \"%.*s\" (expected none, or some of "
-			    "rle,rowxor,delta,page,brightness,power,clock)", list, (int)n, p);
+			    "rle,rowxor,delta,page,brightness,power,clock,programme)", list, (int)n, p);
 			return -1;
 		}
 		on |= names[i].bit;
@@ -141,6 +142,11 @@ lb_lsp_describe(const struct fw_lsp_board *b, unsigned ev, char *line, size_t le
 		n += snprintf(line + n, len - (size_t)n, " brightness=%u", b->brightness);
 	else if (l->type == FW_LSP_POWER && (ev & FW_LSP_EV_SETTING))
 		n += snprintf(line + n, len - (size_t)n, " power=%s", b->power ? "on" : "off");
+	else if (l->type == FW_LSP_PROGRAMME && !l->error && (ev & FW_LSP_EV_REPLY))
+		n += snprintf(line + n, len - (size_t)n, " version=%lu entries=%u segments=%u hold=%u",
+		    (unsigned long)b->prog_version, b->prog_nentries, b->prog_nsegs, b->prog_hold);
+	else if (l->type == FW_LSP_HOLD && (ev & FW_LSP_EV_SETTING))
+		n += snprintf(line + n, len - (size_t)n, " hold=%u", b->prog_hold);
 	else if (l->type == FW_LSP_CLOCK && (ev & FW_LSP_EV_SETTING))
 		n += snprintf(line + n, len - (size_t)n, " clock=%lld offset=%d",
 		    (long long)b->clock_s, b->utc_offset_min);
@@ -172,6 +178,15 @@ lb_lsp_events(struct lb_lsp *s, unsigned ev)
 	}
 	if (ev & FW_LSP_EV_REPLY)
 		s->sink.reply(s->sink.ctx, s->board.reply, s->board.reply_len);
+	if ((ev & FW_LSP_EV_SHOW) && fw_lsp_board_mode(&s->board) == FW_LSP_MODE_PROGRAMME) {
+		/* what the board plays by itself, on its own clock */
+		int64_t c = fw_lsp_board_clock_ms(&s->board, s->board.now_ms);
+
+		snprintf(line, sizeof line, "programme version=%lu entry=%ld clock=%lld.%03d",
+		    (unsigned long)s->board.prog_version, (long)s->board.prog_entry, (long long)(c / 1000),
+		    (int)(c % 1000));
+		s->sink.log(s->sink.ctx, line);
+	}
 	if (ev & FW_LSP_EV_SHOW)
 		s->sink.show(s->sink.ctx, fw_lsp_board_front(&s->board));
 }
@@ -205,6 +220,14 @@ lb_lsp_tick(void *state, uint32_t now_ms)
 		lb_lsp_events(s, ev);
 }
 
+static uint32_t
+lb_lsp_wake(void *state, uint32_t now_ms)
+{
+	struct lb_lsp *s = state;
+
+	return fw_lsp_board_wake(&s->board, now_ms);
+}
+
 const struct ledboard_proto ledboard_proto_lsp = {
 	.name = "lsp",
 	.open = lb_lsp_open,
@@ -212,4 +235,5 @@ const struct ledboard_proto ledboard_proto_lsp = {
 	.reset = lb_lsp_reset,
 	.feed = lb_lsp_feed,
 	.tick = lb_lsp_tick,
+	.wake = lb_lsp_wake,
 };

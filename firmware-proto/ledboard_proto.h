@@ -30,6 +30,9 @@
  *     forget half-received packets, keep the picture.
  *   - tick(now_ms) (may be NULL) is called at least every 20 ms with a
  *     monotonic millisecond clock, for boards that play pages on their own.
+ *   - wake(now_ms) (may be NULL): how many ms from now_ms the decoder wants
+ *     its next tick (a scroll's next step), so steps come on time and not
+ *     on the 20 ms grid.
  */
 #ifndef LEDBOARD_PROTO_H
 #define LEDBOARD_PROTO_H
@@ -63,6 +66,7 @@ struct ledboard_proto {
 	void  (*reset)(void *state);
 	void  (*feed)(void *state, const uint8_t *buf, size_t len, int datagram);
 	void  (*tick)(void *state, uint32_t now_ms);
+	uint32_t (*wake)(void *state, uint32_t now_ms);
 };
 
 extern const struct ledboard_proto ledboard_proto_lsp;

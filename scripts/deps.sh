@@ -6,7 +6,7 @@
 # Usage: scripts/deps.sh [--check]   (--check only lists what is missing)
 set -eu
 
-PKGS="build-essential pkg-config clang
+PKGS="build-essential pkg-config clang poppler-utils
 libconfig-dev libfreetype-dev libharfbuzz-dev libfontconfig-dev libpng-dev
 libserialport-dev libevent-dev libcmocka-dev libxml2-dev libclang-rt-14-dev llvm
 fonts-wqy-zenhei fonts-noto-cjk fonts-unifont

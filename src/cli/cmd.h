@@ -67,12 +67,13 @@ int  cmd_flag(const struct cmd_args *a, const char *name);
 extern const struct cmd_entry cmd_check_entry, cmd_preview_entry, cmd_schedule_entry, cmd_send_entry,
     cmd_probe_entry, cmd_alert_entry, cmd_clear_entry, cmd_alerts_entry, cmd_play_entry,
     cmd_status_entry, cmd_reload_entry, cmd_ports_entry, cmd_config_doc_entry, cmd_watch_entry,
-    cmd_web_entry, cmd_user_entry, cmd_staff_text_entry;
+    cmd_rehearse_entry, cmd_web_entry, cmd_user_entry, cmd_staff_text_entry;
 
 struct ls_config;
 /* Print the daemon's active alerts as a table to stdout (what `ledsign alerts`
- * shows; `ledsign status` may append it).  0, or 1 with the reason on stderr. */
-int cmd_alert_list(const char *socket_path, const struct ls_config *);
+ * shows; `ledsign status` may append it), times in time zone `zone` (NULL: the
+ * machine's).  0, or 1 with the reason on stderr. */
+int cmd_alert_list(const char *socket_path, const char *zone);
 
 /* Shared helpers for commands. */
 /* Load a config, printing every diagnostic to stderr; NULL on error. */
@@ -94,5 +95,12 @@ struct cmd_link *cmd_link_open(const struct ls_board *, double timeout, char *er
 int  cmd_link_push(struct cmd_link *, const struct render_canvas *, char *err, size_t errlen);
 const struct proto_ops *cmd_link_ops(const struct cmd_link *);
 void cmd_link_close(struct cmd_link *);
+
+/* Pictures of what a board showed (cmd_preview.c): a raw PNG (one pixel per
+ * LED, as ledboard writes) as a canvas of board b, and canvases stacked into
+ * one PNG strip, in the LED look or raw.  NULL/-1 with a message in err. */
+struct render_canvas *cmd_preview_load_raw(const struct ls_board *b, const char *path, char *err, size_t errlen);
+int cmd_preview_sheet(struct render_canvas *const *fr, int n, const struct ls_board *b, int raw, const char *path,
+    char *err, size_t errlen);
 
 #endif

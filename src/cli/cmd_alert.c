@@ -22,6 +22,7 @@
 #include "daemon/control.h"
 #include "util/kv.h"
 #include "util/paths.h"
+#include "util/table.h"
 
 #define REQUEST_TIMEOUT_MS 15000
 
@@ -52,9 +53,21 @@ common_load(struct common *c, const char *cmd)
 		path = LS_PATH_CONFIG;
 	if (path != NULL) {
 		c->cfg = cmd_load_config(path);
-		if (c->cfg == NULL)
-			fprintf(stderr, "ledsign %s: warning: %s has errors (above); going on with the default "
-			    "socket %s\n", cmd, path, c->socket ? c->socket : LS_PATH_CONTROL_SOCKET);
+		if (c->cfg == NULL) {
+			/* an alert must not wait for the config to be fixed: take
+			 * the socket from its control_socket line if it has one */
+			static char sock[4096];
+			struct ls_config_peek pk = { 0 };
+			char err[512];
+
+			if (c->socket == NULL && ls_config_peek(path, &pk, err, sizeof err) == 0 && pk.control_socket) {
+				snprintf(sock, sizeof sock, "%s", pk.control_socket);
+				c->socket = sock;
+			}
+			ls_config_peek_clear(&pk);
+			fprintf(stderr, "ledsign %s: warning: %s has errors (above); going on with the socket %s\n", cmd,
+			    path, c->socket ? c->socket : LS_PATH_CONTROL_SOCKET);
+		}
 	}
 	if (c->socket == NULL)
 		c->socket = c->cfg && c->cfg->control_socket ? c->cfg->control_socket : LS_PATH_CONTROL_SOCKET;
@@ -461,19 +474,19 @@ cmd_clear(const struct cmd_args *a)
 }
 
 static void
-fmt_time(const struct ls_config *cfg, long long t, char *buf, size_t len)
+fmt_time(const char *zone, long long t, char *buf, size_t len)
 {
 	struct tm tm;
 	time_t tt = (time_t)t;
 	char *saved = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
 
-	if (cfg && cfg->timezone) {
-		setenv("TZ", cfg->timezone, 1);
+	if (zone) {
+		setenv("TZ", zone, 1);
 		tzset();
 	}
 	localtime_r(&tt, &tm);
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
-	if (cfg && cfg->timezone) {
+	if (zone) {
 		if (saved)
 			setenv("TZ", saved, 1);
 		else
@@ -514,8 +527,9 @@ alert_by(const char *src, char *buf, size_t len)
 }
 
 struct status_ctx {
-	const struct ls_config *cfg;
-	int n;
+	const char *timezone;
+	struct table *t;      /* the alerts, printed once all are in (aligned by display width) */
+	int n, oom;
 };
 
 static void
@@ -531,8 +545,7 @@ status_line(void *arg, const char *line)
 		printf("? %s\n", clean(line, cline, sizeof cline));
 		return;
 	}
-	if (sc->n++ == 0)
-		printf("%-28s %-9s %-24s %-19s %-20s %s\n", "ID", "LEVEL", "TARGETS", "EXPIRES", "BY", "TEXT");
+	sc->n++;
 	targets[0] = '\0';
 	for (size_t i = 0; i < a.boards.n; i++)
 		tl += (size_t)snprintf(targets + tl, tl < sizeof targets ? sizeof targets - tl : 0, "%s%s",
@@ -543,33 +556,55 @@ status_line(void *arg, const char *line)
 	if (tl == 0)
 		snprintf(targets, sizeof targets, "all");
 	if (a.expires)
-		fmt_time(sc->cfg, a.expires, exp, sizeof exp);
+		fmt_time(sc->timezone, a.expires, exp, sizeof exp);
 	else
 		snprintf(exp, sizeof exp, "until cleared");
 	{
 		char ctargets[sizeof targets * 4], ctext[ALERT_TEXT_MAX * 4 + 8], cid[ALERT_ID_MAX * 4 + 8], by[160],
 		    cby[sizeof by * 4];
+		const char *cells[6];
+
 		alert_by(a.source, by, sizeof by);
-		printf("%-28s %-9s %-24s %-19s %-20s %s\n", clean(a.id, cid, sizeof cid), alert_level_name(a.level),
-		    clean(targets, ctargets, sizeof ctargets), exp, clean(by, cby, sizeof cby), clean(a.text, ctext, sizeof ctext));
+		cells[0] = clean(a.id, cid, sizeof cid);
+		cells[1] = alert_level_name(a.level);
+		cells[2] = clean(targets, ctargets, sizeof ctargets);
+		cells[3] = exp;
+		cells[4] = clean(by, cby, sizeof cby);
+		cells[5] = clean(a.text, ctext, sizeof ctext);
+		if (sc->t && table_add(sc->t, cells) < 0)
+			sc->oom = 1;
 	}
 	alert_clear(&a);
 }
 
 int
-cmd_alert_list(const char *socket_path, const struct ls_config *cfg)
+cmd_alert_list(const char *socket_path, const char *zone)
 {
+	static const char *const head[] = { "ID", "LEVEL", "TARGETS", "EXPIRES", "BY", "TEXT" };
+	static const int max[] = { 0, 0, 40, 0, 32, 0 };
 	struct common c = { 0 };
 	struct status_ctx sc = { 0 };
-	char final[1024];
+	char final[1024], *out;
+	int rc = 0;
 
 	c.socket = socket_path;
-	sc.cfg = cfg;
+	sc.timezone = zone;
+	if ((sc.t = table_new(6, head, max, NULL)) == NULL)
+		sc.oom = 1;
 	if (send_request("alerts", &c, "status", status_line, &sc, final, sizeof final) != 0)
-		return 1;
-	if (sc.n == 0)
-		printf("no active alerts; every board follows its schedule\n");
-	return 0;
+		rc = 1;
+	else if (sc.oom || (out = table_render(sc.t)) == NULL) {
+		fprintf(stderr, "ledsign alerts: out of memory\n");
+		rc = 1;
+	} else {
+		if (sc.n == 0)
+			printf("no active alerts; every board follows its schedule\n");
+		else
+			fputs(out, stdout);
+		free(out);
+	}
+	table_free(sc.t);
+	return rc;
 }
 
 static const struct cmd_opt alerts_opts[] = {
@@ -592,7 +627,7 @@ cmd_alerts(const struct cmd_args *a)
 
 	common_args(&c, a);
 	common_load(&c, "alerts");
-	rc = cmd_alert_list(c.socket, c.cfg);
+	rc = cmd_alert_list(c.socket, c.cfg ? c.cfg->timezone : NULL);
 	ls_config_free(c.cfg);
 	return rc;
 }

@@ -338,7 +338,7 @@ static const struct cmd_opt probe_opts[] = {
 static int cmd_probe(const struct cmd_args *);
 
 const struct cmd_entry cmd_probe_entry = {
-	"probe", "FILE BOARD [--pause SECONDS] [--step N] [--timeout SECONDS] [--dump DIR]",
+	"probe", "FILE (BOARD | --board NAME) [--pause SECONDS] [--step N] [--timeout SECONDS] [--dump DIR]",
 	"send test patterns to a board and say what each should look like, and what to change if not",
 	probe_opts, 1, 2, 0, cmd_probe,
 };

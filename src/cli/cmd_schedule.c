@@ -1,24 +1,30 @@
 /*
- * cmd_schedule.c — `ledsign schedule FILE [--at TIME | --week DAY [-o plan.png]] [--board NAME]`
+ * cmd_schedule.c — `ledsign schedule FILE [--at TIME | --week DAY [-o plan.pdf|plan.png]] [--board NAME]`
  *
  * --at:   one line per board: board -> rule -> playlist -> item, with the
- *         position in the cycle, when the item changes and the brightness.
+ *         position in the cycle, when the item changes and the brightness;
+ *         a board showing a layout gets a line per area below its own.
  * --week: per board a grid of 24 hours by 7 days, as text; -o also draws it
- *         as a printable PNG (sched_plan.c).
+ *         for printing, one A4-landscape page per board: a PDF, or one PNG
+ *         per board (sched_plan.c).
+ * Live fields in the SHOWS column are filled in for --at, as the board shows them.
  * Times are local to the config's timezone, whatever TZ this shell has.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "alert/alert.h"
 #include "cli/cmd.h"
 #include "config/config.h"
 #include "daemon/control.h"
+#include "render/render.h"
 #include "schedule/sched_plan.h"
 #include "schedule/schedule.h"
 #include "schedule/sched_why.h"
+#include "util/table.h"
 
 static const char *const wday_en[] = { "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
 	"Friday", "Saturday" };
@@ -60,22 +66,10 @@ state_name(enum sched_state st)
 }
 
 /* Display width of UTF-8 text: CJK and other wide characters count two. */
-static int
-disp_width(const char *s)
-{
-	int w = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p & 0xc0) == 0x80)
-			continue;
-		w += *p >= 0xe0 ? 2 : 1;
-	}
-	return w;
-}
-
 static void
 put_col(const char *s, int width)
 {
-	int w = disp_width(s);
+	int w = table_width(s);
 	fputs(s, stdout);
 	for (; w < width; w++)
 		putchar(' ');
@@ -95,6 +89,9 @@ hhmmss(const struct sched *s, double t, char *buf, size_t len)
 static int
 report_at(const struct sched *s, const struct ls_config *cfg, const char *board, double t)
 {
+	struct ls_diag d = { 0 };
+	/* for the SHOWS column: live fields as the board shows them at t */
+	struct render_ctx *rctx = render_ctx_new(cfg, &d);
 	static const char *const head[NCOLS] = { "BOARD", "STATE", "RULE", "PLAYLIST", "ITEM", "POSITION",
 		"UNTIL", "BRIGHT" };
 	struct tz_civil c;
@@ -104,13 +101,16 @@ report_at(const struct sched *s, const struct ls_config *cfg, const char *board,
 	    c.mday, c.hour, c.min, c.sec, tz_name(sched_tz(s)), wday_en[c.wday], c.offset < 0 ? '-' : '+',
 	    off / 3600, off / 60 % 60, c.isdst ? ", summer time" : "");
 
-	size_t n = 0;
-	char (*cell)[NCOLS][96] = calloc(cfg->nboards + 1, sizeof *cell);
-	const char **texts = calloc(cfg->nboards + 1, sizeof *texts);
+	size_t n = 0, rows = cfg->nboards * (1 + LS_LAYOUT_MAX_AREAS) + 1;
+	char (*cell)[NCOLS][96] = calloc(rows, sizeof *cell);
+	const char **texts = calloc(rows, sizeof *texts);
+	int nboards = 0;
 	int width[NCOLS], tied = 0;
 	if (!cell || !texts) {
 		free(cell);
 		free(texts);
+		render_ctx_free(rctx);
+		ls_diag_clear(&d);
 		fprintf(stderr, "ledsign schedule: out of memory\n");
 		return 1;
 	}
@@ -131,7 +131,10 @@ report_at(const struct sched *s, const struct ls_config *cfg, const char *board,
 		else
 			snprintf(row[2], 96, "(none)");
 		tied |= r.slot.ntied > 1;
-		snprintf(row[3], 96, "%s", r.playlist ? r.playlist->name : "-");
+		if (r.layout)
+			snprintf(row[3], 96, "layout %s", r.layout->name);
+		else
+			snprintf(row[3], 96, "%s", r.playlist ? r.playlist->name : "-");
 		if (r.entry >= 0) {
 			const struct ls_playlist_entry *e = &r.playlist->entries[r.entry];
 			int rep = e->repeat > 0 ? e->repeat : r.content->repeat > 0 ? r.content->repeat : 1;
@@ -143,17 +146,42 @@ report_at(const struct sched *s, const struct ls_config *cfg, const char *board,
 			texts[n] = r.content->text ? r.content->text : r.content->image;
 		} else {
 			snprintf(row[4], 96, "-");
-			snprintf(row[5], 96, "-");
+			if (r.layout)
+				snprintf(row[5], 96, "%.0fs of %.0fs", r.cycle_pos, r.cycle_len);
+			else
+				snprintf(row[5], 96, "-");
 		}
 		hhmmss(s, r.next_change, row[6], 96);
 		snprintf(row[7], 96, "%d%%", r.slot.brightness);
 		n++;
+		nboards++;
+		/* a layout: each area's playlist and item on a line of its own */
+		for (size_t k = 0; r.layout && k < r.nareas; k++) {
+			const struct sched_area *ar = &r.areas[k];
+			char (*ar_row)[96] = cell[n];
+			snprintf(ar_row[0], 96, "  %s", ar->area->name);
+			snprintf(ar_row[1], 96, "area");
+			snprintf(ar_row[2], 96, "%dx%d@%d,%d", ar->area->width, ar->area->height, ar->area->x, ar->area->y);
+			snprintf(ar_row[3], 96, "%s", ar->playlist ? ar->playlist->name : "-");
+			if (ar->entry >= 0) {
+				snprintf(ar_row[4], 96, "%d:%s", ar->entry + 1, ar->content->name);
+				snprintf(ar_row[5], 96, "%.0fs of %.0fs", ar->cycle_pos, ar->cycle_len);
+				hhmmss(s, ar->item_end, ar_row[6], 96);
+				texts[n] = ar->content->text ? ar->content->text : ar->content->image;
+			} else {
+				snprintf(ar_row[4], 96, "(dark)");
+				snprintf(ar_row[5], 96, "-");
+				snprintf(ar_row[6], 96, "-");
+			}
+			snprintf(ar_row[7], 96, "-");
+			n++;
+		}
 	}
 	for (int k = 0; k < NCOLS; k++) {
-		width[k] = disp_width(head[k]);
+		width[k] = table_width(head[k]);
 		for (size_t i = 0; i < n; i++)
-			if (disp_width(cell[i][k]) > width[k])
-				width[k] = disp_width(cell[i][k]);
+			if (table_width(cell[i][k]) > width[k])
+				width[k] = table_width(cell[i][k]);
 	}
 	for (int k = 0; k < NCOLS; k++)
 		put_col(head[k], width[k] + 1);
@@ -161,15 +189,23 @@ report_at(const struct sched *s, const struct ls_config *cfg, const char *board,
 	for (size_t i = 0; i < n; i++) {
 		for (int k = 0; k < NCOLS; k++)
 			put_col(cell[i][k], width[k] + 1);
-		printf("%s\n", texts[i] ? texts[i] : "");
+		char *shown = NULL, ferr[256];
+		if (texts[i] != NULL && rctx != NULL && strchr(texts[i], '{') != NULL)
+			shown = render_fields_expand(rctx, texts[i], t, ferr, sizeof ferr);
+		printf("%s\n", shown ? shown : texts[i] ? texts[i] : "");
+		free(shown);
 	}
 	free(cell);
 	free(texts);
-	if (board && n == 0) {
+	render_ctx_free(rctx);
+	ls_diag_clear(&d);
+	if (board && nboards == 0) {
 		fprintf(stderr, "ledsign schedule: no board \"%s\" in %s\n", board, cfg->path);
 		return 1;
 	}
 	printf("\nPOSITION is the time into the playlist's cycle; UNTIL is when the item or rule next changes.\n");
+	if ((size_t)nboards != n)
+		printf("A layout's areas follow its board: name, \"area\", size@x,y, and each area's own playlist and item.\n");
 	if (tied)
 		printf("RULE* = equal-priority rules take turns here (ledsign check warns).\n");
 	return 0;
@@ -331,7 +367,9 @@ hour_cell(const struct sched_plan *p, int d, int h, char *buf, size_t len)
 	int room = CELL_W - (int)strlen(bri) - (bri[0] ? 1 : 0) - changes;
 	if (room < 3)
 		room = 3;
-	snprintf(buf, len, "%.*s%s%s%s", room, name, bri[0] ? ":" : "", bri, changes ? "+" : "");
+	/* cut by display columns at a character boundary: a Chinese rule name
+	 * takes two columns a character and must not be cut inside one */
+	snprintf(buf, len, "%.*s%s%s%s", (int)table_cut(name, room), name, bri[0] ? ":" : "", bri, changes ? "+" : "");
 }
 
 static void
@@ -390,13 +428,29 @@ report_week(const struct sched_plan *p, const struct sched *s)
 		}
 		putchar('\n');
 	}
+	/* what the layouts shown this week put in their areas */
+	const struct ls_config *cfg = sched_config(s);
+	for (size_t i = 0; i < cfg->nrules; i++) {
+		const struct ls_layout *lo = cfg->rules[i].layout ? ls_config_layout(cfg, cfg->rules[i].layout) : NULL;
+		int used = 0;
+		for (int d = 0; lo && d < SCHED_PLAN_DAYS && !used; d++)
+			for (int m = 0; m < SCHED_PLAN_MIN && !used; m++)
+				used = p->cells[d][m].who == (int)i && p->cells[d][m].state == SCHED_PLAY;
+		if (!used)
+			continue;
+		printf("  %s shows layout %s:", cfg->rules[i].name, lo->name);
+		for (size_t k = 0; k < lo->nareas; k++)
+			printf("%s %s %dx%d@%d,%d playlist %s", k ? "," : "", lo->areas[k].name, lo->areas[k].width,
+			    lo->areas[k].height, lo->areas[k].x, lo->areas[k].y, lo->areas[k].playlist);
+		putchar('\n');
+	}
 	putchar('\n');
 }
 
 static const struct cmd_opt schedule_opts[] = {
 	{ "at", 0, "TIME", "per board: the rule, playlist and item in force at TIME (default: now)" },
 	{ "week", 0, "YYYY-MM-DD", "the plan of the seven days from that date, as an hourly grid" },
-	{ "output", 'o', "PLAN.png", "with --week: also draw the plan as a printable PNG" },
+	{ "output", 'o', "PLAN.pdf|PLAN.png", "with --week: also draw the plan, one A4-landscape page per board: a PDF, or PLAN-BOARD.png each" },
 	{ "board", 0, "NAME", "only this board" },
 	{ "why", 0, NULL, "with --at: the rule that won, every rule it beat and on what, the fallback, "
 	  "and the alert covering the board (asked of the controller)" },
@@ -406,8 +460,8 @@ static const struct cmd_opt schedule_opts[] = {
 static int cmd_schedule(const struct cmd_args *);
 
 const struct cmd_entry cmd_schedule_entry = {
-	"schedule", "FILE [--at \"YYYY-MM-DD HH:MM\" [--why] | --week YYYY-MM-DD [-o plan.png]] [--board NAME]",
-	"what each board shows at a time, or the plan of a week (text, printable PNG)", schedule_opts, 1, 1, 0,
+	"schedule", "FILE [--at \"YYYY-MM-DD HH:MM\" [--why] | --week YYYY-MM-DD [-o plan.pdf|plan.png]] [--board NAME]",
+	"what each board shows at a time and why, or the plan of a week (text, printable PDF or PNGs)", schedule_opts, 1, 1, 0,
 	cmd_schedule,
 };
 
@@ -470,11 +524,20 @@ cmd_schedule(const struct cmd_args *a)
 	    "\":40\" = brightness 40%%; \"(off)\" = board dark; \"!NOTHING!\" = on with nothing to show;\n"
 	    "\"*\" = equal-priority rules take turns (ledsign check warns).\n");
 	if (out) {
-		if (sched_plan_png(plans, n, tz_name(sched_tz(s)), out, err, sizeof err) < 0) {
+		size_t ol = strlen(out);
+		int pdf = ol >= 4 && strcasecmp(out + ol - 4, ".pdf") == 0;
+		if (sched_plan_draw(plans, n, tz_name(sched_tz(s)), out, err, sizeof err) < 0) {
 			fprintf(stderr, "ledsign schedule: %s\n", err);
 			goto done;
 		}
-		printf("wrote %s (%zu board%s, one A4-landscape page each at 150 dpi)\n", out, n, n == 1 ? "" : "s");
+		if (pdf)
+			printf("wrote %s (%zu A4-landscape page%s, one per board)\n", out, n, n == 1 ? "" : "s");
+		else
+			for (size_t i = 0; i < n; i++) {
+				char page[4096];
+				sched_plan_page_path(out, plans[i].board->name, page, sizeof page);
+				printf("wrote %s (%s, A4 landscape at 150 dpi)\n", page, plans[i].board->name);
+			}
 	}
 	rc = 0;
 done:

@@ -3,6 +3,10 @@
  * render one content item for one board and push it there once, waiting
  * for the board's acknowledgement when its protocol has one.
  *
+ * --layout NAME instead of --item sends the layout's areas composed as the
+ * controller does, each area's item as an all-day rule would show it at
+ * --at (the frames' effect times advance each area's item).
+ *
  * Testing aids: --frames N --interval S push N frames of the item at
  * t = 0, S, 2S, ... over one connection (a scroll, say); --dump DIR writes
  * each frame sent as DIR/frame-NNNNNN.png (one pixel per LED), so a test
@@ -14,6 +18,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +34,7 @@
 #include "proto/lsp.h"
 #include "proto/proto.h"
 #include "render/render.h"
+#include "schedule/schedule.h"
 #include "util/session.h"
 #include "transport/xport.h"
 
@@ -327,7 +333,7 @@ down:
 }
 
 struct send_opts {
-	const char *file, *board, *item, *at, *dump;
+	const char *file, *board, *item, *at, *dump, *layout;
 	long frames;
 	double interval, timeout;
 	int verbose;
@@ -336,6 +342,7 @@ struct send_opts {
 static const struct cmd_opt send_opts[] = {
 	{ "board", 0, "NAME", "the board to send to" },
 	{ "item", 0, "NAME", "the content item to send" },
+	{ "layout", 0, "NAME", "instead of --item: the layout's areas as an all-day rule shows them at --at" },
 	{ "at", 0, "TIME", "render the item as at TIME (live fields, default: now)" },
 	{ "frames", 0, "N", "push N frames of the item over one connection, 1..100000 (default 1)" },
 	{ "interval", 0, "SECONDS", "effect time between those frames (default 0)" },
@@ -357,6 +364,7 @@ parse_args(const struct cmd_args *a, struct send_opts *o)
 	o->file = a->argv[0];
 	o->board = cmd_arg(a, "board");
 	o->item = cmd_arg(a, "item");
+	o->layout = cmd_arg(a, "layout");
 	o->at = cmd_arg(a, "at");
 	o->dump = cmd_arg(a, "dump");
 	o->verbose = cmd_flag(a, "verbose");
@@ -375,14 +383,14 @@ parse_args(const struct cmd_args *a, struct send_opts *o)
 		if (*end || !(o->timeout > 0 && o->timeout < 3600))
 			return -1;
 	}
-	return o->board && o->item ? 0 : -1;
+	return o->board && (o->item != NULL) != (o->layout != NULL) ? 0 : -1;
 }
 
 static int cmd_send(const struct cmd_args *);
 
 const struct cmd_entry cmd_send_entry = {
-	"send", "FILE --board NAME --item NAME [--at TIME] [--frames N [--interval SECONDS]] [--timeout SECONDS] [--dump DIR]",
-	"push one item once to a board and wait for it to be shown", send_opts, 1, 1, 0, cmd_send,
+	"send", "FILE --board NAME (--item NAME | --layout NAME) [--at TIME] [--frames N [--interval SECONDS]] [--timeout SECONDS] [--dump DIR] [-v]",
+	"push one item (or layout) once to a board and wait for it to be shown", send_opts, 1, 1, 0, cmd_send,
 };
 
 static int
@@ -391,7 +399,10 @@ cmd_send(const struct cmd_args *args)
 	struct send_opts o;
 	struct ls_config *cfg = NULL;
 	const struct ls_board *board;
-	const struct ls_content *item;
+	const struct ls_content *item = NULL;
+	const struct ls_layout *layout = NULL;
+	struct sched *sched = NULL;
+	struct sched_result lay;
 	const struct proto_ops *ops;
 	struct render_ctx *rctx = NULL;
 	struct render_canvas *canvas = NULL;
@@ -413,14 +424,25 @@ cmd_send(const struct cmd_args *args)
 		fprintf(stderr, "ledsign send: %s has no board called \"%s\"\n", o.file, o.board);
 		goto out;
 	}
-	if ((item = ls_config_content(cfg, o.item)) == NULL) {
+	if (o.item && (item = ls_config_content(cfg, o.item)) == NULL) {
 		fprintf(stderr, "ledsign send: %s has no content item called \"%s\"\n", o.file, o.item);
+		goto out;
+	}
+	if (o.layout && (layout = ls_config_layout(cfg, o.layout)) == NULL) {
+		fprintf(stderr, "ledsign send: %s has no layout called \"%s\"\n", o.file, o.layout);
 		goto out;
 	}
 	at = (long long)time(NULL);
 	if (o.at && cmd_parse_time(cfg, o.at, &at) < 0) {
 		fprintf(stderr, "ledsign send: --at \"%s\": expected \"YYYY-MM-DD HH:MM\"\n", o.at);
 		goto out;
+	}
+	if (layout != NULL) {
+		if ((sched = sched_new(cfg, err, sizeof err)) == NULL) {
+			fprintf(stderr, "ledsign send: %s: %s\n", o.file, err);
+			goto out;
+		}
+		sched_layout_at(sched, layout, NAN, (double)at, &lay);
 	}
 	if ((ops = proto_find(board->protocol)) == NULL) {
 		fprintf(stderr, "board %s: unknown protocol \"%s\" — see `ledsign check`\n", board->name,
@@ -477,7 +499,19 @@ cmd_send(const struct cmd_args *args)
 	for (long k = 0; k < o.frames; k++) {
 		double t = (double)k * o.interval;
 
-		if (render_item(rctx, board, item, (double)at + t, t, canvas, err, sizeof err) < 0) {
+		if (layout != NULL) {
+			struct render_area_show shows[LS_LAYOUT_MAX_AREAS];
+
+			memset(shows, 0, sizeof shows);
+			for (size_t i = 0; i < lay.nareas; i++) {
+				shows[i].content = lay.areas[i].content;
+				shows[i].t = (double)at - lay.areas[i].item_start + t;
+			}
+			if (render_compose(rctx, board, layout, shows, (double)at + t, canvas, err, sizeof err) < 0) {
+				fprintf(stderr, "board %s: %s\n", board->name, err);
+				goto out;
+			}
+		} else if (render_item(rctx, board, item, (double)at + t, t, canvas, err, sizeof err) < 0) {
 			fprintf(stderr, "board %s: %s\n", board->name, err);
 			goto out;
 		}
@@ -523,6 +557,7 @@ out:
 	free(buf);
 	render_canvas_free(canvas);
 	render_ctx_free(rctx);
+	sched_free(sched);
 	ls_diag_clear(&diag);
 	ls_config_free(cfg);
 	return rc;

@@ -21,42 +21,72 @@
 #include "daemon/control.h"
 #include "daemon/daemon.h"
 #include "util/paths.h"
+#include "util/table.h"
 
 static const struct cmd_opt status_opts[] = {
 	{ "run-dir", 0, "DIR", "the controller's run directory (default: that of the config's control_socket)" },
 	{ NULL, 0, NULL, NULL },
 };
 
-/* Find the run directory (and the config, when one is given or at the
- * default path) from the arguments: [FILE] [--run-dir DIR]. */
-static char *
-cmd_status_run_dir(const struct cmd_args *a, const char *name, struct ls_config **cfgp)
+/* Where the daemon is, from the arguments [FILE] [--run-dir DIR]: the
+ * control socket, its run directory (the pid file's) and the config's time
+ * zone (for the alerts' times; NULL: the machine's).  Reaching the daemon
+ * must not depend on FILE being valid -- a reload after a bad edit is when
+ * "still playing the old one" matters -- so FILE is only peeked at for
+ * control_socket and timezone (ls_config_peek), and its other errors are
+ * the daemon's to report.  Without FILE, --run-dir DIR names the socket
+ * (DIR/control.sock); with neither, the default config, else the default
+ * run directory. */
+struct where {
+	char sock[4096];
+	char *rd;
+	char *timezone;
+};
+
+static int
+cmd_status_where(const struct cmd_args *a, const char *name, struct where *w)
 {
 	const char *file = a->argc > 0 ? a->argv[0] : NULL, *dir = cmd_arg(a, "run-dir");
-	struct ls_config *cfg = NULL;
-	char *rd;
+	struct ls_config_peek pk = { 0 };
+	char err[512];
 
-	*cfgp = NULL;
-	if (file || !dir) {
-		cfg = cmd_load_config(file ? file : LS_PATH_CONFIG);
-		if (!cfg) {
-			fprintf(stderr, "ledsign %s: need the config to find the daemon (or --run-dir DIR)\n", name);
-			return NULL;
+	memset(w, 0, sizeof *w);
+	if (!file && !dir && access(LS_PATH_CONFIG, R_OK) == 0)
+		file = LS_PATH_CONFIG;
+	if (file && ls_config_peek(file, &pk, err, sizeof err) < 0) {
+		if (!dir && a->argc > 0) {
+			fprintf(stderr, "ledsign %s: %s (give the controller's run directory with --run-dir DIR)\n", name, err);
+			return -1;
 		}
+		fprintf(stderr, "ledsign %s: warning: %s; going on with %s\n", name, err,
+		    dir ? "--run-dir" : "the default run directory " LS_PATH_RUN_DIR);
+	} else if (file && pk.syntax_error && strcmp(name, "status") == 0)
+		fprintf(stderr, "ledsign %s: warning: %s has a syntax error (ledsign check %s shows it); "
+		    "the daemon is found from its control_socket line%s\n", name, file, file,
+		    pk.control_socket ? "" : dir ? ", which it does not have: --run-dir's" : ", which it does not have: the default");
+	if (pk.control_socket)
+		snprintf(w->sock, sizeof w->sock, "%s", pk.control_socket);
+	else if (dir)
+		snprintf(w->sock, sizeof w->sock, "%s/" LS_FILE_CONTROL_SOCKET, dir);
+	else
+		snprintf(w->sock, sizeof w->sock, "%s", LS_PATH_CONTROL_SOCKET);
+	w->rd = dir ? strdup(dir) : daemon_run_dir(w->sock);
+	w->timezone = pk.timezone;
+	pk.timezone = NULL;
+	ls_config_peek_clear(&pk);
+	if (w->rd == NULL) {
+		fprintf(stderr, "ledsign %s: out of memory\n", name);
+		free(w->timezone);
+		return -1;
 	}
-	rd = dir ? strdup(dir) : daemon_run_dir(cfg->control_socket);
-	*cfgp = cfg;
-	return rd;
+	return 0;
 }
 
-/* The control socket: the config's, or the usual name in the run directory. */
 static void
-cmd_status_socket(const struct ls_config *cfg, const char *rd, char *buf, size_t len)
+where_clear(struct where *w)
 {
-	if (cfg && cfg->control_socket)
-		snprintf(buf, len, "%s", cfg->control_socket);
-	else
-		snprintf(buf, len, "%s/" LS_FILE_CONTROL_SOCKET, rd);
+	free(w->rd);
+	free(w->timezone);
 }
 
 static void
@@ -98,20 +128,30 @@ board_row_keep(void *arg, const char *line)
 	br->rows[br->len] = '\0';
 }
 
-static void
-board_row_print(const char *line, double wall)
+/* One "board k=v ..." line of the boards answer as a table row.  Names and
+ * items may be long or Chinese: the table aligns by display width
+ * (util/table.h), not bytes. */
+static int
+board_row_add(struct table *t, const char *line, double wall)
 {
 	char name[128], state[32], item[128], rule[160], sent[24], skipped[24], errs[24], acks[24], last[32],
-	    addr[320], reason[300], ago[32];
+	    addr[320], reason[300], ago[32], tail[640], playing[32], prog[32];
 
 #define GET(k, v) if (control_line_get(line, k, v, sizeof v) < 0) v[0] = '\0'
 	GET("name", name); GET("state", state); GET("item", item); GET("rule", rule);
 	GET("frames_sent", sent); GET("frames_skipped", skipped); GET("errors", errs); GET("acks", acks);
 	GET("last_ack", last); GET("address", addr); GET("reason", reason);
+	GET("playing", playing); GET("programme", prog);
 #undef GET
 	fmt_ago(ago, sizeof ago, wall, atof(last));
-	printf("%-12s %-10s %-14s %-16s %8s %8s %6s %8s %-10s %s%s%s\n", name, state, item, rule, sent, skipped,
-	    errs, acks, ago, addr, reason[0] ? "  " : "", reason);
+	/* an older daemon says nothing of programmes: "-" */
+	if (!playing[0])
+		snprintf(playing, sizeof playing, "-");
+	if (!prog[0] || strcmp(prog, "00000000") == 0)
+		snprintf(prog, sizeof prog, "-");
+	snprintf(tail, sizeof tail, "%s%s%s", addr, reason[0] ? "  " : "", reason);
+	const char *const cells[] = { name, state, item, rule, sent, skipped, errs, acks, ago, playing, prog, tail };
+	return table_add(t, cells);
 }
 
 static int cmd_status(const struct cmd_args *);
@@ -130,18 +170,16 @@ const struct cmd_entry cmd_reload_entry = {
 static int
 cmd_status(const struct cmd_args *a)
 {
-	struct ls_config *cfg;
-	char *rd = cmd_status_run_dir(a, a->cmd->name, &cfg);
+	struct where w;
 	struct board_rows br = { 0 };
-	char sock[4096], final[4096], err[512], config[1024], rerr[1024], num[64];
+	char final[4096], err[512], config[1024], rerr[1024], num[64];
 	unsigned reloads = 0;
 	double started = 0;
 	int rc, pid = 0, up;
 
-	if (!rd)
+	if (cmd_status_where(a, a->cmd->name, &w) < 0)
 		return 1;
-	cmd_status_socket(cfg, rd, sock, sizeof sock);
-	free(rd);
+	const char *sock = w.sock;
 	/* every board's state, live from the daemon (the "boards" verb) */
 	rc = control_request(sock, "boards", 15000, board_row_keep, &br, final, sizeof final, err, sizeof err);
 	if (rc != 0) {
@@ -155,13 +193,13 @@ cmd_status(const struct cmd_args *a)
 			fprintf(stderr, "ledsign %s: the daemon refused: %s\n", a->cmd->name, msg);
 		}
 		free(br.rows);
-		ls_config_free(cfg);
+		where_clear(&w);
 		return 1;
 	}
 	if (br.oom) {
 		fprintf(stderr, "ledsign %s: out of memory\n", a->cmd->name);
 		free(br.rows);
-		ls_config_free(cfg);
+		where_clear(&w);
 		return 1;
 	}
 	if (control_line_get(final, "version", num, sizeof num) < 0 || strcmp(num, "1") != 0)
@@ -183,18 +221,32 @@ cmd_status(const struct cmd_args *a)
 	printf("ledsign play: running, pid %d, %s, up %d:%02d:%02d", pid, config, up / 3600, up / 60 % 60, up % 60);
 	if (reloads)
 		printf(", %u reload%s%s%s", reloads, reloads == 1 ? "" : "s", rerr[0] ? "; last one FAILED: " : "", rerr);
-	printf("\n%-12s %-10s %-14s %-16s %8s %8s %6s %8s %-10s %s\n", "BOARD", "STATE", "ITEM", "RULE", "FRAMES",
-	    "SKIPPED", "ERRORS", "ACKS", "LAST ACK", "ADDRESS / REASON");
-	for (char *l = br.rows, *nl; l && (nl = strchr(l, '\n')) != NULL; l = nl + 1) {
-		*nl = '\0';
-		board_row_print(l, br.wall);
+	{
+		static const char *const head[] = { "BOARD", "STATE", "ITEM", "RULE", "FRAMES", "SKIPPED", "ERRORS",
+			"ACKS", "LAST ACK", "PLAYING", "PROGRAM", "ADDRESS / REASON" };
+		static const int max[] = { 32, 0, 32, 32, 0, 0, 0, 0, 0, 0, 0, 0 },
+		    right[] = { 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0 };
+		struct table *t = table_new(12, head, max, right);
+		char *out = NULL;
+		int bad = t == NULL;
+
+		for (char *l = br.rows, *nl; !bad && l && (nl = strchr(l, '\n')) != NULL; l = nl + 1) {
+			*nl = '\0';
+			bad = board_row_add(t, l, br.wall) < 0;
+		}
+		if (!bad && (out = table_render(t)) != NULL)
+			printf("\n%s", out);
+		else
+			fprintf(stderr, "ledsign %s: out of memory\n", a->cmd->name);
+		free(out);
+		table_free(t);
 	}
 	free(br.rows);
 	/* and the alerts */
 	putchar('\n');
 	fflush(stdout);
-	cmd_alert_list(sock, cfg);
-	ls_config_free(cfg);
+	cmd_alert_list(sock, w.timezone);
+	where_clear(&w);
 	return 0;
 }
 
@@ -218,15 +270,16 @@ read_pid(const char *rd)
 static int
 cmd_reload(const struct cmd_args *a)
 {
-	struct ls_config *cfg;
-	char *rd = cmd_status_run_dir(a, a->cmd->name, &cfg);
-	char sock[4096], final[2048], err[512], msg[2048];
+	struct where w;
+	char final[2048], err[512], msg[2048];
+	char *rd;
 	int rc, pid;
 
-	if (!rd)
+	if (cmd_status_where(a, a->cmd->name, &w) < 0)
 		return 1;
-	cmd_status_socket(cfg, rd, sock, sizeof sock);
-	ls_config_free(cfg);
+	rd = w.rd;
+	free(w.timezone);
+	const char *sock = w.sock;
 	/* the control socket answers with the outcome */
 	rc = control_request(sock, "reload", 30000, NULL, NULL, final, sizeof final, err, sizeof err);
 	if (rc == 0) {

@@ -42,7 +42,7 @@ static const struct cmd_opt web_opts[] = {
 static int cmd_web(const struct cmd_args *);
 
 const struct cmd_entry cmd_web_entry = {
-	"web", "[--listen HOST:PORT] [--cert FILE --key FILE] [--config FILE] [--socket PATH] [--users FILE] [--user NAME]",
+	"web", "[--listen HOST:PORT] [--cert FILE --key FILE] [--config FILE] [--socket PATH] [--users FILE] [--user NAME] [--session-hours N]",
 	"serve the staff console (board wall, alerts, audit log) over HTTP or HTTPS",
 	web_opts, 0, 0, 0, cmd_web,
 };

@@ -22,6 +22,7 @@
 #include <pwd.h>
 #include <libconfig.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -109,7 +110,7 @@ name_index_add(struct name_index *x, const char *name, size_t pos)
 	return -1;
 }
 
-enum { IDX_BOARD, IDX_FONT, IDX_CONTENT, IDX_PLAYLIST, IDX_GROUP, IDX_N };
+enum { IDX_BOARD, IDX_FONT, IDX_CONTENT, IDX_PLAYLIST, IDX_LAYOUT, IDX_GROUP, IDX_N };
 
 struct loader {
 	const char        *file;
@@ -185,6 +186,8 @@ static const struct key top_keys[] = {
 	  .doc = "the items boards can show, below" },
 	{ "playlists", K_SPECIAL, 1, 0, 0, 0, NULL, "list of playlists",
 	  .doc = "ordered items, below" },
+	{ "layouts", K_SPECIAL, 0, 0, 0, 0, NULL, "list of screen layouts (areas with a playlist each)",
+	  .doc = "screen layouts: a board divided into areas, each with its own playlist, below" },
 	{ "schedule", K_SPECIAL, 0, 0, 0, 0, NULL, "list of schedule rules",
 	  .doc = "the rules that decide what plays where and when, below" },
 	{ .name = NULL },
@@ -317,8 +320,44 @@ const struct key config_entry_keys[] = {
 	  .doc = "turns per pass",
 	  .def = "the content's" },
 	{ "hours", K_HOURS, 0, 0, 0, O(struct ls_playlist_entry, from_min), NULL, "daily window \"HH:MM-HH:MM\"",
-	  .doc = "the item plays only inside this daily window; outside it, it is left out of the loop",
+	  .doc = "the item plays only inside this daily window; outside it, it is left out of the loop (a window across midnight belongs to the day it starts, as for rules)",
 	  .def = "always" },
+	{ "weekdays", K_WEEKDAYS, 0, 0, 0, O(struct ls_playlist_entry, weekdays), NULL, "e.g. [\"wed\"] or \"weekend\"",
+	  .doc = "the item plays only on these days of the week, e.g. `[\"wed\"]`, `\"weekend\"`; on others it is left out of the loop",
+	  .def = "every day" },
+	{ "dates", K_DATELIST, 0, 0, 0, O(struct ls_playlist_entry, dates), NULL, "only these days",
+	  .doc = "the item plays only on these days, e.g. `[\"2023-09-13\"]`; with `weekdays`, a day must be both",
+	  .def = "any day" },
+	{ .name = NULL },
+};
+
+static const struct key layout_keys[] = {
+	{ "name", K_STR, 1, 0, 0, O(struct ls_layout, name), NULL, "unique layout name",
+	  .doc = "unique; schedule rules refer to it with `layout`" },
+	{ "width", K_INT, 1, 1, 4096, O(struct ls_layout, width), NULL, "LEDs across: the width of the boards it is for",
+	  .doc = "LEDs across: only boards of this width and height may show it (`check` says which do not)" },
+	{ "height", K_INT, 1, 1, 4096, O(struct ls_layout, height), NULL, "LEDs down: the height of the boards it is for",
+	  .doc = "LEDs down" },
+	{ "areas", K_SPECIAL, 1, 0, 0, 0, NULL, "the areas: groups with x, y, width, height, playlist",
+	  .doc = "1 to 16 areas, below; a later area is drawn over an earlier one where they overlap (`check` warns)",
+	  .type_doc = "list of groups" },
+	{ .name = NULL },
+};
+
+static const struct key area_keys[] = {
+	{ "name", K_STR, 0, 0, 0, O(struct ls_area, name), NULL, "label in reports",
+	  .doc = "label in `schedule`, `check` and `status`",
+	  .def = "`\"area#N\"`" },
+	{ "x", K_INT, 0, 0, 4095, O(struct ls_area, x), NULL, "left edge, LEDs from the board's left",
+	  .doc = "left edge, in LEDs from the board's left" },
+	{ "y", K_INT, 0, 0, 4095, O(struct ls_area, y), NULL, "top edge, LEDs from the board's top",
+	  .doc = "top edge, in LEDs from the board's top" },
+	{ "width", K_INT, 1, 1, 4096, O(struct ls_area, width), NULL, "LEDs across",
+	  .doc = "LEDs across; the area must stay on the layout" },
+	{ "height", K_INT, 1, 1, 4096, O(struct ls_area, height), NULL, "LEDs down",
+	  .doc = "LEDs down; `check` warns when it is lower than an item's text needs" },
+	{ "playlist", K_STR, 1, 0, 0, O(struct ls_area, playlist), NULL, "playlist shown in the area",
+	  .doc = "what plays in the area, on its own timing: items are drawn at the area's size with their own effects and live fields" },
 	{ .name = NULL },
 };
 
@@ -330,6 +369,8 @@ static const struct key rule_keys[] = {
 	  .doc = "`\"play\"` a playlist, `\"off\"` (board blank), `\"power-off\"` (board powered down: an LSP board that offers POWER gets POWER 0 and keeps its picture for later; other boards are sent black)" },
 	{ "playlist", K_STR, 0, 0, 0, O(struct ls_rule, playlist), NULL, "playlist to show",
 	  .doc = "for `\"play\"`; a play rule with `brightness` and no playlist only dims" },
+	{ "layout", K_STR, 0, 0, 0, O(struct ls_rule, layout), NULL, "layout to show instead of a playlist",
+	  .doc = "for `\"play\"`, instead of `playlist`: a `layouts` entry, each area playing its own playlist; every board the rule selects must have the layout's size" },
 	{ "boards", K_STRLIST, 1, 0, 0, O(struct ls_rule, boards), NULL, "board names, group names or \"all\"",
 	  .doc = "board names, group names, or `\"all\"`" },
 	{ "from", K_DATE, 0, 0, 0, O(struct ls_rule, from), NULL, "first day, YYYY-MM-DD",
@@ -377,28 +418,114 @@ line_of(const config_setting_t *s)
 	return (int)config_setting_source_line(s);
 }
 
-/* Edit distance, for "did you mean" on unknown settings. */
+/* The code points of UTF-8 `s`, ASCII folded to lower case; at most cap.
+ * A byte that does not start a sequence counts as one point of its own. */
+static size_t
+utf8_points(const char *s, uint32_t *out, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+
+	while (*p && n < cap) {
+		uint32_t c = *p++;
+		int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+
+		if (more) {
+			c &= 0x3fu >> more;
+			for (; more > 0 && (*p & 0xc0) == 0x80; more--)
+				c = (c << 6) | (*p++ & 0x3f);
+		} else
+			c = (uint32_t)tolower((int)c);
+		out[n++] = c;
+	}
+	return n;
+}
+
+/* Edit distance for "did you mean": insertions, deletions, substitutions
+ * and swaps of neighbours (optimal string alignment), counted in code
+ * points so that a mistyped Chinese character is one edit, not three
+ * bytes' worth; ASCII compared without case.  99 past 63 code points. */
 static int
 distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b);
-	int prev[64], cur[64];
+	uint32_t ca[64], cb[64];
+	size_t la = utf8_points(a, ca, 64), lb = utf8_points(b, cb, 64);
+	int d2[64], prev[64], cur[64];
 
-	if (la >= 63 || lb >= 63)
+	if (la >= 64 || lb >= 64)
 		return 99;
 	for (size_t j = 0; j <= lb; j++)
 		prev[j] = (int)j;
 	for (size_t i = 1; i <= la; i++) {
 		cur[0] = (int)i;
 		for (size_t j = 1; j <= lb; j++) {
-			int d = prev[j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+			int d = prev[j - 1] + (ca[i - 1] != cb[j - 1]);
 			if (prev[j] + 1 < d) d = prev[j] + 1;
 			if (cur[j - 1] + 1 < d) d = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && ca[i - 1] == cb[j - 2] && ca[i - 2] == cb[j - 1] && d2[j - 2] + 1 < d)
+				d = d2[j - 2] + 1;
 			cur[j] = d;
 		}
+		memcpy(d2, prev, sizeof(int) * (lb + 1));
 		memcpy(prev, cur, sizeof(int) * (lb + 1));
 	}
 	return prev[lb];
+}
+
+/* The known name nearest `name` if it is near enough to be a typing
+ * mistake (1 edit up to 4 code points, 2 up to 8, else 3), else NULL.
+ * Ties go to the name that comes first in the file. */
+static const char *
+suggest(const struct name_index *x, const char *name)
+{
+	uint32_t tmp[64];
+	size_t len = utf8_points(name, tmp, 64);
+	int max = len <= 4 ? 1 : len <= 8 ? 2 : 3, bestd = max + 1;
+	const char *best = NULL;
+	size_t bestpos = 0;
+
+	for (size_t i = 0; x->key && i < x->cap; i++) {
+		int d;
+
+		if (x->key[i] == NULL || (d = distance(x->key[i], name)) > max || (size_t)d >= len)
+			continue;
+		if (d < bestd || (d == bestd && x->val[i] < bestpos)) {
+			bestd = d;
+			best = x->key[i];
+			bestpos = x->val[i];
+		}
+	}
+	return best;
+}
+
+/* "; did you mean \"NAME\"?" for the nearest of up to two indexes, or "". */
+static const char *
+did_you_mean(const struct name_index *a, const struct name_index *b, const char *name, char *buf, size_t len)
+{
+	const char *s = suggest(a, name), *t = b ? suggest(b, name) : NULL;
+	size_t n = strlen(name);
+
+	/* libconfig joins strings written side by side: ["a" "b"] is ["ab"] */
+	for (size_t i = 1; i < n && n < 256; i++) {
+		char head[256];
+
+		if (((unsigned char)name[i] & 0xc0) == 0x80)
+			continue;
+		memcpy(head, name, i);
+		head[i] = '\0';
+		if ((name_index_find(a, head) >= 0 || (b && name_index_find(b, head) >= 0)) &&
+		    (name_index_find(a, name + i) >= 0 || (b && name_index_find(b, name + i) >= 0))) {
+			snprintf(buf, len, "; a ',' is missing between \"%.200s\" and \"%.200s\" (strings written side by side "
+			    "are joined into one)", head, name + i);
+			return buf;
+		}
+	}
+	if (t && (!s || distance(t, name) < distance(s, name)))
+		s = t;
+	if (s == NULL)
+		return "";
+	snprintf(buf, len, "; did you mean \"%s\"?", s);
+	return buf;
 }
 
 static int
@@ -462,6 +589,15 @@ ls_parse_hhmm(const char *s, int *minutes)
 		return -1;
 	*minutes = h * 60 + m;
 	return 0;
+}
+
+/* "HH:MM" in form: two digits, a colon, two digits (the range is
+ * ls_parse_hhmm's to judge). */
+static int
+hhmm_shaped(const char *s)
+{
+	return strlen(s) == 5 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) && s[2] == ':' &&
+	    isdigit((unsigned char)s[3]) && isdigit((unsigned char)s[4]);
 }
 
 static const struct { const char *name; ls_rgb rgb; } color_names[] = {
@@ -689,9 +825,19 @@ store_key(struct loader *L, const struct key *k, const config_setting_t *s, void
 		}
 		v = config_setting_get_string(s);
 		if (sscanf(v, "%5[0-9:]-%5[0-9:]%n", a, b, &n) != 2 || v[n] != '\0' ||
-		    ls_parse_hhmm(a, &sm) < 0 || ls_parse_hhmm(b, &em) < 0) {
+		    !hhmm_shaped(a) || !hhmm_shaped(b)) {
 			ERR(L, line, "%s \"%s\" must be \"HH:MM-HH:MM\", like \"07:00-22:00\" (a window may cross midnight: \"22:00-06:00\")", what, v);
 			return;
+		}
+		/* written right, but not a time of day: say which and why */
+		for (int e = 0; e < 2; e++) {
+			const char *t = e == 0 ? a : b;
+			if (ls_parse_hhmm(t, e == 0 ? &sm : &em) < 0) {
+				ERR(L, line, "%s \"%s\": %s is out of range: the hour goes from 00 to 24 and the minutes "
+				    "from 00 to 59 (24:00 is the end of the day; a window may cross midnight, like "
+				    "\"22:00-06:00\")", what, v, t);
+				return;
+			}
 		}
 		if (sm == em) {
 			ERR(L, line, "%s \"%s\" is empty; the start and end must differ", what, v);
@@ -912,10 +1058,14 @@ load_section(struct loader *L, const config_setting_t *root, const struct sectio
 		*(const char **)(obj + sec->file_off) = L->file;
 		if (sec->defaults)
 			sec->defaults(obj);
-		if (sec->name_off >= 0) {
-			config_setting_lookup_string(e, "name", &name);
-			snprintf(where, sizeof where, "%s \"%s\"", sec->what, name ? name : "?");
-		} else
+		/* named in messages by name, or by line when it has none (a
+		 * schedule rule's name is optional) */
+		config_setting_lookup_string(e, "name", &name);
+		if (name)
+			snprintf(where, sizeof where, "%s \"%s\"", sec->what, name);
+		else if (sec->name_off >= 0)
+			snprintf(where, sizeof where, "%s \"?\"", sec->what);
+		else
 			snprintf(where, sizeof where, "%s at line %d", sec->what, line);
 		load_group(L, e, sec->keys, obj, where);
 		if (sec->name_off >= 0 && *(char **)(obj + sec->name_off) == NULL) {
@@ -1075,13 +1225,88 @@ playlist_finish(struct loader *L, void *obj, const config_setting_t *e, const ch
 			char w2[128];
 			snprintf(w2, sizeof w2, "%s item %zu", where, j + 1);
 			load_group(L, it, config_entry_keys, pe, w2);
-			if (pe->item == NULL)
+			if (pe->item == NULL) {
+				free(pe->dates.v);
+				memset(pe, 0, sizeof *pe);
 				continue;
+			}
+			/* 0 is "every day" in the model (an entry built in code
+			 * plays every day); a list naming no day is a mistake */
+			if (config_setting_get_member(it, "weekdays") && pe->weekdays == 0)
+				ERR(L, ln, "%s: weekdays names no day, so the item would never play; name the days "
+				    "(e.g. [\"wed\"]) or remove weekdays", w2);
 		} else {
 			ERR(L, ln, "%s: each item must be a content name in quotes or a group { item = ...; }", where);
 			continue;
 		}
 		p->nentries++;
+	}
+}
+
+/* A layout's areas: groups checked by area_keys, each inside the layout;
+ * overlapping areas are a warning (the later one is drawn over). */
+static void
+layout_finish(struct loader *L, void *obj, const config_setting_t *e, const char *where)
+{
+	struct ls_layout *lo = obj;
+	const config_setting_t *areas = config_setting_get_member(e, "areas");
+
+	if (areas == NULL || !config_setting_is_aggregate(areas) || config_setting_is_group(areas))
+		return;
+	size_t m = (size_t)config_setting_length(areas);
+	if (m == 0 || m > LS_LAYOUT_MAX_AREAS) {
+		ERR(L, line_of(areas), "%s: areas has %zu entries; a layout has 1 to %d areas", where, m,
+		    LS_LAYOUT_MAX_AREAS);
+		if (m == 0)
+			return;
+		m = LS_LAYOUT_MAX_AREAS;
+	}
+	lo->areas = calloc(m + 1, sizeof *lo->areas);
+	for (size_t j = 0; lo->areas != NULL && j < m; j++) {
+		const config_setting_t *g = config_setting_get_elem(areas, (unsigned)j);
+		struct ls_area *a = &lo->areas[lo->nareas];
+		int ln = line_of(g) ? line_of(g) : line_of(areas);
+		char w2[160];
+
+		if (!config_setting_is_group(g)) {
+			ERR(L, ln, "%s: area %zu must be a group { x = ...; y = ...; width = ...; height = ...; "
+			    "playlist = ...; }", where, j + 1);
+			continue;
+		}
+		a->line = ln;
+		snprintf(w2, sizeof w2, "%s area %zu", where, j + 1);
+		if (load_group(L, g, area_keys, a, w2) != 0) {
+			free(a->name);
+			free(a->playlist);
+			memset(a, 0, sizeof *a);
+			continue;
+		}
+		if (a->name == NULL) {
+			char tmp[32];
+			snprintf(tmp, sizeof tmp, "area#%zu", j + 1);
+			a->name = strdup(tmp);
+		}
+		lo->nareas++;
+	}
+	for (size_t i = 0; i < lo->nareas && lo->width > 0 && lo->height > 0; i++) {
+		const struct ls_area *a = &lo->areas[i];
+		if (a->x + a->width > lo->width || a->y + a->height > lo->height) {
+			int right = a->x + a->width > lo->width;
+			int by = right ? a->x + a->width - lo->width : a->y + a->height - lo->height;
+			ERR(L, a->line, "%s: area \"%s\" (%dx%d at %d,%d) leaves the %dx%d layout by %d LED%s at the %s; "
+			    "make it smaller or move it %s", where, a->name, a->width, a->height, a->x, a->y,
+			    lo->width, lo->height, by, by == 1 ? "" : "s", right ? "right" : "bottom", right ? "left" : "up");
+		}
+		for (size_t j = 0; j < i; j++) {
+			const struct ls_area *b = &lo->areas[j];
+			int x0 = a->x > b->x ? a->x : b->x, y0 = a->y > b->y ? a->y : b->y;
+			int x1 = a->x + a->width < b->x + b->width ? a->x + a->width : b->x + b->width;
+			int y1 = a->y + a->height < b->y + b->height ? a->y + a->height : b->y + b->height;
+			if (x1 > x0 && y1 > y0)
+				WARN(L, a->line, "%s: areas \"%s\" (line %d) and \"%s\" overlap in %dx%d LEDs at %d,%d; "
+				    "\"%s\" is drawn over \"%s\" there: move or shrink one so they only touch",
+				    where, b->name, b->line, a->name, x1 - x0, y1 - y0, x0, y0, a->name, b->name);
+		}
 	}
 }
 
@@ -1111,12 +1336,15 @@ rule_finish(struct loader *L, void *obj, const config_setting_t *e, const char *
 		r->name = strdup(tmp);
 	}
 	/* A play rule with brightness but no playlist only dims (schedule.h). */
-	if (r->kind == LS_RULE_PLAY && r->playlist == NULL && r->brightness < 0)
-		ERR(L, r->line, "%s: missing \"playlist\" (or set kind = \"off\", or "
+	if (r->kind == LS_RULE_PLAY && r->playlist == NULL && r->layout == NULL && r->brightness < 0)
+		ERR(L, r->line, "%s: missing \"playlist\" or \"layout\" (or set kind = \"off\", or "
 		    "\"brightness\" for a rule that only dims)", where);
-	if (r->kind != LS_RULE_PLAY && r->playlist != NULL)
-		ERR(L, r->line, "%s: a rule of kind \"%s\" shows nothing; remove \"playlist\"", where,
-		    kind_names[r->kind]);
+	if (r->playlist != NULL && r->layout != NULL)
+		ERR(L, r->line, "%s: give \"playlist\" or \"layout\", not both (a layout's areas name their own "
+		    "playlists)", where);
+	if (r->kind != LS_RULE_PLAY && (r->playlist != NULL || r->layout != NULL))
+		ERR(L, r->line, "%s: a rule of kind \"%s\" shows nothing; remove \"%s\"", where,
+		    kind_names[r->kind], r->playlist ? "playlist" : "layout");
 	if (r->from != LS_DAY_NONE && r->to != LS_DAY_NONE && r->to < r->from)
 		ERR(L, r->line, "%s: \"to\" is before \"from\"; swap them", where);
 }
@@ -1137,6 +1365,8 @@ static const struct section content_section =
 static const struct section playlist_section =
     SECTION("playlists", "playlist", playlist_keys, struct ls_playlist, NULL, playlist_finish,
         IDX_PLAYLIST);
+static const struct section layout_section =
+    SECTION("layouts", "layout", layout_keys, struct ls_layout, NULL, layout_finish, IDX_LAYOUT);
 static const struct section rule_section =
     SECTION_UNNAMED("schedule", "schedule rule", rule_keys, struct ls_rule, rule_defaults, rule_finish);
 static const struct section cap_area_section =
@@ -1245,7 +1475,7 @@ static void
 check_references(struct loader *L)
 {
 	struct ls_config *c = L->cfg;
-	char where[128];
+	char where[128], dym[600];
 	size_t ngroups = 0;
 
 	for (size_t b = 0; b < c->nboards; b++)
@@ -1280,20 +1510,54 @@ check_references(struct loader *L)
 		struct ls_playlist *p = &c->playlists[i];
 		for (size_t j = 0; j < p->nentries; j++)
 			if (name_index_find(&L->idx[IDX_CONTENT], p->entries[j].item) < 0)
-				ERR_AT(L, &p->entries[j], "playlist \"%s\": item \"%s\" is not in content", p->name,
-				    p->entries[j].item);
+				ERR_AT(L, &p->entries[j], "playlist \"%s\": item \"%s\" is not in content%s", p->name,
+				    p->entries[j].item, did_you_mean(&L->idx[IDX_CONTENT], NULL, p->entries[j].item, dym,
+				    sizeof dym));
 	}
 	if (c->fallback && name_index_find(&L->idx[IDX_PLAYLIST], c->fallback) < 0)
-		ERR(L, 0, "fallback: playlist \"%s\" does not exist", c->fallback);
+		ERR(L, 0, "fallback: playlist \"%s\" does not exist%s", c->fallback,
+		    did_you_mean(&L->idx[IDX_PLAYLIST], NULL, c->fallback, dym, sizeof dym));
+	for (size_t i = 0; i < c->nlayouts; i++) {
+		const struct ls_layout *lo = &c->layouts[i];
+		for (size_t j = 0; j < lo->nareas; j++)
+			if (name_index_find(&L->idx[IDX_PLAYLIST], lo->areas[j].playlist) < 0)
+				ERR(L, lo->areas[j].line, "layout \"%s\" area \"%s\": playlist \"%s\" does not exist; "
+				    "add it to playlists or name one that is there%s", lo->name, lo->areas[j].name,
+				    lo->areas[j].playlist, did_you_mean(&L->idx[IDX_PLAYLIST], NULL, lo->areas[j].playlist,
+				    dym, sizeof dym));
+	}
 	for (size_t i = 0; i < c->nrules; i++) {
 		struct ls_rule *r = &c->rules[i];
+
+		ls_rule_where(r, where, sizeof where);
 		if (r->playlist && name_index_find(&L->idx[IDX_PLAYLIST], r->playlist) < 0)
-			ERR_AT(L, r, "schedule: playlist \"%s\" does not exist", r->playlist);
+			ERR_AT(L, r, "%s: playlist \"%s\" does not exist%s", where, r->playlist,
+			    did_you_mean(&L->idx[IDX_PLAYLIST], NULL, r->playlist, dym, sizeof dym));
+		if (r->layout) {
+			long li = name_index_find(&L->idx[IDX_LAYOUT], r->layout);
+			if (li < 0)
+				ERR_AT(L, r, "%s: layout \"%s\" does not exist; add it to layouts%s", where, r->layout,
+				    did_you_mean(&L->idx[IDX_LAYOUT], NULL, r->layout, dym, sizeof dym));
+			else {
+				/* areas are placed in LEDs: a layout fits boards of its own size only */
+				const struct ls_layout *lo = &c->layouts[li];
+				for (size_t b = 0; b < c->nboards; b++) {
+					const struct ls_board *bd = &c->boards[b];
+					if (ls_board_selected(bd, &r->boards) && (bd->width != lo->width || bd->height != lo->height))
+						ERR_AT(L, r, "%s: layout \"%s\" is for %dx%d boards but board "
+						    "\"%s\" is %dx%d; name only boards of that size in the rule, or make a layout "
+						    "for %dx%d", where, lo->name, lo->width, lo->height, bd->name, bd->width,
+						    bd->height, bd->width, bd->height);
+				}
+			}
+		}
 		for (size_t j = 0; j < r->boards.n; j++) {
 			const char *t = r->boards.v[j];
 			int ok = strcmp(t, "all") == 0 || name_index_find(&L->idx[IDX_BOARD], t) >= 0 || is_group(L, t);
 			if (!ok)
-				ERR_AT(L, r, "schedule: \"%s\" is neither a board nor a group; check boards", t);
+				ERR_AT(L, r, "%s: \"%s\" is neither a board nor a group%s", where, t,
+				    *did_you_mean(&L->idx[IDX_BOARD], &L->idx[IDX_GROUP], t, dym, sizeof dym) ? dym :
+				    "; check boards");
 		}
 	}
 	/* the control socket's user and group lists: a warning only, since the
@@ -1339,6 +1603,61 @@ load_top(struct loader *L, const config_setting_t *root)
 	load_group(L, root, top_keys, L->cfg, "");
 }
 
+/* The first and last significant characters of a line of libconfig text:
+ * outside comments, a string counting as '"'.  0 for a line with none. */
+static void
+line_ends(const char *l, const char *end, char *first, char *last)
+{
+	*first = *last = 0;
+	for (const char *p = l; p < end; p++) {
+		char c = *p;
+
+		if (c == '#' || (c == '/' && p + 1 < end && p[1] == '/'))
+			break;
+		if (c == ' ' || c == '\t' || c == '\r')
+			continue;
+		if (c == '"')
+			for (p++; p < end && *p != '"'; p++)
+				if (*p == '\\')
+					p++;
+		if (*first == 0)
+			*first = c;
+		*last = c;
+	}
+}
+
+/* A syntax error at `line` of `file` that is a missing comma between two
+ * elements of a list written on lines of their own: libconfig reports the
+ * line of the second element, the comma belongs at the end of the line
+ * before it.  That line, or 0 when it does not look like this. */
+static int
+missing_comma_line(const char *file, int line)
+{
+	FILE *f = fopen(file, "r");
+	char buf[4096], pl = 0, cf = 0;
+	int n = 0, prev = 0;
+
+	if (f == NULL || line < 2)
+		goto out;
+	while (fgets(buf, sizeof buf, f) && ++n <= line) {
+		char first, last;
+
+		line_ends(buf, buf + strcspn(buf, "\n"), &first, &last);
+		if (n == line)
+			cf = first;
+		else if (first) {
+			pl = last;
+			prev = n;
+		}
+	}
+out:
+	if (f)
+		fclose(f);
+	if (prev && cf && strchr("{(\"", cf) && strchr("})]\"", pl))
+		return prev;
+	return 0;
+}
+
 struct ls_config *
 ls_config_load(const char *path, struct ls_diag *diag)
 {
@@ -1376,14 +1695,23 @@ config_load_text(const char *path, const char *text, unsigned flags, struct ls_d
 		if (config_error_type(&lc) == CONFIG_ERR_FILE_IO && text == NULL)
 			ls_diag_add(diag, LS_DIAG_ERROR, path, 0, "cannot read the file: %s", strerror(errno));
 		else {
-			/* an error in an @included file: its name as written, relative to path's directory */
-			const char *ef = config_error_file(&lc) ? config_error_file(&lc) : path;
-			char *full = ef[0] != '/' && strcmp(ef, path) != 0 ? ls_config_resolve(L.cfg, ef) : NULL;
-			ls_diag_add(diag, LS_DIAG_ERROR, full ? full : ef,
-			    config_error_line(&lc), "%s%s here or on the line before (settings end with ';', strings are "
-			    "in double quotes, a list that mixes names and groups uses ( ) not [ ])",
-			    strcmp(config_error_text(&lc), "syntax error") == 0 ? "" : "syntax error: ",
-			    config_error_text(&lc));
+			/* an error in an @included file: its name as written, relative
+			 * to path's directory; a text given in memory is not the file's */
+			const char *ef0 = config_error_file(&lc) ? config_error_file(&lc) : path;
+			char *full = ef0[0] != '/' && strcmp(ef0, path) != 0 ? ls_config_resolve(L.cfg, ef0) : NULL;
+			const char *ef = full ? full : ef0;
+			int el = config_error_line(&lc), cl = text == NULL || full != NULL ? missing_comma_line(ef, el) : 0;
+
+			if (cl > 0)
+				/* libconfig stops at the element after the missing comma */
+				ls_diag_add(diag, LS_DIAG_ERROR, ef, cl, "syntax error: missing ',' at the end of this line "
+				    "(the elements of a list are separated by commas; the next one is on line %d)", el);
+			else
+				ls_diag_add(diag, LS_DIAG_ERROR, ef, el, "%s%s here or on the line before (settings end with "
+				    "';', strings are in double quotes, list elements are separated by ',', a list that mixes "
+				    "names and groups uses ( ) not [ ])",
+				    strcmp(config_error_text(&lc), "syntax error") == 0 ? "" : "syntax error: ",
+				    config_error_text(&lc));
 			free(full);
 		}
 		config_destroy(&lc);
@@ -1396,6 +1724,7 @@ config_load_text(const char *path, const char *text, unsigned flags, struct ls_d
 	L.cfg->fonts = load_section(&L, root, &font_section, &L.cfg->nfonts);
 	L.cfg->content = load_section(&L, root, &content_section, &L.cfg->ncontent);
 	L.cfg->playlists = load_section(&L, root, &playlist_section, &L.cfg->nplaylists);
+	L.cfg->layouts = load_section(&L, root, &layout_section, &L.cfg->nlayouts);
 	L.cfg->rules = load_section(&L, root, &rule_section, &L.cfg->nrules);
 	L.cfg->cap_areas = load_section(&L, root, &cap_area_section, &L.cfg->ncap_areas);
 	if (L.cfg->timezone == NULL)
@@ -1423,6 +1752,111 @@ config_load_text(const char *path, const char *text, unsigned flags, struct ls_d
 		return NULL;
 	}
 	return L.cfg;
+}
+
+/* `KEY = "VALUE"` (or `KEY: "VALUE"`) at the start of a line of text, the
+ * value unescaped as libconfig would (\\ \" \n \t); malloc'd, or NULL. */
+static char *
+peek_line_value(const char *text, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		const char *p = l, *v;
+		char *out, *o;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, key, kl) != 0 || isalnum((unsigned char)p[kl]) || p[kl] == '_' || p[kl] == '-')
+			continue;
+		p += kl;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != '=' && *p != ':')
+			continue;
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != '"')
+			continue;
+		for (v = ++p; *v && *v != '"' && *v != '\n'; v++)
+			if (*v == '\\' && v[1] && v[1] != '\n')
+				v++;
+		if (*v != '"' || (out = malloc((size_t)(v - p) + 1)) == NULL)
+			continue;
+		for (o = out; p < v; p++) {
+			if (*p == '\\') {
+				p++;
+				*o++ = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+			} else
+				*o++ = *p;
+		}
+		*o = '\0';
+		return out;
+	}
+	return NULL;
+}
+
+int
+ls_config_peek(const char *path, struct ls_config_peek *out, char *err, size_t errlen)
+{
+	static const char *const keys[] = { "control_socket", "timezone" };
+	char **dst[] = { &out->control_socket, &out->timezone };
+	config_t lc;
+	FILE *f;
+	char *text;
+	size_t n;
+
+	memset(out, 0, sizeof *out);
+	config_init(&lc);
+	if (config_read_file(&lc, path)) {
+		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+			const char *v;
+
+			if (config_lookup_string(&lc, keys[i], &v) && (*dst[i] = strdup(v)) == NULL)
+				goto oom;
+		}
+		config_destroy(&lc);
+		return 0;
+	}
+	if (config_error_type(&lc) == CONFIG_ERR_FILE_IO) {
+		ls_errf(err, errlen, "%s: cannot read the file: %s", path, strerror(errno));
+		config_destroy(&lc);
+		return -1;
+	}
+	config_destroy(&lc);
+	out->syntax_error = 1;
+	/* a syntax error: look for the keys' lines in the file itself (the
+	 * first 1 MiB; a config is a few KiB) */
+	if ((f = fopen(path, "r")) == NULL) {
+		ls_errf(err, errlen, "%s: cannot read the file: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((text = malloc((1u << 20) + 1)) == NULL) {
+		fclose(f);
+		ls_errf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	n = fread(text, 1, 1u << 20, f);
+	fclose(f);
+	text[n] = '\0';
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		*dst[i] = peek_line_value(text, keys[i]);
+	free(text);
+	return 0;
+oom:
+	config_destroy(&lc);
+	ls_config_peek_clear(out);
+	ls_errf(err, errlen, "%s: out of memory", path);
+	return -1;
+}
+
+void
+ls_config_peek_clear(struct ls_config_peek *p)
+{
+	free(p->control_socket);
+	free(p->timezone);
+	memset(p, 0, sizeof *p);
 }
 
 char *
@@ -1456,13 +1890,24 @@ ls_config_free(struct ls_config *c)
 		free(it->name); free(it->text); free(it->image); free(it->font);
 	}
 	for (size_t i = 0; i < c->nplaylists; i++) {
-		for (size_t j = 0; j < c->playlists[i].nentries; j++)
+		for (size_t j = 0; j < c->playlists[i].nentries; j++) {
 			free(c->playlists[i].entries[j].item);
+			free(c->playlists[i].entries[j].dates.v);
+		}
 		free(c->playlists[i].entries);
 		free(c->playlists[i].name);
 	}
+	for (size_t i = 0; i < c->nlayouts; i++) {
+		for (size_t j = 0; j < c->layouts[i].nareas; j++) {
+			free(c->layouts[i].areas[j].name);
+			free(c->layouts[i].areas[j].playlist);
+		}
+		free(c->layouts[i].areas);
+		free(c->layouts[i].name);
+	}
+	free(c->layouts);
 	for (size_t i = 0; i < c->nrules; i++) {
-		free(c->rules[i].name); free(c->rules[i].playlist);
+		free(c->rules[i].name); free(c->rules[i].playlist); free(c->rules[i].layout);
 		ls_strlist_free(&c->rules[i].boards);
 		free(c->rules[i].dates.v);
 	}
@@ -1500,6 +1945,8 @@ static const struct doc_block doc_blocks[] = {
 	{ "content", content_keys, sizeof(struct ls_content), content_defaults },
 	{ "playlists", playlist_keys, sizeof(struct ls_playlist), NULL },
 	{ "items", config_entry_keys, sizeof(struct ls_playlist_entry), NULL },
+	{ "layouts", layout_keys, sizeof(struct ls_layout), NULL },
+	{ "areas", area_keys, sizeof(struct ls_area), NULL },
 	{ "schedule", rule_keys, sizeof(struct ls_rule), rule_defaults },
 	{ "cap_areas", cap_area_keys, sizeof(struct ls_cap_area), NULL },
 };

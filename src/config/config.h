@@ -30,6 +30,20 @@ struct ls_config *ls_config_load(const char *path, struct ls_diag *diag);
 struct ls_config *ls_config_load_flags(const char *path, unsigned flags, struct ls_diag *diag);
 void ls_config_free(struct ls_config *);
 
+/* The few top-level settings a client needs to reach a running daemon,
+ * read leniently: from libconfig when the file parses (whatever else is
+ * wrong with it), else from lines of the form `KEY = "VALUE";` in the file
+ * itself (a syntax error elsewhere must not hide the daemon).  A key that is
+ * not found is NULL.  0 when the file could be read, -1 with the reason in
+ * err when it could not.  Free with ls_config_peek_clear. */
+struct ls_config_peek {
+	char *control_socket;
+	char *timezone;
+	int   syntax_error;    /* 1 when libconfig could not parse the file */
+};
+int  ls_config_peek(const char *path, struct ls_config_peek *out, char *err, size_t errlen);
+void ls_config_peek_clear(struct ls_config_peek *);
+
 /* Resolve a path written in the config relative to the config's directory;
  * returns a malloc'd string. */
 char *ls_config_resolve(const struct ls_config *, const char *path);

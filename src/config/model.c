@@ -1,4 +1,5 @@
 /* model.c — lookups over the config model; see model.h. */
+#include <stdio.h>
 #include <string.h>
 
 #include "config/model.h"
@@ -35,6 +36,12 @@ ls_config_font(const struct ls_config *c, const char *name)
 	FIND(c->fonts, c->nfonts, name);
 }
 
+const struct ls_layout *
+ls_config_layout(const struct ls_config *c, const char *name)
+{
+	FIND(c->layouts, c->nlayouts, name);
+}
+
 int
 ls_board_selected(const struct ls_board *b, const struct ls_strlist *targets)
 {
@@ -47,6 +54,54 @@ ls_board_selected(const struct ls_board *b, const struct ls_strlist *targets)
 				return 1;
 	}
 	return 0;
+}
+
+static void
+mark_playlist(const struct ls_config *c, const char *name, uint8_t *mark)
+{
+	const struct ls_playlist *pl = name != NULL ? ls_config_playlist(c, name) : NULL;
+
+	if (pl == NULL)
+		return;
+	for (size_t e = 0; e < pl->nentries; e++)
+		for (size_t i = 0; i < c->ncontent; i++)
+			if (strcmp(c->content[i].name, pl->entries[e].item) == 0)
+				mark[i] = 1;
+}
+
+void
+ls_board_content(const struct ls_config *c, const struct ls_board *b, uint8_t *mark)
+{
+	mark_playlist(c, c->fallback, mark);
+	for (size_t r = 0; r < c->nrules; r++)
+		if (c->rules[r].kind == LS_RULE_PLAY && ls_board_selected(b, &c->rules[r].boards))
+			mark_playlist(c, c->rules[r].playlist, mark);
+}
+
+void
+ls_area_content(const struct ls_config *c, const struct ls_area *a, uint8_t *mark)
+{
+	mark_playlist(c, a->playlist, mark);
+}
+
+size_t
+ls_board_layouts(const struct ls_config *c, const struct ls_board *b, const struct ls_layout **out, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t r = 0; r < c->nrules; r++) {
+		const struct ls_layout *lo;
+		size_t k;
+
+		if (c->rules[r].kind != LS_RULE_PLAY || c->rules[r].layout == NULL ||
+		    !ls_board_selected(b, &c->rules[r].boards) || (lo = ls_config_layout(c, c->rules[r].layout)) == NULL)
+			continue;
+		for (k = 0; k < n && out[k] != lo; k++)
+			;
+		if (k == n && n < cap)
+			out[n++] = lo;
+	}
+	return n;
 }
 
 static const char *const format_names[] = {
@@ -71,4 +126,17 @@ ls_format_parse(const char *name, enum ls_format *out)
 			return 0;
 		}
 	return -1;
+}
+
+const char *
+ls_rule_where(const struct ls_rule *r, char *buf, size_t len)
+{
+	char own[32];
+
+	snprintf(own, sizeof own, "rule@%d", r->line);
+	if (r->name == NULL || strcmp(r->name, own) == 0)
+		snprintf(buf, len, "schedule rule at line %d", r->line);
+	else
+		snprintf(buf, len, "schedule rule \"%s\"", r->name);
+	return buf;
 }

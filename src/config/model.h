@@ -104,6 +104,10 @@ struct ls_content {
 	int    repeat;            /* turns per playlist pass, default 1 */
 };
 
+/* A date as days since 1970-01-01 in the configured timezone (civil date, no time). */
+typedef int32_t ls_day;
+#define LS_DAY_NONE INT32_MIN
+
 struct ls_playlist_entry {
 	char *item;               /* content name */
 	int   line;
@@ -111,6 +115,8 @@ struct ls_playlist_entry {
 	double duration;          /* overrides the content's duration when > 0 */
 	int   repeat;             /* overrides when > 0 */
 	int   from_min, to_min;   /* per-item daily window in minutes; -1 = always */
+	uint8_t weekdays;         /* bit 0 = Sunday .. bit 6 = Saturday; 0 = every day (unlike a rule's) */
+	struct { ls_day *v; size_t n; } dates; /* only on these days; n = 0: any day */
 };
 
 struct ls_playlist {
@@ -121,9 +127,28 @@ struct ls_playlist {
 	size_t nentries;
 };
 
-/* A date as days since 1970-01-01 in the configured timezone (civil date, no time). */
-typedef int32_t ls_day;
-#define LS_DAY_NONE INT32_MIN
+/* Screen areas (LedshowTW 分区, Xibo regions): a layout divides a board of
+ * its size into rectangles, each playing its own playlist.  Areas later in
+ * the list are drawn over earlier ones where they overlap (check warns). */
+#define LS_LAYOUT_MAX_AREAS 16
+
+struct ls_area {
+	char  *name;              /* default "area#N" */
+	int    line;
+	int    x, y;              /* top-left LED, from the board's top-left */
+	int    width, height;
+	char  *playlist;          /* what plays in it */
+};
+
+struct ls_layout {
+	char  *name;
+	int    line;
+	const char *src_file;
+	int    width, height;     /* the board size it is made for */
+	struct ls_area *areas;
+	size_t nareas;            /* 1..LS_LAYOUT_MAX_AREAS */
+};
+
 
 enum ls_rule_kind {
 	LS_RULE_PLAY,     /* show a playlist */
@@ -136,7 +161,8 @@ struct ls_rule {
 	const char *src_file;
 	char  *name;              /* optional, for reports; default "rule@LINE" */
 	enum ls_rule_kind kind;
-	char  *playlist;          /* for LS_RULE_PLAY */
+	char  *playlist;          /* for LS_RULE_PLAY: one playlist on the whole board ... */
+	char  *layout;            /* ... or a layout: a playlist per area */
 	struct ls_strlist boards; /* board names, group names, or "all" */
 	ls_day from, to;          /* inclusive; LS_DAY_NONE = open */
 	struct { ls_day *v; size_t n; } dates; /* special dates: rule applies only on these */
@@ -178,6 +204,7 @@ struct ls_config {
 	struct ls_font     *fonts;     size_t nfonts;
 	struct ls_content  *content;   size_t ncontent;
 	struct ls_playlist *playlists; size_t nplaylists;
+	struct ls_layout   *layouts;   size_t nlayouts;
 	struct ls_rule     *rules;     size_t nrules;
 };
 
@@ -189,9 +216,24 @@ const struct ls_board    *ls_config_board(const struct ls_config *, const char *
 const struct ls_content  *ls_config_content(const struct ls_config *, const char *name);
 const struct ls_playlist *ls_config_playlist(const struct ls_config *, const char *name);
 const struct ls_font     *ls_config_font(const struct ls_config *, const char *name);
+const struct ls_layout   *ls_config_layout(const struct ls_config *, const char *name);
 
 /* True when `board` is named by a rule's boards list (its name, one of its groups, or "all"). */
 int ls_board_selected(const struct ls_board *board, const struct ls_strlist *targets);
+/* How messages name a rule: `schedule rule "NAME"`, or `schedule rule at
+ * line N` when it has no name of its own (its name is then "rule@N"). */
+const char *ls_rule_where(const struct ls_rule *, char *buf, size_t len);
+
+/* Set mark[i] = 1 for every content item that a play rule selecting `board`,
+ * or the fallback playlist, may show on it (mark has ncontent bytes; the
+ * caller clears it). */
+void ls_board_content(const struct ls_config *, const struct ls_board *board, uint8_t *mark);
+/* The same for the items one area of a layout may show (its playlist). */
+void ls_area_content(const struct ls_config *, const struct ls_area *, uint8_t *mark);
+/* The layouts play rules selecting `board` may show on it, each once, into
+ * out (at most cap); returns how many. */
+size_t ls_board_layouts(const struct ls_config *, const struct ls_board *board, const struct ls_layout **out,
+    size_t cap);
 
 /* Format names as written in the config, e.g. "red-green". */
 const char *ls_format_name(enum ls_format);

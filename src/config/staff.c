@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config/config.h"
 #include "config/config_int.h"
@@ -161,6 +162,14 @@ map_config(const struct line_map *m, struct ls_config *c)
 	for (size_t i = 0; i < c->nplaylists; i++)
 		MAP_ARRAY(m, c->playlists[i].entries, c->playlists[i].nentries);
 	MAP_ARRAY(m, c->rules, c->nrules);
+	for (size_t i = 0; i < c->nlayouts; i++) {
+		const char *f = c->layouts[i].src_file;
+		for (size_t j = 0; j < c->layouts[i].nareas; j++) {
+			const char *g = f;
+			map_line(m, &g, &c->layouts[i].areas[j].line);
+		}
+	}
+	MAP_ARRAY(m, c->layouts, c->nlayouts);
 	MAP_ARRAY(m, c->cap_areas, c->ncap_areas);
 }
 
@@ -198,6 +207,17 @@ check_staff_shape(const char *path, const char *staff, const char *text, struct 
 		}
 	}
 	config_destroy(&lc);
+}
+
+void
+ls_check_plan(struct render_ctx *rc, const struct ls_config *cfg, double now, struct ls_diag *diag)
+{
+	sched_check(cfg, diag);
+	if (rc == NULL)
+		return;
+	render_check_glyphs(rc, cfg, diag);
+	render_check_layouts(rc, cfg, diag);
+	render_check_legibility(rc, cfg, now, diag);
 }
 
 struct ls_config *
@@ -264,9 +284,7 @@ ls_check_config(const char *path, const char *staff_text, struct ls_diag *diag)
 	if (cfg != NULL) {
 		/* the plan-level checks, as `ledsign check` makes them */
 		struct render_ctx *rc = render_ctx_new(cfg, diag);
-		sched_check(cfg, diag);
-		if (rc != NULL)
-			render_check_glyphs(rc, cfg, diag);
+		ls_check_plan(rc, cfg, (double)time(NULL), diag);
 		render_ctx_free(rc);
 	}
 	if (cfg != NULL && diag->errors > errors) {

@@ -30,6 +30,13 @@ char *ls_staff_path(const char *path, char *err, size_t errlen);
  * Returns the config (the caller frees it) or NULL with the errors in diag. */
 struct ls_config *ls_check_config(const char *path, const char *staff_text, struct ls_diag *diag);
 
+/* The checks `ledsign check` makes on a config that loaded: the schedule
+ * (overlaps, rules that never apply, boards with nothing to show), and with
+ * a renderer (rc may be NULL) glyphs, live fields, layout areas and
+ * legibility at `now`.  Problems go to diag. */
+struct render_ctx;
+void ls_check_plan(struct render_ctx *rc, const struct ls_config *, double now, struct ls_diag *diag);
+
 /* Where line `line` of a staff text is: the section ("content",
  * "playlists", "schedule"), the element's name and, when the message names
  * one of its settings, that setting.  Empty strings for what is not known.

@@ -84,7 +84,7 @@ differs(const struct key *k, const char *obj, const char *def)
 	case K_DATE: return *(const ls_day *)p != LS_DAY_NONE;
 	case K_DATELIST: return ((const struct { ls_day *v; size_t n; } *)p)->n > 0;
 	case K_HOURS: return ((const int *)p)[0] >= 0;
-	case K_WEEKDAYS: return *(const uint8_t *)p != 0x7f;
+	case K_WEEKDAYS: return *(const uint8_t *)p != *(const uint8_t *)q && !(*(const uint8_t *)p == 0x7f && *(const uint8_t *)q == 0);
 	default: return 0;
 	}
 }
@@ -180,7 +180,11 @@ put_entry(FILE *f, const struct ls_playlist_entry *e)
 
 	memset(&def, 0, sizeof def);
 	def.from_min = def.to_min = -1;
-	if (e->duration <= 0 && e->repeat <= 0 && e->from_min < 0) {
+	/* a plain name unless some setting of its own differs from the default */
+	int own = 0;
+	for (const struct key *k = config_entry_keys; k->name && !own; k++)
+		own = strcmp(k->name, "item") != 0 && k->type != K_SPECIAL && differs(k, (const char *)e, (const char *)&def);
+	if (!own) {
 		put_str(f, e->item);
 		return;
 	}

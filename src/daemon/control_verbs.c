@@ -556,7 +556,7 @@ static void
 boards_one(void *arg, const struct player_status *st)
 {
 	struct boards_ctx *bc = arg;
-	char sent[24], skipped[24], late[24], errs[24], acks[24], nacks[24], last[32], bright[16];
+	char sent[24], skipped[24], late[24], errs[24], acks[24], nacks[24], last[32], bright[16], pv[16];
 
 	snprintf(sent, sizeof sent, "%llu", (unsigned long long)st->frames_sent);
 	snprintf(skipped, sizeof skipped, "%llu", (unsigned long long)st->frames_skipped);
@@ -566,10 +566,12 @@ boards_one(void *arg, const struct player_status *st)
 	snprintf(nacks, sizeof nacks, "%llu", (unsigned long long)st->nacks);
 	snprintf(last, sizeof last, "%.3f", st->last_ack);
 	snprintf(bright, sizeof bright, "%d", st->brightness);
+	snprintf(pv, sizeof pv, "%08lx", (unsigned long)st->programme_version);
 	control_ob_line(bc->b, "board", "name", st->board, "state", player_state_name(st->state),
 	    "reason", st->reason, "item", st->item, "rule", st->rule, "frames_sent", sent,
 	    "frames_skipped", skipped, "frames_late", late, "errors", errs, "acks", acks, "nacks", nacks,
-	    "last_ack", last, "brightness", bright, "address", st->address, (const char *)NULL);
+	    "last_ack", last, "brightness", bright, "address", st->address, "playing", st->programme,
+	    "programme", pv, (const char *)NULL);
 	bc->n++;
 }
 
@@ -785,7 +787,20 @@ verb_schedule(struct control_req *rq, struct control_obuf *b)
 		control_ob_line(b, "slot", "board", bd->name, "state", sched_state_name(res.slot.state),
 		    "rule", rule, "fallback", num[5], "playlist", res.playlist ? res.playlist->name : "",
 		    "entry", num[0], "item", res.content ? res.content->name : "", "position", num[1],
-		    "cycle", num[2], "until", num[3], "brightness", num[4], (const char *)NULL);
+		    "cycle", num[2], "until", num[3], "brightness", num[4], "layout", res.layout ? res.layout->name : "",
+		    (const char *)NULL);
+		/* a layout: one line per area, after its board's */
+		for (size_t k = 0; res.layout && k < res.nareas; k++) {
+			const struct sched_area *ar = &res.areas[k];
+			snprintf(num[0], sizeof num[0], "%d", ar->entry >= 0 ? ar->entry + 1 : 0);
+			snprintf(num[1], sizeof num[1], "%.0f", ar->cycle_pos);
+			snprintf(num[2], sizeof num[2], "%.0f", ar->cycle_len);
+			snprintf(num[3], sizeof num[3], "%.0f", ar->entry >= 0 ? ar->item_end : res.next_change);
+			control_ob_line(b, "area", "board", bd->name, "area", ar->area->name, "playlist",
+			    ar->playlist ? ar->playlist->name : "", "entry", num[0], "item",
+			    ar->content ? ar->content->name : "", "position", num[1], "cycle", num[2], "until", num[3],
+			    (const char *)NULL);
+		}
 		n++;
 	}
 	tz_to_civil(sched_tz(sc), (int64_t)at, &c);

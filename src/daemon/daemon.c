@@ -177,6 +177,19 @@ daemon_choose_schedule(struct daemon *d, const struct ls_board *b, double wall, 
 		snprintf(c->rule, sizeof c->rule, "%s", r.slot.fallback ? "fallback" : "none");
 	switch (r.slot.state) {
 	case SCHED_PLAY:
+		if (r.layout) {
+			/* areas: the player composes them (player.c, the compose step) */
+			c->show = PLAYER_SHOW_ITEM;
+			c->layout = r.layout;
+			c->item_start = r.anchor;
+			c->nareas = r.nareas;
+			for (size_t i = 0; i < r.nareas; i++) {
+				c->areas[i].content = r.areas[i].content;
+				c->areas[i].item_start = r.areas[i].item_start;
+			}
+			snprintf(c->item, sizeof c->item, "layout:%s", r.layout->name);
+			return;
+		}
 		if (r.content) {
 			c->show = PLAYER_SHOW_ITEM;
 			c->content = r.content;
@@ -338,6 +351,7 @@ daemon_env(struct daemon *d)
 
 	memset(&env, 0, sizeof env);
 	env.render = d->render;
+	env.sched = d->sched;
 	env.choose = daemon_choose;
 	env.ctx = d;
 	env.events = d->events;
@@ -420,6 +434,17 @@ daemon_load(struct daemon *d, char *err, size_t errlen)
 			snprintf(err, errlen, "%s", line);
 	}
 	ls_diag_clear(&diag);
+	if (cfg && d->opts.rewrite) {
+		char why[512] = "";
+
+		if (d->opts.rewrite(cfg, d->opts.rewrite_arg, why, sizeof why) < 0) {
+			log_msg(LOG_LV_ERROR, "daemon", NULL, "%s: %s", d->config_path, why);
+			if (err && errlen)
+				snprintf(err, errlen, "%s: %s", d->config_path, why);
+			ls_config_free(cfg);
+			return NULL;
+		}
+	}
 	if (!cfg && err && !err[0])
 		snprintf(err, errlen, "%s: cannot load", d->config_path);
 	return cfg;

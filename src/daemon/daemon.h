@@ -31,9 +31,17 @@ struct daemon_opts {
 	double fps;               /* animated items; 0 = 30 */
 	const char *run_dir;      /* override the directory for the pid file */
 	const char *user;         /* started as root, run as this user (overrides the config's `user`) */
+	/* Called on every config the daemon loads (at start and on each reload),
+	 * before anything of it is used: `ledsign rehearse` points every board at
+	 * a simulated one and the socket and state at private places here, so a
+	 * reload of the file cannot reach a real board.  -1 (with a reason in
+	 * err) refuses that config.  NULL: the config as loaded. */
+	int  (*rewrite)(struct ls_config *, void *arg, char *err, size_t errlen);
+	void  *rewrite_arg;
 };
 
 struct daemon;
+struct ls_config;
 
 /* Run until stopped.  Returns the process exit status: 0 after a clean
  * stop, 1 when it could not start (the reason is logged). */

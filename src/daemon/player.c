@@ -7,6 +7,8 @@
 
 #include "daemon/event.h"
 #include "daemon/player.h"
+#include "daemon/programme.h"
+#include "proto/lsp.h"
 #include "proto/proto.h"
 #include "render/canvas.h"
 #include "render/render.h"
@@ -34,6 +36,8 @@ struct player {
 	uint8_t *buf;
 	size_t  bufcap;
 	struct proto_batch *batch;
+	struct programme *prog;         /* LSP boards: the programme stored on the board */
+	int    board_plays;             /* the board plays its programme: we send no frames */
 
 	enum player_state state;
 	enum xport_state link_state;
@@ -157,6 +161,16 @@ player_proto_init(struct player *p, char *err, size_t errlen)
 	/* init copies what it needs: no protocol keeps the board pointer.  The
 	 * config already folded "serial:DEV@BAUD" into serial.baud. */
 	p->pstate = p->proto->init(p->board, err, errlen);
+	/* LSP boards may store the day's programme (daemon/programme.c) */
+	if (p->pstate && p->proto == &proto_lsp_ops) {
+		if (!p->prog)
+			p->prog = programme_new(p->board);
+		else
+			programme_reset(p->prog, p->board, 1);
+	} else {
+		programme_free(p->prog);
+		p->prog = NULL;
+	}
 	if (p->pstate && p->proto->session) {
 		/* a new sender to the board's receiver: see proto_ops.session */
 		struct proto_session ses;
@@ -319,6 +333,7 @@ player_free(struct player *p)
 	xport_close(p->x);
 	if (p->pstate)
 		p->proto->fini(p->pstate);
+	programme_free(p->prog);
 	render_canvas_free(p->canvas);
 	render_canvas_free(p->sent);
 	render_canvas_free(p->shown);
@@ -357,8 +372,15 @@ player_set_config(struct player *p, const struct ls_board *b, const struct playe
 	/* the chooser's content pointers belong to the old config: choose again
 	 * now (the names stay for status; an unchanged picture is not resent) */
 	p->cur.content = NULL;
+	p->cur.layout = NULL;
+	p->cur.nareas = 0;
+	memset(p->cur.areas, 0, sizeof p->cur.areas);
 	p->canvas_valid = 0;
 	p->next_frame = mono;
+	/* the programme is the old config's: build it again (the board keeps
+	 * playing what it holds until the new one is there) */
+	if (p->prog)
+		programme_reset(p->prog, b, !same);
 	if (same)
 		return 1;
 	/* the old stream ends on the old link, in the old protocol */
@@ -400,6 +422,9 @@ player_link_update(struct player *p, double mono)
 			 * delta bases and brightness all start again */
 			if (player_proto_init(p, err, sizeof err) < 0)
 				player_log(p, LOG_LV_ERROR, "protocol restart failed: %s", err);
+			if (p->prog)
+				programme_reset(p->prog, p->board, 1);
+			p->board_plays = 0;
 			render_canvas_free(p->sent);
 			p->sent = NULL;
 			p->sent_unacked = 0;
@@ -537,9 +562,9 @@ player_arq(struct player *p, double mono)
 		break;
 	case PROTO_TX_FAILED:
 		p->arq_busy = 0;
-		p->errors++;
 		p->need_full = 1;
 		if (!p->arq_failed) {
+			p->errors++;       /* once per failure, however often it is polled */
 			const char *e = p->proto->error ? p->proto->error(p->pstate) : NULL;
 			player_log(p, LOG_LV_WARN, "delivery failed: %s", e ? e : "no reason given");
 			p->arq_failed = 1;
@@ -548,6 +573,9 @@ player_arq(struct player *p, double mono)
 	default:   /* IDLE, DONE */
 		p->arq_busy = 0;
 		p->arq_failed = 0;
+		/* the next image of a programme upload goes now */
+		if (st == PROTO_TX_DONE && programme_wants_turn(p->prog))
+			p->poked = 1;
 		break;
 	}
 	player_notes(p);
@@ -679,6 +707,23 @@ player_power(struct player *p, int on, double mono)
 	return 1;
 }
 
+/* The compose step: a layout's areas, each at its own effect time, into
+ * p->canvas.  Everything else about a frame (pacing, change detection,
+ * sending) is the same as for one item. */
+static int
+player_compose(struct player *p, double wall, char *err, size_t errlen)
+{
+	struct render_area_show shows[LS_LAYOUT_MAX_AREAS];
+	size_t n = p->cur.nareas < p->cur.layout->nareas ? p->cur.nareas : p->cur.layout->nareas;
+
+	memset(shows, 0, sizeof shows);
+	for (size_t i = 0; i < n; i++) {
+		shows[i].content = p->cur.areas[i].content;
+		shows[i].t = wall - p->cur.areas[i].item_start;
+	}
+	return render_compose(p->env.render, p->board, p->cur.layout, shows, wall, p->canvas, err, errlen);
+}
+
 /* Render what is chosen now into p->canvas; 0, or -1.  A failure is logged
  * with the board, item and reason once, not on every frame: again only when
  * the item or the reason changes, or after the item has rendered. */
@@ -687,11 +732,12 @@ player_render(struct player *p, double wall)
 {
 	char err[256], key[sizeof p->render_failed];
 
-	if (p->cur.show != PLAYER_SHOW_ITEM || !p->cur.content || !p->env.render) {
+	if (p->cur.show != PLAYER_SHOW_ITEM || (!p->cur.content && !p->cur.layout) || !p->env.render) {
 		render_canvas_clear(p->canvas);
 		return 0;
 	}
-	if (render_item(p->env.render, p->board, p->cur.content, wall, wall - p->cur.item_start,
+	if (p->cur.layout ? player_compose(p, wall, err, sizeof err) < 0 :
+	    render_item(p->env.render, p->board, p->cur.content, wall, wall - p->cur.item_start,
 	        p->canvas, err, sizeof err) < 0) {
 		p->errors++;
 		snprintf(key, sizeof key, "%s\n%s", p->cur.item, err);
@@ -719,9 +765,22 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 	if (p->link_state != XPORT_ONLINE && p->link_state != XPORT_STALLED)
 		return 0;
 	/* the previous frame is still on its way: skip rather than queue */
+	/* A board with a stored programme plays what it can by itself
+	 * (daemon/programme.c); this may queue its upload, CLOCK or RESUME.
+	 * Nothing to send is no skipped frame, busy link or not. */
+	if (p->prog && programme_frame(p->prog, p->pstate, &p->cur, p->env.sched, p->env.render, wall, mono) ==
+	    PROGRAMME_BOARD) {
+		p->board_plays = 1;
+		return 0;
+	}
 	if (xport_queued(p->x) > 0 || p->arq_busy) {
 		p->frames_skipped++;
 		return 1;
+	}
+	if (p->board_plays) {
+		/* streaming again: the board shows its own picture, not our last one */
+		p->board_plays = 0;
+		p->need_full = 1;
 	}
 	/* A power-off rule: POWER 0 where the board has it, and nothing more
 	 * until the rule ends; else black frames below. */
@@ -794,11 +853,11 @@ player_grid_next(const struct player *p, double t)
 }
 
 static int
-player_is_animated(const struct player_choice *c)
+content_animated(const struct ls_content *c)
 {
-	if (c->show != PLAYER_SHOW_ITEM || !c->content)
+	if (!c)
 		return 0;
-	switch (c->content->effect) {
+	switch (c->effect) {
 	case LS_FX_SCROLL_LEFT:
 	case LS_FX_SCROLL_UP:
 	case LS_FX_FLASH:
@@ -806,6 +865,53 @@ player_is_animated(const struct player_choice *c)
 	case LS_FX_STATIC:
 		break;
 	}
+	return 0;
+}
+
+static int
+content_live(const struct ls_content *c)
+{
+	return c && c->text && strchr(c->text, '{') != NULL;
+}
+
+/* A layout is animated (or live) when any of its areas is. */
+static int
+player_is_animated(const struct player_choice *c)
+{
+	int any = 0;
+
+	if (c->show != PLAYER_SHOW_ITEM)
+		return 0;
+	if (!c->layout)
+		return content_animated(c->content);
+	for (size_t i = 0; i < c->nareas; i++)
+		any |= content_animated(c->areas[i].content);
+	return any;
+}
+
+static int
+player_is_live(const struct player_choice *c)
+{
+	int any = 0;
+
+	if (c->show != PLAYER_SHOW_ITEM)
+		return 0;
+	if (!c->layout)
+		return content_live(c->content);
+	for (size_t i = 0; i < c->nareas; i++)
+		any |= content_live(c->areas[i].content);
+	return any;
+}
+
+/* Did an area of the layout start another item? */
+static int
+player_areas_differ(const struct player_choice *a, const struct player_choice *b)
+{
+	if (a->layout != b->layout || a->nareas != b->nareas)
+		return 1;
+	for (size_t i = 0; i < a->nareas; i++)
+		if (a->areas[i].content != b->areas[i].content || a->areas[i].item_start != b->areas[i].item_start)
+			return 1;
 	return 0;
 }
 
@@ -836,7 +942,8 @@ player_tick(struct player *p, double mono, double wall)
 		c.brightness = p->board->brightness;
 		p->env.choose(p->env.ctx, p->board, wall, &c);
 		if (!p->have_cur || c.show != p->cur.show || c.content != p->cur.content ||
-		    c.item_start != p->cur.item_start || strcmp(c.item, p->cur.item) != 0) {
+		    c.item_start != p->cur.item_start || strcmp(c.item, p->cur.item) != 0 ||
+		    player_areas_differ(&c, &p->cur)) {
 			/* logged ("now showing ...") by the daemon's log subscriber */
 			if (!p->have_cur || strcmp(c.item, p->cur.item) != 0 || strcmp(c.rule, p->cur.rule) != 0) {
 				if (p->have_cur)
@@ -845,8 +952,7 @@ player_tick(struct player *p, double mono, double wall)
 			}
 			p->canvas_valid = 0;
 			p->animated = player_is_animated(&c);
-			p->live = c.show == PLAYER_SHOW_ITEM && c.content && c.content->text &&
-			    strchr(c.content->text, '{') != NULL;
+			p->live = player_is_live(&c);
 			p->period = p->animated ? 1.0 / p->env.fps : PLAYER_STATIC_PERIOD;
 			p->have_cur = 1;
 		}
@@ -914,6 +1020,8 @@ player_status(const struct player *p, struct player_status *s)
 	s->shown_acked = p->proto->wants_ack;
 	s->brightness = p->brightness_sent;
 	s->link = *xport_stats(p->x);
+	snprintf(s->programme, sizeof s->programme, "%s", p->prog ? programme_mode(p->prog) : "-");
+	s->programme_version = p->prog ? programme_version(p->prog) : 0;
 }
 
 size_t

@@ -32,6 +32,7 @@
 struct render_ctx;
 struct render_canvas;
 struct event_bus;
+struct sched;
 
 enum player_show {
 	PLAYER_SHOW_ITEM,     /* content */
@@ -39,11 +40,22 @@ enum player_show {
 	PLAYER_SHOW_POWER_OFF,/* LEDs off: POWER 0 where the board has it, else black */
 };
 
+/* One area of a layout: its item and when that started. */
+struct player_area {
+	const struct ls_content *content;   /* NULL: the area is dark */
+	double item_start;
+};
+
 /* What the chooser decided for one board at one moment. */
 struct player_choice {
 	enum player_show show;
 	const struct ls_content *content;   /* for PLAYER_SHOW_ITEM; owned by the chooser */
 	double item_start;                  /* Unix time the item started showing (effects count from it) */
+	/* PLAYER_SHOW_ITEM may instead be a layout (content NULL): each area's
+	 * item, composed into one frame (render_compose); owned by the chooser */
+	const struct ls_layout *layout;
+	size_t nareas;
+	struct player_area areas[LS_LAYOUT_MAX_AREAS];
 	int    brightness;                  /* 0..100 */
 	char   rule[128];                   /* what decided it, for status: "rule@31", "fallback", "alert a-..." */
 	char   item[64];                    /* item name for status and logs */
@@ -53,6 +65,8 @@ typedef void (*player_choose_fn)(void *ctx, const struct ls_board *, double wall
     struct player_choice *out);
 struct player_env {
 	struct render_ctx *render;          /* for the current config */
+	const struct sched *sched;          /* the schedule boards with a stored programme
+	                                     * (daemon/programme.h) are given; may be NULL */
 	player_choose_fn choose;
 	void  *ctx;                         /* passed to choose */
 	struct event_bus *events;           /* where item start/stop, link state and frame
@@ -92,6 +106,8 @@ struct player_status {
 	int    shown_acked;
 	int    brightness;
 	struct xport_stats link;
+	char   programme[16];               /* "stored", "streaming", "uploading", "-" (programme.h) */
+	uint32_t programme_version;         /* the programme the board holds; 0 = none */
 };
 
 struct player;

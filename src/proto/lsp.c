@@ -31,11 +31,13 @@ enum { PK_UNSENT, PK_SENT, PK_ACKED };
 struct lsp_pkt {
 	size_t   off, len;          /* in st->q.buf */
 	uint64_t sent_ms;
+	uint64_t done_ms;           /* when its last byte is off the line (serial: behind those before it) */
 	uint32_t sent_serial;       /* s->sends when last (re)sent: orders sends within one poll */
 	uint32_t chunk_off;         /* FRAME: where its data sits in the encoded stream */
 	uint16_t frame_id;
 	uint8_t  seq, type;
 	uint8_t  state, resend, barrier, timed, retried;
+	uint8_t  slot;              /* FRAME into a page slot (a stored image), not a live frame */
 	uint8_t  last_nack;         /* FW_LSP_E_* of the last NACK for it, 0 = none */
 	uint32_t nack_detail;
 	unsigned tries, nacked;     /* sends; sends answered by NACK */
@@ -60,8 +62,9 @@ struct lsp_state {
 	size_t   npk, pkmax;
 	size_t   window;
 	unsigned baud;              /* serial line speed, 0 on a network */
+	uint64_t line_free;         /* serial: when the line has sent everything handed to it (ms) */
 	unsigned srtt_ms;
-	uint64_t rtt_sent;          /* send time of a packet acknowledged since the last poll */
+	uint64_t rtt_sent;          /* line-done time of a packet acknowledged since the last poll */
 	int      rtt_pending;
 	int      status;            /* PROTO_TX_* */
 	int      session;           /* INFO_REQ answered */
@@ -441,11 +444,13 @@ lsp_queue_filter(struct lsp_state *s, int (*keep)(const struct lsp_state *, cons
 	s->q.npkts = 0;
 }
 
+/* What a newer live frame leaves in the queue: settings, messages and
+ * stored images (a programme upload goes on under live frames). */
 static int
 lsp_keep_unacked_nonframe(const struct lsp_state *s, const struct lsp_pkt *p)
 {
 	(void)s;
-	return p->state != PK_ACKED && p->type != FW_LSP_FRAME;
+	return p->state != PK_ACKED && (p->type != FW_LSP_FRAME || p->slot);
 }
 
 /* The capability a message needs, 0 for those every board takes. */
@@ -457,6 +462,9 @@ lsp_type_cap(uint8_t type)
 	case FW_LSP_POWER:      return FW_LSP_CAP_POWER;
 	case FW_LSP_CLOCK:      return FW_LSP_CAP_CLOCK;
 	case FW_LSP_PAGE:       return FW_LSP_CAP_PAGE;
+	case FW_LSP_PROGRAMME:
+	case FW_LSP_RESUME:
+	case FW_LSP_HOLD:       return FW_LSP_CAP_PROGRAMME;
 	default:                return 0;
 	}
 }
@@ -489,6 +497,7 @@ lsp_queue_adopt(struct lsp_state *s, size_t first, int barrier)
 		if (p->type == FW_LSP_FRAME) {
 			p->frame_id = fw_lsp_get16(b + FW_LSP_HDR_LEN);
 			p->chunk_off = lsp_chunk_offset(b + FW_LSP_HDR_LEN);
+			p->slot = (b[FW_LSP_HDR_LEN + 3] & FW_LSP_FF_SLOT) != 0;
 		}
 	}
 	return 0;
@@ -539,7 +548,7 @@ lsp_queue_coded(struct lsp_state *s)
 	s->frame_queued = 1;
 	s->frame_wire = 0;
 	for (size_t i = 0; i < s->npk; i++)
-		if (s->pk[i].type == FW_LSP_FRAME)
+		if (s->pk[i].type == FW_LSP_FRAME && !s->pk[i].slot)
 			s->frame_wire += s->pk[i].len;
 	s->st.frame_bytes_wire += s->frame_wire;
 	s->status = PROTO_TX_BUSY;
@@ -613,11 +622,27 @@ lsp_give_up(struct lsp_state *s, const struct lsp_pkt *p)
 		    fw_lsp_error_name(p->last_nack));
 }
 
+/* Packet p goes to the link at `now`: when is it off the line?  On a
+ * serial line bytes leave at the baud rate (10 bits a byte, 8N1) after
+ * those handed over before them; a network takes them at once. */
+static void
+lsp_line(struct lsp_state *s, struct lsp_pkt *p, uint64_t now)
+{
+	p->sent_ms = now;
+	p->done_ms = now;
+	if (s->baud) {
+		uint64_t start = s->line_free > now ? s->line_free : now;
+
+		p->done_ms = start + ((uint64_t)p->len * 10000u + s->baud - 1) / s->baud;
+		s->line_free = p->done_ms;
+	}
+}
+
 /* Copy up to `window` in-flight packets (unsent ones, and due resends) into out. */
 static void
 lsp_emit(struct lsp_state *s, uint64_t now, int timed, struct proto_batch *out, uint64_t *wake)
 {
-	size_t inflight = 0, bytes_ahead = 0;
+	size_t inflight = 0;
 	int blocked = 0;
 
 	for (size_t i = 0; i < s->npk; i++) {
@@ -630,30 +655,29 @@ lsp_emit(struct lsp_state *s, uint64_t now, int timed, struct proto_batch *out, 
 			continue;
 		if (p->state == PK_SENT) {
 			inflight++;
-			bytes_ahead += p->len;
 			if (!p->timed && timed) {
-				p->sent_ms = now;
+				lsp_line(s, p, now);
 				p->timed = 1;
 			}
 			rto = (uint64_t)s->srtt_ms * 2 + 20;
 			if (rto < LSP_RTO_MIN_MS) rto = LSP_RTO_MIN_MS;
 			rto <<= p->tries > 4 ? 3 : p->tries - 1;
 			if (rto > LSP_RTO_MAX_MS) rto = LSP_RTO_MAX_MS;
-			if (s->baud)
-				rto += (uint64_t)bytes_ahead * 10000u / s->baud;
-			if (p->resend || (p->timed && now >= p->sent_ms + rto)) {
+			/* counted from when its last byte left: on a serial line
+			 * that is behind every byte sent before it, acknowledged
+			 * or not (they held the line all the same) */
+			if (p->resend || (p->timed && now >= p->done_ms + rto)) {
 				if (p->tries >= LSP_MAX_TRIES) {
 					lsp_give_up(s, p);
 					return;
 				}
 				send = 2;      /* a retransmission */
-			} else if (p->timed && wake && (*wake == 0 || p->sent_ms + rto < *wake)) {
-				*wake = p->sent_ms + rto;
+			} else if (p->timed && wake && (*wake == 0 || p->done_ms + rto < *wake)) {
+				*wake = p->done_ms + rto;
 			}
 		} else if (!blocked && inflight < s->window) {
 			send = 1;
 			inflight++;
-			bytes_ahead += p->len;
 		}
 		if (p->barrier && p->state != PK_ACKED)
 			blocked = 1;
@@ -681,7 +705,8 @@ lsp_emit(struct lsp_state *s, uint64_t now, int timed, struct proto_batch *out, 
 		p->sent_serial = ++s->sends;
 		p->resend = 0;
 		p->timed = (uint8_t)timed;
-		p->sent_ms = now;
+		if (timed)
+			lsp_line(s, p, now);
 		s->st.packets++;
 		s->st.bytes_out += p->len;
 		if (timed && wake) {
@@ -696,7 +721,7 @@ lsp_emit(struct lsp_state *s, uint64_t now, int timed, struct proto_batch *out, 
 static int
 lsp_queue_hello(struct lsp_state *s)
 {
-	uint8_t p[3] = { FW_LSP_VERSION, FW_LSP_CAP_ALL & 0xFF, FW_LSP_CAP_ALL >> 8 };
+	uint8_t p[3] = { FW_LSP_VERSION, FW_LSP_CAP_ALL & 0xFF, (uint8_t)(FW_LSP_CAP_ALL >> 8) };
 
 	return lsp_queue_msg(s, FW_LSP_INFO_REQ, p, sizeof p, 1);
 }
@@ -790,6 +815,25 @@ nomem:
 	return NULL;
 }
 
+/* After a failure, new work tries again: a board that stopped answering may
+ * be back, and what is still queued (INFO_REQ, settings) gets its full
+ * count of sends again. */
+static void
+lsp_retry_failed(struct lsp_state *s)
+{
+	if (s->status == PROTO_TX_FAILED) {
+		for (size_t i = 0; i < s->npk; i++)
+			if (s->pk[i].state == PK_SENT) {
+				s->pk[i].state = PK_UNSENT;
+				s->pk[i].tries = s->pk[i].nacked = 0;
+				s->pk[i].retried = 0;
+			}
+	}
+	if (s->status == PROTO_TX_FAILED || s->status == PROTO_TX_DONE)
+		s->status = PROTO_TX_IDLE;
+	s->err[0] = '\0';
+}
+
 static int
 lsp_encode_frame(void *state, const struct proto_image *img, struct proto_batch *out)
 {
@@ -802,19 +846,7 @@ lsp_encode_frame(void *state, const struct proto_image *img, struct proto_batch 
 	}
 	for (int y = 0; y < s->height; y++)
 		memcpy(s->cur + (size_t)y * s->stride, img->data + (size_t)y * img->stride, s->stride);
-	if (s->status == PROTO_TX_FAILED) {
-		/* A board that stopped answering may be back: what is still queued
-		 * (INFO_REQ, settings) gets its full count of sends again. */
-		for (size_t i = 0; i < s->npk; i++)
-			if (s->pk[i].state == PK_SENT) {
-				s->pk[i].state = PK_UNSENT;
-				s->pk[i].tries = s->pk[i].nacked = 0;
-				s->pk[i].retried = 0;
-			}
-	}
-	if (s->status == PROTO_TX_FAILED || s->status == PROTO_TX_DONE)
-		s->status = PROTO_TX_IDLE;
-	s->err[0] = '\0';
+	lsp_retry_failed(s);
 	/* A newer frame supersedes one still in flight; settings stay queued. */
 	lsp_queue_filter(s, lsp_keep_unacked_nonframe);
 	if (!s->session && (s->npk == 0 || s->pk[0].type != FW_LSP_INFO_REQ) && lsp_queue_hello(s) < 0)
@@ -872,20 +904,22 @@ lsp_acked(struct lsp_state *s, struct lsp_pkt *p)
 	int frame_left = 0, any_left = 0;
 
 	p->state = PK_ACKED;
-	if (p->type == FW_LSP_FRAME)
+	if (p->type == FW_LSP_FRAME && !p->slot)
 		s->st.frame_bytes_acked += p->len;
 	/* Karn: only packets sent once give a round-trip sample; it is taken
 	 * at the next poll, the first moment we know the time again. */
-	if (!p->retried && p->timed && (!s->rtt_pending || p->sent_ms < s->rtt_sent))
-		s->rtt_sent = p->sent_ms, s->rtt_pending = 1;
+	/* (from the end of its transmission: the round trip is the board's
+	 * turnaround and answer, not the line time, which lsp_line adds) */
+	if (!p->retried && p->timed && (!s->rtt_pending || p->done_ms < s->rtt_sent))
+		s->rtt_sent = p->done_ms, s->rtt_pending = 1;
 	for (size_t i = 0; i < s->npk; i++) {
 		if (s->pk[i].state == PK_ACKED)
 			continue;
 		any_left = 1;
-		if (s->pk[i].type == FW_LSP_FRAME)
+		if (s->pk[i].type == FW_LSP_FRAME && !s->pk[i].slot)
 			frame_left = 1;
 	}
-	if (s->frame_queued && !frame_left && p->type == FW_LSP_FRAME) {
+	if (s->frame_queued && !frame_left && p->type == FW_LSP_FRAME && !p->slot) {
 		/* every chunk is in: the board shows this frame now */
 		memcpy(s->prev, s->cur, s->fbytes);
 		s->prev_valid = 1;
@@ -935,6 +969,20 @@ lsp_on_info(struct lsp_state *s, const uint8_t *p, size_t n, struct lsp_pkt *req
 	memcpy(s->st.board_fw, p + FW_LSP_INFO_LEN, fl);
 	s->st.board_fw[fl] = '\0';
 	s->st.board_version = p[0];
+	s->st.board_page_slots = p[10];
+	s->st.board_page_bytes = fw_lsp_get32(p + 12);
+	s->st.board_minor = 0;
+	s->st.board_prog_version = 0;
+	s->st.board_mode = -1;
+	if ((fw_lsp_get16(p + 8) & FW_LSP_CAP_PROGRAMME) && FW_LSP_INFO_LEN + (size_t)fl + FW_LSP_INFO_EXT <= n &&
+	    fl == p[23]) {
+		/* 1.1: what the board holds and plays */
+		const uint8_t *x = p + FW_LSP_INFO_LEN + fl;
+
+		s->st.board_minor = x[0];
+		s->st.board_prog_version = fw_lsp_get32(x + 1);
+		s->st.board_mode = x[5];
+	}
 	if (w != s->width || h != s->height || p[1] != lsp_format(s->format)) {
 		lsp_fail(s, "the board reports %ux%u %s but the config says %dx%d %s — fix width, height "
 		    "and format of board %s", w, h, fw_pix_name(p[1]), s->width, s->height,
@@ -1005,6 +1053,11 @@ lsp_unsupported(struct lsp_state *s, struct lsp_pkt *pk, uint32_t version)
 {
 	uint16_t cap = lsp_type_cap(pk->type);
 
+	if (pk->type == FW_LSP_FRAME && pk->slot) {
+		lsp_fail(s, "the board refused a stored image (NACK unsupported, board version %lu)",
+		    (unsigned long)version);
+		return;
+	}
 	if (pk->type == FW_LSP_FRAME) {
 		uint8_t enc = s->qbuf[pk->off + FW_LSP_HDR_LEN + 2], base = FW_LSP_ENC_BASE(enc);
 
@@ -1083,6 +1136,10 @@ lsp_on_nack(struct lsp_state *s, const uint8_t *p, size_t n, struct lsp_pkt *pk)
 		/* The board lost the picture we coded against: send the frame whole. */
 		if (pk->type != FW_LSP_FRAME)
 			break;
+		if (pk->slot) {
+			lsp_fail(s, "the board could not store an image: NACK %s", fw_lsp_error_name(err));
+			break;
+		}
 		s->prev_valid = 0;
 		lsp_queue_filter(s, lsp_keep_unacked_nonframe);
 		if (err == FW_LSP_E_DATA && FW_LSP_ENC_BASE(s->st.last.encoding) == FW_LSP_ENC_RAW) {
@@ -1221,6 +1278,126 @@ proto_lsp_queue_clock(void *state, int64_t unix_s, int utc_offset_min)
 	fw_lsp_put32(p + 4, (uint32_t)((uint64_t)unix_s >> 32));
 	fw_lsp_put16(p + 8, (uint16_t)(int16_t)utc_offset_min);
 	return lsp_queue_msg(s, FW_LSP_CLOCK, p, sizeof p, 0);
+}
+
+int
+proto_lsp_reserve(void *state, size_t coded, int width, int height)
+{
+	struct lsp_state *s = state;
+	size_t per = FW_LSP_MIN_PAYLOAD - FW_LSP_FRAME_MAXHDR, npk = coded / per + 1;
+	size_t need = s->q.used + coded + npk * (FW_LSP_OVERHEAD + FW_LSP_FRAME_MAXHDR) +
+	    lsp_max_frame_bytes(width > s->width ? width : s->width, height > s->height ? height : s->height, s->format);
+	size_t pkneed = s->npk + npk + need / FW_LSP_OVERHEAD + 1;
+
+	if (need > s->qcap) {
+		uint8_t *nb = realloc(s->qbuf, need);
+		size_t used = s->q.used, np = s->q.npkts;
+
+		if (nb == NULL)
+			return -1;
+		s->qbuf = nb;
+		s->qcap = need;
+		proto_batch_init(&s->q, s->qbuf, s->qcap);
+		s->q.used = used;
+		s->q.npkts = np;
+	}
+	if (pkneed > s->pkmax) {
+		struct lsp_pkt *np = realloc(s->pk, pkneed * sizeof *np);
+
+		if (np == NULL)
+			return -1;
+		s->pk = np;
+		s->pkmax = pkneed;
+	}
+	return 0;
+}
+
+int
+proto_lsp_queue_slot(void *state, const struct proto_image *img, const struct proto_lsp_coding *how,
+    const uint8_t *coded, uint8_t slot)
+{
+	struct lsp_state *s = state;
+	uint8_t seq = 0;     /* stamped when each packet is first sent */
+
+	if (!(s->caps & FW_LSP_CAP_PAGE) || slot == FW_LSP_SLOT_LIVE || FW_LSP_ENC_BASE(how->encoding) == FW_LSP_ENC_DELTA)
+		return 1;
+	if (proto_lsp_reserve(s, how->bytes, img->width, img->height) < 0)
+		return -1;
+	lsp_queue_open(s);
+	/* its own id: the board must not take it for a copy of the live frame before */
+	s->frame_id++;
+	if (proto_lsp_packetize(img, how, coded, s->frame_id, 0, slot, &seq, s->max_payload, FW_LSP_F_ACKREQ,
+	    &s->q) < 0 || lsp_queue_adopt(s, 0, 0) < 0)
+		return -1;
+	if (s->status != PROTO_TX_FAILED)
+		s->status = PROTO_TX_BUSY;
+	return 0;
+}
+
+size_t
+proto_lsp_programme_encode(uint32_t version, uint16_t hold, const struct fw_lsp_prog_entry *e, size_t ne,
+    const struct fw_lsp_prog_seg *g, size_t ng, uint8_t *out, size_t cap)
+{
+	size_t len = FW_LSP_PROG_HEAD + ne * FW_LSP_PROG_ENTRY + ng * FW_LSP_PROG_SEG;
+
+	if (ne > FW_LSP_PROG_ENTRIES || ng > FW_LSP_PROG_SEGS || len > cap)
+		return 0;
+	fw_lsp_put32(out, version);
+	fw_lsp_put16(out + 4, hold);
+	out[6] = (uint8_t)ne;
+	out[7] = (uint8_t)ng;
+	for (size_t i = 0; i < ne; i++) {
+		uint8_t *q = out + FW_LSP_PROG_HEAD + i * FW_LSP_PROG_ENTRY;
+
+		q[0] = e[i].slot;
+		q[1] = e[i].effect;
+		fw_lsp_put16(q + 2, e[i].param);
+		fw_lsp_put32(q + 4, e[i].duration_ms);
+	}
+	for (size_t i = 0; i < ng; i++) {
+		uint8_t *q = out + FW_LSP_PROG_HEAD + ne * FW_LSP_PROG_ENTRY + i * FW_LSP_PROG_SEG;
+
+		fw_lsp_put32(q, g[i].start);
+		fw_lsp_put32(q + 4, g[i].end);
+		fw_lsp_put32(q + 8, g[i].anchor);
+		q[12] = g[i].first;
+		q[13] = g[i].count;
+	}
+	return len;
+}
+
+int
+proto_lsp_queue_msg(void *state, uint8_t type, const uint8_t *payload, size_t len)
+{
+	struct lsp_state *s = state;
+	uint16_t need = lsp_type_cap(type);
+
+	if (type != FW_LSP_PROGRAMME && type != FW_LSP_RESUME && type != FW_LSP_HOLD && type != FW_LSP_PING)
+		return -1;
+	if (len > s->max_payload)
+		return -1;
+	if (need && !(s->caps & need))
+		return 1;
+	if (type == FW_LSP_RESUME)
+		s->prev_valid = 0;     /* the board will show its programme: no base for a delta */
+	lsp_retry_failed(s);
+	return lsp_queue_msg(s, type, payload, len, 0);
+}
+
+int
+proto_lsp_failed(void *state)
+{
+	const struct lsp_state *s = state;
+
+	return s->status == PROTO_TX_FAILED;
+}
+
+int
+proto_lsp_idle(void *state)
+{
+	const struct lsp_state *s = state;
+
+	return s->session && (s->npk == 0 || s->status == PROTO_TX_FAILED);
 }
 
 void

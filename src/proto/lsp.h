@@ -66,6 +66,11 @@ struct proto_lsp_stats {
 	uint16_t caps_used;             /* what the host uses: board_caps less what the board refused */
 	uint8_t  board_version;
 	char     board_fw[FW_LSP_FW_NAME_MAX + 1];
+	uint8_t  board_page_slots;      /* from INFO */
+	uint32_t board_page_bytes;
+	uint8_t  board_minor;           /* 1.1 boards (PROGRAMME): 1, else 0 */
+	uint32_t board_prog_version;    /* the programme the board said it holds; 0 = none */
+	int      board_mode;            /* FW_LSP_MODE_* it said it plays; -1 = not said */
 };
 void proto_lsp_get_stats(void *state, struct proto_lsp_stats *);
 
@@ -76,5 +81,28 @@ void proto_lsp_get_stats(void *state, struct proto_lsp_stats *);
 int proto_lsp_queue_setting(void *state, uint8_t type, unsigned value);
 /* Queue CLOCK: unix seconds and the board's UTC offset in minutes; 0, or 1 when the board does not offer it. */
 int proto_lsp_queue_clock(void *state, int64_t unix_s, int utc_offset_min);
+
+/* Make room in the send queue for a stored image of `coded` bytes (width x
+ * height, maybe larger than the board): the queue is sized for the board's
+ * own frames at init.  0, or -1 when out of memory. */
+int proto_lsp_reserve(void *state, size_t coded, int width, int height);
+/* Queue an image coded by proto_lsp_compress (no DELTA) for page slot
+ * `slot` (FRAME + SLOT + GEOMETRY), delivered like frames; a newer live
+ * frame does not replace it.  0; 1 when the board has no page slots; -1
+ * when out of memory. */
+int proto_lsp_queue_slot(void *state, const struct proto_image *, const struct proto_lsp_coding *,
+    const uint8_t *coded, uint8_t slot);
+/* The PROGRAMME payload (docs/protocol.md §10.1) into out: its length, or 0
+ * when it does not fit cap or the limits.  Pure. */
+size_t proto_lsp_programme_encode(uint32_t version, uint16_t hold, const struct fw_lsp_prog_entry *,
+    size_t nentries, const struct fw_lsp_prog_seg *, size_t nsegs, uint8_t *out, size_t cap);
+/* Queue PROGRAMME, RESUME, HOLD or PING with this payload for reliable delivery.
+ * 0; 1 when the board does not offer it; -1 for another type, a payload
+ * over the board's limit, or a full queue. */
+int proto_lsp_queue_msg(void *state, uint8_t type, const uint8_t *payload, size_t len);
+/* 1 when the last delivery failed (see proto_ops.error) and nothing new was queued since. */
+int proto_lsp_failed(void *state);
+/* 1 when the session has begun and nothing waits for an answer (or what waited failed). */
+int proto_lsp_idle(void *state);
 
 #endif

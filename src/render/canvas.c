@@ -203,3 +203,52 @@ render_canvas_lit(const struct render_canvas *c)
 			return 1;
 	return 0;
 }
+
+void
+render_canvas_blit(struct render_canvas *dst, int x, int y, const struct render_canvas *src)
+{
+	int sx0 = x < 0 ? -x : 0, sy0 = y < 0 ? -y : 0;
+	int sx1 = src->width, sy1 = src->height;
+
+	if (dst->format != src->format)
+		return;
+	if (x + sx1 > dst->width)
+		sx1 = dst->width - x;
+	if (y + sy1 > dst->height)
+		sy1 = dst->height - y;
+	if (sx0 >= sx1 || sy0 >= sy1)
+		return;
+	for (int sy = sy0; sy < sy1; sy++) {
+		const uint8_t *s = src->data + (size_t)sy * src->stride;
+		uint8_t *d = dst->data + (size_t)(y + sy) * dst->stride;
+
+		switch (src->format) {
+		case LS_FMT_RGB565:
+		case LS_FMT_RGB888: {
+			size_t bpp = src->format == LS_FMT_RGB565 ? 2 : 3;
+			memcpy(d + (size_t)(x + sx0) * bpp, s + (size_t)sx0 * bpp, (size_t)(sx1 - sx0) * bpp);
+			break;
+		}
+		case LS_FMT_MONO:
+			/* bits at any offset: one LED at a time (areas are small and
+			 * this runs once per frame) */
+			for (int sx = sx0; sx < sx1; sx++) {
+				int dx = x + sx;
+				uint8_t bit = (uint8_t)(0x80u >> (dx & 7));
+				if (s[sx >> 3] & (0x80u >> (sx & 7)))
+					d[dx >> 3] |= bit;
+				else
+					d[dx >> 3] &= (uint8_t)~bit;
+			}
+			break;
+		case LS_FMT_REDGREEN:
+			for (int sx = sx0; sx < sx1; sx++) {
+				int dx = x + sx;
+				unsigned v = (s[sx >> 2] >> (6 - 2 * (unsigned)(sx & 3))) & 3u;
+				unsigned shift = 6 - 2 * (unsigned)(dx & 3);
+				d[dx >> 2] = (uint8_t)((d[dx >> 2] & ~(3u << shift)) | (v << shift));
+			}
+			break;
+		}
+	}
+}

@@ -52,6 +52,10 @@ ls_rgb render_canvas_get(const struct render_canvas *, int x, int y);
 ls_rgb render_quantize(enum ls_format, ls_rgb);
 /* Fill a rectangle (clipped). */
 void   render_canvas_fill(struct render_canvas *, int x, int y, int w, int h, ls_rgb);
+/* Copy `src` into `dst` with its top-left LED at x, y (clipped to dst), bit
+ * for bit: the formats must be the same (nothing is copied otherwise).
+ * This is how a layout's areas become one board picture. */
+void   render_canvas_blit(struct render_canvas *dst, int x, int y, const struct render_canvas *src);
 /* 1 when the two canvases have the same size, format and bytes. */
 int    render_canvas_equal(const struct render_canvas *, const struct render_canvas *);
 /* 1 when any LED is not off. */

@@ -3,6 +3,7 @@
  * dark panel, scaled up.  Made from a finished canvas, so it shows exactly
  * the LEDs the board lights.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,4 +108,78 @@ render_png_write_preview(const struct render_canvas *c, const struct ls_board *b
 	rc = render_png_write_rgb(rgb, w, h, path, err, errlen);
 	free(rgb);
 	return rc;
+}
+
+#define SITE_WIDTH   960   /* the widest board's LED look, pixels */
+#define SITE_MARGIN  8
+#define SITE_LABEL   16    /* a board's name above it */
+
+int
+render_site_pitch(const struct ls_board *const *boards, size_t n)
+{
+	int wmax = 1, s;
+
+	for (size_t i = 0; i < n; i++)
+		if (boards[i]->width > wmax)
+			wmax = boards[i]->width;
+	s = SITE_WIDTH / wmax;
+	return s < 2 ? 2 : s > 12 ? 12 : s;
+}
+
+uint8_t *
+render_site_picture(struct render_ctx *ctx, const struct ls_board *const *boards,
+    struct render_canvas *const *cv, size_t n, int pitch, int *w, int *h)
+{
+	int W = 0, H = SITE_MARGIN, y;
+	uint8_t *out;
+	struct render_canvas *label = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		if (boards[i]->width * pitch > W)
+			W = boards[i]->width * pitch;
+		H += SITE_LABEL + boards[i]->height * pitch + SITE_MARGIN;
+	}
+	W += 2 * SITE_MARGIN;
+	if ((out = malloc((size_t)W * (size_t)H * 3)) == NULL)
+		return NULL;
+	memset(out, 0, (size_t)W * (size_t)H * 3);
+	label = render_canvas_new(W - 2 * SITE_MARGIN, SITE_LABEL, LS_FMT_RGB888);
+	y = SITE_MARGIN;
+	for (size_t i = 0; i < n; i++) {
+		const struct ls_board *b = boards[i];
+		int bw, bh;
+		uint8_t *dots;
+		char text[160], err[256];
+
+		/* the board's name and size, drawn by the renderer itself */
+		snprintf(text, sizeof text, "%s  %dx%d %s", b->name, b->width, b->height, ls_format_name(b->format));
+		if (label != NULL) {
+			struct ls_content c = { .name = (char *)"label", .text = text, .size = 12, .color = 0xb0b0b0,
+			    .background = 0, .align = LS_ALIGN_LEFT, .valign = LS_VALIGN_MIDDLE };
+			if (render_item(ctx, b, &c, 0, 0, label, err, sizeof err) == 0)
+				for (int ly = 0; ly < SITE_LABEL; ly++)
+					for (int lx = 0; lx < label->width; lx++) {
+						ls_rgb v = render_canvas_get(label, lx, ly);
+						uint8_t *p = out + (((size_t)(y + ly)) * (size_t)W + (size_t)(SITE_MARGIN + lx)) * 3;
+						p[0] = (uint8_t)(v >> 16);
+						p[1] = (uint8_t)(v >> 8);
+						p[2] = (uint8_t)v;
+					}
+		}
+		y += SITE_LABEL;
+		if ((dots = render_preview_dots(cv[i], b, pitch, &bw, &bh)) == NULL) {
+			free(out);
+			render_canvas_free(label);
+			return NULL;
+		}
+		for (int r = 0; r < bh; r++)
+			memcpy(out + ((size_t)(y + r) * (size_t)W + SITE_MARGIN) * 3, dots + (size_t)r * (size_t)bw * 3,
+			    (size_t)bw * 3);
+		free(dots);
+		y += bh + SITE_MARGIN;
+	}
+	render_canvas_free(label);
+	*w = W;
+	*h = H;
+	return out;
 }

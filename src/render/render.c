@@ -88,13 +88,26 @@ fits(struct render_ctx *ctx, struct render_font *f, const char *text, int size, 
 
 	if (l == NULL)
 		return 0;
-	return !l->forced && l->width <= w && block_height(l, l->nlines) <= h;
+	return !l->forced && l->split == 0 && l->width <= w && block_height(l, l->nlines) <= h;
+}
+
+/* 1 when the text pages at `size` without breaking a word, number or date. */
+static int
+pages_whole(struct render_ctx *ctx, struct render_font *f, const char *text, int size, enum render_aa aa,
+    int w, int spacing)
+{
+	struct render_layout *l = render_layout_text(ctx, f, text, size, aa, RENDER_WRAP_WIDTH, w, spacing);
+
+	return l != NULL && !l->forced && l->split == 0;
 }
 
 /* The size for an item whose size is 0 (auto-fit): the largest that fits
  * the board on one screen without breaking a word; when even RENDER_MIN_FIT
- * does not, half the board's height (two lines a page) or, on boards too
- * low for that, its whole height.  One-line effects take the board height. */
+ * does not, the text is paged: half the board's height (two lines a page)
+ * or, on boards too low for that, its whole height, or the largest size
+ * below that down to RENDER_MIN_FIT at which no page breaks a word, number
+ * or date (a 64x16 board shows 2023-09-12 whole at 12 px, not 2023-09- /
+ * 12 at 16).  One-line effects take the board height. */
 static int
 auto_size(struct render_ctx *ctx, struct render_font *f, const char *text, enum render_aa aa,
     int w, int h, int spacing, enum fit_mode mode)
@@ -126,9 +139,15 @@ auto_size(struct render_ctx *ctx, struct render_font *f, const char *text, enum 
 	if (best == 0) {
 		/* too long for one screen at any readable size: page (or scroll)
 		 * two lines at a time when the board is tall enough for that */
-		best = h / 2 >= RENDER_MIN_FIT ? h / 2 : h;
-		if (best > RENDER_MAX_SIZE)
-			best = RENDER_MAX_SIZE;
+		int top = h / 2 >= RENDER_MIN_FIT ? h / 2 : h;
+		if (top > RENDER_MAX_SIZE)
+			top = RENDER_MAX_SIZE;
+		best = top;
+		for (int sz = top; sz >= RENDER_MIN_FIT; sz--)
+			if (pages_whole(ctx, f, text, sz, aa, w, spacing)) {
+				best = sz;
+				break;
+			}
 	}
 	free(slot->text);
 	if ((slot->text = strdup(text)) != NULL) {
@@ -185,36 +204,58 @@ page_seconds(const struct ls_content *item, size_t npages)
 	return s < 1.0 ? 1.0 : s;
 }
 
+/* The font, size and layout of a text item on a w x h canvas. */
 static int
-draw_text(struct render_ctx *ctx, const struct ls_board *board, const struct ls_content *item,
-    const struct render_paint *paint, const char *text, double t, struct render_canvas *out,
-    char *err, size_t errlen)
+text_layout(struct render_ctx *ctx, const struct ls_content *item, enum render_aa aa, const char *text,
+    int w, int h, struct render_layout **lo, int *spacing_out, char *err, size_t errlen)
 {
 	struct render_font *f;
 	struct render_layout *l;
-	int w = out->width, h = out->height, size, spacing = item->line_spacing;
+	int size, spacing = item->line_spacing;
 	enum fit_mode mode = item->effect == LS_FX_SCROLL_LEFT ? FIT_LINE : FIT_BOX;
 	char ferr[512];
 
-	(void)board;
 	if (spacing < 0 || spacing > h)
 		spacing = 0;
 	if ((f = render_font_get(ctx, item->font, ferr, sizeof ferr)) == NULL) {
 		snprintf(err, errlen, "item %s: %s", item->name ? item->name : "?", ferr);
 		return -1;
 	}
-	size = item->size > 0 ? item->size : auto_size(ctx, f, text, paint->aa, w, h, spacing, mode);
+	size = item->size > 0 ? item->size : auto_size(ctx, f, text, aa, w, h, spacing, mode);
 	if (size > RENDER_MAX_SIZE)
 		size = RENDER_MAX_SIZE;
-	l = render_layout_text(ctx, f, text, size, paint->aa,
+	l = render_layout_text(ctx, f, text, size, aa,
 	    mode == FIT_LINE ? RENDER_WRAP_NONE : RENDER_WRAP_WIDTH, w, spacing);
 	if (l == NULL) {
 		snprintf(err, errlen, "item %s: cannot lay out the text with font %s at %d px (out of memory or unreadable font)",
 		    item->name ? item->name : "?", f->primary_desc, size);
 		return -1;
 	}
-	ctx->last = (struct render_text_info){ size, l->nlines, 1, l->width,
-		item->effect == LS_FX_SCROLL_LEFT || item->effect == LS_FX_SCROLL_UP };
+	*lo = l;
+	*spacing_out = spacing;
+	return 0;
+}
+
+/* Lines a page of static or flashing text holds. */
+static size_t
+lines_per_page(const struct render_layout *l, int h, int spacing)
+{
+	size_t per = (size_t)((h + spacing) / (l->line_h + spacing));
+
+	return per == 0 ? 1 : per;
+}
+
+static int
+draw_text(struct render_ctx *ctx, const struct ls_board *board, const struct ls_content *item,
+    const struct render_paint *paint, const char *text, double t, struct render_canvas *out,
+    char *err, size_t errlen)
+{
+	struct render_layout *l;
+	int w = out->width, h = out->height, spacing;
+
+	(void)board;
+	if (text_layout(ctx, item, paint->aa, text, w, h, &l, &spacing, err, errlen) != 0)
+		return -1;
 	switch (item->effect) {
 	case LS_FX_SCROLL_LEFT: {
 		int x = render_scroll_pos(t, item->speed, w, l->width);
@@ -230,15 +271,12 @@ draw_text(struct render_ctx *ctx, const struct ls_board *board, const struct ls_
 	}
 	default: {
 		/* static and flash: as many lines as fit make a page */
-		size_t per = (size_t)((h + spacing) / (l->line_h + spacing));
+		size_t per = lines_per_page(l, h, spacing);
 		size_t npages, page;
 
-		if (per == 0)
-			per = 1;
 		npages = (l->nlines + per - 1) / per;
 		if (npages == 0)
 			npages = 1;
-		ctx->last.pages = npages;
 		page = npages > 1 ? (size_t)fmod(floor(t / page_seconds(item, npages)), (double)npages) : 0;
 		size_t first = page * per, n = l->nlines - first < per ? l->nlines - first : per;
 		render_draw_layout(ctx, out, paint, l, first, n, 0, valign_y(item->valign, h, block_height(l, n)),
@@ -247,6 +285,103 @@ draw_text(struct render_ctx *ctx, const struct ls_board *board, const struct ls_
 	}
 	}
 	return 0;
+}
+
+/* Append UTF-8 of cps[s..e) to buf (bounded). */
+static void
+cat_cps(char *buf, size_t len, const uint32_t *cps, size_t s, size_t e)
+{
+	size_t k = strlen(buf);
+
+	for (size_t i = s; i < e && k + 5 < len; i++) {
+		uint32_t c = cps[i];
+		if (c < 0x80) buf[k++] = (char)c;
+		else if (c < 0x800) { buf[k++] = (char)(0xc0 | c >> 6); buf[k++] = (char)(0x80 | (c & 0x3f)); }
+		else if (c < 0x10000) {
+			buf[k++] = (char)(0xe0 | c >> 12); buf[k++] = (char)(0x80 | (c >> 6 & 0x3f));
+			buf[k++] = (char)(0x80 | (c & 0x3f));
+		} else {
+			buf[k++] = (char)(0xf0 | c >> 18); buf[k++] = (char)(0x80 | (c >> 12 & 0x3f));
+			buf[k++] = (char)(0x80 | (c >> 6 & 0x3f)); buf[k++] = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	buf[k] = '\0';
+}
+
+int
+render_text_plan(struct render_ctx *ctx, const struct ls_board *board, const struct ls_content *item,
+    double now, struct render_text_plan *out, char *err, size_t errlen)
+{
+	struct render_layout *l;
+	enum render_aa aa = (board->format == LS_FMT_MONO || board->format == LS_FMT_REDGREEN) ?
+	    RENDER_AA_MONO : RENDER_AA_GREY;
+	char *text = NULL;
+	const char *shown = item->text;
+	int spacing, rc = -1;
+	uint32_t *cps = NULL;
+
+	memset(out, 0, sizeof *out);
+	if (item->text == NULL || item->text[0] == '\0')
+		return 0;
+	if (strchr(item->text, '{') != NULL) {
+		if ((text = render_fields_expand(ctx, item->text, now, err, errlen)) == NULL)
+			return -1;
+		shown = text;
+	}
+	if (text_layout(ctx, item, aa, shown, board->width, board->height, &l, &spacing, err, errlen) != 0)
+		goto out;
+	out->size = l->size;
+	out->auto_fit = item->size <= 0;
+	out->lines = (int)l->nlines;
+	out->width = l->width;
+	out->forced = l->forced;
+	out->split = l->split;
+	switch (item->effect) {
+	case LS_FX_SCROLL_LEFT:
+		out->how = RENDER_SHOW_SCROLL_LEFT;
+		out->pages = 1;
+		break;
+	case LS_FX_SCROLL_UP:
+		out->how = RENDER_SHOW_SCROLL_UP;
+		out->pages = 1;
+		break;
+	default: {
+		size_t per = lines_per_page(l, board->height, spacing);
+		out->how = RENDER_SHOW_PAGES;
+		out->lines_per_page = (int)per;
+		out->pages = (int)((l->nlines + per - 1) / per);
+		if (out->pages == 0)
+			out->pages = 1;
+		break;
+	}
+	}
+	/* the text as lines, " / " between them, for the report */
+	render_utf8_decode(shown, &cps);
+	if (cps == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < l->nlines; i++) {
+		const struct render_line *ln = &l->lines[i];
+		if (i > 0)
+			cat_cps(out->shown, sizeof out->shown, (const uint32_t *)U" / ", 0, 3);
+		cat_cps(out->shown, sizeof out->shown, cps, ln->cp, ln->cp + ln->ncp);
+		if ((ln->brk == RENDER_BRK_FORCED || ln->brk == RENDER_BRK_VETO || ln->brk == RENDER_BRK_SPLIT) &&
+		    out->broken[0] == '\0' && i + 1 < l->nlines) {
+			const struct render_line *nx = &l->lines[i + 1];
+			size_t s = ln->cp + ln->ncp > ln->cp + 4 ? ln->cp + ln->ncp - 4 : ln->cp;
+			if (s < ln->cp)
+				s = ln->cp;
+			cat_cps(out->broken, sizeof out->broken, cps, s, ln->cp + ln->ncp);
+			cat_cps(out->broken, sizeof out->broken, (const uint32_t *)U"|", 0, 1);
+			cat_cps(out->broken, sizeof out->broken, cps, nx->cp, nx->cp + (nx->ncp < 4 ? nx->ncp : 4));
+		}
+	}
+	rc = 0;
+out:
+	free(cps);
+	free(text);
+	return rc;
 }
 
 int
@@ -306,31 +441,6 @@ render_item(struct render_ctx *ctx, const struct ls_board *board, const struct l
 			render_fill_background(out, &paint);
 	}
 	free(text);
-	return rc;
-}
-
-int
-render_item_info(struct render_ctx *ctx, const struct ls_board *board, const struct ls_content *item, double now,
-    struct render_text_info *out, char *err, size_t errlen)
-{
-	struct render_canvas *cv = render_canvas_new(board->width, board->height, board->format);
-	struct ls_content still = *item;
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	if (cv == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	memset(&ctx->last, 0, sizeof ctx->last);
-	if (still.effect == LS_FX_FLASH)
-		still.effect = LS_FX_STATIC;   /* the lit half: laid out the same */
-	rc = render_item(ctx, board, &still, now, 0.0, cv, err, errlen);
-	if (rc == 0) {
-		*out = ctx->last;
-		out->scrolls = item->effect == LS_FX_SCROLL_LEFT || item->effect == LS_FX_SCROLL_UP;
-	}
-	render_canvas_free(cv);
 	return rc;
 }
 

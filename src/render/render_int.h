@@ -18,7 +18,6 @@
 #include "util/diag.h"
 #include "config/model.h"
 #include "render/canvas.h"
-#include "render/render.h"
 
 #define RENDER_DEFAULT_FONT "WenQuanYi Zen Hei"
 /* Largest text size auto-fit and the config may ask for, in pixels. */
@@ -89,9 +88,22 @@ struct render_pglyph {
 	int x;                     /* pen x within the line, pixels */
 };
 
+/* What ends a line: how good a place it was to break (text.c). */
+enum render_brk {
+	RENDER_BRK_NONE,           /* no line may end here (before a space, which hangs) */
+	RENDER_BRK_END,            /* end of a paragraph */
+	RENDER_BRK_GOOD,           /* after a space or punctuation */
+	RENDER_BRK_WORD,           /* between words (Chinese word list, Latin|CJK, a hyphen) */
+	RENDER_BRK_SPLIT,          /* inside a word of the Chinese word list */
+	RENDER_BRK_FORCED,         /* inside a Latin word, a number, a date or a time */
+	RENDER_BRK_VETO,           /* against the Chinese rules (，at a line start, 《 at an end) */
+};
+
 struct render_line {
 	size_t first, n;           /* glyphs */
 	int    width;              /* pixels, trailing spaces excluded */
+	size_t cp, ncp;            /* code points of the text shown, from its start (spaces at a break dropped) */
+	uint8_t brk;               /* enum render_brk: what ends this line */
 };
 
 /* A laid-out text: lines of glyphs at one size. */
@@ -103,7 +115,8 @@ struct render_layout {
 	struct render_pglyph *g;   size_t ng;
 	struct render_line   *lines; size_t nlines;
 	int     width;             /* widest line */
-	int     forced;            /* a word had to be broken inside (did not fit) */
+	int     forced;            /* a word, number or date had to be broken inside (did not fit) */
+	int     split;             /* lines that end inside a word of the Chinese word list */
 	size_t  missing;           /* code points no font could draw */
 };
 
@@ -164,7 +177,6 @@ struct render_ctx {
 	int     mix_valid;
 	uint8_t *cov; size_t covcap;  /* coverage scratch for RGB text */
 	struct tz *zone;             /* the config's timezone, read on first use */
-	struct render_text_info last;  /* how the last text drawn was laid out (render_item_info) */
 };
 
 /* fonts (font.c) */
@@ -189,6 +201,24 @@ void render_layout_free(struct render_layout *);
 const struct render_glyph *render_layout_glyph(struct render_ctx *, struct render_layout *, size_t k);
 /* 1 when a break is allowed between code points a and b (Chinese line-breaking rules). */
 int render_break_ok(uint32_t a, uint32_t b);
+/* What a break between cps[p-1] and cps[p] would be (enum render_brk;
+ * RENDER_BRK_NONE before a space, which hangs at the line end instead).
+ * inword as render_zh_segment fills it, or NULL. */
+int render_break_class(const uint32_t *cps, size_t n, size_t p, const uint8_t *inword);
+
+/* Chinese words (zhwords.c) */
+#define RENDER_ZH_MAXWORD 8
+/* 1 for a CJK ideograph (the characters the word list segments). */
+int render_zh_han(uint32_t c);
+/* 1 when cps[0..n) is a word of the list. */
+int render_zh_is_word(const uint32_t *cps, size_t n);
+/* inword[p] = 1 (p in 1..n-1) when a break before cps[p] would cut a listed
+ * word, 2 when it would also cut a shorter listed word inside that one
+ * (网|络 in 网络安全法, against 1 for 网络安全|法); inword has n + 1 bytes.  0, or -1 when out of memory. */
+int render_zh_segment(const uint32_t *cps, size_t n, uint8_t *inword);
+/* The list, for tests: its size and entry i. */
+size_t render_zh_nwords(void);
+const char *render_zh_word(size_t i);
 int render_no_start(uint32_t cp);
 int render_no_end(uint32_t cp);
 /* Decode UTF-8 (invalid bytes become U+FFFD); returns the count, *out malloc'd. */
@@ -211,9 +241,7 @@ void render_fill_background(struct render_canvas *, const struct render_paint *)
 /* Write the whole canvas from p->cov: background, text, and its edges blended. */
 void render_cov_resolve(struct render_canvas *, const struct render_paint *);
 
-/* Live fields (fields.c): expand {date} {time} {weekday} {countdown:...} at `now` in `tz`.
- * Returns a malloc'd string, or NULL + err on a malformed field. */
-char *render_fields_expand(struct render_ctx *, const char *text, double now, char *err, size_t errlen);
+/* Live fields (fields.c): render_fields_expand is in render.h. */
 void render_zone_free(struct render_ctx *);
 
 /* Images (image.c) */

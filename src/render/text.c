@@ -113,20 +113,92 @@ is_space(uint32_t c)
 	return c == ' ' || c == '\t' || c == 0x3000 || c == 0xa0;
 }
 
+static int
+is_digit(uint32_t c)
+{
+	return (c >= '0' && c <= '9') || (c >= 0xff10 && c <= 0xff19);
+}
+
+/* Letters and digits of words written with spaces (Latin, Greek, Cyrillic, fullwidth). */
+static int
+is_alnum(uint32_t c)
+{
+	return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+	    (c >= 0xc0 && c <= 0x52f && c != 0xd7 && c != 0xf7) ||
+	    (c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a);
+}
+
+/* Characters that belong to the number before them: 9月12日, 6天, 3个. */
+static int
+is_unit(uint32_t c)
+{
+	static const uint32_t units[] = {
+		0x4e2a /* 个 */, 0x5143 /* 元 */, 0x5206 /* 分 */, 0x53f7 /* 号 */, 0x5468 /* 周 */,
+		0x5929 /* 天 */, 0x5c81 /* 岁 */, 0x5e74 /* 年 */, 0x5ea6 /* 度 */, 0x65e5 /* 日 */,
+		0x65f6 /* 时 */, 0x6708 /* 月 */, 0x70b9 /* 点 */, 0x79d2 /* 秒 */, 0x8282 /* 节 */,
+	};
+	return in_tab(units, sizeof units / sizeof units[0], c);
+}
+
+/* Punctuation that ends a phrase, after which a line break reads best. */
+static int
+ends_phrase(uint32_t c)
+{
+	return render_no_start(c) && c != '%' && c != 0x00b7 && c != 0x2030 && c != 0x2032 &&
+	    c != 0x2033 && c != 0x3005 && c != 0x309d && c != 0x309e && c != 0x30fb && c != 0x30fc &&
+	    c != 0xff05;
+}
+
+/* Numbers, dates and times are words: 2023-09-12, 10:00, 1,000, 3.5, 9月12日,
+ * 40%, 第3 (UAX #14's numeric rule LB25, plus the Chinese units). */
+static int
+inside_number(const uint32_t *cps, size_t p)
+{
+	uint32_t a = cps[p - 1], b = cps[p];
+	int digit_before_a = p >= 2 && is_digit(cps[p - 2]);
+
+	if (is_digit(a) && (is_digit(b) || is_unit(b) || (b < 0x80 && strchr("-/:.,%", (int)b) != NULL && b != 0)))
+		return 1;
+	if (is_digit(b) && a < 0x80 && a != 0 && strchr("-/:.,", (int)a) != NULL && (digit_before_a || a == '-'))
+		return 1;
+	if (is_digit(b) && ((is_unit(a) && digit_before_a) || a == 0x7b2c /* 第 */))
+		return 1;
+	return 0;
+}
+
+int
+render_break_class(const uint32_t *cps, size_t n, size_t p, const uint8_t *inword)
+{
+	uint32_t a, b;
+
+	if (p == 0 || p >= n)
+		return RENDER_BRK_END;
+	a = cps[p - 1];
+	b = cps[p];
+	if (is_space(b) && b != 0x3000)
+		return RENDER_BRK_NONE;  /* spaces hang at the end of the line they follow */
+	if (render_no_start(b) || render_no_end(a))
+		return RENDER_BRK_VETO;
+	if (inside_number(cps, p))
+		return RENDER_BRK_FORCED;
+	if (is_space(a) || ends_phrase(a))
+		return RENDER_BRK_GOOD;
+	if (is_alnum(a) && is_alnum(b))
+		return RENDER_BRK_FORCED;
+	if (inword != NULL && inword[p] && render_zh_han(a) && render_zh_han(b))
+		return RENDER_BRK_SPLIT;
+	if (is_cjk(a) || is_cjk(b) || a == '-' || a == '/')
+		return RENDER_BRK_WORD;
+	return RENDER_BRK_FORCED;
+}
+
 int
 render_break_ok(uint32_t a, uint32_t b)
 {
-	if (is_space(b) && b != 0x3000)
-		return 0;            /* spaces hang at the end of the line they follow */
-	if (render_no_start(b) || render_no_end(a))
-		return 0;
-	if (is_space(a))
-		return 1;
-	if (is_cjk(a) || is_cjk(b))
-		return 1;
-	if (a == '-' || a == '/')
-		return 1;
-	return 0;
+	uint32_t pair[2] = { a, b };
+	int c = render_break_class(pair, 2, 1, NULL);
+
+	return c == RENDER_BRK_GOOD || c == RENDER_BRK_WORD || c == RENDER_BRK_SPLIT;
 }
 
 const struct render_glyph *
@@ -265,6 +337,9 @@ push_line(struct render_layout *l, size_t *lcap, size_t first, size_t n, int wid
 	l->lines[l->nlines].first = first;
 	l->lines[l->nlines].n = n;
 	l->lines[l->nlines].width = width;
+	l->lines[l->nlines].cp = 0;
+	l->lines[l->nlines].ncp = 0;
+	l->lines[l->nlines].brk = RENDER_BRK_END;
 	l->nlines++;
 	if (width > l->width)
 		l->width = width;
@@ -330,7 +405,8 @@ cluster_index_build(struct cluster_index *ci, const struct shaped *sh, size_t n)
 /* Emit the line made of code points [s, e) of a shaped paragraph. */
 static int
 emit_line(struct render_layout *l, size_t *gcap, size_t *lcap, const struct shaped *sh,
-    const struct cluster_index *ci, const int32_t *bx, const uint32_t *cps, size_t s, size_t e)
+    const struct cluster_index *ci, const int32_t *bx, const uint32_t *cps, size_t s, size_t e,
+    size_t p0, int brk)
 {
 	size_t first = l->ng;
 	size_t et = e;
@@ -343,20 +419,55 @@ emit_line(struct render_layout *l, size_t *gcap, size_t *lcap, const struct shap
 		if (push_glyph(l, gcap, sg->face, sg->gid, (sg->x - bx[s] + 32) >> 6) != 0)
 			return -1;
 	}
-	return push_line(l, lcap, first, l->ng - first, (bx[et] - bx[s] + 32) >> 6);
+	if (push_line(l, lcap, first, l->ng - first, (bx[et] - bx[s] + 32) >> 6) != 0)
+		return -1;
+	l->lines[l->nlines - 1].cp = p0 + s;
+	l->lines[l->nlines - 1].ncp = et - s;
+	l->lines[l->nlines - 1].brk = (uint8_t)brk;
+	return 0;
 }
 
-/* Break one shaped paragraph into lines no wider than `width` pixels. */
+/* The cost of a way to break a paragraph, compared in this order: breaks
+ * against the Chinese rules, breaks inside a number, date, time or Latin
+ * word (or a glyph wider than the board), breaks inside a Chinese word,
+ * lines (so pages), and last "badness": the squared room left on each line
+ * (the last one included, so pages come out balanced instead of 4+4+4+1)
+ * plus a penalty for a break between words rather than at punctuation or a
+ * space. */
+struct bcost {
+	uint32_t veto, forced, split, lines;
+	uint64_t bad;
+};
+
+static int
+bcost_less(const struct bcost *x, const struct bcost *y)
+{
+	if (x->veto != y->veto) return x->veto < y->veto;
+	if (x->forced != y->forced) return x->forced < y->forced;
+	if (x->split != y->split) return x->split < y->split;
+	if (x->lines != y->lines) return x->lines < y->lines;
+	return x->bad < y->bad;
+}
+
+/* Break one shaped paragraph into lines no wider than `width` pixels.
+ *
+ * Not greedy: a shortest-path search over the break points (as TeX does
+ * for paragraphs, with the cost above), looking back from each point only
+ * as far as one line reaches, so the work is the text's length times the
+ * characters of a line.  `p0` is the paragraph's first code point in the
+ * whole text (for render_line.cp). */
 static int
 break_paragraph(struct render_layout *l, size_t *gcap, size_t *lcap, const struct shaped *sh,
-    const uint32_t *cps, size_t n, enum render_wrap wrap, int width)
+    const uint32_t *cps, size_t n, enum render_wrap wrap, int width, size_t p0)
 {
-	int32_t *bx;
-	uint8_t *boundary;
+	int32_t *bx = NULL;
+	uint8_t *boundary = NULL, *inword = NULL, *cls = NULL;
+	size_t *ns = NULL, *te = NULL, *prev = NULL, *stack = NULL;
+	struct bcost *best = NULL;
 	struct cluster_index ci = { NULL, NULL };
 	int rc = -1;
-	size_t s = 0;
 	int32_t lim = (int32_t)width * 64;
+	uint64_t word_pen = (uint64_t)l->size * (uint64_t)l->size;
 
 	if (n > (size_t)1 << 28)
 		return -1;
@@ -379,48 +490,108 @@ break_paragraph(struct render_layout *l, size_t *gcap, size_t *lcap, const struc
 	}
 	if (n == 0) {
 		rc = push_line(l, lcap, l->ng, 0, 0);
+		if (rc == 0)
+			l->lines[l->nlines - 1].cp = p0;
 		goto out;
 	}
 	if (wrap == RENDER_WRAP_NONE) {
-		rc = emit_line(l, gcap, lcap, sh, &ci, bx, cps, 0, n);
+		rc = emit_line(l, gcap, lcap, sh, &ci, bx, cps, 0, n, p0, RENDER_BRK_END);
 		goto out;
 	}
-	while (s < n) {
-		size_t i, b = 0;
+	inword = malloc(n + 1);
+	cls = calloc(n + 1, 1);
+	ns = malloc((n + 1) * sizeof *ns);
+	te = malloc((n + 1) * sizeof *te);
+	prev = malloc((n + 1) * sizeof *prev);
+	stack = malloc((n + 1) * sizeof *stack);
+	best = malloc((n + 1) * sizeof *best);
+	if (inword == NULL || cls == NULL || ns == NULL || te == NULL || prev == NULL || stack == NULL ||
+	    best == NULL || render_zh_segment(cps, n, inword) != 0)
+		goto out;
+	cls[0] = cls[n] = RENDER_BRK_END;
+	for (size_t p = 1; p < n; p++)
+		cls[p] = boundary[p] ? (uint8_t)render_break_class(cps, n, p, inword) : 0;
+	/* ns[j]: where the line after a break at j starts (spaces there dropped);
+	 * te[k]: where a line ending at k ends (trailing spaces not counted) */
+	ns[n] = n;
+	for (size_t j = n; j-- > 0;)
+		ns[j] = (j > 0 && is_space(cps[j]) && cps[j] != 0x3000) ? ns[j + 1] : j;
+	te[0] = 0;
+	for (size_t k = 1; k <= n; k++)
+		te[k] = is_space(cps[k - 1]) ? te[k - 1] : k;
+	memset(&best[0], 0, sizeof best[0]);
+	for (size_t k = 1; k <= n; k++) {
+		int first = 1;
 
-		for (i = s; i < n; i++) {
-			if (is_space(cps[i]) || !boundary[i + 1])
+		if (cls[k] == 0)
+			continue;
+		memset(&best[k], 0, sizeof best[k]);
+		best[k].veto = UINT32_MAX;   /* worse than any real way */
+		prev[k] = 0;
+		for (size_t j = k; j-- > 0;) {
+			struct bcost c;
+			size_t s, e;
+			int32_t w;
+
+			if (cls[j] == 0)
 				continue;
-			if (bx[i + 1] - bx[s] <= lim)
-				continue;
-			/* cps[i] overflows: break at the last allowed point in (s, i] */
-			for (size_t k = i; k > s; k--)
-				if (boundary[k] && render_break_ok(cps[k - 1], cps[k])) {
-					b = k;
-					break;
-				}
-			if (b == 0) {
-				/* nothing allowed: break inside the word, but still keep
-				 * closing punctuation off the start and opening off the end */
-				b = i > s ? i : s + 1;
-				while (b > s + 1 && (!boundary[b] || render_no_start(cps[b]) || render_no_end(cps[b - 1])))
-					b--;
-				l->forced = 1;
+			s = ns[j];
+			e = te[k];
+			w = e > s ? bx[e] - bx[s] : 0;
+			if (!first && w > lim)
+				break;           /* every earlier start is wider still */
+			first = 0;
+			c = best[j];
+			c.lines++;
+			if (w > lim)
+				c.forced++;      /* one glyph wider than the board */
+			else {
+				uint64_t room = (uint64_t)((lim - w) >> 6);
+				c.bad += room * room;
 			}
-			break;
+			switch (cls[k]) {
+			case RENDER_BRK_WORD:   c.bad += word_pen; break;
+			case RENDER_BRK_SPLIT:  c.split += inword[k]; break;
+			case RENDER_BRK_FORCED: c.forced++; break;
+			case RENDER_BRK_VETO:   c.veto++; break;
+			default: break;
+			}
+			if (bcost_less(&c, &best[k])) {
+				best[k] = c;
+				prev[k] = j;
+			}
 		}
-		if (i == n)
-			b = n;
-		if (emit_line(l, gcap, lcap, sh, &ci, bx, cps, s, b) != 0)
-			goto out;
-		s = b;
-		while (s < n && is_space(cps[s]) && cps[s] != 0x3000)
-			s++;
+	}
+	{
+		size_t depth = 0, k = n;
+		while (k > 0) {
+			stack[depth++] = k;
+			k = prev[k];
+		}
+		size_t s = 0;
+		while (depth > 0) {
+			size_t b = stack[--depth];
+			int32_t w = te[b] > ns[s] ? bx[te[b]] - bx[ns[s]] : 0;
+			if (w > lim || cls[b] == RENDER_BRK_FORCED || cls[b] == RENDER_BRK_VETO)
+				l->forced = 1;
+			if (cls[b] == RENDER_BRK_SPLIT)
+				l->split++;
+			if (emit_line(l, gcap, lcap, sh, &ci, bx, cps, ns[s], b, p0, b == n ? RENDER_BRK_END : cls[b]) != 0)
+				goto out;
+			s = b;
+		}
 	}
 	rc = 0;
 out:
 	free(bx);
 	free(boundary);
+	free(inword);
+	free(cls);
+	free(ns);
+	free(te);
+	free(prev);
+	free(stack);
+	free(best);
 	free(ci.at);
 	free(ci.order);
 	return rc;
@@ -462,7 +633,7 @@ layout_build(struct render_ctx *ctx, struct render_font *f, const char *utf8, in
 		sh.n = 0;
 		if (shape_paragraph(ctx, f, cps + p, pe - p, size, aa, &sh, &l->missing, buf) != 0)
 			goto fail;
-		if (break_paragraph(l, &gcap, &lcap, &sh, cps + p, pe - p, wrap, width) != 0)
+		if (break_paragraph(l, &gcap, &lcap, &sh, cps + p, pe - p, wrap, width, p) != 0)
 			goto fail;
 		p = e + 1;
 	}

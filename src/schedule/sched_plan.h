@@ -1,7 +1,7 @@
 /*
  * sched_plan.h — the week plan: what each board shows, minute by minute,
  * for seven days, as a grid that the `schedule --week` report prints as text
- * and draws as a printable PNG.
+ * and draws for printing (a PDF, or a PNG per board).
  *
  * The grid is built from sched_slot_at on local civil minutes, so it shows
  * the plan as written (on a DST night the skipped hour still appears).
@@ -44,10 +44,28 @@ void sched_plan_fill(struct sched_plan *, const struct ls_config *, const struct
 /* A label for a cell owner: the rule's name, "fallback: NAME" or "nothing". */
 const char *sched_plan_who_name(const struct sched_plan *, int who, char *buf, size_t len);
 
-/* Draw the plans of `n` boards, one A4-landscape panel each (150 dpi),
- * stacked, into a PNG at `path`.  Text uses FreeType with a CJK font found
- * through fontconfig.  0, or -1 with a message in err. */
-int sched_plan_png(const struct sched_plan *plans, size_t n, const char *zone, const char *path,
+/* One block of a day: consecutive minutes with the same owner and state
+ * (the rule's true window, even where brightness changes inside it), as
+ * the printed plan labels it. */
+struct sched_plan_block {
+	int from, to;                /* minutes of the day, [from, to) */
+	struct sched_plan_cell cell; /* the first minute's */
+	char name[112];              /* the rule's name, "fallback", "off", "power off", "(nothing)" */
+	char window[16];             /* "17:00–18:50" */
+	char bright[32];             /* "40%" when not the board's own, "40% from 18:30" when it
+	                                changes inside the block, else "" */
+};
+/* The blocks of day d (0..6), at most cap; returns how many. */
+size_t sched_plan_blocks(const struct sched_plan *, int d, struct sched_plan_block *out, size_t cap);
+
+/* Draw the plans of `n` boards, one A4-landscape page each, with cairo:
+ * `path` ending in .pdf gets one PDF, a page per board; anything else gets
+ * one PNG per board at 150 dpi (1754x1240), named by sched_plan_page_path.
+ * Text uses a CJK-capable family found through fontconfig.  0, or -1 with
+ * a message naming the file in err (a PDF left half written is removed). */
+int sched_plan_draw(const struct sched_plan *plans, size_t n, const char *zone, const char *path,
     char *err, size_t errlen);
+/* The PNG file of `board`'s page for -o `path`: plan.png -> plan-BOARD.png. */
+void sched_plan_page_path(const char *path, const char *board, char *buf, size_t len);
 
 #endif

@@ -60,12 +60,27 @@ window_day(const struct ls_rule *r, ls_day day, int m, int *inside)
 }
 
 static int
-playlist_has_item(const struct ls_config *cfg, const struct ls_playlist *pl, int m)
+playlist_has_item(const struct ls_config *cfg, const struct ls_playlist *pl, ls_day day, int m)
 {
 	for (size_t i = 0; pl != NULL && i < pl->nentries; i++)
-		if (sched_entry_active(&pl->entries[i], m) && ls_config_content(cfg, pl->entries[i].item) != NULL)
+		if (sched_entry_active(&pl->entries[i], day, m) && ls_config_content(cfg, pl->entries[i].item) != NULL)
 			return 1;
 	return 0;
+}
+
+/* As schedule.c decides it: a rule's playlist, or any area of its layout,
+ * has something inside its own hours and days now. */
+static int
+rule_has_item(const struct ls_config *cfg, const struct ls_rule *r, ls_day day, int m)
+{
+	if (r->layout != NULL) {
+		const struct ls_layout *lo = ls_config_layout(cfg, r->layout);
+		for (size_t i = 0; lo != NULL && i < lo->nareas; i++)
+			if (playlist_has_item(cfg, ls_config_playlist(cfg, lo->areas[i].playlist), day, m))
+				return 1;
+		return 0;
+	}
+	return playlist_has_item(cfg, ls_config_playlist(cfg, r->playlist), day, m);
 }
 
 int
@@ -101,11 +116,11 @@ sched_why_at(const struct ls_config *cfg, const struct ls_board *board, ls_day d
 			w->reason = SCHED_WHY_WINDOW;
 			continue;
 		}
-		if (r->kind == LS_RULE_PLAY && r->playlist == NULL) {
+		if (r->kind == LS_RULE_PLAY && r->playlist == NULL && r->layout == NULL) {
 			w->reason = SCHED_WHY_DIM_ONLY;
 			continue;
 		}
-		if (r->kind == LS_RULE_PLAY && !playlist_has_item(cfg, ls_config_playlist(cfg, r->playlist), minute)) {
+		if (r->kind == LS_RULE_PLAY && !rule_has_item(cfg, r, day, minute)) {
 			w->reason = SCHED_WHY_EMPTY;
 			continue;
 		}
@@ -189,8 +204,8 @@ sched_why_explain(const struct sched_why *w, const struct sched_why_rule *wr, ch
 			snprintf(buf, len, "the highest-priority rule (%d) that applies; it turns the board %s",
 			    r->priority, kind_word(r->kind));
 		else
-			snprintf(buf, len, "the highest-priority rule (%d) that applies; it plays \"%s\"",
-			    r->priority, r->playlist ? r->playlist : "?");
+			snprintf(buf, len, "the highest-priority rule (%d) that applies; it plays %s \"%s\"",
+			    r->priority, r->layout ? "layout" : "playlist", r->layout ? r->layout : r->playlist ? r->playlist : "?");
 		break;
 	case SCHED_WHY_ROTATING:
 		snprintf(buf, len, "takes turns with \"%s\" at equal priority %d, one playlist pass each",
@@ -226,8 +241,8 @@ sched_why_explain(const struct sched_why *w, const struct sched_why_rule *wr, ch
 		snprintf(buf, len, "%s is outside its hours %s", d1, h);
 		break;
 	case SCHED_WHY_EMPTY:
-		snprintf(buf, len, "applies, but no item of playlist \"%s\" is inside its own hours now",
-		    r->playlist ? r->playlist : "?");
+		snprintf(buf, len, "applies, but no item of %s \"%s\" is inside its own hours and days now",
+		    r->layout ? "the playlists of layout" : "playlist", r->layout ? r->layout : r->playlist ? r->playlist : "?");
 		break;
 	case SCHED_WHY_DIM_ONLY:
 		snprintf(buf, len, "applies; it has no playlist and only sets brightness (%d%%)%s", r->brightness,

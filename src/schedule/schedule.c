@@ -129,9 +129,26 @@ rule_window_start(const struct ls_rule *r, ls_day day, int m, ls_day *sd, int *s
 }
 
 int
-sched_entry_active(const struct ls_playlist_entry *e, int m)
+sched_entry_active(const struct ls_playlist_entry *e, ls_day day, int m)
 {
-	return in_window(e->from_min, e->to_min, m);
+	int e_end = e->to_min < 0 ? 1440 : e->to_min;
+
+	if (!in_window(e->from_min, e->to_min, m))
+		return 0;
+	if ((e->weekdays == 0 || e->weekdays == 0x7f) && e->dates.n == 0)
+		return 1;
+	/* after midnight a window that crossed it belongs to the day it
+	 * started on, as a rule's does */
+	if (e->from_min > e_end && m < e_end)
+		day--;
+	if (e->dates.n) {
+		size_t i;
+		for (i = 0; i < e->dates.n && e->dates.v[i] != day; i++)
+			;
+		if (i == e->dates.n)
+			return 0;
+	}
+	return e->weekdays == 0 || ((e->weekdays >> tz_weekday(day)) & 1);
 }
 
 static double
@@ -156,27 +173,52 @@ sched_entry_length(const struct ls_config *cfg, const struct ls_playlist_entry *
 
 /* An entry counts when it is in its window and names existing content. */
 static int
-entry_usable(const struct ls_config *cfg, const struct ls_playlist_entry *e, int m)
+entry_usable(const struct ls_config *cfg, const struct ls_playlist_entry *e, ls_day day, int m)
 {
-	return sched_entry_active(e, m) && ls_config_content(cfg, e->item) != NULL;
+	return sched_entry_active(e, day, m) && ls_config_content(cfg, e->item) != NULL;
 }
 
 static double
-cycle_length(const struct ls_config *cfg, const struct ls_playlist *pl, int m)
+cycle_length(const struct ls_config *cfg, const struct ls_playlist *pl, ls_day day, int m)
 {
 	double sum = 0;
 	for (size_t i = 0; i < pl->nentries; i++)
-		if (entry_usable(cfg, &pl->entries[i], m))
+		if (entry_usable(cfg, &pl->entries[i], day, m))
 			sum += sched_entry_length(cfg, &pl->entries[i]);
 	return sum;
 }
 
 /* Does the playlist have anything to show at minute m?  (Cheaper than a length.) */
 static int
-has_item(const struct ls_config *cfg, const struct ls_playlist *pl, int m)
+has_item(const struct ls_config *cfg, const struct ls_playlist *pl, ls_day day, int m)
 {
-	for (size_t i = 0; i < pl->nentries; i++)
-		if (entry_usable(cfg, &pl->entries[i], m))
+	for (size_t i = 0; pl != NULL && i < pl->nentries; i++)
+		if (entry_usable(cfg, &pl->entries[i], day, m))
+			return 1;
+	return 0;
+}
+
+/* A layout's turn in a rotation: its longest area cycle. */
+static double
+layout_cycle_length(const struct ls_config *cfg, const struct ls_layout *lo, ls_day day, int m)
+{
+	double len = 0;
+
+	for (size_t i = 0; i < lo->nareas; i++) {
+		const struct ls_playlist *pl = ls_config_playlist(cfg, lo->areas[i].playlist);
+		double l = pl ? cycle_length(cfg, pl, day, m) : 0;
+		if (l > len)
+			len = l;
+	}
+	return len;
+}
+
+/* Does the layout have anything to show at minute m: does any area? */
+static int
+layout_has_item(const struct ls_config *cfg, const struct ls_layout *lo, ls_day day, int m)
+{
+	for (size_t i = 0; i < lo->nareas; i++)
+		if (has_item(cfg, ls_config_playlist(cfg, lo->areas[i].playlist), day, m))
 			return 1;
 	return 0;
 }
@@ -212,7 +254,8 @@ sched_slot_at(const struct ls_config *cfg, const struct ls_board *board, ls_day 
 			/* A play rule without a playlist is a dimming rule; one whose
 			 * playlist has nothing in its window now yields. */
 			const struct ls_playlist *pl = r->playlist ? ls_config_playlist(cfg, r->playlist) : NULL;
-			if (!pl || !has_item(cfg, pl, minute))
+			const struct ls_layout *lo = r->layout ? ls_config_layout(cfg, r->layout) : NULL;
+			if (lo ? !layout_has_item(cfg, lo, day, minute) : !pl || !has_item(cfg, pl, day, minute))
 				continue;
 		}
 		if (!win || r->priority > win->priority) {
@@ -235,14 +278,17 @@ sched_slot_at(const struct ls_config *cfg, const struct ls_board *board, ls_day 
 		out->rule = win;
 		if (win->kind == LS_RULE_PLAY) {
 			out->state = SCHED_PLAY;
-			out->playlist = ls_config_playlist(cfg, win->playlist);
+			if (win->layout)
+				out->layout = ls_config_layout(cfg, win->layout);
+			else
+				out->playlist = ls_config_playlist(cfg, win->playlist);
 		} else
 			out->state = win->kind == LS_RULE_OFF ? SCHED_OFF : SCHED_POWER_OFF;
 		return;
 	}
 	if (cfg->fallback) {
 		const struct ls_playlist *pl = ls_config_playlist(cfg, cfg->fallback);
-		if (pl && has_item(cfg, pl, minute)) {
+		if (pl && has_item(cfg, pl, day, minute)) {
 			out->state = SCHED_PLAY;
 			out->fallback = 1;
 			out->playlist = pl;
@@ -294,6 +340,10 @@ next_edge_minute(const struct ls_config *cfg, const struct ls_board *board, int 
 		if (r->playlist)
 			add_playlist_edges(ls_config_playlist(cfg, r->playlist), edges, &n,
 			    sizeof edges / sizeof edges[0]);
+		const struct ls_layout *lo = r->layout ? ls_config_layout(cfg, r->layout) : NULL;
+		for (size_t a = 0; lo != NULL && a < lo->nareas; a++)
+			add_playlist_edges(ls_config_playlist(cfg, lo->areas[a].playlist), edges, &n,
+			    sizeof edges / sizeof edges[0]);
 	}
 	if (cfg->fallback)
 		add_playlist_edges(ls_config_playlist(cfg, cfg->fallback), edges, &n,
@@ -329,7 +379,85 @@ struct member {
 	const struct ls_playlist *pl;
 	const struct ls_rule *rule;
 	double anchor, len;
+	const struct ls_layout *layout;   /* instead of pl */
 };
+
+/* The item at `pos` seconds into one pass of pl (items in their window at
+ * `minute`), t being the instant: fills a's entry, turn and item times. */
+static void
+playlist_locate(const struct ls_config *cfg, const struct ls_playlist *pl, double pos, ls_day day, int minute, double t,
+    struct sched_area *a)
+{
+	double acc = 0;
+	int last = -1;
+
+	a->entry = -1;
+	a->content = NULL;
+	a->item_start = a->item_end = t;
+	for (size_t j = 0; j < pl->nentries; j++) {
+		const struct ls_playlist_entry *e = &pl->entries[j];
+		if (!entry_usable(cfg, e, day, minute))
+			continue;
+		last = (int)j;
+		double len = sched_entry_length(cfg, e);
+		if (pos < acc + len - EPS) {
+			int rep;
+			double dur = entry_turn(cfg, e, &rep);
+			double within = pos - acc;
+			int turn = (int)floor((within + EPS) / dur);
+			if (turn >= rep)
+				turn = rep - 1;
+			a->entry = (int)j;
+			a->turn = turn;
+			a->item_start = t - (within - turn * dur);
+			a->item_end = a->item_start + dur;
+			break;
+		}
+		acc += len;
+	}
+	if (a->entry < 0 && last >= 0) {
+		/* Rounding put us past the last item: it is the last instant of it. */
+		int rep;
+		const struct ls_playlist_entry *e = &pl->entries[last];
+		double dur = entry_turn(cfg, e, &rep);
+		a->entry = last;
+		a->turn = rep - 1;
+		a->item_end = t + EPS;
+		a->item_start = a->item_end - dur;
+	}
+	if (a->entry >= 0)
+		a->content = ls_config_content(cfg, pl->entries[a->entry].item);
+}
+
+/* Every area of lo at t, its turn having begun `pos` seconds before t;
+ * lowers out->next_change to the first item change. */
+static void
+layout_locate(const struct ls_config *cfg, const struct ls_layout *lo, double pos, ls_day day, int minute, double t,
+    struct sched_result *out)
+{
+	out->layout = lo;
+	out->nareas = lo->nareas < LS_LAYOUT_MAX_AREAS ? lo->nareas : LS_LAYOUT_MAX_AREAS;
+	for (size_t i = 0; i < out->nareas; i++) {
+		struct sched_area *a = &out->areas[i];
+		const struct ls_playlist *pl = ls_config_playlist(cfg, lo->areas[i].playlist);
+		double len = pl ? cycle_length(cfg, pl, day, minute) : 0;
+
+		memset(a, 0, sizeof *a);
+		a->area = &lo->areas[i];
+		a->playlist = pl;
+		a->entry = -1;
+		a->item_start = a->item_end = t;
+		if (len <= 0)
+			continue;   /* nothing in its windows now: the area is dark */
+		a->cycle_len = len;
+		a->cycle_pos = fmod(pos, len);
+		if (len - a->cycle_pos < EPS)
+			a->cycle_pos = 0;
+		playlist_locate(cfg, pl, a->cycle_pos, day, minute, t, a);
+		if (a->entry >= 0 && a->item_end < out->next_change)
+			out->next_change = a->item_end;
+	}
+}
 
 int
 sched_at(const struct sched *s, const struct ls_board *board, double t, struct sched_result *out)
@@ -363,7 +491,7 @@ sched_at(const struct sched *s, const struct ls_board *board, double t, struct s
 
 	if (out->slot.fallback) {
 		mem[0] = (struct member){ out->slot.playlist, NULL,
-			(double)tz_from_local(s->tz, day, 0), 0 };
+			(double)tz_from_local(s->tz, day, 0), 0, NULL };
 		nmem = 1;
 	} else {
 		size_t n = (size_t)out->slot.ntied < MAX_TIED ? (size_t)out->slot.ntied : MAX_TIED;
@@ -374,13 +502,15 @@ sched_at(const struct sched *s, const struct ls_board *board, double t, struct s
 			if (r->kind != LS_RULE_PLAY)
 				continue;
 			rule_window_start(r, day, minute, &sd, &sm);
-			mem[nmem++] = (struct member){ ls_config_playlist(cfg, r->playlist), r,
-				(double)tz_from_local(s->tz, sd, sm * 60), 0 };
+			mem[nmem++] = (struct member){ r->playlist ? ls_config_playlist(cfg, r->playlist) : NULL, r,
+				(double)tz_from_local(s->tz, sd, sm * 60), 0,
+				r->layout ? ls_config_layout(cfg, r->layout) : NULL };
 		}
 	}
 	double anchor = mem[0].anchor, total = 0;
 	for (size_t i = 0; i < nmem; i++) {
-		mem[i].len = cycle_length(cfg, mem[i].pl, minute);
+		mem[i].len = mem[i].layout ? layout_cycle_length(cfg, mem[i].layout, day, minute)
+		    : mem[i].pl ? cycle_length(cfg, mem[i].pl, day, minute) : 0;
 		total += mem[i].len;
 		if (mem[i].anchor > anchor)
 			anchor = mem[i].anchor;
@@ -406,44 +536,48 @@ sched_at(const struct sched *s, const struct ls_board *board, double t, struct s
 	out->cycle_pos = pos;
 	out->cycle_len = mem[k].len;
 
-	double acc = 0;
+	if (mem[k].layout) {
+		out->playlist = NULL;
+		layout_locate(cfg, mem[k].layout, pos, day, minute, t, out);
+		/* in a rotation the layout's turn ends */
+		if (nmem > 1 && t - pos + mem[k].len < out->next_change)
+			out->next_change = t - pos + mem[k].len;
+		return 0;
+	}
+	struct sched_area a;
 	const struct ls_playlist *pl = mem[k].pl;
-	int last = -1;
-	for (size_t j = 0; j < pl->nentries; j++) {
-		const struct ls_playlist_entry *e = &pl->entries[j];
-		if (!entry_usable(cfg, e, minute))
-			continue;
-		last = (int)j;
-		double len = sched_entry_length(cfg, e);
-		if (pos < acc + len - EPS) {
-			int rep;
-			double dur = entry_turn(cfg, e, &rep);
-			double within = pos - acc;
-			int turn = (int)floor((within + EPS) / dur);
-			if (turn >= rep)
-				turn = rep - 1;
-			out->entry = (int)j;
-			out->turn = turn;
-			out->item_start = t - (within - turn * dur);
-			out->item_end = out->item_start + dur;
-			break;
-		}
-		acc += len;
-	}
-	if (out->entry < 0 && last >= 0) {
-		/* Rounding put us past the last item: it is the last instant of it. */
-		int rep;
-		const struct ls_playlist_entry *e = &pl->entries[last];
-		double dur = entry_turn(cfg, e, &rep);
-		out->entry = last;
-		out->turn = rep - 1;
-		out->item_end = t + EPS;
-		out->item_start = out->item_end - dur;
-	}
-	if (out->entry >= 0)
-		out->content = ls_config_content(cfg, pl->entries[out->entry].item);
+	playlist_locate(cfg, pl, pos, day, minute, t, &a);
+	out->entry = a.entry;
+	out->content = a.content;
+	out->turn = a.turn;
+	out->item_start = a.item_start;
+	out->item_end = a.item_end;
 	if (out->item_end < out->next_change)
 		out->next_change = out->item_end;
+	return 0;
+}
+
+int
+sched_layout_at(const struct sched *s, const struct ls_layout *lo, double anchor, double t,
+    struct sched_result *out)
+{
+	int64_t ti;
+	double pos;
+
+	if (!(t >= -1e12 && t <= 1e12))
+		t = 0;
+	ti = (int64_t)floor(t);
+	memset(out, 0, sizeof *out);
+	out->entry = -1;
+	tz_to_civil(s->tz, ti, &out->local);
+	if (isnan(anchor))
+		anchor = (double)tz_from_local(s->tz, out->local.day, 0);
+	if (!(anchor >= -1e12 && anchor <= t))
+		anchor = t;
+	out->anchor = anchor;
+	out->next_change = INFINITY;
+	pos = t - anchor;
+	layout_locate(s->cfg, lo, pos, out->local.day, out->local.hour * 60 + out->local.min, t, out);
 	return 0;
 }
 
@@ -663,7 +797,12 @@ sched_check(const struct ls_config *cfg, struct ls_diag *diag)
 				rs->applies = 1;
 				if (r->kind == LS_RULE_PLAY && r->playlist) {
 					const struct ls_playlist *pl = ls_config_playlist(cfg, r->playlist);
-					if (pl && cycle_length(cfg, pl, m) > 0)
+					if (pl && cycle_length(cfg, pl, day, m) > 0)
+						rs->shows = 1;
+				}
+				if (r->kind == LS_RULE_PLAY && r->layout) {
+					const struct ls_layout *lo = ls_config_layout(cfg, r->layout);
+					if (lo && layout_has_item(cfg, lo, day, m))
 						rs->shows = 1;
 				}
 				int won = sl.rule == r || sl.bright_rule == r;
@@ -764,10 +903,11 @@ sched_check(const struct ls_config *cfg, struct ls_diag *diag)
 		if (!rs->applies)
 			ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, r), r->line,
 			    "schedule rule %s never applies to any board", name);
-		else if (r->kind == LS_RULE_PLAY && r->playlist && !rs->shows)
+		else if (r->kind == LS_RULE_PLAY && (r->playlist || r->layout) && !rs->shows)
 			ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, r), r->line,
-			    "schedule rule %s never shows anything: no item of playlist \"%s\" is inside "
-			    "the rule's hours", name, r->playlist);
+			    "schedule rule %s never shows anything: no item of %s \"%s\" is inside "
+			    "the rule's hours", name, r->playlist ? "playlist" : "the playlists of layout",
+			    r->playlist ? r->playlist : r->layout);
 		else if (rs->beaten_by) {
 			sched_fmt_day(rs->beaten_day, ds);
 			sched_fmt_minute(rs->beaten_min, ms);

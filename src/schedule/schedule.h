@@ -24,6 +24,10 @@
  *    winning rule's window on that day (local midnight for all-day rules and
  *    the fallback).  Item i lasts duration*repeat; items outside their own
  *    window at the moment are left out of the cycle.
+ *  - Layouts: a rule may show a layout instead of a playlist.  Each area's
+ *    playlist is positioned as above, from the same anchor, on its own
+ *    cycle; in a rotation a layout's turn lasts its longest area cycle.  A
+ *    layout has something to show when any of its areas has.
  */
 #ifndef LEDSIGN_SCHEDULE_H
 #define LEDSIGN_SCHEDULE_H
@@ -49,7 +53,8 @@ struct sched_slot {
 	enum sched_state state;
 	const struct ls_rule *rule;         /* winner; NULL for fallback or nothing */
 	int  fallback;                      /* 1 when the fallback playlist plays */
-	const struct ls_playlist *playlist; /* NULL unless SCHED_PLAY */
+	const struct ls_playlist *playlist; /* NULL unless SCHED_PLAY (and NULL for a layout) */
+	const struct ls_layout *layout;     /* the winning rule's layout, or NULL */
 	int  ntied;                         /* rules rotating (1 = no rotation) */
 	const struct ls_rule *tied[8];      /* the first of them, config order */
 	int  brightness;                    /* 0..100 */
@@ -57,6 +62,18 @@ struct sched_slot {
 	const struct ls_rule *bright_tie;   /* another rule at that priority asking for a
 	                                       different brightness (bright_rule, first in
 	                                       the file, wins; check warns); else NULL */
+};
+
+/* One area of a layout at an instant: its playlist's item, like the
+ * whole-board fields of sched_result below. */
+struct sched_area {
+	const struct ls_area *area;
+	const struct ls_playlist *playlist;
+	int    entry;                       /* index into playlist->entries; -1 = nothing (dark) */
+	const struct ls_content *content;   /* NULL unless entry >= 0 */
+	int    turn;
+	double item_start, item_end;        /* Unix time */
+	double cycle_pos, cycle_len;
 };
 
 /* The full answer at an instant. */
@@ -72,6 +89,11 @@ struct sched_result {
 	double anchor;                      /* Unix time the cycle counts from */
 	double next_change;                 /* re-evaluate no later than this */
 	struct tz_civil local;              /* the instant in the config's zone */
+	/* A layout plays (then playlist, content are NULL and entry is -1):
+	 * each area's item; next_change is the earliest item_end among them. */
+	const struct ls_layout *layout;
+	size_t nareas;
+	struct sched_area areas[LS_LAYOUT_MAX_AREAS];
 };
 
 struct sched;
@@ -86,12 +108,20 @@ const struct ls_config *sched_config(const struct sched *);
 /* What `board` shows at Unix time `t`.  Always fills `out`; returns 0. */
 int sched_at(const struct sched *, const struct ls_board *, double t, struct sched_result *out);
 
+/* What `layout` shows at Unix time t when it started at `anchor` (as a rule
+ * whose window opened then would; NAN: at local midnight of t's day, as an
+ * all-day rule): fills out->layout and out->areas, and out->next_change
+ * with the earliest item change.  Returns 0. */
+int sched_layout_at(const struct sched *, const struct ls_layout *, double anchor, double t,
+    struct sched_result *out);
+
 /* The decision at local date `day`, minute `minute` (0..1439), ignoring positions. */
 void sched_slot_at(const struct ls_config *, const struct ls_board *, ls_day day, int minute,
     struct sched_slot *out);
 
-/* Is the item at `e` inside its own window at local minute m? */
-int sched_entry_active(const struct ls_playlist_entry *e, int minute);
+/* Is the item at `e` inside its own window (hours, weekdays, dates) at
+ * local date `day`, minute m? */
+int sched_entry_active(const struct ls_playlist_entry *e, ls_day day, int minute);
 /* Seconds one pass of entry e takes (duration * repeat). */
 double sched_entry_length(const struct ls_config *, const struct ls_playlist_entry *e);
 /* Does rule r apply to (date, minute) as far as dates, weekdays and window go? */

@@ -48,6 +48,7 @@ struct serial {
 	double deadline;         /* next reopen while offline */
 	double last_progress;
 	double tx_end;           /* when our last byte will have left the wire */
+	double paced_until;      /* writes held back until then (pacing); 0 = none */
 	double char_time;        /* seconds per character at this line setting */
 	int    after_stall;      /* reopened because the board stalled: keep the back-off */
 	struct xport_queue q;
@@ -232,6 +233,7 @@ serial_close_fd(struct serial *s)
 		close(s->fd);
 	}
 	s->fd = -1;
+	s->paced_until = 0;
 }
 
 static void
@@ -349,18 +351,39 @@ serial_events(void *p)
 
 	if (s->fd < 0)
 		return 0;
-	return XPORT_EV_READ | (s->q.head ? XPORT_EV_WRITE : 0);
+	/* while paced, the tick writes (at paced_until), not the fd's readiness */
+	return XPORT_EV_READ | (s->q.head && s->paced_until <= 0 ? XPORT_EV_WRITE : 0);
 }
+
+/* Pacing: the kernel is handed no more than SERIAL_PACE_AHEAD characters
+ * beyond what the line has sent (about a UART FIFO's worth), so that bytes
+ * wait in our queue, where a newer frame still replaces an older one and
+ * the protocol's timers see when bytes really leave, not behind seconds of
+ * a full kernel buffer (a 7 KiB frame is 7.5 s at 9600 baud).  Writes
+ * then come at least SERIAL_PACE_CHUNK characters at a time. */
+#define SERIAL_PACE_AHEAD 64
+#define SERIAL_PACE_CHUNK 16
 
 static void
 serial_flush(struct serial *s, double now)
 {
 	ssize_t w;
 	char msg[400];
+	double ahead = (s->tx_end > now ? s->tx_end - now : 0) / s->char_time;
+	size_t room;
 
 	if (s->fd < 0)
 		return;
-	w = xport_queue_write_stream(&s->q, s->fd);
+	s->paced_until = 0;
+	if (!s->q.head)
+		return;
+	room = ahead >= SERIAL_PACE_AHEAD ? 0 : (size_t)(SERIAL_PACE_AHEAD - ahead);
+	if (room < SERIAL_PACE_CHUNK && room < s->q.bytes) {
+		/* come back when a chunk's worth has left the line */
+		s->paced_until = s->tx_end - (SERIAL_PACE_AHEAD - SERIAL_PACE_CHUNK) * s->char_time;
+		return;
+	}
+	w = xport_queue_write_stream_max(&s->q, s->fd, room);
 	if (w < 0) {
 		snprintf(msg, sizeof msg, "write %.200s: %s", s->addr.path, strerror(errno));
 		serial_fail(s, now, msg);
@@ -370,6 +393,8 @@ serial_flush(struct serial *s, double now)
 		/* bytes leave the wire one character time each, after what is already going */
 		s->tx_end = (s->tx_end > now ? s->tx_end : now) + (double)w * s->char_time;
 	}
+	if (s->q.head && w > 0)
+		s->paced_until = s->tx_end - (SERIAL_PACE_AHEAD - SERIAL_PACE_CHUNK) * s->char_time;
 	if (w > 0 || !s->q.head) {
 		s->last_progress = now;
 		if (s->st == XPORT_STALLED) {
@@ -460,6 +485,13 @@ serial_tick(void *p, double now)
 			serial_start(s, now);
 		if (s->st == XPORT_OFFLINE)
 			return s->deadline;
+	}
+	if (s->paced_until > 0 && now >= s->paced_until - 0.0005)
+		serial_flush(s, now);
+	if (s->paced_until > 0 && s->q.head) {
+		/* paced, not stalled: the line is busy with what we gave it */
+		s->last_progress = now;
+		return s->paced_until;
 	}
 	if (s->st == XPORT_ONLINE && s->q.head && now - s->last_progress >= s->opts.stall_timeout) {
 		s->st = XPORT_STALLED;

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <netdb.h>
 #include <sys/socket.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -520,16 +521,24 @@ xport_queue_clear(struct xport_queue *q)
 ssize_t
 xport_queue_write_stream(struct xport_queue *q, int fd)
 {
+	return xport_queue_write_stream_max(q, fd, SIZE_MAX);
+}
+
+ssize_t
+xport_queue_write_stream_max(struct xport_queue *q, int fd, size_t max)
+{
 	ssize_t total = 0;
 
-	while (q->head) {
+	while (q->head && (size_t)total < max) {
 		struct iovec iov[16];
 		int n = 0;
+		size_t room = max - (size_t)total;
 		ssize_t w;
 
-		for (struct xport_msg *m = q->head; m && n < 16; m = m->next) {
+		for (struct xport_msg *m = q->head; m && n < 16 && room > 0; m = m->next) {
 			iov[n].iov_base = m->data + m->sent;
-			iov[n].iov_len = m->len - m->sent;
+			iov[n].iov_len = m->len - m->sent < room ? m->len - m->sent : room;
+			room -= iov[n].iov_len;
 			n++;
 		}
 		w = writev(fd, iov, n);

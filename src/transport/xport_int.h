@@ -44,6 +44,8 @@ void xport_queue_clear(struct xport_queue *);
  * Returns bytes written (0 when the fd is full or the queue empty), or -1
  * with errno set on a write error. */
 ssize_t xport_queue_write_stream(struct xport_queue *, int fd);
+/* The same, writing at most `max` bytes (a paced serial line). */
+ssize_t xport_queue_write_stream_max(struct xport_queue *, int fd, size_t max);
 /* Remove the head once finished. */
 void xport_queue_pop(struct xport_queue *);
 

@@ -202,11 +202,13 @@ list_line(void *arg, const char *line)
 
 	if (strncmp(line, "alert ", 6) != 0 || alert_parse(line + 6, &a, err, sizeof err) < 0)
 		return;
-	if (lc->n++ == 0)
+	if (++lc->n == 1) {
 		web_buf_escf(lc->b, "<div class=\"scroll\"><table id=\"alerts\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-		    "<th>%s</th><th class=\"hide-narrow\">%s</th><th class=\"hide-narrow\">%s</th>%s</tr></thead><tbody>",
+		    "<th>%s</th><th class=\"hide-narrow\">%s</th><th class=\"hide-narrow\">%s</th>",
 		    web_msg(rq, "alerts.level"), web_msg(rq, "alerts.text"), web_msg(rq, "alerts.targets"),
-		    web_msg(rq, "alerts.by"), web_msg(rq, "alerts.expires"), web_msg(rq, "alerts.id"), lc->can ? "<th></th>" : "");
+		    web_msg(rq, "alerts.by"), web_msg(rq, "alerts.expires"), web_msg(rq, "alerts.id"));
+		web_buf_puts(lc->b, lc->can ? "<th></th></tr></thead><tbody>" : "</tr></thead><tbody>");
+	}
 	for (size_t i = 0; i < a.boards.n; i++)
 		tl += (size_t)snprintf(tg + tl, tl < sizeof tg ? sizeof tg - tl : 0, "%s%s", tl ? ", " : "", a.boards.v[i]);
 	for (size_t i = 0; i < a.groups.n; i++)

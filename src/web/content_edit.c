@@ -566,12 +566,12 @@ item_check_json(struct web_req *rq, struct web_resp *r)
 		/* paging: a static text that does not fit one screen */
 		for (size_t i = 0; c.text && i < cfg->nboards; i++) {
 			const struct ls_board *bd = &cfg->boards[i];
-			struct render_text_info info;
-			if (render_item_info(ctx, bd, &c, (double)time(NULL), &info, err, sizeof err) != 0) {
+			struct render_text_plan info;
+			if (render_text_plan(ctx, bd, &c, (double)time(NULL), &info, err, sizeof err) != 0) {
 				snprintf(msg, sizeof msg, "%.100s: %.400s", bd->name, err);
-			} else if (!info.scrolls && info.pages > 1) {
+			} else if (info.how == RENDER_SHOW_PAGES && info.pages > 1) {
 				snprintf(msg, sizeof msg, web_msg(rq, "c.warn.pages"), bd->name, bd->width, bd->height,
-				    (int)info.pages, info.size, c.duration / (double)info.pages);
+				    info.pages, info.size, c.duration / (double)info.pages);
 			} else
 				continue;
 			web_buf_puts(&b, first ? "" : ",");

@@ -305,8 +305,8 @@ web_page(const struct web_req *rq, struct web_resp *r, int status, const char *t
 	for (const struct web_route *const *t = web_route_tables; *t; t++)
 		for (const struct web_route *rt = *t; rt->method; rt++)
 			if (route_visible(rq, rt))
-				web_buf_escf(&b, "<a href=\"%s\"%s>%s</a>", rt->path,
-				    strcmp(rt->path, rq->path) == 0 ? " class=\"here\"" : "", web_msg(rq, rt->nav));
+				web_buf_escf(&b, strcmp(rt->path, rq->path) == 0 ? "<a href=\"%s\" class=\"here\">%s</a>" :
+				    "<a href=\"%s\">%s</a>", rt->path, web_msg(rq, rt->nav));
 	web_buf_puts(&b, "</nav><div class=\"who\">");
 	if (rq->user) {
 		web_buf_escf(&b, "<span class=\"user\">%s (%s)</span>", rq->user->name,

@@ -145,7 +145,12 @@ post_login(struct web_req *rq, struct web_resp *r)
 		return;
 	}
 	web_login_ok(rq->srv->sessions, name, rq->peer);
-	u.since = (double)time(NULL);
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		u.since = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	}
 	if (web_session_create(rq->srv->sessions, &u, id, csrf) < 0) {
 		web_error(rq, r, 500, web_msg(rq, "err.internal"));
 		return;

@@ -143,8 +143,14 @@ exec_change(struct web_users *u, const char *sql, const char *a, const char *b, 
     char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	double now = (double)time(NULL);
+	struct timespec ts;
+	double now;
 	int rc;
+
+	/* to the microsecond: a session that logged in before this change ends
+	 * even when both fall in the same second */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
 
 	if (sqlite3_prepare_v2(u->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", u->path, sqlite3_errmsg(u->db));

@@ -52,7 +52,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n = len;
 			memcpy(pkt, data + 4, n);
 		} else {
-			uint8_t type = (uint8_t)(0x80 + data[0] % 4);
+			uint8_t type = (uint8_t)(0x80 + data[0] % 4);   /* ACK, NACK, INFO (with 1.1's fields), other */
 			n = fw_lsp_pack(pkt, sizeof pkt, type, data[1], data[2], data + 4, len);
 		}
 		while (off < n) {
@@ -69,6 +69,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			img[data[1] % sizeof img] ^= 0x55;
 			proto_batch_init(&batch, out, sizeof out);
 			ops->encode_frame(st, &pi, &batch);
+		}
+		if ((data[0] & 0x30) == 0x30 && proto_lsp_idle(st)) {
+			/* LSP 1.1: a stored image, the programme naming it, RESUME, PING
+			 * (what daemon/programme.c queues), so their replies are reached */
+			static uint8_t work[1 << 16];
+			static struct fw_lsp_prog_entry e[2] = { { 0, FW_LSP_FX_SCROLL_LEFT_LOOP, 16, 3000 },
+				{ FW_LSP_PROG_HOST, 0, 0, 1000 } };
+			static struct fw_lsp_prog_seg g[1] = { { 100, 200, 100, 0, 2 } };
+			uint8_t msg[256];
+			const uint8_t *coded;
+			struct proto_lsp_coding how;
+			size_t m;
+
+			proto_lsp_compress(&pi, NULL, 0x17, work, &coded, &how);
+			proto_lsp_queue_slot(st, &pi, &how, coded, (uint8_t)(data[1] % 3));
+			m = proto_lsp_programme_encode(data[2], 3000, e, 2, g, 1, msg, sizeof msg);
+			proto_lsp_queue_msg(st, FW_LSP_PROGRAMME, msg, m);
+			proto_lsp_queue_msg(st, data[2] & 1 ? FW_LSP_RESUME : FW_LSP_PING, NULL, 0);
 		}
 		data += 4 + len;
 		size -= 4 + len;

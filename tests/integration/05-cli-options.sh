@@ -52,6 +52,15 @@ for c in cmds:
         hl.add(o.group(2))
         if o.group(1):
             hs.add(o.group(1))
+    # the usage line names every option too: a new user reads it first
+    # (preview's --interval and --t were once only in docs/rendering.md)
+    # (a command may have several usage lines: "usage: ..." then "       ledsign CMD ...")
+    usage = '\n'.join(l for l in help_[0].split('\n') if l.startswith('usage: ') or l.startswith('       ledsign '))
+    ul, us = opts(usage)
+    for line in help_[1].splitlines():
+        o = re.match(r'^  (?:-([a-zA-Z]), )? *--([a-z][a-z-]*)', line)
+        if o and o.group(2) != 'help' and o.group(2) not in ul and not (o.group(1) and o.group(1) in us):
+            print(f"ledsign {c} --help: the usage line does not name --{o.group(2)}"); bad += 1
     ml, ms = opts('\n'.join(sections[c]))
     for o in sorted(hl - ml):
         print(f"{man}: the section for '{c}' does not name --{o}, which ledsign {c} --help lists"); bad += 1

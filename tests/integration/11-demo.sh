@@ -29,4 +29,20 @@ while read -r name w h fmt proto addr; do
 	[ "$($B/tools/pngcmp --size "$TMP/out/raw/$name.png")" = "${w}x${h}" ] || fail "$name raw PNG is not ${w}x${h}"
 	grep -q "$TMP/out/$name.png" "$TMP/demo.log" || fail "demo did not print the path of $name.png"
 done <"$TMP/boards.txt"
+# and one animation of the whole site: every board in one picture, 6 s at 30 fps
+[ -f "$TMP/out/site.gif" ] || fail "no site.gif"
+grep -q "$TMP/out/site.gif" "$TMP/demo.log" || fail "demo did not print the path of site.gif"
+/usr/bin/python3 - "$TMP/out/site.gif" "$(wc -l <"$TMP/boards.txt")" <<'PY' || fail "site.gif is not a 6 s animation of every board"
+import sys
+from PIL import Image
+im = Image.open(sys.argv[1])
+assert im.is_animated and im.n_frames > 30, im.n_frames
+total = 0
+for k in range(im.n_frames):
+    im.seek(k)
+    total += im.info["duration"]
+assert total == 6000, total
+# one labelled strip per board: the picture is taller than the boards' LEDs alone
+assert im.size[1] > 16 * int(sys.argv[2]), im.size
+PY
 echo "demo: $(wc -l <"$TMP/boards.txt") boards, each with a lit PNG, with the sample's ports held by another program"

@@ -33,7 +33,7 @@ never_colour gate 000080 || afail "the expired alert came back"
 
 $L alerts --socket "$SOCK" >"$TMP/alerts.txt" || afail "ledsign alerts"
 cat "$TMP/alerts.txt"
-grep -q "^evac  *emergency  *@north  *until cleared  *EVACUATE" "$TMP/alerts.txt" || afail "alerts does not list evac"
+grep -q "^evac  *emergency  *@north  *until cleared  *root (uid 0)  *EVACUATE" "$TMP/alerts.txt" || afail "alerts does not list evac"
 grep -q soon "$TMP/alerts.txt" && afail "alerts lists the expired one"
 
 # Raising the same id again replaces it, on the board too.

@@ -168,6 +168,108 @@ test_syntax_error(void **state)
 	unlink(path);
 }
 
+/* What a new user's mistakes get: an hour out of range said as such, a
+ * "did you mean" for a missing playlist, item or board (in code points, so
+ * Chinese names too), rules named by name or line, two names run together
+ * for want of a comma. */
+static void
+test_new_user_messages(void **state)
+{
+	struct ls_diag d = { 0 };
+	struct ls_config *c = load_text(
+	    "boards = ( { name = \"canteen\"; width = 64; height = 16; format = \"mono\"; address = \"tcp:127.0.0.1:1\"; groups = [\"indoor\"]; },\n"
+	    "           { name = \"食堂\"; width = 64; height = 16; format = \"mono\"; address = \"tcp:127.0.0.1:1\"; } );\n"
+	    "content = ( { name = \"theme\"; text = \"x\"; }, { name = \"海报一\"; text = \"y\"; } );\n"
+	    "playlists = ( { name = \"week-canteen\"; items = [\"thme\", \"海报二\", \"theme\" \"海报一\", \"zzzzzz\"]; } );\n"
+	    "schedule = ( { name = \"lunch\"; playlist = \"week-cantene\"; boards = [\"canten\"]; hours = \"21:30-25:00\"; },\n"
+	    "             { playlist = \"week-canteen\"; boards = [\"食党\", \"indor\"]; hours = \"11:70-12:00\"; } );\n",
+	    &d);
+
+	assert_null(c);
+	assert_true(has(&d, 4, "item \"thme\" is not in content; did you mean \"theme\"?"));
+	assert_true(has(&d, 4, "item \"海报二\" is not in content; did you mean \"海报一\"?"));
+	assert_true(has(&d, 4, "item \"theme海报一\" is not in content; a ',' is missing between \"theme\" and \"海报一\""));
+	assert_true(has(&d, 4, "item \"zzzzzz\" is not in content"));
+	assert_false(has(&d, 4, "\"zzzzzz\" is not in content; did you mean"));
+	assert_true(has(&d, 5, "schedule rule \"lunch\": hours \"21:30-25:00\": 25:00 is out of range"));
+	assert_false(has(&d, 5, "must be \"HH:MM-HH:MM\""));
+	assert_true(has(&d, 5, "schedule rule \"lunch\": playlist \"week-cantene\" does not exist; did you mean \"week-canteen\"?"));
+	assert_true(has(&d, 5, "schedule rule \"lunch\": \"canten\" is neither a board nor a group; did you mean \"canteen\"?"));
+	assert_true(has(&d, 6, "schedule rule at line 6: hours \"11:70-12:00\": 11:70 is out of range"));
+	assert_true(has(&d, 6, "schedule rule at line 6: \"食党\" is neither a board nor a group; did you mean \"食堂\"?"));
+	assert_true(has(&d, 6, "schedule rule at line 6: \"indor\" is neither a board nor a group; did you mean \"indoor\"?"));
+	ls_diag_clear(&d);
+	unlink(path);
+	/* a form that is not HH:MM at all keeps the form message */
+	c = load_text(MINIMAL_BOARD "content = ( { name = \"t\"; text = \"x\"; } );\n"
+	    "playlists = ( { name = \"p\"; items = [\"t\"]; } );\n"
+	    "schedule = ( { playlist = \"p\"; boards = [\"b\"]; hours = \"7:00-22:00\"; } );\n", &d);
+	assert_null(c);
+	assert_true(has(&d, 4, "hours \"7:00-22:00\" must be \"HH:MM-HH:MM\""));
+	ls_diag_clear(&d);
+	unlink(path);
+}
+
+/* A missing comma between list elements on lines of their own is reported
+ * at the line where it is missing, not at the next one (libconfig's). */
+static void
+test_missing_comma_line(void **state)
+{
+	struct ls_diag d = { 0 };
+	struct ls_config *c = load_text(
+	    "boards = (\n"
+	    "  { name = \"a\"; width = 64; height = 16; format = \"mono\"; address = \"tcp:127.0.0.1:1\"; }  # first\n"
+	    "\n"
+	    "  // the second board\n"
+	    "  { name = \"b\"; width = 64; height = 16; format = \"mono\"; address = \"tcp:127.0.0.1:1\"; }\n"
+	    ");\n", &d);
+
+	assert_null(c);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.v[0].line, 2);
+	assert_non_null(strstr(d.v[0].text, "missing ','"));
+	ls_diag_clear(&d);
+	unlink(path);
+}
+
+/* Playlist entries take weekdays and dates as rules do. */
+static void
+test_entry_days(void **state)
+{
+	struct ls_diag d = { 0 };
+	struct ls_config *c = load_text(
+	    MINIMAL_BOARD
+	    "content = ( { name = \"t\"; text = \"x\"; }, { name = \"w\"; text = \"y\"; } );\n"
+	    "playlists = ( { name = \"p\"; items = ( \"t\", { item = \"w\"; weekdays = [\"wed\"]; },\n"
+	    "                                        { item = \"t\"; dates = [\"2023-09-13\", \"2023-09-15\"]; weekdays = \"weekend\"; } ); } );\n"
+	    "schedule = ( { playlist = \"p\"; boards = [\"b\"]; } );\n", &d);
+	ls_day wed;
+
+	assert_non_null(c);
+	assert_int_equal(c->playlists[0].nentries, 3);
+	assert_int_equal(c->playlists[0].entries[0].weekdays, 0);
+	assert_int_equal(c->playlists[0].entries[0].dates.n, 0);
+	assert_int_equal(c->playlists[0].entries[1].weekdays, 1u << 3);
+	assert_int_equal(c->playlists[0].entries[2].weekdays, (1u << 0) | (1u << 6));
+	assert_int_equal(c->playlists[0].entries[2].dates.n, 2);
+	assert_int_equal(ls_parse_date("2023-09-13", &wed), 0);
+	assert_int_equal(c->playlists[0].entries[2].dates.v[0], wed);
+	ls_config_free(c);
+	ls_diag_clear(&d);
+	unlink(path);
+
+	c = load_text(MINIMAL_BOARD
+	    "content = ( { name = \"t\"; text = \"x\"; } );\n"
+	    "playlists = ( { name = \"p\"; items = ( { item = \"t\"; weekdays = []; }, { item = \"t\"; dates = [\"2023-02-30\"]; },\n"
+	    "                                        { item = \"t\"; weekdays = [\"wen\"]; } ); } );\n", &d);
+	assert_null(c);
+	assert_true(has(&d, 3, "weekdays names no day"));
+	assert_true(has(&d, 3, "\"2023-02-30\" is not a real date"));
+	assert_true(has(&d, 4, "\"wen\" is not a day"));
+	ls_diag_clear(&d);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -178,6 +280,9 @@ main(void)
 		cmocka_unit_test(test_errors_have_lines),
 		cmocka_unit_test(test_bad_utf8),
 		cmocka_unit_test(test_syntax_error),
+		cmocka_unit_test(test_new_user_messages),
+		cmocka_unit_test(test_missing_comma_line),
+		cmocka_unit_test(test_entry_days),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

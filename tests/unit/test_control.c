@@ -91,6 +91,8 @@ on_boards(void *arg, struct control_daemon_info *info, control_board_fn fn, void
 	st.acks = 40;
 	st.last_ack = 1700000099.0;
 	st.brightness = 80;
+	snprintf(st.programme, sizeof st.programme, "stored");
+	st.programme_version = 0x1234abcd;
 	fn(ctx, &st);
 }
 
@@ -325,7 +327,7 @@ test_boards(void **state)
 	snprintf(want, sizeof want,
 	    "board name=gate state=stalled reason=no%%20ACK%%20for%%203%%20s item=welcome rule=mornings "
 	    "frames_sent=42 frames_skipped=0 frames_late=0 errors=0 acks=40 nacks=0 last_ack=1700000099.000 "
-	    "brightness=80 address=tcp:127.0.0.1:9\n"
+	    "brightness=80 address=tcp:127.0.0.1:9 playing=stored programme=1234abcd\n"
 	    "ok version=1 boards=1 pid=%d wall=1700000100.500 started=1700000000.250 reloads=2 "
 	    "config=/etc/ledsign/a%%20b.cfg reload_error=\n", (int)getpid());
 	assert_string_equal(a, want);

@@ -525,6 +525,153 @@ test_page_playback(void **unused)
 	assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_RANGE);
 }
 
+
+/* Send one message of `type` with `payload` to the test board; the reply type. */
+static uint8_t
+tboard_msg(struct tboard *t, uint8_t type, const uint8_t *payload, size_t len, uint8_t *seq)
+{
+	uint8_t pk[FW_LSP_MAX_PAYLOAD + FW_LSP_OVERHEAD];
+	size_t n = fw_lsp_pack(pk, sizeof pk, type, FW_LSP_F_ACKREQ, (*seq)++, payload, len);
+
+	t->b.reply_len = 0;
+	tboard_feed(t, pk, n);
+	return t->b.reply_len ? t->b.reply[3] : 0;
+}
+
+/* docs/protocol.md §10.1: a programme plays its segments on the board's
+ * clock, loops its entries from the anchor, goes dark in a count-0 segment,
+ * gives way to live frames and comes back on RESUME or after the hold. */
+static void
+test_programme_playback(void **unused)
+{
+	static struct tboard t;
+	static uint8_t a[8], bb[8], live[8], strip[6 * 4], pkts[4096], work[65536], msg[256];
+	const uint8_t *data;
+	struct proto_lsp_coding how;
+	struct proto_batch pb;
+	uint8_t seq = 1, clk[10], zero[8] = { 0 };
+	struct fw_lsp_prog_entry e[3] = {
+		{ 0, FW_LSP_FX_NONE, 0, 2000 },
+		{ 1, FW_LSP_FX_NONE, 0, 3000 },
+		{ 2, FW_LSP_FX_SCROLL_LEFT_LOOP, 10, 10000 },   /* 10 LEDs/s */
+	};
+	const uint32_t T0 = 1000000000u;
+	struct fw_lsp_prog_seg g[3] = {
+		{ T0, T0 + 10, T0, 0, 2 },          /* A 2 s, B 3 s, A, B */
+		{ T0 + 10, T0 + 20, T0 + 10, 0, 0 },/* dark */
+		{ T0 + 20, T0 + 40, T0 + 20, 2, 1 },/* the strip going round */
+	};
+	size_t n;
+
+	(void)unused;
+	tboard_init(&t, 16, 4, FW_PIX_MONO);
+	for (int i = 0; i < 8; i++) {
+		a[i] = (uint8_t)(0x11 * (i + 1));
+		bb[i] = (uint8_t)(0xF0 ^ i);
+		live[i] = (uint8_t)(0x81 + i);
+	}
+	for (int i = 0; i < 24; i++)
+		strip[i] = (uint8_t)(i * 37 + 5);
+	struct proto_image ia = { 16, 4, LS_FMT_MONO, 2, a }, ib = { 16, 4, LS_FMT_MONO, 2, bb };
+	struct proto_image is = { 48, 4, LS_FMT_MONO, 6, strip }, il = { 16, 4, LS_FMT_MONO, 2, live };
+
+	fw_lsp_board_tick(&t.b, 0);
+	proto_batch_init(&pb, pkts, sizeof pkts);
+	proto_lsp_compress(&ia, NULL, 0xFF, work, &data, &how);
+	assert_int_equal(proto_lsp_packetize(&ia, &how, data, 600, 0, 0, &seq, 256, FW_LSP_F_ACKREQ, &pb), 0);
+	proto_lsp_compress(&ib, NULL, 0xFF, work, &data, &how);
+	assert_int_equal(proto_lsp_packetize(&ib, &how, data, 601, 0, 1, &seq, 256, FW_LSP_F_ACKREQ, &pb), 0);
+	proto_lsp_compress(&is, NULL, 0xFF & ~(1u << FW_LSP_ENC_DELTA), work, &data, &how);
+	assert_int_equal(proto_lsp_packetize(&is, &how, data, 602, 0, 2, &seq, 256, FW_LSP_F_ACKREQ, &pb), 0);
+	tboard_feed(&t, pkts, pb.used);
+	assert_true(t.b.slots[0].ready && t.b.slots[1].ready && t.b.slots[2].ready);
+
+	/* refused, nothing applied: a slot not stored, a bad length */
+	e[0].slot = 3;
+	n = proto_lsp_programme_encode(7, 3000, e, 3, g, 3, msg, sizeof msg);
+	assert_int_equal(n, 8 + 3 * 8 + 3 * 14);
+	assert_int_equal(tboard_msg(&t, FW_LSP_PROGRAMME, msg, n, &seq), FW_LSP_NACK);
+	assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_RANGE);
+	assert_int_equal(t.b.prog_version, 0);
+	e[0].slot = 0;
+	n = proto_lsp_programme_encode(7, 3000, e, 3, g, 3, msg, sizeof msg);
+	assert_int_equal(tboard_msg(&t, FW_LSP_PROGRAMME, msg, n - 1, &seq), FW_LSP_NACK);
+	assert_int_equal(t.b.reply[FW_LSP_HDR_LEN + 1], FW_LSP_E_LENGTH);
+
+	/* stored, but no clock yet: nothing plays */
+	assert_int_equal(tboard_msg(&t, FW_LSP_PROGRAMME, msg, n, &seq), FW_LSP_ACK);
+	assert_int_equal(t.b.prog_version, 7);
+	assert_memory_equal(fw_lsp_board_front(&t.b), zero, 8);
+	/* the clock: T0 + 1.5 s at board ms 100 */
+	fw_lsp_board_tick(&t.b, 100);
+	fw_lsp_put32(clk, T0);
+	fw_lsp_put32(clk + 4, 0);
+	fw_lsp_put16(clk + 8, 480);
+	assert_int_equal(tboard_msg(&t, FW_LSP_CLOCK, clk, sizeof clk, &seq), FW_LSP_ACK);
+	fw_lsp_board_tick(&t.b, 100 + 1500);
+	assert_int_equal(fw_lsp_board_mode(&t.b), FW_LSP_MODE_PROGRAMME);
+	assert_memory_equal(fw_lsp_board_front(&t.b), a, 8);
+	fw_lsp_board_tick(&t.b, 100 + 2000);                  /* 2 s: B */
+	assert_memory_equal(fw_lsp_board_front(&t.b), bb, 8);
+	fw_lsp_board_tick(&t.b, 100 + 5000);                  /* 5 s: A again (the loop) */
+	assert_memory_equal(fw_lsp_board_front(&t.b), a, 8);
+	fw_lsp_board_tick(&t.b, 100 + 7500);                  /* 7.5 s: B */
+	assert_memory_equal(fw_lsp_board_front(&t.b), bb, 8);
+	fw_lsp_board_tick(&t.b, 100 + 10000);                 /* the dark segment */
+	assert_memory_equal(fw_lsp_board_front(&t.b), zero, 8);
+	/* the strip: at t = 0 its left edge at the board's left edge ... */
+	fw_lsp_board_tick(&t.b, 100 + 20000);
+	for (int y = 0; y < 4; y++)
+		assert_memory_equal(fw_lsp_board_front(&t.b) + 2 * y, strip + 6 * y, 2);
+	/* ... 0.8 s later moved 8 LEDs: the window one byte into the strip */
+	assert_true(fw_lsp_board_wake(&t.b, 100 + 20000) <= 100);
+	fw_lsp_board_tick(&t.b, 100 + 20800);
+	for (int y = 0; y < 4; y++)
+		assert_memory_equal(fw_lsp_board_front(&t.b) + 2 * y, strip + 6 * y + 1, 2);
+	/* ... and round: after (16 + 48) / 10 = 6.4 s at the start again */
+	fw_lsp_board_tick(&t.b, 100 + 26400);
+	for (int y = 0; y < 4; y++)
+		assert_memory_equal(fw_lsp_board_front(&t.b) + 2 * y, strip + 6 * y, 2);
+
+	/* a live frame wins at once; the programme comes back after the hold ... */
+	proto_batch_init(&pb, pkts, sizeof pkts);
+	proto_lsp_compress(&il, NULL, 0, work, &data, &how);
+	assert_int_equal(proto_lsp_packetize(&il, &how, data, 603, 0, FW_LSP_SLOT_LIVE, &seq, 256,
+	    FW_LSP_F_ACKREQ, &pb), 0);
+	fw_lsp_board_tick(&t.b, 100 + 27000);
+	tboard_feed(&t, pkts, pb.used);
+	assert_memory_equal(fw_lsp_board_front(&t.b), live, 8);
+	assert_int_equal(fw_lsp_board_mode(&t.b), FW_LSP_MODE_LIVE);
+	fw_lsp_board_tick(&t.b, 100 + 29900);                 /* 2.9 s of silence: still live */
+	assert_memory_equal(fw_lsp_board_front(&t.b), live, 8);
+	fw_lsp_board_tick(&t.b, 100 + 30000);                 /* 3 s: the board plays on by itself */
+	assert_int_equal(fw_lsp_board_mode(&t.b), FW_LSP_MODE_PROGRAMME);
+	/* 10 s into the strip's segment: its 10 s entry starts again, the strip at the left edge */
+	for (int y = 0; y < 4; y++)
+		assert_memory_equal(fw_lsp_board_front(&t.b) + 2 * y, strip + 6 * y, 2);
+	/* ... or at once on RESUME, with the programme's picture and no dark one between */
+	proto_batch_init(&pb, pkts, sizeof pkts);
+	proto_lsp_compress(&il, NULL, 0, work, &data, &how);
+	assert_int_equal(proto_lsp_packetize(&il, &how, data, 604, 0, FW_LSP_SLOT_LIVE, &seq, 256,
+	    FW_LSP_F_ACKREQ, &pb), 0);
+	tboard_feed(&t, pkts, pb.used);
+	assert_memory_equal(fw_lsp_board_front(&t.b), live, 8);
+	fw_lsp_board_tick(&t.b, 100 + 30800);
+	assert_int_equal(tboard_msg(&t, FW_LSP_RESUME, NULL, 0, &seq), FW_LSP_ACK);
+	assert_int_equal(fw_lsp_board_mode(&t.b), FW_LSP_MODE_PROGRAMME);
+	/* 0.8 s into the entry: moved 8, the window one byte into the strip */
+	for (int y = 0; y < 4; y++)
+		assert_memory_equal(fw_lsp_board_front(&t.b) + 2 * y, strip + 6 * y + 1, 2);
+	/* storing slot 0 again clears the programme (the picture stays) */
+	proto_batch_init(&pb, pkts, sizeof pkts);
+	proto_lsp_compress(&ia, NULL, 0xFF, work, &data, &how);
+	assert_int_equal(proto_lsp_packetize(&ia, &how, data, 605, 0, 0, &seq, 256, FW_LSP_F_ACKREQ, &pb), 0);
+	tboard_feed(&t, pkts, pb.used);
+	assert_int_equal(t.b.prog_version, 0);
+	for (int y = 0; y < 4; y++)
+		assert_memory_equal(fw_lsp_board_front(&t.b) + 2 * y, strip + 6 * y + 1, 2);
+}
+
 /* docs/protocol.md §6 and §10: what a board leaves out it refuses; page rules. */
 static void
 test_board_caps_and_page_rules(void **unused)
@@ -598,6 +745,7 @@ main(void)
 		cmocka_unit_test(test_arq_clean),
 		cmocka_unit_test(test_arq_lossy),
 		cmocka_unit_test(test_page_playback),
+		cmocka_unit_test(test_programme_playback),
 		cmocka_unit_test(test_board_caps_and_page_rules),
 	};
 

@@ -36,7 +36,13 @@ setup(void **st)
 	    "             address = \"udp:127.0.0.1:9\"; } );\n"
 	    "content = ( { name = \"scroll\"; text = \"网络安全为人民\"; effect = \"scroll-left\"; speed = 64.0; },\n"
 	    "            { name = \"still\"; text = \"平时\"; } );\n"
-	    "playlists = ( { name = \"p\"; items = [\"scroll\"]; } );\n"
+	    "playlists = ( { name = \"p\"; items = [\"scroll\"]; }, { name = \"q\"; items = [\"still\"]; } );\n"
+	    "layouts = ( { name = \"moving\"; width = 64; height = 16; areas = (\n"
+	    "    { x = 0; y = 0; width = 24; height = 16; playlist = \"q\"; },\n"
+	    "    { x = 24; y = 0; width = 40; height = 16; playlist = \"p\"; } ); },\n"
+	    "  { name = \"still\"; width = 64; height = 16; areas = (\n"
+	    "    { x = 0; y = 0; width = 32; height = 16; playlist = \"q\"; },\n"
+	    "    { x = 33; y = 0; width = 31; height = 16; playlist = \"q\"; } ); } );\n"
 	    "schedule = ( { playlist = \"p\"; boards = [\"all\"]; } );\n";
 	struct ls_diag d = { 0 };
 	int fd;
@@ -67,14 +73,31 @@ teardown(void **st)
 	return 0;
 }
 
-/* What the fake chooser shows. */
+/* What the fake chooser shows: an item, or a layout whose areas all show
+ * their playlist's first item from wall time 1000. */
 static const char *show_item = "scroll";
+static const char *show_layout;
 
 static void
 choose(void *ctx, const struct ls_board *b, double wall, struct player_choice *c)
 {
 	(void)ctx;
 	(void)b;
+	if (show_layout != NULL) {
+		const struct ls_layout *lo = ls_config_layout(cfg, show_layout);
+		c->show = PLAYER_SHOW_ITEM;
+		c->layout = lo;
+		c->nareas = lo->nareas;
+		for (size_t i = 0; i < lo->nareas; i++) {
+			const struct ls_playlist *pl = ls_config_playlist(cfg, lo->areas[i].playlist);
+			c->areas[i].content = ls_config_content(cfg, pl->entries[0].item);
+			c->areas[i].item_start = 1000.0;
+		}
+		c->item_start = 1000.0;
+		snprintf(c->item, sizeof c->item, "layout:%s", show_layout);
+		snprintf(c->rule, sizeof c->rule, "test");
+		return;
+	}
 	c->show = PLAYER_SHOW_ITEM;
 	c->content = ls_config_content(cfg, show_item);
 	c->item_start = 1000.0;
@@ -360,11 +383,108 @@ test_bad_board(void **st)
 	assert_non_null(strstr(err, "unknown transport"));
 }
 
+/* ---- layouts: the compose step ---- */
+
+struct ddp_peer {
+	int fd;
+	uint8_t frame[64 * 16 * 3];
+	int frames;
+};
+
+/* Reassemble DDP frames (offset in bytes 4..7, length in 8..9). */
+static void
+ddp_collect(void *arg)
+{
+	struct ddp_peer *u = arg;
+	uint8_t buf[2048];
+	ssize_t r;
+
+	while ((r = recv(u->fd, buf, sizeof buf, MSG_DONTWAIT)) >= 10) {
+		uint32_t off = (uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 | (uint32_t)buf[6] << 8 | buf[7];
+		size_t len = (size_t)buf[8] << 8 | buf[9];
+		if (len > (size_t)r - 10 || off > sizeof u->frame || len > sizeof u->frame - off)
+			continue;
+		memcpy(u->frame + off, buf + 10, len);
+		if (buf[0] & 0x01)
+			u->frames++;
+	}
+}
+
+static int
+udp_bound(struct sockaddr_in *sa)
+{
+	socklen_t sl = sizeof *sa;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	memset(sa, 0, sizeof *sa);
+	sa->sin_family = AF_INET;
+	sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)sa, sizeof *sa), 0);
+	getsockname(fd, (struct sockaddr *)sa, &sl);
+	return fd;
+}
+
+/* A layout with a scrolling area goes out at the frame rate; one of static
+ * areas only when it changes and at keepalives; and what the board gets is
+ * the composed picture, byte for byte. */
+static void
+test_layout_compose(void **st)
+{
+	struct sockaddr_in sa;
+	struct ddp_peer u;
+	char addr[64], err[256];
+	struct ls_board b;
+	struct player_env e = env();
+	struct player *p;
+	struct player_status s;
+	struct render_canvas *want;
+	struct render_area_show shows[2];
+
+	(void)st;
+	memset(&u, 0, sizeof u);
+	u.fd = udp_bound(&sa);
+	snprintf(addr, sizeof addr, "udp:127.0.0.1:%d", ntohs(sa.sin_port));
+	b = board(addr);
+	show_layout = "moving";
+	p = player_new(&b, &e, xport_now(), err, sizeof err);
+	assert_non_null(p);
+	run(p, 2.0, ddp_collect, &u);
+	player_status(p, &s);
+	assert_string_equal(s.item, "layout:moving");
+	/* the scrolling area makes the whole frame animated: 2 s at 30 fps */
+	assert_true(u.frames >= 45);
+	player_free(p);
+
+	memset(u.frame, 0, sizeof u.frame);
+	u.frames = 0;
+	show_layout = "still";
+	p = player_new(&b, &e, xport_now(), err, sizeof err);
+	assert_non_null(p);
+	run(p, 2.0, ddp_collect, &u);
+	/* static areas: the first frame, then DDP's 1 s keepalive */
+	assert_true(u.frames >= 1);
+	assert_true(u.frames <= 4);
+	want = render_canvas_new(64, 16, LS_FMT_RGB888);
+	shows[0].content = shows[1].content = ls_config_content(cfg, "still");
+	shows[0].t = shows[1].t = 0;
+	assert_int_equal(render_compose(rctx, &b, ls_config_layout(cfg, "still"), shows, 1000.0, want, err, sizeof err), 0);
+	assert_true(render_canvas_lit(want));
+	assert_memory_equal(u.frame, want->data, sizeof u.frame);
+	/* column 32 lies between the areas: dark */
+	for (int y = 0; y < 16; y++)
+		assert_int_equal(render_canvas_get(want, 32, y), 0);
+	render_canvas_free(want);
+	player_free(p);
+	show_layout = NULL;
+	close(u.fd);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_paces_animated),
+		cmocka_unit_test(test_layout_compose),
 		cmocka_unit_test(test_skips_when_board_stalls),
 		cmocka_unit_test(test_reconnect_and_reload),
 		cmocka_unit_test(test_bad_board),

@@ -51,6 +51,15 @@ static struct ls_playlist_entry e_lunch[] = {
 static struct ls_playlist_entry e_def[] = {
 	{ .item = "e", .from_min = -1, .to_min = -1 },
 };
+static ls_day fri_only[1];   /* 2023-09-15, set by test_per_item_days */
+static struct ls_playlist_entry e_week[] = {
+	{ .item = "a", .from_min = -1, .to_min = -1 },
+	{ .item = "d", .from_min = -1, .to_min = -1, .weekdays = 1u << 3 },         /* Wednesdays */
+	{ .item = "b", .from_min = 22 * 60, .to_min = 2 * 60, .dates = { fri_only, 1 } },   /* Friday night */
+};
+static struct ls_playlist_entry e_wedonly[] = {
+	{ .item = "d", .from_min = -1, .to_min = -1, .weekdays = 1u << 3 },
+};
 
 static struct ls_playlist playlists[] = {
 	{ .name = "P1", .entries = e_p1, .nentries = 2 },
@@ -59,6 +68,8 @@ static struct ls_playlist playlists[] = {
 	{ .name = "MEAL", .entries = e_meal, .nentries = 3 },
 	{ .name = "LUNCH", .entries = e_lunch, .nentries = 1 },
 	{ .name = "DEF", .entries = e_def, .nentries = 1 },
+	{ .name = "WEEK", .entries = e_week, .nentries = 3 },
+	{ .name = "WEDONLY", .entries = e_wedonly, .nentries = 1 },
 };
 
 static struct ls_board boards[] = {
@@ -558,6 +569,59 @@ test_per_item_windows(void **st)
 	sched_free(s);
 }
 
+/* An item limited to weekdays or dates: a Wednesday-only poster without a
+ * copy of the playlist; a dated window across midnight belongs to its day. */
+static void
+test_per_item_days(void **st)
+{
+	(void)st;
+	fri_only[0] = D(2023, 9, 15);
+	reset("Asia/Shanghai");
+	rule("week", LS_RULE_PLAY, "WEEK");
+	struct sched *s = mk();
+	/* Tuesday: only a (10 s) */
+	struct sched_result x = at(s, 0, L(s, 2023, 9, 12, 12, 0, 0));
+	assert_true(fabs(x.cycle_len - 10) < 1e-9);
+	assert_string_equal(item(&x), "a");
+	/* Wednesday: a (10 s) + the Wednesday poster d (30 s); 12:00:20 is in d */
+	x = at(s, 0, L(s, 2023, 9, 13, 12, 0, 0));
+	assert_true(fabs(x.cycle_len - 40) < 1e-9);
+	x = at(s, 0, L(s, 2023, 9, 13, 12, 0, 20));
+	assert_string_equal(item(&x), "d");
+	/* midnight is a change point: Wednesday's poster ends with the day */
+	x = at(s, 0, L(s, 2023, 9, 13, 23, 59, 50));
+	assert_true(x.next_change <= L(s, 2023, 9, 14, 0, 0, 0) + 1e-6);
+	x = at(s, 0, L(s, 2023, 9, 14, 0, 0, 0));
+	assert_true(fabs(x.cycle_len - 10) < 1e-9);
+	/* Friday 22:00-02:00 only: b (20 s) joins on Friday night, still in it
+	 * at 01:00 on Saturday, not on Saturday night nor Thursday night */
+	x = at(s, 0, L(s, 2023, 9, 15, 23, 0, 0));
+	assert_true(fabs(x.cycle_len - 30) < 1e-9);
+	x = at(s, 0, L(s, 2023, 9, 16, 1, 0, 0));
+	assert_true(fabs(x.cycle_len - 30) < 1e-9);
+	x = at(s, 0, L(s, 2023, 9, 16, 23, 0, 0));
+	assert_true(fabs(x.cycle_len - 10) < 1e-9);
+	x = at(s, 0, L(s, 2023, 9, 15, 1, 0, 0));
+	assert_true(fabs(x.cycle_len - 10) < 1e-9);
+	assert_true(sched_entry_active(&e_week[1], D(2023, 9, 13), 600));
+	assert_false(sched_entry_active(&e_week[1], D(2023, 9, 12), 600));
+	assert_true(sched_entry_active(&e_week[0], D(2023, 9, 12), 600));
+	sched_free(s);
+
+	/* A rule whose playlist is Wednesday-only yields on other days. */
+	reset("Asia/Shanghai");
+	rule("base", LS_RULE_PLAY, "P3");
+	struct ls_rule *w = rule("wed", LS_RULE_PLAY, "WEDONLY");
+	w->priority = 5;
+	s = mk();
+	x = at(s, 0, L(s, 2023, 9, 12, 10, 0, 0));
+	assert_string_equal(rname(&x), "base");
+	x = at(s, 0, L(s, 2023, 9, 13, 10, 0, 0));
+	assert_string_equal(rname(&x), "wed");
+	assert_string_equal(item(&x), "d");
+	sched_free(s);
+}
+
 static void
 test_default_durations(void **st)
 {
@@ -914,6 +978,7 @@ main(void)
 		cmocka_unit_test(test_equal_priority_rotation),
 		cmocka_unit_test(test_off_beats_play),
 		cmocka_unit_test(test_per_item_windows),
+		cmocka_unit_test(test_per_item_days),
 		cmocka_unit_test(test_default_durations),
 		cmocka_unit_test(test_brightness),
 		cmocka_unit_test(test_dst_berlin),

@@ -99,12 +99,17 @@ test_week_shape(void **st)
 	assert_int_equal(r.slot.brightness, 100);
 	sched_at(sch, canteen, L(2023, 9, 13, 12, 0), &r);
 	assert_string_equal(r.slot.rule->name, "lunch");
-	/* The quiz is in the meal mix only at lunch. */
+	/* Meals show the canteen-meal layout; the quiz is in its tips strip
+	 * (area 3) only at lunch. */
 	sched_at(sch, canteen, L(2023, 9, 13, 12, 0), &r);
-	double lunch_cycle = r.cycle_len;
+	assert_non_null(r.layout);
+	assert_string_equal(r.layout->name, "canteen-meal");
+	assert_int_equal(r.nareas, 3);
+	assert_string_equal(r.areas[2].playlist->name, "meal-tips");
+	double lunch_cycle = r.areas[2].cycle_len;
 	sched_at(sch, canteen, L(2023, 9, 13, 17, 30), &r);
 	assert_string_equal(r.slot.rule->name, "dinner");
-	assert_true(r.cycle_len < lunch_cycle);
+	assert_true(r.areas[2].cycle_len < lunch_cycle);
 
 	/* Evening: dimmer.  Night: dark. */
 	sched_at(sch, dorm, L(2023, 9, 13, 19, 0), &r);
@@ -151,9 +156,21 @@ test_next_change_invariant(void **st)
 		double u = t + (a.next_change - t) * 0.999 * ((double)rand() / RAND_MAX);
 		sched_at(sch, b, u, &x);
 		if (x.slot.rule != a.slot.rule || x.slot.state != a.slot.state || x.playlist != a.playlist ||
-		    x.entry != a.entry || x.turn != a.turn || x.slot.brightness != a.slot.brightness)
+		    x.entry != a.entry || x.turn != a.turn || x.slot.brightness != a.slot.brightness ||
+		    x.layout != a.layout || x.nareas != a.nareas)
 			fail_msg("board %s: changed between %.3f and %.3f (next_change %.3f)", b->name, t, u,
 			    a.next_change);
+		/* a layout's areas too: none changes item before next_change */
+		for (size_t i = 0; i < a.nareas; i++) {
+			if (a.areas[i].entry >= 0) {
+				assert_true(a.areas[i].item_start <= t + 1e-6);
+				assert_true(a.areas[i].item_end > t);
+				assert_true(a.areas[i].item_end >= a.next_change);
+			}
+			if (x.areas[i].entry != a.areas[i].entry || x.areas[i].turn != a.areas[i].turn)
+				fail_msg("board %s area %zu: changed between %.3f and %.3f (next_change %.3f)", b->name, i, t,
+				    u, a.next_change);
+		}
 	}
 }
 

@@ -135,6 +135,40 @@ read_all(int fd, uint8_t *buf, size_t want, double secs)
 	return got;
 }
 
+/* Read `want` bytes from fd while driving x as the daemon's loop would
+ * (its tick at its deadline, its write when it asks for one): a paced
+ * serial link writes only as fast as its line sends.  Each read's time
+ * and the byte count so far go to at/cum when given. */
+static size_t
+pump_read(struct xport *x, int fd, uint8_t *buf, size_t want, double secs, double *at, size_t *cum,
+    size_t *nreads)
+{
+	size_t got = 0, k = 0;
+	double end = xport_now() + secs;
+
+	while (got < want && xport_now() < end) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		double now = xport_now(), next = xport_tick(x, now);
+		ssize_t r;
+
+		if (xport_events(x) & XPORT_EV_WRITE)
+			xport_io(x, XPORT_EV_WRITE, now);
+		if (poll(&p, 1, next <= now ? 0 : next - now < 0.02 ? (int)((next - now) * 1000) + 1 : 20) <= 0)
+			continue;
+		r = read(fd, buf + got, want - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+		if (at && cum && nreads && k < *nreads) {
+			at[k] = xport_now();
+			cum[k++] = got;
+		}
+	}
+	if (nreads)
+		*nreads = k;
+	return got;
+}
+
 static struct xport_opts
 opts(void)
 {
@@ -928,7 +962,7 @@ test_serial_rs485_echo(void **st)
 	/* 100 bytes at 9600 8N1 are on the wire for about 104 ms */
 	t0 = xport_now();
 	xport_send1(x, out, sizeof out, XPORT_MSG_KEEP, t0);
-	assert_int_equal(read_all(m, buf, sizeof out, 1), sizeof out);
+	assert_int_equal(pump_read(x, m, buf, sizeof out, 1, NULL, NULL, NULL), sizeof out);
 	/* the echo of our own bytes, heard while sending, is dropped */
 	assert_int_equal(write(m, out, 20), 20);
 	usleep(20000);
@@ -942,6 +976,48 @@ test_serial_rs485_echo(void **st)
 	usleep(20000);
 	n = xport_recv(x, buf, sizeof buf, xport_now());
 	assert_int_equal(n, 2);
+	xport_close(x);
+	close(m);
+	close(s);
+}
+
+/* Writes to a serial line are paced to its baud rate: 2000 bytes at 9600
+ * 8N1 (2.08 s on the wire) reach the device no faster than the line sends
+ * them, never more than the pacing allowance (64 characters) ahead, so a
+ * newer frame can still replace queued bytes and an acknowledgement is
+ * not stuck behind seconds of kernel buffer. */
+static void
+test_serial_paced(void **st)
+{
+	int m, s;
+	char name[128], addr[200], err[256];
+	struct xport_opts o = opts();
+	struct xport *x;
+	struct termios tio;
+	static uint8_t out[2000], buf[2000];
+	double at[4096], t0;
+	size_t cum[4096], nreads = 4096;
+
+	(void)st;
+	assert_int_equal(openpty(&m, &s, name, NULL, NULL), 0);
+	tcgetattr(m, &tio);
+	cfmakeraw(&tio);
+	tcsetattr(m, TCSANOW, &tio);
+	snprintf(addr, sizeof addr, "serial:%s@9600", name);
+	x = xport_open(addr, 0, &o, xport_now(), err, sizeof err);
+	assert_int_equal(xport_state(x, NULL, 0), XPORT_ONLINE);
+	memset(out, 0x5A, sizeof out);
+	t0 = xport_now();
+	assert_int_not_equal(xport_send1(x, out, sizeof out, XPORT_MSG_KEEP, t0), XPORT_DROPPED);
+	assert_int_equal(pump_read(x, m, buf, sizeof out, 10, at, cum, &nreads), sizeof out);
+	for (size_t i = 0; i < nreads; i++) {
+		/* what the line could have sent by then, plus the allowance */
+		double line = (at[i] - t0) * 960.0;
+		assert_true((double)cum[i] <= line + 64 + 16 + 1);
+	}
+	/* and it does not dawdle either: all of it within the line time and a little */
+	assert_true(at[nreads - 1] - t0 >= (2000.0 - 64 - 16) / 960.0 - 0.01);
+	assert_true(at[nreads - 1] - t0 < 2000.0 / 960.0 + 0.5);
 	xport_close(x);
 	close(m);
 	close(s);
@@ -969,6 +1045,7 @@ main(void)
 		cmocka_unit_test(test_serial_real_port),
 		cmocka_unit_test(test_serial_missing_device),
 		cmocka_unit_test(test_serial_rs485_echo),
+		cmocka_unit_test(test_serial_paced),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

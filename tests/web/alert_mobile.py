@@ -66,6 +66,9 @@ try:
     row = d.find_element(By.CSS_SELECTOR, "#alerts tbody tr")
     check("暴雨预警" in row.text and "duty1" in row.find_element(By.CSS_SELECTOR, ".by").text,
           "the alert list does not show the alert raised by duty1: %r" % row.text)
+    # no markup of ours leaks into the text (only user text is escaped)
+    body = d.find_element(By.TAG_NAME, "body").text
+    check("<" not in body and "&lt;" not in body and "&amp;" not in body, "markup shown as text on the page: %r" % body)
     shot(d, "alert-raised-phone")
 
     # clear it from the phone

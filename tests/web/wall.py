@@ -35,6 +35,8 @@ try:
     north = [f.get_attribute("data-board") for f in
              d.find_elements(By.XPATH, "//section[h2='north']//figure")]
     check(north == ["hall", "lab"], "group north holds %r" % north)
+    here = d.find_elements(By.CSS_SELECTOR, "nav a.here")
+    check(len(here) == 1 and here[0].get_attribute("href").endswith("/wall"), "the navigation does not mark the wall")
     shot(d, "wall")
 
     # each board's picture on the wall, LED by LED, against the board's own PNG
@@ -102,6 +104,15 @@ try:
     print("wall showed the alert %.2f s after the board (%.2f s after the command)" % (lag, time.monotonic() - t0))
     check(lag <= 1.0, "the wall was %.2f s behind the board" % lag)
     shot(d, "wall-alert")
+
+    # English on request, Chinese by default
+    check(d.find_element(By.TAG_NAME, "h1").text == "屏幕墙", "the wall is not in Chinese by default")
+    d.find_element(By.CSS_SELECTOR, "a.lang").click()
+    wait(lambda: d.find_element(By.TAG_NAME, "h1").text == "Board wall", 10, "English was not chosen")
+    check(d.find_element(By.CSS_SELECTOR, '[data-board="hall"] .st').text in ("online", "stalled"),
+          "board states are not in English")
+    d.find_element(By.CSS_SELECTOR, "a.lang").click()
+    wait(lambda: d.find_element(By.TAG_NAME, "h1").text == "屏幕墙", 10, "could not go back to Chinese")
 
     # a board that goes away: the wall says so, with the reason, live
     with open(os.path.join(TMP, "board-gate.pid")) as f:

@@ -58,7 +58,11 @@ def login(d, user, password=None, expect_ok=True):
     d.find_element(By.ID, "user").clear()
     d.find_element(By.ID, "user").send_keys(user)
     d.find_element(By.ID, "password").send_keys(PASS if password is None else password)
+    d.execute_script("window.__formpage = 1")
     d.find_element(By.ID, "login-submit").click()
+    # the answer is a new page: wait until the form's page is gone
+    wait(lambda: d.execute_script("return window.__formpage === undefined && document.readyState === 'complete'"),
+         15, "no answer to the login form")
     if expect_ok:
         wait(lambda: "/login" not in d.current_url, 10, "login as %s did not leave the login page" % user)
 
