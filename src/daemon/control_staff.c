@@ -837,7 +837,7 @@ control_verb_staff_poster(struct control_req *rq, struct control_obuf *b)
 	struct staff_args a;
 	struct staff_ctx c;
 	uint8_t *png = NULL;
-	char dir[4096], tmp[4200], final[4200], err[600], rel[128], wh[2][16], *slash;
+	char dir[4096], tmp[4200], final[4200], err[600], rel[4200], wh[2][16], *slash;
 	long n;
 	int w = 0, h = 0, fd = -1;
 	size_t len;
@@ -901,7 +901,16 @@ control_verb_staff_poster(struct control_req *rq, struct control_obuf *b)
 		goto done;
 	}
 	unlink(tmp);
-	snprintf(rel, sizeof rel, "posters/%s", a.name);
+	/* as an item names it: relative to the main config's directory (the
+	 * staff file may be in a directory of its own, staff/ under it) */
+	{
+		const char *ms = strrchr(c.main, '/');
+		size_t ml = ms ? (size_t)(ms - c.main) : 0;
+		if (ms != NULL && strncmp(final, c.main, ml) == 0 && final[ml] == '/')
+			snprintf(rel, sizeof rel, "%s", final + ml + 1);
+		else
+			snprintf(rel, sizeof rel, "%s", final);
+	}
 	snprintf(wh[0], sizeof wh[0], "%d", w);
 	snprintf(wh[1], sizeof wh[1], "%d", h);
 	control_audit(rq->srv, (long long)rq->uid, a.author[0] ? a.author : NULL, NULL, "poster", rel, wh[0]);
