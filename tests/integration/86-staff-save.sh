@@ -96,4 +96,15 @@ echo "$out" | grep -q "^entry .*actor=bob .*action=adopt target=$STAFF " || fail
 echo "$out" | grep -q "^entry .*actor=alice .*action=restore target=$STAFF detail=version%204:%20restored%20version%201" ||
     fail "audit: no restore"
 echo "$out" | grep -q "^entry .*actor=alice .*action=poster target=posters/blue.png " || fail "audit: no poster"
+# a staff file in a directory of its own: posters go beside it, and an item
+# names them relative to the main file (as every path in a config is)
+kill "$DAEMON"
+wait "$DAEMON" 2>/dev/null
+mkdir -p "$TMP/conf/staff"
+mv "$STAFF" "$TMP/conf/staff/s.cfg"
+sed -i 's|@include "staff.cfg"|@include "staff/s.cfg"|' "$MAIN"
+start_daemon
+ask "staff-poster v=1 name=sub.png data=$(b64 "$TMP/blue.png")" | grep -q "^ok version=1 image=staff/posters/sub.png " ||
+    fail "a poster of a staff file in staff/ is not named staff/posters/sub.png"
+[ -f "$TMP/conf/staff/posters/sub.png" ] || fail "the poster is not beside the staff file"
 echo "staff-save: ok"
