@@ -116,16 +116,41 @@ problem_line(void *arg, const char *line)
 		p->staff = strcmp(num, "1") == 0;
 }
 
+/* The text as the writer would write it, when it loads (so every save is
+ * canonical, and a version's diff shows only the change); else as it is,
+ * for the daemon to name what is wrong. */
+static char *
+canonical(const struct web_req *rq, const char *text)
+{
+	struct content_staff st;
+	struct ls_config *cfg;
+	char err[512], *out = NULL;
+
+	(void)rq;
+	memset(&st, 0, sizeof st);
+	if (content_staff_get(rq, &st, err, sizeof err) == 0 && (cfg = content_model(&st, text, err, sizeof err)) != NULL) {
+		out = config_write_staff(cfg, NULL);
+		ls_config_free(cfg);
+	}
+	content_staff_free(&st);
+	return out;
+}
+
 void
 content_save(const struct web_req *rq, const char *text, const char *base, const char *summary,
     long long restore_id, struct content_result *res)
 {
+	char *canon = text ? canonical(rq, text) : NULL;
+
+	if (canon != NULL)
+		text = canon;
 	size_t cap = 512 + (text ? 3 * strlen(text) : 0) + (summary ? 3 * strlen(summary) : 0), n = 0;
 	char *req = malloc(cap), final[4096], err[512], num[24];
 	int rc;
 
 	memset(res, 0, sizeof *res);
 	if (req == NULL) {
+		free(canon);
 		snprintf(res->code, sizeof res->code, "internal");
 		snprintf(res->message, sizeof res->message, "out of memory");
 		return;
@@ -146,6 +171,7 @@ content_save(const struct web_req *rq, const char *text, const char *base, const
 	}
 	rc = web_control(rq, req, problem_line, res, final, sizeof final, err, sizeof err);
 	free(req);
+	free(canon);
 	if (rc < 0) {
 		snprintf(res->code, sizeof res->code, "daemon");
 		snprintf(res->message, sizeof res->message, "%s", err);
@@ -182,8 +208,7 @@ content_field_errors(struct web_buf *b, struct content_result *r, const char *se
 		web_buf_escf(b, "<p class=\"field-error %s\" role=\"alert\" data-key=\"%s\">%s</p>",
 		    strcmp(p->level, "error") == 0 ? "is-error" : "is-warning", key, p->message);
 		r->used = 1;
-		p->level[7] = '\0';
-		p->line = -p->line - 1;   /* shown */
+		p->line = -p->line - 1;   /* shown: left out of content_result_html */
 	}
 }
 

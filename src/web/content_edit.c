@@ -381,7 +381,7 @@ post_item(struct web_req *rq, struct web_resp *r)
 		web_error(rq, r, 500, "out of memory");
 		return;
 	}
-	text = edited_text(cfg, "content", del ? index : index, elem);
+	text = edited_text(cfg, "content", index, elem);
 	snprintf(summary, sizeof summary, "%s %.100s", del ? "delete item" : index < 0 ? "new item" : "item",
 	    f.v[0] ? f.v[0] : f.orig);
 	if (text == NULL || (del && index < 0)) {
