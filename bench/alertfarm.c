@@ -13,6 +13,12 @@
  * usage: alertfarm N PORTFILE LEDSIGN SOCKET ROUNDS WIDTH HEIGHT
  * It writes one port per line to PORTFILE, then waits for the daemon.
  *
+ * With ALERTFARM_BUREAU=FILE in the environment the alert goes through the
+ * district instead (bench/district.sh): `ledsign district alert TEXT --id ID
+ * --bureau FILE`, cleared with `ledsign district clear ID --bureau FILE`, and
+ * the boards may belong to many controllers; the names are then
+ * district-alert-p50/p99.
+ *
  * ROUNDS 0 is the passive mode of bench/web.sh: something else raises and
  * clears the alerts (a browser), and the farm prints "lit T" when the last
  * board has shown a lit frame and "dark T" when all are dark again, T on
@@ -247,7 +253,7 @@ main(int argc, char **argv)
 		fprintf(pf, "%d\n", ntohs(sa.sin_port));
 	}
 	fclose(pf);
-	if (!serve(60, all_shown_dark, 0)) {
+	if (!serve(getenv("ALERTFARM_BUREAU") ? 180 : 60, all_shown_dark, 0)) {
 		int up = 0;
 		for (int i = 0; i < nboards; i++)
 			up += boards[i].frames > 0;
@@ -273,8 +279,12 @@ main(int argc, char **argv)
 	}
 	for (int r = 0; r < rounds; r++) {
 		char text[64], id[32];
-		char *alert_argv[] = { ledsign, "alert", text, "--id", id, "--socket", sock, NULL };
-		char *clear_argv[] = { ledsign, "clear", "--all", "--socket", sock, NULL };
+		char *bureau = getenv("ALERTFARM_BUREAU");
+		char *local_alert[] = { ledsign, "alert", text, "--id", id, "--socket", sock, NULL };
+		char *local_clear[] = { ledsign, "clear", "--all", "--socket", sock, NULL };
+		char *dist_alert[] = { ledsign, "district", "alert", text, "--id", id, "--bureau", bureau, NULL };
+		char *dist_clear[] = { ledsign, "district", "clear", id, "--bureau", bureau, NULL };
+		char **alert_argv = bureau ? dist_alert : local_alert, **clear_argv = bureau ? dist_clear : local_clear;
 		double t0, last = 0;
 		pid_t pid;
 		int st = 0;
@@ -310,8 +320,10 @@ main(int argc, char **argv)
 	{
 		/* nearest rank */
 		int i50 = (int)((rounds * 50 + 99) / 100) - 1, i99 = (int)((rounds * 99 + 99) / 100) - 1;
-		printf("BENCH alert-latency-p50 %.1f ms\n", lat[i50 < 0 ? 0 : i50]);
-		printf("BENCH alert-latency-p99 %.1f ms\n", lat[i99 < 0 ? 0 : i99]);
+		const char *name = getenv("ALERTFARM_BUREAU") ? "district-alert" : "alert-latency";
+
+		printf("BENCH %s-p50 %.1f ms\n", name, lat[i50 < 0 ? 0 : i50]);
+		printf("BENCH %s-p99 %.1f ms\n", name, lat[i99 < 0 ? 0 : i99]);
 	}
 	return bad;
 }

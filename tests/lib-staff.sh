@@ -2,7 +2,7 @@
 # LSP boards (hall, gate) whose content, playlists and schedule are in the
 # staff file it @includes, and a daemon playing it.  Source after lib.sh and
 # alert-lib.sh (start_boards, start_daemon, SOCK, PY).
-STAFF=$TMP/conf/staff.cfg
+STAFF=$TMP/conf/main.staff.cfg
 MAIN=$TMP/conf/main.cfg
 CFG=$MAIN
 staff_config() {
@@ -19,7 +19,7 @@ boards = (
   { name = "gate"; width = 64; height = 16; format = "rgb888"; protocol = "lsp";
     address = "tcp:127.0.0.1:$GATE_PORT"; groups = ["south"]; }
 );
-@include "staff.cfg"
+@include "main.staff.cfg"
 CFGEOF
 	cat >"$STAFF" <<'CFGEOF'
 content = ( { name = "ok"; text = "OK"; color = "green"; } );

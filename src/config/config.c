@@ -21,6 +21,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <libconfig.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,7 +153,7 @@ static const struct key top_keys[] = {
 	  .doc = "Unix socket for `ledsign alert`, `clear`, `status`, `reload`",
 	  .def = "`\"" LS_PATH_CONTROL_SOCKET "\"`" },
 	{ "state_dir", K_STR, 0, 0, 0, O(struct ls_config, state_dir), NULL, "where active alerts are kept",
-	  .doc = "where active alerts are kept across restarts",
+	  .doc = "where active alerts are kept across restarts, and proof of play (`proof.db`, docs/record.md)",
 	  .def = "`\"" LS_PATH_STATE_DIR "\"`" },
 	{ "user", K_STR, 0, 0, 0, O(struct ls_config, user), NULL, "user the controller runs as when started as root",
 	  .doc = "started as root (by hand, not by systemd), the controller prepares its directories and then runs as this user, keeping group `dialout` for serial boards; `ledsign play --user` overrides it. Example: `user = \"ledsign\";` (docs/architecture.md, \"Processes\")" },
@@ -190,8 +191,40 @@ static const struct key top_keys[] = {
 	  .doc = "screen layouts: a board divided into areas, each with its own playlist, below" },
 	{ "schedule", K_SPECIAL, 0, 0, 0, 0, NULL, "list of schedule rules",
 	  .doc = "the rules that decide what plays where and when, below" },
+	{ "district", K_SPECIAL, 0, 0, 0, 0, NULL, "this school's link to the district bureau's MQTT broker",
+	  .doc = "this school's link to the district bureau's MQTT broker, below (docs/district.md)",
+	  .type_doc = "group" },
 	{ .name = NULL },
 };
+
+static const struct key district_keys[] = {
+	{ "host", K_STR, 1, 0, 0, O(struct ls_district, host), NULL, "the MQTT broker's host name or address",
+	  .doc = "the MQTT broker's host name or address" },
+	{ "port", K_INT, 0, 1, 65535, O(struct ls_district, port), NULL, "the broker's port",
+	  .doc = "the broker's port", .def = "`8883`, `1883` with `tls = false`" },
+	{ "tls", K_BOOL, 0, 0, 0, O(struct ls_district, tls), NULL, "TLS to the broker",
+	  .doc = "TLS to the broker; turn it off only on a loopback or otherwise private network" },
+	{ "ca_file", K_STR, 0, 0, 0, O(struct ls_district, ca_file), NULL, "CA certificate(s) the broker's certificate is checked against",
+	  .doc = "PEM file of the CA the broker's certificate must chain to", .def = "the system's CAs" },
+	{ "cert_file", K_STR, 0, 0, 0, O(struct ls_district, cert_file), NULL, "this school's client certificate (PEM), if the broker wants one",
+	  .doc = "this school's client certificate (PEM), when the broker asks for one; with `key_file`" },
+	{ "key_file", K_STR, 0, 0, 0, O(struct ls_district, key_file), NULL, "the client certificate's private key (PEM)",
+	  .doc = "the client certificate's private key (PEM)" },
+	{ "district", K_STR, 1, 0, 0, O(struct ls_district, district), NULL, "the district's name in topics",
+	  .doc = "the district's name in topics: 1..64 of `a-z 0-9 _ -`" },
+	{ "school", K_STR, 1, 0, 0, O(struct ls_district, school), NULL, "this school's name in topics",
+	  .doc = "this school's name in topics: 1..64 of `a-z 0-9 _ -`; the broker's ACL gives it its own topics" },
+	{ "username", K_STR, 0, 0, 0, O(struct ls_district, username), NULL, "user name on the broker",
+	  .doc = "user name on the broker", .def = "the school's name" },
+	{ "password_file", K_STR, 0, 0, 0, O(struct ls_district, password_file), NULL, "file whose first line is the password",
+	  .doc = "file whose first line is this school's broker password (keep it mode 0600); without it, no password" },
+	{ "keepalive", K_INT, 0, 5, 3600, O(struct ls_district, keepalive), NULL, "seconds between MQTT keepalives",
+	  .doc = "seconds between MQTT keepalives; the broker declares the school offline after 1.5 times this" },
+	{ "bundle_file", K_STR, 0, 0, 0, O(struct ls_district, bundle_file), NULL, "the @included file campaign bundles replace",
+	  .doc = "the file this config `@include`s that a bureau's campaign bundle replaces (content, playlists, schedule), relative to the config's directory; without it the school refuses bundles" },
+	{ .name = NULL },
+};
+
 
 static const struct key board_keys[] = {
 	{ "name", K_STR, 1, 0, 0, O(struct ls_board, name), NULL, "unique board name",
@@ -879,6 +912,9 @@ store_key(struct loader *L, const struct key *k, const config_setting_t *s, void
 		return;
 	}
 	case K_SPECIAL:
+		/* a K_SPECIAL documented as a group (district) is checked by its loader */
+		if (k->type_doc && strcmp(k->type_doc, "group") == 0)
+			return;
 		if (type != CONFIG_TYPE_LIST && type != CONFIG_TYPE_ARRAY)
 			ERR(L, line, "%s must be a list in ( ... )", what);
 		return;
@@ -1596,6 +1632,64 @@ check_references(struct loader *L)
 	}
 }
 
+static void
+district_defaults(void *obj)
+{
+	struct ls_district *d = obj;
+
+	d->tls = 1;
+	d->keepalive = 30;
+}
+
+/* 1 when s is a name fit for a topic level: 1..64 of a-z 0-9 _ - */
+static int
+district_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64)
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+static void
+load_district(struct loader *L, const config_setting_t *root)
+{
+	const config_setting_t *g = config_setting_get_member(root, "district");
+	struct ls_district *d;
+
+	if (g == NULL)
+		return;
+	if (!config_setting_is_group(g)) {
+		ERR(L, line_of(g), "district must be a group in { ... }");
+		return;
+	}
+	if ((d = calloc(1, sizeof *d)) == NULL) {
+		ERR(L, line_of(g), "out of memory");
+		return;
+	}
+	district_defaults(d);
+	d->line = line_of(g);
+	L->cfg->district = d;
+	if (load_group(L, g, district_keys, d, "district") != 0)
+		return;
+	if (!district_name_ok(d->district))
+		ERR(L, d->line, "district: district \"%s\" must be 1..64 of a-z, 0-9, _ and - (it is a topic level)", d->district);
+	if (!district_name_ok(d->school))
+		ERR(L, d->line, "district: school \"%s\" must be 1..64 of a-z, 0-9, _ and - (it is a topic level)", d->school);
+	if (strcmp(d->school, "bureau") == 0)
+		ERR(L, d->line, "district: school may not be called \"bureau\" (the bureau's own topics are named so)");
+	if (d->port == 0)
+		d->port = d->tls ? 8883 : 1883;
+	if (d->username == NULL)
+		d->username = strdup(d->school);
+	if ((d->cert_file == NULL) != (d->key_file == NULL))
+		ERR(L, d->line, "district: cert_file and key_file go together");
+	if (d->bundle_file && (strstr(d->bundle_file, "..") || d->bundle_file[0] == '/'))
+		ERR(L, d->line, "district: bundle_file \"%s\" must be a file name relative to the config's directory, without ..",
+		    d->bundle_file);
+}
+
 /* Top-level settings with line numbers of their own. */
 static void
 load_top(struct loader *L, const config_setting_t *root)
@@ -1682,8 +1776,9 @@ config_load_text(const char *path, const char *text, unsigned flags, struct ls_d
 		return NULL;
 	L.cfg->path = strdup(path);
 	config_init(&lc);
-	/* @include "NAME" is relative to the main file's directory (libconfig
-	 * would take it relative to the working directory otherwise) */
+	/* @include "FILE" is relative to this file's directory, wherever the
+	 * program runs (the staff file; a bundle's campaign.cfg next to the
+	 * school's config) */
 	{
 		const char *slash = strrchr(path, '/');
 		char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
@@ -1727,6 +1822,7 @@ config_load_text(const char *path, const char *text, unsigned flags, struct ls_d
 	L.cfg->layouts = load_section(&L, root, &layout_section, &L.cfg->nlayouts);
 	L.cfg->rules = load_section(&L, root, &rule_section, &L.cfg->nrules);
 	L.cfg->cap_areas = load_section(&L, root, &cap_area_section, &L.cfg->ncap_areas);
+	load_district(&L, root);
 	if (L.cfg->timezone == NULL)
 		L.cfg->timezone = strdup(LS_DEFAULT_TIMEZONE);
 	else {
@@ -1914,6 +2010,12 @@ ls_config_free(struct ls_config *c)
 	free(c->boards); free(c->fonts); free(c->content); free(c->playlists); free(c->rules);
 	ls_strlist_free(&c->files);
 	free(c->path); free(c->timezone); free(c->fallback); free(c->default_font);
+	if (c->district) {
+		struct ls_district *d = c->district;
+		free(d->host); free(d->ca_file); free(d->cert_file); free(d->key_file); free(d->district);
+		free(d->school); free(d->username); free(d->password_file); free(d->bundle_file);
+		free(d);
+	}
 	free(c->control_socket); free(c->state_dir); free(c->user);
 	ls_strlist_free(&c->control_users); ls_strlist_free(&c->control_groups);
 	ls_strlist_free(&c->control_viewers); ls_strlist_free(&c->control_viewer_groups);
@@ -1949,6 +2051,7 @@ static const struct doc_block doc_blocks[] = {
 	{ "areas", area_keys, sizeof(struct ls_area), NULL },
 	{ "schedule", rule_keys, sizeof(struct ls_rule), rule_defaults },
 	{ "cap_areas", cap_area_keys, sizeof(struct ls_cap_area), NULL },
+	{ "district", district_keys, sizeof(struct ls_district), district_defaults },
 };
 
 static void

@@ -180,6 +180,22 @@ struct ls_cap_area {
 	struct ls_strlist groups; /* board group names, or "all" */
 };
 
+/* The district link (docs/district.md): this school's place on the
+ * bureau's MQTT broker.  NULL in ls_config when the file has no district. */
+struct ls_district {
+	int    line;
+	char  *host;              /* the broker */
+	int    port;              /* default 8883 (1883 without TLS) */
+	int    tls;               /* default true */
+	char  *ca_file, *cert_file, *key_file;   /* TLS: the CA; a client certificate (optional) */
+	char  *district;          /* topic name of the district */
+	char  *school;            /* topic name of this school */
+	char  *username;          /* default: school */
+	char  *password_file;     /* first line: the password; NULL = none */
+	int    keepalive;         /* seconds */
+	char  *bundle_file;       /* the @included file a campaign bundle replaces; NULL = no bundles */
+};
+
 struct ls_config {
 	char  *path;              /* the file it came from */
 	struct ls_strlist files;  /* it and the files it @includes, in the order met; the
@@ -206,6 +222,7 @@ struct ls_config {
 	struct ls_playlist *playlists; size_t nplaylists;
 	struct ls_layout   *layouts;   size_t nlayouts;
 	struct ls_rule     *rules;     size_t nrules;
+	struct ls_district *district;  /* NULL: not in a district */
 };
 
 /* The file an element (board, content, rule, ...) was defined in, for messages. */

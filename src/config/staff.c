@@ -68,21 +68,33 @@ include_line(const char *p, const char *end, char *name, size_t len)
 	return 1;
 }
 
-/* The first @include of `text`: its line (1-based) and name; 0 when none. */
+/* The first @include of `text` that names a staff file (NAME.staff.cfg;
+ * other includes, such as a district's campaign bundle, are not the
+ * console's): its line (1-based) and name; 0 when none.  any: every
+ * @include counts (a staff text may hold none at all). */
 static int
-find_include(const char *text, char *name, size_t len)
+find_include_any(const char *text, char *name, size_t len, int any)
 {
 	int line = 1;
 
 	for (const char *p = text; *p; line++) {
 		const char *e = strchr(p, '\n');
+		size_t n;
 		if (e == NULL)
 			e = p + strlen(p);
-		if (include_line(p, e, name, len))
+		if (include_line(p, e, name, len) &&
+		    (any || ((n = strlen(name)) > strlen(LS_STAFF_SUFFIX) &&
+		    strcmp(name + n - strlen(LS_STAFF_SUFFIX), LS_STAFF_SUFFIX) == 0)))
 			return line;
 		p = *e ? e + 1 : e;
 	}
 	return 0;
+}
+
+static int
+find_include(const char *text, char *name, size_t len)
+{
+	return find_include_any(text, name, len, 0);
 }
 
 static char *
@@ -106,8 +118,8 @@ ls_staff_path(const char *path, char *err, size_t errlen)
 	if (text == NULL)
 		return NULL;
 	if (find_include(text, name, sizeof name) == 0) {
-		snprintf(err, errlen, "%s has no @include line, so it has no staff file (docs/config.md, \"The staff file\")",
-		    path);
+		snprintf(err, errlen, "%s has no @include \"NAME" LS_STAFF_SUFFIX "\" line, so it has no staff file "
+		    "(docs/config.md, \"The staff file\")", path);
 		free(text);
 		return NULL;
 	}
@@ -237,7 +249,8 @@ ls_check_config(const char *path, const char *staff_text, struct ls_diag *diag)
 		}
 		if ((m.inc = find_include(main_text, name, sizeof name)) == 0 ||
 		    (staff = resolve_next_to(path, name)) == NULL) {
-			ls_diag_add(diag, LS_DIAG_ERROR, path, 0, "no @include line, so there is no staff file to replace");
+			ls_diag_add(diag, LS_DIAG_ERROR, path, 0, "no @include \"NAME" LS_STAFF_SUFFIX "\" line, so there is no "
+			    "staff file to replace");
 			free(main_text);
 			return NULL;
 		}
@@ -346,7 +359,7 @@ ls_staff_locate(const char *text, int line, const char *msg, char *section, size
 	snprintf(section, seclen, "%s", "");
 	snprintf(item, itemlen, "%s", "");
 	snprintf(key, keylen, "%s", "");
-	if (find_include(text, name, sizeof name) != 0)
+	if (find_include_any(text, name, sizeof name, 1) != 0)
 		return;    /* never parsed: libconfig would open the file it names */
 	config_init(&lc);
 	if (!config_read_string(&lc, text)) {

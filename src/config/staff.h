@@ -19,8 +19,12 @@
 /* Longest staff file accepted (the control socket's long line carries it). */
 #define LS_STAFF_MAX (1024 * 1024)
 
+/* How a staff file's name ends: `@include "campus.staff.cfg"`.  Other
+ * includes (a district's campaign bundle, docs/district.md) are not it. */
+#define LS_STAFF_SUFFIX ".staff.cfg"
+
 /* The staff file of the config at `path`: the file named by its first
- * `@include "NAME"` line, resolved against path's directory.  A malloc'd
+ * `@include "NAME.staff.cfg"` line, resolved against path's directory.  A malloc'd
  * path, or NULL with a reason in err (no such line, unreadable file). */
 char *ls_staff_path(const char *path, char *err, size_t errlen);
 

@@ -361,6 +361,8 @@ event_format(const struct ls_event *e, char *buf, size_t cap)
 		EVENT_PUT("board", e->board);
 		snprintf(num, sizeof num, "%llu", (unsigned long long)e->frame);
 		EVENT_PUT("frame", num);
+		if (e->reason[0])
+			EVENT_PUT("reason", e->reason);   /* "stored": a ping's, while the board plays its programme */
 		break;
 	case EVENT_LINK:
 		EVENT_PUT("board", e->board);

@@ -71,6 +71,8 @@ struct player {
 
 	char   render_failed[320];      /* "item\nreason" of the last render failure logged */
 	uint64_t frames_sent, frames_skipped, frames_late, acks, nacks, errors, garbage;
+	uint64_t frames_acked;     /* whole frames the board confirmed (frame_ack events) */
+	uint64_t proto_frames_acked; /* the protocol state's count when last looked at */
 	double last_ack;
 	double *jitter;
 	size_t  njitter, jpos;
@@ -161,6 +163,7 @@ player_proto_init(struct player *p, char *err, size_t errlen)
 	/* init copies what it needs: no protocol keeps the board pointer.  The
 	 * config already folded "serial:DEV@BAUD" into serial.baud. */
 	p->pstate = p->proto->init(p->board, err, errlen);
+	p->proto_frames_acked = 0;
 	/* LSP boards may store the day's programme (daemon/programme.c) */
 	if (p->pstate && p->proto == &proto_lsp_ops) {
 		if (!p->prog)
@@ -505,14 +508,41 @@ player_input(struct player *p, const uint8_t *buf, size_t n, double mono, double
 			p->last_ack = wall;
 			if (p->sent_unacked && p->sent)
 				player_keep_shown(p, p->acks, wall);
-			if (event_bus_wants(p->env.events, EVENT_FRAME_ACK)) {
-				struct ls_event ev;
+			{
+				/* one event per frame the board confirmed, not per
+				 * acknowledged packet (chunks, settings) */
+				uint64_t fa = p->proto->frames_acked ? p->proto->frames_acked(p->pstate) :
+				    p->proto_frames_acked + 1;
 
-				memset(&ev, 0, sizeof ev);
-				ev.type = EVENT_FRAME_ACK;
-				snprintf(ev.board, sizeof ev.board, "%s", p->name);
-				ev.frame = p->acks;
-				event_bus_emit(p->env.events, &ev);
+				/* a board playing its stored programme (daemon/programme.c)
+				 * is sent no frames, only pings: each acknowledgement says
+				 * it still plays what the schedule wants, which is what
+				 * proof of play needs (reason "stored", frame unchanged) */
+				if (p->proto_frames_acked >= fa && p->prog && strcmp(programme_mode(p->prog), "stored") == 0 &&
+				    event_bus_wants(p->env.events, EVENT_FRAME_ACK)) {
+					struct ls_event ev;
+
+					memset(&ev, 0, sizeof ev);
+					ev.type = EVENT_FRAME_ACK;
+					snprintf(ev.board, sizeof ev.board, "%s", p->name);
+					snprintf(ev.reason, sizeof ev.reason, "stored");
+					ev.frame = p->frames_acked;
+					event_bus_emit(p->env.events, &ev);
+				}
+				/* the protocol's count restarts with its state (reconnect) */
+				while (p->proto_frames_acked < fa) {
+					p->proto_frames_acked++;
+					p->frames_acked++;
+					if (event_bus_wants(p->env.events, EVENT_FRAME_ACK)) {
+						struct ls_event ev;
+
+						memset(&ev, 0, sizeof ev);
+						ev.type = EVENT_FRAME_ACK;
+						snprintf(ev.board, sizeof ev.board, "%s", p->name);
+						ev.frame = p->frames_acked;
+						event_bus_emit(p->env.events, &ev);
+					}
+				}
 			}
 			p->unacked_since = 0;
 			p->stalled_since = 0;
@@ -719,7 +749,9 @@ player_compose(struct player *p, double wall, char *err, size_t errlen)
 	memset(shows, 0, sizeof shows);
 	for (size_t i = 0; i < n; i++) {
 		shows[i].content = p->cur.areas[i].content;
-		shows[i].t = wall - p->cur.areas[i].item_start;
+		/* wall is the start of the frame period (player_render): an area
+		 * whose item began within it starts at 0 */
+		shows[i].t = wall > p->cur.areas[i].item_start ? wall - p->cur.areas[i].item_start : 0;
 	}
 	return render_compose(p->env.render, p->board, p->cur.layout, shows, wall, p->canvas, err, errlen);
 }
@@ -736,8 +768,13 @@ player_render(struct player *p, double wall)
 		render_canvas_clear(p->canvas);
 		return 0;
 	}
-	if (p->cur.layout ? player_compose(p, wall, err, sizeof err) < 0 :
-	    render_item(p->env.render, p->board, p->cur.content, wall, wall - p->cur.item_start,
+	/* Every board renders at the start of the frame period it falls in (on
+	 * the wall clock): boards showing the same item at the same size and
+	 * format then get the same pixels, drawn once (render_item_shared). */
+	double wq = floor(wall / p->period) * p->period, t = wq - p->cur.item_start;
+
+	if (p->cur.layout ? player_compose(p, wq, err, sizeof err) < 0 :
+	    render_item_shared(p->env.render, p->board, p->cur.content, wq, t > 0 ? t : 0,
 	        p->canvas, err, sizeof err) < 0) {
 		p->errors++;
 		snprintf(key, sizeof key, "%s\n%s", p->cur.item, err);
@@ -771,6 +808,26 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 	if (p->prog && programme_frame(p->prog, p->pstate, &p->cur, p->env.sched, p->env.render, wall, mono) ==
 	    PROGRAMME_BOARD) {
 		p->board_plays = 1;
+		/* back from a power-off rule: the board's own picture, lit */
+		if (p->power_sent == 0)
+			player_power(p, 1, mono);
+		/* What the board plays, for snapshots (the console's wall): the
+		 * picture the controller would stream, which programme.c checked
+		 * the board's playback draws too, refreshed once a second. */
+		if (!p->shown || wall - p->shown_at >= 1.0 || wall < p->shown_at) {
+			player_render(p, wall);
+			p->canvas_valid = 1;
+			if (p->shown && render_canvas_size(p->shown) != render_canvas_size(p->canvas)) {
+				render_canvas_free(p->shown);
+				p->shown = NULL;
+			}
+			if (p->shown == NULL)
+				p->shown = render_canvas_dup(p->canvas);
+			else
+				memcpy(p->shown->data, p->canvas->data, render_canvas_size(p->canvas));
+			p->shown_frame = p->acks;
+			p->shown_at = wall;
+		}
 		return 0;
 	}
 	if (xport_queued(p->x) > 0 || p->arq_busy) {

@@ -127,6 +127,11 @@ struct proto_ops {
 	 * feature and the protocol now does without it); NULL when nothing is
 	 * new.  Reading it clears it. */
 	const char *(*note)(void *state);
+	/* Optional: whole frames the board has acknowledged so far (a frame
+	 * sent in chunks counts once, when its last chunk is in; acks of
+	 * settings and pings do not count).  NULL: every PROTO_REPLY_ACK is
+	 * one frame.  Proof of play (src/record/) counts these. */
+	uint64_t (*frames_acked)(void *state);
 };
 
 /* offers() features */

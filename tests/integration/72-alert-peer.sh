@@ -27,8 +27,8 @@ $AS_NOBODY $L alert "hijack" --socket "$SOCK" 2>"$TMP/err.txt" && afail "nobody 
 cat "$TMP/err.txt"
 grep -q "user 65534 .* is not allowed" "$TMP/err.txt" || afail "no refusal naming the user"
 grep -q "control: refused: user 65534" "$TMP/daemon.log" || afail "the refusal was not logged"
-# (the audit log, audit.db, lives there too: only alerts count)
-[ -z "$(ls "$TMP/state" | grep -v "^audit\.db")" ] || afail "a refused alert was stored"
+# (the audit log, audit.db, and proof of play, proof.db, live there too: only alerts count)
+[ -z "$(ls "$TMP/state" | grep -v "^audit\.db\|^proof\.db")" ] || afail "a refused alert was stored"
 never_colour hall ff0000 || afail "a refused alert was shown"
 
 # Bad requests: an error each, and the daemon keeps serving.

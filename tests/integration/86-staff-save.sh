@@ -101,8 +101,8 @@ echo "$out" | grep -q "^entry .*actor=alice .*action=poster target=posters/blue.
 kill "$DAEMON"
 wait "$DAEMON" 2>/dev/null
 mkdir -p "$TMP/conf/staff"
-mv "$STAFF" "$TMP/conf/staff/s.cfg"
-sed -i 's|@include "staff.cfg"|@include "staff/s.cfg"|' "$MAIN"
+mv "$STAFF" "$TMP/conf/staff/s.staff.cfg"
+sed -i 's|@include "main.staff.cfg"|@include "staff/s.staff.cfg"|' "$MAIN"
 start_daemon
 ask "staff-poster v=1 name=sub.png data=$(b64 "$TMP/blue.png")" | grep -q "^ok version=1 image=staff/posters/sub.png " ||
     fail "a poster of a staff file in staff/ is not named staff/posters/sub.png"

@@ -40,11 +40,11 @@ setup(void **st)
 	(void)st;
 	assert_non_null(mkdtemp(dir));
 	snprintf(mainp, sizeof mainp, "%s/m.cfg", dir);
-	snprintf(staffp, sizeof staffp, "%s/s.cfg", dir);
+	snprintf(staffp, sizeof staffp, "%s/s.staff.cfg", dir);
 	/* the include in the middle: lines after it must map back too */
 	spill(mainp, "timezone = \"Asia/Shanghai\";\n"
 	    "boards = ( { name = \"b\"; width = 64; height = 16; format = \"mono\"; address = \"tcp:127.0.0.1:1\"; } );\n"
-	    "@include \"s.cfg\"\n"
+	    "@include \"s.staff.cfg\"\n"
 	    "fallback = \"p\";\n"
 	    "bogus_setting = 1;\n");
 	spill(staffp, "content = ( { name = \"a\"; text = \"A\"; } );\nplaylists = ( { name = \"p\"; items = [\"a\"]; } );\n");
@@ -116,7 +116,7 @@ test_check_candidate_maps_lines(void **st)
 	unlink(fifo);
 	/* clean once bogus_setting is gone; elements point at the staff file */
 	spill(mainp, "boards = ( { name = \"b\"; width = 64; height = 16; format = \"mono\"; address = \"tcp:127.0.0.1:1\"; } );\n"
-	    "@include \"s.cfg\"\nfallback = \"p\";\n");
+	    "@include \"s.staff.cfg\"\nfallback = \"p\";\n");
 	struct ls_config *c = ls_check_config(mainp, "\n\ncontent = ( { name = \"z\"; text = \"Z\"; } );\n"
 	    "playlists = ( { name = \"p\"; items = [\"z\"]; } );\n", &d);
 	assert_non_null(c);
@@ -129,6 +129,10 @@ test_check_candidate_maps_lines(void **st)
 	char err[256], *p = ls_staff_path(mainp, err, sizeof err);
 	assert_string_equal(p, staffp);
 	free(p);
+	/* an @include that is not NAME.staff.cfg (a district's bundle) is not the staff file */
+	spill(mainp, "@include \"bundle.cfg\"\n");
+	assert_null(ls_staff_path(mainp, err, sizeof err));
+	assert_non_null(strstr(err, ".staff.cfg"));
 }
 
 static void
