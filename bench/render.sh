@@ -9,7 +9,9 @@
 # times minus a run drawing it 0 times, so its start-up is excluded too.
 # Each figure is the best of three runs, ours and theirs alternating.
 # Ratios are our fps / their fps.  "cold" figures empty our glyph and layout
-# caches before every frame (full shaping and rasterising), for honesty.
+# caches before every frame (full shaping and rasterising), for honesty;
+# render-*-cold-vs-pillow compares those with Pillow, which shapes and
+# rasterises every frame too.
 #
 # Usage: bench/render.sh [BUILD_DIR]
 set -eu
@@ -66,6 +68,8 @@ run() {   # name W H FORMAT SIZE PILMODE IMAA
 	echo "BENCH render-$name-pillow-fps $pil fps"
 	echo "BENCH render-$name-imagemagick-fps $im fps"
 	echo "$fps $pil" | awk -v n="$name" '{ printf "BENCH render-%s-vs-pillow %.1f x\n", n, $1 / $2 }'
+	# issue 20: shaping and rasterising every frame against Pillow doing the same
+	echo "$cold $pil" | awk -v n="$name" '{ printf "BENCH render-%s-cold-vs-pillow %.1f x\n", n, $1 / $2 }'
 	echo "$fps $im" | awk -v n="$name" '{ printf "BENCH render-%s-vs-imagemagick %.1f x\n", n, $1 / $2 }'
 	echo "# render-$name: ${w}x${h} $fmt at $size px, font $font face $index" >&2
 }

@@ -679,6 +679,7 @@ handle_frame(struct fw_lsp_board *b, const uint8_t *p, uint16_t n)
 	p += pos;          /* from here on p is the chunk's data */
 	b->last.frame_id = id;
 	b->last.encoding = enc;
+	b->last.slot = slot;
 	b->last.offset = off;
 	b->last.chunk = dn;
 	b->last.total = total;

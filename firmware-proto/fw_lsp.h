@@ -349,6 +349,7 @@ struct fw_lsp_last {
 	uint8_t  completed;   /* FRAME: this chunk completed the frame */
 	uint16_t frame_id;
 	uint8_t  encoding;
+	uint8_t  slot;        /* FRAME: the page slot it stores into, FW_LSP_SLOT_LIVE for a live frame */
 	uint32_t offset, chunk, total;
 };
 

@@ -134,10 +134,11 @@ lb_lsp_describe(const struct fw_lsp_board *b, unsigned ev, char *line, size_t le
 	if (n < 0 || (size_t)n >= len)
 		return;
 	if (!(ev & FW_LSP_EV_BAD) && l->type == FW_LSP_FRAME && l->len >= FW_LSP_FRAME_HEAD)
-		n += snprintf(line + n, len - (size_t)n, " id=%u enc=%s chunk=%lu+%lu/%lu%s%s",
+		n += snprintf(line + n, len - (size_t)n, " id=%u enc=%s chunk=%lu+%lu/%lu%s%s%s",
 		    l->frame_id, fw_lsp_encoding_name(l->encoding), (unsigned long)l->offset,
 		    (unsigned long)l->chunk, (unsigned long)l->total,
-		    l->completed ? " complete" : "", l->duplicate ? " duplicate" : "");
+		    l->completed ? " complete" : "", l->duplicate ? " duplicate" : "",
+		    l->slot != FW_LSP_SLOT_LIVE ? " stored" : "");
 	else if (l->type == FW_LSP_BRIGHTNESS && (ev & FW_LSP_EV_SETTING))
 		n += snprintf(line + n, len - (size_t)n, " brightness=%u", b->brightness);
 	else if (l->type == FW_LSP_POWER && (ev & FW_LSP_EV_SETTING))

@@ -431,7 +431,16 @@ struct alert_store {
 	/* withdrawn alerts whose files could not be deleted yet */
 	char (*unrec)[ALERT_ID_MAX + 1];
 	size_t nunrec;
+	alert_store_stage_fn stage;   /* told of an alert before it is written (alert_store_on_stage) */
+	void  *stage_arg;
 };
+
+void
+alert_store_on_stage(struct alert_store *s, alert_store_stage_fn fn, void *arg)
+{
+	s->stage = fn;
+	s->stage_arg = arg;
+}
 
 static void
 add_problem(struct alert_store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -852,7 +861,7 @@ alert_store_replace(struct alert_store *s, const struct alert *a, const char *co
 	size_t nset = 0;                /* how many were set aside (.ID.gone) so far */
 	size_t *aside = NULL;
 	char from[ALERT_ID_MAX + 16], to[ALERT_ID_MAX + 16];
-	int rc = -1, n = 0;
+	int rc = -1, n = 0, staged = 0;
 
 	memset(&copy, 0, sizeof copy);
 	if (removed != NULL)
@@ -896,6 +905,12 @@ alert_store_replace(struct alert_store *s, const struct alert *a, const char *co
 			ls_errf(err, errlen, "out of memory");
 			goto out;
 		}
+	}
+	/* Valid and with room: whoever shows alerts may show it now, while it
+	 * is written (the fsyncs below may take a while on a small box's card). */
+	if (a != NULL && s->stage != NULL) {
+		s->stage(s->stage_arg, &copy);
+		staged = 1;
 	}
 	/* Set the old ones aside first: a rename needs no space, and renaming
 	 * back undoes it, so a full disk below leaves everything as it was. */
@@ -955,6 +970,9 @@ undo:
 	}
 	fsync(s->dirfd);
 out:
+	/* stored (it is in s->v now) or not: the staged copy is over */
+	if (staged)
+		s->stage(s->stage_arg, NULL);
 	alert_clear(&copy);
 	free(skip);
 	free(aside);

@@ -136,6 +136,15 @@ int alert_store_remove(struct alert_store *, const char *id, char *err, size_t e
 int alert_store_withdraw(struct alert_store *, const char *id, int *unrecorded, char *err, size_t errlen);
 /* How many withdrawn alerts still have a file on disk (see above). */
 size_t alert_store_unrecorded(const struct alert_store *);
+
+/* Called with an alert the store has validated and has room for (id and
+ * created set), just before it writes and fsyncs it, and again with NULL
+ * when that is over, written or not (then the store holds it, or does not).
+ * The daemon shows the alert on the boards in between, so they do not wait
+ * for the disk; whoever asked is still answered only after the fsync.  The
+ * alert is valid only during the first call. */
+typedef void (*alert_store_stage_fn)(void *arg, const struct alert *a);
+void alert_store_on_stage(struct alert_store *, alert_store_stage_fn, void *arg);
 /* Remove every alert; returns how many were removed, -1 + err on I/O failure. */
 int alert_store_remove_all(struct alert_store *, char *err, size_t errlen);
 /* Remove alerts expired at `now` (from memory and disk), and retry deleting

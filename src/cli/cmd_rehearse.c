@@ -15,7 +15,7 @@
  * loaded config (a private copy in memory) rather than on a copy of the
  * file, so relative poster and font paths and @include keep working.
  *
- * Left in DIR: BOARD.png (the last picture, LED look), BOARD-strip.png
+ * Left in DIR: controller.log (the controller's log), BOARD.png (the last picture, LED look), BOARD-strip.png
  * (pictures at even times over the run, top to bottom), BOARD.gif and
  * site.gif (the run animated, one board and every board) and boards/BOARD/
  * (ledboard's log and raw latest.png).
@@ -621,7 +621,8 @@ cmd_rehearse(const struct cmd_args *a)
 	char ledboard[PATH_MAX + 16], dir[PATH_MAX + 32];
 	double dur = 30, t0;
 	long long when;
-	int nframes = REHEARSE_FRAMES_DEFAULT, rc = 1;
+	char logpath[PATH_MAX + 32];
+	int nframes = REHEARSE_FRAMES_DEFAULT, rc = 1, logfd = -1, saved = -1, played;
 
 	if (at == NULL) {
 		fprintf(stderr, "ledsign rehearse: give the time to rehearse with --at \"YYYY-MM-DD HH:MM\"\n");
@@ -723,11 +724,27 @@ cmd_rehearse(const struct cmd_args *a)
 	o.rewrite_arg = &rh;
 	t0 = wall_now();
 	o.clock_offset = (double)when - t0;
-	if (daemon_run(&o) != 0) {
-		fprintf(stderr, "ledsign rehearse: the controller could not play %s (above)\n", file);
+	/* the controller logs to standard error, a line per item and link
+	 * change: that goes to DIR/controller.log, the pictures are the point */
+	snprintf(logpath, sizeof logpath, "%s/controller.log", out);
+	fflush(stderr);
+	if ((logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 ||
+	    (saved = fcntl(2, F_DUPFD_CLOEXEC, 3)) < 0 || dup2(logfd, 2) < 0) {
+		fprintf(stderr, "ledsign rehearse: cannot write %s: %s\n", logpath, strerror(errno));
+		goto out;
+	}
+	fprintf(stderr, "ledsign rehearse: playing %s as on %s for %.0f s\n", file, at, dur);
+	played = daemon_run(&o);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	saved = -1;
+	if (played != 0) {
+		fprintf(stderr, "ledsign rehearse: the controller could not play %s; its log is %s\n", file, logpath);
 		goto out;
 	}
 	rc = sim_stop(&rh) < 0;
+	printf("the controller's log: %s\n", logpath);
 	printf("rehearsal of %s from %s for %.0f s; what each simulated board showed:\n", file, at, dur);
 	for (size_t i = 0; i < rh.n; i++)
 		if (pictures(out, &rh.rb[i], nframes, t0, t0 + dur) < 0)
@@ -736,6 +753,12 @@ cmd_rehearse(const struct cmd_args *a)
 		rc = 1;
 	remove_frames(&rh);
 out:
+	if (saved >= 0) {
+		dup2(saved, 2);
+		close(saved);
+	}
+	if (logfd >= 0)
+		close(logfd);
 	sim_stop(&rh);
 	free(rh.rb);
 	ls_config_free(cfg);

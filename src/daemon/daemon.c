@@ -47,6 +47,7 @@
 static const struct timeval daemon_now_tv = { 0, 0 };
 
 static int  daemon_parser_start(struct daemon *);
+static void daemon_fd_refusal(const struct daemon *, const char *, size_t, char *, size_t);
 static void daemon_parser_stop(struct daemon *, int *);
 static int  daemon_parser_send(struct daemon *, char *, size_t);
 
@@ -76,6 +77,7 @@ struct daemon {
 	char   pid_path[PATH_MAX];
 	int    run_fd;             /* the run directory, checked once (safedir.h) */
 	size_t board_room;         /* boards the open-file limit leaves room for */
+	size_t fd_limit, fd_base;  /* that limit, and the descriptors open before the boards */
 	size_t unrecorded;         /* cleared alerts whose files could not be deleted, last seen */
 	struct event_base *base;
 	struct event *sig_term, *sig_int, *sig_hup, *stop_timer, *status_timer;
@@ -93,6 +95,8 @@ struct daemon {
 	uint64_t rec_lost;         /* its rows lost, last logged */
 	pid_t  link_pid;           /* `ledsign district-link`, while the config has a district */
 	double link_started;       /* mono, for the back-off after it died */
+	struct alert staged;       /* an alert being written, already on the boards */
+	int    staged_on;
 	struct daemon_seen *seen;  /* the alerts at the last look, sorted by id */
 	size_t nseen;
 	double started;            /* wall */
@@ -250,8 +254,14 @@ daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_ch
 	struct daemon *d = ctx;
 	size_t i = (size_t)(b - d->cfg->boards);
 	struct dboard *db = i < d->nboards ? &d->boards[i] : NULL;
-	const struct alert *a = d->alerts ?
-	    alert_store_for_board(d->alerts, b, (long long)daemon_real_now()) : NULL;
+	long long rnow = (long long)daemon_real_now();
+	const struct alert *a = d->alerts ? alert_store_for_board(d->alerts, b, rnow) : NULL;
+
+	/* an alert being written shows as if stored: it is the newest, and it
+	 * replaces the stored one of its id */
+	if (d->staged_on && alert_live(&d->staged, rnow) && alert_targets(&d->staged, b) &&
+	    (a == NULL || d->staged.level >= a->level || strcmp(a->id, d->staged.id) == 0))
+		a = &d->staged;
 
 	if (db && a) {
 		/* same id is not enough: raising an id again replaces its text or level */
@@ -400,6 +410,40 @@ daemon_board_start(struct daemon *d, struct dboard *db, struct player *p)
 	return 0;
 }
 
+/* alert_store_stage_fn: an alert is valid and about to be written.  Its
+ * boards show it now, before the write and its fsyncs (which may take tens
+ * of milliseconds on a small box's card); whoever asked is answered after
+ * them.  With NULL the write is over: the store has the alert or refused
+ * it, and the boards follow the store again. */
+static void
+daemon_alert_stage(void *arg, const struct alert *a)
+{
+	struct daemon *d = arg;
+	long long now = (long long)daemon_real_now();
+
+	if (d->staged_on) {
+		d->staged_on = 0;
+		alert_clear(&d->staged);
+	}
+	if (a == NULL) {
+		daemon_rechoose(d);
+		return;
+	}
+	if (alert_copy(&d->staged, a) < 0)
+		return;   /* shown after the write, as before */
+	d->staged_on = 1;
+	if (!alert_live(&d->staged, now))
+		return;   /* starts later */
+	for (size_t i = 0; i < d->nboards; i++) {
+		struct dboard *db = &d->boards[i];
+
+		if (db->p && alert_targets(&d->staged, player_board(db->p))) {
+			player_poke(db->p);
+			daemon_board_cb(-1, 0, db);   /* render, encode and send now */
+		}
+	}
+}
+
 /* Every board chooses again on its next turn of the loop (not inline: the
  * control socket answers first, and each board then renders in its own
  * callback, so one slow render does not hold up the answer). */
@@ -432,6 +476,9 @@ daemon_config_parts(struct daemon *d, struct ls_config *cfg, struct render_ctx *
 	ls_diag_clear(&diag);
 	if (!*rc)
 		return -1;
+	/* font files stay open (one descriptor each): open them before the
+	 * boards, so the open-file budget counts them */
+	log_msg(LOG_LV_DEBUG, "daemon", NULL, "%zu font files open", render_ctx_open_fonts(*rc));
 	*sc = sched_new(cfg, err, sizeof err);
 	if (!*sc) {
 		log_msg(LOG_LV_ERROR, "daemon", NULL, "%s: %s", cfg->path, err);
@@ -502,7 +549,6 @@ daemon_reload_do(struct daemon *d, char *err, size_t errlen)
 	struct player_env env;
 	double mono = xport_now();
 	unsigned kept = 0, restarted = 0, added = 0, removed = 0;
-	size_t nkeep = 0;
 
 	log_msg(LOG_LV_INFO, "daemon", NULL, "reloading %s", d->config_path);
 	d->reloads++;
@@ -510,6 +556,14 @@ daemon_reload_do(struct daemon *d, char *err, size_t errlen)
 	if (!cfg) {
 		log_msg(LOG_LV_ERROR, "daemon", NULL, "reload failed: keeping the running configuration");
 		snprintf(d->reload_error, sizeof d->reload_error, "%s", err);
+		return -1;
+	}
+	if (cfg->nboards > d->board_room) {
+		/* every board of a config is played, or the config is not */
+		daemon_fd_refusal(d, d->config_path, cfg->nboards, err, errlen);
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "reload refused, keeping the running configuration: %s", err);
+		snprintf(d->reload_error, sizeof d->reload_error, "%s", err);
+		ls_config_free(cfg);
 		return -1;
 	}
 	if (daemon_config_parts(d, cfg, &rc, &sc) < 0) {
@@ -543,13 +597,6 @@ daemon_reload_do(struct daemon *d, char *err, size_t errlen)
 			sched_free(olds);
 		}
 		env = daemon_env(d);
-		/* boards that keep (or reopen) their link count first against the fd room */
-		for (size_t i = 0; i < cfg->nboards; i++)
-			for (size_t j = 0; j < nold; j++)
-				if (old[j].p && strcmp(player_board(old[j].p)->name, cfg->boards[i].name) == 0) {
-					nkeep++;
-					break;
-				}
 		for (size_t i = 0; i < cfg->nboards; i++) {
 			const struct ls_board *b = &cfg->boards[i];
 			struct player *p = NULL;
@@ -578,11 +625,6 @@ daemon_reload_do(struct daemon *d, char *err, size_t errlen)
 					}
 					break;
 				}
-			}
-			if (!p && nkeep + added >= d->board_room) {
-				log_msg(LOG_LV_ERROR, "daemon", b->name, "board not played: no file descriptor left under the "
-				    "open-file limit (room for %zu boards); raise LimitNOFILE and restart", d->board_room);
-				continue;
 			}
 			if (!p) {
 				p = player_new(b, &env, mono, perr, sizeof perr);
@@ -1207,6 +1249,7 @@ daemon_alerts_start(struct daemon *d)
 		record_close(d->rec, daemon_real_now());
 		d->rec = NULL;
 	}
+	alert_store_on_stage(d->alerts, daemon_alert_stage, d);
 	for (size_t i = 0; i < alert_store_nproblems(d->alerts); i++)
 		log_msg(LOG_LV_WARN, "daemon", NULL, "alert store: %s", alert_store_problem(d->alerts, i));
 	if (alert_store_count(d->alerts) > 0)
@@ -1255,6 +1298,16 @@ daemon_raise_nofile(rlim_t *was)
 	return rl.rlim_cur;
 }
 
+/* Why N boards of PATH do not fit under the open-file limit, and what to do. */
+static void
+daemon_fd_refusal(const struct daemon *d, const char *path, size_t n, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s: %zu boards need an open-file limit of at least %zu (one descriptor a board, %zu in "
+	    "use, %d kept for the control socket and files), and the hard limit is %zu: raise it (LimitNOFILE= in "
+	    "ledsign.service, or ulimit -n as root) or play fewer boards", path, n, n + d->fd_base + DAEMON_FD_RESERVE,
+	    d->fd_base, DAEMON_FD_RESERVE, d->fd_limit);
+}
+
 /* File descriptors open now (/proc/self/fd; without /proc, a guess). */
 static size_t
 daemon_fds_open(void)
@@ -1273,8 +1326,11 @@ daemon_fds_open(void)
 }
 
 /* How many boards (one descriptor each) fit under the limit, after what is
- * open now and DAEMON_FD_RESERVE; logged with the limit. */
-static void
+ * open now and DAEMON_FD_RESERVE; logged with the limit.  0, or -1 (logged)
+ * when the config's boards do not fit: the daemon then refuses to start
+ * rather than leave boards dark (a board that cannot be played must be
+ * noticed at start, not in an emergency). */
+static int
 daemon_fd_budget(struct daemon *d, rlim_t limit, rlim_t was)
 {
 	size_t open_now = daemon_fds_open(), n = d->cfg->nboards;
@@ -1282,15 +1338,21 @@ daemon_fd_budget(struct daemon *d, rlim_t limit, rlim_t was)
 	char raised[64] = "";
 
 	d->board_room = lim > open_now + DAEMON_FD_RESERVE ? lim - open_now - DAEMON_FD_RESERVE : 0;
+	d->fd_limit = lim;
+	d->fd_base = open_now;
 	if (was != limit)
 		snprintf(raised, sizeof raised, ", raised from %llu", (unsigned long long)was);
 	log_msg(n > d->board_room ? LOG_LV_ERROR : LOG_LV_INFO, "daemon", NULL,
 	    "open-file limit %zu%s: room for %zu boards (%zu in the config; %zu descriptors in use, %d kept for "
 	    "the control socket and files)", lim, raised, d->board_room, n, open_now, DAEMON_FD_RESERVE);
-	if (n > d->board_room)
-		log_msg(LOG_LV_ERROR, "daemon", NULL, "only the first %zu of %zu boards are played: raise the open-file limit "
-		    "to at least %zu (LimitNOFILE= in ledsign.service, or ulimit -n)", d->board_room, n,
-		    n + open_now + DAEMON_FD_RESERVE);
+	if (n > d->board_room) {
+		char why[PATH_MAX + 512];
+
+		daemon_fd_refusal(d, d->config_path, n, why, sizeof why);
+		log_msg(LOG_LV_ERROR, "daemon", NULL, "cannot start: %s", why);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- signals and stopping ---- */
@@ -1397,6 +1459,7 @@ daemon_free(struct daemon *d)
 	event_bus_free(d->events);
 	record_close(d->rec, daemon_real_now());
 	free(d->seen);
+	alert_clear(&d->staged);
 	if (d->sig_term) event_free(d->sig_term);
 	if (d->sig_int) event_free(d->sig_int);
 	if (d->sig_hup) event_free(d->sig_hup);
@@ -1497,7 +1560,8 @@ daemon_run(const struct daemon_opts *opts)
 		goto out_pid;
 	d->sched = sc;
 	d->started = daemon_wall(d);
-	daemon_fd_budget(d, nofile, nofile_was);
+	if (daemon_fd_budget(d, nofile, nofile_was) < 0)
+		goto out_pid;
 	d->boards = calloc(d->cfg->nboards ? d->cfg->nboards : 1, sizeof *d->boards);
 	if (!d->boards)
 		goto out_pid;
@@ -1507,12 +1571,6 @@ daemon_run(const struct daemon_opts *opts)
 		char err[256];
 		struct player *p;
 
-		if (i >= d->board_room) {
-			if (i == d->board_room)
-				log_msg(LOG_LV_ERROR, "daemon", d->cfg->boards[i].name, "board not played, nor the %zu after it: "
-				    "no file descriptor left under the open-file limit", d->cfg->nboards - i - 1);
-			continue;
-		}
 		env.phase = (double)i / (double)d->cfg->nboards;
 		p = player_new(&d->cfg->boards[i], &env, mono, err, sizeof err);
 
@@ -1572,6 +1630,14 @@ daemon_run(const struct daemon_opts *opts)
 	daemon_link_start(d);
 	event_base_dispatch(d->base);
 	daemon_report_pacing(d);
+	{
+		struct render_share_stats rs;
+
+		/* since the last reload: the render context is the config's */
+		render_share_stats(d->render, &rs);
+		log_msg(LOG_LV_INFO, "daemon", NULL, "rendering: %lu frames drawn, %lu copied from a board showing the same",
+		    rs.renders, rs.hits);
+	}
 	{
 		struct rusage ru;
 		if (getrusage(RUSAGE_SELF, &ru) == 0)

@@ -749,7 +749,9 @@ player_compose(struct player *p, double wall, char *err, size_t errlen)
 	memset(shows, 0, sizeof shows);
 	for (size_t i = 0; i < n; i++) {
 		shows[i].content = p->cur.areas[i].content;
-		shows[i].t = wall - p->cur.areas[i].item_start;
+		/* wall is the start of the frame period (player_render): an area
+		 * whose item began within it starts at 0 */
+		shows[i].t = wall > p->cur.areas[i].item_start ? wall - p->cur.areas[i].item_start : 0;
 	}
 	return render_compose(p->env.render, p->board, p->cur.layout, shows, wall, p->canvas, err, errlen);
 }
@@ -766,8 +768,13 @@ player_render(struct player *p, double wall)
 		render_canvas_clear(p->canvas);
 		return 0;
 	}
-	if (p->cur.layout ? player_compose(p, wall, err, sizeof err) < 0 :
-	    render_item(p->env.render, p->board, p->cur.content, wall, wall - p->cur.item_start,
+	/* Every board renders at the start of the frame period it falls in (on
+	 * the wall clock): boards showing the same item at the same size and
+	 * format then get the same pixels, drawn once (render_item_shared). */
+	double wq = floor(wall / p->period) * p->period, t = wq - p->cur.item_start;
+
+	if (p->cur.layout ? player_compose(p, wq, err, sizeof err) < 0 :
+	    render_item_shared(p->env.render, p->board, p->cur.content, wq, t > 0 ? t : 0,
 	        p->canvas, err, sizeof err) < 0) {
 		p->errors++;
 		snprintf(key, sizeof key, "%s\n%s", p->cur.item, err);
@@ -801,6 +808,26 @@ player_frame(struct player *p, double mono, double wall, double deadline)
 	if (p->prog && programme_frame(p->prog, p->pstate, &p->cur, p->env.sched, p->env.render, wall, mono) ==
 	    PROGRAMME_BOARD) {
 		p->board_plays = 1;
+		/* back from a power-off rule: the board's own picture, lit */
+		if (p->power_sent == 0)
+			player_power(p, 1, mono);
+		/* What the board plays, for snapshots (the console's wall): the
+		 * picture the controller would stream, which programme.c checked
+		 * the board's playback draws too, refreshed once a second. */
+		if (!p->shown || wall - p->shown_at >= 1.0 || wall < p->shown_at) {
+			player_render(p, wall);
+			p->canvas_valid = 1;
+			if (p->shown && render_canvas_size(p->shown) != render_canvas_size(p->canvas)) {
+				render_canvas_free(p->shown);
+				p->shown = NULL;
+			}
+			if (p->shown == NULL)
+				p->shown = render_canvas_dup(p->canvas);
+			else
+				memcpy(p->shown->data, p->canvas->data, render_canvas_size(p->canvas));
+			p->shown_frame = p->acks;
+			p->shown_at = wall;
+		}
 		return 0;
 	}
 	if (xport_queued(p->x) > 0 || p->arq_busy) {

@@ -79,6 +79,7 @@ struct programme {
 	int    known;               /* board_version and board_live are ours, not INFO's */
 	double build_ms;            /* what the last build took (it runs on the event loop) */
 	int    hold;                /* the board's hold as we last set it; -1 = not known */
+	int    streamed;            /* a frame went before the board's INFO (it shows it, live) */
 };
 
 struct programme *
@@ -124,6 +125,7 @@ programme_reset(struct programme *pg, const struct ls_board *b, int session)
 		pg->board_version = 0;
 		pg->clock_sent = -1e9;
 		pg->hold = -1;
+		pg->streamed = 0;
 	}
 }
 
@@ -277,6 +279,11 @@ prog_key(const struct ls_config *cfg, const struct sched_result *r, struct prog_
 	int minute = r->local.hour * 60 + r->local.min;
 
 	memset(k, 0, sizeof *k);
+	if (r->slot.state == SCHED_POWER_OFF) {
+		/* the host's POWER 0: the board keeps its picture, dark LEDs */
+		k->host = 1;
+		return;
+	}
 	if (r->slot.state != SCHED_PLAY || (!r->playlist && !r->layout)) {
 		k->dark = 1;
 		return;
@@ -457,6 +464,15 @@ prog_build(struct programme *pg, const struct proto_lsp_stats *st, const struct 
 	}
 	if (pg->ng == 0 || pg->until < wall + PROG_MIN_AHEAD)
 		return -1;
+	{
+		/* nothing the board can play by itself (all layouts, live fields): stream */
+		size_t nimg = 0;
+
+		for (size_t i = 0; i < pg->nitems; i++)
+			nimg += pg->items[i].img != NULL;
+		if (nimg == 0)
+			return -1;
+	}
 	pg->version = 2166136261u;
 	for (size_t i = 0; i < pg->nitems; i++)
 		if (pg->items[i].img) {
@@ -591,15 +607,16 @@ programme_frame(struct programme *pg, void *lsp, const struct player_choice *c, 
 	if (!pg || !lsp || !sc || !rc)
 		return PROGRAMME_STREAM;
 	proto_lsp_get_stats(lsp, &st);
-	/* Nothing before the board's INFO: a board that holds our programme
-	 * must not be shown a frame of ours first (it would then wait out the
-	 * hold with it); a 1.0 board gets its first frame a round trip later. */
-	if (!st.info_known)
-		return PROGRAMME_BOARD;
+	/* Before the board's INFO the first frame goes as ever (behind INFO_REQ):
+	 * a board that turns out to hold our programme then gets RESUME. */
+	if (!st.info_known) {
+		pg->streamed = 1;
+		return PROGRAMME_STREAM;
+	}
 	if (pg->st == PS_INFO) {
 		if (!pg->known) {
 			pg->board_version = st.board_prog_version;
-			pg->board_live = st.board_mode != FW_LSP_MODE_PROGRAMME;
+			pg->board_live = st.board_mode != FW_LSP_MODE_PROGRAMME || pg->streamed;
 			pg->known = 1;
 		}
 		if (!(st.caps_used & FW_LSP_CAP_PROGRAMME) || st.board_minor < 1) {
@@ -638,7 +655,8 @@ programme_frame(struct programme *pg, void *lsp, const struct player_choice *c, 
 		    proto_lsp_ops.error(lsp) ? proto_lsp_ops.error(lsp) : "no reason given");
 		pg->st = PS_NONE;
 	}
-	if (pg->st == PS_UPLOAD && proto_lsp_idle(lsp))
+	/* (not while an alert shows: its frames go first, the upload waits) */
+	if (pg->st == PS_UPLOAD && proto_lsp_idle(lsp) && strncmp(c->rule, "alert", 5) != 0)
 		prog_upload(pg, lsp, &st, sc, wall, mono);
 	else if (pg->st == PS_SENT && proto_lsp_idle(lsp)) {
 		char im[300];

@@ -135,9 +135,8 @@ artnet_encode_frame(void *state, const struct proto_image *im, struct proto_batc
 
 		if (p == NULL)
 			return -1;
-		for (size_t i = 0; i < k; i++, pix++)
-			proto_pixel_put(&s->order, proto_pixel_get(im, (int)(pix % (size_t)im->width),
-			    (int)(pix / (size_t)im->width)), s->scale, data + 3 * i);
+		proto_pixel_run(im, pix, k, &s->order, s->scale, data);
+		pix += k;
 		s->seq[u] = (uint8_t)(s->seq[u] % 255 + 1);
 		if ((len = proto_artnet_dmx(s->seq[u], 0, (uint16_t)(s->first + u), data, 3 * k,
 		    p, max)) < 0)

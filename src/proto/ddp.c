@@ -49,9 +49,8 @@ proto_ddp_encode(const struct proto_image *im, const struct proto_pixel_order *o
 			return -1;
 		*seq = (uint8_t)(*seq % 15 + 1);
 		/* Write the pixels straight after the header: 1440 is a multiple of 3. */
-		for (size_t i = 0; i < n; i += 3, pix++)
-			proto_pixel_put(order, proto_pixel_get(im, (int)(pix % (size_t)im->width),
-			    (int)(pix / (size_t)im->width)), scale, p + PROTO_DDP_HEADER + i);
+		proto_pixel_run(im, pix, n / 3, order, scale, p + PROTO_DDP_HEADER);
+		pix += n / 3;
 		p[0] = (uint8_t)(PROTO_DDP_VER1 | (off + n == total ? PROTO_DDP_PUSH : 0));
 		p[1] = *seq;
 		p[2] = PROTO_DDP_TYPE_RGB24;

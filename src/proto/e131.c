@@ -255,9 +255,8 @@ e131_round(struct e131_state *s, const struct proto_image *im, uint8_t options,
 			return -1;
 		if (im == NULL)
 			memset(slots, 0, 3 * k);
-		for (size_t i = 0; im && i < k; i++)
-			proto_pixel_put(&s->order, proto_pixel_get(im, (int)((pix + i) % (size_t)im->width),
-			    (int)((pix + i) / (size_t)im->width)), s->scale, slots + 3 * i);
+		else
+			proto_pixel_run(im, pix, k, &s->order, s->scale, slots);
 		pix += k;
 		if (proto_e131_packet(&s->src, universe, s->seq[u], options, slots, 3 * k,
 		    p, PROTO_E131_HEADER + 3 * k) < 0)

@@ -54,6 +54,7 @@ struct lsp_state {
 	int      prev_valid;
 	uint16_t prev_id;
 	uint8_t *work;              /* compression scratch */
+	struct proto_lsp_hint hint; /* the last frames' shift and CTX size (proto_lsp_compress_hint) */
 	/* the queue of packets in flight */
 	struct proto_batch q;
 	uint8_t *qbuf;
@@ -187,10 +188,16 @@ lsp_try(struct lsp_work *w, unsigned allowed, uint8_t enc, int dx, int dy, struc
 		size_t len;
 
 		if (columns) {
-			size_t k = 0;
-			for (size_t c = 0; c < w->stride; c++)
-				for (size_t y = 0; y < w->h; y++)
-					w->cols[k++] = w->plane[y * w->stride + c];
+			/* read in row order, write in column order: the loop the
+			 * compiler makes fastest (3x fewer instructions than reading
+			 * down the columns) */
+			size_t hh = w->h, st = w->stride;
+			for (size_t y = 0; y < hh; y++) {
+				const uint8_t *r = w->plane + y * st;
+				uint8_t *c = w->cols + y;
+				for (size_t x = 0; x < st; x++)
+					c[x * hh] = r[x];
+			}
 			src = w->cols;
 		}
 		len = fw_lsp_rle(src, w->n, w->trial, how->bytes);
@@ -204,15 +211,67 @@ lsp_try(struct lsp_work *w, unsigned allowed, uint8_t enc, int dx, int dy, struc
 	}
 }
 
+/* RLE and ROWXOR of w->frame, each kept when it beats how. */
+static void
+lsp_plain(struct lsp_work *w, unsigned allowed, struct proto_lsp_coding *how)
+{
+	size_t n = w->n, stride = w->stride;
+
+	if (allowed & (1u << FW_LSP_ENC_RLE)) {
+		memcpy(w->plane, w->frame, n);
+		lsp_try(w, allowed, FW_LSP_ENC_RLE, 0, 0, how);
+	}
+	if (allowed & (1u << FW_LSP_ENC_ROWXOR)) {
+		/* Vertical strokes repeat from row to row: XOR with the row above zeroes them. */
+		memcpy(w->plane, w->frame, stride);
+		for (size_t i = stride; i < n; i++)
+			w->plane[i] = w->frame[i] ^ w->frame[i - stride];
+		lsp_try(w, allowed, FW_LSP_ENC_ROWXOR, 0, 0, how);
+	}
+}
+
+/* Bytes of the rows y = 0, step, 2*step, ... of `frame` that differ from
+ * `prev` moved by (dx, dy), counting no further than `limit`: a shift's
+ * score, not a size.  Only the sampled rows are moved (into `row`). */
+static size_t
+lsp_shift_score(const uint8_t *frame, const uint8_t *prev, uint8_t fmt, uint32_t w, uint32_t h, size_t stride,
+    int dx, int dy, uint32_t step, size_t limit, uint8_t *row)
+{
+	size_t changed = 0;
+
+	for (uint32_t y = 0; y < h && changed < limit; y += step) {
+		const uint8_t *f = frame + (size_t)y * stride, *r = row;
+		int64_t sy = (int64_t)y + dy;
+
+		if (sy < 0 || sy >= (int64_t)h)
+			memset(row, 0, stride);
+		else if (dx == 0)
+			r = prev + (size_t)sy * stride;     /* a row as it is: no copy */
+		else
+			fw_pix_window(row, w, 1, prev + (size_t)sy * stride, w, 1, fmt, dx, 0);
+		for (size_t i = 0; i < stride; i++)
+			changed += r[i] != f[i];
+	}
+	return changed;
+}
+
 int
 proto_lsp_compress(const struct proto_image *img, const uint8_t *prev, unsigned allowed,
     uint8_t *work, const uint8_t **out, struct proto_lsp_coding *how)
+{
+	return proto_lsp_compress_hint(img, prev, allowed, NULL, work, out, how);
+}
+
+int
+proto_lsp_compress_hint(const struct proto_image *img, const uint8_t *prev, unsigned allowed,
+    struct proto_lsp_hint *hint, uint8_t *work, const uint8_t **out, struct proto_lsp_coding *how)
 {
 	uint8_t fmt = lsp_format(img->format);
 	uint32_t w = (uint32_t)img->width, h = (uint32_t)img->height;
 	size_t stride = fw_pix_stride(fmt, w);
 	size_t n = stride * h, cap = lsp_rle_cap(n);
 	struct lsp_work wk;
+	int delta_won = 0, delta_first;
 
 	wk.best = work;
 	wk.trial = work + cap;
@@ -230,32 +289,62 @@ proto_lsp_compress(const struct proto_image *img, const uint8_t *prev, unsigned 
 	how->dx = how->dy = 0;
 	how->bytes = n;
 	*out = wk.best;
-	if (allowed & (1u << FW_LSP_ENC_RLE)) {
-		memcpy(wk.plane, wk.frame, n);
-		lsp_try(&wk, allowed, FW_LSP_ENC_RLE, 0, 0, how);
-	}
-	if (allowed & (1u << FW_LSP_ENC_ROWXOR)) {
-		/* Vertical strokes repeat from row to row: XOR with the row above zeroes them. */
-		memcpy(wk.plane, wk.frame, stride);
-		for (size_t i = stride; i < n; i++)
-			wk.plane[i] = wk.frame[i] ^ wk.frame[i - stride];
-		lsp_try(&wk, allowed, FW_LSP_ENC_ROWXOR, 0, 0, how);
-	}
+	/* With a hint that the last frame went as a delta, the delta is tried
+	 * first: RLE and ROWXOR then give up as soon as they are no smaller. */
+	delta_first = hint != NULL && hint->valid && prev != NULL && (allowed & (1u << FW_LSP_ENC_DELTA));
+	if (!delta_first)
+		lsp_plain(&wk, allowed, how);
 	if (prev != NULL && (allowed & (1u << FW_LSP_ENC_DELTA))) {
 		/* The reference is the board's picture moved by (dx, dy): a scroll
-		 * step then leaves only the newly uncovered edge to send.  Every
-		 * shift up to LSP_SHIFT_MAX is scored by its count of changed
-		 * bytes (cheap); only the best few are RLE-coded. */
+		 * step then leaves only the newly uncovered edge to send.  Shifts
+		 * are scored by their count of changed bytes in every row of small
+		 * frames, every 4th of tall ones (cheap, and only those rows are
+		 * moved); only the best few are RLE-coded.  With a hint, the last
+		 * frame's shift and its neighbours are scored first, and one that
+		 * changes at most an eighth of the sampled bytes is taken without
+		 * scoring the other shifts (a scroll goes on as it went). */
 		enum { KEEP = 3 };
 		int cand[KEEP][2];
 		size_t score[KEEP];
 		int ncand = 0;
+		uint32_t step = h >= 16 ? 4 : 1;
+		size_t sampled = (size_t)((h + step - 1) / step) * stride;
+		uint8_t *row = wk.plane;   /* scratch until the candidates are coded */
+		int hinted = 0;
 
-		for (int k = 0; k <= 4 * LSP_SHIFT_MAX; k++) {
+		if (hint != NULL && hint->valid) {
+			int hx = hint->dx, hy = hint->dy;
+			size_t good = sampled / 8;
+
+			for (int k = 0; k < 5; k++) {
+				/* the hint, then one and two LEDs either side along its axis */
+				int o = k == 0 ? 0 : k == 1 ? 1 : k == 2 ? -1 : k == 3 ? 2 : -2;
+				int dx = hy == 0 ? hx + o : 0, dy = hy == 0 ? 0 : hy + o;
+				size_t sc;
+
+				if (abs(dx) > LSP_SHIFT_MAX || abs(dy) > LSP_SHIFT_MAX ||
+				    (uint32_t)abs(dx) >= w || (uint32_t)abs(dy) >= h)
+					continue;
+				sc = lsp_shift_score(wk.frame, prev, fmt, w, h, stride, dx, dy, step,
+				    ncand ? score[0] : (size_t)-1, row);
+				if (ncand == 0 || sc < score[0]) {
+					score[0] = sc;
+					cand[0][0] = dx;
+					cand[0][1] = dy;
+					ncand = 1;
+				}
+				if (score[0] == 0)
+					break;
+			}
+			hinted = ncand == 1 && score[0] <= good;
+			if (!hinted)
+				ncand = 0;
+		}
+		for (int k = 0; k <= 4 * LSP_SHIFT_MAX && !hinted; k++) {
 			int d = k == 0 ? 0 : (k - 1) % LSP_SHIFT_MAX + 1;
 			int sign = ((k - 1) / LSP_SHIFT_MAX) % 2 ? -1 : 1;
 			int dx = 0, dy = 0, at;
-			size_t changed = 0;
+			size_t changed;
 
 			if (k > 0 && k <= 2 * LSP_SHIFT_MAX)
 				dx = sign * d;
@@ -263,11 +352,10 @@ proto_lsp_compress(const struct proto_image *img, const uint8_t *prev, unsigned 
 				dy = sign * d;
 			if ((uint32_t)abs(dx) >= w || (uint32_t)abs(dy) >= h)
 				continue;
-			fw_pix_window(wk.plane, w, h, prev, w, h, fmt, dx, dy);
-			/* every row of small frames, every 4th of tall ones: a score, not a size */
-			for (uint32_t y = 0; y < h; y += h >= 16 ? 4 : 1)
-				for (size_t i = (size_t)y * stride; i < (size_t)(y + 1) * stride; i++)
-					changed += wk.plane[i] != wk.frame[i];
+			/* a shift scoring no better than the worst kept one is not kept:
+			 * stop counting there (same choice as counting it all) */
+			changed = lsp_shift_score(wk.frame, prev, fmt, w, h, stride, dx, dy, step,
+			    ncand == KEEP ? score[KEEP - 1] : (size_t)-1, row);
 			/* insert into the best KEEP, smallest first */
 			for (at = ncand; at > 0 && score[at - 1] > changed; at--)
 				if (at < KEEP) {
@@ -290,9 +378,28 @@ proto_lsp_compress(const struct proto_image *img, const uint8_t *prev, unsigned 
 			lsp_try(&wk, allowed, FW_LSP_ENC_DELTA, cand[c][0], cand[c][1], how);
 		}
 	}
+	if (delta_first)
+		lsp_plain(&wk, allowed, how);
+	delta_won = FW_LSP_ENC_BASE(how->encoding) == FW_LSP_ENC_DELTA;
+	if (hint != NULL) {
+		hint->valid = delta_won;
+		hint->dx = delta_won ? how->dx : 0;
+		hint->dy = delta_won ? how->dy : 0;
+	}
 	/* CTX last: with the best so far as its budget it gives up early
-	 * (a row at a time) when a delta already won. */
+	 * (a row at a time) when a delta already won.  With a hint, not even
+	 * that when the last frames' CTX size (or the budget it went over) is
+	 * no smaller than the best so far: the text under a scroll is the same
+	 * text, so CTX would lose again; it is tried again every
+	 * PROTO_LSP_CTX_RECHECK frames in case the picture changed. */
 	if ((allowed & (1u << FW_LSP_ENC_CTX)) && fw_pix_bits(fmt) <= 2) {
+		size_t floor = (size_t)-1;
+
+		if (hint != NULL && hint->ctx_floor != 0 && how->bytes <= hint->ctx_floor &&
+		    hint->ctx_skips < PROTO_LSP_CTX_RECHECK) {
+			hint->ctx_skips++;
+			return 0;
+		}
 		/* Bitmaps of text: model each LED from its neighbours, code arithmetically. */
 		for (unsigned t = 0; t < FW_LSP_CTX_TEMPLATES; t++) {
 			/* template 2 is for mono only; on mono, template 1 is never
@@ -300,14 +407,23 @@ proto_lsp_compress(const struct proto_image *img, const uint8_t *prev, unsigned 
 			if ((t == 2 && fw_pix_bits(fmt) == 2) || (t == 1 && fw_pix_bits(fmt) == 1) ||
 			    (allowed & PROTO_LSP_NO_TEMPLATE(t)))
 				continue;
+			size_t budget = how->bytes;
 			size_t len = lsp_ctx_encode((struct fw_lsp_ctx_model *)(void *)(wk.cols + n), wk.frame,
-			    stride, w, h, fw_pix_bits(fmt), t, wk.trial, how->bytes);
+			    stride, w, h, fw_pix_bits(fmt), t, wk.trial, budget);
+			size_t need = len ? len : budget;   /* it needed more than the budget */
+
+			if (need < floor)
+				floor = need;
 			if (len == 0 || len >= how->bytes)
 				continue;
 			memcpy(wk.best, wk.trial, len);
 			how->bytes = len;
 			how->encoding = (uint8_t)(FW_LSP_ENC_CTX | t << 5);
 			how->dx = how->dy = 0;
+		}
+		if (hint != NULL) {
+			hint->ctx_floor = floor == (size_t)-1 ? 0 : floor;
+			hint->ctx_skips = 0;
 		}
 	}
 	return 0;
@@ -581,15 +697,98 @@ lsp_enc_allowed(const struct lsp_state *s, uint8_t enc)
 	    !(base == FW_LSP_ENC_CTX && (a & PROTO_LSP_NO_TEMPLATE(FW_LSP_ENC_TEMPLATE(enc))));
 }
 
+/* The last codings, for boards that code the same frame against the same
+ * picture (issue 20: boards of one size showing one item, or one alert, in
+ * step): proto_lsp_compress_hint is a function of the two frames, what the
+ * board takes and its hint, so a board whose all four equal an earlier
+ * one's gets that coding copied instead of searched again.  Process-wide
+ * and not locked: the daemon codes on one thread.  Frames up to
+ * LSP_MEMO_MAX bytes; LSP_MEMO entries, least recently used out. */
+#define LSP_MEMO     8
+#define LSP_MEMO_MAX 65536
+struct lsp_memo {
+	int      w, h;
+	enum ls_format format;
+	unsigned allowed;
+	int      has_prev;
+	struct proto_lsp_hint hin, hout;
+	struct proto_lsp_coding how;
+	size_t   fbytes, cap;
+	uint8_t *buf;             /* cur, prev (fbytes each), then the coded bytes */
+	unsigned long used;
+};
+static struct lsp_memo lsp_memo[LSP_MEMO];
+static unsigned long lsp_memo_tick, lsp_memo_hit_count;
+
+static int
+lsp_hint_eq(const struct proto_lsp_hint *a, const struct proto_lsp_hint *b)
+{
+	return a->valid == b->valid && a->dx == b->dx && a->dy == b->dy && a->ctx_floor == b->ctx_floor &&
+	    a->ctx_skips == b->ctx_skips;
+}
+
+unsigned long
+proto_lsp_memo_hits(void)
+{
+	return lsp_memo_hit_count;
+}
+
 /* Code s->cur as the board allows (a delta against what it shows when allow_delta). */
 static void
 lsp_code(struct lsp_state *s, int allow_delta)
 {
 	struct proto_image img = { s->width, s->height, s->format, s->stride, s->cur };
 	unsigned allowed = lsp_allowed(s, allow_delta);
+	const uint8_t *prev = allowed & (1u << FW_LSP_ENC_DELTA) ? s->prev : NULL;
+	size_t n = s->fbytes;
+	struct lsp_memo *slot = &lsp_memo[0];
+	struct proto_lsp_hint hin;
 
-	proto_lsp_compress(&img, allowed & (1u << FW_LSP_ENC_DELTA) ? s->prev : NULL, allowed,
-	    s->work, &s->coded, &s->how);
+	if (!(allowed & (1u << FW_LSP_ENC_DELTA)))
+		s->hint.valid = 0;
+	hin = s->hint;
+	for (size_t i = 0; n <= LSP_MEMO_MAX && i < LSP_MEMO; i++) {
+		struct lsp_memo *m = &lsp_memo[i];
+
+		if (m->buf != NULL && m->fbytes == n && m->w == s->width && m->h == s->height && m->format == s->format &&
+		    m->allowed == allowed && m->has_prev == (prev != NULL) && lsp_hint_eq(&m->hin, &hin) &&
+		    memcmp(m->buf, s->cur, n) == 0 && (prev == NULL || memcmp(m->buf + n, prev, n) == 0)) {
+			memcpy(s->work, m->buf + 2 * n, m->how.bytes);
+			s->coded = s->work;
+			s->how = m->how;
+			s->hint = m->hout;
+			m->used = ++lsp_memo_tick;
+			lsp_memo_hit_count++;
+			return;
+		}
+		if (m->used < slot->used)
+			slot = m;
+	}
+	proto_lsp_compress_hint(&img, prev, allowed, &s->hint, s->work, &s->coded, &s->how);
+	if (n > LSP_MEMO_MAX)
+		return;
+	if (slot->cap < 2 * n + s->how.bytes) {
+		uint8_t *nb = realloc(slot->buf, 2 * n + lsp_rle_cap(n));
+
+		if (nb == NULL)
+			return;
+		slot->buf = nb;
+		slot->cap = 2 * n + lsp_rle_cap(n);
+	}
+	memcpy(slot->buf, s->cur, n);
+	if (prev != NULL)
+		memcpy(slot->buf + n, prev, n);
+	memcpy(slot->buf + 2 * n, s->coded, s->how.bytes);
+	slot->fbytes = n;
+	slot->w = s->width;
+	slot->h = s->height;
+	slot->format = s->format;
+	slot->allowed = allowed;
+	slot->has_prev = prev != NULL;
+	slot->hin = hin;
+	slot->hout = s->hint;
+	slot->how = s->how;
+	slot->used = ++lsp_memo_tick;
 }
 
 /* Code s->cur and queue its packets, as a delta against what the board shows when allowed. */
@@ -661,6 +860,12 @@ lsp_emit(struct lsp_state *s, uint64_t now, int timed, struct proto_batch *out, 
 			}
 			rto = (uint64_t)s->srtt_ms * 2 + 20;
 			if (rto < LSP_RTO_MIN_MS) rto = LSP_RTO_MIN_MS;
+			/* on a serial line, a quarter of the time the packet held the
+			 * line at least: when the line really finished is known no better
+			 * than the wake-ups of both ends on a busy machine, and a
+			 * needless resend of 1 KiB costs a second at 9600 baud */
+			if (s->baud && (p->done_ms - p->sent_ms) / 4 > rto)
+				rto = (p->done_ms - p->sent_ms) / 4;
 			rto <<= p->tries > 4 ? 3 : p->tries - 1;
 			if (rto > LSP_RTO_MAX_MS) rto = LSP_RTO_MAX_MS;
 			/* counted from when its last byte left: on a serial line

@@ -39,6 +39,29 @@ size_t proto_lsp_work_size(size_t n);
 int proto_lsp_compress(const struct proto_image *img, const uint8_t *prev, unsigned allowed,
     uint8_t *work, const uint8_t **out, struct proto_lsp_coding *how);
 
+/* What one board's last frames taught the encoder; zeroed, it knows nothing.
+ * The caller keeps one per board and hands it to every frame. */
+struct proto_lsp_hint {
+	int    valid;         /* the last frame went as a DELTA with this shift */
+	int8_t dx, dy;
+	size_t ctx_floor;     /* CTX needed at least this many bytes when last tried; 0 unknown */
+	unsigned ctx_skips;   /* frames since, whose CTX coding was skipped */
+};
+/* CTX is tried again after this many frames skipped on a hint. */
+#define PROTO_LSP_CTX_RECHECK 30
+/* proto_lsp_compress with a board's hint (read and updated): the last
+ * shift and its neighbours are tried first, and a shift as good as a scroll
+ * step's is taken without trying the others; CTX is not tried while the
+ * best coding so far is no larger than what CTX needed last time.  The
+ * frame coded may differ from proto_lsp_compress's by a few bytes, never in
+ * what the board shows. */
+int proto_lsp_compress_hint(const struct proto_image *img, const uint8_t *prev, unsigned allowed,
+    struct proto_lsp_hint *hint, uint8_t *work, const uint8_t **out, struct proto_lsp_coding *how);
+
+/* How many frames proto_lsp_ops coded by copying the coding of another
+ * board's identical frame against an identical picture (lsp.c). */
+unsigned long proto_lsp_memo_hits(void);
+
 /* Split an encoded frame into FRAME packets of at most max_payload bytes of
  * payload, numbered from *seq (advanced).  0, or -1 when the batch is full. */
 int proto_lsp_packetize(const struct proto_image *img, const struct proto_lsp_coding *how,

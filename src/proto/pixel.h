@@ -30,6 +30,11 @@ int proto_pixel_order_parse(const char *name, struct proto_pixel_order *out);
 /* Write the three wire bytes of `rgb`, scaled by `scale` (0..256, 256 = full). */
 void proto_pixel_put(const struct proto_pixel_order *, ls_rgb rgb, unsigned scale, uint8_t out[3]);
 
+/* n pixels of im from pixel number pix (row-major), as proto_pixel_put
+ * would write each, into out (3 n bytes): what DDP, E1.31 and Art-Net send.
+ * Pixels past the end of the image are black. */
+void proto_pixel_run(const struct proto_image *im, size_t pix, size_t n, const struct proto_pixel_order *o,
+    unsigned scale, uint8_t *out);
 /* Brightness percent (0..100) as a scale factor for proto_pixel_put. */
 unsigned proto_pixel_scale(int percent);
 

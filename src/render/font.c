@@ -7,13 +7,17 @@
  * point is drawn by the first font of the chain that has it.
  */
 #include <ctype.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <hb-ft.h>
 #include FT_TRUETYPE_TABLES_H
 
+#include "render/render.h"
 #include "render/render_int.h"
 #include <fontconfig/fcfreetype.h>
 
@@ -143,6 +147,175 @@ font_free(struct render_font *f)
 	free(f);
 }
 
+/* ---- font files, read rather than mapped ----
+ *
+ * FT_New_Face maps the whole file, and every page FreeType, its autohinter
+ * or HarfBuzz touches then counts in the daemon's resident memory: 21 MiB of
+ * WenQuanYi Zen Hei for one auto-fitted RGB text, 25-50 MiB for the sample
+ * campaign.  A stream that reads with pread() keeps in memory only what
+ * FreeType keeps, plus a cache of the last RENDER_FONT_BLOCKS blocks read
+ * (so the glyphs drawn most cost no read), 1 MiB however many fonts
+ * (issue 20).  One descriptor per font file, shared by all its faces and
+ * sizes (pread has no file position), kept until the render context goes. */
+struct render_fontfile {
+	char *path;
+	int   fd;
+	unsigned long size;
+};
+
+/* A face's stream: FreeType's record first, then where its bytes come from. */
+struct fontfile_stream {
+	FT_StreamRec st;
+	struct render_ctx *ctx;
+	int fd;
+};
+
+/* Block `blk` of file fd, from the context's cache or read now; NULL on a
+ * read error.  *len is how many bytes of it the file has. */
+static const uint8_t *
+fontfile_block(struct render_ctx *ctx, int fd, unsigned long blk, size_t *len)
+{
+	struct render_fblock *b, *old;
+	ssize_t r;
+
+	if (ctx->fblocks == NULL && (ctx->fblocks = calloc(RENDER_FONT_BLOCKS, sizeof *ctx->fblocks)) == NULL)
+		return NULL;
+	old = &ctx->fblocks[0];
+	for (size_t i = 0; i < RENDER_FONT_BLOCKS; i++) {
+		b = &ctx->fblocks[i];
+		if (b->used != 0 && b->fd == fd && b->blk == blk) {
+			b->used = ++ctx->tick;
+			*len = b->len;
+			return b->data;
+		}
+		if (b->used < old->used)
+			old = b;
+	}
+	r = pread(fd, old->data, RENDER_FONT_BLOCK, (off_t)(blk * RENDER_FONT_BLOCK));
+	if (r < 0) {
+		old->used = 0;
+		return NULL;
+	}
+	old->fd = fd;
+	old->blk = blk;
+	old->len = (size_t)r;
+	old->used = ++ctx->tick;
+	*len = old->len;
+	return old->data;
+}
+
+static unsigned long
+fontfile_read(FT_Stream st, unsigned long off, unsigned char *buf, unsigned long n)
+{
+	struct fontfile_stream *fs = (struct fontfile_stream *)st;
+	unsigned long done = 0;
+
+	if (n == 0)
+		return off <= st->size ? 0 : 1;   /* a seek: 0 means it worked */
+	/* through the block cache: the glyphs drawn most are read once */
+	while (done < n && off + done < st->size) {
+		unsigned long at = off + done, blk = at / RENDER_FONT_BLOCK, in = at % RENDER_FONT_BLOCK, k;
+		size_t len;
+		const uint8_t *b = fontfile_block(fs->ctx, fs->fd, blk, &len);
+
+		if (b == NULL || in >= len)
+			break;
+		k = len - in < n - done ? len - in : n - done;
+		memcpy(buf + done, b + in, k);
+		done += k;
+	}
+	return done;
+}
+
+static void
+fontfile_close(FT_Stream st)
+{
+	free(st);   /* the descriptor belongs to ctx->files */
+}
+
+/* The open file at path (opened now if need be), or NULL. */
+static struct render_fontfile *
+fontfile_get(struct render_ctx *ctx, const char *path)
+{
+	struct render_fontfile *ff, *nv;
+	struct stat sb;
+	int fd;
+
+	for (size_t i = 0; i < ctx->nfiles; i++)
+		if (strcmp(ctx->files[i].path, path) == 0)
+			return &ctx->files[i];
+	if ((nv = realloc(ctx->files, (ctx->nfiles + 1) * sizeof *nv)) == NULL)
+		return NULL;
+	ctx->files = nv;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	ff = &nv[ctx->nfiles];
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || (ff->path = xstrdup(path)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	ff->fd = fd;
+	ff->size = (unsigned long)sb.st_size;
+	ctx->nfiles++;
+	return ff;
+}
+
+/* A face of the font file at path, read through a stream; FreeType's error code. */
+static FT_Error
+font_open_face(struct render_ctx *ctx, const char *path, FT_Long index, FT_Face *out)
+{
+	struct render_fontfile *ff = fontfile_get(ctx, path);
+	struct fontfile_stream *fs;
+	FT_Open_Args args;
+
+	if (ff == NULL)
+		return FT_Err_Cannot_Open_Resource;
+	if ((fs = calloc(1, sizeof *fs)) == NULL)
+		return FT_Err_Out_Of_Memory;
+	fs->ctx = ctx;
+	fs->fd = ff->fd;
+	fs->st.size = ff->size;
+	fs->st.descriptor.value = ff->fd;
+	fs->st.read = fontfile_read;
+	fs->st.close = fontfile_close;
+	memset(&args, 0, sizeof args);
+	args.flags = FT_OPEN_STREAM;
+	args.stream = &fs->st;
+	/* FreeType calls st->close when the face goes, or at once when it fails */
+	return FT_Open_Face(ctx->ft, &args, index, out);
+}
+
+size_t
+render_ctx_open_fonts(struct render_ctx *ctx)
+{
+	const struct ls_config *cfg = ctx->cfg;
+	char err[512];
+
+	for (size_t i = 0; cfg != NULL && i <= cfg->ncontent; i++) {
+		/* every content item's font, and the default (i == ncontent) */
+		const char *name = i < cfg->ncontent ? cfg->content[i].font : NULL;
+		struct render_font *f = render_font_get(ctx, name, err, sizeof err);
+
+		for (size_t k = 0; f != NULL && k < f->n; k++)
+			fontfile_get(ctx, f->v[k].file);
+	}
+	return ctx->nfiles;
+}
+
+void
+render_fontfiles_close(struct render_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nfiles; i++) {
+		close(ctx->files[i].fd);
+		free(ctx->files[i].path);
+	}
+	free(ctx->fblocks);
+	ctx->fblocks = NULL;
+	free(ctx->files);
+	ctx->files = NULL;
+	ctx->nfiles = 0;
+}
+
 /* A font given as a file: the chain starts with it; its charset comes from FreeType. */
 static int
 chain_add_file(struct render_ctx *ctx, struct render_font *f, const char *path, char *err, size_t errlen)
@@ -151,7 +324,7 @@ chain_add_file(struct render_ctx *ctx, struct render_font *f, const char *path, 
 	FcCharSet *cs;
 	int rc;
 
-	if (FT_New_Face(ctx->ft, path, 0, &face) != 0) {
+	if (font_open_face(ctx, path, 0, &face) != 0) {
 		snprintf(err, errlen, "cannot open font file %s (missing, or not a font FreeType can read)", path);
 		return -1;
 	}
@@ -281,7 +454,7 @@ face_load_flags(const struct render_face *fc)
  * has one (WenQuanYi Zen Hei and Zen Hei Sharp share one .ttc, the same
  * glyphs, and only Sharp carries the 12-16 px bitmaps). */
 static int
-sibling_with_strike(FT_Library lib, const char *file, FT_Face ft, int px)
+sibling_with_strike(struct render_ctx *ctx, const char *file, FT_Face ft, int px)
 {
 	int nfaces = (int)ft->num_faces;
 
@@ -289,7 +462,7 @@ sibling_with_strike(FT_Library lib, const char *file, FT_Face ft, int px)
 		FT_Face s;
 		int ok;
 
-		if (i == ft->face_index || FT_New_Face(lib, file, i, &s) != 0)
+		if (i == ft->face_index || font_open_face(ctx, file, i, &s) != 0)
 			continue;
 		ok = strike_index(s, px) >= 0 && s->num_glyphs == ft->num_glyphs &&
 		    s->family_name != NULL && ft->family_name != NULL &&
@@ -370,13 +543,13 @@ render_face_get(struct render_ctx *ctx, const char *file, int index, int px, enu
 	fc->px = px;
 	fc->aa = aa;
 	fc->id = (int)ctx->nfaces + 1;
-	if (FT_New_Face(ctx->ft, file, index, &fc->ft) != 0) {
+	if (font_open_face(ctx, file, index, &fc->ft) != 0) {
 		fc->ft = NULL;
 		goto fail;
 	}
-	if (strike_index(fc->ft, px) < 0 && (sib = sibling_with_strike(ctx->ft, file, fc->ft, px)) >= 0) {
+	if (strike_index(fc->ft, px) < 0 && (sib = sibling_with_strike(ctx, file, fc->ft, px)) >= 0) {
 		FT_Face s;
-		if (FT_New_Face(ctx->ft, file, sib, &s) == 0) {
+		if (font_open_face(ctx, file, sib, &s) == 0) {
 			FT_Done_Face(fc->ft);
 			fc->ft = s;
 		}

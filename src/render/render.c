@@ -64,8 +64,10 @@ render_ctx_free(struct render_ctx *ctx)
 		render_canvas_free(ctx->ic[i].strip);
 	}
 	render_zone_free(ctx);
+	render_share_free(ctx->share);
 	free(ctx->cov);
 	FT_Done_FreeType(ctx->ft);
+	render_fontfiles_close(ctx);
 	free(ctx);
 }
 

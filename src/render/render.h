@@ -27,6 +27,26 @@ void render_ctx_free(struct render_ctx *);
 int render_item(struct render_ctx *, const struct ls_board *, const struct ls_content *,
     double now, double t, struct render_canvas *out, char *err, size_t errlen);
 
+/* Open every font file the config's items may draw with (each item's font
+ * and its fallbacks, and the default's): the daemon does it before the
+ * boards take the descriptors there are.  A font file stays open, one
+ * descriptor, until the context is freed (it is read, not mapped).
+ * Returns how many font files are open. */
+size_t render_ctx_open_fonts(struct render_ctx *);
+
+/* render_item, once for every board that shows the same item at the same
+ * size and format with the same now and t: the pixels (and the result) of
+ * the first such call are kept in the context and copied for the others
+ * (render/share.c).  For the daemon, whose players give boards in one frame
+ * period the same times. */
+int render_item_shared(struct render_ctx *, const struct ls_board *, const struct ls_content *,
+    double now, double t, struct render_canvas *out, char *err, size_t errlen);
+/* How often render_item_shared drew, and how often it copied. */
+struct render_share_stats {
+	unsigned long renders, hits;
+};
+void render_share_stats(const struct render_ctx *, struct render_share_stats *);
+
 /* The whole line of a fixed text that scrolls left, as one image of the
  * board's height and the text's width (render/strip.c): what a board that
  * scrolls by itself needs.  NULL + err for any other item.  Free with
@@ -97,9 +117,10 @@ int render_text_plan(struct render_ctx *, const struct ls_board *, const struct 
 /* The legible minimum for a text: the CJK one when it has any CJK character. */
 int render_legible_min(const char *text);
 /* For `ledsign check`: a warning for every board x item (items a rule or the
- * fallback can show there) whose static text needs more than
- * RENDER_MAX_PAGES pages, or that is broken inside a word, number or date.
- * Live fields are expanded at `now`.  Returns the number of warnings. */
+ * fallback can show there, and each layout area's items at the area's size)
+ * whose static text needs more than RENDER_MAX_PAGES pages, or that is
+ * broken inside a word, number or date.  Live fields are expanded at `now`.
+ * Returns the number of warnings. */
 size_t render_check_legibility(struct render_ctx *, const struct ls_config *, double now, struct ls_diag *);
 
 /* Read and fully decode the poster file at `path` under the limits the

@@ -177,7 +177,22 @@ struct render_ctx {
 	int     mix_valid;
 	uint8_t *cov; size_t covcap;  /* coverage scratch for RGB text */
 	struct tz *zone;             /* the config's timezone, read on first use */
+	struct render_share *share;  /* renders kept for other boards (share.c), made on first use */
+	struct render_fontfile *files; size_t nfiles;  /* open font files (font.c) */
+	struct render_fblock *fblocks;                 /* their last blocks read (font.c) */
 };
+/* Font file bytes kept in memory: RENDER_FONT_BLOCKS blocks of RENDER_FONT_BLOCK. */
+#define RENDER_FONT_BLOCK  16384
+#define RENDER_FONT_BLOCKS 64
+struct render_fblock {
+	int      fd;
+	unsigned long blk, used;
+	size_t   len;
+	uint8_t  data[RENDER_FONT_BLOCK];
+};
+/* Renders kept by render_item_shared: one per item, size and format shown at once. */
+#define RENDER_SHARE_SLOTS 32
+void render_share_free(struct render_share *);
 
 /* fonts (font.c) */
 /* `path` resolved against the config file's directory; malloc'd. */
@@ -189,6 +204,8 @@ const struct render_glyph *render_glyph_get(struct render_ctx *, struct render_f
 /* The chain entry able to draw `cp`, or -1. */
 int render_font_pick(struct render_ctx *, struct render_font *, uint32_t cp);
 void render_fonts_free(struct render_ctx *);
+/* Close the font files: after FT_Done_FreeType, which ends every face. */
+void render_fontfiles_close(struct render_ctx *);
 /* Empty the glyph cache (and everything that points into it). */
 void render_glyph_cache_flush(struct render_ctx *);
 

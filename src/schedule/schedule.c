@@ -624,7 +624,7 @@ cmp_span(const void *x, const void *y)
 }
 
 /* Days worth looking at.  Between two consecutive dates named anywhere in the
- * rules the set of rules applying changes only with the weekday, so the week
+ * rules (or playlist items) what applies changes only with the weekday, so the week
  * (plus one day for windows crossing midnight) either side of every named
  * date covers every case; with no dates at all, any week does. */
 static struct span *
@@ -633,6 +633,9 @@ scan_spans(const struct ls_config *cfg, size_t *nout)
 	size_t n = 0, cap = 1;
 	for (size_t i = 0; i < cfg->nrules; i++)
 		cap += 2 + cfg->rules[i].dates.n;
+	for (size_t i = 0; i < cfg->nplaylists; i++)
+		for (size_t j = 0; j < cfg->playlists[i].nentries; j++)
+			cap += cfg->playlists[i].entries[j].dates.n;
 	struct span *v = calloc(cap, sizeof *v);
 	if (!v)
 		return NULL;
@@ -645,6 +648,13 @@ scan_spans(const struct ls_config *cfg, size_t *nout)
 		for (size_t j = 0; j < r->dates.n; j++)
 			v[n++] = (struct span){ r->dates.v[j] - 8, r->dates.v[j] + 8 };
 	}
+	/* a playlist item's dates change what plays as much as a rule's do */
+	for (size_t i = 0; i < cfg->nplaylists; i++)
+		for (size_t j = 0; j < cfg->playlists[i].nentries; j++) {
+			const struct ls_playlist_entry *e = &cfg->playlists[i].entries[j];
+			for (size_t k = 0; k < e->dates.n; k++)
+				v[n++] = (struct span){ e->dates.v[k] - 8, e->dates.v[k] + 8 };
+		}
 	if (n == 0) {
 		ls_day mon = tz_days_from_civil(2023, 9, 11);
 		v[n++] = (struct span){ mon - 1, mon + 7 };
@@ -905,8 +915,8 @@ sched_check(const struct ls_config *cfg, struct ls_diag *diag)
 			    "schedule rule %s never applies to any board", name);
 		else if (r->kind == LS_RULE_PLAY && (r->playlist || r->layout) && !rs->shows)
 			ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, r->line,
-			    "schedule rule %s never shows anything: no item of %s \"%s\" is inside "
-			    "the rule's hours", name, r->playlist ? "playlist" : "the playlists of layout",
+			    "schedule rule %s never shows anything: no item of %s \"%s\" plays on the "
+			    "rule's days inside its hours", name, r->playlist ? "playlist" : "the playlists of layout",
 			    r->playlist ? r->playlist : r->layout);
 		else if (rs->beaten_by) {
 			sched_fmt_day(rs->beaten_day, ds);

@@ -355,14 +355,30 @@ serial_events(void *p)
 	return XPORT_EV_READ | (s->q.head && s->paced_until <= 0 ? XPORT_EV_WRITE : 0);
 }
 
-/* Pacing: the kernel is handed no more than SERIAL_PACE_AHEAD characters
- * beyond what the line has sent (about a UART FIFO's worth), so that bytes
- * wait in our queue, where a newer frame still replaces an older one and
- * the protocol's timers see when bytes really leave, not behind seconds of
- * a full kernel buffer (a 7 KiB frame is 7.5 s at 9600 baud).  Writes
- * then come at least SERIAL_PACE_CHUNK characters at a time. */
-#define SERIAL_PACE_AHEAD 64
-#define SERIAL_PACE_CHUNK 16
+/* Pacing: the kernel is handed no more than the larger of 64 characters
+ * (about a UART FIFO) and 50 ms of line time beyond what the line has sent,
+ * so that bytes wait in our queue, where a newer frame still replaces an
+ * older one and the protocol's timers see when bytes really leave, not
+ * behind seconds of a full kernel buffer (a 7 KiB frame is 7.5 s at 9600
+ * baud).  Writes then come at least max(16 characters, 20 ms of line) at a
+ * time: at 115200 baud that is one wake-up per 20 ms, not per 1.4, and
+ * 50 ms ahead keeps the line busy while the loop is late. */
+#define SERIAL_PACE_AHEAD_CH 64
+#define SERIAL_PACE_AHEAD_S  0.050
+#define SERIAL_PACE_CHUNK_CH 16
+#define SERIAL_PACE_CHUNK_S  0.020
+
+static double
+serial_pace_ahead(const struct serial *s)
+{
+	return fmax(SERIAL_PACE_AHEAD_CH, floor(SERIAL_PACE_AHEAD_S / s->char_time));
+}
+
+static double
+serial_pace_chunk(const struct serial *s)
+{
+	return fmax(SERIAL_PACE_CHUNK_CH, floor(SERIAL_PACE_CHUNK_S / s->char_time));
+}
 
 static void
 serial_flush(struct serial *s, double now)
@@ -370,6 +386,7 @@ serial_flush(struct serial *s, double now)
 	ssize_t w;
 	char msg[400];
 	double ahead = (s->tx_end > now ? s->tx_end - now : 0) / s->char_time;
+	double allow = serial_pace_ahead(s), chunk = serial_pace_chunk(s);
 	size_t room;
 
 	if (s->fd < 0)
@@ -377,10 +394,10 @@ serial_flush(struct serial *s, double now)
 	s->paced_until = 0;
 	if (!s->q.head)
 		return;
-	room = ahead >= SERIAL_PACE_AHEAD ? 0 : (size_t)(SERIAL_PACE_AHEAD - ahead);
-	if (room < SERIAL_PACE_CHUNK && room < s->q.bytes) {
+	room = ahead >= allow ? 0 : (size_t)(allow - ahead);
+	if ((double)room < chunk && room < s->q.bytes) {
 		/* come back when a chunk's worth has left the line */
-		s->paced_until = s->tx_end - (SERIAL_PACE_AHEAD - SERIAL_PACE_CHUNK) * s->char_time;
+		s->paced_until = s->tx_end - (allow - chunk) * s->char_time;
 		return;
 	}
 	w = xport_queue_write_stream_max(&s->q, s->fd, room);
@@ -394,7 +411,7 @@ serial_flush(struct serial *s, double now)
 		s->tx_end = (s->tx_end > now ? s->tx_end : now) + (double)w * s->char_time;
 	}
 	if (s->q.head && w > 0)
-		s->paced_until = s->tx_end - (SERIAL_PACE_AHEAD - SERIAL_PACE_CHUNK) * s->char_time;
+		s->paced_until = s->tx_end - (allow - chunk) * s->char_time;
 	if (w > 0 || !s->q.head) {
 		s->last_progress = now;
 		if (s->st == XPORT_STALLED) {

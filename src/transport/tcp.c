@@ -38,6 +38,7 @@ struct tcp {
 	struct xport_backoff bo;
 	struct xport_stats stats;
 	char   reason[512];
+	int    drained;         /* a read came back short: nothing to read until io() says readable */
 };
 
 static int
@@ -131,6 +132,7 @@ tcp_connect_start(struct tcp *t, double now)
 		return;
 	}
 	t->resolved = 1;
+	t->drained = 0;
 	t->fd = socket(t->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	t->stats.opens++;
 	if (t->fd < 0) {
@@ -255,9 +257,15 @@ tcp_recv(void *p, uint8_t *buf, size_t cap, double now)
 
 	if (t->fd < 0 || (t->st != XPORT_ONLINE && t->st != XPORT_STALLED))
 		return 0;
+	/* A short read emptied the socket: the read after it would only say
+	 * EAGAIN, one system call a board-frame for nothing (issue 20).  What
+	 * arrives later makes the fd readable, and io() clears this. */
+	if (t->drained)
+		return 0;
 	r = read(t->fd, buf, cap);
 	if (r > 0) {
 		t->stats.bytes_in += (uint64_t)r;
+		t->drained = (size_t)r < cap;
 		tcp_quickack(t);
 		return r;
 	}
@@ -291,6 +299,8 @@ tcp_io(void *p, int ready, double now)
 		}
 		tcp_set_online(t, now);
 	}
+	if (ready & XPORT_EV_READ)
+		t->drained = 0;
 	if (ready & XPORT_EV_WRITE)
 		tcp_flush(t, now);
 }

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "transport/xport.h"
@@ -233,28 +234,37 @@ udp_events(void *p)
 	return XPORT_EV_READ | (u->blocked && u->q.head ? XPORT_EV_WRITE : 0);
 }
 
-/* Send one datagram of the head message to its destination. */
-static ssize_t
-udp_send_one(struct udp *u, const struct xport_msg *m, size_t len)
-{
-	uint32_t dest = m->pdest ? m->pdest[m->pkt] : 0;
-	struct sockaddr_in to;
+/* Datagrams handed to the kernel in one sendmmsg(): a DDP frame of a
+ * 64x32 board is 5, an E1.31 frame of a 192x64 one 73. */
+#define UDP_BATCH 64
 
-	if (dest == 0)
-		return send(u->fd, m->data + m->sent, len, 0);
-	memset(&to, 0, sizeof to);
-	to.sin_family = AF_INET;
-	to.sin_port = htons((uint16_t)u->addr.port);
-	to.sin_addr.s_addr = htonl(dest);
-	return sendto(u->fd, m->data + m->sent, len, 0, (struct sockaddr *)&to, sizeof to);
+/* The head message's datagram as sent: one done, its bytes counted. */
+static void
+udp_sent_one(struct udp *u, size_t len)
+{
+	struct xport_msg *m = u->q.head;
+
+	u->tokens -= (double)len;
+	m->sent += len;
+	u->q.bytes -= len;
+	if (++m->pkt == m->npkts) {
+		/* xport_queue_pop subtracts unsent bytes, which are zero now */
+		xport_queue_pop(&u->q);
+	}
 }
 
-/* Send datagrams while the bucket has tokens (or always, unpaced) and the kernel takes them. */
+/* Send datagrams while the bucket has tokens (or always, unpaced) and the
+ * kernel takes them: as many as the bucket allows in one sendmmsg(), which
+ * costs one system call where send() cost one a datagram. */
 static void
 udp_pump_mode(struct udp *u, double now, int unpaced)
 {
 	double rate = unpaced ? 0 : u->opts.udp_rate, burst = (double)u->opts.udp_burst;
 	int refused = 0;
+	unsigned batch = UDP_BATCH;
+	struct mmsghdr mv[UDP_BATCH];
+	struct iovec iov[UDP_BATCH];
+	struct sockaddr_in to[UDP_BATCH];
 
 	u->deadline = INFINITY;
 	if (rate > 0) {
@@ -265,17 +275,53 @@ udp_pump_mode(struct udp *u, double now, int unpaced)
 	u->refill_at = now;
 	while (u->q.head && u->fd >= 0) {
 		struct xport_msg *m = u->q.head;
-		size_t len = m->plen[m->pkt];
-		ssize_t w;
+		size_t pkt = m->pkt, off = m->sent;
+		double tokens = u->tokens;
+		unsigned n = 0;
+		int w;
 
-		/* a datagram larger than the burst goes when the bucket is full */
-		if (rate > 0 && u->tokens < (double)len && u->tokens < burst) {
-			double need = ((double)len < burst ? (double)len : burst) - u->tokens;
-			u->deadline = now + need / rate;
-			return;
+		/* the datagrams the bucket lets out now, across messages */
+		while (m && n < batch) {
+			size_t len = m->plen[pkt];
+			uint32_t dest = m->pdest ? m->pdest[pkt] : 0;
+
+			/* a datagram larger than the burst goes when the bucket is full */
+			if (rate > 0 && tokens < (double)len && tokens < burst) {
+				if (n == 0) {
+					double need = ((double)len < burst ? (double)len : burst) - tokens;
+					u->deadline = now + need / rate;
+					return;
+				}
+				break;
+			}
+			tokens -= (double)len;
+			memset(&mv[n], 0, sizeof mv[n]);
+			iov[n].iov_base = m->data + off;
+			iov[n].iov_len = len;
+			mv[n].msg_hdr.msg_iov = &iov[n];
+			mv[n].msg_hdr.msg_iovlen = 1;
+			if (dest != 0) {
+				memset(&to[n], 0, sizeof to[n]);
+				to[n].sin_family = AF_INET;
+				to[n].sin_port = htons((uint16_t)u->addr.port);
+				to[n].sin_addr.s_addr = htonl(dest);
+				mv[n].msg_hdr.msg_name = &to[n];
+				mv[n].msg_hdr.msg_namelen = sizeof to[n];
+			}
+			n++;
+			off += len;
+			if (++pkt == m->npkts) {
+				m = m->next;
+				pkt = 0;
+				off = 0;
+			}
 		}
-		w = udp_send_one(u, m, len);
+		w = sendmmsg(u->fd, mv, n, 0);
+		if (w == 0)
+			return;   /* not for n > 0; never spin on it */
 		if (w < 0) {
+			size_t len = u->q.head->plen[u->q.head->pkt];
+
 			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
 				u->blocked = 1;
 				return;
@@ -290,19 +336,22 @@ udp_pump_mode(struct udp *u, double now, int unpaced)
 			 * few tries get it out unless the port keeps refusing. */
 			if (errno == ECONNREFUSED && ++refused < UDP_REFUSED_RETRIES)
 				continue;
-			w = (ssize_t)len;   /* give up on this datagram */
-		} else {
-			u->stats.bytes_out += (uint64_t)w;
+			/* give up on this datagram */
+			refused = 0;
+			u->blocked = 0;
+			udp_sent_one(u, len);
+			continue;
 		}
+		/* the first w went out.  sendmmsg() loses the error of the one
+		 * after them (an ICMP "port unreachable" for an earlier datagram,
+		 * say): that one goes alone next, so its error, if any, is seen */
+		for (int i = 0; i < w; i++) {
+			u->stats.bytes_out += mv[i].msg_len;
+			udp_sent_one(u, iov[i].iov_len);
+		}
+		batch = (unsigned)w < n ? 1 : UDP_BATCH;
 		refused = 0;
 		u->blocked = 0;
-		u->tokens -= (double)len;
-		m->sent += len;
-		u->q.bytes -= len;
-		if (++m->pkt == m->npkts) {
-			/* xport_queue_pop subtracts unsent bytes, which are zero now */
-			xport_queue_pop(&u->q);
-		}
 	}
 }
 

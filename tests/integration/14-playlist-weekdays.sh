@@ -26,6 +26,23 @@ grep -q "of 4s" "$TMP/wed" || { cat "$TMP/wed"; fail "Wednesday's cycle is not t
 $L schedule "$TMP/w.cfg" --at "2023-09-12 10:00:02" >"$TMP/tue" || fail "schedule --at Tuesday"
 grep -q "1:theme" "$TMP/tue" || { cat "$TMP/tue"; fail "Tuesday does not show the theme"; }
 grep -q "of 2s" "$TMP/tue" || { cat "$TMP/tue"; fail "Tuesday's cycle has more than the theme"; }
+# a rule whose playlist is Wednesday-only takes the board on Wednesdays and
+# yields on the other days: the week's plan shows it so
+sed -e 's|^playlists = ( |playlists = ( { name = "wed"; items = ( { item = "poster"; weekdays = ["wed"]; } ); }, |' \
+    -e 's|^schedule = ( |schedule = ( { name = "wed-only"; playlist = "wed"; boards = ["all"]; priority = 5; }, |' \
+    "$TMP/w.cfg" >"$TMP/w2.cfg"
+$L check "$TMP/w2.cfg" >"$TMP/check2.out" 2>&1 || { cat "$TMP/check2.out"; fail "check of the Wednesday rule"; }
+$L schedule "$TMP/w2.cfg" --week 2023-09-11 >"$TMP/week" || fail "schedule --week"
+/usr/bin/python3 - "$TMP/week" <<'PY' || { cat "$TMP/week"; fail "the week's plan does not give Wednesday to wed-only"; }
+import sys
+lines = open(sys.argv[1], encoding='utf-8').read().split('\n')
+head = [l for l in lines if 'Mon 09-11' in l][0]
+noon = [l for l in lines if l.startswith('12:00  ')][0]
+col = lambda d: noon[head.index(d):head.index(d) + 12].strip()
+assert col('Wed 09-13') == 'wed-only', col('Wed 09-13')
+for d in ('Mon 09-11', 'Tue 09-12', 'Thu 09-14', 'Sun 09-17'):
+    assert col(d) == 'all-week', (d, col(d))
+PY
 $L preview "$TMP/w.cfg" --board b --item poster --raw -o "$TMP/poster.png" || fail "preview poster"
 
 play_day() {   # play_day NAME "YYYY-MM-DD": 5 s of the campaign from 10:00 that day

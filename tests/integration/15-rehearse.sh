@@ -92,6 +92,7 @@ for g in gate wall dorm site; do
 done
 nf=$(sed -n 's|.*/out/gate.gif  (\([0-9]*\) frames)|\1|p' "$TMP/rehearse.out")
 [ "${nf:-0}" -ge 2 ] || fail "gate.gif has ${nf:-no} frames, not the two texts"
+grep -q "gate: online" "$TMP/out/controller.log" || fail "the controller's log is not in DIR/controller.log"
 grep -q "ended badly" "$TMP/rehearse.err" && { cat "$TMP/rehearse.err"; fail "a simulator did not end cleanly"; }
 # ledboard on port 0 ends cleanly on SIGTERM (it once freed its static port string: abort)
 mkdir -p "$TMP/zero"

@@ -6,7 +6,9 @@
 # keeps scrolling: at least 600 pictures, and sampled ones are exactly what
 # `ledsign preview --t` draws for that moment of the scroll.  The controller
 # sees the board stalled, and once the link is mended finds the programme
-# still there and uploads nothing again.
+# still there and uploads nothing again.  A reload that changes nothing the
+# board shows sends nothing; one that changes the scroll's speed stores a
+# new programme version.
 . tests/lib.sh
 L=$B/ledsign
 T0=1694491200            # 2023-09-12 12:00:00 at UTC+8
@@ -68,5 +70,18 @@ n=150; until $L status "$TMP/c.cfg" >"$TMP/st2.txt" 2>/dev/null && grep -Eq "^ga
 cat "$TMP/st2.txt"
 [ $n -gt 0 ] || { tail "$TMP/d.log"; fail "the controller is not back on the board after the link was mended"; }
 tail -n +$(grep -n "link mended" "$TMP/board.log" | cut -d: -f1) "$TMP/board.log" >"$TMP/after.log"
-! grep -Eq "rx (FRAME|PROGRAMME)" "$TMP/after.log" || fail "the programme was uploaded again after the cut"
+! grep -Eq "rx PROGRAMME|rx FRAME .* stored" "$TMP/after.log" || fail "the programme was uploaded again after the cut"
+VER=$(sed -n 's/^gate .* stored \{1,\}\([0-9a-f]\{8\}\) .*/\1/p' "$TMP/st2.txt")
+# a reload that changes nothing the board shows uploads nothing; one that
+# changes the scroll's speed stores a new programme
+$L reload "$TMP/c.cfg" >/dev/null || fail "reload"
+sleep 1
+[ "$(grep -c "rx PROGRAMME" "$TMP/board.log")" -eq 1 ] || fail "an unchanged reload stored the programme again"
+sed -i 's/speed = 32.0/speed = 40.0/' "$TMP/c.cfg"
+$L reload "$TMP/c.cfg" >/dev/null || fail "reload with a new speed"
+n=100; until $L status "$TMP/c.cfg" >"$TMP/st3.txt" 2>/dev/null && grep -Eq "^gate .* stored +[0-9a-f]{8} " "$TMP/st3.txt" &&
+    ! grep -q " $VER " "$TMP/st3.txt" || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
+[ $n -gt 0 ] || { cat "$TMP/st3.txt"; fail "a reload with a new speed did not store a new programme"; }
+[ "$(grep -c "rx PROGRAMME" "$TMP/board.log")" -eq 2 ] || fail "the new programme was not sent once"
+echo "reload: unchanged, nothing sent; a new speed, programme $VER -> $(sed -n 's/^gate .* stored \{1,\}\([0-9a-f]\{8\}\) .*/\1/p' "$TMP/st3.txt")"
 echo ok

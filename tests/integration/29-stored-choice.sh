@@ -5,7 +5,9 @@
 #  2. on a 1.1 board a playlist of a clock ({time}: only the host can make
 #     it) and a fixed text: the text is stored and played by the board, the
 #     clock streamed as live frames, and each time the text comes round
-#     again the board is sent RESUME and shows it from its programme.
+#     again the board is sent RESUME and shows it from its programme; the
+#     snapshot verb (the console's board wall) shows that text as the board
+#     plays it, no frame of it having been sent.
 . tests/lib.sh
 L=$B/ledsign
 wait_listen() { n=50; while ! grep -q "listening on" "$1" 2>/dev/null && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done; }
@@ -34,6 +36,12 @@ $L play "$TMP/c.cfg" --foreground 2>"$TMP/d.log" &
 D=$!; PIDS="$PIDS $D"
 sleep 9
 $L status "$TMP/c.cfg" >"$TMP/st.txt" || fail "status"
+# the snapshot verb (the console's wall) shows what the stored board plays,
+# although no frame of it was sent: "hello" as preview draws it
+$L preview "$TMP/c.cfg" --board new --item hello --raw -o "$TMP/hello.png" >/dev/null || fail "preview"
+n=40; until [ "$(python3 tests/tools/snapshot-png.py "$TMP/run/control.sock" new "$TMP/snap.png")" = hello ] &&
+    $B/tools/pngcmp "$TMP/snap.png" "$TMP/hello.png" >/dev/null 2>&1 || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
+[ $n -gt 0 ] || fail "the snapshot of the stored board is not the text it plays"
 kill $D; wait $D 2>/dev/null
 cat "$TMP/st.txt"
 

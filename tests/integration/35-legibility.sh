@@ -11,7 +11,7 @@ $L check $CFG --legibility --at "2023-09-12 10:00" >"$TMP/out" 2>"$TMP/err" ||
 	{ cat "$TMP/err"; fail "check --legibility failed on the sample"; }
 no_own_stderr "$TMP/err" "sample has legibility warnings"
 grep -q "^BOARD  *SIZE  *ITEM  *SHOWN AS" "$TMP/out" || fail "no header"
-# one row per board x item the schedule or the fallback may show there
+# one row per board x item the schedule or the fallback may show there (and area x item)
 rows=$(grep -Ec '^(gate|canteen|dorm-1|dorm-2|teach-a|teach-b) ' "$TMP/out")
 [ "$rows" -ge 80 ] || { cat "$TMP/out"; fail "only $rows board x item rows"; }
 grep -q "BROKEN" "$TMP/out" && { grep BROKEN "$TMP/out"; fail "an item is broken inside a word"; }
@@ -22,6 +22,9 @@ grep -Eq "^dorm-2 +64x16 +clock +3 pages of 1 line at 12 px \(auto-fit\): 2023-0
 grep -Eq "^gate +192x32 +no-security-no-nation +one page, 2 lines at 16 px \(auto-fit\): 没有网络安全就 / 没有国家安全$" "$TMP/out" ||
 	{ grep "no-security" "$TMP/out"; fail "no-security-no-nation on the gate"; }
 grep -Eq "^canteen +128x64 +poster-theme +poster$" "$TMP/out" || fail "posters not listed"
+# the areas of the canteen's meal layout, each at its own size
+grep -Eq "^canteen/tips +128x16 +countdown +one page, 1 line at 1[2-6] px \(auto-fit\): 距宣传周闭幕还有5天$" "$TMP/out" ||
+	{ grep "area" "$TMP/out"; fail "layout areas not listed at their size"; }
 
 # A small board with a long static text and a fixed 9 px size.
 cat >"$TMP/small.cfg" <<'CFG'
@@ -44,6 +47,20 @@ grep -Eq "^corridor +64x16 +nation +4 pages of 1 line at 16 px \(auto-fit\): 没
 	{ cat "$TMP/out"; fail "nation row"; }
 grep -Eq "^corridor +64x16 +tiny +one page, 1 line at 9 px: 网络安全  \[SMALL: below 12 px" "$TMP/out" ||
 	{ cat "$TMP/out"; fail "tiny row not flagged"; }
+# the same text in a 64x16 area of a layout on a 128x32 board
+cat >"$TMP/area.cfg" <<'CFG'
+timezone = "Asia/Shanghai";
+boards = ( { name = "hall"; width = 128; height = 32; format = "mono";
+             protocol = "lsp"; address = "tcp:127.0.0.1:9"; } );
+content = ( { name = "nation"; text = "没有网络安全就没有国家安全"; } );
+playlists = ( { name = "p"; items = ["nation"]; } );
+layouts = ( { name = "split"; width = 128; height = 32; areas = (
+  { name = "left"; x = 0; y = 0; width = 64; height = 16; playlist = "p"; } ); } );
+schedule = ( { name = "r"; layout = "split"; boards = ["hall"]; } );
+CFG
+$L check "$TMP/area.cfg" >/dev/null 2>"$TMP/err" || { cat "$TMP/err"; fail "area.cfg rejected"; }
+grep -q "area.cfg:4: warning: content \"nation\" on board \"hall\" in area \"left\" of layout \"split\" (64x16) needs 4 pages at 16 px" "$TMP/err" ||
+	{ cat "$TMP/err"; fail "no warning for the area"; }
 # --at must be a time
 $L check "$TMP/small.cfg" --legibility --at "tomorrow" >/dev/null 2>"$TMP/err" && fail "bad --at accepted"
 grep -q -- "--at" "$TMP/err" || { cat "$TMP/err"; fail "bad --at not named"; }

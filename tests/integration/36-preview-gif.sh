@@ -102,6 +102,13 @@ PY
 $PY "$TMP/site.py" "$TMP/site.gif" "$TMP/site-png" "$TMP/boards.txt" >"$TMP/site.out" ||
 	{ cat "$TMP/site.out"; fail "site GIF does not show what preview --all shows"; }
 
+# at lunch the canteen shows a layout (three areas): the site GIF composes it too
+$L preview $CFG --all --at "2023-09-13 12:00" --for 1 --fps 10 -o "$TMP/lunch-site.gif" || fail "lunch site GIF"
+$L preview $CFG --all --at "2023-09-13 12:00" --raw --frames 10 --interval 0.1 -o "$TMP/lunch-png" ||
+	fail "lunch PNG frames"
+$PY "$TMP/site.py" "$TMP/lunch-site.gif" "$TMP/lunch-png" "$TMP/boards.txt" >"$TMP/site.out" ||
+	{ cat "$TMP/site.out"; fail "site GIF at lunch does not show what preview --all shows (the canteen's layout)"; }
+
 # --- a rule's playlist on one board; a file others can read
 $L preview $CFG --board canteen --rule campaign-canteen --at "2023-09-13 15:00" --for 2 --fps 5 -o "$TMP/lunch.gif" ||
 	fail "rule GIF"

@@ -65,10 +65,21 @@ EOF2
 $L schedule $CFG --week 2023-09-11 -o /nonexistent/dir/plan.pdf >/dev/null 2>"$TMP/err" && fail "wrote to nowhere"
 grep -q "cannot write /nonexistent/dir/plan.pdf" "$TMP/err" || { cat "$TMP/err"; fail "no write error"; }
 
-# schedule --at: live fields filled in as the boards show them
-$L schedule $CFG --at "2023-09-12 12:05" >"$TMP/at.txt" || fail "schedule --at"
+# schedule --at: live fields filled in as the boards show them (a config of
+# its own, so that changes to the sample's timing do not move the countdown)
+cat >"$TMP/live.cfg" <<'CFG'
+timezone = "Asia/Shanghai";
+boards = ( { name = "gate"; width = 192; height = 32; format = "mono";
+             protocol = "lsp"; address = "tcp:127.0.0.1:9"; } );
+content = ( { name = "countdown"; text = "距宣传周闭幕还有{countdown:2023-09-17}天"; },
+            { name = "clock"; text = "{date} {weekday} {time}"; } );
+playlists = ( { name = "week"; items = ["countdown"]; }, { name = "everyday"; items = ["clock"]; } );
+fallback = "everyday";
+schedule = ( { name = "campaign"; playlist = "week"; boards = ["all"]; from = "2023-09-11"; to = "2023-09-17"; } );
+CFG
+$L schedule "$TMP/live.cfg" --at "2023-09-12 12:05" >"$TMP/at.txt" || fail "schedule --at"
 grep -q "{countdown" "$TMP/at.txt" && { cat "$TMP/at.txt"; fail "{countdown:...} printed raw"; }
-grep -Eq "^gate .*9:countdown .* 距宣传周闭幕还有5天$" "$TMP/at.txt" || { cat "$TMP/at.txt"; fail "countdown not filled in"; }
-$L schedule $CFG --at "2023-09-10 08:00" --board gate >"$TMP/at.txt" || fail "schedule --at (fallback)"
+grep -Eq "^gate .*1:countdown .* 距宣传周闭幕还有5天$" "$TMP/at.txt" || { cat "$TMP/at.txt"; fail "countdown not filled in"; }
+$L schedule "$TMP/live.cfg" --at "2023-09-10 08:00" --board gate >"$TMP/at.txt" || fail "schedule --at (fallback)"
 grep -Eq "^gate .* 2023-09-10 星期日 08:00$" "$TMP/at.txt" || { cat "$TMP/at.txt"; fail "clock not filled in"; }
 echo "37-plan-pdf: ok"

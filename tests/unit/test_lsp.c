@@ -268,6 +268,84 @@ test_codecs_decode_on_board(void **unused)
 	assert_true(cols > 0);
 }
 
+/* Issue 20: the hinted search (the daemon's) against the full one, over a
+ * scroll that changes speed and then direction: every frame decodes to the
+ * picture on the board, the shift found is the scroll's, and the coding is
+ * never much larger than the full search's. */
+static void
+draw_xy(uint8_t *buf, int w, int h, uint8_t fmt, int sx, int sy)
+{
+	uint32_t stride = fw_pix_stride(fmt, (uint32_t)w);
+	uint32_t on = fmt == FW_PIX_MONO ? 1 : fmt == FW_PIX_REDGREEN ? 2 : 0xF81F;
+
+	memset(buf, 0, (size_t)stride * (size_t)h);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			int X = x + sx, Y = y + sy;
+			if ((X % 11 < 3 && Y % 7 != 3) || (Y % 9 == 4 && X % 23 < 15) || ((X + Y) % 17 == 0))
+				fw_pix_set(buf, stride, fmt, (uint32_t)x, (uint32_t)y, on);
+		}
+}
+
+static void
+test_hint_follows_scroll(void **unused)
+{
+	static struct tboard t;
+	static uint8_t cur[64 * 16 * 3], prev[64 * 16 * 3], pkts[32768];
+	static uint8_t work[5 * (64 * 16 * 3 + 200) + sizeof(struct fw_lsp_ctx_model)];
+	/* per frame: LEDs moved left, rows moved up */
+	static const int steps[][2] = { { 1, 0 }, { 1, 0 }, { 1, 0 }, { 2, 0 }, { 3, 0 }, { 3, 0 }, { 9, 0 },
+		{ 9, 0 }, { 0, 0 }, { 0, 2 }, { 0, 2 }, { 0, 3 }, { 4, 0 }, { 1, 0 } };
+	uint8_t seq = 0;
+
+	(void)unused;
+	for (uint8_t fmt = 0; fmt < FW_PIX_COUNT; fmt++) {
+		uint32_t stride = fw_pix_stride(fmt, 64);
+		struct proto_lsp_hint hint = { 0 };
+		int sx = 0, sy = 0;
+		uint16_t id = 1;
+		size_t hinted_total = 0, full_total = 0;
+
+		tboard_init(&t, 64, 16, fmt);
+		for (size_t f = 0; f <= sizeof steps / sizeof steps[0]; f++) {
+			struct proto_image img = { 64, 16, (enum ls_format)fmt, stride, cur };
+			struct proto_lsp_coding how, full;
+			const uint8_t *data;
+			struct proto_batch pb;
+			unsigned ev;
+
+			if (f > 0) {
+				sx += steps[f - 1][0];
+				sy += steps[f - 1][1];
+			}
+			draw_xy(cur, 64, 16, fmt, sx, sy);
+			proto_lsp_compress(&img, f ? prev : NULL, 0xFF, work, &data, &full);
+			proto_lsp_compress_hint(&img, f ? prev : NULL, 0xFF, &hint, work, &data, &how);
+			if (f > 0 && FW_LSP_ENC_BASE(how.encoding) == FW_LSP_ENC_DELTA && steps[f - 1][0] + steps[f - 1][1] > 0) {
+				/* b(x, y) = a(x + sx, y + sy): the shift is the step */
+				assert_int_equal(how.dx, steps[f - 1][0]);
+				assert_int_equal(how.dy, steps[f - 1][1]);
+			}
+			if (f > 0)
+				assert_int_equal(FW_LSP_ENC_BASE(how.encoding), FW_LSP_ENC_DELTA);
+			assert_true(how.bytes <= full.bytes + full.bytes / 4 + 4);
+			hinted_total += how.bytes;
+			full_total += full.bytes;
+			proto_batch_init(&pb, pkts, sizeof pkts);
+			assert_int_equal(proto_lsp_packetize(&img, &how, data, id, (uint16_t)(id - 1), FW_LSP_SLOT_LIVE,
+			    &seq, 1000, FW_LSP_F_ACKREQ, &pb), 0);
+			ev = tboard_feed(&t, pkts, pb.used);
+			assert_true(ev & FW_LSP_EV_SHOW);
+			assert_int_equal(t.b.last.error, 0);
+			assert_memory_equal(fw_lsp_board_front(&t.b), cur, stride * 16);
+			memcpy(prev, cur, stride * 16);
+			id++;
+		}
+		/* over the whole scroll the hint costs at most a few per cent */
+		assert_true(hinted_total <= full_total + full_total / 20);
+	}
+}
+
 /* The whole host ARQ against a board over a link that drops and corrupts. */
 struct link {
 	double drop, corrupt;
@@ -369,6 +447,81 @@ run_arq(double drop, double corrupt, uint8_t fmt, int frames)
 		assert_true(stats.retransmits > 0);
 	assert_true(stats.info_known);
 	ops->fini(st);
+}
+
+/* Issue 20, encode once: two boards of one size shown the same frames in
+ * step code each frame once between them (the second copies the first's
+ * coding: same frame, same picture on the board, same hint), and both show
+ * every frame exactly. */
+static void
+test_memo_two_boards(void **unused)
+{
+	static struct tboard t[2];
+	static uint8_t img[64 * 16 * 3], out[65536], back[65536];
+	const struct proto_ops *ops = proto_find("lsp");
+	struct ls_board board;
+	char err[200];
+	void *st[2];
+	uint64_t now = 1000;
+	unsigned long hits0 = proto_lsp_memo_hits();
+	uint32_t stride = fw_pix_stride(FW_PIX_MONO, 64);
+
+	(void)unused;
+	memset(&board, 0, sizeof board);
+	board.name = "unit";
+	board.width = 64;
+	board.height = 16;
+	board.format = LS_FMT_MONO;
+	board.address = "udp:127.0.0.1:9";
+	for (int k = 0; k < 2; k++) {
+		st[k] = ops->init(&board, err, sizeof err);
+		assert_non_null(st[k]);
+		tboard_init(&t[k], 64, 16, FW_PIX_MONO);
+	}
+	for (int f = 0; f < 12; f++) {
+		draw(img, 64, 16, FW_PIX_MONO, f);
+		for (int k = 0; k < 2; k++) {
+			struct proto_image pi = { 64, 16, LS_FMT_MONO, stride, img };
+			struct proto_batch b;
+			int r, rounds = 0;
+
+			proto_batch_init(&b, out, sizeof out);
+			assert_int_equal(ops->encode_frame(st[k], &pi, &b), 0);
+			for (;;) {
+				size_t nback = 0;
+				uint64_t wake;
+
+				for (size_t i = 0; i < b.npkts; i++) {
+					fw_lsp_framer_reset(&t[k].b.rx);
+					for (size_t j = 0; j < b.len[i]; j++)
+						if (fw_lsp_board_feed(&t[k].b, out[b.off[i] + j]) & FW_LSP_EV_REPLY) {
+							memcpy(back + nback, t[k].b.reply, t[k].b.reply_len);
+							nback += t[k].b.reply_len;
+						}
+				}
+				for (size_t off = 0; off < nback;) {
+					size_t used = 0;
+					ops->input(st[k], back + off, nback - off, &used);
+					assert_true(used > 0);
+					off += used;
+				}
+				proto_batch_init(&b, out, sizeof out);
+				r = ops->poll(st[k], now, &b, &wake);
+				if (r == PROTO_TX_DONE || r == PROTO_TX_FAILED)
+					break;
+				if (b.npkts == 0)
+					now = wake;
+				assert_true(++rounds < 1000);
+			}
+			assert_int_equal(r, PROTO_TX_DONE);
+			assert_memory_equal(fw_lsp_board_front(&t[k].b), img, stride * 16);
+		}
+	}
+	/* the second board's codings came from the first's (the session's first
+	 * frames may differ: INFO may arrive with the frame) */
+	assert_true(proto_lsp_memo_hits() - hits0 >= 10);
+	for (int k = 0; k < 2; k++)
+		ops->fini(st[k]);
 }
 
 static void
@@ -741,7 +894,9 @@ main(void)
 		cmocka_unit_test(test_resync_after_garbage),
 		cmocka_unit_test(test_rle_round_trip),
 		cmocka_unit_test(test_codecs_decode_on_board),
+		cmocka_unit_test(test_hint_follows_scroll),
 		cmocka_unit_test(test_board_rejects),
+		cmocka_unit_test(test_memo_two_boards),
 		cmocka_unit_test(test_arq_clean),
 		cmocka_unit_test(test_arq_lossy),
 		cmocka_unit_test(test_page_playback),

@@ -238,6 +238,42 @@ test_decoder_edges(void **st)
 	assert_int_equal(d.bad, 2);
 }
 
+/* proto_pixel_run (issue 20: a row at a time, the canvas bytes copied
+ * when they are the wire's) gives what proto_pixel_get and _put give for
+ * every pixel: every format, channel order and brightness, from any pixel,
+ * past the end too. */
+static void
+test_pixel_run_matches_per_pixel(void **unused)
+{
+	static const char *orders[] = { "rgb", "grb", "bgr" };
+	static const unsigned scales[] = { 256, 128, 0 };
+	static uint8_t img[13 * 5 * 3], got[3 * 80], want[3 * 80];
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof img; i++)
+		img[i] = (uint8_t)(i * 37 + (i >> 3) * 11);
+	for (int f = 0; f < 4; f++)
+		for (size_t o = 0; o < 3; o++)
+			for (size_t sc = 0; sc < 3; sc++) {
+				struct proto_pixel_order ord;
+				struct proto_image im = { 13, 5, (enum ls_format)f,
+					f == LS_FMT_MONO ? 2 : f == LS_FMT_REDGREEN ? 4 : f == LS_FMT_RGB565 ? 26 : 39, img };
+
+				assert_int_equal(proto_pixel_order_parse(orders[o], &ord), 0);
+				for (size_t start = 0; start < 70; start += 7) {
+					size_t n = 80 - start > 30 ? 30 : 80 - start;
+
+					proto_pixel_run(&im, start, n, &ord, scales[sc], got);
+					for (size_t i = 0; i < n; i++) {
+						size_t p = start + i;
+						proto_pixel_put(&ord, p < 65 ? proto_pixel_get(&im, (int)(p % 13), (int)(p / 13)) : 0,
+						    scales[sc], want + 3 * i);
+					}
+					assert_memory_equal(got, want, 3 * n);
+				}
+			}
+}
+
 int
 main(void)
 {
@@ -249,6 +285,7 @@ main(void)
 		cmocka_unit_test(test_brightness_scales),
 		cmocka_unit_test(test_round_trip_every_format),
 		cmocka_unit_test(test_decoder_edges),
+		cmocka_unit_test(test_pixel_run_matches_per_pixel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -577,6 +577,67 @@ test_layout_linear(void **state)
 		    large, small, large / small);
 }
 
+/* Issue 20, render once: the second board of the same size and format at
+ * the same times gets the first one's pixels without a render; another
+ * size, another time or another text (even in the same struct, as a
+ * rebuilt alert look is) is drawn afresh, and every copy equals a render. */
+static void
+test_render_shared(void **state)
+{
+	struct ls_content c = item("网络安全为人民,网络安全靠人民");
+	struct ls_board b = board(64, 16, LS_FMT_MONO), b2 = board(96, 16, LS_FMT_MONO);
+	struct render_canvas *x = render_canvas_new(64, 16, LS_FMT_MONO), *y = render_canvas_new(64, 16, LS_FMT_MONO);
+	struct render_canvas *z = render_canvas_new(96, 16, LS_FMT_MONO), *ref;
+	struct render_share_stats s0, s1;
+	char err[256];
+
+	(void)state;
+	c.effect = LS_FX_SCROLL_LEFT;
+	render_share_stats(ctx, &s0);
+	assert_int_equal(render_item_shared(ctx, &b, &c, NOW, 1.0, x, err, sizeof err), 0);
+	assert_int_equal(render_item_shared(ctx, &b, &c, NOW, 1.0, y, err, sizeof err), 0);
+	render_share_stats(ctx, &s1);
+	assert_int_equal(s1.renders - s0.renders, 1);
+	assert_int_equal(s1.hits - s0.hits, 1);
+	ref = draw(&c, 64, 16, LS_FMT_MONO, 1.0);
+	assert_true(render_canvas_equal(x, ref));
+	assert_true(render_canvas_equal(y, ref));
+	render_canvas_free(ref);
+	/* another size; another time */
+	assert_int_equal(render_item_shared(ctx, &b2, &c, NOW, 1.0, z, err, sizeof err), 0);
+	assert_int_equal(render_item_shared(ctx, &b, &c, NOW, 1.25, y, err, sizeof err), 0);
+	render_share_stats(ctx, &s0);
+	assert_int_equal(s0.renders - s1.renders, 2);
+	ref = draw(&c, 64, 16, LS_FMT_MONO, 1.25);
+	assert_true(render_canvas_equal(y, ref));
+	render_canvas_free(ref);
+	/* the same struct with another text */
+	c.text = (char *)"网络安全靠人民";
+	assert_int_equal(render_item_shared(ctx, &b, &c, NOW, 1.0, y, err, sizeof err), 0);
+	render_share_stats(ctx, &s1);
+	assert_int_equal(s1.renders - s0.renders, 1);
+	ref = draw(&c, 64, 16, LS_FMT_MONO, 1.0);
+	assert_true(render_canvas_equal(y, ref));
+	assert_false(render_canvas_equal(x, y));
+	render_canvas_free(ref);
+	/* an equal item elsewhere (an alert look of another board) shares */
+	{
+		char text[64];
+		struct ls_content c2 = c;
+
+		snprintf(text, sizeof text, "%s", c.text);
+		c2.text = text;
+		c2.name = (char *)"alert:x";
+		assert_int_equal(render_item_shared(ctx, &b, &c2, NOW, 1.0, x, err, sizeof err), 0);
+		render_share_stats(ctx, &s0);
+		assert_int_equal(s0.renders, s1.renders);
+		assert_true(render_canvas_equal(x, y));
+	}
+	render_canvas_free(x);
+	render_canvas_free(y);
+	render_canvas_free(z);
+}
+
 int
 main(void)
 {
@@ -596,6 +657,7 @@ main(void)
 		cmocka_unit_test(test_preview_dots),
 		cmocka_unit_test(test_font_entries),
 		cmocka_unit_test(test_layout_linear),
+		cmocka_unit_test(test_render_shared),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

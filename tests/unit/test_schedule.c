@@ -59,6 +59,10 @@ static struct ls_playlist_entry e_week[] = {
 static struct ls_playlist_entry e_wedonly[] = {
 	{ .item = "d", .from_min = -1, .to_min = -1, .weekdays = 1u << 3 },
 };
+static ls_day ny_only[1];   /* 2024-01-01, set by test_check_item_days */
+static struct ls_playlist_entry e_newyear[] = {
+	{ .item = "a", .from_min = -1, .to_min = -1, .dates = { ny_only, 1 } },
+};
 
 static struct ls_playlist playlists[] = {
 	{ .name = "P1", .entries = e_p1, .nentries = 2 },
@@ -69,6 +73,7 @@ static struct ls_playlist playlists[] = {
 	{ .name = "DEF", .entries = e_def, .nentries = 1 },
 	{ .name = "WEEK", .entries = e_week, .nentries = 3 },
 	{ .name = "WEDONLY", .entries = e_wedonly, .nentries = 1 },
+	{ .name = "NEWYEAR", .entries = e_newyear, .nentries = 1 },
 };
 
 static struct ls_board boards[] = {
@@ -621,6 +626,31 @@ test_per_item_days(void **st)
 	sched_free(s);
 }
 
+/* check looks at the days a playlist item's dates name too: a rule whose
+ * playlist only has a New Year's item is not "never shows anything" when
+ * the rule's dates are open, and is when its dates exclude New Year. */
+static void
+test_check_item_days(void **st)
+{
+	(void)st;
+	struct ls_diag d = { 0 };
+
+	ny_only[0] = D(2024, 1, 1);
+	reset("Asia/Shanghai");
+	rule("base", LS_RULE_PLAY, "P1");
+	struct ls_rule *ny = rule("new-year", LS_RULE_PLAY, "NEWYEAR");
+	ny->priority = 5;
+	assert_int_equal(sched_check(&cfg, &d), 0);
+	ls_diag_clear(&d);
+	/* the campaign week only: New Year's item never plays under it */
+	ny->from = D(2023, 9, 11);
+	ny->to = D(2023, 9, 17);
+	assert_int_equal(sched_check(&cfg, &d), 1);
+	assert_int_equal(d.v[0].line, ny->line);
+	assert_non_null(strstr(d.v[0].text, "never shows anything"));
+	ls_diag_clear(&d);
+}
+
 static void
 test_default_durations(void **st)
 {
@@ -880,6 +910,7 @@ main(void)
 		cmocka_unit_test(test_off_beats_play),
 		cmocka_unit_test(test_per_item_windows),
 		cmocka_unit_test(test_per_item_days),
+		cmocka_unit_test(test_check_item_days),
 		cmocka_unit_test(test_default_durations),
 		cmocka_unit_test(test_brightness),
 		cmocka_unit_test(test_dst_berlin),
