@@ -97,7 +97,7 @@ grep -q "play.cfg:$line: .*later.png.*truncated" "$TMP/reload1.err" || fail "rel
 grep -q "keeping the running configuration" "$TMP/daemon.log" || fail "no 'keeping' line"
 # ...and at run time, when "later" comes up (every 9 s; it scrolls, so it
 # fails on every frame), one line names board, item and reason
-n=120
+n=300   # up to 30 s: "later" comes every 9 s, and a loaded machine runs late
 until grep -q "wall: cannot render later" "$TMP/daemon.log"; do
 	n=$((n - 1)); [ $n -gt 0 ] || { cat "$TMP/daemon.log"; fail "the broken poster was never logged"; }; sleep 0.1
 done
