@@ -116,16 +116,25 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(LS_ETC)
 	install -m 755 $(B)/ledsign $(B)/ledboard $(DESTDIR)$(PREFIX)/bin/
 	[ ! -f docs/ledsign.1 ] || install -m 644 docs/ledsign.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	[ -f $(DESTDIR)$(LS_CONFIG) ] || install -m 644 content/campaign-week.cfg $(DESTDIR)$(LS_CONFIG)
+	[ -f $(DESTDIR)$(LS_CONFIG) ] || { sed 's|^@include "campaign-week.staff.cfg"$$|@include "staff/ledsign.staff.cfg"|' \
+	    content/campaign-week.cfg >$(DESTDIR)$(LS_CONFIG) && chmod 644 $(DESTDIR)$(LS_CONFIG); }
+	# the staff file the console writes, in a directory the controller may write (the unit's ReadWritePaths)
+	install -d $(DESTDIR)$(LS_ETC)/staff
+	[ -f $(DESTDIR)$(LS_ETC)/staff/ledsign.staff.cfg ] || install -m 644 content/campaign-week.staff.cfg $(DESTDIR)$(LS_ETC)/staff/ledsign.staff.cfg
 	install -d $(DESTDIR)$(LS_ETC)/posters
 	for f in content/posters/*.png; do [ -f "$(DESTDIR)$(LS_ETC)/posters/$${f##*/}" ] || install -m 644 "$$f" $(DESTDIR)$(LS_ETC)/posters/; done
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
-	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@USER@|$(LEDSIGN_USER)|g' -e 's|@CONFIG@|$(LS_CONFIG)|g' dist/ledsign.service >$(DESTDIR)$(PREFIX)/lib/systemd/system/ledsign.service
+	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@USER@|$(LEDSIGN_USER)|g' -e 's|@CONFIG@|$(LS_CONFIG)|g' -e 's|@ETC@|$(LS_ETC)|g' dist/ledsign.service >$(DESTDIR)$(PREFIX)/lib/systemd/system/ledsign.service
 	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/ledsign.service
 	install -d $(DESTDIR)$(PREFIX)/lib/sysusers.d
 	sed 's|@USER@|$(LEDSIGN_USER)|g' dist/ledsign.sysusers >$(DESTDIR)$(PREFIX)/lib/sysusers.d/ledsign.conf
 	chmod 644 $(DESTDIR)$(PREFIX)/lib/sysusers.d/ledsign.conf
 	$(MAKE) -s install-user
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && getent passwd $(LEDSIGN_USER) >/dev/null; then \
+		chown -R $(LEDSIGN_USER) $(LS_ETC)/staff; \
+	else \
+		echo "install: give $(LS_ETC)/staff to user $(LEDSIGN_USER) (chown -R $(LEDSIGN_USER) $(LS_ETC)/staff) so the console can save"; \
+	fi
 
 # The system user the daemon runs as, unless it exists.  Not in a staged
 # install (DESTDIR: the target's systemd-sysusers makes it from

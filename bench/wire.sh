@@ -13,7 +13,7 @@ L=$B/ledsign
 AT="2023-09-12 10:00"
 cp -r content "$TMP/content"
 CFG=$TMP/content/campaign-week.cfg
-ITEMS=$(sed -n 's/^ *{ *name *= *"\([^"]*\)"; *text *=.*/\1/p' "$CFG")
+ITEMS=$(sed -n 's/^ *{ *name *= *"\([^"]*\)"; *text *=.*/\1/p' "$TMP/content/campaign-week.staff.cfg")
 [ -n "$ITEMS" ] || fail "no content items found in $CFG"
 
 # field NAME LINE: the number before NAME in a send result line

@@ -124,7 +124,7 @@ web_start_all() {
 # Run tests/web/NAME.py against it; its output goes to the test's log.
 run_browser() {   # NAME
 	WEB_URL=$WEB_URL DRIVER_URL="http://127.0.0.1:$DPORT" TMP=$TMP SOCK=$SOCK LEDSIGN=$L PASS=$PASS \
-	    SHOTS=${LEDSIGN_SHOTS:-$TMP/shots} timeout 120 $PY "tests/web/$1.py" || {
+	    SHOTS=${LEDSIGN_SHOTS:-$TMP/shots} STAFF=${STAFF:-} timeout 120 $PY "tests/web/$1.py" || {
 		echo "--- web log"; tail -20 "$TMP/web.log"; echo "--- daemon log"; tail -20 "$TMP/daemon.log"
 		fail "browser test $1"
 	}

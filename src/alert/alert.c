@@ -1162,6 +1162,17 @@ alert_store_for_board(const struct alert_store *s, const struct ls_board *b, lon
 	return best;
 }
 
+const struct alert *
+alert_pick_for_board(const struct alert *v, size_t n, const struct ls_board *b, long long now)
+{
+	const struct alert *best = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (alert_live(&v[i], now) && alert_targets(&v[i], b) && (best == NULL || v[i].level >= best->level))
+			best = &v[i];
+	return best;
+}
+
 /* ---- the look ---- */
 
 /* Rough width of UTF-8 text in ems: ASCII half an em, everything else (CJK) one.

@@ -164,6 +164,12 @@ const struct alert *alert_store_find(const struct alert_store *, const char *id)
 const struct alert *alert_store_for_board(const struct alert_store *, const struct ls_board *,
     long long now);
 
+/* The same choice over an array of alerts sorted oldest first (as the
+ * status verb lists them): what a client that holds copies of the store,
+ * such as `schedule --why`, says covers `board` at `now`.  NULL when none. */
+const struct alert *alert_pick_for_board(const struct alert *v, size_t n, const struct ls_board *,
+    long long now);
+
 /* ---- how an alert looks on a board ----
  * Per-level style (docs/alerts.md): emergency fills the whole board in high
  * contrast, flashes, and asks for maximum brightness; long text scrolls. */

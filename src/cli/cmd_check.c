@@ -6,6 +6,7 @@
 
 #include "cli/cmd.h"
 #include "config/config.h"
+#include "config/staff.h"
 #include "render/render.h"
 #include "schedule/schedule.h"
 #include "util/table.h"
@@ -179,16 +180,13 @@ cmd_check(const struct cmd_args *a)
 	if (cfg != NULL && !list) {
 		struct render_ctx *rc = render_ctx_new(cfg, &d);
 
-		sched_check(cfg, &d);
 		if (rc != NULL && cmd_arg(a, "at") != NULL && cmd_parse_time(cfg, cmd_arg(a, "at"), &now) != 0) {
 			ls_diag_add(&d, LS_DIAG_ERROR, NULL, 0, "--at \"%s\": not a time (YYYY-MM-DD HH:MM)",
 			    cmd_arg(a, "at"));
 		}
-		if (rc != NULL) {
-			render_check_glyphs(rc, cfg, &d);
-			render_check_layouts(rc, cfg, &d);
-			render_check_legibility(rc, cfg, (double)now, &d);
-		}
+		/* the same plan-level checks the controller makes on a console
+		 * save before it writes the staff file (config/staff.h) */
+		ls_check_plan(rc, cfg, (double)now, &d);
 		if (rc != NULL && legible && d.errors == 0) {
 			ls_diag_sort(&d);
 			ls_diag_print(&d, stderr);

@@ -16,11 +16,14 @@
 #include <strings.h>
 #include <time.h>
 
+#include "alert/alert.h"
 #include "cli/cmd.h"
 #include "config/config.h"
+#include "daemon/control.h"
 #include "render/render.h"
 #include "schedule/sched_plan.h"
 #include "schedule/schedule.h"
+#include "schedule/sched_why.h"
 #include "util/table.h"
 
 static const char *const wday_en[] = { "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
@@ -208,6 +211,132 @@ report_at(const struct sched *s, const struct ls_config *cfg, const char *board,
 	return 0;
 }
 
+/* ---- --why ---- */
+
+/* The active alerts, from the controller that plays this config, if one
+ * answers on its control socket (the alert store is the daemon's). */
+struct alert_list {
+	struct alert *v;
+	size_t n, cap;
+};
+
+static void
+alert_line(void *arg, const char *line)
+{
+	struct alert_list *l = arg;
+	char err[256];
+
+	if (strncmp(line, "alert ", 6) != 0)
+		return;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		struct alert *v = realloc(l->v, cap * sizeof *v);
+		if (v == NULL)
+			return;
+		l->v = v;
+		l->cap = cap;
+	}
+	memset(&l->v[l->n], 0, sizeof l->v[l->n]);
+	if (alert_parse(line + 6, &l->v[l->n], err, sizeof err) == 0)
+		l->n++;
+}
+
+static void
+alert_list_free(struct alert_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		alert_clear(&l->v[i]);
+	free(l->v);
+}
+
+static void
+report_why(const struct sched *s, const struct ls_config *cfg, const struct ls_board *b, double t,
+    const struct alert_list *al, const char *alert_note)
+{
+	struct sched_result r;
+	struct sched_why w;
+	struct tz_civil c;
+	char buf[512];
+
+	sched_at(s, b, t, &r);
+	tz_to_civil(sched_tz(s), (int64_t)t, &c);
+	if (sched_why_at(cfg, b, c.day, c.hour * 60 + c.min, &w) < 0) {
+		printf("%s: out of memory\n", b->name);
+		return;
+	}
+	printf("%s: %s", b->name, state_name(r.slot.state));
+	if (r.slot.state == SCHED_PLAY)
+		printf(" playlist \"%s\", item %d:%s", r.playlist->name, r.entry + 1,
+		    r.content ? r.content->name : "-");
+	if (r.slot.fallback)
+		printf(" (the fallback: no rule applies)");
+	else if (r.slot.rule)
+		printf(" by rule \"%s\" (%s:%d)", (r.rule ? r.rule : r.slot.rule)->name,
+		    LS_FILE(cfg, r.rule ? r.rule : r.slot.rule), (r.rule ? r.rule : r.slot.rule)->line);
+	else
+		printf(" (no rule applies and there is no fallback)");
+	printf(", brightness %d%%", r.slot.brightness);
+	if (r.slot.bright_rule)
+		printf(" from rule \"%s\"", r.slot.bright_rule->name);
+	putchar('\n');
+	const struct alert *a = al ? alert_pick_for_board(al->v, al->n, b, (long long)t) : NULL;
+	if (a)
+		printf("  alert %s (%s) covers it: \"%s\"%s\n", a->id, alert_level_name(a->level), a->text,
+		    a->expires ? "" : ", until cleared");
+	else
+		printf("  alert: %s\n", alert_note);
+	for (size_t i = 0; i < w.nrules; i++) {
+		const struct sched_why_rule *wr = &w.rules[i];
+		if (wr->reason == SCHED_WHY_BOARD)
+			continue;
+		printf("  %-9s %s (%s:%d): %s\n", sched_why_reason_name(wr->reason), wr->rule->name,
+		    LS_FILE(cfg, wr->rule), wr->rule->line, sched_why_explain(&w, wr, buf, sizeof buf));
+	}
+	if (cfg->fallback)
+		printf("  fallback \"%s\": %s\n", cfg->fallback, r.slot.fallback ? "plays, since no rule applies"
+		    : r.slot.rule ? "not used, a rule applies" : "has nothing inside its hours now");
+	else if (!r.slot.rule)
+		printf("  no fallback playlist: the board stays dark\n");
+	sched_why_clear(&w);
+}
+
+static int
+report_why_all(const struct sched *s, const struct ls_config *cfg, const char *board, double t)
+{
+	struct alert_list al = { 0 };
+	char final[512], err[256], note[1024];
+	struct tz_civil c;
+	size_t n = 0;
+	int rc = control_request(cfg->control_socket, "status", 2000, alert_line, &al, final, sizeof final,
+	    err, sizeof err);
+
+	if (rc == 0)
+		snprintf(note, sizeof note, "none (asked the controller at %s)", cfg->control_socket);
+	else if (rc == 1)
+		snprintf(note, sizeof note, "not known: the controller at %s refused: %s", cfg->control_socket, final);
+	else
+		snprintf(note, sizeof note, "not known: no controller answers at %s (%s)", cfg->control_socket, err);
+	tz_to_civil(sched_tz(s), (int64_t)t, &c);
+	printf("Why, at %04d-%02d-%02d %02d:%02d:%02d %s (%s)\n\n", c.year, c.month, c.mday, c.hour, c.min, c.sec,
+	    tz_name(sched_tz(s)), wday_en[c.wday]);
+	for (size_t i = 0; i < cfg->nboards; i++) {
+		if (board && strcmp(board, cfg->boards[i].name) != 0)
+			continue;
+		report_why(s, cfg, &cfg->boards[i], t, rc == 0 ? &al : NULL, note);
+		putchar('\n');
+		n++;
+	}
+	alert_list_free(&al);
+	if (n == 0) {
+		fprintf(stderr, "ledsign schedule: no board \"%s\" in %s\n", board ? board : "", cfg->path);
+		return 1;
+	}
+	printf("Rules for other boards are left out. Words: won, rotating (equal priority, takes turns), "
+	    "from/to/dates/weekday/window (does not apply then), empty (its playlist has nothing now), "
+	    "dims-only, priority (beaten by a higher one), kind (\"off\" beats \"play\" at equal priority).\n");
+	return 0;
+}
+
 #define CELL_W 12
 
 /* Short text for one hour of one day: what holds at :00, and "+" when it changes. */
@@ -323,14 +452,16 @@ static const struct cmd_opt schedule_opts[] = {
 	{ "week", 0, "YYYY-MM-DD", "the plan of the seven days from that date, as an hourly grid" },
 	{ "output", 'o', "PLAN.pdf|PLAN.png", "with --week: also draw the plan, one A4-landscape page per board: a PDF, or PLAN-BOARD.png each" },
 	{ "board", 0, "NAME", "only this board" },
+	{ "why", 0, NULL, "with --at: the rule that won, every rule it beat and on what, the fallback, "
+	  "and the alert covering the board (asked of the controller)" },
 	{ NULL, 0, NULL, NULL },
 };
 
 static int cmd_schedule(const struct cmd_args *);
 
 const struct cmd_entry cmd_schedule_entry = {
-	"schedule", "FILE [--at \"YYYY-MM-DD HH:MM\" | --week YYYY-MM-DD [-o plan.pdf|plan.png]] [--board NAME]",
-	"what each board shows at a time, or the plan of a week (text, printable PDF or PNGs)", schedule_opts, 1, 1, 0,
+	"schedule", "FILE [--at \"YYYY-MM-DD HH:MM\" [--why] | --week YYYY-MM-DD [-o plan.pdf|plan.png]] [--board NAME]",
+	"what each board shows at a time and why, or the plan of a week (text, printable PDF or PNGs)", schedule_opts, 1, 1, 0,
 	cmd_schedule,
 };
 
@@ -345,7 +476,8 @@ cmd_schedule(const struct cmd_args *a)
 	char err[512];
 	int rc = 1;
 
-	if ((at && week) || (out && !week))
+	int why = cmd_flag(a, "why");
+	if ((at && week) || (out && !week) || (why && week))
 		return cmd_usage("schedule");
 	if (!(cfg = cmd_load_config(file)))
 		return 1;
@@ -361,7 +493,7 @@ cmd_schedule(const struct cmd_args *a)
 			rc = 2;
 			goto done;
 		}
-		rc = report_at(s, cfg, board, t);
+		rc = why ? report_why_all(s, cfg, board, t) : report_at(s, cfg, board, t);
 		goto done;
 	}
 

@@ -33,6 +33,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_alert_entry, &cmd_clear_entry, &cmd_alerts_entry, &cmd_watch_entry, &cmd_play_entry, &cmd_status_entry,
 	&cmd_reload_entry, &cmd_web_entry, &cmd_user_entry, &cmd_report_entry, &cmd_district_entry, &cmd_district_link_entry,
 	&cmd_ports_entry, &cmd_version_entry, &cmd_help_entry, &cmd_config_doc_entry,
+	&cmd_staff_text_entry,
 };
 #define NCMDS (sizeof cmd_table / sizeof cmd_table[0])
 

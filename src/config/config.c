@@ -29,49 +29,12 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/config_int.h"
 #include "proto/proto.h"
 #include "render/render.h"
 #include "transport/xport.h"
 #include "util/paths.h"
 #include "util/tz.h"
-
-/* What a key's value must be, and how it is stored. */
-enum key_type {
-	K_STR,       /* char * */
-	K_INT,       /* int, within [min, max] */
-	K_NUM,       /* double, within [min, max]; integers accepted */
-	K_BOOL,      /* int 0/1 */
-	K_ENUM,      /* int: index into names[] (or the value in vals[]) */
-	K_STRLIST,   /* struct ls_strlist; a single string is a list of one */
-	K_COLOR,     /* ls_rgb: "#RRGGBB" or a colour name */
-	K_DATE,      /* ls_day: "YYYY-MM-DD" */
-	K_DATELIST,  /* rule dates */
-	K_HOURS,     /* "HH:MM-HH:MM" into two ints (start, end) at off */
-	K_WEEKDAYS,  /* uint8_t bitmask */
-	K_PARITY,    /* char */
-	K_FLOW,      /* char */
-	K_SPECIAL,   /* handled by the section's own code (only type-checked here) */
-};
-
-/*
- * One setting.  The tables below are also the reference: `ledsign
- * config-doc` (ls_config_doc) prints docs/config.md's tables from them, and
- * integration test 06 fails when the file differs.  The type and default
- * columns are derived (type, min, max; the value the section's defaults
- * function sets) unless `type_doc` or `def` say otherwise.
- */
-struct key {
-	const char   *name;
-	enum key_type type;
-	int           required;
-	double        min, max;
-	size_t        off;
-	const char *const *names;   /* K_ENUM */
-	const char   *help;         /* one line, for messages ("missing required setting") */
-	const char   *doc;          /* docs/config.md's meaning (Markdown); NULL: help */
-	const char   *def;          /* docs/config.md's default (Markdown); NULL: derived */
-	const char   *type_doc;     /* docs/config.md's type; NULL: derived */
-};
 
 /* Names to their position in a section, so that duplicate names and the
  * cross references cost one lookup each: with a list scan per name, check
@@ -159,6 +122,9 @@ struct loader {
 };
 
 #define ERR(L, line, ...) ls_diag_add((L)->diag, LS_DIAG_ERROR, (L)->file, (line), __VA_ARGS__)
+/* An error at an element's own file and line (cross references, after loading). */
+#define ERR_AT(L, obj, ...) ls_diag_add((L)->diag, LS_DIAG_ERROR, (obj)->src_file ? (obj)->src_file : (L)->cfg->path, \
+    (obj)->line, __VA_ARGS__)
 #define WARN(L, line, ...) ls_diag_add((L)->diag, LS_DIAG_WARNING, (L)->file, (line), __VA_ARGS__)
 
 static const char *const effect_names[] = { "static", "scroll-left", "scroll-up", "flash", NULL };
@@ -377,7 +343,7 @@ static const struct key playlist_keys[] = {
 	{ .name = NULL },
 };
 
-static const struct key entry_keys[] = {
+const struct key config_entry_keys[] = {
 	{ "item", K_STR, 1, 0, 0, O(struct ls_playlist_entry, item), NULL, "content name",
 	  .doc = "content name" },
 	{ "duration", K_NUM, 0, 0.1, 86400, O(struct ls_playlist_entry, duration), NULL, "seconds",
@@ -1032,7 +998,7 @@ section_elem(struct loader *L, const config_setting_t *list, size_t i, const cha
 /* Index the section's names; a name used twice is an error at its second use. */
 static void
 check_duplicates(struct loader *L, const char *section, const void *arr, size_t n, size_t size,
-    size_t name_off, size_t line_off, struct name_index *idx)
+    size_t name_off, size_t line_off, size_t file_off, struct name_index *idx)
 {
 	if (name_index_init(idx, n) != 0) {
 		ERR(L, 0, "out of memory checking %s names", section);
@@ -1043,8 +1009,11 @@ check_duplicates(struct loader *L, const char *section, const void *arr, size_t 
 		long j;
 		if (a == NULL || (j = name_index_add(idx, a, i)) < 0)
 			continue;
-		ERR(L, *(const int *)((const char *)arr + i * size + line_off),
-		    "%s name \"%s\" is used twice (first at line %d); names must be unique", section, a,
+		const char *fi = *(const char *const *)((const char *)arr + i * size + file_off);
+		const char *fj = *(const char *const *)((const char *)arr + (size_t)j * size + file_off);
+		ls_diag_add(L->diag, LS_DIAG_ERROR, fi, *(const int *)((const char *)arr + i * size + line_off),
+		    "%s name \"%s\" is used twice (first at %s%sline %d); names must be unique", section, a,
+		    fj != fi ? fj : "", fj != fi ? ":" : "",
 		    *(const int *)((const char *)arr + (size_t)j * size + line_off));
 	}
 }
@@ -1058,6 +1027,7 @@ check_duplicates(struct loader *L, const char *section, const void *arr, size_t 
  */
 struct section {
 	const char       *list;       /* setting name, e.g. "boards" */
+	size_t            file_off;   /* const char *src_file */
 	const char       *what;       /* "board", for messages */
 	const struct key *keys;
 	size_t            size;       /* of one element */
@@ -1068,9 +1038,40 @@ struct section {
 	int               index;      /* IDX_* of its names, or -1 */
 };
 
+/* The config's own copy of the name of the file `s` came from (libconfig's
+ * lives only as long as its config_t): the main file, or one it @includes. */
+static const char *
+source_file(struct loader *L, const config_setting_t *s)
+{
+	const char *f = s != NULL ? config_setting_source_file(s) : NULL;
+
+	char *full = NULL;
+	const char *name;
+
+	if (f == NULL || strcmp(f, L->cfg->path) == 0)
+		return L->cfg->path;
+	/* libconfig 1.5 keeps an included file's name as written in
+	 * @include; it is relative to the main file's directory */
+	if (f[0] != '/' && (full = ls_config_resolve(L->cfg, f)) == NULL)
+		return L->cfg->path;
+	name = full ? full : f;
+	for (size_t i = 0; i < L->cfg->files.n; i++)
+		if (strcmp(L->cfg->files.v[i], name) == 0) {
+			free(full);
+			return L->cfg->files.v[i];
+		}
+	if (ls_strlist_add_unique(&L->cfg->files, name) < 0) {
+		free(full);
+		return L->cfg->path;
+	}
+	free(full);
+	return L->cfg->files.v[L->cfg->files.n - 1];
+}
+
 static void *
 load_section(struct loader *L, const config_setting_t *root, const struct section *sec, size_t *count)
 {
+	const char *saved = L->file;
 	const config_setting_t *list;
 	size_t n = list_length(L, root, sec->list, &list);
 	char *arr = calloc(n + 1, sec->size);
@@ -1088,6 +1089,9 @@ load_section(struct loader *L, const config_setting_t *root, const struct sectio
 		(*count)++;
 		line = line_of(e);
 		*(int *)(obj + sec->line_off) = line;
+		/* messages about this element name the file it is in */
+		L->file = source_file(L, e);
+		*(const char **)(obj + sec->file_off) = L->file;
 		if (sec->defaults)
 			sec->defaults(obj);
 		/* named in messages by name, or by line when it has none (a
@@ -1107,10 +1111,11 @@ load_section(struct loader *L, const config_setting_t *root, const struct sectio
 		}
 		if (sec->finish)
 			sec->finish(L, obj, e, where);
+		L->file = saved;
 	}
 	if (sec->name_off >= 0)
 		check_duplicates(L, sec->what, arr, *count, sec->size, (size_t)sec->name_off, sec->line_off,
-		    &L->idx[sec->index]);
+		    sec->file_off, &L->idx[sec->index]);
 	return arr;
 }
 
@@ -1246,6 +1251,7 @@ playlist_finish(struct loader *L, void *obj, const config_setting_t *e, const ch
 
 		pe->from_min = pe->to_min = -1;
 		pe->line = ln;
+		pe->src_file = p->src_file;
 		if (is_string(it)) {
 			const char *v = get_string(L, it, where);
 			if (v == NULL)
@@ -1254,7 +1260,7 @@ playlist_finish(struct loader *L, void *obj, const config_setting_t *e, const ch
 		} else if (config_setting_is_group(it)) {
 			char w2[128];
 			snprintf(w2, sizeof w2, "%s item %zu", where, j + 1);
-			load_group(L, it, entry_keys, pe, w2);
+			load_group(L, it, config_entry_keys, pe, w2);
 			if (pe->item == NULL) {
 				free(pe->dates.v);
 				memset(pe, 0, sizeof *pe);
@@ -1381,9 +1387,9 @@ rule_finish(struct loader *L, void *obj, const config_setting_t *e, const char *
 
 /* Sections whose elements have a unique name, and those whose do not. */
 #define SECTION(list, what, keys, type, defaults, finish, index) \
-	{ list, what, keys, sizeof(type), (ptrdiff_t)offsetof(type, name), offsetof(type, line), defaults, finish, index }
+	{ list, offsetof(type, src_file), what, keys, sizeof(type), (ptrdiff_t)offsetof(type, name), offsetof(type, line), defaults, finish, index }
 #define SECTION_UNNAMED(list, what, keys, type, defaults, finish) \
-	{ list, what, keys, sizeof(type), -1, offsetof(type, line), defaults, finish, -1 }
+	{ list, offsetof(type, src_file), what, keys, sizeof(type), -1, offsetof(type, line), defaults, finish, -1 }
 
 static const struct section board_section =
     SECTION("boards", "board", board_keys, struct ls_board, board_defaults, board_finish, IDX_BOARD);
@@ -1432,17 +1438,17 @@ font_family_known(const char *family)
 }
 
 static void
-check_font_ref(struct loader *L, const char *font, int line, const char *where)
+check_font_ref(struct loader *L, const char *font, const char *file, int line, const char *where)
 {
 	if (font == NULL || name_index_find(&L->idx[IDX_FONT], font) >= 0 || (L->flags & LS_CONFIG_NO_SYSTEM))
 		return;
 	if (strchr(font, '/')) {
 		char *p = ls_config_resolve(L->cfg, font);
 		if (!file_readable(p))
-			ERR(L, line, "%s: font file \"%s\" cannot be read: %s", where, p, strerror(errno));
+			ls_diag_add(L->diag, LS_DIAG_ERROR, file ? file : L->cfg->path, line, "%s: font file \"%s\" cannot be read: %s", where, p, strerror(errno));
 		free(p);
 	} else if (!font_family_known(font))
-		ERR(L, line, "%s: font \"%s\" is neither a fonts entry nor an installed font family (fc-list shows those)",
+		ls_diag_add(L->diag, LS_DIAG_ERROR, file ? file : L->cfg->path, line, "%s: font \"%s\" is neither a fonts entry nor an installed font family (fc-list shows those)",
 		    where, font);
 }
 
@@ -1486,7 +1492,7 @@ check_images(struct loader *L)
 		} else
 			e = why[first];
 		if (e != NULL)
-			ERR(L, it->line, "content \"%s\": image %s", it->name, e);
+			ERR_AT(L, it, "content \"%s\": image %s", it->name, e);
 	}
 	for (size_t i = 0; i < c->ncontent; i++)
 		free(why[i]);
@@ -1522,17 +1528,17 @@ check_references(struct loader *L)
 		if (f->file) {
 			char *p = ls_config_resolve(c, f->file);
 			if (!file_readable(p))
-				ERR(L, f->line, "%s: file \"%s\" cannot be read: %s", where, p, strerror(errno));
+				ERR_AT(L, f, "%s: file \"%s\" cannot be read: %s", where, p, strerror(errno));
 			free(p);
 		} else if (f->family && !font_family_known(f->family))
-			ERR(L, f->line, "%s: family \"%s\" is not installed (fc-list shows those)", where, f->family);
+			ERR_AT(L, f, "%s: family \"%s\" is not installed (fc-list shows those)", where, f->family);
 	}
 	if (c->default_font)
-		check_font_ref(L, c->default_font, 0, "default_font");
+		check_font_ref(L, c->default_font, NULL, 0, "default_font");
 	for (size_t i = 0; i < c->ncontent; i++) {
 		struct ls_content *it = &c->content[i];
 		snprintf(where, sizeof where, "content \"%s\"", it->name);
-		check_font_ref(L, it->font, it->line, where);
+		check_font_ref(L, it->font, it->src_file, it->line, where);
 	}
 	if (!(L->flags & LS_CONFIG_NO_SYSTEM))
 		check_images(L);
@@ -1540,7 +1546,7 @@ check_references(struct loader *L)
 		struct ls_playlist *p = &c->playlists[i];
 		for (size_t j = 0; j < p->nentries; j++)
 			if (name_index_find(&L->idx[IDX_CONTENT], p->entries[j].item) < 0)
-				ERR(L, p->entries[j].line, "playlist \"%s\": item \"%s\" is not in content%s", p->name,
+				ERR_AT(L, &p->entries[j], "playlist \"%s\": item \"%s\" is not in content%s", p->name,
 				    p->entries[j].item, did_you_mean(&L->idx[IDX_CONTENT], NULL, p->entries[j].item, dym,
 				    sizeof dym));
 	}
@@ -1561,12 +1567,12 @@ check_references(struct loader *L)
 
 		ls_rule_where(r, where, sizeof where);
 		if (r->playlist && name_index_find(&L->idx[IDX_PLAYLIST], r->playlist) < 0)
-			ERR(L, r->line, "%s: playlist \"%s\" does not exist%s", where, r->playlist,
+			ERR_AT(L, r, "%s: playlist \"%s\" does not exist%s", where, r->playlist,
 			    did_you_mean(&L->idx[IDX_PLAYLIST], NULL, r->playlist, dym, sizeof dym));
 		if (r->layout) {
 			long li = name_index_find(&L->idx[IDX_LAYOUT], r->layout);
 			if (li < 0)
-				ERR(L, r->line, "%s: layout \"%s\" does not exist; add it to layouts%s", where, r->layout,
+				ERR_AT(L, r, "%s: layout \"%s\" does not exist; add it to layouts%s", where, r->layout,
 				    did_you_mean(&L->idx[IDX_LAYOUT], NULL, r->layout, dym, sizeof dym));
 			else {
 				/* areas are placed in LEDs: a layout fits boards of its own size only */
@@ -1574,7 +1580,7 @@ check_references(struct loader *L)
 				for (size_t b = 0; b < c->nboards; b++) {
 					const struct ls_board *bd = &c->boards[b];
 					if (ls_board_selected(bd, &r->boards) && (bd->width != lo->width || bd->height != lo->height))
-						ERR(L, r->line, "%s: layout \"%s\" is for %dx%d boards but board "
+						ERR_AT(L, r, "%s: layout \"%s\" is for %dx%d boards but board "
 						    "\"%s\" is %dx%d; name only boards of that size in the rule, or make a layout "
 						    "for %dx%d", where, lo->name, lo->width, lo->height, bd->name, bd->width,
 						    bd->height, bd->width, bd->height);
@@ -1585,7 +1591,7 @@ check_references(struct loader *L)
 			const char *t = r->boards.v[j];
 			int ok = strcmp(t, "all") == 0 || name_index_find(&L->idx[IDX_BOARD], t) >= 0 || is_group(L, t);
 			if (!ok)
-				ERR(L, r->line, "%s: \"%s\" is neither a board nor a group%s", where, t,
+				ERR_AT(L, r, "%s: \"%s\" is neither a board nor a group%s", where, t,
 				    *did_you_mean(&L->idx[IDX_BOARD], &L->idx[IDX_GROUP], t, dym, sizeof dym) ? dym :
 				    "; check boards");
 		}
@@ -1621,7 +1627,7 @@ check_references(struct loader *L)
 			const char *t = a->groups.v[j];
 			int ok = strcmp(t, "all") == 0 || is_group(L, t);
 			if (!ok)
-				ERR(L, a->line, "cap_areas: \"%s\" is not a board group; use a group from boards or \"all\"", t);
+				ERR_AT(L, a, "cap_areas: \"%s\" is not a board group; use a group from boards or \"all\"", t);
 		}
 	}
 }
@@ -1755,6 +1761,12 @@ ls_config_load(const char *path, struct ls_diag *diag)
 struct ls_config *
 ls_config_load_flags(const char *path, unsigned flags, struct ls_diag *diag)
 {
+	return config_load_text(path, NULL, flags, diag);
+}
+
+struct ls_config *
+config_load_text(const char *path, const char *text, unsigned flags, struct ls_diag *diag)
+{
 	config_t lc;
 	struct loader L = { .file = path, .diag = diag, .flags = flags };
 	size_t errors_before = diag->errors;
@@ -1765,21 +1777,25 @@ ls_config_load_flags(const char *path, unsigned flags, struct ls_diag *diag)
 	L.cfg->path = strdup(path);
 	config_init(&lc);
 	/* @include "FILE" is relative to this file's directory, wherever the
-	 * program runs (a bundle's campaign.cfg next to the school's config) */
+	 * program runs (the staff file; a bundle's campaign.cfg next to the
+	 * school's config) */
 	{
-		char *copy = strdup(path), *dir = copy ? strdup(dirname(copy)) : NULL;
-
-		if (dir)
+		const char *slash = strrchr(path, '/');
+		char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+		if (dir != NULL)
 			config_set_include_dir(&lc, dir);
 		free(dir);
-		free(copy);
 	}
-	if (!config_read_file(&lc, path)) {
-		if (config_error_type(&lc) == CONFIG_ERR_FILE_IO)
+	if (!(text != NULL ? config_read_string(&lc, text) : config_read_file(&lc, path))) {
+		if (config_error_type(&lc) == CONFIG_ERR_FILE_IO && text == NULL)
 			ls_diag_add(diag, LS_DIAG_ERROR, path, 0, "cannot read the file: %s", strerror(errno));
 		else {
-			const char *ef = config_error_file(&lc) ? config_error_file(&lc) : path;
-			int el = config_error_line(&lc), cl = missing_comma_line(ef, el);
+			/* an error in an @included file: its name as written, relative
+			 * to path's directory; a text given in memory is not the file's */
+			const char *ef0 = config_error_file(&lc) ? config_error_file(&lc) : path;
+			char *full = ef0[0] != '/' && strcmp(ef0, path) != 0 ? ls_config_resolve(L.cfg, ef0) : NULL;
+			const char *ef = full ? full : ef0;
+			int el = config_error_line(&lc), cl = text == NULL || full != NULL ? missing_comma_line(ef, el) : 0;
 
 			if (cl > 0)
 				/* libconfig stops at the element after the missing comma */
@@ -1791,6 +1807,7 @@ ls_config_load_flags(const char *path, unsigned flags, struct ls_diag *diag)
 				    "names and groups uses ( ) not [ ])",
 				    strcmp(config_error_text(&lc), "syntax error") == 0 ? "" : "syntax error: ",
 				    config_error_text(&lc));
+			free(full);
 		}
 		config_destroy(&lc);
 		ls_config_free(L.cfg);
@@ -1991,6 +2008,7 @@ ls_config_free(struct ls_config *c)
 		free(c->rules[i].dates.v);
 	}
 	free(c->boards); free(c->fonts); free(c->content); free(c->playlists); free(c->rules);
+	ls_strlist_free(&c->files);
 	free(c->path); free(c->timezone); free(c->fallback); free(c->default_font);
 	if (c->district) {
 		struct ls_district *d = c->district;
@@ -2028,7 +2046,7 @@ static const struct doc_block doc_blocks[] = {
 	{ "fonts", font_keys, sizeof(struct ls_font), NULL },
 	{ "content", content_keys, sizeof(struct ls_content), content_defaults },
 	{ "playlists", playlist_keys, sizeof(struct ls_playlist), NULL },
-	{ "items", entry_keys, sizeof(struct ls_playlist_entry), NULL },
+	{ "items", config_entry_keys, sizeof(struct ls_playlist_entry), NULL },
 	{ "layouts", layout_keys, sizeof(struct ls_layout), NULL },
 	{ "areas", area_keys, sizeof(struct ls_area), NULL },
 	{ "schedule", rule_keys, sizeof(struct ls_rule), rule_defaults },
@@ -2137,4 +2155,39 @@ fail:
 	fclose(f);
 	free(out);
 	return NULL;
+}
+
+/* ---- for the staff file's writer (config_int.h) ---- */
+
+const struct config_staff_section config_staff_content = { "content", content_keys, sizeof(struct ls_content),
+	content_defaults };
+const struct config_staff_section config_staff_playlists = { "playlists", playlist_keys, sizeof(struct ls_playlist),
+	NULL };
+const struct config_staff_section config_staff_schedule = { "schedule", rule_keys, sizeof(struct ls_rule),
+	rule_defaults };
+
+const char *
+config_color_name(ls_rgb c)
+{
+	for (size_t i = 0; i < sizeof color_names / sizeof color_names[0]; i++)
+		if (color_names[i].rgb == c)
+			return color_names[i].name;
+	return NULL;
+}
+
+int
+ls_parse_color(const char *s, ls_rgb *out)
+{
+	return parse_color(s, out);
+}
+
+int
+ls_parse_effect(const char *s, enum ls_effect *out)
+{
+	for (int i = 0; effect_names[i]; i++)
+		if (strcmp(s, effect_names[i]) == 0) {
+			*out = (enum ls_effect)i;
+			return 0;
+		}
+	return -1;
 }

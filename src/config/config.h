@@ -56,6 +56,10 @@ char *ls_config_doc(void);
 
 /* Parse "YYYY-MM-DD" into days since 1970-01-01; -1 on a malformed or impossible date. */
 int ls_parse_date(const char *s, ls_day *out);
+/* "#RRGGBB" or a colour name ("red", "amber", ...): 0, or -1. */
+int ls_parse_color(const char *s, ls_rgb *out);
+/* "static", "scroll-left", "scroll-up", "flash": 0, or -1. */
+int ls_parse_effect(const char *s, enum ls_effect *out);
 /* Parse "HH:MM" (00:00..24:00) into minutes; -1 on error. */
 int ls_parse_hhmm(const char *s, int *minutes);
 

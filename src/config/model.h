@@ -51,6 +51,9 @@ struct ls_serial {
 struct ls_board {
 	char  *name;
 	int    line;
+	const char *src_file;         /* the file it was defined in (cfg->path or an @included
+	                             file; owned by the config's `files`): with `line`, where
+	                             messages point.  The same in every struct below. */
 	int    width, height;
 	enum ls_format format;
 	char  *protocol;          /* "lsp", "onbon-bx", "ddp", "e131", "artnet" */
@@ -76,6 +79,7 @@ struct ls_board {
 struct ls_font {
 	char *name;               /* what content items refer to */
 	int   line;
+	const char *src_file;
 	char *family;             /* fontconfig family, e.g. "WenQuanYi Zen Hei Sharp" */
 	char *file;               /* or a font file path (relative to the config file) */
 };
@@ -83,6 +87,7 @@ struct ls_font {
 struct ls_content {
 	char  *name;
 	int    line;
+	const char *src_file;
 	char  *text;              /* UTF-8, may contain {date} {time} {weekday} {countdown:YYYY-MM-DD} */
 	char  *image;             /* PNG path, resolved relative to the config file */
 	char  *font;              /* name of a fonts entry, a family name, or NULL for the default */
@@ -106,6 +111,7 @@ typedef int32_t ls_day;
 struct ls_playlist_entry {
 	char *item;               /* content name */
 	int   line;
+	const char *src_file;
 	double duration;          /* overrides the content's duration when > 0 */
 	int   repeat;             /* overrides when > 0 */
 	int   from_min, to_min;   /* per-item daily window in minutes; -1 = always */
@@ -116,6 +122,7 @@ struct ls_playlist_entry {
 struct ls_playlist {
 	char  *name;
 	int    line;
+	const char *src_file;
 	struct ls_playlist_entry *entries;
 	size_t nentries;
 };
@@ -136,6 +143,7 @@ struct ls_area {
 struct ls_layout {
 	char  *name;
 	int    line;
+	const char *src_file;
 	int    width, height;     /* the board size it is made for */
 	struct ls_area *areas;
 	size_t nareas;            /* 1..LS_LAYOUT_MAX_AREAS */
@@ -150,6 +158,7 @@ enum ls_rule_kind {
 
 struct ls_rule {
 	int    line;
+	const char *src_file;
 	char  *name;              /* optional, for reports; default "rule@LINE" */
 	enum ls_rule_kind kind;
 	char  *playlist;          /* for LS_RULE_PLAY: one playlist on the whole board ... */
@@ -167,6 +176,7 @@ struct ls_rule {
 struct ls_cap_area {
 	char  *match;             /* compared case-insensitively; "*" matches anything */
 	int    line;
+	const char *src_file;
 	struct ls_strlist groups; /* board group names, or "all" */
 };
 
@@ -188,6 +198,8 @@ struct ls_district {
 
 struct ls_config {
 	char  *path;              /* the file it came from */
+	struct ls_strlist files;  /* it and the files it @includes, in the order met; the
+	                             `file` of every element points into these */
 	char  *timezone;          /* IANA name, default "Asia/Shanghai" */
 	char  *fallback;          /* playlist shown when no rule matches; NULL = blank */
 	char  *default_font;      /* family or font entry name */
@@ -212,6 +224,9 @@ struct ls_config {
 	struct ls_rule     *rules;     size_t nrules;
 	struct ls_district *district;  /* NULL: not in a district */
 };
+
+/* The file an element (board, content, rule, ...) was defined in, for messages. */
+#define LS_FILE(cfg, obj) ((obj)->src_file != NULL ? (obj)->src_file : (cfg)->path)
 
 /* Lookups by name; NULL when absent. */
 const struct ls_board    *ls_config_board(const struct ls_config *, const char *name);

@@ -8,8 +8,10 @@
  * ("alert RECORD", "board k=v ...", "verb k=v ..."), then one final line
  * "ok key=value ..." or "error code=WORD message=TEXT".  The verbs are rows
  * of one table (control_verbs.c; `help` lists them): status, alerts, boards,
- * snapshot, schedule, audit, help, watch (viewer), alert, clear, cap, record
- * (operator), reload (admin).  watch keeps the connection and streams events (control_watch.h).
+ * snapshot, schedule, why, week, staff, staff-versions, staff-version,
+ * audit, help, watch (viewer), alert, clear, cap, record (operator), reload,
+ * staff-save, staff-restore, staff-adopt (admin).  watch keeps the
+ * connection and streams events (control_watch.h).
  *
  * The server never blocks: control_server_attach() puts the listening
  * socket and every connection (a libevent bufferevent with watermarks) on

@@ -81,10 +81,12 @@ struct control_conn {
 	struct evbuffer_cb_entry *outcb;
 	struct control_watch *watch;  /* a `watch` connection: streams events, no deadline */
 	struct control_capjob *capjob;  /* its `cap` request waits for the parser: no reading, no deadline */
+	struct control_staffjob *staffjob;  /* its staff-save waits for the checker child: the same */
 	struct control_conn *next;
 };
 
 struct cap_pending;
+struct control_staffjob;
 
 /* A CAP document waiting for (or at) the parser process (ops.cap_parse_start). */
 struct control_capjob {
@@ -125,6 +127,7 @@ struct control_server {
 	int    deadline_ms;        /* a connection must complete a request this often */
 	struct event *relisten;    /* out of fds: accept again a little later */
 	struct event_bus *events;  /* for `watch`; may be NULL */
+	struct control_staffjob *staffjob;  /* the staff save being checked (one at a time) */
 	struct audit *audit;       /* the audit log (record/audit.h); may be NULL */
 	long long who_uid;         /* who the CAP document being applied came from ... */
 	const char *who_actor;     /* ... for control_cap_finish's audit entry */
@@ -176,6 +179,22 @@ struct control_req {
 };
 
 typedef void (*control_verb_fn)(struct control_req *, struct control_obuf *);
+
+/* Schedule questions (control_sched.c): why v=1, week v=1. */
+void control_verb_why(struct control_req *, struct control_obuf *);
+void control_verb_week(struct control_req *, struct control_obuf *);
+/* The staff file and its history (control_staff.c). */
+void control_verb_staff(struct control_req *, struct control_obuf *);
+void control_verb_staff_save(struct control_req *, struct control_obuf *);
+void control_verb_staff_versions(struct control_req *, struct control_obuf *);
+void control_verb_staff_version(struct control_req *, struct control_obuf *);
+void control_verb_staff_restore(struct control_req *, struct control_obuf *);
+void control_verb_staff_adopt(struct control_req *, struct control_obuf *);
+void control_verb_staff_poster(struct control_req *, struct control_obuf *);
+/* The server or the connection is going: forget the staff job (its child
+ * is killed; a connection's job goes on unanswered). */
+void control_staffjob_server_gone(struct control_server *);
+void control_staffjob_conn_gone(struct control_conn *);
 
 #define CONTROL_VERB_RESERVE  0x1   /* taken in the alert reserve slots (a full socket) */
 #define CONTROL_VERB_LONGLINE 0x2   /* its line may be CONTROL_CAP_LINE_MAX long */

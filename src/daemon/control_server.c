@@ -177,6 +177,7 @@ control_server_free(struct control_server *s)
 	if (s == NULL)
 		return;
 	control_capq_clear(s);
+	control_staffjob_server_gone(s);
 	while (s->conns != NULL)
 		conn_free(s->conns);
 	if (s->quiet_n > 0)
@@ -311,6 +312,8 @@ conn_free(struct control_conn *c)
 
 	if (c->capjob != NULL)
 		c->capjob->conn = NULL;   /* still applied when parsed, not answered */
+	if (c->staffjob != NULL)
+		control_staffjob_conn_gone(c);   /* still saved when checked, not answered */
 	control_watch_free(c->watch);
 	for (pp = &s->conns; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == c) {
@@ -341,7 +344,7 @@ conn_arm_deadline(struct control_conn *c)
 
 	/* a watcher streams for as long as it likes; a `cap` request waits for
 	 * the parser, which has its own limit */
-	if (c->watch == NULL && c->capjob == NULL)
+	if (c->watch == NULL && c->capjob == NULL && c->staffjob == NULL)
 		event_add(c->deadline, &tv);
 }
 
@@ -481,8 +484,9 @@ conn_process(struct control_conn *c)
 			conn_free(c);
 		return;
 	}
-	if (c->capjob != NULL)
-		return;     /* its `cap` request is at the parser: control_conn_cap_answered resumes it */
+	if (c->capjob != NULL || c->staffjob != NULL)
+		return;     /* its `cap` request is at the parser, or its save at the checker:
+		             * control_conn_cap_answered resumes it */
 	if (c->watch != NULL) {
 		/* a watcher only listens: what it sends is ignored, its EOF ends it */
 		evbuffer_drain(in, evbuffer_get_length(in));
@@ -573,7 +577,7 @@ conn_process(struct control_conn *c)
 		}
 		free(line);
 		control_conn_queue(c, ans, anslen);
-		if (c->capjob != NULL) {
+		if (c->capjob != NULL || c->staffjob != NULL) {
 			/* no request is taken until its answer is queued; reading goes
 			 * on (bounded by the watermark) so a client that goes is seen */
 			event_del(c->deadline);

@@ -427,7 +427,7 @@ record_read(const char *path, double from, double to, record_sum_fn sum_fn, reco
 	    " SUM(MIN(end, ?2) - MAX(start, ?1)),"
 	    " SUM(CASE WHEN start >= ?1 AND end <= ?2 THEN frames"
 	    "  ELSE CAST(ROUND(frames * (MIN(end, ?2) - MAX(start, ?1)) / (end - start)) AS INTEGER) END),"
-	    " COUNT(*)"
+	    " COUNT(*), MIN(MAX(start, ?1)), MAX(MIN(end, ?2))"
 	    " FROM plays WHERE end > ?1 AND start < ?2 OR (start = end AND start >= ?1 AND start < ?2)"
 	    " GROUP BY board, item ORDER BY board, item";
 	static const char q_alerts[] =
@@ -452,6 +452,8 @@ record_read(const char *path, double from, double to, record_sum_fn sum_fn, reco
 		m.seconds = sqlite3_column_double(s, 2);
 		m.frames = (uint64_t)sqlite3_column_int64(s, 3);
 		m.plays = (uint64_t)sqlite3_column_int64(s, 4);
+		m.first = sqlite3_column_double(s, 5);
+		m.last = sqlite3_column_double(s, 6);
 		if (sum_fn && sum_fn(arg, &m) != 0)
 			break;
 	}

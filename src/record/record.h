@@ -58,6 +58,7 @@ struct record_sum {
 	double seconds;               /* clipped to the period */
 	uint64_t frames;              /* acknowledged frames (pro rata for clipped plays) */
 	uint64_t plays;
+	double first, last;           /* the earliest start and latest end, clipped to the period */
 };
 struct record_alert {
 	double time;

@@ -21,6 +21,7 @@ struct report {
 	struct report_alert *alerts;
 	size_t nalerts, acap;
 	int    oom;
+	double seen_lo, seen_hi;      /* what the data covers (0: nothing yet) */
 	/* during report_add_file */
 	const char *prefix;
 	const struct record_sum *cur;
@@ -69,6 +70,17 @@ report_join(const char *prefix, const char *name)
 	return s;
 }
 
+static void
+report_seen(struct report *r, double t)
+{
+	if (t <= 0)
+		return;
+	if (r->seen_lo == 0 || t < r->seen_lo)
+		r->seen_lo = t;
+	if (t > r->seen_hi)
+		r->seen_hi = t;
+}
+
 /* report_key_add for the play being read */
 static void
 report_add_key(struct report *r, const char *key)
@@ -100,6 +112,8 @@ report_add_key(struct report *r, const char *key)
 	w->frames = m->frames;
 	w->plays = m->plays;
 	r->nrows++;
+	report_seen(r, m->first);
+	report_seen(r, m->last);
 	r->dirty = 1;
 }
 
@@ -140,6 +154,7 @@ report_alert_cb(void *arg, const struct record_alert *a)
 	}
 	w = &r->alerts[r->nalerts];
 	w->time = a->time;
+	report_seen(r, a->time);
 	w->where = strdup(r->prefix ? r->prefix : "");
 	w->event = strdup(a->event);
 	w->id = strdup(a->id);
@@ -172,7 +187,7 @@ report_add_file(struct report *r, const char *path, const char *prefix, report_k
 int
 report_add_row(struct report *r, const char *key, const char *item, double seconds, uint64_t frames, uint64_t plays)
 {
-	struct record_sum m = { key, item, seconds, frames, plays };
+	struct record_sum m = { key, item, seconds, frames, plays, 0, 0 };
 	const char *prefix = r->prefix;
 
 	r->prefix = NULL;
@@ -378,7 +393,7 @@ report_write_png(const struct report *r, const char *path, const char *key_title
 {
 	size_t nrows = report_nrows(r), nkeys = 0, nitems = 0, nspans = 0;
 	const char **keys = calloc(nrows + 1, sizeof *keys), **items = calloc(nrows + 1, sizeof *items);
-	double *tot = calloc(nrows + 1, sizeof *tot), maxh = 0, rgb[3];
+	double *tot = calloc(nrows + 1, sizeof *tot), maxh = 0, rgb[3], lo = r->from, hi = r->to;
 	struct report_span *spans = calloc(report_nalerts(r) + 1, sizeof *spans);
 	cairo_surface_t *sf = NULL;
 	cairo_t *cr = NULL;
@@ -433,6 +448,16 @@ report_write_png(const struct report *r, const char *path, const char *key_title
 			}
 		}
 	}
+	/* the axis and the title: the period, or what the data covers of it
+	 * (a report "from the beginning" starts in 1970) */
+	if (r->seen_lo > 0) {
+		if (r->seen_lo > lo)
+			lo = r->seen_lo;
+		if (r->seen_hi < hi && r->seen_hi > lo)
+			hi = r->seen_hi;
+	}
+	if (hi <= lo)
+		hi = lo + 1;
 	h = 90 + (int)(nkeys ? nkeys : 1) * PNG_ROW + 40 + (int)((nitems + 3) / 4) * 22 + 70 +
 	    (int)(nspans ? nspans : 1) * PNG_ROW + 40;
 	sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, PNG_W, h);
@@ -445,8 +470,8 @@ report_write_png(const struct report *r, const char *path, const char *key_title
 	cairo_paint(cr);
 	cairo_select_font_face(cr, PNG_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	report_time(r, r->from, a, sizeof a);
-	report_time(r, r->to, b, sizeof b);
+	report_time(r, lo, a, sizeof a);
+	report_time(r, hi, b, sizeof b);
 	snprintf(buf, sizeof buf, "Proof of play: hours shown per item and %s, %s to %s", key_title, a, b);
 	report_text(cr, 20, 36, 20, buf);
 	y = 70;
@@ -470,8 +495,10 @@ report_write_png(const struct report *r, const char *path, const char *key_title
 		cairo_set_source_rgb(cr, 0, 0, 0);
 		if (tot[k] >= 1)
 			snprintf(buf, sizeof buf, "%.2f h", tot[k]);
-		else
+		else if (tot[k] * 60 >= 1)
 			snprintf(buf, sizeof buf, "%.1f min", tot[k] * 60);
+		else
+			snprintf(buf, sizeof buf, "%.0f s", tot[k] * 3600);
 		report_text(cr, x + 8, y + 16, 14, buf);
 	}
 	if (nkeys == 0) {
@@ -495,9 +522,10 @@ report_write_png(const struct report *r, const char *path, const char *key_title
 	y += 16;
 	for (size_t i = 0; i < nspans; i++, y += PNG_ROW) {
 		const struct report_span *s = &spans[i];
-		double span = r->to - r->from, w = PNG_W - PNG_LEFT - PNG_RIGHT;
-		double x0 = PNG_LEFT + (span > 0 ? (s->start - r->from) / span * w : 0);
-		double x1 = PNG_LEFT + (span > 0 ? (s->end - r->from) / span * w : 0);
+		double span = hi - lo, w = PNG_W - PNG_LEFT - PNG_RIGHT;
+		double st = s->start < lo ? lo : s->start, en = s->end > hi ? hi : s->end;
+		double x0 = PNG_LEFT + (st - lo) / span * w;
+		double x1 = PNG_LEFT + (en - lo) / span * w;
 		int emerg = strcmp(s->a->level, "emergency") == 0, warn = strcmp(s->a->level, "warning") == 0;
 
 		cairo_set_source_rgb(cr, 0, 0, 0);

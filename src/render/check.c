@@ -42,19 +42,19 @@ render_check_glyphs(struct render_ctx *ctx, const struct ls_config *cfg, struct 
 			if ((len == 4 && (strncmp(p + 1, "date", 4) == 0 || strncmp(p + 1, "time", 4) == 0)) ||
 			    (len == 7 && strncmp(p + 1, "weekday", 7) == 0) || strncmp(p + 1, "countdown:", 10) == 0)
 				continue;
-			ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, c->line,
+			ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, c), c->line,
 			    "content \"%s\": {%.*s} is not a live field and will be shown as written; "
 			    "the fields are {date} {time} {weekday} {countdown:YYYY-MM-DD}", c->name,
 			    len > 40 ? 40 : (int)len, p + 1);
 			p = e;       /* as render_fields_expand reads it: up to the first '}' */
 		}
 		if ((f = render_font_get(ctx, c->font, err, sizeof err)) == NULL) {
-			ls_diag_add(diag, LS_DIAG_ERROR, cfg->path, c->line, "content \"%s\": %s", c->name, err);
+			ls_diag_add(diag, LS_DIAG_ERROR, LS_FILE(cfg, c), c->line, "content \"%s\": %s", c->name, err);
 			continue;
 		}
 		/* live fields expand to digits, '-', ':' and 星期X: check those too */
 		if ((text = render_fields_expand(ctx, c->text, (double)time(NULL), err, sizeof err)) == NULL) {
-			ls_diag_add(diag, LS_DIAG_ERROR, cfg->path, c->line, "content \"%s\": %s", c->name, err);
+			ls_diag_add(diag, LS_DIAG_ERROR, LS_FILE(cfg, c), c->line, "content \"%s\": %s", c->name, err);
 			continue;
 		}
 		n = render_utf8_decode(text, &cps);
@@ -86,11 +86,11 @@ render_check_glyphs(struct render_ctx *ctx, const struct ls_config *cfg, struct 
 				if (u < 0x800) { ch[0] = (char)(0xc0 | u >> 6); ch[1] = (char)(0x80 | (u & 63)); }
 				else if (u < 0x10000) { ch[0] = (char)(0xe0 | u >> 12); ch[1] = (char)(0x80 | (u >> 6 & 63)); ch[2] = (char)(0x80 | (u & 63)); }
 				else { ch[0] = (char)(0xf0 | u >> 18); ch[1] = (char)(0x80 | (u >> 12 & 63)); ch[2] = (char)(0x80 | (u >> 6 & 63)); ch[3] = (char)(0x80 | (u & 63)); }
-				ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, c->line,
+				ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, c), c->line,
 				    "content \"%s\": character U+%04X \"%s\" is in no installed font (tried %s and its fallbacks); it will show as a box",
 				    c->name, (unsigned)u, ch, f->name);
 			} else
-				ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, c->line,
+				ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, c), c->line,
 				    "content \"%s\": the text is not valid UTF-8; save the config as UTF-8", c->name);
 		}
 		free(seen);

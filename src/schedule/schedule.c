@@ -723,12 +723,12 @@ check_static(const struct ls_config *cfg, const struct ls_rule *r, struct ls_dia
 	char name[128];
 	rule_label(r, name, sizeof name);
 	if (r->weekdays == 0) {
-		ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, r->line,
+		ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, r), r->line,
 		    "schedule rule %s has no weekdays, so it never applies", name);
 		return 1;
 	}
 	if (r->from != LS_DAY_NONE && r->to != LS_DAY_NONE && r->to < r->from) {
-		ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, r->line,
+		ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, r), r->line,
 		    "schedule rule %s ends before it starts, so it never applies", name);
 		return 1;
 	}
@@ -737,7 +737,7 @@ check_static(const struct ls_config *cfg, const struct ls_rule *r, struct ls_dia
 		for (size_t i = 0; i < r->dates.n; i++)
 			ok += day_ok(r, r->dates.v[i]);
 		if (!ok) {
-			ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, r->line,
+			ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, r), r->line,
 			    "schedule rule %s never applies: none of its dates is inside from..to "
 			    "and on one of its weekdays", name);
 			return 1;
@@ -750,14 +750,14 @@ check_static(const struct ls_config *cfg, const struct ls_rule *r, struct ls_dia
 			char a[11], b[11];
 			sched_fmt_day(r->from, a);
 			sched_fmt_day(r->to, b);
-			ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, r->line,
+			ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, r), r->line,
 			    "schedule rule %s never applies: no day from %s to %s is one of its weekdays",
 			    name, a, b);
 			return 1;
 		}
 	}
 	if (r->start_min >= 0 && r->start_min == r->end_min) {
-		ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, r->line,
+		ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, r), r->line,
 		    "schedule rule %s has an empty daily window, so it never applies", name);
 		return 1;
 	}
@@ -765,7 +765,7 @@ check_static(const struct ls_config *cfg, const struct ls_rule *r, struct ls_dia
 	for (size_t b = 0; b < cfg->nboards; b++)
 		nb += ls_board_selected(&cfg->boards[b], &r->boards);
 	if (nb == 0) {
-		ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, r->line,
+		ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, r), r->line,
 		    "schedule rule %s selects no board, so it never applies", name);
 		return 1;
 	}
@@ -838,7 +838,7 @@ sched_check(const struct ls_config *cfg, struct ls_diag *diag)
 					char a[128], bb[128], ds[11], ms[6];
 					sched_fmt_day(day, ds);
 					sched_fmt_minute(m, ms);
-					ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, sl.tied[y]->line,
+					ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, sl.tied[y]), sl.tied[y]->line,
 					    "schedule rules %s and %s overlap at equal priority %d on board \"%s\" "
 					    "(first on %s at %s); %s; give one a higher priority",
 					    rule_label(sl.tied[x], a, sizeof a), rule_label(sl.tied[y], bb, sizeof bb),
@@ -854,7 +854,7 @@ sched_check(const struct ls_config *cfg, struct ls_diag *diag)
 					char a[128], bb[128], ds[11], ms[6];
 					sched_fmt_day(day, ds);
 					sched_fmt_minute(m, ms);
-					ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, sl.bright_tie->line,
+					ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, sl.bright_tie), sl.bright_tie->line,
 					    "schedule rules %s and %s set different brightness at equal priority %d "
 					    "on board \"%s\" (first on %s at %s); the first in the file wins (%d%%); "
 					    "give one a higher priority", rule_label(sl.bright_rule, a, sizeof a),
@@ -894,7 +894,7 @@ sched_check(const struct ls_config *cfg, struct ls_diag *diag)
 					snprintf(when, sizeof when, "from %s %s to %s %s", ds, ms, ds2, me);
 				else
 					snprintf(when, sizeof when, "from %s %s on", ds, ms);
-				ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, board->line,
+				ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, board), board->line,
 				    "board \"%s\" is on but has nothing to show %s: no rule applies and there "
 				    "is no fallback playlist; add a rule, a fallback, or an \"off\" rule for "
 				    "those hours", board->name, when);
@@ -911,22 +911,22 @@ sched_check(const struct ls_config *cfg, struct ls_diag *diag)
 			continue;
 		rule_label(r, name, sizeof name);
 		if (!rs->applies)
-			ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, r->line,
+			ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, r), r->line,
 			    "schedule rule %s never applies to any board", name);
 		else if (r->kind == LS_RULE_PLAY && (r->playlist || r->layout) && !rs->shows)
-			ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, r->line,
+			ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, r), r->line,
 			    "schedule rule %s never shows anything: no item of %s \"%s\" plays on the "
 			    "rule's days inside its hours", name, r->playlist ? "playlist" : "the playlists of layout",
 			    r->playlist ? r->playlist : r->layout);
 		else if (rs->beaten_by) {
 			sched_fmt_day(rs->beaten_day, ds);
 			sched_fmt_minute(rs->beaten_min, ms);
-			ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, r->line,
+			ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, r), r->line,
 			    "schedule rule %s never applies: it is always overridden by higher-priority "
 			    "rules (e.g. %s on board \"%s\", %s %s)", name,
 			    rule_label(rs->beaten_by, other, sizeof other), rs->beaten_on->name, ds, ms);
 		} else
-			ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, r->line,
+			ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, r), r->line,
 			    "schedule rule %s never takes effect: a higher-priority rule always sets "
 			    "the brightness", name);
 	}

@@ -13,7 +13,9 @@ awk 'NR==3 {print "this is = = not valid"} {print}' $CFG >"$TMP/syntax.cfg"
 if $L check "$TMP/syntax.cfg" 2>"$TMP/err"; then fail "syntax error accepted"; fi
 grep -q "syntax.cfg:3:" "$TMP/err" || { cat "$TMP/err"; fail "syntax error not at :3:"; }
 
-# An unknown top-level setting appended at the end, line N.
+# An unknown top-level setting appended at the end, line N (with the staff
+# file it @includes beside it).
+cp content/campaign-week.staff.cfg "$TMP/"
 cp $CFG "$TMP/unknown.cfg"
 echo 'colour_scheme = "dark";' >>"$TMP/unknown.cfg"
 N=$(wc -l <"$TMP/unknown.cfg")
@@ -56,17 +58,19 @@ if $L check "$TMP/none.cfg" 2>"$TMP/err"; then fail "missing file accepted"; fi
 grep -q "none.cfg: error: cannot read" "$TMP/err" || fail "missing file message"
 echo ok
 
-# A character no installed font has is a warning with the item's line; the
-# file still passes.  A malformed live field is an error.
-/usr/bin/python3 - "$CFG" "$TMP/glyph.cfg" <<'PY'
+# A character no installed font has is a warning with the item's line, in
+# the staff file the item is in; the file still passes.  A malformed live
+# field is an error there.
+mkdir -p "$TMP/g"
+cp -r content/posters $CFG "$TMP/g/"
+/usr/bin/python3 - content/campaign-week.staff.cfg "$TMP/g/campaign-week.staff.cfg" <<'PY'
 import sys
 s = open(sys.argv[1], encoding="utf-8").read()
 open(sys.argv[2], "w", encoding="utf-8").write(s.replace('text = "', 'text = "\U00013000', 1))
 PY
-cp -r content/posters "$TMP/" 2>/dev/null || true
-$L check "$TMP/glyph.cfg" 2>"$TMP/err" || { cat "$TMP/err"; fail "missing glyph should only warn"; }
-grep -q "glyph.cfg:[0-9]*: warning: .*U+13000.* is in no installed font" "$TMP/err" || { cat "$TMP/err"; fail "no missing-glyph warning"; }
-sed 's/{countdown:2023-09-17}/{countdown:2023-02-30}/' "$CFG" >"$TMP/field.cfg"
-if $L check "$TMP/field.cfg" 2>"$TMP/err"; then fail "malformed field accepted"; fi
-grep -q "field.cfg:[0-9]*: error: .*countdown:2023-02-30" "$TMP/err" || { cat "$TMP/err"; fail "no field error"; }
+$L check "$TMP/g/campaign-week.cfg" 2>"$TMP/err" || { cat "$TMP/err"; fail "missing glyph should only warn"; }
+grep -q "g/campaign-week.staff.cfg:[0-9]*: warning: .*U+13000.* is in no installed font" "$TMP/err" || { cat "$TMP/err"; fail "no missing-glyph warning"; }
+sed 's/{countdown:2023-09-17}/{countdown:2023-02-30}/' content/campaign-week.staff.cfg >"$TMP/g/campaign-week.staff.cfg"
+if $L check "$TMP/g/campaign-week.cfg" 2>"$TMP/err"; then fail "malformed field accepted"; fi
+grep -q "g/campaign-week.staff.cfg:[0-9]*: error: .*countdown:2023-02-30" "$TMP/err" || { cat "$TMP/err"; fail "no field error"; }
 echo ok

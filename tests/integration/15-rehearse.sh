@@ -8,7 +8,7 @@
 # and site.gif; every simulator ends cleanly.
 . tests/lib.sh
 L=$B/ledsign
-RP=$(free_port); RU=$(free_port)
+RP=$(free_port); RU=$(free_port); DP=$(free_port)
 for r in tcp udp pty; do mkdir -p "$TMP/real-$r"; done
 $B/ledboard --listen "tcp:127.0.0.1:$RP" --size 64x16 --format mono --snapshot "$TMP/real-tcp" 2>"$TMP/real-tcp.log" &
 PIDS="$PIDS $!"
@@ -32,6 +32,7 @@ content = ( { name = "day"; text = "$1"; }, { name = "other"; text = "别的日�
 playlists = ( { name = "day"; items = ["day"]; }, { name = "other"; items = ["other"]; } );
 fallback = "other";
 schedule = ( { name = "wednesday"; playlist = "day"; boards = ["all"]; dates = ["2023-09-13"]; } );
+district = { host = "127.0.0.1"; port = $DP; tls = false; district = "d"; school = "s"; };
 EOF
 }
 cfg "排练" "$RP"
@@ -93,6 +94,7 @@ done
 nf=$(sed -n 's|.*/out/gate.gif  (\([0-9]*\) frames)|\1|p' "$TMP/rehearse.out")
 [ "${nf:-0}" -ge 2 ] || fail "gate.gif has ${nf:-no} frames, not the two texts"
 grep -q "gate: online" "$TMP/out/controller.log" || fail "the controller's log is not in DIR/controller.log"
+grep -q "rehearsing: the district link is not started" "$TMP/out/controller.log" || fail "the district link was not held back"
 grep -q "ended badly" "$TMP/rehearse.err" && { cat "$TMP/rehearse.err"; fail "a simulator did not end cleanly"; }
 # ledboard on port 0 ends cleanly on SIGTERM (it once freed its static port string: abort)
 mkdir -p "$TMP/zero"

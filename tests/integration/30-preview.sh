@@ -52,6 +52,7 @@ done
 # Bad input: a corrupt poster names the item and the file; exit 1, no crash.
 mkdir -p "$TMP/bad/posters"
 cp $CFG "$TMP/bad/c.cfg"
+cp content/campaign-week.staff.cfg "$TMP/bad/"   # the file c.cfg @includes
 cp content/posters/*.png "$TMP/bad/posters/"
 head -c 300 content/posters/theme-128x64.png >"$TMP/bad/posters/theme-128x64.png"
 set +e

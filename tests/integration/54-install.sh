@@ -5,7 +5,7 @@
 D=$TMP/pkg
 make -s -o all install B="$B" PREFIX=/usr DESTDIR="$D" >"$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; fail "make install"; }
 for f in usr/bin/ledsign usr/bin/ledboard usr/share/man/man1/ledsign.1 \
-    usr/lib/systemd/system/ledsign.service etc/ledsign/ledsign.cfg; do
+    usr/lib/systemd/system/ledsign.service etc/ledsign/ledsign.cfg etc/ledsign/staff/ledsign.staff.cfg; do
 	[ -f "$D/$f" ] || fail "$f not installed"
 done
 [ -x "$D/usr/bin/ledsign" ] || fail "ledsign not executable"
@@ -20,7 +20,9 @@ for l in User=ledsign Group=ledsign SupplementaryGroups=dialout RuntimeDirectory
     StateDirectory=ledsign StateDirectoryMode=0700 NoNewPrivileges=yes; do
 	grep -qx "$l" "$U" || fail "unit lacks $l"
 done
-grep -q "@USER@" "$U" && fail "unit has an unfilled @USER@"
+grep -q "@USER@\|@ETC@" "$U" && fail "unit has an unfilled @USER@ or @ETC@"
+grep -qx "ReadWritePaths=-/etc/ledsign/staff" "$U" || fail "unit does not let the controller write the staff file's directory"
+grep -qx '@include "staff/ledsign.staff.cfg"' "$D/etc/ledsign/ledsign.cfg" || fail "the installed config does not include its staff file"
 grep -qx 'u ledsign - "ledsign LED signboard controller" /var/lib/ledsign' "$D/usr/lib/sysusers.d/ledsign.conf" ||
     fail "sysusers.d/ledsign.conf does not declare user ledsign"
 grep -q "user ledsign is not created here" "$TMP/install.log" || fail "a staged install did not say it leaves the user to sysusers"

@@ -34,7 +34,7 @@ echo "$out"
 echo "$out" | grep -q "^board name=hall state=online .*frames_sent=[1-9]" || afail "boards verb: no hall line"
 echo "$out" | grep -q "^ok version=1 boards=2 pid=$DAEMON " || afail "boards verb: ok line"
 out=$(as_user 65534 $C ask "$SOCK" 'ledsign-control/1 help\n')
-echo "$out" | grep -q "^ok verbs=8 role=viewer" || afail "help for a viewer: $out"
+echo "$out" | grep -q "^ok verbs=13 role=viewer" || afail "help for a viewer: $out"
 # a schedule query: what the schedule gives hall now (the fallback), and at a given time
 out=$(as_user 65534 $C ask "$SOCK" 'ledsign-control/1 schedule board=hall\n')
 echo "$out"

@@ -12,6 +12,9 @@ in count; results go to stdout as "key value" lines.
   slow SOCK SECONDS        send a request one byte a second; report when closed
   storm SOCK N             N connections opened and closed at once
   rss PID                  the process's resident set in KiB
+  file SOCK VERB KEY FILE [K=V...]
+                           send "VERB K=V ... KEY=<FILE's bytes, percent-encoded>"
+                           and print the answer
   alertlat SOCK ID DIR...  raise emergency alert ID as a raw request and print, per
                            board snapshot DIR, the ms until latest.png is mostly red
 Use as another user with `setpriv --reuid=nobody --regid=nogroup --clear-groups`.
@@ -244,6 +247,35 @@ def alertlat(path, ident, dirs):
     print("max_ms", ("%.0f" % max(seen.values())) if len(seen) == len(dirs) else "never")
 
 
+def pct(b):
+    return "".join(chr(c) if c > 0x20 and c != 0x7f and c not in b"%=" and c < 0x80
+                   else "%%%02X" % c for c in b)
+
+
+def send_file(path, verb, key, fname, extra):
+    with open(fname, "rb") as f:
+        body = f.read()
+    parts = ["ledsign-control/1", verb]
+    for kv in extra:
+        k, v = kv.split("=", 1)
+        parts.append("%s=%s" % (k, pct(v.encode("utf-8"))))
+    parts.append("%s=%s" % (key, pct(body)))
+    s = connect(path)
+    s.sendall((" ".join(parts) + "\n").encode("ascii"))
+    data = b""
+    end = time.monotonic() + 20
+    while time.monotonic() < end and not (data.endswith(b"\n") and
+                                          (data.startswith((b"ok", b"error")) or b"\nok" in data or b"\nerror" in data)):
+        try:
+            b = s.recv(65536)
+        except socket.timeout:
+            break
+        if not b:
+            break
+        data += b
+    sys.stdout.write(data.decode("utf-8", "replace"))
+
+
 def main():
     mode = sys.argv[1]
     if mode == "ask":
@@ -262,6 +294,8 @@ def main():
         storm(sys.argv[2], int(sys.argv[3]))
     elif mode == "alertlat":
         alertlat(sys.argv[2], sys.argv[3], sys.argv[4:])
+    elif mode == "file":
+        send_file(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6:])
     elif mode == "rss":
         rss(sys.argv[2])
     else:

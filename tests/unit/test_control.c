@@ -309,10 +309,10 @@ test_roles(void **state)
 	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 help");
 	assert_non_null(strstr(a, "verb name=boards role=viewer "));
 	assert_null(strstr(a, "name=alert "));
-	assert_non_null(strstr(a, "\nok verbs=8 role=viewer\n"));
+	assert_non_null(strstr(a, "\nok verbs=13 role=viewer\n"));
 	a = ask_as(f, CONTROL_ROLE_ADMIN, "ledsign-control/1 help");
 	assert_non_null(strstr(a, "verb name=reload role=admin "));
-	assert_non_null(strstr(a, "\nok verbs=13 role=admin\n"));
+	assert_non_null(strstr(a, "\nok verbs=22 role=admin\n"));
 	assert_string_equal(control_role_name(CONTROL_ROLE_OPERATOR), "operator");
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "schedule/schedule.h"
+#include "schedule/sched_why.h"
 
 /* ---- fixture ---- */
 
@@ -893,6 +894,104 @@ test_check_clean_and_problems(void **st)
 	ls_diag_clear(&d);
 }
 
+/* sched_why: every rule gets the first test it failed, the winner and the
+ * reasons agree with sched_slot_at, and the phrases carry the numbers. */
+static const struct sched_why_rule *
+why_of(const struct sched_why *w, const char *name)
+{
+	for (size_t i = 0; i < w->nrules; i++)
+		if (strcmp(w->rules[i].rule->name, name) == 0)
+			return &w->rules[i];
+	fail_msg("no rule %s", name);
+	return NULL;
+}
+
+static void
+test_why_reasons(void **st)
+{
+	(void)st;
+	reset("Asia/Shanghai");
+	struct ls_rule *r;
+	rule("base", LS_RULE_PLAY, "P1");                        /* priority 0 */
+	r = rule("exam", LS_RULE_PLAY, "P2");
+	r->priority = 10;
+	r->weekdays = 1u << 2;                                   /* Tuesdays */
+	r = rule("late", LS_RULE_OFF, NULL);
+	hours(r, 22, 0, 6, 0);
+	r->priority = 10;
+	r = rule("gate-only", LS_RULE_PLAY, "P3");
+	r->boards = (struct ls_strlist){ GATE, 1 };
+	r->priority = 5;
+	r = rule("future", LS_RULE_PLAY, "P3");
+	r->from = D(2023, 10, 1);
+	r->priority = 50;
+	r = rule("past", LS_RULE_PLAY, "P3");
+	r->to = D(2023, 9, 1);
+	r->priority = 50;
+	r = rule("special", LS_RULE_PLAY, "P3");
+	spec_dates[0] = D(2023, 9, 20);
+	r->dates.v = spec_dates;
+	r->dates.n = 1;
+	r->priority = 100;
+	r = rule("lunch", LS_RULE_PLAY, "LUNCH");                /* nothing before 11:30 */
+	r->priority = 20;
+	r = rule("dim", LS_RULE_PLAY, NULL);
+	r->brightness = 40;
+	r->priority = 1;
+	r = rule("mate", LS_RULE_PLAY, "P3");                    /* ties with exam */
+	r->priority = 10;
+	r->weekdays = 1u << 2;
+
+	struct sched_why w;
+	char buf[256];
+	/* Tuesday 2023-09-12 10:00 on the canteen */
+	assert_int_equal(sched_why_at(&cfg, &boards[1], D(2023, 9, 12), 600, &w), 0);
+	assert_int_equal(w.nrules, cfg.nrules);
+	assert_ptr_equal(w.slot.rule, &rules[1]);
+	assert_int_equal(why_of(&w, "exam")->reason, SCHED_WHY_WON);
+	assert_int_equal(why_of(&w, "mate")->reason, SCHED_WHY_ROTATING);
+	assert_int_equal(why_of(&w, "base")->reason, SCHED_WHY_PRIORITY);
+	assert_ptr_equal(why_of(&w, "base")->by, &rules[1]);
+	assert_string_equal(sched_why_explain(&w, why_of(&w, "base"), buf, sizeof buf),
+	    "applies, but its priority 0 is below \"exam\" (10)");
+	assert_int_equal(why_of(&w, "late")->reason, SCHED_WHY_WINDOW);
+	assert_string_equal(sched_why_explain(&w, why_of(&w, "late"), buf, sizeof buf),
+	    "10:00 is outside its hours 22:00-06:00");
+	assert_int_equal(why_of(&w, "gate-only")->reason, SCHED_WHY_BOARD);
+	assert_int_equal(why_of(&w, "future")->reason, SCHED_WHY_FROM);
+	assert_int_equal(why_of(&w, "past")->reason, SCHED_WHY_TO);
+	assert_int_equal(why_of(&w, "special")->reason, SCHED_WHY_DATES);
+	assert_int_equal(why_of(&w, "lunch")->reason, SCHED_WHY_EMPTY);
+	assert_int_equal(why_of(&w, "dim")->reason, SCHED_WHY_DIM_ONLY);
+	assert_true(why_of(&w, "dim")->brightness);
+	assert_string_equal(sched_why_reason_name(why_of(&w, "dim")->reason), "dims-only");
+	sched_why_clear(&w);
+
+	/* Wednesday 23:00: exam is out on its weekday, "late" (off, 10) wins;
+	 * base loses on priority; at 01:00 Thursday "late" still holds (its
+	 * window started Wednesday). */
+	assert_int_equal(sched_why_at(&cfg, &boards[1], D(2023, 9, 13), 23 * 60, &w), 0);
+	assert_int_equal(why_of(&w, "late")->reason, SCHED_WHY_WON);
+	assert_int_equal(why_of(&w, "exam")->reason, SCHED_WHY_WEEKDAY);
+	assert_string_equal(sched_why_explain(&w, why_of(&w, "exam"), buf, sizeof buf),
+	    "Wednesday is not one of its weekdays (tue)");
+	sched_why_clear(&w);
+	/* Tuesday 23:00: exam and mate (play, 10) tie with late (off, 10): off wins on kind */
+	assert_int_equal(sched_why_at(&cfg, &boards[1], D(2023, 9, 12), 23 * 60, &w), 0);
+	assert_int_equal(w.slot.state, SCHED_OFF);
+	assert_int_equal(why_of(&w, "exam")->reason, SCHED_WHY_KIND);
+	assert_ptr_equal(why_of(&w, "exam")->by, &rules[2]);
+	assert_non_null(strstr(sched_why_explain(&w, why_of(&w, "exam"), buf, sizeof buf), "off, which beats play"));
+	sched_why_clear(&w);
+	/* Wednesday 01:00: the window of "late" began on Tuesday; exam's
+	 * Tuesday does not reach past midnight */
+	assert_int_equal(sched_why_at(&cfg, &boards[1], D(2023, 9, 13), 60, &w), 0);
+	assert_int_equal(why_of(&w, "late")->reason, SCHED_WHY_WON);
+	assert_int_equal(why_of(&w, "exam")->reason, SCHED_WHY_WEEKDAY);
+	sched_why_clear(&w);
+	sched_why_clear(NULL);
+}
+
 int
 main(void)
 {
@@ -917,6 +1016,7 @@ main(void)
 		cmocka_unit_test(test_zone_independent_of_TZ),
 		cmocka_unit_test(test_walk_next_change),
 		cmocka_unit_test(test_check_clean_and_problems),
+		cmocka_unit_test(test_why_reasons),
 	};
 	return cmocka_run_group_tests_name("schedule", tests, NULL, NULL);
 }
