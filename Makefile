@@ -38,7 +38,7 @@ TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
 .PHONY: all check unit integration demo bench fuzz asan install install-user clean deps config-doc
-all: $(B)/ledsign $(B)/ledboard $(TOOL_BIN)
+all: $(B)/ledsign $(B)/ledsign-play $(B)/ledboard $(TOOL_BIN)
 
 deps:
 	@scripts/deps.sh
@@ -64,6 +64,20 @@ $(B)/libfwproto.a: $(FW_OBJ)
 $(B)/ledsign: $(CLI_OBJ) $(B)/libledsign.a $(B)/libfwproto.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+# The controller's own binary (`ledsign play` runs it when it sits next to
+# ledsign): main.c built with LS_MAIN_PLAY holds only `play`, and
+# --as-needed drops the libraries play never calls (libmicrohttpd, libmosquitto,
+# cairo, libcrypt and what they pull in), so the daemon never loads them
+# (docs/daemon.md, "Memory").
+$(B)/obj/src/cli/main-play.o: src/cli/main.c $(wildcard src/*.h src/*/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -DLS_MAIN_PLAY -c -o $@ $<
+
+$(B)/ledsign-play: $(B)/obj/src/cli/main-play.o $(B)/obj/src/cli/cmd_play.o $(B)/obj/src/cli/args.o $(B)/libledsign.a $(B)/libfwproto.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) -Wl,--as-needed -o $@ $^ $(LIBS)
 
 $(B)/ledboard: $(BOARD_OBJ) $(B)/libfwproto.a
 	@$(if $(Q),echo "  LD      $@")
@@ -114,7 +128,7 @@ fuzz: deps
 install: all
 	@[ -n "$(LS_CONFIG)" ] || { echo "make install: no LS_PATH_CONFIG in src/util/paths.h" >&2; exit 1; }
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(LS_ETC)
-	install -m 755 $(B)/ledsign $(B)/ledboard $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(B)/ledsign $(B)/ledsign-play $(B)/ledboard $(DESTDIR)$(PREFIX)/bin/
 	[ ! -f docs/ledsign.1 ] || install -m 644 docs/ledsign.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	[ -f $(DESTDIR)$(LS_CONFIG) ] || { sed 's|^@include "campaign-week.staff.cfg"$$|@include "staff/ledsign.staff.cfg"|' \
 	    content/campaign-week.cfg >$(DESTDIR)$(LS_CONFIG) && chmod 644 $(DESTDIR)$(LS_CONFIG); }

@@ -29,6 +29,11 @@ struct cmd_opt {
 
 #define CMD_OPTS_MAX 16
 
+/* main's argv, whole (`ledsign play` hands it on to ledsign-play), and
+ * whether this binary is ledsign-play (main.c built with LS_MAIN_PLAY). */
+extern char     **cmd_main_argv;
+extern const int  cmd_main_is_play;
+
 struct cmd_args;
 
 struct cmd_entry {

@@ -17,6 +17,13 @@
 #define LEDSIGN_VERSION "0.1.0"
 #endif
 
+char **cmd_main_argv;
+#ifdef LS_MAIN_PLAY
+const int cmd_main_is_play = 1;
+#else
+const int cmd_main_is_play = 0;
+#endif
+
 static int cmd_version(const struct cmd_args *);
 static int cmd_help(const struct cmd_args *);
 
@@ -27,7 +34,17 @@ static const struct cmd_entry cmd_help_entry = {
 	"help", "[COMMAND]", "show this help, or a command's options", NULL, 0, 1, 0, cmd_help,
 };
 
-/* In the order `ledsign --help` lists them. */
+/* In the order `ledsign --help` lists them.  Built with LS_MAIN_PLAY this
+ * file is the main of ledsign-play, the controller's own binary: only
+ * `play` (and help, version), linked with -Wl,--as-needed so that the
+ * libraries only other commands use (libmicrohttpd and GnuTLS, libmosquitto
+ * and OpenSSL, cairo and pixman/X11, libcrypt) are not even loaded into the
+ * daemon (docs/daemon.md, "Memory"). */
+#ifdef LS_MAIN_PLAY
+static const struct cmd_entry *const cmd_table[] = {
+	&cmd_play_entry, &cmd_version_entry, &cmd_help_entry,
+};
+#else
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_check_entry, &cmd_preview_entry, &cmd_schedule_entry, &cmd_rehearse_entry, &cmd_send_entry, &cmd_probe_entry,
 	&cmd_alert_entry, &cmd_clear_entry, &cmd_alerts_entry, &cmd_watch_entry, &cmd_play_entry, &cmd_status_entry,
@@ -35,6 +52,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_ports_entry, &cmd_version_entry, &cmd_help_entry, &cmd_config_doc_entry,
 	&cmd_staff_text_entry,
 };
+#endif
 #define NCMDS (sizeof cmd_table / sizeof cmd_table[0])
 
 static const struct cmd_entry *
@@ -141,6 +159,7 @@ main(int argc, char **argv)
 	struct cmd_args a;
 	int rc;
 
+	cmd_main_argv = argv;
 	if (argc < 2) {
 		usage_all(stderr);
 		return 2;

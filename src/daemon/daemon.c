@@ -742,6 +742,8 @@ static void
 daemon_link_start(struct daemon *d)
 {
 	pid_t pid;
+	char exe[4096], *slash;
+	ssize_t n;
 
 	if (!d->cfg->district || d->link_pid > 0)
 		return;
@@ -754,6 +756,14 @@ daemon_link_start(struct daemon *d)
 		return;
 	}
 	d->link_started = xport_now();
+	/* `ledsign` next to our own binary: the controller usually runs as
+	 * ledsign-play, which has no district-link (nor libmosquitto) */
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 16)) <= 0 || (exe[n] = '\0', slash = strrchr(exe, '/')) == NULL) {
+		log_msg(LOG_LV_ERROR, "district", NULL, "cannot start the district link: /proc/self/exe: %s",
+		    n < 0 ? strerror(errno) : "not a path");
+		return;
+	}
+	strcpy(slash + 1, "ledsign");
 	pid = fork();
 	if (pid < 0) {
 		log_msg(LOG_LV_ERROR, "district", NULL, "cannot start the district link: %s", strerror(errno));
@@ -763,7 +773,7 @@ daemon_link_start(struct daemon *d)
 		/* dies with the controller; every descriptor of ours is close-on-exec */
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		signal(SIGPIPE, SIG_DFL);
-		execl("/proc/self/exe", "ledsign", "district-link", d->config_path, (char *)NULL);
+		execl(exe, "ledsign", "district-link", d->config_path, (char *)NULL);
 		_exit(127);
 	}
 	d->link_pid = pid;

@@ -4,7 +4,7 @@
 . tests/lib.sh
 D=$TMP/pkg
 make -s -o all install B="$B" PREFIX=/usr DESTDIR="$D" >"$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; fail "make install"; }
-for f in usr/bin/ledsign usr/bin/ledboard usr/share/man/man1/ledsign.1 \
+for f in usr/bin/ledsign usr/bin/ledsign-play usr/bin/ledboard usr/share/man/man1/ledsign.1 \
     usr/lib/systemd/system/ledsign.service etc/ledsign/ledsign.cfg etc/ledsign/staff/ledsign.staff.cfg; do
 	[ -f "$D/$f" ] || fail "$f not installed"
 done
