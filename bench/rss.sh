@@ -41,7 +41,16 @@ while read -r name w h fmt proto addr; do
 	sed -i "s|\"$addr\"|\"${addr%:*}:$port\"|" "$CFG"
 done <"$OUT/boards.txt"
 "$B/ledsign" play "$CFG" --foreground --start-at "2023-09-12 10:00" --duration 8 --run-dir "$OUT/run" \
-    2>"$OUT/daemon.log" || { tail -20 "$OUT/daemon.log" >&2; exit 1; }
+    2>"$OUT/daemon.log" &
+dpid=$!
+# RSS_MAPS=FILE: a copy of the playing daemon's /proc/PID/maps and smaps
+# (FILE.smaps), taken once it has played for 4 s (tests/integration/09).
+if [ -n "${RSS_MAPS:-}" ]; then
+	sleep 4
+	cat "/proc/$dpid/maps" >"$RSS_MAPS" 2>/dev/null || true
+	cat "/proc/$dpid/smaps" >"$RSS_MAPS.smaps" 2>/dev/null || true
+fi
+wait "$dpid" || { tail -20 "$OUT/daemon.log" >&2; exit 1; }
 line=$(grep "peak memory" "$OUT/daemon.log") || { tail -20 "$OUT/daemon.log" >&2; exit 1; }
 echo "# $(echo "$line" | sed 's/.*daemon: //'); $(grep 'rendering:' "$OUT/daemon.log" | sed 's/.*daemon: //')" >&2
 echo "BENCH daemon-rss-sample $(echo "$line" | sed -E 's/.*peak memory ([0-9.]+) MiB.*/\1/') MiB"
