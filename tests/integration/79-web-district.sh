@@ -4,7 +4,8 @@
 # A logged-in viewer fetches /district and finds the school and both of
 # its boards with their state, item and bundle version, in the same
 # collection `ledsign district status` prints; names from the broker are
-# escaped; a console without --bureau has no District link and answers 404.
+# escaped; with the broker down the page names it (502); a console without
+# --bureau has no District link and answers 404.
 . tests/lib.sh
 . tests/district-lib.sh
 PY=/usr/bin/python3
@@ -74,9 +75,14 @@ fetch /district >"$TMP/district2.html"
 grep -q 'data-school="x9"' "$TMP/district2.html" || { cat "$TMP/district2.html"; fail "/district: no row for x9"; }
 grep -q '<script>alert' "$TMP/district2.html" && fail "/district: markup from the broker is not escaped"
 grep -q '&lt;script&gt;alert(1)&lt;/script&gt; (r)' "$TMP/district2.html" || { cat "$TMP/district2.html"; fail "/district: x9's item missing"; }
+# the broker away: the page says so and why
+broker_stop
+fetch /district >"$TMP/district3.html"
+head -1 "$TMP/district3.html" | grep -qx 502 || { head -3 "$TMP/district3.html"; fail "/district with the broker down did not answer 502"; }
+grep -q "cannot reach the broker 127.0.0.1:$MQ_PORT" "$TMP/district3.html" || { cat "$TMP/district3.html"; fail "/district does not say the broker is unreachable"; }
 # a console without --bureau: no link, 404
 web_up web2
 fetch /district >"$TMP/nodistrict.html"
 head -1 "$TMP/nodistrict.html" | grep -qx 404 || { head -3 "$TMP/nodistrict.html"; fail "/district without --bureau did not answer 404"; }
 grep -q '<a href="/district"' "$TMP/nodistrict.html" && fail "a District link without --bureau"
-echo "web district page: school s1 and its boards as district status lists them, escaped, 404 without --bureau"
+echo "web district page: school s1 and its boards as district status lists them, escaped, 502 naming the broker when it is down, 404 without --bureau"
