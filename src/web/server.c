@@ -749,6 +749,7 @@ web_server_free(struct web_server *s)
 	free(s->socket);
 	free(s->users);
 	free(s->config);
+	free(s->bureau);
 	free(s);
 }
 

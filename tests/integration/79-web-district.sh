@@ -25,6 +25,7 @@ web_up() {  # NAME ARGS...: start a console, its URL in $URL
 	name=$1; shift
 	$L web --listen 127.0.0.1:0 --config "$TMP/s1/school.cfg" --users "$TMP/users.db" "$@" >"$TMP/$name.out" 2>"$TMP/$name.log" &
 	PIDS="$PIDS $!"
+	WEBPIDS="$WEBPIDS $!"
 	n=100; until grep -q "serving http" "$TMP/$name.out" 2>/dev/null; do
 		n=$((n - 1)); [ $n -gt 0 ] || { cat "$TMP/$name.log"; fail "ledsign web $* did not start"; }; sleep 0.1
 	done
@@ -85,4 +86,7 @@ web_up web2
 fetch /district >"$TMP/nodistrict.html"
 head -1 "$TMP/nodistrict.html" | grep -qx 404 || { head -3 "$TMP/nodistrict.html"; fail "/district without --bureau did not answer 404"; }
 grep -q '<a href="/district"' "$TMP/nodistrict.html" && fail "a District link without --bureau"
+# both consoles stop cleanly on SIGTERM, and (under ASan) with nothing leaked
+for p in $WEBPIDS; do kill "$p"; wait "$p" || fail "ledsign web (pid $p) exited with $? on SIGTERM"; done
+grep -l 'Sanitizer\|runtime error' "$TMP"/web*.log && fail "a sanitizer report from ledsign web (above)"
 echo "web district page: school s1 and its boards as district status lists them, escaped, 502 naming the broker when it is down, 404 without --bureau"
