@@ -12,7 +12,7 @@ libserialport-dev libevent-dev libcmocka-dev libxml2-dev libclang-rt-14-dev llvm
 fonts-wqy-zenhei fonts-noto-cjk fonts-unifont
 libmicrohttpd-dev libsqlite3-dev libcrypt-dev libgif-dev libcairo2-dev
 mosquitto mosquitto-clients libmosquitto-dev
-chromium chromium-driver python3-selenium
+chromium chromium-driver python3-selenium openssl
 python3-pil imagemagick socat valgrind tshark gcc-multilib bc"
 
 missing=""

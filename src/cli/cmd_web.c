@@ -36,13 +36,14 @@ static const struct cmd_opt web_opts[] = {
 	{ "users", 0, "FILE", "the accounts database (default: STATE_DIR/" WEB_USERS_FILE ")" },
 	{ "user", 0, "NAME", "started as root: after binding the port, run as this user" },
 	{ "session-hours", 0, "N", "log a session out after N hours without use (default 8)" },
+	{ "bureau", 'b', "FILE", "the bureau's settings (as for `ledsign district --bureau`): a District page of every school's boards" },
 	{ NULL, 0, NULL, NULL },
 };
 
 static int cmd_web(const struct cmd_args *);
 
 const struct cmd_entry cmd_web_entry = {
-	"web", "[--listen HOST:PORT] [--cert FILE --key FILE] [--config FILE] [--socket PATH] [--users FILE] [--user NAME] [--session-hours N]",
+	"web", "[--listen HOST:PORT] [--cert FILE --key FILE] [--config FILE] [--socket PATH] [--users FILE] [--user NAME] [--session-hours N] [--bureau FILE]",
 	"serve the staff console (board wall, alerts, audit log) over HTTP or HTTPS",
 	web_opts, 0, 0, 0, cmd_web,
 };
@@ -103,6 +104,7 @@ cmd_web(const struct cmd_args *a)
 	o.config = config;
 	o.socket = sock;
 	o.users = users;
+	o.bureau = cmd_arg(a, "bureau");
 	if ((v = cmd_arg(a, "session-hours")) != NULL) {
 		char *end;
 		double h = strtod(v, &end);

@@ -279,6 +279,7 @@ static int
 route_visible(const struct web_req *rq, const struct web_route *r)
 {
 	return r->nav != NULL && strcmp(r->method, "GET") == 0 &&
+	    (!(r->flags & WEB_ROUTE_BUREAU) || rq->srv->opts.bureau != NULL) &&
 	    (r->need == WEB_ROLE_PUBLIC || (rq->user && web_role_allows(rq->user->role, r->need)));
 }
 

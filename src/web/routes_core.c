@@ -211,6 +211,7 @@ const struct web_route web_routes_core[] = {
 	{ "POST", "/alerts/cap", 0, WEB_ROLE_DUTY, post_alert_cap, NULL },
 	{ "GET", "/audit", 0, WEB_ROLE_VIEWER, page_audit, "nav.audit" },
 	{ "GET", "/audit.csv", 0, WEB_ROLE_VIEWER, audit_csv, NULL },
+	{ "GET", "/district", WEB_ROUTE_BUREAU, WEB_ROLE_VIEWER, page_district, "nav.district" },
 	{ "GET", "/login", 0, WEB_ROLE_PUBLIC, page_login, NULL },
 	{ "POST", "/login", 0, WEB_ROLE_PUBLIC, post_login, NULL },
 	{ "POST", "/logout", 0, WEB_ROLE_VIEWER, post_logout, NULL },

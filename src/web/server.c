@@ -649,10 +649,12 @@ web_server_new(const struct web_opts *o, char *err, size_t errlen)
 	s->socket = dup_or_null(o->socket);
 	s->users = dup_or_null(o->users);
 	s->config = dup_or_null(o->config);
+	s->bureau = dup_or_null(o->bureau);
 	s->opts.listen = s->listen;
 	s->opts.socket = s->socket;
 	s->opts.users = s->users;
 	s->opts.config = s->config;
+	s->opts.bureau = s->bureau;
 	if (s->opts.session_ttl <= 0)
 		s->opts.session_ttl = 8 * 3600;
 	if (s->opts.body_max == 0)
@@ -747,6 +749,7 @@ web_server_free(struct web_server *s)
 	free(s->socket);
 	free(s->users);
 	free(s->config);
+	free(s->bureau);
 	free(s);
 }
 

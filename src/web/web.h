@@ -178,6 +178,7 @@ typedef void (*web_handler)(struct web_req *, struct web_resp *);
 
 #define WEB_ROUTE_PREFIX 0x1     /* path is a prefix ("/x/"); req->rest is what follows */
 #define WEB_ROUTE_NOCSRF 0x2     /* a POST that carries no CSRF token (none so far) */
+#define WEB_ROUTE_BUREAU 0x4     /* only in the navigation when the console has --bureau */
 
 struct web_route {
 	const char *method;          /* "GET" (HEAD too) or "POST" */
@@ -214,6 +215,7 @@ struct web_opts {
 	const char *socket;          /* the daemon's control socket */
 	const char *users;           /* the accounts database (users.c) */
 	const char *config;          /* the config file the daemon plays (the content editor reads it) */
+	const char *bureau;          /* the bureau's settings (`ledsign district --bureau`): the District page; NULL: none */
 	int    session_ttl;          /* seconds a session lasts without use; default 8 h */
 	size_t body_max;             /* largest request body; default 4 MiB */
 };

@@ -74,6 +74,7 @@ void post_alert_raise(struct web_req *, struct web_resp *);
 void post_alert_clear(struct web_req *, struct web_resp *);
 void post_alert_cap(struct web_req *, struct web_resp *);
 void page_audit(struct web_req *, struct web_resp *);
+void page_district(struct web_req *, struct web_resp *);   /* district_page.c */
 void audit_csv(struct web_req *, struct web_resp *);
 
 /* Every board on the wall: its name and groups (comma list), under the wall's lock. */
@@ -85,7 +86,7 @@ uint8_t *web_png_encode(const uint8_t *rgb, int w, int h, size_t *len);
 
 struct web_server {
 	struct web_opts opts;
-	char  *listen, *socket, *users, *config;   /* owned copies of opts' strings */
+	char  *listen, *socket, *users, *config, *bureau;   /* owned copies of opts' strings */
 	void  *mhd;                   /* struct MHD_Daemon * */
 	int    port;
 	int    https;

@@ -26,6 +26,7 @@ else
 	echo "SKIP web --user: needs root to change user (running as uid $(id -u))"
 fi
 # HTTPS when a certificate is given: cookies marked Secure, HSTS
+command -v openssl >/dev/null || fail "openssl is missing (scripts/deps.sh installs it): HTTPS untested"
 if command -v openssl >/dev/null; then
 	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" -out "$TMP/cert.pem" -days 2 -subj /CN=localhost \
 	    2>/dev/null || fail "openssl cannot make a test certificate"

@@ -451,8 +451,10 @@ test_layout_compose(void **st)
 	run(p, 2.0, ddp_collect, &u);
 	player_status(p, &s);
 	assert_string_equal(s.item, "layout:moving");
-	/* the scrolling area makes the whole frame animated: 2 s at 30 fps */
-	assert_true(u.frames >= 45);
+	/* the scrolling area makes the whole frame animated: 2 s at 30 fps is
+	 * 60 frames; a still layout gets at most 4 (below).  15 keeps the two
+	 * apart with room for a loaded machine or a sanitizer build. */
+	assert_true(u.frames >= 15);
 	player_free(p);
 
 	memset(u.frame, 0, sizeof u.frame);
