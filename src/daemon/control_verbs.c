@@ -26,6 +26,7 @@
 #include "alert/cap.h"
 #include "record/audit.h"
 #include "util/base64.h"
+#include "util/buf.h"
 #include "util/kv.h"
 #include "render/canvas.h"
 #include "daemon/player.h"
@@ -33,35 +34,11 @@
 
 /* ---- answers ---- */
 
-static void
-ob_reserve(struct control_obuf *b, size_t more)
-{
-	char *np;
-	size_t ncap;
-
-	if (b->oom || b->len + more + 1 <= b->cap)
-		return;
-	ncap = b->cap ? b->cap : 256;
-	while (ncap < b->len + more + 1)
-		ncap *= 2;
-	np = realloc(b->p, ncap);
-	if (np == NULL) {
-		b->oom = 1;
-		return;
-	}
-	b->p = np;
-	b->cap = ncap;
-}
-
 void
 control_ob_add(struct control_obuf *b, const char *s, size_t n)
 {
-	ob_reserve(b, n);
-	if (b->oom)
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	if (!b->oom && ls_buf_append(&b->p, &b->len, &b->cap, s, n) < 0)
+		b->oom = 1;
 }
 
 /* Append "WORD k=v k=v\n" from NULL-terminated key/value pairs. */
