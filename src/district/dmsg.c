@@ -5,6 +5,7 @@
 
 #include "district/dmsg.h"
 #include "util/kv.h"
+#include "util/strlist.h"
 
 
 /* Copy s into d (cap bytes), cut at a character boundary of no concern:
@@ -31,20 +32,7 @@ dmsg_name_ok(const char *s)
 int
 dmsg_list_has(const char *list, const char *name)
 {
-	size_t n = strlen(name);
-
-	if (list[0] == '\0')
-		return 1;
-	for (const char *p = list; *p;) {
-		size_t k = strcspn(p, ",");
-
-		if (k == n && memcmp(p, name, n) == 0)
-			return 1;
-		p += k;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
+	return list[0] == '\0' || ls_strlist_csv_has(list, name);
 }
 
 int

@@ -117,6 +117,13 @@ test_strlist(void **state)
 	ls_strlist_free(&b);
 	assert_int_equal(ls_strlist_copy(&b, &a), 0);
 	assert_null(b.v);
+
+	/* comma-separated lists match whole entries only */
+	assert_true(ls_strlist_csv_has("north,south", "south"));
+	assert_true(ls_strlist_csv_has("north,south", "north"));
+	assert_false(ls_strlist_csv_has("north,south", "sou"));
+	assert_false(ls_strlist_csv_has("northern", "north"));
+	assert_false(ls_strlist_csv_has("", "north"));
 }
 
 static void
