@@ -52,7 +52,11 @@ print(' '.join(str(s.getsockname()[1]) for s in ss))")
 i=0
 for p in $ports; do
 	mkdir -p "$TMP/snap$i"
+	# every capability but PROGRAMME: streamed boards, as this bench has
+	# always measured (a board that stores its programme plays the scroll
+	# by itself and gets a PING every 2 s; docs/daemon.md)
 	nice -n 19 "$B/ledboard" --listen "tcp:127.0.0.1:$p" --size 64x16 --format mono --snapshot "$TMP/snap$i" --quiet \
+	    --caps rle,rowxor,delta,page,brightness,power,clock \
 	    2>/dev/null &
 	pids="$pids $!"
 	i=$((i + 1))

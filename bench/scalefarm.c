@@ -2,7 +2,8 @@
  * scalefarm.c — the board side of bench/scale.sh: N simulated boards in one
  * process (the ledboard decoders: LSP on loopback TCP, acknowledging every
  * frame, or DDP on loopback UDP), so that one controller, not N simulator
- * processes, is what is measured.  bench/scale.sh runs it at nice 19.
+ * processes, is what is measured.  bench/scale.sh runs it at nice 19.  The
+ * LSP boards offer every capability but PROGRAMME, so they are streamed.
  *
  * usage: scalefarm lsp|ddp N WIDTH HEIGHT FORMAT PORTFILE WARM SECS
  *
@@ -202,6 +203,11 @@ main(int argc, char **argv)
 	scr.height = (uint16_t)atoi(argv[4]);
 	scr.format = (uint8_t)fmt;
 	scr.stride = fw_pix_stride(scr.format, scr.width);
+	/* boards that are streamed every frame, as issue 20 measures: without
+	 * PROGRAMME a board does not store the scroll and play it by itself
+	 * (docs/daemon.md, Stored programmes), which would leave the
+	 * controller nothing to do but a PING every 2 s */
+	scr.caps = "rle,rowxor,delta,page,brightness,power,clock";
 	warm = atof(argv[7]);
 	secs = atof(argv[8]);
 	boards = calloc((size_t)nboards, sizeof *boards);

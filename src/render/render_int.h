@@ -183,7 +183,7 @@ struct render_ctx {
 };
 /* Font file bytes kept in memory: RENDER_FONT_BLOCKS blocks of RENDER_FONT_BLOCK. */
 #define RENDER_FONT_BLOCK  16384
-#define RENDER_FONT_BLOCKS 64
+#define RENDER_FONT_BLOCKS 32
 struct render_fblock {
 	int      fd;
 	unsigned long blk, used;

@@ -4,12 +4,21 @@
 # dropped), DDP's straggler rule (a packet 1..4 behind the last push is
 # dropped, as WLED does).  Send after send, send while `play` runs, and play
 # after a restart must each change the picture.
+#
+# Two senders share the board while `play` runs: play repaints its own
+# picture at its next frame (its keepalive, 1 s at most), so a `send` in
+# between is on the board only until then, possibly for a few ms.  What
+# must hold is that the board took and showed send's picture, so that check
+# reads the board's frame history (--keep), not whatever is on it when a
+# poll happens to look (docs/protocols.md, "Two senders at once").
 . tests/lib.sh
 L=$B/ledsign
 PE=$(free_port)
 PD=$(free_port)
 cat >"$TMP/t.cfg" <<CFG
 timezone = "Asia/Shanghai";
+control_socket = "$TMP/run/control.sock";
+state_dir = "$TMP/state";
 boards = (
   { name = "e"; width = 64; height = 8; format = "rgb888"; protocol = "e131";
     address = "udp:127.0.0.1:$PE"; universe = 3; },
@@ -29,32 +38,66 @@ $L check "$TMP/t.cfg" >/dev/null || fail "config does not check"
 
 mkdir -p "$TMP/se" "$TMP/sd"
 $B/ledboard --listen "udp:127.0.0.1:$PE" --size 64x8 --format rgb888 --protocol "e131:universe=3" \
-    --snapshot "$TMP/se" 2>"$TMP/be.log" &
+    --snapshot "$TMP/se" --keep 2>"$TMP/be.log" &
 PIDS="$PIDS $!"
 $B/ledboard --listen "udp:127.0.0.1:$PD" --size 32x16 --format rgb888 --protocol ddp \
-    --snapshot "$TMP/sd" 2>"$TMP/bd.log" &
+    --snapshot "$TMP/sd" --keep 2>"$TMP/bd.log" &
 PIDS="$PIDS $!"
 sleep 0.3
 
-# What the board shows: "red", "green", "blue", or "mixed" when part of the
-# picture is from another frame.
-shows() { /usr/bin/python3 - "$1" <<'PY'
-import sys
+# What a picture shows: "red", "green", "blue", or "mixed" when part of it is
+# from another frame.  shows FILE prints it for one PNG.  wait_shows DIR
+# COLOUR AFTER waits up to 15 s for a frame numbered above AFTER (a board's
+# frame-NNNNNN.png, kept by --keep) that shows COLOUR, or (AFTER = latest)
+# for latest.png to show it, and prints what the board showed last.  One
+# Python process polls, so a loaded machine does not stretch the poll.
+wait_shows() { /usr/bin/python3 - "$@" <<'PY'
+import glob, os, sys, time
 from PIL import Image
-try:
-    px = set(Image.open(sys.argv[1]).convert("RGB").getdata())
-except Exception:
-    print("nothing"); sys.exit(0)
+d, want, after = sys.argv[1], sys.argv[2], sys.argv[3]
 names = {(255, 0, 0): "red", (0, 255, 0): "green", (0, 0, 255): "blue"}
-print(names.get(px.pop(), "other") if len(px) == 1 else "mixed")
+def shows(path):
+    try:
+        px = set(Image.open(path).convert("RGB").getdata())
+    except Exception:
+        return "nothing"
+    return names.get(px.pop(), "other") if len(px) == 1 else "mixed"
+def frame_no(path):
+    return int(os.path.basename(path)[6:-4])
+deadline = time.monotonic() + 15
+seen = {}
+while True:
+    if after == "latest":
+        got = shows(os.path.join(d, "latest.png"))
+        if got == want:
+            break
+    else:
+        for f in glob.glob(os.path.join(d, "frame-*.png")):
+            if frame_no(f) > int(after) and f not in seen:
+                seen[f] = shows(f)
+        if want in seen.values():
+            got = want
+            break
+        got = ",".join(seen[f] for f in sorted(seen)) or "no new frame"
+    if time.monotonic() > deadline:
+        break
+    time.sleep(0.05)
+print(got)
 PY
 }
-# Wait up to 3 s until board DIR shows COLOUR.
+# The number of the last frame board DIR showed (0 before the first).
+last_frame() {
+	ls "$TMP/$1" | sed -n 's/^frame-0*\([0-9][0-9]*\)\.png$/\1/p' | sort -n | tail -1 | grep . || echo 0
+}
+# Wait until board DIR shows COLOUR.
 expect() {
-	n=30
-	while [ "$(shows "$TMP/$1/latest.png")" != "$2" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
-	got=$(shows "$TMP/$1/latest.png")
+	got=$(wait_shows "$TMP/$1" "$2" latest)
 	[ "$got" = "$2" ] || { tail -5 "$TMP/b${1#s}.log"; fail "$3: board shows $got, want $2"; }
+}
+# Wait until board DIR has shown COLOUR in a frame after frame AFTER.
+expect_shown() {
+	got=$(wait_shows "$TMP/$1" "$2" "$3")
+	[ "$got" = "$2" ] || { tail -12 "$TMP/b${1#s}.log"; fail "$4: board showed $got after frame $3, want $2"; }
 }
 
 for b in e d; do
@@ -74,8 +117,9 @@ PIDS="$PIDS $PLAY"
 expect se green "play"
 expect sd green "play"
 for b in e d; do
+	n=$(last_frame s$b)
 	$L send "$TMP/t.cfg" --board $b --item blue >/dev/null || fail "send while play runs"
-	expect s$b blue "send to $b while play runs"
+	expect_shown s$b blue "$n" "send to $b while play runs"
 done
 wait $PLAY || { cat "$TMP/play1.log"; fail "play failed"; }
 for b in e d; do

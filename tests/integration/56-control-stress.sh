@@ -13,6 +13,12 @@ SOCK=$TMP/run/control.sock
 CFG=$TMP/stress.cfg
 BOARDS="b1 b2 b3 b4"
 as_user() { uid=$1; shift; setpriv --reuid="$uid" --regid=65534 --clear-groups "$@"; }
+# The attackers run at the lowest CPU priority: what is judged is how the
+# daemon copes with their traffic, not how much CPU a dozen Python clients
+# take from it and from the boards on a loaded 2-core test machine (there
+# they cut the frame rate by 25 % and delayed alerts to 420 ms, in quiet
+# runs as in attacked ones).  In a school the attackers are other machines.
+attack() { uid=$1; shift; nice -n 19 setpriv --reuid="$uid" --regid=65534 --clear-groups "$@"; }
 chmod 755 "$TMP"
 # Under ASan freed memory sits in a quarantine (256 MiB by default) and
 # would read as growth: keep it small so the RSS bounds measure the daemon.
@@ -72,20 +78,20 @@ echo "RSS at the start: $rss0 KiB"
 # the attack, all at once (the floods and the slow client first, so they
 # are not simply refused once the idle holders have filled the socket)
 ATTACK=""
-as_user 65534 $C flood "$SOCK" 12 >"$TMP/flood.txt" 2>&1 &
+attack 65534 $C flood "$SOCK" 12 >"$TMP/flood.txt" 2>&1 &
 ATTACK="$ATTACK $!"
-as_user 12050 $C readflood "$SOCK" 12 >"$TMP/readflood.txt" 2>&1 &
+attack 12050 $C readflood "$SOCK" 12 >"$TMP/readflood.txt" 2>&1 &
 ATTACK="$ATTACK $!"
-as_user 12060 $C slow "$SOCK" 16 >"$TMP/slow.txt" 2>&1 &
+attack 12060 $C slow "$SOCK" 16 >"$TMP/slow.txt" 2>&1 &
 ATTACK="$ATTACK $!"
 sleep 0.2
 u=12001
 for i in 1 2 3 4 5 6 7 8; do
-	as_user $u $C hold "$SOCK" 8 12 >"$TMP/hold-$u.txt" 2>&1 &
+	attack $u $C hold "$SOCK" 8 12 >"$TMP/hold-$u.txt" 2>&1 &
 	ATTACK="$ATTACK $!"
 	u=$((u + 1))
 done
-as_user 12070 $C storm "$SOCK" 1000 >"$TMP/storm.txt" 2>&1 &
+attack 12070 $C storm "$SOCK" 1000 >"$TMP/storm.txt" 2>&1 &
 ATTACK="$ATTACK $!"
 PIDS="$PIDS $ATTACK"
 a0=$(now_ms)
