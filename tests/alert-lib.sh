@@ -28,6 +28,24 @@ CFGEOF
 	$L check "$CFG" >/dev/null || fail "test config does not check"
 }
 
+# alert_many_boards N SINK: a "boards = (...);" block with hall and gate as
+# alert_config has them and N 8x8 DDP boards f0..f<N-1> between them, sending
+# on UDP to port SINK where nobody listens: N + 2 board sockets in all (the
+# open-file limit tests 07 and 73).
+alert_many_boards() {
+	echo "boards = ("
+	echo "  { name = \"hall\"; width = 64; height = 16; format = \"rgb888\"; protocol = \"lsp\";"
+	echo "    address = \"tcp:127.0.0.1:$HALL_PORT\"; groups = [\"north\"]; },"
+	i=0
+	while [ $i -lt "$1" ]; do
+		echo "  { name = \"f$i\"; width = 8; height = 8; format = \"rgb888\"; protocol = \"ddp\"; address = \"udp:127.0.0.1:$2\"; },"
+		i=$((i + 1))
+	done
+	echo "  { name = \"gate\"; width = 64; height = 16; format = \"rgb888\"; protocol = \"lsp\";"
+	echo "    address = \"tcp:127.0.0.1:$GATE_PORT\"; groups = [\"south\"]; }"
+	echo ");"
+}
+
 start_boards() {
 	for b in hall gate; do
 		mkdir -p "$TMP/snap-$b"
