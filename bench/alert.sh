@@ -19,28 +19,10 @@ stop() { for p in $FARM $DAEMON; do kill "$p" 2>/dev/null; done; wait 2>/dev/nul
 trap stop EXIT
 trap 'exit 1' INT TERM
 
-${CC:-cc} -std=c11 -O2 -Ifirmware-proto -o "$OUT/alertfarm" bench/alertfarm.c firmware-proto/ledboard_lsp.c \
-    "$B/libfwproto.a" || exit 1
-"$OUT/alertfarm" "$N" "$OUT/ports" "$B/ledsign" "$OUT/run/control.sock" "$ROUNDS" 32 8 >"$OUT/farm.out" &
-FARM=$!
-n=100; while [ "$(wc -l <"$OUT/ports" 2>/dev/null || echo 0)" -lt "$N" ]; do
-	n=$((n - 1)); [ $n -gt 0 ] || { echo "bench/alert: the board farm did not start" >&2; exit 1; }; sleep 0.05
-done
-{
-	echo "control_socket = \"$OUT/run/control.sock\";"
-	echo "state_dir = \"$OUT/state\";"
-	echo "boards = ("
-	i=0
-	while read -r port; do
-		i=$((i + 1))
-		[ $i -gt 1 ] && echo ","
-		printf '  { name = "b%03d"; width = 32; height = 8; format = "rgb888"; protocol = "lsp"; address = "tcp:127.0.0.1:%s"; }' "$i" "$port"
-	done <"$OUT/ports"
-	echo ");"
-	# nothing scheduled: boards are blank until an alert comes
-	echo 'content = ( { name = "x"; text = "x"; } );'
-	echo 'playlists = ( { name = "p"; items = ["x"]; } );'
-} >"$OUT/bench.cfg"
+NAME=alert
+. bench/farm.lib
+farm_start "$ROUNDS"
+farm_config
 "$B/ledsign" play "$OUT/bench.cfg" --foreground 2>"$OUT/daemon.log" &
 DAEMON=$!
 if ! wait $FARM; then

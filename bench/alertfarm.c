@@ -38,6 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #include "fw_pixels.h"
 #include "ledboard_proto.h"
 
@@ -50,15 +52,6 @@ struct board {
 	double lit_at;       /* when the last dark -> lit change happened */
 };
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void
 show(void *ctx, const uint8_t *fb)
 {
@@ -68,7 +61,7 @@ show(void *ctx, const uint8_t *fb)
 	for (size_t i = 0; i < b->bytes && !lit; i++)
 		lit = fb[i] != 0;
 	if (lit && !b->lit)
-		b->lit_at = now_s();
+		b->lit_at = bench_now();
 	b->lit = lit;
 	b->frames++;
 }
@@ -97,10 +90,10 @@ static struct pollfd *pfds;
 static int
 serve(double secs, int (*done)(double), double arg)
 {
-	double end = now_s() + secs;
+	double end = bench_now() + secs;
 	uint8_t buf[65536];
 
-	while (now_s() < end) {
+	while (bench_now() < end) {
 		if (done(arg))
 			return 1;
 		for (int i = 0; i < nboards; i++) {
@@ -132,7 +125,7 @@ serve(double secs, int (*done)(double), double arg)
 			}
 		}
 		if (ledboard_proto_lsp.tick) {
-			uint32_t ms = (uint32_t)(now_s() * 1000);
+			uint32_t ms = (uint32_t)(bench_now() * 1000);
 			for (int i = 0; i < nboards; i++)
 				ledboard_proto_lsp.tick(boards[i].dec, ms);
 		}
@@ -274,7 +267,7 @@ main(int argc, char **argv)
 		fflush(stdout);
 		if (!serve(600, all_shown_dark, 0))
 			return 0;
-		printf("dark %.6f\n", now_s());
+		printf("dark %.6f\n", bench_now());
 		fflush(stdout);
 	}
 	for (int r = 0; r < rounds; r++) {
@@ -291,7 +284,7 @@ main(int argc, char **argv)
 
 		snprintf(text, sizeof text, "ALERT %d", r + 1);
 		snprintf(id, sizeof id, "bench-%d", r + 1);
-		t0 = now_s();
+		t0 = bench_now();
 		pid = run(alert_argv);
 		if (!serve(10, all_lit_since, t0)) {
 			int lit = 0;

@@ -14,18 +14,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
+
 #include "config/config.h"
 #include "render/render.h"
 #include "schedule/schedule.h"
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 int
 main(int argc, char **argv)
@@ -65,7 +58,7 @@ main(int argc, char **argv)
 	sched_layout_at(s, lo, NAN, at, &r);
 	for (int k = 0; k < 2; k++) {
 		long frames = 0;
-		double t0 = now(), t1;
+		double t0 = bench_now(), t1;
 		do {
 			for (int i = 0; i < 100; i++, frames++) {
 				double dt = frames / 30.0;
@@ -83,7 +76,7 @@ main(int argc, char **argv)
 					return 1;
 				}
 			}
-			t1 = now();
+			t1 = bench_now();
 		} while (t1 - t0 < 1.5);
 		fps[k] = frames / (t1 - t0);
 	}

@@ -17,17 +17,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
+
 #include "config/config.h"
 #include "render/render.h"
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void
 put_utf8(char *p, unsigned cp)
@@ -72,25 +65,25 @@ main(int argc, char **argv)
 	}
 	text[n] = '\0';
 	c.text = text;
-	t0 = now();
+	t0 = bench_now();
 	if ((ctx = render_ctx_new(&cfg, &d)) == NULL) {
 		ls_diag_print(&d, stderr);
 		return 1;
 	}
 	cv = render_canvas_new(b.width, b.height, b.format);
-	t1 = now();
+	t1 = bench_now();
 	if (render_item(ctx, &b, &c, 1694484000.0, 0, cv, err, sizeof err) != 0) {
 		fprintf(stderr, "longtext_bench: %s\n", err);
 		return 1;
 	}
-	t2 = now();
+	t2 = bench_now();
 	double first = (t2 - t1) * 1e3;
-	t1 = now();
+	t1 = bench_now();
 	if (render_item(ctx, &b, &c, 1694484060.0, 60, cv, err, sizeof err) != 0) {
 		fprintf(stderr, "longtext_bench: %s\n", err);
 		return 1;
 	}
-	t2 = now();
+	t2 = bench_now();
 	printf("%.1f %.1f %zu\n", first, (t2 - t1) * 1e3, n);
 	(void)t0;
 	render_canvas_free(cv);

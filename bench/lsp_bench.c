@@ -16,19 +16,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
+
 #include "proto/lsp.h"
 #include "render/render.h"
 
-#define SLOGAN "网络安全为人民,网络安全靠人民"
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 int
 main(int argc, char **argv)
@@ -36,7 +28,7 @@ main(int argc, char **argv)
 	struct ls_config cfg = { .timezone = (char *)"Asia/Shanghai" };
 	struct ls_diag d = { 0 };
 	struct ls_board b = { .name = (char *)"bench" };
-	struct ls_content c = { .name = (char *)"theme", .text = (char *)SLOGAN, .color = 0xff0000,
+	struct ls_content c = { .name = (char *)"theme", .text = (char *)BENCH_SLOGAN, .color = 0xff0000,
 		.align = LS_ALIGN_CENTER, .valign = LS_VALIGN_MIDDLE, .effect = LS_FX_SCROLL_LEFT, .speed = 32.0 };
 	struct render_ctx *ctx;
 	struct render_canvas *cv;
@@ -74,7 +66,7 @@ main(int argc, char **argv)
 		frames[i] = malloc(fbytes);
 		memcpy(frames[i], cv->data, fbytes);
 	}
-	t0 = now();
+	t0 = bench_cpu_now();
 	for (int r = 0; r < repeat; r++) {
 		struct proto_lsp_hint hint = { 0 };
 
@@ -91,7 +83,7 @@ main(int argc, char **argv)
 			}
 		}
 	}
-	t1 = now();
+	t1 = bench_cpu_now();
 	printf("%.1f %.1f %zu", (t1 - t0) * 1e6 / ((double)nframes * repeat), (double)coded / nframes, fbytes);
 	for (unsigned e = 0; e < FW_LSP_ENC_COUNT; e++)
 		printf(" %u", used[e]);

@@ -5,21 +5,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
+
 #include "fw_artnet.h"
 #include "fw_bx.h"
 #include "fw_ddp.h"
 #include "fw_e131.h"
 #include "proto/proto.h"
 #include "render/canvas.h"
-
-static double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 int
 main(void)
@@ -57,13 +50,13 @@ main(void)
 				return 1;
 			}
 			im = (struct proto_image){ w, h, fmts[f], c->stride, c->data };
-			t0 = now();
+			t0 = bench_now();
 			for (int k = 0; k < n; k++) {
 				proto_batch_init(&bt, buf, sizeof buf);
 				o->encode_frame(s, &im, &bt);
 			}
-			enc = n / (now() - t0);
-			t0 = now();
+			enc = n / (bench_now() - t0);
+			t0 = bench_now();
 			for (int k = 0; k < n; k++) {
 				struct fw_bx bx;
 				struct fw_ddp dd;
@@ -89,7 +82,7 @@ main(void)
 						fw_artnet_decode(&an, pk, len, &fc);
 				}
 			}
-			dec = n / (now() - t0);
+			dec = n / (bench_now() - t0);
 			if (memcmp(fb, c->data, render_canvas_size(c)) != 0) {
 				fprintf(stderr, "%s %s: decoded frame differs\n", protos[i], fn);
 				return 1;

@@ -14,19 +14,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
+
 #include "render/render.h"
 #include "render/render_int.h"
 
-#define SLOGAN "网络安全为人民,网络安全靠人民"
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 int
 main(int argc, char **argv)
@@ -34,7 +26,7 @@ main(int argc, char **argv)
 	struct ls_config cfg = { .timezone = (char *)"Asia/Shanghai" };
 	struct ls_diag d = { 0 };
 	struct ls_board b = { .name = (char *)"bench" };
-	struct ls_content c = { .name = (char *)"theme", .text = (char *)SLOGAN, .color = 0xff0000,
+	struct ls_content c = { .name = (char *)"theme", .text = (char *)BENCH_SLOGAN, .color = 0xff0000,
 		.align = LS_ALIGN_CENTER, .valign = LS_VALIGN_MIDDLE };
 	struct render_ctx *ctx;
 	struct render_canvas *cv;
@@ -60,7 +52,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "render_bench: %s\n", err);
 		return 1;
 	}
-	t0 = now();
+	t0 = bench_now();
 	do {
 		for (int i = 0; i < 200; i++) {
 			if (cold)
@@ -68,7 +60,7 @@ main(int argc, char **argv)
 			render_item(ctx, &b, &c, 0, 0, cv, err, sizeof err);
 		}
 		frames += 200;
-		t1 = now();
+		t1 = bench_now();
 	} while (t1 - t0 < 1.5);
 	{
 		/* the face that drew the first glyph */

@@ -30,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #include "fw_pixels.h"
 #include "ledboard_proto.h"
 
@@ -48,20 +50,11 @@ static double win_start = 1e30, win_end = 1e30;
 static double *gaps;
 static size_t ngaps, capgaps;
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void
 show(void *ctx, const uint8_t *fb)
 {
 	struct board *b = ctx;
-	double t = now_s();
+	double t = bench_now();
 
 	(void)fb;
 	b->shown = 1;
@@ -111,7 +104,7 @@ serve(int ep, double until, int (*done)(void))
 	static uint8_t buf[65536];
 	struct epoll_event evs[256];
 
-	while (now_s() < until) {
+	while (bench_now() < until) {
 		int n;
 
 		if (done && done())
@@ -151,7 +144,7 @@ serve(int ep, double until, int (*done)(void))
 			}
 		}
 		if (proto->tick) {
-			uint32_t ms = (uint32_t)(now_s() * 1000);
+			uint32_t ms = (uint32_t)(bench_now() * 1000);
 
 			for (int i = 0; i < nboards; i++)
 				proto->tick(boards[i].dec, ms);
@@ -246,13 +239,13 @@ main(int argc, char **argv)
 		fprintf(pf, "%d\n", ntohs(sa.sin_port));
 	}
 	fclose(pf);
-	if (!serve(ep, now_s() + 60, all_shown)) {
+	if (!serve(ep, bench_now() + 60, all_shown)) {
 		for (int i = 0; i < nboards; i++)
 			up += boards[i].shown;
 		fprintf(stderr, "scalefarm: only %d of %d boards showed a picture within 60 s\n", up, nboards);
 		return 1;
 	}
-	win_start = now_s() + warm;
+	win_start = bench_now() + warm;
 	win_end = win_start + secs;
 	serve(ep, win_start, NULL);
 	marker(argv[6], "start");

@@ -25,28 +25,10 @@ trap stop EXIT
 trap 'exit 1' INT TERM
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-${CC:-cc} -std=c11 -O2 -Ifirmware-proto -o "$OUT/alertfarm" bench/alertfarm.c firmware-proto/ledboard_lsp.c \
-    "$B/libfwproto.a" || exit 1
-"$OUT/alertfarm" "$N" "$OUT/ports" "$B/ledsign" "$OUT/run/control.sock" 0 32 8 >"$OUT/farm.out" &
-FARM=$!
-n=100; while [ "$(cat "$OUT/ports" 2>/dev/null | wc -l)" -lt "$N" ]; do
-	n=$((n - 1)); [ $n -gt 0 ] || { echo "bench/web: the board farm did not start" >&2; exit 1; }; sleep 0.05
-done
-{
-	echo "control_socket = \"$OUT/run/control.sock\";"
-	echo "state_dir = \"$OUT/state\";"
-	echo "boards = ("
-	i=0
-	while read -r port; do
-		i=$((i + 1))
-		[ $i -gt 1 ] && echo ","
-		printf '  { name = "b%03d"; width = 32; height = 8; format = "rgb888"; protocol = "lsp"; address = "tcp:127.0.0.1:%s"; groups = ["floor%d"]; }' \
-		    "$i" "$port" $(( (i - 1) / 10 + 1 ))
-	done <"$OUT/ports"
-	echo ");"
-	echo 'content = ( { name = "x"; text = "x"; } );'
-	echo 'playlists = ( { name = "p"; items = ["x"]; } );'
-} >"$OUT/bench.cfg"
+NAME=web
+. bench/farm.lib
+farm_start 0
+farm_config floors
 "$B/ledsign" play "$OUT/bench.cfg" --foreground 2>"$OUT/daemon.log" &
 DAEMON=$!
 n=200; until grep -q '^ready' "$OUT/farm.out"; do

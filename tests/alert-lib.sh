@@ -28,30 +28,31 @@ CFGEOF
 	$L check "$CFG" >/dev/null || fail "test config does not check"
 }
 
-start_boards() {
-	for b in hall gate; do
-		mkdir -p "$TMP/snap-$b"
-		eval port=\$$(echo "$b" | tr a-z A-Z)_PORT
-		$B/ledboard --listen "tcp:127.0.0.1:$port" --size 64x16 --format rgb888 --snapshot "$TMP/snap-$b" \
-		    --quiet 2>>"$TMP/board-$b.log" &
-		PIDS="$PIDS $!"
+# alert_many_boards N SINK: a "boards = (...);" block with hall and gate as
+# alert_config has them and N 8x8 DDP boards f0..f<N-1> between them, sending
+# on UDP to port SINK where nobody listens: N + 2 board sockets in all (the
+# open-file limit tests 07 and 73).
+alert_many_boards() {
+	echo "boards = ("
+	echo "  { name = \"hall\"; width = 64; height = 16; format = \"rgb888\"; protocol = \"lsp\";"
+	echo "    address = \"tcp:127.0.0.1:$HALL_PORT\"; groups = [\"north\"]; },"
+	i=0
+	while [ $i -lt "$1" ]; do
+		echo "  { name = \"f$i\"; width = 8; height = 8; format = \"rgb888\"; protocol = \"ddp\"; address = \"udp:127.0.0.1:$2\"; },"
+		i=$((i + 1))
 	done
+	echo "  { name = \"gate\"; width = 64; height = 16; format = \"rgb888\"; protocol = \"lsp\";"
+	echo "    address = \"tcp:127.0.0.1:$GATE_PORT\"; groups = [\"south\"]; }"
+	echo ");"
+}
+
+start_boards() {
+	start_snapshot_board hall rgb888 "$HALL_PORT"
+	start_snapshot_board gate rgb888 "$GATE_PORT"
 	sleep 0.2
 }
 
-# Start the daemon and wait until it answers on the control socket (a
-# socket file left by a killed daemon does not count); DAEMON holds its pid.
-start_daemon() {
-	$L play "$CFG" --foreground 2>>"$TMP/daemon.log" &
-	DAEMON=$!
-	PIDS="$PIDS $DAEMON"
-	n=100
-	until $L alerts --socket "$SOCK" >/dev/null 2>&1; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || { cat "$TMP/daemon.log"; fail "daemon does not answer on its control socket"; }
-		sleep 0.1
-	done
-}
+start_daemon() { start_play_daemon; }
 
 # How many pixels of a board's latest snapshot have colour RRGGBB (hex).
 count_colour() {   # board rrggbb

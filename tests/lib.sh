@@ -52,3 +52,27 @@ schedule = ( { playlist = "week"; boards = ["all"]; } );
 EOF
 	$B/ledsign check "$1" >/dev/null || fail "test config $1 does not check"
 }
+# A 64x16 simulated LSP board NAME of FORMAT listening on PORT, its pictures
+# in $TMP/snap-NAME, its pid in $PIDS and $TMP/board-NAME.pid.
+# Usage: start_snapshot_board NAME FORMAT PORT
+start_snapshot_board() {
+	mkdir -p "$TMP/snap-$1"
+	$B/ledboard --listen "tcp:127.0.0.1:$3" --size 64x16 --format "$2" --snapshot "$TMP/snap-$1" \
+	    --quiet 2>>"$TMP/board-$1.log" &
+	PIDS="$PIDS $!"
+	echo $! >"$TMP/board-$1.pid"
+}
+# `ledsign play $CFG` in the background (pid in $DAEMON and $PIDS, stderr in
+# $TMP/daemon.log), back once it answers on $SOCK (a socket file left by a
+# killed daemon does not count); fails after 10 s.  Runs $L if set.
+start_play_daemon() {
+	${L:-$B/ledsign} play "$CFG" --foreground 2>>"$TMP/daemon.log" &
+	DAEMON=$!
+	PIDS="$PIDS $DAEMON"
+	n=100
+	until ${L:-$B/ledsign} alerts --socket "$SOCK" >/dev/null 2>&1; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || { cat "$TMP/daemon.log"; fail "daemon does not answer on its control socket"; }
+		sleep 0.1
+	done
+}

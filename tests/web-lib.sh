@@ -50,28 +50,13 @@ CFGEOF
 }
 
 start_boards() {
-	for b in hall gate lab; do
-		mkdir -p "$TMP/snap-$b"
-		eval port=\$$(echo "$b" | tr a-z A-Z)_PORT
-		fmt=rgb888
-		[ "$b" = lab ] && fmt=mono
-		$B/ledboard --listen "tcp:127.0.0.1:$port" --size 64x16 --format $fmt --snapshot "$TMP/snap-$b" \
-		    --quiet 2>>"$TMP/board-$b.log" &
-		PIDS="$PIDS $!"
-		echo $! >"$TMP/board-$b.pid"
-	done
+	start_snapshot_board hall rgb888 "$HALL_PORT"
+	start_snapshot_board gate rgb888 "$GATE_PORT"
+	start_snapshot_board lab mono "$LAB_PORT"
 }
 
 start_daemon() {
-	$L play "$CFG" --foreground 2>>"$TMP/daemon.log" &
-	DAEMON=$!
-	PIDS="$PIDS $DAEMON"
-	n=100
-	until $L alerts --socket "$SOCK" >/dev/null 2>&1; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || { cat "$TMP/daemon.log"; fail "daemon does not answer on its control socket"; }
-		sleep 0.1
-	done
+	start_play_daemon
 	# every board has shown the schedule
 	for b in hall gate lab; do
 		wait_file "$TMP/snap-$b/latest.png" 100 || fail "board $b never showed a frame"

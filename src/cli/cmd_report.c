@@ -19,6 +19,7 @@
 #include "record/record.h"
 #include "record/report.h"
 #include "util/paths.h"
+#include "util/strlist.h"
 #include "util/tz.h"
 
 static const struct cmd_opt report_opts[] = {
@@ -39,24 +40,6 @@ const struct cmd_entry cmd_report_entry = {
 	report_opts, 0, 1, 0, cmd_report,
 };
 
-/* 1 when `name` is one of the comma-separated `list`. */
-static int
-report_in_list(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = list; *p;) {
-		size_t k = strcspn(p, ",");
-
-		if (k == n && memcmp(p, name, n) == 0)
-			return 1;
-		p += k;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
-}
-
 struct report_sel {
 	const struct ls_config *cfg;
 	const char *boards, *groups;
@@ -68,7 +51,7 @@ report_keys(void *arg, struct report *r, const char *board, report_key_add add)
 	const struct report_sel *s = arg;
 	const struct ls_board *b;
 
-	if (s->boards && !report_in_list(s->boards, board))
+	if (s->boards && !ls_strlist_csv_has(s->boards, board))
 		return;
 	if (!s->groups) {
 		add(r, board);
@@ -78,7 +61,7 @@ report_keys(void *arg, struct report *r, const char *board, report_key_add add)
 	if (!s->cfg || (b = ls_config_board(s->cfg, board)) == NULL)
 		return;
 	for (size_t i = 0; i < b->groups.n; i++)
-		if (report_in_list(s->groups, b->groups.v[i]))
+		if (ls_strlist_csv_has(s->groups, b->groups.v[i]))
 			add(r, b->groups.v[i]);
 }
 

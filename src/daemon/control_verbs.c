@@ -26,6 +26,7 @@
 #include "alert/cap.h"
 #include "record/audit.h"
 #include "util/base64.h"
+#include "util/buf.h"
 #include "util/kv.h"
 #include "render/canvas.h"
 #include "daemon/player.h"
@@ -33,35 +34,11 @@
 
 /* ---- answers ---- */
 
-static void
-ob_reserve(struct control_obuf *b, size_t more)
-{
-	char *np;
-	size_t ncap;
-
-	if (b->oom || b->len + more + 1 <= b->cap)
-		return;
-	ncap = b->cap ? b->cap : 256;
-	while (ncap < b->len + more + 1)
-		ncap *= 2;
-	np = realloc(b->p, ncap);
-	if (np == NULL) {
-		b->oom = 1;
-		return;
-	}
-	b->p = np;
-	b->cap = ncap;
-}
-
 void
 control_ob_add(struct control_obuf *b, const char *s, size_t n)
 {
-	ob_reserve(b, n);
-	if (b->oom)
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	if (!b->oom && ls_buf_append(&b->p, &b->len, &b->cap, s, n) < 0)
+		b->oom = 1;
 }
 
 /* Append "WORD k=v k=v\n" from NULL-terminated key/value pairs. */
@@ -160,6 +137,19 @@ control_char_at(const char *t)
 	return -1;
 }
 
+/* A value buffer for kv_next as long as the request's arguments, so that no
+ * value is ever cut; *cap is its size.  NULL after answering "out of memory". */
+static char *
+verb_valbuf(const struct control_req *rq, struct control_obuf *b, size_t *cap)
+{
+	char *val;
+
+	*cap = strlen(rq->args) + 1;
+	if ((val = malloc(*cap)) == NULL)
+		control_ob_error(b, "internal", "out of memory");
+	return val;
+}
+
 static void
 verb_alert(struct control_req *rq, struct control_obuf *b)
 {
@@ -172,16 +162,14 @@ verb_alert(struct control_req *rq, struct control_obuf *b)
 	const char *cur = args;
 	long long dur = -1;
 	long at;
+	size_t cap;
 	int r, have_start = 0;
 
 	memset(&a, 0, sizeof a);
 	a.level = ALERT_EMERGENCY;
-	val = malloc(strlen(args) + 1);
-	if (val == NULL) {
-		control_ob_error(b, "internal", "out of memory");
+	if ((val = verb_valbuf(rq, b, &cap)) == NULL)
 		return;
-	}
-	while ((r = kv_next(&cur, key, sizeof key, val, strlen(args) + 1, err, sizeof err)) > 0) {
+	while ((r = kv_next(&cur, key, sizeof key, val, cap, err, sizeof err)) > 0) {
 		if (strcmp(key, "id") == 0) {
 			if (!alert_id_valid(val)) {
 				snprintf(err, sizeof err, "bad id \"%.100s\": use 1..%d letters, digits and ._:@- starting with a letter or digit",
@@ -479,16 +467,14 @@ verb_cap(struct control_req *rq, struct control_obuf *b)
 	const char *args = rq->args;
 	long long now = rq->now;
 	char key[32], err[256], name[128] = "request", actor[65] = "";
-	size_t cap = strlen(args) + 1;
-	char *val = malloc(cap), *doc = NULL;
+	size_t cap;
+	char *val, *doc = NULL;
 	size_t doclen = 0;
 	const char *cur = args;
 	int r;
 
-	if (val == NULL) {
-		control_ob_error(b, "internal", "out of memory");
+	if ((val = verb_valbuf(rq, b, &cap)) == NULL)
 		return;
-	}
 	while ((r = kv_next(&cur, key, sizeof key, val, cap, err, sizeof err)) > 0) {
 		if (strcmp(key, "doc") == 0) {
 			free(doc);
@@ -673,13 +659,11 @@ verb_snapshot(struct control_req *rq, struct control_obuf *b)
 	struct snap_ctx sc = { b, s->cfg, NULL, 0 };
 	char key[32], err[256], n[16], wall[32], *val, *only = NULL;
 	const char *cur = rq->args;
-	size_t cap = strlen(rq->args) + 3;
+	size_t cap;
 	int r;
 
-	if ((val = malloc(cap)) == NULL) {
-		control_ob_error(b, "internal", "out of memory");
+	if ((val = verb_valbuf(rq, b, &cap)) == NULL)
 		return;
-	}
 	while ((r = kv_next(&cur, key, sizeof key, val, cap, err, sizeof err)) > 0) {
 		if (strcmp(key, "boards") == 0 && only == NULL && (only = malloc(strlen(val) + 3)) != NULL) {
 			snprintf(only, strlen(val) + 3, ",%s,", val);
@@ -820,13 +804,11 @@ verb_record(struct control_req *rq, struct control_obuf *b)
 	struct control_server *s = rq->srv;
 	char key[32], err[256], actor[65] = "", origin[17] = "", action[33] = "", *target = NULL, *detail = NULL, *val;
 	const char *cur = rq->args;
-	size_t cap = strlen(rq->args) + 1;
+	size_t cap;
 	int r;
 
-	if ((val = malloc(cap)) == NULL) {
-		control_ob_error(b, "internal", "out of memory");
+	if ((val = verb_valbuf(rq, b, &cap)) == NULL)
 		return;
-	}
 	while ((r = kv_next(&cur, key, sizeof key, val, cap, err, sizeof err)) > 0) {
 		if (strcmp(key, "action") == 0 && strlen(val) < sizeof action && val[0] &&
 		    strspn(val, "abcdefghijklmnopqrstuvwxyz-_") == strlen(val)) {

@@ -5,12 +5,11 @@
 
 #include "district/dmsg.h"
 #include "util/kv.h"
+#include "util/strlist.h"
 
 
-/* Copy s into d (cap bytes), cut at a character boundary of no concern:
- * every field copied here was length-checked or is only shown. */
-static void
-dcopy(char *d, size_t cap, const char *s)
+void
+dmsg_copy(char *d, size_t cap, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -31,20 +30,7 @@ dmsg_name_ok(const char *s)
 int
 dmsg_list_has(const char *list, const char *name)
 {
-	size_t n = strlen(name);
-
-	if (list[0] == '\0')
-		return 1;
-	for (const char *p = list; *p;) {
-		size_t k = strcspn(p, ",");
-
-		if (k == n && memcmp(p, name, n) == 0)
-			return 1;
-		p += k;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
+	return list[0] == '\0' || ls_strlist_csv_has(list, name);
 }
 
 int
@@ -140,7 +126,7 @@ dmsg_bundle_parse(const uint8_t *buf, size_t len, struct dmsg_bundle *out, char 
 				return -1;
 			}
 		} else if (strcmp(key, "label") == 0) {
-			dcopy(out->label, sizeof out->label, val);
+			dmsg_copy(out->label, sizeof out->label, val);
 		}
 		/* other keys: from a later minor version, ignored */
 	}
@@ -160,7 +146,7 @@ dmsg_bundle_parse(const uint8_t *buf, size_t len, struct dmsg_bundle *out, char 
 		cur = line + 5;
 		while ((r = kv_next(&cur, key, sizeof key, val, sizeof val, e2, sizeof e2)) > 0) {
 			if (strcmp(key, "name") == 0 && strlen(val) < sizeof name)
-				dcopy(name, sizeof name, val);
+				dmsg_copy(name, sizeof name, val);
 			else if (strcmp(key, "size") == 0 && kv_num(val, &size) < 0)
 				size = -1;
 		}
@@ -181,7 +167,7 @@ dmsg_bundle_parse(const uint8_t *buf, size_t len, struct dmsg_bundle *out, char 
 			}
 		if (strcmp(name, DMSG_BUNDLE_CONFIG) == 0)
 			configs++;
-		dcopy(f->name, sizeof f->name, name);
+		dmsg_copy(f->name, sizeof f->name, name);
 		f->data = p;
 		f->len = (size_t)size;
 		out->nfiles++;
@@ -327,7 +313,7 @@ dmsg_alert_parse(const char *buf, size_t len, struct dmsg_alert *m, char *err, s
 				snprintf(err, errlen, "bad alert id \"%.100s\"", val);
 				goto fail;
 			}
-			dcopy(m->id, sizeof m->id, val);
+			dmsg_copy(m->id, sizeof m->id, val);
 		} else if (strcmp(key, "time") == 0) {
 			if (kv_num(val, &m->time) < 0) {
 				snprintf(err, errlen, "bad time \"%.40s\"", val);
@@ -340,7 +326,7 @@ dmsg_alert_parse(const char *buf, size_t len, struct dmsg_alert *m, char *err, s
 				snprintf(err, errlen, "schools list too long");
 				goto fail;
 			}
-			dcopy(m->schools, sizeof m->schools, val);
+			dmsg_copy(m->schools, sizeof m->schools, val);
 		}
 	}
 	if (r < 0 || !have_state || !m->id[0]) {

@@ -47,19 +47,6 @@ lfmt(char *buf, size_t cap, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Copy s into d (cap bytes), cut at a character boundary of no concern:
- * every field copied here was length-checked or is only shown. */
-static void
-dcopy(char *d, size_t cap, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(d, s, n);
-	d[n] = '\0';
-}
-
 #define LINK_QUEUE_BYTES (64u * 1024 * 1024)  /* messages from the broker not yet handled */
 #define LINK_STATE_PERIOD 30                   /* seconds: the state again, retained */
 #define LINK_PUBLISH_DELAY_MS 100              /* changes within this go out as one message */
@@ -194,7 +181,7 @@ pb_rec(struct pbuf *b, const char *word, ...)
 	va_list ap;
 	const char *k, *v;
 
-	dcopy(line, sizeof line, word);
+	dmsg_copy(line, sizeof line, word);
 	len = strlen(line);
 	va_start(ap, word);
 	while ((k = va_arg(ap, const char *)) != NULL) {
@@ -365,7 +352,7 @@ link_board_add(struct dlink *l, const char *name)
 	l->boards = nb;
 	b = &l->boards[l->nboards++];
 	memset(b, 0, sizeof *b);
-	dcopy(b->name, sizeof b->name, name);
+	dmsg_copy(b->name, sizeof b->name, name);
 	lfmt(b->state, sizeof b->state, "unknown");
 	return b;
 }
@@ -398,13 +385,13 @@ link_event(struct dlink *l, const char *line)
 	line = cur;
 
 	while (kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err) > 0) {
-		if (strcmp(key, "type") == 0) dcopy(type, sizeof type, val);
-		else if (strcmp(key, "board") == 0) dcopy(board, sizeof board, val);
-		else if (strcmp(key, "item") == 0) dcopy(item, sizeof item, val);
-		else if (strcmp(key, "rule") == 0) dcopy(rule, sizeof rule, val);
-		else if (strcmp(key, "to") == 0) dcopy(to, sizeof to, val);
-		else if (strcmp(key, "id") == 0) dcopy(id, sizeof id, val);
-		else if (strcmp(key, "ok") == 0) dcopy(okv, sizeof okv, val);
+		if (strcmp(key, "type") == 0) dmsg_copy(type, sizeof type, val);
+		else if (strcmp(key, "board") == 0) dmsg_copy(board, sizeof board, val);
+		else if (strcmp(key, "item") == 0) dmsg_copy(item, sizeof item, val);
+		else if (strcmp(key, "rule") == 0) dmsg_copy(rule, sizeof rule, val);
+		else if (strcmp(key, "to") == 0) dmsg_copy(to, sizeof to, val);
+		else if (strcmp(key, "id") == 0) dmsg_copy(id, sizeof id, val);
+		else if (strcmp(key, "ok") == 0) dmsg_copy(okv, sizeof okv, val);
 		else if (strcmp(key, "time") == 0) t = strtod(val, NULL);
 	}
 	if (board[0] && (b = link_board_add(l, board)) == NULL)
@@ -421,15 +408,15 @@ link_event(struct dlink *l, const char *line)
 		return;   /* 30 a second: not forwarded */
 	}
 	if (strcmp(type, "item_start") == 0) {
-		dcopy(b->item, sizeof b->item, item);
-		dcopy(b->rule, sizeof b->rule, rule);
+		dmsg_copy(b->item, sizeof b->item, item);
+		dmsg_copy(b->rule, sizeof b->rule, rule);
 		if ((a = link_alert_local(l, b->alert)) != NULL)
 			a->dirty = 1;
 		link_rule_alert(rule, b->alert, sizeof b->alert);
 		b->alert_ack = 0;
 		l->state_dirty = 1;
 	} else if (strcmp(type, "link") == 0) {
-		dcopy(b->state, sizeof b->state, to);
+		dmsg_copy(b->state, sizeof b->state, to);
 		l->state_dirty = 1;
 	} else if ((strcmp(type, "alert_cleared") == 0 || strcmp(type, "alert_expired") == 0) &&
 	    (a = link_alert_local(l, id)) != NULL && a->state == LA_SHOWING) {
@@ -534,11 +521,11 @@ boards_line_cb(void *arg, const char *line)
 	    (b = link_board_add(l, name)) == NULL)
 		return;
 	if (control_line_get(line, "state", v, sizeof v) == 0)
-		dcopy(b->state, sizeof b->state, v);
+		dmsg_copy(b->state, sizeof b->state, v);
 	if (control_line_get(line, "item", v, sizeof v) == 0)
-		dcopy(b->item, sizeof b->item, v);
+		dmsg_copy(b->item, sizeof b->item, v);
 	if (control_line_get(line, "rule", v, sizeof v) == 0) {
-		dcopy(b->rule, sizeof b->rule, v);
+		dmsg_copy(b->rule, sizeof b->rule, v);
 		link_rule_alert(v, b->alert, sizeof b->alert);
 	}
 	if (control_line_get(line, "last_ack", v, sizeof v) == 0)
@@ -677,7 +664,7 @@ alert_done_cb(void *arg, int rc, const char *final, const char *err, int eno)
 		if ((strcmp(action, "alert") == 0 || strcmp(action, "update") == 0) && id[0]) {
 			char err2[128];
 
-			dcopy(a->local, sizeof a->local, id);
+			dmsg_copy(a->local, sizeof a->local, id);
 			a->state = LA_PENDING;
 			a->dirty = 1;
 			if (!control_client_request(l->base, l->cfg->control_socket, "status", LINK_REQUEST_MS, cap_status_line_cb,
@@ -710,7 +697,7 @@ alert_done_cb(void *arg, int rc, const char *final, const char *err, int eno)
 			if (final)
 				control_line_get(final, "message", msg, sizeof msg);
 			a->state = LA_REJECTED;
-			dcopy(a->reason, sizeof a->reason, msg[0] ? msg : err ? err : "no answer from the controller");
+			dmsg_copy(a->reason, sizeof a->reason, msg[0] ? msg : err ? err : "no answer from the controller");
 			log_warn(LINK_WHO, NULL, "district alert %s not shown: %s", a->id, a->reason);
 		}
 		a->dirty = 1;
@@ -743,7 +730,7 @@ link_alert_add(struct dlink *l, const char *id)
 	l->alerts = na;
 	a = &l->alerts[l->nalerts++];
 	memset(a, 0, sizeof *a);
-	dcopy(a->id, sizeof a->id, id);
+	dmsg_copy(a->id, sizeof a->id, id);
 	lfmt(a->local, sizeof a->local, "d:%s", id);
 	return a;
 }
@@ -762,7 +749,7 @@ link_on_alert(struct dlink *l, const char *id_in_topic, const uint8_t *payload, 
 		log_warn(LINK_WHO, NULL, "district alert %s refused: %s", id_in_topic, err);
 		if (alert_id_valid(id_in_topic) && (a = link_alert_add(l, id_in_topic)) != NULL) {
 			a->state = LA_REJECTED;
-			dcopy(a->reason, sizeof a->reason, err);
+			dmsg_copy(a->reason, sizeof a->reason, err);
 			a->dirty = 1;
 			link_changed(l);
 		}
@@ -791,7 +778,7 @@ link_on_alert(struct dlink *l, const char *id_in_topic, const uint8_t *payload, 
 		return;
 	}
 	r->l = l;
-	dcopy(r->id, sizeof r->id, m.id);
+	dmsg_copy(r->id, sizeof r->id, m.id);
 	if (m.cleared) {
 		char q[ALERT_ID_MAX * 3 + 32];
 		size_t ql = 0;
@@ -810,7 +797,7 @@ link_on_alert(struct dlink *l, const char *id_in_topic, const uint8_t *payload, 
 			size_t l2 = 0;
 
 			r->l = l;
-			dcopy(r->id, sizeof r->id, m.id);
+			dmsg_copy(r->id, sizeof r->id, m.id);
 			r->clearing = 1;
 			lfmt(q, sizeof q, "clear ");
 			kv_put(q + 6, sizeof q - 6, &l2, "id", m.id);
@@ -1362,7 +1349,7 @@ link_on_report(struct dlink *l, const uint8_t *payload, size_t len)
 	}
 	cur = rest;
 	while (kv_next(&cur, key, sizeof key, val, sizeof val, err, sizeof err) > 0) {
-		if (strcmp(key, "request") == 0) dcopy(rid, sizeof rid, val);
+		if (strcmp(key, "request") == 0) dmsg_copy(rid, sizeof rid, val);
 		else if (strcmp(key, "from") == 0) kv_num(val, &from);
 		else if (strcmp(key, "to") == 0) kv_num(val, &to);
 	}
@@ -1673,10 +1660,10 @@ district_link_run(const char *config_path)
 		log_error(LINK_WHO, NULL, "%s: %s", config_path, strerror(errno));
 		goto out;
 	}
-	dcopy(tmp, sizeof tmp, l->cfgpath);
-	dcopy(l->cfgdir, sizeof l->cfgdir, dirname(tmp));
-	dcopy(tmp, sizeof tmp, l->cfgpath);
-	dcopy(l->cfgbase, sizeof l->cfgbase, basename(tmp));
+	dmsg_copy(tmp, sizeof tmp, l->cfgpath);
+	dmsg_copy(l->cfgdir, sizeof l->cfgdir, dirname(tmp));
+	dmsg_copy(tmp, sizeof tmp, l->cfgpath);
+	dmsg_copy(l->cfgbase, sizeof l->cfgbase, basename(tmp));
 	l->cfg = ls_config_load(l->cfgpath, &d);
 	if (!l->cfg) {
 		ls_diag_sort(&d);

@@ -59,3 +59,20 @@ ls_strlist_add_unique(struct ls_strlist *l, const char *s)
 	l->v[l->n++] = copy;
 	return 0;
 }
+
+int
+ls_strlist_csv_has(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; *p;) {
+		size_t k = strcspn(p, ",");
+
+		if (k == n && memcmp(p, name, n) == 0)
+			return 1;
+		p += k;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}

@@ -11,37 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "web/web.h"
 #include "web/web_int.h"
-
-static void
-buf_reserve(struct web_buf *b, size_t more)
-{
-	size_t ncap;
-	char *np;
-
-	if (b->oom || b->len + more + 1 <= b->cap)
-		return;
-	ncap = b->cap ? b->cap : 1024;
-	while (ncap < b->len + more + 1)
-		ncap *= 2;
-	if ((np = realloc(b->p, ncap)) == NULL) {
-		b->oom = 1;
-		return;
-	}
-	b->p = np;
-	b->cap = ncap;
-}
 
 void
 web_buf_add(struct web_buf *b, const char *s, size_t n)
 {
-	buf_reserve(b, n);
-	if (b->oom)
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	if (!b->oom && ls_buf_append(&b->p, &b->len, &b->cap, s, n) < 0)
+		b->oom = 1;
 }
 
 void
@@ -61,9 +39,10 @@ buf_vprintf(struct web_buf *b, const char *fmt, va_list ap)
 	va_end(ap2);
 	if (n < 0)
 		return;
-	buf_reserve(b, (size_t)n);
-	if (b->oom)
+	if (b->oom || ls_buf_reserve(&b->p, b->len, &b->cap, (size_t)n) < 0) {
+		b->oom = 1;
 		return;
+	}
 	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 }

@@ -636,6 +636,7 @@ web_server_new(const struct web_opts *o, char *err, size_t errlen)
 {
 	struct web_server *s = calloc(1, sizeof *s);
 	struct sockaddr_storage ss;
+	struct MHD_OptionItem tls[3];
 	socklen_t sl;
 	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
 	const union MHD_DaemonInfo *di;
@@ -685,28 +686,21 @@ web_server_new(const struct web_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start the board wall's watcher thread");
 		goto fail;
 	}
-	if (s->https)
-		s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, s,
-		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONN_LIMIT,
-		    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)WEB_CONN_PER_IP,
-		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_IDLE_TIMEOUT,
-		    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
-		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-		    MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, s,
-		    MHD_OPTION_HTTPS_MEM_CERT, s->cert_pem,
-		    MHD_OPTION_HTTPS_MEM_KEY, s->key_pem,
-		    MHD_OPTION_END);
-	else
-		s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, s,
-		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONN_LIMIT,
-		    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)WEB_CONN_PER_IP,
-		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_IDLE_TIMEOUT,
-		    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
-		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-		    MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, s,
-		    MHD_OPTION_END);
+	/* one option list; the TLS pair goes in as an MHD_OPTION_ARRAY that is
+	 * just its terminator when the console speaks plain HTTP */
+	tls[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)s->cert_pem };
+	tls[1] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)s->key_pem };
+	tls[2] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, s,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONN_LIMIT,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)WEB_CONN_PER_IP,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_IDLE_TIMEOUT,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, s,
+	    MHD_OPTION_ARRAY, s->https ? tls : tls + 2,
+	    MHD_OPTION_END);
 	if (s->mhd == NULL) {
 		snprintf(err, errlen, "cannot listen on %s (in use, or not an address of this machine?)", s->listen);
 		goto fail;

@@ -11,17 +11,7 @@ SINK=$(free_port)
 cp "$CFG" "$TMP/two.cfg"
 {
 	sed '/^boards = (/,/^);/d' "$CFG"
-	echo "boards = ("
-	echo "  { name = \"hall\"; width = 64; height = 16; format = \"rgb888\"; protocol = \"lsp\";"
-	echo "    address = \"tcp:127.0.0.1:$HALL_PORT\"; groups = [\"north\"]; },"
-	i=0
-	while [ $i -lt 150 ]; do
-		echo "  { name = \"f$i\"; width = 8; height = 8; format = \"rgb888\"; protocol = \"ddp\"; address = \"udp:127.0.0.1:$SINK\"; },"
-		i=$((i + 1))
-	done
-	echo "  { name = \"gate\"; width = 64; height = 16; format = \"rgb888\"; protocol = \"lsp\";"
-	echo "    address = \"tcp:127.0.0.1:$GATE_PORT\"; groups = [\"south\"]; }"
-	echo ");"
+	alert_many_boards 150 "$SINK"
 } >"$TMP/many.cfg"
 $L check "$TMP/many.cfg" >/dev/null || { $L check "$TMP/many.cfg"; fail "test config does not check"; }
 start_boards

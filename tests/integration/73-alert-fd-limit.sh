@@ -8,21 +8,8 @@
 alert_config
 # 150 more boards: DDP on UDP to a port nobody listens on (one socket each)
 SINK=$(free_port)
-{
-	echo "boards = ("
-	echo "  { name = \"hall\"; width = 64; height = 16; format = \"rgb888\"; protocol = \"lsp\";"
-	echo "    address = \"tcp:127.0.0.1:$HALL_PORT\"; groups = [\"north\"]; },"
-	i=0
-	while [ $i -lt 150 ]; do
-		echo "  { name = \"f$i\"; width = 8; height = 8; format = \"rgb888\"; protocol = \"ddp\"; address = \"udp:127.0.0.1:$SINK\"; },"
-		i=$((i + 1))
-	done
-	echo "  { name = \"gate\"; width = 64; height = 16; format = \"rgb888\"; protocol = \"lsp\";"
-	echo "    address = \"tcp:127.0.0.1:$GATE_PORT\"; groups = [\"south\"]; }"
-	echo ");"
-} >"$TMP/boards.part"
 sed -i '/^boards = (/,/^);/d' "$CFG"
-cat "$TMP/boards.part" >>"$CFG"
+alert_many_boards 150 "$SINK" >>"$CFG"
 $L check "$CFG" >/dev/null || { $L check "$CFG"; fail "test config does not check"; }
 start_boards
 

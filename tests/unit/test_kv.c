@@ -1,4 +1,5 @@
-/* test_kv.c — the key=value codec (util/kv.c) and string lists (util/strlist.c). */
+/* test_kv.c — the key=value codec (util/kv.c), string lists (util/strlist.c)
+ * and growable text buffers (util/buf.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -7,6 +8,9 @@
 
 #include <string.h>
 
+#include <stdlib.h>
+
+#include "util/buf.h"
 #include "util/kv.h"
 #include "util/strlist.h"
 
@@ -113,6 +117,38 @@ test_strlist(void **state)
 	ls_strlist_free(&b);
 	assert_int_equal(ls_strlist_copy(&b, &a), 0);
 	assert_null(b.v);
+
+	/* comma-separated lists match whole entries only */
+	assert_true(ls_strlist_csv_has("north,south", "south"));
+	assert_true(ls_strlist_csv_has("north,south", "north"));
+	assert_false(ls_strlist_csv_has("north,south", "sou"));
+	assert_false(ls_strlist_csv_has("northern", "north"));
+	assert_false(ls_strlist_csv_has("", "north"));
+}
+
+static void
+test_buf(void **state)
+{
+	char *p = NULL, big[1000];
+	size_t len = 0, cap = 0;
+
+	(void)state;
+	/* an empty append still gives a NUL-terminated text */
+	assert_int_equal(ls_buf_append(&p, &len, &cap, "", 0), 0);
+	assert_non_null(p);
+	assert_string_equal(p, "");
+	assert_int_equal(ls_buf_append(&p, &len, &cap, "ok", 2), 0);
+	memset(big, 'x', sizeof big);
+	assert_int_equal(ls_buf_append(&p, &len, &cap, big, sizeof big), 0);
+	assert_int_equal(len, 2 + sizeof big);
+	assert_true(cap > len);
+	assert_int_equal(p[len], '\0');
+	assert_memory_equal(p, "okxxx", 5);
+	/* a length that cannot fit fails and leaves the buffer as it was */
+	assert_int_equal(ls_buf_reserve(&p, len, &cap, SIZE_MAX - 1), -1);
+	assert_int_equal(len, 2 + sizeof big);
+	assert_memory_equal(p, "okxxx", 5);
+	free(p);
 }
 
 int
@@ -124,6 +160,7 @@ main(void)
 		cmocka_unit_test(test_kv_get),
 		cmocka_unit_test(test_kv_num),
 		cmocka_unit_test(test_strlist),
+		cmocka_unit_test(test_buf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
