@@ -39,7 +39,11 @@ def browser(width=1280, height=900):
     o.binary_location = "/usr/bin/chromium"
     for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
               "--disable-background-networking", "--window-size=%d,%d" % (width, height),
-              "--lang=zh-CN", "--hide-scrollbars"):
+              "--lang=zh-CN", "--hide-scrollbars",
+              # talk to chromedriver over a pipe, not TCP to "localhost": a fresh
+              # minimal Debian root has no /etc/hosts, and chromedriver then
+              # fails with "unable to connect to renderer"
+              "--remote-debugging-pipe"):
         o.add_argument(a)
     if width < 500:
         # a phone: headless windows are at least 500 px wide, so emulate the screen
