@@ -32,7 +32,9 @@ PIDS="$PIDS $!"
 $B/ledboard --listen "tcp:127.0.0.1:$P2" --size 64x16 --format mono --snapshot "$TMP/s2" 2>"$TMP/new.log" &
 PIDS="$PIDS $!"
 wait_listen "$TMP/old.log"; wait_listen "$TMP/new.log"
-$L play "$TMP/c.cfg" --foreground 2>"$TMP/d.log" &
+# a fixed campaign clock at mid-day: near midnight the programme spans two days
+# and the text is a later entry of it
+$L play "$TMP/c.cfg" --foreground --start-at "2023-09-13 10:00" 2>"$TMP/d.log" &
 D=$!; PIDS="$PIDS $D"
 sleep 9
 $L status "$TMP/c.cfg" >"$TMP/st.txt" || fail "status"
