@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <png.h>
@@ -447,7 +448,7 @@ render_draw_image(struct render_canvas *c, const struct render_image *img, enum 
 /* Read the PNG file at path and decode it (into *img) or only verify it
  * (img NULL) under the poster limits; 0 or -1 with err naming the file. */
 static int
-png_load(const char *path, struct render_image **img, int *w, int *h, char *err, size_t errlen)
+png_load(const char *path, struct render_image **img, int *w, int *h, struct stat *seen, char *err, size_t errlen)
 {
 	int rc = -1;
 	FILE *fp;
@@ -469,6 +470,8 @@ png_load(const char *path, struct render_image **img, int *w, int *h, char *err,
 		close(fd);
 		return -1;
 	}
+	if (seen != NULL)
+		*seen = st;
 	if ((fp = fdopen(fd, "rb")) == NULL) {
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 		close(fd);
@@ -500,13 +503,34 @@ render_png_check(const char *path, int *w, int *h, char *err, size_t errlen)
 {
 	int iw, ih;
 
-	if (png_load(path, NULL, &iw, &ih, err, errlen) != 0)
+	if (png_load(path, NULL, &iw, &ih, NULL, err, errlen) != 0)
 		return -1;
 	if (w != NULL)
 		*w = iw;
 	if (h != NULL)
 		*h = ih;
 	return 0;
+}
+
+/* Whether the file a cache slot was read from is still the same file with
+ * the same bytes.  Staff replace posters in place: a picture saved again, or
+ * broken, must be seen on its next turn rather than whenever the slot
+ * happens to be evicted.  Looked at no more than once a second per slot, so
+ * a scrolling poster does not cost a stat() a frame. */
+static int
+image_unchanged(struct render_icache *c, const char *path)
+{
+	struct timespec now;
+	struct stat st;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	if (c->checked != 0 && now.tv_sec - c->checked < 1)
+		return 1;
+	c->checked = now.tv_sec != 0 ? now.tv_sec : 1;
+	if (stat(path, &st) != 0)
+		return c->st.st_ino == 0;      /* missing then and now */
+	return st.st_dev == c->st.st_dev && st.st_ino == c->st.st_ino && st.st_size == c->st.st_size &&
+	    st.st_mtim.tv_sec == c->st.st_mtim.tv_sec && st.st_mtim.tv_nsec == c->st.st_mtim.tv_nsec;
 }
 
 static struct render_icache *
@@ -518,8 +542,12 @@ image_load(struct render_ctx *ctx, const char *path)
 	for (size_t i = 0; i < RENDER_IMAGE_CACHE; i++) {
 		struct render_icache *c = &ctx->ic[i];
 		if (c->path != NULL && strcmp(c->path, path) == 0) {
-			c->used = ++ctx->tick;
-			return c;
+			if (image_unchanged(c, path)) {
+				c->used = ++ctx->tick;
+				return c;
+			}
+			slot = c;              /* read it again, in the same slot */
+			break;
 		}
 		if (c->used < slot->used)
 			slot = c;
@@ -532,8 +560,13 @@ image_load(struct render_ctx *ctx, const char *path)
 	{
 		int w, h;
 		struct render_image *img = NULL;
-		if (png_load(path, &img, &w, &h, err, sizeof err) == 0)
+		if (png_load(path, &img, &w, &h, &slot->st, err, sizeof err) == 0)
 			slot->img = img;
+	}
+	{
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+		slot->checked = now.tv_sec != 0 ? now.tv_sec : 1;
 	}
 	slot->path = strdup(path);
 	if (slot->img == NULL)

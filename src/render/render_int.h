@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -156,6 +158,8 @@ struct render_icache {
 	struct render_image *img;
 	char *err;                 /* a decode error is remembered too */
 	unsigned long used;
+	struct stat st;            /* the file as it was read (st_ino 0: not opened) */
+	time_t checked;            /* CLOCK_MONOTONIC_COARSE second of the last stat */
 	/* a scrolling poster, scaled and quantised once for one board and colour */
 	struct render_canvas *strip;
 	ls_rgb strip_bg;

@@ -427,6 +427,57 @@ test_chunk_bomb_memory(void **state)
 	free(m.p);
 }
 
+/* The poster cache notices a file replaced in place (issue 13 #9, seen in
+ * CI by test 63): a poster broken after it was first shown fails on its next
+ * turn, and one saved again shows again, whichever way the cache was used
+ * between.  Before, a cached decode hid the change until evicted. */
+static void
+write_file(const char *path, const uint8_t *p, size_t n)
+{
+	FILE *fp = fopen(path, "wb");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(p, 1, n, fp), n);
+	fclose(fp);
+}
+
+static void
+test_cache_sees_replaced_file(void **state)
+{
+	char path[] = "/tmp/ledsign-pngcache-XXXXXX", err[512];
+	static struct ls_config cfg = { .timezone = (char *)"Asia/Shanghai" };
+	struct ls_diag d = { 0 };
+	struct render_ctx *ctx = render_ctx_new(&cfg, &d);
+	struct render_canvas *c = render_canvas_new(W, H, LS_FMT_RGB888);
+	struct mem m = make_png(PNG_COLOR_TYPE_RGB, 8, 0);
+	struct ls_content item = { .name = (char *)"later", .image = path, .fit = LS_FIT_STRETCH };
+
+	(void)state;
+	assert_non_null(ctx);
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	write_file(path, m.p, m.n);
+	if (render_image_item(ctx, &item, 0, c, err, sizeof err) != 0)
+		fail_msg("a good poster failed: %s", err);
+	/* broken in place (the same inode, fewer bytes) */
+	write_file(path, m.p, m.n / 2);
+	usleep(1100 * 1000);    /* the cache looks at the file at most once a second */
+	err[0] = '\0';
+	assert_int_equal(render_image_item(ctx, &item, 1, c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "truncated"));
+	/* saved again: shown again */
+	write_file(path, m.p, m.n);
+	usleep(1100 * 1000);
+	if (render_image_item(ctx, &item, 2, c, err, sizeof err) != 0)
+		fail_msg("the poster saved again still fails: %s", err);
+	unlink(path);
+	free(m.p);
+	render_canvas_free(c);
+	render_ctx_free(ctx);
+	ls_diag_clear(&d);
+}
+
 static struct render_image *
 image(int w, int h, const ls_rgb *px, const uint8_t *alpha)
 {
@@ -558,6 +609,7 @@ main(void)
 		cmocka_unit_test(test_pixel_limit),
 		cmocka_unit_test(test_chunk_bomb_memory),
 		cmocka_unit_test(test_check_file),
+		cmocka_unit_test(test_cache_sees_replaced_file),
 		cmocka_unit_test(test_linear_average),
 		cmocka_unit_test(test_fit_fill_stretch),
 		cmocka_unit_test(test_alpha_over_background),
