@@ -11,6 +11,14 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 own_stderr() { grep -Ev '^==[0-9]+==' "$1" || true; }
 # Fail unless FILE holds nothing of the program's own on stderr.
 no_own_stderr() { [ -z "$(own_stderr "$1")" ] || { own_stderr "$1"; fail "$2"; }; }
+# Art-Net goes from UDP 6454 where that port is free, and 6454 is one port
+# for the whole machine: every test that sends Art-Net takes this lock (on fd
+# 9, held until the test ends) so that tests run side by side (and a second
+# `make check`) never take 6454 while test 48 checks who sends from it.
+artnet_port_lock() {
+	exec 9>/tmp/ledsign-tests-udp6454.lock
+	flock -w 240 9 || fail "another test held the UDP 6454 lock for 4 minutes"
+}
 # A free loopback TCP/UDP port chosen by the kernel.
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # Wait until FILE exists (up to $2 tenths of a second, default 50).

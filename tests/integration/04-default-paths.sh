@@ -1,6 +1,7 @@
 # The default paths are written once, in src/util/paths.h.  The man page,
 # the docs, the systemd unit and `make install` must name the same ones: this
 # reads them through the C preprocessor and checks each place that says them.
+# serial: checks that nothing holds the default /run/ledsign socket, and runs make install in the checkout
 . tests/lib.sh
 printf '#include "util/paths.h"\nCONFIG=LS_PATH_CONFIG\nRUN=LS_PATH_RUN_DIR\nSOCK=LS_PATH_CONTROL_SOCKET\nSTATE=LS_PATH_STATE_DIR\nPID=LS_FILE_PID\n' |
 	${CC:-cc} -E -P -Isrc - | sed 's/" *"//g; s/"//g' >"$TMP/paths.sh" || fail "cannot preprocess src/util/paths.h"

@@ -7,6 +7,7 @@
 # shim, as a small box's SD card can be), an emergency is on the board
 # while `ledsign alert` still waits for its answer (before: only after both
 # fsyncs, 1.4 s or more), and the answer still comes, after the write.
+# serial: counts frames sent and drawn in 3 s at 30 fps, and an alert's time to the boards
 . tests/lib.sh
 P1=$(free_port) P2=$(free_port) SINK=$(free_port)
 CFG=$TMP/play.cfg

@@ -9,6 +9,7 @@
 # still there and uploads nothing again.  A reload that changes nothing the
 # board shows sends nothing; one that changes the scroll's speed stores a
 # new programme version.
+# serial: the board's clock runs 5 times fast and its pictures are sampled by time
 . tests/lib.sh
 L=$B/ledsign
 T0=1694491200            # 2023-09-12 12:00:00 at UTC+8

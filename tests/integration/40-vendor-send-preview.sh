@@ -5,6 +5,7 @@
 # Universes and channel orders differ from the defaults on purpose, so a
 # board configured like the sender is the only way to get the picture right.
 . tests/lib.sh
+artnet_port_lock   # it sends Art-Net, from UDP 6454 where free (tests/lib.sh)
 L=$B/ledsign
 CFG=$TMP/vendor.cfg
 AT="2023-09-12 10:00"

@@ -4,6 +4,7 @@
 # slot value against `ledsign preview --raw` of the same item.  Skipped, with
 # the reason, only where tshark is missing or may not capture.
 . tests/lib.sh
+artnet_port_lock   # it sends Art-Net, from UDP 6454 where free (tests/lib.sh)
 L=$B/ledsign
 
 command -v tshark >/dev/null 2>&1 || { echo "SKIP: tshark is not installed (scripts/deps.sh installs it)"; exit 0; }

@@ -4,6 +4,7 @@
 # online and shows a picture of its size, the Onbon cards acknowledge frames,
 # and the daemon stops cleanly.
 . tests/lib.sh
+artnet_port_lock   # it sends Art-Net, from UDP 6454 where free (tests/lib.sh)
 L=$B/ledsign
 cp -r content "$TMP/content"
 CFG=$TMP/content/campaign-week.cfg

@@ -7,6 +7,7 @@
 # printed pixel_order table says, a two-colour card set up green-red swaps
 # the bars.  Pixel protocols get the pattern again while it is held.
 . tests/lib.sh
+artnet_port_lock   # it sends Art-Net, from UDP 6454 where free (tests/lib.sh)
 L=$B/ledsign
 
 # name width height format protocol link extra ledboard-protocol

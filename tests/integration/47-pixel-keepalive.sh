@@ -5,6 +5,7 @@
 # - A board that appears after `play` started gets a frame within a keepalive.
 # - On stop (SIGTERM), and on a reload that removes a board or moves it to
 #   other universes, E1.31 boards get Stream_Terminated packets at once.
+# serial: counts keepalive frames in 5 s of wall time
 . tests/lib.sh
 L=$B/ledsign
 PE=$(free_port)

@@ -91,10 +91,9 @@ PY
 	n=50
 	until grep -q ready "$TMP/artnet.txt" || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
 }
-# UDP 6454 is one port for the whole machine: a second `make check` running
-# this part at the same time would take it.  Runs take turns (flock).
-exec 9>/tmp/ledsign-tests-udp6454.lock
-flock -w 120 9 || fail "another test run held UDP 6454 for 2 minutes"
+# UDP 6454 is one port for the whole machine: a test beside this one or a
+# second `make check` sending Art-Net would take it.  They take turns (flock).
+artnet_port_lock
 if /usr/bin/python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("", 6454))' 2>/dev/null; then
 	artnet_rx
 	$L send "$TMP/t.cfg" --board a --item hello >/dev/null 2>"$TMP/send-a.err" || fail "send to the Art-Net board"

@@ -5,6 +5,7 @@
 # must keep their frame pacing (measured from the boards' own per-message
 # log, time-stamped as each line arrives), and the restarted board must
 # show frames again within 3 seconds of coming back.
+# serial: measures the healthy boards' frame intervals (median, p95, max)
 . tests/lib.sh
 L=$B/ledsign
 P1=$(free_port); P2=$(free_port); P3=$(free_port); P4=$(free_port)

@@ -1,6 +1,7 @@
 # `make install PREFIX=... DESTDIR=...` lays out a Debian-style daemon: both
 # programs, the man page, the systemd unit with real paths, and a config in
 # /etc/ledsign that passes `ledsign check` with its posters beside it.
+# serial: runs make install in the checkout (as 04 does)
 . tests/lib.sh
 D=$TMP/pkg
 make -s -o all install B="$B" PREFIX=/usr DESTDIR="$D" >"$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; fail "make install"; }

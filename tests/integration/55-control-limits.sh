@@ -5,6 +5,7 @@
 # is rate-limited; idle holders from other users cannot lock root out, and
 # a full socket still takes alert requests; an unlisted user's reload is
 # "denied"; no status file is left for others to read.
+# serial: counts answers in 4 s (the rate limit) and the daemon's RSS growth
 . tests/lib.sh
 . tests/alert-lib.sh
 L=$(world_ledsign)   # run by other users too: the checkout may be readable by root only

@@ -5,6 +5,7 @@
 # the daemon's RSS stays within 20 MiB of its start, an emergency alert from
 # root reaches every board quickly, and the byte-a-second client is dropped
 # at the request deadline (CONTROL_REQUEST_MS, 10 s).
+# serial: asserts frame rates, RSS and an alert's latency (250 ms) under attack
 . tests/lib.sh
 L=$(world_ledsign)   # run by other users too: the checkout may be readable by root only
 PY=/usr/bin/python3

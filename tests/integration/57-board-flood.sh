@@ -2,6 +2,7 @@
 # CPU: with one fake board sending as fast as loopback TCP goes, the
 # daemon's own CPU time (utime + stime from /proc) stays well under one
 # core, and a healthy board next to it keeps its 30 fps.
+# serial: measures the daemon's CPU share and a board's frame rate
 . tests/lib.sh
 L=$B/ledsign
 PY=/usr/bin/python3

@@ -5,6 +5,7 @@
 # The controller reports it stalled after 3 s without an acknowledgement,
 # closes and reopens the link after 6 s, and the board shows frames again.
 # A healthy board beside it keeps its frame rate throughout.
+# serial: measures the healthy board's frame rate
 . tests/lib.sh
 L=$B/ledsign
 P1=$(free_port); P2=$(free_port)

@@ -8,6 +8,7 @@
 #  - a reload to a 1 MiB text is refused with its file:line (it used to be
 #    accepted and then froze the loop: no frames, SIGTERM ignored);
 #  - SIGTERM is answered at once.
+# serial: counts a board's frames in 2 s and 1 s beside the largest text
 . tests/lib.sh
 L=$B/ledsign
 P1=$(free_port); P2=$(free_port); P3=$(free_port)

@@ -6,6 +6,7 @@
 # goes to failed/ saying the parser did not answer, the request gets that
 # error, and the next file is applied.  A client that goes while its
 # document is at the parser still has it applied.
+# serial: counts a board's frames in 2 s while the parser is stopped
 . tests/lib.sh
 . tests/alert-lib.sh
 CAPD=$TMP/cap

@@ -5,6 +5,7 @@
 # is told to wait (busy); when the check ends
 # with an error, nothing is changed.  On the loop, the same save would hold
 # every board and every request until the check ended.
+# serial: asserts status answers within 1 s while a save is checked
 . tests/lib.sh
 . tests/alert-lib.sh
 . tests/lib-staff.sh
