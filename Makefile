@@ -37,7 +37,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all check unit integration demo bench fuzz asan install install-user clean deps config-doc
+.PHONY: all check unit unit-bins integration demo bench fuzz asan install install-user clean deps config-doc
 all: $(B)/ledsign $(B)/ledsign-play $(B)/ledboard $(TOOL_BIN)
 
 deps:
@@ -93,10 +93,19 @@ $(B)/tools/%: tests/tools/%.c
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
 
 # check: the normal build's tests, then the same again under ASan+UBSan.
+# Each build first compiles on every core; then the tests run, the unit tests
+# before the integration tests (never both at once: some measure frame rates
+# and wall time).  tests/run-integration.sh runs the integration tests several
+# at a time (LEDSIGN_TEST_JOBS=N chooses how many; docs/testing.md).
+NPROC   := $(shell nproc 2>/dev/null || echo 2)
 check: deps
-	$(MAKE) unit integration
+	$(MAKE) -j$(NPROC) all unit-bins
+	$(MAKE) unit
+	$(MAKE) integration
 	$(MAKE) asan
 	@echo "make check: all tests passed"
+
+unit-bins: $(UNIT_BIN)
 
 unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(B)
@@ -107,9 +116,12 @@ integration: all
 # The sanitizers' stack traces need llvm-symbolizer (scripts/deps.sh installs it); naming
 # it keeps the runtime from trying addr2line, which on Debian 12 only prints warnings.
 SYMBOLIZER := $(firstword $(shell command -v llvm-symbolizer llvm-symbolizer-14 2>/dev/null))
+ASAN_MAKE = $(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+ASAN_ENV  = $(if $(SYMBOLIZER),ASAN_SYMBOLIZER_PATH=$(SYMBOLIZER) UBSAN_SYMBOLIZER_PATH=$(SYMBOLIZER)) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1
 asan:
-	$(if $(SYMBOLIZER),ASAN_SYMBOLIZER_PATH=$(SYMBOLIZER) UBSAN_SYMBOLIZER_PATH=$(SYMBOLIZER)) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1 \
-	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" unit integration
+	$(ASAN_MAKE) -j$(NPROC) all unit-bins
+	$(ASAN_ENV) $(ASAN_MAKE) unit
+	$(ASAN_ENV) $(ASAN_MAKE) integration
 
 # docs/config.md's tables from the config key tables (src/config/config.c);
 # integration test 06 fails when they differ.

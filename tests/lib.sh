@@ -19,8 +19,10 @@ artnet_port_lock() {
 	exec 9>/tmp/ledsign-tests-udp6454.lock
 	flock -w 240 9 || fail "another test held the UDP 6454 lock for 4 minutes"
 }
-# A free loopback TCP/UDP port chosen by the kernel.
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# A loopback port free for TCP and UDP, one no other test gets at the same
+# time (tests/tools/free-port.py says how and why not the kernel's choice).
+LS_FREE_PORT=$(pwd)/tests/tools/free-port.py
+free_port() { /usr/bin/python3 "$LS_FREE_PORT"; }
 # Wait until FILE exists (up to $2 tenths of a second, default 50).
 wait_file() { n=${2:-50}; while [ ! -e "$1" ] && [ "$n" -gt 0 ]; do sleep 0.1; n=$((n - 1)); done; [ -e "$1" ]; }
 # A copy of tests/tools/NAME that other users can run (tests that act as
