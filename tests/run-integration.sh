@@ -4,9 +4,9 @@
 #
 #   tests/run-integration.sh [-j N] [BUILD] [TEST...]
 #
-#   -j N    run N tests at once (default: $LEDSIGN_TEST_JOBS, else one more
-#           than the number of cores; most tests wait on sockets and timers,
-#           not on a CPU).  -j 1 runs them one after another.
+#   -j N    run N tests at once (default: $LEDSIGN_TEST_JOBS, else twice
+#           the number of cores; most tests wait on sockets and timers, not
+#           on a CPU).  -j 1 runs them one after another.
 #   BUILD   the build directory (default build)
 #   TEST    only these tests: a number (56) or a name (56-control-stress)
 #
@@ -22,7 +22,7 @@
 # with the total time (make check has a 20-minute budget on 2 cores).  Exit
 # non-zero if any test fails.
 usage() { echo "usage: $0 [-j N] [BUILD] [TEST...]" >&2; exit 2; }
-J=${LEDSIGN_TEST_JOBS:-$(( $(nproc 2>/dev/null || echo 1) + 1 ))}
+J=${LEDSIGN_TEST_JOBS:-$(( 2 * $(nproc 2>/dev/null || echo 1) ))}
 while getopts j: o; do
 	case $o in j) J=$OPTARG;; *) usage;; esac
 done
