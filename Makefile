@@ -93,15 +93,17 @@ $(B)/tools/%: tests/tools/%.c
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
 
 # check: the normal build's tests, then the same again under ASan+UBSan.
-# Each build first compiles on every core; then the tests run, the unit tests
-# before the integration tests (never both at once: some measure frame rates
-# and wall time).  tests/run-integration.sh runs the integration tests several
-# at a time (LEDSIGN_TEST_JOBS=N chooses how many; docs/testing.md).
+# The normal build compiles on every core; then the unit tests run, then the
+# integration tests (never both at once: some measure frame rates and wall
+# time).  tests/run-integration.sh runs the integration tests several at a
+# time (LEDSIGN_TEST_JOBS=N chooses how many; docs/testing.md), and while
+# those wait on their sockets the ASan build compiles beside them at nice 19,
+# done before the tests that run alone start.
 NPROC   := $(shell nproc 2>/dev/null || echo 2)
 check: deps
 	$(MAKE) -j$(NPROC) all unit-bins
 	$(MAKE) unit
-	$(MAKE) integration
+	LEDSIGN_TEST_BESIDE='$(ASAN_MAKE) -j$(NPROC) all unit-bins' $(MAKE) integration
 	$(MAKE) asan
 	@echo "make check: all tests passed"
 

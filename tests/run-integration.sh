@@ -16,6 +16,11 @@
 # side by side, so each test keeps to its own $TMP and kernel-chosen loopback
 # ports and kills only the processes it started, by pid.
 #
+# LEDSIGN_TEST_BESIDE=COMMAND runs COMMAND at nice 19 beside the tests that
+# run side by side, and waits for it before the serial tests start (make
+# check builds the ASan binaries there, while the CPU waits for the tests).
+# Its failure is printed, not counted: make check builds again and stops.
+#
 # Each test runs in its own temporary directory (TMP) under `timeout 300`.
 # When a test ends its line is printed, "PASS name (S s)" or "FAIL name (S s)"
 # followed by the last 40 lines of its output; a summary line ends the run
@@ -88,13 +93,26 @@ wait_below() {
 }
 stop() {
 	for p in "$RUN"/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; done
+	[ -n "$BESIDE" ] && kill "$BESIDE" 2>/dev/null
 	rm -rf "$RUN"; exit 130
 }
+BESIDE=""
 trap stop INT TERM
 
+BESIDE=""
+if [ -n "${LEDSIGN_TEST_BESIDE:-}" ]; then
+	nice -n 19 sh -c "$LEDSIGN_TEST_BESIDE" </dev/null >"$RUN/beside.log" 2>&1 &
+	BESIDE=$!
+fi
 if [ -s "$RUN/parallel" ]; then
 	while read -r t; do wait_below "$J"; start "$t"; done <"$RUN/parallel"
 	wait_below 1
+fi
+if [ -n "$BESIDE" ]; then
+	b0=$(date +%s)
+	wait "$BESIDE"; rc=$?
+	echo "beside the tests: $LEDSIGN_TEST_BESIDE: status $rc, waited $(( $(date +%s) - b0 )) s for it"
+	[ $rc = 0 ] || tail -40 "$RUN/beside.log" | sed 's/^/    /'
 fi
 if [ -s "$RUN/serial" ]; then
 	while read -r t; do start "$t"; wait_below 1; done <"$RUN/serial"
