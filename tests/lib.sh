@@ -23,6 +23,10 @@ artnet_port_lock() {
 # time (tests/tools/free-port.py says how and why not the kernel's choice).
 LS_FREE_PORT=$(pwd)/tests/tools/free-port.py
 free_port() { /usr/bin/python3 "$LS_FREE_PORT"; }
+# Wait until the ledboard whose stderr goes to LOG listens (up to $2 tenths
+# of a second, default 100): an ASan ledboard on a loaded machine can take
+# longer to start than a fixed sleep allows.
+wait_listening() { n=${2:-100}; until grep -q "listening on" "$1" 2>/dev/null; do n=$((n - 1)); [ $n -gt 0 ] || return 1; sleep 0.1; done; }
 # Wait until FILE exists (up to $2 tenths of a second, default 50).
 wait_file() { n=${2:-50}; while [ ! -e "$1" ] && [ "$n" -gt 0 ]; do sleep 0.1; n=$((n - 1)); done; [ -e "$1" ]; }
 # A copy of tests/tools/NAME that other users can run (tests that act as

@@ -36,7 +36,7 @@ for b in a b; do
 	    2>>"$TMP/board-$b.log" &
 	PIDS="$PIDS $!"
 done
-sleep 0.2
+for b in a b; do wait_listening "$TMP/board-$b.log" || { cat "$TMP/board-$b.log"; fail "board $b does not listen"; }; done
 $B/ledsign play "$CFG" --foreground --duration 3 2>"$TMP/daemon.log" || { cat "$TMP/daemon.log"; fail "play failed"; }
 line=$(grep "rendering:" "$TMP/daemon.log") || { tail "$TMP/daemon.log"; fail "no rendering summary"; }
 echo "$line"
@@ -49,7 +49,7 @@ sent=$(sed -n 's/.*: \([0-9]*\) frames sent,.*/\1/p' "$TMP/daemon.log" | awk '{ 
 [ "$copied" -ge $((3 * drawn)) ] || fail "$drawn frames drawn and only $copied copied: boards do not share renders"
 [ "$drawn" -ge 60 ] || fail "only $drawn frames drawn in 3 s at 30 fps for two sizes"
 for b in a b; do
-	$B/tools/pngcmp --lit "$TMP/snap-$b/latest.png" || fail "board $b shows nothing"
+	$B/tools/pngcmp --lit "$TMP/snap-$b/latest.png" || { cat "$TMP/board-$b.log"; grep -v " frame" "$TMP/daemon.log" | tail; fail "board $b shows nothing"; }
 done
 echo "render once: $drawn frames drawn for $sent sent to 21 boards"
 
