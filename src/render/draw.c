@@ -96,6 +96,82 @@ blend_px(uint8_t *d, unsigned a, const uint16_t fl[3])
 	}
 }
 
+/* A hard-edged glyph's bits into a mono canvas, columns [gx0, gx1) and rows
+ * [gy0, gy1) of it, with its top-left at (x, y): each byte of the glyph is
+ * shifted into the two canvas bytes it straddles.  Lit text sets bits, dark
+ * text (on a lit background) clears them. */
+static void
+blit_bits_mono(struct render_canvas *c, const struct render_glyph *g, int x, int y,
+    int gx0, int gy0, int gx1, int gy1, int lit)
+{
+	size_t bpr = ((size_t)g->w + 7) / 8;
+	int b0 = gx0 >> 3, b1 = (gx1 - 1) >> 3;
+
+	if (gx0 == 0 && gx1 == g->w && x >= 0) {
+		/* not clipped across: each glyph byte goes to the canvas byte it
+		 * starts in and carries its low bits into the next (the bits past
+		 * the glyph's width are 0, so nothing reaches a row's padding) */
+		unsigned s = (unsigned)x & 7;
+		size_t d0 = (size_t)x >> 3;
+
+		for (int gy = gy0; gy < gy1; gy++) {
+			const uint8_t *src = g->bits + (size_t)gy * bpr;
+			uint8_t *row = c->data + (size_t)(y + gy) * c->stride + d0;
+			unsigned carry = 0;
+			size_t i;
+
+			for (i = 0; i < bpr; i++) {
+				unsigned v = carry | src[i] >> s;
+				carry = (src[i] << (8 - s)) & 0xff;
+				if (lit)
+					row[i] |= (uint8_t)v;
+				else
+					row[i] &= (uint8_t)~v;
+			}
+			if (carry != 0) {
+				if (lit)
+					row[i] |= (uint8_t)carry;
+				else
+					row[i] &= (uint8_t)~carry;
+			}
+		}
+		return;
+	}
+	for (int gy = gy0; gy < gy1; gy++) {
+		const uint8_t *src = g->bits + (size_t)gy * bpr;
+		uint8_t *row = c->data + (size_t)(y + gy) * c->stride;
+
+		for (int b = b0; b <= b1; b++) {
+			unsigned v = src[b];
+			/* the clip: columns before gx0 and from gx1 on are not drawn,
+			 * so no bit lands left of the canvas or in a row's padding */
+			if (8 * b < gx0)
+				v &= 0xffu >> (gx0 - 8 * b);
+			if (8 * b + 8 > gx1)
+				v &= 0xffu << (8 * b + 8 - gx1);
+			v &= 0xff;
+			if (v == 0)
+				continue;
+			/* canvas column of the byte's top bit, + 8 so that it is not
+			 * negative (it is at least -7: the clip keeps column 0 on) */
+			unsigned at = (unsigned)(x + 8 * b + 8);
+			unsigned w = v << (8 - (at & 7));       /* 16 bits: two canvas bytes */
+			size_t db = at / 8;                     /* the second of them, + 1 */
+			if (lit) {
+				if (db >= 1 && (w >> 8) != 0)
+					row[db - 1] |= (uint8_t)(w >> 8);
+				if ((w & 0xff) != 0)
+					row[db] |= (uint8_t)w;
+			} else {
+				if (db >= 1 && (w >> 8) != 0)
+					row[db - 1] &= (uint8_t)~(w >> 8);
+				if ((w & 0xff) != 0)
+					row[db] &= (uint8_t)~w;
+			}
+		}
+	}
+}
+
 /* One glyph at (x, y) = top-left of its bitmap, clipped to the clip box. */
 static void
 blit(struct render_canvas *c, const struct render_paint *p, const struct render_glyph *g,
@@ -129,6 +205,10 @@ blit(struct render_canvas *c, const struct render_paint *p, const struct render_
 			for (; gx < gx1; gx++)
 				dst[x + gx] = src[gx] > dst[x + gx] ? src[gx] : dst[x + gx];
 		}
+		return;
+	}
+	if (c->format == LS_FMT_MONO && g->bits != NULL) {
+		blit_bits_mono(c, g, x, y, gx0, gy0, gx1, gy1, p->fg != 0);
 		return;
 	}
 	for (int gy = gy0; gy < gy1; gy++) {

@@ -75,6 +75,46 @@ render_zh_is_word(const uint32_t *cps, size_t n)
 	return bsearch(buf, zh_words, NWORDS, sizeof zh_words[0], cmp_word) != NULL;
 }
 
+/* Which prefixes of cps[0..n) are listed words: bit L - 1 set for a word
+ * of L code points.  One walk down the sorted list instead of a search per
+ * length: the words that start with the prefix so far are a range of the
+ * list (UTF-8 sorts by code point), narrowed as the prefix grows. */
+static unsigned
+word_prefixes(const uint32_t *cps, size_t n)
+{
+	char key[4 * RENDER_ZH_MAXWORD + 1];
+	size_t lo = 0, hi = NWORDS, k = 0;
+	unsigned mask = 0;
+
+	for (size_t L = 1; L <= n && L <= RENDER_ZH_MAXWORD && lo < hi; L++) {
+		size_t a = lo, b = hi;
+
+		k += put_utf8(key + k, cps[L - 1]);
+		/* first word of [lo, hi) not below the key's k bytes, then the first above */
+		while (a < b) {
+			size_t mid = (a + b) / 2;
+			if (strncmp(zh_words[mid], key, k) < 0)
+				a = mid + 1;
+			else
+				b = mid;
+		}
+		lo = a;
+		b = hi;
+		while (a < b) {
+			size_t mid = (a + b) / 2;
+			if (strncmp(zh_words[mid], key, k) <= 0)
+				a = mid + 1;
+			else
+				b = mid;
+		}
+		hi = a;
+		/* the word that is the prefix itself sorts first among them */
+		if (lo < hi && strlen(zh_words[lo]) == k)
+			mask |= 1u << (L - 1);
+	}
+	return mask;
+}
+
 int
 render_zh_han(uint32_t c)
 {
@@ -108,6 +148,7 @@ render_zh_segment(const uint32_t *cps, size_t n, uint8_t *inword)
 		size_t s = i, m;
 		uint32_t *best;
 		uint8_t *len;
+		unsigned *words;
 
 		if (!render_zh_han(cps[i])) {
 			i++;
@@ -120,17 +161,22 @@ render_zh_segment(const uint32_t *cps, size_t n, uint8_t *inword)
 			continue;
 		best = malloc((m + 1) * sizeof *best);
 		len = malloc(m + 1);
-		if (best == NULL || len == NULL) {
+		words = malloc(m * sizeof *words);
+		if (best == NULL || len == NULL || words == NULL) {
 			free(best);
 			free(len);
+			free(words);
 			return -1;
 		}
+		/* words[q]: the listed words that start at s + q, by length */
+		for (size_t q = 0; q < m; q++)
+			words[q] = word_prefixes(cps + s + q, m - q);
 		best[0] = 0;
 		for (size_t j = 1; j <= m; j++) {
 			best[j] = best[j - 1] + 1;
 			len[j] = 1;
 			for (size_t L = 2; L <= RENDER_ZH_MAXWORD && L <= j; L++)
-				if (best[j - L] + 1 <= best[j] && render_zh_is_word(cps + s + j - L, L)) {
+				if (best[j - L] + 1 <= best[j] && (words[j - L] >> (L - 1) & 1)) {
 					best[j] = best[j - L] + 1;
 					len[j] = (uint8_t)L;
 				}
@@ -143,12 +189,13 @@ render_zh_segment(const uint32_t *cps, size_t n, uint8_t *inword)
 			 * worse than between its parts (网络安全|法) */
 			for (size_t a = 0; a + 2 <= L; a++)
 				for (size_t b = a + 2; b <= L; b++)
-					if (b - a < L && render_zh_is_word(cps + w0 + a, b - a))
+					if (b - a < L && (words[w0 - s + a] >> (b - a - 1) & 1))
 						for (size_t q = a + 1; q < b; q++)
 							inword[w0 + q] = 2;
 		}
 		free(best);
 		free(len);
+		free(words);
 	}
 	return 0;
 }
