@@ -4,16 +4,14 @@
  *
  *   render_bench W H FORMAT SIZE [cold|warm [FRAMES]]
  *
- * Prints "<fps> <font file> <face index> <lit> <ink>" on one line: the file
- * and index of the face the renderer used, so the Pillow and ImageMagick
- * runs can load exactly the same one, and the first frame's lit LEDs (any
- * channel at least 128) and ink (the sum of every channel's value / 255 of
- * the brightest channel, i.e. lit LEDs counting partly lit ones in part),
- * so the bench can check that both sides drew the same thing.  "cold"
+ * Prints "<fps> <font file> <face index>" on one line: the file and index of
+ * the face the renderer used, so the Pillow and ImageMagick runs can load
+ * exactly the same one.  "cold"
  * empties the glyph and layout caches before every frame (shaping and
  * rasterising each time).  FRAMES renders exactly that many frames instead
  * of as many as fit in 1.5 s (for callgrind: `valgrind --tool=callgrind
- * --toggle-collect=bench_frames`).
+ * --toggle-collect=bench_frames`).  With LEDSIGN_BENCH_PNG set, the first
+ * frame is also written there as a raw PNG (one pixel per LED).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,22 +37,6 @@ bench_frames(struct render_ctx *ctx, const struct ls_board *b, const struct ls_c
 	}
 }
 
-/* Lit LEDs and ink of a canvas, in canonical colours. */
-static void
-canvas_ink(const struct render_canvas *cv, long *lit, double *ink)
-{
-	*lit = 0;
-	*ink = 0;
-	for (int y = 0; y < cv->height; y++)
-		for (int x = 0; x < cv->width; x++) {
-			ls_rgb v = render_canvas_get(cv, x, y);
-			unsigned r = v >> 16 & 0xff, g = v >> 8 & 0xff, bl = v & 0xff;
-			unsigned m = r > g ? (r > bl ? r : bl) : (g > bl ? g : bl);
-			*lit += m >= 128;
-			*ink += m / 255.0;
-		}
-}
-
 int
 main(int argc, char **argv)
 {
@@ -66,8 +48,8 @@ main(int argc, char **argv)
 	struct render_ctx *ctx;
 	struct render_canvas *cv;
 	char err[256];
-	long frames = 0, fixed = 0, lit;
-	double t0, t1, ink;
+	long frames = 0, fixed = 0;
+	double t0, t1;
 	int cold;
 
 	if (argc < 5 || ls_format_parse(argv[3], &b.format) != 0) {
@@ -89,7 +71,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "render_bench: %s\n", err);
 		return 1;
 	}
-	canvas_ink(cv, &lit, &ink);
+	if (getenv("LEDSIGN_BENCH_PNG") != NULL &&
+	    render_png_write_raw(cv, getenv("LEDSIGN_BENCH_PNG"), err, sizeof err) != 0) {
+		fprintf(stderr, "render_bench: %s\n", err);
+		return 1;
+	}
 	t0 = bench_now();
 	if (fixed > 0) {
 		bench_frames(ctx, &b, &c, cv, cold, fixed);
@@ -107,8 +93,7 @@ main(int argc, char **argv)
 		for (size_t i = 0; i < ctx->nfaces; i++)
 			if (ctx->faces[i]->px == c.size)
 				fc = ctx->faces[i];
-		printf("%.0f %s %ld %ld %.1f\n", frames / (t1 - t0), fc ? fc->file : "?",
-		    fc ? (long)fc->ft->face_index : 0L, lit, ink);
+		printf("%.0f %s %ld\n", frames / (t1 - t0), fc ? fc->file : "?", fc ? (long)fc->ft->face_index : 0L);
 	}
 	render_canvas_free(cv);
 	render_ctx_free(ctx);

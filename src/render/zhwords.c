@@ -75,6 +75,19 @@ render_zh_is_word(const uint32_t *cps, size_t n)
 	return bsearch(buf, zh_words, NWORDS, sizeof zh_words[0], cmp_word) != NULL;
 }
 
+/* strncmp(w, key, k) < 0, == 0, > 0 as -1, 0, 1; inline, since the list's
+ * words are a few bytes and the call would cost more than the compare. */
+static inline int
+prefix_cmp(const char *w, const char *key, size_t k)
+{
+	for (size_t i = 0; i < k; i++) {
+		unsigned char a = (unsigned char)w[i], b = (unsigned char)key[i];
+		if (a != b)
+			return a < b ? -1 : 1;
+	}
+	return 0;
+}
+
 /* Which prefixes of cps[0..n) are listed words: bit L - 1 set for a word
  * of L code points.  One walk down the sorted list instead of a search per
  * length: the words that start with the prefix so far are a range of the
@@ -93,16 +106,18 @@ word_prefixes(const uint32_t *cps, size_t n)
 		/* first word of [lo, hi) not below the key's k bytes, then the first above */
 		while (a < b) {
 			size_t mid = (a + b) / 2;
-			if (strncmp(zh_words[mid], key, k) < 0)
+			if (prefix_cmp(zh_words[mid], key, k) < 0)
 				a = mid + 1;
 			else
 				b = mid;
 		}
 		lo = a;
+		if (lo == hi || prefix_cmp(zh_words[lo], key, k) != 0)
+			break;               /* no word starts so */
 		b = hi;
 		while (a < b) {
 			size_t mid = (a + b) / 2;
-			if (strncmp(zh_words[mid], key, k) <= 0)
+			if (prefix_cmp(zh_words[mid], key, k) <= 0)
 				a = mid + 1;
 			else
 				b = mid;
