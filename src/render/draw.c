@@ -199,6 +199,18 @@ blit_bits_mono(struct render_canvas *c, const struct render_glyph *g, int x, int
 	}
 }
 
+/* Row gy of a glyph as coverage: its own, or its bits spread into buf
+ * (red-green boards draw hard-edged glyphs pixel by pixel). */
+static const uint8_t *
+glyph_row(const struct render_glyph *g, int gy, uint8_t *buf)
+{
+	if (g->cov != NULL)
+		return g->cov + (size_t)gy * g->w;
+	for (int x = 0; x < g->w; x++)
+		buf[x] = (g->bits[(size_t)gy * (((size_t)g->w + 7) / 8) + (size_t)(x >> 3)] & (0x80u >> (x & 7))) ? 255 : 0;
+	return buf;
+}
+
 /* One glyph at (x, y) = top-left of its bitmap, clipped to the clip box. */
 static void
 blit(struct render_canvas *c, const struct render_paint *p, const struct render_glyph *g,
@@ -207,6 +219,7 @@ blit(struct render_canvas *c, const struct render_paint *p, const struct render_
 	int gx0 = 0, gy0 = 0, gx1 = g->w, gy1 = g->h;
 	uint8_t fgb[3] = { (uint8_t)(p->fg >> 16), (uint8_t)(p->fg >> 8), (uint8_t)p->fg };
 	const uint16_t *fl = p->fg_lin;
+	uint8_t rowcov[4096];      /* one row of a glyph kept as bits, as coverage */
 
 	if (x < cx0) gx0 = cx0 - x;
 	if (y < cy0) gy0 = cy0 - y;
@@ -214,11 +227,15 @@ blit(struct render_canvas *c, const struct render_paint *p, const struct render_
 	if (y + gy1 > cy1) gy1 = cy1 - y;
 	if (gx0 >= gx1 || gy0 >= gy1)
 		return;
+	if (g->bits != NULL && c->format == LS_FMT_MONO && p->cov == NULL) {
+		blit_bits_mono(c, g, x, y, gx0, gy0, gx1, gy1, p->fg != 0);
+		return;
+	}
 	if (p->cov != NULL) {
 		/* coverage only: max() keeps overlapping glyph edges right, and the
 		 * loop has no branches the compiler cannot vectorise */
 		for (int gy = gy0; gy < gy1; gy++) {
-			const uint8_t *src = g->cov + (size_t)gy * g->w;
+			const uint8_t *src = glyph_row(g, gy, rowcov);
 			uint8_t *dst = p->cov + (size_t)(y + gy) * (size_t)c->width;
 			int gx = gx0;
 			for (; gx + 16 <= gx1; gx += 16) {
@@ -234,12 +251,8 @@ blit(struct render_canvas *c, const struct render_paint *p, const struct render_
 		}
 		return;
 	}
-	if (c->format == LS_FMT_MONO && g->bits != NULL) {
-		blit_bits_mono(c, g, x, y, gx0, gy0, gx1, gy1, p->fg != 0);
-		return;
-	}
 	for (int gy = gy0; gy < gy1; gy++) {
-		const uint8_t *cov = g->cov + (size_t)gy * g->w;
+		const uint8_t *cov = glyph_row(g, gy, rowcov);
 		uint8_t *row = c->data + (size_t)(y + gy) * c->stride;
 		switch (c->format) {
 		case LS_FMT_MONO:

@@ -656,7 +656,7 @@ rasterise(struct render_face *fc, unsigned gid)
 	struct render_glyph *g;
 	const FT_Bitmap *bm;
 	uint8_t src;
-	size_t w, bpr, nbits;
+	size_t w, bpr;
 
 	if (FT_Load_Glyph(fc->ft, gid, face_load_flags(fc)) != 0)
 		return NULL;
@@ -675,11 +675,16 @@ rasterise(struct render_face *fc, unsigned gid)
 		return NULL;
 	w = bm->width;
 	bpr = (w + 7) / 8;
-	nbits = fc->aa == RENDER_AA_MONO ? bpr * bm->rows : 0;
-	if ((g = calloc(1, sizeof *g + w * bm->rows + nbits)) == NULL)
-		return NULL;
-	g->cov = (uint8_t *)(g + 1);
-	g->bits = nbits != 0 ? g->cov + w * bm->rows : NULL;
+	if (fc->aa == RENDER_AA_MONO) {
+		/* hard-edged: bits only (what mono and red-green boards draw from) */
+		if ((g = calloc(1, sizeof *g + bpr * bm->rows)) == NULL)
+			return NULL;
+		g->bits = (uint8_t *)(g + 1);
+	} else {
+		if ((g = calloc(1, sizeof *g + w * bm->rows)) == NULL)
+			return NULL;
+		g->cov = (uint8_t *)(g + 1);
+	}
 	g->w = (uint16_t)bm->width;
 	g->h = (uint16_t)bm->rows;
 	g->left = (int16_t)slot->bitmap_left;
@@ -687,29 +692,33 @@ rasterise(struct render_face *fc, unsigned gid)
 	g->src = src;
 	for (unsigned y = 0; y < bm->rows; y++) {
 		const uint8_t *row = bm->buffer + (long)y * bm->pitch;
-		uint8_t *out = g->cov + (size_t)y * w;
-		uint8_t *bits = g->bits != NULL ? g->bits + (size_t)y * bpr : NULL;
 
-		if (bm->pixel_mode == FT_PIXEL_MODE_MONO) {
-			for (size_t i = 0; i < bpr; i++) {
-				size_t n = w - 8 * i < 8 ? w - 8 * i : 8;
-				/* bits past the width are not the glyph's */
-				uint8_t v = (uint8_t)(row[i] & (0xff00u >> n));
-				spread_bits(v, out + 8 * i, n);
-				if (bits != NULL)
-					bits[i] = v;
+		if (g->bits != NULL) {
+			uint8_t *bits = g->bits + (size_t)y * bpr;
+			if (bm->pixel_mode == FT_PIXEL_MODE_MONO) {
+				memcpy(bits, row, bpr);
+				if (w % 8 != 0)         /* bits past the width are not the glyph's */
+					bits[bpr - 1] &= (uint8_t)(0xff00u >> (w % 8));
+			} else {
+				/* lit where the coverage would be >= 128 of 255 */
+				unsigned ng = bm->num_grays, half = ng >= 2 && ng < 256 ? (128 * (ng - 1) + 254) / 255 : 128;
+				for (size_t x = 0; x < w; x++)
+					if (row[x] >= half)
+						bits[x >> 3] |= (uint8_t)(0x80u >> (x & 7));
 			}
 			continue;
 		}
-		if (bm->num_grays == 256 || bm->num_grays < 2)
+		uint8_t *out = g->cov + (size_t)y * w;
+		if (bm->pixel_mode == FT_PIXEL_MODE_MONO) {
+			for (size_t i = 0; i < bpr; i++) {
+				size_t n = w - 8 * i < 8 ? w - 8 * i : 8;
+				spread_bits((uint8_t)(row[i] & (0xff00u >> n)), out + 8 * i, n);
+			}
+		} else if (bm->num_grays == 256 || bm->num_grays < 2)
 			memcpy(out, row, w);
 		else
 			for (size_t x = 0; x < w; x++)
 				out[x] = (uint8_t)(row[x] * 255u / (bm->num_grays - 1));
-		if (bits != NULL)
-			for (size_t x = 0; x < w; x++)
-				if (out[x] >= 128)
-					bits[x >> 3] |= (uint8_t)(0x80u >> (x & 7));
 	}
 	return g;
 }
@@ -744,7 +753,7 @@ render_glyph_get(struct render_ctx *ctx, struct render_face *fc, unsigned gid)
 	g->next = ctx->glist;
 	ctx->glist = g;
 	ctx->gcount++;
-	ctx->gbytes += sizeof *g + (size_t)g->w * g->h + (g->bits != NULL ? (size_t)(g->w + 7) / 8 * g->h : 0);
+	ctx->gbytes += sizeof *g + (g->bits != NULL ? (size_t)(g->w + 7) / 8 : g->w) * g->h;
 	return g;
 }
 

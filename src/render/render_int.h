@@ -58,16 +58,17 @@ struct render_face {
 	int            id;         /* small number naming this face in the glyph cache */
 };
 
-/* A rasterised glyph: 8-bit coverage (0 or 255 for mono), w*h, row-major. */
+/* A rasterised glyph, w*h pixels: grey ones (RENDER_AA_GREY faces) as
+ * 8-bit coverage, row-major; hard-edged ones (RENDER_AA_MONO faces) as
+ * bits, rows of (w + 7) / 8 bytes, leftmost pixel in the top bit, as a
+ * mono canvas stores them, so drawing one is a shift and an OR per byte
+ * (and the glyph takes an eighth of the memory).  Exactly one of cov and
+ * bits is set, except for a blank glyph (w or h 0), which may have neither. */
 struct render_glyph {
 	int16_t  left, top;        /* bitmap offset from the pen position, FreeType style */
 	uint16_t w, h;
 	uint8_t  src;              /* enum render_src */
 	uint8_t *cov;
-	/* Hard-edged glyphs (RENDER_AA_MONO faces) also as bits: cov >= 128,
-	 * rows of (w + 7) / 8 bytes, leftmost pixel in the top bit, as a mono
-	 * canvas stores them, so drawing one is a shift and an OR per byte;
-	 * NULL for grey glyphs. */
 	uint8_t *bits;
 	struct render_glyph *next; /* the glyph cache's list of all it holds */
 	uint64_t key;              /* its key there */

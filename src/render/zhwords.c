@@ -11,6 +11,7 @@
  * possible, but only where no other break point would do (text.c).  Add
  * words here, keeping the list sorted by bytes (the unit test checks).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +89,44 @@ prefix_cmp(const char *w, const char *key, size_t k)
 	return 0;
 }
 
+/* The list's first characters, each with the range of words that start
+ * with it: most characters start no word, and this says so in a few
+ * integer compares.  Made once (pthread_once: render contexts may live in
+ * several threads). */
+static struct zh_first {
+	uint32_t cp;
+	uint16_t lo, hi;
+} zh_firsts[NWORDS];
+static size_t zh_nfirsts;
+static pthread_once_t zh_firsts_once = PTHREAD_ONCE_INIT;
+
+static uint32_t
+first_cp(const char *w)
+{
+	const uint8_t *p = (const uint8_t *)w;
+
+	if (p[0] < 0x80) return p[0];
+	if (p[0] < 0xe0) return (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+	if (p[0] < 0xf0) return (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+	return (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3f) << 12 | (uint32_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
+}
+
+static void
+zh_firsts_make(void)
+{
+	for (size_t i = 0; i < NWORDS; i++) {
+		uint32_t cp = first_cp(zh_words[i]);
+		if (zh_nfirsts > 0 && zh_firsts[zh_nfirsts - 1].cp == cp) {
+			zh_firsts[zh_nfirsts - 1].hi = (uint16_t)(i + 1);
+			continue;
+		}
+		zh_firsts[zh_nfirsts].cp = cp;
+		zh_firsts[zh_nfirsts].lo = (uint16_t)i;
+		zh_firsts[zh_nfirsts].hi = (uint16_t)(i + 1);
+		zh_nfirsts++;
+	}
+}
+
 /* Which prefixes of cps[0..n) are listed words: bit L - 1 set for a word
  * of L code points.  One walk down the sorted list instead of a search per
  * length: the words that start with the prefix so far are a range of the
@@ -96,10 +135,26 @@ static unsigned
 word_prefixes(const uint32_t *cps, size_t n)
 {
 	char key[4 * RENDER_ZH_MAXWORD + 1];
-	size_t lo = 0, hi = NWORDS, k = 0;
+	size_t lo = 0, hi = zh_nfirsts, k;
 	unsigned mask = 0;
 
-	for (size_t L = 1; L <= n && L <= RENDER_ZH_MAXWORD && lo < hi; L++) {
+	if (n == 0)
+		return 0;
+	while (lo < hi) {               /* the words that start with cps[0] */
+		size_t mid = (lo + hi) / 2;
+		if (zh_firsts[mid].cp < cps[0])
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == zh_nfirsts || zh_firsts[lo].cp != cps[0])
+		return 0;
+	hi = zh_firsts[lo].hi;
+	lo = zh_firsts[lo].lo;
+	k = put_utf8(key, cps[0]);
+	if (strlen(zh_words[lo]) == k)
+		mask = 1;
+	for (size_t L = 2; L <= n && L <= RENDER_ZH_MAXWORD && lo < hi; L++) {
 		size_t a = lo, b = hi;
 
 		k += put_utf8(key + k, cps[L - 1]);
@@ -159,6 +214,7 @@ render_zh_segment(const uint32_t *cps, size_t n, uint8_t *inword)
 	size_t i = 0;
 
 	memset(inword, 0, n + 1);
+	pthread_once(&zh_firsts_once, zh_firsts_make);
 	while (i < n) {
 		size_t s = i, m;
 		uint32_t *best;
