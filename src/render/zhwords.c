@@ -155,24 +155,26 @@ word_prefixes(const uint32_t *cps, size_t n)
 	if (strlen(zh_words[lo]) == k)
 		mask = 1;
 	for (size_t L = 2; L <= n && L <= RENDER_ZH_MAXWORD && lo < hi; L++) {
-		size_t a = lo, b = hi;
+		size_t a = lo, b = hi, k0 = k, nk;
 
 		k += put_utf8(key + k, cps[L - 1]);
-		/* first word of [lo, hi) not below the key's k bytes, then the first above */
+		nk = k - k0;
+		/* first word of [lo, hi) not below the key's k bytes, then the
+		 * first above; all of them have its first k0 bytes already */
 		while (a < b) {
 			size_t mid = (a + b) / 2;
-			if (prefix_cmp(zh_words[mid], key, k) < 0)
+			if (prefix_cmp(zh_words[mid] + k0, key + k0, nk) < 0)
 				a = mid + 1;
 			else
 				b = mid;
 		}
 		lo = a;
-		if (lo == hi || prefix_cmp(zh_words[lo], key, k) != 0)
+		if (lo == hi || prefix_cmp(zh_words[lo] + k0, key + k0, nk) != 0)
 			break;               /* no word starts so */
 		b = hi;
 		while (a < b) {
 			size_t mid = (a + b) / 2;
-			if (prefix_cmp(zh_words[mid], key, k) <= 0)
+			if (prefix_cmp(zh_words[mid] + k0, key + k0, nk) <= 0)
 				a = mid + 1;
 			else
 				b = mid;
@@ -208,6 +210,8 @@ render_zh_word(size_t i)
  * character not in the list is a word of its own; of equal counts, the
  * longer last word wins); inword[p] = 1 when p lies inside a word, 2 when
  * also inside a shorter listed word within it. */
+#define ZH_RUN_STACK 64
+
 int
 render_zh_segment(const uint32_t *cps, size_t n, uint8_t *inword)
 {
@@ -217,9 +221,9 @@ render_zh_segment(const uint32_t *cps, size_t n, uint8_t *inword)
 	pthread_once(&zh_firsts_once, zh_firsts_make);
 	while (i < n) {
 		size_t s = i, m;
-		uint32_t *best;
-		uint8_t *len;
-		unsigned *words;
+		uint32_t *best, best_s[ZH_RUN_STACK + 1];
+		uint8_t *len, len_s[ZH_RUN_STACK + 1];
+		unsigned *words, words_s[ZH_RUN_STACK];
 
 		if (!render_zh_han(cps[i])) {
 			i++;
@@ -230,14 +234,21 @@ render_zh_segment(const uint32_t *cps, size_t n, uint8_t *inword)
 		m = i - s;
 		if (m < 2)
 			continue;
-		best = malloc((m + 1) * sizeof *best);
-		len = malloc(m + 1);
-		words = malloc(m * sizeof *words);
-		if (best == NULL || len == NULL || words == NULL) {
-			free(best);
-			free(len);
-			free(words);
-			return -1;
+		if (m <= ZH_RUN_STACK) {
+			/* a signboard's runs are short: no allocation for them */
+			best = best_s;
+			len = len_s;
+			words = words_s;
+		} else {
+			best = malloc((m + 1) * sizeof *best);
+			len = malloc(m + 1);
+			words = malloc(m * sizeof *words);
+			if (best == NULL || len == NULL || words == NULL) {
+				free(best);
+				free(len);
+				free(words);
+				return -1;
+			}
 		}
 		/* words[q]: the listed words that start at s + q, by length */
 		for (size_t q = 0; q < m; q++)
@@ -264,9 +275,11 @@ render_zh_segment(const uint32_t *cps, size_t n, uint8_t *inword)
 						for (size_t q = a + 1; q < b; q++)
 							inword[w0 + q] = 2;
 		}
-		free(best);
-		free(len);
-		free(words);
+		if (best != best_s) {
+			free(best);
+			free(len);
+			free(words);
+		}
 	}
 	return 0;
 }
