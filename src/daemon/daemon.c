@@ -97,6 +97,8 @@ struct daemon {
 	double link_started;       /* mono, for the back-off after it died */
 	struct alert staged;       /* an alert being written, already on the boards */
 	int    staged_on;
+	int    staging;            /* in daemon_alert_stage's loop: boards taking the alert up are counted, */
+	size_t nstaging;           /* ... here, and logged as one line (issue 20) */
 	struct daemon_seen *seen;  /* the alerts at the last look, sorted by id */
 	size_t nseen;
 	double started;            /* wall */
@@ -275,8 +277,11 @@ daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_ch
 				db->look_start = (double)(a->start ? a->start : a->created) + d->opts.clock_offset;
 				if (db->look_start > wall)
 					db->look_start = wall;
-				log_msg(LOG_LV_WARN, "daemon", b->name, "alert %s (%s) pre-empts the schedule", a->id,
-				    alert_level_name(a->level));
+				if (d->staging && a == &d->staged)
+					d->nstaging++;
+				else
+					log_msg(LOG_LV_WARN, "daemon", b->name, "alert %s (%s) pre-empts the schedule", a->id,
+					    alert_level_name(a->level));
 			}
 		}
 		if (db->look_id[0]) {
@@ -434,6 +439,10 @@ daemon_alert_stage(void *arg, const struct alert *a)
 	d->staged_on = 1;
 	if (!alert_live(&d->staged, now))
 		return;   /* starts later */
+	/* one log line for all the boards, not one each (a write apiece: 0.3 ms
+	 * of the 1.8 ms the daemon spent putting an alert on 100 boards) */
+	d->staging = 1;
+	d->nstaging = 0;
 	for (size_t i = 0; i < d->nboards; i++) {
 		struct dboard *db = &d->boards[i];
 
@@ -442,6 +451,10 @@ daemon_alert_stage(void *arg, const struct alert *a)
 			daemon_board_cb(-1, 0, db);   /* render, encode and send now */
 		}
 	}
+	d->staging = 0;
+	if (d->nstaging > 0)
+		log_msg(LOG_LV_WARN, "daemon", NULL, "alert %s (%s) pre-empts the schedule on %zu board%s", d->staged.id,
+		    alert_level_name(d->staged.level), d->nstaging, d->nstaging == 1 ? "" : "s");
 }
 
 /* Where in each frame period board i of n sends (player_env.phase).  Up
