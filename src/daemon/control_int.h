@@ -239,6 +239,14 @@ void control_capq_clear(struct control_server *);
 /* The connection's `cap` request was answered: go on with its next lines. */
 void control_conn_cap_answered(struct control_conn *);
 
+/* A console user's name as the actor= of a request: what the console's
+ * accounts allow (users.h: 1..64 of [A-Za-z0-9._-]), so a log line, a CSV
+ * cell or the staff history cannot be made to look like two.  1 when valid. */
+int  control_actor_valid(const char *actor);
+/* A value buffer for kv_next as long as the request's arguments, so that no
+ * value is ever cut; *cap is its size.  NULL after answering "out of memory". */
+char *control_valbuf(const struct control_req *, struct control_obuf *, size_t *cap);
+
 /* Record an action in the audit log (when the server has one); origin
  * NULL: "web" when actor is set, else "cli".  A failure is logged. */
 void control_audit(struct control_server *, long long uid, const char *actor, const char *origin, const char *action,

@@ -58,22 +58,6 @@ struct staff_args {
 	char   name[80];             /* staff-poster: the file's name */
 };
 
-/* A console user's name (the accounts' rule: 1..64 of [A-Za-z0-9._-]), so
- * the history and the audit log cannot be made to show two. */
-static int
-actor_ok(const char *a)
-{
-	size_t n = strlen(a);
-
-	if (n == 0 || n > 64)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((a[i] >= 'a' && a[i] <= 'z') || (a[i] >= 'A' && a[i] <= 'Z') || (a[i] >= '0' && a[i] <= '9') ||
-		    a[i] == '.' || a[i] == '_' || a[i] == '-'))
-			return 0;
-	return 1;
-}
-
 static int
 staff_args(struct control_req *rq, struct control_obuf *b, const char *verb, struct staff_args *a)
 {
@@ -81,17 +65,15 @@ staff_args(struct control_req *rq, struct control_obuf *b, const char *verb, str
 	char key[32], err[256], *val;
 	long long n;
 	int r;
-	size_t cap = strlen(rq->args) + 1;
+	size_t cap;
 
 	memset(a, 0, sizeof *a);
-	if ((val = malloc(cap)) == NULL) {
-		b->oom = 1;
+	if ((val = control_valbuf(rq, b, &cap)) == NULL)
 		return -1;
-	}
 	while ((r = kv_next(&cur, key, sizeof key, val, cap, err, sizeof err)) > 0) {
 		if (strcmp(key, "v") == 0 && strlen(val) < sizeof a->v)
 			snprintf(a->v, sizeof a->v, "%s", val);
-		else if (strcmp(key, "actor") == 0 && actor_ok(val))
+		else if (strcmp(key, "actor") == 0 && control_actor_valid(val))
 			snprintf(a->author, sizeof a->author, "%s", val);
 		else if (strcmp(key, "base") == 0 && strlen(val) < sizeof a->base)
 			snprintf(a->base, sizeof a->base, "%s", val);
