@@ -42,8 +42,7 @@ content_staff_get(const struct web_req *rq, struct content_staff *st, char *err,
 	memset(st, 0, sizeof *st);
 	rc = web_control(rq, "staff v=1", staff_line, &sr, final, sizeof final, e, sizeof e);
 	if (rc != 0 || sr.text == NULL) {
-		if (rc > 0 && control_line_get(final, "message", e, sizeof e) < 0)
-			snprintf(e, sizeof e, "%.500s", final);
+		content_daemon_error(rc, final, e, sizeof e);
 		snprintf(err, errlen, "%s", rc == 0 ? "no staff text in the answer" : e);
 		free(sr.text);
 		return -1;
@@ -57,6 +56,20 @@ content_staff_get(const struct web_req *rq, struct content_staff *st, char *err,
 	if (control_line_get(final, "latest", v, sizeof v) == 0)
 		st->latest = atoll(v);
 	return 0;
+}
+
+void
+content_daemon_error(int rc, const char *final, char *err, size_t errlen)
+{
+	if (rc > 0 && control_line_get(final, "message", err, errlen) < 0)
+		snprintf(err, errlen, "%.500s", final);
+}
+
+void
+content_fields(const char *line, void *rec, const struct content_field *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		control_line_get(line, f[i].key, (char *)rec + f[i].off, f[i].len);
 }
 
 void
@@ -84,10 +97,34 @@ content_model(const struct content_staff *st, const char *text, char *err, size_
 	return cfg;
 }
 
+struct ls_config *
+content_open(const struct web_req *rq, struct web_resp *r, struct content_staff *st)
+{
+	struct ls_config *cfg;
+	char err[1024];
+
+	if (content_staff_get(rq, st, err, sizeof err) < 0) {
+		web_error(rq, r, 502, err);
+		return NULL;
+	}
+	if ((cfg = content_model(st, NULL, err, sizeof err)) == NULL)
+		web_error(rq, r, 409, err);
+	return cfg;
+}
+
 /* ---- saving ---- */
 
 struct save_ctx {
 	struct content_result *res;
+};
+
+static const struct content_field problem_fields[] = {
+	CONTENT_FIELD(struct content_problem, level, "level"),
+	CONTENT_FIELD(struct content_problem, section, "section"),
+	CONTENT_FIELD(struct content_problem, item, "item"),
+	CONTENT_FIELD(struct content_problem, key, "key"),
+	CONTENT_FIELD(struct content_problem, file, "file"),
+	CONTENT_FIELD(struct content_problem, message, "message"),
 };
 
 static void
@@ -104,12 +141,7 @@ problem_line(void *arg, const char *line)
 	r->v = nv;
 	p = &r->v[r->n++];
 	memset(p, 0, sizeof *p);
-	control_line_get(line, "level", p->level, sizeof p->level);
-	control_line_get(line, "section", p->section, sizeof p->section);
-	control_line_get(line, "item", p->item, sizeof p->item);
-	control_line_get(line, "key", p->key, sizeof p->key);
-	control_line_get(line, "file", p->file, sizeof p->file);
-	control_line_get(line, "message", p->message, sizeof p->message);
+	content_fields(line, p, problem_fields, sizeof problem_fields / sizeof problem_fields[0]);
 	if (control_line_get(line, "line", num, sizeof num) == 0)
 		p->line = atoi(num);
 	if (control_line_get(line, "staff", num, sizeof num) == 0)

@@ -298,15 +298,9 @@ page_item(struct web_req *rq, struct web_resp *r)
 	struct item_form f;
 	const char *name = web_field(rq, "name");
 	const struct ls_content *c = NULL;
-	char err[1024];
 
-	if (content_staff_get(rq, &st, err, sizeof err) < 0) {
-		web_error(rq, r, 502, err);
-		return;
-	}
-	if ((cfg = content_model(&st, NULL, err, sizeof err)) == NULL) {
+	if ((cfg = content_open(rq, r, &st)) == NULL) {
 		content_staff_free(&st);
-		web_error(rq, r, 409, err);
 		return;
 	}
 	if (name && (c = ls_config_content(cfg, name)) == NULL) {
@@ -348,18 +342,13 @@ post_item(struct web_req *rq, struct web_resp *r)
 	struct item_form f;
 	struct content_result res;
 	struct content_kv kv[ITEM_FIELDS];
-	char err[1024], summary[200], *elem = NULL, *text;
+	char summary[200], *elem = NULL, *text;
 	long index = -1;
 	int del = web_field(rq, "delete") != NULL;
 
 	form_from_request(&f, rq);
-	if (content_staff_get(rq, &st, err, sizeof err) < 0) {
-		web_error(rq, r, 502, err);
-		return;
-	}
-	if ((cfg = content_model(&st, NULL, err, sizeof err)) == NULL) {
+	if ((cfg = content_open(rq, r, &st)) == NULL) {
 		content_staff_free(&st);
-		web_error(rq, r, 409, err);
 		return;
 	}
 	for (size_t i = 0; f.orig[0] && i < cfg->ncontent; i++)
@@ -596,17 +585,12 @@ page_playlist(struct web_req *rq, struct web_resp *r)
 	struct ls_config *cfg;
 	const struct ls_playlist *pl;
 	const char *name = web_field(rq, "name");
-	char err[1024];
 
-	if (content_staff_get(rq, &st, err, sizeof err) < 0) {
-		web_error(rq, r, 502, err);
-		return;
-	}
-	if ((cfg = content_model(&st, NULL, err, sizeof err)) == NULL || name == NULL ||
-	    (pl = ls_config_playlist(cfg, name)) == NULL) {
+	if ((cfg = content_open(rq, r, &st)) == NULL || name == NULL || (pl = ls_config_playlist(cfg, name)) == NULL) {
+		if (cfg != NULL)
+			web_error(rq, r, 404, web_msg(rq, "err.notfound"));
 		ls_config_free(cfg);
 		content_staff_free(&st);
-		web_error(rq, r, cfg ? 404 : 409, cfg ? web_msg(rq, "err.notfound") : err);
 		return;
 	}
 	saved_notice(rq, &b);
@@ -649,7 +633,7 @@ post_playlist(struct web_req *rq, struct web_resp *r)
 	const char *name = web_field(rq, "name"), *order = web_field(rq, "order");
 	struct ls_playlist *pl = NULL, np;
 	struct ls_playlist_entry *ents = NULL;
-	char err[1024], *copy = NULL, *save = NULL, *elem = NULL, *text = NULL, summary[160];
+	char *copy = NULL, *save = NULL, *elem = NULL, *text = NULL, summary[160];
 	size_t n = 0;
 	long index = -1;
 
@@ -657,13 +641,8 @@ post_playlist(struct web_req *rq, struct web_resp *r)
 		web_error(rq, r, 400, web_msg(rq, "err.notfound"));
 		return;
 	}
-	if (content_staff_get(rq, &st, err, sizeof err) < 0) {
-		web_error(rq, r, 502, err);
-		return;
-	}
-	if ((cfg = content_model(&st, NULL, err, sizeof err)) == NULL) {
+	if ((cfg = content_open(rq, r, &st)) == NULL) {
 		content_staff_free(&st);
-		web_error(rq, r, 409, err);
 		return;
 	}
 	for (size_t i = 0; i < cfg->nplaylists; i++)
@@ -816,17 +795,14 @@ page_rule(struct web_req *rq, struct web_resp *r)
 	struct ls_config *cfg;
 	const char *idx = web_field(rq, "i");
 	const char *v[RULE_FIELDS] = { 0 };
-	char buf[RULE_FIELDS][512], err[1024];
+	char buf[RULE_FIELDS][512];
 	long i = idx ? strtol(idx, NULL, 10) : -1;
 
-	if (content_staff_get(rq, &st, err, sizeof err) < 0) {
-		web_error(rq, r, 502, err);
-		return;
-	}
-	if ((cfg = content_model(&st, NULL, err, sizeof err)) == NULL || (idx && (i < 0 || (size_t)i >= cfg->nrules))) {
+	if ((cfg = content_open(rq, r, &st)) == NULL || (idx && (i < 0 || (size_t)i >= cfg->nrules))) {
+		if (cfg != NULL)
+			web_error(rq, r, 404, web_msg(rq, "err.notfound"));
 		ls_config_free(cfg);
 		content_staff_free(&st);
-		web_error(rq, r, cfg ? 404 : 409, cfg ? web_msg(rq, "err.notfound") : err);
 		return;
 	}
 	memset(buf, 0, sizeof buf);
@@ -890,7 +866,7 @@ post_rule(struct web_req *rq, struct web_resp *r)
 	struct content_result res;
 	struct content_kv kv[RULE_FIELDS];
 	const char *v[RULE_FIELDS], *idx = web_field(rq, "i");
-	char err[1024], wd[64] = "", summary[200], *elem = NULL, *text = NULL;
+	char wd[64] = "", summary[200], *elem = NULL, *text = NULL;
 	long i = idx && idx[0] ? strtol(idx, NULL, 10) : -1;
 	int del = web_field(rq, "delete") != NULL, nwd = 0;
 	size_t u = 0;
@@ -904,14 +880,11 @@ post_rule(struct web_req *rq, struct web_resp *r)
 			nwd++;
 		}
 	v[7] = nwd == 7 ? NULL : nwd == 0 ? "none" : wd;
-	if (content_staff_get(rq, &st, err, sizeof err) < 0) {
-		web_error(rq, r, 502, err);
-		return;
-	}
-	if ((cfg = content_model(&st, NULL, err, sizeof err)) == NULL || (i >= 0 && (size_t)i >= cfg->nrules)) {
+	if ((cfg = content_open(rq, r, &st)) == NULL || (i >= 0 && (size_t)i >= cfg->nrules)) {
+		if (cfg != NULL)
+			web_error(rq, r, 404, web_msg(rq, "err.notfound"));
 		ls_config_free(cfg);
 		content_staff_free(&st);
-		web_error(rq, r, cfg ? 404 : 409, cfg ? web_msg(rq, "err.notfound") : err);
 		return;
 	}
 	for (int k = 0; k < RULE_FIELDS; k++) {
@@ -1003,8 +976,7 @@ post_poster(struct web_req *rq, struct web_resp *r)
 	free(req);
 	free(b64);
 	if (rc != 0) {
-		if (rc > 0 && control_line_get(final, "message", err, sizeof err) < 0)
-			snprintf(err, sizeof err, "%.500s", final);
+		content_daemon_error(rc, final, err, sizeof err);
 		web_error(rq, r, 422, err);
 		return;
 	}

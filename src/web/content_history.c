@@ -13,6 +13,7 @@
 #include "daemon/control.h"
 #include "util/kv.h"
 #include "web/content_int.h"
+#include "web/web_int.h"
 
 struct vlist {
 	struct web_buf *b;
@@ -20,16 +21,6 @@ struct vlist {
 	int edit;
 	char base[24];
 };
-
-static void
-when_text(const char *unix_s, char *buf, size_t len)
-{
-	time_t t = (time_t)atoll(unix_s);
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
-}
 
 static void
 version_line(void *arg, const char *line)
@@ -44,7 +35,7 @@ version_line(void *arg, const char *line)
 	control_line_get(line, "author", author, sizeof author);
 	control_line_get(line, "summary", summary, sizeof summary);
 	control_line_get(line, "restored_from", from, sizeof from);
-	when_text(t, when, sizeof when);
+	web_time_text(t, when, sizeof when);
 	web_buf_escf(l->b, "<tr data-version=\"%s\"><td><a href=\"/history/version?id=%s\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>",
 	    id, id, id, when, author, summary);
 	if (l->edit)
@@ -137,7 +128,7 @@ page_version(struct web_req *rq, struct web_resp *r)
 		web_error(rq, r, 404, web_msg(rq, "err.notfound"));
 		return;
 	}
-	when_text(v.t, when, sizeof when);
+	web_time_text(v.t, when, sizeof when);
 	web_buf_escf(&b, "<p>%s %s — %s — %s</p>", web_msg(rq, "c.version"), v.id, when, v.author);
 	web_buf_escf(&b, "<p>%s</p>", v.summary);
 	if (content_can_edit(rq)) {
@@ -205,8 +196,7 @@ post_adopt(struct web_req *rq, struct web_resp *r)
 		kv_put(req, sizeof req, &n, "actor", rq->user->name);
 	rc = web_control(rq, req, NULL, NULL, final, sizeof final, err, sizeof err);
 	if (rc != 0) {
-		if (rc > 0 && control_line_get(final, "message", err, sizeof err) < 0)
-			snprintf(err, sizeof err, "%.500s", final);
+		content_daemon_error(rc, final, err, sizeof err);
 		web_error(rq, r, 409, err);
 		return;
 	}

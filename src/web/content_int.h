@@ -35,6 +35,22 @@ void content_staff_free(struct content_staff *);
 /* The model of config with text as its staff file (NULL + err when it does
  * not load: then only the history can help). */
 struct ls_config *content_model(const struct content_staff *, const char *text, char *err, size_t errlen);
+/* The staff file and its model, for a page that needs both: NULL after
+ * answering r (502 when the daemon did not answer, 409 when the staff file
+ * does not load); st is always to be freed. */
+struct ls_config *content_open(const struct web_req *, struct web_resp *, struct content_staff *st);
+/* err as the page shows a failed request (rc from web_control): the
+ * daemon's message, else its whole answer, else err as it is (rc < 0). */
+void content_daemon_error(int rc, const char *final, char *err, size_t errlen);
+
+/* Values of a control answer's line into the string fields of a record:
+ * each key's value at rec + off, cut to len; a missing key leaves it. */
+struct content_field {
+	const char *key;
+	size_t off, len;
+};
+#define CONTENT_FIELD(type, member, key) { key, offsetof(type, member), sizeof(((type *)0)->member) }
+void content_fields(const char *line, void *rec, const struct content_field *, size_t n);
 
 /* What a save answered. */
 struct content_problem {

@@ -31,6 +31,16 @@ struct week {
 	int  ndays;
 };
 
+static const struct content_field run_fields[] = {
+	CONTENT_FIELD(struct run, board, "board"),
+	CONTENT_FIELD(struct run, day, "day"),
+	CONTENT_FIELD(struct run, from, "from"),
+	CONTENT_FIELD(struct run, to, "to"),
+	CONTENT_FIELD(struct run, state, "state"),
+	CONTENT_FIELD(struct run, who, "who"),
+	CONTENT_FIELD(struct run, playlist, "playlist"),
+};
+
 static void
 week_line(void *arg, const char *line)
 {
@@ -45,13 +55,7 @@ week_line(void *arg, const char *line)
 	w->v = nv;
 	r = &w->v[w->n++];
 	memset(r, 0, sizeof *r);
-	control_line_get(line, "board", r->board, sizeof r->board);
-	control_line_get(line, "day", r->day, sizeof r->day);
-	control_line_get(line, "from", r->from, sizeof r->from);
-	control_line_get(line, "to", r->to, sizeof r->to);
-	control_line_get(line, "state", r->state, sizeof r->state);
-	control_line_get(line, "who", r->who, sizeof r->who);
-	control_line_get(line, "playlist", r->playlist, sizeof r->playlist);
+	content_fields(line, r, run_fields, sizeof run_fields / sizeof run_fields[0]);
 	if (control_line_get(line, "brightness", num, sizeof num) == 0)
 		r->bright = atoi(num);
 	if (w->ndays < 7 && (w->ndays == 0 || strcmp(w->days[w->ndays - 1], r->day) != 0)) {
@@ -242,8 +246,7 @@ page_schedule(struct web_req *rq, struct web_resp *r)
 	snprintf(req, sizeof req, "week v=1 first=%s%s", first, targ);
 	rc = web_control(rq, req, week_line, &w, final, sizeof final, err, sizeof err);
 	if (rc != 0) {
-		if (rc > 0 && control_line_get(final, "message", err, sizeof err) < 0)
-			snprintf(err, sizeof err, "%.500s", final);
+		content_daemon_error(rc, final, err, sizeof err);
 		web_buf_escf(&b, "<p class=\"error\">%s%s</p>", web_msg(rq, "err.daemon"), err);
 	} else {
 		web_buf_escf(&b, "<p class=\"hint\">%s</p>", web_msg(rq, "c.week.hint"));
@@ -358,8 +361,7 @@ page_schedule_why(struct web_req *rq, struct web_resp *r)
 		web_buf_puts(&b, "</tbody></table></div>");
 	web_buf_puts(&b, "</div>");
 	if (rc != 0) {
-		if (rc > 0 && control_line_get(final, "message", err, sizeof err) < 0)
-			snprintf(err, sizeof err, "%.500s", final);
+		content_daemon_error(rc, final, err, sizeof err);
 		web_buf_escf(&b, "<p class=\"error\">%s%s</p>", web_msg(rq, "err.daemon"), err);
 	} else {
 		control_line_get(final, "local", when, sizeof when);
