@@ -24,22 +24,8 @@
 #define GOLDEN "tests/golden/render/"
 #define NOW 1694484000.0       /* 2023-09-12 10:00 Asia/Shanghai, a Tuesday */
 
-static char path[64];
-
-static struct ls_config *
-load_text(const char *text, struct ls_diag *d)
-{
-	FILE *fp;
-	int fd;
-
-	strcpy(path, "/tmp/ledsign-layout-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	fp = fdopen(fd, "w");
-	fputs(text, fp);
-	fclose(fp);
-	return ls_config_load(path, d);
-}
+#define CONFIG_FIXTURE_TMP "/tmp/ledsign-layout-XXXXXX"
+#include "config_fixture.h"
 
 static int
 has(const struct ls_diag *d, enum ls_diag_level lv, int line, const char *needle)
