@@ -30,6 +30,8 @@
 #include "alert/cap.h"
 #include "util/log.h"
 
+#include "control_fixture.h"
+
 #define NOBODY 65534
 
 struct fx {
@@ -145,15 +147,7 @@ teardown(void **state)
 static const char *
 ask(struct fx *f, const char *line)
 {
-	static char out[65536];
-	size_t len;
-	char *a = control_handle_line(f->srv, line, time(NULL), &len);
-
-	assert_non_null(a);
-	assert_true(len < sizeof out);
-	memcpy(out, a, len + 1);
-	free(a);
-	return out;
+	return ctl_ask(f->srv, line);
 }
 
 static void
@@ -253,21 +247,6 @@ test_cap_request(void **state)
 	assert_non_null(strstr(a, "error code=usage"));
 }
 
-/* Ask as a peer with this role. */
-static const char *
-ask_as(struct fx *f, enum control_role role, const char *line)
-{
-	static char out[65536];
-	size_t len;
-	char *a = control_handle_line_as(f->srv, line, time(NULL), NOBODY, role, &len);
-
-	assert_non_null(a);
-	assert_true(len < sizeof out);
-	memcpy(out, a, len + 1);
-	free(a);
-	return out;
-}
-
 /* Every verb against every role: a viewer reads, an operator changes
  * alerts, only an admin reloads; a denial names the role needed. */
 static void
@@ -276,41 +255,41 @@ test_roles(void **state)
 	struct fx *f = *state;
 	const char *a;
 
-	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 status");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_VIEWER, "ledsign-control/1 status");
 	assert_memory_equal(a, "ok count=0 ", 11);
-	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 alerts");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_VIEWER, "ledsign-control/1 alerts");
 	assert_memory_equal(a, "ok count=0 ", 11);
-	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 boards");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_VIEWER, "ledsign-control/1 boards");
 	assert_memory_equal(a, "board ", 6);
-	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 alert text=hi");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_VIEWER, "ledsign-control/1 alert text=hi");
 	assert_string_equal(a, "error code=denied message=alert%20needs%20the%20operator%20role;%20user%2065534%20has%20"
 	    "viewer:%20add%20it%20to%20control_operators%20or%20control_operator_groups\n");
 	assert_non_null(strstr(logged, "alert denied to uid 65534 (viewer; needs operator)"));
-	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 clear all=1");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_VIEWER, "ledsign-control/1 clear all=1");
 	assert_memory_equal(a, "error code=denied message=clear%20needs%20the%20operator%20role", 62);
-	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 cap doc=x");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_VIEWER, "ledsign-control/1 cap doc=x");
 	assert_memory_equal(a, "error code=denied ", 18);
 	assert_int_equal(alert_store_count(f->store), 0);
 	assert_int_equal(f->changed, 0);
 
-	a = ask_as(f, CONTROL_ROLE_OPERATOR, "ledsign-control/1 alert text=hi id=op1");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_OPERATOR, "ledsign-control/1 alert text=hi id=op1");
 	assert_string_equal(a, "ok id=op1\n");
-	a = ask_as(f, CONTROL_ROLE_OPERATOR, "ledsign-control/1 reload");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_OPERATOR, "ledsign-control/1 reload");
 	assert_memory_equal(a, "error code=denied message=reload%20needs%20the%20admin%20role", 60);
-	a = ask_as(f, CONTROL_ROLE_OPERATOR, "ledsign-control/1 clear id=op1");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_OPERATOR, "ledsign-control/1 clear id=op1");
 	assert_string_equal(a, "ok cleared=1\n");
-	a = ask_as(f, CONTROL_ROLE_ADMIN, "ledsign-control/1 reload");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_ADMIN, "ledsign-control/1 reload");
 	assert_non_null(strstr(a, "error code=reload"));
 	/* no role at all (a connection never gets this far): not even status */
-	a = ask_as(f, CONTROL_ROLE_NONE, "ledsign-control/1 status");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_NONE, "ledsign-control/1 status");
 	assert_memory_equal(a, "error code=denied ", 18);
 
 	/* help lists what the peer may use, and says its role */
-	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 help");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_VIEWER, "ledsign-control/1 help");
 	assert_non_null(strstr(a, "verb name=boards role=viewer "));
 	assert_null(strstr(a, "name=alert "));
 	assert_non_null(strstr(a, "\nok verbs=13 role=viewer\n"));
-	a = ask_as(f, CONTROL_ROLE_ADMIN, "ledsign-control/1 help");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_ADMIN, "ledsign-control/1 help");
 	assert_non_null(strstr(a, "verb name=reload role=admin "));
 	assert_non_null(strstr(a, "\nok verbs=22 role=admin\n"));
 	assert_string_equal(control_role_name(CONTROL_ROLE_OPERATOR), "operator");
@@ -334,9 +313,9 @@ test_boards(void **state)
 	a = ask(f, "ledsign-control/1 boards x=1");
 	assert_memory_equal(a, "error code=usage ", 17);
 	/* this server has boards but no scheduler */
-	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 schedule at=1700000000");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_VIEWER, "ledsign-control/1 schedule at=1700000000");
 	assert_memory_equal(a, "error code=unsupported ", 23);
-	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 schedule at=soon");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_VIEWER, "ledsign-control/1 schedule at=soon");
 	assert_memory_equal(a, "error code=usage message=schedule%20takes%20at", 46);
 }
 
