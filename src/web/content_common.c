@@ -234,7 +234,7 @@ content_field_errors(struct web_buf *b, struct content_result *r, const char *se
 {
 	for (size_t i = 0; r && i < r->n; i++) {
 		struct content_problem *p = &r->v[i];
-		if (!p->staff || strcmp(p->section, section) != 0 || strcmp(p->item, item) != 0 ||
+		if (!p->staff || p->line < 0 || strcmp(p->section, section) != 0 || strcmp(p->item, item) != 0 ||
 		    strcmp(p->key, key) != 0)
 			continue;
 		web_buf_escf(b, "<p class=\"field-error %s\" role=\"alert\" data-key=\"%s\">%s</p>",
@@ -396,6 +396,30 @@ content_replace(const char *text, const char *section, long index, const char *e
 		return NULL;
 	}
 	return out;
+}
+
+void
+content_save_failed(const struct web_req *rq, struct web_buf *b, const struct content_result *res)
+{
+	web_buf_escf(b, "<p class=\"error\" role=\"alert\" id=\"save-error\">%s %s</p>", web_msg(rq, "c.savefailed"),
+	    res->message);
+}
+
+void
+content_saved_notice(const struct web_req *rq, struct web_buf *b, const char *name)
+{
+	const char *saved = web_query(rq, name);
+
+	if (saved && strspn(saved, "0123456789") == strlen(saved) && saved[0])
+		web_buf_escf(b, "<p class=\"notice\" role=\"status\" id=\"saved\">%s %s</p>", web_msg(rq, "c.saved"), saved);
+}
+
+void
+content_save_delete(const struct web_req *rq, struct web_buf *b)
+{
+	web_buf_escf(b, "<p><button type=\"submit\" class=\"primary\" name=\"save\" value=\"1\" id=\"save\">%s</button> "
+	    "<button type=\"submit\" class=\"danger\" name=\"delete\" value=\"1\">%s</button></p>",
+	    web_msg(rq, "c.save"), web_msg(rq, "c.delete"));
 }
 
 void

@@ -33,14 +33,6 @@ static const char *const kinds[] = { "play", "off", "power-off", NULL };
 static const char *const days[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL };
 
 static void
-saved_notice(const struct web_req *rq, struct web_buf *b)
-{
-	const char *saved = web_query(rq, "saved");
-	if (saved && strspn(saved, "0123456789") == strlen(saved) && saved[0])
-		web_buf_escf(b, "<p class=\"notice\" role=\"status\" id=\"saved\">%s %s</p>", web_msg(rq, "c.saved"), saved);
-}
-
-static void
 color_text(ls_rgb c, char *buf, size_t len)
 {
 	const char *names[] = { "black", "white", "red", "green", "blue", "yellow", "amber", "orange", "cyan", "magenta", NULL };
@@ -75,7 +67,7 @@ page_content(struct web_req *rq, struct web_resp *r)
 		web_error(rq, r, 502, err);
 		return;
 	}
-	saved_notice(rq, &b);
+	content_saved_notice(rq, &b, "saved");
 	content_conflict_banner(rq, &b, &st);
 	if ((cfg = content_model(&st, NULL, err, sizeof err)) == NULL) {
 		web_buf_escf(&b, "<p class=\"error\">%s %s</p><p><a href=\"/history\">%s</a></p>", web_msg(rq, "c.broken"),
@@ -249,8 +241,7 @@ item_page(struct web_req *rq, struct web_resp *r, int status, const struct item_
 	if (st)
 		content_conflict_banner(rq, &b, st);
 	if (res && !res->ok)
-		web_buf_escf(&b, "<p class=\"error\" role=\"alert\" id=\"save-error\">%s %s</p>", web_msg(rq, "c.savefailed"),
-		    res->message);
+		content_save_failed(rq, &b, res);
 	web_buf_puts(&b, "<div class=\"editor\"><form method=\"post\" action=\"/content/item\" id=\"item-form\" class=\"card\">");
 	web_buf_csrf(&b, rq);
 	web_buf_escf(&b, "<input type=\"hidden\" name=\"orig\" value=\"%s\"><input type=\"hidden\" name=\"base\" value=\"%s\">",
@@ -271,9 +262,7 @@ item_page(struct web_req *rq, struct web_resp *r, int status, const struct item_
 	    "<option value=\"yellow\"><option value=\"white\"><option value=\"cyan\"><option value=\"orange\">"
 	    "<option value=\"blue\"><option value=\"magenta\"><option value=\"black\"></datalist>");
 	if (edit)
-		web_buf_escf(&b, "<p><button type=\"submit\" class=\"primary\" name=\"save\" value=\"1\" id=\"save\">%s</button> "
-		    "<button type=\"submit\" class=\"danger\" name=\"delete\" value=\"1\">%s</button></p>",
-		    web_msg(rq, "c.save"), web_msg(rq, "c.delete"));
+		content_save_delete(rq, &b);
 	web_buf_puts(&b, "</form>");
 	/* the live preview: one picture per board, redrawn by content.js as staff type */
 	web_buf_escf(&b, "<div class=\"card\" id=\"preview\"><h2>%s</h2><ul id=\"warnings\" class=\"problems\" aria-live=\"polite\"></ul><div class=\"boards\">",
@@ -593,7 +582,7 @@ page_playlist(struct web_req *rq, struct web_resp *r)
 		content_staff_free(&st);
 		return;
 	}
-	saved_notice(rq, &b);
+	content_saved_notice(rq, &b, "saved");
 	content_conflict_banner(rq, &b, &st);
 	web_buf_escf(&b, "<form method=\"post\" action=\"/content/playlist\" id=\"playlist-form\" class=\"card\">"
 	    "<input type=\"hidden\" name=\"name\" value=\"%s\"><input type=\"hidden\" name=\"base\" value=\"%s\">"
@@ -691,8 +680,7 @@ post_playlist(struct web_req *rq, struct web_resp *r)
 		web_redirect(r, to);
 	} else {
 		struct web_buf b = { 0 };
-		web_buf_escf(&b, "<p class=\"error\" role=\"alert\" id=\"save-error\">%s %s</p>", web_msg(rq, "c.savefailed"),
-		    res.message);
+		content_save_failed(rq, &b, &res);
 		content_result_html(rq, &b, &res);
 		web_buf_puts(&b, "<p><a href=\"/content/playlist?name=");
 		web_buf_url(&b, name);
@@ -725,15 +713,8 @@ rule_field(const struct web_req *rq, struct web_buf *b, struct content_result *r
 	web_buf_escf(b, "<div class=\"field\" id=\"field-%s\"><label for=\"f-%s\">%s</label>"
 	    "<input type=\"text\" id=\"f-%s\" name=\"%s\" value=\"%s\" placeholder=\"%s\">", key, key, web_msg(rq, lk),
 	    key, key, val ? val : "", hint);
-	if (res) {
-		/* a rule's messages name it "schedule rule NAME"; its item is its name */
-		for (size_t i = 0; i < res->n; i++)
-			if (strcmp(res->v[i].section, "schedule") == 0 && strcmp(res->v[i].item, item) == 0 &&
-			    strcmp(res->v[i].key, key) == 0 && res->v[i].line >= 0) {
-				web_buf_escf(b, "<p class=\"field-error\" role=\"alert\" data-key=\"%s\">%s</p>", key, res->v[i].message);
-				res->v[i].line = -res->v[i].line - 1;
-			}
-	}
+	/* a rule's messages name it "schedule rule NAME"; its item is its name */
+	content_field_errors(b, res, "schedule", item, key);
 	web_buf_puts(b, "</div>");
 }
 
@@ -744,10 +725,9 @@ rule_page(struct web_req *rq, struct web_resp *r, int status, const char *const 
 	struct web_buf b = { 0 };
 	const char *item = v[0] ? v[0] : "";
 
-	saved_notice(rq, &b);
+	content_saved_notice(rq, &b, "saved");
 	if (res && !res->ok)
-		web_buf_escf(&b, "<p class=\"error\" role=\"alert\" id=\"save-error\">%s %s</p>", web_msg(rq, "c.savefailed"),
-		    res->message);
+		content_save_failed(rq, &b, res);
 	web_buf_escf(&b, "<form method=\"post\" action=\"/content/rule\" id=\"rule-form\" class=\"card\">"
 	    "<input type=\"hidden\" name=\"i\" value=\"%s\"><input type=\"hidden\" name=\"base\" value=\"%s\">",
 	    idx ? idx : "", base ? base : "");
@@ -779,9 +759,7 @@ rule_page(struct web_req *rq, struct web_resp *r, int status, const char *const 
 	rule_field(rq, &b, res, item, "priority", v[9], "0");
 	rule_field(rq, &b, res, item, "brightness", v[10], "");
 	if (content_can_edit(rq))
-		web_buf_escf(&b, "<p><button type=\"submit\" class=\"primary\" id=\"save\" name=\"save\" value=\"1\">%s</button> "
-		    "<button type=\"submit\" class=\"danger\" name=\"delete\" value=\"1\">%s</button></p>",
-		    web_msg(rq, "c.save"), web_msg(rq, "c.delete"));
+		content_save_delete(rq, &b);
 	web_buf_puts(&b, "</form>");
 	if (res)
 		content_result_html(rq, &b, res);

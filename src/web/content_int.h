@@ -76,6 +76,8 @@ void content_field_errors(struct web_buf *, struct content_result *, const char 
     const char *key);
 /* The result's message and every problem not shown beside a field. */
 void content_result_html(const struct web_req *, struct web_buf *, struct content_result *);
+/* "Not saved" with the daemon's message (#save-error), for a failed save. */
+void content_save_failed(const struct web_req *, struct web_buf *, const struct content_result *);
 
 /* A staff-file element "{ k = v; ... }" from form values: kind 's' string,
  * 'n' number (written bare when it looks like one, else quoted so the
@@ -92,6 +94,10 @@ char *content_element(const struct content_kv *, size_t n);
 char *content_replace(const char *text, const char *section, long index, const char *elem);
 
 /* Page helpers */
+/* "Saved N" (#saved) when the query's field `name` is a version's id. */
+void content_saved_notice(const struct web_req *, struct web_buf *, const char *name);
+/* An editor's Save and Delete buttons (#save; name=save / name=delete). */
+void content_save_delete(const struct web_req *, struct web_buf *);
 void content_conflict_banner(const struct web_req *, struct web_buf *, const struct content_staff *);
 int  content_can_edit(const struct web_req *);
 

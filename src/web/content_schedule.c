@@ -281,59 +281,72 @@ reason_msg(const struct web_req *rq, const char *reason)
 	return m;
 }
 
+/* why v=1's lines: a board, then the rules that did not win for it */
+struct why_board {
+	char name[128], state[16], rule[128], item[128], playlist[128], alert[128], level[16], atext[1024], bright[8],
+	    fallback[4];
+};
+static const struct content_field why_board_fields[] = {
+	CONTENT_FIELD(struct why_board, name, "name"),
+	CONTENT_FIELD(struct why_board, state, "state"),
+	CONTENT_FIELD(struct why_board, rule, "rule"),
+	CONTENT_FIELD(struct why_board, item, "item"),
+	CONTENT_FIELD(struct why_board, playlist, "playlist"),
+	CONTENT_FIELD(struct why_board, alert, "alert"),
+	CONTENT_FIELD(struct why_board, level, "alert_level"),
+	CONTENT_FIELD(struct why_board, atext, "alert_text"),
+	CONTENT_FIELD(struct why_board, bright, "brightness"),
+	CONTENT_FIELD(struct why_board, fallback, "fallback"),
+};
+struct why_rule {
+	char name[128], reason[16], by[128], prio[16], text[1024];
+};
+static const struct content_field why_rule_fields[] = {
+	CONTENT_FIELD(struct why_rule, name, "name"),
+	CONTENT_FIELD(struct why_rule, reason, "reason"),
+	CONTENT_FIELD(struct why_rule, by, "by"),
+	CONTENT_FIELD(struct why_rule, prio, "priority"),
+	CONTENT_FIELD(struct why_rule, text, "text"),
+};
+
 static void
 why_line(void *arg, const char *line)
 {
 	struct why *w = arg;
-	char name[128], state[16], rule[128], item[128], playlist[128], alert[128], level[16], atext[1024],
-	    bright[8], fallback[4], reason[16], by[128], prio[16], text[1024], rline[16];
 
 	if (strncmp(line, "board ", 6) == 0) {
+		struct why_board wb = { 0 };
 		if (w->open)
 			web_buf_puts(w->b, "</tbody></table></div>");
 		w->open = 1;
-		control_line_get(line, "name", name, sizeof name);
-		control_line_get(line, "state", state, sizeof state);
-		control_line_get(line, "rule", rule, sizeof rule);
-		control_line_get(line, "item", item, sizeof item);
-		control_line_get(line, "playlist", playlist, sizeof playlist);
-		control_line_get(line, "alert", alert, sizeof alert);
-		control_line_get(line, "alert_level", level, sizeof level);
-		control_line_get(line, "alert_text", atext, sizeof atext);
-		control_line_get(line, "brightness", bright, sizeof bright);
-		control_line_get(line, "fallback", fallback, sizeof fallback);
-		web_buf_escf(w->b, "<div class=\"card why-board\" data-board=\"%s\"><h2>%s</h2><p class=\"shows\">", name, name);
-		if (strcmp(state, "play") == 0)
-			web_buf_escf(w->b, "%s <strong class=\"item\">%s</strong> (%s %s) ", web_msg(w->rq, "c.shows"), item,
-			    web_msg(w->rq, "c.playlist"), playlist);
-		else
-			{
+		content_fields(line, &wb, why_board_fields, sizeof why_board_fields / sizeof why_board_fields[0]);
+		web_buf_escf(w->b, "<div class=\"card why-board\" data-board=\"%s\"><h2>%s</h2><p class=\"shows\">", wb.name, wb.name);
+		if (strcmp(wb.state, "play") == 0)
+			web_buf_escf(w->b, "%s <strong class=\"item\">%s</strong> (%s %s) ", web_msg(w->rq, "c.shows"), wb.item,
+			    web_msg(w->rq, "c.playlist"), wb.playlist);
+		else {
 			char sk[40];
-			snprintf(sk, sizeof sk, "c.state.%s", state[0] ? state : "blank");
+			snprintf(sk, sizeof sk, "c.state.%s", wb.state[0] ? wb.state : "blank");
 			web_buf_escf(w->b, "<strong class=\"state\">%s</strong> ", web_msg(w->rq, sk));
 		}
-		if (strcmp(fallback, "1") == 0)
+		if (strcmp(wb.fallback, "1") == 0)
 			web_buf_escf(w->b, "— %s", web_msg(w->rq, "c.byfallback"));
-		else if (rule[0])
-			web_buf_escf(w->b, "— %s <strong class=\"rule\">%s</strong>", web_msg(w->rq, "c.byrule"), rule);
-		web_buf_escf(w->b, ", %s %s%%</p>", web_msg(w->rq, "c.brightness"), bright);
-		if (alert[0])
+		else if (wb.rule[0])
+			web_buf_escf(w->b, "— %s <strong class=\"rule\">%s</strong>", web_msg(w->rq, "c.byrule"), wb.rule);
+		web_buf_escf(w->b, ", %s %s%%</p>", web_msg(w->rq, "c.brightness"), wb.bright);
+		if (wb.alert[0])
 			web_buf_escf(w->b, "<p class=\"error alert-covers\">%s %s (%s): %s</p>", web_msg(w->rq, "c.alertcovers"),
-			    alert, level, atext);
+			    wb.alert, wb.level, wb.atext);
 		web_buf_escf(w->b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    web_msg(w->rq, "c.rule"), web_msg(w->rq, "c.priority"), web_msg(w->rq, "c.verdict"),
 		    web_msg(w->rq, "c.detail"));
 		return;
 	}
 	if (strncmp(line, "rule ", 5) == 0 && w->open) {
-		control_line_get(line, "name", name, sizeof name);
-		control_line_get(line, "reason", reason, sizeof reason);
-		control_line_get(line, "by", by, sizeof by);
-		control_line_get(line, "priority", prio, sizeof prio);
-		control_line_get(line, "text", text, sizeof text);
-		control_line_get(line, "line", rline, sizeof rline);
-		web_buf_escf(w->b, "<tr class=\"reason-%s\"><td>%s</td><td>%s</td><td>%s%s%s</td><td>%s</td></tr>", reason,
-		    name, prio, reason_msg(w->rq, reason), by[0] ? " → " : "", by, text);
+		struct why_rule wr = { 0 };
+		content_fields(line, &wr, why_rule_fields, sizeof why_rule_fields / sizeof why_rule_fields[0]);
+		web_buf_escf(w->b, "<tr class=\"reason-%s\"><td>%s</td><td>%s</td><td>%s%s%s</td><td>%s</td></tr>", wr.reason,
+		    wr.name, wr.prio, reason_msg(w->rq, wr.reason), wr.by[0] ? " → " : "", wr.by, wr.text);
 	}
 }
 
