@@ -58,6 +58,16 @@ struct staff_args {
 	char   name[80];             /* staff-poster: the file's name */
 };
 
+/* What staff_args kept (text=, data=); a verb frees them all once it has
+ * taken what it uses, whatever else a peer sent. */
+static void
+staff_args_free(struct staff_args *a)
+{
+	free(a->text);
+	free(a->data);
+	a->text = a->data = NULL;
+}
+
 static int
 staff_args(struct control_req *rq, struct control_obuf *b, const char *verb, struct staff_args *a)
 {
@@ -85,6 +95,7 @@ staff_args(struct control_req *rq, struct control_obuf *b, const char *verb, str
 			if ((a->data = strdup(val)) == NULL) {
 				b->oom = 1;
 				free(val);
+				staff_args_free(a);
 				return -1;
 			}
 		} else if (strcmp(key, "id") == 0 && kv_num(val, &n) == 0 && n > 0)
@@ -95,6 +106,7 @@ staff_args(struct control_req *rq, struct control_obuf *b, const char *verb, str
 			if ((a->text = strdup(val)) == NULL) {
 				b->oom = 1;
 				free(val);
+				staff_args_free(a);
 				return -1;
 			}
 		} else {
@@ -107,18 +119,14 @@ staff_args(struct control_req *rq, struct control_obuf *b, const char *verb, str
 	free(val);
 	if (r < 0) {
 		control_ob_error(b, "usage", err);
-		free(a->text);
-		free(a->data);
-		a->text = a->data = NULL;
+		staff_args_free(a);
 		return -1;
 	}
 	if (strcmp(a->v, STAFF_VERB_VERSION) != 0) {
 		snprintf(err, sizeof err, "%s: this daemon answers v=" STAFF_VERB_VERSION "; the request asked for v=%s",
 		    verb, a->v[0] ? a->v : "(none)");
 		control_ob_error(b, "version", err);
-		free(a->text);
-		free(a->data);
-		a->text = a->data = NULL;
+		staff_args_free(a);
 		return -1;
 	}
 	return 0;
@@ -225,7 +233,7 @@ control_verb_staff(struct control_req *rq, struct control_obuf *b)
 
 	if (staff_args(rq, b, "staff", &a) < 0)
 		return;
-	free(a.text);
+	staff_args_free(&a);
 	if (staff_open(rq, b, &c) < 0)
 		goto done;
 	snprintf(latest, sizeof latest, "%lld", c.have_latest > 0 ? c.latest.id : 0);
@@ -655,6 +663,7 @@ control_verb_staff_save(struct control_req *rq, struct control_obuf *b)
 		return;
 	if (a.text == NULL) {
 		control_ob_error(b, "usage", "staff-save needs text= (the whole staff file)");
+		staff_args_free(&a);
 		return;
 	}
 	if (staff_open(rq, b, &c) == 0) {
@@ -662,7 +671,7 @@ control_verb_staff_save(struct control_req *rq, struct control_obuf *b)
 		staff_store(rq, b, &c, a.text, a.author, author, a.base, a.summary, 0);
 	}
 	staff_ctx_free(&c);
-	free(a.text);
+	staff_args_free(&a);
 }
 
 void
@@ -676,7 +685,7 @@ control_verb_staff_restore(struct control_req *rq, struct control_obuf *b)
 
 	if (staff_args(rq, b, "staff-restore", &a) < 0)
 		return;
-	free(a.text);
+	staff_args_free(&a);
 	if (a.id <= 0) {
 		control_ob_error(b, "usage", "staff-restore needs id=N (staff-versions lists them)");
 		return;
@@ -707,7 +716,7 @@ control_verb_staff_adopt(struct control_req *rq, struct control_obuf *b)
 
 	if (staff_args(rq, b, "staff-adopt", &a) < 0)
 		return;
-	free(a.text);
+	staff_args_free(&a);
 	if (staff_open(rq, b, &c) == 0) {
 		if (!conflict(&c))
 			control_ob_error(b, "noconflict", "the staff file is as ledsign last wrote it; there is no hand edit to take");
@@ -760,7 +769,7 @@ control_verb_staff_versions(struct control_req *rq, struct control_obuf *b)
 
 	if (staff_args(rq, b, "staff-versions", &a) < 0)
 		return;
-	free(a.text);
+	staff_args_free(&a);
 	if (staff_open(rq, b, &c) == 0) {
 		if ((k = versions_list(c.vs, a.limit > 0 && a.limit < 1000 ? (int)a.limit : 100, list_one, &l, err,
 		    sizeof err)) < 0)
@@ -785,7 +794,7 @@ control_verb_staff_version(struct control_req *rq, struct control_obuf *b)
 
 	if (staff_args(rq, b, "staff-version", &a) < 0)
 		return;
-	free(a.text);
+	staff_args_free(&a);
 	if (a.id <= 0) {
 		control_ob_error(b, "usage", "staff-version needs id=N");
 		return;
