@@ -18,28 +18,37 @@
 #include "render/render.h"
 #include "schedule/schedule.h"
 
-/* The whole file, NUL-terminated; NULL + err. */
-static char *
-read_text(const char *path, size_t max, char *err, size_t errlen)
+char *
+ls_staff_read(const char *path, size_t max, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf;
 	size_t n;
+	int e;
 
 	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		e = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		errno = e;
 		return NULL;
 	}
 	if ((buf = malloc(max + 1)) == NULL) {
 		fclose(f);
 		snprintf(err, errlen, "out of memory");
+		errno = ENOMEM;
 		return NULL;
 	}
 	n = fread(buf, 1, max + 1, f);
+	/* a directory opens, then fails to read: not an empty file */
+	e = ferror(f) ? (errno ? errno : EIO) : 0;
 	fclose(f);
-	if (n > max) {
+	if (e != 0 || n > max) {
 		free(buf);
-		snprintf(err, errlen, "%s is larger than %zu bytes", path, max);
+		if (e != 0)
+			snprintf(err, errlen, "%s: %s", path, strerror(e));
+		else
+			snprintf(err, errlen, "%s is larger than %zu bytes", path, max);
+		errno = e != 0 ? e : EFBIG;
 		return NULL;
 	}
 	buf[n] = '\0';
@@ -113,7 +122,7 @@ resolve_next_to(const char *path, const char *name)
 char *
 ls_staff_path(const char *path, char *err, size_t errlen)
 {
-	char name[512], *text = read_text(path, 64u << 20, err, errlen), *out;
+	char name[512], *text = ls_staff_read(path, 64u << 20, err, errlen), *out;
 
 	if (text == NULL)
 		return NULL;
@@ -243,7 +252,7 @@ ls_check_config(const char *path, const char *staff_text, struct ls_diag *diag)
 	if (staff_text == NULL)
 		cfg = ls_config_load(path, diag);
 	else {
-		if ((main_text = read_text(path, 64u << 20, err, sizeof err)) == NULL) {
+		if ((main_text = ls_staff_read(path, 64u << 20, err, sizeof err)) == NULL) {
 			ls_diag_add(diag, LS_DIAG_ERROR, path, 0, "cannot read the file: %s", err);
 			return NULL;
 		}

@@ -154,24 +154,17 @@ staff_ctx_free(struct staff_ctx *c)
 	versions_close(c->vs);
 }
 
+/* The staff file's text, "" when it does not exist yet; NULL + err when it
+ * cannot be read whole (LS_STAFF_MAX at most: the console must never save
+ * a cut copy over it). */
 static char *
-read_all(const char *path, int *missing)
+read_all(const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
+	char *t = ls_staff_read(path, LS_STAFF_MAX, err, errlen);
 
-	*missing = f == NULL && errno == ENOENT;
-	if (f == NULL)
-		return *missing ? strdup("") : NULL;
-	if ((buf = malloc(LS_STAFF_MAX + 1)) == NULL) {
-		fclose(f);
-		return NULL;
-	}
-	n = fread(buf, 1, LS_STAFF_MAX, f);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
+	if (t == NULL && errno == ENOENT && (t = strdup("")) == NULL)
+		snprintf(err, errlen, "out of memory");
+	return t;
 }
 
 static int
@@ -179,7 +172,6 @@ staff_open(struct control_req *rq, struct control_obuf *b, struct staff_ctx *c)
 {
 	const struct ls_config *cfg = rq->srv->cfg;
 	char err[600], db[4096];
-	int missing;
 
 	memset(c, 0, sizeof c[0]);
 	if (cfg == NULL || cfg->path == NULL) {
@@ -193,8 +185,7 @@ staff_open(struct control_req *rq, struct control_obuf *b, struct staff_ctx *c)
 			control_ob_error(b, "unsupported", err);
 		return -1;
 	}
-	if ((c->current = read_all(c->path, &missing)) == NULL) {
-		snprintf(err, sizeof err, "%.300s: cannot be read: %s", c->path, strerror(errno));
+	if ((c->current = read_all(c->path, err, sizeof err)) == NULL) {
 		control_ob_error(b, "io", err);
 		return -1;
 	}
@@ -367,7 +358,6 @@ staff_finish(struct control_server *s, struct staff_ctx *c, const char *text, co
 	const char *last = NULL;
 	char err[600], id[24], warn[24] = "0", nerr[24] = "1", rerr[512] = "", *now;
 	long long vid = 0;
-	int missing;
 
 	/* the problem lines as they are; the checked line last */
 	for (const char *p = report; p && *p;) {
@@ -390,7 +380,7 @@ staff_finish(struct control_server *s, struct staff_ctx *c, const char *text, co
 		return;
 	}
 	/* a hand edit made while the check ran is not written over either */
-	if ((now = read_all(c->path, &missing)) == NULL || strcmp(now, c->current) != 0) {
+	if ((now = read_all(c->path, err, sizeof err)) == NULL || strcmp(now, c->current) != 0) {
 		free(now);
 		snprintf(err, sizeof err, "%.300s changed while the save was checked; nothing was saved: reload and "
 		    "make the change again", c->path);

@@ -9,7 +9,7 @@
 static inline const char *
 ctl_keep(char *a, size_t len)
 {
-	static char out[256 * 1024];
+	static char out[4 << 20];   /* a staff text (LS_STAFF_MAX), percent-encoded */
 
 	assert_non_null(a);
 	assert_true(len < sizeof out);

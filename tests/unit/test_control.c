@@ -24,6 +24,7 @@
 
 #include <event2/event.h>
 
+#include "config/staff.h"
 #include "daemon/control.h"
 #include "daemon/event.h"
 #include "util/kv.h"
@@ -1231,6 +1232,45 @@ test_full_of_info(void **state)
 	assert_non_null(strstr(a, "ok cleared=513"));
 }
 
+/* A staff file the console cannot take whole is an error naming it, not a
+ * shorter or empty text: one over LS_STAFF_MAX was cut at the limit (and a
+ * save would have written the cut text back), a directory read as empty. */
+static void
+test_staff_unreadable(void **state)
+{
+	struct fx *f = *state;
+	char mainp[128], staffp[128], want[256];
+	const char *a;
+	FILE *fp;
+
+	snprintf(mainp, sizeof mainp, "%s/m.cfg", f->dir);
+	snprintf(staffp, sizeof staffp, "%s/m.staff.cfg", f->dir);
+	assert_non_null(fp = fopen(mainp, "w"));
+	fputs("@include \"m.staff.cfg\"\n", fp);
+	fclose(fp);
+	assert_non_null(fp = fopen(staffp, "w"));
+	fputs("content = ( );\n", fp);
+	for (size_t n = 0; n < LS_STAFF_MAX; n += 8)
+		fputs("#ABCDEF\n", fp);
+	fclose(fp);
+	f->cfg.path = mainp;
+	f->cfg.state_dir = f->dir;
+	a = ask(f, "ledsign-control/1 staff v=1");
+	snprintf(want, sizeof want, "error code=io message=%s%%20is%%20larger%%20than%%20%d%%20bytes", staffp, LS_STAFF_MAX);
+	assert_string_equal(strtok((char *)a, "\n"), want);
+	unlink(staffp);
+	assert_int_equal(mkdir(staffp, 0700), 0);
+	a = ask(f, "ledsign-control/1 staff v=1");
+	snprintf(want, sizeof want, "error code=io message=%s:%%20Is%%20a%%20directory", staffp);
+	assert_memory_equal(a, want, strlen(want));
+	rmdir(staffp);
+	/* missing: an empty staff file, as before */
+	a = ask(f, "ledsign-control/1 staff v=1");
+	assert_memory_equal(a, "staff text=\n", 12);
+	unlink(mainp);
+	f->cfg.path = f->cfg.state_dir = NULL;
+}
+
 /* An argument a staff verb has no use for is not kept: data= (a poster's
  * base64, meant for staff-poster) sent with any other staff verb was
  * copied and never freed, up to a line's worth on every request, so a
@@ -1286,6 +1326,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_watch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_of_info, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_staff_args_not_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_staff_unreadable, setup, teardown),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	log_set_sink(on_log, NULL);
