@@ -17,43 +17,7 @@
 #include "config/writer.h"
 #include "render/render.h"
 #include "schedule/schedule.h"
-
-char *
-ls_staff_read(const char *path, size_t max, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
-	int e;
-
-	if (f == NULL) {
-		e = errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(e));
-		errno = e;
-		return NULL;
-	}
-	if ((buf = malloc(max + 1)) == NULL) {
-		fclose(f);
-		snprintf(err, errlen, "out of memory");
-		errno = ENOMEM;
-		return NULL;
-	}
-	n = fread(buf, 1, max + 1, f);
-	/* a directory opens, then fails to read: not an empty file */
-	e = ferror(f) ? (errno ? errno : EIO) : 0;
-	fclose(f);
-	if (e != 0 || n > max) {
-		free(buf);
-		if (e != 0)
-			snprintf(err, errlen, "%s: %s", path, strerror(e));
-		else
-			snprintf(err, errlen, "%s is larger than %zu bytes", path, max);
-		errno = e != 0 ? e : EFBIG;
-		return NULL;
-	}
-	buf[n] = '\0';
-	return buf;
-}
+#include "util/readfile.h"
 
 /* If line [p, end) is `@include "NAME"` (blanks around), copy NAME. */
 static int
@@ -122,7 +86,7 @@ resolve_next_to(const char *path, const char *name)
 char *
 ls_staff_path(const char *path, char *err, size_t errlen)
 {
-	char name[512], *text = ls_staff_read(path, 64u << 20, err, errlen), *out;
+	char name[512], *text = ls_read_file(path, 64u << 20, NULL, err, errlen), *out;
 
 	if (text == NULL)
 		return NULL;
@@ -252,7 +216,7 @@ ls_check_config(const char *path, const char *staff_text, struct ls_diag *diag)
 	if (staff_text == NULL)
 		cfg = ls_config_load(path, diag);
 	else {
-		if ((main_text = ls_staff_read(path, 64u << 20, err, sizeof err)) == NULL) {
+		if ((main_text = ls_read_file(path, 64u << 20, NULL, err, sizeof err)) == NULL) {
 			ls_diag_add(diag, LS_DIAG_ERROR, path, 0, "cannot read the file: %s", err);
 			return NULL;
 		}

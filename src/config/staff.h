@@ -28,11 +28,6 @@
  * path, or NULL with a reason in err (no such line, unreadable file). */
 char *ls_staff_path(const char *path, char *err, size_t errlen);
 
-/* The whole file at path, NUL-terminated and malloc'd; NULL with errno and a
- * message naming the file in err when it cannot be opened or read (a
- * directory), or holds more than max bytes (errno EFBIG). */
-char *ls_staff_read(const char *path, size_t max, char *err, size_t errlen);
-
 /* Load and check `path` as `ledsign check` does, with `staff_text` in place
  * of its staff file (NULL: the file as it is).  Also refuses a staff text
  * holding anything but content, playlists and schedule, or an @include.

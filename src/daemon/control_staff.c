@@ -44,6 +44,7 @@
 #include "render/render.h"
 #include "util/base64.h"
 #include "util/kv.h"
+#include "util/readfile.h"
 
 #define STAFF_VERB_VERSION "1"
 /* Largest poster accepted through the socket (it is decoded in full, under
@@ -160,7 +161,7 @@ staff_ctx_free(struct staff_ctx *c)
 static char *
 read_all(const char *path, char *err, size_t errlen)
 {
-	char *t = ls_staff_read(path, LS_STAFF_MAX, err, errlen);
+	char *t = ls_read_file(path, LS_STAFF_MAX, NULL, err, errlen);
 
 	if (t == NULL && errno == ENOENT && (t = strdup("")) == NULL)
 		snprintf(err, errlen, "out of memory");

@@ -1,17 +1,22 @@
-/* test_kv.c — the key=value codec (util/kv.c), string lists (util/strlist.c)
- * and growable text buffers (util/buf.c). */
+/* test_kv.c — the key=value codec (util/kv.c), string lists (util/strlist.c),
+ * growable text buffers (util/buf.c) and whole small files (util/readfile.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <stdlib.h>
 
 #include "util/buf.h"
 #include "util/kv.h"
+#include "util/readfile.h"
 #include "util/strlist.h"
 
 static void
@@ -151,6 +156,40 @@ test_buf(void **state)
 	free(p);
 }
 
+/* A whole file up to a limit: its bytes (NULs too) and length; the limit
+ * itself fits, one byte more is EFBIG; a directory is a read error (not an
+ * empty file); each error names the file. */
+static void
+test_read_file(void **state)
+{
+	char dir[] = "/tmp/ledsign-readfile-XXXXXX", path[64], err[256], *t;
+	size_t len = 99;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/f", dir);
+	assert_non_null(f = fopen(path, "wb"));
+	fwrite("ab\0cd", 1, 5, f);
+	fclose(f);
+	assert_non_null(t = ls_read_file(path, 5, &len, err, sizeof err));
+	assert_int_equal(len, 5);
+	assert_memory_equal(t, "ab\0cd", 6);
+	free(t);
+	assert_null(ls_read_file(path, 4, &len, err, sizeof err));
+	assert_int_equal(errno, EFBIG);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "larger than 4 bytes"));
+	unlink(path);
+	assert_null(ls_read_file(path, 4, NULL, err, sizeof err));
+	assert_int_equal(errno, ENOENT);
+	assert_non_null(strstr(err, path));
+	assert_null(ls_read_file(dir, 4, NULL, err, sizeof err));
+	assert_int_equal(errno, EISDIR);
+	assert_non_null(strstr(err, dir));
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -161,6 +200,7 @@ main(void)
 		cmocka_unit_test(test_kv_num),
 		cmocka_unit_test(test_strlist),
 		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_read_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
