@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "record/audit.h"
+#include "record/db.h"
 
 struct audit {
 	sqlite3 *db;
@@ -44,7 +45,6 @@ struct audit *
 audit_open(const char *path, char *err, size_t errlen)
 {
 	struct audit *a = calloc(1, sizeof *a);
-	char *emsg = NULL;
 	mode_t old;
 
 	if (a == NULL || (a->path = strdup(path)) == NULL) {
@@ -53,20 +53,15 @@ audit_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	old = umask(077);   /* who did what is for the controller's user only */
-	if (sqlite3_open_v2(path, &a->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) !=
-	    SQLITE_OK) {
+	if (record_db_open(path, SQLITE_OPEN_FULLMUTEX, 1000, schema, "", &a->db, err, errlen) < 0) {
 		umask(old);
-		snprintf(err, errlen, "%s: %s", path, a->db ? sqlite3_errmsg(a->db) : "cannot open");
 		audit_close(a);
 		return NULL;
 	}
-	sqlite3_busy_timeout(a->db, 1000);
-	if (sqlite3_exec(a->db, schema, NULL, NULL, &emsg) != SQLITE_OK ||
-	    sqlite3_prepare_v2(a->db, "INSERT INTO audit(time, origin, uid, actor, action, target, detail) "
+	if (sqlite3_prepare_v2(a->db, "INSERT INTO audit(time, origin, uid, actor, action, target, detail) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &a->ins, NULL) != SQLITE_OK) {
 		umask(old);
-		snprintf(err, errlen, "%s: %s", path, emsg ? emsg : sqlite3_errmsg(a->db));
-		sqlite3_free(emsg);
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(a->db));
 		audit_close(a);
 		return NULL;
 	}
