@@ -127,14 +127,14 @@ legibility_items(struct render_ctx *ctx, const struct ls_config *cfg, const stru
 		if (render_text_plan(ctx, b, c, now, &pl, err, sizeof err) != 0)
 			continue;        /* render_check_glyphs reports the item's errors */
 		if (pl.how == RENDER_SHOW_PAGES && pl.pages > RENDER_MAX_PAGES) {
-			ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, c->line,
+			ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, c), c->line,
 			    "content \"%s\" on %s (%dx%d) needs %d pages at %d px; "
 			    "make it effect = \"scroll-left\", shorten it, or set a smaller size",
 			    c->name, where, b->width, b->height, pl.pages, pl.size);
 			found++;
 		}
 		if (pl.forced || pl.split) {
-			ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, c->line,
+			ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, c), c->line,
 			    "content \"%s\" on %s (%dx%d) is broken inside a %s at %d px (%s); "
 			    "make it effect = \"scroll-left\", add a space where it may break, or set a smaller size",
 			    c->name, where, b->width, b->height, pl.forced ? "word, number or date" : "word",

@@ -497,11 +497,62 @@ test_check_small(void **state)
 	ls_config_free(c);
 }
 
+/* The staff file's items are named where they are: a legibility warning
+ * about one is at its own file and line (it was at the main file's, with
+ * the staff file's line number), and an area's warning names the item's
+ * file too, not a line of the layout's file it is not on. */
+static void
+test_check_staff_items(void **state)
+{
+	struct ls_diag d = { 0 };
+	struct ls_config *c;
+	struct render_ctx *ctx;
+	char sp[64] = "/tmp/ledsign-layout-XXXXXX.staff.cfg", text[1024], want[128];
+	int fd, at_staff = 0, at_main = 0;
+	FILE *fp;
+
+	(void)state;
+	assert_true((fd = mkstemps(sp, 10)) >= 0);
+	assert_non_null(fp = fdopen(fd, "w"));
+	fputs("content = ( { name = \"big\"; text = \"Supercalifragilistic\"; size = 16; } );\n"
+	    "playlists = ( { name = \"p\"; items = [\"big\"]; } );\n"
+	    "schedule = ( { playlist = \"p\"; boards = [\"b\"]; } );\n", fp);
+	fclose(fp);
+	snprintf(text, sizeof text, "timezone = \"Asia/Shanghai\";\n"
+	    "boards = ( { name = \"b\"; width = 32; height = 16; format = \"mono\"; address = \"tcp:127.0.0.1:1\"; },\n"
+	    "           { name = \"c\"; width = 64; height = 32; format = \"mono\"; address = \"tcp:127.0.0.1:1\"; } );\n"
+	    "layouts = ( { name = \"l\"; width = 64; height = 32; areas = (\n"
+	    "  { name = \"low\"; x = 0; y = 0; width = 64; height = 10; playlist = \"p\"; } ); } );\n"
+	    "@include \"%s\"\n", strrchr(sp, '/') + 1);
+	c = load_text(text, &d);
+	if (c == NULL)
+		dump(&d);
+	assert_non_null(c);
+	assert_non_null(ctx = render_ctx_new(c, &d));
+	assert_true(render_check_legibility(ctx, c, NOW, &d) > 0);
+	for (size_t i = 0; i < d.n; i++)
+		if (strstr(d.v[i].text, "content \"big\" on board \"b\"")) {
+			at_staff += d.v[i].file && strcmp(d.v[i].file, sp) == 0 && d.v[i].line == 1;
+			at_main += d.v[i].file && strcmp(d.v[i].file, path) == 0;
+		}
+	assert_true(at_staff > 0);
+	assert_int_equal(at_main, 0);
+	assert_int_equal(render_check_layouts(ctx, c, &d), 1);
+	snprintf(want, sizeof want, "item \"big\" (%s:1) has size 16", sp);
+	assert_true(has(&d, LS_DIAG_WARNING, 5, want));
+	render_ctx_free(ctx);
+	unlink(path);
+	unlink(sp);
+	ls_diag_clear(&d);
+	ls_config_free(c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_layout),
+		cmocka_unit_test(test_check_staff_items),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_schedule_areas),
 		cmocka_unit_test(test_schedule_rotation),
