@@ -471,15 +471,8 @@ staffjob_done(struct control_staffjob *j, const char *report, const char *why)
 		staff_finish(s, &j->c, j->text, j->actor, j->author, j->summary, j->restored_from, j->uid, report, &b);
 	s->staffjob = NULL;
 	if (j->conn != NULL) {
-		struct control_conn *c = j->conn;
-		if (b.oom) {
-			free(b.p);
-			b.p = strdup("error code=internal message=out%20of%20memory\n");
-			b.len = b.p ? strlen(b.p) : 0;
-		}
-		c->staffjob = NULL;
-		control_conn_queue(c, b.p, b.len);
-		control_conn_cap_answered(c);
+		j->conn->staffjob = NULL;
+		control_conn_answer_held(j->conn, &b);
 	} else
 		free(b.p);     /* the client went: saved (or not), not answered */
 	staffjob_free(j);

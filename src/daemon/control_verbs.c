@@ -80,6 +80,16 @@ control_ob_error(struct control_obuf *b, const char *code, const char *message)
 	control_ob_line(b, "error", "code", code, "message", message, (const char *)NULL);
 }
 
+void
+control_ob_settle(struct control_obuf *b)
+{
+	if (b->oom) {
+		free(b->p);
+		b->p = strdup("error code=internal message=out%20of%20memory\n");
+		b->len = b->p ? strlen(b->p) : 0;
+	}
+}
+
 /* ---- the audit log ---- */
 
 void
@@ -1042,11 +1052,7 @@ control_dispatch(struct control_server *s, struct control_conn *conn, const char
 	}
 	v->fn(&rq, &b);
 out:
-	if (b.oom) {
-		free(b.p);
-		b.p = strdup("error code=internal message=out%20of%20memory\n");
-		b.len = b.p ? strlen(b.p) : 0;
-	}
+	control_ob_settle(&b);
 	*len = b.len;
 	return b.p;
 }
