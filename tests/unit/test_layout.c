@@ -26,6 +26,7 @@
 
 #define CONFIG_FIXTURE_TMP "/tmp/ledsign-layout-XXXXXX"
 #include "config_fixture.h"
+#include "golden.h"
 
 static int
 has(const struct ls_diag *d, enum ls_diag_level lv, int line, const char *needle)
@@ -400,7 +401,6 @@ test_goldens(void **state)
 	static const char *const boards[] = { "m", "rg", "c565", "c888" };
 	static const char *const names[] = { "layout-three-mono", "layout-three-redgreen", "layout-three-rgb565",
 		"layout-three-rgb888" };
-	int update = getenv("UPDATE_GOLDEN") != NULL && strcmp(getenv("UPDATE_GOLDEN"), "1") == 0;
 	struct ls_diag d = { 0 };
 	struct ls_config *c = load_three(&d);
 	struct render_ctx *ctx;
@@ -418,42 +418,12 @@ test_goldens(void **state)
 	for (size_t k = 0; k < 4; k++) {
 		struct render_canvas *cv = compose_three(ctx, c, boards[k], &r);
 		char gp[256];
-		png_image img;
-		uint8_t *buf;
 
+		/* each board is 128x32, as is its golden */
+		assert_int_equal(cv->width, 128);
+		assert_int_equal(cv->height, 32);
 		snprintf(gp, sizeof gp, GOLDEN "%s.png", names[k]);
-		if (update) {
-			if (render_png_write_raw(cv, gp, err, sizeof err) != 0)
-				fail_msg("%s", err);
-			render_canvas_free(cv);
-			continue;
-		}
-		memset(&img, 0, sizeof img);
-		img.version = PNG_IMAGE_VERSION;
-		if (!png_image_begin_read_from_file(&img, gp)) {
-			print_error("%s: missing golden; look at the output and run UPDATE_GOLDEN=1\n", gp);
-			bad++;
-			render_canvas_free(cv);
-			continue;
-		}
-		img.format = PNG_FORMAT_RGB;
-		buf = malloc(PNG_IMAGE_SIZE(img));
-		assert_true(png_image_finish_read(&img, NULL, buf, 0, NULL));
-		assert_int_equal(img.width, 128);
-		assert_int_equal(img.height, 32);
-		int diff = 0;
-		for (int y = 0; y < 32; y++)
-			for (int x = 0; x < 128; x++) {
-				const uint8_t *p = buf + ((size_t)y * 128 + (size_t)x) * 3;
-				diff += ((ls_rgb)p[0] << 16 | (ls_rgb)p[1] << 8 | p[2]) != render_canvas_get(cv, x, y);
-			}
-		if (diff) {
-			snprintf(gp, sizeof gp, "/tmp/ledsign-golden-%s.png", names[k]);
-			render_png_write_raw(cv, gp, err, sizeof err);
-			print_error("%s: %d LEDs differ from the golden (output in %s)\n", names[k], diff, gp);
-			bad++;
-		}
-		free(buf);
+		bad += golden_compare(cv, gp, names[k]);
 		render_canvas_free(cv);
 	}
 	assert_int_equal(bad, 0);
