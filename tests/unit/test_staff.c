@@ -22,17 +22,10 @@
 #include "util/diff.h"
 #include "web/content_int.h"
 
+#include "file_fixture.h"
+
 static char dir[] = "/tmp/ledsign-staff-XXXXXX";
 static char mainp[128], staffp[128];
-
-static void
-spill(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
 
 static int
 setup(void **st)
