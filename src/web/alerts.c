@@ -27,6 +27,7 @@
 #include "util/base64.h"
 #include "util/diag.h"
 #include "util/kv.h"
+#include "util/strlist.h"
 #include "util/log.h"
 #include "web/web.h"
 #include "web/web_int.h"
@@ -400,19 +401,9 @@ preview_images(const struct web_req *rq, const struct pending *p, struct web_buf
 		char err[256];
 		int targeted = p->boards[0] == '\0' && p->groups[0] == '\0';
 
-		for (const char *s = p->boards; *s && !targeted;) {
-			size_t k = strcspn(s, ",");
-
-			targeted = strlen(bd->name) == k && strncmp(s, bd->name, k) == 0;
-			s += k + (s[k] == ',');
-		}
-		for (const char *s = p->groups; *s && !targeted;) {
-			size_t k = strcspn(s, ",");
-
-			for (size_t g = 0; g < bd->groups.n; g++)
-				targeted |= strlen(bd->groups.v[g]) == k && strncmp(s, bd->groups.v[g], k) == 0;
-			s += k + (s[k] == ',');
-		}
+		targeted = targeted || ls_strlist_csv_has(p->boards, bd->name);
+		for (size_t g = 0; g < bd->groups.n && !targeted; g++)
+			targeted = ls_strlist_csv_has(p->groups, bd->groups.v[g]);
 		if (!targeted || alert_look_build(&a, bd, &look) < 0)
 			continue;
 		if ((cv = render_canvas_new(bd->width, bd->height, bd->format)) != NULL &&

@@ -36,6 +36,7 @@
 #include "util/base64.h"
 #include "util/kv.h"
 #include "util/log.h"
+#include "util/strlist.h"
 #include "web/web.h"
 #include "web/web_int.h"
 
@@ -730,23 +731,6 @@ wall_json(struct web_req *rq, struct web_resp *r)
 
 /* ---- the page ---- */
 
-static int
-in_group(const char *groups, const char *g)
-{
-	size_t n = strlen(g);
-
-	for (const char *p = groups; *p;) {
-		size_t k = strcspn(p, ",");
-
-		if (k == n && strncmp(p, g, n) == 0)
-			return 1;
-		p += k;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
-}
-
 static void
 board_card(const struct web_req *rq, struct web_buf *b, const struct wall_board *bd)
 {
@@ -834,13 +818,13 @@ page_wall(struct web_req *rq, struct web_resp *r)
 		int any = 0;
 
 		for (size_t i = 0; i < w->n && !any; i++)
-			any = g < ng ? in_group(w->b[i].groups, groups[g]) : w->b[i].groups[0] == '\0';
+			any = g < ng ? ls_strlist_csv_has(w->b[i].groups, groups[g]) : w->b[i].groups[0] == '\0';
 		if (!any)
 			continue;
 		web_buf_escf(&b, "<section class=\"group\"><h2>%s</h2><div class=\"boards\">",
 		    g < ng ? groups[g] : web_msg(rq, "wall.nogroup"));
 		for (size_t i = 0; i < w->n; i++)
-			if (g < ng ? in_group(w->b[i].groups, groups[g]) : w->b[i].groups[0] == '\0')
+			if (g < ng ? ls_strlist_csv_has(w->b[i].groups, groups[g]) : w->b[i].groups[0] == '\0')
 				board_card(rq, &b, &w->b[i]);
 		web_buf_puts(&b, "</div></section>");
 	}
