@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "daemon/control.h"
+#include "util/strlist.h"
 #include "web/content_int.h"
 
 #define DAY_W 150
@@ -137,8 +138,7 @@ board_svg(const struct web_req *rq, struct web_buf *b, const struct week *w, con
 struct names {
 	char boards[256][128];
 	size_t nb;
-	char groups[64][128];
-	size_t ng;
+	struct ls_strlist groups;
 };
 
 static void
@@ -150,16 +150,8 @@ boards_line(void *arg, const char *line)
 	if (strncmp(line, "board ", 6) != 0 || n->nb >= 256)   /* why v=1's board lines */
 		return;
 	control_line_get(line, "name", n->boards[n->nb++], sizeof n->boards[0]);
-	if (control_line_get(line, "groups", g, sizeof g) == 0) {
-		char *save = NULL;
-		for (char *t = strtok_r(g, ",", &save); t && n->ng < 64; t = strtok_r(NULL, ",", &save)) {
-			size_t k;
-			for (k = 0; k < n->ng && strcmp(n->groups[k], t) != 0; k++)
-				;
-			if (k == n->ng)
-				snprintf(n->groups[n->ng++], sizeof n->groups[0], "%s", t);
-		}
-	}
+	if (control_line_get(line, "groups", g, sizeof g) == 0)
+		ls_strlist_add_csv(&n->groups, g);
 }
 
 /* A select of boards and groups, value "board:NAME" or "group:NAME". */
@@ -168,11 +160,11 @@ target_select(const struct web_req *rq, struct web_buf *b, const struct names *n
 {
 	web_buf_escf(b, "<label for=\"target\">%s</label><select id=\"target\" name=\"target\"><option value=\"\">%s</option>",
 	    web_msg(rq, "c.target"), web_msg(rq, "c.allboards"));
-	for (size_t i = 0; i < n->ng; i++) {
+	for (size_t i = 0; i < n->groups.n; i++) {
 		char v[160];
-		snprintf(v, sizeof v, "group:%s", n->groups[i]);
+		snprintf(v, sizeof v, "group:%s", n->groups.v[i]);
 		web_buf_escf(b, "<option value=\"%s\"%s>%s %s</option>", v, cur && strcmp(cur, v) == 0 ? " selected" : "",
-		    web_msg(rq, "c.group"), n->groups[i]);
+		    web_msg(rq, "c.group"), n->groups.v[i]);
 	}
 	for (size_t i = 0; i < n->nb; i++) {
 		char v[160];
@@ -241,6 +233,7 @@ page_schedule(struct web_req *rq, struct web_resp *r)
 	if (target_arg(target, targ, sizeof targ) < 0) {
 		web_error(rq, r, 400, web_msg(rq, "c.badtarget"));
 		web_buf_free(&b);
+		ls_strlist_free(&n.groups);
 		return;
 	}
 	snprintf(req, sizeof req, "week v=1 first=%s%s", first, targ);
@@ -259,6 +252,7 @@ page_schedule(struct web_req *rq, struct web_resp *r)
 		}
 	}
 	free(w.v);
+	ls_strlist_free(&n.groups);
 	web_page(rq, r, 200, web_msg(rq, "c.schedule.title"), &b);
 }
 

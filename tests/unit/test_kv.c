@@ -129,6 +129,16 @@ test_strlist(void **state)
 	assert_false(ls_strlist_csv_has("north,south", "sou"));
 	assert_false(ls_strlist_csv_has("northern", "north"));
 	assert_false(ls_strlist_csv_has("", "north"));
+
+	/* a comma list's entries, each once, in order; empty entries are none */
+	assert_int_equal(ls_strlist_add_csv(&a, "north,,gym"), 0);
+	assert_int_equal(ls_strlist_add_csv(&a, "gym,south,north"), 0);
+	assert_int_equal(ls_strlist_add_csv(&a, ""), 0);
+	assert_int_equal(a.n, 3);
+	assert_string_equal(a.v[0], "north");
+	assert_string_equal(a.v[1], "gym");
+	assert_string_equal(a.v[2], "south");
+	ls_strlist_free(&a);
 }
 
 static void
