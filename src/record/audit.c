@@ -17,6 +17,7 @@
 
 #include "record/audit.h"
 #include "record/db.h"
+#include "util/utf8.h"
 
 struct audit {
 	sqlite3 *db;
@@ -87,19 +88,15 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 
 	if (n > AUDIT_FIELD_MAX) {
 		char *cut = malloc(AUDIT_FIELD_MAX + 4);
+		size_t k = ls_utf8_prefix(s, AUDIT_FIELD_MAX);   /* cut on a UTF-8 character boundary */
 
 		if (cut) {
-			/* cut on a UTF-8 character boundary */
-			size_t k = AUDIT_FIELD_MAX;
-
-			while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
-				k--;
 			memcpy(cut, s, k);
 			memcpy(cut + k, "...", 4);
 			sqlite3_bind_text(st, i, cut, -1, free);
 			return;
 		}
-		n = AUDIT_FIELD_MAX;
+		n = k;
 	}
 	sqlite3_bind_text(st, i, s ? s : "", (int)n, SQLITE_TRANSIENT);
 }

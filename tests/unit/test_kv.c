@@ -76,6 +76,14 @@ test_kv_get(void **state)
 	assert_string_equal(val, "first");
 	assert_int_equal(kv_get("k=0123456789abcdefXYZ", "k", val, 8), 0);
 	assert_string_equal(val, "0123456");
+	/* cut on a character, never inside one: an alert's text or a rule's
+	 * name in Chinese reaches the console's pages through these copies */
+	assert_int_equal(kv_get("k=ab%E5%AE%89%E5%85%A8", "k", val, 6), 0);
+	assert_string_equal(val, "ab\xe5\xae\x89");
+	assert_int_equal(kv_get("k=ab%E5%AE%89%E5%85%A8", "k", val, 5), 0);
+	assert_string_equal(val, "ab");
+	assert_int_equal(kv_get("k=%E5%AE%89", "k", val, 3), 0);
+	assert_string_equal(val, "");
 	/* absent, or malformed before the key */
 	assert_int_equal(kv_get("id=1", "message", val, sizeof val), -1);
 	assert_int_equal(kv_get("id=%zz message=x", "message", val, sizeof val), -1);
