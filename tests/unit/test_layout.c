@@ -306,37 +306,62 @@ compose_three(struct render_ctx *ctx, const struct ls_config *c, const char *boa
 	return cv;
 }
 
+/* The three-area layout with its renderer and schedule, and what the
+ * schedule shows at 10:00:03.5 ... drawn at NOW with the slogan 3.5 s in. */
+struct three {
+	struct ls_diag d;
+	struct ls_config *c;
+	struct render_ctx *ctx;
+	struct sched *s;
+	struct sched_result r;
+};
+
+static void
+three_open(struct three *t)
+{
+	char err[512];
+
+	memset(t, 0, sizeof *t);
+	assert_non_null(t->c = load_three(&t->d));
+	assert_non_null(t->ctx = render_ctx_new(t->c, &t->d));
+	assert_non_null(t->s = sched_new(t->c, err, sizeof err));
+	sched_layout_at(t->s, ls_config_layout(t->c, "three"), NOW - 3.5, NOW, &t->r);
+}
+
+static void
+three_close(struct three *t)
+{
+	sched_free(t->s);
+	render_ctx_free(t->ctx);
+	unlink(path);
+	ls_diag_clear(&t->d);
+	ls_config_free(t->c);
+}
+
 /* Every LED of the board is the LED of the area's own rendering, or dark
  * outside the areas: composition adds nothing and converts nothing. */
 static void
 test_compose_exact(void **state)
 {
 	static const char *const boards[] = { "m", "rg", "c565", "c888" };
-	struct ls_diag d = { 0 };
-	struct ls_config *c = load_three(&d);
-	struct render_ctx *ctx;
-	struct sched *s;
-	struct sched_result r;
+	struct three t;
 	char err[512];
 
 	(void)state;
-	assert_non_null(c);
-	assert_non_null(ctx = render_ctx_new(c, &d));
-	assert_non_null(s = sched_new(c, err, sizeof err));
-	sched_layout_at(s, ls_config_layout(c, "three"), NOW - 3.5, NOW, &r);
+	three_open(&t);
 	for (size_t k = 0; k < 4; k++) {
-		const struct ls_board *b = ls_config_board(c, boards[k]);
-		struct render_canvas *cv = compose_three(ctx, c, boards[k], &r);
+		const struct ls_board *b = ls_config_board(t.c, boards[k]);
+		struct render_canvas *cv = compose_three(t.ctx, t.c, boards[k], &t.r);
 		int covered[32][128] = { { 0 } };
 
 		for (size_t i = 0; i < 3; i++) {
-			const struct ls_area *a = &r.layout->areas[i];
+			const struct ls_area *a = &t.r.layout->areas[i];
 			struct ls_board ab = *b;
 			struct render_canvas *ac = render_canvas_new(a->width, a->height, b->format);
 
 			ab.width = a->width;
 			ab.height = a->height;
-			assert_int_equal(render_item(ctx, &ab, r.areas[i].content, NOW, NOW - r.areas[i].item_start, ac,
+			assert_int_equal(render_item(t.ctx, &ab, t.r.areas[i].content, NOW, NOW - t.r.areas[i].item_start, ac,
 			    err, sizeof err), 0);
 			assert_true(render_canvas_lit(ac));
 			for (int y = 0; y < a->height; y++)
@@ -353,11 +378,7 @@ test_compose_exact(void **state)
 					fail_msg("%s: LED %d,%d outside the areas is lit", boards[k], x, y);
 		render_canvas_free(cv);
 	}
-	sched_free(s);
-	render_ctx_free(ctx);
-	unlink(path);
-	ls_diag_clear(&d);
-	ls_config_free(c);
+	three_close(&t);
 }
 
 /* Blit at odd offsets in the packed formats, with clipping on every side. */
@@ -401,22 +422,13 @@ test_goldens(void **state)
 	static const char *const boards[] = { "m", "rg", "c565", "c888" };
 	static const char *const names[] = { "layout-three-mono", "layout-three-redgreen", "layout-three-rgb565",
 		"layout-three-rgb888" };
-	struct ls_diag d = { 0 };
-	struct ls_config *c = load_three(&d);
-	struct render_ctx *ctx;
-	struct sched *s;
-	struct sched_result r;
-	char err[512];
+	struct three t;
 	int bad = 0;
 
 	(void)state;
-	assert_non_null(c);
-	assert_non_null(ctx = render_ctx_new(c, &d));
-	assert_non_null(s = sched_new(c, err, sizeof err));
-	/* what the schedule shows at 10:00:03.5 ... drawn at NOW with the slogan 3.5 s in */
-	sched_layout_at(s, ls_config_layout(c, "three"), NOW - 3.5, NOW, &r);
+	three_open(&t);
 	for (size_t k = 0; k < 4; k++) {
-		struct render_canvas *cv = compose_three(ctx, c, boards[k], &r);
+		struct render_canvas *cv = compose_three(t.ctx, t.c, boards[k], &t.r);
 		char gp[256];
 
 		/* each board is 128x32, as is its golden */
@@ -427,11 +439,7 @@ test_goldens(void **state)
 		render_canvas_free(cv);
 	}
 	assert_int_equal(bad, 0);
-	sched_free(s);
-	render_ctx_free(ctx);
-	unlink(path);
-	ls_diag_clear(&d);
-	ls_config_free(c);
+	three_close(&t);
 }
 
 /* check: areas too small for their items' text, at the area's line. */
