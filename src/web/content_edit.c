@@ -699,7 +699,7 @@ done:
 
 /* ---- one rule ---- */
 
-#define RULE_FIELDS 11
+#define RULE_FIELDS CONTENT_RULE_FIELDS
 static const char *const rule_keys[RULE_FIELDS] = { "name", "kind", "playlist", "boards", "from", "to", "dates",
 	"weekdays", "hours", "priority", "brightness" };
 static const char rule_kinds[RULE_FIELDS] = { 's', 's', 's', 'l', 's', 's', 'l', 'l', 's', 'n', 'n' };
@@ -766,6 +766,77 @@ rule_page(struct web_req *rq, struct web_resp *r, int status, const char *const 
 	web_page(rq, r, status, web_msg(rq, "c.rule.title"), &b);
 }
 
+/* The text a buffer built, malloc'd ("" when nothing was added); NULL out of memory. */
+static char *
+buf_text(struct web_buf *b)
+{
+	if (b->oom) {
+		web_buf_free(b);
+		return NULL;
+	}
+	return b->p != NULL ? b->p : strdup("");
+}
+
+int
+content_rule_form(const struct ls_rule *ru, char *v[CONTENT_RULE_FIELDS])
+{
+	/* every field is built in a growing buffer: lists are as long as they are */
+	struct web_buf l[CONTENT_RULE_FIELDS];
+	int y, m, d, oom = 0;
+
+	memset(l, 0, sizeof l);
+	memset(v, 0, CONTENT_RULE_FIELDS * sizeof v[0]);
+	web_buf_puts(&l[0], ru->name ? ru->name : "");
+	web_buf_puts(&l[1], kinds[ru->kind]);
+	web_buf_puts(&l[2], ru->playlist ? ru->playlist : "");
+	for (size_t j = 0; j < ru->boards.n; j++)
+		web_buf_printf(&l[3], "%s%s", j ? ", " : "", ru->boards.v[j]);
+	if (ru->from != LS_DAY_NONE) {
+		tz_civil_from_days(ru->from, &y, &m, &d);
+		web_buf_printf(&l[4], "%04d-%02d-%02d", y, m, d);
+	}
+	if (ru->to != LS_DAY_NONE) {
+		tz_civil_from_days(ru->to, &y, &m, &d);
+		web_buf_printf(&l[5], "%04d-%02d-%02d", y, m, d);
+	}
+	for (size_t j = 0; j < ru->dates.n; j++) {
+		tz_civil_from_days(ru->dates.v[j], &y, &m, &d);
+		web_buf_printf(&l[6], "%s%04d-%02d-%02d", j ? ", " : "", y, m, d);
+	}
+	for (int k = 0; k < 7; k++)
+		if ((ru->weekdays >> ((k + 1) % 7)) & 1)
+			web_buf_printf(&l[7], "%s%s", l[7].len ? "," : "", days[k]);
+	if (ru->start_min >= 0) {
+		int e = ru->end_min < 0 ? 1440 : ru->end_min;
+		web_buf_printf(&l[8], "%02d:%02d-%02d:%02d", ru->start_min / 60, ru->start_min % 60, e / 60, e % 60);
+	}
+	web_buf_printf(&l[9], "%d", ru->priority);
+	if (ru->brightness >= 0)
+		web_buf_printf(&l[10], "%d", ru->brightness);
+	for (int k = 0; k < CONTENT_RULE_FIELDS; k++) {
+		/* what the rule leaves out stays NULL; the lists, priority and a name are always there */
+		int always = k == 3 || k == 6 || k == 7 || k == 9 || (k == 0 && ru->name) || k == 1 || (k == 2 && ru->playlist);
+		if (always || l[k].len > 0)
+			oom |= (v[k] = buf_text(&l[k])) == NULL;
+		else
+			web_buf_free(&l[k]);
+	}
+	if (oom) {
+		content_rule_form_free(v);
+		return -1;
+	}
+	return 0;
+}
+
+void
+content_rule_form_free(char *v[CONTENT_RULE_FIELDS])
+{
+	for (int k = 0; k < CONTENT_RULE_FIELDS; k++) {
+		free(v[k]);
+		v[k] = NULL;
+	}
+}
+
 void
 page_rule(struct web_req *rq, struct web_resp *r)
 {
@@ -773,7 +844,7 @@ page_rule(struct web_req *rq, struct web_resp *r)
 	struct ls_config *cfg;
 	const char *idx = web_field(rq, "i");
 	const char *v[RULE_FIELDS] = { 0 };
-	char buf[RULE_FIELDS][512];
+	char *vals[CONTENT_RULE_FIELDS] = { 0 };
 	long i = idx ? strtol(idx, NULL, 10) : -1;
 
 	if ((cfg = content_open(rq, r, &st)) == NULL || (idx && (i < 0 || (size_t)i >= cfg->nrules))) {
@@ -783,55 +854,19 @@ page_rule(struct web_req *rq, struct web_resp *r)
 		content_staff_free(&st);
 		return;
 	}
-	memset(buf, 0, sizeof buf);
 	if (idx) {
-		const struct ls_rule *ru = &cfg->rules[i];
-		size_t u;
-		v[0] = ru->name;
-		v[1] = kinds[ru->kind];
-		v[2] = ru->playlist;
-		u = 0;
-		for (size_t j = 0; j < ru->boards.n; j++)
-			u += (size_t)snprintf(buf[3] + u, u < 512 ? 512 - u : 0, "%s%s", j ? ", " : "", ru->boards.v[j]);
-		v[3] = buf[3];
-		if (ru->from != LS_DAY_NONE) {
-			int y, m, d;
-			tz_civil_from_days(ru->from, &y, &m, &d);
-			snprintf(buf[4], 512, "%04d-%02d-%02d", y, m, d);
-			v[4] = buf[4];
+		if (content_rule_form(&cfg->rules[i], vals) < 0) {
+			web_error(rq, r, 500, "out of memory");
+			ls_config_free(cfg);
+			content_staff_free(&st);
+			return;
 		}
-		if (ru->to != LS_DAY_NONE) {
-			int y, m, d;
-			tz_civil_from_days(ru->to, &y, &m, &d);
-			snprintf(buf[5], 512, "%04d-%02d-%02d", y, m, d);
-			v[5] = buf[5];
-		}
-		u = 0;
-		for (size_t j = 0; j < ru->dates.n; j++) {
-			int y, m, d;
-			tz_civil_from_days(ru->dates.v[j], &y, &m, &d);
-			u += (size_t)snprintf(buf[6] + u, u < 512 ? 512 - u : 0, "%s%04d-%02d-%02d", j ? ", " : "", y, m, d);
-		}
-		v[6] = buf[6];
-		u = 0;
-		for (int k = 0; k < 7; k++)
-			if ((ru->weekdays >> ((k + 1) % 7)) & 1)
-				u += (size_t)snprintf(buf[7] + u, u < 512 ? 512 - u : 0, "%s%s", u ? "," : "", days[k]);
-		v[7] = buf[7];
-		if (ru->start_min >= 0) {
-			int e = ru->end_min < 0 ? 1440 : ru->end_min;
-			snprintf(buf[8], 512, "%02d:%02d-%02d:%02d", ru->start_min / 60, ru->start_min % 60, e / 60, e % 60);
-			v[8] = buf[8];
-		}
-		snprintf(buf[9], 512, "%d", ru->priority);
-		v[9] = buf[9];
-		if (ru->brightness >= 0) {
-			snprintf(buf[10], 512, "%d", ru->brightness);
-			v[10] = buf[10];
-		}
+		for (int k = 0; k < RULE_FIELDS; k++)
+			v[k] = vals[k];
 	} else
 		v[1] = "play";
 	rule_page(rq, r, 200, v, idx, st.hash, cfg, NULL);
+	content_rule_form_free(vals);
 	ls_config_free(cfg);
 	content_staff_free(&st);
 }

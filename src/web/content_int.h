@@ -93,6 +93,15 @@ char *content_element(const struct content_kv *, size_t n);
  * line, as config_write_staff writes).  malloc'd, or NULL. */
 char *content_replace(const char *text, const char *section, long index, const char *elem);
 
+/* A rule's fields as its form shows them, in the form's order (name, kind,
+ * playlist, boards, from, to, dates, weekdays, hours, priority,
+ * brightness); NULL where the rule leaves one out.  Each malloc'd and
+ * whole, however many boards or dates the rule lists; free them with
+ * content_rule_form_free.  0, or -1 out of memory (all NULL). */
+#define CONTENT_RULE_FIELDS 11
+int  content_rule_form(const struct ls_rule *, char *v[CONTENT_RULE_FIELDS]);
+void content_rule_form_free(char *v[CONTENT_RULE_FIELDS]);
+
 /* Page helpers */
 /* "Saved N" (#saved) when the query's field `name` is a version's id. */
 void content_saved_notice(const struct web_req *, struct web_buf *, const char *name);
