@@ -22,7 +22,7 @@
 #include "daemon/control.h"
 #include "util/kv.h"
 #include "util/paths.h"
-#include "util/readfile.h"
+#include "util/file.h"
 #include "util/table.h"
 
 #define REQUEST_TIMEOUT_MS 15000

@@ -37,7 +37,7 @@
 #include "record/report.h"
 #include "util/kv.h"
 #include "util/paths.h"
-#include "util/readfile.h"
+#include "util/file.h"
 #include "util/tz.h"
 
 /* ---- district-link ---- */

@@ -17,7 +17,7 @@
 #include "config/writer.h"
 #include "render/render.h"
 #include "schedule/schedule.h"
-#include "util/readfile.h"
+#include "util/file.h"
 
 /* If line [p, end) is `@include "NAME"` (blanks around), copy NAME. */
 static int

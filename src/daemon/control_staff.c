@@ -44,7 +44,7 @@
 #include "render/render.h"
 #include "util/base64.h"
 #include "util/kv.h"
-#include "util/readfile.h"
+#include "util/file.h"
 
 #define STAFF_VERB_VERSION "1"
 /* Largest poster accepted through the socket (it is decoded in full, under
@@ -237,50 +237,16 @@ done:
 	staff_ctx_free(&c);
 }
 
-/* Write path's new text: a temporary file beside it, fsync, rename, fsync
- * of the directory.  0 or -1 + err. */
+/* Write the staff file's new text (util/file.h: whole or not at all). */
 static int
 write_atomic(const char *path, const char *text, char *err, size_t errlen)
 {
-	char tmp[4096], dir[4096];
-	size_t len = strlen(text), off = 0;
-	int fd, dfd;
+	size_t n;
 
-	snprintf(tmp, sizeof tmp, "%s.new-%d", path, (int)getpid());
-	snprintf(dir, sizeof dir, "%s", path);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0) {
-		snprintf(err, errlen, "%.300s: %s (the controller needs write permission on the staff file's directory)",
-		    tmp, strerror(errno));
-		return -1;
-	}
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "%.300s: %s", tmp, n < 0 ? strerror(errno) : "short write");
-			goto fail;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) != 0) {
-		snprintf(err, errlen, "%.300s: fsync: %s", tmp, strerror(errno));
-		goto fail;
-	}
-	close(fd);
-	if (rename(tmp, path) != 0) {
-		snprintf(err, errlen, "%.300s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if ((dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
-fail:
-	close(fd);
-	unlink(tmp);
+	if (ls_write_file(path, text, strlen(text), err, errlen) == 0)
+		return 0;
+	if ((errno == EACCES || errno == EPERM || errno == EROFS) && (n = strlen(err)) < errlen)
+		snprintf(err + n, errlen - n, " (the controller needs write permission on the staff file's directory)");
 	return -1;
 }
 

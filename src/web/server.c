@@ -28,7 +28,7 @@
 #include "daemon/control.h"
 #include "util/kv.h"
 #include "util/log.h"
-#include "util/readfile.h"
+#include "util/file.h"
 #include "web/users.h"
 #include "web/web.h"
 #include "web/web_int.h"

@@ -1,10 +1,10 @@
 /* Files for the unit tests that load what is on disk: spill writes text
- * to a file, slurp reads one back whole (util/readfile.h, up to 1 MiB),
+ * to a file, slurp reads one back whole (util/file.h, up to 1 MiB),
  * each failing the test when it cannot.  Include after cmocka.h. */
 #ifndef LEDSIGN_TEST_FILE_FIXTURE_H
 #define LEDSIGN_TEST_FILE_FIXTURE_H
 
-#include "util/readfile.h"
+#include "util/file.h"
 
 static inline void
 spill(const char *path, const char *text)

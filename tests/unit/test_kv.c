@@ -1,5 +1,5 @@
 /* test_kv.c — the key=value codec (util/kv.c), string lists (util/strlist.c),
- * growable text buffers (util/buf.c) and whole small files (util/readfile.c). */
+ * growable text buffers (util/buf.c) and whole small files (util/file.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -16,7 +16,7 @@
 
 #include "util/buf.h"
 #include "util/kv.h"
-#include "util/readfile.h"
+#include "util/file.h"
 #include "util/strlist.h"
 
 static void
@@ -205,7 +205,19 @@ test_read_file(void **state)
 	assert_null(ls_read_file(dir, 4, NULL, err, sizeof err));
 	assert_int_equal(errno, EISDIR);
 	assert_non_null(strstr(err, dir));
+	/* written whole, over what was there, nothing left beside it */
+	assert_int_equal(ls_write_file(path, "old", 3, err, sizeof err), 0);
+	assert_int_equal(ls_write_file(path, "new\0!", 5, err, sizeof err), 0);
+	assert_non_null(t = ls_read_file(path, 16, &len, err, sizeof err));
+	assert_int_equal(len, 5);
+	assert_memory_equal(t, "new\0!", 5);
+	free(t);
+	unlink(path);
 	rmdir(dir);
+	/* a directory that is not there: the temporary file is named, errno kept */
+	assert_int_equal(ls_write_file(path, "x", 1, err, sizeof err), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_non_null(strstr(err, ".new-"));
 }
 
 int
