@@ -30,6 +30,7 @@
 
 #include "config/config.h"
 #include "config/config_int.h"
+#include "district/dmsg.h"
 #include "proto/proto.h"
 #include "render/render.h"
 #include "transport/xport.h"
@@ -1641,17 +1642,6 @@ district_defaults(void *obj)
 	d->keepalive = 30;
 }
 
-/* 1 when s is a name fit for a topic level: 1..64 of a-z 0-9 _ - */
-static int
-district_name_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 64)
-		return 0;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
-}
-
 static void
 load_district(struct loader *L, const config_setting_t *root)
 {
@@ -1673,9 +1663,9 @@ load_district(struct loader *L, const config_setting_t *root)
 	L->cfg->district = d;
 	if (load_group(L, g, district_keys, d, "district") != 0)
 		return;
-	if (!district_name_ok(d->district))
+	if (!dmsg_name_ok(d->district))
 		ERR(L, d->line, "district: district \"%s\" must be 1..64 of a-z, 0-9, _ and - (it is a topic level)", d->district);
-	if (!district_name_ok(d->school))
+	if (!dmsg_name_ok(d->school))
 		ERR(L, d->line, "district: school \"%s\" must be 1..64 of a-z, 0-9, _ and - (it is a topic level)", d->school);
 	if (strcmp(d->school, "bureau") == 0)
 		ERR(L, d->line, "district: school may not be called \"bureau\" (the bureau's own topics are named so)");

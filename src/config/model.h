@@ -252,6 +252,15 @@ void ls_area_content(const struct ls_config *, const struct ls_area *, uint8_t *
 size_t ls_board_layouts(const struct ls_config *, const struct ls_board *board, const struct ls_layout **out,
     size_t cap);
 
+/* Every picture board is drawn at, with the items it may show there: the
+ * board itself (lo and area NULL), then each area of each layout it may
+ * show (ls_board_layouts, the first 16), as a board of the area's size.
+ * fn gets the board as drawn and mark (mark[i] set for content i).
+ * 0, or -1 out of memory. */
+typedef void (*ls_board_view_fn)(void *arg, const struct ls_board *drawn, const struct ls_layout *lo,
+    const struct ls_area *area, const uint8_t *mark);
+int ls_board_views(const struct ls_config *, const struct ls_board *board, ls_board_view_fn fn, void *arg);
+
 /* Format names as written in the config, e.g. "red-green". */
 const char *ls_format_name(enum ls_format);
 int ls_format_parse(const char *name, enum ls_format *out);
