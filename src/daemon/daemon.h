@@ -29,6 +29,8 @@ struct daemon_opts {
 	double duration;          /* stop after this many seconds; 0 = run until told */
 	double until;             /* stop when the (virtual) wall clock reaches this; 0 = never */
 	double fps;               /* animated items; 0 = 30 */
+	int    workers;           /* threads for the boards (docs/daemon.md, Workers); 0 = the
+	                           * config's `workers`, else automatic */
 	const char *run_dir;      /* override the directory for the pid file */
 	const char *user;         /* started as root, run as this user (overrides the config's `user`) */
 	/* Called on every config the daemon loads (at start and on each reload),
