@@ -292,8 +292,8 @@ daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_ch
 	size_t i = (size_t)(b - d->cfg->boards);
 	struct dboard *db = i < d->nboards ? &d->boards[i] : NULL;
 	long long rnow = (long long)daemon_real_now();
-	const struct alert *a, *staged = &d->staged;
-	int staged_on = d->staged_on;
+	const struct alert *a, *staged;
+	int staged_on;
 
 	if (d->threaded) {
 		/* a worker: the alerts as last published to it, under its lock */
@@ -304,6 +304,8 @@ daemon_choose(void *ctx, const struct ls_board *b, double wall, struct player_ch
 		staged_on = sn && sn->staged_on;
 	} else {
 		a = d->alerts ? alert_store_for_board(d->alerts, b, rnow) : NULL;
+		staged = &d->staged;
+		staged_on = d->staged_on;
 	}
 	/* an alert being written shows as if stored: it is the newest, and it
 	 * replaces the stored one of its id */

@@ -1,0 +1,119 @@
+# Boards on two worker threads (`ledsign play --workers 2`; docs/daemon.md,
+# Workers): board i plays on worker i mod 2.  Six simulated boards, LSP over
+# TCP and UDP and DDP over UDP, three on each worker:
+#   worker 0: a0 (LSP tcp), hang (LSP tcp, hangs after 30 frames), a4 (LSP udp)
+#   worker 1: b1 (LSP tcp), d3 (DDP udp, rgb888), b5 (LSP tcp)
+# Every board shows its schedule bit for bit as `preview` draws it; an
+# alert reaches every board on both workers (the same picture on every
+# board of one size) and its clear brings every board back; `ledsign
+# status` reads every board; a reload to a scrolling item is applied on
+# both workers; and while `hang` stalls, the boards beside it on its own
+# worker and those on the other keep 30 fps.
+. tests/lib.sh
+L=$B/ledsign
+SOCK=$TMP/run/control.sock
+CFG=$TMP/play.cfg
+for b in a0 b1 hang d3 a4 b5; do eval "P_$b=\$(free_port)"; done
+write_cfg() {   # CONTENT-LINE
+	cat >"$CFG" <<EOF
+timezone = "Asia/Shanghai";
+control_socket = "$SOCK";
+state_dir = "$TMP/state";
+boards = (
+  { name = "a0"; width = 64; height = 16; format = "mono"; protocol = "lsp"; address = "tcp:127.0.0.1:$P_a0"; },
+  { name = "b1"; width = 64; height = 16; format = "mono"; protocol = "lsp"; address = "tcp:127.0.0.1:$P_b1"; },
+  { name = "hang"; width = 64; height = 16; format = "mono"; protocol = "lsp"; address = "tcp:127.0.0.1:$P_hang"; },
+  { name = "d3"; width = 32; height = 16; format = "rgb888"; protocol = "ddp"; address = "udp:127.0.0.1:$P_d3"; },
+  { name = "a4"; width = 64; height = 16; format = "mono"; protocol = "lsp"; address = "udp:127.0.0.1:$P_a4"; },
+  { name = "b5"; width = 64; height = 16; format = "mono"; protocol = "lsp"; address = "tcp:127.0.0.1:$P_b5"; }
+);
+content = ( $1 );
+playlists = ( { name = "p"; items = ["one"]; } );
+schedule = ( { playlist = "p"; boards = ["all"]; } );
+EOF
+	$L check "$CFG" >/dev/null || fail "test config does not check"
+}
+write_cfg '{ name = "one"; text = "平时内容"; }'
+board() {   # NAME LISTEN SIZE FORMAT [ledboard options...]
+	n=$1 at=$2 size=$3 fmt=$4; shift 4
+	mkdir -p "$TMP/snap-$n"
+	$B/ledboard --listen "$at" --size "$size" --format "$fmt" --snapshot "$TMP/snap-$n" "$@" 2>"$TMP/$n.log" &
+	PIDS="$PIDS $!"
+}
+LSPCAPS="--caps rle,delta,brightness"   # no PROGRAMME: streamed, so frames can be counted
+board a0 "tcp:127.0.0.1:$P_a0" 64x16 mono $LSPCAPS
+board b1 "tcp:127.0.0.1:$P_b1" 64x16 mono $LSPCAPS
+board hang "tcp:127.0.0.1:$P_hang" 64x16 mono $LSPCAPS --stall-after 30
+board d3 "udp:127.0.0.1:$P_d3" 32x16 rgb888 --protocol ddp
+board a4 "udp:127.0.0.1:$P_a4" 64x16 mono $LSPCAPS
+board b5 "tcp:127.0.0.1:$P_b5" 64x16 mono $LSPCAPS
+sleep 0.3
+$L play "$CFG" --foreground --workers 2 --duration 60 2>"$TMP/daemon.log" &
+DAEMON=$!
+PIDS="$PIDS $DAEMON"
+n=100; until $L alerts --socket "$SOCK" >/dev/null 2>&1; do
+	n=$((n - 1)); [ $n -gt 0 ] || { cat "$TMP/daemon.log"; fail "daemon does not answer on its control socket"; }; sleep 0.1
+done
+watch_events "$SOCK" "$TMP/events"
+grep -q "on 6 boards (.*, 2 workers)" "$TMP/daemon.log" || { cat "$TMP/daemon.log"; fail "the daemon does not say it plays on 2 workers"; }
+
+# 1. the schedule, bit for bit, on every board of both workers
+for b in a0 b1 hang d3 a4 b5; do
+	$L preview "$CFG" --board $b --item one --raw -o "$TMP/normal-$b.png" || fail "preview $b"
+done
+same() {   # BOARD PICTURE: wait (up to 10 s) until BOARD shows PICTURE
+	n=100; until [ -e "$TMP/snap-$1/latest.png" ] && $B/tools/pngcmp "$TMP/snap-$1/latest.png" "$2" 2>/dev/null; do
+		n=$((n - 1)); [ $n -gt 0 ] || { tail -5 "$TMP/$1.log"; fail "$1 does not show $(basename "$2")"; }; sleep 0.1
+	done
+}
+for b in a0 b1 hang d3 a4 b5; do same $b "$TMP/normal-$b.png"; done
+echo "every board shows its schedule"
+
+# 2. an alert reaches every board on both workers, and its clear brings them back
+id=$($L alert "紧急疏散" --level warning --socket "$SOCK") || fail "ledsign alert"
+for b in a0 b1 hang d3 a4 b5; do
+	wait_event "$TMP/events" "^type=item_start .* board=$b item=alert:warning rule=alert%20$id$" ||
+		{ cat "$TMP/events"; fail "the alert did not pre-empt $b"; }
+	n=100; while $B/tools/pngcmp "$TMP/snap-$b/latest.png" "$TMP/normal-$b.png" 2>/dev/null; do
+		n=$((n - 1)); [ $n -gt 0 ] || fail "the alert never showed on $b"; sleep 0.1
+	done
+done
+sleep 0.5
+cp "$TMP/snap-a0/latest.png" "$TMP/alert.png"
+for b in b1 hang a4 b5; do same $b "$TMP/alert.png"; done
+n=30; until $L status "$CFG" >"$TMP/status1.txt" 2>&1 && [ "$(grep -Ec "^(a0|b1|hang|d3|a4|b5) +online +alert:warning +alert $id" "$TMP/status1.txt")" -eq 6 ]; do
+	n=$((n - 1)); [ $n -gt 0 ] || { cat "$TMP/status1.txt"; fail "status does not show the alert on all six boards"; }; sleep 0.1
+done
+$L clear "$id" --socket "$SOCK" >/dev/null || fail "ledsign clear"
+for b in a0 b1 hang d3 a4 b5; do same $b "$TMP/normal-$b.png"; done
+echo "alert shown on all six boards over both workers, and cleared"
+
+# 3. a reload to a scrolling item, on both workers; `hang` stalls after 30 frames
+write_cfg '{ name = "one"; text = "网络安全为人民"; effect = "scroll-left"; speed = 32.0; }'
+$L reload "$CFG" >"$TMP/reload.out" 2>&1 || { cat "$TMP/reload.out"; fail "ledsign reload"; }
+wait_event "$TMP/events" "^type=reload .* ok=1" || { cat "$TMP/events"; fail "no reload event"; }
+grep -q "reloaded .*: 6 boards (6 kept playing" "$TMP/daemon.log" || { tail "$TMP/daemon.log"; fail "the reload did not keep all six boards playing"; }
+wait_event "$TMP/events" "^type=link .* board=hang from=online to=stalled" 100 ||
+	{ cat "$TMP/events"; fail "the hung board was never reported stalled"; }
+# (stalled 3 s after its last acknowledgement, reconnected 3 s later: measure in between)
+frames() { grep -c "frame [0-9]* shown" "$TMP/$1.log"; }
+for b in a0 a4 b1 b5; do eval "f0_$b=\$(frames $b)"; done
+t0=$(date +%s.%N)
+$L status "$CFG" >"$TMP/status2.txt" 2>&1 || fail "ledsign status"
+grep -Eq "^hang +stalled" "$TMP/status2.txt" || { cat "$TMP/status2.txt"; fail "status does not show hang stalled"; }
+sleep 2
+for b in a0 a4 b1 b5; do eval "f1_$b=\$(frames $b)"; done
+t1=$(date +%s.%N)
+grep -q "^type=link .* board=hang from=stalled to=offline" "$TMP/events" && fail "hang was reconnected before the measurement ended"
+for b in a0 a4 b1 b5; do
+	eval "g0=\$f0_$b g1=\$f1_$b"
+	/usr/bin/python3 -c '
+import sys
+b, g0, g1, t0, t1 = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+fps = (g1 - g0) / (t1 - t0)
+print("%s while hang stalls: %.1f fps" % (b, fps))
+sys.exit(0 if fps >= 24 else 1)' "$b" "$g0" "$g1" "$t0" "$t1" || fail "$b lost its frame rate while hang stalled"
+done
+kill "$DAEMON"; wait "$DAEMON" || { tail -20 "$TMP/daemon.log"; fail "ledsign play exited non-zero"; }
+grep -q "rendering: " "$TMP/daemon.log" || fail "no stop report"
+echo "two workers: pixels, alert and clear on every board, status, reload, a stalled board contains itself"
