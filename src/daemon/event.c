@@ -43,6 +43,8 @@ struct event_bus {
 	 * Subscribers are called without it, from the loop the bus is
 	 * attached to, which alone touches the subscriber list. */
 	pthread_mutex_t lock;
+	pthread_t owner;          /* the thread of the loop attached to */
+	int    has_owner;
 };
 
 static const char *const event_names[EVENT_NTYPES] = {
@@ -149,16 +151,23 @@ event_bus_attach(struct event_bus *b, struct event_base *base)
 	if (b->ev == NULL)
 		return -1;
 	pthread_mutex_lock(&b->lock);
+	b->owner = pthread_self();
+	b->has_owner = 1;
 	if (b->next > 1)
 		event_active(b->ev, EV_TIMEOUT, 0);
 	pthread_mutex_unlock(&b->lock);
 	return 0;
 }
 
-/* Under b->lock. */
+/* Under b->lock.  An emit on another thread than the loop's does not wake
+ * the loop (a wake-up is a system call on each side, and workers emit up
+ * to 30 acknowledgements a second per board): the owner delivers those
+ * on its next event_bus_deliver, which the daemon calls on a timer. */
 static void
 event_bus_kick(struct event_bus *b)
 {
+	if (b->has_owner && !pthread_equal(b->owner, pthread_self()))
+		return;
 	if (b->delivering)
 		b->dirty = 1;
 	else if (b->ev != NULL && !event_pending(b->ev, EV_TIMEOUT, NULL))
