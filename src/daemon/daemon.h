@@ -1,5 +1,6 @@
 /*
- * daemon.h — `ledsign play`: every board's player on one libevent loop.
+ * daemon.h — `ledsign play`: every board's player on one libevent loop, or
+ * spread over worker threads with a loop each (docs/daemon.md, Workers).
  *
  * The daemon owns time and I/O: it loads the config, makes one player per
  * board, and runs the loop until SIGTERM/SIGINT, the end of --duration or
