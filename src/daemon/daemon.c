@@ -509,7 +509,7 @@ daemon_publish(struct daemon *d)
 	struct daemon_snap *sn, *old;
 	size_t n;
 
-	if (!d->threaded)
+	if (!d->threaded || !d->workers)
 		return;
 	n = d->alerts ? alert_store_count(d->alerts) : 0;
 	if ((sn = calloc(1, sizeof *sn)) == NULL || (sn->v = calloc(n ? n : 1, sizeof *sn->v)) == NULL)
@@ -564,7 +564,7 @@ daemon_workers_start(struct daemon *d)
 	sigset_t all, was;
 	int rc = 0;
 
-	if (!d->threaded)
+	if (!d->threaded || !d->workers)
 		return 0;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &was);
@@ -590,7 +590,8 @@ daemon_workers_start(struct daemon *d)
 static void
 daemon_workers_stop(struct daemon *d)
 {
-	for (size_t k = 0; d->threaded && k < d->nworkers; k++) {
+	/* (d->workers is NULL when the daemon did not get as far as making them) */
+	for (size_t k = 0; d->threaded && d->workers && k < d->nworkers; k++) {
 		struct daemon_worker *w = &d->workers[k];
 
 		if (!w->running)
@@ -765,7 +766,7 @@ void
 daemon_rechoose(struct daemon *d)
 {
 	daemon_publish(d);
-	for (size_t k = 0; k < d->nworkers; k++) {
+	for (size_t k = 0; d->workers && k < d->nworkers; k++) {
 		struct daemon_worker *w = &d->workers[k];
 
 		daemon_worker_lock(w);
