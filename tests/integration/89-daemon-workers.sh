@@ -122,4 +122,40 @@ PY
 done
 kill "$DAEMON"; wait "$DAEMON" || { tail -20 "$TMP/daemon.log"; fail "ledsign play exited non-zero"; }
 grep -q "rendering: " "$TMP/daemon.log" || fail "no stop report"
-echo "two workers: pixels, alert and clear on every board, status, reload, a stalled board contains itself"
+
+# 4. how many: automatic (1 below 64 boards, one per CPU from 64 on), the
+# config's `workers`, and --workers over both (LEDSIGN_WORKERS, which
+# tests may set to run others on workers, would override the first two)
+unset LEDSIGN_WORKERS
+many_cfg() {   # FILE N [extra line]
+	{
+		echo "control_socket = \"$TMP/run2/control.sock\"; state_dir = \"$TMP/state2\"; $3"
+		echo "boards = ("
+		i=0; while [ $i -lt "$2" ]; do
+			[ $i -gt 0 ] && echo ","
+			printf '  { name = "m%03d"; width = 32; height = 16; format = "rgb888"; protocol = "ddp"; address = "udp:127.0.0.1:9"; }' $i
+			i=$((i + 1))
+		done
+		echo ");"
+		echo 'content = ( { name = "one"; text = "平时内容"; } );'
+		echo 'playlists = ( { name = "p"; items = ["one"]; } );'
+		echo 'schedule = ( { playlist = "p"; boards = ["all"]; } );'
+	} >"$1"
+}
+played() {   # CFG [play options...]: the "playing" line
+	c=$1; shift
+	$L play "$c" --foreground --duration 0.5 "$@" 2>"$TMP/many.log" || { cat "$TMP/many.log"; fail "play $c $*"; }
+	grep "playing " "$TMP/many.log"
+}
+cpus=$(getconf _NPROCESSORS_ONLN)
+many_cfg "$TMP/m63.cfg" 63
+many_cfg "$TMP/m64.cfg" 64
+many_cfg "$TMP/m3.cfg" 5 "workers = 3;"
+played "$TMP/m63.cfg" | grep -q "on 63 boards (pid [0-9]*, campaign clock [^,)]*)$" || fail "63 boards did not play on one loop"
+if [ "$cpus" -gt 1 ]; then
+	played "$TMP/m64.cfg" | grep -q "on 64 boards (.*, $cpus workers)$" || fail "64 boards did not get one worker per CPU ($cpus)"
+fi
+played "$TMP/m64.cfg" --workers 1 | grep -q "on 64 boards (pid [0-9]*, campaign clock [^,)]*)$" || fail "--workers 1 was not obeyed"
+played "$TMP/m3.cfg" | grep -q "on 5 boards (.*, 3 workers)$" || fail "the config's workers = 3 was not obeyed"
+played "$TMP/m3.cfg" --workers 2 | grep -q "on 5 boards (.*, 2 workers)$" || fail "--workers 2 did not override the config"
+echo "two workers: pixels, alert and clear on every board, status, reload, a stalled board contains itself; how many workers as documented"
