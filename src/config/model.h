@@ -216,6 +216,7 @@ struct ls_config {
 	char  *cap_dir;           /* directory watched for CAP 1.2 files; NULL = none */
 	struct ls_cap_area *cap_areas; size_t ncap_areas;
 	int    cap_accept_test;   /* show CAP status Exercise and Test too (marked as such) */
+	int    workers;           /* threads the boards are spread over; 0 = automatic (daemon.c) */
 	struct ls_board    *boards;    size_t nboards;
 	struct ls_font     *fonts;     size_t nfonts;
 	struct ls_content  *content;   size_t ncontent;
