@@ -3,7 +3,7 @@
 
 CC      ?= cc
 PKGS    := libconfig freetype2 harfbuzz fontconfig libpng libevent libserialport libxml-2.0 \
-           libmicrohttpd sqlite3 libcrypt libmosquitto cairo
+           libmicrohttpd sqlite3 libcrypt libmosquitto cairo libevent_pthreads
 WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wno-unused-parameter -Werror
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -Ifirmware-proto $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -9,11 +9,15 @@
 #   BENCH scale-<N>-ddp-fps         the same for DDP 64x32 rgb888
 #   BENCH scale-cpu-per-board-frame-<N>  daemon CPU (user+system) per picture the boards
 #                                   showed, both over the same SECS, µs
+#   BENCH scale-<N>-<kind>-daemon-cpu  the daemon's CPU over the farm's SECS, % of one core
+#                                   (over 100 when its worker threads use more than one)
 #   BENCH scale-<N>-<kind>-farm-cpu  the farm's CPU over the whole run, s
 #   BENCH daemon-rss-<N>            the daemon's peak resident memory, MiB
 # FARM_NICE (default 19) is the farm's nice value: on a machine shared with
 # other work a farm at 19 is starved and LSP boards acknowledge late, so the
 # figures in docs/daemon.md say which was used.
+# The daemon picks its number of worker threads itself (docs/daemon.md,
+# Workers: one per CPU from 64 boards); LEDSIGN_WORKERS=N sets it.
 # Usage: bench/scale.sh [BUILD_DIR] [RUNS] [SECS]
 #   RUNS: space-separated PROTO:N, default "lsp:100 lsp:300 lsp:1000 ddp:1000"
 set -eu
@@ -86,15 +90,18 @@ for run in $RUNS; do
 	p99=$(echo "$pacing" | sed -E 's/.*p99 ([0-9.]+) ms.*/\1/')
 	rss=$(grep "peak memory" "$OUT/daemon.log" | sed -E 's/.*peak memory ([0-9.]+) MiB.*/\1/')
 	cpu=$(grep "peak memory" "$OUT/daemon.log" | sed -E 's/.*CPU ([0-9.]+) s.*/\1/')
+	nw=$(sed -nE 's/.*, ([0-9]+ workers)\).*/\1/p' "$OUT/daemon.log" | head -1)
+	[ -n "$nw" ] || nw="1 worker"
 	field() { echo "$farm" | sed -E "s/.* $1=([0-9.]+).*/\1/"; }
 	shown=$(field frames)
 	hz=$(getconf CLK_TCK)
 	per=$(echo "$cpu0 $cpu1 $hz $shown" | awk '{ printf "%.0f", ($2 - $1) / $3 * 1e6 / ($4 > 0 ? $4 : 1) }')
-	echo "# $run ($w x $h $fmt): $farm; daemon: CPU $cpu s in all, $(echo "$cpu0 $cpu1 $hz" | awk '{ printf "%.2f", ($2 - $1) / $3 }') s in the window, $pacing; farm at nice ${FARM_NICE:-19}; load $load0 -> $(cut -d' ' -f1 /proc/loadavg) on $(nproc) CPUs" >&2
+	echo "# $run ($w x $h $fmt): $farm; daemon: CPU $cpu s in all, $(echo "$cpu0 $cpu1 $hz" | awk '{ printf "%.2f", ($2 - $1) / $3 }') s in the window, $pacing; $nw; farm at nice ${FARM_NICE:-19}; load $load0 -> $(cut -d' ' -f1 /proc/loadavg) on $(nproc) CPUs" >&2
 	echo "BENCH scale-$n-$kind-fps $(field fps_median) fps"
 	[ "$kind" = mono ] && echo "BENCH scale-$n-mono-jitter-p99-ms $p99 ms"
 	[ "$kind" = mono ] && echo "BENCH scale-cpu-per-board-frame-$n $per us"
 	[ "$kind" = ddp ] && echo "BENCH scale-cpu-per-board-frame-ddp-$n $per us"
 	[ "$run" = lsp:1000 ] && echo "BENCH daemon-rss-1000 $rss MiB"
+	echo "BENCH scale-$n-$kind-daemon-cpu $(echo "$cpu0 $cpu1 $hz $SECS" | awk '{ printf "%.0f", ($2 - $1) / $3 / $4 * 100 }') %"
 	echo "BENCH scale-$n-$kind-farm-cpu $(field cpu_s) s"
 done

@@ -17,10 +17,7 @@ state_dir = "$TMP/state";
 fallback = "normal";
 $*
 boards = (
-  { name = "hall"; width = 64; height = 16; format = "rgb888"; protocol = "lsp";
-    address = "tcp:127.0.0.1:$HALL_PORT"; groups = ["north"]; },
-  { name = "gate"; width = 64; height = 16; format = "rgb888"; protocol = "lsp";
-    address = "tcp:127.0.0.1:$GATE_PORT"; groups = ["south"]; }
+$(hall_gate_boards)
 );
 content = ( { name = "ok"; text = "OK"; color = "green"; } );
 playlists = ( { name = "normal"; items = ["ok"]; } );

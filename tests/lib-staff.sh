@@ -14,10 +14,7 @@ control_socket = "$SOCK";
 state_dir = "$TMP/state";
 fallback = "normal";
 boards = (
-  { name = "hall"; width = 64; height = 16; format = "rgb888"; protocol = "lsp";
-    address = "tcp:127.0.0.1:$HALL_PORT"; groups = ["north"]; },
-  { name = "gate"; width = 64; height = 16; format = "rgb888"; protocol = "lsp";
-    address = "tcp:127.0.0.1:$GATE_PORT"; groups = ["south"]; }
+$(hall_gate_boards)
 );
 @include "main.staff.cfg"
 CFGEOF

@@ -66,6 +66,18 @@ schedule = ( { playlist = "week"; boards = ["all"]; } );
 EOF
 	$B/ledsign check "$1" >/dev/null || fail "test config $1 does not check"
 }
+# The lines of a "boards" list for the alert, staff and console tests:
+# hall (group north) and gate (group south), 64x16 rgb888 LSP boards at
+# $HALL_PORT and $GATE_PORT, then the board lines MORE if given.
+# Usage: hall_gate_boards [MORE]
+hall_gate_boards() {
+	printf '  { name = "hall"; width = 64; height = 16; format = "rgb888"; protocol = "lsp";\n'
+	printf '    address = "tcp:127.0.0.1:%s"; groups = ["north"]; },\n' "$HALL_PORT"
+	printf '  { name = "gate"; width = 64; height = 16; format = "rgb888"; protocol = "lsp";\n'
+	printf '    address = "tcp:127.0.0.1:%s"; groups = ["south"]; }' "$GATE_PORT"
+	[ -z "$1" ] || printf ',\n%s' "$1"
+	printf '\n'
+}
 # A 64x16 simulated LSP board NAME of FORMAT listening on PORT, its pictures
 # in $TMP/snap-NAME, its pid in $PIDS and $TMP/board-NAME.pid.
 # Usage: start_snapshot_board NAME FORMAT PORT

@@ -36,12 +36,8 @@ control_socket = "$SOCK";
 state_dir = "$TMP/state";
 fallback = "normal";
 boards = (
-  { name = "hall"; width = 64; height = 16; format = "rgb888"; protocol = "lsp";
-    address = "tcp:127.0.0.1:$HALL_PORT"; groups = ["north"]; },
-  { name = "gate"; width = 64; height = 16; format = "rgb888"; protocol = "lsp";
-    address = "tcp:127.0.0.1:$GATE_PORT"; groups = ["south"]; },
-  { name = "lab"; width = 64; height = 16; format = "mono"; protocol = "lsp";
-    address = "tcp:127.0.0.1:$LAB_PORT"; groups = ["north"]; }
+$(hall_gate_boards "  { name = \"lab\"; width = 64; height = 16; format = \"mono\"; protocol = \"lsp\";
+    address = \"tcp:127.0.0.1:$LAB_PORT\"; groups = [\"north\"]; }")
 );
 content = ( { name = "ok"; text = "OK"; color = "green"; } );
 playlists = ( { name = "normal"; items = ["ok"]; } );

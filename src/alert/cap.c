@@ -10,6 +10,7 @@
  */
 #include "util/diag.h"
 #include "alert/cap.h"
+#include "util/utf8.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -245,14 +246,7 @@ map_level(const char *severity, const char *urgency)
 static void
 utf8_cut(char *s, size_t max)
 {
-	size_t n = strlen(s);
-
-	if (n <= max)
-		return;
-	n = max;
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	s[n] = '\0';
+	s[ls_utf8_prefix(s, max)] = '\0';
 }
 
 /* Fields of the message as a whole, gathered before mapping. */

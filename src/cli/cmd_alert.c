@@ -22,6 +22,7 @@
 #include "daemon/control.h"
 #include "util/kv.h"
 #include "util/paths.h"
+#include "util/file.h"
 #include "util/table.h"
 
 #define REQUEST_TIMEOUT_MS 15000
@@ -207,30 +208,10 @@ put_list(char *req, size_t cap, size_t *len, const char *key, const char *list)
 static char *
 read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
+	char *buf = ls_read_file(path, CAP_DOC_MAX, len, err, errlen);
 
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf = malloc(CAP_DOC_MAX + 2);
-	if (buf == NULL) {
-		fclose(f);
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	n = fread(buf, 1, CAP_DOC_MAX + 1, f);
-	if (ferror(f) || n > CAP_DOC_MAX) {
-		snprintf(err, errlen, "%s: %s", path, ferror(f) ? strerror(errno) : "larger than 1 MiB; not a CAP alert");
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
+	if (buf == NULL && errno == EFBIG)
+		snprintf(err, errlen, "%s: larger than 1 MiB; not a CAP alert", path);
 	return buf;
 }
 

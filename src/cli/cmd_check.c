@@ -27,6 +27,9 @@ struct legib_count {
 	size_t pairs, broken, small, many;
 	struct table *t;
 	int oom;
+	const struct ls_config *cfg;
+	struct render_ctx *rc;
+	double now;
 };
 
 /* One row per item marked in `mark`, as shown on `b` (a board, or an area
@@ -94,6 +97,23 @@ row:
 	}
 }
 
+/* legibility_rows for one picture of a board (ls_board_views): a layout's
+ * area is labelled BOARD/AREA. */
+static void
+legibility_view(void *arg, const struct ls_board *b, const struct ls_layout *lo, const struct ls_area *ar,
+    const uint8_t *mark)
+{
+	struct legib_count *n = arg;
+	char label[160];
+
+	(void)lo;
+	if (ar == NULL)
+		snprintf(label, sizeof label, "%s", b->name);
+	else
+		snprintf(label, sizeof label, "%s/%s", b->name, ar->name);
+	legibility_rows(n->cfg, n->rc, b, label, mark, n->now, n);
+}
+
 /* `check --legibility`: every board x item it may show, and how; a
  * layout's items as BOARD/AREA at the area's size. */
 static int
@@ -101,42 +121,17 @@ list_legibility(const struct ls_config *cfg, struct render_ctx *rc, double now)
 {
 	static const char *const head[] = { "BOARD", "SIZE", "ITEM", "SHOWN AS" };
 	/* names may be long or Chinese: a table aligned by display width */
-	struct legib_count n = { .t = table_new(4, head, NULL, NULL) };
-	uint8_t *mark = malloc(cfg->ncontent + 1);
+	struct legib_count n = { .t = table_new(4, head, NULL, NULL), .cfg = cfg, .rc = rc, .now = now };
 	char *out;
 
-	if (mark == NULL || n.t == NULL) {
+	if (n.t == NULL) {
 		fprintf(stderr, "ledsign check: out of memory\n");
-		free(mark);
-		table_free(n.t);
 		return 1;
 	}
-	for (size_t bi = 0; bi < cfg->nboards; bi++) {
-		const struct ls_board *b = &cfg->boards[bi];
-		const struct ls_layout *los[16];
-		size_t nlo;
-
-		memset(mark, 0, cfg->ncontent + 1);
-		ls_board_content(cfg, b, mark);
-		legibility_rows(cfg, rc, b, b->name, mark, now, &n);
-		nlo = ls_board_layouts(cfg, b, los, sizeof los / sizeof los[0]);
-		for (size_t l = 0; l < nlo; l++)
-			for (size_t a = 0; a < los[l]->nareas; a++) {
-				const struct ls_area *ar = &los[l]->areas[a];
-				struct ls_board ab = *b;
-				char label[160];
-
-				ab.width = ar->width;
-				ab.height = ar->height;
-				snprintf(label, sizeof label, "%s/%s", b->name, ar->name);
-				memset(mark, 0, cfg->ncontent + 1);
-				ls_area_content(cfg, ar, mark);
-				legibility_rows(cfg, rc, &ab, label, mark, now, &n);
-			}
-	}
+	for (size_t bi = 0; bi < cfg->nboards && !n.oom; bi++)
+		n.oom |= ls_board_views(cfg, &cfg->boards[bi], legibility_view, &n) < 0;
 	if (n.oom || (out = table_render(n.t)) == NULL) {
 		fprintf(stderr, "ledsign check: out of memory\n");
-		free(mark);
 		table_free(n.t);
 		return 1;
 	}
@@ -145,7 +140,6 @@ list_legibility(const struct ls_config *cfg, struct render_ctx *rc, double now)
 	table_free(n.t);
 	printf("%zu board x item pairs: %zu broken inside a word, %zu with more than %d pages, %zu below the legible size\n",
 	    n.pairs, n.broken, n.many, RENDER_MAX_PAGES, n.small);
-	free(mark);
 	return 0;
 }
 

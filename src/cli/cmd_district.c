@@ -37,6 +37,7 @@
 #include "record/report.h"
 #include "util/kv.h"
 #include "util/paths.h"
+#include "util/file.h"
 #include "util/tz.h"
 
 /* ---- district-link ---- */
@@ -186,8 +187,6 @@ coverage_print(struct bureau_sess *s, const char *id)
 
 /* ---- subcommands ---- */
 
-static uint8_t *slurp(const char *path, size_t max, size_t *len);
-
 static int
 district_alert(const struct cmd_args *a, struct bureau_sess *s, struct bureau *b)
 {
@@ -315,12 +314,13 @@ district_cap(const struct cmd_args *a, struct bureau_sess *s, struct bureau *b)
 		fprintf(stderr, "ledsign district cap: the CAP file, please\n");
 		return 2;
 	}
-	if ((doc = (char *)slurp(a->argv[1], CAP_DOC_MAX, &len)) == NULL) {
-		fprintf(stderr, "ledsign district cap: %s: %s\n", a->argv[1], errno == EFBIG ? "over 1 MiB or not a file" :
-		    strerror(errno));
+	if ((doc = ls_read_file(a->argv[1], CAP_DOC_MAX, &len, err, sizeof err)) == NULL) {
+		if (errno == EFBIG)
+			fprintf(stderr, "ledsign district cap: %s: over 1 MiB\n", a->argv[1]);
+		else
+			fprintf(stderr, "ledsign district cap: %s\n", err);
 		return 1;
 	}
-	doc[len] = '\0';
 	if (strlen(doc) != len || cap_parse(doc, len, a->argv[1], NULL, (long long)time(NULL), &r, err, sizeof err) < 0) {
 		fprintf(stderr, "ledsign district cap: %s\n", strlen(doc) != len ? "the file holds a NUL byte" : err);
 		goto out;
@@ -407,26 +407,6 @@ district_coverage(const struct cmd_args *a, struct bureau_sess *s)
 	return coverage_print(s, a->argv[1]);
 }
 
-static uint8_t *
-slurp(const char *path, size_t max, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *p;
-	struct stat st;
-
-	if (!f)
-		return NULL;
-	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > max ||
-	    (p = malloc((size_t)st.st_size + 1)) == NULL) {
-		fclose(f);
-		errno = EFBIG;
-		return NULL;
-	}
-	*len = fread(p, 1, (size_t)st.st_size, f);
-	fclose(f);
-	return p;
-}
-
 static long long g_bundle_version;
 
 static int
@@ -450,7 +430,7 @@ static int
 district_bundle(const struct cmd_args *a, struct bureau_sess *s, struct bureau *b)
 {
 	static struct dmsg_bundle bd;
-	char path[4096], topic[256];
+	char path[4096], topic[256], err[4200];
 	uint8_t *datas[DMSG_BUNDLE_FILES] = { 0 }, *out = NULL;
 	const char *v;
 	DIR *dir = NULL;
@@ -467,8 +447,8 @@ district_bundle(const struct cmd_args *a, struct bureau_sess *s, struct bureau *
 		snprintf(bd.label, sizeof bd.label, "%s", v);
 	snprintf(path, sizeof path, "%s/" DMSG_BUNDLE_CONFIG, a->argv[1]);
 	snprintf(bd.files[0].name, sizeof bd.files[0].name, DMSG_BUNDLE_CONFIG);
-	if ((datas[0] = slurp(path, DMSG_BUNDLE_MAX, &bd.files[0].len)) == NULL) {
-		fprintf(stderr, "ledsign district bundle: %s: %s\n", path, strerror(errno));
+	if ((datas[0] = (uint8_t *)ls_read_file(path, DMSG_BUNDLE_MAX, &bd.files[0].len, err, sizeof err)) == NULL) {
+		fprintf(stderr, "ledsign district bundle: %s\n", err);
 		goto out;
 	}
 	bd.files[0].data = datas[0];
@@ -492,8 +472,8 @@ district_bundle(const struct cmd_args *a, struct bureau_sess *s, struct bureau *
 				goto out;
 			}
 			snprintf(fp, sizeof fp, "%s/%s", path, de->d_name);
-			if ((datas[bd.nfiles] = slurp(fp, DMSG_BUNDLE_MAX, &f->len)) == NULL) {
-				fprintf(stderr, "ledsign district bundle: %s: %s\n", fp, strerror(errno));
+			if ((datas[bd.nfiles] = (uint8_t *)ls_read_file(fp, DMSG_BUNDLE_MAX, &f->len, err, sizeof err)) == NULL) {
+				fprintf(stderr, "ledsign district bundle: %s\n", err);
 				goto out;
 			}
 			f->data = datas[bd.nfiles];

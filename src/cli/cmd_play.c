@@ -18,6 +18,7 @@ static const struct cmd_opt play_opts[] = {
 	{ "duration", 0, "SECONDS", "stop after that many seconds" },
 	{ "start-at", 0, "TIME", "run the campaign clock from TIME instead of now (demonstrations, tests)" },
 	{ "fps", 0, "N", "frames per second of scrolling and flashing items, 1..240 (default 30)" },
+	{ "workers", 0, "N", "spread the boards over N threads, 1..64 (default: the config's workers, else automatic)" },
 	{ "run-dir", 0, "DIR", "directory for the pid and status files (default: that of control_socket)" },
 	{ "user", 0, "NAME", "started as root: prepare the directories, then run as this user (also the config's user)" },
 	{ NULL, 0, NULL, NULL },
@@ -26,7 +27,7 @@ static const struct cmd_opt play_opts[] = {
 static int cmd_play(const struct cmd_args *);
 
 const struct cmd_entry cmd_play_entry = {
-	"play", "FILE [--foreground] [--syslog] [--debug] [--until TIME | --duration SECONDS] [--start-at TIME] [--fps N] [--run-dir DIR] [--user NAME]",
+	"play", "FILE [--foreground] [--syslog] [--debug] [--until TIME | --duration SECONDS] [--start-at TIME] [--fps N] [--workers N] [--run-dir DIR] [--user NAME]",
 	"run the controller: play the schedule on every board", play_opts, 1, 1, 0, cmd_play,
 };
 
@@ -77,6 +78,16 @@ cmd_play(const struct cmd_args *a)
 			fprintf(stderr, "ledsign play: --fps wants 1..240, not \"%s\"\n", v);
 			return 2;
 		}
+	}
+	if ((v = cmd_arg(a, "workers")) != NULL) {
+		char *end;
+		long nw = strtol(v, &end, 10);
+
+		if (*end || end == v || nw < 1 || nw > 64) {
+			fprintf(stderr, "ledsign play: --workers wants 1..64, not \"%s\"\n", v);
+			return 2;
+		}
+		o.workers = (int)nw;
 	}
 	if (until && o.duration > 0) {
 		fprintf(stderr, "ledsign play: give --until or --duration, not both\n");

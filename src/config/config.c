@@ -30,6 +30,7 @@
 
 #include "config/config.h"
 #include "config/config_int.h"
+#include "district/dmsg.h"
 #include "proto/proto.h"
 #include "render/render.h"
 #include "transport/xport.h"
@@ -177,6 +178,9 @@ static const struct key top_keys[] = {
 	  .doc = "directory watched for CAP 1.2 alert files (docs/alerts.md)" },
 	{ "cap_accept_test", K_BOOL, 0, 0, 0, O(struct ls_config, cap_accept_test), NULL, "also show CAP alerts with status Exercise or Test",
 	  .doc = "also show CAP alerts whose status is `Exercise` or `Test`" },
+	{ "workers", K_INT, 0, 0, 64, O(struct ls_config, workers), NULL, "threads the boards are spread over; 0 = automatic",
+	  .doc = "threads (each with its own event loop) the boards are spread over, board i on thread i mod N, so that a controller of many boards uses every core. `0`: automatic, 1 for fewer than 64 boards and one per online CPU from 64 boards on. Read at start (`ledsign play --workers` overrides it); a reload keeps the number running. See docs/daemon.md, \"Workers\"",
+	  .def = "`0` (automatic)" },
 	{ "cap_areas", K_SPECIAL, 0, 0, 0, 0, NULL, "CAP area or audience text to board groups",
 	  .doc = "CAP area or audience text to board groups, below" },
 	{ "boards", K_SPECIAL, 1, 0, 0, 0, NULL, "list of boards",
@@ -1641,17 +1645,6 @@ district_defaults(void *obj)
 	d->keepalive = 30;
 }
 
-/* 1 when s is a name fit for a topic level: 1..64 of a-z 0-9 _ - */
-static int
-district_name_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 64)
-		return 0;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
-}
-
 static void
 load_district(struct loader *L, const config_setting_t *root)
 {
@@ -1673,9 +1666,9 @@ load_district(struct loader *L, const config_setting_t *root)
 	L->cfg->district = d;
 	if (load_group(L, g, district_keys, d, "district") != 0)
 		return;
-	if (!district_name_ok(d->district))
+	if (!dmsg_name_ok(d->district))
 		ERR(L, d->line, "district: district \"%s\" must be 1..64 of a-z, 0-9, _ and - (it is a topic level)", d->district);
-	if (!district_name_ok(d->school))
+	if (!dmsg_name_ok(d->school))
 		ERR(L, d->line, "district: school \"%s\" must be 1..64 of a-z, 0-9, _ and - (it is a topic level)", d->school);
 	if (strcmp(d->school, "bureau") == 0)
 		ERR(L, d->line, "district: school may not be called \"bureau\" (the bureau's own topics are named so)");

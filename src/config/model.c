@@ -1,5 +1,6 @@
 /* model.c — lookups over the config model; see model.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config/model.h"
@@ -102,6 +103,35 @@ ls_board_layouts(const struct ls_config *c, const struct ls_board *b, const stru
 			out[n++] = lo;
 	}
 	return n;
+}
+
+int
+ls_board_views(const struct ls_config *c, const struct ls_board *b, ls_board_view_fn fn, void *arg)
+{
+	const struct ls_layout *los[16];
+	uint8_t *mark = malloc(c->ncontent + 1);
+	size_t nlo;
+
+	if (mark == NULL)
+		return -1;
+	memset(mark, 0, c->ncontent + 1);
+	ls_board_content(c, b, mark);
+	fn(arg, b, NULL, NULL, mark);
+	/* a layout's items are drawn at their area's size */
+	nlo = ls_board_layouts(c, b, los, sizeof los / sizeof los[0]);
+	for (size_t l = 0; l < nlo; l++)
+		for (size_t a = 0; a < los[l]->nareas; a++) {
+			const struct ls_area *ar = &los[l]->areas[a];
+			struct ls_board ab = *b;
+
+			ab.width = ar->width;
+			ab.height = ar->height;
+			memset(mark, 0, c->ncontent + 1);
+			ls_area_content(c, ar, mark);
+			fn(arg, &ab, los[l], ar, mark);
+		}
+	free(mark);
+	return 0;
 }
 
 static const char *const format_names[] = {

@@ -216,6 +216,7 @@ struct ls_config {
 	char  *cap_dir;           /* directory watched for CAP 1.2 files; NULL = none */
 	struct ls_cap_area *cap_areas; size_t ncap_areas;
 	int    cap_accept_test;   /* show CAP status Exercise and Test too (marked as such) */
+	int    workers;           /* threads the boards are spread over; 0 = automatic (daemon.c) */
 	struct ls_board    *boards;    size_t nboards;
 	struct ls_font     *fonts;     size_t nfonts;
 	struct ls_content  *content;   size_t ncontent;
@@ -251,6 +252,15 @@ void ls_area_content(const struct ls_config *, const struct ls_area *, uint8_t *
  * out (at most cap); returns how many. */
 size_t ls_board_layouts(const struct ls_config *, const struct ls_board *board, const struct ls_layout **out,
     size_t cap);
+
+/* Every picture board is drawn at, with the items it may show there: the
+ * board itself (lo and area NULL), then each area of each layout it may
+ * show (ls_board_layouts, the first 16), as a board of the area's size.
+ * fn gets the board as drawn and mark (mark[i] set for content i).
+ * 0, or -1 out of memory. */
+typedef void (*ls_board_view_fn)(void *arg, const struct ls_board *drawn, const struct ls_layout *lo,
+    const struct ls_area *area, const uint8_t *mark);
+int ls_board_views(const struct ls_config *, const struct ls_board *board, ls_board_view_fn fn, void *arg);
 
 /* Format names as written in the config, e.g. "red-green". */
 const char *ls_format_name(enum ls_format);

@@ -17,34 +17,7 @@
 #include "config/writer.h"
 #include "render/render.h"
 #include "schedule/schedule.h"
-
-/* The whole file, NUL-terminated; NULL + err. */
-static char *
-read_text(const char *path, size_t max, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
-
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if ((buf = malloc(max + 1)) == NULL) {
-		fclose(f);
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	n = fread(buf, 1, max + 1, f);
-	fclose(f);
-	if (n > max) {
-		free(buf);
-		snprintf(err, errlen, "%s is larger than %zu bytes", path, max);
-		return NULL;
-	}
-	buf[n] = '\0';
-	return buf;
-}
+#include "util/file.h"
 
 /* If line [p, end) is `@include "NAME"` (blanks around), copy NAME. */
 static int
@@ -113,7 +86,7 @@ resolve_next_to(const char *path, const char *name)
 char *
 ls_staff_path(const char *path, char *err, size_t errlen)
 {
-	char name[512], *text = read_text(path, 64u << 20, err, errlen), *out;
+	char name[512], *text = ls_read_file(path, 64u << 20, NULL, err, errlen), *out;
 
 	if (text == NULL)
 		return NULL;
@@ -243,7 +216,7 @@ ls_check_config(const char *path, const char *staff_text, struct ls_diag *diag)
 	if (staff_text == NULL)
 		cfg = ls_config_load(path, diag);
 	else {
-		if ((main_text = read_text(path, 64u << 20, err, sizeof err)) == NULL) {
+		if ((main_text = ls_read_file(path, 64u << 20, NULL, err, sizeof err)) == NULL) {
 			ls_diag_add(diag, LS_DIAG_ERROR, path, 0, "cannot read the file: %s", err);
 			return NULL;
 		}

@@ -58,16 +58,8 @@ capq_finish_first(struct control_server *s, int rc, struct cap_result *r, const 
 		control_cap_dir_parsed(s, job, ret, &b);
 		free(b.p);
 	} else if (job->conn != NULL) {
-		struct control_conn *c = job->conn;
-
-		if (b.oom) {
-			free(b.p);
-			b.p = strdup("error code=internal message=out%20of%20memory\n");
-			b.len = b.p ? strlen(b.p) : 0;
-		}
-		c->capjob = NULL;
-		control_conn_queue(c, b.p, b.len);
-		control_conn_cap_answered(c);
+		job->conn->capjob = NULL;
+		control_conn_answer_held(job->conn, &b);
 	} else {
 		free(b.p);    /* the client went: applied, not answered */
 	}

@@ -165,6 +165,10 @@ void control_ob_add(struct control_obuf *, const char *s, size_t n);
  * percent-encoded. */
 void control_ob_line(struct control_obuf *, const char *word, ...) __attribute__((sentinel));
 void control_ob_error(struct control_obuf *, const char *code, const char *message);
+/* The answer as it goes out: when the buffer ran out of memory, the one
+ * line "error code=internal message=out of memory" (p NULL and len 0 when
+ * even that cannot be had). */
+void control_ob_settle(struct control_obuf *);
 
 /* ---- the verb table (control_verbs.c) ---- */
 
@@ -236,8 +240,18 @@ struct control_capjob *control_capq_find_file(struct control_server *, const cha
 void control_capjob_free(struct control_capjob *);   /* accepts NULL */
 /* Forget the queue (the server is going); cancels the document out. */
 void control_capq_clear(struct control_server *);
-/* The connection's `cap` request was answered: go on with its next lines. */
-void control_conn_cap_answered(struct control_conn *);
+/* Answer a request that waited for a job (a CAP parse, a staff check) with
+ * b (control_ob_settle'd; the connection takes b->p) and go on with the
+ * connection's next lines. */
+void control_conn_answer_held(struct control_conn *, struct control_obuf *b);
+
+/* A console user's name as the actor= of a request: what the console's
+ * accounts allow (users.h: 1..64 of [A-Za-z0-9._-]), so a log line, a CSV
+ * cell or the staff history cannot be made to look like two.  1 when valid. */
+int  control_actor_valid(const char *actor);
+/* A value buffer for kv_next as long as the request's arguments, so that no
+ * value is ever cut; *cap is its size.  NULL after answering "out of memory". */
+char *control_valbuf(const struct control_req *, struct control_obuf *, size_t *cap);
 
 /* Record an action in the audit log (when the server has one); origin
  * NULL: "web" when actor is set, else "cli".  A failure is logged. */

@@ -349,8 +349,10 @@ conn_arm_deadline(struct control_conn *c)
 }
 
 void
-control_conn_cap_answered(struct control_conn *c)
+control_conn_answer_held(struct control_conn *c, struct control_obuf *b)
 {
+	control_ob_settle(b);
+	control_conn_queue(c, b->p, b->len);
 	/* conn_process goes on with its lines (and the deadline is armed again
 	 * once the answer is out) */
 	event_active(c->resume, EV_TIMEOUT, 0);
@@ -486,7 +488,7 @@ conn_process(struct control_conn *c)
 	}
 	if (c->capjob != NULL || c->staffjob != NULL)
 		return;     /* its `cap` request is at the parser, or its save at the checker:
-		             * control_conn_cap_answered resumes it */
+		             * control_conn_answer_held resumes it */
 	if (c->watch != NULL) {
 		/* a watcher only listens: what it sends is ignored, its EOF ends it */
 		evbuffer_drain(in, evbuffer_get_length(in));

@@ -44,6 +44,7 @@
 #include "render/render.h"
 #include "util/base64.h"
 #include "util/kv.h"
+#include "util/file.h"
 
 #define STAFF_VERB_VERSION "1"
 /* Largest poster accepted through the socket (it is decoded in full, under
@@ -58,20 +59,14 @@ struct staff_args {
 	char   name[80];             /* staff-poster: the file's name */
 };
 
-/* A console user's name (the accounts' rule: 1..64 of [A-Za-z0-9._-]), so
- * the history and the audit log cannot be made to show two. */
-static int
-actor_ok(const char *a)
+/* What staff_args kept (text=, data=); a verb frees them all once it has
+ * taken what it uses, whatever else a peer sent. */
+static void
+staff_args_free(struct staff_args *a)
 {
-	size_t n = strlen(a);
-
-	if (n == 0 || n > 64)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((a[i] >= 'a' && a[i] <= 'z') || (a[i] >= 'A' && a[i] <= 'Z') || (a[i] >= '0' && a[i] <= '9') ||
-		    a[i] == '.' || a[i] == '_' || a[i] == '-'))
-			return 0;
-	return 1;
+	free(a->text);
+	free(a->data);
+	a->text = a->data = NULL;
 }
 
 static int
@@ -81,17 +76,15 @@ staff_args(struct control_req *rq, struct control_obuf *b, const char *verb, str
 	char key[32], err[256], *val;
 	long long n;
 	int r;
-	size_t cap = strlen(rq->args) + 1;
+	size_t cap;
 
 	memset(a, 0, sizeof *a);
-	if ((val = malloc(cap)) == NULL) {
-		b->oom = 1;
+	if ((val = control_valbuf(rq, b, &cap)) == NULL)
 		return -1;
-	}
 	while ((r = kv_next(&cur, key, sizeof key, val, cap, err, sizeof err)) > 0) {
 		if (strcmp(key, "v") == 0 && strlen(val) < sizeof a->v)
 			snprintf(a->v, sizeof a->v, "%s", val);
-		else if (strcmp(key, "actor") == 0 && actor_ok(val))
+		else if (strcmp(key, "actor") == 0 && control_actor_valid(val))
 			snprintf(a->author, sizeof a->author, "%s", val);
 		else if (strcmp(key, "base") == 0 && strlen(val) < sizeof a->base)
 			snprintf(a->base, sizeof a->base, "%s", val);
@@ -103,6 +96,7 @@ staff_args(struct control_req *rq, struct control_obuf *b, const char *verb, str
 			if ((a->data = strdup(val)) == NULL) {
 				b->oom = 1;
 				free(val);
+				staff_args_free(a);
 				return -1;
 			}
 		} else if (strcmp(key, "id") == 0 && kv_num(val, &n) == 0 && n > 0)
@@ -113,6 +107,7 @@ staff_args(struct control_req *rq, struct control_obuf *b, const char *verb, str
 			if ((a->text = strdup(val)) == NULL) {
 				b->oom = 1;
 				free(val);
+				staff_args_free(a);
 				return -1;
 			}
 		} else {
@@ -125,18 +120,14 @@ staff_args(struct control_req *rq, struct control_obuf *b, const char *verb, str
 	free(val);
 	if (r < 0) {
 		control_ob_error(b, "usage", err);
-		free(a->text);
-		free(a->data);
-		a->text = a->data = NULL;
+		staff_args_free(a);
 		return -1;
 	}
 	if (strcmp(a->v, STAFF_VERB_VERSION) != 0) {
 		snprintf(err, sizeof err, "%s: this daemon answers v=" STAFF_VERB_VERSION "; the request asked for v=%s",
 		    verb, a->v[0] ? a->v : "(none)");
 		control_ob_error(b, "version", err);
-		free(a->text);
-		free(a->data);
-		a->text = a->data = NULL;
+		staff_args_free(a);
 		return -1;
 	}
 	return 0;
@@ -164,24 +155,17 @@ staff_ctx_free(struct staff_ctx *c)
 	versions_close(c->vs);
 }
 
+/* The staff file's text, "" when it does not exist yet; NULL + err when it
+ * cannot be read whole (LS_STAFF_MAX at most: the console must never save
+ * a cut copy over it). */
 static char *
-read_all(const char *path, int *missing)
+read_all(const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
+	char *t = ls_read_file(path, LS_STAFF_MAX, NULL, err, errlen);
 
-	*missing = f == NULL && errno == ENOENT;
-	if (f == NULL)
-		return *missing ? strdup("") : NULL;
-	if ((buf = malloc(LS_STAFF_MAX + 1)) == NULL) {
-		fclose(f);
-		return NULL;
-	}
-	n = fread(buf, 1, LS_STAFF_MAX, f);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
+	if (t == NULL && errno == ENOENT && (t = strdup("")) == NULL)
+		snprintf(err, errlen, "out of memory");
+	return t;
 }
 
 static int
@@ -189,7 +173,6 @@ staff_open(struct control_req *rq, struct control_obuf *b, struct staff_ctx *c)
 {
 	const struct ls_config *cfg = rq->srv->cfg;
 	char err[600], db[4096];
-	int missing;
 
 	memset(c, 0, sizeof c[0]);
 	if (cfg == NULL || cfg->path == NULL) {
@@ -203,8 +186,7 @@ staff_open(struct control_req *rq, struct control_obuf *b, struct staff_ctx *c)
 			control_ob_error(b, "unsupported", err);
 		return -1;
 	}
-	if ((c->current = read_all(c->path, &missing)) == NULL) {
-		snprintf(err, sizeof err, "%.300s: cannot be read: %s", c->path, strerror(errno));
+	if ((c->current = read_all(c->path, err, sizeof err)) == NULL) {
 		control_ob_error(b, "io", err);
 		return -1;
 	}
@@ -243,7 +225,7 @@ control_verb_staff(struct control_req *rq, struct control_obuf *b)
 
 	if (staff_args(rq, b, "staff", &a) < 0)
 		return;
-	free(a.text);
+	staff_args_free(&a);
 	if (staff_open(rq, b, &c) < 0)
 		goto done;
 	snprintf(latest, sizeof latest, "%lld", c.have_latest > 0 ? c.latest.id : 0);
@@ -255,50 +237,16 @@ done:
 	staff_ctx_free(&c);
 }
 
-/* Write path's new text: a temporary file beside it, fsync, rename, fsync
- * of the directory.  0 or -1 + err. */
+/* Write the staff file's new text (util/file.h: whole or not at all). */
 static int
 write_atomic(const char *path, const char *text, char *err, size_t errlen)
 {
-	char tmp[4096], dir[4096];
-	size_t len = strlen(text), off = 0;
-	int fd, dfd;
+	size_t n;
 
-	snprintf(tmp, sizeof tmp, "%s.new-%d", path, (int)getpid());
-	snprintf(dir, sizeof dir, "%s", path);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0) {
-		snprintf(err, errlen, "%.300s: %s (the controller needs write permission on the staff file's directory)",
-		    tmp, strerror(errno));
-		return -1;
-	}
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "%.300s: %s", tmp, n < 0 ? strerror(errno) : "short write");
-			goto fail;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) != 0) {
-		snprintf(err, errlen, "%.300s: fsync: %s", tmp, strerror(errno));
-		goto fail;
-	}
-	close(fd);
-	if (rename(tmp, path) != 0) {
-		snprintf(err, errlen, "%.300s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if ((dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
-fail:
-	close(fd);
-	unlink(tmp);
+	if (ls_write_file(path, text, strlen(text), err, errlen) == 0)
+		return 0;
+	if ((errno == EACCES || errno == EPERM || errno == EROFS) && (n = strlen(err)) < errlen)
+		snprintf(err + n, errlen - n, " (the controller needs write permission on the staff file's directory)");
 	return -1;
 }
 
@@ -377,7 +325,6 @@ staff_finish(struct control_server *s, struct staff_ctx *c, const char *text, co
 	const char *last = NULL;
 	char err[600], id[24], warn[24] = "0", nerr[24] = "1", rerr[512] = "", *now;
 	long long vid = 0;
-	int missing;
 
 	/* the problem lines as they are; the checked line last */
 	for (const char *p = report; p && *p;) {
@@ -400,7 +347,7 @@ staff_finish(struct control_server *s, struct staff_ctx *c, const char *text, co
 		return;
 	}
 	/* a hand edit made while the check ran is not written over either */
-	if ((now = read_all(c->path, &missing)) == NULL || strcmp(now, c->current) != 0) {
+	if ((now = read_all(c->path, err, sizeof err)) == NULL || strcmp(now, c->current) != 0) {
 		free(now);
 		snprintf(err, sizeof err, "%.300s changed while the save was checked; nothing was saved: reload and "
 		    "make the change again", c->path);
@@ -490,15 +437,8 @@ staffjob_done(struct control_staffjob *j, const char *report, const char *why)
 		staff_finish(s, &j->c, j->text, j->actor, j->author, j->summary, j->restored_from, j->uid, report, &b);
 	s->staffjob = NULL;
 	if (j->conn != NULL) {
-		struct control_conn *c = j->conn;
-		if (b.oom) {
-			free(b.p);
-			b.p = strdup("error code=internal message=out%20of%20memory\n");
-			b.len = b.p ? strlen(b.p) : 0;
-		}
-		c->staffjob = NULL;
-		control_conn_queue(c, b.p, b.len);
-		control_conn_cap_answered(c);
+		j->conn->staffjob = NULL;
+		control_conn_answer_held(j->conn, &b);
 	} else
 		free(b.p);     /* the client went: saved (or not), not answered */
 	staffjob_free(j);
@@ -673,6 +613,7 @@ control_verb_staff_save(struct control_req *rq, struct control_obuf *b)
 		return;
 	if (a.text == NULL) {
 		control_ob_error(b, "usage", "staff-save needs text= (the whole staff file)");
+		staff_args_free(&a);
 		return;
 	}
 	if (staff_open(rq, b, &c) == 0) {
@@ -680,7 +621,7 @@ control_verb_staff_save(struct control_req *rq, struct control_obuf *b)
 		staff_store(rq, b, &c, a.text, a.author, author, a.base, a.summary, 0);
 	}
 	staff_ctx_free(&c);
-	free(a.text);
+	staff_args_free(&a);
 }
 
 void
@@ -694,7 +635,7 @@ control_verb_staff_restore(struct control_req *rq, struct control_obuf *b)
 
 	if (staff_args(rq, b, "staff-restore", &a) < 0)
 		return;
-	free(a.text);
+	staff_args_free(&a);
 	if (a.id <= 0) {
 		control_ob_error(b, "usage", "staff-restore needs id=N (staff-versions lists them)");
 		return;
@@ -725,7 +666,7 @@ control_verb_staff_adopt(struct control_req *rq, struct control_obuf *b)
 
 	if (staff_args(rq, b, "staff-adopt", &a) < 0)
 		return;
-	free(a.text);
+	staff_args_free(&a);
 	if (staff_open(rq, b, &c) == 0) {
 		if (!conflict(&c))
 			control_ob_error(b, "noconflict", "the staff file is as ledsign last wrote it; there is no hand edit to take");
@@ -778,7 +719,7 @@ control_verb_staff_versions(struct control_req *rq, struct control_obuf *b)
 
 	if (staff_args(rq, b, "staff-versions", &a) < 0)
 		return;
-	free(a.text);
+	staff_args_free(&a);
 	if (staff_open(rq, b, &c) == 0) {
 		if ((k = versions_list(c.vs, a.limit > 0 && a.limit < 1000 ? (int)a.limit : 100, list_one, &l, err,
 		    sizeof err)) < 0)
@@ -803,7 +744,7 @@ control_verb_staff_version(struct control_req *rq, struct control_obuf *b)
 
 	if (staff_args(rq, b, "staff-version", &a) < 0)
 		return;
-	free(a.text);
+	staff_args_free(&a);
 	if (a.id <= 0) {
 		control_ob_error(b, "usage", "staff-version needs id=N");
 		return;

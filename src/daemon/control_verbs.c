@@ -80,6 +80,16 @@ control_ob_error(struct control_obuf *b, const char *code, const char *message)
 	control_ob_line(b, "error", "code", code, "message", message, (const char *)NULL);
 }
 
+void
+control_ob_settle(struct control_obuf *b)
+{
+	if (b->oom) {
+		free(b->p);
+		b->p = strdup("error code=internal message=out%20of%20memory\n");
+		b->len = b->p ? strlen(b->p) : 0;
+	}
+}
+
 /* ---- the audit log ---- */
 
 void
@@ -102,11 +112,8 @@ control_audit(struct control_server *s, long long uid, const char *actor, const 
 		control_log_limited(s, "audit: cannot record %s %s: %s", action, e.target, err);
 }
 
-/* A console user's name as the actor= of a request: what the console's
- * accounts allow (users.h), so a log line or CSV cell cannot be made to
- * look like two.  1 when valid. */
-static int
-actor_valid(const char *a)
+int
+control_actor_valid(const char *a)
 {
 	size_t n = strlen(a);
 
@@ -137,10 +144,8 @@ control_char_at(const char *t)
 	return -1;
 }
 
-/* A value buffer for kv_next as long as the request's arguments, so that no
- * value is ever cut; *cap is its size.  NULL after answering "out of memory". */
-static char *
-verb_valbuf(const struct control_req *rq, struct control_obuf *b, size_t *cap)
+char *
+control_valbuf(const struct control_req *rq, struct control_obuf *b, size_t *cap)
 {
 	char *val;
 
@@ -167,7 +172,7 @@ verb_alert(struct control_req *rq, struct control_obuf *b)
 
 	memset(&a, 0, sizeof a);
 	a.level = ALERT_EMERGENCY;
-	if ((val = verb_valbuf(rq, b, &cap)) == NULL)
+	if ((val = control_valbuf(rq, b, &cap)) == NULL)
 		return;
 	while ((r = kv_next(&cur, key, sizeof key, val, cap, err, sizeof err)) > 0) {
 		if (strcmp(key, "id") == 0) {
@@ -214,7 +219,7 @@ verb_alert(struct control_req *rq, struct control_obuf *b)
 			if ((a.source = strdup(val)) == NULL)
 				goto oom;
 		} else if (strcmp(key, "actor") == 0) {
-			if (!actor_valid(val)) {
+			if (!control_actor_valid(val)) {
 				snprintf(err, sizeof err, "bad actor \"%.70s\": a console user name", val);
 				goto bad;
 			}
@@ -319,7 +324,7 @@ verb_clear(struct control_req *rq, struct control_obuf *b)
 			snprintf(id, sizeof id, "%s", val);
 		else if (strcmp(key, "all") == 0 && strcmp(val, "1") == 0)
 			all = 1;
-		else if (strcmp(key, "actor") == 0 && actor_valid(val))
+		else if (strcmp(key, "actor") == 0 && control_actor_valid(val))
 			snprintf(actor, sizeof actor, "%s", val);
 		else {
 			snprintf(err, sizeof err, "clear takes id=ID or all=1");
@@ -391,7 +396,7 @@ verb_reload(struct control_req *rq, struct control_obuf *b)
 	struct control_server *s = rq->srv;
 	char err[512] = "reload is not supported by this daemon", actor[65] = "";
 
-	if (kv_get(rq->args, "actor", actor, sizeof actor) < 0 || !actor_valid(actor))
+	if (kv_get(rq->args, "actor", actor, sizeof actor) < 0 || !control_actor_valid(actor))
 		actor[0] = '\0';
 	if (s->ops.reload == NULL || s->ops.reload(s->arg, err, sizeof err) < 0) {
 		control_audit(s, rq->uid, actor, NULL, "reload", "", err);
@@ -473,7 +478,7 @@ verb_cap(struct control_req *rq, struct control_obuf *b)
 	const char *cur = args;
 	int r;
 
-	if ((val = verb_valbuf(rq, b, &cap)) == NULL)
+	if ((val = control_valbuf(rq, b, &cap)) == NULL)
 		return;
 	while ((r = kv_next(&cur, key, sizeof key, val, cap, err, sizeof err)) > 0) {
 		if (strcmp(key, "doc") == 0) {
@@ -483,7 +488,7 @@ verb_cap(struct control_req *rq, struct control_obuf *b)
 				break;
 		} else if (strcmp(key, "name") == 0) {
 			snprintf(name, sizeof name, "%s", val);
-		} else if (strcmp(key, "actor") == 0 && actor_valid(val)) {
+		} else if (strcmp(key, "actor") == 0 && control_actor_valid(val)) {
 			snprintf(actor, sizeof actor, "%s", val);
 		} else {
 			snprintf(err, sizeof err, "cap takes doc=XML, name=NAME and actor=USER");
@@ -662,7 +667,7 @@ verb_snapshot(struct control_req *rq, struct control_obuf *b)
 	size_t cap;
 	int r;
 
-	if ((val = verb_valbuf(rq, b, &cap)) == NULL)
+	if ((val = control_valbuf(rq, b, &cap)) == NULL)
 		return;
 	while ((r = kv_next(&cur, key, sizeof key, val, cap, err, sizeof err)) > 0) {
 		if (strcmp(key, "boards") == 0 && only == NULL && (only = malloc(strlen(val) + 3)) != NULL) {
@@ -807,7 +812,7 @@ verb_record(struct control_req *rq, struct control_obuf *b)
 	size_t cap;
 	int r;
 
-	if ((val = verb_valbuf(rq, b, &cap)) == NULL)
+	if ((val = control_valbuf(rq, b, &cap)) == NULL)
 		return;
 	while ((r = kv_next(&cur, key, sizeof key, val, cap, err, sizeof err)) > 0) {
 		if (strcmp(key, "action") == 0 && strlen(val) < sizeof action && val[0] &&
@@ -816,7 +821,7 @@ verb_record(struct control_req *rq, struct control_obuf *b)
 		} else if (strcmp(key, "origin") == 0 && strlen(val) < sizeof origin && val[0] &&
 		    strspn(val, "abcdefghijklmnopqrstuvwxyz_") == strlen(val)) {
 			snprintf(origin, sizeof origin, "%s", val);
-		} else if (strcmp(key, "actor") == 0 && (val[0] == '\0' || actor_valid(val))) {
+		} else if (strcmp(key, "actor") == 0 && (val[0] == '\0' || control_actor_valid(val))) {
 			snprintf(actor, sizeof actor, "%s", val);
 		} else if (strcmp(key, "target") == 0 && control_char_at(val) < 0) {
 			free(target);
@@ -1047,11 +1052,7 @@ control_dispatch(struct control_server *s, struct control_conn *conn, const char
 	}
 	v->fn(&rq, &b);
 out:
-	if (b.oom) {
-		free(b.p);
-		b.p = strdup("error code=internal message=out%20of%20memory\n");
-		b.len = b.p ? strlen(b.p) : 0;
-	}
+	control_ob_settle(&b);
 	*len = b.len;
 	return b.p;
 }

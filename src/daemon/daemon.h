@@ -1,5 +1,6 @@
 /*
- * daemon.h — `ledsign play`: every board's player on one libevent loop.
+ * daemon.h — `ledsign play`: every board's player on one libevent loop, or
+ * spread over worker threads with a loop each (docs/daemon.md, Workers).
  *
  * The daemon owns time and I/O: it loads the config, makes one player per
  * board, and runs the loop until SIGTERM/SIGINT, the end of --duration or
@@ -29,6 +30,8 @@ struct daemon_opts {
 	double duration;          /* stop after this many seconds; 0 = run until told */
 	double until;             /* stop when the (virtual) wall clock reaches this; 0 = never */
 	double fps;               /* animated items; 0 = 30 */
+	int    workers;           /* threads for the boards (docs/daemon.md, Workers); 0 = the
+	                           * config's `workers`, else automatic */
 	const char *run_dir;      /* override the directory for the pid file */
 	const char *user;         /* started as root, run as this user (overrides the config's `user`) */
 	/* Called on every config the daemon loads (at start and on each reload),

@@ -1,4 +1,5 @@
 /* event.c — the typed event stream (see event.h). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,13 @@ struct event_bus {
 	struct event_sub *subs;
 	struct event *ev;         /* made active by emit: delivery from the loop */
 	int    delivering, dirty;
+	/* Boards on worker threads emit (docs/daemon.md, Workers): the ring,
+	 * the counts, `wanted`, `delivering` and `dirty` are used under it.
+	 * Subscribers are called without it, from the loop the bus is
+	 * attached to, which alone touches the subscriber list. */
+	pthread_mutex_t lock;
+	pthread_t owner;          /* the thread of the loop attached to */
+	int    has_owner;
 };
 
 static const char *const event_names[EVENT_NTYPES] = {
@@ -109,6 +117,7 @@ event_bus_new(size_t cap)
 		free(b);
 		return NULL;
 	}
+	pthread_mutex_init(&b->lock, NULL);
 	b->next = 1;
 	/* kept whether or not anyone listens now, for subscribers that ask for
 	 * the recent past (event_bus_subscribe_from); frame_ack only on demand */
@@ -129,6 +138,7 @@ event_bus_free(struct event_bus *b)
 	if (b->ev != NULL)
 		event_free(b->ev);
 	free(b->ring);
+	pthread_mutex_destroy(&b->lock);
 	free(b);
 }
 
@@ -140,14 +150,24 @@ event_bus_attach(struct event_bus *b, struct event_base *base)
 	b->ev = event_new(base, -1, 0, event_bus_cb, b);
 	if (b->ev == NULL)
 		return -1;
+	pthread_mutex_lock(&b->lock);
+	b->owner = pthread_self();
+	b->has_owner = 1;
 	if (b->next > 1)
 		event_active(b->ev, EV_TIMEOUT, 0);
+	pthread_mutex_unlock(&b->lock);
 	return 0;
 }
 
+/* Under b->lock.  An emit on another thread than the loop's does not wake
+ * the loop (a wake-up is a system call on each side, and workers emit up
+ * to 30 acknowledgements a second per board): the owner delivers those
+ * on its next event_bus_deliver, which the daemon calls on a timer. */
 static void
 event_bus_kick(struct event_bus *b)
 {
+	if (b->has_owner && !pthread_equal(b->owner, pthread_self()))
+		return;
 	if (b->delivering)
 		b->dirty = 1;
 	else if (b->ev != NULL && !event_pending(b->ev, EV_TIMEOUT, NULL))
@@ -157,13 +177,17 @@ event_bus_kick(struct event_bus *b)
 static void
 event_bus_rewant(struct event_bus *b)
 {
-	b->wanted = EVENT_MASK_DEFAULT;
+	unsigned w = EVENT_MASK_DEFAULT;
+
 	for (struct event_sub *s = b->subs; s != NULL; s = s->next)
 		if (!s->dead)
-			b->wanted |= s->mask;
+			w |= s->mask;
+	pthread_mutex_lock(&b->lock);
+	b->wanted = w;
+	pthread_mutex_unlock(&b->lock);
 }
 
-/* Events of the types in mask among those emitted before `seq`. */
+/* Under b->lock: events of the types in mask among those emitted before `seq`. */
 static uint64_t
 event_count_before(const struct event_bus *b, uint64_t seq, unsigned mask)
 {
@@ -187,7 +211,7 @@ struct event_sub *
 event_bus_subscribe_from(struct event_bus *b, unsigned mask, event_fn fn, void *arg, uint64_t since)
 {
 	struct event_sub *s = calloc(1, sizeof *s), **pp;
-	uint64_t oldest = b->next > b->cap ? b->next - b->cap : 1;
+	uint64_t oldest;
 
 	if (s == NULL)
 		return NULL;
@@ -195,15 +219,18 @@ event_bus_subscribe_from(struct event_bus *b, unsigned mask, event_fn fn, void *
 	s->mask = (mask & EVENT_MASK_ALL) | EVENT_MASK(EVENT_DROPPED);
 	s->fn = fn;
 	s->arg = arg;
+	pthread_mutex_lock(&b->lock);
+	oldest = b->next > b->cap ? b->next - b->cap : 1;
 	s->cursor = since == 0 || since >= b->next ? b->next : since < oldest ? oldest : since;
 	s->seen = event_count_before(b, s->cursor, s->mask);
 	if (s->cursor < b->next)
 		event_bus_kick(b);
+	b->wanted |= s->mask;
+	pthread_mutex_unlock(&b->lock);
 	/* at the tail: subscribers are called in the order they subscribed */
 	for (pp = &b->subs; *pp != NULL; pp = &(*pp)->next)
 		;
 	*pp = s;
-	b->wanted |= s->mask;
 	return s;
 }
 
@@ -240,7 +267,9 @@ event_bus_resume(struct event_bus *b, struct event_sub *s)
 	if (s == NULL || !s->held)
 		return;
 	s->held = 0;
+	pthread_mutex_lock(&b->lock);
 	event_bus_kick(b);
+	pthread_mutex_unlock(&b->lock);
 }
 
 uint64_t
@@ -252,7 +281,14 @@ event_sub_dropped(const struct event_sub *s)
 int
 event_bus_wants(const struct event_bus *b, enum event_type t)
 {
-	return b != NULL && (b->wanted & EVENT_MASK((unsigned)t)) != 0;
+	unsigned w;
+
+	if (b == NULL)
+		return 0;
+	pthread_mutex_lock((pthread_mutex_t *)&b->lock);
+	w = b->wanted;
+	pthread_mutex_unlock((pthread_mutex_t *)&b->lock);
+	return (w & EVENT_MASK((unsigned)t)) != 0;
 }
 
 void
@@ -260,8 +296,13 @@ event_bus_emit(struct event_bus *b, const struct ls_event *ev)
 {
 	struct event_slot *slot;
 
-	if (b == NULL || (unsigned)ev->type >= EVENT_DROPPED || !(b->wanted & EVENT_MASK(ev->type)))
+	if (b == NULL || (unsigned)ev->type >= EVENT_DROPPED)
 		return;
+	pthread_mutex_lock(&b->lock);
+	if (!(b->wanted & EVENT_MASK(ev->type))) {
+		pthread_mutex_unlock(&b->lock);
+		return;
+	}
 	slot = &b->ring[(b->next - 1) % b->cap];
 	slot->ev = *ev;
 	slot->ev.seq = b->next++;
@@ -274,16 +315,25 @@ event_bus_emit(struct event_bus *b, const struct ls_event *ev)
 	memcpy(slot->before, b->total, sizeof slot->before);
 	b->total[ev->type]++;
 	event_bus_kick(b);
+	pthread_mutex_unlock(&b->lock);
 }
 
 /* Give one subscriber what it has not had; 1 when it took everything. */
 static int
 event_sub_drain(struct event_bus *b, struct event_sub *s)
 {
-	while (!s->dead && !s->held && s->cursor < b->next) {
-		uint64_t oldest = b->next > b->cap ? b->next - b->cap : 1;
+	for (;;) {
+		uint64_t oldest;
 		struct ls_event ev;
 
+		if (s->dead || s->held)
+			break;
+		pthread_mutex_lock(&b->lock);
+		if (s->cursor >= b->next) {
+			pthread_mutex_unlock(&b->lock);
+			break;
+		}
+		oldest = b->next > b->cap ? b->next - b->cap : 1;
 		if (s->cursor < oldest) {
 			/* the ring moved on: count what of its types it lost */
 			uint64_t upto = event_count_before(b, oldest, s->mask);
@@ -293,6 +343,7 @@ event_sub_drain(struct event_bus *b, struct event_sub *s)
 			ev.seq = oldest - 1;
 			ev.dropped = upto - s->seen;
 			ev.time = b->ring[(oldest - 1) % b->cap].ev.time;
+			pthread_mutex_unlock(&b->lock);
 			if (ev.dropped > 0) {
 				if (s->fn(s->arg, &ev) != 0) {
 					s->held = 1;
@@ -306,6 +357,7 @@ event_sub_drain(struct event_bus *b, struct event_sub *s)
 		}
 		/* a copy: the callback may emit, and a full ring reuses this slot */
 		ev = b->ring[(s->cursor - 1) % b->cap].ev;
+		pthread_mutex_unlock(&b->lock);
 		if (s->mask & EVENT_MASK(ev.type)) {
 			if (s->fn(s->arg, &ev) != 0) {
 				s->held = 1;
@@ -321,15 +373,24 @@ event_sub_drain(struct event_bus *b, struct event_sub *s)
 void
 event_bus_deliver(struct event_bus *b)
 {
-	if (b->delivering)
+	pthread_mutex_lock(&b->lock);
+	if (b->delivering) {
+		pthread_mutex_unlock(&b->lock);
 		return;
+	}
 	b->delivering = 1;
-	do {
+	for (;;) {
 		b->dirty = 0;
+		pthread_mutex_unlock(&b->lock);
 		for (struct event_sub *s = b->subs; s != NULL; s = s->next)
 			event_sub_drain(b, s);
-	} while (b->dirty);
+		pthread_mutex_lock(&b->lock);
+		/* an emit since (here or on a worker) set dirty instead of waking us */
+		if (!b->dirty)
+			break;
+	}
 	b->delivering = 0;
+	pthread_mutex_unlock(&b->lock);
 	event_bus_reap(b);
 }
 

@@ -107,8 +107,11 @@ uint64_t event_sub_dropped(const struct event_sub *);
  * event_bus_subscribe_from), frame_ack while a subscriber takes it.
  * Emitters skip building unwanted events. */
 int  event_bus_wants(const struct event_bus *, enum event_type);
-/* Emit a copy of *ev (seq and, when 0, time filled in).  Never blocks, never
- * allocates; a NULL bus or an unwanted type is a no-op. */
+/* Emit a copy of *ev (seq and, when 0, time filled in).  Never blocks (but
+ * for the bus's own lock, held only to copy), never allocates; a NULL bus or
+ * an unwanted type is a no-op.  Any thread may emit; an event emitted on
+ * another thread than that of the loop the bus is attached to waits for
+ * the next event_bus_deliver there (the daemon's workers: docs/daemon.md). */
 void event_bus_emit(struct event_bus *, const struct ls_event *);
 /* Call subscribers for everything pending now (the loop does this itself once attached). */
 void event_bus_deliver(struct event_bus *);

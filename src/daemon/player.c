@@ -931,33 +931,33 @@ content_live(const struct ls_content *c)
 	return c && c->text && strchr(c->text, '{') != NULL;
 }
 
-/* A layout is animated (or live) when any of its areas is. */
+/* Does what the choice shows hold an item for which `is` holds: its item,
+ * or any area's of its layout? */
 static int
-player_is_animated(const struct player_choice *c)
+player_shows_any(const struct player_choice *c, int (*is)(const struct ls_content *))
 {
 	int any = 0;
 
 	if (c->show != PLAYER_SHOW_ITEM)
 		return 0;
 	if (!c->layout)
-		return content_animated(c->content);
+		return is(c->content);
 	for (size_t i = 0; i < c->nareas; i++)
-		any |= content_animated(c->areas[i].content);
+		any |= is(c->areas[i].content);
 	return any;
+}
+
+/* A layout is animated (or live) when any of its areas is. */
+static int
+player_is_animated(const struct player_choice *c)
+{
+	return player_shows_any(c, content_animated);
 }
 
 static int
 player_is_live(const struct player_choice *c)
 {
-	int any = 0;
-
-	if (c->show != PLAYER_SHOW_ITEM)
-		return 0;
-	if (!c->layout)
-		return content_live(c->content);
-	for (size_t i = 0; i < c->nareas; i++)
-		any |= content_live(c->areas[i].content);
-	return any;
+	return player_shows_any(c, content_live);
 }
 
 /* Did an area of the layout start another item? */

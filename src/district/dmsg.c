@@ -6,15 +6,14 @@
 #include "district/dmsg.h"
 #include "util/kv.h"
 #include "util/strlist.h"
+#include "util/utf8.h"
 
 
 void
 dmsg_copy(char *d, size_t cap, const char *s)
 {
-	size_t n = strlen(s);
+	size_t n = ls_utf8_prefix(s, cap - 1);
 
-	if (n >= cap)
-		n = cap - 1;
 	memcpy(d, s, n);
 	d[n] = '\0';
 }

@@ -39,8 +39,9 @@
 /* The config file in a bundle; the rest are posters/NAME. */
 #define DMSG_BUNDLE_CONFIG "campaign.cfg"
 
-/* Copy s into d (cap bytes, cap > 0), cut at cap - 1 bytes: every field
- * the district copies was length-checked first or is only shown. */
+/* Copy s into d (cap bytes, cap > 0), cut to cap - 1 bytes between UTF-8
+ * characters: every field the district copies was length-checked first or
+ * is only shown. */
 void dmsg_copy(char *d, size_t cap, const char *s);
 /* 1 when s is a district or school name: 1..64 of a-z 0-9 _ - */
 int  dmsg_name_ok(const char *s);

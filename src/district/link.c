@@ -30,6 +30,7 @@
 #include "render/render.h"
 #include "schedule/schedule.h"
 #include "util/diag.h"
+#include "util/file.h"
 #include "util/kv.h"
 #include "util/log.h"
 
@@ -913,33 +914,6 @@ link_bundle_result(struct dlink *l, long long version, int accepted, const char 
 	    accepted ? "applied" : "refused", reason[0] ? ": " : "", reason);
 }
 
-static int
-link_write_file(const char *path, const void *data, size_t len, char *err, size_t errlen)
-{
-	char tmp[PATH_MAX + 16];
-	int fd;
-
-	lfmt(tmp, sizeof tmp, "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0) {
-		lfmt(err, errlen, "%s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	if ((len && write(fd, data, len) != (ssize_t)len) || fsync(fd) < 0) {
-		lfmt(err, errlen, "%s: %s", tmp, strerror(errno ? errno : EIO));
-		close(fd);
-		unlink(tmp);
-		return -1;
-	}
-	close(fd);
-	if (rename(tmp, path) < 0) {
-		lfmt(err, errlen, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
 static void
 link_rmtree(const char *dir)
 {
@@ -1086,7 +1060,7 @@ link_bundle_check(struct dlink *l, const struct dmsg_bundle *b, const char *stag
 			lfmt(p, sizeof p, "%s/%s", stage, l->dc->bundle_file);
 		else
 			lfmt(p, sizeof p, "%s/" LINK_POSTERS "/%s", stage, f->name + 8);
-		if (link_write_file(p, f->data, f->len, err, errlen) < 0)
+		if (ls_write_file(p, f->data, f->len, err, errlen) < 0)
 			return -1;
 	}
 	lfmt(p, sizeof p, "%s/%s", stage, l->cfgbase);
@@ -1144,7 +1118,7 @@ link_save_version(struct dlink *l, long long v)
 
 	lfmt(path, sizeof path, "%s/" LINK_VERSION_FILE, l->cfg->state_dir);
 	lfmt(buf, sizeof buf, "%lld\n", v);
-	if (link_write_file(path, buf, strlen(buf), err, sizeof err) < 0)
+	if (ls_write_file(path, buf, strlen(buf), err, sizeof err) < 0)
 		log_warn(LINK_WHO, NULL, "cannot record the bundle version: %s", err);
 }
 
@@ -1281,7 +1255,7 @@ link_on_bundle(struct dlink *l, const uint8_t *payload, size_t len)
 	lfmt(l->pending.backup, sizeof l->pending.backup, "%s/.%s.prev", l->cfgdir, l->dc->bundle_file);
 	l->pending.had_backup = link(path, l->pending.backup) == 0 ||
 	    (errno == EEXIST && unlink(l->pending.backup) == 0 && link(path, l->pending.backup) == 0);
-	if (link_write_file(path, cf->data, cf->len, err, sizeof err) < 0) {
+	if (ls_write_file(path, cf->data, cf->len, err, sizeof err) < 0) {
 		link_rmtree(stage);
 		link_posters_back(l);
 		link_bundle_result(l, b.version, 0, err);

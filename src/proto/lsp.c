@@ -701,9 +701,10 @@ lsp_enc_allowed(const struct lsp_state *s, uint8_t enc)
  * picture (issue 20: boards of one size showing one item, or one alert, in
  * step): proto_lsp_compress_hint is a function of the two frames, what the
  * board takes and its hint, so a board whose all four equal an earlier
- * one's gets that coding copied instead of searched again.  Process-wide
- * and not locked: the daemon codes on one thread.  Frames up to
- * LSP_MEMO_MAX bytes; LSP_MEMO entries, least recently used out. */
+ * one's gets that coding copied instead of searched again.  One memo per
+ * thread, not locked: the daemon's workers (docs/daemon.md) each code their
+ * own boards, and one that exits releases its memo (proto_lsp_memo_release).
+ * Frames up to LSP_MEMO_MAX bytes; LSP_MEMO entries, least recently used out. */
 #define LSP_MEMO     8
 #define LSP_MEMO_MAX 65536
 struct lsp_memo {
@@ -717,8 +718,8 @@ struct lsp_memo {
 	uint8_t *buf;             /* cur, prev (fbytes each), then the coded bytes */
 	unsigned long used;
 };
-static struct lsp_memo lsp_memo[LSP_MEMO];
-static unsigned long lsp_memo_tick, lsp_memo_hit_count;
+static _Thread_local struct lsp_memo lsp_memo[LSP_MEMO];
+static _Thread_local unsigned long lsp_memo_tick, lsp_memo_hit_count;
 
 static int
 lsp_hint_eq(const struct proto_lsp_hint *a, const struct proto_lsp_hint *b)
@@ -731,6 +732,15 @@ unsigned long
 proto_lsp_memo_hits(void)
 {
 	return lsp_memo_hit_count;
+}
+
+void
+proto_lsp_memo_release(void)
+{
+	for (size_t i = 0; i < LSP_MEMO; i++) {
+		free(lsp_memo[i].buf);
+		memset(&lsp_memo[i], 0, sizeof lsp_memo[i]);
+	}
 }
 
 /* Code s->cur as the board allows (a delta against what it shows when allow_delta). */

@@ -58,9 +58,12 @@ struct proto_lsp_hint {
 int proto_lsp_compress_hint(const struct proto_image *img, const uint8_t *prev, unsigned allowed,
     struct proto_lsp_hint *hint, uint8_t *work, const uint8_t **out, struct proto_lsp_coding *how);
 
-/* How many frames proto_lsp_ops coded by copying the coding of another
- * board's identical frame against an identical picture (lsp.c). */
+/* How many frames proto_lsp_ops coded, on this thread, by copying the
+ * coding of another board's identical frame against an identical picture
+ * (lsp.c; the memo is per thread). */
 unsigned long proto_lsp_memo_hits(void);
+/* Free this thread's memo: a thread that coded LSP frames calls it before it ends. */
+void proto_lsp_memo_release(void);
 
 /* Split an encoded frame into FRAME packets of at most max_payload bytes of
  * payload, numbered from *seq (advanced).  0, or -1 when the batch is full. */

@@ -16,6 +16,8 @@
 #include <sqlite3.h>
 
 #include "record/audit.h"
+#include "record/db.h"
+#include "util/utf8.h"
 
 struct audit {
 	sqlite3 *db;
@@ -44,7 +46,6 @@ struct audit *
 audit_open(const char *path, char *err, size_t errlen)
 {
 	struct audit *a = calloc(1, sizeof *a);
-	char *emsg = NULL;
 	mode_t old;
 
 	if (a == NULL || (a->path = strdup(path)) == NULL) {
@@ -53,20 +54,15 @@ audit_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	old = umask(077);   /* who did what is for the controller's user only */
-	if (sqlite3_open_v2(path, &a->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) !=
-	    SQLITE_OK) {
+	if (record_db_open(path, SQLITE_OPEN_FULLMUTEX, 1000, schema, "", &a->db, err, errlen) < 0) {
 		umask(old);
-		snprintf(err, errlen, "%s: %s", path, a->db ? sqlite3_errmsg(a->db) : "cannot open");
 		audit_close(a);
 		return NULL;
 	}
-	sqlite3_busy_timeout(a->db, 1000);
-	if (sqlite3_exec(a->db, schema, NULL, NULL, &emsg) != SQLITE_OK ||
-	    sqlite3_prepare_v2(a->db, "INSERT INTO audit(time, origin, uid, actor, action, target, detail) "
+	if (sqlite3_prepare_v2(a->db, "INSERT INTO audit(time, origin, uid, actor, action, target, detail) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &a->ins, NULL) != SQLITE_OK) {
 		umask(old);
-		snprintf(err, errlen, "%s: %s", path, emsg ? emsg : sqlite3_errmsg(a->db));
-		sqlite3_free(emsg);
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(a->db));
 		audit_close(a);
 		return NULL;
 	}
@@ -92,19 +88,15 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 
 	if (n > AUDIT_FIELD_MAX) {
 		char *cut = malloc(AUDIT_FIELD_MAX + 4);
+		size_t k = ls_utf8_prefix(s, AUDIT_FIELD_MAX);   /* cut on a UTF-8 character boundary */
 
 		if (cut) {
-			/* cut on a UTF-8 character boundary */
-			size_t k = AUDIT_FIELD_MAX;
-
-			while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
-				k--;
 			memcpy(cut, s, k);
 			memcpy(cut + k, "...", 4);
 			sqlite3_bind_text(st, i, cut, -1, free);
 			return;
 		}
-		n = AUDIT_FIELD_MAX;
+		n = k;
 	}
 	sqlite3_bind_text(st, i, s ? s : "", (int)n, SQLITE_TRANSIENT);
 }

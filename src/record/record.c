@@ -10,6 +10,7 @@
 
 #include "daemon/event.h"
 #include "record/record.h"
+#include "record/db.h"
 
 /* A row waiting for the writer. */
 struct record_row {
@@ -321,7 +322,6 @@ record_open(const char *dir, double clock_offset, char *err, size_t errlen)
 {
 	struct record *r = calloc(1, sizeof *r);
 	char path[4096];
-	char *msg = NULL;
 
 	if (!r) {
 		snprintf(err, errlen, "out of memory");
@@ -329,18 +329,9 @@ record_open(const char *dir, double clock_offset, char *err, size_t errlen)
 	}
 	r->offset = clock_offset;
 	snprintf(path, sizeof path, "%s/%s", dir, RECORD_FILE);
-	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL)
-	    != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, r->db ? sqlite3_errmsg(r->db) : "out of memory");
+	if (record_db_open(path, SQLITE_OPEN_NOMUTEX, 2000, record_schema,
+	    "; move the file aside if it is not ledsign's proof of play", &r->db, err, errlen) < 0)
 		goto fail;
-	}
-	sqlite3_busy_timeout(r->db, 2000);
-	if (sqlite3_exec(r->db, record_schema, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s; move the file aside if it is not ledsign's proof of play", path,
-		    msg ? msg : "cannot create the tables");
-		sqlite3_free(msg);
-		goto fail;
-	}
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
 	if ((errno = pthread_create(&r->thread, NULL, record_writer, r)) != 0) {

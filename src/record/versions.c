@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "record/db.h"
 #include "util/diff.h"
 
 struct versions {
@@ -33,29 +34,17 @@ struct versions *
 versions_open(const char *path, char *err, size_t errlen)
 {
 	struct versions *v = calloc(1, sizeof *v);
-	char *msg = NULL;
 
 	if (v == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &v->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-	    NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, v->db ? sqlite3_errmsg(v->db) : "cannot open");
-		goto fail;
-	}
-	sqlite3_busy_timeout(v->db, 2000);
-	if (sqlite3_exec(v->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, msg ? msg : sqlite3_errmsg(v->db));
-		sqlite3_free(msg);
-		goto fail;
+	if (record_db_open(path, SQLITE_OPEN_NOMUTEX, 2000, schema, "", &v->db, err, errlen) < 0) {
+		free(v);
+		return NULL;
 	}
 	chmod(path, 0600);
 	return v;
-fail:
-	sqlite3_close(v->db);
-	free(v);
-	return NULL;
 }
 
 void

@@ -127,14 +127,14 @@ legibility_items(struct render_ctx *ctx, const struct ls_config *cfg, const stru
 		if (render_text_plan(ctx, b, c, now, &pl, err, sizeof err) != 0)
 			continue;        /* render_check_glyphs reports the item's errors */
 		if (pl.how == RENDER_SHOW_PAGES && pl.pages > RENDER_MAX_PAGES) {
-			ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, c->line,
+			ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, c), c->line,
 			    "content \"%s\" on %s (%dx%d) needs %d pages at %d px; "
 			    "make it effect = \"scroll-left\", shorten it, or set a smaller size",
 			    c->name, where, b->width, b->height, pl.pages, pl.size);
 			found++;
 		}
 		if (pl.forced || pl.split) {
-			ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, c->line,
+			ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, c), c->line,
 			    "content \"%s\" on %s (%dx%d) is broken inside a %s at %d px (%s); "
 			    "make it effect = \"scroll-left\", add a space where it may break, or set a smaller size",
 			    c->name, where, b->width, b->height, pl.forced ? "word, number or date" : "word",
@@ -145,40 +145,35 @@ legibility_items(struct render_ctx *ctx, const struct ls_config *cfg, const stru
 	return found;
 }
 
+struct legibility_walk {
+	struct render_ctx *ctx;
+	const struct ls_config *cfg;
+	double now;
+	struct ls_diag *diag;
+	size_t found;
+};
+
+static void
+legibility_view(void *arg, const struct ls_board *b, const struct ls_layout *lo, const struct ls_area *ar,
+    const uint8_t *mark)
+{
+	struct legibility_walk *w = arg;
+	char where[256];
+
+	if (lo == NULL)
+		snprintf(where, sizeof where, "board \"%s\"", b->name);
+	else
+		snprintf(where, sizeof where, "board \"%s\" in area \"%s\" of layout \"%s\"", b->name, ar->name, lo->name);
+	w->found += legibility_items(w->ctx, w->cfg, b, where, mark, w->now, w->diag);
+}
+
 size_t
 render_check_legibility(struct render_ctx *ctx, const struct ls_config *cfg, double now, struct ls_diag *diag)
 {
-	size_t found = 0;
-	uint8_t *mark = malloc(cfg->ncontent + 1);
-	char where[256];
+	struct legibility_walk w = { ctx, cfg, now, diag, 0 };
 
-	if (mark == NULL)
-		return 0;
-	for (size_t bi = 0; bi < cfg->nboards; bi++) {
-		const struct ls_board *b = &cfg->boards[bi];
-		const struct ls_layout *los[16];
-		size_t nlo;
-
-		memset(mark, 0, cfg->ncontent + 1);
-		ls_board_content(cfg, b, mark);
-		snprintf(where, sizeof where, "board \"%s\"", b->name);
-		found += legibility_items(ctx, cfg, b, where, mark, now, diag);
-		/* a layout's items are drawn at their area's size */
-		nlo = ls_board_layouts(cfg, b, los, sizeof los / sizeof los[0]);
-		for (size_t l = 0; l < nlo; l++)
-			for (size_t a = 0; a < los[l]->nareas; a++) {
-				const struct ls_area *ar = &los[l]->areas[a];
-				struct ls_board ab = *b;
-
-				ab.width = ar->width;
-				ab.height = ar->height;
-				memset(mark, 0, cfg->ncontent + 1);
-				ls_area_content(cfg, ar, mark);
-				snprintf(where, sizeof where, "board \"%s\" in area \"%s\" of layout \"%s\"", b->name, ar->name,
-				    los[l]->name);
-				found += legibility_items(ctx, cfg, &ab, where, mark, now, diag);
-			}
-	}
-	free(mark);
-	return found;
+	for (size_t bi = 0; bi < cfg->nboards; bi++)
+		if (ls_board_views(cfg, &cfg->boards[bi], legibility_view, &w) < 0)
+			break;
+	return w.found;
 }

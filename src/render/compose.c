@@ -62,6 +62,19 @@ text_px(const struct ls_content *c, const struct ls_area *a)
 	return a->height < RENDER_MAX_SIZE ? a->height : RENDER_MAX_SIZE;
 }
 
+/* How a message at the layout's line names an item's place: "line N", or
+ * "FILE:N" when the item is in another file (the staff file). */
+static void
+item_at(const struct ls_config *cfg, const struct ls_content *c, char *buf, size_t len)
+{
+	const char *f = LS_FILE(cfg, c);
+
+	if (f != NULL && cfg->path != NULL && strcmp(f, cfg->path) != 0)
+		snprintf(buf, len, "%s:%d", f, c->line);
+	else
+		snprintf(buf, len, "line %d", c->line);
+}
+
 size_t
 render_check_layouts(struct render_ctx *ctx, const struct ls_config *cfg, struct ls_diag *diag)
 {
@@ -76,29 +89,31 @@ render_check_layouts(struct render_ctx *ctx, const struct ls_config *cfg, struct
 
 			for (size_t j = 0; pl != NULL && j < pl->nentries; j++) {
 				const struct ls_content *c = ls_config_content(cfg, pl->entries[j].item);
+				char at[300];
 				int px;
 
 				if (c == NULL || c->text == NULL || c->text[0] == '\0')
 					continue;
 				px = text_px(c, a);
+				item_at(cfg, c, at, sizeof at);
 				if (c->size > 0 && c->size > a->height) {
 					ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, a->line,
-					    "layout \"%s\" area \"%s\" is %d LEDs high but item \"%s\" (line %d) has size %d: "
+					    "layout \"%s\" area \"%s\" is %d LEDs high but item \"%s\" (%s) has size %d: "
 					    "its text is cut off; make the area at least %d high, or give the item a smaller "
-					    "size (0 fits it to the area)", lo->name, a->name, a->height, c->name, c->line,
+					    "size (0 fits it to the area)", lo->name, a->name, a->height, c->name, at,
 					    c->size, c->size);
 					n++;
 				} else if (c->size == 0 && a->height < RENDER_MIN_FIT) {
 					ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, a->line,
 					    "layout \"%s\" area \"%s\" is %d LEDs high, too low for the text of item \"%s\" "
-					    "(line %d): auto-fit goes down to %d; make the area at least %d high",
-					    lo->name, a->name, a->height, c->name, c->line, RENDER_MIN_FIT, RENDER_MIN_FIT);
+					    "(%s): auto-fit goes down to %d; make the area at least %d high",
+					    lo->name, a->name, a->height, c->name, at, RENDER_MIN_FIT, RENDER_MIN_FIT);
 					n++;
 				} else if (a->width < px) {
 					ls_diag_add(diag, LS_DIAG_WARNING, cfg->path, a->line,
 					    "layout \"%s\" area \"%s\" is %d LEDs wide, narrower than one %d-LED character of "
-					    "item \"%s\" (line %d): make the area at least %d wide", lo->name, a->name,
-					    a->width, px, c->name, c->line, px);
+					    "item \"%s\" (%s): make the area at least %d wide", lo->name, a->name,
+					    a->width, px, c->name, at, px);
 					n++;
 				}
 			}

@@ -96,6 +96,121 @@ blend_px(uint8_t *d, unsigned a, const uint16_t fl[3])
 	}
 }
 
+/* A hard-edged glyph's bits into a mono canvas, columns [gx0, gx1) and rows
+ * [gy0, gy1) of it, with its top-left at (x, y): each byte of the glyph is
+ * shifted into the two canvas bytes it straddles.  Lit text sets bits, dark
+ * text (on a lit background) clears them. */
+static void
+blit_bits_mono(struct render_canvas *c, const struct render_glyph *g, int x, int y,
+    int gx0, int gy0, int gx1, int gy1, int lit)
+{
+	size_t bpr = ((size_t)g->w + 7) / 8;
+	int b0 = gx0 >> 3, b1 = (gx1 - 1) >> 3;
+
+	if (gx0 == 0 && gx1 == g->w && x >= 0) {
+		/* not clipped across: each glyph byte goes to the canvas byte it
+		 * starts in and carries its low bits into the next (the bits past
+		 * the glyph's width are 0, so nothing reaches a row's padding) */
+		unsigned s = (unsigned)x & 7;
+		size_t d0 = (size_t)x >> 3;
+
+		if (bpr <= 3 && d0 + 4 <= c->stride) {
+			/* up to 24 px wide, with 4 canvas bytes to spare: one row is
+			 * one shift of a 32-bit word and four byte ORs, no branches */
+			for (int gy = gy0; gy < gy1; gy++) {
+				const uint8_t *src = g->bits + (size_t)gy * bpr;
+				uint8_t *row = c->data + (size_t)(y + gy) * c->stride + d0;
+				uint32_t v = (uint32_t)src[0] << 24;
+
+				if (bpr > 1)
+					v |= (uint32_t)src[1] << 16;
+				if (bpr > 2)
+					v |= (uint32_t)src[2] << 8;
+				v >>= s;
+				if (lit) {
+					row[0] |= (uint8_t)(v >> 24);
+					row[1] |= (uint8_t)(v >> 16);
+					row[2] |= (uint8_t)(v >> 8);
+					row[3] |= (uint8_t)v;
+				} else {
+					row[0] &= (uint8_t)~(v >> 24);
+					row[1] &= (uint8_t)~(v >> 16);
+					row[2] &= (uint8_t)~(v >> 8);
+					row[3] &= (uint8_t)~v;
+				}
+			}
+			return;
+		}
+		for (int gy = gy0; gy < gy1; gy++) {
+			const uint8_t *src = g->bits + (size_t)gy * bpr;
+			uint8_t *row = c->data + (size_t)(y + gy) * c->stride + d0;
+			unsigned carry = 0;
+			size_t i;
+
+			for (i = 0; i < bpr; i++) {
+				unsigned v = carry | src[i] >> s;
+				carry = (src[i] << (8 - s)) & 0xff;
+				if (lit)
+					row[i] |= (uint8_t)v;
+				else
+					row[i] &= (uint8_t)~v;
+			}
+			if (carry != 0) {
+				if (lit)
+					row[i] |= (uint8_t)carry;
+				else
+					row[i] &= (uint8_t)~carry;
+			}
+		}
+		return;
+	}
+	for (int gy = gy0; gy < gy1; gy++) {
+		const uint8_t *src = g->bits + (size_t)gy * bpr;
+		uint8_t *row = c->data + (size_t)(y + gy) * c->stride;
+
+		for (int b = b0; b <= b1; b++) {
+			unsigned v = src[b];
+			/* the clip: columns before gx0 and from gx1 on are not drawn,
+			 * so no bit lands left of the canvas or in a row's padding */
+			if (8 * b < gx0)
+				v &= 0xffu >> (gx0 - 8 * b);
+			if (8 * b + 8 > gx1)
+				v &= 0xffu << (8 * b + 8 - gx1);
+			v &= 0xff;
+			if (v == 0)
+				continue;
+			/* canvas column of the byte's top bit, + 8 so that it is not
+			 * negative (it is at least -7: the clip keeps column 0 on) */
+			unsigned at = (unsigned)(x + 8 * b + 8);
+			unsigned w = v << (8 - (at & 7));       /* 16 bits: two canvas bytes */
+			size_t db = at / 8;                     /* the second of them, + 1 */
+			if (lit) {
+				if (db >= 1 && (w >> 8) != 0)
+					row[db - 1] |= (uint8_t)(w >> 8);
+				if ((w & 0xff) != 0)
+					row[db] |= (uint8_t)w;
+			} else {
+				if (db >= 1 && (w >> 8) != 0)
+					row[db - 1] &= (uint8_t)~(w >> 8);
+				if ((w & 0xff) != 0)
+					row[db] &= (uint8_t)~w;
+			}
+		}
+	}
+}
+
+/* Row gy of a glyph as coverage: its own, or its bits spread into buf
+ * (red-green boards draw hard-edged glyphs pixel by pixel). */
+static const uint8_t *
+glyph_row(const struct render_glyph *g, int gy, uint8_t *buf)
+{
+	if (g->cov != NULL)
+		return g->cov + (size_t)gy * g->w;
+	for (int x = 0; x < g->w; x++)
+		buf[x] = (g->bits[(size_t)gy * (((size_t)g->w + 7) / 8) + (size_t)(x >> 3)] & (0x80u >> (x & 7))) ? 255 : 0;
+	return buf;
+}
+
 /* One glyph at (x, y) = top-left of its bitmap, clipped to the clip box. */
 static void
 blit(struct render_canvas *c, const struct render_paint *p, const struct render_glyph *g,
@@ -104,6 +219,7 @@ blit(struct render_canvas *c, const struct render_paint *p, const struct render_
 	int gx0 = 0, gy0 = 0, gx1 = g->w, gy1 = g->h;
 	uint8_t fgb[3] = { (uint8_t)(p->fg >> 16), (uint8_t)(p->fg >> 8), (uint8_t)p->fg };
 	const uint16_t *fl = p->fg_lin;
+	uint8_t rowcov[4096];      /* one row of a glyph kept as bits, as coverage */
 
 	if (x < cx0) gx0 = cx0 - x;
 	if (y < cy0) gy0 = cy0 - y;
@@ -111,11 +227,15 @@ blit(struct render_canvas *c, const struct render_paint *p, const struct render_
 	if (y + gy1 > cy1) gy1 = cy1 - y;
 	if (gx0 >= gx1 || gy0 >= gy1)
 		return;
+	if (g->bits != NULL && c->format == LS_FMT_MONO && p->cov == NULL) {
+		blit_bits_mono(c, g, x, y, gx0, gy0, gx1, gy1, p->fg != 0);
+		return;
+	}
 	if (p->cov != NULL) {
 		/* coverage only: max() keeps overlapping glyph edges right, and the
 		 * loop has no branches the compiler cannot vectorise */
 		for (int gy = gy0; gy < gy1; gy++) {
-			const uint8_t *src = g->cov + (size_t)gy * g->w;
+			const uint8_t *src = glyph_row(g, gy, rowcov);
 			uint8_t *dst = p->cov + (size_t)(y + gy) * (size_t)c->width;
 			int gx = gx0;
 			for (; gx + 16 <= gx1; gx += 16) {
@@ -132,7 +252,7 @@ blit(struct render_canvas *c, const struct render_paint *p, const struct render_
 		return;
 	}
 	for (int gy = gy0; gy < gy1; gy++) {
-		const uint8_t *cov = g->cov + (size_t)gy * g->w;
+		const uint8_t *cov = glyph_row(g, gy, rowcov);
 		uint8_t *row = c->data + (size_t)(y + gy) * c->stride;
 		switch (c->format) {
 		case LS_FMT_MONO:

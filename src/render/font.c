@@ -178,6 +178,18 @@ fontfile_block(struct render_ctx *ctx, int fd, unsigned long blk, size_t *len)
 	struct render_fblock *b, *old;
 	ssize_t r;
 
+	/* FreeType reads a glyph in many small pieces (six for a strike
+	 * glyph): where a block was last found is remembered by (fd, block) */
+	size_t h = (blk * 31 + (unsigned)fd) & (RENDER_FONT_HINTS - 1);
+
+	if (ctx->fblocks != NULL && ctx->fhint[h] != 0) {
+		b = &ctx->fblocks[ctx->fhint[h] - 1];
+		if (b->used != 0 && b->fd == fd && b->blk == blk) {
+			b->used = ++ctx->tick;
+			*len = b->len;
+			return b->data;
+		}
+	}
 	if (ctx->fblocks == NULL && (ctx->fblocks = calloc(RENDER_FONT_BLOCKS, sizeof *ctx->fblocks)) == NULL)
 		return NULL;
 	old = &ctx->fblocks[0];
@@ -185,6 +197,7 @@ fontfile_block(struct render_ctx *ctx, int fd, unsigned long blk, size_t *len)
 		b = &ctx->fblocks[i];
 		if (b->used != 0 && b->fd == fd && b->blk == blk) {
 			b->used = ++ctx->tick;
+			ctx->fhint[h] = (uint8_t)(i + 1);
 			*len = b->len;
 			return b->data;
 		}
@@ -200,6 +213,7 @@ fontfile_block(struct render_ctx *ctx, int fd, unsigned long blk, size_t *len)
 	old->blk = blk;
 	old->len = (size_t)r;
 	old->used = ++ctx->tick;
+	ctx->fhint[h] = (uint8_t)(old - ctx->fblocks + 1);
 	*len = old->len;
 	return old->data;
 }
@@ -311,6 +325,7 @@ render_fontfiles_close(struct render_ctx *ctx)
 	}
 	free(ctx->fblocks);
 	ctx->fblocks = NULL;
+	memset(ctx->fhint, 0, sizeof ctx->fhint);
 	free(ctx->files);
 	ctx->files = NULL;
 	ctx->nfiles = 0;
@@ -610,6 +625,30 @@ gtab_grow(struct render_ctx *ctx)
 
 static const struct render_glyph empty_glyph;
 
+/* The 8 pixels of one byte of a 1-bit row (top bit first) as 8 coverage
+ * bytes, 0 or 255: bit 7 - k lands in the top bit of byte k (the copies of
+ * the byte that the multiplication makes do not overlap, so nothing
+ * carries), then each 0x80 becomes 0xff. */
+static inline void
+spread_bits(uint8_t v, uint8_t *out, size_t n)
+{
+	uint64_t x = ((uint64_t)v * 0x8040201008040201ULL) & 0x8080808080808080ULL;
+
+	x = (x >> 7) * 0xff;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n == 8) {
+		memcpy(out, &x, 8);
+		return;
+	}
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(out, &x, n);
+#else
+	for (size_t k = 0; k < n; k++)
+		out[k] = (uint8_t)(x >> (8 * k));
+#endif
+}
+
 static struct render_glyph *
 rasterise(struct render_face *fc, unsigned gid)
 {
@@ -617,6 +656,7 @@ rasterise(struct render_face *fc, unsigned gid)
 	struct render_glyph *g;
 	const FT_Bitmap *bm;
 	uint8_t src;
+	size_t w, bpr;
 
 	if (FT_Load_Glyph(fc->ft, gid, face_load_flags(fc)) != 0)
 		return NULL;
@@ -633,9 +673,18 @@ rasterise(struct render_face *fc, unsigned gid)
 		return NULL;
 	if (bm->width > 4096 || bm->rows > 4096)
 		return NULL;
-	if ((g = calloc(1, sizeof *g + (size_t)bm->width * bm->rows)) == NULL)
-		return NULL;
-	g->cov = (uint8_t *)(g + 1);
+	w = bm->width;
+	bpr = (w + 7) / 8;
+	if (fc->aa == RENDER_AA_MONO) {
+		/* hard-edged: bits only (what mono and red-green boards draw from) */
+		if ((g = calloc(1, sizeof *g + bpr * bm->rows)) == NULL)
+			return NULL;
+		g->bits = (uint8_t *)(g + 1);
+	} else {
+		if ((g = calloc(1, sizeof *g + w * bm->rows)) == NULL)
+			return NULL;
+		g->cov = (uint8_t *)(g + 1);
+	}
 	g->w = (uint16_t)bm->width;
 	g->h = (uint16_t)bm->rows;
 	g->left = (int16_t)slot->bitmap_left;
@@ -643,15 +692,33 @@ rasterise(struct render_face *fc, unsigned gid)
 	g->src = src;
 	for (unsigned y = 0; y < bm->rows; y++) {
 		const uint8_t *row = bm->buffer + (long)y * bm->pitch;
-		uint8_t *out = g->cov + (size_t)y * bm->width;
-		for (unsigned x = 0; x < bm->width; x++) {
-			if (bm->pixel_mode == FT_PIXEL_MODE_MONO)
-				out[x] = (row[x >> 3] & (0x80 >> (x & 7))) ? 255 : 0;
-			else if (bm->num_grays == 256 || bm->num_grays < 2)
-				out[x] = row[x];
-			else
-				out[x] = (uint8_t)(row[x] * 255u / (bm->num_grays - 1));
+
+		if (g->bits != NULL) {
+			uint8_t *bits = g->bits + (size_t)y * bpr;
+			if (bm->pixel_mode == FT_PIXEL_MODE_MONO) {
+				memcpy(bits, row, bpr);
+				if (w % 8 != 0)         /* bits past the width are not the glyph's */
+					bits[bpr - 1] &= (uint8_t)(0xff00u >> (w % 8));
+			} else {
+				/* lit where the coverage would be >= 128 of 255 */
+				unsigned ng = bm->num_grays, half = ng >= 2 && ng < 256 ? (128 * (ng - 1) + 254) / 255 : 128;
+				for (size_t x = 0; x < w; x++)
+					if (row[x] >= half)
+						bits[x >> 3] |= (uint8_t)(0x80u >> (x & 7));
+			}
+			continue;
 		}
+		uint8_t *out = g->cov + (size_t)y * w;
+		if (bm->pixel_mode == FT_PIXEL_MODE_MONO) {
+			for (size_t i = 0; i < bpr; i++) {
+				size_t n = w - 8 * i < 8 ? w - 8 * i : 8;
+				spread_bits((uint8_t)(row[i] & (0xff00u >> n)), out + 8 * i, n);
+			}
+		} else if (bm->num_grays == 256 || bm->num_grays < 2)
+			memcpy(out, row, w);
+		else
+			for (size_t x = 0; x < w; x++)
+				out[x] = (uint8_t)(row[x] * 255u / (bm->num_grays - 1));
 	}
 	return g;
 }
@@ -682,30 +749,57 @@ render_glyph_get(struct render_ctx *ctx, struct render_face *fc, unsigned gid)
 		j = (j + 1) & (ctx->gcap - 1);
 	ctx->gtab[j].key = key;
 	ctx->gtab[j].g = g;
+	g->key = key;
+	g->next = ctx->glist;
+	ctx->glist = g;
 	ctx->gcount++;
-	ctx->gbytes += sizeof *g + (size_t)g->w * g->h;
+	ctx->gbytes += sizeof *g + (g->bits != NULL ? (size_t)(g->w + 7) / 8 : g->w) * g->h;
 	return g;
 }
+
+/* Slots of the table kept when it is emptied: a cold frame (a new text,
+ * or the bench's cold runs) then does not allocate and zero it again. */
+#define GTAB_KEEP 4096
 
 void
 render_glyph_cache_flush(struct render_ctx *ctx)
 {
 	for (size_t i = 0; i < RENDER_LAYOUT_CACHE; i++) {
+		if (ctx->lc[i].l == NULL && ctx->lc[i].key.text == NULL)
+			continue;
 		render_layout_free(ctx->lc[i].l);
 		free(ctx->lc[i].key.text);
 		memset(&ctx->lc[i], 0, sizeof ctx->lc[i]);
 	}
-	for (size_t i = 0; i < ctx->gcap; i++)
-		free(ctx->gtab[i].g);
-	free(ctx->gtab);
-	ctx->gtab = NULL;
-	ctx->gcap = ctx->gcount = ctx->gbytes = 0;
+	if (ctx->gcap > GTAB_KEEP) {
+		free(ctx->gtab);
+		ctx->gtab = NULL;
+		ctx->gcap = 0;
+	}
+	while (ctx->glist != NULL) {
+		struct render_glyph *g = ctx->glist;
+		ctx->glist = g->next;
+		/* empty its slot (a few glyphs: cheaper than zeroing the table);
+		 * the key is there, so the probe runs on over slots emptied already */
+		if (ctx->gcap != 0) {
+			size_t j = hash64(g->key) & (ctx->gcap - 1);
+			while (ctx->gtab[j].key != g->key)
+				j = (j + 1) & (ctx->gcap - 1);
+			ctx->gtab[j].key = 0;
+			ctx->gtab[j].g = NULL;
+		}
+		free(g);
+	}
+	ctx->gcount = ctx->gbytes = 0;
 }
 
 void
 render_fonts_free(struct render_ctx *ctx)
 {
 	render_glyph_cache_flush(ctx);
+	free(ctx->gtab);
+	ctx->gtab = NULL;
+	ctx->gcap = 0;
 	for (size_t i = 0; i < ctx->nfaces; i++)
 		face_free(ctx->faces[i]);
 	free(ctx->faces);

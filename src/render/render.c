@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hb.h>
 #include <png.h>
 
 #include "render/render.h"
@@ -25,6 +26,10 @@ render_ctx_new(const struct ls_config *cfg, struct ls_diag *diag)
 		return NULL;
 	}
 	ctx->cfg = cfg;
+	/* HarfBuzz makes its default language (which shaping guesses from) on
+	 * first use; make it here, on the thread that makes contexts, so the
+	 * daemon's worker threads (docs/daemon.md) only ever read it */
+	(void)hb_language_get_default();
 	if (FT_Init_FreeType(&ctx->ft) != 0) {
 		free(ctx);
 		if (diag != NULL)

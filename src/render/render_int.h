@@ -58,12 +58,20 @@ struct render_face {
 	int            id;         /* small number naming this face in the glyph cache */
 };
 
-/* A rasterised glyph: 8-bit coverage (0 or 255 for mono), w*h, row-major. */
+/* A rasterised glyph, w*h pixels: grey ones (RENDER_AA_GREY faces) as
+ * 8-bit coverage, row-major; hard-edged ones (RENDER_AA_MONO faces) as
+ * bits, rows of (w + 7) / 8 bytes, leftmost pixel in the top bit, as a
+ * mono canvas stores them, so drawing one is a shift and an OR per byte
+ * (and the glyph takes an eighth of the memory).  Exactly one of cov and
+ * bits is set, except for a blank glyph (w or h 0), which may have neither. */
 struct render_glyph {
 	int16_t  left, top;        /* bitmap offset from the pen position, FreeType style */
 	uint16_t w, h;
 	uint8_t  src;              /* enum render_src */
 	uint8_t *cov;
+	uint8_t *bits;
+	struct render_glyph *next; /* the glyph cache's list of all it holds */
+	uint64_t key;              /* its key there */
 };
 
 /* One candidate font of a fallback chain. */
@@ -171,6 +179,7 @@ struct render_ctx {
 	struct render_font **fonts;  size_t nfonts;
 	struct render_face **faces;  size_t nfaces;
 	struct render_gslot *gtab;   size_t gcap, gcount, gbytes;
+	struct render_glyph *glist;  /* every glyph in gtab, so emptying it need not scan gtab */
 	struct render_lcache lc[RENDER_LAYOUT_CACHE];
 	struct render_fcache fc[RENDER_FIT_CACHE];
 	struct render_icache ic[RENDER_IMAGE_CACHE];
@@ -184,10 +193,12 @@ struct render_ctx {
 	struct render_share *share;  /* renders kept for other boards (share.c), made on first use */
 	struct render_fontfile *files; size_t nfiles;  /* open font files (font.c) */
 	struct render_fblock *fblocks;                 /* their last blocks read (font.c) */
+	uint8_t fhint[64];           /* (fd, block) hash -> 1 + where its block was found (font.c) */
 };
 /* Font file bytes kept in memory: RENDER_FONT_BLOCKS blocks of RENDER_FONT_BLOCK. */
 #define RENDER_FONT_BLOCK  16384
 #define RENDER_FONT_BLOCKS 32
+#define RENDER_FONT_HINTS  (sizeof ((struct render_ctx *)0)->fhint)
 struct render_fblock {
 	int      fd;
 	unsigned long blk, used;

@@ -464,6 +464,7 @@ break_paragraph(struct render_layout *l, size_t *gcap, size_t *lcap, const struc
 	uint8_t *boundary = NULL, *inword = NULL, *cls = NULL;
 	size_t *ns = NULL, *te = NULL, *prev = NULL, *stack = NULL;
 	struct bcost *best = NULL;
+	void *block = NULL;
 	struct cluster_index ci = { NULL, NULL };
 	int rc = -1;
 	int32_t lim = (int32_t)width * 64;
@@ -471,9 +472,23 @@ break_paragraph(struct render_layout *l, size_t *gcap, size_t *lcap, const struc
 
 	if (n > (size_t)1 << 28)
 		return -1;
-	bx = malloc((n + 1) * sizeof *bx);
-	boundary = calloc(n + 1, 1);
-	if (bx == NULL || boundary == NULL || cluster_index_build(&ci, sh, n) != 0)
+	/* one block for the arrays below (a cold frame made nine allocations
+	 * a paragraph here): the 8-byte ones first, then bx, then the bytes */
+	block = malloc((n + 1) * (sizeof *best + 4 * sizeof *ns + sizeof *bx + 3));
+	if (block == NULL)
+		goto out;
+	best = (struct bcost *)block;
+	ns = (size_t *)(best + n + 1);
+	te = ns + n + 1;
+	prev = te + n + 1;
+	stack = prev + n + 1;
+	bx = (int32_t *)(stack + n + 1);
+	boundary = (uint8_t *)(bx + n + 1);
+	inword = boundary + n + 1;
+	cls = inword + n + 1;
+	memset(boundary, 0, n + 1);
+	memset(cls, 0, n + 1);
+	if (cluster_index_build(&ci, sh, n) != 0)
 		goto out;
 	/* bx[i]: pen x where code point i starts (the first glyph of a cluster >= i) */
 	{
@@ -498,15 +513,7 @@ break_paragraph(struct render_layout *l, size_t *gcap, size_t *lcap, const struc
 		rc = emit_line(l, gcap, lcap, sh, &ci, bx, cps, 0, n, p0, RENDER_BRK_END);
 		goto out;
 	}
-	inword = malloc(n + 1);
-	cls = calloc(n + 1, 1);
-	ns = malloc((n + 1) * sizeof *ns);
-	te = malloc((n + 1) * sizeof *te);
-	prev = malloc((n + 1) * sizeof *prev);
-	stack = malloc((n + 1) * sizeof *stack);
-	best = malloc((n + 1) * sizeof *best);
-	if (inword == NULL || cls == NULL || ns == NULL || te == NULL || prev == NULL || stack == NULL ||
-	    best == NULL || render_zh_segment(cps, n, inword) != 0)
+	if (render_zh_segment(cps, n, inword) != 0)
 		goto out;
 	cls[0] = cls[n] = RENDER_BRK_END;
 	for (size_t p = 1; p < n; p++)
@@ -583,15 +590,7 @@ break_paragraph(struct render_layout *l, size_t *gcap, size_t *lcap, const struc
 	}
 	rc = 0;
 out:
-	free(bx);
-	free(boundary);
-	free(inword);
-	free(cls);
-	free(ns);
-	free(te);
-	free(prev);
-	free(stack);
-	free(best);
+	free(block);
 	free(ci.at);
 	free(ci.order);
 	return rc;

@@ -11,6 +11,7 @@
  * possible, but only where no other break point would do (text.c).  Add
  * words here, keeping the list sorted by bytes (the unit test checks).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,117 @@ render_zh_is_word(const uint32_t *cps, size_t n)
 	return bsearch(buf, zh_words, NWORDS, sizeof zh_words[0], cmp_word) != NULL;
 }
 
+/* strncmp(w, key, k) < 0, == 0, > 0 as -1, 0, 1; inline, since the list's
+ * words are a few bytes and the call would cost more than the compare. */
+static inline int
+prefix_cmp(const char *w, const char *key, size_t k)
+{
+	for (size_t i = 0; i < k; i++) {
+		unsigned char a = (unsigned char)w[i], b = (unsigned char)key[i];
+		if (a != b)
+			return a < b ? -1 : 1;
+	}
+	return 0;
+}
+
+/* The list's first characters, each with the range of words that start
+ * with it: most characters start no word, and this says so in a few
+ * integer compares.  Made once (pthread_once: render contexts may live in
+ * several threads). */
+static struct zh_first {
+	uint32_t cp;
+	uint16_t lo, hi;
+} zh_firsts[NWORDS];
+static size_t zh_nfirsts;
+static pthread_once_t zh_firsts_once = PTHREAD_ONCE_INIT;
+
+static uint32_t
+first_cp(const char *w)
+{
+	const uint8_t *p = (const uint8_t *)w;
+
+	if (p[0] < 0x80) return p[0];
+	if (p[0] < 0xe0) return (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+	if (p[0] < 0xf0) return (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+	return (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3f) << 12 | (uint32_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
+}
+
+static void
+zh_firsts_make(void)
+{
+	for (size_t i = 0; i < NWORDS; i++) {
+		uint32_t cp = first_cp(zh_words[i]);
+		if (zh_nfirsts > 0 && zh_firsts[zh_nfirsts - 1].cp == cp) {
+			zh_firsts[zh_nfirsts - 1].hi = (uint16_t)(i + 1);
+			continue;
+		}
+		zh_firsts[zh_nfirsts].cp = cp;
+		zh_firsts[zh_nfirsts].lo = (uint16_t)i;
+		zh_firsts[zh_nfirsts].hi = (uint16_t)(i + 1);
+		zh_nfirsts++;
+	}
+}
+
+/* Which prefixes of cps[0..n) are listed words: bit L - 1 set for a word
+ * of L code points.  One walk down the sorted list instead of a search per
+ * length: the words that start with the prefix so far are a range of the
+ * list (UTF-8 sorts by code point), narrowed as the prefix grows. */
+static unsigned
+word_prefixes(const uint32_t *cps, size_t n)
+{
+	char key[4 * RENDER_ZH_MAXWORD + 1];
+	size_t lo = 0, hi = zh_nfirsts, k;
+	unsigned mask = 0;
+
+	if (n == 0)
+		return 0;
+	while (lo < hi) {               /* the words that start with cps[0] */
+		size_t mid = (lo + hi) / 2;
+		if (zh_firsts[mid].cp < cps[0])
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == zh_nfirsts || zh_firsts[lo].cp != cps[0])
+		return 0;
+	hi = zh_firsts[lo].hi;
+	lo = zh_firsts[lo].lo;
+	k = put_utf8(key, cps[0]);
+	if (strlen(zh_words[lo]) == k)
+		mask = 1;
+	for (size_t L = 2; L <= n && L <= RENDER_ZH_MAXWORD && lo < hi; L++) {
+		size_t a = lo, b = hi, k0 = k, nk;
+
+		k += put_utf8(key + k, cps[L - 1]);
+		nk = k - k0;
+		/* first word of [lo, hi) not below the key's k bytes, then the
+		 * first above; all of them have its first k0 bytes already */
+		while (a < b) {
+			size_t mid = (a + b) / 2;
+			if (prefix_cmp(zh_words[mid] + k0, key + k0, nk) < 0)
+				a = mid + 1;
+			else
+				b = mid;
+		}
+		lo = a;
+		if (lo == hi || prefix_cmp(zh_words[lo] + k0, key + k0, nk) != 0)
+			break;               /* no word starts so */
+		b = hi;
+		while (a < b) {
+			size_t mid = (a + b) / 2;
+			if (prefix_cmp(zh_words[mid] + k0, key + k0, nk) <= 0)
+				a = mid + 1;
+			else
+				b = mid;
+		}
+		hi = a;
+		/* the word that is the prefix itself sorts first among them */
+		if (lo < hi && strlen(zh_words[lo]) == k)
+			mask |= 1u << (L - 1);
+	}
+	return mask;
+}
+
 int
 render_zh_han(uint32_t c)
 {
@@ -98,16 +210,20 @@ render_zh_word(size_t i)
  * character not in the list is a word of its own; of equal counts, the
  * longer last word wins); inword[p] = 1 when p lies inside a word, 2 when
  * also inside a shorter listed word within it. */
+#define ZH_RUN_STACK 64
+
 int
 render_zh_segment(const uint32_t *cps, size_t n, uint8_t *inword)
 {
 	size_t i = 0;
 
 	memset(inword, 0, n + 1);
+	pthread_once(&zh_firsts_once, zh_firsts_make);
 	while (i < n) {
 		size_t s = i, m;
-		uint32_t *best;
-		uint8_t *len;
+		uint32_t *best, best_s[ZH_RUN_STACK + 1];
+		uint8_t *len, len_s[ZH_RUN_STACK + 1];
+		unsigned *words, words_s[ZH_RUN_STACK];
 
 		if (!render_zh_han(cps[i])) {
 			i++;
@@ -118,19 +234,31 @@ render_zh_segment(const uint32_t *cps, size_t n, uint8_t *inword)
 		m = i - s;
 		if (m < 2)
 			continue;
-		best = malloc((m + 1) * sizeof *best);
-		len = malloc(m + 1);
-		if (best == NULL || len == NULL) {
-			free(best);
-			free(len);
-			return -1;
+		if (m <= ZH_RUN_STACK) {
+			/* a signboard's runs are short: no allocation for them */
+			best = best_s;
+			len = len_s;
+			words = words_s;
+		} else {
+			best = malloc((m + 1) * sizeof *best);
+			len = malloc(m + 1);
+			words = malloc(m * sizeof *words);
+			if (best == NULL || len == NULL || words == NULL) {
+				free(best);
+				free(len);
+				free(words);
+				return -1;
+			}
 		}
+		/* words[q]: the listed words that start at s + q, by length */
+		for (size_t q = 0; q < m; q++)
+			words[q] = word_prefixes(cps + s + q, m - q);
 		best[0] = 0;
 		for (size_t j = 1; j <= m; j++) {
 			best[j] = best[j - 1] + 1;
 			len[j] = 1;
 			for (size_t L = 2; L <= RENDER_ZH_MAXWORD && L <= j; L++)
-				if (best[j - L] + 1 <= best[j] && render_zh_is_word(cps + s + j - L, L)) {
+				if (best[j - L] + 1 <= best[j] && (words[j - L] >> (L - 1) & 1)) {
 					best[j] = best[j - L] + 1;
 					len[j] = (uint8_t)L;
 				}
@@ -143,12 +271,15 @@ render_zh_segment(const uint32_t *cps, size_t n, uint8_t *inword)
 			 * worse than between its parts (网络安全|法) */
 			for (size_t a = 0; a + 2 <= L; a++)
 				for (size_t b = a + 2; b <= L; b++)
-					if (b - a < L && render_zh_is_word(cps + w0 + a, b - a))
+					if (b - a < L && (words[w0 - s + a] >> (b - a - 1) & 1))
 						for (size_t q = a + 1; q < b; q++)
 							inword[w0 + q] = 2;
 		}
-		free(best);
-		free(len);
+		if (best != best_s) {
+			free(best);
+			free(len);
+			free(words);
+		}
 	}
 	return 0;
 }

@@ -15,6 +15,7 @@
  * family, so Chinese rule and playlist names print too.
  */
 #include "schedule/sched_plan.h"
+#include "util/utf8.h"
 
 #include <cairo.h>
 #include <cairo-pdf.h>
@@ -84,9 +85,7 @@ fit(struct pen *pen, const char *name, const char *tail, double size, double min
 			return sz;
 	}
 	while (nl > 0) {
-		nl--;
-		while (nl > 0 && ((unsigned char)name[nl] & 0xc0) == 0x80)
-			nl--;              /* whole UTF-8 characters only */
+		nl = ls_utf8_prefix(name, nl - 1);   /* whole UTF-8 characters only */
 		snprintf(buf, len, "%.*s…%s", (int)nl, name, tail);
 		if (text_w(pen, buf, min) <= max_w)
 			return min;

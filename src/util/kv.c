@@ -3,6 +3,7 @@
  */
 #include "util/kv.h"
 #include "util/diag.h"
+#include "util/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,7 +155,11 @@ kv_get(const char *record, const char *key, char *val, size_t valcap)
 		return -1;
 	while ((r = kv_next(&cur, k, sizeof k, tmp, n, err, sizeof err)) > 0) {
 		if (strcmp(k, key) == 0) {
-			snprintf(val, valcap, "%s", tmp);
+			/* cut, when it must be, between characters */
+			size_t m = ls_utf8_prefix(tmp, valcap - 1);
+
+			memcpy(val, tmp, m);
+			val[m] = '\0';
 			rc = 0;
 			break;
 		}

@@ -25,7 +25,8 @@ int kv_next(const char **cursor, char *key, size_t keycap, char *val, size_t val
 /* A value as a strict decimal: digits only, no sign, no spaces, fits in a
  * long long.  0, or -1 (and *out untouched). */
 int kv_num(const char *s, long long *out);
-/* Decoded value of the first `key` in a record, truncated to valcap.
+/* Decoded value of the first `key` in a record, cut to fit valcap (between
+ * UTF-8 characters, util/utf8.h).
  * 0, or -1 when absent, malformed before it, or out of memory. */
 int kv_get(const char *record, const char *key, char *val, size_t valcap);
 

@@ -61,6 +61,27 @@ ls_strlist_add_unique(struct ls_strlist *l, const char *s)
 }
 
 int
+ls_strlist_add_csv(struct ls_strlist *l, const char *csv)
+{
+	for (const char *p = csv; *p;) {
+		size_t k = strcspn(p, ",");
+
+		if (k > 0) {
+			char *one = strndup(p, k);
+			int rc = one != NULL ? ls_strlist_add_unique(l, one) : -1;
+
+			free(one);
+			if (rc < 0)
+				return -1;
+		}
+		p += k;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+int
 ls_strlist_csv_has(const char *list, const char *name)
 {
 	size_t n = strlen(name);

@@ -22,6 +22,10 @@ int ls_strlist_copy(struct ls_strlist *dst, const struct ls_strlist *src);
 /* Append a copy of s unless the list already holds an equal string.
  * 0, or -1 out of memory (the list is unchanged). */
 int ls_strlist_add_unique(struct ls_strlist *, const char *s);
+/* ls_strlist_add_unique for each entry of the comma-separated list csv, in
+ * order (empty entries are skipped).  0, or -1 out of memory (the entries
+ * before are kept). */
+int ls_strlist_add_csv(struct ls_strlist *, const char *csv);
 /* 1 when name is one of the entries of the comma-separated list (whole
  * entries only; an empty list holds nothing), else 0. */
 int ls_strlist_csv_has(const char *list, const char *name);

@@ -27,6 +27,7 @@
 #include "util/base64.h"
 #include "util/diag.h"
 #include "util/kv.h"
+#include "util/strlist.h"
 #include "util/log.h"
 #include "web/web.h"
 #include "web/web_int.h"
@@ -241,8 +242,7 @@ list_line(void *arg, const char *line)
 struct target_ctx {
 	const struct web_req *rq;
 	struct web_buf *b;
-	char **groups;
-	size_t ng;
+	struct ls_strlist groups;   /* in the order the boards name them */
 };
 
 static void
@@ -251,31 +251,13 @@ target_board(void *arg, const char *name, const char *groups)
 	struct target_ctx *tc = arg;
 
 	web_buf_escf(tc->b, "<label><input type=\"checkbox\" name=\"target\" value=\"b:%s\">%s</label>", name, name);
-	for (const char *g = groups; *g;) {
-		size_t k = strcspn(g, ",");
-		int have = 0;
-
-		for (size_t i = 0; i < tc->ng; i++)
-			have |= strlen(tc->groups[i]) == k && strncmp(tc->groups[i], g, k) == 0;
-		if (!have) {
-			char **np = realloc(tc->groups, (tc->ng + 1) * sizeof *np);
-
-			if (np) {
-				tc->groups = np;
-				if ((np[tc->ng] = strndup(g, k)) != NULL)
-					tc->ng++;
-			}
-		}
-		g += k;
-		if (*g == ',')
-			g++;
-	}
+	ls_strlist_add_csv(&tc->groups, groups);
 }
 
 static void
 raise_form(const struct web_req *rq, struct web_buf *b, const char *why)
 {
-	struct target_ctx tc = { rq, b, NULL, 0 };
+	struct target_ctx tc = { rq, b, { NULL, 0 } };
 	struct web_buf boards = { 0 };
 
 	web_buf_escf(b, "<section class=\"card\"><h2>%s</h2>", web_msg(rq, "alerts.new"));
@@ -296,12 +278,10 @@ raise_form(const struct web_req *rq, struct web_buf *b, const char *why)
 	    "<label><input type=\"checkbox\" name=\"target\" value=\"all\" checked>%s</label>",
 	    web_msg(rq, "alerts.targets"), web_msg(rq, "alerts.all"));
 	web_wall_boards(rq->srv->wall, target_board, &tc);
-	for (size_t i = 0; i < tc.ng; i++) {
-		web_buf_escf(b, "<label><input type=\"checkbox\" name=\"target\" value=\"g:%s\">@%s</label>", tc.groups[i],
-		    tc.groups[i]);
-		free(tc.groups[i]);
-	}
-	free(tc.groups);
+	for (size_t i = 0; i < tc.groups.n; i++)
+		web_buf_escf(b, "<label><input type=\"checkbox\" name=\"target\" value=\"g:%s\">@%s</label>", tc.groups.v[i],
+		    tc.groups.v[i]);
+	ls_strlist_free(&tc.groups);
 	web_buf_free(&boards);
 	web_buf_escf(b, "</div><label for=\"duration\">%s</label><select id=\"duration\" name=\"duration\">",
 	    web_msg(rq, "alerts.duration"));
@@ -400,19 +380,9 @@ preview_images(const struct web_req *rq, const struct pending *p, struct web_buf
 		char err[256];
 		int targeted = p->boards[0] == '\0' && p->groups[0] == '\0';
 
-		for (const char *s = p->boards; *s && !targeted;) {
-			size_t k = strcspn(s, ",");
-
-			targeted = strlen(bd->name) == k && strncmp(s, bd->name, k) == 0;
-			s += k + (s[k] == ',');
-		}
-		for (const char *s = p->groups; *s && !targeted;) {
-			size_t k = strcspn(s, ",");
-
-			for (size_t g = 0; g < bd->groups.n; g++)
-				targeted |= strlen(bd->groups.v[g]) == k && strncmp(s, bd->groups.v[g], k) == 0;
-			s += k + (s[k] == ',');
-		}
+		targeted = targeted || ls_strlist_csv_has(p->boards, bd->name);
+		for (size_t g = 0; g < bd->groups.n && !targeted; g++)
+			targeted = ls_strlist_csv_has(p->groups, bd->groups.v[g]);
 		if (!targeted || alert_look_build(&a, bd, &look) < 0)
 			continue;
 		if ((cv = render_canvas_new(bd->width, bd->height, bd->format)) != NULL &&

@@ -37,16 +37,6 @@ entry_parse(const char *line, struct entry *e)
 	return 0;
 }
 
-static void
-fmt_time(const char *t, char *buf, size_t len)
-{
-	time_t tt = (time_t)atof(t);
-	struct tm tm;
-
-	localtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
 /* "alice (console)", "root (Unix, uid 0)", "cap_dir" */
 static void
 fmt_who(const struct entry *e, char *buf, size_t len)
@@ -90,7 +80,7 @@ page_line(void *arg, const char *line)
 		    "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>", web_msg(pc->rq, "audit.time"),
 		    web_msg(pc->rq, "audit.who"), web_msg(pc->rq, "audit.origin"), web_msg(pc->rq, "audit.action"),
 		    web_msg(pc->rq, "audit.target"), web_msg(pc->rq, "audit.detail"));
-	fmt_time(e->time, t, sizeof t);
+	web_time_text(e->time, t, sizeof t);
 	fmt_who(e, who, sizeof who);
 	web_buf_escf(pc->b, "<tr data-id=\"%s\" data-action=\"%s\"><td>%s</td><td class=\"actor\">%s</td><td>%s</td>"
 	    "<td class=\"action\">%s</td><td class=\"target\">%s</td><td class=\"detail alerttext\">%s</td></tr>",
@@ -162,7 +152,7 @@ csv_line(void *arg, const char *line)
 		free(e);
 		return;
 	}
-	fmt_time(e->time, t, sizeof t);
+	web_time_text(e->time, t, sizeof t);
 	uid = atoll(e->uid);
 	unix_user[0] = '\0';
 	if (uid >= 0 && getpwuid_r((uid_t)uid, &pw, pwbuf, sizeof pwbuf, &res) == 0 && res != NULL)

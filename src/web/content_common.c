@@ -42,8 +42,7 @@ content_staff_get(const struct web_req *rq, struct content_staff *st, char *err,
 	memset(st, 0, sizeof *st);
 	rc = web_control(rq, "staff v=1", staff_line, &sr, final, sizeof final, e, sizeof e);
 	if (rc != 0 || sr.text == NULL) {
-		if (rc > 0 && control_line_get(final, "message", e, sizeof e) < 0)
-			snprintf(e, sizeof e, "%.500s", final);
+		content_daemon_error(rc, final, e, sizeof e);
 		snprintf(err, errlen, "%s", rc == 0 ? "no staff text in the answer" : e);
 		free(sr.text);
 		return -1;
@@ -57,6 +56,20 @@ content_staff_get(const struct web_req *rq, struct content_staff *st, char *err,
 	if (control_line_get(final, "latest", v, sizeof v) == 0)
 		st->latest = atoll(v);
 	return 0;
+}
+
+void
+content_daemon_error(int rc, const char *final, char *err, size_t errlen)
+{
+	if (rc > 0 && control_line_get(final, "message", err, errlen) < 0)
+		snprintf(err, errlen, "%.500s", final);
+}
+
+void
+content_fields(const char *line, void *rec, const struct content_field *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		control_line_get(line, f[i].key, (char *)rec + f[i].off, f[i].len);
 }
 
 void
@@ -84,10 +97,34 @@ content_model(const struct content_staff *st, const char *text, char *err, size_
 	return cfg;
 }
 
+struct ls_config *
+content_open(const struct web_req *rq, struct web_resp *r, struct content_staff *st)
+{
+	struct ls_config *cfg;
+	char err[1024];
+
+	if (content_staff_get(rq, st, err, sizeof err) < 0) {
+		web_error(rq, r, 502, err);
+		return NULL;
+	}
+	if ((cfg = content_model(st, NULL, err, sizeof err)) == NULL)
+		web_error(rq, r, 409, err);
+	return cfg;
+}
+
 /* ---- saving ---- */
 
 struct save_ctx {
 	struct content_result *res;
+};
+
+static const struct content_field problem_fields[] = {
+	CONTENT_FIELD(struct content_problem, level, "level"),
+	CONTENT_FIELD(struct content_problem, section, "section"),
+	CONTENT_FIELD(struct content_problem, item, "item"),
+	CONTENT_FIELD(struct content_problem, key, "key"),
+	CONTENT_FIELD(struct content_problem, file, "file"),
+	CONTENT_FIELD(struct content_problem, message, "message"),
 };
 
 static void
@@ -104,12 +141,7 @@ problem_line(void *arg, const char *line)
 	r->v = nv;
 	p = &r->v[r->n++];
 	memset(p, 0, sizeof *p);
-	control_line_get(line, "level", p->level, sizeof p->level);
-	control_line_get(line, "section", p->section, sizeof p->section);
-	control_line_get(line, "item", p->item, sizeof p->item);
-	control_line_get(line, "key", p->key, sizeof p->key);
-	control_line_get(line, "file", p->file, sizeof p->file);
-	control_line_get(line, "message", p->message, sizeof p->message);
+	content_fields(line, p, problem_fields, sizeof problem_fields / sizeof problem_fields[0]);
 	if (control_line_get(line, "line", num, sizeof num) == 0)
 		p->line = atoi(num);
 	if (control_line_get(line, "staff", num, sizeof num) == 0)
@@ -202,7 +234,7 @@ content_field_errors(struct web_buf *b, struct content_result *r, const char *se
 {
 	for (size_t i = 0; r && i < r->n; i++) {
 		struct content_problem *p = &r->v[i];
-		if (!p->staff || strcmp(p->section, section) != 0 || strcmp(p->item, item) != 0 ||
+		if (!p->staff || p->line < 0 || strcmp(p->section, section) != 0 || strcmp(p->item, item) != 0 ||
 		    strcmp(p->key, key) != 0)
 			continue;
 		web_buf_escf(b, "<p class=\"field-error %s\" role=\"alert\" data-key=\"%s\">%s</p>",
@@ -364,6 +396,30 @@ content_replace(const char *text, const char *section, long index, const char *e
 		return NULL;
 	}
 	return out;
+}
+
+void
+content_save_failed(const struct web_req *rq, struct web_buf *b, const struct content_result *res)
+{
+	web_buf_escf(b, "<p class=\"error\" role=\"alert\" id=\"save-error\">%s %s</p>", web_msg(rq, "c.savefailed"),
+	    res->message);
+}
+
+void
+content_saved_notice(const struct web_req *rq, struct web_buf *b, const char *name)
+{
+	const char *saved = web_query(rq, name);
+
+	if (saved && strspn(saved, "0123456789") == strlen(saved) && saved[0])
+		web_buf_escf(b, "<p class=\"notice\" role=\"status\" id=\"saved\">%s %s</p>", web_msg(rq, "c.saved"), saved);
+}
+
+void
+content_save_delete(const struct web_req *rq, struct web_buf *b)
+{
+	web_buf_escf(b, "<p><button type=\"submit\" class=\"primary\" name=\"save\" value=\"1\" id=\"save\">%s</button> "
+	    "<button type=\"submit\" class=\"danger\" name=\"delete\" value=\"1\">%s</button></p>",
+	    web_msg(rq, "c.save"), web_msg(rq, "c.delete"));
 }
 
 void

@@ -33,14 +33,6 @@ static const char *const kinds[] = { "play", "off", "power-off", NULL };
 static const char *const days[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL };
 
 static void
-saved_notice(const struct web_req *rq, struct web_buf *b)
-{
-	const char *saved = web_query(rq, "saved");
-	if (saved && strspn(saved, "0123456789") == strlen(saved) && saved[0])
-		web_buf_escf(b, "<p class=\"notice\" role=\"status\" id=\"saved\">%s %s</p>", web_msg(rq, "c.saved"), saved);
-}
-
-static void
 color_text(ls_rgb c, char *buf, size_t len)
 {
 	const char *names[] = { "black", "white", "red", "green", "blue", "yellow", "amber", "orange", "cyan", "magenta", NULL };
@@ -75,7 +67,7 @@ page_content(struct web_req *rq, struct web_resp *r)
 		web_error(rq, r, 502, err);
 		return;
 	}
-	saved_notice(rq, &b);
+	content_saved_notice(rq, &b, "saved");
 	content_conflict_banner(rq, &b, &st);
 	if ((cfg = content_model(&st, NULL, err, sizeof err)) == NULL) {
 		web_buf_escf(&b, "<p class=\"error\">%s %s</p><p><a href=\"/history\">%s</a></p>", web_msg(rq, "c.broken"),
@@ -249,8 +241,7 @@ item_page(struct web_req *rq, struct web_resp *r, int status, const struct item_
 	if (st)
 		content_conflict_banner(rq, &b, st);
 	if (res && !res->ok)
-		web_buf_escf(&b, "<p class=\"error\" role=\"alert\" id=\"save-error\">%s %s</p>", web_msg(rq, "c.savefailed"),
-		    res->message);
+		content_save_failed(rq, &b, res);
 	web_buf_puts(&b, "<div class=\"editor\"><form method=\"post\" action=\"/content/item\" id=\"item-form\" class=\"card\">");
 	web_buf_csrf(&b, rq);
 	web_buf_escf(&b, "<input type=\"hidden\" name=\"orig\" value=\"%s\"><input type=\"hidden\" name=\"base\" value=\"%s\">",
@@ -271,9 +262,7 @@ item_page(struct web_req *rq, struct web_resp *r, int status, const struct item_
 	    "<option value=\"yellow\"><option value=\"white\"><option value=\"cyan\"><option value=\"orange\">"
 	    "<option value=\"blue\"><option value=\"magenta\"><option value=\"black\"></datalist>");
 	if (edit)
-		web_buf_escf(&b, "<p><button type=\"submit\" class=\"primary\" name=\"save\" value=\"1\" id=\"save\">%s</button> "
-		    "<button type=\"submit\" class=\"danger\" name=\"delete\" value=\"1\">%s</button></p>",
-		    web_msg(rq, "c.save"), web_msg(rq, "c.delete"));
+		content_save_delete(rq, &b);
 	web_buf_puts(&b, "</form>");
 	/* the live preview: one picture per board, redrawn by content.js as staff type */
 	web_buf_escf(&b, "<div class=\"card\" id=\"preview\"><h2>%s</h2><ul id=\"warnings\" class=\"problems\" aria-live=\"polite\"></ul><div class=\"boards\">",
@@ -298,15 +287,9 @@ page_item(struct web_req *rq, struct web_resp *r)
 	struct item_form f;
 	const char *name = web_field(rq, "name");
 	const struct ls_content *c = NULL;
-	char err[1024];
 
-	if (content_staff_get(rq, &st, err, sizeof err) < 0) {
-		web_error(rq, r, 502, err);
-		return;
-	}
-	if ((cfg = content_model(&st, NULL, err, sizeof err)) == NULL) {
+	if ((cfg = content_open(rq, r, &st)) == NULL) {
 		content_staff_free(&st);
-		web_error(rq, r, 409, err);
 		return;
 	}
 	if (name && (c = ls_config_content(cfg, name)) == NULL) {
@@ -348,18 +331,13 @@ post_item(struct web_req *rq, struct web_resp *r)
 	struct item_form f;
 	struct content_result res;
 	struct content_kv kv[ITEM_FIELDS];
-	char err[1024], summary[200], *elem = NULL, *text;
+	char summary[200], *elem = NULL, *text;
 	long index = -1;
 	int del = web_field(rq, "delete") != NULL;
 
 	form_from_request(&f, rq);
-	if (content_staff_get(rq, &st, err, sizeof err) < 0) {
-		web_error(rq, r, 502, err);
-		return;
-	}
-	if ((cfg = content_model(&st, NULL, err, sizeof err)) == NULL) {
+	if ((cfg = content_open(rq, r, &st)) == NULL) {
 		content_staff_free(&st);
-		web_error(rq, r, 409, err);
 		return;
 	}
 	for (size_t i = 0; f.orig[0] && i < cfg->ncontent; i++)
@@ -596,20 +574,15 @@ page_playlist(struct web_req *rq, struct web_resp *r)
 	struct ls_config *cfg;
 	const struct ls_playlist *pl;
 	const char *name = web_field(rq, "name");
-	char err[1024];
 
-	if (content_staff_get(rq, &st, err, sizeof err) < 0) {
-		web_error(rq, r, 502, err);
-		return;
-	}
-	if ((cfg = content_model(&st, NULL, err, sizeof err)) == NULL || name == NULL ||
-	    (pl = ls_config_playlist(cfg, name)) == NULL) {
+	if ((cfg = content_open(rq, r, &st)) == NULL || name == NULL || (pl = ls_config_playlist(cfg, name)) == NULL) {
+		if (cfg != NULL)
+			web_error(rq, r, 404, web_msg(rq, "err.notfound"));
 		ls_config_free(cfg);
 		content_staff_free(&st);
-		web_error(rq, r, cfg ? 404 : 409, cfg ? web_msg(rq, "err.notfound") : err);
 		return;
 	}
-	saved_notice(rq, &b);
+	content_saved_notice(rq, &b, "saved");
 	content_conflict_banner(rq, &b, &st);
 	web_buf_escf(&b, "<form method=\"post\" action=\"/content/playlist\" id=\"playlist-form\" class=\"card\">"
 	    "<input type=\"hidden\" name=\"name\" value=\"%s\"><input type=\"hidden\" name=\"base\" value=\"%s\">"
@@ -649,7 +622,7 @@ post_playlist(struct web_req *rq, struct web_resp *r)
 	const char *name = web_field(rq, "name"), *order = web_field(rq, "order");
 	struct ls_playlist *pl = NULL, np;
 	struct ls_playlist_entry *ents = NULL;
-	char err[1024], *copy = NULL, *save = NULL, *elem = NULL, *text = NULL, summary[160];
+	char *copy = NULL, *save = NULL, *elem = NULL, *text = NULL, summary[160];
 	size_t n = 0;
 	long index = -1;
 
@@ -657,13 +630,8 @@ post_playlist(struct web_req *rq, struct web_resp *r)
 		web_error(rq, r, 400, web_msg(rq, "err.notfound"));
 		return;
 	}
-	if (content_staff_get(rq, &st, err, sizeof err) < 0) {
-		web_error(rq, r, 502, err);
-		return;
-	}
-	if ((cfg = content_model(&st, NULL, err, sizeof err)) == NULL) {
+	if ((cfg = content_open(rq, r, &st)) == NULL) {
 		content_staff_free(&st);
-		web_error(rq, r, 409, err);
 		return;
 	}
 	for (size_t i = 0; i < cfg->nplaylists; i++)
@@ -712,8 +680,7 @@ post_playlist(struct web_req *rq, struct web_resp *r)
 		web_redirect(r, to);
 	} else {
 		struct web_buf b = { 0 };
-		web_buf_escf(&b, "<p class=\"error\" role=\"alert\" id=\"save-error\">%s %s</p>", web_msg(rq, "c.savefailed"),
-		    res.message);
+		content_save_failed(rq, &b, &res);
 		content_result_html(rq, &b, &res);
 		web_buf_puts(&b, "<p><a href=\"/content/playlist?name=");
 		web_buf_url(&b, name);
@@ -732,7 +699,7 @@ done:
 
 /* ---- one rule ---- */
 
-#define RULE_FIELDS 11
+#define RULE_FIELDS CONTENT_RULE_FIELDS
 static const char *const rule_keys[RULE_FIELDS] = { "name", "kind", "playlist", "boards", "from", "to", "dates",
 	"weekdays", "hours", "priority", "brightness" };
 static const char rule_kinds[RULE_FIELDS] = { 's', 's', 's', 'l', 's', 's', 'l', 'l', 's', 'n', 'n' };
@@ -746,15 +713,8 @@ rule_field(const struct web_req *rq, struct web_buf *b, struct content_result *r
 	web_buf_escf(b, "<div class=\"field\" id=\"field-%s\"><label for=\"f-%s\">%s</label>"
 	    "<input type=\"text\" id=\"f-%s\" name=\"%s\" value=\"%s\" placeholder=\"%s\">", key, key, web_msg(rq, lk),
 	    key, key, val ? val : "", hint);
-	if (res) {
-		/* a rule's messages name it "schedule rule NAME"; its item is its name */
-		for (size_t i = 0; i < res->n; i++)
-			if (strcmp(res->v[i].section, "schedule") == 0 && strcmp(res->v[i].item, item) == 0 &&
-			    strcmp(res->v[i].key, key) == 0 && res->v[i].line >= 0) {
-				web_buf_escf(b, "<p class=\"field-error\" role=\"alert\" data-key=\"%s\">%s</p>", key, res->v[i].message);
-				res->v[i].line = -res->v[i].line - 1;
-			}
-	}
+	/* a rule's messages name it "schedule rule NAME"; its item is its name */
+	content_field_errors(b, res, "schedule", item, key);
 	web_buf_puts(b, "</div>");
 }
 
@@ -765,10 +725,9 @@ rule_page(struct web_req *rq, struct web_resp *r, int status, const char *const 
 	struct web_buf b = { 0 };
 	const char *item = v[0] ? v[0] : "";
 
-	saved_notice(rq, &b);
+	content_saved_notice(rq, &b, "saved");
 	if (res && !res->ok)
-		web_buf_escf(&b, "<p class=\"error\" role=\"alert\" id=\"save-error\">%s %s</p>", web_msg(rq, "c.savefailed"),
-		    res->message);
+		content_save_failed(rq, &b, res);
 	web_buf_escf(&b, "<form method=\"post\" action=\"/content/rule\" id=\"rule-form\" class=\"card\">"
 	    "<input type=\"hidden\" name=\"i\" value=\"%s\"><input type=\"hidden\" name=\"base\" value=\"%s\">",
 	    idx ? idx : "", base ? base : "");
@@ -800,13 +759,82 @@ rule_page(struct web_req *rq, struct web_resp *r, int status, const char *const 
 	rule_field(rq, &b, res, item, "priority", v[9], "0");
 	rule_field(rq, &b, res, item, "brightness", v[10], "");
 	if (content_can_edit(rq))
-		web_buf_escf(&b, "<p><button type=\"submit\" class=\"primary\" id=\"save\" name=\"save\" value=\"1\">%s</button> "
-		    "<button type=\"submit\" class=\"danger\" name=\"delete\" value=\"1\">%s</button></p>",
-		    web_msg(rq, "c.save"), web_msg(rq, "c.delete"));
+		content_save_delete(rq, &b);
 	web_buf_puts(&b, "</form>");
 	if (res)
 		content_result_html(rq, &b, res);
 	web_page(rq, r, status, web_msg(rq, "c.rule.title"), &b);
+}
+
+/* The text a buffer built, malloc'd ("" when nothing was added); NULL out of memory. */
+static char *
+buf_text(struct web_buf *b)
+{
+	if (b->oom) {
+		web_buf_free(b);
+		return NULL;
+	}
+	return b->p != NULL ? b->p : strdup("");
+}
+
+int
+content_rule_form(const struct ls_rule *ru, char *v[CONTENT_RULE_FIELDS])
+{
+	/* every field is built in a growing buffer: lists are as long as they are */
+	struct web_buf l[CONTENT_RULE_FIELDS];
+	int y, m, d, oom = 0;
+
+	memset(l, 0, sizeof l);
+	memset(v, 0, CONTENT_RULE_FIELDS * sizeof v[0]);
+	web_buf_puts(&l[0], ru->name ? ru->name : "");
+	web_buf_puts(&l[1], kinds[ru->kind]);
+	web_buf_puts(&l[2], ru->playlist ? ru->playlist : "");
+	for (size_t j = 0; j < ru->boards.n; j++)
+		web_buf_printf(&l[3], "%s%s", j ? ", " : "", ru->boards.v[j]);
+	if (ru->from != LS_DAY_NONE) {
+		tz_civil_from_days(ru->from, &y, &m, &d);
+		web_buf_printf(&l[4], "%04d-%02d-%02d", y, m, d);
+	}
+	if (ru->to != LS_DAY_NONE) {
+		tz_civil_from_days(ru->to, &y, &m, &d);
+		web_buf_printf(&l[5], "%04d-%02d-%02d", y, m, d);
+	}
+	for (size_t j = 0; j < ru->dates.n; j++) {
+		tz_civil_from_days(ru->dates.v[j], &y, &m, &d);
+		web_buf_printf(&l[6], "%s%04d-%02d-%02d", j ? ", " : "", y, m, d);
+	}
+	for (int k = 0; k < 7; k++)
+		if ((ru->weekdays >> ((k + 1) % 7)) & 1)
+			web_buf_printf(&l[7], "%s%s", l[7].len ? "," : "", days[k]);
+	if (ru->start_min >= 0) {
+		int e = ru->end_min < 0 ? 1440 : ru->end_min;
+		web_buf_printf(&l[8], "%02d:%02d-%02d:%02d", ru->start_min / 60, ru->start_min % 60, e / 60, e % 60);
+	}
+	web_buf_printf(&l[9], "%d", ru->priority);
+	if (ru->brightness >= 0)
+		web_buf_printf(&l[10], "%d", ru->brightness);
+	for (int k = 0; k < CONTENT_RULE_FIELDS; k++) {
+		/* what the rule leaves out stays NULL; the lists, priority and a name are always there */
+		int always = k == 3 || k == 6 || k == 7 || k == 9 || (k == 0 && ru->name) || k == 1 || (k == 2 && ru->playlist);
+		if (always || l[k].len > 0)
+			oom |= (v[k] = buf_text(&l[k])) == NULL;
+		else
+			web_buf_free(&l[k]);
+	}
+	if (oom) {
+		content_rule_form_free(v);
+		return -1;
+	}
+	return 0;
+}
+
+void
+content_rule_form_free(char *v[CONTENT_RULE_FIELDS])
+{
+	for (int k = 0; k < CONTENT_RULE_FIELDS; k++) {
+		free(v[k]);
+		v[k] = NULL;
+	}
 }
 
 void
@@ -816,68 +844,29 @@ page_rule(struct web_req *rq, struct web_resp *r)
 	struct ls_config *cfg;
 	const char *idx = web_field(rq, "i");
 	const char *v[RULE_FIELDS] = { 0 };
-	char buf[RULE_FIELDS][512], err[1024];
+	char *vals[CONTENT_RULE_FIELDS] = { 0 };
 	long i = idx ? strtol(idx, NULL, 10) : -1;
 
-	if (content_staff_get(rq, &st, err, sizeof err) < 0) {
-		web_error(rq, r, 502, err);
-		return;
-	}
-	if ((cfg = content_model(&st, NULL, err, sizeof err)) == NULL || (idx && (i < 0 || (size_t)i >= cfg->nrules))) {
+	if ((cfg = content_open(rq, r, &st)) == NULL || (idx && (i < 0 || (size_t)i >= cfg->nrules))) {
+		if (cfg != NULL)
+			web_error(rq, r, 404, web_msg(rq, "err.notfound"));
 		ls_config_free(cfg);
 		content_staff_free(&st);
-		web_error(rq, r, cfg ? 404 : 409, cfg ? web_msg(rq, "err.notfound") : err);
 		return;
 	}
-	memset(buf, 0, sizeof buf);
 	if (idx) {
-		const struct ls_rule *ru = &cfg->rules[i];
-		size_t u;
-		v[0] = ru->name;
-		v[1] = kinds[ru->kind];
-		v[2] = ru->playlist;
-		u = 0;
-		for (size_t j = 0; j < ru->boards.n; j++)
-			u += (size_t)snprintf(buf[3] + u, u < 512 ? 512 - u : 0, "%s%s", j ? ", " : "", ru->boards.v[j]);
-		v[3] = buf[3];
-		if (ru->from != LS_DAY_NONE) {
-			int y, m, d;
-			tz_civil_from_days(ru->from, &y, &m, &d);
-			snprintf(buf[4], 512, "%04d-%02d-%02d", y, m, d);
-			v[4] = buf[4];
+		if (content_rule_form(&cfg->rules[i], vals) < 0) {
+			web_error(rq, r, 500, "out of memory");
+			ls_config_free(cfg);
+			content_staff_free(&st);
+			return;
 		}
-		if (ru->to != LS_DAY_NONE) {
-			int y, m, d;
-			tz_civil_from_days(ru->to, &y, &m, &d);
-			snprintf(buf[5], 512, "%04d-%02d-%02d", y, m, d);
-			v[5] = buf[5];
-		}
-		u = 0;
-		for (size_t j = 0; j < ru->dates.n; j++) {
-			int y, m, d;
-			tz_civil_from_days(ru->dates.v[j], &y, &m, &d);
-			u += (size_t)snprintf(buf[6] + u, u < 512 ? 512 - u : 0, "%s%04d-%02d-%02d", j ? ", " : "", y, m, d);
-		}
-		v[6] = buf[6];
-		u = 0;
-		for (int k = 0; k < 7; k++)
-			if ((ru->weekdays >> ((k + 1) % 7)) & 1)
-				u += (size_t)snprintf(buf[7] + u, u < 512 ? 512 - u : 0, "%s%s", u ? "," : "", days[k]);
-		v[7] = buf[7];
-		if (ru->start_min >= 0) {
-			int e = ru->end_min < 0 ? 1440 : ru->end_min;
-			snprintf(buf[8], 512, "%02d:%02d-%02d:%02d", ru->start_min / 60, ru->start_min % 60, e / 60, e % 60);
-			v[8] = buf[8];
-		}
-		snprintf(buf[9], 512, "%d", ru->priority);
-		v[9] = buf[9];
-		if (ru->brightness >= 0) {
-			snprintf(buf[10], 512, "%d", ru->brightness);
-			v[10] = buf[10];
-		}
+		for (int k = 0; k < RULE_FIELDS; k++)
+			v[k] = vals[k];
 	} else
 		v[1] = "play";
 	rule_page(rq, r, 200, v, idx, st.hash, cfg, NULL);
+	content_rule_form_free(vals);
 	ls_config_free(cfg);
 	content_staff_free(&st);
 }
@@ -890,7 +879,7 @@ post_rule(struct web_req *rq, struct web_resp *r)
 	struct content_result res;
 	struct content_kv kv[RULE_FIELDS];
 	const char *v[RULE_FIELDS], *idx = web_field(rq, "i");
-	char err[1024], wd[64] = "", summary[200], *elem = NULL, *text = NULL;
+	char wd[64] = "", summary[200], *elem = NULL, *text = NULL;
 	long i = idx && idx[0] ? strtol(idx, NULL, 10) : -1;
 	int del = web_field(rq, "delete") != NULL, nwd = 0;
 	size_t u = 0;
@@ -904,14 +893,11 @@ post_rule(struct web_req *rq, struct web_resp *r)
 			nwd++;
 		}
 	v[7] = nwd == 7 ? NULL : nwd == 0 ? "none" : wd;
-	if (content_staff_get(rq, &st, err, sizeof err) < 0) {
-		web_error(rq, r, 502, err);
-		return;
-	}
-	if ((cfg = content_model(&st, NULL, err, sizeof err)) == NULL || (i >= 0 && (size_t)i >= cfg->nrules)) {
+	if ((cfg = content_open(rq, r, &st)) == NULL || (i >= 0 && (size_t)i >= cfg->nrules)) {
+		if (cfg != NULL)
+			web_error(rq, r, 404, web_msg(rq, "err.notfound"));
 		ls_config_free(cfg);
 		content_staff_free(&st);
-		web_error(rq, r, cfg ? 404 : 409, cfg ? web_msg(rq, "err.notfound") : err);
 		return;
 	}
 	for (int k = 0; k < RULE_FIELDS; k++) {
@@ -1003,8 +989,7 @@ post_poster(struct web_req *rq, struct web_resp *r)
 	free(req);
 	free(b64);
 	if (rc != 0) {
-		if (rc > 0 && control_line_get(final, "message", err, sizeof err) < 0)
-			snprintf(err, sizeof err, "%.500s", final);
+		content_daemon_error(rc, final, err, sizeof err);
 		web_error(rq, r, 422, err);
 		return;
 	}

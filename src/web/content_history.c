@@ -13,6 +13,7 @@
 #include "daemon/control.h"
 #include "util/kv.h"
 #include "web/content_int.h"
+#include "web/web_int.h"
 
 struct vlist {
 	struct web_buf *b;
@@ -21,37 +22,38 @@ struct vlist {
 	char base[24];
 };
 
-static void
-when_text(const char *unix_s, char *buf, size_t len)
-{
-	time_t t = (time_t)atoll(unix_s);
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
-}
+/* A version as staff-versions and staff-version name it (text and diff:
+ * staff-version only). */
+struct vone {
+	char *text, *diff;
+	char id[24], t[32], author[256], summary[512];
+};
+static const struct content_field version_fields[] = {
+	CONTENT_FIELD(struct vone, id, "id"),
+	CONTENT_FIELD(struct vone, t, "time"),
+	CONTENT_FIELD(struct vone, author, "author"),
+	CONTENT_FIELD(struct vone, summary, "summary"),
+};
+#define NVERSION_FIELDS (sizeof version_fields / sizeof version_fields[0])
 
 static void
 version_line(void *arg, const char *line)
 {
 	struct vlist *l = arg;
-	char id[24], t[32], when[40], author[256], summary[512], from[24];
+	struct vone v = { 0 };
+	char when[40];
 
 	if (strncmp(line, "version ", 8) != 0)
 		return;
-	control_line_get(line, "id", id, sizeof id);
-	control_line_get(line, "time", t, sizeof t);
-	control_line_get(line, "author", author, sizeof author);
-	control_line_get(line, "summary", summary, sizeof summary);
-	control_line_get(line, "restored_from", from, sizeof from);
-	when_text(t, when, sizeof when);
+	content_fields(line, &v, version_fields, NVERSION_FIELDS);
+	web_time_text(v.t, when, sizeof when);
 	web_buf_escf(l->b, "<tr data-version=\"%s\"><td><a href=\"/history/version?id=%s\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>",
-	    id, id, id, when, author, summary);
+	    v.id, v.id, v.id, when, v.author, v.summary);
 	if (l->edit)
 		web_buf_escf(l->b, "<form method=\"post\" action=\"/history/restore\" class=\"inline\">"
 		    "<input type=\"hidden\" name=\"id\" value=\"%s\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-		    "<button type=\"submit\" class=\"restore\" data-version=\"%s\">%s</button></form>", id,
-		    l->rq->csrf ? l->rq->csrf : "", id, web_msg(l->rq, "c.restore"));
+		    "<button type=\"submit\" class=\"restore\" data-version=\"%s\">%s</button></form>", v.id,
+		    l->rq->csrf ? l->rq->csrf : "", v.id, web_msg(l->rq, "c.restore"));
 	web_buf_puts(l->b, "</td></tr>");
 }
 
@@ -62,15 +64,13 @@ page_history(struct web_req *rq, struct web_resp *r)
 	struct content_staff st;
 	struct vlist l = { &b, rq, content_can_edit(rq), "" };
 	char final[1024], err[1024];
-	const char *done = web_query(rq, "restored");
 	int rc;
 
 	if (content_staff_get(rq, &st, err, sizeof err) < 0) {
 		web_error(rq, r, 502, err);
 		return;
 	}
-	if (done && strspn(done, "0123456789") == strlen(done) && done[0])
-		web_buf_escf(&b, "<p class=\"notice\" role=\"status\" id=\"saved\">%s %s</p>", web_msg(rq, "c.saved"), done);
+	content_saved_notice(rq, &b, "restored");
 	if (st.conflict) {
 		web_buf_escf(&b, "<div class=\"card conflict\" role=\"alert\"><p class=\"error\">%s</p><p>%s <code>%s</code></p>",
 		    web_msg(rq, "c.conflict"), web_msg(rq, "c.conflict.file"), st.file);
@@ -92,11 +92,6 @@ page_history(struct web_req *rq, struct web_resp *r)
 	web_page(rq, r, 200, web_msg(rq, "c.history.title"), &b);
 }
 
-struct vone {
-	char *text, *diff;
-	char id[24], t[32], author[256], summary[512];
-};
-
 static void
 one_line(void *arg, const char *line)
 {
@@ -108,10 +103,7 @@ one_line(void *arg, const char *line)
 	v->diff = malloc(3 * LS_STAFF_MAX + 1);
 	if (v->text == NULL || v->diff == NULL)
 		return;
-	control_line_get(line, "id", v->id, sizeof v->id);
-	control_line_get(line, "time", v->t, sizeof v->t);
-	control_line_get(line, "author", v->author, sizeof v->author);
-	control_line_get(line, "summary", v->summary, sizeof v->summary);
+	content_fields(line, v, version_fields, NVERSION_FIELDS);
 	if (control_line_get(line, "text", v->text, LS_STAFF_MAX + 1) < 0)
 		v->text[0] = '\0';
 	if (control_line_get(line, "diff", v->diff, 3 * LS_STAFF_MAX + 1) < 0)
@@ -137,7 +129,7 @@ page_version(struct web_req *rq, struct web_resp *r)
 		web_error(rq, r, 404, web_msg(rq, "err.notfound"));
 		return;
 	}
-	when_text(v.t, when, sizeof when);
+	web_time_text(v.t, when, sizeof when);
 	web_buf_escf(&b, "<p>%s %s — %s — %s</p>", web_msg(rq, "c.version"), v.id, when, v.author);
 	web_buf_escf(&b, "<p>%s</p>", v.summary);
 	if (content_can_edit(rq)) {
@@ -183,8 +175,7 @@ post_restore(struct web_req *rq, struct web_resp *r)
 		snprintf(to, sizeof to, "/history?restored=%lld", res.id);
 		web_redirect(r, to);
 	} else {
-		web_buf_escf(&b, "<p class=\"error\" role=\"alert\" id=\"save-error\">%s %s</p>", web_msg(rq, "c.savefailed"),
-		    res.message);
+		content_save_failed(rq, &b, &res);
 		content_result_html(rq, &b, &res);
 		web_buf_escf(&b, "<p><a href=\"/history\">%s</a></p>", web_msg(rq, "c.back"));
 		web_page(rq, r, 422, web_msg(rq, "c.history.title"), &b);
@@ -205,8 +196,7 @@ post_adopt(struct web_req *rq, struct web_resp *r)
 		kv_put(req, sizeof req, &n, "actor", rq->user->name);
 	rc = web_control(rq, req, NULL, NULL, final, sizeof final, err, sizeof err);
 	if (rc != 0) {
-		if (rc > 0 && control_line_get(final, "message", err, sizeof err) < 0)
-			snprintf(err, sizeof err, "%.500s", final);
+		content_daemon_error(rc, final, err, sizeof err);
 		web_error(rq, r, 409, err);
 		return;
 	}

@@ -35,6 +35,22 @@ void content_staff_free(struct content_staff *);
 /* The model of config with text as its staff file (NULL + err when it does
  * not load: then only the history can help). */
 struct ls_config *content_model(const struct content_staff *, const char *text, char *err, size_t errlen);
+/* The staff file and its model, for a page that needs both: NULL after
+ * answering r (502 when the daemon did not answer, 409 when the staff file
+ * does not load); st is always to be freed. */
+struct ls_config *content_open(const struct web_req *, struct web_resp *, struct content_staff *st);
+/* err as the page shows a failed request (rc from web_control): the
+ * daemon's message, else its whole answer, else err as it is (rc < 0). */
+void content_daemon_error(int rc, const char *final, char *err, size_t errlen);
+
+/* Values of a control answer's line into the string fields of a record:
+ * each key's value at rec + off, cut to len; a missing key leaves it. */
+struct content_field {
+	const char *key;
+	size_t off, len;
+};
+#define CONTENT_FIELD(type, member, key) { key, offsetof(type, member), sizeof(((type *)0)->member) }
+void content_fields(const char *line, void *rec, const struct content_field *, size_t n);
 
 /* What a save answered. */
 struct content_problem {
@@ -60,6 +76,8 @@ void content_field_errors(struct web_buf *, struct content_result *, const char 
     const char *key);
 /* The result's message and every problem not shown beside a field. */
 void content_result_html(const struct web_req *, struct web_buf *, struct content_result *);
+/* "Not saved" with the daemon's message (#save-error), for a failed save. */
+void content_save_failed(const struct web_req *, struct web_buf *, const struct content_result *);
 
 /* A staff-file element "{ k = v; ... }" from form values: kind 's' string,
  * 'n' number (written bare when it looks like one, else quoted so the
@@ -75,7 +93,20 @@ char *content_element(const struct content_kv *, size_t n);
  * line, as config_write_staff writes).  malloc'd, or NULL. */
 char *content_replace(const char *text, const char *section, long index, const char *elem);
 
+/* A rule's fields as its form shows them, in the form's order (name, kind,
+ * playlist, boards, from, to, dates, weekdays, hours, priority,
+ * brightness); NULL where the rule leaves one out.  Each malloc'd and
+ * whole, however many boards or dates the rule lists; free them with
+ * content_rule_form_free.  0, or -1 out of memory (all NULL). */
+#define CONTENT_RULE_FIELDS 11
+int  content_rule_form(const struct ls_rule *, char *v[CONTENT_RULE_FIELDS]);
+void content_rule_form_free(char *v[CONTENT_RULE_FIELDS]);
+
 /* Page helpers */
+/* "Saved N" (#saved) when the query's field `name` is a version's id. */
+void content_saved_notice(const struct web_req *, struct web_buf *, const char *name);
+/* An editor's Save and Delete buttons (#save; name=save / name=delete). */
+void content_save_delete(const struct web_req *, struct web_buf *);
 void content_conflict_banner(const struct web_req *, struct web_buf *, const struct content_staff *);
 int  content_can_edit(const struct web_req *);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "daemon/control.h"
+#include "util/strlist.h"
 #include "web/content_int.h"
 
 #define DAY_W 150
@@ -31,6 +32,16 @@ struct week {
 	int  ndays;
 };
 
+static const struct content_field run_fields[] = {
+	CONTENT_FIELD(struct run, board, "board"),
+	CONTENT_FIELD(struct run, day, "day"),
+	CONTENT_FIELD(struct run, from, "from"),
+	CONTENT_FIELD(struct run, to, "to"),
+	CONTENT_FIELD(struct run, state, "state"),
+	CONTENT_FIELD(struct run, who, "who"),
+	CONTENT_FIELD(struct run, playlist, "playlist"),
+};
+
 static void
 week_line(void *arg, const char *line)
 {
@@ -45,13 +56,7 @@ week_line(void *arg, const char *line)
 	w->v = nv;
 	r = &w->v[w->n++];
 	memset(r, 0, sizeof *r);
-	control_line_get(line, "board", r->board, sizeof r->board);
-	control_line_get(line, "day", r->day, sizeof r->day);
-	control_line_get(line, "from", r->from, sizeof r->from);
-	control_line_get(line, "to", r->to, sizeof r->to);
-	control_line_get(line, "state", r->state, sizeof r->state);
-	control_line_get(line, "who", r->who, sizeof r->who);
-	control_line_get(line, "playlist", r->playlist, sizeof r->playlist);
+	content_fields(line, r, run_fields, sizeof run_fields / sizeof run_fields[0]);
 	if (control_line_get(line, "brightness", num, sizeof num) == 0)
 		r->bright = atoi(num);
 	if (w->ndays < 7 && (w->ndays == 0 || strcmp(w->days[w->ndays - 1], r->day) != 0)) {
@@ -133,8 +138,7 @@ board_svg(const struct web_req *rq, struct web_buf *b, const struct week *w, con
 struct names {
 	char boards[256][128];
 	size_t nb;
-	char groups[64][128];
-	size_t ng;
+	struct ls_strlist groups;
 };
 
 static void
@@ -146,16 +150,8 @@ boards_line(void *arg, const char *line)
 	if (strncmp(line, "board ", 6) != 0 || n->nb >= 256)   /* why v=1's board lines */
 		return;
 	control_line_get(line, "name", n->boards[n->nb++], sizeof n->boards[0]);
-	if (control_line_get(line, "groups", g, sizeof g) == 0) {
-		char *save = NULL;
-		for (char *t = strtok_r(g, ",", &save); t && n->ng < 64; t = strtok_r(NULL, ",", &save)) {
-			size_t k;
-			for (k = 0; k < n->ng && strcmp(n->groups[k], t) != 0; k++)
-				;
-			if (k == n->ng)
-				snprintf(n->groups[n->ng++], sizeof n->groups[0], "%s", t);
-		}
-	}
+	if (control_line_get(line, "groups", g, sizeof g) == 0)
+		ls_strlist_add_csv(&n->groups, g);
 }
 
 /* A select of boards and groups, value "board:NAME" or "group:NAME". */
@@ -164,11 +160,11 @@ target_select(const struct web_req *rq, struct web_buf *b, const struct names *n
 {
 	web_buf_escf(b, "<label for=\"target\">%s</label><select id=\"target\" name=\"target\"><option value=\"\">%s</option>",
 	    web_msg(rq, "c.target"), web_msg(rq, "c.allboards"));
-	for (size_t i = 0; i < n->ng; i++) {
+	for (size_t i = 0; i < n->groups.n; i++) {
 		char v[160];
-		snprintf(v, sizeof v, "group:%s", n->groups[i]);
+		snprintf(v, sizeof v, "group:%s", n->groups.v[i]);
 		web_buf_escf(b, "<option value=\"%s\"%s>%s %s</option>", v, cur && strcmp(cur, v) == 0 ? " selected" : "",
-		    web_msg(rq, "c.group"), n->groups[i]);
+		    web_msg(rq, "c.group"), n->groups.v[i]);
 	}
 	for (size_t i = 0; i < n->nb; i++) {
 		char v[160];
@@ -237,13 +233,13 @@ page_schedule(struct web_req *rq, struct web_resp *r)
 	if (target_arg(target, targ, sizeof targ) < 0) {
 		web_error(rq, r, 400, web_msg(rq, "c.badtarget"));
 		web_buf_free(&b);
+		ls_strlist_free(&n.groups);
 		return;
 	}
 	snprintf(req, sizeof req, "week v=1 first=%s%s", first, targ);
 	rc = web_control(rq, req, week_line, &w, final, sizeof final, err, sizeof err);
 	if (rc != 0) {
-		if (rc > 0 && control_line_get(final, "message", err, sizeof err) < 0)
-			snprintf(err, sizeof err, "%.500s", final);
+		content_daemon_error(rc, final, err, sizeof err);
 		web_buf_escf(&b, "<p class=\"error\">%s%s</p>", web_msg(rq, "err.daemon"), err);
 	} else {
 		web_buf_escf(&b, "<p class=\"hint\">%s</p>", web_msg(rq, "c.week.hint"));
@@ -256,6 +252,7 @@ page_schedule(struct web_req *rq, struct web_resp *r)
 		}
 	}
 	free(w.v);
+	ls_strlist_free(&n.groups);
 	web_page(rq, r, 200, web_msg(rq, "c.schedule.title"), &b);
 }
 
@@ -278,59 +275,72 @@ reason_msg(const struct web_req *rq, const char *reason)
 	return m;
 }
 
+/* why v=1's lines: a board, then the rules that did not win for it */
+struct why_board {
+	char name[128], state[16], rule[128], item[128], playlist[128], alert[128], level[16], atext[1024], bright[8],
+	    fallback[4];
+};
+static const struct content_field why_board_fields[] = {
+	CONTENT_FIELD(struct why_board, name, "name"),
+	CONTENT_FIELD(struct why_board, state, "state"),
+	CONTENT_FIELD(struct why_board, rule, "rule"),
+	CONTENT_FIELD(struct why_board, item, "item"),
+	CONTENT_FIELD(struct why_board, playlist, "playlist"),
+	CONTENT_FIELD(struct why_board, alert, "alert"),
+	CONTENT_FIELD(struct why_board, level, "alert_level"),
+	CONTENT_FIELD(struct why_board, atext, "alert_text"),
+	CONTENT_FIELD(struct why_board, bright, "brightness"),
+	CONTENT_FIELD(struct why_board, fallback, "fallback"),
+};
+struct why_rule {
+	char name[128], reason[16], by[128], prio[16], text[1024];
+};
+static const struct content_field why_rule_fields[] = {
+	CONTENT_FIELD(struct why_rule, name, "name"),
+	CONTENT_FIELD(struct why_rule, reason, "reason"),
+	CONTENT_FIELD(struct why_rule, by, "by"),
+	CONTENT_FIELD(struct why_rule, prio, "priority"),
+	CONTENT_FIELD(struct why_rule, text, "text"),
+};
+
 static void
 why_line(void *arg, const char *line)
 {
 	struct why *w = arg;
-	char name[128], state[16], rule[128], item[128], playlist[128], alert[128], level[16], atext[1024],
-	    bright[8], fallback[4], reason[16], by[128], prio[16], text[1024], rline[16];
 
 	if (strncmp(line, "board ", 6) == 0) {
+		struct why_board wb = { 0 };
 		if (w->open)
 			web_buf_puts(w->b, "</tbody></table></div>");
 		w->open = 1;
-		control_line_get(line, "name", name, sizeof name);
-		control_line_get(line, "state", state, sizeof state);
-		control_line_get(line, "rule", rule, sizeof rule);
-		control_line_get(line, "item", item, sizeof item);
-		control_line_get(line, "playlist", playlist, sizeof playlist);
-		control_line_get(line, "alert", alert, sizeof alert);
-		control_line_get(line, "alert_level", level, sizeof level);
-		control_line_get(line, "alert_text", atext, sizeof atext);
-		control_line_get(line, "brightness", bright, sizeof bright);
-		control_line_get(line, "fallback", fallback, sizeof fallback);
-		web_buf_escf(w->b, "<div class=\"card why-board\" data-board=\"%s\"><h2>%s</h2><p class=\"shows\">", name, name);
-		if (strcmp(state, "play") == 0)
-			web_buf_escf(w->b, "%s <strong class=\"item\">%s</strong> (%s %s) ", web_msg(w->rq, "c.shows"), item,
-			    web_msg(w->rq, "c.playlist"), playlist);
-		else
-			{
+		content_fields(line, &wb, why_board_fields, sizeof why_board_fields / sizeof why_board_fields[0]);
+		web_buf_escf(w->b, "<div class=\"card why-board\" data-board=\"%s\"><h2>%s</h2><p class=\"shows\">", wb.name, wb.name);
+		if (strcmp(wb.state, "play") == 0)
+			web_buf_escf(w->b, "%s <strong class=\"item\">%s</strong> (%s %s) ", web_msg(w->rq, "c.shows"), wb.item,
+			    web_msg(w->rq, "c.playlist"), wb.playlist);
+		else {
 			char sk[40];
-			snprintf(sk, sizeof sk, "c.state.%s", state[0] ? state : "blank");
+			snprintf(sk, sizeof sk, "c.state.%s", wb.state[0] ? wb.state : "blank");
 			web_buf_escf(w->b, "<strong class=\"state\">%s</strong> ", web_msg(w->rq, sk));
 		}
-		if (strcmp(fallback, "1") == 0)
+		if (strcmp(wb.fallback, "1") == 0)
 			web_buf_escf(w->b, "— %s", web_msg(w->rq, "c.byfallback"));
-		else if (rule[0])
-			web_buf_escf(w->b, "— %s <strong class=\"rule\">%s</strong>", web_msg(w->rq, "c.byrule"), rule);
-		web_buf_escf(w->b, ", %s %s%%</p>", web_msg(w->rq, "c.brightness"), bright);
-		if (alert[0])
+		else if (wb.rule[0])
+			web_buf_escf(w->b, "— %s <strong class=\"rule\">%s</strong>", web_msg(w->rq, "c.byrule"), wb.rule);
+		web_buf_escf(w->b, ", %s %s%%</p>", web_msg(w->rq, "c.brightness"), wb.bright);
+		if (wb.alert[0])
 			web_buf_escf(w->b, "<p class=\"error alert-covers\">%s %s (%s): %s</p>", web_msg(w->rq, "c.alertcovers"),
-			    alert, level, atext);
+			    wb.alert, wb.level, wb.atext);
 		web_buf_escf(w->b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 		    web_msg(w->rq, "c.rule"), web_msg(w->rq, "c.priority"), web_msg(w->rq, "c.verdict"),
 		    web_msg(w->rq, "c.detail"));
 		return;
 	}
 	if (strncmp(line, "rule ", 5) == 0 && w->open) {
-		control_line_get(line, "name", name, sizeof name);
-		control_line_get(line, "reason", reason, sizeof reason);
-		control_line_get(line, "by", by, sizeof by);
-		control_line_get(line, "priority", prio, sizeof prio);
-		control_line_get(line, "text", text, sizeof text);
-		control_line_get(line, "line", rline, sizeof rline);
-		web_buf_escf(w->b, "<tr class=\"reason-%s\"><td>%s</td><td>%s</td><td>%s%s%s</td><td>%s</td></tr>", reason,
-		    name, prio, reason_msg(w->rq, reason), by[0] ? " → " : "", by, text);
+		struct why_rule wr = { 0 };
+		content_fields(line, &wr, why_rule_fields, sizeof why_rule_fields / sizeof why_rule_fields[0]);
+		web_buf_escf(w->b, "<tr class=\"reason-%s\"><td>%s</td><td>%s</td><td>%s%s%s</td><td>%s</td></tr>", wr.reason,
+		    wr.name, wr.prio, reason_msg(w->rq, wr.reason), wr.by[0] ? " → " : "", wr.by, wr.text);
 	}
 }
 
@@ -358,8 +368,7 @@ page_schedule_why(struct web_req *rq, struct web_resp *r)
 		web_buf_puts(&b, "</tbody></table></div>");
 	web_buf_puts(&b, "</div>");
 	if (rc != 0) {
-		if (rc > 0 && control_line_get(final, "message", err, sizeof err) < 0)
-			snprintf(err, sizeof err, "%.500s", final);
+		content_daemon_error(rc, final, err, sizeof err);
 		web_buf_escf(&b, "<p class=\"error\">%s%s</p>", web_msg(rq, "err.daemon"), err);
 	} else {
 		control_line_get(final, "local", when, sizeof when);

@@ -19,15 +19,10 @@
 static void
 fmt_time(const char *t, char *buf, size_t len)
 {
-	time_t tt = (time_t)atof(t);
-	struct tm tm;
-
-	if (t[0] == '\0' || tt <= 0) {
+	if (t[0] == '\0' || (time_t)atof(t) <= 0)
 		snprintf(buf, len, "-");
-		return;
-	}
-	localtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+	else
+		web_time_text(t, buf, len);
 }
 
 void

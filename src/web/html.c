@@ -7,6 +7,7 @@
  * so the same call is safe in text and in quoted attribute values.
  */
 #include <stdarg.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -325,4 +326,14 @@ web_error(const struct web_req *rq, struct web_resp *r, int status, const char *
 	    web_msg(rq, "nav.home"));
 	web_page(rq, r, status, strcmp(web_msg(rq, title), title) ? web_msg(rq, title) : web_msg(rq, "err.other"),
 	    &b);
+}
+
+void
+web_time_text(const char *unix_s, char *buf, size_t len)
+{
+	time_t t = (time_t)atof(unix_s);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }

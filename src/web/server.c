@@ -28,6 +28,7 @@
 #include "daemon/control.h"
 #include "util/kv.h"
 #include "util/log.h"
+#include "util/file.h"
 #include "web/users.h"
 #include "web/web.h"
 #include "web/web_int.h"
@@ -600,28 +601,10 @@ bad:
 static char *
 read_pem(const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
+	char *buf = ls_read_file(path, 1024 * 1024, NULL, err, errlen);
 
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) < 0 || (n = ftell(f)) < 0 || n > 1024 * 1024 || fseek(f, 0, SEEK_SET) < 0 ||
-	    (buf = malloc((size_t)n + 1)) == NULL) {
-		fclose(f);
+	if (buf == NULL && errno == EFBIG)
 		snprintf(err, errlen, "%s: cannot read (at most 1 MiB of PEM)", path);
-		return NULL;
-	}
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		fclose(f);
-		free(buf);
-		snprintf(err, errlen, "%s: read error", path);
-		return NULL;
-	}
-	buf[n] = '\0';
-	fclose(f);
 	return buf;
 }
 

@@ -36,6 +36,7 @@
 #include "util/base64.h"
 #include "util/kv.h"
 #include "util/log.h"
+#include "util/strlist.h"
 #include "web/web.h"
 #include "web/web_int.h"
 
@@ -730,23 +731,6 @@ wall_json(struct web_req *rq, struct web_resp *r)
 
 /* ---- the page ---- */
 
-static int
-in_group(const char *groups, const char *g)
-{
-	size_t n = strlen(g);
-
-	for (const char *p = groups; *p;) {
-		size_t k = strcspn(p, ",");
-
-		if (k == n && strncmp(p, g, n) == 0)
-			return 1;
-		p += k;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
-}
-
 static void
 board_card(const struct web_req *rq, struct web_buf *b, const struct wall_board *bd)
 {
@@ -780,8 +764,7 @@ page_wall(struct web_req *rq, struct web_resp *r)
 {
 	struct web_wall *w = rq->srv->wall;
 	struct web_buf b = { 0 };
-	char **groups = NULL;
-	size_t ng = 0;
+	struct ls_strlist groups = { NULL, 0 };
 	long long until = ms_now() + 3000;
 
 	/* right after start the first snapshot may still be on its way */
@@ -806,49 +789,25 @@ page_wall(struct web_req *rq, struct web_resp *r)
 		web_buf_escf(&b, "<p>%s</p>", web_msg(rq, "wall.none"));
 	web_buf_puts(&b, "<div id=\"wall\">");
 	/* groups in the order the boards name them; a board in two groups shows in both */
-	for (size_t i = 0; i < w->n; i++) {
-		const char *p = w->b[i].groups;
-
-		while (*p) {
-			size_t k = strcspn(p, ",");
-			int have = 0;
-
-			for (size_t g = 0; g < ng; g++)
-				if (strlen(groups[g]) == k && strncmp(groups[g], p, k) == 0)
-					have = 1;
-			if (!have) {
-				char **ngp = realloc(groups, (ng + 1) * sizeof *groups);
-
-				if (ngp != NULL) {
-					groups = ngp;
-					if ((groups[ng] = strndup(p, k)) != NULL)
-						ng++;
-				}
-			}
-			p += k;
-			if (*p == ',')
-				p++;
-		}
-	}
-	for (size_t g = 0; g <= ng; g++) {
+	for (size_t i = 0; i < w->n; i++)
+		ls_strlist_add_csv(&groups, w->b[i].groups);
+	for (size_t g = 0; g <= groups.n; g++) {
 		int any = 0;
 
 		for (size_t i = 0; i < w->n && !any; i++)
-			any = g < ng ? in_group(w->b[i].groups, groups[g]) : w->b[i].groups[0] == '\0';
+			any = g < groups.n ? ls_strlist_csv_has(w->b[i].groups, groups.v[g]) : w->b[i].groups[0] == '\0';
 		if (!any)
 			continue;
 		web_buf_escf(&b, "<section class=\"group\"><h2>%s</h2><div class=\"boards\">",
-		    g < ng ? groups[g] : web_msg(rq, "wall.nogroup"));
+		    g < groups.n ? groups.v[g] : web_msg(rq, "wall.nogroup"));
 		for (size_t i = 0; i < w->n; i++)
-			if (g < ng ? in_group(w->b[i].groups, groups[g]) : w->b[i].groups[0] == '\0')
+			if (g < groups.n ? ls_strlist_csv_has(w->b[i].groups, groups.v[g]) : w->b[i].groups[0] == '\0')
 				board_card(rq, &b, &w->b[i]);
 		web_buf_puts(&b, "</div></section>");
 	}
 	web_buf_puts(&b, "</div>");
 	pthread_mutex_unlock(&w->mu);
-	for (size_t g = 0; g < ng; g++)
-		free(groups[g]);
-	free(groups);
+	ls_strlist_free(&groups);
 	web_page(rq, r, 200, web_msg(rq, "wall.title"), &b);
 }
 

@@ -23,6 +23,10 @@
 
 #include "web/web.h"
 
+/* Unix seconds (as the daemon writes them, a fraction allowed) as local
+ * "YYYY-MM-DD HH:MM:SS" (html.c). */
+void web_time_text(const char *unix_s, char *buf, size_t len);
+
 /* Every route table, in lookup order, ending with NULL (server.c). */
 extern const struct web_route *const web_route_tables[];
 

@@ -19,16 +19,13 @@
 #     dark one between.
 # serial: the board's clock runs 50 times fast: item changes within 0.16 s of real time
 . tests/lib.sh
+. tests/lib-stored.sh
 L=$B/ledsign
 T0=1694491200            # 2023-09-12 12:00:00 at UTC+8
 PORT=$(free_port)
-mkdir -p "$TMP/run" "$TMP/state" "$TMP/snap" && chmod 700 "$TMP/run" "$TMP/state"
-cat >"$TMP/c.cfg" <<CFG
-timezone = "Asia/Shanghai";
-control_socket = "$TMP/run/control.sock";
-state_dir = "$TMP/state";
-boards = ( { name = "hall"; width = 128; height = 32; format = "mono"; protocol = "lsp";
-             address = "tcp:127.0.0.1:$PORT"; } );
+stored_dirs
+stored_config "$TMP/c.cfg" hall "$PORT"
+cat >>"$TMP/c.cfg" <<CFG
 content = ( { name = "A"; text = "早上好"; },
             { name = "B"; text = "网络安全"; },
             { name = "C"; text = "午饭时间"; } );
@@ -47,18 +44,17 @@ RT=""; chrt -f 10 true 2>/dev/null && RT="chrt -f 10"
 $RT $B/ledboard --listen "tcp:127.0.0.1:$PORT" --size 128x32 --format mono --snapshot "$TMP/snap" --keep \
     --clock-rate 50 2>"$TMP/board.log" &
 BOARD=$!; PIDS="$PIDS $BOARD"
-wait_file "$TMP/board.log" && n=50; while ! grep -q "listening on" "$TMP/board.log" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+wait_listen "$TMP/board.log"
 
 $L play "$TMP/c.cfg" --foreground --start-at "2023-09-12 12:00" 2>"$TMP/d1.log" &
 D1=$!; PIDS="$PIDS $D1"
 # stored: the board acknowledged the programme and plays it
 n=150; until grep -q "programme version=" "$TMP/board.log" || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
 [ $n -gt 0 ] || { cat "$TMP/d1.log"; tail "$TMP/board.log"; fail "the board never played a stored programme"; }
-n=50; until $L status "$TMP/c.cfg" >"$TMP/st1.txt" 2>/dev/null && grep -Eq "^hall .* stored +[0-9a-f]{8} " "$TMP/st1.txt" ||
-    [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
+stored_status_wait 50 "$TMP/st1.txt" "^hall .* stored +[0-9a-f]{8} "; got=$?
 cat "$TMP/st1.txt"
-[ $n -gt 0 ] || fail "status does not say the board plays its stored programme"
-VER=$(sed -n 's/^hall .* stored \{1,\}\([0-9a-f]\{8\}\) .*/\1/p' "$TMP/st1.txt")
+[ $got -eq 0 ] || fail "status does not say the board plays its stored programme"
+VER=$(stored_version "$TMP/st1.txt" hall)
 
 # ---- 1. the controller is killed --------------------------------------
 kill -9 $D1; wait $D1 2>/dev/null
@@ -69,8 +65,7 @@ sleep 13
 tail -n +$((KILLED + 1)) "$TMP/board.log" >"$TMP/after-kill.log"
 grep -q "rx " "$TMP/after-kill.log" && fail "something spoke to the board after the controller was killed"
 # each programme picture: its board clock, then the frame that shows it
-awk '/programme version=/ { split($0, a, "clock="); clk = a[2] } / frame [0-9]+ shown/ && clk != "" { print clk, $3; clk = "" }' \
-    "$TMP/after-kill.log" >"$TMP/shows.txt"
+stored_shows "$TMP/after-kill.log" >"$TMP/shows.txt"
 expect() {   # ITEM the schedule wants at board clock $1 (seconds)
 	awk -v c="$1" -v t0=$T0 'BEGIN { t = c - t0; if (t < 360) { p = (t % 50); print (p < 20 ? "A" : "B") }
 	    else if (t < 3600) { p = ((t - 360) % 30); print (p < 15 ? "C" : "A") } else print "dark" }'
@@ -109,10 +104,9 @@ RESTART=$(wc -l <"$TMP/board.log")
 FRAMES0=$(ls "$TMP/snap" | grep -c '^frame-')
 $L play "$TMP/c.cfg" --foreground --start-at "2023-09-12 12:00" 2>"$TMP/d2.log" &
 D2=$!; PIDS="$PIDS $D2"
-n=100; until $L status "$TMP/c.cfg" >"$TMP/st2.txt" 2>/dev/null && grep -Eq "^hall .* stored +$VER " "$TMP/st2.txt" ||
-    [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
+stored_status_wait 100 "$TMP/st2.txt" "^hall .* stored +$VER "; got=$?
 cat "$TMP/st2.txt"
-[ $n -gt 0 ] || { cat "$TMP/d2.log"; fail "the new controller did not find programme $VER on the board"; }
+[ $got -eq 0 ] || { cat "$TMP/d2.log"; fail "the new controller did not find programme $VER on the board"; }
 grep -q "holds programme $VER already" "$TMP/d2.log" || fail "the new controller did not say the board holds $VER"
 tail -n +$((RESTART + 1)) "$TMP/board.log" >"$TMP/after-restart.log"
 ! grep -Eq "rx PROGRAMME|rx FRAME .* stored" "$TMP/after-restart.log" || { grep "rx " "$TMP/after-restart.log"; fail "the programme was uploaded again"; }

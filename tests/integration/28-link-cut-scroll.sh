@@ -11,16 +11,13 @@
 # new programme version.
 # serial: the board's clock runs 5 times fast and its pictures are sampled by time
 . tests/lib.sh
+. tests/lib-stored.sh
 L=$B/ledsign
 T0=1694491200            # 2023-09-12 12:00:00 at UTC+8
 PORT=$(free_port)
-mkdir -p "$TMP/run" "$TMP/state" "$TMP/snap" && chmod 700 "$TMP/run" "$TMP/state"
-cat >"$TMP/c.cfg" <<CFG
-timezone = "Asia/Shanghai";
-control_socket = "$TMP/run/control.sock";
-state_dir = "$TMP/state";
-boards = ( { name = "gate"; width = 128; height = 32; format = "mono"; protocol = "lsp";
-             address = "tcp:127.0.0.1:$PORT"; } );
+stored_dirs
+stored_config "$TMP/c.cfg" gate "$PORT"
+cat >>"$TMP/c.cfg" <<CFG
 content = ( { name = "theme"; text = "网络安全为人民,网络安全靠人民"; effect = "scroll-left"; speed = 32.0;
               duration = 3600; } );
 playlists = ( { name = "p"; items = ["theme"]; } );
@@ -29,13 +26,12 @@ CFG
 $B/ledboard --listen "tcp:127.0.0.1:$PORT" --size 128x32 --format mono --snapshot "$TMP/snap" --keep \
     --clock-rate 5 2>"$TMP/board.log" &
 BOARD=$!; PIDS="$PIDS $BOARD"
-n=50; while ! grep -q "listening on" "$TMP/board.log" 2>/dev/null && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+wait_listen "$TMP/board.log"
 $L play "$TMP/c.cfg" --foreground --start-at "2023-09-12 12:00" 2>"$TMP/d.log" &
 D=$!; PIDS="$PIDS $D"
-n=100; until $L status "$TMP/c.cfg" >"$TMP/st1.txt" 2>/dev/null && grep -Eq "^gate .* stored +[0-9a-f]{8} " "$TMP/st1.txt" ||
-    [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
+stored_status_wait 100 "$TMP/st1.txt" "^gate .* stored +[0-9a-f]{8} "; got=$?
 cat "$TMP/st1.txt"
-[ $n -gt 0 ] || { cat "$TMP/d.log"; fail "the board never played its stored programme"; }
+[ $got -eq 0 ] || { cat "$TMP/d.log"; fail "the board never played its stored programme"; }
 sleep 1
 kill -USR1 $BOARD
 n=20; until grep -q "link cut" "$TMP/board.log" || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
@@ -45,8 +41,7 @@ kill -USR1 $BOARD
 n=20; until grep -q "link mended" "$TMP/board.log" || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
 sed -n '/link cut/,/link mended/p' "$TMP/board.log" >"$TMP/cut.log"
 grep -q "rx " "$TMP/cut.log" && fail "the board heard something through a cut link"
-awk '/programme version=/ { split($0, a, "clock="); clk = a[2] } / frame [0-9]+ shown/ && clk != "" { print clk, $3; clk = "" }' \
-    "$TMP/cut.log" >"$TMP/shows.txt"
+stored_shows "$TMP/cut.log" >"$TMP/shows.txt"
 shows=$(wc -l <"$TMP/shows.txt")
 span=$(echo "$(tail -1 "$TMP/shows.txt" | cut -d' ' -f1) - $(head -1 "$TMP/shows.txt" | cut -d' ' -f1)" | bc)
 echo "link cut: $shows pictures over $span s of the board's time"
@@ -66,13 +61,12 @@ done <"$TMP/shows.txt"
 echo "$checked pictures from the minute without a link are exactly the host's scroll at their moment"
 # the controller noticed, and came back to a board that still holds its programme
 grep -q "stalled\|offline" "$TMP/d.log" || fail "the controller did not notice the cut link"
-n=150; until $L status "$TMP/c.cfg" >"$TMP/st2.txt" 2>/dev/null && grep -Eq "^gate +online .* stored " "$TMP/st2.txt" ||
-    [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
+stored_status_wait 150 "$TMP/st2.txt" "^gate +online .* stored "; got=$?
 cat "$TMP/st2.txt"
-[ $n -gt 0 ] || { tail "$TMP/d.log"; fail "the controller is not back on the board after the link was mended"; }
+[ $got -eq 0 ] || { tail "$TMP/d.log"; fail "the controller is not back on the board after the link was mended"; }
 tail -n +$(grep -n "link mended" "$TMP/board.log" | cut -d: -f1) "$TMP/board.log" >"$TMP/after.log"
 ! grep -Eq "rx PROGRAMME|rx FRAME .* stored" "$TMP/after.log" || fail "the programme was uploaded again after the cut"
-VER=$(sed -n 's/^gate .* stored \{1,\}\([0-9a-f]\{8\}\) .*/\1/p' "$TMP/st2.txt")
+VER=$(stored_version "$TMP/st2.txt" gate)
 # a reload that changes nothing the board shows uploads nothing; one that
 # changes the scroll's speed stores a new programme
 $L reload "$TMP/c.cfg" >/dev/null || fail "reload"
@@ -84,5 +78,5 @@ n=100; until $L status "$TMP/c.cfg" >"$TMP/st3.txt" 2>/dev/null && grep -Eq "^ga
     ! grep -q " $VER " "$TMP/st3.txt" || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
 [ $n -gt 0 ] || { cat "$TMP/st3.txt"; fail "a reload with a new speed did not store a new programme"; }
 [ "$(grep -c "rx PROGRAMME" "$TMP/board.log")" -eq 2 ] || fail "the new programme was not sent once"
-echo "reload: unchanged, nothing sent; a new speed, programme $VER -> $(sed -n 's/^gate .* stored \{1,\}\([0-9a-f]\{8\}\) .*/\1/p' "$TMP/st3.txt")"
+echo "reload: unchanged, nothing sent; a new speed, programme $VER -> $(stored_version "$TMP/st3.txt" gate)"
 echo ok

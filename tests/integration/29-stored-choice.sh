@@ -9,8 +9,8 @@
 #     snapshot verb (the console's board wall) shows that text as the board
 #     plays it, no frame of it having been sent.
 . tests/lib.sh
+. tests/lib-stored.sh
 L=$B/ledsign
-wait_listen() { n=50; while ! grep -q "listening on" "$1" 2>/dev/null && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done; }
 mkdir -p "$TMP/run" "$TMP/state" "$TMP/s1" "$TMP/s2" && chmod 700 "$TMP/run" "$TMP/state"
 P1=$(free_port); P2=$(free_port)
 cat >"$TMP/c.cfg" <<CFG

@@ -17,20 +17,15 @@
 	"content = ( { name = \"c\"; text = \"x\"; } );\n" \
 	"playlists = ( { name = \"p\"; items = [\"c\"]; } );\n"
 
-static struct ls_config *
-load_text(const char *text, struct ls_diag *d)
-{
-	char path[64] = "/tmp/ledsign-alertcfg-XXXXXX";
-	struct ls_config *cfg;
-	FILE *fp;
-	int fd;
+#define CONFIG_FIXTURE_TMP "/tmp/ledsign-alertcfg-XXXXXX"
+#include "config_fixture.h"
 
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	fp = fdopen(fd, "w");
-	fputs(text, fp);
-	fclose(fp);
-	cfg = ls_config_load(path, d);
+/* The config from text, its file already gone. */
+static struct ls_config *
+load_gone(const char *text, struct ls_diag *d)
+{
+	struct ls_config *cfg = load_text(text, d);
+
 	unlink(path);
 	return cfg;
 }
@@ -48,7 +43,7 @@ static void
 test_defaults(void **state)
 {
 	struct ls_diag d = { 0 };
-	struct ls_config *cfg = load_text(BASE, &d);
+	struct ls_config *cfg = load_gone(BASE, &d);
 
 	assert_non_null(cfg);
 	assert_string_equal(cfg->control_socket, "/run/ledsign/control.sock");
@@ -66,7 +61,7 @@ static void
 test_settings(void **state)
 {
 	struct ls_diag d = { 0 };
-	struct ls_config *cfg = load_text(BASE
+	struct ls_config *cfg = load_gone(BASE
 	    "control_users = [\"root\", \"1000\"];\n"
 	    "control_groups = \"root\";\n"
 	    "cap_dir = \"/var/spool/ledsign/cap\";\n"
@@ -98,7 +93,7 @@ static void
 test_errors(void **state)
 {
 	struct ls_diag d = { 0 };
-	struct ls_config *cfg = load_text(BASE
+	struct ls_config *cfg = load_gone(BASE
 	    "cap_areas = ( { match = \"North\"; groups = [\"nosuchgroup\"]; },\n"
 	    "              { groups = [\"north\"]; },\n"
 	    "              { match = \"x\"; groups = [\"north\"]; colour = 1; } );\n"

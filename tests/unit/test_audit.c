@@ -24,6 +24,8 @@
 #include "util/kv.h"
 #include "util/log.h"
 
+#include "control_fixture.h"
+
 struct fx {
 	char dir[64], sock[96], state[96], db[96];
 	struct ls_config cfg;
@@ -106,20 +108,6 @@ teardown(void **state)
 	return 0;
 }
 
-static const char *
-ask_as(struct fx *f, uid_t uid, enum control_role role, const char *line)
-{
-	static char out[256 * 1024];
-	size_t len;
-	char *a = control_handle_line_as(f->srv, line, time(NULL), uid, role, &len);
-
-	assert_non_null(a);
-	assert_true(len < sizeof out);
-	memcpy(out, a, len + 1);
-	free(a);
-	return out;
-}
-
 /* Entries come back newest first, with every field; ids count up. */
 static void
 test_audit_module(void **state)
@@ -143,7 +131,7 @@ test_audit_module(void **state)
 	assert_int_equal(audit_add(f->audit, &e, &id2, err, sizeof err), 0);
 	assert_int_equal(id2, id1 + 1);
 	{
-		const char *a = ask_as(f, 0, CONTROL_ROLE_VIEWER, "ledsign-control/1 audit");
+		const char *a = ctl_ask_as(f->srv, 0, CONTROL_ROLE_VIEWER, "ledsign-control/1 audit");
 		const char *p1 = strstr(a, "action=clear"), *p2 = strstr(a, "action=alert");
 
 		assert_non_null(p1);
@@ -153,7 +141,7 @@ test_audit_module(void **state)
 		assert_non_null(strstr(a, "detail=text%3D暴雨\n"));
 		assert_non_null(strstr(a, "ok version=1 entries=2 oldest=1\n"));
 		/* paging: before the newest */
-		a = ask_as(f, 0, CONTROL_ROLE_VIEWER, "ledsign-control/1 audit before=2 limit=5");
+		a = ctl_ask_as(f->srv, 0, CONTROL_ROLE_VIEWER, "ledsign-control/1 audit before=2 limit=5");
 		assert_null(strstr(a, "action=clear"));
 		assert_non_null(strstr(a, "ok version=1 entries=1 oldest=1\n"));
 	}
@@ -180,7 +168,7 @@ test_audit_append_only(void **state)
 	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit", NULL, NULL, &emsg), SQLITE_OK);
 	sqlite3_free(emsg);
 	sqlite3_close(db);
-	assert_non_null(strstr(ask_as(f, 0, CONTROL_ROLE_VIEWER, "ledsign-control/1 audit"), "action=reload"));
+	assert_non_null(strstr(ctl_ask_as(f->srv, 0, CONTROL_ROLE_VIEWER, "ledsign-control/1 audit"), "action=reload"));
 	/* the file is the controller's user's only */
 	{
 		struct stat st;
@@ -200,18 +188,18 @@ test_alert_recorded(void **state)
 	const char *a;
 	char id[64];
 
-	a = ask_as(f, 1234, CONTROL_ROLE_OPERATOR, "ledsign-control/1 alert text=fire%20<drill> level=emergency actor=bob");
+	a = ctl_ask_as(f->srv, 1234, CONTROL_ROLE_OPERATOR, "ledsign-control/1 alert text=fire%20<drill> level=emergency actor=bob");
 	assert_int_equal(strncmp(a, "ok id=", 6), 0);
 	snprintf(id, sizeof id, "%.*s", (int)strcspn(a + 6, "\n"), a + 6);
-	a = ask_as(f, 1234, CONTROL_ROLE_OPERATOR, "ledsign-control/1 status");
+	a = ctl_ask_as(f->srv, 1234, CONTROL_ROLE_OPERATOR, "ledsign-control/1 status");
 	assert_non_null(strstr(a, "source=web:bob%20uid%3D1234"));
-	a = ask_as(f, 0, CONTROL_ROLE_ADMIN, "ledsign-control/1 alert text=x source=cli");
+	a = ctl_ask_as(f->srv, 0, CONTROL_ROLE_ADMIN, "ledsign-control/1 alert text=x source=cli");
 	assert_int_equal(strncmp(a, "ok id=", 6), 0);
-	a = ask_as(f, 0, CONTROL_ROLE_ADMIN, "ledsign-control/1 status");
+	a = ctl_ask_as(f->srv, 0, CONTROL_ROLE_ADMIN, "ledsign-control/1 status");
 	assert_non_null(strstr(a, "source=cli%20uid%3D0"));
-	a = ask_as(f, 1234, CONTROL_ROLE_OPERATOR, "ledsign-control/1 clear all=1 actor=bob");
+	a = ctl_ask_as(f->srv, 1234, CONTROL_ROLE_OPERATOR, "ledsign-control/1 clear all=1 actor=bob");
 	assert_string_equal(a, "ok cleared=2\n");
-	a = ask_as(f, 0, CONTROL_ROLE_VIEWER, "ledsign-control/1 audit");
+	a = ctl_ask_as(f->srv, 0, CONTROL_ROLE_VIEWER, "ledsign-control/1 audit");
 	assert_non_null(strstr(a, "origin=web uid=1234 actor=bob action=clear target=all detail=cleared%3D2\n"));
 	assert_non_null(strstr(a, "origin=cli uid=0 actor= action=alert"));
 	{
@@ -221,7 +209,7 @@ test_alert_recorded(void **state)
 		assert_non_null(strstr(a, want));
 	}
 	/* an actor that is not a user name is refused (it would forge log lines) */
-	a = ask_as(f, 1234, CONTROL_ROLE_OPERATOR, "ledsign-control/1 alert text=x actor=a%0Ab");
+	a = ctl_ask_as(f->srv, 1234, CONTROL_ROLE_OPERATOR, "ledsign-control/1 alert text=x actor=a%0Ab");
 	assert_int_equal(strncmp(a, "error code=usage", 16), 0);
 }
 
@@ -233,18 +221,18 @@ test_record_verb(void **state)
 	struct fx *f = *state;
 	const char *a;
 
-	a = ask_as(f, 999, CONTROL_ROLE_OPERATOR,
+	a = ctl_ask_as(f->srv, 999, CONTROL_ROLE_OPERATOR,
 	    "ledsign-control/1 record action=login actor=alice origin=web target=alice detail=127.0.0.1");
 	assert_string_equal(a, "ok\n");
-	a = ask_as(f, 999, CONTROL_ROLE_VIEWER, "ledsign-control/1 record action=login actor=alice");
+	a = ctl_ask_as(f->srv, 999, CONTROL_ROLE_VIEWER, "ledsign-control/1 record action=login actor=alice");
 	assert_int_equal(strncmp(a, "error code=denied", 17), 0);
-	a = ask_as(f, 999, CONTROL_ROLE_OPERATOR, "ledsign-control/1 record action=save detail=a%1Bb");
+	a = ctl_ask_as(f->srv, 999, CONTROL_ROLE_OPERATOR, "ledsign-control/1 record action=save detail=a%1Bb");
 	assert_int_equal(strncmp(a, "error code=usage", 16), 0);
-	a = ask_as(f, 999, CONTROL_ROLE_OPERATOR, "ledsign-control/1 record action=Bad%20Word");
+	a = ctl_ask_as(f->srv, 999, CONTROL_ROLE_OPERATOR, "ledsign-control/1 record action=Bad%20Word");
 	assert_int_equal(strncmp(a, "error code=usage", 16), 0);
-	a = ask_as(f, 999, CONTROL_ROLE_OPERATOR, "ledsign-control/1 record target=x");
+	a = ctl_ask_as(f->srv, 999, CONTROL_ROLE_OPERATOR, "ledsign-control/1 record target=x");
 	assert_int_equal(strncmp(a, "error code=usage", 16), 0);
-	a = ask_as(f, 0, CONTROL_ROLE_VIEWER, "ledsign-control/1 audit");
+	a = ctl_ask_as(f->srv, 0, CONTROL_ROLE_VIEWER, "ledsign-control/1 audit");
 	assert_non_null(strstr(a, "entry id=1 "));
 	assert_non_null(strstr(a, "origin=web uid=999 actor=alice action=login target=alice detail=127.0.0.1\n"));
 	assert_non_null(strstr(a, "entries=1 "));
@@ -264,7 +252,7 @@ test_snapshot_verb(void **state)
 	assert_non_null(shown);
 	render_canvas_set(shown, 0, 0, 0xffffff);
 	render_canvas_set(shown, 15, 3, 0xffffff);
-	a = ask_as(f, 0, CONTROL_ROLE_VIEWER, "ledsign-control/1 snapshot");
+	a = ctl_ask_as(f->srv, 0, CONTROL_ROLE_VIEWER, "ledsign-control/1 snapshot");
 	assert_non_null(strstr(a, "snapshot name=hall state=online reason= item=alert:emergency rule=alert%20a-1 "
 	    "width=16 height=4 format=mono stride=2 "));
 	assert_non_null(strstr(a, "frame=7 at=1700000100.250 acked=1 omitted=0 pixels="));
@@ -277,10 +265,10 @@ test_snapshot_verb(void **state)
 	assert_int_equal(back[7], 0x01);
 	base64_encode(shown->data, 8, want);
 	assert_string_equal(pix, want);
-	a = ask_as(f, 0, CONTROL_ROLE_VIEWER, "ledsign-control/1 snapshot boards=gate");
+	a = ctl_ask_as(f->srv, 0, CONTROL_ROLE_VIEWER, "ledsign-control/1 snapshot boards=gate");
 	assert_null(strstr(a, "name=hall"));
 	assert_non_null(strstr(a, "boards=1 "));
-	a = ask_as(f, 0, CONTROL_ROLE_VIEWER, "ledsign-control/1 snapshot what=1");
+	a = ctl_ask_as(f->srv, 0, CONTROL_ROLE_VIEWER, "ledsign-control/1 snapshot what=1");
 	assert_int_equal(strncmp(a, "error code=usage", 16), 0);
 	render_canvas_free(shown);
 	shown = NULL;

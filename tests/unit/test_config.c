@@ -10,22 +10,7 @@
 
 #include "config/config.h"
 
-static char path[64];
-
-static struct ls_config *
-load_text(const char *text, struct ls_diag *d)
-{
-	FILE *fp;
-	int fd;
-
-	strcpy(path, "/tmp/ledsign-cfg-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	fp = fdopen(fd, "w");
-	fputs(text, fp);
-	fclose(fp);
-	return ls_config_load(path, d);
-}
+#include "config_fixture.h"
 
 /* 1 when some message is at `line` and contains `needle`. */
 static int

@@ -16,33 +16,10 @@
 #include "config/config.h"
 #include "config/writer.h"
 
+#include "file_fixture.h"
+
 #define SAMPLE "content/campaign-week.cfg"
 #define SAMPLE_STAFF "content/campaign-week.staff.cfg"
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0;
-	assert_non_null(f);
-	buf = malloc(1 << 20);
-	n = fread(buf, 1, (1 << 20) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-}
-
-static void
-spill(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
 
 static void
 test_sample_is_canonical(void **st)

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,12 +24,15 @@
 
 #include <event2/event.h>
 
+#include "config/staff.h"
 #include "daemon/control.h"
 #include "daemon/event.h"
 #include "util/kv.h"
 #include "daemon/player.h"
 #include "alert/cap.h"
 #include "util/log.h"
+
+#include "control_fixture.h"
 
 #define NOBODY 65534
 
@@ -145,15 +149,7 @@ teardown(void **state)
 static const char *
 ask(struct fx *f, const char *line)
 {
-	static char out[65536];
-	size_t len;
-	char *a = control_handle_line(f->srv, line, time(NULL), &len);
-
-	assert_non_null(a);
-	assert_true(len < sizeof out);
-	memcpy(out, a, len + 1);
-	free(a);
-	return out;
+	return ctl_ask(f->srv, line);
 }
 
 static void
@@ -253,21 +249,6 @@ test_cap_request(void **state)
 	assert_non_null(strstr(a, "error code=usage"));
 }
 
-/* Ask as a peer with this role. */
-static const char *
-ask_as(struct fx *f, enum control_role role, const char *line)
-{
-	static char out[65536];
-	size_t len;
-	char *a = control_handle_line_as(f->srv, line, time(NULL), NOBODY, role, &len);
-
-	assert_non_null(a);
-	assert_true(len < sizeof out);
-	memcpy(out, a, len + 1);
-	free(a);
-	return out;
-}
-
 /* Every verb against every role: a viewer reads, an operator changes
  * alerts, only an admin reloads; a denial names the role needed. */
 static void
@@ -276,41 +257,41 @@ test_roles(void **state)
 	struct fx *f = *state;
 	const char *a;
 
-	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 status");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_VIEWER, "ledsign-control/1 status");
 	assert_memory_equal(a, "ok count=0 ", 11);
-	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 alerts");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_VIEWER, "ledsign-control/1 alerts");
 	assert_memory_equal(a, "ok count=0 ", 11);
-	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 boards");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_VIEWER, "ledsign-control/1 boards");
 	assert_memory_equal(a, "board ", 6);
-	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 alert text=hi");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_VIEWER, "ledsign-control/1 alert text=hi");
 	assert_string_equal(a, "error code=denied message=alert%20needs%20the%20operator%20role;%20user%2065534%20has%20"
 	    "viewer:%20add%20it%20to%20control_operators%20or%20control_operator_groups\n");
 	assert_non_null(strstr(logged, "alert denied to uid 65534 (viewer; needs operator)"));
-	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 clear all=1");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_VIEWER, "ledsign-control/1 clear all=1");
 	assert_memory_equal(a, "error code=denied message=clear%20needs%20the%20operator%20role", 62);
-	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 cap doc=x");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_VIEWER, "ledsign-control/1 cap doc=x");
 	assert_memory_equal(a, "error code=denied ", 18);
 	assert_int_equal(alert_store_count(f->store), 0);
 	assert_int_equal(f->changed, 0);
 
-	a = ask_as(f, CONTROL_ROLE_OPERATOR, "ledsign-control/1 alert text=hi id=op1");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_OPERATOR, "ledsign-control/1 alert text=hi id=op1");
 	assert_string_equal(a, "ok id=op1\n");
-	a = ask_as(f, CONTROL_ROLE_OPERATOR, "ledsign-control/1 reload");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_OPERATOR, "ledsign-control/1 reload");
 	assert_memory_equal(a, "error code=denied message=reload%20needs%20the%20admin%20role", 60);
-	a = ask_as(f, CONTROL_ROLE_OPERATOR, "ledsign-control/1 clear id=op1");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_OPERATOR, "ledsign-control/1 clear id=op1");
 	assert_string_equal(a, "ok cleared=1\n");
-	a = ask_as(f, CONTROL_ROLE_ADMIN, "ledsign-control/1 reload");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_ADMIN, "ledsign-control/1 reload");
 	assert_non_null(strstr(a, "error code=reload"));
 	/* no role at all (a connection never gets this far): not even status */
-	a = ask_as(f, CONTROL_ROLE_NONE, "ledsign-control/1 status");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_NONE, "ledsign-control/1 status");
 	assert_memory_equal(a, "error code=denied ", 18);
 
 	/* help lists what the peer may use, and says its role */
-	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 help");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_VIEWER, "ledsign-control/1 help");
 	assert_non_null(strstr(a, "verb name=boards role=viewer "));
 	assert_null(strstr(a, "name=alert "));
 	assert_non_null(strstr(a, "\nok verbs=13 role=viewer\n"));
-	a = ask_as(f, CONTROL_ROLE_ADMIN, "ledsign-control/1 help");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_ADMIN, "ledsign-control/1 help");
 	assert_non_null(strstr(a, "verb name=reload role=admin "));
 	assert_non_null(strstr(a, "\nok verbs=22 role=admin\n"));
 	assert_string_equal(control_role_name(CONTROL_ROLE_OPERATOR), "operator");
@@ -334,9 +315,9 @@ test_boards(void **state)
 	a = ask(f, "ledsign-control/1 boards x=1");
 	assert_memory_equal(a, "error code=usage ", 17);
 	/* this server has boards but no scheduler */
-	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 schedule at=1700000000");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_VIEWER, "ledsign-control/1 schedule at=1700000000");
 	assert_memory_equal(a, "error code=unsupported ", 23);
-	a = ask_as(f, CONTROL_ROLE_VIEWER, "ledsign-control/1 schedule at=soon");
+	a = ctl_ask_as(f->srv, NOBODY, CONTROL_ROLE_VIEWER, "ledsign-control/1 schedule at=soon");
 	assert_memory_equal(a, "error code=usage message=schedule%20takes%20at", 46);
 }
 
@@ -1251,6 +1232,79 @@ test_full_of_info(void **state)
 	assert_non_null(strstr(a, "ok cleared=513"));
 }
 
+/* A staff file the console cannot take whole is an error naming it, not a
+ * shorter or empty text: one over LS_STAFF_MAX was cut at the limit (and a
+ * save would have written the cut text back), a directory read as empty. */
+static void
+test_staff_unreadable(void **state)
+{
+	struct fx *f = *state;
+	char mainp[128], staffp[128], want[256];
+	const char *a;
+	FILE *fp;
+
+	snprintf(mainp, sizeof mainp, "%s/m.cfg", f->dir);
+	snprintf(staffp, sizeof staffp, "%s/m.staff.cfg", f->dir);
+	assert_non_null(fp = fopen(mainp, "w"));
+	fputs("@include \"m.staff.cfg\"\n", fp);
+	fclose(fp);
+	assert_non_null(fp = fopen(staffp, "w"));
+	fputs("content = ( );\n", fp);
+	for (size_t n = 0; n < LS_STAFF_MAX; n += 8)
+		fputs("#ABCDEF\n", fp);
+	fclose(fp);
+	f->cfg.path = mainp;
+	f->cfg.state_dir = f->dir;
+	a = ask(f, "ledsign-control/1 staff v=1");
+	snprintf(want, sizeof want, "error code=io message=%s%%20is%%20larger%%20than%%20%d%%20bytes", staffp, LS_STAFF_MAX);
+	assert_string_equal(strtok((char *)a, "\n"), want);
+	unlink(staffp);
+	assert_int_equal(mkdir(staffp, 0700), 0);
+	a = ask(f, "ledsign-control/1 staff v=1");
+	snprintf(want, sizeof want, "error code=io message=%s:%%20Is%%20a%%20directory", staffp);
+	assert_memory_equal(a, want, strlen(want));
+	rmdir(staffp);
+	/* missing: an empty staff file, as before */
+	a = ask(f, "ledsign-control/1 staff v=1");
+	assert_memory_equal(a, "staff text=\n", 12);
+	unlink(mainp);
+	f->cfg.path = f->cfg.state_dir = NULL;
+}
+
+/* An argument a staff verb has no use for is not kept: data= (a poster's
+ * base64, meant for staff-poster) sent with any other staff verb was
+ * copied and never freed, up to a line's worth on every request, so a
+ * viewer asking "staff" over and over could use up the daemon's memory. */
+static void
+test_staff_args_not_kept(void **state)
+{
+	static const char *const verbs[] = { "staff", "staff-versions", "staff-version id=1", "staff-restore id=1",
+		"staff-adopt", "staff-save" };
+	struct fx *f = *state;
+	size_t big = 48 * 1024, cap = big + 128;
+	char *line = malloc(cap);
+	struct mallinfo2 m0, m1;
+	const char *a;
+
+	assert_non_null(line);
+	/* once each first, so that what the first request sets up is not counted */
+	for (int round = 0; round < 9; round++) {
+		if (round == 1)
+			m0 = mallinfo2();
+		for (size_t v = 0; v < sizeof verbs / sizeof verbs[0]; v++) {
+			int n = snprintf(line, cap, "ledsign-control/1 %s v=1 data=", verbs[v]);
+			memset(line + n, 'A', big);
+			line[n + big] = '\0';
+			a = ask(f, line);
+			assert_memory_equal(a, "error code=", 11);
+		}
+	}
+	m1 = mallinfo2();
+	/* 8 rounds of 6 requests each kept 48 KiB before: 2.3 MiB */
+	assert_true(m1.uordblks + m1.hblkhd < m0.uordblks + m0.hblkhd + 512 * 1024);
+	free(line);
+}
+
 int
 main(void)
 {
@@ -1271,6 +1325,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_deadline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_of_info, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_staff_args_not_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_staff_unreadable, setup, teardown),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	log_set_sink(on_log, NULL);

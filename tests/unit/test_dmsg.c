@@ -165,6 +165,22 @@ test_alert(void **state)
 	}
 }
 
+/* A field cut to fit its copy is cut between characters: a bureau's long
+ * Chinese label reaches the console's district page. */
+static void
+test_copy_utf8(void **state)
+{
+	char d[6];
+
+	(void)state;
+	dmsg_copy(d, sizeof d, "ab安全");
+	assert_string_equal(d, "ab安");
+	dmsg_copy(d, 5, "ab安全");
+	assert_string_equal(d, "ab");
+	dmsg_copy(d, sizeof d, "abc");
+	assert_string_equal(d, "abc");
+}
+
 int
 main(void)
 {
@@ -172,6 +188,7 @@ main(void)
 		cmocka_unit_test(test_bundle_roundtrip),
 		cmocka_unit_test(test_bundle_refused),
 		cmocka_unit_test(test_alert),
+		cmocka_unit_test(test_copy_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -246,6 +247,87 @@ test_delivery_from_loop(void **state)
 	event_base_free(base);
 }
 
+/* Boards on worker threads emit while the main thread delivers
+ * (docs/daemon.md, Workers): every event arrives once, numbered in emit
+ * order, none lost, each thread's in the order it emitted them. */
+#define MT_THREADS 3
+#define MT_EACH 4000
+struct mt_arg {
+	struct event_bus *bus;
+	int who;
+};
+
+static void *
+mt_emit(void *arg)
+{
+	struct mt_arg *a = arg;
+
+	for (int i = 0; i < MT_EACH; i++) {
+		struct ls_event e;
+
+		memset(&e, 0, sizeof e);
+		e.type = EVENT_FRAME_ACK;
+		snprintf(e.board, sizeof e.board, "t%d", a->who);
+		e.frame = (uint64_t)i;
+		event_bus_emit(a->bus, &e);
+	}
+	return NULL;
+}
+
+struct mt_rec {
+	uint64_t n, last_seq, next[MT_THREADS];
+	int bad;
+};
+
+static int
+mt_fn(void *arg, const struct ls_event *ev)
+{
+	struct mt_rec *r = arg;
+	int who = ev->board[1] - '0';
+
+	if (ev->type == EVENT_DROPPED || who < 0 || who >= MT_THREADS || ev->seq <= r->last_seq ||
+	    ev->frame != r->next[who])
+		r->bad++;
+	else
+		r->next[who]++;
+	r->last_seq = ev->seq;
+	r->n++;
+	return 0;
+}
+
+static void
+test_emit_from_threads(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct event_bus *b = event_bus_new(MT_THREADS * MT_EACH + 16);
+	struct mt_rec r;
+	struct mt_arg args[MT_THREADS];
+	pthread_t th[MT_THREADS];
+
+	(void)state;
+	memset(&r, 0, sizeof r);
+	assert_non_null(base);
+	assert_int_equal(event_bus_attach(b, base), 0);
+	assert_non_null(event_bus_subscribe(b, EVENT_MASK(EVENT_FRAME_ACK), mt_fn, &r));
+	for (int i = 0; i < MT_THREADS; i++) {
+		args[i].bus = b;
+		args[i].who = i;
+		assert_int_equal(pthread_create(&th[i], NULL, mt_emit, &args[i]), 0);
+	}
+	/* deliver while they emit */
+	for (int k = 0; k < 1000 && r.n < MT_THREADS * MT_EACH; k++)
+		event_bus_deliver(b);
+	for (int i = 0; i < MT_THREADS; i++)
+		pthread_join(th[i], NULL);
+	event_bus_deliver(b);
+	assert_int_equal(r.bad, 0);
+	assert_int_equal(r.n, MT_THREADS * MT_EACH);
+	for (int i = 0; i < MT_THREADS; i++)
+		assert_int_equal(r.next[i], MT_EACH);
+	event_bus_free(b);
+	event_base_free(base);
+}
+
 static void
 test_format_and_types(void **state)
 {
@@ -293,6 +375,7 @@ main(void)
 		cmocka_unit_test(test_bounded_drop_count),
 		cmocka_unit_test(test_frame_ack_opt_in),
 		cmocka_unit_test(test_delivery_from_loop),
+		cmocka_unit_test(test_emit_from_threads),
 		cmocka_unit_test(test_format_and_types),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

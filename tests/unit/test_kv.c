@@ -1,17 +1,22 @@
-/* test_kv.c — the key=value codec (util/kv.c), string lists (util/strlist.c)
- * and growable text buffers (util/buf.c). */
+/* test_kv.c — the key=value codec (util/kv.c), string lists (util/strlist.c),
+ * growable text buffers (util/buf.c) and whole small files (util/file.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <stdlib.h>
 
 #include "util/buf.h"
 #include "util/kv.h"
+#include "util/file.h"
 #include "util/strlist.h"
 
 static void
@@ -71,6 +76,14 @@ test_kv_get(void **state)
 	assert_string_equal(val, "first");
 	assert_int_equal(kv_get("k=0123456789abcdefXYZ", "k", val, 8), 0);
 	assert_string_equal(val, "0123456");
+	/* cut on a character, never inside one: an alert's text or a rule's
+	 * name in Chinese reaches the console's pages through these copies */
+	assert_int_equal(kv_get("k=ab%E5%AE%89%E5%85%A8", "k", val, 6), 0);
+	assert_string_equal(val, "ab\xe5\xae\x89");
+	assert_int_equal(kv_get("k=ab%E5%AE%89%E5%85%A8", "k", val, 5), 0);
+	assert_string_equal(val, "ab");
+	assert_int_equal(kv_get("k=%E5%AE%89", "k", val, 3), 0);
+	assert_string_equal(val, "");
 	/* absent, or malformed before the key */
 	assert_int_equal(kv_get("id=1", "message", val, sizeof val), -1);
 	assert_int_equal(kv_get("id=%zz message=x", "message", val, sizeof val), -1);
@@ -124,6 +137,16 @@ test_strlist(void **state)
 	assert_false(ls_strlist_csv_has("north,south", "sou"));
 	assert_false(ls_strlist_csv_has("northern", "north"));
 	assert_false(ls_strlist_csv_has("", "north"));
+
+	/* a comma list's entries, each once, in order; empty entries are none */
+	assert_int_equal(ls_strlist_add_csv(&a, "north,,gym"), 0);
+	assert_int_equal(ls_strlist_add_csv(&a, "gym,south,north"), 0);
+	assert_int_equal(ls_strlist_add_csv(&a, ""), 0);
+	assert_int_equal(a.n, 3);
+	assert_string_equal(a.v[0], "north");
+	assert_string_equal(a.v[1], "gym");
+	assert_string_equal(a.v[2], "south");
+	ls_strlist_free(&a);
 }
 
 static void
@@ -151,6 +174,52 @@ test_buf(void **state)
 	free(p);
 }
 
+/* A whole file up to a limit: its bytes (NULs too) and length; the limit
+ * itself fits, one byte more is EFBIG; a directory is a read error (not an
+ * empty file); each error names the file. */
+static void
+test_read_file(void **state)
+{
+	char dir[] = "/tmp/ledsign-readfile-XXXXXX", path[64], err[256], *t;
+	size_t len = 99;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/f", dir);
+	assert_non_null(f = fopen(path, "wb"));
+	fwrite("ab\0cd", 1, 5, f);
+	fclose(f);
+	assert_non_null(t = ls_read_file(path, 5, &len, err, sizeof err));
+	assert_int_equal(len, 5);
+	assert_memory_equal(t, "ab\0cd", 6);
+	free(t);
+	assert_null(ls_read_file(path, 4, &len, err, sizeof err));
+	assert_int_equal(errno, EFBIG);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "larger than 4 bytes"));
+	unlink(path);
+	assert_null(ls_read_file(path, 4, NULL, err, sizeof err));
+	assert_int_equal(errno, ENOENT);
+	assert_non_null(strstr(err, path));
+	assert_null(ls_read_file(dir, 4, NULL, err, sizeof err));
+	assert_int_equal(errno, EISDIR);
+	assert_non_null(strstr(err, dir));
+	/* written whole, over what was there, nothing left beside it */
+	assert_int_equal(ls_write_file(path, "old", 3, err, sizeof err), 0);
+	assert_int_equal(ls_write_file(path, "new\0!", 5, err, sizeof err), 0);
+	assert_non_null(t = ls_read_file(path, 16, &len, err, sizeof err));
+	assert_int_equal(len, 5);
+	assert_memory_equal(t, "new\0!", 5);
+	free(t);
+	unlink(path);
+	rmdir(dir);
+	/* a directory that is not there: the temporary file is named, errno kept */
+	assert_int_equal(ls_write_file(path, "x", 1, err, sizeof err), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_non_null(strstr(err, ".new-"));
+}
+
 int
 main(void)
 {
@@ -161,6 +230,7 @@ main(void)
 		cmocka_unit_test(test_kv_num),
 		cmocka_unit_test(test_strlist),
 		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_read_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,22 +24,9 @@
 #define GOLDEN "tests/golden/render/"
 #define NOW 1694484000.0       /* 2023-09-12 10:00 Asia/Shanghai, a Tuesday */
 
-static char path[64];
-
-static struct ls_config *
-load_text(const char *text, struct ls_diag *d)
-{
-	FILE *fp;
-	int fd;
-
-	strcpy(path, "/tmp/ledsign-layout-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	fp = fdopen(fd, "w");
-	fputs(text, fp);
-	fclose(fp);
-	return ls_config_load(path, d);
-}
+#define CONFIG_FIXTURE_TMP "/tmp/ledsign-layout-XXXXXX"
+#include "config_fixture.h"
+#include "golden.h"
 
 static int
 has(const struct ls_diag *d, enum ls_diag_level lv, int line, const char *needle)
@@ -319,37 +306,62 @@ compose_three(struct render_ctx *ctx, const struct ls_config *c, const char *boa
 	return cv;
 }
 
+/* The three-area layout with its renderer and schedule, and what the
+ * schedule shows at 10:00:03.5 ... drawn at NOW with the slogan 3.5 s in. */
+struct three {
+	struct ls_diag d;
+	struct ls_config *c;
+	struct render_ctx *ctx;
+	struct sched *s;
+	struct sched_result r;
+};
+
+static void
+three_open(struct three *t)
+{
+	char err[512];
+
+	memset(t, 0, sizeof *t);
+	assert_non_null(t->c = load_three(&t->d));
+	assert_non_null(t->ctx = render_ctx_new(t->c, &t->d));
+	assert_non_null(t->s = sched_new(t->c, err, sizeof err));
+	sched_layout_at(t->s, ls_config_layout(t->c, "three"), NOW - 3.5, NOW, &t->r);
+}
+
+static void
+three_close(struct three *t)
+{
+	sched_free(t->s);
+	render_ctx_free(t->ctx);
+	unlink(path);
+	ls_diag_clear(&t->d);
+	ls_config_free(t->c);
+}
+
 /* Every LED of the board is the LED of the area's own rendering, or dark
  * outside the areas: composition adds nothing and converts nothing. */
 static void
 test_compose_exact(void **state)
 {
 	static const char *const boards[] = { "m", "rg", "c565", "c888" };
-	struct ls_diag d = { 0 };
-	struct ls_config *c = load_three(&d);
-	struct render_ctx *ctx;
-	struct sched *s;
-	struct sched_result r;
+	struct three t;
 	char err[512];
 
 	(void)state;
-	assert_non_null(c);
-	assert_non_null(ctx = render_ctx_new(c, &d));
-	assert_non_null(s = sched_new(c, err, sizeof err));
-	sched_layout_at(s, ls_config_layout(c, "three"), NOW - 3.5, NOW, &r);
+	three_open(&t);
 	for (size_t k = 0; k < 4; k++) {
-		const struct ls_board *b = ls_config_board(c, boards[k]);
-		struct render_canvas *cv = compose_three(ctx, c, boards[k], &r);
+		const struct ls_board *b = ls_config_board(t.c, boards[k]);
+		struct render_canvas *cv = compose_three(t.ctx, t.c, boards[k], &t.r);
 		int covered[32][128] = { { 0 } };
 
 		for (size_t i = 0; i < 3; i++) {
-			const struct ls_area *a = &r.layout->areas[i];
+			const struct ls_area *a = &t.r.layout->areas[i];
 			struct ls_board ab = *b;
 			struct render_canvas *ac = render_canvas_new(a->width, a->height, b->format);
 
 			ab.width = a->width;
 			ab.height = a->height;
-			assert_int_equal(render_item(ctx, &ab, r.areas[i].content, NOW, NOW - r.areas[i].item_start, ac,
+			assert_int_equal(render_item(t.ctx, &ab, t.r.areas[i].content, NOW, NOW - t.r.areas[i].item_start, ac,
 			    err, sizeof err), 0);
 			assert_true(render_canvas_lit(ac));
 			for (int y = 0; y < a->height; y++)
@@ -366,11 +378,7 @@ test_compose_exact(void **state)
 					fail_msg("%s: LED %d,%d outside the areas is lit", boards[k], x, y);
 		render_canvas_free(cv);
 	}
-	sched_free(s);
-	render_ctx_free(ctx);
-	unlink(path);
-	ls_diag_clear(&d);
-	ls_config_free(c);
+	three_close(&t);
 }
 
 /* Blit at odd offsets in the packed formats, with clipping on every side. */
@@ -414,68 +422,24 @@ test_goldens(void **state)
 	static const char *const boards[] = { "m", "rg", "c565", "c888" };
 	static const char *const names[] = { "layout-three-mono", "layout-three-redgreen", "layout-three-rgb565",
 		"layout-three-rgb888" };
-	int update = getenv("UPDATE_GOLDEN") != NULL && strcmp(getenv("UPDATE_GOLDEN"), "1") == 0;
-	struct ls_diag d = { 0 };
-	struct ls_config *c = load_three(&d);
-	struct render_ctx *ctx;
-	struct sched *s;
-	struct sched_result r;
-	char err[512];
+	struct three t;
 	int bad = 0;
 
 	(void)state;
-	assert_non_null(c);
-	assert_non_null(ctx = render_ctx_new(c, &d));
-	assert_non_null(s = sched_new(c, err, sizeof err));
-	/* what the schedule shows at 10:00:03.5 ... drawn at NOW with the slogan 3.5 s in */
-	sched_layout_at(s, ls_config_layout(c, "three"), NOW - 3.5, NOW, &r);
+	three_open(&t);
 	for (size_t k = 0; k < 4; k++) {
-		struct render_canvas *cv = compose_three(ctx, c, boards[k], &r);
+		struct render_canvas *cv = compose_three(t.ctx, t.c, boards[k], &t.r);
 		char gp[256];
-		png_image img;
-		uint8_t *buf;
 
+		/* each board is 128x32, as is its golden */
+		assert_int_equal(cv->width, 128);
+		assert_int_equal(cv->height, 32);
 		snprintf(gp, sizeof gp, GOLDEN "%s.png", names[k]);
-		if (update) {
-			if (render_png_write_raw(cv, gp, err, sizeof err) != 0)
-				fail_msg("%s", err);
-			render_canvas_free(cv);
-			continue;
-		}
-		memset(&img, 0, sizeof img);
-		img.version = PNG_IMAGE_VERSION;
-		if (!png_image_begin_read_from_file(&img, gp)) {
-			print_error("%s: missing golden; look at the output and run UPDATE_GOLDEN=1\n", gp);
-			bad++;
-			render_canvas_free(cv);
-			continue;
-		}
-		img.format = PNG_FORMAT_RGB;
-		buf = malloc(PNG_IMAGE_SIZE(img));
-		assert_true(png_image_finish_read(&img, NULL, buf, 0, NULL));
-		assert_int_equal(img.width, 128);
-		assert_int_equal(img.height, 32);
-		int diff = 0;
-		for (int y = 0; y < 32; y++)
-			for (int x = 0; x < 128; x++) {
-				const uint8_t *p = buf + ((size_t)y * 128 + (size_t)x) * 3;
-				diff += ((ls_rgb)p[0] << 16 | (ls_rgb)p[1] << 8 | p[2]) != render_canvas_get(cv, x, y);
-			}
-		if (diff) {
-			snprintf(gp, sizeof gp, "/tmp/ledsign-golden-%s.png", names[k]);
-			render_png_write_raw(cv, gp, err, sizeof err);
-			print_error("%s: %d LEDs differ from the golden (output in %s)\n", names[k], diff, gp);
-			bad++;
-		}
-		free(buf);
+		bad += golden_compare(cv, gp, names[k]);
 		render_canvas_free(cv);
 	}
 	assert_int_equal(bad, 0);
-	sched_free(s);
-	render_ctx_free(ctx);
-	unlink(path);
-	ls_diag_clear(&d);
-	ls_config_free(c);
+	three_close(&t);
 }
 
 /* check: areas too small for their items' text, at the area's line. */
@@ -511,11 +475,62 @@ test_check_small(void **state)
 	ls_config_free(c);
 }
 
+/* The staff file's items are named where they are: a legibility warning
+ * about one is at its own file and line (it was at the main file's, with
+ * the staff file's line number), and an area's warning names the item's
+ * file too, not a line of the layout's file it is not on. */
+static void
+test_check_staff_items(void **state)
+{
+	struct ls_diag d = { 0 };
+	struct ls_config *c;
+	struct render_ctx *ctx;
+	char sp[64] = "/tmp/ledsign-layout-XXXXXX.staff.cfg", text[1024], want[128];
+	int fd, at_staff = 0, at_main = 0;
+	FILE *fp;
+
+	(void)state;
+	assert_true((fd = mkstemps(sp, 10)) >= 0);
+	assert_non_null(fp = fdopen(fd, "w"));
+	fputs("content = ( { name = \"big\"; text = \"Supercalifragilistic\"; size = 16; } );\n"
+	    "playlists = ( { name = \"p\"; items = [\"big\"]; } );\n"
+	    "schedule = ( { playlist = \"p\"; boards = [\"b\"]; } );\n", fp);
+	fclose(fp);
+	snprintf(text, sizeof text, "timezone = \"Asia/Shanghai\";\n"
+	    "boards = ( { name = \"b\"; width = 32; height = 16; format = \"mono\"; address = \"tcp:127.0.0.1:1\"; },\n"
+	    "           { name = \"c\"; width = 64; height = 32; format = \"mono\"; address = \"tcp:127.0.0.1:1\"; } );\n"
+	    "layouts = ( { name = \"l\"; width = 64; height = 32; areas = (\n"
+	    "  { name = \"low\"; x = 0; y = 0; width = 64; height = 10; playlist = \"p\"; } ); } );\n"
+	    "@include \"%s\"\n", strrchr(sp, '/') + 1);
+	c = load_text(text, &d);
+	if (c == NULL)
+		dump(&d);
+	assert_non_null(c);
+	assert_non_null(ctx = render_ctx_new(c, &d));
+	assert_true(render_check_legibility(ctx, c, NOW, &d) > 0);
+	for (size_t i = 0; i < d.n; i++)
+		if (strstr(d.v[i].text, "content \"big\" on board \"b\"")) {
+			at_staff += d.v[i].file && strcmp(d.v[i].file, sp) == 0 && d.v[i].line == 1;
+			at_main += d.v[i].file && strcmp(d.v[i].file, path) == 0;
+		}
+	assert_true(at_staff > 0);
+	assert_int_equal(at_main, 0);
+	assert_int_equal(render_check_layouts(ctx, c, &d), 1);
+	snprintf(want, sizeof want, "item \"big\" (%s:1) has size 16", sp);
+	assert_true(has(&d, LS_DIAG_WARNING, 5, want));
+	render_ctx_free(ctx);
+	unlink(path);
+	unlink(sp);
+	ls_diag_clear(&d);
+	ls_config_free(c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_layout),
+		cmocka_unit_test(test_check_staff_items),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_schedule_areas),
 		cmocka_unit_test(test_schedule_rotation),

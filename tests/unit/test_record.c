@@ -281,6 +281,31 @@ test_split_and_stored(void **state)
 	cleanup();
 }
 
+/* A proof-of-play file that is something else is named, with what to do;
+ * one that cannot be opened is named with why, and no hint. */
+static void
+test_open_errors(void **state)
+{
+	char tdir[64], path[128], err[512];
+	FILE *f;
+
+	(void)state;
+	snprintf(tdir, sizeof tdir, "/tmp/test_record.XXXXXX");
+	assert_non_null(mkdtemp(tdir));
+	snprintf(path, sizeof path, "%s/" RECORD_FILE, tdir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("this is not a database, but it is long enough to look like a header of one: 0123456789\n", f);
+	fclose(f);
+	assert_null(record_open(tdir, 0, err, sizeof err));
+	assert_memory_equal(err, path, strlen(path));
+	assert_non_null(strstr(err, "; move the file aside if it is not ledsign's proof of play"));
+	unlink(path);
+	rmdir(tdir);
+	assert_null(record_open(tdir, 0, err, sizeof err));
+	assert_memory_equal(err, path, strlen(path));
+	assert_null(strstr(err, "move the file aside"));
+}
+
 int
 main(void)
 {
@@ -289,6 +314,7 @@ main(void)
 		cmocka_unit_test(test_offset),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_split_and_stored),
+		cmocka_unit_test(test_open_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

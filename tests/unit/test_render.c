@@ -291,11 +291,16 @@ test_strike_or_outline(void **state)
 	/* mono glyphs are hard-edged; grey ones have intermediate coverage */
 	{
 		const struct render_glyph *g = first_glyph(24, RENDER_AA_MONO, NULL);
-		int grey = 0;
-		for (int i = 0; i < g->w * g->h; i++)
-			grey += g->cov[i] != 0 && g->cov[i] != 255;
-		assert_int_equal(grey, 0);
+		int grey = 0, lit = 0;
+		/* kept as bits, nothing else (an eighth of the memory) */
+		assert_null(g->cov);
+		assert_non_null(g->bits);
+		for (int y = 0; y < g->h; y++)
+			for (int x = 0; x < g->w; x++)
+				lit += g->bits[y * ((g->w + 7) / 8) + x / 8] >> (7 - x % 8) & 1;
+		assert_true(lit > 10 && lit < g->w * g->h);
 		g = first_glyph(24, RENDER_AA_GREY, NULL);
+		assert_null(g->bits);
 		grey = 0;
 		for (int i = 0; i < g->w * g->h; i++)
 			grey += g->cov[i] != 0 && g->cov[i] != 255;
@@ -352,6 +357,56 @@ test_fallback_and_missing(void **state)
 }
 
 /* Effects are pure functions of t. */
+/* A mono board draws hard-edged glyphs from their bits (a shift and an OR
+ * per byte); a red-green board from their coverage, pixel by pixel.  Both
+ * must light the same LEDs, at every scroll position (every bit phase, the
+ * text entering and leaving at both edges, cut at the top and bottom), and
+ * dark text on a lit mono board must be exactly the complement. */
+static void
+test_mono_bits_match_coverage(void **state)
+{
+	static const int sizes[] = { 16, 13, 20 };   /* strike, strike, mono outline */
+	struct ls_content c = item("网络安全为人民,网络安全靠人民");
+
+	(void)state;
+	c.effect = LS_FX_SCROLL_LEFT;
+	c.speed = 32;
+	for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+		c.size = sizes[si];
+		for (int k = 0; k < 61 + 15 * sizes[si]; k += 3) {
+			double t = k / 32.0;
+			struct render_canvas *m, *rg, *inv;
+			long lit = 0;
+
+			c.color = 0xffffff;
+			c.background = 0;
+			m = draw(&c, 61, 13, LS_FMT_MONO, t);
+			rg = draw(&c, 61, 13, LS_FMT_REDGREEN, t);
+			c.color = 0;
+			c.background = 0xffffff;
+			inv = draw(&c, 61, 13, LS_FMT_MONO, t);
+			for (int y = 0; y < 13; y++)
+				for (int x = 0; x < 61; x++) {
+					int on = render_canvas_get(m, x, y) != 0;
+					if (on != (render_canvas_get(rg, x, y) != 0) ||
+					    on == (render_canvas_get(inv, x, y) != 0))
+						fail_msg("size %d, t %g: LED %d,%d differs", c.size, t, x, y);
+					lit += on;
+				}
+			/* the padding bits of each row stay 0 */
+			for (int y = 0; y < 13; y++) {
+				assert_int_equal(m->data[(size_t)y * m->stride + m->stride - 1] & 0x07, 0);
+				assert_int_equal(inv->data[(size_t)y * inv->stride + inv->stride - 1] & 0x07, 0);
+			}
+			if (k > 0 && k < 61)
+				assert_true(lit > 0);
+			render_canvas_free(m);
+			render_canvas_free(rg);
+			render_canvas_free(inv);
+		}
+	}
+}
+
 static void
 test_scroll_is_function_of_t(void **state)
 {
@@ -652,6 +707,7 @@ main(void)
 		cmocka_unit_test(test_strike_or_outline),
 		cmocka_unit_test(test_fallback_and_missing),
 		cmocka_unit_test(test_scroll_is_function_of_t),
+		cmocka_unit_test(test_mono_bits_match_coverage),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_timezone_rules),
 		cmocka_unit_test(test_preview_dots),

@@ -90,6 +90,7 @@ static const struct gcase cases[] = {
 };
 
 #include "render_fixture.h"
+#include "golden.h"
 
 static struct render_canvas *
 render_case(const struct gcase *g)
@@ -115,59 +116,16 @@ render_case(const struct gcase *g)
 static void
 test_goldens(void **state)
 {
-	int update = getenv("UPDATE_GOLDEN") != NULL && strcmp(getenv("UPDATE_GOLDEN"), "1") == 0;
 	int bad = 0;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const struct gcase *g = &cases[i];
 		struct render_canvas *cv = render_case(g);
-		char path[256], err[512];
-		png_image img;
-		uint8_t *buf = NULL;
+		char path[256];
 
 		snprintf(path, sizeof path, DIR "%s.png", g->name);
-		if (update) {
-			if (render_png_write_raw(cv, path, err, sizeof err) != 0)
-				fail_msg("%s", err);
-			render_canvas_free(cv);
-			continue;
-		}
-		memset(&img, 0, sizeof img);
-		img.version = PNG_IMAGE_VERSION;
-		if (!png_image_begin_read_from_file(&img, path)) {
-			print_error("%s: missing golden (%s); look at the output and run UPDATE_GOLDEN=1\n", path, img.message);
-			bad++;
-			render_canvas_free(cv);
-			continue;
-		}
-		img.format = PNG_FORMAT_RGB;
-		buf = malloc(PNG_IMAGE_SIZE(img));
-		assert_true(png_image_finish_read(&img, NULL, buf, 0, NULL));
-		if ((int)img.width != g->w || (int)img.height != g->h) {
-			print_error("%s: golden is %ux%u, render is %dx%d\n", g->name, img.width, img.height, g->w, g->h);
-			bad++;
-		} else {
-			int diff = 0, fx = -1, fy = -1;
-			for (int y = 0; y < g->h; y++)
-				for (int x = 0; x < g->w; x++) {
-					const uint8_t *p = buf + ((size_t)y * g->w + x) * 3;
-					if (((ls_rgb)p[0] << 16 | (ls_rgb)p[1] << 8 | p[2]) != render_canvas_get(cv, x, y)) {
-						if (diff++ == 0) {
-							fx = x;
-							fy = y;
-						}
-					}
-				}
-			if (diff) {
-				snprintf(path, sizeof path, "/tmp/ledsign-golden-%s.png", g->name);
-				render_png_write_raw(cv, path, err, sizeof err);
-				print_error("%s: %d LEDs differ from the golden, first at %d,%d (output in %s)\n",
-				    g->name, diff, fx, fy, path);
-				bad++;
-			}
-		}
-		free(buf);
+		bad += golden_compare(cv, path, g->name);
 		render_canvas_free(cv);
 	}
 	assert_int_equal(bad, 0);

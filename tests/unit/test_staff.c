@@ -20,19 +20,13 @@
 #include "config/writer.h"
 #include "record/versions.h"
 #include "util/diff.h"
+#include "util/tz.h"
 #include "web/content_int.h"
+
+#include "file_fixture.h"
 
 static char dir[] = "/tmp/ledsign-staff-XXXXXX";
 static char mainp[128], staffp[128];
-
-static void
-spill(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
 
 static int
 setup(void **st)
@@ -238,6 +232,53 @@ test_console_text(void **st)
 	free(e);
 }
 
+/* A rule's form shows every board and date it lists: one of 60 dates (a
+ * year's school holidays) had its list cut at 511 bytes, mid-date, and a
+ * save from that form dropped the rest. */
+static void
+test_rule_form_whole(void **st)
+{
+	struct ls_rule ru;
+	ls_day days[60];
+	char *names[40], *v[CONTENT_RULE_FIELDS], want[16];
+
+	(void)st;
+	memset(&ru, 0, sizeof ru);
+	ru.name = (char *)"holidays";
+	ru.kind = LS_RULE_OFF;
+	ru.from = ru.to = LS_DAY_NONE;
+	ru.start_min = ru.end_min = -1;
+	ru.brightness = -1;
+	ru.weekdays = 0x7f;
+	for (int i = 0; i < 60; i++)
+		days[i] = tz_days_from_civil(2024, 1, 1) + i * 3;
+	ru.dates.v = days;
+	ru.dates.n = 60;
+	for (int i = 0; i < 40; i++) {
+		char b[32];
+		snprintf(b, sizeof b, "board-number-%02d", i);
+		assert_non_null(names[i] = strdup(b));
+	}
+	ru.boards.v = names;
+	ru.boards.n = 40;
+	assert_int_equal(content_rule_form(&ru, v), 0);
+	assert_string_equal(v[0], "holidays");
+	assert_string_equal(v[1], "off");
+	assert_int_equal(strlen(v[6]), 60 * 10 + 59 * 2);
+	assert_memory_equal(v[6], "2024-01-01, 2024-01-04, ", 24);
+	snprintf(want, sizeof want, "%s", v[6] + strlen(v[6]) - 10);
+	assert_string_equal(want, "2024-06-26");   /* 2024-01-01 + 59 * 3 days */
+	assert_int_equal(strlen(v[3]), 40 * 15 + 39 * 2);
+	assert_non_null(strstr(v[3], "board-number-39"));
+	assert_null(v[4]);
+	assert_null(v[8]);
+	assert_string_equal(v[9], "0");
+	assert_null(v[10]);
+	content_rule_form_free(v);
+	for (int i = 0; i < 40; i++)
+		free(names[i]);
+}
+
 int
 main(void)
 {
@@ -247,6 +288,7 @@ main(void)
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_console_text),
+		cmocka_unit_test(test_rule_form_whole),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,112 @@
+/* file.c — whole small files in and out (file.h). */
+#include "util/file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+char *
+ls_read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t n;
+	int e;
+
+	if (f == NULL) {
+		e = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		errno = e;
+		return NULL;
+	}
+	if ((buf = malloc(max + 1)) == NULL) {
+		fclose(f);
+		snprintf(err, errlen, "out of memory");
+		errno = ENOMEM;
+		return NULL;
+	}
+	errno = 0;
+	n = fread(buf, 1, max + 1, f);
+	/* a directory opens, then fails to read: not an empty file */
+	e = ferror(f) ? (errno ? errno : EIO) : 0;
+	fclose(f);
+	if (e != 0 || n > max) {
+		free(buf);
+		if (e != 0)
+			snprintf(err, errlen, "%s: %s", path, strerror(e));
+		else
+			snprintf(err, errlen, "%s is larger than %zu bytes", path, max);
+		errno = e != 0 ? e : EFBIG;
+		return NULL;
+	}
+	buf[n] = '\0';
+	if (len != NULL)
+		*len = n;
+	return buf;
+}
+
+int
+ls_write_file(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+	char tmp[4200], dir[4096];
+	size_t off = 0;
+	int fd, dfd, e;
+
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.new-%d", path, (int)getpid()) >= sizeof tmp ||
+	    (size_t)snprintf(dir, sizeof dir, "%s", path) >= sizeof dir) {
+		snprintf(err, errlen, "%.300s...: the path is too long", path);
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0) {
+		e = errno;
+		snprintf(err, errlen, "%s: %s", tmp, strerror(e));
+		errno = e;
+		return -1;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, (const char *)data + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			e = n < 0 ? errno : EIO;
+			snprintf(err, errlen, "%s: %s", tmp, strerror(e));
+			goto fail;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) != 0) {
+		e = errno;
+		snprintf(err, errlen, "%s: fsync: %s", tmp, strerror(e));
+		goto fail;
+	}
+	if (close(fd) != 0) {
+		e = errno;
+		fd = -1;
+		snprintf(err, errlen, "%s: %s", tmp, strerror(e));
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		e = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		goto fail;
+	}
+	/* the rename itself survives a power cut once the directory is synced */
+	if ((dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	errno = e;
+	return -1;
+}
