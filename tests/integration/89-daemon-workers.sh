@@ -9,6 +9,7 @@
 # status` reads every board; a reload to a scrolling item is applied on
 # both workers; and while `hang` stalls, the boards beside it on its own
 # worker and those on the other keep 30 fps.
+# serial: measures the frame intervals (median, largest gap) of the boards beside a stalled one
 . tests/lib.sh
 L=$B/ledsign
 SOCK=$TMP/run/control.sock
