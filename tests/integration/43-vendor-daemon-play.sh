@@ -33,7 +33,9 @@ while read -r name w h fmt proto addr; do
 	    --snapshot "$TMP/snap-$name" 2>"$TMP/board-$name.log" &
 	PIDS="$PIDS $!"
 done <"$TMP/boards.txt"
-sleep 0.3
+while read -r name w h fmt proto addr; do
+	wait_listening "$TMP/board-$name.log" || { cat "$TMP/board-$name.log"; fail "board $name does not listen"; }
+done <"$TMP/boards.txt"
 timeout 30 $L play "$CFG" --foreground --start-at "2023-09-12 10:00" --until "2023-09-12 10:00:04" \
     2>"$TMP/daemon.log" &
 PLAY=$!
