@@ -7,15 +7,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 char *
 ls_read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
-	int e;
+	struct stat st;
+	char *buf = NULL, *nb;
+	size_t n = 0, cap, got;
+	int e = 0;
 
 	if (f == NULL) {
 		e = errno;
@@ -23,20 +25,37 @@ ls_read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen
 		errno = e;
 		return NULL;
 	}
-	if ((buf = malloc(max + 1)) == NULL) {
-		fclose(f);
-		snprintf(err, errlen, "out of memory");
-		errno = ENOMEM;
-		return NULL;
+	/* room for what the file holds now (a limit of 64 MiB is no reason
+	 * to take 64 MiB for a 3 KiB config), growing if it grows meanwhile;
+	 * one byte more than max tells a file that is too large */
+	cap = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (unsigned long long)st.st_size < max ?
+	    (size_t)st.st_size + 2 : 4096;
+	if (cap > max + 1)
+		cap = max + 1;
+	for (;;) {
+		if ((nb = realloc(buf, cap + 1)) == NULL) {
+			e = ENOMEM;
+			break;
+		}
+		buf = nb;
+		errno = 0;
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		/* a directory opens, then fails to read: not an empty file */
+		if (ferror(f)) {
+			e = errno ? errno : EIO;
+			break;
+		}
+		if (n < cap || n > max)
+			break;              /* the end, or more than max */
+		cap = cap > max / 2 ? max + 1 : cap * 2;
 	}
-	errno = 0;
-	n = fread(buf, 1, max + 1, f);
-	/* a directory opens, then fails to read: not an empty file */
-	e = ferror(f) ? (errno ? errno : EIO) : 0;
 	fclose(f);
 	if (e != 0 || n > max) {
 		free(buf);
-		if (e != 0)
+		if (e == ENOMEM)
+			snprintf(err, errlen, "out of memory");
+		else if (e != 0)
 			snprintf(err, errlen, "%s: %s", path, strerror(e));
 		else
 			snprintf(err, errlen, "%s is larger than %zu bytes", path, max);

@@ -114,10 +114,6 @@ content_open(const struct web_req *rq, struct web_resp *r, struct content_staff 
 
 /* ---- saving ---- */
 
-struct save_ctx {
-	struct content_result *res;
-};
-
 static const struct content_field problem_fields[] = {
 	CONTENT_FIELD(struct content_problem, level, "level"),
 	CONTENT_FIELD(struct content_problem, section, "section"),
@@ -239,7 +235,6 @@ content_field_errors(struct web_buf *b, struct content_result *r, const char *se
 			continue;
 		web_buf_escf(b, "<p class=\"field-error %s\" role=\"alert\" data-key=\"%s\">%s</p>",
 		    strcmp(p->level, "error") == 0 ? "is-error" : "is-warning", key, p->message);
-		r->used = 1;
 		p->line = -p->line - 1;   /* shown: left out of content_result_html */
 	}
 }

@@ -65,13 +65,13 @@ struct content_result {
 	char   message[1024];       /* the daemon's message */
 	struct content_problem *v;
 	size_t n;
-	int    used;                /* problems shown beside a field */
 };
 /* staff-save (text) or staff-restore (text NULL, restore_id) as the request's user. */
 void content_save(const struct web_req *, const char *text, const char *base, const char *summary,
     long long restore_id, struct content_result *);
 void content_result_free(struct content_result *);
-/* Problems about (section, item, key) as <p class="field-error"> after a field; marks them used. */
+/* Problems about (section, item, key) as <p class="field-error"> after a field; marks them shown, so
+ * content_result_html leaves them out. */
 void content_field_errors(struct web_buf *, struct content_result *, const char *section, const char *item,
     const char *key);
 /* The result's message and every problem not shown beside a field. */

@@ -205,6 +205,26 @@ test_read_file(void **state)
 	assert_null(ls_read_file(dir, 4, NULL, err, sizeof err));
 	assert_int_equal(errno, EISDIR);
 	assert_non_null(strstr(err, dir));
+	/* a file that says it is empty and is not (/proc): read to its end */
+	assert_non_null(t = ls_read_file("/proc/self/maps", 1 << 20, &len, err, sizeof err));
+	assert_true(len > 0);
+	assert_int_equal(strlen(t), len);
+	free(t);
+	/* larger than the first guess, and one byte over the limit */
+	{
+		char *big = malloc(10001);
+		assert_non_null(big);
+		memset(big, 'x', 10000);
+		big[10000] = '\0';
+		assert_int_equal(ls_write_file(path, big, 10000, err, sizeof err), 0);
+		assert_non_null(t = ls_read_file(path, 10000, &len, err, sizeof err));
+		assert_int_equal(len, 10000);
+		assert_memory_equal(t, big, 10000);
+		free(t);
+		assert_null(ls_read_file(path, 9999, &len, err, sizeof err));
+		assert_int_equal(errno, EFBIG);
+		free(big);
+	}
 	/* written whole, over what was there, nothing left beside it */
 	assert_int_equal(ls_write_file(path, "old", 3, err, sizeof err), 0);
 	assert_int_equal(ls_write_file(path, "new\0!", 5, err, sizeof err), 0);
