@@ -8,8 +8,9 @@
 # board of one size) and its clear brings every board back; `ledsign
 # status` reads every board; a reload to a scrolling item is applied on
 # both workers; and while `hang` stalls, the boards beside it on its own
-# worker and those on the other keep 30 fps.
-# serial: measures the frame intervals (median, largest gap) of the boards beside a stalled one
+# worker and those on the other keep 30 fps.  Last, how many workers the
+# daemon picks (automatic, the config's `workers`, --workers).
+# serial: measures the frame intervals of the boards beside a stalled one
 . tests/lib.sh
 L=$B/ledsign
 SOCK=$TMP/run/control.sock
