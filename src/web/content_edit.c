@@ -387,6 +387,15 @@ post_item(struct web_req *rq, struct web_resp *r)
 /* ---- the live preview ---- */
 
 /* The item the preview's query describes (strings point into the request). */
+/* A file the preview may open: relative to the config's directory, never
+ * above it, in plain characters. */
+static int
+preview_file_ok(const char *v)
+{
+	return v[0] != '/' && strstr(v, "..") == NULL &&
+	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") == strlen(v);
+}
+
 static int
 preview_item(const struct web_req *rq, struct ls_content *c, char *err, size_t errlen)
 {
@@ -411,14 +420,22 @@ preview_item(const struct web_req *rq, struct ls_content *c, char *err, size_t e
 	}
 	if ((v = web_field(rq, "image")) && v[0] && c->text == NULL) {
 		/* a poster of the config's own directory, as the config names it */
-		if (v[0] == '/' || strstr(v, "..") || strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") != strlen(v)) {
+		if (!preview_file_ok(v)) {
 			snprintf(err, errlen, "image: a file name under the config's directory");
 			return -1;
 		}
 		c->image = (char *)v;
 	}
-	if ((v = web_field(rq, "font")) && v[0])
+	if ((v = web_field(rq, "font")) && v[0]) {
+		/* a font name or family, or a font file as the config names one:
+		 * any viewer may ask for a preview, and a name with '/' is opened
+		 * as a file */
+		if (strchr(v, '/') != NULL && !preview_file_ok(v)) {
+			snprintf(err, errlen, "font: a font name, a family or a file under the config's directory");
+			return -1;
+		}
 		c->font = (char *)v;
+	}
 	if ((v = web_field(rq, "size")) && v[0])
 		c->size = atoi(v) > 0 && atoi(v) <= 512 ? atoi(v) : 0;
 	if ((v = web_field(rq, "effect")) && v[0])

@@ -80,6 +80,13 @@ try:
         status, body = fetch(d, p)
         check(status in (400, 404), "%s answered %d" % (p, status))
         check(b"SQLite" not in body and b"root:" not in body, "%s gave a file away" % p)
+    # a preview (any viewer may ask for one) opens no file outside the
+    # config's directory as a font or a poster
+    for q in ("font=/etc/passwd", "font=../../../etc/passwd", "font=/dev/zero", "image=/etc/passwd"):
+        status, body = fetch(d, "/content/preview.png?board=hall&" + ("text=a&" if q.startswith("font") else "") + q)
+        check(status == 400, "a preview with %s answered %d" % (q, status))
+    status, body = fetch(d, "/content/preview.png?board=hall&text=a")
+    check(status == 200 and body[:4] == b"\x89PNG", "a plain preview answered %d" % status)
     # the login redirect stays on this site
     d.delete_all_cookies()
     for nxt in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
