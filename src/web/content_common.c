@@ -172,9 +172,11 @@ content_save(const struct web_req *rq, const char *text, const char *base, const
 
 	if (canon != NULL)
 		text = canon;
-	size_t cap = 512 + (text ? 3 * strlen(text) : 0) + (summary ? 3 * strlen(summary) : 0), n = 0;
+	/* every value may be escaped to three bytes a byte */
+	size_t cap = 512 + (text ? 3 * strlen(text) : 0) + (summary ? 3 * strlen(summary) : 0) +
+	    (base ? 3 * strlen(base) : 0) + (rq->user ? 3 * strlen(rq->user->name) : 0), n = 0;
 	char *req = malloc(cap), final[4096], err[512], num[24];
-	int rc;
+	int rc, put = 0;
 
 	memset(res, 0, sizeof *res);
 	if (req == NULL) {
@@ -186,16 +188,23 @@ content_save(const struct web_req *rq, const char *text, const char *base, const
 	snprintf(req, cap, "%s v=1", text ? "staff-save" : "staff-restore");
 	n = strlen(req);
 	if (rq->user)
-		kv_put(req, cap, &n, "actor", rq->user->name);
+		put |= kv_put(req, cap, &n, "actor", rq->user->name);
 	if (base && base[0])
-		kv_put(req, cap, &n, "base", base);
+		put |= kv_put(req, cap, &n, "base", base);   /* never dropped: it guards against lost edits */
 	if (text) {
 		if (summary && summary[0])
-			kv_put(req, cap, &n, "summary", summary);
-		kv_put(req, cap, &n, "text", text);
+			put |= kv_put(req, cap, &n, "summary", summary);
+		put |= kv_put(req, cap, &n, "text", text);
 	} else {
 		snprintf(num, sizeof num, "%lld", restore_id);
-		kv_put(req, cap, &n, "id", num);
+		put |= kv_put(req, cap, &n, "id", num);
+	}
+	if (put != 0) {
+		free(req);
+		free(canon);
+		snprintf(res->code, sizeof res->code, "internal");
+		snprintf(res->message, sizeof res->message, "the request did not fit; nothing was saved");
+		return;
 	}
 	rc = web_control(rq, req, problem_line, res, final, sizeof final, err, sizeof err);
 	free(req);

@@ -84,6 +84,17 @@ try:
     time.sleep(0.5)
     check(shows("hall", RED) and not shows("hall", GREEN), "a refused save changed the board")
 
+    # --- a save whose base (the version the form was made from) does not
+    # fit the request: refused, never saved without its conflict check
+    d.get(URL + "/content/item?name=ok")
+    d.execute_script("document.querySelector('input[name=base]').value = arguments[0]", "f" * 60000)
+    text = d.find_element(By.ID, "f-text")
+    text.clear()
+    text.send_keys("LOST")
+    d.find_element(By.ID, "save").click()
+    wait(lambda: d.find_elements(By.ID, "save-error"), 10, "a save with an overlong base was not refused")
+    check(staff_text() == saved, "a save with an overlong base changed the staff file")
+
     # --- undo: restore the first version from the history
     d.get(URL + "/history")
     rows = d.find_elements(By.CSS_SELECTOR, "#versions tbody tr")
