@@ -517,16 +517,24 @@ render_png_check(const char *path, int *w, int *h, char *err, size_t errlen)
  * broken, must be seen on its next turn rather than whenever the slot
  * happens to be evicted.  Looked at no more than once a second per slot, so
  * a scrolling poster does not cost a stat() a frame. */
+static time_t
+image_second(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	return now.tv_sec != 0 ? now.tv_sec : 1;   /* 0 is "never looked" */
+}
+
 static int
 image_unchanged(struct render_icache *c, const char *path)
 {
-	struct timespec now;
+	time_t now = image_second();
 	struct stat st;
 
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-	if (c->checked != 0 && now.tv_sec - c->checked < 1)
+	if (c->checked != 0 && now - c->checked < 1)
 		return 1;
-	c->checked = now.tv_sec != 0 ? now.tv_sec : 1;
+	c->checked = now;
 	if (stat(path, &st) != 0)
 		return c->st.st_ino == 0;      /* missing then and now */
 	return st.st_dev == c->st.st_dev && st.st_ino == c->st.st_ino && st.st_size == c->st.st_size &&
@@ -563,11 +571,7 @@ image_load(struct render_ctx *ctx, const char *path)
 		if (png_load(path, &img, &w, &h, &slot->st, err, sizeof err) == 0)
 			slot->img = img;
 	}
-	{
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-		slot->checked = now.tv_sec != 0 ? now.tv_sec : 1;
-	}
+	slot->checked = image_second();
 	slot->path = strdup(path);
 	if (slot->img == NULL)
 		slot->err = strdup(err);
