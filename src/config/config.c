@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/config.h"
@@ -1412,10 +1413,20 @@ static const struct section rule_section =
 static const struct section cap_area_section =
     SECTION_UNNAMED("cap_areas", "cap_areas entry", cap_area_keys, struct ls_cap_area, NULL, cap_area_finish);
 
-static int
-file_readable(const char *path)
+/* NULL when path is a regular file we may read, else why not.  Only
+ * regular files: opening a FIFO nobody writes blocks the opener, so a font
+ * or poster named as one would hang `ledsign check` and a reload. */
+static const char *
+file_unreadable(const char *path)
 {
-	return access(path, R_OK) == 0;
+	struct stat st;
+
+	if (stat(path, &st) != 0 || access(path, R_OK) != 0)
+		return strerror(errno);
+	if (!S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? "it is a directory" :
+		    "it is not a regular file (a FIFO, socket or device); name the font or image file itself";
+	return NULL;
 }
 
 /* Does fontconfig know a font whose family is `family`? */
@@ -1448,8 +1459,9 @@ check_font_ref(struct loader *L, const char *font, const char *file, int line, c
 		return;
 	if (strchr(font, '/')) {
 		char *p = ls_config_resolve(L->cfg, font);
-		if (!file_readable(p))
-			ls_diag_add(L->diag, LS_DIAG_ERROR, file ? file : L->cfg->path, line, "%s: font file \"%s\" cannot be read: %s", where, p, strerror(errno));
+		const char *why = p ? file_unreadable(p) : "out of memory";
+		if (why != NULL)
+			ls_diag_add(L->diag, LS_DIAG_ERROR, file ? file : L->cfg->path, line, "%s: font file \"%s\" cannot be read: %s", where, p ? p : font, why);
 		free(p);
 	} else if (!font_family_known(font))
 		ls_diag_add(L->diag, LS_DIAG_ERROR, file ? file : L->cfg->path, line, "%s: font \"%s\" is neither a fonts entry nor an installed font family (fc-list shows those)",
@@ -1473,7 +1485,7 @@ check_images(struct loader *L)
 	}
 	for (size_t i = 0; i < c->ncontent; i++) {
 		struct ls_content *it = &c->content[i];
-		const char *e;
+		const char *e, *bad;
 		long first;
 
 		if (it->image == NULL)
@@ -1483,8 +1495,8 @@ check_images(struct loader *L)
 			char err[512];
 			if (p == NULL)
 				why[i] = strdup("cannot be checked: out of memory");
-			else if (!file_readable(p)) {
-				if (asprintf(&why[i], "\"%s\" cannot be read: %s", p, strerror(errno)) < 0)
+			else if ((bad = file_unreadable(p)) != NULL) {
+				if (asprintf(&why[i], "\"%s\" cannot be read: %s", p, bad) < 0)
 					why[i] = NULL;
 			} else if (render_png_check(p, NULL, NULL, err, sizeof err) != 0) {
 				/* the decoder's message names the file and what to do */
@@ -1531,8 +1543,9 @@ check_references(struct loader *L)
 		snprintf(where, sizeof where, "font \"%s\"", f->name);
 		if (f->file) {
 			char *p = ls_config_resolve(c, f->file);
-			if (!file_readable(p))
-				ERR_AT(L, f, "%s: file \"%s\" cannot be read: %s", where, p, strerror(errno));
+			const char *why = p ? file_unreadable(p) : "out of memory";
+			if (why != NULL)
+				ERR_AT(L, f, "%s: file \"%s\" cannot be read: %s", where, p ? p : f->file, why);
 			free(p);
 		} else if (f->family && !font_family_known(f->family))
 			ERR_AT(L, f, "%s: family \"%s\" is not installed (fc-list shows those)", where, f->family);

@@ -261,7 +261,9 @@ fontfile_get(struct render_ctx *ctx, const char *path)
 	if ((nv = realloc(ctx->files, (ctx->nfiles + 1) * sizeof *nv)) == NULL)
 		return NULL;
 	ctx->files = nv;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	/* O_NONBLOCK: a FIFO put where the font was (after `check` saw a file)
+	 * must fail below, not block the loop in open() until someone writes */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return NULL;
 	ff = &nv[ctx->nfiles];
 	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || (ff->path = xstrdup(path)) == NULL) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "config/config.h"
@@ -255,6 +256,36 @@ test_entry_days(void **state)
 	unlink(path);
 }
 
+/* A font or poster "file" that is a FIFO (or a device) is refused by name
+ * before anything opens it: opening a FIFO nobody writes blocks, and a
+ * check or a reload would hang on it (the alarm ends the test then). */
+static void
+test_font_file_fifo(void **state)
+{
+	struct ls_diag d = { 0 };
+	char dir[] = "/tmp/ledsign-fifo-XXXXXX", fifo[64], text[1024];
+	struct ls_config *c;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof fifo, "%s/font.ttf", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	snprintf(text, sizeof text, MINIMAL_BOARD
+	    "fonts = ( { name = \"x\"; file = \"%s\"; } );\n"
+	    "content = ( { name = \"t\"; text = \"x\"; font = \"x\"; },\n"
+	    "            { name = \"u\"; text = \"y\"; font = \"%s\"; } );\n"
+	    "playlists = ( { name = \"p\"; items = [\"t\", \"u\"]; } );\n", fifo, fifo);
+	alarm(10);
+	c = load_text(text, &d);
+	assert_null(c);
+	assert_true(has(&d, 2, "is not a regular file"));
+	assert_true(has(&d, 4, "is not a regular file"));
+	alarm(0);
+	ls_diag_clear(&d);
+	unlink(path);
+	unlink(fifo);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -268,6 +299,7 @@ main(void)
 		cmocka_unit_test(test_new_user_messages),
 		cmocka_unit_test(test_missing_comma_line),
 		cmocka_unit_test(test_entry_days),
+		cmocka_unit_test(test_font_file_fifo),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

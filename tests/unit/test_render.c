@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -539,6 +540,23 @@ test_font_entries(void **state)
 	assert_false(f->primary_found);             /* ...and says so */
 	render_ctx_free(x);
 	ls_diag_clear(&d);
+
+	/* a font file that became a FIFO after the check is refused, not
+	 * opened and waited on (the alarm ends the test if it blocks) */
+	char dir[] = "/tmp/ledsign-fontfifo-XXXXXX", fifo[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof fifo, "%s/font.ttf", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	x = render_ctx_new(&c2, &d);
+	assert_non_null(x);
+	alarm(10);
+	assert_null(render_font_get(x, fifo, err, sizeof err));
+	alarm(0);
+	assert_non_null(strstr(err, fifo));
+	render_ctx_free(x);
+	ls_diag_clear(&d);
+	unlink(fifo);
+	rmdir(dir);
 }
 
 static void
