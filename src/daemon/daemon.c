@@ -757,19 +757,27 @@ daemon_alert_stage(void *arg, const struct alert *a)
 }
 
 /* Where in each frame period board i of n sends (player_env.phase).  Up
- * to DAEMON_PHASES boards each get their own moment; beyond that, boards
- * share DAEMON_PHASES moments, so that the loop wakes DAEMON_PHASES times a
- * period and serves a group of boards each time rather than waking (an
- * epoll_wait and a timerfd_settime) once for every board-frame (issue 20:
- * 1.6 of the 4.8 system calls an LSP board-frame cost).  A group of 32 of
- * 1,000 boards takes about 2 ms to serve. */
-#define DAEMON_PHASES 32
+ * to DAEMON_GROUP boards each get their own moment.  Beyond that, boards
+ * share moments in groups of at least DAEMON_GROUP (at most DAEMON_GROUP
+ * moments), so the loop wakes (an epoll_wait and a timerfd_settime) once
+ * for a group instead of once for every board-frame, and the acknowledgements
+ * of a group come back together and are read in one wake-up too (issue 20:
+ * 1.6 of the 4.8 system calls an LSP board-frame cost).  Groups of about 32
+ * rather than a fixed 32 moments keep the daemon's CPU per board-frame flat
+ * from 100 to 1,000 boards: 32 moments for 100 boards cost 39–41 µs a
+ * board-frame against 24–32 µs for 1,000, 3 moments 28–32 µs (bench/scale.sh,
+ * docs/daemon.md "Phases").  A group of 32 boards takes under 1 ms to serve. */
+#define DAEMON_GROUP 32
 static double
 daemon_phase(size_t i, size_t n)
 {
-	if (n <= DAEMON_PHASES)
+	size_t k = n / DAEMON_GROUP;
+
+	if (n <= DAEMON_GROUP)
 		return (double)i / (double)n;
-	return (double)(i % DAEMON_PHASES) / DAEMON_PHASES;
+	if (k > DAEMON_GROUP)
+		k = DAEMON_GROUP;
+	return (double)(i % k) / (double)k;
 }
 
 /* Every board chooses again on its next turn of the loop (not inline: the
