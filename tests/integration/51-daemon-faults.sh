@@ -110,8 +110,10 @@ for name in ("good1", "good2"):
     med, p95, mx = iv[len(iv) // 2], iv[int(len(iv) * 0.95)], iv[-1]
     rate = len(iv) / ((t[-1] - t[0]) or 1)
     print("%s: %d frames, %.1f fps, interval median %.1f ms, p95 %.1f ms, max %.1f ms" % (name, len(t), rate, med, p95, mx))
-    # 30 fps is 33.3 ms; a daemon that waited on the bad boards would show gaps of seconds
-    if not (28 <= med <= 40) or p95 > 100 or mx > 500 or rate < 24:
+    # 30 fps is 33.3 ms; a daemon that waited on the bad boards would show
+    # gaps of seconds (the stall timeout is 2-3 s); the slack above 33 ms is
+    # for a loaded machine running the ASan build beside other tests
+    if not (28 <= med <= 40) or p95 > 150 or mx > 900 or rate < 20:
         bad = 1
 start, t = frames("restart2")
 if not t:
