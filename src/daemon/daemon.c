@@ -1062,6 +1062,17 @@ daemon_reload_do(struct daemon *d, char *err, size_t errlen)
 		log_msg(LOG_LV_ERROR, "daemon", NULL, "boards of a worker that did not start are not played");
 	log_msg(LOG_LV_INFO, "daemon", NULL, "reloaded %s: %zu boards (%u kept playing, %u reconnected, %u added, %u removed)",
 	    d->config_path, cfg->nboards, kept, restarted, added, removed);
+	{
+		/* The number of worker loops is fixed at start (libevent takes its
+		 * locks, or not, when the main loop is made): say so when the new
+		 * config (its `workers`, or its number of boards) would want other */
+		size_t want = daemon_workers_wanted(d);
+
+		if (want != d->nworkers)
+			log_msg(LOG_LV_WARN, "daemon", NULL, "this configuration would play on %zu worker%s, the controller "
+			    "keeps its %zu until it is started again (docs/daemon.md, Workers)", want, want == 1 ? "" : "s",
+			    d->nworkers);
+	}
 	return 0;
 }
 

@@ -160,4 +160,15 @@ fi
 played "$TMP/m64.cfg" --workers 1 | grep -q "on 64 boards (pid [0-9]*, campaign clock [^,)]*)$" || fail "--workers 1 was not obeyed"
 played "$TMP/m3.cfg" | grep -q "on 5 boards (.*, 3 workers)$" || fail "the config's workers = 3 was not obeyed"
 played "$TMP/m3.cfg" --workers 2 | grep -q "on 5 boards (.*, 2 workers)$" || fail "--workers 2 did not override the config"
+# 5. the number is fixed at start: a reload that would want another says so
+$L play "$TMP/m3.cfg" --foreground --duration 20 2>"$TMP/fixed.log" &
+FIXED=$!
+PIDS="$PIDS $FIXED"
+n=100; until grep -q "playing " "$TMP/fixed.log"; do n=$((n - 1)); [ $n -gt 0 ] || fail "m3 did not start"; sleep 0.1; done
+sed -i 's/workers = 3;/workers = 2;/' "$TMP/m3.cfg"
+$L reload "$TMP/m3.cfg" >/dev/null 2>&1 || { cat "$TMP/fixed.log"; fail "reload of m3"; }
+n=100; until grep -q "would play on 2 workers, the controller keeps its 3 until it is started again" "$TMP/fixed.log"; do
+	n=$((n - 1)); [ $n -gt 0 ] || { cat "$TMP/fixed.log"; fail "a reload to workers = 2 did not say the 3 running stay"; }; sleep 0.1
+done
+kill "$FIXED"; wait "$FIXED" 2>/dev/null
 echo "two workers: pixels, alert and clear on every board, status, reload, a stalled board contains itself; how many workers as documented"
