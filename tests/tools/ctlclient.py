@@ -260,7 +260,7 @@ def send_file(path, verb, key, fname, extra):
         k, v = kv.split("=", 1)
         parts.append("%s=%s" % (k, pct(v.encode("utf-8"))))
     parts.append("%s=%s" % (key, pct(body)))
-    s = connect(path)
+    s = connect(path, timeout=20)   # a save's check may take seconds
     s.sendall((" ".join(parts) + "\n").encode("ascii"))
     data = b""
     end = time.monotonic() + 20
