@@ -31,6 +31,7 @@
 
 #include "config/config.h"
 #include "config/config_int.h"
+#include "config/include_scan.h"
 #include "district/dmsg.h"
 #include "proto/proto.h"
 #include "render/render.h"
@@ -1788,9 +1789,21 @@ config_load_text(const char *path, const char *text, unsigned flags, struct ls_d
 	{
 		const char *slash = strrchr(path, '/');
 		char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
-		if (dir != NULL)
+		struct ls_include_problem ip;
+		int bad = 0;
+
+		if (dir != NULL) {
 			config_set_include_dir(&lc, dir);
+			/* before libconfig opens an @included FIFO and blocks */
+			if ((bad = ls_include_scan(path, text, dir, &ip)) != 0)
+				ls_diag_add(diag, LS_DIAG_ERROR, ip.file, ip.line, "%s", ip.why);
+		}
 		free(dir);
+		if (bad) {
+			config_destroy(&lc);
+			ls_config_free(L.cfg);
+			return NULL;
+		}
 	}
 	if (!(text != NULL ? config_read_string(&lc, text) : config_read_file(&lc, path))) {
 		if (config_error_type(&lc) == CONFIG_ERR_FILE_IO && text == NULL)

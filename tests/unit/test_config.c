@@ -286,6 +286,55 @@ test_font_file_fifo(void **state)
 	rmdir(dir);
 }
 
+/* An @include of a FIFO (directly, or from an included file) or of a
+ * directory is refused at its line; libconfig opened the FIFO and blocked
+ * 'ledsign check' and a reload until someone wrote to it. */
+static void
+test_include_fifo(void **state)
+{
+	struct ls_diag d = { 0 };
+	char dir[] = "/tmp/ledsign-inc-XXXXXX", fifo[64], inner[64], text[1024];
+	const char *rel;
+	struct ls_config *c;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	rel = dir + strlen("/tmp/");       /* the config is in /tmp: relative to it */
+	snprintf(fifo, sizeof fifo, "%s/inc.fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	alarm(10);
+	snprintf(text, sizeof text, MINIMAL_BOARD "@include \"%s/inc.fifo\"\n", rel);
+	c = load_text(text, &d);
+	assert_null(c);
+	assert_true(has(&d, 2, "is not a regular file"));
+	ls_diag_clear(&d);
+	unlink(path);
+	/* one level down: the included file's line */
+	snprintf(inner, sizeof inner, "%s/inner.cfg", dir);
+	assert_non_null(f = fopen(inner, "w"));
+	fprintf(f, "# inner\n  @include \"%s/inc.fifo\"\n", rel);
+	fclose(f);
+	snprintf(text, sizeof text, MINIMAL_BOARD "@include \"%s/inner.cfg\"\n", rel);
+	c = load_text(text, &d);
+	assert_null(c);
+	assert_true(has(&d, 2, "inc.fifo"));
+	assert_true(d.n >= 1 && strstr(d.v[0].file, "inner.cfg") != NULL);
+	ls_diag_clear(&d);
+	unlink(path);
+	/* a directory */
+	snprintf(text, sizeof text, MINIMAL_BOARD "\n@include \"%s\"\n", rel);
+	c = load_text(text, &d);
+	assert_null(c);
+	assert_true(has(&d, 3, "is a directory"));
+	alarm(0);
+	ls_diag_clear(&d);
+	unlink(path);
+	unlink(inner);
+	unlink(fifo);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -300,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_missing_comma_line),
 		cmocka_unit_test(test_entry_days),
 		cmocka_unit_test(test_font_file_fifo),
+		cmocka_unit_test(test_include_fifo),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
