@@ -111,16 +111,24 @@ web_sessions_free(struct web_sessions *ws)
 	free(ws);
 }
 
+/* Forget session i: the last takes its place, and the slot it left is
+ * wiped, so no token outlives its session in memory (also when i was the
+ * last). */
+static void
+sess_remove(struct web_sessions *ws, size_t i)
+{
+	ws->s[i] = ws->s[--ws->n];
+	explicit_bzero(&ws->s[ws->n], sizeof ws->s[ws->n]);
+}
+
 static void
 expire(struct web_sessions *ws, time_t now)
 {
 	for (size_t i = 0; i < ws->n;) {
-		if (ws->s[i].expires <= now) {
-			ws->s[i] = ws->s[--ws->n];
-			explicit_bzero(&ws->s[ws->n], sizeof ws->s[ws->n]);
-		} else {
+		if (ws->s[i].expires <= now)
+			sess_remove(ws, i);
+		else
 			i++;
-		}
 	}
 }
 
@@ -142,7 +150,7 @@ web_session_create(struct web_sessions *ws, const struct web_user *u, char id[WE
 		for (size_t i = 1; i < ws->n; i++)
 			if (ws->s[i].expires < ws->s[old].expires)
 				old = i;
-		ws->s[old] = ws->s[--ws->n];
+		sess_remove(ws, old);
 	}
 	s = &ws->s[ws->n++];
 	memcpy(s->id, id, WEB_TOKEN_LEN + 1);
@@ -183,8 +191,7 @@ web_session_drop(struct web_sessions *ws, const char *id)
 	pthread_mutex_lock(&ws->mu);
 	for (size_t i = 0; i < ws->n; i++)
 		if (web_token_eq(ws->s[i].id, id)) {
-			ws->s[i] = ws->s[--ws->n];
-			explicit_bzero(&ws->s[ws->n], sizeof ws->s[ws->n]);
+			sess_remove(ws, i);
 			break;
 		}
 	pthread_mutex_unlock(&ws->mu);
@@ -196,7 +203,7 @@ web_session_drop_user(struct web_sessions *ws, const char *name)
 	pthread_mutex_lock(&ws->mu);
 	for (size_t i = 0; i < ws->n;)
 		if (strcmp(ws->s[i].user.name, name) == 0)
-			ws->s[i] = ws->s[--ws->n];
+			sess_remove(ws, i);
 		else
 			i++;
 	pthread_mutex_unlock(&ws->mu);
