@@ -66,7 +66,8 @@ $(B)/ledsign: $(CLI_OBJ) $(B)/libledsign.a $(B)/libfwproto.a
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 # The controller's own binary (`ledsign play` runs it when it sits next to
-# ledsign): main.c built with LS_MAIN_PLAY holds only `play`, and
+# ledsign): main.c built with LS_MAIN_PLAY holds only `play` (and the
+# checker a staff save starts, `staff-check`), and
 # --as-needed drops the libraries play never calls (libmicrohttpd, libmosquitto,
 # cairo, libcrypt and what they pull in), so the daemon never loads them
 # (docs/daemon.md, "Memory").
@@ -75,7 +76,8 @@ $(B)/obj/src/cli/main-play.o: src/cli/main.c $(wildcard src/*.h src/*/*.h)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -DLS_MAIN_PLAY -c -o $@ $<
 
-$(B)/ledsign-play: $(B)/obj/src/cli/main-play.o $(B)/obj/src/cli/cmd_play.o $(B)/obj/src/cli/args.o $(B)/libledsign.a $(B)/libfwproto.a
+$(B)/ledsign-play: $(B)/obj/src/cli/main-play.o $(B)/obj/src/cli/cmd_play.o $(B)/obj/src/cli/cmd_staff_check.o \
+    $(B)/obj/src/cli/args.o $(B)/libledsign.a $(B)/libfwproto.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) -Wl,--as-needed -o $@ $^ $(LIBS)
 

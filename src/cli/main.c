@@ -11,6 +11,7 @@
 
 #include "cli/cmd.h"
 #include "config/config.h"
+#include "util/self_exe.h"
 #include "util/tz.h"
 
 #ifndef LEDSIGN_VERSION
@@ -36,13 +37,14 @@ static const struct cmd_entry cmd_help_entry = {
 
 /* In the order `ledsign --help` lists them.  Built with LS_MAIN_PLAY this
  * file is the main of ledsign-play, the controller's own binary: only
- * `play` (and help, version), linked with -Wl,--as-needed so that the
+ * `play` (and help, version, and `staff-check`, the checker a staff save
+ * starts), linked with -Wl,--as-needed so that the
  * libraries only other commands use (libmicrohttpd and GnuTLS, libmosquitto
  * and OpenSSL, cairo and pixman/X11, libcrypt) are not even loaded into the
  * daemon (docs/daemon.md, "Memory"). */
 #ifdef LS_MAIN_PLAY
 static const struct cmd_entry *const cmd_table[] = {
-	&cmd_play_entry, &cmd_version_entry, &cmd_help_entry,
+	&cmd_play_entry, &cmd_version_entry, &cmd_help_entry, &cmd_staff_check_entry,
 };
 #else
 static const struct cmd_entry *const cmd_table[] = {
@@ -50,7 +52,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_alert_entry, &cmd_clear_entry, &cmd_alerts_entry, &cmd_watch_entry, &cmd_play_entry, &cmd_status_entry,
 	&cmd_reload_entry, &cmd_web_entry, &cmd_user_entry, &cmd_report_entry, &cmd_district_entry, &cmd_district_link_entry,
 	&cmd_ports_entry, &cmd_version_entry, &cmd_help_entry, &cmd_config_doc_entry,
-	&cmd_staff_text_entry,
+	&cmd_staff_text_entry, &cmd_staff_check_entry,
 };
 #endif
 #define NCMDS (sizeof cmd_table / sizeof cmd_table[0])
@@ -160,6 +162,7 @@ main(int argc, char **argv)
 	int rc;
 
 	cmd_main_argv = argv;
+	ls_self_exe();     /* while /proc/self/exe can still be read (self_exe.h) */
 	if (argc < 2) {
 		usage_all(stderr);
 		return 2;

@@ -277,4 +277,11 @@ int  control_request(const char *path, const char *request, int timeout_ms,
  * as "ok"), decoded into val.  0, or -1 when absent or malformed. */
 int  control_line_get(const char *line, const char *key, char *val, size_t valcap);
 
+/* The checker process a staff save starts (`ledsign staff-check MAIN
+ * STAFF`, control_staff.c): check the config at main_path with the text
+ * read from fd `in` in place of the staff file at staff_path, and write the
+ * report ("problem ..." lines, then "checked errors=N warnings=M") to fd
+ * `out`.  The exit status: 0, or 1 when it could not report. */
+int  control_staff_check_main(const char *main_path, const char *staff_path, int in, int out);
+
 #endif

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,6 +46,7 @@
 #include "util/base64.h"
 #include "util/kv.h"
 #include "util/file.h"
+#include "util/self_exe.h"
 
 #define STAFF_VERB_VERSION "1"
 /* Largest poster accepted through the socket (it is decoded in full, under
@@ -275,11 +277,18 @@ report_problems(struct control_obuf *b, const struct staff_ctx *c, const char *t
  * Checking a config loads fonts and decodes every poster: 90 ms for the
  * sample campaign (bench/staff.sh), far more for a large one.  The
  * controller's loop must not wait for it (the boards would miss frames),
- * so the check runs in a child forked for it, like the CAP parser's work
+ * so the check runs in a child process, like the CAP parser's work
  * (docs/architecture.md): its report comes back on a pipe as an event, and
  * the connection takes no other request meanwhile.  One save is checked at
  * a time; another gets error code=busy.  Without a connection or an event
- * loop (control_handle_line: tests, the fuzzer) the same check runs inline. */
+ * loop (control_handle_line: tests, the fuzzer) the same check runs inline.
+ *
+ * The child is the controller's own program started afresh (`staff-check
+ * MAIN STAFF`, the text on its standard input), not a copy of the
+ * controller: the controller has worker threads, and a fork() copies a
+ * lock another thread holds (fontconfig's, FreeType's, a stdio stream's)
+ * as held for ever, so a forked checker could hang until the 30 s timeout.
+ * Between fork() and exec() the child only moves descriptors. */
 
 #define STAFF_CHECK_MS 30000
 
@@ -313,6 +322,44 @@ staff_check_report(const struct staff_ctx *c, const char *text, struct control_o
 	control_ob_line(ob, "checked", "errors", ne, "warnings", nw, (const char *)NULL);
 	ls_config_free(cfg);
 	ls_diag_clear(&d);
+}
+
+/* A staff text is at most a control line; the checker reads no more. */
+#define STAFF_CHECK_TEXT_MAX (16u * 1024 * 1024)
+
+int
+control_staff_check_main(const char *main_path, const char *staff_path, int in, int out)
+{
+	struct staff_ctx c = { 0 };
+	struct control_obuf ob = { 0 };
+	char *text = malloc(STAFF_CHECK_TEXT_MAX + 1);
+	size_t n = 0, off = 0;
+
+	if (text == NULL)
+		return 1;
+	while (n < STAFF_CHECK_TEXT_MAX) {
+		ssize_t r = read(in, text + n, STAFF_CHECK_TEXT_MAX - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	text[n] = '\0';
+	c.main = (char *)main_path;
+	c.path = (char *)staff_path;
+	staff_check_report(&c, text, &ob);
+	free(text);
+	while (!ob.oom && off < ob.len) {
+		ssize_t w = write(out, ob.p + off, ob.len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	free(ob.p);
+	return ob.oom || off < ob.len;
 }
 
 /* After a clean check: write, keep the version, reload.  report holds the
@@ -459,6 +506,11 @@ staffjob_read(evutil_socket_t fd, short what, void *arg)
 	if (n == 0) {
 		char *rep;
 		size_t len = evbuffer_get_length(j->report);
+		if (len == 0) {
+			staffjob_done(j, NULL, "the checker process (the controller's program, run as staff-check) "
+			    "ended without a report; nothing was changed");
+			return;
+		}
 		if ((rep = malloc(len + 1)) == NULL) {
 			staffjob_done(j, NULL, "out of memory");
 			return;
@@ -510,16 +562,36 @@ staffjob_start(struct control_req *rq, struct staff_ctx *c, const char *text, co
 	struct control_server *s = rq->srv;
 	struct control_staffjob *j;
 	struct timeval tv = { STAFF_CHECK_MS / 1000, 0 };
-	int pfd[2];
+	const char *exe = ls_self_exe();
+	char *argv[] = { "ledsign", "staff-check", c->main, c->path, NULL };
+	int pfd[2], tfd;
+	size_t off = 0, len = strlen(text);
 
-	if (rq->conn == NULL || s->base == NULL || (j = calloc(1, sizeof *j)) == NULL)
+	if (exe == NULL || rq->conn == NULL || s->base == NULL || (j = calloc(1, sizeof *j)) == NULL)
 		return -1;
 	j->fd = -1;
-	if ((j->text = strdup(text)) == NULL || (j->report = evbuffer_new()) == NULL || pipe2(pfd, O_CLOEXEC) != 0) {
+	/* the text, for the child's standard input: in memory, so writing it
+	 * never waits for the child to read */
+	if ((tfd = memfd_create("ledsign-staff-text", MFD_CLOEXEC)) < 0) {
+		free(j);
+		return -1;
+	}
+	while (off < len) {
+		ssize_t w = write(tfd, text + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	if (off < len || lseek(tfd, 0, SEEK_SET) != 0 || (j->text = strdup(text)) == NULL ||
+	    (j->report = evbuffer_new()) == NULL || pipe2(pfd, O_CLOEXEC) != 0) {
+		close(tfd);
 		staffjob_free(j);
 		return -1;
 	}
 	if ((j->pid = fork()) < 0) {
+		close(tfd);
 		close(pfd[0]);
 		close(pfd[1]);
 		j->pid = 0;
@@ -527,21 +599,19 @@ staffjob_start(struct control_req *rq, struct staff_ctx *c, const char *text, co
 		return -1;
 	}
 	if (j->pid == 0) {
-		/* the child: check, report, go; it touches nothing of the parent's */
-		struct control_obuf ob = { 0 };
-		size_t off = 0;
-		close(pfd[0]);
-		staff_check_report(c, text, &ob);
-		while (!ob.oom && off < ob.len) {
-			ssize_t w = write(pfd[1], ob.p + off, ob.len - off);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				break;
-			off += (size_t)w;
-		}
-		_exit(0);
+		/* only async-signal-safe calls until exec: descriptors 0 and 1
+		 * (dup2 clears close-on-exec), nothing else kept open, the
+		 * signal mask the workers block cleared */
+		sigset_t none;
+		if (dup2(tfd, 0) < 0 || dup2(pfd[1], 1) < 0)
+			_exit(127);
+		close_range(3, ~0U, 0);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execv(exe, argv);
+		_exit(127);
 	}
+	close(tfd);
 	close(pfd[1]);
 	j->fd = pfd[0];
 	evutil_make_socket_nonblocking(j->fd);

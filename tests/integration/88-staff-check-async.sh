@@ -34,6 +34,13 @@ FIRST=$!
 PIDS="$PIDS $FIRST"
 # the checker is busy decoding posters; the controller is not
 sleep 1
+# the checker is the program started afresh, not a fork() of the threaded
+# controller (which could copy a lock another thread held, held for ever)
+fresh=0
+for p in $(pgrep -P "$DAEMON"); do
+	tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q "^ledsign staff-check $MAIN $STAFF" && fresh=1
+done
+[ $fresh = 1 ] || { ps -o pid,args --ppid "$DAEMON"; fail "no 'ledsign staff-check' process checks the save"; }
 start=$(date +%s%N)
 out=$(ask status)
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
