@@ -73,7 +73,7 @@ extern const struct cmd_entry cmd_check_entry, cmd_preview_entry, cmd_schedule_e
     cmd_probe_entry, cmd_alert_entry, cmd_clear_entry, cmd_alerts_entry, cmd_play_entry,
     cmd_status_entry, cmd_reload_entry, cmd_ports_entry, cmd_config_doc_entry, cmd_watch_entry,
     cmd_rehearse_entry, cmd_web_entry, cmd_user_entry, cmd_report_entry, cmd_district_entry, cmd_district_link_entry,
-    cmd_staff_text_entry, cmd_staff_check_entry;
+    cmd_staff_text_entry, cmd_staff_check_entry, cmd_png_check_entry;
 
 struct ls_config;
 /* Print the daemon's active alerts as a table to stdout (what `ledsign alerts`

@@ -37,14 +37,14 @@ static const struct cmd_entry cmd_help_entry = {
 
 /* In the order `ledsign --help` lists them.  Built with LS_MAIN_PLAY this
  * file is the main of ledsign-play, the controller's own binary: only
- * `play` (and help, version, and `staff-check`, the checker a staff save
- * starts), linked with -Wl,--as-needed so that the
+ * `play` (and help, version, and `staff-check` and `png-check`, the
+ * checkers the controller starts), linked with -Wl,--as-needed so that the
  * libraries only other commands use (libmicrohttpd and GnuTLS, libmosquitto
  * and OpenSSL, cairo and pixman/X11, libcrypt) are not even loaded into the
  * daemon (docs/daemon.md, "Memory"). */
 #ifdef LS_MAIN_PLAY
 static const struct cmd_entry *const cmd_table[] = {
-	&cmd_play_entry, &cmd_version_entry, &cmd_help_entry, &cmd_staff_check_entry,
+	&cmd_play_entry, &cmd_version_entry, &cmd_help_entry, &cmd_staff_check_entry, &cmd_png_check_entry,
 };
 #else
 static const struct cmd_entry *const cmd_table[] = {
@@ -52,7 +52,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_alert_entry, &cmd_clear_entry, &cmd_alerts_entry, &cmd_watch_entry, &cmd_play_entry, &cmd_status_entry,
 	&cmd_reload_entry, &cmd_web_entry, &cmd_user_entry, &cmd_report_entry, &cmd_district_entry, &cmd_district_link_entry,
 	&cmd_ports_entry, &cmd_version_entry, &cmd_help_entry, &cmd_config_doc_entry,
-	&cmd_staff_text_entry, &cmd_staff_check_entry,
+	&cmd_staff_text_entry, &cmd_staff_check_entry, &cmd_png_check_entry,
 };
 #endif
 #define NCMDS (sizeof cmd_table / sizeof cmd_table[0])

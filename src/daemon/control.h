@@ -283,5 +283,10 @@ int  control_line_get(const char *line, const char *key, char *val, size_t valca
  * report ("problem ..." lines, then "checked errors=N warnings=M") to fd
  * `out`.  The exit status: 0, or 1 when it could not report. */
 int  control_staff_check_main(const char *main_path, const char *staff_path, int in, int out);
+/* The checker a staff-poster starts (`ledsign png-check FILE`): decode
+ * FILE under the renderer's limits and write one line to fd `out`, "ok
+ * width=W height=H" or "error code=invalid message=...".  Exit status as
+ * above. */
+int  control_png_check_main(const char *path, int out);
 
 #endif

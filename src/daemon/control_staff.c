@@ -304,6 +304,9 @@ struct control_staffjob {
 	char   actor[128], author[200], summary[200];
 	long long restored_from;
 	long long uid;
+	/* a poster's check (staff-poster) rather than a save's */
+	int    poster;
+	char  *tmp, *final, *rel;     /* the file checked, where it goes, as items name it */
 };
 
 /* What the check found, as "problem ..." lines and a last line
@@ -462,8 +465,16 @@ staffjob_free(struct control_staffjob *j)
 		evbuffer_free(j->report);
 	staff_ctx_free(&j->c);
 	free(j->text);
+	if (j->tmp != NULL)
+		unlink(j->tmp);       /* a poster not kept */
+	free(j->tmp);
+	free(j->final);
+	free(j->rel);
 	free(j);
 }
+
+static void poster_keep(struct control_server *s, long long uid, const char *author, const char *tmp,
+    const char *final, const char *rel, const char *report, struct control_obuf *b);
 
 /* The child's report is complete (or it failed, report NULL): finish and answer. */
 static void
@@ -480,7 +491,11 @@ staffjob_done(struct control_staffjob *j, const char *report, const char *why)
 	}
 	if (report == NULL)
 		control_ob_error(&b, "internal", why);
-	else
+	else if (j->poster) {
+		poster_keep(s, j->uid, j->author, j->tmp, j->final, j->rel, report, &b);
+		free(j->tmp);
+		j->tmp = NULL;        /* linked into place, or removed, by poster_keep */
+	} else
 		staff_finish(s, &j->c, j->text, j->actor, j->author, j->summary, j->restored_from, j->uid, report, &b);
 	s->staffjob = NULL;
 	if (j->conn != NULL) {
@@ -553,27 +568,90 @@ control_staffjob_server_gone(struct control_server *s)
 	staffjob_free(j);
 }
 
+/* Start the controller's program afresh as a checker with argv: standard
+ * input from in (-1: the controller's own), standard output to a pipe whose
+ * read end goes to *out.  The child's pid, or -1. */
+static pid_t
+checker_spawn(char *const argv[], int in, int *out)
+{
+	const char *exe = ls_self_exe();
+	int pfd[2];
+	pid_t pid;
+
+	if (exe == NULL || pipe2(pfd, O_CLOEXEC) != 0)
+		return -1;
+	if ((pid = fork()) < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* only async-signal-safe calls until exec: descriptors 0 and 1
+		 * (dup2 clears close-on-exec), nothing else kept open, the
+		 * signal mask the workers block cleared */
+		sigset_t none;
+		if ((in >= 0 && dup2(in, 0) < 0) || dup2(pfd[1], 1) < 0)
+			_exit(127);
+		close_range(3, ~0U, 0);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execv(exe, argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	*out = pfd[0];
+	return pid;
+}
+
+/* A job for a checker started with argv (and stdin from in): its report is
+ * read as an event, bounded by STAFF_CHECK_MS; the connection waits for
+ * the answer.  NULL when it could not start. */
+static struct control_staffjob *
+staffjob_new(struct control_req *rq, char *const argv[], int in)
+{
+	struct control_server *s = rq->srv;
+	struct control_staffjob *j;
+	struct timeval tv = { STAFF_CHECK_MS / 1000, 0 };
+
+	if (rq->conn == NULL || s->base == NULL || (j = calloc(1, sizeof *j)) == NULL)
+		return NULL;
+	j->fd = -1;
+	if ((j->report = evbuffer_new()) == NULL || (j->pid = checker_spawn(argv, in, &j->fd)) < 0) {
+		j->pid = 0;
+		staffjob_free(j);
+		return NULL;
+	}
+	evutil_make_socket_nonblocking(j->fd);
+	if ((j->ev = event_new(s->base, j->fd, EV_READ | EV_PERSIST, staffjob_read, j)) == NULL ||
+	    (j->timer = evtimer_new(s->base, staffjob_timeout, j)) == NULL || event_add(j->ev, NULL) != 0 ||
+	    evtimer_add(j->timer, &tv) != 0) {
+		staffjob_free(j);
+		return NULL;
+	}
+	j->srv = s;
+	j->conn = rq->conn;
+	j->uid = (long long)rq->uid;
+	s->staffjob = j;
+	rq->conn->staffjob = j;
+	return j;
+}
+
 /* Start checking text in a child; 0 when started (the answer comes later),
  * -1 to check inline instead. */
 static int
 staffjob_start(struct control_req *rq, struct staff_ctx *c, const char *text, const char *actor, const char *author,
     const char *summary, long long restored_from)
 {
-	struct control_server *s = rq->srv;
-	struct control_staffjob *j;
-	struct timeval tv = { STAFF_CHECK_MS / 1000, 0 };
-	const char *exe = ls_self_exe();
 	char *argv[] = { "ledsign", "staff-check", c->main, c->path, NULL };
-	int pfd[2], tfd;
+	struct control_staffjob *j;
+	char *copy;
+	int tfd;
 	size_t off = 0, len = strlen(text);
 
-	if (exe == NULL || rq->conn == NULL || s->base == NULL || (j = calloc(1, sizeof *j)) == NULL)
-		return -1;
-	j->fd = -1;
 	/* the text, for the child's standard input: in memory, so writing it
 	 * never waits for the child to read */
-	if ((tfd = memfd_create("ledsign-staff-text", MFD_CLOEXEC)) < 0) {
-		free(j);
+	if ((copy = strdup(text)) == NULL || (tfd = memfd_create("ledsign-staff-text", MFD_CLOEXEC)) < 0) {
+		free(copy);
 		return -1;
 	}
 	while (off < len) {
@@ -584,54 +662,19 @@ staffjob_start(struct control_req *rq, struct staff_ctx *c, const char *text, co
 			break;
 		off += (size_t)w;
 	}
-	if (off < len || lseek(tfd, 0, SEEK_SET) != 0 || (j->text = strdup(text)) == NULL ||
-	    (j->report = evbuffer_new()) == NULL || pipe2(pfd, O_CLOEXEC) != 0) {
+	if (off < len || lseek(tfd, 0, SEEK_SET) != 0 || (j = staffjob_new(rq, argv, tfd)) == NULL) {
 		close(tfd);
-		staffjob_free(j);
+		free(copy);
 		return -1;
-	}
-	if ((j->pid = fork()) < 0) {
-		close(tfd);
-		close(pfd[0]);
-		close(pfd[1]);
-		j->pid = 0;
-		staffjob_free(j);
-		return -1;
-	}
-	if (j->pid == 0) {
-		/* only async-signal-safe calls until exec: descriptors 0 and 1
-		 * (dup2 clears close-on-exec), nothing else kept open, the
-		 * signal mask the workers block cleared */
-		sigset_t none;
-		if (dup2(tfd, 0) < 0 || dup2(pfd[1], 1) < 0)
-			_exit(127);
-		close_range(3, ~0U, 0);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		execv(exe, argv);
-		_exit(127);
 	}
 	close(tfd);
-	close(pfd[1]);
-	j->fd = pfd[0];
-	evutil_make_socket_nonblocking(j->fd);
-	if ((j->ev = event_new(s->base, j->fd, EV_READ | EV_PERSIST, staffjob_read, j)) == NULL ||
-	    (j->timer = evtimer_new(s->base, staffjob_timeout, j)) == NULL || event_add(j->ev, NULL) != 0 ||
-	    evtimer_add(j->timer, &tv) != 0) {
-		staffjob_free(j);
-		return -1;
-	}
-	j->srv = s;
-	j->conn = rq->conn;
+	j->text = copy;
 	j->c = *c;
 	memset(c, 0, sizeof *c);     /* the job owns the context now */
 	snprintf(j->actor, sizeof j->actor, "%s", actor);
 	snprintf(j->author, sizeof j->author, "%s", author);
 	snprintf(j->summary, sizeof j->summary, "%s", summary ? summary : "");
 	j->restored_from = restored_from;
-	j->uid = (long long)rq->uid;
-	s->staffjob = j;
-	rq->conn->staffjob = j;
 	return 0;
 }
 
@@ -656,7 +699,7 @@ staff_store(struct control_req *rq, struct control_obuf *b, struct staff_ctx *c,
 		return;
 	}
 	if (rq->srv->staffjob != NULL) {
-		control_ob_error(b, "busy", "another save is being checked; try again in a moment");
+		control_ob_error(b, "busy", "a save or a poster is being checked; try again in a moment");
 		return;
 	}
 	if (staffjob_start(rq, c, text, actor, author, summary, restored_from) == 0)
@@ -837,20 +880,99 @@ control_verb_staff_version(struct control_req *rq, struct control_obuf *b)
 	staff_ctx_free(&c);
 }
 
+/* write all of buf to fd; 0, or -1 */
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t w = write(fd, buf + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+/* The poster's check as one line, "ok width=W height=H" or "error
+ * code=invalid message=...": what the checker process reports. */
+static void
+poster_check_line(const char *path, struct control_obuf *ob)
+{
+	char err[600], wh[2][16];
+	int w = 0, h = 0;
+
+	if (render_png_check(path, &w, &h, err, sizeof err) != 0) {
+		control_ob_error(ob, "invalid", err);
+		return;
+	}
+	snprintf(wh[0], sizeof wh[0], "%d", w);
+	snprintf(wh[1], sizeof wh[1], "%d", h);
+	control_ob_line(ob, "ok", "width", wh[0], "height", wh[1], (const char *)NULL);
+}
+
+int
+control_png_check_main(const char *path, int out)
+{
+	struct control_obuf ob = { 0 };
+	int rc;
+
+	poster_check_line(path, &ob);
+	rc = ob.oom || write_all(out, ob.p, ob.len) < 0;
+	free(ob.p);
+	return rc;
+}
+
+/* After the check (report: poster_check_line's line): put the poster in
+ * place as final, or say why not; tmp is gone either way. */
+static void
+poster_keep(struct control_server *s, long long uid, const char *author, const char *tmp, const char *final,
+    const char *rel, const char *report, struct control_obuf *b)
+{
+	char err[600], wh[2][16];
+
+	if (strncmp(report, "ok ", 3) != 0 || control_line_get(report, "width", wh[0], sizeof wh[0]) < 0 ||
+	    control_line_get(report, "height", wh[1], sizeof wh[1]) < 0) {
+		unlink(tmp);
+		if (strncmp(report, "error ", 6) == 0 && control_line_get(report, "message", err, sizeof err) == 0)
+			control_ob_error(b, "invalid", err);
+		else
+			control_ob_error(b, "internal", "the poster's checker gave no answer; nothing was kept");
+		return;
+	}
+	if (link(tmp, final) != 0) {     /* not rename: never replaces a poster that appeared meanwhile */
+		snprintf(err, sizeof err, "%.300s: %s", final, strerror(errno));
+		unlink(tmp);
+		control_ob_error(b, errno == EEXIST ? "exists" : "io", err);
+		return;
+	}
+	unlink(tmp);
+	control_audit(s, uid, author[0] ? author : NULL, NULL, "poster", rel, wh[0]);
+	control_ob_line(b, "ok", "version", STAFF_VERB_VERSION, "image", rel, "width", wh[0], "height", wh[1],
+	    (const char *)NULL);
+}
+
 /* "staff-poster v=1 name=NAME.png data=BASE64": a poster for the staff
  * file's items, kept as posters/NAME.png beside it.  The name is a plain
  * file name; the PNG is decoded in full under the renderer's limits before
- * it is renamed into place, and an existing poster is never replaced (a
- * poster in use would change without a version). */
+ * it is linked into place, and an existing poster is never replaced (a
+ * poster in use would change without a version).  The decoding (up to
+ * 8 Mpixel: 0.2 s) is done by a checker process, like a save's check, so
+ * an alert or a board's frame never waits for it; one check at a time. */
 void
 control_verb_staff_poster(struct control_req *rq, struct control_obuf *b)
 {
 	struct staff_args a;
 	struct staff_ctx c;
+	struct control_staffjob *j;
+	struct control_obuf rep = { 0 };
 	uint8_t *png = NULL;
-	char dir[4096], tmp[4200], final[4200], err[600], rel[4200], wh[2][16], *slash;
+	char dir[4096], tmp[4200], final[4200], err[600], rel[4200], *slash;
 	long n;
-	int w = 0, h = 0, fd = -1;
+	int fd = -1;
 	size_t len;
 
 	if (staff_args(rq, b, "staff-poster", &a) < 0)
@@ -873,6 +995,10 @@ control_verb_staff_poster(struct control_req *rq, struct control_obuf *b)
 	free(a.data);
 	if (staff_open(rq, b, &c) < 0)
 		goto done;
+	if (rq->srv->staffjob != NULL) {
+		control_ob_error(b, "busy", "a save or a poster is being checked; try again in a moment");
+		goto done;
+	}
 	snprintf(dir, sizeof dir, "%s", c.path);
 	if ((slash = strrchr(dir, '/')) != NULL)
 		snprintf(slash, sizeof dir - (size_t)(slash - dir), "/posters");
@@ -891,7 +1017,7 @@ control_verb_staff_poster(struct control_req *rq, struct control_obuf *b)
 		goto done;
 	}
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0 ||
-	    write(fd, png, (size_t)n) != (ssize_t)n || fsync(fd) != 0) {
+	    write_all(fd, (const char *)png, (size_t)n) < 0 || fsync(fd) != 0) {
 		snprintf(err, sizeof err, "%.300s: %s", tmp, strerror(errno));
 		control_ob_error(b, "io", err);
 		if (fd >= 0)
@@ -900,18 +1026,6 @@ control_verb_staff_poster(struct control_req *rq, struct control_obuf *b)
 	}
 	close(fd);
 	fd = -1;
-	if (render_png_check(tmp, &w, &h, err, sizeof err) != 0) {
-		unlink(tmp);
-		control_ob_error(b, "invalid", err);
-		goto done;
-	}
-	if (link(tmp, final) != 0) {     /* not rename: never replaces a poster that appeared meanwhile */
-		snprintf(err, sizeof err, "%.300s: %s", final, strerror(errno));
-		unlink(tmp);
-		control_ob_error(b, errno == EEXIST ? "exists" : "io", err);
-		goto done;
-	}
-	unlink(tmp);
 	/* as an item names it: relative to the main config's directory (the
 	 * staff file may be in a directory of its own, staff/ under it) */
 	{
@@ -922,11 +1036,30 @@ control_verb_staff_poster(struct control_req *rq, struct control_obuf *b)
 		else
 			snprintf(rel, sizeof rel, "%s", final);
 	}
-	snprintf(wh[0], sizeof wh[0], "%d", w);
-	snprintf(wh[1], sizeof wh[1], "%d", h);
-	control_audit(rq->srv, (long long)rq->uid, a.author[0] ? a.author : NULL, NULL, "poster", rel, wh[0]);
-	control_ob_line(b, "ok", "version", STAFF_VERB_VERSION, "image", rel, "width", wh[0], "height", wh[1],
-	    (const char *)NULL);
+	{
+		char *argv[] = { "ledsign", "png-check", tmp, NULL };
+		char *t = strdup(tmp), *f = strdup(final), *r = strdup(rel);
+
+		if (t != NULL && f != NULL && r != NULL && (j = staffjob_new(rq, argv, -1)) != NULL) {
+			j->poster = 1;
+			snprintf(j->author, sizeof j->author, "%s", a.author);
+			j->tmp = t;
+			j->final = f;
+			j->rel = r;
+			goto done;    /* answered when the check is done */
+		}
+		free(t);
+		free(f);
+		free(r);
+	}
+	poster_check_line(tmp, &rep);
+	control_ob_add(&rep, "", 1);
+	if (rep.oom) {
+		unlink(tmp);
+		b->oom = 1;
+	} else
+		poster_keep(rq->srv, (long long)rq->uid, a.author, tmp, final, rel, rep.p, b);
+	free(rep.p);
 done:
 	if (fd >= 0)
 		close(fd);
