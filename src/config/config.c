@@ -139,7 +139,6 @@ static const char *const bx_source_names[] = { "manual", "sdk", NULL };
 
 #define O(type, field) offsetof(type, field)
 /* the schedule's zone when the file names none */
-#define LS_DEFAULT_TIMEZONE "Asia/Shanghai"
 
 static const struct key top_keys[] = {
 	{ "timezone", K_STR, 0, 0, 0, O(struct ls_config, timezone), NULL, "IANA timezone of the schedule, e.g. \"Asia/Shanghai\"",
