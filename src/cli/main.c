@@ -80,21 +80,35 @@ cmd_find(const char *name)
 	return NULL;
 }
 
+int
+cmd_sibling_path(const char *name, char *buf, size_t len)
+{
+	char *slash;
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+
+	if (n <= 0 || (buf[n] = '\0', slash = strrchr(buf, '/')) == NULL) {
+		snprintf(buf, len, "/proc/self/exe: %s", n < 0 ? strerror(errno) : "not a path");
+		return -1;
+	}
+	if (strlen(name) >= len - (size_t)(slash + 1 - buf)) {
+		snprintf(buf, len, "%s: the path is too long", name);
+		return -1;
+	}
+	strcpy(slash + 1, name);
+	return 0;
+}
+
 void
 cmd_exec_sibling(const char *name)
 {
-	char self[PATH_MAX], *slash;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	char path[PATH_MAX];
 
-	if (n <= 0 || (self[n] = '\0', slash = strrchr(self, '/')) == NULL ||
-	    strlen(name) >= sizeof self - (size_t)(slash + 1 - self)) {
-		fprintf(stderr, "ledsign: cannot find %s: /proc/self/exe: %s\n", name,
-		    n < 0 ? strerror(errno) : "not a path");
+	if (cmd_sibling_path(name, path, sizeof path) < 0) {
+		fprintf(stderr, "ledsign: cannot find %s: %s\n", name, path);
 		return;
 	}
-	strcpy(slash + 1, name);
-	execv(self, cmd_main_argv);
-	fprintf(stderr, "ledsign: cannot run %s: %s\n", self, strerror(errno));
+	execv(path, cmd_main_argv);
+	fprintf(stderr, "ledsign: cannot run %s: %s\n", path, strerror(errno));
 }
 
 #ifdef LS_MAIN_FRONT
@@ -104,14 +118,11 @@ cmd_exec_sibling(const char *name)
 static int
 front_hand_over(void)
 {
-	if (cmd_main_argv[1] && strcmp(cmd_main_argv[1], "play") == 0) {
-		char self[PATH_MAX], *slash;
-		ssize_t n = readlink("/proc/self/exe", self, sizeof self - 16);
+	char path[PATH_MAX];
 
-		if (n > 0 && (self[n] = '\0', slash = strrchr(self, '/')) != NULL &&
-		    (strcpy(slash + 1, "ledsign-play"), access(self, X_OK) == 0))
-			cmd_exec_sibling("ledsign-play");
-	}
+	if (cmd_main_argv[1] && strcmp(cmd_main_argv[1], "play") == 0 &&
+	    cmd_sibling_path("ledsign-play", path, sizeof path) == 0 && access(path, X_OK) == 0)
+		cmd_exec_sibling("ledsign-play");
 	cmd_exec_sibling("ledsign-full");
 	fprintf(stderr, "ledsign: every command but alert, clear, alerts, watch, status and reload is "
 	    "ledsign-full's, which belongs beside ledsign (make install puts it there)\n");
