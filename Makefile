@@ -38,7 +38,7 @@ TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
 .PHONY: all check unit unit-bins integration demo bench fuzz asan install install-user clean deps config-doc
-all: $(B)/ledsign $(B)/ledsign-play $(B)/ledboard $(TOOL_BIN)
+all: $(B)/ledsign $(B)/ledsign-full $(B)/ledsign-play $(B)/ledboard $(TOOL_BIN)
 
 deps:
 	@scripts/deps.sh
@@ -61,9 +61,26 @@ $(B)/libfwproto.a: $(FW_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(B)/ledsign: $(CLI_OBJ) $(B)/libledsign.a $(B)/libfwproto.a
+# Every command.  `ledsign` runs it for all but the control clients.
+$(B)/ledsign-full: $(CLI_OBJ) $(B)/libledsign.a $(B)/libfwproto.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+# `ledsign` itself, the lean front (docs/cli.md): main.c built with
+# LS_MAIN_FRONT runs alert, clear, alerts, watch, status and reload and
+# execs ledsign-full for the rest.  It is linked with libconfig, libevent and
+# libc only, so a module that draws in FreeType, cairo or the like fails the
+# link here rather than costing every alert the 9 ms of loading them.
+FRONT_OBJ  := $(patsubst %,$(B)/obj/src/cli/%.o,main-front args cmd_alert cmd_status cmd_watch where)
+FRONT_LIBS  = $(shell pkg-config --libs libconfig libevent 2>/dev/null)
+$(B)/obj/src/cli/main-front.o: src/cli/main.c $(wildcard src/*.h src/*/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -DLS_MAIN_FRONT -c -o $@ $<
+
+$(B)/ledsign: $(FRONT_OBJ) $(B)/libledsign.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) -Wl,--as-needed -o $@ $^ $(FRONT_LIBS)
 
 # The controller's own binary (`ledsign play` runs it when it sits next to
 # ledsign): main.c built with LS_MAIN_PLAY holds only `play` (and the
@@ -129,7 +146,7 @@ asan:
 
 # docs/config.md's tables from the config key tables (src/config/config.c);
 # integration test 06 fails when they differ.
-config-doc: $(B)/ledsign
+config-doc: $(B)/ledsign $(B)/ledsign-full
 	@scripts/config-doc.sh $(B)/ledsign docs/config.md
 
 demo: deps all
@@ -144,7 +161,7 @@ fuzz: deps
 install: all
 	@[ -n "$(LS_CONFIG)" ] || { echo "make install: no LS_PATH_CONFIG in src/util/paths.h" >&2; exit 1; }
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(LS_ETC)
-	install -m 755 $(B)/ledsign $(B)/ledsign-play $(B)/ledboard $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(B)/ledsign $(B)/ledsign-full $(B)/ledsign-play $(B)/ledboard $(DESTDIR)$(PREFIX)/bin/
 	[ ! -f docs/ledsign.1 ] || install -m 644 docs/ledsign.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	[ -f $(DESTDIR)$(LS_CONFIG) ] || { sed 's|^@include "campaign-week.staff.cfg"$$|@include "staff/ledsign.staff.cfg"|' \
 	    content/campaign-week.cfg >$(DESTDIR)$(LS_CONFIG) && chmod 644 $(DESTDIR)$(LS_CONFIG); }

@@ -33,8 +33,12 @@ wait_file() { n=${2:-50}; while [ ! -e "$1" ] && [ "$n" -gt 0 ]; do sleep 0.1; n
 # nobody or another uid): the checkout may sit where only root can read
 # (/root/project on a fresh machine).  Opens $TMP to others; prints the path.
 world_tool() { chmod 755 "$TMP"; cp "tests/tools/$1" "$TMP/$1" && chmod 755 "$TMP/$1" && echo "$TMP/$1"; }
-# $B/ledsign copied where other users can run it (see world_tool); prints the path.
-world_ledsign() { chmod 755 "$TMP"; mkdir -p "$TMP/bin" && chmod 755 "$TMP/bin" && cp "$B/ledsign" "$TMP/bin/ledsign" && echo "$TMP/bin/ledsign"; }
+# $B/ledsign copied where other users can run it (see world_tool), with the
+# ledsign-full and ledsign-play it runs from its own directory; prints its path.
+world_ledsign() {
+	chmod 755 "$TMP"; mkdir -p "$TMP/bin" && chmod 755 "$TMP/bin" &&
+	cp "$B/ledsign" "$B/ledsign-full" "$B/ledsign-play" "$TMP/bin/" && echo "$TMP/bin/ledsign"
+}
 # Events instead of log wording: once the daemon's control SOCKET is up,
 # `ledsign watch` from the oldest event the daemon still holds (so nothing
 # since its start is missed), into FILE until the daemon stops; its pid in

@@ -29,8 +29,9 @@ struct cmd_opt {
 
 #define CMD_OPTS_MAX 16
 
-/* main's argv, whole (`ledsign play` hands it on to ledsign-play), and
- * whether this binary is ledsign-play (main.c built with LS_MAIN_PLAY). */
+/* main's argv, whole (`ledsign play` hands it on to ledsign-play, the front
+ * everything but the control clients to ledsign-full), and whether this
+ * binary is ledsign-play (main.c built with LS_MAIN_PLAY). */
 extern char     **cmd_main_argv;
 extern const int  cmd_main_is_play;
 
@@ -82,8 +83,35 @@ struct ls_config;
 int cmd_alert_list(const char *socket_path, const char *zone);
 
 /* Shared helpers for commands. */
-/* Load a config, printing every diagnostic to stderr; NULL on error. */
+/* Load a config, printing every diagnostic to stderr; NULL on error.  Not
+ * in the lean front (main.c built with LS_MAIN_FRONT, docs/cli.md): the
+ * loader needs FreeType, fontconfig, libpng... */
 struct ls_config *cmd_load_config(const char *path);
+/* The config at path does not parse or cannot be read: print every error
+ * (cmd_load_config).  In the lean front this runs the whole command again
+ * as ledsign-full, which prints them, and returns only when that cannot be
+ * run (having said so). */
+void cmd_config_report(const char *path);
+/* The path of the program `name` in this binary's directory, into buf:
+ * 0, or -1 with the reason in buf. */
+int  cmd_sibling_path(const char *name, char *buf, size_t len);
+/* Exec the program `name` in this binary's directory with main's argv as
+ * it is; returns only when that failed, after printing why to stderr. */
+void cmd_exec_sibling(const char *name);
+
+/* Where the controller is for alert, clear, alerts and watch (where.c):
+ * the socket (given, else the control_socket of config -- NULL: the
+ * default config when readable -- else the default) and the config's time
+ * zone (NULL: none read; the machine's).  The config is only peeked at;
+ * one that does not parse is reported (cmd_config_report) with a warning
+ * and the command goes on.  0, or -1 out of memory (said on stderr, as
+ * "ledsign NAME: ...").  Release with cmd_where_clear. */
+struct cmd_where {
+	char *socket;
+	char *timezone;
+};
+int  cmd_where_find(struct cmd_where *, const char *socket, const char *config, const char *name);
+void cmd_where_clear(struct cmd_where *);
 /* Print "usage: ledsign NAME USAGE" to stderr and return 2. */
 int cmd_usage(const char *name);
 /* Parse "YYYY-MM-DD HH:MM[:SS]" in the config's timezone; -1 on error. */

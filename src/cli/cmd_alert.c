@@ -4,8 +4,10 @@
  *
  * The commands only talk to the running daemon; they never touch the alert
  * files themselves, so an alert is reported as raised only once the daemon
- * has it on disk.  A config that fails to load does not stop an alert:
- * the commands warn and fall back to the default socket path.
+ * has it on disk.  The config is only peeked at for its control_socket and
+ * timezone (where.c); one that does not parse does not stop an alert: its
+ * errors are shown, then the commands go on with the socket its
+ * control_socket line names, else the default.
  */
 #include <errno.h>
 #include <pwd.h>
@@ -29,8 +31,9 @@
 
 struct common {
 	const char *config_path;
-	const char *socket;
-	struct ls_config *cfg;
+	const char *socket_arg;   /* --socket */
+	const char *socket;       /* the one used */
+	struct cmd_where where;
 };
 
 /* The options all three commands take. */
@@ -41,37 +44,19 @@ struct common {
 static void
 common_args(struct common *c, const struct cmd_args *a)
 {
-	c->socket = cmd_arg(a, "socket");
+	c->socket_arg = cmd_arg(a, "socket");
 	c->config_path = cmd_arg(a, "config");
 }
 
-static void
+/* An alert must not wait for the config to be fixed, nor for it to be
+ * loaded: only its control_socket and timezone are read (where.c). */
+static int
 common_load(struct common *c, const char *cmd)
 {
-	const char *path = c->config_path;
-
-	if (path == NULL && access(LS_PATH_CONFIG, R_OK) == 0)
-		path = LS_PATH_CONFIG;
-	if (path != NULL) {
-		c->cfg = cmd_load_config(path);
-		if (c->cfg == NULL) {
-			/* an alert must not wait for the config to be fixed: take
-			 * the socket from its control_socket line if it has one */
-			static char sock[4096];
-			struct ls_config_peek pk = { 0 };
-			char err[512];
-
-			if (c->socket == NULL && ls_config_peek(path, &pk, err, sizeof err) == 0 && pk.control_socket) {
-				snprintf(sock, sizeof sock, "%s", pk.control_socket);
-				c->socket = sock;
-			}
-			ls_config_peek_clear(&pk);
-			fprintf(stderr, "ledsign %s: warning: %s has errors (above); going on with the socket %s\n", cmd,
-			    path, c->socket ? c->socket : LS_PATH_CONTROL_SOCKET);
-		}
-	}
-	if (c->socket == NULL)
-		c->socket = c->cfg && c->cfg->control_socket ? c->cfg->control_socket : LS_PATH_CONTROL_SOCKET;
+	if (cmd_where_find(&c->where, c->socket_arg, c->config_path, cmd) < 0)
+		return -1;
+	c->socket = c->where.socket;
+	return 0;
 }
 
 /* Copy s into buf with every control character (C0, DEL, C1) shown as
@@ -148,19 +133,18 @@ parse_duration(const char *s, long long *out)
 	return 0;
 }
 
-/* "YYYY-MM-DD HH:MM[:SS]" or "HH:MM" (the next such time) in the config's timezone. */
+/* "YYYY-MM-DD HH:MM[:SS]" or "HH:MM" (the next such time) in time zone
+ * `zone` (NULL: $TZ's, else UTC). */
 static int
-parse_until(const struct ls_config *cfg, const char *s, long long *out)
+parse_until(const char *zone, const char *s, long long *out)
 {
 	struct ls_config local = { 0 };
+	const struct ls_config *cfg = &local;
 	char buf[64];
 	int h, m, n = 0;
 	time_t now = time(NULL);
 
-	if (cfg == NULL) {
-		local.timezone = getenv("TZ");
-		cfg = &local;
-	}
+	local.timezone = (char *)(zone ? zone : getenv("TZ"));
 	if (sscanf(s, "%2d:%2d%n", &h, &m, &n) == 2 && s[n] == '\0') {
 		struct tm tm;
 		const char *tz = cfg->timezone;
@@ -313,8 +297,8 @@ cmd_alert(const struct cmd_args *a)
 			fprintf(stderr, "ledsign alert: --cap takes everything from the CAP file; give no text or other options\n");
 			goto usage;
 		}
-		common_load(&c, "alert");
-		rc = alert_cap(&c, capfile);
+		if (common_load(&c, "alert") == 0)
+			rc = alert_cap(&c, capfile);
 		goto done;
 	}
 	if (text == NULL || text[0] == '\0') {
@@ -344,9 +328,10 @@ cmd_alert(const struct cmd_args *a)
 		fprintf(stderr, "ledsign alert: --id \"%s\": use letters, digits and ._:@- (starting with a letter or digit)\n", id);
 		goto usage;
 	}
-	common_load(&c, "alert");
+	if (common_load(&c, "alert") < 0)
+		goto done;
 	if (until) {
-		if (parse_until(c.cfg, until, &when) < 0) {
+		if (parse_until(c.where.timezone, until, &when) < 0) {
 			fprintf(stderr, "ledsign alert: --until takes \"YYYY-MM-DD HH:MM\" or \"HH:MM\", not \"%s\"\n", until);
 			goto usage;
 		}
@@ -394,7 +379,7 @@ usage:
 done:
 	free(text);
 	free(req);
-	ls_config_free(c.cfg);
+	cmd_where_clear(&c.where);
 	return rc;
 }
 
@@ -429,7 +414,8 @@ cmd_clear(const struct cmd_args *a)
 		fprintf(stderr, "ledsign clear: \"%s\" is not an alert id (see ledsign status)\n", id);
 		return 1;
 	}
-	common_load(&c, "clear");
+	if (common_load(&c, "clear") < 0)
+		return 1;
 	strcpy(req, "clear");
 	len = 5;
 	if (all)
@@ -450,7 +436,7 @@ cmd_clear(const struct cmd_args *a)
 			rc = 1;
 		}
 	}
-	ls_config_free(c.cfg);
+	cmd_where_clear(&c.where);
 	return rc;
 }
 
@@ -607,8 +593,9 @@ cmd_alerts(const struct cmd_args *a)
 	int rc;
 
 	common_args(&c, a);
-	common_load(&c, "alerts");
-	rc = cmd_alert_list(c.socket, c.cfg ? c.cfg->timezone : NULL);
-	ls_config_free(c.cfg);
+	if (common_load(&c, "alerts") < 0)
+		return 1;
+	rc = cmd_alert_list(c.socket, c.where.timezone);
+	cmd_where_clear(&c.where);
 	return rc;
 }

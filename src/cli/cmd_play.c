@@ -38,24 +38,17 @@ cmd_play(const struct cmd_args *a)
 	const char *file = a->argv[0], *start_at = cmd_arg(a, "start-at"), *until = cmd_arg(a, "until"), *v;
 	struct ls_config *cfg;
 	int rc;
-	char self[4096], *slash;
-	ssize_t n;
+	char self[4096];
 
 	/* The controller runs as ledsign-play, the binary next to this one that
 	 * links only what playing needs: libmicrohttpd, libmosquitto, cairo and
 	 * libcrypt (with GnuTLS, OpenSSL, pixman, X11...) are then never loaded
 	 * into the daemon, about 6 MiB of its memory (docs/daemon.md, "Memory").
 	 * Without it (a copied binary) play runs here, the same, only larger. */
-	if (!cmd_main_is_play && cmd_main_argv && (n = readlink("/proc/self/exe", self, sizeof self - 16)) > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			strcpy(slash + 1, "ledsign-play");
-			if (access(self, X_OK) == 0) {
-				execv(self, cmd_main_argv);
-				fprintf(stderr, "ledsign play: cannot run %s (%s); playing in this process\n", self,
-				    strerror(errno));
-			}
-		}
+	if (!cmd_main_is_play && cmd_main_argv && cmd_sibling_path("ledsign-play", self, sizeof self) == 0 &&
+	    access(self, X_OK) == 0) {
+		execv(self, cmd_main_argv);
+		fprintf(stderr, "ledsign play: cannot run %s (%s); playing in this process\n", self, strerror(errno));
 	}
 	memset(&o, 0, sizeof o);
 	o.foreground = cmd_flag(a, "foreground");

@@ -49,11 +49,12 @@ cmd_status_where(const struct cmd_args *a, const char *name, struct where *w)
 	const char *file = a->argc > 0 ? a->argv[0] : NULL, *dir = cmd_arg(a, "run-dir");
 	struct ls_config_peek pk = { 0 };
 	char err[512];
+	int peeked = 0;
 
 	memset(w, 0, sizeof *w);
 	if (!file && !dir && access(LS_PATH_CONFIG, R_OK) == 0)
 		file = LS_PATH_CONFIG;
-	if (file && ls_config_peek(file, &pk, err, sizeof err) < 0) {
+	if (file && !(peeked = ls_config_peek(file, &pk, err, sizeof err) == 0)) {
 		if (!dir && a->argc > 0) {
 			fprintf(stderr, "ledsign %s: %s (give the controller's run directory with --run-dir DIR)\n", name, err);
 			return -1;
@@ -71,6 +72,13 @@ cmd_status_where(const struct cmd_args *a, const char *name, struct where *w)
 	else
 		snprintf(w->sock, sizeof w->sock, "%s", LS_PATH_CONTROL_SOCKET);
 	w->rd = dir ? strdup(dir) : daemon_run_dir(w->sock);
+	/* a config that parsed and sets no timezone plays in the default one,
+	 * and the alerts' times are shown in it, as `ledsign alerts` does */
+	if (peeked && !pk.syntax_error && pk.timezone == NULL && (pk.timezone = strdup(LS_DEFAULT_TIMEZONE)) == NULL) {
+		fprintf(stderr, "ledsign %s: out of memory\n", name);
+		ls_config_peek_clear(&pk);
+		return -1;
+	}
 	w->timezone = pk.timezone;
 	pk.timezone = NULL;
 	ls_config_peek_clear(&pk);

@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
-#include "config/config.h"
 #include "daemon/control.h"
 #include "util/paths.h"
 
@@ -121,7 +120,7 @@ cmd_watch(const struct cmd_args *a)
 	char req[512], *buf = NULL;
 	size_t have = 0;
 	int fd, answered = 0, rc = 1;
-	struct ls_config *cfg = NULL;
+	struct cmd_where where = { 0 };
 	char *e;
 
 	if ((v = cmd_arg(a, "since")) != NULL) {
@@ -150,15 +149,12 @@ cmd_watch(const struct cmd_args *a)
 		return 2;
 	}
 	if (socket_path == NULL) {
-		if (config_path == NULL && access(LS_PATH_CONFIG, R_OK) == 0)
-			config_path = LS_PATH_CONFIG;
-		if (config_path != NULL && (cfg = cmd_load_config(config_path)) == NULL)
-			fprintf(stderr, "ledsign watch: warning: %s has errors (above); trying the default socket %s\n",
-			    config_path, LS_PATH_CONTROL_SOCKET);
-		socket_path = cfg && cfg->control_socket ? cfg->control_socket : LS_PATH_CONTROL_SOCKET;
+		if (cmd_where_find(&where, NULL, config_path, "watch") < 0)
+			return 1;
+		socket_path = where.socket;
 	}
 	fd = watch_connect(socket_path);
-	ls_config_free(cfg);   /* socket_path pointed into it; connected, it is not needed */
+	cmd_where_clear(&where);   /* socket_path pointed into it; connected, it is not needed */
 	if (fd < 0)
 		return 1;
 	{

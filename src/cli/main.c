@@ -3,11 +3,19 @@
  *
  * Only this file and the commands print; library code reports through
  * struct ls_diag or error strings.  Exit status: 0 ok, 1 failure, 2 usage.
+ *
+ * Built three ways (Makefile): ledsign-full, every command; with
+ * LS_MAIN_PLAY, ledsign-play, the controller's own binary; with
+ * LS_MAIN_FRONT, `ledsign` itself: the lean front that runs the control
+ * clients and hands every other command to ledsign-full (docs/cli.md).
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cmd.h"
 #include "config/config.h"
@@ -41,10 +49,18 @@ static const struct cmd_entry cmd_help_entry = {
  * checkers the controller starts), linked with -Wl,--as-needed so that the
  * libraries only other commands use (libmicrohttpd and GnuTLS, libmosquitto
  * and OpenSSL, cairo and pixman/X11, libcrypt) are not even loaded into the
- * daemon (docs/daemon.md, "Memory"). */
-#ifdef LS_MAIN_PLAY
+ * daemon (docs/daemon.md, "Memory").  Built with LS_MAIN_FRONT it is the
+ * main of `ledsign`: the commands that only talk to the running controller,
+ * linked with libconfig, libevent and libc alone, because loading the
+ * others cost 9 ms of an alert's latency (docs/cli.md, "The lean front"). */
+#if defined LS_MAIN_PLAY
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_play_entry, &cmd_version_entry, &cmd_help_entry, &cmd_staff_check_entry, &cmd_png_check_entry,
+};
+#elif defined LS_MAIN_FRONT
+static const struct cmd_entry *const cmd_table[] = {
+	&cmd_alert_entry, &cmd_clear_entry, &cmd_alerts_entry, &cmd_watch_entry, &cmd_status_entry,
+	&cmd_reload_entry, &cmd_version_entry, &cmd_help_entry,
 };
 #else
 static const struct cmd_entry *const cmd_table[] = {
@@ -66,6 +82,62 @@ cmd_find(const char *name)
 	return NULL;
 }
 
+int
+cmd_sibling_path(const char *name, char *buf, size_t len)
+{
+	const char *self = ls_self_exe();
+	char *slash;
+
+	if (self == NULL || strlen(self) >= len || (snprintf(buf, len, "%s", self), slash = strrchr(buf, '/')) == NULL) {
+		snprintf(buf, len, "/proc/self/exe: %s", self == NULL ? "cannot be read" : "not a path");
+		return -1;
+	}
+	if (strlen(name) >= len - (size_t)(slash + 1 - buf)) {
+		snprintf(buf, len, "%s: the path is too long", name);
+		return -1;
+	}
+	strcpy(slash + 1, name);
+	return 0;
+}
+
+void
+cmd_exec_sibling(const char *name)
+{
+	char path[PATH_MAX];
+
+	if (cmd_sibling_path(name, path, sizeof path) < 0) {
+		fprintf(stderr, "ledsign: cannot find %s: %s\n", name, path);
+		return;
+	}
+	execv(path, cmd_main_argv);
+	fprintf(stderr, "ledsign: cannot run %s: %s\n", path, strerror(errno));
+}
+
+#ifdef LS_MAIN_FRONT
+/* Everything the front does not run itself: `play` to the controller's own
+ * binary when it is there (as ledsign-full's play would), the rest to
+ * ledsign-full, argv unchanged.  Returns only when that failed. */
+static int
+front_hand_over(void)
+{
+	char path[PATH_MAX];
+
+	if (cmd_main_argv[1] && strcmp(cmd_main_argv[1], "play") == 0 &&
+	    cmd_sibling_path("ledsign-play", path, sizeof path) == 0 && access(path, X_OK) == 0)
+		cmd_exec_sibling("ledsign-play");
+	cmd_exec_sibling("ledsign-full");
+	fprintf(stderr, "ledsign: every command but alert, clear, alerts, watch, status and reload is "
+	    "ledsign-full's, which belongs beside ledsign (make install puts it there)\n");
+	return 127;
+}
+
+/* The loader is ledsign-full's: the command runs there, from the start. */
+void
+cmd_config_report(const char *path)
+{
+	cmd_exec_sibling("ledsign-full");
+}
+#else
 static void
 usage_all(FILE *fp)
 {
@@ -78,11 +150,22 @@ usage_all(FILE *fp)
 	    "Run 'ledsign help COMMAND' for a command's arguments; the manual is ledsign(1).\n");
 }
 
+void
+cmd_config_report(const char *path)
+{
+	ls_config_free(cmd_load_config(path));
+}
+#endif
+
 static int
 cmd_help(const struct cmd_args *a)
 {
 	const struct cmd_entry *c;
 
+#ifdef LS_MAIN_FRONT
+	if (a->argc < 1 || (c = cmd_find(a->argv[0])) == NULL)
+		return front_hand_over();   /* the list of all, or another's */
+#else
 	if (a->argc < 1) {
 		usage_all(stdout);
 		return 0;
@@ -91,6 +174,7 @@ cmd_help(const struct cmd_args *a)
 		fprintf(stderr, "ledsign: unknown command \"%s\"\n", a->argv[0]);
 		return 2;
 	}
+#endif
 	cmd_args_help(c, stdout);
 	return 0;
 }
@@ -111,6 +195,7 @@ cmd_usage(const char *name)
 	return 2;
 }
 
+#ifndef LS_MAIN_FRONT
 struct ls_config *
 cmd_load_config(const char *path)
 {
@@ -122,6 +207,7 @@ cmd_load_config(const char *path)
 	ls_diag_clear(&d);
 	return cfg;
 }
+#endif
 
 int
 cmd_parse_time(const struct ls_config *cfg, const char *s, long long *epoch)
@@ -163,6 +249,11 @@ main(int argc, char **argv)
 
 	cmd_main_argv = argv;
 	ls_self_exe();     /* while /proc/self/exe can still be read (self_exe.h) */
+#ifdef LS_MAIN_FRONT
+	/* the list of all commands, an unknown one and all but ours: ledsign-full's */
+	if (argc < 2 || (strcmp(argv[1], "--version") != 0 && cmd_find(argv[1]) == NULL))
+		return front_hand_over();
+#else
 	if (argc < 2) {
 		usage_all(stderr);
 		return 2;
@@ -171,6 +262,7 @@ main(int argc, char **argv)
 		usage_all(stdout);
 		return 0;
 	}
+#endif
 	if (strcmp(argv[1], "--version") == 0)
 		return cmd_version(NULL);
 	if ((c = cmd_find(argv[1])) == NULL) {

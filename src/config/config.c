@@ -140,7 +140,6 @@ static const char *const bx_source_names[] = { "manual", "sdk", NULL };
 
 #define O(type, field) offsetof(type, field)
 /* the schedule's zone when the file names none */
-#define LS_DEFAULT_TIMEZONE "Asia/Shanghai"
 
 static const struct key top_keys[] = {
 	{ "timezone", K_STR, 0, 0, 0, O(struct ls_config, timezone), NULL, "IANA timezone of the schedule, e.g. \"Asia/Shanghai\"",
@@ -592,42 +591,6 @@ utf8_valid(const char *s)
 		p += n + 1;
 	}
 	return 1;
-}
-
-int
-ls_parse_date(const char *s, ls_day *out)
-{
-	int y, m, d, n = 0;
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] != '\0' || n != 10)
-		return -1;
-	if (y < 1970 || y > 2199 || m < 1 || m > 12 || d < 1)
-		return -1;
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (d > mdays[m - 1] + (m == 2 && leap))
-		return -1;
-	/* days from civil (Howard Hinnant's algorithm) */
-	y -= m <= 2;
-	int era = y / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	*out = (ls_day)(era * 146097 + (int)doe - 719468);
-	return 0;
-}
-
-int
-ls_parse_hhmm(const char *s, int *minutes)
-{
-	int h, m, n = 0;
-
-	if (sscanf(s, "%2d:%2d%n", &h, &m, &n) != 2 || s[n] != '\0' || n != 5)
-		return -1;
-	if (h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0))
-		return -1;
-	*minutes = h * 60 + m;
-	return 0;
 }
 
 /* "HH:MM" in form: two digits, a colon, two digits (the range is
@@ -1867,111 +1830,6 @@ config_load_text(const char *path, const char *text, unsigned flags, struct ls_d
 		return NULL;
 	}
 	return L.cfg;
-}
-
-/* `KEY = "VALUE"` (or `KEY: "VALUE"`) at the start of a line of text, the
- * value unescaped as libconfig would (\\ \" \n \t); malloc'd, or NULL. */
-static char *
-peek_line_value(const char *text, const char *key)
-{
-	size_t kl = strlen(key);
-
-	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		const char *p = l, *v;
-		char *out, *o;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (strncmp(p, key, kl) != 0 || isalnum((unsigned char)p[kl]) || p[kl] == '_' || p[kl] == '-')
-			continue;
-		p += kl;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p != '=' && *p != ':')
-			continue;
-		p++;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p != '"')
-			continue;
-		for (v = ++p; *v && *v != '"' && *v != '\n'; v++)
-			if (*v == '\\' && v[1] && v[1] != '\n')
-				v++;
-		if (*v != '"' || (out = malloc((size_t)(v - p) + 1)) == NULL)
-			continue;
-		for (o = out; p < v; p++) {
-			if (*p == '\\') {
-				p++;
-				*o++ = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
-			} else
-				*o++ = *p;
-		}
-		*o = '\0';
-		return out;
-	}
-	return NULL;
-}
-
-int
-ls_config_peek(const char *path, struct ls_config_peek *out, char *err, size_t errlen)
-{
-	static const char *const keys[] = { "control_socket", "timezone" };
-	char **dst[] = { &out->control_socket, &out->timezone };
-	config_t lc;
-	FILE *f;
-	char *text;
-	size_t n;
-
-	memset(out, 0, sizeof *out);
-	config_init(&lc);
-	if (config_read_file(&lc, path)) {
-		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-			const char *v;
-
-			if (config_lookup_string(&lc, keys[i], &v) && (*dst[i] = strdup(v)) == NULL)
-				goto oom;
-		}
-		config_destroy(&lc);
-		return 0;
-	}
-	if (config_error_type(&lc) == CONFIG_ERR_FILE_IO) {
-		ls_errf(err, errlen, "%s: cannot read the file: %s", path, strerror(errno));
-		config_destroy(&lc);
-		return -1;
-	}
-	config_destroy(&lc);
-	out->syntax_error = 1;
-	/* a syntax error: look for the keys' lines in the file itself (the
-	 * first 1 MiB; a config is a few KiB) */
-	if ((f = fopen(path, "r")) == NULL) {
-		ls_errf(err, errlen, "%s: cannot read the file: %s", path, strerror(errno));
-		return -1;
-	}
-	if ((text = malloc((1u << 20) + 1)) == NULL) {
-		fclose(f);
-		ls_errf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	n = fread(text, 1, 1u << 20, f);
-	fclose(f);
-	text[n] = '\0';
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		*dst[i] = peek_line_value(text, keys[i]);
-	free(text);
-	return 0;
-oom:
-	config_destroy(&lc);
-	ls_config_peek_clear(out);
-	ls_errf(err, errlen, "%s: out of memory", path);
-	return -1;
-}
-
-void
-ls_config_peek_clear(struct ls_config_peek *p)
-{
-	free(p->control_socket);
-	free(p->timezone);
-	memset(p, 0, sizeof *p);
 }
 
 char *

@@ -36,6 +36,9 @@ void ls_config_free(struct ls_config *);
  * itself (a syntax error elsewhere must not hide the daemon).  A key that is
  * not found is NULL.  0 when the file could be read, -1 with the reason in
  * err when it could not.  Free with ls_config_peek_clear. */
+/* The zone of a config without a timezone setting. */
+#define LS_DEFAULT_TIMEZONE "Asia/Shanghai"
+
 struct ls_config_peek {
 	char *control_socket;
 	char *timezone;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -44,6 +45,17 @@ struct control_client {
 	control_done_fn done_fn;
 	void  *arg;
 };
+
+/* Here rather than in control_server.c, which both use, so that a client
+ * (the lean `ledsign` front, docs/cli.md) links without the server. */
+long long
+control_ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
 
 static void
 client_free(struct control_client *c)

@@ -227,15 +227,6 @@ control_server_fd(const struct control_server *s)
 
 /* ---- connections ---- */
 
-long long
-control_ms_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* Refusals and drops can come by the thousand from one hostile client: log
  * the first in each second, then how many were left out, so the log stays
  * readable and logging never becomes the cost. */

@@ -2,7 +2,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <malloc.h>
 #include <math.h>
@@ -1078,19 +1077,6 @@ daemon_reload_do(struct daemon *d, char *err, size_t errlen)
 
 /* ---- the pid file, and the once-a-second chores ---- */
 
-char *
-daemon_run_dir(const char *control_socket)
-{
-	char *copy = strdup(control_socket ? control_socket : LS_PATH_CONTROL_SOCKET);
-	char *dir;
-
-	if (!copy)
-		return NULL;
-	dir = strdup(dirname(copy));
-	free(copy);
-	return dir;
-}
-
 static void daemon_alert_events(struct daemon *);
 
 /* ---- the district link: a process of its own (docs/district.md) ---- */
@@ -1099,7 +1085,7 @@ static void daemon_alert_events(struct daemon *);
 #define DAEMON_LINK_RESTART 3
 #define DAEMON_LINK_BACKOFF 5.0
 
-/* Fork and exec `ledsign district-link CONFIG`.  It talks to us only over
+/* Fork and exec `ledsign-full district-link CONFIG`.  It talks to us only over
  * the control socket, so a broker that hangs never holds a board. */
 static void
 daemon_link_start(struct daemon *d)
@@ -1119,14 +1105,16 @@ daemon_link_start(struct daemon *d)
 		return;
 	}
 	d->link_started = xport_now();
-	/* `ledsign` next to our own binary: the controller usually runs as
-	 * ledsign-play, which has no district-link (nor libmosquitto) */
+	/* ledsign-full next to our own binary: the controller usually runs as
+	 * ledsign-play, which has no district-link (nor libmosquitto), and
+	 * `ledsign` itself is the lean front, which would only exec
+	 * ledsign-full in turn (docs/cli.md) */
 	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 16)) <= 0 || (exe[n] = '\0', slash = strrchr(exe, '/')) == NULL) {
 		log_msg(LOG_LV_ERROR, "district", NULL, "cannot start the district link: /proc/self/exe: %s",
 		    n < 0 ? strerror(errno) : "not a path");
 		return;
 	}
-	strcpy(slash + 1, "ledsign");
+	strcpy(slash + 1, "ledsign-full");
 	pid = fork();
 	if (pid < 0) {
 		log_msg(LOG_LV_ERROR, "district", NULL, "cannot start the district link: %s", strerror(errno));

@@ -1,15 +1,18 @@
-# `make install PREFIX=... DESTDIR=...` lays out a Debian-style daemon: both
-# programs, the man page, the systemd unit with real paths, and a config in
-# /etc/ledsign that passes `ledsign check` with its posters beside it.
+# `make install PREFIX=... DESTDIR=...` lays out a Debian-style daemon: the
+# programs (ledsign, ledsign-full, ledsign-play, ledboard), the man page, the
+# systemd unit with real paths, and a config in /etc/ledsign that passes
+# `ledsign check` with its posters beside it.
 # serial: runs make install in the checkout (as 04 does)
 . tests/lib.sh
 D=$TMP/pkg
 make -s -o all install B="$B" PREFIX=/usr DESTDIR="$D" >"$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; fail "make install"; }
-for f in usr/bin/ledsign usr/bin/ledsign-play usr/bin/ledboard usr/share/man/man1/ledsign.1 \
+for f in usr/bin/ledsign usr/bin/ledsign-full usr/bin/ledsign-play usr/bin/ledboard usr/share/man/man1/ledsign.1 \
     usr/lib/systemd/system/ledsign.service etc/ledsign/ledsign.cfg etc/ledsign/staff/ledsign.staff.cfg; do
 	[ -f "$D/$f" ] || fail "$f not installed"
 done
 [ -x "$D/usr/bin/ledsign" ] || fail "ledsign not executable"
+# the front runs every command but the control clients as ledsign-full
+[ -x "$D/usr/bin/ledsign-full" ] || fail "ledsign-full not executable"
 grep -q "^ExecStart=/usr/bin/ledsign play /etc/ledsign/ledsign.cfg --foreground$" "$D/usr/lib/systemd/system/ledsign.service" ||
     fail "unit does not run the installed binary"
 grep -q "@[A-Z]*@" "$D/usr/lib/systemd/system/ledsign.service" && fail "unit has an unfilled @BINDIR@ or @CONFIG@"
@@ -38,7 +41,7 @@ if [ "$(id -u)" = 0 ]; then
 	make -s install-user DESTDIR= USERADD="$TMP/useradd" LEDSIGN_USER=nobody >"$TMP/user.log" 2>&1 || fail "install-user (existing)"
 	[ -e "$TMP/useradd.args" ] && fail "install-user ran useradd for a user that exists"
 fi
-"$D/usr/bin/ledsign" check "$D/etc/ledsign/ledsign.cfg" || fail "installed config does not check"
+"$D/usr/bin/ledsign" check "$D/etc/ledsign/ledsign.cfg" || fail "installed config does not check (through the installed ledsign-full)"
 # the man page renders and names every command the program knows
 if command -v man >/dev/null 2>&1; then
 	MANWIDTH=200 man -l "$D/usr/share/man/man1/ledsign.1" >"$TMP/man.txt" 2>/dev/null || fail "man page does not render"

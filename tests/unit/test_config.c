@@ -335,6 +335,46 @@ test_include_fifo(void **state)
 	rmdir(dir);
 }
 
+/* ls_config_peek reads an @include relative to the config's directory, as
+ * the full loader does: a client run from elsewhere (cron, a duty
+ * officer's home) must find the control_socket an included file sets. */
+static void
+test_peek_include(void **state)
+{
+	char dir[] = "/tmp/ledsign-peek-XXXXXX", main_cfg[64], inc[64], err[256];
+	struct ls_config_peek pk;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(main_cfg, sizeof main_cfg, "%s/main.cfg", dir);
+	snprintf(inc, sizeof inc, "%s/site.cfg", dir);
+	assert_non_null(f = fopen(inc, "w"));
+	fputs("control_socket = \"/run/x/control.sock\";\ntimezone = \"Europe/Berlin\";\n", f);
+	fclose(f);
+	assert_non_null(f = fopen(main_cfg, "w"));
+	fputs("@include \"site.cfg\"\nboards = ();\n", f);
+	fclose(f);
+	assert_int_equal(ls_config_peek(main_cfg, &pk, err, sizeof err), 0);   /* cwd is not dir */
+	assert_int_equal(pk.syntax_error, 0);
+	assert_non_null(pk.control_socket);
+	assert_string_equal(pk.control_socket, "/run/x/control.sock");
+	assert_non_null(pk.timezone);
+	assert_string_equal(pk.timezone, "Europe/Berlin");
+	ls_config_peek_clear(&pk);
+	/* an @include of a FIFO: a broken config (the full load reports it),
+	 * never a client blocked in libconfig's fopen() */
+	unlink(inc);
+	assert_int_equal(mkfifo(inc, 0600), 0);
+	alarm(10);
+	assert_int_equal(ls_config_peek(main_cfg, &pk, err, sizeof err), 0);
+	alarm(0);
+	assert_int_equal(pk.syntax_error, 1);
+	ls_config_peek_clear(&pk);
+	unlink(inc);
+	unlink(main_cfg);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -350,6 +390,7 @@ main(void)
 		cmocka_unit_test(test_entry_days),
 		cmocka_unit_test(test_font_file_fifo),
 		cmocka_unit_test(test_include_fifo),
+		cmocka_unit_test(test_peek_include),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
