@@ -92,9 +92,6 @@ struct ls_config *cmd_load_config(const char *path);
  * as ledsign-full, which prints them, and returns only when that cannot be
  * run (having said so). */
 void cmd_config_report(const char *path);
-/* The path of the program `name` in this binary's directory, into buf:
- * 0, or -1 with the reason in buf. */
-int  cmd_sibling_path(const char *name, char *buf, size_t len);
 /* Exec the program `name` in this binary's directory with main's argv as
  * it is; returns only when that failed, after printing why to stderr. */
 void cmd_exec_sibling(const char *name);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "util/self_exe.h"
 #include "config/config.h"
 #include "daemon/daemon.h"
 
@@ -45,7 +46,7 @@ cmd_play(const struct cmd_args *a)
 	 * libcrypt (with GnuTLS, OpenSSL, pixman, X11...) are then never loaded
 	 * into the daemon, about 6 MiB of its memory (docs/daemon.md, "Memory").
 	 * Without it (a copied binary) play runs here, the same, only larger. */
-	if (!cmd_main_is_play && cmd_main_argv && cmd_sibling_path("ledsign-play", self, sizeof self) == 0 &&
+	if (!cmd_main_is_play && cmd_main_argv && ls_self_sibling("ledsign-play", self, sizeof self) == 0 &&
 	    access(self, X_OK) == 0) {
 		execv(self, cmd_main_argv);
 		fprintf(stderr, "ledsign play: cannot run %s (%s); playing in this process\n", self, strerror(errno));

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "util/self_exe.h"
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "render/render.h"
@@ -99,21 +100,12 @@ parse_duration(const char *s)
 static int
 find_ledboard(const char *given, char *buf, size_t len)
 {
-	char self[PATH_MAX];
-	ssize_t n;
-	char *slash;
-
 	if (given) {
 		snprintf(buf, len, "%s", given);
 		return access(buf, X_OK);
 	}
-	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) < 0)
+	if (ls_self_sibling("ledboard", buf, len) < 0)
 		return -1;
-	self[n] = '\0';
-	if ((slash = strrchr(self, '/')) == NULL)
-		return -1;
-	*slash = '\0';
-	snprintf(buf, len, "%s/ledboard", self);
 	return access(buf, X_OK);
 }
 

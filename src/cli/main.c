@@ -82,30 +82,12 @@ cmd_find(const char *name)
 	return NULL;
 }
 
-int
-cmd_sibling_path(const char *name, char *buf, size_t len)
-{
-	const char *self = ls_self_exe();
-	char *slash;
-
-	if (self == NULL || strlen(self) >= len || (snprintf(buf, len, "%s", self), slash = strrchr(buf, '/')) == NULL) {
-		snprintf(buf, len, "/proc/self/exe: %s", self == NULL ? "cannot be read" : "not a path");
-		return -1;
-	}
-	if (strlen(name) >= len - (size_t)(slash + 1 - buf)) {
-		snprintf(buf, len, "%s: the path is too long", name);
-		return -1;
-	}
-	strcpy(slash + 1, name);
-	return 0;
-}
-
 void
 cmd_exec_sibling(const char *name)
 {
 	char path[PATH_MAX];
 
-	if (cmd_sibling_path(name, path, sizeof path) < 0) {
+	if (ls_self_sibling(name, path, sizeof path) < 0) {
 		fprintf(stderr, "ledsign: cannot find %s: %s\n", name, path);
 		return;
 	}
@@ -123,7 +105,7 @@ front_hand_over(void)
 	char path[PATH_MAX];
 
 	if (cmd_main_argv[1] && strcmp(cmd_main_argv[1], "play") == 0 &&
-	    cmd_sibling_path("ledsign-play", path, sizeof path) == 0 && access(path, X_OK) == 0)
+	    ls_self_sibling("ledsign-play", path, sizeof path) == 0 && access(path, X_OK) == 0)
 		cmd_exec_sibling("ledsign-play");
 	cmd_exec_sibling("ledsign-full");
 	fprintf(stderr, "ledsign: every command but alert, clear, alerts, watch, status and reload is "
@@ -248,7 +230,7 @@ main(int argc, char **argv)
 	int rc;
 
 	cmd_main_argv = argv;
-	ls_self_exe();     /* while /proc/self/exe can still be read (self_exe.h) */
+	ls_self_exe();     /* while /proc/self/exe names the file we run (self_exe.h) */
 #ifdef LS_MAIN_FRONT
 	/* the list of all commands, an unknown one and all but ours: ledsign-full's */
 	if (argc < 2 || (strcmp(argv[1], "--version") != 0 && cmd_find(argv[1]) == NULL))

@@ -37,6 +37,7 @@
 #include "schedule/schedule.h"
 #include "record/record.h"
 #include "util/log.h"
+#include "util/self_exe.h"
 #include "util/paths.h"
 #include "util/safedir.h"
 
@@ -1091,8 +1092,7 @@ static void
 daemon_link_start(struct daemon *d)
 {
 	pid_t pid;
-	char exe[4096], *slash;
-	ssize_t n;
+	char exe[4096];
 
 	if (!d->cfg->district || d->link_pid > 0)
 		return;
@@ -1109,12 +1109,10 @@ daemon_link_start(struct daemon *d)
 	 * ledsign-play, which has no district-link (nor libmosquitto), and
 	 * `ledsign` itself is the lean front, which would only exec
 	 * ledsign-full in turn (docs/cli.md) */
-	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 16)) <= 0 || (exe[n] = '\0', slash = strrchr(exe, '/')) == NULL) {
-		log_msg(LOG_LV_ERROR, "district", NULL, "cannot start the district link: /proc/self/exe: %s",
-		    n < 0 ? strerror(errno) : "not a path");
+	if (ls_self_sibling("ledsign-full", exe, sizeof exe) < 0) {
+		log_msg(LOG_LV_ERROR, "district", NULL, "cannot start the district link: %s", exe);
 		return;
 	}
-	strcpy(slash + 1, "ledsign-full");
 	pid = fork();
 	if (pid < 0) {
 		log_msg(LOG_LV_ERROR, "district", NULL, "cannot start the district link: %s", strerror(errno));
