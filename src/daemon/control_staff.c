@@ -522,8 +522,8 @@ staffjob_read(evutil_socket_t fd, short what, void *arg)
 		char *rep;
 		size_t len = evbuffer_get_length(j->report);
 		if (len == 0) {
-			staffjob_done(j, NULL, "the checker process (the controller's program, run as staff-check) "
-			    "ended without a report; nothing was changed");
+			staffjob_done(j, NULL, "the checker process (the controller's program started "
+			    "again) ended without a report; nothing was changed");
 			return;
 		}
 		if ((rep = malloc(len + 1)) == NULL) {

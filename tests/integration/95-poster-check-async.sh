@@ -9,6 +9,7 @@
 . tests/alert-lib.sh
 . tests/lib-staff.sh
 staff_config
+L=$(world_ledsign) || fail "cannot copy the programs"
 start_boards
 start_daemon
 convert -size 2800x2800 -depth 16 gradient:red-blue "PNG48:$TMP/big.png" ||
@@ -82,4 +83,17 @@ grep -q "^upload ok version=1 image=posters/big.png width=2800 height=2800" "$TM
 grep -q "^order status-first" "$TMP/order" || fail "status waited for the poster's decoding"
 cmp "$TMP/conf/posters/big.png" "$TMP/big.png" || fail "the poster kept is not the one sent"
 [ "$(ls -A "$TMP/conf/posters")" = "big.png" ] || fail "posters/ holds more than big.png: $(ls -A "$TMP/conf/posters")"
+# an upgrade replaces the programs under the running controller: the next
+# checker is started from the path it was started from, not from the
+# replaced file's "PATH (deleted)"
+for f in ledsign-play ledsign-full ledsign; do
+	cp "$TMP/bin/$f" "$TMP/bin/$f.new" && mv "$TMP/bin/$f.new" "$TMP/bin/$f" || fail "cannot replace $f"
+done
+readlink "/proc/$DAEMON/exe" | grep -q "(deleted)" || fail "the replaced program is not shown as deleted"
+$PY -c "
+from PIL import Image; import sys
+Image.new('RGB', (64, 16), (0, 0, 255)).save(sys.argv[1])" "$TMP/blue.png"
+out=$(ask "staff-poster v=1 name=blue.png data=$(base64 -w0 "$TMP/blue.png")")
+echo "$out" | grep -q "^ok version=1 image=posters/blue.png width=64 height=16" ||
+    fail "after the programs were replaced, a poster was not checked: $out"
 echo "poster-check-async: ok"
