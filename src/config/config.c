@@ -1829,6 +1829,8 @@ config_load_text(const char *path, const char *text, unsigned flags, struct ls_d
 		ls_config_free(L.cfg);
 		return NULL;
 	}
+	if (ls_config_index_build(L.cfg) < 0)
+		ls_diag_add(diag, LS_DIAG_WARNING, path, 0, "out of memory indexing the config: it is used without");
 	return L.cfg;
 }
 
@@ -1850,6 +1852,7 @@ ls_config_free(struct ls_config *c)
 {
 	if (c == NULL)
 		return;
+	ls_config_index_free(c->index);
 	for (size_t i = 0; i < c->nboards; i++) {
 		struct ls_board *b = &c->boards[i];
 		free(b->name); free(b->protocol); free(b->address); free(b->pixel_order); free(b->card); free(b->multicast_if);

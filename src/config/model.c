@@ -13,24 +13,6 @@
 		return NULL;                                         \
 	} while (0)
 
-const struct ls_board *
-ls_config_board(const struct ls_config *c, const char *name)
-{
-	FIND(c->boards, c->nboards, name);
-}
-
-const struct ls_content *
-ls_config_content(const struct ls_config *c, const char *name)
-{
-	FIND(c->content, c->ncontent, name);
-}
-
-const struct ls_playlist *
-ls_config_playlist(const struct ls_config *c, const char *name)
-{
-	FIND(c->playlists, c->nplaylists, name);
-}
-
 const struct ls_font *
 ls_config_font(const struct ls_config *c, const char *name)
 {
@@ -64,10 +46,11 @@ mark_playlist(const struct ls_config *c, const char *name, uint8_t *mark)
 
 	if (pl == NULL)
 		return;
-	for (size_t e = 0; e < pl->nentries; e++)
-		for (size_t i = 0; i < c->ncontent; i++)
-			if (strcmp(c->content[i].name, pl->entries[e].item) == 0)
-				mark[i] = 1;
+	for (size_t e = 0; e < pl->nentries; e++) {
+		const struct ls_content *it = ls_config_content(c, pl->entries[e].item);
+		if (it != NULL)
+			mark[it - c->content] = 1;
+	}
 }
 
 void
@@ -75,7 +58,7 @@ ls_board_content(const struct ls_config *c, const struct ls_board *b, uint8_t *m
 {
 	mark_playlist(c, c->fallback, mark);
 	for (size_t r = 0; r < c->nrules; r++)
-		if (c->rules[r].kind == LS_RULE_PLAY && ls_board_selected(b, &c->rules[r].boards))
+		if (c->rules[r].kind == LS_RULE_PLAY && ls_rule_selects(c, &c->rules[r], b))
 			mark_playlist(c, c->rules[r].playlist, mark);
 }
 

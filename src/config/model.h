@@ -224,6 +224,7 @@ struct ls_config {
 	struct ls_layout   *layouts;   size_t nlayouts;
 	struct ls_rule     *rules;     size_t nrules;
 	struct ls_district *district;  /* NULL: not in a district */
+	struct ls_config_index *index; /* names and rule selections, built by the loader (model_index.c); NULL: scans */
 };
 
 /* The file an element (board, content, rule, ...) was defined in, for messages. */
@@ -238,6 +239,17 @@ const struct ls_layout   *ls_config_layout(const struct ls_config *, const char 
 
 /* True when `board` is named by a rule's boards list (its name, one of its groups, or "all"). */
 int ls_board_selected(const struct ls_board *board, const struct ls_strlist *targets);
+/* The same for rule r of c and a board of c, from the index (one bit)
+ * when c has one that covers them, else ls_board_selected. */
+int ls_rule_selects(const struct ls_config *c, const struct ls_rule *r, const struct ls_board *board);
+
+/* Index c's boards, content and playlists by name and its rules' boards
+ * (the loader does, once c is complete): the lookups above then cost one
+ * hash each.  Changing a section afterwards is safe (the index no longer
+ * matches it and is not used) but slow.  0, or -1 when out of memory (c
+ * stays without an index).  ls_config_free frees it. */
+int  ls_config_index_build(struct ls_config *c);
+void ls_config_index_free(struct ls_config_index *);
 /* How messages name a rule: `schedule rule "NAME"`, or `schedule rule at
  * line N` when it has no name of its own (its name is then "rule@N"). */
 const char *ls_rule_where(const struct ls_rule *, char *buf, size_t len);

@@ -240,7 +240,7 @@ sched_slot_at(const struct ls_config *cfg, const struct ls_board *board, ls_day 
 	out->brightness = board->brightness;
 	for (size_t i = 0; i < cfg->nrules; i++) {
 		const struct ls_rule *r = &cfg->rules[i];
-		if (!ls_board_selected(board, &r->boards) || !sched_rule_active(r, day, minute))
+		if (!ls_rule_selects(cfg, r, board) || !sched_rule_active(r, day, minute))
 			continue;
 		if (r->brightness >= 0) {
 			if (!out->bright_rule || r->priority > out->bright_rule->priority) {
@@ -333,7 +333,7 @@ next_edge_minute(const struct ls_config *cfg, const struct ls_board *board, int 
 	size_t n = 0;
 	for (size_t i = 0; i < cfg->nrules; i++) {
 		const struct ls_rule *r = &cfg->rules[i];
-		if (!ls_board_selected(board, &r->boards))
+		if (!ls_rule_selects(cfg, r, board))
 			continue;
 		add_edge(edges, &n, sizeof edges / sizeof edges[0], r->start_min);
 		add_edge(edges, &n, sizeof edges / sizeof edges[0], r->end_min);
@@ -763,7 +763,7 @@ check_static(const struct ls_config *cfg, const struct ls_rule *r, struct ls_dia
 	}
 	size_t nb = 0;
 	for (size_t b = 0; b < cfg->nboards; b++)
-		nb += ls_board_selected(&cfg->boards[b], &r->boards);
+		nb += ls_rule_selects(cfg, r, &cfg->boards[b]);
 	if (nb == 0) {
 		ls_diag_add(diag, LS_DIAG_WARNING, LS_FILE(cfg, r), r->line,
 		    "schedule rule %s selects no board, so it never applies", name);
@@ -801,7 +801,7 @@ sched_check(const struct ls_config *cfg, struct ls_diag *diag)
 			sched_slot_at(cfg, board, day, m, &sl);
 			for (size_t i = 0; i < cfg->nrules; i++) {
 				const struct ls_rule *r = &cfg->rules[i];
-				if (!ls_board_selected(board, &r->boards) || !sched_rule_active(r, day, m))
+				if (!ls_rule_selects(cfg, r, board) || !sched_rule_active(r, day, m))
 					continue;
 				struct rule_seen *rs = &seen[i];
 				rs->applies = 1;

@@ -375,6 +375,46 @@ test_peek_include(void **state)
 	rmdir(dir);
 }
 
+/* The loader's index (model_index.c) answers every lookup as a scan of the
+ * lists would: each name its first element, an unknown name NULL, each
+ * rule's boards as ls_board_selected says; and a section changed after
+ * the load, or a copied board, is answered by a scan, never wrongly. */
+static void
+test_model_index(void **state)
+{
+	struct ls_diag d = { 0 };
+	struct ls_config *c = ls_config_load("content/campaign-week.cfg", &d);
+	struct ls_board copy;
+
+	(void)state;
+	assert_non_null(c);
+	assert_non_null(c->index);
+	assert_true(c->nboards > 1 && c->ncontent > 1 && c->nplaylists > 1 && c->nrules > 1);
+	for (size_t i = 0; i < c->nboards; i++)
+		assert_ptr_equal(ls_config_board(c, c->boards[i].name), &c->boards[i]);
+	for (size_t i = 0; i < c->ncontent; i++)
+		assert_ptr_equal(ls_config_content(c, c->content[i].name), &c->content[i]);
+	for (size_t i = 0; i < c->nplaylists; i++)
+		assert_ptr_equal(ls_config_playlist(c, c->playlists[i].name), &c->playlists[i]);
+	assert_null(ls_config_content(c, "no such item"));
+	assert_null(ls_config_board(c, ""));
+	assert_null(ls_config_playlist(c, "\xe7\xbd\x91"));     /* 网 */
+	for (size_t r = 0; r < c->nrules; r++)
+		for (size_t b = 0; b < c->nboards; b++) {
+			int want = ls_board_selected(&c->boards[b], &c->rules[r].boards);
+			assert_int_equal(ls_rule_selects(c, &c->rules[r], &c->boards[b]), want);
+			copy = c->boards[b];
+			assert_int_equal(ls_rule_selects(c, &c->rules[r], &copy), want);
+		}
+	/* the last item taken off after the load: not found by the index */
+	c->ncontent--;
+	assert_null(ls_config_content(c, c->content[c->ncontent].name));
+	assert_ptr_equal(ls_config_content(c, c->content[0].name), &c->content[0]);
+	c->ncontent++;
+	ls_config_free(c);
+	ls_diag_clear(&d);
+}
+
 int
 main(void)
 {
@@ -391,6 +431,7 @@ main(void)
 		cmocka_unit_test(test_font_file_fifo),
 		cmocka_unit_test(test_include_fifo),
 		cmocka_unit_test(test_peek_include),
+		cmocka_unit_test(test_model_index),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
