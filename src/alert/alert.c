@@ -10,6 +10,7 @@
  */
 #include "alert/alert.h"
 #include "util/diag.h"
+#include "util/file.h"
 #include "util/kv.h"
 #include "util/safedir.h"
 
@@ -718,22 +719,6 @@ alert_store_problem(const struct alert_store *s, size_t i)
 	return i < s->nproblems ? s->problems[i] : NULL;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Write `a` to DIR/ID.alert atomically and durably.  `replacing`: an
  * ID.alert is there already (the same id raised again). */
 static int
@@ -759,7 +744,7 @@ persist(struct alert_store *s, const struct alert *a, int replacing, char *err, 
 	snprintf(tmp, sizeof tmp, ".%s.tmp", a->id);
 	snprintf(final, sizeof final, "%s%s", a->id, FILE_SUFFIX);
 	fd = openat(s->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+	if (fd < 0 || ls_write_fd(fd, buf, len) < 0 || fsync(fd) < 0) {
 		ls_errf(err, errlen, "%s/%s: cannot write: %s", s->dir, tmp, strerror(errno));
 		goto fail;
 	}

@@ -15,7 +15,6 @@
  * An @include inside a block comment is scanned too, though libconfig skips
  * it: stricter, never looser.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 #include <unistd.h>
 
 #include "config/include_scan.h"
+#include "util/file.h"
 
 /* libconfig's MAX_INCLUDE_DEPTH: deeper, it reports its own error */
 #define INCLUDE_DEPTH 10
@@ -60,21 +60,14 @@ slurp(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	char *buf;
-	size_t n = 0;
+	long n;
 
 	if (fd < 0)
 		return NULL;
-	if ((buf = malloc(INCLUDE_SCAN_MAX + 1)) == NULL) {
+	if ((buf = malloc(INCLUDE_SCAN_MAX + 1)) == NULL || (n = ls_read_fd(fd, buf, INCLUDE_SCAN_MAX)) < 0) {
+		free(buf);
 		close(fd);
 		return NULL;
-	}
-	while (n < INCLUDE_SCAN_MAX) {
-		ssize_t r = read(fd, buf + n, INCLUDE_SCAN_MAX - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
 	}
 	close(fd);
 	buf[n] = '\0';

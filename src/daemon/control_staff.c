@@ -336,33 +336,21 @@ control_staff_check_main(const char *main_path, const char *staff_path, int in, 
 	struct staff_ctx c = { 0 };
 	struct control_obuf ob = { 0 };
 	char *text = malloc(STAFF_CHECK_TEXT_MAX + 1);
-	size_t n = 0, off = 0;
+	long n;
+	int rc;
 
-	if (text == NULL)
+	if (text == NULL || (n = ls_read_fd(in, text, STAFF_CHECK_TEXT_MAX)) < 0) {
+		free(text);
 		return 1;
-	while (n < STAFF_CHECK_TEXT_MAX) {
-		ssize_t r = read(in, text + n, STAFF_CHECK_TEXT_MAX - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
 	}
 	text[n] = '\0';
 	c.main = (char *)main_path;
 	c.path = (char *)staff_path;
 	staff_check_report(&c, text, &ob);
 	free(text);
-	while (!ob.oom && off < ob.len) {
-		ssize_t w = write(out, ob.p + off, ob.len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
+	rc = ob.oom || ls_write_fd(out, ob.p, ob.len) < 0;
 	free(ob.p);
-	return ob.oom || off < ob.len;
+	return rc;
 }
 
 /* After a clean check: write, keep the version, reload.  report holds the
@@ -646,7 +634,6 @@ staffjob_start(struct control_req *rq, struct staff_ctx *c, const char *text, co
 	struct control_staffjob *j;
 	char *copy;
 	int tfd;
-	size_t off = 0, len = strlen(text);
 
 	/* the text, for the child's standard input: in memory, so writing it
 	 * never waits for the child to read */
@@ -654,15 +641,7 @@ staffjob_start(struct control_req *rq, struct staff_ctx *c, const char *text, co
 		free(copy);
 		return -1;
 	}
-	while (off < len) {
-		ssize_t w = write(tfd, text + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	if (off < len || lseek(tfd, 0, SEEK_SET) != 0 || (j = staffjob_new(rq, argv, tfd)) == NULL) {
+	if (ls_write_fd(tfd, text, strlen(text)) < 0 || lseek(tfd, 0, SEEK_SET) != 0 || (j = staffjob_new(rq, argv, tfd)) == NULL) {
 		close(tfd);
 		free(copy);
 		return -1;
@@ -880,23 +859,6 @@ control_verb_staff_version(struct control_req *rq, struct control_obuf *b)
 	staff_ctx_free(&c);
 }
 
-/* write all of buf to fd; 0, or -1 */
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-	size_t off = 0;
-
-	while (off < len) {
-		ssize_t w = write(fd, buf + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		off += (size_t)w;
-	}
-	return 0;
-}
-
 /* The poster's check as one line, "ok width=W height=H" or "error
  * code=invalid message=...": what the checker process reports. */
 static void
@@ -921,7 +883,7 @@ control_png_check_main(const char *path, int out)
 	int rc;
 
 	poster_check_line(path, &ob);
-	rc = ob.oom || write_all(out, ob.p, ob.len) < 0;
+	rc = ob.oom || ls_write_fd(out, ob.p, ob.len) < 0;
 	free(ob.p);
 	return rc;
 }
@@ -1017,7 +979,7 @@ control_verb_staff_poster(struct control_req *rq, struct control_obuf *b)
 		goto done;
 	}
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0 ||
-	    write_all(fd, (const char *)png, (size_t)n) < 0 || fsync(fd) != 0) {
+	    ls_write_fd(fd, png, (size_t)n) < 0 || fsync(fd) != 0) {
 		snprintf(err, sizeof err, "%.300s: %s", tmp, strerror(errno));
 		control_ob_error(b, "io", err);
 		if (fd >= 0)

@@ -129,3 +129,41 @@ fail:
 	errno = e;
 	return -1;
 }
+
+long
+ls_read_fd(int fd, char *buf, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max) {
+		ssize_t r = read(fd, buf + n, max - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && n == 0)
+			return -1;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	return (long)n;
+}
+
+int
+ls_write_fd(int fd, const void *p, size_t len)
+{
+	const char *c = p;
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t w = write(fd, c + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	return 0;
+}

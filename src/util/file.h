@@ -22,4 +22,12 @@ char *ls_read_file(const char *path, size_t max, size_t *len, char *err, size_t 
  * message naming the file in err (the temporary file removed). */
 int ls_write_file(const char *path, const void *data, size_t len, char *err, size_t errlen);
 
+/* Read from fd into buf until end of file, an error or max bytes; how many
+ * were read (a pipe, a memfd: retried on EINTR).  -1 only when nothing
+ * could be read for an error. */
+long ls_read_fd(int fd, char *buf, size_t max);
+/* Write all len bytes of p to fd (retried on EINTR and short writes); 0,
+ * or -1 with errno. */
+int ls_write_fd(int fd, const void *p, size_t len);
+
 #endif
