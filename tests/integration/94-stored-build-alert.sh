@@ -9,7 +9,9 @@
 # with it 59-90 ms (74-196 under ASan, on the shared 2-core machine: one
 # build may be under way, and one image of an upload in flight).  Then
 # every board stores its new programme all the same after the alert is
-# cleared: the builds were put off, not lost.
+# cleared (the builds were put off, not lost) and is told to play it
+# (RESUME) after the live frames streamed while it was uploaded; before,
+# the board stayed on the last of them, kept live by the PINGs.
 # serial: measures alert latency
 . tests/lib.sh
 . tests/lib-stored.sh
@@ -69,7 +71,7 @@ D=$!; PIDS="$PIDS $D"
 stored_all() { $L status "$TMP/c.cfg" >"$TMP/st.txt" 2>/dev/null && [ "$(grep -Ec '^b[0-9]+ .* stored +[0-9a-f]{8} ' "$TMP/st.txt")" -eq $N ]; }
 n=600; until stored_all || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
 [ $n -gt 0 ] || { cat "$TMP/st.txt"; tail -20 "$TMP/d.log"; fail "not every board stored its programme within 60 s"; }
-V1=$(stored_version "$TMP/st.txt" b1)
+cp "$TMP/st.txt" "$TMP/st1.txt"
 sed -n 's/.*built in \([0-9.]*\) ms.*/\1/p' "$TMP/d.log" | sort -n >"$TMP/build-ms.txt"
 echo "builds at start: $(wc -l <"$TMP/build-ms.txt"), $(head -1 "$TMP/build-ms.txt")-$(tail -1 "$TMP/build-ms.txt") ms"
 sleep 1
@@ -139,9 +141,31 @@ echo "alert right after a reload: the last of $N boards showed it $max ms after 
 [ "$max" -le $BOUND_MS ] || fail "the alert took $max ms to reach every board after a reload (bound $BOUND_MS ms)"
 
 # ---- the builds were put off, not lost ------------------------------------
+# and every board plays its new programme, not the last live frame it was
+# sent: RESUME follows the frames streamed while the programme was uploaded
+# (before, no RESUME: the board stayed on that frame, kept live by the
+# PINGs, until something else was streamed)
+for i in $(seq 1 $N); do wc -l <"$TMP/b$i.log" >"$TMP/b$i.mark"; done
 $L clear evac --config "$TMP/c.cfg" >/dev/null || fail "clear"
-n=600; until stored_all && ! grep -q " $V1 " "$TMP/st.txt" || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
+new_all() {
+	stored_all || return 1
+	for i in $(seq 1 $N); do
+		[ "$(stored_version "$TMP/st.txt" b$i)" != "$(stored_version "$TMP/st1.txt" b$i)" ] || return 1
+	done
+}
+n=600; until new_all || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
 [ $n -gt 0 ] || { cat "$TMP/st.txt"; fail "not every board stored the reloaded programme within 60 s"; }
-echo "every board stores the new programme $(stored_version "$TMP/st.txt" b1) (was $V1)"
+echo "every board stores its new programme (b1: $(stored_version "$TMP/st1.txt" b1) -> $(stored_version "$TMP/st.txt" b1))"
+# (the board logs nothing when its programme's picture is the live one it
+# shows: what is checked is that it was told to play it, after its last
+# live frame)
+plays_new() {
+	for i in $(seq 1 $N); do
+		tail -n +$(($(cat "$TMP/b$i.mark") + 1)) "$TMP/b$i.log" | grep "rx " | grep -v " stored " |
+		    awk '/rx FRAME .* complete/ { r = 0 } /rx RESUME/ { r = 1 } END { exit !r }' || { echo b$i; return 1; }
+	done
+}
+n=50; until plays_new >"$TMP/live.txt" || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
+[ $n -gt 0 ] || fail "$(cat "$TMP/live.txt") (at least) stays on a live frame: no RESUME after its new programme"
 kill $D; wait $D 2>/dev/null
 echo ok
