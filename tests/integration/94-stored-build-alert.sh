@@ -6,7 +6,7 @@
 # it within 250 ms (the bound of test 56).  Without the budget the daemon
 # rebuilt every board's programme on its event loop first (2-32 ms each)
 # and the alert reached the last board 374-875 ms late (1006 ms under ASan);
-# with it 59-90 ms (74-196 under ASan, on the shared 2-core machine: one
+# with it 48-90 ms (74-196 under ASan, on the shared 2-core machine: one
 # build may be under way, and one image of an upload in flight).  Then
 # every board stores its new programme all the same after the alert is
 # cleared (the builds were put off, not lost) and is told to play it
