@@ -46,7 +46,7 @@
 /* The build budget (docs/daemon.md, "Build budget").  A build runs on the
  * event loop and takes 5-30 ms a board; after a reload every stored board
  * wants one at once, and built back to back they held an alert raised then
- * up to 660 ms.  So after a build that took d, this loop builds nothing
+ * up to 875 ms (30 boards, test 94).  So after a build that took d, this loop builds nothing
  * else for PROG_BUDGET x d: frames, an alert's first, go between builds.
  * Per thread, because each worker runs its own loop (and its own boards'
  * builds); the monotonic clock, as xport_now. */
@@ -709,9 +709,11 @@ programme_frame(struct programme *pg, void *lsp, const struct player_choice *c, 
 		    "%zu entries, %s; until %.0f s from now; built in %.1f ms)", (unsigned long)pg->version, pg->ng,
 		    pg->ne, im, pg->until - wall, pg->build_ms);
 	}
-	if (pg->st == PS_INFO && !alert && !pg->board_live && pg->board_version != 0) {
+	if (pg->st == PS_INFO && !alert && c->show != PLAYER_SHOW_POWER_OFF && !pg->board_live &&
+	    pg->board_version != 0) {
 		/* Its build waits (the budget, the link), and the board plays the
-		 * programme it holds: let it, until the new one is built.  (A new
+		 * programme it holds: let it, until the new one is built (a
+		 * power-off rule is the player's at once).  (A new
 		 * block's build waits in PS_READY: the programme it replaces is
 		 * still ours, and answers below as ever.) */
 		pg->streaming = 0;
