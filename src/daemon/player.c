@@ -984,6 +984,9 @@ player_tick(struct player *p, double mono, double wall)
 	if (mono >= p->arq_wake)
 		player_arq(p, mono);
 	busy = xport_queued(p->x) > 0 || p->arq_busy;
+	/* a programme build put off by the loop's budget may go now */
+	if (p->prog && mono >= programme_due(p->prog))
+		p->poked = 1;
 	if (mono >= p->next_frame || p->poked || (p->pending && !busy)) {
 		struct player_choice c;
 		/* a grid slot; or an alert that cannot wait; or the frame that found the
@@ -1040,6 +1043,8 @@ player_tick(struct player *p, double mono, double wall)
 	if (p->pending && xport_queued(p->x) == 0 && !p->arq_busy)
 		return mono;
 	next = fmin(fmin(p->next_frame, p->link_deadline), p->arq_wake);
+	if (p->prog)
+		next = fmin(next, programme_due(p->prog));
 	/* wake for the stall report and the reconnect even when nothing else is
 	 * due (while bytes wait, the link's own deadlines wake us) */
 	if (p->proto->wants_ack && p->unacked_since > 0 && p->link_state == XPORT_ONLINE) {

@@ -41,6 +41,16 @@
 #define PROG_PING_BOARD 2.0       /* while the board plays, a PING this often: is it still there? */
 #define PROG_CLOCK_S    600.0     /* the board's clock set again this often */
 #define PROG_SAMPLES    8         /* moments of a turn checked per item */
+#define PROG_BUDGET     3.0       /* after a build of d, the loop builds nothing for PROG_BUDGET x d */
+
+/* The build budget (docs/daemon.md, "Build budget").  A build runs on the
+ * event loop and takes 5-30 ms a board; after a reload every stored board
+ * wants one at once, and built back to back they held an alert raised then
+ * up to 875 ms (30 boards, test 94).  So after a build that took d, this loop builds nothing
+ * else for PROG_BUDGET x d: frames, an alert's first, go between builds.
+ * Per thread, because each worker runs its own loop (and its own boards'
+ * builds); the monotonic clock, as xport_now. */
+static _Thread_local double prog_build_after;
 
 enum prog_state {
 	PS_INFO,        /* waiting for the board's INFO */
@@ -78,6 +88,7 @@ struct programme {
 	int    streaming;           /* the last answer was STREAM */
 	int    known;               /* board_version and board_live are ours, not INFO's */
 	double build_ms;            /* what the last build took (it runs on the event loop) */
+	double build_due;           /* mono: a build put off by the budget may go then; INFINITY: none */
 	int    hold;                /* the board's hold as we last set it; -1 = not known */
 	int    streamed;            /* a frame went before the board's INFO (it shows it, live) */
 };
@@ -117,7 +128,7 @@ programme_reset(struct programme *pg, const struct ls_board *b, int session)
 	pg->board = b;
 	pg->st = PS_INFO;
 	pg->block = 0;
-	pg->streaming = 1;
+	pg->build_due = INFINITY;
 	if (session) {
 		/* a new session: the board's INFO says what it holds */
 		pg->known = 0;
@@ -126,6 +137,7 @@ programme_reset(struct programme *pg, const struct ls_board *b, int session)
 		pg->clock_sent = -1e9;
 		pg->hold = -1;
 		pg->streamed = 0;
+		pg->streaming = 1;
 	}
 }
 
@@ -152,6 +164,12 @@ int
 programme_wants_turn(const struct programme *pg)
 {
 	return pg && (pg->st == PS_UPLOAD || pg->st == PS_SENT);
+}
+
+double
+programme_due(const struct programme *pg)
+{
+	return pg ? pg->build_due : INFINITY;
 }
 
 static uint8_t
@@ -598,14 +616,32 @@ prog_covers(const struct programme *pg, const struct player_choice *c, double wa
 	return 0;
 }
 
+/* May this loop build now?  If not, when it may (build_due). */
+static int
+prog_budget(struct programme *pg)
+{
+	struct timespec t;
+	double now;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	now = (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	if (now >= prog_build_after)
+		return 1;
+	pg->build_due = prog_build_after;
+	return 0;
+}
+
 enum programme_do
 programme_frame(struct programme *pg, void *lsp, const struct player_choice *c, const struct sched *sc,
     struct render_ctx *rc, double wall, double mono)
 {
 	struct proto_lsp_stats st;
+	int alert;
 
 	if (!pg || !lsp || !sc || !rc)
 		return PROGRAMME_STREAM;
+	alert = strncmp(c->rule, "alert", 5) == 0;
+	pg->build_due = INFINITY;
 	proto_lsp_get_stats(lsp, &st);
 	/* Before the board's INFO the first frame goes as ever (behind INFO_REQ):
 	 * a board that turns out to hold our programme then gets RESUME. */
@@ -627,8 +663,12 @@ programme_frame(struct programme *pg, void *lsp, const struct player_choice *c, 
 	}
 	if (pg->st == PS_NONE && !(st.caps_used & FW_LSP_CAP_PROGRAMME))
 		return PROGRAMME_STREAM;
-	/* a new block, or first time: build; upload only what the board lacks */
-	if (pg->block != floor(wall / PROG_BLOCK) * PROG_BLOCK && proto_lsp_idle(lsp)) {
+	/* A new block, or first time: build; upload only what the board lacks.
+	 * Not while an alert shows (its frames go first; the clear pokes us),
+	 * nor before this loop's budget allows (build_due: the player wakes us
+	 * then).  Meanwhile the board plays what it holds (below). */
+	if (pg->block != floor(wall / PROG_BLOCK) * PROG_BLOCK && proto_lsp_idle(lsp) && !alert &&
+	    prog_budget(pg)) {
 		struct timespec t0, t1;
 		int built;
 
@@ -636,6 +676,7 @@ programme_frame(struct programme *pg, void *lsp, const struct player_choice *c, 
 		built = prog_build(pg, &st, sc, rc, wall);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		pg->build_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+		prog_build_after = (double)t1.tv_sec + (double)t1.tv_nsec / 1e9 + PROG_BUDGET * pg->build_ms / 1e3;
 		if (built < 0) {
 			pg->st = PS_NONE;
 		} else if (pg->version == pg->board_version) {
@@ -656,7 +697,7 @@ programme_frame(struct programme *pg, void *lsp, const struct player_choice *c, 
 		pg->st = PS_NONE;
 	}
 	/* (not while an alert shows: its frames go first, the upload waits) */
-	if (pg->st == PS_UPLOAD && proto_lsp_idle(lsp) && strncmp(c->rule, "alert", 5) != 0)
+	if (pg->st == PS_UPLOAD && proto_lsp_idle(lsp) && !alert)
 		prog_upload(pg, lsp, &st, sc, wall, mono);
 	else if (pg->st == PS_SENT && proto_lsp_idle(lsp)) {
 		char im[300];
@@ -668,10 +709,22 @@ programme_frame(struct programme *pg, void *lsp, const struct player_choice *c, 
 		    "%zu entries, %s; until %.0f s from now; built in %.1f ms)", (unsigned long)pg->version, pg->ng,
 		    pg->ne, im, pg->until - wall, pg->build_ms);
 	}
+	if (pg->st == PS_INFO && !alert && c->show != PLAYER_SHOW_POWER_OFF && !pg->board_live &&
+	    pg->board_version != 0) {
+		/* Its build waits (the budget, the link), and the board plays the
+		 * programme it holds: let it, until the new one is built (a
+		 * power-off rule is the player's at once).  (A new
+		 * block's build waits in PS_READY: the programme it replaces is
+		 * still ours, and answers below as ever.) */
+		pg->streaming = 0;
+		return PROGRAMME_BOARD;
+	}
 	if (pg->st != PS_READY) {
 		/* the board may still hold an older programme: an alert stays up all the same */
 		if (st.caps_used & FW_LSP_CAP_PROGRAMME)
-			prog_hold(pg, lsp, strncmp(c->rule, "alert", 5) == 0 ? 0 : PROG_HOLD_MS);
+			prog_hold(pg, lsp, alert ? 0 : PROG_HOLD_MS);
+		/* it shows our frames now, not its programme: RESUME when ours is ready */
+		pg->board_live = 1;
 		pg->streaming = 1;
 		return PROGRAMME_STREAM;
 	}
@@ -692,7 +745,7 @@ programme_frame(struct programme *pg, void *lsp, const struct player_choice *c, 
 	if (!prog_covers(pg, c, wall)) {
 		pg->streaming = 1;
 		pg->board_live = 1;
-		prog_hold(pg, lsp, strncmp(c->rule, "alert", 5) == 0 ? 0 : PROG_HOLD_MS);
+		prog_hold(pg, lsp, alert ? 0 : PROG_HOLD_MS);
 		return PROGRAMME_STREAM;
 	}
 	prog_hold(pg, lsp, PROG_HOLD_MS);

@@ -50,6 +50,11 @@ enum programme_do programme_frame(struct programme *, void *lsp, const struct pl
  * has delivered what it had (not at the next frame of a static item). */
 int programme_wants_turn(const struct programme *);
 
+/* A build waits for the event loop's build budget (docs/daemon.md, "Build
+ * budget"): the monotonic time to give programme_frame a turn for it, or
+ * INFINITY when none waits. */
+double programme_due(const struct programme *);
+
 /* For status: "streaming", "stored", "uploading", "building", or "-" (the
  * board has no programme support); and the programme version the board
  * holds (0 = none). */
