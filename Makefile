@@ -37,7 +37,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all check unit unit-bins integration demo bench fuzz asan install install-user clean deps config-doc
+.PHONY: all check unit unit-bins integration demo bench fuzz asan install install-user clean deps config-doc print-libs print-cflags
 all: $(B)/ledsign $(B)/ledsign-full $(B)/ledsign-play $(B)/ledboard $(TOOL_BIN)
 
 deps:
@@ -157,6 +157,14 @@ bench: deps all
 
 fuzz: deps
 	@tests/fuzz/run.sh
+
+# The libraries every program links, for the scripts that build their own
+# (tests/fuzz/run.sh): one list, so a new dependency cannot be missed there.
+print-libs:
+	@echo '$(LIBS)'
+print-cflags:
+	@echo '$(shell pkg-config --cflags $(PKGS) 2>/dev/null)'
+
 
 install: all
 	@[ -n "$(LS_CONFIG)" ] || { echo "make install: no LS_PATH_CONFIG in src/util/paths.h" >&2; exit 1; }
