@@ -1526,7 +1526,7 @@ check_references(struct loader *L)
 	for (size_t i = 0; i < c->nplaylists; i++) {
 		struct ls_playlist *p = &c->playlists[i];
 		for (size_t j = 0; j < p->nentries; j++)
-			if (name_index_find(&L->idx[IDX_CONTENT], p->entries[j].item) < 0)
+			if (p->entries[j].item != NULL && name_index_find(&L->idx[IDX_CONTENT], p->entries[j].item) < 0)
 				ERR_AT(L, &p->entries[j], "playlist \"%s\": item \"%s\" is not in content%s", p->name,
 				    p->entries[j].item, did_you_mean(&L->idx[IDX_CONTENT], NULL, p->entries[j].item, dym,
 				    sizeof dym));
@@ -1537,7 +1537,8 @@ check_references(struct loader *L)
 	for (size_t i = 0; i < c->nlayouts; i++) {
 		const struct ls_layout *lo = &c->layouts[i];
 		for (size_t j = 0; j < lo->nareas; j++)
-			if (name_index_find(&L->idx[IDX_PLAYLIST], lo->areas[j].playlist) < 0)
+			/* NULL: missing or not valid UTF-8, reported already */
+			if (lo->areas[j].playlist != NULL && name_index_find(&L->idx[IDX_PLAYLIST], lo->areas[j].playlist) < 0)
 				ERR(L, lo->areas[j].line, "layout \"%s\" area \"%s\": playlist \"%s\" does not exist; "
 				    "add it to playlists or name one that is there%s", lo->name, lo->areas[j].name,
 				    lo->areas[j].playlist, did_you_mean(&L->idx[IDX_PLAYLIST], NULL, lo->areas[j].playlist,

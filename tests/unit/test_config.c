@@ -415,6 +415,27 @@ test_model_index(void **state)
 	ls_diag_clear(&d);
 }
 
+/* A layout area whose playlist is not valid UTF-8 is an error at its line,
+ * and the reference check that follows skips it: it called did-you-mean
+ * with no name (fuzz_config found it: a NULL read under UBSan). */
+static void
+test_area_playlist_bad_utf8(void **state)
+{
+	struct ls_diag d = { 0 };
+	struct ls_config *c;
+
+	(void)state;
+	c = load_text(MINIMAL_BOARD
+	    "content = ( { name = \"t\"; text = \"x\"; } );\n"
+	    "playlists = ( { name = \"p\"; items = [\"t\"]; } );\n"
+	    "layouts = ( { name = \"l\"; width = 64; height = 16; areas = (\n"
+	    "  { name = \"a\"; x = 0; y = 0; width = 64; height = 16; playlist = \"p\\xff\"; } ); } );\n", &d);
+	assert_null(c);
+	assert_true(d.errors >= 1);
+	ls_diag_clear(&d);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -432,6 +453,7 @@ main(void)
 		cmocka_unit_test(test_include_fifo),
 		cmocka_unit_test(test_peek_include),
 		cmocka_unit_test(test_model_index),
+		cmocka_unit_test(test_area_playlist_bad_utf8),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
