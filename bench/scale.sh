@@ -18,12 +18,20 @@
 # figures in docs/daemon.md say which was used.
 # The daemon picks its number of worker threads itself (docs/daemon.md,
 # Workers: one per CPU from 64 boards); LEDSIGN_WORKERS=N sets it.
+#   BENCH scale-cpu-per-board-frame-spread  the largest of -100, -300 and -1000 over
+#                                   the smallest (the goal: within 20 %, 1.2)
+# Every figure is the median of ROUNDS rounds of all RUNS (default 3, one
+# after the other, so a passing load spike touches one round of each): a
+# single 10-s run of the same code moves by up to 10 us a board-frame
+# (docs/daemon.md, Phases).  The rounds' own figures go to stderr.
 # Usage: bench/scale.sh [BUILD_DIR] [RUNS] [SECS]
 #   RUNS: space-separated PROTO:N, default "lsp:100 lsp:300 lsp:1000 ddp:1000"
+#   ROUNDS=N in the environment: how many rounds (default 3)
 set -eu
 B=${1:-build}
 RUNS=${2:-lsp:100 lsp:300 lsp:1000 ddp:1000}
 SECS=${3:-10}
+ROUNDS=${ROUNDS:-3}
 WARM=3
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -37,6 +45,9 @@ make -s "$B/libfwproto.a" "$B/ledsign" >/dev/null
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Ifirmware-proto -o "$OUT/scalefarm" bench/scalefarm.c firmware-proto/ledboard_lsp.c \
     firmware-proto/ledboard_vendor.c "$B/libfwproto.a" || exit 1
 
+round=0
+while [ $round -lt "$ROUNDS" ]; do
+round=$((round + 1))
 for run in $RUNS; do
 	proto=${run%%:*} n=${run#*:}
 	if [ "$proto" = lsp ]; then w=128 h=32 fmt=mono kind=mono; else w=64 h=32 fmt=rgb888 kind=ddp; fi
@@ -104,4 +115,21 @@ for run in $RUNS; do
 	[ "$run" = lsp:1000 ] && echo "BENCH daemon-rss-1000 $rss MiB"
 	echo "BENCH scale-$n-$kind-daemon-cpu $(echo "$cpu0 $cpu1 $hz $SECS" | awk '{ printf "%.0f", ($2 - $1) / $3 / $4 * 100 }') %"
 	echo "BENCH scale-$n-$kind-farm-cpu $(field cpu_s) s"
+done >"$OUT/bench.$round"
+sed "s/^BENCH/# round $round: BENCH/" "$OUT/bench.$round" >&2
 done
+# the median of the rounds, per name, in the order of the first round
+cat "$OUT"/bench.* | awk '
+	{ name = $2; v[name, ++k[name]] = $3; unit[name] = $4; if (!(name in seen)) { seen[name] = 1; order[++n] = name } }
+	END {
+		for (i = 1; i <= n; i++) {
+			name = order[i]; c = k[name]
+			for (a = 1; a <= c; a++) x[a] = v[name, a] + 0
+			for (a = 1; a <= c; a++) for (b = a + 1; b <= c; b++) if (x[b] < x[a]) { t = x[a]; x[a] = x[b]; x[b] = t }
+			med = c % 2 ? x[(c + 1) / 2] : (x[c / 2] + x[c / 2 + 1]) / 2
+			printf "BENCH %s %g %s\n", name, med, unit[name]
+			if (name ~ /^scale-cpu-per-board-frame-[0-9]+$/) { if (lo == "" || med < lo) lo = med; if (med > hi) hi = med; m++ }
+		}
+		if (m > 1 && lo > 0) printf "BENCH scale-cpu-per-board-frame-spread %.2f x\n", hi / lo
+	}'
+

@@ -756,20 +756,21 @@ daemon_alert_stage(void *arg, const struct alert *a)
 		    alert_level_name(d->staged.level), d->nstaging, d->nstaging == 1 ? "" : "s");
 }
 
-/* Where in each frame period board i of n sends (player_env.phase).  Up
- * to DAEMON_GROUP boards each get their own moment.  Beyond that, boards
+/* Where in each frame period board i of n sends (player_env.phase), the
+ * boards spread over nw workers (board i on worker i mod nw).  Up to
+ * DAEMON_GROUP boards each get their own moment.  Beyond that, boards
  * share moments in groups of at least DAEMON_GROUP (at most DAEMON_GROUP
  * moments), so the loop wakes (an epoll_wait and a timerfd_settime) once
  * for a group instead of once for every board-frame, and the acknowledgements
  * of a group come back together and are read in one wake-up too (issue 20:
- * 1.6 of the 4.8 system calls an LSP board-frame cost).  Groups of about 32
- * rather than a fixed 32 moments keep the daemon's CPU per board-frame flat
- * from 100 to 1,000 boards: 32 moments for 100 boards cost 39–41 µs a
- * board-frame against 24–32 µs for 1,000, 3 moments 28–32 µs (bench/scale.sh,
- * docs/daemon.md "Phases").  A group of 32 boards takes under 1 ms to serve. */
+ * 1.6 of the 4.8 system calls an LSP board-frame cost).  The number of
+ * moments is a multiple of nw, so all the boards of one moment are one
+ * worker's: two workers never wake for the same moment to compete for the
+ * CPUs.  That made 300 and 1,000 boards 23 us a board-frame instead of
+ * 26-29 and 31-35 (bench/scale.sh, docs/daemon.md "Phases"). */
 #define DAEMON_GROUP 32
 static double
-daemon_phase(size_t i, size_t n)
+daemon_phase(size_t i, size_t n, size_t nw)
 {
 	size_t k = n / DAEMON_GROUP;
 
@@ -777,6 +778,8 @@ daemon_phase(size_t i, size_t n)
 		return (double)i / (double)n;
 	if (k > DAEMON_GROUP)
 		k = DAEMON_GROUP;
+	if (nw > 1)
+		k = (k + nw - 1) / nw * nw;
 	return (double)(i % k) / (double)k;
 }
 
@@ -965,7 +968,7 @@ daemon_reload_do(struct daemon *d, char *err, size_t errlen)
 			char perr[256];
 
 			env = daemon_env(d, w);
-			env.phase = daemon_phase(i, cfg->nboards);
+			env.phase = daemon_phase(i, cfg->nboards, d->nworkers);
 			for (size_t j = 0; j < nold; j++) {
 				if (old[j].p && strcmp(player_board(old[j].p)->name, b->name) == 0) {
 					int rcs = player_set_config(old[j].p, b, &env, mono, perr, sizeof perr);
@@ -1995,7 +1998,7 @@ daemon_run(const struct daemon_opts *opts)
 		struct player *p;
 
 		env = daemon_env(d, w);
-		env.phase = daemon_phase(i, d->cfg->nboards);
+		env.phase = daemon_phase(i, d->cfg->nboards, d->nworkers);
 		p = player_new(&d->cfg->boards[i], &env, mono, err, sizeof err);
 
 		if (!p) {
