@@ -19,7 +19,7 @@ while read -r name w h fmt proto addr; do
 	PIDS="$PIDS $!"
 done <"$TMP/boards.txt"
 sleep 0.3
-# 10:00:40 on campus day: campus-title scrolls on most boards, so pacing is measured
+# 10:00:40 on campus day: campus-title scrolls on most boards
 start=$(date +%s)
 timeout 30 $L play "$CFG" --foreground --start-at "2023-09-12 10:00:40" --until "2023-09-12 10:00:44" \
     2>"$TMP/daemon.log" &
@@ -39,7 +39,15 @@ while read -r name w h fmt proto addr; do
 	[ "$($B/tools/pngcmp --size "$TMP/snap-$name/latest.png")" = "${w}x${h}" ] || fail "$name wrong size"
 done <"$TMP/boards.txt"
 grep -q "run time is over: stopping" "$TMP/daemon.log" || fail "no clean stop"
-grep -Eq "pacing: [0-9]+ animated frames" "$TMP/daemon.log" || fail "no pacing summary"
+# the boards store their programme (LSP 1.1) and play it on their own: the
+# live frames the daemon paces are only those before it is stored, which
+# may be none (since the build budget, a board streams only while it waits)
+if ! grep -Eq "pacing: [0-9]+ animated frames" "$TMP/daemon.log"; then
+	while read -r name w h fmt proto addr; do
+		grep -q "$name: programme [0-9a-f]* stored on the board" "$TMP/daemon.log" ||
+		    fail "$name: neither paced live frames nor a stored programme"
+	done <"$TMP/boards.txt"
+fi
 # Usage errors are errors, not a daemon start.
 $L play "$CFG" --duration 0 2>/dev/null && fail "--duration 0 accepted"
 $L play "$CFG" --start-at "yesterday" 2>/dev/null && fail "bad --start-at accepted"
