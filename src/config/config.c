@@ -49,16 +49,6 @@ struct name_index {
 	size_t       cap;                /* a power of two, at least twice the names */
 };
 
-static size_t
-name_hash(const char *s)
-{
-	size_t h = 14695981039346656037u;    /* FNV-1a */
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
-}
-
 static int
 name_index_init(struct name_index *x, size_t n)
 {
@@ -82,7 +72,7 @@ name_index_free(struct name_index *x)
 static size_t
 name_index_slot(const struct name_index *x, const char *name)
 {
-	size_t i = name_hash(name) & (x->cap - 1);
+	size_t i = ls_name_hash(name) & (x->cap - 1);
 
 	while (x->key[i] != NULL && strcmp(x->key[i], name) != 0)
 		i = (i + 1) & (x->cap - 1);

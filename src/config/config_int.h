@@ -10,6 +10,10 @@
 #include <stddef.h>
 #include "config/model.h"
 
+/* FNV-1a of a name: the hash of the loader's check index (config.c) and
+ * of the config's own index (model_index.c). */
+size_t ls_name_hash(const char *s);
+
 /* What a key's value must be, and how it is stored. */
 enum key_type {
 	K_STR,       /* char * */

@@ -1,29 +1,10 @@
-/* model.c — lookups over the config model; see model.h. */
+/* model.c — what a config's boards and rules select; see model.h (the
+ * lookups by name are in model_index.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/model.h"
-
-#define FIND(arr, n, name)                                   \
-	do {                                                     \
-		for (size_t i_ = 0; i_ < (n); i_++)                  \
-			if (strcmp((arr)[i_].name, (name)) == 0)         \
-				return &(arr)[i_];                           \
-		return NULL;                                         \
-	} while (0)
-
-const struct ls_font *
-ls_config_font(const struct ls_config *c, const char *name)
-{
-	FIND(c->fonts, c->nfonts, name);
-}
-
-const struct ls_layout *
-ls_config_layout(const struct ls_config *c, const char *name)
-{
-	FIND(c->layouts, c->nlayouts, name);
-}
 
 int
 ls_board_selected(const struct ls_board *b, const struct ls_strlist *targets)

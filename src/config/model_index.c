@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config_int.h"
 #include "config/model.h"
 
 enum { IX_BOARD, IX_CONTENT, IX_PLAYLIST, IX_N };
@@ -39,13 +40,13 @@ struct ls_config_index {
 	uint64_t              *sel;     /* rule r selects board b: bit b of row r */
 };
 
-static uint32_t
-ix_hash(const char *s)
+size_t
+ls_name_hash(const char *s)
 {
-	uint32_t h = 2166136261u;      /* FNV-1a */
+	size_t h = 14695981039346656037u;    /* FNV-1a */
 
 	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
 	return h;
 }
 
@@ -77,7 +78,7 @@ ix_table_build(struct ix_table *t, int kind, const void *arr, size_t n)
 
 		if (name == NULL)
 			continue;
-		for (s = ix_hash(name) & t->mask; t->slot[s] != 0; s = (s + 1) & t->mask)
+		for (s = ls_name_hash(name) & t->mask; t->slot[s] != 0; s = (s + 1) & t->mask)
 			if (strcmp(ix_name(kind, arr, t->slot[s] - 1), name) == 0)
 				break;      /* a duplicate: the first keeps the name, as a scan finds it */
 		if (t->slot[s] == 0)
@@ -98,13 +99,22 @@ ix_find(const struct ls_config *c, int kind, const void *arr, size_t n, const ch
 	t = &c->index->t[kind];
 	if (t->arr != arr || t->n != n || t->slot == NULL)
 		return -2;
-	for (size_t s = ix_hash(name) & t->mask; t->slot[s] != 0; s = (s + 1) & t->mask)
+	for (size_t s = ls_name_hash(name) & t->mask; t->slot[s] != 0; s = (s + 1) & t->mask)
 		if (strcmp(ix_name(kind, arr, t->slot[s] - 1), name) == 0)
 			return (long)t->slot[s] - 1;
 	return -1;
 }
 
-/* The lookup of a section by name: the index, else a scan. */
+/* The element of (arr, n) named name, by a scan of the list. */
+#define IX_SCAN(arr, n, name)                                                \
+	do {                                                                     \
+		for (size_t j_ = 0; j_ < (n); j_++)                                  \
+			if (strcmp((arr)[j_].name, (name)) == 0)                         \
+				return &(arr)[j_];                                           \
+		return NULL;                                                         \
+	} while (0)
+
+/* The lookup of an indexed section by name: the index, else a scan. */
 #define IX_LOOKUP(kind, arr, n, name)                                        \
 	do {                                                                     \
 		long i_ = ix_find(c, (kind), (arr), (n), (name));                    \
@@ -112,10 +122,7 @@ ix_find(const struct ls_config *c, int kind, const void *arr, size_t n, const ch
 			return &(arr)[i_];                                               \
 		if (i_ == -1)                                                        \
 			return NULL;                                                     \
-		for (size_t j_ = 0; j_ < (n); j_++)                                  \
-			if (strcmp((arr)[j_].name, (name)) == 0)                         \
-				return &(arr)[j_];                                           \
-		return NULL;                                                         \
+		IX_SCAN(arr, n, name);                                               \
 	} while (0)
 
 const struct ls_board *
@@ -134,6 +141,20 @@ const struct ls_playlist *
 ls_config_playlist(const struct ls_config *c, const char *name)
 {
 	IX_LOOKUP(IX_PLAYLIST, c->playlists, c->nplaylists, name);
+}
+
+/* fonts and layouts are few, and looked up when a config is drawn, not
+ * for every answer of the schedule: a scan */
+const struct ls_font *
+ls_config_font(const struct ls_config *c, const char *name)
+{
+	IX_SCAN(c->fonts, c->nfonts, name);
+}
+
+const struct ls_layout *
+ls_config_layout(const struct ls_config *c, const char *name)
+{
+	IX_SCAN(c->layouts, c->nlayouts, name);
 }
 
 int

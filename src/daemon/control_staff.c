@@ -291,6 +291,8 @@ report_problems(struct control_obuf *b, const struct staff_ctx *c, const char *t
  * Between fork() and exec() the child only moves descriptors. */
 
 #define STAFF_CHECK_MS 30000
+/* one check at a time, a save's or a poster's */
+#define STAFF_BUSY "a save or a poster is being checked; try again in a moment"
 
 struct control_staffjob {
 	struct control_server *srv;
@@ -641,7 +643,8 @@ staffjob_start(struct control_req *rq, struct staff_ctx *c, const char *text, co
 		free(copy);
 		return -1;
 	}
-	if (ls_write_fd(tfd, text, strlen(text)) < 0 || lseek(tfd, 0, SEEK_SET) != 0 || (j = staffjob_new(rq, argv, tfd)) == NULL) {
+	if (ls_write_fd(tfd, text, strlen(text)) < 0 || lseek(tfd, 0, SEEK_SET) != 0 ||
+	    (j = staffjob_new(rq, argv, tfd)) == NULL) {
 		close(tfd);
 		free(copy);
 		return -1;
@@ -678,7 +681,7 @@ staff_store(struct control_req *rq, struct control_obuf *b, struct staff_ctx *c,
 		return;
 	}
 	if (rq->srv->staffjob != NULL) {
-		control_ob_error(b, "busy", "a save or a poster is being checked; try again in a moment");
+		control_ob_error(b, "busy", STAFF_BUSY);
 		return;
 	}
 	if (staffjob_start(rq, c, text, actor, author, summary, restored_from) == 0)
@@ -958,7 +961,7 @@ control_verb_staff_poster(struct control_req *rq, struct control_obuf *b)
 	if (staff_open(rq, b, &c) < 0)
 		goto done;
 	if (rq->srv->staffjob != NULL) {
-		control_ob_error(b, "busy", "a save or a poster is being checked; try again in a moment");
+		control_ob_error(b, "busy", STAFF_BUSY);
 		goto done;
 	}
 	snprintf(dir, sizeof dir, "%s", c.path);
